@@ -1,0 +1,187 @@
+// Scenario: an internal proxy parses HTTP/1.1 requests by hand. It looked up `Content-Type`
+// with `==`, so clients sending `content-type:` (all lowercase, as HTTP/2 gateways do) lost
+// their body type, and a request line with a missing part made it panic on an index.
+//
+// Done means: `parse_request` turns the bytes of a request head into a `Request`, or returns
+// a precise `ParseError` (the server answers those with 400, never with a panic), and
+// `Headers::get` finds a header whatever the case of its name (RFC 9110 section 5.1).
+//
+// The format (RFC 9112 sections 3 and 5):
+//   request-line = method SP request-target SP HTTP-version CRLF
+//   header-line  = field-name ":" OWS field-value OWS CRLF     (OWS = optional spaces/tabs)
+//   an empty line (CRLF) ends the head; the body follows.
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Headers(Vec<(String, String)>);
+
+impl Headers {
+    /// The value of the first header named `name`, compared case-insensitively.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        // TODO: header names are case-insensitive; values are returned as stored.
+        let _ = name;
+        todo!()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub method: String,
+    pub target: String,
+    pub version: String,
+    pub headers: Headers,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseError {
+    /// No empty line yet: the head is not complete (read more bytes, or time out).
+    Incomplete,
+    /// The request line is not exactly `METHOD SP TARGET SP VERSION`,
+    /// or the target does not start with `/`.
+    BadRequestLine,
+    /// Only `HTTP/1.0` and `HTTP/1.1` are spoken here.
+    UnsupportedVersion(String),
+    /// A header line without `:`, with an empty name, or with whitespace in the name
+    /// (`Host : x` must be rejected, RFC 9112 section 5.1). Carries the offending line.
+    BadHeader(String),
+    /// HTTP/1.1 requests must carry a Host header (RFC 9112 section 3.2).
+    MissingHost,
+}
+
+pub fn parse_request(raw: &str) -> Result<Request, ParseError> {
+    // TODO:
+    // 1. Split the head from the body at the first "\r\n\r\n" (missing: Incomplete).
+    // 2. Split the head into lines on "\r\n". The first is the request line: exactly three
+    //    parts separated by single spaces, the target starting with '/'.
+    // 3. Check the version.
+    // 4. Each other line is a header: split at the first ':', validate the name,
+    //    trim spaces and tabs around the value.
+    // 5. HTTP/1.1 without Host: MissingHost.
+    let _ = raw;
+    todo!()
+}
+
+fn main() {
+    let raw =
+        "GET /orders/7 HTTP/1.1\r\nHost: shop.local\r\ncontent-type: application/json\r\n\r\n";
+    println!("{:?}", parse_request(raw));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_simple_get() {
+        let raw = "GET /orders?page=2 HTTP/1.1\r\nHost: shop.local\r\nAccept: */*\r\n\r\n";
+        let req = parse_request(raw).expect("a well-formed request must parse");
+        assert_eq!(req.method, "GET");
+        assert_eq!(
+            req.target, "/orders?page=2",
+            "the target keeps its query string"
+        );
+        assert_eq!(req.version, "HTTP/1.1");
+        assert_eq!(req.headers.get("Host"), Some("shop.local"));
+        assert_eq!(req.body, "", "no body after the empty line");
+    }
+
+    #[test]
+    fn header_names_are_case_insensitive() {
+        let raw = "POST /orders HTTP/1.1\r\nhost: a\r\ncontent-TYPE: application/json\r\n\r\n{}";
+        let req = parse_request(raw).unwrap();
+        assert_eq!(
+            req.headers.get("Content-Type"),
+            Some("application/json"),
+            "`content-TYPE` and `Content-Type` are the same header"
+        );
+        assert_eq!(req.headers.get("HOST"), Some("a"));
+        assert_eq!(req.headers.get("X-Missing"), None);
+        assert_eq!(
+            req.body, "{}",
+            "everything after the empty line is the body"
+        );
+    }
+
+    #[test]
+    fn values_are_trimmed_but_keep_inner_spaces() {
+        let raw = "GET / HTTP/1.1\r\nHost:\t shop.local \r\nUser-Agent:  curl/8.0 (linux)\r\n\r\n";
+        let req = parse_request(raw).unwrap();
+        assert_eq!(
+            req.headers.get("host"),
+            Some("shop.local"),
+            "optional whitespace (spaces and tabs) around the value is not part of it"
+        );
+        assert_eq!(req.headers.get("user-agent"), Some("curl/8.0 (linux)"));
+    }
+
+    #[test]
+    fn colon_in_value_is_fine() {
+        let raw = "GET / HTTP/1.1\r\nHost: localhost:8080\r\n\r\n";
+        let req = parse_request(raw).unwrap();
+        assert_eq!(
+            req.headers.get("Host"),
+            Some("localhost:8080"),
+            "split at the FIRST colon only"
+        );
+    }
+
+    #[test]
+    fn incomplete_head() {
+        assert_eq!(
+            parse_request("GET / HTTP/1.1\r\nHost: a\r\n"),
+            Err(ParseError::Incomplete),
+            "no empty line yet: the client has not finished sending the head"
+        );
+        assert_eq!(parse_request(""), Err(ParseError::Incomplete));
+    }
+
+    #[test]
+    fn bad_request_lines() {
+        for raw in [
+            "GET /\r\nHost: a\r\n\r\n",
+            "GET  / HTTP/1.1\r\nHost: a\r\n\r\n",
+            "GET / HTTP/1.1 extra\r\nHost: a\r\n\r\n",
+            "GET orders HTTP/1.1\r\nHost: a\r\n\r\n",
+            "\r\nHost: a\r\n\r\n",
+        ] {
+            assert_eq!(
+                parse_request(raw),
+                Err(ParseError::BadRequestLine),
+                "{raw:?}: a request line is exactly METHOD SP /TARGET SP VERSION"
+            );
+        }
+    }
+
+    #[test]
+    fn unsupported_version() {
+        assert_eq!(
+            parse_request("GET / HTTP/2.0\r\nHost: a\r\n\r\n"),
+            Err(ParseError::UnsupportedVersion("HTTP/2.0".into()))
+        );
+        assert!(
+            parse_request("GET / HTTP/1.0\r\n\r\n").is_ok(),
+            "HTTP/1.0 is accepted, and it does not require Host"
+        );
+    }
+
+    #[test]
+    fn bad_headers() {
+        for line in ["NoColonHere", ": empty-name", "Host : a", "Bad Name: x"] {
+            let raw = format!("GET / HTTP/1.1\r\nHost: a\r\n{line}\r\n\r\n");
+            assert_eq!(
+                parse_request(&raw),
+                Err(ParseError::BadHeader(line.to_string())),
+                "{line:?} is not a valid header line (and the error should name it)"
+            );
+        }
+    }
+
+    #[test]
+    fn http11_requires_host() {
+        assert_eq!(
+            parse_request("GET / HTTP/1.1\r\nAccept: */*\r\n\r\n"),
+            Err(ParseError::MissingHost),
+            "an HTTP/1.1 request without Host must be rejected with 400"
+        );
+    }
+}

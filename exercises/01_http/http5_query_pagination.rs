@@ -1,0 +1,213 @@
+// Scenario: `GET /products?q=caf%C3%A9+cr%C3%A8me&page=2&per_page=50` searched for the
+// literal text "caf%C3%A9+cr%C3%A8me" and found nothing, and a scraper sent
+// `per_page=1000000` and made the database read the whole table.
+//
+// Done means:
+// - `percent_decode` decodes `%XX` escapes into bytes (then UTF-8) and `+` into a space,
+//   as browsers encode form queries (WHATWG URL "application/x-www-form-urlencoded");
+// - `parse_query` splits the query part of a request target into decoded key/value pairs;
+// - `Pagination::from_params` applies defaults (page 1, 20 per page), caps `per_page` at
+//   100 and rejects values that make no sense with an error the API turns into a 400.
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum QueryError {
+    /// `%` not followed by two hex digits.
+    BadEscape,
+    /// The decoded bytes are not valid UTF-8.
+    InvalidUtf8,
+    /// A pagination parameter that is not a positive integer (carries its name).
+    InvalidParam(String),
+}
+
+pub fn percent_decode(s: &str) -> Result<String, QueryError> {
+    // TODO: walk the *bytes*. `+` becomes b' ', `%` must be followed by two hex digits
+    // that form one byte, anything else is copied. Convert the bytes to a String at the end
+    // (a multi-byte character like é arrives as two escapes: %C3%A9).
+    Ok(s.to_string())
+}
+
+/// `target` is a request target such as `/products?q=x&page=2#frag`.
+pub fn parse_query(target: &str) -> Result<Vec<(String, String)>, QueryError> {
+    // TODO: take what follows the first '?' (and precedes any '#'), split on '&', skip
+    // empty pieces, split each at its first '=' (no '=' means an empty value) and decode
+    // both sides.
+    let _ = target;
+    Ok(Vec::new())
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Pagination {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+pub const DEFAULT_PER_PAGE: u32 = 20;
+pub const MAX_PER_PAGE: u32 = 100;
+
+impl Pagination {
+    /// The first occurrence of `page` and `per_page` counts. A missing or empty value
+    /// means "use the default". Both must be integers >= 1; `per_page` above the maximum
+    /// is capped (not rejected: clients asking for "a lot" get the most we allow).
+    pub fn from_params(params: &[(String, String)]) -> Result<Pagination, QueryError> {
+        // TODO: look up both parameters, parse them, apply defaults, validate and cap.
+        let _ = params;
+        Ok(Pagination {
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+        })
+    }
+
+    /// The SQL OFFSET for this page. u64: page 4_000_000_000 * 100 does not fit in a u32.
+    pub fn offset(&self) -> u64 {
+        // TODO: how many rows come before this page?
+        todo!()
+    }
+}
+
+fn main() {
+    let params = parse_query("/products?q=caf%C3%A9+cr%C3%A8me&page=2&per_page=50");
+    println!("{params:?}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(k, val)| (k.to_string(), val.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn decodes_escapes_and_plus() {
+        assert_eq!(percent_decode("a%20b").unwrap(), "a b");
+        assert_eq!(
+            percent_decode("caf%C3%A9+cr%C3%A8me").unwrap(),
+            "café crème",
+            "%C3%A9 is the two UTF-8 bytes of 'é'; '+' is a space in form-encoded queries"
+        );
+        assert_eq!(
+            percent_decode("100%25").unwrap(),
+            "100%",
+            "%25 is a literal percent sign"
+        );
+        assert_eq!(percent_decode("a%2Bb").unwrap(), "a+b", "%2B is a real '+'");
+        assert_eq!(
+            percent_decode("%e2%82%ac").unwrap(),
+            "€",
+            "hex digits may be lowercase"
+        );
+    }
+
+    #[test]
+    fn rejects_bad_escapes() {
+        assert_eq!(
+            percent_decode("50%"),
+            Err(QueryError::BadEscape),
+            "'%' at the end"
+        );
+        assert_eq!(
+            percent_decode("%4"),
+            Err(QueryError::BadEscape),
+            "one digit only"
+        );
+        assert_eq!(percent_decode("%zz"), Err(QueryError::BadEscape), "not hex");
+        assert_eq!(
+            percent_decode("%+1"),
+            Err(QueryError::BadEscape),
+            "'+1' is not hex"
+        );
+        assert_eq!(
+            percent_decode("%C3"),
+            Err(QueryError::InvalidUtf8),
+            "half of a UTF-8 character"
+        );
+    }
+
+    #[test]
+    fn parses_query_pairs() {
+        assert_eq!(
+            parse_query("/products?q=caf%C3%A9&page=2&flag#top").unwrap(),
+            pairs(&[("q", "café"), ("page", "2"), ("flag", "")]),
+            "split on '&', then at the first '='; the #fragment is not part of the query"
+        );
+        assert_eq!(
+            parse_query("/search?a=1&&b=x%3Dy").unwrap(),
+            pairs(&[("a", "1"), ("b", "x=y")]),
+            "empty pieces are skipped; an encoded '=' belongs to the value"
+        );
+        assert_eq!(
+            parse_query("/products").unwrap(),
+            vec![],
+            "no '?', no params"
+        );
+        assert_eq!(parse_query("/p?x=%ZZ"), Err(QueryError::BadEscape));
+    }
+
+    #[test]
+    fn pagination_defaults() {
+        let p = Pagination::from_params(&pairs(&[("q", "tea")])).unwrap();
+        assert_eq!(
+            p,
+            Pagination {
+                page: 1,
+                per_page: 20
+            }
+        );
+        assert_eq!(p.offset(), 0, "page 1 starts at row 0");
+        let p = Pagination::from_params(&pairs(&[("page", ""), ("per_page", "")])).unwrap();
+        assert_eq!(p.page, 1, "`page=` (empty) means the default");
+        assert_eq!(p.per_page, 20);
+    }
+
+    #[test]
+    fn pagination_values_and_offset() {
+        let p = Pagination::from_params(&pairs(&[("page", "3"), ("per_page", "50")])).unwrap();
+        assert_eq!(p.page, 3);
+        assert_eq!(p.per_page, 50);
+        assert_eq!(
+            p.offset(),
+            100,
+            "pages 1 and 2 hold 2 * 50 rows before page 3"
+        );
+        let p = Pagination::from_params(&pairs(&[("page", "2"), ("page", "9")])).unwrap();
+        assert_eq!(p.page, 2, "the first occurrence wins");
+    }
+
+    #[test]
+    fn per_page_is_capped() {
+        let p = Pagination::from_params(&pairs(&[("per_page", "1000000")])).unwrap();
+        assert_eq!(
+            p.per_page, 100,
+            "never let a client read more than MAX_PER_PAGE rows per request"
+        );
+    }
+
+    #[test]
+    fn invalid_pagination_is_an_error() {
+        for (k, v) in [
+            ("page", "0"),
+            ("page", "-1"),
+            ("page", "two"),
+            ("per_page", "0"),
+            ("per_page", "1.5"),
+            ("page", "99999999999"),
+        ] {
+            assert_eq!(
+                Pagination::from_params(&pairs(&[(k, v)])),
+                Err(QueryError::InvalidParam(k.to_string())),
+                "{k}={v} must be rejected (400), naming the parameter"
+            );
+        }
+    }
+
+    #[test]
+    fn offset_does_not_overflow() {
+        let p = Pagination {
+            page: 4_000_000_000,
+            per_page: 100,
+        };
+        assert_eq!(p.offset(), 399_999_999_900);
+    }
+}

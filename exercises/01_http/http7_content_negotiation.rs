@@ -1,0 +1,149 @@
+// Scenario: the reports endpoint can answer in JSON, CSV or HTML. It always sent JSON,
+// so the spreadsheet integration (which sends `Accept: text/csv`) choked, and a client
+// that said "anything but JSON" (`application/json;q=0`) still got JSON.
+//
+// Done means: `parse_accept` reads an Accept header into media ranges with their quality
+// values (RFC 9110 section 12.5.1), and `negotiate` picks the representation the client
+// prefers among those we offer, or `NotAcceptable` (the handler answers 406).
+//
+// Rules:
+// - no Accept header: the client accepts anything; give our first (preferred) type;
+// - a range is `type/subtype`, `type/*` or `*/*`, optionally with `;q=0.xyz` (default 1);
+//   names are case-insensitive; a range whose q is not a number in 0..=1 is ignored;
+// - for each type we offer, the MOST SPECIFIC matching range decides its q
+//   (`text/csv;q=0` beats `text/*;q=0.5` for text/csv); no matching range means q = 0;
+// - q = 0 means "not acceptable"; the highest q wins; ties go to our order.
+// Quality values are kept in thousandths (`0.8` -> 800) so they compare exactly.
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaRange {
+    pub kind: String,    // "text", or "*"
+    pub subtype: String, // "csv", or "*"
+    pub q: u16,          // 0..=1000
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct NotAcceptable;
+
+pub fn parse_accept(header: &str) -> Vec<MediaRange> {
+    // TODO: split on ',', then each element on ';'. The first piece is `type/subtype`
+    // (lowercase it); among the parameters, find `q` and parse its value.
+    let _ = header;
+    todo!()
+}
+
+/// `offered` lists the types we can produce, our preferred one first.
+pub fn negotiate<'a>(accept: Option<&str>, offered: &[&'a str]) -> Result<&'a str, NotAcceptable> {
+    // TODO: compute a q for every offered type (most specific matching range), drop
+    // q = 0, keep the best; on a tie, the earlier offered type wins.
+    let _ = (accept, offered);
+    todo!()
+}
+
+fn main() {
+    let offered = ["application/json", "text/csv", "text/html"];
+    println!("{:?}", negotiate(Some("text/csv, */*;q=0.1"), &offered));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OFFERED: [&str; 3] = ["application/json", "text/csv", "text/html"];
+
+    fn range(kind: &str, subtype: &str, q: u16) -> MediaRange {
+        MediaRange {
+            kind: kind.into(),
+            subtype: subtype.into(),
+            q,
+        }
+    }
+
+    #[test]
+    fn parses_ranges_and_q_values() {
+        assert_eq!(
+            parse_accept("text/HTML, application/json;q=0.8 , */*; q=0.05"),
+            vec![
+                range("text", "html", 1000),
+                range("application", "json", 800),
+                range("*", "*", 50),
+            ],
+            "q defaults to 1 (1000); spaces around elements and parameters are allowed; names are lowercased"
+        );
+        assert_eq!(
+            parse_accept("text/plain;charset=utf-8;q=0.5"),
+            vec![range("text", "plain", 500)],
+            "other parameters may come before q"
+        );
+    }
+
+    #[test]
+    fn invalid_ranges_are_ignored() {
+        assert_eq!(
+            parse_accept("text/csv;q=2, text/html;q=abc, nonsense, application/json"),
+            vec![range("application", "json", 1000)],
+            "q=2 and q=abc are invalid, `nonsense` has no '/': ignore them, keep the rest"
+        );
+    }
+
+    #[test]
+    fn no_accept_header_means_anything() {
+        assert_eq!(negotiate(None, &OFFERED), Ok("application/json"));
+    }
+
+    #[test]
+    fn exact_match_wins() {
+        assert_eq!(negotiate(Some("text/csv"), &OFFERED), Ok("text/csv"));
+        assert_eq!(
+            negotiate(Some("TEXT/CSV"), &OFFERED),
+            Ok("text/csv"),
+            "media types are case-insensitive"
+        );
+    }
+
+    #[test]
+    fn highest_q_wins() {
+        assert_eq!(
+            negotiate(Some("application/json;q=0.5, text/html;q=0.9"), &OFFERED),
+            Ok("text/html")
+        );
+        assert_eq!(
+            negotiate(Some("text/*"), &OFFERED),
+            Ok("text/csv"),
+            "csv and html tie at q=1: our order decides"
+        );
+    }
+
+    #[test]
+    fn most_specific_range_decides() {
+        assert_eq!(
+            negotiate(Some("text/*;q=0.5, text/csv;q=0, */*;q=0.1"), &OFFERED),
+            Ok("text/html"),
+            "csv: `text/csv;q=0` is more specific than `text/*`, so csv is excluded; \
+             html gets 0.5 from text/*, json 0.1 from */*"
+        );
+        assert_eq!(
+            negotiate(Some("*/*, application/json;q=0"), &OFFERED),
+            Ok("text/csv"),
+            "`application/json;q=0` means \"anything but JSON\""
+        );
+    }
+
+    #[test]
+    fn nothing_acceptable_is_406() {
+        assert_eq!(
+            negotiate(Some("image/png"), &OFFERED),
+            Err(NotAcceptable),
+            "we cannot produce PNG: 406 Not Acceptable"
+        );
+        assert_eq!(
+            negotiate(Some("application/json;q=0"), &["application/json"]),
+            Err(NotAcceptable),
+            "q=0 means \"not acceptable\", not \"acceptable but least preferred\""
+        );
+        assert_eq!(
+            negotiate(Some("application/xml;q=0.9, */*;q=0"), &OFFERED),
+            Err(NotAcceptable)
+        );
+    }
+}

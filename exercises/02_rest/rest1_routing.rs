@@ -1,0 +1,193 @@
+// Routing with path parameters: 404 vs 405
+//
+// The users service answers every request it cannot route with `404 Not Found`. A client that
+// sent `PUT /users/7` (the route exists, only `GET` and `DELETE` are supported) concluded that
+// user 7 was gone and deleted its local copy. RFC 9110 says: an unknown path is 404, but a known
+// path with the wrong method is `405 Method Not Allowed` and the response MUST carry an `Allow`
+// header listing the methods the resource does support.
+//
+// Done means: `match_path` extracts `{name}` parameters from a path, `route` picks the handler
+// (ignoring the query string) or says why it could not, and `respond` turns the outcome into a
+// status code plus headers.
+
+use std::collections::HashMap;
+
+/// The route table: (method, pattern). `{name}` matches exactly one non-empty path segment.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/users"),
+    ("POST", "/users"),
+    ("GET", "/users/{id}"),
+    ("DELETE", "/users/{id}"),
+    ("GET", "/users/{id}/orders"),
+];
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// A route matched: its pattern and the extracted path parameters.
+    Found {
+        pattern: &'static str,
+        params: HashMap<String, String>,
+    },
+    /// No pattern matches the path, whatever the method.
+    NotFound,
+    /// The path matches, but not with this method. Methods listed in table order.
+    MethodNotAllowed(Vec<&'static str>),
+}
+
+/// Matches `path` (no query string) against `pattern`, returning the `{name}` parameters.
+pub fn match_path(pattern: &str, path: &str) -> Option<HashMap<String, String>> {
+    // TODO: walk the pattern's and the path's segments (split on '/') side by side.
+    // A `{name}` segment captures one non-empty path segment; a literal must be equal;
+    // both must run out at the same time.
+    let _ = (pattern, path);
+    todo!()
+}
+
+/// Routes a request line: `method` and `target` (a path, maybe followed by `?query`).
+pub fn route(method: &str, target: &str) -> Outcome {
+    // TODO: drop the query string, then try every route in ROUTES. Remember the methods of
+    // routes whose pattern matches the path: they decide between 404 and 405.
+    let _ = (method, target);
+    todo!()
+}
+
+/// Status code and extra headers for an outcome. `Found` is answered by the handler: 200 here.
+pub fn respond(outcome: &Outcome) -> (u16, Vec<(String, String)>) {
+    // TODO: 200 for Found, 404 for NotFound, 405 plus an `Allow` header ("GET, DELETE").
+    let _ = outcome;
+    todo!()
+}
+
+fn main() {
+    for (method, target) in [("GET", "/users/7"), ("PUT", "/users/7"), ("GET", "/nope")] {
+        println!("{method} {target} -> {:?}", respond(&route(method, target)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn match_path_extracts_parameters() {
+        assert_eq!(
+            match_path("/users/{id}/orders", "/users/42/orders"),
+            Some(params(&[("id", "42")])),
+            "`{{id}}` captures the segment at its position"
+        );
+        assert_eq!(
+            match_path("/users", "/users"),
+            Some(HashMap::new()),
+            "a literal pattern matches itself, with no parameters"
+        );
+    }
+
+    #[test]
+    fn match_path_rejects_near_misses() {
+        assert_eq!(
+            match_path("/users/{id}", "/users"),
+            None,
+            "too few segments"
+        );
+        assert_eq!(
+            match_path("/users/{id}", "/users/42/orders"),
+            None,
+            "too many segments: a parameter matches exactly one segment"
+        );
+        assert_eq!(
+            match_path("/users/{id}", "/users/"),
+            None,
+            "an empty segment is not a value for `{{id}}`"
+        );
+        assert_eq!(
+            match_path("/users", "/orders"),
+            None,
+            "literals must be equal"
+        );
+    }
+
+    #[test]
+    fn known_route_is_found_with_params() {
+        assert_eq!(
+            route("GET", "/users/42/orders"),
+            Outcome::Found {
+                pattern: "/users/{id}/orders",
+                params: params(&[("id", "42")]),
+            }
+        );
+        assert_eq!(
+            route("DELETE", "/users/7"),
+            Outcome::Found {
+                pattern: "/users/{id}",
+                params: params(&[("id", "7")]),
+            }
+        );
+    }
+
+    #[test]
+    fn query_string_is_not_part_of_the_path() {
+        assert_eq!(
+            route("GET", "/users?limit=10&offset=20"),
+            Outcome::Found {
+                pattern: "/users",
+                params: HashMap::new(),
+            },
+            "routing looks at the path only; `?limit=10` is for the handler"
+        );
+    }
+
+    #[test]
+    fn unknown_path_is_404_without_allow() {
+        let outcome = route("GET", "/nope");
+        assert_eq!(outcome, Outcome::NotFound);
+        let (status, headers) = respond(&outcome);
+        assert_eq!(
+            status, 404,
+            "unknown path: 404 Not Found, not 405 (that's for a known path with the wrong method)"
+        );
+        assert!(headers.is_empty(), "a 404 carries no Allow header");
+        assert_eq!(route("POST", "/users/7/extra"), Outcome::NotFound);
+    }
+
+    #[test]
+    fn wrong_method_is_405_with_allow() {
+        let outcome = route("PUT", "/users/7");
+        assert_eq!(
+            outcome,
+            Outcome::MethodNotAllowed(vec!["GET", "DELETE"]),
+            "`/users/7` exists with GET and DELETE, in table order"
+        );
+        let (status, headers) = respond(&outcome);
+        assert_eq!(
+            status, 405,
+            "known path, wrong method: 405 Method Not Allowed"
+        );
+        assert_eq!(
+            headers,
+            vec![("Allow".to_string(), "GET, DELETE".to_string())],
+            "RFC 9110 15.5.6: a 405 MUST list the supported methods in an Allow header"
+        );
+    }
+
+    #[test]
+    fn allow_lists_every_method_of_the_path() {
+        let (status, headers) = respond(&route("PATCH", "/users"));
+        assert_eq!(status, 405);
+        assert_eq!(
+            headers,
+            vec![("Allow".to_string(), "GET, POST".to_string())]
+        );
+    }
+
+    #[test]
+    fn found_is_200() {
+        assert_eq!(respond(&route("GET", "/users")).0, 200);
+    }
+}

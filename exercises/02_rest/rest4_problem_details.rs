@@ -1,0 +1,213 @@
+// One error shape: RFC 9457 problem details
+//
+// Our API has grown five error formats: `{"error": "..."}`, `{"msg": "..."}`, plain text, and
+// worse, one handler returns the database's error message to the client (table names and all).
+// Client developers asked for ONE shape. RFC 9457 defines it: a JSON object served as
+// `application/problem+json` with `type` (a URI naming the kind of problem), `title` (short,
+// the same for every occurrence of that type), `status` (the HTTP status again), `detail`
+// (this occurrence, for humans) and optionally `instance` (the request path). Extra members
+// are allowed: validation problems add `errors`.
+//
+// Done means: every `ApiError` becomes a `Problem` with the fields in the table on
+// `to_problem`, and internal errors never reveal their message.
+
+use serde::Serialize;
+
+pub const PROBLEM_BASE: &str = "https://api.example.com/problems/";
+
+#[derive(Debug)]
+pub enum ApiError {
+    NotFound {
+        resource: &'static str,
+        id: u64,
+    },
+    /// (field, message) pairs.
+    Validation(Vec<(String, String)>),
+    Conflict(String),
+    /// An unexpected failure. The message is for our logs only.
+    Internal(String),
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+pub struct InvalidParam {
+    pub name: String,
+    pub reason: String,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+pub struct Problem {
+    // TODO: on the wire this member is called `type`.
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    // TODO: optional members are left out, not written as null.
+    pub instance: Option<String>,
+    // TODO: only validation problems carry `errors`.
+    pub errors: Vec<InvalidParam>,
+}
+
+pub struct Response {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: String,
+}
+
+impl ApiError {
+    /// | variant    | type                | title                   | status | detail                                   |
+    /// |------------|---------------------|-------------------------|--------|------------------------------------------|
+    /// | NotFound   | BASE + "not-found"  | "Resource not found"    | 404    | "{resource} {id} does not exist"         |
+    /// | Validation | BASE + "validation" | "Invalid request data"  | 422    | "{n} field(s) failed validation" + errors|
+    /// | Conflict   | BASE + "conflict"   | "Conflict"              | 409    | the message                              |
+    /// | Internal   | "about:blank"       | "Internal Server Error" | 500    | "An unexpected error occurred."          |
+    ///
+    /// `instance` is the request path.
+    pub fn to_problem(&self, path: &str) -> Problem {
+        // TODO: fill a Problem from the table above. One `match self` that produces the
+        // varying parts (type, title, status, detail, errors) keeps it short.
+        let _ = path;
+        todo!()
+    }
+}
+
+/// The HTTP response for an error: the problem's status, the problem+json media type, the JSON.
+pub fn error_response(error: &ApiError, path: &str) -> Response {
+    // TODO: the status comes from the problem, the media type is "application/problem+json".
+    let _ = (error, path);
+    todo!()
+}
+
+fn main() {
+    let response = error_response(
+        &ApiError::NotFound {
+            resource: "order",
+            id: 9,
+        },
+        "/orders/9",
+    );
+    println!(
+        "{} {} {}",
+        response.status, response.content_type, response.body
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn body(error: ApiError, path: &str) -> (Response, Value) {
+        let response = error_response(&error, path);
+        let value = serde_json::from_str(&response.body).expect("the body must be JSON");
+        (response, value)
+    }
+
+    #[test]
+    fn not_found_problem() {
+        let (response, value) = body(
+            ApiError::NotFound {
+                resource: "order",
+                id: 9,
+            },
+            "/orders/9",
+        );
+        assert_eq!(response.status, 404);
+        assert_eq!(
+            response.content_type, "application/problem+json",
+            "RFC 9457 registers its own media type; clients switch on it"
+        );
+        assert_eq!(
+            value,
+            json!({
+                "type": "https://api.example.com/problems/not-found",
+                "title": "Resource not found",
+                "status": 404,
+                "detail": "order 9 does not exist",
+                "instance": "/orders/9"
+            }),
+            "the member is called `type` on the wire (a Rust keyword: rename the field with serde)"
+        );
+    }
+
+    #[test]
+    fn validation_problem_carries_errors_extension() {
+        let (response, value) = body(
+            ApiError::Validation(vec![
+                ("email".into(), "not an email address".into()),
+                ("age".into(), "must be at least 13".into()),
+            ]),
+            "/signup",
+        );
+        assert_eq!(response.status, 422);
+        assert_eq!(
+            value["type"],
+            json!("https://api.example.com/problems/validation")
+        );
+        assert_eq!(value["detail"], json!("2 field(s) failed validation"));
+        assert_eq!(
+            value["errors"],
+            json!([
+                { "name": "email", "reason": "not an email address" },
+                { "name": "age", "reason": "must be at least 13" }
+            ]),
+            "extension members are allowed by RFC 9457; ours is `errors`"
+        );
+    }
+
+    #[test]
+    fn errors_member_is_absent_when_empty() {
+        let (_, value) = body(
+            ApiError::Conflict("email already registered".into()),
+            "/signup",
+        );
+        assert_eq!(value["status"], json!(409));
+        assert_eq!(value["title"], json!("Conflict"));
+        assert_eq!(value["detail"], json!("email already registered"));
+        assert!(
+            value.get("errors").is_none(),
+            "only validation problems have `errors`; skip it when empty"
+        );
+    }
+
+    #[test]
+    fn internal_errors_do_not_leak() {
+        let secret = "SQLITE_ERROR: no such column users.password_hash";
+        let (response, value) = body(ApiError::Internal(secret.into()), "/users/1");
+        assert_eq!(response.status, 500);
+        assert_eq!(
+            value["type"],
+            json!("about:blank"),
+            "RFC 9457: `about:blank` means 'nothing more than the status code'"
+        );
+        assert_eq!(value["title"], json!("Internal Server Error"));
+        assert!(
+            !response.body.contains("password_hash"),
+            "internal details belong in logs, never in the response (OWASP: error handling)"
+        );
+    }
+
+    #[test]
+    fn status_in_body_matches_response() {
+        for error in [
+            ApiError::NotFound {
+                resource: "user",
+                id: 1,
+            },
+            ApiError::Validation(vec![]),
+            ApiError::Conflict("x".into()),
+            ApiError::Internal("x".into()),
+        ] {
+            let (response, value) = body(error, "/x");
+            assert_eq!(
+                value["status"],
+                json!(response.status),
+                "the `status` member repeats the HTTP status code"
+            );
+            assert_eq!(
+                value["instance"],
+                json!("/x"),
+                "`instance` is the request path"
+            );
+        }
+    }
+}

@@ -1,0 +1,189 @@
+// ETags, 304 Not Modified and lost updates
+//
+// The dashboard polls `GET /articles/{id}` every 5 seconds and downloads the same JSON again
+// and again. And two editors saving the same article overwrite each other's changes. Both are
+// solved with entity tags (RFC 9110 section 8.8.3): the server labels each version of a
+// representation with an `ETag`; a client sends it back in `If-None-Match` ("send it only if it
+// changed": answer 304 with no body when it did not) or in `If-Match` ("save only if nobody
+// changed it": answer 412 Precondition Failed when someone did).
+//
+// Done means: `etag_for` is a quoted, content-derived tag (first 16 hex digits of the SHA-256
+// of the body), `if_none_match_matches` understands lists and `*`, `handle_get` answers
+// 200/304/404 and `handle_put` requires If-Match (428 without it) and refuses stale versions.
+
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+#[derive(Debug, PartialEq)]
+pub struct Response {
+    pub status: u16,
+    pub etag: Option<String>,
+    pub body: String,
+}
+
+pub struct Store {
+    /// id -> JSON representation of the article.
+    pub articles: HashMap<u64, String>,
+}
+
+/// `"` + the first 16 lowercase hex digits of SHA-256(body) + `"`. The quotes are part of it.
+pub fn etag_for(body: &str) -> String {
+    // TODO: hash the body with Sha256::digest, hex-encode the first 8 bytes, add quotes.
+    let _ = body;
+    todo!()
+}
+
+/// Does an `If-None-Match` / `If-Match` header value match `current`? The value is `*`
+/// (matches any existing representation) or a comma-separated list of entity tags.
+pub fn if_none_match_matches(header: &str, current: &str) -> bool {
+    // TODO: `*` matches; otherwise split on ',' and compare each trimmed tag.
+    let _ = (header, current);
+    todo!()
+}
+
+pub fn handle_get(store: &Store, id: u64, if_none_match: Option<&str>) -> Response {
+    // TODO: 404 for an unknown id; 304 with the ETag and an empty body when If-None-Match
+    // matches the current tag; otherwise 200 with the ETag and the body.
+    let _ = (store, id, if_none_match);
+    todo!()
+}
+
+pub fn handle_put(store: &mut Store, id: u64, if_match: Option<&str>, new_body: &str) -> Response {
+    // TODO: 404 for an unknown id, 428 without If-Match, 412 when If-Match does not match
+    // the current version; otherwise store the new body and answer 200 with its ETag.
+    let _ = (store, id, if_match, new_body);
+    todo!()
+}
+
+fn main() {
+    let store = Store {
+        articles: HashMap::from([(1, r#"{"title":"Hello"}"#.to_string())]),
+    };
+    let first = handle_get(&store, 1, None);
+    let again = handle_get(&store, 1, first.etag.as_deref());
+    println!("{} then {}", first.status, again.status);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const V1: &str = r#"{"title":"Hello"}"#;
+    const V2: &str = r#"{"title":"Hello, world"}"#;
+
+    fn store() -> Store {
+        Store {
+            articles: HashMap::from([(1, V1.to_string())]),
+        }
+    }
+
+    #[test]
+    fn etag_is_quoted_and_content_derived() {
+        let tag = etag_for(V1);
+        assert_eq!(
+            tag, "\"5c924960820d681c\"",
+            "first 16 hex digits of SHA-256, in quotes"
+        );
+        assert_eq!(tag, etag_for(V1), "same content, same tag");
+        assert_ne!(tag, etag_for(V2), "new content, new tag");
+    }
+
+    #[test]
+    fn if_none_match_lists_and_star() {
+        let tag = etag_for(V1);
+        assert!(if_none_match_matches(&tag, &tag));
+        assert!(
+            if_none_match_matches(&format!("\"aaaa\", {tag}"), &tag),
+            "the header may list several tags, separated by commas and spaces"
+        );
+        assert!(
+            if_none_match_matches("*", &tag),
+            "`*` matches any current representation"
+        );
+        assert!(!if_none_match_matches("\"aaaa\"", &tag));
+        assert!(
+            !if_none_match_matches(tag.trim_matches('"'), &tag),
+            "the quotes are part of the entity tag"
+        );
+    }
+
+    #[test]
+    fn first_get_is_200_with_etag() {
+        let response = handle_get(&store(), 1, None);
+        assert_eq!(response.status, 200);
+        assert_eq!(
+            response.etag,
+            Some(etag_for(V1)),
+            "every 200 carries the ETag"
+        );
+        assert_eq!(response.body, V1);
+    }
+
+    #[test]
+    fn matching_if_none_match_is_304_without_body() {
+        let tag = etag_for(V1);
+        let response = handle_get(&store(), 1, Some(&tag));
+        assert_eq!(
+            response.status, 304,
+            "the client's copy is current: 304 Not Modified"
+        );
+        assert!(
+            response.body.is_empty(),
+            "a 304 never has a body: that is the saving"
+        );
+        assert_eq!(response.etag, Some(tag), "a 304 still sends the ETag");
+    }
+
+    #[test]
+    fn stale_if_none_match_is_200() {
+        let response = handle_get(&store(), 1, Some("\"0000000000000000\""));
+        assert_eq!(
+            response.status, 200,
+            "the client has an old version: send the new one"
+        );
+        assert_eq!(response.body, V1);
+    }
+
+    #[test]
+    fn missing_article_is_404() {
+        assert_eq!(handle_get(&store(), 2, Some("*")).status, 404);
+    }
+
+    #[test]
+    fn put_requires_if_match() {
+        let mut store = store();
+        assert_eq!(
+            handle_put(&mut store, 1, None, V2).status,
+            428,
+            "428 Precondition Required: this API refuses blind overwrites"
+        );
+        assert_eq!(store.articles[&1], V1, "nothing was written");
+    }
+
+    #[test]
+    fn put_with_current_etag_saves_and_returns_new_etag() {
+        let mut store = store();
+        let response = handle_put(&mut store, 1, Some(&etag_for(V1)), V2);
+        assert_eq!(response.status, 200);
+        assert_eq!(response.etag, Some(etag_for(V2)), "the new version's tag");
+        assert_eq!(store.articles[&1], V2);
+    }
+
+    #[test]
+    fn second_editor_with_stale_etag_gets_412() {
+        let mut store = store();
+        let old = etag_for(V1);
+        assert_eq!(handle_put(&mut store, 1, Some(&old), V2).status, 200);
+        let response = handle_put(&mut store, 1, Some(&old), r#"{"title":"Mine!"}"#);
+        assert_eq!(
+            response.status, 412,
+            "the article changed since this editor loaded it: 412 Precondition Failed"
+        );
+        assert_eq!(store.articles[&1], V2, "the first editor's change survives");
+        assert_eq!(
+            handle_get(&store, 1, Some(&old)).status,
+            200,
+            "the old tag no longer matches on GET either"
+        );
+    }
+}

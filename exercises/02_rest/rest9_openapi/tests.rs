@@ -1,0 +1,141 @@
+use super::*;
+use serde_json::{Value, json};
+
+fn doc() -> Value {
+    openapi::document(routes::ROUTES)
+}
+
+/// Follows a `{"$ref": "#/components/schemas/X"}` to the schema, like a tool would.
+fn resolve<'a>(doc: &'a Value, reference: &Value) -> &'a Value {
+    let pointer = reference["$ref"]
+        .as_str()
+        .unwrap_or_else(|| panic!("expected a $ref object, got {reference}"));
+    let pointer = pointer.strip_prefix('#').expect("local refs start with #");
+    doc.pointer(pointer)
+        .unwrap_or_else(|| panic!("{pointer} must point into the document"))
+}
+
+#[test]
+fn header_fields() {
+    let doc = doc();
+    assert_eq!(
+        doc["openapi"],
+        json!("3.1.0"),
+        "the spec version is a string"
+    );
+    assert_eq!(doc["info"]["title"], json!("Users API"));
+    assert_eq!(
+        doc["info"]["version"],
+        json!("1.0.0"),
+        "info.version is OUR API's version"
+    );
+}
+
+#[test]
+fn every_route_has_one_operation() {
+    let doc = doc();
+    let paths = doc["paths"].as_object().expect("`paths` is an object");
+    let mut keys: Vec<&String> = paths.keys().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        ["/users", "/users/{id}", "/users/{id}/orders/{order_id}"],
+        "one entry per path template, shared by its methods"
+    );
+    let mut methods: Vec<&String> = paths["/users/{id}"].as_object().unwrap().keys().collect();
+    methods.sort();
+    assert_eq!(
+        methods,
+        ["delete", "get"],
+        "methods are lower-case keys under the path"
+    );
+    assert_eq!(
+        doc["paths"]["/users"]["post"]["operationId"],
+        json!("createUser")
+    );
+    assert_eq!(
+        doc["paths"]["/users"]["get"]["summary"],
+        json!("List users, newest first")
+    );
+}
+
+#[test]
+fn responses_are_keyed_by_status_string() {
+    let doc = doc();
+    let responses = &doc["paths"]["/users/{id}"]["delete"]["responses"];
+    assert_eq!(
+        responses["204"],
+        json!({ "description": "Deleted" }),
+        "status codes are string keys; a response without a body has no `content`"
+    );
+    let ok = &doc["paths"]["/users/{id}"]["get"]["responses"]["200"];
+    assert_eq!(ok["description"], json!("The user"));
+    let user = resolve(&doc, &ok["content"]["application/json"]["schema"]);
+    assert_eq!(user["required"], json!(["id", "displayName"]));
+}
+
+#[test]
+fn error_responses_use_problem_json() {
+    let doc = doc();
+    let not_found = &doc["paths"]["/users/{id}"]["get"]["responses"]["404"];
+    let content = not_found["content"].as_object().expect("404 has content");
+    assert_eq!(
+        content.keys().collect::<Vec<_>>(),
+        ["application/problem+json"],
+        "errors are served as RFC 9457 problem details"
+    );
+    let problem = resolve(
+        &doc,
+        &not_found["content"]["application/problem+json"]["schema"],
+    );
+    assert!(problem["properties"]["title"].is_object());
+}
+
+#[test]
+fn path_parameters_are_declared_in_order() {
+    let doc = doc();
+    let get = &doc["paths"]["/users/{id}/orders/{order_id}"]["get"];
+    assert_eq!(
+        get["parameters"],
+        json!([
+            { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } },
+            { "name": "order_id", "in": "path", "required": true, "schema": { "type": "integer" } }
+        ]),
+        "every {{name}} in the template is a required path parameter"
+    );
+    assert!(
+        doc["paths"]["/users"]["get"].get("parameters").is_none(),
+        "no template variables: no `parameters` member"
+    );
+}
+
+#[test]
+fn request_body_only_where_the_route_takes_one() {
+    let doc = doc();
+    let body = &doc["paths"]["/users"]["post"]["requestBody"];
+    assert_eq!(body["required"], json!(true));
+    let schema = resolve(&doc, &body["content"]["application/json"]["schema"]);
+    assert_eq!(schema["required"], json!(["displayName", "emailAddress"]));
+    assert!(
+        doc["paths"]["/users/{id}"]["get"]
+            .get("requestBody")
+            .is_none(),
+        "GET takes no body"
+    );
+}
+
+#[test]
+fn operation_ids_are_unique() {
+    let doc = doc();
+    let mut ids = Vec::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            ids.push(operation["operationId"].as_str().unwrap().to_string());
+        }
+    }
+    let count = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(count, 5, "five routes, five operations");
+    assert_eq!(ids.len(), count, "code generators need unique operationIds");
+}

@@ -1,0 +1,151 @@
+// The blog's front page lists every author with the titles of their posts. It is correct but
+// slow: one query loads the authors, then the loop runs one more query *per author* to load
+// their posts. 50 authors = 51 round trips to the database: the classic "N+1 queries".
+//
+// `Db` wraps the connection and counts every statement it runs (think of it as the query log
+// of your ORM). Rewrite `front_page` so it needs at most 2 statements whatever the number of
+// authors: one LEFT JOIN grouped in Rust, or the authors plus one `WHERE author_id IN (...)`.
+// The result must stay exactly the same, including authors without posts.
+
+use rusqlite::{Connection, Params, Result, Row};
+use std::cell::Cell;
+
+pub struct Db {
+    conn: Connection,
+    statements: Cell<usize>,
+}
+
+impl Db {
+    pub fn new(conn: Connection) -> Self {
+        Db {
+            conn,
+            statements: Cell::new(0),
+        }
+    }
+
+    /// Runs one query and maps every row. Counts as one statement.
+    pub fn query<T, P, F>(&self, sql: &str, params: P, f: F) -> Result<Vec<T>>
+    where
+        P: Params,
+        F: FnMut(&Row<'_>) -> Result<T>,
+    {
+        self.statements.set(self.statements.get() + 1);
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params, f)?;
+        rows.collect()
+    }
+
+    pub fn statements(&self) -> usize {
+        self.statements.get()
+    }
+}
+
+#[derive(Debug, PartialEq)]
+pub struct AuthorPosts {
+    pub author: String,
+    /// Titles in publication order (by post id).
+    pub titles: Vec<String>,
+}
+
+/// Creates `authors` authors; author i has i % 3 posts (so every third one has none).
+pub fn setup(conn: &Connection, authors: i64) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE authors (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+         CREATE TABLE posts (
+             id INTEGER PRIMARY KEY,
+             author_id INTEGER NOT NULL REFERENCES authors(id),
+             title TEXT NOT NULL
+         );
+         CREATE INDEX posts_author ON posts (author_id);",
+    )?;
+    for i in 1..=authors {
+        conn.execute(
+            "INSERT INTO authors (id, name) VALUES (?1, ?2)",
+            (i, format!("author {i:03}")),
+        )?;
+        for n in 1..=i % 3 {
+            conn.execute(
+                "INSERT INTO posts (author_id, title) VALUES (?1, ?2)",
+                (i, format!("post {n} by {i}")),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Every author, ordered by name, with their post titles.
+pub fn front_page(db: &Db) -> Result<Vec<AuthorPosts>> {
+    // TODO: this runs 1 + N statements. Fetch the same data with at most 2.
+    let authors = db.query("SELECT id, name FROM authors ORDER BY name, id", [], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut page = Vec::new();
+    for (id, author) in authors {
+        let titles = db.query(
+            "SELECT title FROM posts WHERE author_id = ?1 ORDER BY id",
+            [id],
+            |r| r.get(0),
+        )?;
+        page.push(AuthorPosts { author, titles });
+    }
+    Ok(page)
+}
+
+fn main() -> Result<()> {
+    let conn = Connection::open_in_memory()?;
+    setup(&conn, 5)?;
+    let db = Db::new(conn);
+    println!("{:#?}", front_page(&db)?);
+    println!("statements: {}", db.statements());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db(authors: i64) -> Db {
+        let conn = Connection::open_in_memory().unwrap();
+        setup(&conn, authors).unwrap();
+        Db::new(conn)
+    }
+
+    #[test]
+    fn lists_every_author_with_their_posts() {
+        let db = db(4);
+        let page = front_page(&db).unwrap();
+        let expected = [
+            ("author 001", vec!["post 1 by 1"]),
+            ("author 002", vec!["post 1 by 2", "post 2 by 2"]),
+            ("author 003", vec![]),
+            ("author 004", vec!["post 1 by 4"]),
+        ];
+        let expected: Vec<AuthorPosts> = expected
+            .into_iter()
+            .map(|(a, t)| AuthorPosts {
+                author: a.into(),
+                titles: t.into_iter().map(String::from).collect(),
+            })
+            .collect();
+        assert_eq!(
+            page, expected,
+            "authors by name, titles in post order; author 003 has no posts and must still \
+             appear with an empty list"
+        );
+    }
+
+    #[test]
+    fn statement_count_does_not_grow_with_authors() {
+        let db = db(50);
+        let page = front_page(&db).unwrap();
+        assert_eq!(page.len(), 50, "all 50 authors are listed");
+        let posts: usize = page.iter().map(|a| a.titles.len()).sum();
+        assert_eq!(posts, 51, "author i has i % 3 posts: 51 in total");
+        assert!(
+            db.statements() <= 2,
+            "front_page ran {} statements for 50 authors; one query per author is the N+1 \
+             pattern. Load everything with a JOIN (1 statement) or with an IN list (2)",
+            db.statements()
+        );
+    }
+}

@@ -1,0 +1,147 @@
+// The shop's product listing endpoint `GET /products?category=books&max_price=2000&limit=2`
+// returns every product, including sold-out ones, in whatever order SQLite happens to store
+// them. The frontend wants: only products in stock, optionally only one category, at most
+// `max_price_cents`, cheapest first (ties broken by name, so pages are stable), and no more
+// than `limit` rows.
+//
+// Make `search_products` do the filtering, ordering and limiting in SQL (WHERE, ORDER BY,
+// LIMIT) with bound parameters. Done means: the tests below pass.
+
+use rusqlite::{Connection, Result, params};
+
+#[derive(Debug, PartialEq)]
+pub struct Product {
+    pub name: String,
+    pub price_cents: i64,
+}
+
+pub struct ProductQuery<'a> {
+    /// `None` means "any category".
+    pub category: Option<&'a str>,
+    pub max_price_cents: i64,
+    pub limit: u32,
+}
+
+pub fn setup(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE products (
+             id INTEGER PRIMARY KEY,
+             name TEXT NOT NULL,
+             category TEXT NOT NULL,
+             price_cents INTEGER NOT NULL,
+             in_stock INTEGER NOT NULL
+         );
+         INSERT INTO products (name, category, price_cents, in_stock) VALUES
+             ('Rust in Action', 'books', 3999, 1),
+             ('SQL Antipatterns', 'books', 2000, 1),
+             ('The Pragmatic Programmer', 'books', 2000, 1),
+             ('Designing Data-Intensive Applications', 'books', 4500, 0),
+             ('Mechanical keyboard', 'hardware', 8900, 1),
+             ('USB-C cable', 'hardware', 900, 1),
+             ('Sticker pack', 'merch', 300, 1),
+             ('Mug', 'merch', 1200, 0);",
+    )
+}
+
+pub fn search_products(conn: &Connection, q: &ProductQuery) -> Result<Vec<Product>> {
+    // TODO: add WHERE (in stock, category unless it is None, price cap), ORDER BY and LIMIT,
+    // with the values of `q` as bound parameters. Tip: `(?1 IS NULL OR category = ?1)`.
+    let mut stmt = conn.prepare("SELECT name, price_cents FROM products")?;
+    let rows = stmt.query_map(params![], |row| {
+        Ok(Product {
+            name: row.get(0)?,
+            price_cents: row.get(1)?,
+        })
+    })?;
+    rows.collect()
+}
+
+fn main() -> Result<()> {
+    let conn = Connection::open_in_memory()?;
+    setup(&conn)?;
+    let q = ProductQuery {
+        category: Some("books"),
+        max_price_cents: 5000,
+        limit: 10,
+    };
+    println!("{:?}", search_products(&conn, &q)?);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(conn: &Connection, category: Option<&str>, max: i64, limit: u32) -> Vec<String> {
+        let q = ProductQuery {
+            category,
+            max_price_cents: max,
+            limit,
+        };
+        search_products(conn, &q)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.name)
+            .collect()
+    }
+
+    fn db() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        setup(&conn).unwrap();
+        conn
+    }
+
+    #[test]
+    fn filters_by_category_and_stock() {
+        let conn = db();
+        assert_eq!(
+            names(&conn, Some("books"), 10_000, 10),
+            [
+                "SQL Antipatterns",
+                "The Pragmatic Programmer",
+                "Rust in Action"
+            ],
+            "only in-stock books (Designing Data-Intensive Applications is sold out), cheapest \
+             first, equal prices sorted by name"
+        );
+    }
+
+    #[test]
+    fn max_price_is_inclusive() {
+        let conn = db();
+        assert_eq!(
+            names(&conn, Some("books"), 2000, 10),
+            ["SQL Antipatterns", "The Pragmatic Programmer"],
+            "max_price_cents = 2000 must include products that cost exactly 2000 (use <=)"
+        );
+    }
+
+    #[test]
+    fn no_category_means_all_categories() {
+        let conn = db();
+        assert_eq!(
+            names(&conn, None, 1000, 10),
+            ["Sticker pack", "USB-C cable"],
+            "category None: every category, still only in stock and under the price cap"
+        );
+    }
+
+    #[test]
+    fn limit_keeps_the_cheapest() {
+        let conn = db();
+        assert_eq!(
+            names(&conn, None, 100_000, 2),
+            ["Sticker pack", "USB-C cable"],
+            "LIMIT applies after ORDER BY: the 2 cheapest in-stock products of all"
+        );
+    }
+
+    #[test]
+    fn unknown_category_is_empty_not_an_error() {
+        let conn = db();
+        assert!(
+            names(&conn, Some("garden"), 100_000, 10).is_empty(),
+            "no products in that category: an empty list, not every product"
+        );
+    }
+}

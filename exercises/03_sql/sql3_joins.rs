@@ -1,0 +1,164 @@
+// Two admin reports read from `users` and `orders` (guest checkouts have `user_id` NULL).
+//
+// 1. `orders_with_buyer`: every order placed by a registered user, with the user's name.
+//    Guest orders have no user and are left out. Not written yet.
+// 2. `paid_summary`: one row per user with how many *paid* orders they have and their total.
+//    Marketing wants the users who never paid anything too (to send them a coupon), but the
+//    current query silently drops them.
+//
+// Write the INNER JOIN for the first report and fix the second one with a LEFT JOIN.
+
+use rusqlite::{Connection, Result};
+
+#[derive(Debug, PartialEq)]
+pub struct OrderRow {
+    pub order_id: i64,
+    pub buyer: String,
+    pub total_cents: i64,
+}
+
+#[derive(Debug, PartialEq)]
+pub struct UserSummary {
+    pub name: String,
+    pub paid_orders: i64,
+    pub paid_total_cents: i64,
+}
+
+pub fn setup(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+         CREATE TABLE orders (
+             id INTEGER PRIMARY KEY,
+             user_id INTEGER REFERENCES users(id),
+             status TEXT NOT NULL,
+             total_cents INTEGER NOT NULL
+         );
+         INSERT INTO users (id, name) VALUES (1, 'ada'), (2, 'bob'), (3, 'cyd'), (4, 'dee');
+         INSERT INTO orders (id, user_id, status, total_cents) VALUES
+             (10, 1, 'paid', 1500),
+             (11, 1, 'paid', 2500),
+             (12, 2, 'cancelled', 999),
+             (13, NULL, 'paid', 700),
+             (14, 3, 'paid', 100),
+             (15, 1, 'cancelled', 5000);",
+    )
+}
+
+pub fn orders_with_buyer(conn: &Connection) -> Result<Vec<OrderRow>> {
+    // TODO: SELECT order id, user name and total from `orders` JOINed with `users`,
+    // ordered by order id, and map each row into an `OrderRow`.
+    todo!("join orders with users")
+}
+
+pub fn paid_summary(conn: &Connection) -> Result<Vec<UserSummary>> {
+    // TODO: users without paid orders disappear. Keep every user (LEFT JOIN), and check
+    // where the status filter, the COUNT and the SUM end up for a user with no paid order.
+    let mut stmt = conn.prepare(
+        "SELECT u.name, COUNT(*), SUM(o.total_cents)
+         FROM users u
+         JOIN orders o ON o.user_id = u.id
+         WHERE o.status = 'paid'
+         GROUP BY u.id
+         ORDER BY u.name",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        Ok(UserSummary {
+            name: row.get(0)?,
+            paid_orders: row.get(1)?,
+            paid_total_cents: row.get(2)?,
+        })
+    })?;
+    rows.collect()
+}
+
+fn main() -> Result<()> {
+    let conn = Connection::open_in_memory()?;
+    setup(&conn)?;
+    println!("{:#?}", paid_summary(&conn)?);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        setup(&conn).unwrap();
+        conn
+    }
+
+    fn summary(name: &str, paid_orders: i64, paid_total_cents: i64) -> UserSummary {
+        UserSummary {
+            name: name.into(),
+            paid_orders,
+            paid_total_cents,
+        }
+    }
+
+    #[test]
+    fn inner_join_lists_registered_buyers() {
+        let conn = db();
+        let rows = orders_with_buyer(&conn).unwrap();
+        let ids: Vec<i64> = rows.iter().map(|r| r.order_id).collect();
+        assert_eq!(
+            ids,
+            [10, 11, 12, 14, 15],
+            "every order with a user, ordered by id; guest order 13 has no user to join"
+        );
+        assert_eq!(
+            rows[2],
+            OrderRow {
+                order_id: 12,
+                buyer: "bob".into(),
+                total_cents: 999
+            },
+            "each row carries the buyer's name from `users`"
+        );
+    }
+
+    #[test]
+    fn users_without_paid_orders_appear() {
+        let conn = db();
+        let names: Vec<String> = paid_summary(&conn)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(
+            names,
+            ["ada", "bob", "cyd", "dee"],
+            "one row per user, even bob (only a cancelled order) and dee (no orders): \
+             that is what LEFT JOIN is for"
+        );
+    }
+
+    #[test]
+    fn counts_and_totals_only_paid_orders() {
+        let conn = db();
+        let rows = paid_summary(&conn).unwrap();
+        assert_eq!(
+            rows.first(),
+            Some(&summary("ada", 2, 4000)),
+            "ada: 2 paid orders (1500 + 2500); her cancelled order does not count"
+        );
+        assert_eq!(
+            rows.get(2),
+            Some(&summary("cyd", 1, 100)),
+            "cyd: one paid order of 100"
+        );
+    }
+
+    #[test]
+    fn no_paid_orders_means_zero_not_one_or_null() {
+        let conn = db();
+        let rows = paid_summary(&conn).unwrap();
+        assert_eq!(
+            rows.get(1),
+            Some(&summary("bob", 0, 0)),
+            "bob has no paid order: COUNT(*) would count the NULL row as 1 (count a column \
+             of `orders` instead) and SUM of nothing is NULL (COALESCE it to 0)"
+        );
+        assert_eq!(rows.get(3), Some(&summary("dee", 0, 0)));
+    }
+}

@@ -1,0 +1,180 @@
+// The wallet service moves money between accounts in three steps: debit the sender, credit
+// the receiver, write a ledger row. Support found money that vanished: a transfer to a closed
+// (deleted) account debited the sender, then failed on the credit, and nothing put the money
+// back. The same happens when the ledger insert fails.
+//
+// Make `transfer` atomic: run the three steps in one transaction, so that either all of them
+// are committed or none is. Done means: every failed transfer leaves all balances and the
+// ledger exactly as they were, and the connection is not left inside an open transaction.
+
+use rusqlite::{Connection, params};
+
+#[derive(Debug)]
+pub enum TransferError {
+    InsufficientFunds,
+    UnknownAccount(i64),
+    Db(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for TransferError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e {
+            // The CHECK (balance >= 0) constraint is what refuses an overdraft.
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_CHECK =>
+            {
+                TransferError::InsufficientFunds
+            }
+            e => TransferError::Db(e),
+        }
+    }
+}
+
+pub fn setup(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE accounts (
+             id INTEGER PRIMARY KEY,
+             balance INTEGER NOT NULL CHECK (balance >= 0)
+         );
+         CREATE TABLE ledger (
+             id INTEGER PRIMARY KEY,
+             from_id INTEGER NOT NULL,
+             to_id INTEGER NOT NULL,
+             amount INTEGER NOT NULL
+         );
+         INSERT INTO accounts (id, balance) VALUES (1, 100), (2, 50);",
+    )
+}
+
+pub fn transfer(
+    conn: &mut Connection,
+    from: i64,
+    to: i64,
+    amount: i64,
+) -> Result<(), TransferError> {
+    // TODO: the three steps below must succeed or fail together. Start a transaction
+    // (`Connection::transaction`), run the steps on it and commit at the end.
+    let debited = conn.execute(
+        "UPDATE accounts SET balance = balance - ?1 WHERE id = ?2",
+        params![amount, from],
+    )?;
+    if debited == 0 {
+        return Err(TransferError::UnknownAccount(from));
+    }
+    let credited = conn.execute(
+        "UPDATE accounts SET balance = balance + ?1 WHERE id = ?2",
+        params![amount, to],
+    )?;
+    if credited == 0 {
+        return Err(TransferError::UnknownAccount(to));
+    }
+    conn.execute(
+        "INSERT INTO ledger (from_id, to_id, amount) VALUES (?1, ?2, ?3)",
+        params![from, to, amount],
+    )?;
+    Ok(())
+}
+
+fn main() -> rusqlite::Result<()> {
+    let mut conn = Connection::open_in_memory()?;
+    setup(&conn)?;
+    println!("{:?}", transfer(&mut conn, 1, 2, 30));
+    println!("{:?}", transfer(&mut conn, 1, 99, 30));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        setup(&conn).unwrap();
+        conn
+    }
+
+    fn balances(conn: &Connection) -> Vec<(i64, i64)> {
+        let mut stmt = conn
+            .prepare("SELECT id, balance FROM accounts ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    fn ledger_rows(conn: &Connection) -> i64 {
+        conn.query_row("SELECT COUNT(*) FROM ledger", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn successful_transfer_moves_money_and_writes_ledger() {
+        let mut conn = db();
+        transfer(&mut conn, 1, 2, 30).expect("1 has 100, can send 30");
+        assert_eq!(balances(&conn), [(1, 70), (2, 80)]);
+        assert_eq!(ledger_rows(&conn), 1, "one ledger row per transfer");
+        assert!(conn.is_autocommit(), "the transaction must be committed");
+    }
+
+    #[test]
+    fn overdraft_is_refused() {
+        let mut conn = db();
+        let r = transfer(&mut conn, 2, 1, 51);
+        assert!(
+            matches!(r, Err(TransferError::InsufficientFunds)),
+            "2 only has 50: the CHECK constraint fails, got {r:?}"
+        );
+        assert_eq!(balances(&conn), [(1, 100), (2, 50)]);
+    }
+
+    #[test]
+    fn failed_credit_rolls_back_the_debit() {
+        let mut conn = db();
+        let r = transfer(&mut conn, 1, 99, 30);
+        assert!(
+            matches!(r, Err(TransferError::UnknownAccount(99))),
+            "account 99 does not exist, got {r:?}"
+        );
+        assert_eq!(
+            balances(&conn),
+            [(1, 100), (2, 50)],
+            "the debit of account 1 happened before the credit failed; without a \
+             transaction it stays, and 30 disappear"
+        );
+        assert!(
+            conn.is_autocommit(),
+            "after a failure the transaction must be rolled back, not left open"
+        );
+    }
+
+    #[test]
+    fn failed_ledger_write_rolls_back_both_updates() {
+        let mut conn = db();
+        conn.execute_batch(
+            "CREATE TRIGGER ledger_down BEFORE INSERT ON ledger
+             BEGIN SELECT RAISE(ABORT, 'ledger is read-only'); END;",
+        )
+        .unwrap();
+        let r = transfer(&mut conn, 1, 2, 30);
+        assert!(
+            matches!(r, Err(TransferError::Db(_))),
+            "the ledger insert fails: a database error, got {r:?}"
+        );
+        assert_eq!(
+            balances(&conn),
+            [(1, 100), (2, 50)],
+            "debit and credit both succeeded, then the last step failed: all or nothing"
+        );
+        assert_eq!(ledger_rows(&conn), 0);
+        assert!(conn.is_autocommit(), "no transaction may stay open");
+    }
+
+    #[test]
+    fn later_transfers_still_work_after_a_failure() {
+        let mut conn = db();
+        let _ = transfer(&mut conn, 1, 99, 30);
+        transfer(&mut conn, 1, 2, 10).expect("a failure must not poison the connection");
+        assert_eq!(balances(&conn), [(1, 90), (2, 60)]);
+    }
+}

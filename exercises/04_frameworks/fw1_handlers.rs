@@ -1,0 +1,179 @@
+// Scenario: you are building the core of a tiny web framework for an internal tool. Every web
+// framework has the same idea at its heart: a *handler* is "something that turns a Request into
+// a Response", and a router picks the handler for a method + path.
+//
+// Right now the team can only register plain closures by hand-writing a wrapper struct for each
+// one. We want `Handler` implemented for *every* closure or fn `Fn(&Request) -> Response`, so
+// `router.route("GET", "/health", health)` and `router.route("GET", "/", |_req| ...)` both work,
+// and struct handlers (with their own config) keep working too.
+//
+// Done means: the blanket `impl Handler for F` exists, `StaticText` is a handler, and
+// `Router::dispatch` answers 404 for an unknown path and 405 for a known path with the wrong
+// method.
+
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    pub body: String,
+}
+
+impl Request {
+    pub fn new(method: &str, path: &str) -> Self {
+        Request {
+            method: method.to_string(),
+            path: path.to_string(),
+            body: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: u16,
+    pub body: String,
+}
+
+impl Response {
+    pub fn new(status: u16, body: &str) -> Self {
+        Response {
+            status,
+            body: body.to_string(),
+        }
+    }
+}
+
+/// Anything that can answer a request.
+pub trait Handler {
+    fn call(&self, req: &Request) -> Response;
+}
+
+// TODO: a blanket implementation, so that every closure or fn item with the signature
+// `Fn(&Request) -> Response` is a `Handler`. Write it as `impl<F> Handler for F where ...`.
+
+/// A handler with its own configuration: always answers 200 with a fixed text.
+pub struct StaticText(pub String);
+
+impl Handler for StaticText {
+    fn call(&self, _req: &Request) -> Response {
+        // TODO: 200 with the configured text.
+        todo!()
+    }
+}
+
+#[derive(Default)]
+pub struct Router {
+    // path -> (method -> handler)
+    routes: HashMap<String, HashMap<String, Box<dyn Handler>>>,
+}
+
+impl Router {
+    pub fn new() -> Self {
+        Router::default()
+    }
+
+    pub fn route(&mut self, method: &str, path: &str, handler: impl Handler + 'static) {
+        self.routes
+            .entry(path.to_string())
+            .or_default()
+            .insert(method.to_string(), Box::new(handler));
+    }
+
+    pub fn dispatch(&self, req: &Request) -> Response {
+        // TODO: find the handlers for the path, then the one for the method, and call it.
+        // Unknown path -> 404; known path but no handler for this method -> 405.
+        let _ = req;
+        todo!()
+    }
+}
+
+fn health(_req: &Request) -> Response {
+    Response::new(200, "ok")
+}
+
+fn main() {
+    let mut router = Router::new();
+    router.route("GET", "/health", health);
+    println!("{:?}", router.dispatch(&Request::new("GET", "/health")));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn echo(req: &Request) -> Response {
+        Response::new(200, &req.body)
+    }
+
+    fn app() -> Router {
+        let mut router = Router::new();
+        router.route("GET", "/health", health);
+        router.route("POST", "/echo", echo);
+        router.route("GET", "/about", StaticText("backendlings".to_string()));
+        let greeting = String::from("hello");
+        router.route("GET", "/", move |_req: &Request| {
+            Response::new(200, &greeting)
+        });
+        router
+    }
+
+    #[test]
+    fn fn_items_are_handlers() {
+        let res = app().dispatch(&Request::new("GET", "/health"));
+        assert_eq!(
+            res,
+            Response::new(200, "ok"),
+            "a plain `fn(&Request) -> Response` must be usable as a handler"
+        );
+    }
+
+    #[test]
+    fn closures_capturing_state_are_handlers() {
+        let res = app().dispatch(&Request::new("GET", "/"));
+        assert_eq!(
+            res.body, "hello",
+            "a `move` closure that captured a String must be usable as a handler"
+        );
+    }
+
+    #[test]
+    fn handlers_see_the_request() {
+        let mut req = Request::new("POST", "/echo");
+        req.body = "ping".to_string();
+        let res = app().dispatch(&req);
+        assert_eq!(
+            res.body, "ping",
+            "the handler receives the request it answers"
+        );
+    }
+
+    #[test]
+    fn struct_handlers_work_too() {
+        let res = app().dispatch(&Request::new("GET", "/about"));
+        assert_eq!(
+            res,
+            Response::new(200, "backendlings"),
+            "StaticText answers 200 with its configured text"
+        );
+    }
+
+    #[test]
+    fn unknown_path_is_404() {
+        let res = app().dispatch(&Request::new("GET", "/nope"));
+        assert_eq!(
+            res.status, 404,
+            "unknown path: 404 Not Found, not 405 (that's for a known path with the wrong method)"
+        );
+    }
+
+    #[test]
+    fn wrong_method_is_405() {
+        let res = app().dispatch(&Request::new("DELETE", "/health"));
+        assert_eq!(
+            res.status, 405,
+            "the path exists but not for DELETE: 405 Method Not Allowed (RFC 9110 15.5.6)"
+        );
+    }
+}

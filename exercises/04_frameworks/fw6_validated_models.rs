@@ -1,0 +1,210 @@
+// Scenario: signup data is passed around as plain `String`s, and every function re-checks (or
+// forgets to check) that the email looks like an email. Last week a username with spaces broke
+// profile URLs. The fix is to "parse, don't validate": newtypes `Email` and `Username` whose
+// only constructor is `TryFrom<&str>`, so an invalid value cannot exist at all, and JSON input
+// is validated while it is deserialized (like pydantic models or DRF serializer fields).
+//
+// Done means: both `TryFrom` impls enforce the rules below, and deserializing a `Signup` from
+// JSON goes through them (serde's `try_from` container attribute), so bad input is rejected at
+// the door with a helpful message.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValidationError {
+    InvalidEmail(String),
+    InvalidUsername(String),
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ValidationError::InvalidEmail(why) => write!(f, "invalid email: {why}"),
+            ValidationError::InvalidUsername(why) => write!(f, "invalid username: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// A syntactically plausible, normalized (trimmed, lowercase) email address.
+// TODO: as written, serde fills the field directly and skips validation. Make deserialization
+// go through `TryFrom<String>` (and serialization through `From<...> for String`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email(String);
+
+/// 3 to 20 characters: lowercase ASCII letters, digits and '_', starting with a letter.
+// TODO: as written, serde fills the field directly and skips validation. Make deserialization
+// go through `TryFrom<String>` (and serialization through `From<...> for String`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Username(String);
+
+impl TryFrom<&str> for Email {
+    type Error = ValidationError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        // TODO: trim + lowercase, then check: at most 254 chars, no whitespace, exactly one
+        // '@' with a non-empty part before it, a domain containing a dot that neither starts
+        // nor ends with a dot. Reject with ValidationError::InvalidEmail("why").
+        let _ = value;
+        todo!()
+    }
+}
+
+impl TryFrom<&str> for Username {
+    type Error = ValidationError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        // TODO: 3 to 20 chars, starts with a-z, only a-z 0-9 '_'.
+        // Reject with ValidationError::InvalidUsername("why").
+        let _ = value;
+        todo!()
+    }
+}
+
+// serde's `try_from = "String"` needs `TryFrom<String>`; delegate to the `&str` version.
+impl TryFrom<String> for Email {
+    type Error = ValidationError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Email::try_from(value.as_str())
+    }
+}
+
+impl TryFrom<String> for Username {
+    type Error = ValidationError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Username::try_from(value.as_str())
+    }
+}
+
+impl From<Email> for String {
+    fn from(value: Email) -> Self {
+        value.0
+    }
+}
+
+impl From<Username> for String {
+    fn from(value: Username) -> Self {
+        value.0
+    }
+}
+
+impl Email {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Username {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Signup {
+    pub username: Username,
+    pub email: Email,
+}
+
+fn main() {
+    let input = r#"{"username": "ada_l", "email": "Ada@Example.com"}"#;
+    println!("{:?}", serde_json::from_str::<Signup>(input));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_emails_are_normalized() {
+        let email = Email::try_from("  Ada.Lovelace@Example.COM ").unwrap();
+        assert_eq!(
+            email.as_str(),
+            "ada.lovelace@example.com",
+            "trimmed and lowercased"
+        );
+        assert!(Email::try_from("a@b.io").is_ok());
+    }
+
+    #[test]
+    fn invalid_emails_cannot_be_built() {
+        for bad in [
+            "",
+            "ada",
+            "@example.com",
+            "ada@",
+            "ada@localhost",
+            "ada@@example.com",
+            "ada@example.",
+            "ada@.com",
+            "ada lovelace@example.com",
+        ] {
+            assert!(
+                matches!(Email::try_from(bad), Err(ValidationError::InvalidEmail(_))),
+                "{bad:?} must be rejected with ValidationError::InvalidEmail"
+            );
+        }
+    }
+
+    #[test]
+    fn usernames() {
+        for good in ["ada", "ada_lovelace", "a1b2c3", "abcdefghijklmnopqrst"] {
+            assert!(
+                Username::try_from(good).is_ok(),
+                "{good:?} is a valid username"
+            );
+        }
+        for bad in [
+            "ab",
+            "abcdefghijklmnopqrstu",
+            "Ada",
+            "1ada",
+            "_ada",
+            "ada lovelace",
+            "ada-l",
+            "adé",
+        ] {
+            assert!(
+                matches!(
+                    Username::try_from(bad),
+                    Err(ValidationError::InvalidUsername(_))
+                ),
+                "{bad:?} must be rejected with ValidationError::InvalidUsername"
+            );
+        }
+    }
+
+    #[test]
+    fn json_is_validated_while_parsing() {
+        let ok: Signup =
+            serde_json::from_str(r#"{"username": "ada_l", "email": "ADA@example.com"}"#).unwrap();
+        assert_eq!(
+            ok.email.as_str(),
+            "ada@example.com",
+            "normalized during parsing"
+        );
+        assert_eq!(ok.username.as_str(), "ada_l");
+
+        let err = serde_json::from_str::<Signup>(r#"{"username": "ada_l", "email": "nope"}"#)
+            .expect_err("an invalid email in JSON must fail deserialization");
+        assert!(
+            err.to_string().contains("invalid email"),
+            "the error explains what was wrong, got: {err}"
+        );
+        let err = serde_json::from_str::<Signup>(r#"{"username": "A D A", "email": "a@b.io"}"#)
+            .expect_err("an invalid username in JSON must fail deserialization");
+        assert!(err.to_string().contains("invalid username"), "got: {err}");
+    }
+
+    #[test]
+    fn serializes_as_a_plain_string() {
+        let email = Email::try_from("a@b.io").unwrap();
+        assert_eq!(
+            serde_json::to_string(&email).unwrap(),
+            r#""a@b.io""#,
+            "on the wire a newtype is just its string"
+        );
+    }
+}

@@ -1,0 +1,170 @@
+// JSON with serde: request and response structs
+//
+// The mobile team sends `POST /users` bodies in camelCase (`displayName`, `marketingOptIn`) and
+// our handler answers 400 to every one of them, because the Rust structs use snake_case names.
+// Worse, when a field is optional the app sometimes leaves it out and sometimes sends `null`;
+// and an attacker sent `"isAdmin": true` hoping we would silently accept extra fields.
+//
+// Done means: the request struct reads camelCase, treats a missing or null `nickname` as `None`,
+// defaults `marketingOptIn` to false and rejects unknown fields; the response writes camelCase,
+// leaves `nickname` out when there is none, and writes the status as `"pending_verification"`.
+// `handle_create` answers 201 with the JSON user, or 400 with `{"error": "..."}`.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateUserRequest {
+    pub display_name: String,
+    pub email_address: String,
+    pub nickname: Option<String>,
+    #[serde(default)]
+    pub marketing_opt_in: bool,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    Active,
+    PendingVerification,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserResponse {
+    pub id: u64,
+    pub display_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+    pub status: AccountStatus,
+    pub marketing_opt_in: bool,
+}
+
+/// Handles `POST /users`: returns (status, JSON body). New users await email verification.
+pub fn handle_create(id: u64, body: &str) -> (u16, String) {
+    match serde_json::from_str::<CreateUserRequest>(body) {
+        Ok(request) => {
+            let user = UserResponse {
+                id,
+                display_name: request.display_name,
+                nickname: request.nickname,
+                status: AccountStatus::PendingVerification,
+                marketing_opt_in: request.marketing_opt_in,
+            };
+            let json = serde_json::to_string(&user).expect("a struct of strings always serializes");
+            (201, json)
+        }
+        Err(err) => (
+            400,
+            serde_json::json!({ "error": err.to_string() }).to_string(),
+        ),
+    }
+}
+
+fn main() {
+    let (status, body) = handle_create(
+        1,
+        r#"{"displayName":"Ada","emailAddress":"ada@example.com"}"#,
+    );
+    println!("{status} {body}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn parse(body: &str) -> Value {
+        serde_json::from_str(body).expect("the handler must always answer with JSON")
+    }
+
+    #[test]
+    fn request_reads_camel_case_and_defaults() {
+        let request: CreateUserRequest =
+            serde_json::from_str(r#"{"displayName": "Ada", "emailAddress": "ada@example.com"}"#)
+                .expect("camelCase keys must map to snake_case fields: #[serde(rename_all = ...)]");
+        assert_eq!(
+            request,
+            CreateUserRequest {
+                display_name: "Ada".into(),
+                email_address: "ada@example.com".into(),
+                nickname: None,
+                marketing_opt_in: false,
+            },
+            "a missing Option is None; a missing bool with #[serde(default)] is false"
+        );
+    }
+
+    #[test]
+    fn null_and_missing_optional_fields_are_both_none() {
+        let request: CreateUserRequest = serde_json::from_str(
+            r#"{"displayName": "Ada", "emailAddress": "a@x.io", "nickname": null, "marketingOptIn": true}"#,
+        )
+        .expect("null is a valid value for an Option field");
+        assert_eq!(request.nickname, None);
+        assert!(request.marketing_opt_in);
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected() {
+        let (status, body) = handle_create(
+            1,
+            r#"{"displayName": "Eve", "emailAddress": "eve@x.io", "isAdmin": true}"#,
+        );
+        assert_eq!(
+            status, 400,
+            "an unexpected `isAdmin` must not be silently ignored: #[serde(deny_unknown_fields)]"
+        );
+        let error = parse(&body)["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            error.contains("isAdmin"),
+            "the error should name the offending field, got {error:?}"
+        );
+    }
+
+    #[test]
+    fn created_user_is_camel_case_without_null_nickname() {
+        let (status, body) = handle_create(
+            7,
+            r#"{"displayName": "Ada", "emailAddress": "ada@example.com"}"#,
+        );
+        assert_eq!(status, 201, "a created resource answers 201 Created");
+        assert_eq!(
+            parse(&body),
+            json!({
+                "id": 7,
+                "displayName": "Ada",
+                "status": "pending_verification",
+                "marketingOptIn": false
+            }),
+            "camelCase keys, no `nickname` key at all when there is none, snake_case status"
+        );
+    }
+
+    #[test]
+    fn nickname_is_written_when_present() {
+        let (_, body) = handle_create(
+            8,
+            r#"{"displayName": "Grace", "emailAddress": "g@x.io", "nickname": "amazing"}"#,
+        );
+        assert_eq!(parse(&body)["nickname"], json!("amazing"));
+    }
+
+    #[test]
+    fn malformed_json_is_400_with_json_error() {
+        let (status, body) = handle_create(1, r#"{"displayName": "Ada""#);
+        assert_eq!(
+            status, 400,
+            "a body that is not valid JSON is 400 Bad Request"
+        );
+        assert!(
+            parse(&body)["error"].is_string(),
+            "even errors are JSON: {{\"error\": \"...\"}}"
+        );
+        let (status, _) = handle_create(1, r#"{"displayName": "Ada"}"#);
+        assert_eq!(status, 400, "a missing required field is 400 too");
+    }
+}

@@ -1,0 +1,221 @@
+// Offset pagination with next/prev links
+//
+// `GET /articles` returns all 40,000 articles in one response; the mobile app times out and the
+// database is sad. We paginate with `?limit=&offset=`: limit defaults to 20 and is capped at 100
+// (a client asking for 10,000 gets 100, it does not get an error), offset defaults to 0.
+// Nonsense like `limit=abc` or `limit=0` is a client error. Each page tells the client the
+// total and gives ready-made links, so clients never build URLs themselves.
+//
+// Done means: `parse_params` reads the query string and `paginate` builds the page, with a
+// `next` link only when there are more items and a `prev` link only when offset > 0.
+
+use serde::Serialize;
+
+pub const DEFAULT_LIMIT: usize = 20;
+pub const MAX_LIMIT: usize = 100;
+
+#[derive(Debug, PartialEq)]
+pub struct PageParams {
+    pub limit: usize,
+    pub offset: usize,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+pub struct Links {
+    #[serde(rename = "self")]
+    pub this: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: usize,
+    pub links: Links,
+}
+
+/// Parses `limit=10&offset=20` (any order, other parameters ignored, empty query allowed).
+pub fn parse_params(query: &str) -> Result<PageParams, String> {
+    let mut params = PageParams {
+        limit: DEFAULT_LIMIT,
+        offset: 0,
+    };
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let number = || {
+            value
+                .parse::<usize>()
+                .map_err(|_| format!("{key} must be a non-negative integer, got {value:?}"))
+        };
+        match key {
+            "limit" => {
+                let limit = number()?;
+                if limit == 0 {
+                    return Err("limit must be at least 1".to_string());
+                }
+                params.limit = limit.min(MAX_LIMIT);
+            }
+            "offset" => params.offset = number()?,
+            _ => {}
+        }
+    }
+    Ok(params)
+}
+
+fn link(path: &str, limit: usize, offset: usize) -> String {
+    format!("{path}?limit={limit}&offset={offset}")
+}
+
+/// One page of `all`, with links built on `path`.
+pub fn paginate<T: Clone>(all: &[T], params: &PageParams, path: &str) -> Page<T> {
+    let PageParams { limit, offset } = *params;
+    let items = all.iter().skip(offset).take(limit).cloned().collect();
+    let total = all.len();
+    Page {
+        items,
+        total,
+        links: Links {
+            this: link(path, limit, offset),
+            next: (offset + limit < total).then(|| link(path, limit, offset + limit)),
+            prev: (offset > 0).then(|| link(path, limit, offset.saturating_sub(limit))),
+        },
+    }
+}
+
+fn main() {
+    let articles: Vec<u32> = (1..=45).collect();
+    let params = parse_params("limit=20&offset=20").unwrap();
+    let page = paginate(&articles, &params, "/articles");
+    println!("{}", serde_json::to_string_pretty(&page).unwrap());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn articles() -> Vec<u32> {
+        (1..=45).collect()
+    }
+
+    #[test]
+    fn defaults_apply_to_an_empty_query() {
+        assert_eq!(
+            parse_params(""),
+            Ok(PageParams {
+                limit: 20,
+                offset: 0
+            }),
+            "no parameters: limit 20, offset 0"
+        );
+        assert_eq!(
+            parse_params("sort=title&offset=5"),
+            Ok(PageParams {
+                limit: 20,
+                offset: 5
+            }),
+            "unknown parameters are someone else's business"
+        );
+    }
+
+    #[test]
+    fn limit_is_capped_not_rejected() {
+        assert_eq!(
+            parse_params("limit=10000").map(|p| p.limit),
+            Ok(100),
+            "an oversized limit is clamped to MAX_LIMIT"
+        );
+    }
+
+    #[test]
+    fn bad_numbers_are_errors() {
+        for query in [
+            "limit=abc",
+            "limit=0",
+            "offset=-1",
+            "limit=",
+            "limit=10&offset=x",
+        ] {
+            assert!(
+                parse_params(query).is_err(),
+                "{query:?} is a client error (the handler answers 400)"
+            );
+        }
+    }
+
+    #[test]
+    fn first_page_has_next_but_no_prev() {
+        let page = paginate(&articles(), &parse_params("limit=20").unwrap(), "/articles");
+        assert_eq!(page.items, (1..=20).collect::<Vec<_>>());
+        assert_eq!(page.total, 45);
+        assert_eq!(
+            page.links,
+            Links {
+                this: "/articles?limit=20&offset=0".into(),
+                next: Some("/articles?limit=20&offset=20".into()),
+                prev: None,
+            },
+            "the first page has no previous page"
+        );
+    }
+
+    #[test]
+    fn last_page_has_prev_but_no_next() {
+        let page = paginate(
+            &articles(),
+            &parse_params("offset=40&limit=20").unwrap(),
+            "/articles",
+        );
+        assert_eq!(page.items, vec![41, 42, 43, 44, 45], "a short last page");
+        assert_eq!(
+            page.links.next, None,
+            "offset 40 + limit 20 >= 45: there is no next page"
+        );
+        assert_eq!(page.links.prev, Some("/articles?limit=20&offset=20".into()));
+    }
+
+    #[test]
+    fn prev_never_goes_below_zero() {
+        let page = paginate(
+            &articles(),
+            &parse_params("offset=5&limit=20").unwrap(),
+            "/a",
+        );
+        assert_eq!(page.links.prev, Some("/a?limit=20&offset=0".into()));
+    }
+
+    #[test]
+    fn offset_past_the_end_is_an_empty_page() {
+        let page = paginate(&articles(), &parse_params("offset=100").unwrap(), "/a");
+        assert!(
+            page.items.is_empty(),
+            "past the end: no items, not an error"
+        );
+        assert_eq!(page.total, 45);
+        assert_eq!(page.links.next, None);
+    }
+
+    #[test]
+    fn json_shape() {
+        let page = paginate(
+            &articles(),
+            &parse_params("limit=2&offset=2").unwrap(),
+            "/a",
+        );
+        assert_eq!(
+            serde_json::to_value(&page).unwrap(),
+            json!({
+                "items": [3, 4],
+                "total": 45,
+                "links": {
+                    "self": "/a?limit=2&offset=2",
+                    "next": "/a?limit=2&offset=4",
+                    "prev": "/a?limit=2&offset=0"
+                }
+            })
+        );
+    }
+}

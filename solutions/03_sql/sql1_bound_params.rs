@@ -1,0 +1,104 @@
+// The support dashboard has a "find customer by name" box. Someone typed `x' OR '1'='1` into
+// it and got the whole customer table back, and a customer called O'Brien can't be found at
+// all: the query is built by pasting the input into the SQL text with `format!`.
+//
+// Fix `find_customers_by_name` so the name travels as a *bound parameter* (`?1`), never as
+// part of the SQL text. SQLite then treats it as a value, whatever quotes it contains.
+// Done means: the malicious input matches nobody, O'Brien is found, and `customers` survives.
+
+use rusqlite::{Connection, Result, params};
+
+#[derive(Debug, PartialEq)]
+pub struct Customer {
+    pub id: i64,
+    pub name: String,
+}
+
+pub fn setup(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+         INSERT INTO customers (name) VALUES ('Ada'), ('Grace'), ('O''Brien'), ('Linus');",
+    )
+}
+
+pub fn find_customers_by_name(conn: &Connection, name: &str) -> Result<Vec<Customer>> {
+    let mut stmt = conn.prepare("SELECT id, name FROM customers WHERE name = ?1 ORDER BY id")?;
+    let rows = stmt.query_map(params![name], |row| {
+        Ok(Customer {
+            id: row.get(0)?,
+            name: row.get(1)?,
+        })
+    })?;
+    rows.collect()
+}
+
+fn main() -> Result<()> {
+    let conn = Connection::open_in_memory()?;
+    setup(&conn)?;
+    println!("{:?}", find_customers_by_name(&conn, "Ada")?);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        setup(&conn).unwrap();
+        conn
+    }
+
+    fn count(conn: &Connection) -> i64 {
+        conn.query_row("SELECT COUNT(*) FROM customers", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn finds_an_exact_name() {
+        let conn = db();
+        let found = find_customers_by_name(&conn, "Grace").unwrap();
+        assert_eq!(
+            found,
+            vec![Customer {
+                id: 2,
+                name: "Grace".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn tautology_injection_matches_nobody() {
+        let conn = db();
+        let found = find_customers_by_name(&conn, "x' OR '1'='1").unwrap();
+        assert!(
+            found.is_empty(),
+            "the input `x' OR '1'='1` is a *name*, and nobody is called that; got {} rows, \
+             which means the quote closed the SQL string and `OR '1'='1'` ran as SQL",
+            found.len()
+        );
+    }
+
+    #[test]
+    fn names_with_quotes_are_found() {
+        let conn = db();
+        let found = find_customers_by_name(&conn, "O'Brien");
+        assert!(
+            matches!(found.as_deref(), Ok([Customer { id: 3, .. }])),
+            "O'Brien must be found (got {found:?}): a quote inside a bound parameter is just a \
+             character, no escaping needed"
+        );
+    }
+
+    #[test]
+    fn stacked_statements_do_not_run() {
+        let conn = db();
+        // Whatever this returns, it must not drop the table.
+        let _ = find_customers_by_name(&conn, "x'; DROP TABLE customers; --");
+        assert_eq!(
+            count(&conn),
+            4,
+            "the customers table must still hold its 4 rows: input is data, never SQL"
+        );
+    }
+}

@@ -1,0 +1,130 @@
+// The orders service got slow as the tables grew: every request reads the whole table.
+// `EXPLAIN QUERY PLAN` shows why: `SCAN orders` means "read every row", while
+// `SEARCH orders USING INDEX ...` means "jump to the matching rows through an index".
+//
+// The three hot queries are below. Write `add_indexes` so that each one is a SEARCH through an
+// index, and the "latest orders" page no longer sorts in a temporary B-tree. Mind the rules:
+// a multi-column index helps only from its leftmost column on, and a query on `lower(email)`
+// needs an index on that expression, not on `email`.
+
+use rusqlite::types::Null;
+use rusqlite::{Connection, Result, params_from_iter};
+
+pub const ORDERS_OF_CUSTOMER: &str = "SELECT id FROM orders WHERE customer_id = ?1 ORDER BY id";
+
+pub const LATEST_ORDERS: &str = "SELECT id FROM orders
+     WHERE customer_id = ?1 AND status = ?2
+     ORDER BY created_at DESC
+     LIMIT 10";
+
+pub const CUSTOMER_BY_EMAIL: &str = "SELECT id FROM customers WHERE lower(email) = lower(?1)";
+
+pub fn setup(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+         CREATE TABLE orders (
+             id INTEGER PRIMARY KEY,
+             customer_id INTEGER NOT NULL,
+             status TEXT NOT NULL,
+             created_at INTEGER NOT NULL
+         );
+         INSERT INTO customers (id, email) VALUES (1, 'Ada@Example.com'), (2, 'bob@example.com');
+         INSERT INTO orders (id, customer_id, status, created_at) VALUES
+             (1, 1, 'paid', 100), (2, 2, 'paid', 110), (3, 1, 'open', 120),
+             (4, 1, 'paid', 130), (5, 2, 'open', 140), (6, 1, 'paid', 90);",
+    )
+}
+
+pub fn add_indexes(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE INDEX orders_customer_status_created
+             ON orders (customer_id, status, created_at);
+         CREATE INDEX customers_lower_email ON customers (lower(email));",
+    )
+}
+
+/// The `detail` column of `EXPLAIN QUERY PLAN`, one line per step. Parameters are bound
+/// to NULL: the plan does not depend on their values.
+pub fn query_plan(conn: &Connection, sql: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+    let nulls = std::iter::repeat_n(Null, stmt.parameter_count());
+    let rows = stmt.query_map(params_from_iter(nulls), |row| row.get::<_, String>(3))?;
+    rows.collect()
+}
+
+fn main() -> Result<()> {
+    let conn = Connection::open_in_memory()?;
+    setup(&conn)?;
+    println!("before: {:?}", query_plan(&conn, LATEST_ORDERS)?);
+    add_indexes(&conn)?;
+    println!("after:  {:?}", query_plan(&conn, LATEST_ORDERS)?);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::params;
+
+    fn db() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        setup(&conn).unwrap();
+        add_indexes(&conn).unwrap();
+        conn
+    }
+
+    fn assert_searches(plan: &[String], table: &str) {
+        let step = plan
+            .iter()
+            .find(|s| s.split_whitespace().nth(1) == Some(table))
+            .map_or("", String::as_str);
+        assert!(
+            step.starts_with(&format!("SEARCH {table} USING")) && step.contains("INDEX"),
+            "expected `SEARCH {table} USING ... INDEX ...` (a lookup through an index), \
+             got plan {plan:?}; `SCAN {table}` reads every row"
+        );
+    }
+
+    #[test]
+    fn orders_of_a_customer_use_an_index() {
+        let conn = db();
+        let plan = query_plan(&conn, ORDERS_OF_CUSTOMER).unwrap();
+        assert_searches(&plan, "orders");
+    }
+
+    #[test]
+    fn latest_orders_use_an_index_and_no_sort() {
+        let conn = db();
+        let plan = query_plan(&conn, LATEST_ORDERS).unwrap();
+        assert_searches(&plan, "orders");
+        assert!(
+            !plan.iter().any(|s| s.contains("TEMP B-TREE")),
+            "`USE TEMP B-TREE FOR ORDER BY` means SQLite sorts the matches itself; an index \
+             whose columns continue with created_at after the equality columns returns them \
+             already sorted. Plan: {plan:?}"
+        );
+    }
+
+    #[test]
+    fn email_lookup_uses_an_expression_index() {
+        let conn = db();
+        let plan = query_plan(&conn, CUSTOMER_BY_EMAIL).unwrap();
+        assert_searches(&plan, "customers");
+    }
+
+    #[test]
+    fn indexes_do_not_change_results() {
+        let conn = db();
+        let mut stmt = conn.prepare(LATEST_ORDERS).unwrap();
+        let ids: Vec<i64> = stmt
+            .query_map(params![1, "paid"], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_>>()
+            .unwrap();
+        assert_eq!(ids, [4, 1, 6], "customer 1's paid orders, newest first");
+        let id: i64 = conn
+            .query_row(CUSTOMER_BY_EMAIL, ["ADA@example.COM"], |r| r.get(0))
+            .unwrap();
+        assert_eq!(id, 1, "e-mail lookup ignores case");
+    }
+}

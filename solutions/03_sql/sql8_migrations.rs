@@ -1,0 +1,172 @@
+// The service runs `migrate` at every start-up. Today it replays every migration each time,
+// so the second start crashes with "table users already exists", and a migration that fails
+// halfway leaves a half-changed schema behind.
+//
+// SQLite keeps a free integer in the database header, `PRAGMA user_version` (0 in a new
+// database). Use it as "number of migrations applied": on start-up apply only
+// `migrations[version..]`, each one in its own transaction together with the version bump,
+// so a migration is applied completely or not at all. Refuse to touch a database whose version
+// is higher than the migrations this binary knows (it was migrated by a newer release).
+
+use rusqlite::Connection;
+
+pub const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE);",
+    "ALTER TABLE users ADD COLUMN display_name TEXT;",
+    "CREATE TABLE sessions (
+         token TEXT PRIMARY KEY,
+         user_id INTEGER NOT NULL REFERENCES users(id)
+     );
+     CREATE INDEX sessions_user ON sessions (user_id);",
+];
+
+#[derive(Debug)]
+pub enum MigrateError {
+    /// The database was migrated further than the migrations we know.
+    TooNew { db_version: u32, known: usize },
+    /// Migration number `version` (1-based: the version it would have produced) failed.
+    Failed {
+        version: u32,
+        source: rusqlite::Error,
+    },
+}
+
+pub fn schema_version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+}
+
+/// Applies the pending migrations and returns how many were applied.
+pub fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<usize, MigrateError> {
+    let failed = |version, source| MigrateError::Failed { version, source };
+    let current = schema_version(conn).map_err(|e| failed(0, e))?;
+    let pending = migrations
+        .get(current as usize..)
+        .ok_or(MigrateError::TooNew {
+            db_version: current,
+            known: migrations.len(),
+        })?;
+    for (version, sql) in (current + 1..).zip(pending) {
+        apply(conn, sql, version).map_err(|e| failed(version, e))?;
+    }
+    Ok(pending.len())
+}
+
+/// One migration and its version bump, in one transaction: both or neither.
+fn apply(conn: &mut Connection, sql: &str, version: u32) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    tx.execute_batch(sql)?;
+    tx.pragma_update(None, "user_version", version)?;
+    tx.commit()
+}
+
+fn main() -> Result<(), MigrateError> {
+    let mut conn = Connection::open_in_memory().expect("in-memory database");
+    println!("applied {}", migrate(&mut conn, MIGRATIONS)?);
+    println!("applied {}", migrate(&mut conn, MIGRATIONS)?);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table_exists(conn: &Connection, name: &str) -> bool {
+        conn.query_row(
+            "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+            [name],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+            == 1
+    }
+
+    #[test]
+    fn fresh_database_gets_every_migration() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let applied = migrate(&mut conn, MIGRATIONS).expect("a fresh database migrates");
+        assert_eq!(applied, 3, "all 3 migrations are pending on a new database");
+        assert_eq!(
+            schema_version(&conn).unwrap(),
+            3,
+            "user_version = migrations applied"
+        );
+        conn.execute(
+            "INSERT INTO users (email, display_name) VALUES ('a@x.io', 'Ada')",
+            [],
+        )
+        .expect("users has the column added by migration 2");
+        assert!(table_exists(&conn, "sessions"));
+    }
+
+    #[test]
+    fn running_twice_is_a_no_op() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, MIGRATIONS).unwrap();
+        let again = migrate(&mut conn, MIGRATIONS);
+        assert!(
+            matches!(again, Ok(0)),
+            "the second start-up must apply nothing (user_version is already 3), got {again:?}"
+        );
+        assert_eq!(schema_version(&conn).unwrap(), 3);
+    }
+
+    #[test]
+    fn only_new_migrations_run_and_data_survives() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(migrate(&mut conn, &MIGRATIONS[..1]).unwrap(), 1);
+        conn.execute("INSERT INTO users (email) VALUES ('a@x.io')", [])
+            .unwrap();
+        let applied = migrate(&mut conn, MIGRATIONS).unwrap();
+        assert_eq!(
+            applied, 2,
+            "the release with 3 migrations finds version 1 and applies only 2 and 3"
+        );
+        let n: i64 = conn
+            .query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1, "migrating must not lose existing rows");
+    }
+
+    #[test]
+    fn failed_migration_is_rolled_back_completely() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let broken = [
+            MIGRATIONS[0],
+            MIGRATIONS[1],
+            "CREATE TABLE audit (id INTEGER PRIMARY KEY); INSERT INTO no_such_table VALUES (1);",
+        ];
+        let r = migrate(&mut conn, &broken);
+        assert!(
+            matches!(r, Err(MigrateError::Failed { version: 3, .. })),
+            "the third migration fails, got {r:?}"
+        );
+        assert_eq!(
+            schema_version(&conn).unwrap(),
+            2,
+            "migrations 1 and 2 were committed, 3 was not"
+        );
+        assert!(
+            !table_exists(&conn, "audit"),
+            "the first half of migration 3 (CREATE TABLE audit) must be rolled back with it, \
+             otherwise the next start-up fails with `table audit already exists`"
+        );
+        assert!(conn.is_autocommit(), "no transaction may stay open");
+    }
+
+    #[test]
+    fn database_from_a_newer_release_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", 7).unwrap();
+        let r = migrate(&mut conn, MIGRATIONS);
+        assert!(
+            matches!(
+                r,
+                Err(MigrateError::TooNew {
+                    db_version: 7,
+                    known: 3
+                })
+            ),
+            "version 7 > 3 known migrations: an old binary must not guess, got {r:?}"
+        );
+    }
+}

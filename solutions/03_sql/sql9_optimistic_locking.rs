@@ -1,0 +1,164 @@
+// The wiki's edit form loads a page, the user edits for a few minutes, then saves. When Alice
+// and Bob edit the same page at the same time, whoever saves last silently overwrites the
+// other one's work (a "lost update"). Holding a database lock for minutes is not an option.
+//
+// Use optimistic locking: every row has a `version`. The form remembers the version it
+// loaded; saving is `UPDATE ... SET ..., version = version + 1 WHERE id = ? AND version = ?`.
+// If someone saved in between, the version no longer matches, 0 rows change, and `save` must
+// report a `Conflict` (the API answers 409 and the user reloads) instead of overwriting.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+#[derive(Debug, PartialEq)]
+pub struct Page {
+    pub id: i64,
+    pub title: String,
+    pub version: i64,
+}
+
+#[derive(Debug)]
+pub enum SaveError {
+    /// Someone else saved first; the page is now at `current_version`.
+    Conflict {
+        current_version: i64,
+    },
+    NotFound,
+    Db(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for SaveError {
+    fn from(e: rusqlite::Error) -> Self {
+        SaveError::Db(e)
+    }
+}
+
+pub fn setup(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE pages (
+             id INTEGER PRIMARY KEY,
+             title TEXT NOT NULL,
+             version INTEGER NOT NULL DEFAULT 1
+         );
+         INSERT INTO pages (id, title) VALUES (1, 'Onboarding'), (2, 'On-call');",
+    )
+}
+
+pub fn load(conn: &Connection, id: i64) -> rusqlite::Result<Option<Page>> {
+    conn.query_row(
+        "SELECT id, title, version FROM pages WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(Page {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                version: r.get(2)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// Saves a new title if the page is still at `expected_version`; returns the new version.
+pub fn save(
+    conn: &Connection,
+    id: i64,
+    expected_version: i64,
+    title: &str,
+) -> Result<i64, SaveError> {
+    let changed = conn.execute(
+        "UPDATE pages SET title = ?1, version = version + 1 WHERE id = ?2 AND version = ?3",
+        params![title, id, expected_version],
+    )?;
+    if changed == 1 {
+        return Ok(expected_version + 1);
+    }
+    // 0 rows: either the page is gone or its version moved on. Tell the two apart.
+    match load(conn, id)? {
+        Some(page) => Err(SaveError::Conflict {
+            current_version: page.version,
+        }),
+        None => Err(SaveError::NotFound),
+    }
+}
+
+fn main() -> Result<(), SaveError> {
+    let conn = Connection::open_in_memory()?;
+    setup(&conn)?;
+    println!("{:?}", save(&conn, 1, 1, "Onboarding v2"));
+    println!("{:?}", save(&conn, 1, 1, "stale edit"));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        setup(&conn).unwrap();
+        conn
+    }
+
+    fn page(conn: &Connection, id: i64) -> Page {
+        load(conn, id).unwrap().unwrap()
+    }
+
+    #[test]
+    fn save_bumps_the_version() {
+        let conn = db();
+        let v = save(&conn, 1, 1, "Onboarding (2024)").expect("nobody else edited page 1");
+        assert_eq!(v, 2, "a successful save returns the new version");
+        assert_eq!(
+            page(&conn, 1),
+            Page {
+                id: 1,
+                title: "Onboarding (2024)".into(),
+                version: 2
+            },
+            "the row holds the new title and the incremented version"
+        );
+    }
+
+    #[test]
+    fn stale_save_is_a_conflict_not_a_lost_update() {
+        let conn = db();
+        let alice = page(&conn, 1);
+        let bob = page(&conn, 1);
+        save(&conn, alice.id, alice.version, "Alice's title").unwrap();
+        let r = save(&conn, bob.id, bob.version, "Bob's title");
+        assert!(
+            matches!(r, Err(SaveError::Conflict { current_version: 2 })),
+            "Bob loaded version 1 but Alice already saved version 2: Conflict, got {r:?}"
+        );
+        assert_eq!(
+            page(&conn, 1).title,
+            "Alice's title",
+            "Bob's stale save must not overwrite Alice's edit"
+        );
+    }
+
+    #[test]
+    fn retry_after_reload_succeeds() {
+        let conn = db();
+        save(&conn, 1, 1, "Alice's title").unwrap();
+        assert!(save(&conn, 1, 1, "Bob's title").is_err());
+        let fresh = page(&conn, 1);
+        let v = save(&conn, 1, fresh.version, "Bob's title, merged").unwrap();
+        assert_eq!(
+            v, 3,
+            "after reloading version 2, Bob's save produces version 3"
+        );
+        assert_eq!(page(&conn, 2).version, 1, "other pages are untouched");
+    }
+
+    #[test]
+    fn missing_page_is_not_found() {
+        let conn = db();
+        let r = save(&conn, 99, 1, "ghost");
+        assert!(
+            matches!(r, Err(SaveError::NotFound)),
+            "0 rows changed because the page does not exist: NotFound (404), not a \
+             Conflict (409), got {r:?}"
+        );
+    }
+}

@@ -1,0 +1,215 @@
+// Scenario: the admin API logs every request and requires a bearer token. Today each handler
+// does its own logging and token check, copy-pasted, and two handlers already forgot the check.
+// Frameworks solve this with *middleware*: a function that takes the next handler and returns a
+// new handler wrapping it (Express/Flask "before/after request", Django middleware, Tower layers).
+//
+// Done means: `require_auth` rejects requests without the right `Authorization: Bearer <token>`
+// header with 401 (and never calls the inner handler), and `stack` applies a list of middleware
+// so that the FIRST one in the list is the OUTERMOST: it sees the request first and the response
+// last. Order matters: logging outside auth logs rejected requests, logging inside auth doesn't.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Request {
+    pub fn get(path: &str) -> Self {
+        Request {
+            method: "GET".to_string(),
+            path: path.to_string(),
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Header names are case-insensitive (RFC 9110 5.1).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Response {
+    pub fn new(status: u16, body: &str) -> Self {
+        Response {
+            status,
+            headers: Vec::new(),
+            body: body.to_string(),
+        }
+    }
+}
+
+pub type Handler = Box<dyn Fn(&Request) -> Response>;
+pub type Middleware = Box<dyn Fn(Handler) -> Handler>;
+
+/// Records "METHOD path -> status" after the inner handler answered.
+pub fn logging(log: Rc<RefCell<Vec<String>>>) -> Middleware {
+    Box::new(move |next: Handler| {
+        let log = Rc::clone(&log);
+        Box::new(move |req: &Request| {
+            let res = next(req);
+            log.borrow_mut()
+                .push(format!("{} {} -> {}", req.method, req.path, res.status));
+            res
+        })
+    })
+}
+
+/// Lets the request through only with `Authorization: Bearer <token>`; otherwise answers 401
+/// with a `WWW-Authenticate: Bearer` header and does not call the inner handler.
+pub fn require_auth(token: &str) -> Middleware {
+    let expected = format!("Bearer {token}");
+    Box::new(move |next: Handler| {
+        let expected = expected.clone();
+        Box::new(move |req: &Request| {
+            if req.header("authorization") == Some(expected.as_str()) {
+                next(req)
+            } else {
+                let mut res = Response::new(401, "unauthorized");
+                res.headers
+                    .push(("WWW-Authenticate".to_string(), "Bearer".to_string()));
+                res
+            }
+        })
+    })
+}
+
+/// Wraps `handler` in `middlewares`; the first middleware of the list is the outermost.
+pub fn stack(handler: Handler, middlewares: Vec<Middleware>) -> Handler {
+    middlewares
+        .into_iter()
+        .rev()
+        .fold(handler, |inner, middleware| middleware(inner))
+}
+
+fn main() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let app = stack(
+        Box::new(|_req: &Request| Response::new(200, "secret stats")),
+        vec![logging(Rc::clone(&log)), require_auth("s3cret")],
+    );
+    println!("{:?}", app(&Request::get("/admin/stats")));
+    println!("{:?}", log.borrow());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats() -> Handler {
+        Box::new(|_req: &Request| Response::new(200, "secret stats"))
+    }
+
+    /// A middleware that records when the request passes in and the response passes out.
+    fn tracer(name: &'static str, trace: Rc<RefCell<Vec<String>>>) -> Middleware {
+        Box::new(move |next: Handler| {
+            let trace = Rc::clone(&trace);
+            Box::new(move |req: &Request| {
+                trace.borrow_mut().push(format!("{name} in"));
+                let res = next(req);
+                trace.borrow_mut().push(format!("{name} out"));
+                res
+            })
+        })
+    }
+
+    #[test]
+    fn auth_lets_the_right_token_through() {
+        let app = stack(stats(), vec![require_auth("s3cret")]);
+        let res = app(&Request::get("/admin/stats").with_header("Authorization", "Bearer s3cret"));
+        assert_eq!(res.status, 200, "correct bearer token: the handler runs");
+        assert_eq!(res.body, "secret stats");
+    }
+
+    #[test]
+    fn auth_rejects_missing_or_wrong_token() {
+        let app = stack(stats(), vec![require_auth("s3cret")]);
+        for req in [
+            Request::get("/admin/stats"),
+            Request::get("/admin/stats").with_header("authorization", "Bearer wrong"),
+            Request::get("/admin/stats").with_header("authorization", "s3cret"),
+        ] {
+            let res = app(&req);
+            assert_eq!(
+                res.status, 401,
+                "no valid credentials is 401 Unauthorized (403 means: known user, not allowed). Request: {req:?}"
+            );
+            assert_ne!(res.body, "secret stats", "the handler must not run");
+            assert!(
+                res.headers
+                    .iter()
+                    .any(|(n, v)| n.eq_ignore_ascii_case("www-authenticate") && v == "Bearer"),
+                "a 401 must tell the client how to authenticate: WWW-Authenticate: Bearer (RFC 9110 11.6.1)"
+            );
+        }
+    }
+
+    #[test]
+    fn first_middleware_is_outermost() {
+        let trace = Rc::new(RefCell::new(Vec::new()));
+        let app = stack(
+            stats(),
+            vec![
+                tracer("a", Rc::clone(&trace)),
+                tracer("b", Rc::clone(&trace)),
+            ],
+        );
+        app(&Request::get("/"));
+        assert_eq!(
+            *trace.borrow(),
+            ["a in", "b in", "b out", "a out"],
+            "middleware nests like function calls: the first in the list wraps all the others"
+        );
+    }
+
+    #[test]
+    fn logging_outside_auth_sees_rejected_requests() {
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let app = stack(
+            stats(),
+            vec![logging(Rc::clone(&log)), require_auth("s3cret")],
+        );
+        let res = app(&Request::get("/admin/stats"));
+        assert_eq!(res.status, 401);
+        assert_eq!(
+            *log.borrow(),
+            ["GET /admin/stats -> 401"],
+            "logging is outside auth, so it logs the rejected request with its 401"
+        );
+    }
+
+    #[test]
+    fn logging_inside_auth_never_sees_rejected_requests() {
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let app = stack(
+            stats(),
+            vec![require_auth("s3cret"), logging(Rc::clone(&log))],
+        );
+        app(&Request::get("/admin/stats"));
+        app(&Request::get("/admin/stats").with_header("Authorization", "Bearer s3cret"));
+        assert_eq!(
+            *log.borrow(),
+            ["GET /admin/stats -> 200"],
+            "auth is outside logging, so only the authenticated request reaches the logger"
+        );
+    }
+}

@@ -1,0 +1,181 @@
+// Scenario: the home page needs the "top products" report, which takes the database 2 seconds.
+// It is cached, but when the entry expires at peak time, 300 requests miss at the same moment
+// and all 300 run the report: the database falls over (a cache stampede, or "thundering herd").
+//
+// The fix is single flight: the first request that misses loads the value; the others that ask
+// for the same key *while it loads* wait for that load and share its result. Different keys
+// must not wait for each other.
+//
+// Done means: N threads asking for the same missing key trigger exactly one load and all get
+// the value, a loaded key is served without loading again, a slow load of one key does not block
+// another key, and `invalidate` makes the next request load again.
+//
+// Tool: `std::sync::OnceLock` runs its initializer at most once, and other threads calling
+// `get_or_init` meanwhile block until the value is there. One `OnceLock` per key, kept in a map
+// behind a `Mutex`: hold the map lock only to find or create the key's cell, never during the
+// load.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+pub struct SingleFlightCache<V> {
+    cells: Mutex<HashMap<String, Arc<OnceLock<V>>>>,
+}
+
+impl<V: Clone> Default for SingleFlightCache<V> {
+    fn default() -> Self {
+        Self {
+            cells: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<V: Clone> SingleFlightCache<V> {
+    /// The cached value for `key`, running `load` only if no other caller has loaded or is
+    /// loading it.
+    pub fn get_or_load(&self, key: &str, load: impl FnOnce() -> V) -> V {
+        let cell = {
+            let mut cells = self.cells.lock().expect("cache lock poisoned");
+            Arc::clone(cells.entry(key.to_string()).or_default())
+        }; // the map lock is released here, before the (slow) load
+        cell.get_or_init(load).clone()
+    }
+
+    /// The next `get_or_load` for `key` loads a fresh value.
+    pub fn invalidate(&self, key: &str) {
+        self.cells.lock().expect("cache lock poisoned").remove(key);
+    }
+}
+
+fn main() {
+    let cache = SingleFlightCache::default();
+    let report = cache.get_or_load("top-products", || vec!["kettle", "toaster"]);
+    println!("{report:?}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Barrier;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
+    use std::thread;
+    use std::time::Duration;
+
+    /// A slow load that counts how often it runs.
+    fn slow_load(loads: &AtomicUsize, value: &str) -> String {
+        loads.fetch_add(1, Ordering::SeqCst);
+        thread::sleep(Duration::from_millis(20));
+        value.to_string()
+    }
+
+    #[test]
+    fn stampede_triggers_one_load() {
+        let cache = SingleFlightCache::default();
+        let loads = AtomicUsize::new(0);
+        let start = Barrier::new(16);
+        let values: Vec<String> = thread::scope(|scope| {
+            let handles: Vec<_> = (0..16)
+                .map(|_| {
+                    scope.spawn(|| {
+                        start.wait();
+                        cache.get_or_load("top-products", || slow_load(&loads, "report"))
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(
+            loads.load(Ordering::SeqCst),
+            1,
+            "16 concurrent misses on one key must run the slow load exactly once"
+        );
+        assert!(
+            values.iter().all(|v| v == "report"),
+            "every waiting caller gets the loaded value: {values:?}"
+        );
+    }
+
+    #[test]
+    fn loaded_value_is_served_from_cache() {
+        let cache = SingleFlightCache::default();
+        let loads = AtomicUsize::new(0);
+        for _ in 0..3 {
+            let value = cache.get_or_load("k", || slow_load(&loads, "v"));
+            assert_eq!(value, "v");
+        }
+        assert_eq!(
+            loads.load(Ordering::SeqCst),
+            1,
+            "after the first load the key is a hit"
+        );
+    }
+
+    #[test]
+    fn each_key_loads_once() {
+        let cache = SingleFlightCache::default();
+        let loads = AtomicUsize::new(0);
+        let start = Barrier::new(16);
+        thread::scope(|scope| {
+            for i in 0..16 {
+                let (cache, loads, start) = (&cache, &loads, &start);
+                scope.spawn(move || {
+                    let key = format!("key-{}", i % 4);
+                    start.wait();
+                    let value = cache.get_or_load(&key, || slow_load(loads, &key));
+                    assert_eq!(value, key, "each key gets its own value");
+                });
+            }
+        });
+        assert_eq!(
+            loads.load(Ordering::SeqCst),
+            4,
+            "4 distinct keys, 4 threads each: one load per key"
+        );
+    }
+
+    #[test]
+    fn slow_key_does_not_block_other_keys() {
+        let cache = SingleFlightCache::default();
+        let (a_started_tx, a_started_rx) = mpsc::channel();
+        let (b_loaded_tx, b_loaded_rx) = mpsc::channel();
+        thread::scope(|scope| {
+            let a = scope.spawn(|| {
+                cache.get_or_load("a", move || {
+                    a_started_tx.send(()).unwrap();
+                    // This load only finishes once "b" has been loaded.
+                    match b_loaded_rx.recv_timeout(Duration::from_secs(2)) {
+                        Ok(()) => "a".to_string(),
+                        Err(_) => "a gave up waiting for b".to_string(),
+                    }
+                })
+            });
+            a_started_rx.recv().unwrap();
+            let b = cache.get_or_load("b", move || {
+                let _ = b_loaded_tx.send(());
+                "b".to_string()
+            });
+            assert_eq!(b, "b");
+            assert_eq!(
+                a.join().unwrap(),
+                "a",
+                "loading 'b' had to wait for the load of 'a': the map lock must not be held \
+                 while a value loads"
+            );
+        });
+    }
+
+    #[test]
+    fn invalidate_forces_a_reload() {
+        let cache = SingleFlightCache::default();
+        let loads = AtomicUsize::new(0);
+        assert_eq!(cache.get_or_load("k", || slow_load(&loads, "v1")), "v1");
+        cache.invalidate("k");
+        assert_eq!(
+            cache.get_or_load("k", || slow_load(&loads, "v2")),
+            "v2",
+            "after invalidate the next request loads the new value"
+        );
+        assert_eq!(loads.load(Ordering::SeqCst), 2);
+    }
+}

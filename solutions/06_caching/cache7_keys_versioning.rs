@@ -1,0 +1,281 @@
+// Scenario: the product listing is cached by URL. Hit rate is 3%: `?page=2&sort=name`,
+// `?sort=name&page=2` and `?sort=name&page=2&utm_source=newsletter` are the same page but three
+// cache entries. Worse, last week's deploy changed the JSON shape of a product, and for an hour
+// the new code read old-shaped entries from the cache and crashed.
+//
+// Done means:
+// - `normalize_query` gives equivalent queries one spelling: empty pieces and tracking
+//   parameters (`utm_*`, `fbclid`, `gclid`) are dropped and parameters are sorted by name. The
+//   sort is stable: repeated parameters (`tag=b&tag=a`) keep their order, since it may matter.
+// - `CacheKeys::key` builds `namespace:v<schema version>:<path>?<query>`, without a trailing
+//   slash on the path and without `?` when the query is empty. Keys longer than 250 bytes
+//   (memcached's limit) become `namespace:v<version>:sha256:<hex of sha256(path?query)>`.
+// - Bumping the schema version makes every old key a miss, and `purge_stale` frees old entries.
+
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+pub const MAX_KEY_LEN: usize = 250;
+
+fn is_tracking_param(name: &str) -> bool {
+    name.starts_with("utm_") || name == "fbclid" || name == "gclid"
+}
+
+pub fn normalize_query(query: &str) -> String {
+    let mut params: Vec<(&str, &str)> = query
+        .split('&')
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| piece.split_once('=').unwrap_or((piece, "")))
+        .filter(|(name, _)| !is_tracking_param(name))
+        .collect();
+    // `sort_by_key` is stable: parameters with the same name keep their relative order.
+    params.sort_by_key(|&(name, _)| name);
+    params
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+pub struct CacheKeys {
+    namespace: String,
+    schema_version: u32,
+}
+
+impl CacheKeys {
+    pub fn new(namespace: &str, schema_version: u32) -> Self {
+        Self {
+            namespace: namespace.to_string(),
+            schema_version,
+        }
+    }
+
+    fn prefix(&self) -> String {
+        format!("{}:v{}:", self.namespace, self.schema_version)
+    }
+
+    pub fn key(&self, path: &str, query: &str) -> String {
+        let path = match path.trim_end_matches('/') {
+            "" => "/",
+            trimmed => trimmed,
+        };
+        let query = normalize_query(query);
+        let resource = if query.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{query}")
+        };
+        let key = format!("{}{resource}", self.prefix());
+        if key.len() <= MAX_KEY_LEN {
+            key
+        } else {
+            format!("{}sha256:{}", self.prefix(), sha256_hex(&resource))
+        }
+    }
+
+    /// True if `key` was built with this namespace and schema version.
+    pub fn is_current(&self, key: &str) -> bool {
+        key.starts_with(&self.prefix())
+    }
+
+    pub fn bump_version(&mut self) {
+        self.schema_version += 1;
+    }
+}
+
+pub struct ResponseCache {
+    keys: CacheKeys,
+    entries: HashMap<String, String>,
+}
+
+impl ResponseCache {
+    pub fn new(keys: CacheKeys) -> Self {
+        Self {
+            keys,
+            entries: HashMap::new(),
+        }
+    }
+
+    pub fn get(&self, path: &str, query: &str) -> Option<&String> {
+        self.entries.get(&self.keys.key(path, query))
+    }
+
+    pub fn put(&mut self, path: &str, query: &str, body: &str) {
+        self.entries
+            .insert(self.keys.key(path, query), body.to_string());
+    }
+
+    /// Deploying a new response shape: every existing entry becomes unreachable.
+    pub fn bump_version(&mut self) {
+        self.keys.bump_version();
+    }
+
+    /// Removes entries written under an older version; returns how many.
+    pub fn purge_stale(&mut self) -> usize {
+        let before = self.entries.len();
+        let keys = &self.keys;
+        self.entries.retain(|key, _| keys.is_current(key));
+        before - self.entries.len()
+    }
+}
+
+fn main() {
+    let keys = CacheKeys::new("products", 3);
+    println!(
+        "{}",
+        keys.key("/products/", "sort=name&utm_source=newsletter&page=2")
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_params_are_sorted_by_name() {
+        assert_eq!(
+            normalize_query("sort=name&page=2"),
+            "page=2&sort=name",
+            "the same parameters in another order are the same page"
+        );
+    }
+
+    #[test]
+    fn tracking_params_and_empty_pieces_are_dropped() {
+        assert_eq!(
+            normalize_query("utm_source=news&page=2&fbclid=abc&&gclid=x&utm_medium=mail&"),
+            "page=2",
+            "utm_*, fbclid and gclid do not change the response; empty pieces are noise"
+        );
+        assert_eq!(normalize_query(""), "", "no query, nothing to normalize");
+    }
+
+    #[test]
+    fn repeated_params_keep_their_order() {
+        assert_eq!(
+            normalize_query("tag=z&sort=asc&tag=a"),
+            "sort=asc&tag=z&tag=a",
+            "sort by name only, and stably: tag=z stays before tag=a"
+        );
+    }
+
+    #[test]
+    fn param_without_value_gets_an_equals_sign() {
+        assert_eq!(
+            normalize_query("in_stock&page=1"),
+            "in_stock=&page=1",
+            "a bare flag and `flag=` mean the same thing; spell both `flag=`"
+        );
+    }
+
+    #[test]
+    fn key_has_namespace_version_path_and_query() {
+        let keys = CacheKeys::new("products", 3);
+        assert_eq!(
+            keys.key("/products", "page=2&sort=name"),
+            "products:v3:/products?page=2&sort=name"
+        );
+        assert_eq!(
+            keys.key("/products", ""),
+            "products:v3:/products",
+            "no query: no dangling '?'"
+        );
+        assert_eq!(
+            keys.key("/", ""),
+            "products:v3:/",
+            "the root path stays '/'"
+        );
+    }
+
+    #[test]
+    fn equivalent_urls_share_one_key() {
+        let keys = CacheKeys::new("products", 3);
+        assert_eq!(
+            keys.key("/products/", "sort=name&utm_campaign=spring&page=2"),
+            keys.key("/products", "page=2&sort=name"),
+            "trailing slash, parameter order and tracking parameters must not split the cache"
+        );
+    }
+
+    #[test]
+    fn long_keys_are_hashed() {
+        let keys = CacheKeys::new("products", 3);
+        let ids: Vec<String> = (1000..1100).map(|id| format!("id={id}")).collect();
+        let query = ids.join("&");
+        let key = keys.key("/products", &query);
+        assert!(
+            key.len() <= MAX_KEY_LEN,
+            "memcached rejects keys over 250 bytes; got {} bytes",
+            key.len()
+        );
+        let digest = key
+            .strip_prefix("products:v3:sha256:")
+            .expect("a hashed key keeps the namespace and version, then 'sha256:'");
+        assert_eq!(
+            digest,
+            sha256_hex(&format!("/products?{}", normalize_query(&query))),
+            "the digest is the SHA-256 hex of the normalized 'path?query'"
+        );
+        let other = keys.key("/products", &format!("{query}&id=1"));
+        assert_ne!(key, other, "different queries must hash to different keys");
+    }
+
+    #[test]
+    fn short_keys_are_not_hashed() {
+        let keys = CacheKeys::new("p", 1);
+        let query = format!("q={}", "x".repeat(MAX_KEY_LEN - "p:v1:/?q=".len()));
+        let key = keys.key("/", &query);
+        assert_eq!(
+            key.len(),
+            MAX_KEY_LEN,
+            "exactly 250 bytes is still allowed: keep the readable key"
+        );
+    }
+
+    #[test]
+    fn bumping_the_version_invalidates_old_entries() {
+        let mut cache = ResponseCache::new(CacheKeys::new("products", 3));
+        cache.put("/products", "page=1", "[old shape]");
+        assert_eq!(
+            cache.get("/products", "page=1").map(String::as_str),
+            Some("[old shape]")
+        );
+        cache.bump_version();
+        assert_eq!(
+            cache.get("/products", "page=1"),
+            None,
+            "after a schema bump the new code must never read an old-shaped entry"
+        );
+        cache.put("/products", "page=2", "[new shape]");
+        assert_eq!(
+            cache.purge_stale(),
+            1,
+            "the v3 entry is stale under v4 and is removed; the v4 entry stays"
+        );
+        assert_eq!(
+            cache.get("/products", "page=2").map(String::as_str),
+            Some("[new shape]")
+        );
+    }
+
+    #[test]
+    fn is_current_checks_namespace_and_version() {
+        let keys = CacheKeys::new("products", 12);
+        assert!(keys.is_current("products:v12:/products"));
+        assert!(
+            !keys.is_current("products:v1:/products"),
+            "v1 is an old version, even though 'v1' is a prefix of 'v12'"
+        );
+        assert!(
+            !keys.is_current("users:v12:/users"),
+            "another namespace is not ours"
+        );
+    }
+}

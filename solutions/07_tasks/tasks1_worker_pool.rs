@@ -1,0 +1,185 @@
+// Scenario: after a bulk import, 10,000 product images need thumbnails. The import endpoint
+// generated them one after another inside the request and timed out. We move the work to a
+// pool of worker threads: the jobs go into a channel, N workers take jobs from it, and the
+// results come back on a second channel.
+//
+// Done means: `run_pool` runs every job exactly once on `workers` threads that really run at
+// the same time, returns one result per job sorted by job id, and returns (does not hang) once
+// the work is done: the job channel is closed so the workers leave their loop, and every
+// worker thread is joined.
+
+use std::sync::{Mutex, mpsc};
+use std::thread;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: u32,
+    pub payload: String,
+}
+
+#[derive(Debug, PartialEq)]
+pub struct JobResult {
+    pub id: u32,
+    pub output: String,
+}
+
+pub fn run_pool<F>(jobs: Vec<Job>, workers: usize, handler: F) -> Vec<JobResult>
+where
+    F: Fn(&Job) -> String + Sync,
+{
+    assert!(workers > 0, "a pool needs at least one worker");
+    let (job_tx, job_rx) = mpsc::channel::<Job>();
+    // One receiver, many workers: they take turns through a mutex.
+    let job_rx = Mutex::new(job_rx);
+    let (result_tx, result_rx) = mpsc::channel::<JobResult>();
+    let handler = &handler;
+
+    let mut results: Vec<JobResult> = thread::scope(|scope| {
+        for _ in 0..workers {
+            let job_rx = &job_rx;
+            let result_tx = result_tx.clone();
+            scope.spawn(move || {
+                loop {
+                    // The guard is a temporary of this statement, so the lock is released
+                    // before the job runs and other workers can take the next job meanwhile.
+                    let next = job_rx.lock().expect("job queue lock poisoned").recv();
+                    let Ok(job) = next else {
+                        break; // channel closed and empty: no more work
+                    };
+                    let output = handler(&job);
+                    if result_tx.send(JobResult { id: job.id, output }).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        // Only the workers' clones may keep the result channel open.
+        drop(result_tx);
+        for job in jobs {
+            job_tx
+                .send(job)
+                .expect("workers stay alive while jobs are queued");
+        }
+        // Closing the job channel is the workers' signal to stop once it is drained.
+        drop(job_tx);
+        result_rx.iter().collect()
+    }); // the scope joins every worker thread here
+
+    results.sort_by_key(|result| result.id);
+    results
+}
+
+fn main() {
+    let jobs = (1..=5)
+        .map(|id| Job {
+            id,
+            payload: format!("image-{id}.png"),
+        })
+        .collect();
+    for result in run_pool(jobs, 2, |job| format!("thumb-{}", job.payload)) {
+        println!("{result:?}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Condvar;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    fn jobs(count: u32) -> Vec<Job> {
+        (1..=count)
+            .map(|id| Job {
+                id,
+                payload: format!("img{id}"),
+            })
+            .collect()
+    }
+
+    /// Lets jobs wait until `expected` of them are running at the same time (or 1 s passed).
+    struct Rendezvous {
+        arrived: Mutex<usize>,
+        all_here: Condvar,
+        expected: usize,
+    }
+
+    impl Rendezvous {
+        fn new(expected: usize) -> Self {
+            Self {
+                arrived: Mutex::new(0),
+                all_here: Condvar::new(),
+                expected,
+            }
+        }
+
+        /// True if `expected` jobs were in flight together.
+        fn arrive(&self) -> bool {
+            let mut arrived = self.arrived.lock().unwrap();
+            *arrived += 1;
+            self.all_here.notify_all();
+            let (_arrived, wait) = self
+                .all_here
+                .wait_timeout_while(arrived, Duration::from_secs(1), |n| *n < self.expected)
+                .unwrap();
+            !wait.timed_out()
+        }
+    }
+
+    #[test]
+    fn every_job_gets_a_result_in_id_order() {
+        let results = run_pool(jobs(50), 3, |job| job.payload.to_uppercase());
+        assert_eq!(results.len(), 50, "one result per job");
+        for (i, result) in results.iter().enumerate() {
+            let id = i as u32 + 1;
+            assert_eq!(
+                result,
+                &JobResult {
+                    id,
+                    output: format!("IMG{id}")
+                },
+                "results sorted by job id, each with its handler output"
+            );
+        }
+    }
+
+    #[test]
+    fn each_job_runs_exactly_once() {
+        let runs = AtomicUsize::new(0);
+        run_pool(jobs(40), 4, |_| {
+            runs.fetch_add(1, Ordering::SeqCst);
+            String::new()
+        });
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            40,
+            "40 jobs, 40 handler calls: no job lost, none run twice"
+        );
+    }
+
+    #[test]
+    fn workers_run_in_parallel() {
+        let rendezvous = Rendezvous::new(4);
+        let results = run_pool(jobs(4), 4, |_| rendezvous.arrive().to_string());
+        assert!(
+            results.iter().all(|r| r.output == "true"),
+            "4 workers and 4 jobs: all 4 jobs must be running at once. If workers run one at \
+             a time, check that no worker holds the queue lock while it runs a job"
+        );
+    }
+
+    #[test]
+    fn no_jobs_returns_empty_and_does_not_hang() {
+        let results = run_pool(Vec::new(), 3, |job| job.payload.clone());
+        assert!(
+            results.is_empty(),
+            "nothing to do: the workers see the closed channel and exit"
+        );
+    }
+
+    #[test]
+    fn more_workers_than_jobs() {
+        let results = run_pool(jobs(2), 8, |job| job.payload.clone());
+        assert_eq!(results.len(), 2, "idle workers simply exit");
+    }
+}

@@ -1,0 +1,104 @@
+//! Verdict cache: a verdict is reused while nothing that affects it has changed: the
+//! exercise's files and settings, the exercise package's manifest and lock file, the compiler
+//! version and the runner version.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::Result;
+use serde::{Deserialize, Serialize};
+
+use crate::course::{Course, Exercise, Shape};
+use crate::fsutil::{files_below, write_atomic};
+use crate::verdict::Verdict;
+
+const CACHE_VERSION: u32 = 1;
+
+#[derive(Default, Serialize, Deserialize)]
+struct CacheFile {
+    version: u32,
+    entries: HashMap<String, Entry>,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+struct Entry {
+    key: String,
+    verdict: Verdict,
+}
+
+pub struct Cache {
+    path: PathBuf,
+    file: CacheFile,
+    /// Hash of everything shared by all exercises (manifest, lock, compiler, runner).
+    shared: blake3::Hash,
+    dirty: bool,
+}
+
+impl Cache {
+    /// Opens the cache at `path` (a missing or unreadable cache is simply empty).
+    pub fn open(path: PathBuf, course: &Course, manifest: &Path) -> Cache {
+        let file = fs::read(&path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
+            .filter(|f| f.version == CACHE_VERSION)
+            .unwrap_or_default();
+        let mut shared = blake3::Hasher::new();
+        shared.update(env!("CARGO_PKG_VERSION").as_bytes());
+        shared.update(&compiler_version());
+        for file in [manifest.to_path_buf(), course.root.join("Cargo.lock")] {
+            shared.update(file.to_string_lossy().as_bytes());
+            shared.update(&fs::read(&file).unwrap_or_default());
+        }
+        Cache { path, file, shared: shared.finalize(), dirty: false }
+    }
+
+    /// The content key of `exercise` as it is on disk now.
+    pub fn key(&self, course: &Course, exercise: &Exercise) -> String {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(self.shared.as_bytes());
+        let settings = format!(
+            "{}|{}|{}|{}|{}",
+            exercise.name, exercise.test, exercise.strict_clippy, exercise.timeout_secs, exercise.rel_path().display()
+        );
+        hasher.update(settings.as_bytes());
+        let path = course.root.join(exercise.rel_path());
+        match exercise.shape {
+            Shape::File => {
+                hasher.update(&fs::read(&path).unwrap_or_default());
+            }
+            Shape::Dir => {
+                for rel in files_below(&path) {
+                    hasher.update(rel.to_string_lossy().as_bytes());
+                    hasher.update(&fs::read(path.join(&rel)).unwrap_or_default());
+                }
+            }
+        }
+        hasher.finalize().to_hex().to_string()
+    }
+
+    pub fn get(&self, name: &str, key: &str) -> Option<Verdict> {
+        self.file.entries.get(name).filter(|e| e.key == key).map(|e| e.verdict.clone())
+    }
+
+    pub fn put(&mut self, name: &str, key: &str, verdict: &Verdict) {
+        self.file.entries.insert(name.to_string(), Entry { key: key.to_string(), verdict: verdict.clone() });
+        self.dirty = true;
+    }
+
+    pub fn save(&mut self) -> Result<()> {
+        if self.dirty {
+            self.file.version = CACHE_VERSION;
+            write_atomic(&self.path, &serde_json::to_vec(&self.file)?)?;
+            self.dirty = false;
+        }
+        Ok(())
+    }
+}
+
+/// `rustc -vV`, which names the exact compiler (a toolchain update invalidates every verdict).
+fn compiler_version() -> Vec<u8> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    Command::new(rustc).arg("-vV").output().map(|o| o.stdout).unwrap_or_default()
+}

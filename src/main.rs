@@ -1,0 +1,60 @@
+//! backendlings: an auto-graded exercise runner. `main` only parses flags and dispatches.
+
+mod cli;
+mod commands;
+mod context;
+mod course;
+mod embedded;
+mod engine;
+mod fsutil;
+mod manifest;
+mod pristine;
+mod progress;
+mod report;
+mod verdict;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use console::style;
+
+use cli::{Cli, Command};
+use course::{Course, CourseErrors};
+
+/// Exit code for a usage or course error (clap uses 2 for usage errors too).
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        console::set_colors_enabled(false);
+        console::set_colors_enabled_stderr(false);
+    }
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if let Some(errors) = err.downcast_ref::<CourseErrors>() {
+                for error in &errors.0 {
+                    eprintln!("{} {error}", style("error:").red().bold());
+                }
+            } else {
+                eprintln!("{} {err:#}", style("error:").red().bold());
+            }
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    let root = context::course_root(cli.course.as_deref())?;
+    let course = Course::load(&root)?;
+    match cli.command {
+        None | Some(Command::Watch(_)) => commands::default(&course),
+        Some(Command::List { json }) => commands::list(&course, json),
+        Some(Command::Run { name }) => commands::run(&course, name.as_deref()),
+        Some(Command::Hint { name }) => commands::hint(&course, name.as_deref()),
+        Some(Command::Reset { name }) => commands::reset(&course, &name),
+        Some(Command::Verify(args)) => commands::verify(&course, &args),
+        Some(Command::Progress { json }) => commands::show_progress(&course, json),
+    }
+}

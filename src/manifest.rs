@@ -1,0 +1,186 @@
+//! The exercise package's cargo manifest: where it lives and its generated `bin` list.
+//!
+//! Every exercise (and every solution that exists) is a binary of one cargo package. Its `bin`
+//! list is generated from `info.toml`; the rest of the manifest (dependencies, lints) belongs to
+//! the course author and is preserved by every rewrite.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use toml_edit::{Array, DocumentMut, InlineTable, Item, Value};
+
+use crate::course::Course;
+use crate::fsutil::write_atomic;
+
+/// Where the exercise package's manifest lives: `dev/Cargo.toml` when the course root's own
+/// `Cargo.toml` is something else (as in this repository, where it is the runner), otherwise
+/// `Cargo.toml` at the course root (rustlings community courses, `init` workspaces).
+pub fn manifest_path(root: &Path) -> PathBuf {
+    let dev = root.join("dev").join("Cargo.toml");
+    if dev.is_file() { dev } else { root.join("Cargo.toml") }
+}
+
+/// The manifest's lock file: the one of the enclosing cargo workspace.
+pub fn lock_path(root: &Path) -> PathBuf {
+    root.join("Cargo.lock")
+}
+
+/// One `bin` entry: a binary name and its path relative to the manifest's folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BinEntry {
+    pub name: String,
+    pub path: String,
+}
+
+/// The `bin` list `info.toml` asks for: every exercise, then every solution that exists.
+pub fn expected_bins(course: &Course, manifest: &Path) -> Vec<BinEntry> {
+    let prefix = if manifest.parent() == Some(course.root.as_path()) { "" } else { "../" };
+    let path_of = |rel: PathBuf| format!("{prefix}{}", rel.to_string_lossy().replace('\\', "/"));
+    let mut bins: Vec<BinEntry> = course
+        .exercises
+        .iter()
+        .map(|e| BinEntry { name: e.name.clone(), path: path_of(e.rel_main_file()) })
+        .collect();
+    bins.extend(
+        course
+            .exercises
+            .iter()
+            .filter(|e| course.root.join(e.rel_solution_main_file()).is_file())
+            .map(|e| BinEntry { name: e.solution_bin_name(), path: path_of(e.rel_solution_main_file()) }),
+    );
+    bins
+}
+
+/// Reads the `bin` list a manifest declares (either `bin = [...]` or `[[bin]]` tables).
+fn declared_bins(doc: &DocumentMut) -> Vec<BinEntry> {
+    let entry = |name: Option<&Value>, path: Option<&Value>| BinEntry {
+        name: name.and_then(Value::as_str).unwrap_or_default().to_string(),
+        path: path.and_then(Value::as_str).unwrap_or_default().to_string(),
+    };
+    match doc.get("bin") {
+        Some(Item::Value(Value::Array(array))) => array
+            .iter()
+            .filter_map(Value::as_inline_table)
+            .map(|t| entry(t.get("name"), t.get("path")))
+            .collect(),
+        Some(Item::ArrayOfTables(tables)) => tables
+            .iter()
+            .map(|t| entry(t.get("name").and_then(Item::as_value), t.get("path").and_then(Item::as_value)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// How the manifest on disk compares with what `info.toml` asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Sync {
+    InSync,
+    /// The exercise binaries differ (missing, extra, reordered or pointing elsewhere).
+    OutOfDate,
+    /// Only solutions that now exist are not yet listed: harmless for checking exercises.
+    MissingSolutions,
+    Missing,
+}
+
+pub fn sync_state(course: &Course) -> Result<Sync> {
+    let path = manifest_path(&course.root);
+    if !path.is_file() {
+        return Ok(Sync::Missing);
+    }
+    let doc = read(&path)?;
+    let expected = expected_bins(course, &path);
+    let declared = declared_bins(&doc);
+    if declared == expected {
+        return Ok(Sync::InSync);
+    }
+    let exercises = course.exercises.len();
+    let solutions_ok = declared.iter().skip(exercises).all(|b| expected[exercises..].contains(b));
+    if declared.len() >= exercises && declared[..exercises] == expected[..exercises] && solutions_ok {
+        Ok(Sync::MissingSolutions)
+    } else {
+        Ok(Sync::OutOfDate)
+    }
+}
+
+fn read(path: &Path) -> Result<DocumentMut> {
+    let text = fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    text.parse::<DocumentMut>()
+        .with_context(|| format!("{} is not valid TOML", path.display()))
+}
+
+/// Rewrites the manifest's `bin` list from `info.toml`, keeping everything else. Creates a
+/// minimal manifest when there is none. Returns whether the file changed.
+pub fn update(course: &Course) -> Result<bool> {
+    let path = manifest_path(&course.root);
+    let (mut doc, before) = if path.is_file() {
+        let text = fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        (read(&path)?, text)
+    } else {
+        (new_manifest().parse::<DocumentMut>()?, String::new())
+    };
+    if doc.get("package").is_none() {
+        bail!("{} has no [package] table; it is not an exercise package", path.display());
+    }
+    set_bins(&mut doc, &expected_bins(course, &path));
+    let after = doc.to_string();
+    if after == before {
+        return Ok(false);
+    }
+    write_atomic(&path, after.as_bytes())?;
+    Ok(true)
+}
+
+fn set_bins(doc: &mut DocumentMut, bins: &[BinEntry]) {
+    let mut array = Array::new();
+    for bin in bins {
+        let mut table = InlineTable::new();
+        table.insert("name", bin.name.as_str().into());
+        table.insert("path", bin.path.as_str().into());
+        let mut value = Value::InlineTable(table);
+        value.decor_mut().set_prefix("\n  ");
+        array.push_formatted(value);
+    }
+    array.set_trailing("\n");
+    array.set_trailing_comma(true);
+    doc.remove("bin");
+    doc.insert("bin", Item::Value(Value::Array(array)));
+}
+
+/// The manifest of a new course without crates; `bin` is filled in by [`update`].
+pub fn new_manifest() -> &'static str {
+    r#"# The exercise package: one binary per exercise and per solution.
+# The `bin` list is generated from info.toml by `backendlings dev update`; do not edit it by hand.
+
+bin = []
+
+[package]
+name = "exercises"
+version = "0.0.0"
+edition = "2024"
+publish = false
+autobins = false
+autoexamples = false
+autotests = false
+autobenches = false
+
+[dependencies]
+"#
+}
+
+/// A stand-alone copy of the exercise manifest for a course laid out at `dest` (exercises in
+/// `dest/exercises`): `bin` paths relative to `dest`, solutions only where `with_solutions`, and
+/// an empty `[workspace]` so cargo never looks for an enclosing workspace.
+pub fn standalone(course: &Course, with_solutions: bool) -> Result<String> {
+    let path = manifest_path(&course.root);
+    let mut doc = if path.is_file() { read(&path)? } else { new_manifest().parse()? };
+    let bins: Vec<BinEntry> = expected_bins(course, &course.root.join("Cargo.toml"))
+        .into_iter()
+        .filter(|b| with_solutions || course.find(&b.name).is_some())
+        .collect();
+    set_bins(&mut doc, &bins);
+    if doc.get("workspace").is_none() {
+        doc.insert("workspace", Item::Table(toml_edit::Table::new()));
+    }
+    Ok(doc.to_string())
+}

@@ -1,0 +1,185 @@
+//! Human output on a terminal: verdicts, lists, progress, and the build progress bar.
+
+use std::time::{Duration, Instant};
+
+use console::style;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::course::Course;
+use crate::engine::{BuildProgress, Event};
+use crate::progress::Progress;
+use crate::verdict::{Status, Verdict};
+
+/// The colour-styled one-line summary of a verdict.
+pub fn verdict_line(course: &Course, index: usize, verdict: &Verdict) -> String {
+    let name = &course.exercises[index].name;
+    match verdict.status {
+        Status::Passed => format!("{} {name} passed", style("✓").green().bold()),
+        status => {
+            let mut line = format!("{} {name}: {}", style("✗").red().bold(), style(status.label()).red().bold());
+            if !verdict.failing_tests.is_empty() {
+                line.push_str(&format!(" ({})", verdict.failing_tests.join(", ")));
+            }
+            line
+        }
+    }
+}
+
+/// The captured output as the terminal should show it (colours kept only when enabled).
+pub fn output_text(verdict: &Verdict) -> String {
+    let mut text = if console::colors_enabled() { verdict.output.text.clone() } else { verdict.output.plain() };
+    if verdict.output.truncated {
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&format!("{}\n", style("[output truncated]").yellow()));
+    }
+    text
+}
+
+/// `HTTP 3/8`: the section of `index` and how far the learner is in it.
+pub fn section_position(course: &Course, progress: &Progress, index: usize) -> String {
+    let section = course.exercises[index].section;
+    let members: Vec<usize> = course.section_exercises(section).collect();
+    let done = members.iter().filter(|&&i| progress.is_done(&course.exercises[i].name)).count();
+    format!("{} {done}/{}", course.sections[section].title, members.len())
+}
+
+/// A text progress bar `[#####-----]` of `width` cells.
+pub fn bar(done: usize, total: usize, width: usize) -> String {
+    let filled = (done * width).checked_div(total).unwrap_or(0);
+    format!("[{}{}]", "#".repeat(filled), "-".repeat(width - filled))
+}
+
+fn percent(done: usize, total: usize) -> usize {
+    (done * 100).checked_div(total).unwrap_or(0)
+}
+
+/// Exercises grouped by section with their status, for `list`.
+pub fn list(course: &Course, progress: &Progress) -> String {
+    let current = progress.current(course);
+    let mut out = String::new();
+    for (s, section) in course.sections.iter().enumerate() {
+        let members: Vec<usize> = course.section_exercises(s).collect();
+        let done = members.iter().filter(|&&i| progress.is_done(&course.exercises[i].name)).count();
+        out.push_str(&format!("{} {}\n", style(&section.title).bold(), style(format!("{done}/{}", members.len())).dim()));
+        for i in members {
+            let exercise = &course.exercises[i];
+            let mark = if progress.is_done(&exercise.name) {
+                style("✓").green().to_string()
+            } else if Some(i) == current {
+                style("▶").yellow().bold().to_string()
+            } else {
+                " ".to_string()
+            };
+            out.push_str(&format!("  {mark} {:<28} {}\n", exercise.name, style(exercise.rel_path().display()).dim()));
+        }
+    }
+    out.push_str(&summary(course, progress));
+    out
+}
+
+/// Per-section and total progress, for `progress`.
+pub fn progress(course: &Course, progress: &Progress) -> String {
+    let width = course.sections.iter().map(|s| s.title.chars().count()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (s, section) in course.sections.iter().enumerate() {
+        let members: Vec<usize> = course.section_exercises(s).collect();
+        let done = members.iter().filter(|&&i| progress.is_done(&course.exercises[i].name)).count();
+        out.push_str(&format!(
+            "{:<width$}  {} {done}/{}\n",
+            section.title,
+            bar(done, members.len(), 20),
+            members.len()
+        ));
+    }
+    out.push_str(&summary(course, progress));
+    out
+}
+
+fn summary(course: &Course, progress: &Progress) -> String {
+    let done = progress.done_count(course);
+    let total = course.exercises.len();
+    format!("{} {done}/{total} exercises done ({}%)\n", bar(done, total, 40), percent(done, total))
+}
+
+/// Per-section results of a `verify`.
+pub fn verify_summary(course: &Course, verdicts: &[Verdict]) -> String {
+    let width = course.sections.iter().map(|s| s.title.chars().count()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (s, section) in course.sections.iter().enumerate() {
+        let members: Vec<usize> = course.section_exercises(s).collect();
+        let passed = members.iter().filter(|&&i| verdicts[i].status.is_pass()).count();
+        let mark = if passed == members.len() { style("✓").green() } else { style("✗").red() };
+        out.push_str(&format!("{mark} {:<width$}  {passed}/{}\n", section.title, members.len()));
+    }
+    let passed = verdicts.iter().filter(|v| v.status.is_pass()).count();
+    out.push_str(&format!("{passed}/{} exercises pass\n", verdicts.len()));
+    out
+}
+
+/// Shows cargo's build progress on stderr, but only once a build takes long enough to notice
+/// (a warm single-exercise build should not flash a bar), and checked exercises for batches.
+pub struct BuildBar {
+    bar: ProgressBar,
+    started: Instant,
+    visible: bool,
+    enabled: bool,
+    checked: usize,
+    total_checks: usize,
+}
+
+impl BuildBar {
+    /// `total_checks` exercises will be reported; `enabled` is false for machine output.
+    pub fn new(total_checks: usize, enabled: bool) -> BuildBar {
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template("{prefix:>9.cyan.bold} [{bar:30}] {pos}/{len} {wide_msg}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        BuildBar {
+            bar,
+            started: Instant::now(),
+            visible: false,
+            enabled: enabled && console::Term::stderr().is_term(),
+            checked: 0,
+            total_checks,
+        }
+    }
+
+    pub fn on_event(&mut self, event: &Event) {
+        match event {
+            Event::BuildStarted { units, .. } => {
+                self.bar.set_prefix("Building");
+                self.bar.set_length(*units as u64);
+                self.bar.set_position(0);
+            }
+            Event::BuildProgress(BuildProgress::Unit { name }) => {
+                self.bar.inc(1);
+                if self.bar.position() > self.bar.length().unwrap_or(0) {
+                    self.bar.set_length(self.bar.position());
+                }
+                self.bar.set_message(name.clone());
+            }
+            Event::BuildFinished => {
+                self.bar.set_prefix("Checking");
+                self.bar.set_length(self.total_checks as u64);
+                self.bar.set_position(self.checked as u64);
+                self.bar.set_message("");
+            }
+            Event::Checked { index: _, verdict: _, cached: _ } => {
+                self.checked += 1;
+                self.bar.set_position(self.checked as u64);
+            }
+        }
+        if self.enabled && !self.visible && self.started.elapsed() > Duration::from_millis(400) {
+            self.visible = true;
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    pub fn finish(self) {
+        self.bar.finish_and_clear();
+    }
+}

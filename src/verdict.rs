@@ -1,0 +1,106 @@
+//! The plain results of checking an exercise. Output is kept as captured data (compiler
+//! diagnostics keep rustc's colours); reporters decide how to show it.
+
+use serde::{Deserialize, Serialize};
+
+/// What happened to one exercise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Passed,
+    CompileError,
+    TestsFailed,
+    RunFailed,
+    ClippyFailed,
+    TimedOut,
+    /// The exercise file does not exist (grading a learner tree).
+    Missing,
+    /// The exercise file cannot be read, is not UTF-8 or is too large (grading).
+    Unreadable,
+}
+
+impl Status {
+    pub fn is_pass(self) -> bool {
+        self == Status::Passed
+    }
+
+    /// Short human label, as shown in lists and summaries.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Passed => "passed",
+            Status::CompileError => "compile error",
+            Status::TestsFailed => "tests failed",
+            Status::RunFailed => "run failed",
+            Status::ClippyFailed => "clippy failed",
+            Status::TimedOut => "timed out",
+            Status::Missing => "missing",
+            Status::Unreadable => "unreadable",
+        }
+    }
+
+    /// The machine name used in JSON and other reports.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Passed => "passed",
+            Status::CompileError => "compile_error",
+            Status::TestsFailed => "tests_failed",
+            Status::RunFailed => "run_failed",
+            Status::ClippyFailed => "clippy_failed",
+            Status::TimedOut => "timed_out",
+            Status::Missing => "missing",
+            Status::Unreadable => "unreadable",
+        }
+    }
+}
+
+/// Captured text, capped in size; `truncated` says whether anything was cut.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Captured {
+    pub text: String,
+    pub truncated: bool,
+}
+
+impl Captured {
+    pub fn new(text: impl Into<String>) -> Self {
+        Captured { text: text.into(), truncated: false }
+    }
+
+    /// Appends `more`, keeping the total under `cap` bytes (cut on a character boundary).
+    pub fn append(&mut self, more: &Captured, cap: usize) {
+        self.truncated |= more.truncated;
+        let room = cap.saturating_sub(self.text.len());
+        if more.text.len() <= room {
+            self.text.push_str(&more.text);
+        } else {
+            let mut end = room;
+            while !more.text.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.text.push_str(&more.text[..end]);
+            self.truncated = true;
+        }
+    }
+
+    /// The text without ANSI escape codes, for files and machine-readable reports.
+    pub fn plain(&self) -> String {
+        console::strip_ansi_codes(&self.text).into_owned()
+    }
+}
+
+/// The verdict on one exercise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub status: Status,
+    /// Names of the failing tests (`tests_failed`), e.g. `tests::rejects_empty`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failing_tests: Vec<String>,
+    /// Compiler diagnostics followed by the program's or tests' output.
+    pub output: Captured,
+    pub duration_ms: u64,
+}
+
+impl Verdict {
+    pub fn new(status: Status, output: Captured) -> Self {
+        Verdict { status, failing_tests: Vec::new(), output, duration_ms: 0 }
+    }
+}
