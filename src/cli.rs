@@ -54,6 +54,70 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Create a ready learner workspace with the course built into this binary
+    Init {
+        /// Where to create it (default: ./backendlings)
+        dir: Option<PathBuf>,
+    },
+    /// Grade learner trees against the course's own tests (for bootcamps and CI)
+    Grade(GradeArgs),
+    /// Commands for course authors
+    #[command(subcommand)]
+    Dev(DevCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Validate the course: format, files, manifest, exercises fail and solutions pass
+    Check {
+        /// A missing solution is an error
+        #[arg(long)]
+        require_solutions: bool,
+        /// Programs to run in parallel (default: the number of cores)
+        #[arg(long, short = 'j', value_name = "N")]
+        jobs: Option<usize>,
+    },
+    /// Create a new, empty, valid course at PATH
+    New {
+        /// The folder to create
+        path: PathBuf,
+    },
+    /// Regenerate the exercise package's bin list from info.toml
+    Update,
+}
+
+#[derive(Debug, Args)]
+pub struct GradeArgs {
+    /// Learner trees to grade (clones of the course or workspaces made by `init`)
+    #[arg(value_name = "LEARNER_DIR")]
+    pub learners: Vec<PathBuf>,
+    /// Grade every subfolder of DIR as a learner named after the folder
+    #[arg(long, value_name = "DIR")]
+    pub cohort: Option<PathBuf>,
+    /// Grade the last commit at or before this time (RFC 3339) in git learner trees
+    #[arg(long, value_name = "DEADLINE")]
+    pub at: Option<String>,
+    /// Learners graded in parallel (default: the number of cores)
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Seconds each exercise may run (overrides timeout_secs)
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+    /// Write the JSON report to FILE (`-` for stdout)
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write a JUnit XML report to FILE (`-` for stdout)
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write a CSV roster to FILE (`-` for stdout)
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write a self-contained HTML overview to FILE
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Exit 1 unless every learner scores at least PERCENT
+    #[arg(long, value_name = "PERCENT")]
+    pub fail_under: Option<f64>,
 }
 
 #[derive(Debug, Args, Default)]

@@ -28,27 +28,40 @@ pub fn resolve(course: &Course, progress: &Progress, name: Option<&str>) -> Resu
     match name {
         None => match progress.current(course) {
             Some(index) => Ok(index),
-            None => bail!("every exercise is done; name one, e.g. `backendlings run {}`", course.exercises[0].name),
+            None => bail!(
+                "every exercise is done; name one, e.g. `backendlings run {}`",
+                course.exercises[0].name
+            ),
         },
         Some(name) => course.find(name).ok_or_else(|| {
             let closest = course.closest_names(name);
             if closest.is_empty() {
                 anyhow::anyhow!("no exercise named `{name}`; `backendlings list` shows them all")
             } else {
-                anyhow::anyhow!("no exercise named `{name}`; did you mean {}?", quote_list(&closest))
+                anyhow::anyhow!(
+                    "no exercise named `{name}`; did you mean {}?",
+                    quote_list(&closest)
+                )
             }
         }),
     }
 }
 
 fn quote_list(names: &[&str]) -> String {
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or ")
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 pub fn list(course: &Course, as_json: bool) -> Result<ExitCode> {
     let progress = load_progress(course);
     if as_json {
-        println!("{}", serde_json::to_string_pretty(&json::progress(course, &progress, true))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json::progress(course, &progress, true))?
+        );
     } else {
         print!("{}", terminal::list(course, &progress));
     }
@@ -58,7 +71,10 @@ pub fn list(course: &Course, as_json: bool) -> Result<ExitCode> {
 pub fn show_progress(course: &Course, as_json: bool) -> Result<ExitCode> {
     let progress = load_progress(course);
     if as_json {
-        println!("{}", serde_json::to_string_pretty(&json::progress(course, &progress, false))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json::progress(course, &progress, false))?
+        );
     } else {
         print!("{}", terminal::progress(course, &progress));
     }
@@ -69,7 +85,12 @@ pub fn hint(course: &Course, name: Option<&str>) -> Result<ExitCode> {
     let progress = load_progress(course);
     let index = resolve(course, &progress, name)?;
     let exercise = &course.exercises[index];
-    println!("{} {}\n{}", style("Hint for").bold(), style(&exercise.name).bold(), exercise.hint);
+    println!(
+        "{} {}\n{}",
+        style("Hint for").bold(),
+        style(&exercise.name).bold(),
+        exercise.hint
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -88,7 +109,9 @@ pub fn reset(course: &Course, name: &str) -> Result<ExitCode> {
 pub fn check_one(course: &Course, progress: &mut Progress, index: usize) -> Result<Verdict> {
     let mut engine = context::engine(course, Options::default(), false)?;
     let mut bar = terminal::BuildBar::new(1, true);
-    let verdict = engine.check(&[index], &mut |event| bar.on_event(&event))?.remove(0);
+    let verdict = engine
+        .check(&[index], &mut |event| bar.on_event(&event))?
+        .remove(0);
     bar.finish();
     progress.set_done(&course.exercises[index].name, verdict.status.is_pass());
     progress.save()?;
@@ -121,7 +144,11 @@ pub fn run(course: &Course, name: Option<&str>) -> Result<ExitCode> {
     let index = resolve(course, &progress, name)?;
     let verdict = check_one(course, &mut progress, index)?;
     print_verdict(course, &progress, index, &verdict);
-    Ok(if verdict.status.is_pass() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if verdict.status.is_pass() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// Until watch mode exists: check the current exercise and show the progress.
@@ -145,7 +172,11 @@ pub fn default(course: &Course) -> Result<ExitCode> {
     print_verdict(course, &progress, index, &verdict);
     println!();
     print!("{}", terminal::progress(course, &progress));
-    Ok(if verdict.status.is_pass() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if verdict.status.is_pass() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// Checks every exercise in one batch; records what is done.
@@ -171,7 +202,10 @@ pub fn verify(course: &Course, args: &VerifyArgs) -> Result<ExitCode> {
     let verdicts = verify_all(course, args, !args.json)?;
     let first_failure = verdicts.iter().position(|v| !v.status.is_pass());
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&json::verify(course, &verdicts))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json::verify(course, &verdicts))?
+        );
     } else {
         print!("{}", terminal::verify_summary(course, &verdicts));
         if let Some(index) = first_failure {
@@ -187,5 +221,9 @@ pub fn verify(course: &Course, args: &VerifyArgs) -> Result<ExitCode> {
             println!("\n{}", message.trim_end());
         }
     }
-    Ok(if first_failure.is_none() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if first_failure.is_none() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -18,7 +18,10 @@ pub const TARGET_SUBDIR: &str = "target/backendlings";
 pub fn course_root(flag: Option<&Path>) -> Result<PathBuf> {
     if let Some(dir) = flag {
         if !dir.join(INFO_FILE).is_file() {
-            bail!("{} has no {INFO_FILE}; is --course pointing at a course folder?", dir.display());
+            bail!(
+                "{} has no {INFO_FILE}; is --course pointing at a course folder?",
+                dir.display()
+            );
         }
         return Ok(dir.to_path_buf());
     }
@@ -42,8 +45,15 @@ pub fn ensure_manifest(course: &Course) -> Result<()> {
         state => {
             manifest::update(course)?;
             let path = manifest::manifest_path(&course.root);
-            let why = if state == Sync::Missing { "was missing" } else { "was out of date with info.toml" };
-            eprintln!("note: {} {why}; its bin list was regenerated", path.display());
+            let why = if state == Sync::Missing {
+                "was missing"
+            } else {
+                "was out of date with info.toml"
+            };
+            eprintln!(
+                "note: {} {why}; its bin list was regenerated",
+                path.display()
+            );
             Ok(())
         }
     }
@@ -51,7 +61,11 @@ pub fn ensure_manifest(course: &Course) -> Result<()> {
 
 /// The cargo toolchain for a learner's own course (their environment, the course's folder).
 pub fn cargo_for(course: &Course) -> Cargo {
-    Cargo::for_course(&course.root, manifest::manifest_path(&course.root), course.root.join(TARGET_SUBDIR))
+    Cargo::for_course(
+        &course.root,
+        manifest::manifest_path(&course.root),
+        course.root.join(TARGET_SUBDIR),
+    )
 }
 
 /// An engine over a learner's own course, with the verdict cache unless `no_cache`.
@@ -64,5 +78,10 @@ pub fn engine(course: &Course, options: Options, no_cache: bool) -> Result<Engin
             &manifest::manifest_path(&course.root),
         )
     });
-    Ok(Engine::new(course, Box::new(cargo_for(course)), options, cache))
+    Ok(Engine::new(
+        course,
+        Box::new(cargo_for(course)),
+        options,
+        cache,
+    ))
 }

@@ -290,13 +290,17 @@ fn parse(root: &Path, info_path: &Path, source: &str) -> Result<Course, CourseEr
     let info: InfoFile = toml::from_str(source)
         .map_err(|err| CourseErrors(vec![toml_error(info_path, source, &err)]))?;
     let mut errors = Vec::new();
-    let err_at = |offset: usize, message: String| CourseError::new(info_path, message).at(source, offset);
+    let err_at =
+        |offset: usize, message: String| CourseError::new(info_path, message).at(source, offset);
 
     match &info.format_version {
         Some(v) if *v.get_ref() == 1 => {}
         Some(v) => errors.push(
-            err_at(v.span().start, format!("unsupported format_version {}", v.get_ref()))
-                .help("this runner reads format_version = 1"),
+            err_at(
+                v.span().start,
+                format!("unsupported format_version {}", v.get_ref()),
+            )
+            .help("this runner reads format_version = 1"),
         ),
         None => errors.push(
             CourseError::new(info_path, "missing `format_version`")
@@ -309,13 +313,25 @@ fn parse(root: &Path, info_path: &Path, source: &str) -> Result<Course, CourseEr
     for entry in &info.sections {
         let dir = entry.dir.get_ref();
         if let Err(problem) = check_dir_name(dir) {
-            errors.push(err_at(entry.dir.span().start, format!("section dir `{dir}` {problem}")));
+            errors.push(err_at(
+                entry.dir.span().start,
+                format!("section dir `{dir}` {problem}"),
+            ));
         }
         if entry.title.get_ref().trim().is_empty() {
-            errors.push(err_at(entry.title.span().start, format!("section `{dir}` has an empty title")));
+            errors.push(err_at(
+                entry.title.span().start,
+                format!("section `{dir}` has an empty title"),
+            ));
         }
-        if declared.insert(dir.clone(), (entry.dir.span().start, entry)).is_some() {
-            errors.push(err_at(entry.dir.span().start, format!("section `{dir}` is declared twice")));
+        if declared
+            .insert(dir.clone(), (entry.dir.span().start, entry))
+            .is_some()
+        {
+            errors.push(err_at(
+                entry.dir.span().start,
+                format!("section `{dir}` is declared twice"),
+            ));
         }
     }
 
@@ -331,36 +347,66 @@ fn parse(root: &Path, info_path: &Path, source: &str) -> Result<Course, CourseEr
             errors.push(err_at(name_at, "an exercise has an empty name".into()));
             continue;
         }
-        if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_')) {
-            let what = if bad == '/' || bad == '\\' { "a path separator" } else { "the character" };
+        if let Some(bad) = name
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+        {
+            let what = if bad == '/' || bad == '\\' {
+                "a path separator"
+            } else {
+                "the character"
+            };
             errors.push(
-                err_at(name_at, format!("exercise name `{name}` contains {what} {bad:?}"))
-                    .help("names may only use letters, digits and `_`; the folder goes in `dir`"),
+                err_at(
+                    name_at,
+                    format!("exercise name `{name}` contains {what} {bad:?}"),
+                )
+                .help("names may only use letters, digits and `_`; the folder goes in `dir`"),
             );
             continue;
         }
         if let Some(first) = seen_names.insert(name, name_at) {
             let (line, _) = line_column(source, first);
-            errors.push(err_at(name_at, format!("duplicate exercise name `{name}` (first used on line {line})")));
+            errors.push(err_at(
+                name_at,
+                format!("duplicate exercise name `{name}` (first used on line {line})"),
+            ));
             continue;
         }
 
-        let dir = entry.dir.as_ref().map(|d| d.get_ref().clone()).unwrap_or_default();
+        let dir = entry
+            .dir
+            .as_ref()
+            .map(|d| d.get_ref().clone())
+            .unwrap_or_default();
         if let Some(d) = &entry.dir {
             if let Err(problem) = check_dir_name(&dir) {
-                errors.push(err_at(d.span().start, format!("dir `{dir}` of exercise `{name}` {problem}")));
+                errors.push(err_at(
+                    d.span().start,
+                    format!("dir `{dir}` of exercise `{name}` {problem}"),
+                ));
                 continue;
             }
             if !root.join("exercises").join(&dir).is_dir() {
                 errors.push(
-                    err_at(d.span().start, format!("dir `{dir}` of exercise `{name}` has no folder"))
-                        .help(format!("create {} or fix the `dir`", Path::new("exercises").join(&dir).display())),
+                    err_at(
+                        d.span().start,
+                        format!("dir `{dir}` of exercise `{name}` has no folder"),
+                    )
+                    .help(format!(
+                        "create {} or fix the `dir`",
+                        Path::new("exercises").join(&dir).display()
+                    )),
                 );
                 continue;
             }
         }
 
-        let hint = entry.hint.as_ref().map(|h| h.get_ref().trim().to_string()).unwrap_or_default();
+        let hint = entry
+            .hint
+            .as_ref()
+            .map(|h| h.get_ref().trim().to_string())
+            .unwrap_or_default();
         if hint.is_empty() {
             let at = entry.hint.as_ref().map_or(name_at, |h| h.span().start);
             errors.push(
@@ -391,24 +437,29 @@ fn parse(root: &Path, info_path: &Path, source: &str) -> Result<Course, CourseEr
             (true, false) => Shape::File,
             (false, true) => Shape::Dir,
             (true, true) => {
-                errors.push(err_at(
-                    name_at,
-                    format!(
-                        "exercise `{name}` exists both as {} and as {}",
-                        rel(root, &file),
-                        rel(root, &folder_main)
-                    ),
-                )
-                .help("keep one of the two shapes"));
+                errors.push(
+                    err_at(
+                        name_at,
+                        format!(
+                            "exercise `{name}` exists both as {} and as {}",
+                            rel(root, &file),
+                            rel(root, &folder_main)
+                        ),
+                    )
+                    .help("keep one of the two shapes"),
+                );
                 continue;
             }
             (false, false) => {
                 errors.push(
-                    err_at(name_at, format!("exercise file {} is missing", rel(root, &file)))
-                        .help(format!(
-                            "create it (or {} for a multi-file exercise), or remove the entry",
-                            rel(root, &folder_main)
-                        )),
+                    err_at(
+                        name_at,
+                        format!("exercise file {} is missing", rel(root, &file)),
+                    )
+                    .help(format!(
+                        "create it (or {} for a multi-file exercise), or remove the entry",
+                        rel(root, &folder_main)
+                    )),
                 );
                 continue;
             }
@@ -424,7 +475,11 @@ fn parse(root: &Path, info_path: &Path, source: &str) -> Result<Course, CourseEr
                         summary: s.summary.clone(),
                     },
                     None if info.sections.is_empty() => Section {
-                        title: if dir.is_empty() { "Exercises".into() } else { dir.clone() },
+                        title: if dir.is_empty() {
+                            "Exercises".into()
+                        } else {
+                            dir.clone()
+                        },
                         dir: dir.clone(),
                         summary: None,
                     },
@@ -458,11 +513,17 @@ fn parse(root: &Path, info_path: &Path, source: &str) -> Result<Course, CourseEr
 
     for (dir, (at, _)) in &declared {
         if !section_index.contains_key(dir) && errors.is_empty() {
-            errors.push(err_at(*at, format!("section `{dir}` has no exercises")).help("remove it or add exercises with this dir"));
+            errors.push(
+                err_at(*at, format!("section `{dir}` has no exercises"))
+                    .help("remove it or add exercises with this dir"),
+            );
         }
     }
     if exercises.is_empty() && errors.is_empty() {
-        errors.push(CourseError::new(info_path, "the course has no exercises").help("add [[exercises]] entries"));
+        errors.push(
+            CourseError::new(info_path, "the course has no exercises")
+                .help("add [[exercises]] entries"),
+        );
     }
 
     if !errors.is_empty() {
@@ -471,10 +532,18 @@ fn parse(root: &Path, info_path: &Path, source: &str) -> Result<Course, CourseEr
     // Sections in the order they are declared (or first used, for implicit ones).
     let order: Vec<usize> = {
         let mut order: Vec<usize> = (0..sections.len()).collect();
-        order.sort_by_key(|&i| declared.get(&sections[i].dir).map_or(usize::MAX, |(at, _)| *at));
+        order.sort_by_key(|&i| {
+            declared
+                .get(&sections[i].dir)
+                .map_or(usize::MAX, |(at, _)| *at)
+        });
         order
     };
-    let remap: HashMap<usize, usize> = order.iter().enumerate().map(|(new, &old)| (old, new)).collect();
+    let remap: HashMap<usize, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(new, &old)| (old, new))
+        .collect();
     let sections = order.iter().map(|&i| sections[i].clone()).collect();
     for exercise in &mut exercises {
         exercise.section = remap[&exercise.section];
@@ -493,7 +562,10 @@ fn parse(root: &Path, info_path: &Path, source: &str) -> Result<Course, CourseEr
 }
 
 fn rel(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root).unwrap_or(path).display().to_string()
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 fn check_dir_name(dir: &str) -> Result<(), &'static str> {
@@ -515,7 +587,10 @@ fn toml_error(info_path: &Path, source: &str, err: &toml::de::Error) -> CourseEr
     if let Some(span) = err.span() {
         error = error.at(source, span.start);
     }
-    if let Some(unknown) = message.strip_prefix("unknown field `").and_then(|m| m.split('`').next()) {
+    if let Some(unknown) = message
+        .strip_prefix("unknown field `")
+        .and_then(|m| m.split('`').next())
+    {
         let known: &[&str] = if message.contains("`hint`") {
             EXERCISE_KEYS
         } else if message.contains("`title`") {
@@ -541,7 +616,10 @@ fn toml_error(info_path: &Path, source: &str, err: &toml::de::Error) -> CourseEr
 mod tests {
     use super::*;
 
-    fn course_with(info: &str, files: &[&str]) -> (tempfile::TempDir, Result<Course, CourseErrors>) {
+    fn course_with(
+        info: &str,
+        files: &[&str],
+    ) -> (tempfile::TempDir, Result<Course, CourseErrors>) {
         let dir = tempfile::tempdir().unwrap();
         for file in files {
             let path = dir.path().join(file);
@@ -579,7 +657,10 @@ hint = "h"
         let course = result.unwrap();
         assert_eq!(course.sections[0].title, "Alpha");
         assert_eq!(course.exercises[1].shape, Shape::Dir);
-        assert_eq!(course.exercises[1].rel_main_file(), Path::new("exercises/a/two/main.rs"));
+        assert_eq!(
+            course.exercises[1].rel_main_file(),
+            Path::new("exercises/a/two/main.rs")
+        );
         assert!(!course.exercises[1].test);
         assert_eq!(course.max_points(), 4);
     }
@@ -589,7 +670,10 @@ hint = "h"
         let info = "format_version = 1\n[[exercises]]\nname = \"top\"\nhint = \"h\"\n";
         let (_dir, result) = course_with(info, &["exercises/top.rs"]);
         let course = result.unwrap();
-        assert_eq!(course.exercises[0].rel_path(), Path::new("exercises/top.rs"));
+        assert_eq!(
+            course.exercises[0].rel_path(),
+            Path::new("exercises/top.rs")
+        );
         assert_eq!(course.sections[0].title, "Exercises");
     }
 
@@ -608,12 +692,18 @@ hint = "h"
             ("name = \"a/b\"\nhint = \"h\"", "path separator"),
             ("name = \"x\"\nhint = \"  \"", "has no hint"),
             ("name = \"y\"\nhint = \"h\"", "is missing"),
-            ("name = \"x\"\ndir = \"nope\"\nhint = \"h\"", "has no folder"),
+            (
+                "name = \"x\"\ndir = \"nope\"\nhint = \"h\"",
+                "has no folder",
+            ),
         ];
         for (entry, expected) in cases {
             let info = format!("format_version = 1\n[[exercises]]\n{entry}\n");
             let err = first_error(course_with(&info, &["exercises/x.rs"]).1);
-            assert!(err.to_string().contains(expected), "{err} should mention {expected}");
+            assert!(
+                err.to_string().contains(expected),
+                "{err} should mention {expected}"
+            );
             assert_eq!(err.line, Some(3), "{err}");
         }
     }
@@ -630,6 +720,9 @@ hint = "h"
     fn missing_info_says_where_it_looked() {
         let dir = tempfile::tempdir().unwrap();
         let err = Course::load(dir.path()).unwrap_err();
-        assert!(err.to_string().contains(&dir.path().join(INFO_FILE).display().to_string()));
+        assert!(
+            err.to_string()
+                .contains(&dir.path().join(INFO_FILE).display().to_string())
+        );
     }
 }

@@ -19,7 +19,9 @@ pub fn is_embedded_course(root: &Path) -> bool {
 /// `solutions/...`): one file, or every file of a folder. Paths are relative to the course root.
 pub fn files(rel: &Path) -> Vec<(std::path::PathBuf, &'static [u8])> {
     let mut components = rel.components();
-    let top = components.next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let top = components
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
     let root = match top.as_deref() {
         Some("exercises") => &EXERCISES,
         Some("solutions") => &SOLUTIONS,
@@ -27,7 +29,10 @@ pub fn files(rel: &Path) -> Vec<(std::path::PathBuf, &'static [u8])> {
     };
     let inner = components.as_path();
     if let Some(file) = root.get_file(inner) {
-        return vec![(Path::new(top.as_deref().unwrap_or_default()).join(file.path()), file.contents())];
+        return vec![(
+            Path::new(top.as_deref().unwrap_or_default()).join(file.path()),
+            file.contents(),
+        )];
     }
     let mut out = Vec::new();
     if let Some(dir) = root.get_dir(inner) {
@@ -36,7 +41,11 @@ pub fn files(rel: &Path) -> Vec<(std::path::PathBuf, &'static [u8])> {
     out
 }
 
-fn collect(dir: &'static Dir<'static>, top: &str, out: &mut Vec<(std::path::PathBuf, &'static [u8])>) {
+fn collect(
+    dir: &'static Dir<'static>,
+    top: &str,
+    out: &mut Vec<(std::path::PathBuf, &'static [u8])>,
+) {
     for file in dir.files() {
         out.push((Path::new(top).join(file.path()), file.contents()));
     }

@@ -4,21 +4,25 @@ mod cli;
 mod commands;
 mod context;
 mod course;
+mod dev;
 mod embedded;
 mod engine;
 mod fsutil;
+mod grade;
+mod init;
 mod manifest;
 mod pristine;
 mod progress;
 mod report;
 mod verdict;
+mod watch;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use console::style;
 
-use cli::{Cli, Command};
+use cli::{Cli, Command, DevCommand, WatchArgs};
 use course::{Course, CourseErrors};
 
 /// Exit code for a usage or course error (clap uses 2 for usage errors too).
@@ -46,10 +50,26 @@ fn main() -> ExitCode {
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Commands that create a course need none to start from.
+    match &cli.command {
+        Some(Command::Init { dir }) => return init::run(dir.as_deref()),
+        Some(Command::Dev(DevCommand::New { path })) => return dev::new(path),
+        _ => {}
+    }
     let root = context::course_root(cli.course.as_deref())?;
     let course = Course::load(&root)?;
     match cli.command {
-        None | Some(Command::Watch(_)) => commands::default(&course),
+        None => watch::run(&course, &WatchArgs::default()),
+        Some(Command::Watch(args)) => watch::run(&course, &args),
+        Some(Command::Init { .. }) | Some(Command::Dev(DevCommand::New { .. })) => {
+            unreachable!("handled above")
+        }
+        Some(Command::Dev(DevCommand::Check {
+            require_solutions,
+            jobs,
+        })) => dev::check(&course, require_solutions, jobs),
+        Some(Command::Dev(DevCommand::Update)) => dev::update(&course),
+        Some(Command::Grade(args)) => grade::run(&course, &args),
         Some(Command::List { json }) => commands::list(&course, json),
         Some(Command::Run { name }) => commands::run(&course, name.as_deref()),
         Some(Command::Hint { name }) => commands::hint(&course, name.as_deref()),

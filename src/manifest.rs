@@ -18,7 +18,11 @@ use crate::fsutil::write_atomic;
 /// `Cargo.toml` at the course root (rustlings community courses, `init` workspaces).
 pub fn manifest_path(root: &Path) -> PathBuf {
     let dev = root.join("dev").join("Cargo.toml");
-    if dev.is_file() { dev } else { root.join("Cargo.toml") }
+    if dev.is_file() {
+        dev
+    } else {
+        root.join("Cargo.toml")
+    }
 }
 
 /// The manifest's lock file: the one of the enclosing cargo workspace.
@@ -35,19 +39,29 @@ pub struct BinEntry {
 
 /// The `bin` list `info.toml` asks for: every exercise, then every solution that exists.
 pub fn expected_bins(course: &Course, manifest: &Path) -> Vec<BinEntry> {
-    let prefix = if manifest.parent() == Some(course.root.as_path()) { "" } else { "../" };
+    let prefix = if manifest.parent() == Some(course.root.as_path()) {
+        ""
+    } else {
+        "../"
+    };
     let path_of = |rel: PathBuf| format!("{prefix}{}", rel.to_string_lossy().replace('\\', "/"));
     let mut bins: Vec<BinEntry> = course
         .exercises
         .iter()
-        .map(|e| BinEntry { name: e.name.clone(), path: path_of(e.rel_main_file()) })
+        .map(|e| BinEntry {
+            name: e.name.clone(),
+            path: path_of(e.rel_main_file()),
+        })
         .collect();
     bins.extend(
         course
             .exercises
             .iter()
             .filter(|e| course.root.join(e.rel_solution_main_file()).is_file())
-            .map(|e| BinEntry { name: e.solution_bin_name(), path: path_of(e.rel_solution_main_file()) }),
+            .map(|e| BinEntry {
+                name: e.solution_bin_name(),
+                path: path_of(e.rel_solution_main_file()),
+            }),
     );
     bins
 }
@@ -66,7 +80,12 @@ fn declared_bins(doc: &DocumentMut) -> Vec<BinEntry> {
             .collect(),
         Some(Item::ArrayOfTables(tables)) => tables
             .iter()
-            .map(|t| entry(t.get("name").and_then(Item::as_value), t.get("path").and_then(Item::as_value)))
+            .map(|t| {
+                entry(
+                    t.get("name").and_then(Item::as_value),
+                    t.get("path").and_then(Item::as_value),
+                )
+            })
             .collect(),
         _ => Vec::new(),
     }
@@ -95,8 +114,12 @@ pub fn sync_state(course: &Course) -> Result<Sync> {
         return Ok(Sync::InSync);
     }
     let exercises = course.exercises.len();
-    let solutions_ok = declared.iter().skip(exercises).all(|b| expected[exercises..].contains(b));
-    if declared.len() >= exercises && declared[..exercises] == expected[..exercises] && solutions_ok {
+    let solutions_ok = declared
+        .iter()
+        .skip(exercises)
+        .all(|b| expected[exercises..].contains(b));
+    if declared.len() >= exercises && declared[..exercises] == expected[..exercises] && solutions_ok
+    {
         Ok(Sync::MissingSolutions)
     } else {
         Ok(Sync::OutOfDate)
@@ -104,7 +127,8 @@ pub fn sync_state(course: &Course) -> Result<Sync> {
 }
 
 fn read(path: &Path) -> Result<DocumentMut> {
-    let text = fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     text.parse::<DocumentMut>()
         .with_context(|| format!("{} is not valid TOML", path.display()))
 }
@@ -114,13 +138,17 @@ fn read(path: &Path) -> Result<DocumentMut> {
 pub fn update(course: &Course) -> Result<bool> {
     let path = manifest_path(&course.root);
     let (mut doc, before) = if path.is_file() {
-        let text = fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         (read(&path)?, text)
     } else {
         (new_manifest().parse::<DocumentMut>()?, String::new())
     };
     if doc.get("package").is_none() {
-        bail!("{} has no [package] table; it is not an exercise package", path.display());
+        bail!(
+            "{} has no [package] table; it is not an exercise package",
+            path.display()
+        );
     }
     set_bins(&mut doc, &expected_bins(course, &path));
     let after = doc.to_string();
@@ -143,8 +171,11 @@ fn set_bins(doc: &mut DocumentMut, bins: &[BinEntry]) {
     }
     array.set_trailing("\n");
     array.set_trailing_comma(true);
-    doc.remove("bin");
-    doc.insert("bin", Item::Value(Value::Array(array)));
+    // Assigning through the index keeps the key and the comments above it.
+    if doc.get("bin").is_some_and(|item| !item.is_value()) {
+        doc.remove("bin");
+    }
+    doc["bin"] = Item::Value(Value::Array(array));
 }
 
 /// The manifest of a new course without crates; `bin` is filled in by [`update`].
@@ -173,7 +204,11 @@ autobenches = false
 /// an empty `[workspace]` so cargo never looks for an enclosing workspace.
 pub fn standalone(course: &Course, with_solutions: bool) -> Result<String> {
     let path = manifest_path(&course.root);
-    let mut doc = if path.is_file() { read(&path)? } else { new_manifest().parse()? };
+    let mut doc = if path.is_file() {
+        read(&path)?
+    } else {
+        new_manifest().parse()?
+    };
     let bins: Vec<BinEntry> = expected_bins(course, &course.root.join("Cargo.toml"))
         .into_iter()
         .filter(|b| with_solutions || course.find(&b.name).is_some())

@@ -15,8 +15,10 @@ use crate::fsutil::write_atomic;
 pub fn restore(course: &Course, exercise: &Exercise) -> Result<&'static str> {
     let rel = exercise.rel_path();
     let (files, source) = if embedded::is_embedded_course(&course.root) {
-        let files: Vec<(PathBuf, Vec<u8>)> =
-            embedded::files(&rel).into_iter().map(|(p, bytes)| (p, bytes.to_vec())).collect();
+        let files: Vec<(PathBuf, Vec<u8>)> = embedded::files(&rel)
+            .into_iter()
+            .map(|(p, bytes)| (p, bytes.to_vec()))
+            .collect();
         (files, "the copy built into backendlings")
     } else {
         (from_git(&course.root, &rel)?, "git history")
@@ -37,7 +39,11 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
         .output()
         .context("cannot run git (is it installed?)")?;
     if !output.status.success() {
-        bail!("git {} failed: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim());
+        bail!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
     }
     Ok(output.stdout)
 }
@@ -49,11 +55,21 @@ fn from_git(root: &Path, rel: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>> {
             "cannot reset {rel_str}: this course is not the one built into backendlings and git has no committed version of it"
         )
     };
-    let commit = git(root, &["log", "--diff-filter=A", "--format=%H", "--", &rel_str]).with_context(help)?;
+    let commit = git(
+        root,
+        &["log", "--diff-filter=A", "--format=%H", "--", &rel_str],
+    )
+    .with_context(help)?;
     // The oldest commit that added it (a file deleted and re-added counts from its last add).
-    let commit = String::from_utf8_lossy(&commit).lines().next().map(str::to_string);
+    let commit = String::from_utf8_lossy(&commit)
+        .lines()
+        .next()
+        .map(str::to_string);
     let Some(commit) = commit else { bail!(help()) };
-    let listing = git(root, &["ls-tree", "-r", "--name-only", &commit, "--", &rel_str])?;
+    let listing = git(
+        root,
+        &["ls-tree", "-r", "--name-only", &commit, "--", &rel_str],
+    )?;
     let mut files = Vec::new();
     for path in String::from_utf8_lossy(&listing).lines() {
         let bytes = git(root, &["show", &format!("{commit}:./{path}")])?;

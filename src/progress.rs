@@ -89,12 +89,20 @@ impl Progress {
     }
 
     pub fn done_count(&self, course: &Course) -> usize {
-        course.exercises.iter().filter(|e| self.is_done(&e.name)).count()
+        course
+            .exercises
+            .iter()
+            .filter(|e| self.is_done(&e.name))
+            .count()
     }
 
     /// Names in the state that this course does not have (kept, never dropped).
     pub fn unknown_names<'a>(&'a self, course: &'a Course) -> impl Iterator<Item = &'a str> + 'a {
-        self.state.done.iter().filter(|n| course.find(n).is_none()).map(String::as_str)
+        self.state
+            .done
+            .iter()
+            .filter(|n| course.find(n).is_none())
+            .map(String::as_str)
     }
 
     /// The exercise the learner is on: the one they chose, or else the first one not done.
@@ -115,7 +123,9 @@ impl Progress {
     /// The first pending exercise after `index`, wrapping around.
     pub fn next_pending(&self, course: &Course, index: usize) -> Option<usize> {
         let n = course.exercises.len();
-        (1..=n).map(|k| (index + k) % n).find(|&i| !self.is_done(&course.exercises[i].name))
+        (1..=n)
+            .map(|k| (index + k) % n)
+            .find(|&i| !self.is_done(&course.exercises[i].name))
     }
 
     pub fn set_current(&mut self, course: &Course, index: usize) {
@@ -150,7 +160,10 @@ mod tests {
     fn unknown_names_survive_a_round_trip() {
         let dir = tempfile::tempdir().unwrap();
         let (mut progress, warning) = Progress::load(dir.path());
-        assert!(warning.is_none(), "a missing file is a fresh start, not a problem");
+        assert!(
+            warning.is_none(),
+            "a missing file is a fresh start, not a problem"
+        );
         progress.set_done("from_a_newer_course", true);
         progress.save().unwrap();
         let (again, _) = Progress::load(dir.path());

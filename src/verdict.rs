@@ -62,7 +62,10 @@ pub struct Captured {
 
 impl Captured {
     pub fn new(text: impl Into<String>) -> Self {
-        Captured { text: text.into(), truncated: false }
+        Captured {
+            text: text.into(),
+            truncated: false,
+        }
     }
 
     /// Appends `more`, keeping the total under `cap` bytes (cut on a character boundary).
@@ -101,6 +104,11 @@ pub struct Verdict {
 
 impl Verdict {
     pub fn new(status: Status, output: Captured) -> Self {
-        Verdict { status, failing_tests: Vec::new(), output, duration_ms: 0 }
+        Verdict {
+            status,
+            failing_tests: Vec::new(),
+            output,
+            duration_ms: 0,
+        }
     }
 }

@@ -51,7 +51,12 @@ impl Cache {
             shared.update(file.to_string_lossy().as_bytes());
             shared.update(&fs::read(&file).unwrap_or_default());
         }
-        Cache { path, file, shared: shared.finalize(), dirty: false }
+        Cache {
+            path,
+            file,
+            shared: shared.finalize(),
+            dirty: false,
+        }
     }
 
     /// The content key of `exercise` as it is on disk now.
@@ -60,7 +65,11 @@ impl Cache {
         hasher.update(self.shared.as_bytes());
         let settings = format!(
             "{}|{}|{}|{}|{}",
-            exercise.name, exercise.test, exercise.strict_clippy, exercise.timeout_secs, exercise.rel_path().display()
+            exercise.name,
+            exercise.test,
+            exercise.strict_clippy,
+            exercise.timeout_secs,
+            exercise.rel_path().display()
         );
         hasher.update(settings.as_bytes());
         let path = course.root.join(exercise.rel_path());
@@ -79,11 +88,21 @@ impl Cache {
     }
 
     pub fn get(&self, name: &str, key: &str) -> Option<Verdict> {
-        self.file.entries.get(name).filter(|e| e.key == key).map(|e| e.verdict.clone())
+        self.file
+            .entries
+            .get(name)
+            .filter(|e| e.key == key)
+            .map(|e| e.verdict.clone())
     }
 
     pub fn put(&mut self, name: &str, key: &str, verdict: &Verdict) {
-        self.file.entries.insert(name.to_string(), Entry { key: key.to_string(), verdict: verdict.clone() });
+        self.file.entries.insert(
+            name.to_string(),
+            Entry {
+                key: key.to_string(),
+                verdict: verdict.clone(),
+            },
+        );
         self.dirty = true;
     }
 
@@ -100,5 +119,9 @@ impl Cache {
 /// `rustc -vV`, which names the exact compiler (a toolchain update invalidates every verdict).
 fn compiler_version() -> Vec<u8> {
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    Command::new(rustc).arg("-vV").output().map(|o| o.stdout).unwrap_or_default()
+    Command::new(rustc)
+        .arg("-vV")
+        .output()
+        .map(|o| o.stdout)
+        .unwrap_or_default()
 }

@@ -83,11 +83,18 @@ impl Cargo {
         }
         cmd.args(trailing_args);
         let mut result = Invocation::default();
-        let limits = Limits { timeout: BUILD_TIMEOUT, output_cap: 256 * 1024, memory_bytes: None };
+        let limits = Limits {
+            timeout: BUILD_TIMEOUT,
+            output_cap: 256 * 1024,
+            memory_bytes: None,
+        };
         let finished = process::run_streaming(cmd, &limits, |line| {
-            let Ok(message) = serde_json::from_str::<Message>(line) else { return };
+            let Ok(message) = serde_json::from_str::<Message>(line) else {
+                return;
+            };
             let Some(target) = message.target else { return };
-            let is_exercise = target.kind.iter().any(|k| k == "bin") && names.contains(&target.name.as_str());
+            let is_exercise =
+                target.kind.iter().any(|k| k == "bin") && names.contains(&target.name.as_str());
             match message.reason.as_str() {
                 "compiler-message" if is_exercise => {
                     if let Some(diag) = message.message {
@@ -103,7 +110,9 @@ impl Cargo {
                 "compiler-artifact" => {
                     if is_exercise {
                         let harness = message.profile.is_some_and(|p| p.test);
-                        if let (Some(exe), true) = (message.executable, harness == want_test_harness) {
+                        if let (Some(exe), true) =
+                            (message.executable, harness == want_test_harness)
+                        {
                             result.executables.insert(target.name.clone(), exe);
                         }
                     }
@@ -115,7 +124,10 @@ impl Cargo {
         .with_context(|| format!("cannot run cargo for {}", self.manifest.display()))?;
         result.stderr = finished.output;
         if finished.exit == Exit::TimedOut {
-            result.stderr.text.push_str("\ncargo did not finish in time and was stopped\n");
+            result
+                .stderr
+                .text
+                .push_str("\ncargo did not finish in time and was stopped\n");
         }
         Ok(result)
     }
@@ -123,7 +135,11 @@ impl Cargo {
     fn run_command(&self, artifact: &Artifact, exercise: &Exercise) -> Command {
         let mut cmd = Command::new(&artifact.executable);
         if exercise.test {
-            cmd.arg(if self.color { "--color=always" } else { "--color=never" });
+            cmd.arg(if self.color {
+                "--color=always"
+            } else {
+                "--color=never"
+            });
         }
         cmd.current_dir(&self.workdir);
         if self.clean_env {
@@ -177,9 +193,21 @@ impl Toolchain for Cargo {
         self.dependency_units + exercises
     }
 
-    fn build(&self, exercises: &[&Exercise], on_progress: &mut dyn FnMut(BuildProgress)) -> Result<Vec<Built>> {
-        let tests: Vec<&str> = exercises.iter().filter(|e| e.test).map(|e| e.name.as_str()).collect();
-        let mains: Vec<&str> = exercises.iter().filter(|e| !e.test).map(|e| e.name.as_str()).collect();
+    fn build(
+        &self,
+        exercises: &[&Exercise],
+        on_progress: &mut dyn FnMut(BuildProgress),
+    ) -> Result<Vec<Built>> {
+        let tests: Vec<&str> = exercises
+            .iter()
+            .filter(|e| e.test)
+            .map(|e| e.name.as_str())
+            .collect();
+        let mains: Vec<&str> = exercises
+            .iter()
+            .filter(|e| !e.test)
+            .map(|e| e.name.as_str())
+            .collect();
         let mut runs = Vec::new();
         if !tests.is_empty() {
             let mut cmd = self.cargo("test");
@@ -199,12 +227,19 @@ impl Toolchain for Cargo {
                     .iter()
                     .find(|r| r.executables.contains_key(name) || r.diagnostics.contains_key(name))
                     .or_else(|| runs.iter().find(|r| !r.stderr.text.is_empty()));
-                let diagnostics = run.and_then(|r| r.diagnostics.get(name)).cloned().unwrap_or_default();
+                let diagnostics = run
+                    .and_then(|r| r.diagnostics.get(name))
+                    .cloned()
+                    .unwrap_or_default();
                 match run.and_then(|r| r.executables.get(name)) {
-                    Some(exe) if !run.is_some_and(|r| r.errored.iter().any(|n| n == name)) => Built::Ok {
-                        artifact: Artifact { executable: exe.clone() },
-                        diagnostics: Captured::new(diagnostics),
-                    },
+                    Some(exe) if !run.is_some_and(|r| r.errored.iter().any(|n| n == name)) => {
+                        Built::Ok {
+                            artifact: Artifact {
+                                executable: exe.clone(),
+                            },
+                            diagnostics: Captured::new(diagnostics),
+                        }
+                    }
                     _ => {
                         let mut output = Captured::new(diagnostics);
                         if output.text.trim().is_empty() {
@@ -224,7 +259,10 @@ impl Toolchain for Cargo {
         let finished = match process::run(self.run_command(artifact, exercise), limits) {
             Ok(finished) => finished,
             Err(err) => {
-                let output = Captured::new(format!("cannot start {}: {err}\n", artifact.executable.display()));
+                let output = Captured::new(format!(
+                    "cannot start {}: {err}\n",
+                    artifact.executable.display()
+                ));
                 return Verdict::new(Status::RunFailed, output);
             }
         };
@@ -240,15 +278,26 @@ impl Toolchain for Cargo {
             }
             Exit::Code(_) if exercise.test => {
                 let failing = failing_tests(&output.plain());
-                let status = if failing.is_empty() { Status::RunFailed } else { Status::TestsFailed };
-                Verdict { failing_tests: failing, ..Verdict::new(status, Captured::default()) }
+                let status = if failing.is_empty() {
+                    Status::RunFailed
+                } else {
+                    Status::TestsFailed
+                };
+                Verdict {
+                    failing_tests: failing,
+                    ..Verdict::new(status, Captured::default())
+                }
             }
             Exit::Code(code) => {
-                output.text.push_str(&format!("\nThe program exited with code {code}; it must exit with 0.\n"));
+                output.text.push_str(&format!(
+                    "\nThe program exited with code {code}; it must exit with 0.\n"
+                ));
                 Verdict::new(Status::RunFailed, Captured::default())
             }
             Exit::Signal(signal) => {
-                output.text.push_str(&format!("\nThe program was killed by signal {signal}.\n"));
+                output
+                    .text
+                    .push_str(&format!("\nThe program was killed by signal {signal}.\n"));
                 Verdict::new(Status::RunFailed, Captured::default())
             }
         };
@@ -294,7 +343,8 @@ mod tests {
 
     #[test]
     fn failing_test_names_from_libtest_output() {
-        let output = "running 3 tests\ntest tests::a ... ok\ntest tests::b ... FAILED\ntest c ... FAILED\n";
+        let output =
+            "running 3 tests\ntest tests::a ... ok\ntest tests::b ... FAILED\ntest c ... FAILED\n";
         assert_eq!(failing_tests(output), ["tests::b", "c"]);
     }
 }

@@ -33,8 +33,13 @@ pub struct Artifact {
 /// The build outcome of one exercise.
 #[derive(Debug, Clone)]
 pub enum Built {
-    Ok { artifact: Artifact, diagnostics: Captured },
-    Failed { output: Captured },
+    Ok {
+        artifact: Artifact,
+        diagnostics: Captured,
+    },
+    Failed {
+        output: Captured,
+    },
 }
 
 /// Progress of a build, as the toolchain reports it.
@@ -50,7 +55,11 @@ pub trait Toolchain: Send + Sync {
     /// How many units a build of `exercises` exercises compiles at most, for progress display.
     fn estimated_units(&self, exercises: usize) -> usize;
     /// Builds all of `exercises` in one batch, past failures; one result per exercise, in order.
-    fn build(&self, exercises: &[&Exercise], on_progress: &mut dyn FnMut(BuildProgress)) -> Result<Vec<Built>>;
+    fn build(
+        &self,
+        exercises: &[&Exercise],
+        on_progress: &mut dyn FnMut(BuildProgress),
+    ) -> Result<Vec<Built>>;
     /// Runs a built exercise (its tests, or its `main`) under `limits`.
     fn run(&self, exercise: &Exercise, artifact: &Artifact, limits: &Limits) -> Verdict;
     /// Lints exercises (`strict_clippy`); `Some(output)` for each that fails.
@@ -61,11 +70,18 @@ pub trait Toolchain: Send + Sync {
 #[derive(Debug)]
 pub enum Event<'a> {
     /// A build of `exercises` exercises starts; about `units` units will be reported.
-    BuildStarted { exercises: usize, units: usize },
+    BuildStarted {
+        exercises: usize,
+        units: usize,
+    },
     BuildProgress(BuildProgress),
     BuildFinished,
     /// The verdict on `course.exercises[index]` is known (in completion order).
-    Checked { index: usize, verdict: &'a Verdict, cached: bool },
+    Checked {
+        index: usize,
+        verdict: &'a Verdict,
+        cached: bool,
+    },
 }
 
 /// How to check.
@@ -98,8 +114,18 @@ pub struct Engine<'c> {
 }
 
 impl<'c> Engine<'c> {
-    pub fn new(course: &'c Course, toolchain: Box<dyn Toolchain + 'c>, options: Options, cache: Option<Cache>) -> Self {
-        Engine { course, toolchain, options, cache }
+    pub fn new(
+        course: &'c Course,
+        toolchain: Box<dyn Toolchain + 'c>,
+        options: Options,
+        cache: Option<Cache>,
+    ) -> Self {
+        Engine {
+            course,
+            toolchain,
+            options,
+            cache,
+        }
     }
 
     pub fn course(&self) -> &Course {
@@ -107,11 +133,19 @@ impl<'c> Engine<'c> {
     }
 
     /// Checks the exercises at `indices`; verdicts come back in the same order.
-    pub fn check(&mut self, indices: &[usize], on_event: &mut dyn FnMut(Event)) -> Result<Vec<Verdict>> {
+    pub fn check(
+        &mut self,
+        indices: &[usize],
+        on_event: &mut dyn FnMut(Event),
+    ) -> Result<Vec<Verdict>> {
         let mut verdicts: Vec<Option<Verdict>> = vec![None; indices.len()];
         let keys: Vec<Option<String>> = indices
             .iter()
-            .map(|&i| self.cache.as_ref().map(|c| c.key(self.course, &self.course.exercises[i])))
+            .map(|&i| {
+                self.cache
+                    .as_ref()
+                    .map(|c| c.key(self.course, &self.course.exercises[i]))
+            })
             .collect();
         let mut todo = Vec::new();
         for (slot, &index) in indices.iter().enumerate() {
@@ -121,7 +155,11 @@ impl<'c> Engine<'c> {
             };
             match hit {
                 Some(verdict) => {
-                    on_event(Event::Checked { index, verdict: &verdict, cached: true });
+                    on_event(Event::Checked {
+                        index,
+                        verdict: &verdict,
+                        cached: true,
+                    });
                     verdicts[slot] = Some(verdict);
                 }
                 None => todo.push(slot),
@@ -129,7 +167,10 @@ impl<'c> Engine<'c> {
         }
 
         if !todo.is_empty() {
-            let fresh = self.check_uncached(&todo.iter().map(|&s| indices[s]).collect::<Vec<_>>(), on_event)?;
+            let fresh = self.check_uncached(
+                &todo.iter().map(|&s| indices[s]).collect::<Vec<_>>(),
+                on_event,
+            )?;
             for (slot, verdict) in todo.into_iter().zip(fresh) {
                 if let (Some(cache), Some(key)) = (&mut self.cache, &keys[slot]) {
                     cache.put(&self.course.exercises[indices[slot]].name, key, &verdict);
@@ -141,17 +182,27 @@ impl<'c> Engine<'c> {
                 let _ = cache.save();
             }
         }
-        Ok(verdicts.into_iter().map(|v| v.expect("every exercise got a verdict")).collect())
+        Ok(verdicts
+            .into_iter()
+            .map(|v| v.expect("every exercise got a verdict"))
+            .collect())
     }
 
-    fn check_uncached(&self, indices: &[usize], on_event: &mut dyn FnMut(Event)) -> Result<Vec<Verdict>> {
-        let exercises: Vec<&Exercise> = indices.iter().map(|&i| &self.course.exercises[i]).collect();
+    fn check_uncached(
+        &self,
+        indices: &[usize],
+        on_event: &mut dyn FnMut(Event),
+    ) -> Result<Vec<Verdict>> {
+        let exercises: Vec<&Exercise> =
+            indices.iter().map(|&i| &self.course.exercises[i]).collect();
         let started = Instant::now();
         on_event(Event::BuildStarted {
             exercises: exercises.len(),
             units: self.toolchain.estimated_units(exercises.len()),
         });
-        let built = self.toolchain.build(&exercises, &mut |p| on_event(Event::BuildProgress(p)))?;
+        let built = self
+            .toolchain
+            .build(&exercises, &mut |p| on_event(Event::BuildProgress(p)))?;
         on_event(Event::BuildFinished);
         // Build time is shared by the batch; spread it evenly so per-exercise durations add up.
         let build_share = started.elapsed() / u32::try_from(exercises.len()).unwrap_or(1).max(1);
@@ -161,23 +212,38 @@ impl<'c> Engine<'c> {
         for (slot, built) in built.into_iter().enumerate() {
             match built {
                 Built::Failed { output } => {
-                    let mut verdict = Verdict::new(Status::CompileError, cap(output, self.options.output_cap));
+                    let mut verdict =
+                        Verdict::new(Status::CompileError, cap(output, self.options.output_cap));
                     verdict.duration_ms = millis(build_share);
-                    on_event(Event::Checked { index: indices[slot], verdict: &verdict, cached: false });
+                    on_event(Event::Checked {
+                        index: indices[slot],
+                        verdict: &verdict,
+                        cached: false,
+                    });
                     verdicts[slot] = Some(verdict);
                 }
-                Built::Ok { artifact, diagnostics } => runnable.push((slot, artifact, diagnostics)),
+                Built::Ok {
+                    artifact,
+                    diagnostics,
+                } => runnable.push((slot, artifact, diagnostics)),
             }
         }
 
         self.run_parallel(&exercises, &runnable, |slot, mut verdict| {
             verdict.duration_ms += millis(build_share);
-            on_event(Event::Checked { index: indices[slot], verdict: &verdict, cached: false });
+            on_event(Event::Checked {
+                index: indices[slot],
+                verdict: &verdict,
+                cached: false,
+            });
             verdicts[slot] = Some(verdict);
         });
 
         self.lint_strict(&exercises, &mut verdicts)?;
-        Ok(verdicts.into_iter().map(|v| v.expect("every exercise got a verdict")).collect())
+        Ok(verdicts
+            .into_iter()
+            .map(|v| v.expect("every exercise got a verdict"))
+            .collect())
     }
 
     /// Runs the built programs on `jobs` threads; `on_done` is called on this thread.
@@ -195,10 +261,15 @@ impl<'c> Engine<'c> {
                 let tx = tx.clone();
                 let next = &next;
                 scope.spawn(move || {
-                    while let Some((slot, artifact, diagnostics)) = runnable.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    while let Some((slot, artifact, diagnostics)) =
+                        runnable.get(next.fetch_add(1, Ordering::Relaxed))
+                    {
                         let exercise = exercises[*slot];
                         let limits = Limits {
-                            timeout: self.options.timeout.unwrap_or(Duration::from_secs(exercise.timeout_secs)),
+                            timeout: self
+                                .options
+                                .timeout
+                                .unwrap_or(Duration::from_secs(exercise.timeout_secs)),
                             output_cap: self.options.output_cap,
                             memory_bytes: self.options.memory_bytes,
                         };
@@ -222,12 +293,17 @@ impl<'c> Engine<'c> {
     /// Lints the exercises that passed and ask for `strict_clippy`.
     fn lint_strict(&self, exercises: &[&Exercise], verdicts: &mut [Option<Verdict>]) -> Result<()> {
         let strict: Vec<usize> = (0..exercises.len())
-            .filter(|&s| exercises[s].strict_clippy && verdicts[s].as_ref().is_some_and(|v| v.status.is_pass()))
+            .filter(|&s| {
+                exercises[s].strict_clippy
+                    && verdicts[s].as_ref().is_some_and(|v| v.status.is_pass())
+            })
             .collect();
         if strict.is_empty() {
             return Ok(());
         }
-        let lints = self.toolchain.lint(&strict.iter().map(|&s| exercises[s]).collect::<Vec<_>>())?;
+        let lints = self
+            .toolchain
+            .lint(&strict.iter().map(|&s| exercises[s]).collect::<Vec<_>>())?;
         for (slot, lint) in strict.into_iter().zip(lints) {
             if let (Some(output), Some(verdict)) = (lint, verdicts[slot].as_mut()) {
                 verdict.status = Status::ClippyFailed;

@@ -68,12 +68,20 @@ pub fn run(mut cmd: Command, limits: &Limits) -> io::Result<Finished> {
     let child = spawn(cmd, limits)?;
     let capture = Capture::start(reader, limits.output_cap);
     let (exit, duration) = wait(child, limits.timeout);
-    Ok(Finished { exit, output: capture.finish(), duration })
+    Ok(Finished {
+        exit,
+        output: capture.finish(),
+        duration,
+    })
 }
 
 /// Runs `cmd`, handing each stdout line to `on_line` as it arrives (for cargo's JSON messages)
 /// and capturing stderr.
-pub fn run_streaming(mut cmd: Command, limits: &Limits, mut on_line: impl FnMut(&str)) -> io::Result<Finished> {
+pub fn run_streaming(
+    mut cmd: Command,
+    limits: &Limits,
+    mut on_line: impl FnMut(&str),
+) -> io::Result<Finished> {
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = spawn_child(&mut cmd, limits)?;
     drop(cmd);
@@ -92,8 +100,16 @@ pub fn run_streaming(mut cmd: Command, limits: &Limits, mut on_line: impl FnMut(
     let status = child.wait()?;
     let timed_out = deadline.stop();
     kill_group(pid);
-    let exit = if timed_out { Exit::TimedOut } else { Exit::from_status(status) };
-    Ok(Finished { exit, output: capture.finish(), duration: start.elapsed() })
+    let exit = if timed_out {
+        Exit::TimedOut
+    } else {
+        Exit::from_status(status)
+    };
+    Ok(Finished {
+        exit,
+        output: capture.finish(),
+        duration: start.elapsed(),
+    })
 }
 
 fn spawn(mut cmd: Command, limits: &Limits) -> io::Result<Child> {
@@ -157,7 +173,10 @@ impl Watchdog {
         let (stop, stopped) = mpsc::channel::<()>();
         let (fire, fired) = mpsc::channel();
         thread::spawn(move || {
-            let timed_out = matches!(stopped.recv_timeout(timeout), Err(mpsc::RecvTimeoutError::Timeout));
+            let timed_out = matches!(
+                stopped.recv_timeout(timeout),
+                Err(mpsc::RecvTimeoutError::Timeout)
+            );
             if timed_out {
                 kill_group(pid);
             }
@@ -208,7 +227,10 @@ impl Capture {
     fn finish(self) -> Captured {
         let _ = self.done.recv_timeout(DRAIN_GRACE);
         let guard = self.buffer.lock().unwrap_or_else(|e| e.into_inner());
-        Captured { text: String::from_utf8_lossy(&guard.0).into_owned(), truncated: guard.1 }
+        Captured {
+            text: String::from_utf8_lossy(&guard.0).into_owned(),
+            truncated: guard.1,
+        }
     }
 }
 
@@ -217,7 +239,11 @@ mod tests {
     use super::*;
 
     fn limits(secs: u64, cap: usize) -> Limits {
-        Limits { timeout: Duration::from_secs(secs), output_cap: cap, memory_bytes: None }
+        Limits {
+            timeout: Duration::from_secs(secs),
+            output_cap: cap,
+            memory_bytes: None,
+        }
     }
 
     fn sh(script: &str) -> Command {
@@ -253,6 +279,10 @@ mod tests {
         // The background sleep keeps the pipe open; without the group kill this would hang.
         let done = run(sh("sleep 30 & echo started"), &limits(20, 1024)).unwrap();
         assert_eq!(done.exit, Exit::Code(0));
-        assert!(done.duration < Duration::from_secs(10), "{:?}", done.duration);
+        assert!(
+            done.duration < Duration::from_secs(10),
+            "{:?}",
+            done.duration
+        );
     }
 }

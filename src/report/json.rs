@@ -21,7 +21,8 @@ pub fn progress(course: &Course, progress: &Progress, with_exercises: bool) -> V
         .iter()
         .enumerate()
         .map(|(s, section)| {
-            let (done, total) = section_counts(course, s, |i| progress.is_done(&course.exercises[i].name));
+            let (done, total) =
+                section_counts(course, s, |i| progress.is_done(&course.exercises[i].name));
             let mut value = json!({
                 "dir": section.dir,
                 "title": section.title,

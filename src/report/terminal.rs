@@ -16,7 +16,11 @@ pub fn verdict_line(course: &Course, index: usize, verdict: &Verdict) -> String 
     match verdict.status {
         Status::Passed => format!("{} {name} passed", style("✓").green().bold()),
         status => {
-            let mut line = format!("{} {name}: {}", style("✗").red().bold(), style(status.label()).red().bold());
+            let mut line = format!(
+                "{} {name}: {}",
+                style("✗").red().bold(),
+                style(status.label()).red().bold()
+            );
             if !verdict.failing_tests.is_empty() {
                 line.push_str(&format!(" ({})", verdict.failing_tests.join(", ")));
             }
@@ -27,7 +31,11 @@ pub fn verdict_line(course: &Course, index: usize, verdict: &Verdict) -> String 
 
 /// The captured output as the terminal should show it (colours kept only when enabled).
 pub fn output_text(verdict: &Verdict) -> String {
-    let mut text = if console::colors_enabled() { verdict.output.text.clone() } else { verdict.output.plain() };
+    let mut text = if console::colors_enabled() {
+        verdict.output.text.clone()
+    } else {
+        verdict.output.plain()
+    };
     if verdict.output.truncated {
         if !text.ends_with('\n') {
             text.push('\n');
@@ -41,8 +49,15 @@ pub fn output_text(verdict: &Verdict) -> String {
 pub fn section_position(course: &Course, progress: &Progress, index: usize) -> String {
     let section = course.exercises[index].section;
     let members: Vec<usize> = course.section_exercises(section).collect();
-    let done = members.iter().filter(|&&i| progress.is_done(&course.exercises[i].name)).count();
-    format!("{} {done}/{}", course.sections[section].title, members.len())
+    let done = members
+        .iter()
+        .filter(|&&i| progress.is_done(&course.exercises[i].name))
+        .count();
+    format!(
+        "{} {done}/{}",
+        course.sections[section].title,
+        members.len()
+    )
 }
 
 /// A text progress bar `[#####-----]` of `width` cells.
@@ -61,8 +76,15 @@ pub fn list(course: &Course, progress: &Progress) -> String {
     let mut out = String::new();
     for (s, section) in course.sections.iter().enumerate() {
         let members: Vec<usize> = course.section_exercises(s).collect();
-        let done = members.iter().filter(|&&i| progress.is_done(&course.exercises[i].name)).count();
-        out.push_str(&format!("{} {}\n", style(&section.title).bold(), style(format!("{done}/{}", members.len())).dim()));
+        let done = members
+            .iter()
+            .filter(|&&i| progress.is_done(&course.exercises[i].name))
+            .count();
+        out.push_str(&format!(
+            "{} {}\n",
+            style(&section.title).bold(),
+            style(format!("{done}/{}", members.len())).dim()
+        ));
         for i in members {
             let exercise = &course.exercises[i];
             let mark = if progress.is_done(&exercise.name) {
@@ -72,7 +94,11 @@ pub fn list(course: &Course, progress: &Progress) -> String {
             } else {
                 " ".to_string()
             };
-            out.push_str(&format!("  {mark} {:<28} {}\n", exercise.name, style(exercise.rel_path().display()).dim()));
+            out.push_str(&format!(
+                "  {mark} {:<28} {}\n",
+                exercise.name,
+                style(exercise.rel_path().display()).dim()
+            ));
         }
     }
     out.push_str(&summary(course, progress));
@@ -81,11 +107,19 @@ pub fn list(course: &Course, progress: &Progress) -> String {
 
 /// Per-section and total progress, for `progress`.
 pub fn progress(course: &Course, progress: &Progress) -> String {
-    let width = course.sections.iter().map(|s| s.title.chars().count()).max().unwrap_or(0);
+    let width = course
+        .sections
+        .iter()
+        .map(|s| s.title.chars().count())
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     for (s, section) in course.sections.iter().enumerate() {
         let members: Vec<usize> = course.section_exercises(s).collect();
-        let done = members.iter().filter(|&&i| progress.is_done(&course.exercises[i].name)).count();
+        let done = members
+            .iter()
+            .filter(|&&i| progress.is_done(&course.exercises[i].name))
+            .count();
         out.push_str(&format!(
             "{:<width$}  {} {done}/{}\n",
             section.title,
@@ -100,18 +134,38 @@ pub fn progress(course: &Course, progress: &Progress) -> String {
 fn summary(course: &Course, progress: &Progress) -> String {
     let done = progress.done_count(course);
     let total = course.exercises.len();
-    format!("{} {done}/{total} exercises done ({}%)\n", bar(done, total, 40), percent(done, total))
+    format!(
+        "{} {done}/{total} exercises done ({}%)\n",
+        bar(done, total, 40),
+        percent(done, total)
+    )
 }
 
 /// Per-section results of a `verify`.
 pub fn verify_summary(course: &Course, verdicts: &[Verdict]) -> String {
-    let width = course.sections.iter().map(|s| s.title.chars().count()).max().unwrap_or(0);
+    let width = course
+        .sections
+        .iter()
+        .map(|s| s.title.chars().count())
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     for (s, section) in course.sections.iter().enumerate() {
         let members: Vec<usize> = course.section_exercises(s).collect();
-        let passed = members.iter().filter(|&&i| verdicts[i].status.is_pass()).count();
-        let mark = if passed == members.len() { style("✓").green() } else { style("✗").red() };
-        out.push_str(&format!("{mark} {:<width$}  {passed}/{}\n", section.title, members.len()));
+        let passed = members
+            .iter()
+            .filter(|&&i| verdicts[i].status.is_pass())
+            .count();
+        let mark = if passed == members.len() {
+            style("✓").green()
+        } else {
+            style("✗").red()
+        };
+        out.push_str(&format!(
+            "{mark} {:<width$}  {passed}/{}\n",
+            section.title,
+            members.len()
+        ));
     }
     let passed = verdicts.iter().filter(|v| v.status.is_pass()).count();
     out.push_str(&format!("{passed}/{} exercises pass\n", verdicts.len()));
@@ -168,7 +222,11 @@ impl BuildBar {
                 self.bar.set_position(self.checked as u64);
                 self.bar.set_message("");
             }
-            Event::Checked { index: _, verdict: _, cached: _ } => {
+            Event::Checked {
+                index: _,
+                verdict: _,
+                cached: _,
+            } => {
                 self.checked += 1;
                 self.bar.set_position(self.checked as u64);
             }
