@@ -30,6 +30,8 @@ struct Entry {
 
 pub struct Cache {
     path: PathBuf,
+    /// The files every verdict depends on (exercise manifest and lock file).
+    shared_files: [PathBuf; 2],
     file: CacheFile,
     /// Hash of everything shared by all exercises (manifest, lock, compiler, runner).
     shared: blake3::Hash,
@@ -44,19 +46,29 @@ impl Cache {
             .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
             .filter(|f| f.version == CACHE_VERSION)
             .unwrap_or_default();
+        let shared_files = [manifest.to_path_buf(), course.root.join("Cargo.lock")];
+        let mut cache = Cache {
+            path,
+            file,
+            shared_files,
+            shared: blake3::hash(b""),
+            dirty: false,
+        };
+        cache.refresh();
+        cache
+    }
+
+    /// Re-reads the shared inputs. A build can change them (cargo writes a missing lock file),
+    /// so verdicts are stored under the key of the files as they are after the build.
+    pub fn refresh(&mut self) {
         let mut shared = blake3::Hasher::new();
         shared.update(env!("CARGO_PKG_VERSION").as_bytes());
         shared.update(&compiler_version());
-        for file in [manifest.to_path_buf(), course.root.join("Cargo.lock")] {
+        for file in &self.shared_files {
             shared.update(file.to_string_lossy().as_bytes());
-            shared.update(&fs::read(&file).unwrap_or_default());
+            shared.update(&fs::read(file).unwrap_or_default());
         }
-        Cache {
-            path,
-            file,
-            shared: shared.finalize(),
-            dirty: false,
-        }
+        self.shared = shared.finalize();
     }
 
     /// The content key of `exercise` as it is on disk now.

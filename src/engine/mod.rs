@@ -139,20 +139,11 @@ impl<'c> Engine<'c> {
         on_event: &mut dyn FnMut(Event),
     ) -> Result<Vec<Verdict>> {
         let mut verdicts: Vec<Option<Verdict>> = vec![None; indices.len()];
-        let keys: Vec<Option<String>> = indices
-            .iter()
-            .map(|&i| {
-                self.cache
-                    .as_ref()
-                    .map(|c| c.key(self.course, &self.course.exercises[i]))
-            })
-            .collect();
         let mut todo = Vec::new();
         for (slot, &index) in indices.iter().enumerate() {
-            let hit = match (&self.cache, &keys[slot]) {
-                (Some(cache), Some(key)) => cache.get(&self.course.exercises[index].name, key),
-                _ => None,
-            };
+            let exercise = &self.course.exercises[index];
+            let hit = (self.cache.as_ref())
+                .and_then(|cache| cache.get(&exercise.name, &cache.key(self.course, exercise)));
             match hit {
                 Some(verdict) => {
                     on_event(Event::Checked {
@@ -171,9 +162,14 @@ impl<'c> Engine<'c> {
                 &todo.iter().map(|&s| indices[s]).collect::<Vec<_>>(),
                 on_event,
             )?;
+            if let Some(cache) = &mut self.cache {
+                cache.refresh();
+            }
             for (slot, verdict) in todo.into_iter().zip(fresh) {
-                if let (Some(cache), Some(key)) = (&mut self.cache, &keys[slot]) {
-                    cache.put(&self.course.exercises[indices[slot]].name, key, &verdict);
+                if let Some(cache) = &mut self.cache {
+                    let exercise = &self.course.exercises[indices[slot]];
+                    let key = cache.key(self.course, exercise);
+                    cache.put(&exercise.name, &key, &verdict);
                 }
                 verdicts[slot] = Some(verdict);
             }

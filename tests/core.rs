@@ -1,0 +1,467 @@
+//! The runner core through the real binary: verdict kinds, directory exercises, timeouts,
+//! output caps, the verdict cache, progress and bad course files.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Opts, TestCourse, process_running, stderr, stdout, test_source};
+
+fn test_opts() -> Opts {
+    Opts::default()
+}
+
+fn main_opts() -> Opts {
+    Opts {
+        test: false,
+        ..Opts::default()
+    }
+}
+
+fn verify_json(course: &TestCourse) -> serde_json::Value {
+    let output = course.run(&["verify", "--json"]);
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "verify --json is JSON ({e}): {}\n{}",
+            stdout(&output),
+            stderr(&output)
+        )
+    })
+}
+
+fn status_of<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    report["exercises"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == name)
+        .unwrap_or_else(|| panic!("{name} in report"))
+}
+
+#[test]
+fn every_verdict_kind_is_reported_in_curriculum_order() {
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise("a", "passes", &test_source("1 + 1 == 2"), None, test_opts())
+        .exercise(
+            "a",
+            "broken",
+            "fn main() { let x: u32 = \"text\"; }\n",
+            None,
+            test_opts(),
+        )
+        .exercise(
+            "a",
+            "failing",
+            &test_source("1 + 1 == 3"),
+            None,
+            test_opts(),
+        )
+        .exercise(
+            "a",
+            "exits_nonzero",
+            "fn main() { std::process::exit(3); }\n",
+            None,
+            main_opts(),
+        )
+        .exercise(
+            "a",
+            "runs_ok",
+            "fn main() { println!(\"hello\"); }\n",
+            None,
+            main_opts(),
+        )
+        .exercise(
+            "a",
+            "lints",
+            "fn main() { let v = vec![1]; let n = v.len() == 0; println!(\"{n}\"); }\n",
+            None,
+            Opts {
+                test: false,
+                strict_clippy: true,
+                ..Opts::default()
+            },
+        )
+        .exercise(
+            "a",
+            "loops",
+            "fn main() {}\n#[test]\nfn forever() { loop { std::hint::spin_loop(); } }\n",
+            None,
+            Opts {
+                timeout_secs: Some(1),
+                ..Opts::default()
+            },
+        )
+        .finish();
+    let report = verify_json(&course);
+    let names: Vec<&str> = report["exercises"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "passes",
+            "broken",
+            "failing",
+            "exits_nonzero",
+            "runs_ok",
+            "lints",
+            "loops"
+        ]
+    );
+    let expected = [
+        ("passes", "passed"),
+        ("broken", "compile_error"),
+        ("failing", "tests_failed"),
+        ("exits_nonzero", "run_failed"),
+        ("runs_ok", "passed"),
+        ("lints", "clippy_failed"),
+        ("loops", "timed_out"),
+    ];
+    for (name, status) in expected {
+        assert_eq!(
+            status_of(&report, name)["status"],
+            status,
+            "{name}: {}",
+            status_of(&report, name)
+        );
+    }
+    assert_eq!(
+        status_of(&report, "failing")["failing_tests"],
+        serde_json::json!(["tests::checks"])
+    );
+    assert!(
+        status_of(&report, "broken")["output"]
+            .as_str()
+            .unwrap()
+            .contains("mismatched types")
+    );
+    assert_eq!(report["passed"], 2);
+}
+
+#[test]
+fn verify_exits_1_naming_the_first_failure_and_0_when_all_pass() {
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise("a", "first", &test_source("true"), None, test_opts())
+        .exercise("a", "second", &test_source("false"), None, test_opts())
+        .finish();
+    let output = course.run(&["verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("First failing exercise: second"),
+        "{}",
+        stdout(&output)
+    );
+
+    course.write("exercises/a/second.rs", &test_source("true"));
+    let output = course.run(&["verify"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("All done!"),
+        "the final message follows a full pass"
+    );
+}
+
+#[test]
+fn a_directory_exercise_with_two_modules() {
+    let main = "mod handlers;\nmod store;\n\nfn main() {}\n\n#[cfg(test)]\nmod tests;\n";
+    let handlers = "pub fn greet(name: &str) -> String {\n    format!(\"hello {}\", crate::store::lookup(name))\n}\n";
+    let store = "pub fn lookup(name: &str) -> &str {\n    name\n}\n";
+    let tests = "#[test]\nfn greets() {\n    assert_eq!(crate::handlers::greet(\"ada\"), \"hello ada\");\n}\n";
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .dir_exercise(
+            "a",
+            "service",
+            &[
+                ("main.rs", main),
+                ("handlers.rs", handlers),
+                ("store.rs", store),
+                ("tests.rs", tests),
+            ],
+            test_opts(),
+        )
+        .finish();
+    let output = course.run(&["run", "service"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+
+    // A change in a module file (not main.rs) is seen.
+    course.write(
+        "exercises/a/service/store.rs",
+        "pub fn lookup(_name: &str) -> &str {\n    \"nobody\"\n}\n",
+    );
+    let output = course.run(&["run", "service"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("tests failed (tests::greets)"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn timeouts_kill_spawned_children_too() {
+    let marker = format!("backendlings_child_{}", std::process::id());
+    // The test spawns a long sleep (tagged by its argument) and then loops forever.
+    let source = format!(
+        "fn main() {{}}\n#[test]\nfn spawns() {{\n    std::process::Command::new(\"sh\").args([\"-c\", \"sleep 300; echo {marker}\"]).spawn().unwrap();\n    loop {{ std::thread::sleep(std::time::Duration::from_millis(10)); }}\n}}\n"
+    );
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise(
+            "a",
+            "spawner",
+            &source,
+            None,
+            Opts {
+                timeout_secs: Some(1),
+                ..Opts::default()
+            },
+        )
+        .finish();
+    let output = course.run(&["run", "spawner"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("timed out"), "{}", stdout(&output));
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        !process_running(&marker),
+        "the spawned child must be killed with its process group"
+    );
+}
+
+#[test]
+fn a_child_that_outlives_a_passing_test_is_killed() {
+    let marker = format!("backendlings_orphan_{}", std::process::id());
+    let source = format!(
+        "fn main() {{}}\n#[test]\nfn spawns() {{\n    std::process::Command::new(\"sh\").args([\"-c\", \"sleep 300; echo {marker}\"]).spawn().unwrap();\n}}\n"
+    );
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise("a", "orphan", &source, None, test_opts())
+        .finish();
+    let output = course.run(&["run", "orphan"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        !process_running(&marker),
+        "no process of the exercise survives the check"
+    );
+}
+
+#[test]
+fn endless_output_is_capped_and_marked() {
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise(
+            "a",
+            "chatty",
+            "fn main() {}\n#[test]\nfn floods() {\n    for i in 0..2_000_000u64 { println!(\"line {i} of a flood\"); }\n    panic!(\"stop\");\n}\n",
+            None,
+            Opts { timeout_secs: Some(30), ..Opts::default() },
+        )
+        .finish();
+    let report = verify_json(&course);
+    let chatty = status_of(&report, "chatty");
+    assert_eq!(chatty["output_truncated"], true);
+    let len = chatty["output"].as_str().unwrap().len();
+    assert!(len <= 64 * 1024, "output kept: {len} bytes");
+}
+
+#[test]
+fn verdicts_are_cached_until_a_file_changes() {
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise("a", "one", &test_source("true"), None, test_opts())
+        .finish();
+    assert_eq!(course.run(&["verify"]).status.code(), Some(0));
+    let cache = course.path("target/backendlings/verdicts.json");
+    assert!(cache.is_file());
+
+    // A hit: the build folder can vanish and the verdict is still known.
+    std::fs::remove_dir_all(course.path("target/backendlings/debug")).unwrap();
+    assert_eq!(course.run(&["verify"]).status.code(), Some(0));
+    assert!(
+        !course.path("target/backendlings/debug").exists(),
+        "a cache hit builds nothing"
+    );
+
+    // A miss: the file changed.
+    course.write("exercises/a/one.rs", &test_source("false"));
+    assert_eq!(course.run(&["verify"]).status.code(), Some(1));
+    // --no-cache forces a build.
+    course.write("exercises/a/one.rs", &test_source("true"));
+    assert_eq!(course.run(&["verify", "--no-cache"]).status.code(), Some(0));
+    assert!(course.path("target/backendlings/debug").exists());
+}
+
+#[test]
+fn progress_is_recorded_and_survives_damage() {
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise("a", "one", &test_source("true"), None, test_opts())
+        .exercise("a", "two", &test_source("false"), None, test_opts())
+        .finish();
+    assert_eq!(
+        course.run(&["run"]).status.code(),
+        Some(0),
+        "the current exercise is the first"
+    );
+    let output = course.run(&["progress", "--json"]);
+    let progress: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(progress["done"], 1);
+    assert_eq!(progress["current"], "two");
+
+    course.write(
+        ".backendlings/state.json",
+        "{\"version\": 1, \"done\": [\"one\", \"gone_exercise\"]}",
+    );
+    let output = course.run(&["list", "--json"]);
+    let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(list["done"], 1);
+    course.run(&["run", "two"]);
+    assert!(
+        course
+            .read(".backendlings/state.json")
+            .contains("gone_exercise"),
+        "unknown names are kept"
+    );
+
+    course.write(".backendlings/state.json", "\u{0}garbage");
+    let output = course.run(&["list"]);
+    assert!(stderr(&output).contains("damaged"), "{}", stderr(&output));
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn state_stays_valid_when_the_runner_is_killed_mid_write() {
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise("a", "one", &test_source("true"), None, test_opts())
+        .finish();
+    // Kill runs at different moments; whatever the moment, the state file is whole JSON.
+    for delay_ms in [5, 30, 80, 200, 400] {
+        let mut child = course.cmd(&["verify", "--no-cache"]).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        if let Ok(text) = std::fs::read_to_string(course.path(".backendlings/state.json")) {
+            serde_json::from_str::<serde_json::Value>(&text).expect("state is never half-written");
+        }
+    }
+    let output = course.run(&["list"]);
+    assert!(!stderr(&output).contains("damaged"));
+}
+
+#[test]
+fn run_suggests_close_names_and_hint_shows_the_hint() {
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise("a", "routing1", &test_source("true"), None, test_opts())
+        .finish();
+    let output = course.run(&["run", "routng1"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("did you mean `routing1`?"),
+        "{}",
+        stderr(&output)
+    );
+    let output = course.run(&["hint", "routing1"]);
+    assert!(stdout(&output).contains("A hint for routing1."));
+}
+
+#[test]
+fn bad_course_files_give_located_errors() {
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise("a", "one", &test_source("true"), None, test_opts())
+        .finish();
+    let cases = [
+        (
+            "format_version = 1\n[[exercises]]\nname = \"one\"\ndir = \"a\"\nhnit = \"x\"\n",
+            "info.toml:5:1: unknown key `hnit`",
+        ),
+        (
+            "format_version = 1\n[[exercises]]\nname = \"a/one\"\nhint = \"x\"\n",
+            "path separator",
+        ),
+        (
+            "format_version = 1\n[[exercises]]\nname = \"one\"\ndir = \"zz\"\nhint = \"x\"\n",
+            "dir `zz` of exercise `one` has no folder",
+        ),
+        (
+            "format_version = 1\n[[exercises]]\nname = \"two\"\ndir = \"a\"\nhint = \"x\"\n",
+            "exercises/a/two.rs is missing",
+        ),
+        (
+            "format_version = 1\n[[exercises]]\nname = \"one\"\ndir = \"a\"\nhint = \"\"\n",
+            "has no hint",
+        ),
+        ("format_version = 1\n[[exercises]\n", "info.toml:2"),
+    ];
+    for (info, expected) in cases {
+        course.write("info.toml", info);
+        let output = course.run(&["list"]);
+        assert_eq!(output.status.code(), Some(2), "{info}");
+        assert!(
+            stderr(&output).contains(expected),
+            "{expected:?} not in {}",
+            stderr(&output)
+        );
+        assert!(!stderr(&output).contains("panicked"));
+    }
+    std::fs::remove_file(course.path("info.toml")).unwrap();
+    let output = course.run(&["list"]);
+    assert!(
+        stderr(&output).contains("no info.toml found"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn reset_restores_the_committed_original() {
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise("a", "one", &test_source("false"), None, test_opts())
+        .finish();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(course.root())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "course"]);
+    course.write("exercises/a/one.rs", &test_source("true"));
+    git(&["commit", "-qam", "my work"]);
+    assert_eq!(course.run(&["run", "one"]).status.code(), Some(0));
+
+    let output = course.run(&["reset", "one"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        course.read("exercises/a/one.rs"),
+        test_source("false"),
+        "the version the file was added with"
+    );
+    let progress: serde_json::Value =
+        serde_json::from_slice(&course.run(&["progress", "--json"]).stdout).unwrap();
+    assert_eq!(progress["done"], 0, "a reset exercise is not done");
+}
