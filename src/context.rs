@@ -61,10 +61,12 @@ pub fn ensure_manifest(course: &Course) -> Result<()> {
 
 /// The cargo toolchain for a learner's own course (their environment, the course's folder).
 pub fn cargo_for(course: &Course) -> Cargo {
-    Cargo::for_course(
+    let target_dir = course.root.join(TARGET_SUBDIR);
+    Cargo::new(
         &course.root,
         manifest::manifest_path(&course.root),
-        course.root.join(TARGET_SUBDIR),
+        target_dir.join("pkg"),
+        target_dir,
     )
 }
 

@@ -1,13 +1,17 @@
-// Scenario: `GET /articles?limit=N` parses its `limit` with the function below. It works, but it
+// Scenario: `GET /articles?limit=N` parses its `limit` with `parse_limit` below. It works, but it
 // has no tests, and the next refactor will break it silently. Your job here is the opposite of
-// usual: the code is done, the TESTS are yours to write.
+// usual: the code is done, the CHECKS are yours to write.
 //
-// Each test below describes what to check. Replace its `todo!()` with assertions:
-// `assert_eq!(actual, expected, "message")` for values, `assert!(condition, "message")` for
-// conditions, `assert!(matches!(value, Pattern))` for enum variants with data. Always add a
-// message that says what was expected and why: it is what you will read when it fails in CI.
+// Each `check_*` function receives a parser (`parse_limit`, or a broken copy of it) and must
+// PANIC, through a failing assertion, if that parser gets its rule wrong. Its comment says exactly
+// what to assert. Use `assert_eq!(actual, expected, "message")` for values,
+// `assert!(condition, "message")` for conditions and `assert!(matches!(value, Pattern), "message")`
+// for enum variants whose data you don't want to spell out. Always add a message that says what
+// was expected and why: it is what you will read when it fails in CI.
 //
-// Done means: every test asserts what its comment asks, and they all pass.
+// The graded tests at the bottom run every check twice: on the correct `parse_limit` (it must NOT
+// panic) and on a parser with one planted bug (it MUST panic). Done means: every check passes the
+// real parser and catches its bug.
 
 #[derive(Debug, PartialEq)]
 pub enum LimitError {
@@ -36,47 +40,186 @@ pub fn parse_limit(query: &str) -> Result<u32, LimitError> {
     }
 }
 
+/// Any function with the same signature as `parse_limit`: the real one or a broken copy.
+pub type ParseFn = fn(&str) -> Result<u32, LimitError>;
+
+// ---- Your checks. Each one panics (a failing assert) if `parse` breaks its rule. ----
+
+/// A query without `limit` gets the default page size.
+pub fn check_default(parse: ParseFn) {
+    // TODO: assert that parse("") and parse("q=rust") both give Ok(DEFAULT_LIMIT). The first
+    // one, to show the shape:
+    // assert_eq!(parse(""), Ok(DEFAULT_LIMIT), "an empty query has no limit: use the default");
+    let _ = parse; // delete this line once `parse` is used
+}
+
+/// `limit` is found wherever it is in the query.
+pub fn check_position_in_query(parse: ParseFn) {
+    // TODO: assert that parse("limit=50") and parse("q=rust&limit=50&sort=new") both give Ok(50).
+    let _ = parse; // delete this line once `parse` is used
+}
+
+/// Too large is not an error: it is clamped to the maximum.
+pub fn check_clamping(parse: ParseFn) {
+    // TODO: assert that parse("limit=500") gives Ok(MAX_LIMIT) and parse("limit=100") (exactly
+    // the maximum) gives Ok(100).
+    let _ = parse; // delete this line once `parse` is used
+}
+
+/// A page of zero items makes no sense.
+pub fn check_zero_rejected(parse: ParseFn) {
+    // TODO: assert that parse("limit=0") gives Err(LimitError::Zero).
+    let _ = parse; // delete this line once `parse` is used
+}
+
+/// Text that is not a positive number is an error that quotes the bad value.
+pub fn check_garbage_reported(parse: ParseFn) {
+    // TODO: assert with `matches!` that parse("limit=ten") and parse("limit=-5") are
+    // Err(LimitError::NotANumber(_)), then with `assert_eq!` that the error for "limit=ten" is
+    // exactly Err(LimitError::NotANumber("ten".to_string())): the 400 response quotes it.
+    let _ = parse; // delete this line once `parse` is used
+}
+
 fn main() {
+    // Your checks must all pass on the real parser.
+    check_default(parse_limit);
+    check_position_in_query(parse_limit);
+    check_clamping(parse_limit);
+    check_zero_rejected(parse_limit);
+    check_garbage_reported(parse_limit);
     println!("{:?}", parse_limit("q=rust&limit=50"));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::panic::catch_unwind;
 
-    #[test]
-    fn absent_limit_uses_the_default() {
-        // parse_limit("") and parse_limit("q=rust") both give Ok(DEFAULT_LIMIT).
-        // TODO: write the assertions.
-        todo!()
+    /// Runs `check` on `parse`; true if it panicked (its message is printed above).
+    fn panics(check: fn(ParseFn), parse: ParseFn) -> bool {
+        catch_unwind(|| check(parse)).is_err()
+    }
+
+    /// `check` must accept the correct parser and catch the buggy one.
+    fn grade(name: &str, check: fn(ParseFn), buggy: ParseFn, bug: &str) {
+        assert!(
+            !panics(check, parse_limit),
+            "{name} panics on the CORRECT parse_limit (see the assertion above): \
+             it expects something parse_limit rightly doesn't do"
+        );
+        assert!(
+            panics(check, buggy),
+            "{name} passes a buggy parser that {bug}: add the assertions its comment asks for"
+        );
+    }
+
+    // ---- Planted bugs: each parser breaks exactly one rule. ----
+
+    fn find_limit(query: &str) -> Option<&str> {
+        query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(key, _)| *key == "limit")
+            .map(|(_, value)| value)
+    }
+
+    fn to_limit(raw: &str) -> Result<u32, LimitError> {
+        match raw.parse::<u32>() {
+            Ok(0) => Err(LimitError::Zero),
+            Ok(n) => Ok(n.min(MAX_LIMIT)),
+            Err(_) => Err(LimitError::NotANumber(raw.to_string())),
+        }
+    }
+
+    fn buggy_forgets_default(query: &str) -> Result<u32, LimitError> {
+        to_limit(find_limit(query).unwrap_or(""))
+    }
+
+    fn buggy_first_pair_only(query: &str) -> Result<u32, LimitError> {
+        let first = query.split('&').next().unwrap_or("");
+        match first.strip_prefix("limit=") {
+            Some(raw) => to_limit(raw),
+            None => Ok(DEFAULT_LIMIT),
+        }
+    }
+
+    fn buggy_no_clamp(query: &str) -> Result<u32, LimitError> {
+        let Some(raw) = find_limit(query) else {
+            return Ok(DEFAULT_LIMIT);
+        };
+        match raw.parse::<u32>() {
+            Ok(0) => Err(LimitError::Zero),
+            Ok(n) => Ok(n),
+            Err(_) => Err(LimitError::NotANumber(raw.to_string())),
+        }
+    }
+
+    fn buggy_accepts_zero(query: &str) -> Result<u32, LimitError> {
+        let Some(raw) = find_limit(query) else {
+            return Ok(DEFAULT_LIMIT);
+        };
+        raw.parse::<u32>()
+            .map(|n| n.min(MAX_LIMIT))
+            .map_err(|_| LimitError::NotANumber(raw.to_string()))
+    }
+
+    fn buggy_loses_text(query: &str) -> Result<u32, LimitError> {
+        let Some(raw) = find_limit(query) else {
+            return Ok(DEFAULT_LIMIT);
+        };
+        to_limit(raw).map_err(|error| match error {
+            LimitError::NotANumber(_) => LimitError::NotANumber(String::new()),
+            other => other,
+        })
     }
 
     #[test]
-    fn limit_is_read_from_anywhere_in_the_query() {
-        // "limit=50" and "q=rust&limit=50&sort=new" both give Ok(50).
-        // TODO: write the assertions.
-        todo!()
+    fn check_default_works() {
+        grade(
+            "check_default",
+            check_default,
+            buggy_forgets_default,
+            "answers NotANumber(\"\") when limit is absent",
+        );
     }
 
     #[test]
-    fn large_limits_are_clamped() {
-        // "limit=500" gives Ok(MAX_LIMIT); "limit=100" (exactly the max) gives Ok(100).
-        // TODO: write the assertions.
-        todo!()
+    fn check_position_in_query_works() {
+        grade(
+            "check_position_in_query",
+            check_position_in_query,
+            buggy_first_pair_only,
+            "only looks at the first pair of the query",
+        );
     }
 
     #[test]
-    fn zero_is_rejected() {
-        // "limit=0" gives Err(LimitError::Zero).
-        // TODO: write the assertions.
-        todo!()
+    fn check_clamping_works() {
+        grade(
+            "check_clamping",
+            check_clamping,
+            buggy_no_clamp,
+            "returns limit=500 as 500",
+        );
     }
 
     #[test]
-    fn garbage_is_rejected_and_reported() {
-        // "limit=ten" and "limit=-5" are Err(LimitError::NotANumber(_)); check with `matches!`,
-        // and check that the error for "limit=ten" carries the offending text "ten".
-        // TODO: write the assertions.
-        todo!()
+    fn check_zero_rejected_works() {
+        grade(
+            "check_zero_rejected",
+            check_zero_rejected,
+            buggy_accepts_zero,
+            "accepts limit=0 as Ok(0)",
+        );
+    }
+
+    #[test]
+    fn check_garbage_reported_works() {
+        grade(
+            "check_garbage_reported",
+            check_garbage_reported,
+            buggy_loses_text,
+            "reports NotANumber(\"\") instead of quoting the bad text",
+        );
     }
 }

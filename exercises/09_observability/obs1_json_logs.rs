@@ -88,7 +88,6 @@ fn main() {
     for line in &logger.lines {
         println!("{line}");
     }
-    let _ = Map::new();
 }
 
 #[cfg(test)]

@@ -95,7 +95,6 @@ fn main() {
     for line in &logger.lines {
         println!("{line}");
     }
-    let _ = Map::new();
 }
 
 #[cfg(test)]

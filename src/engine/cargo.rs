@@ -1,31 +1,47 @@
-//! The cargo toolchain: exercises are binaries of one cargo package. A batch is built with one
-//! cargo invocation per build mode (test harnesses for `test = true`, plain binaries for
-//! `test = false`), keeping going past failures and reading cargo's JSON messages to learn which
-//! targets failed and where each executable is.
+//! The cargo toolchain: exercises are binaries of one cargo package.
+//!
+//! A batch is built with ONE cargo invocation over a *build package* the runner derives from the
+//! course's exercise manifest: same dependencies and lock file, but only the batch's binaries,
+//! each marked for a test-harness build (`test = true`) or a plain one. `cargo build --tests
+//! --keep-going` then compiles every target in parallel, keeps going past failures, and its JSON
+//! messages say which targets failed and where each executable is. (`cargo test --no-run` would
+//! stop at the first failing target; it has no `--keep-going`.)
 
 use std::collections::HashMap;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
+use toml_edit::{Array, DocumentMut, InlineTable, Item, Value};
 
 use super::process::{self, Exit, Limits};
-use super::{Artifact, BuildProgress, Built, Toolchain};
-use crate::course::Exercise;
+use super::{Artifact, BuildProgress, Built, Target, Toolchain};
+use crate::fsutil::write_atomic;
 use crate::verdict::{Captured, Status, Verdict};
 
 /// A generous deadline for cargo itself: builds are not learner code, but a pathological
 /// program can still make the compiler spin.
 const BUILD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
+/// Cap on cargo's own stderr kept for error messages.
+const CARGO_STDERR_CAP: usize = 256 * 1024;
+
 /// How the cargo toolchain builds and runs one course's exercises.
 #[derive(Debug, Clone)]
 pub struct Cargo {
+    /// The course folder; diagnostics show paths relative to it.
+    pub root: PathBuf,
+    /// The course's exercise manifest: the source of dependencies and settings.
     pub manifest: PathBuf,
+    /// The course's lock file, copied into the build package.
+    pub lock: PathBuf,
+    /// Where the derived build package lives (its `Cargo.toml`, lock and executables).
+    pub package_dir: PathBuf,
     /// The runner's own target directory, so an editor's rust-analyzer (which builds into the
-    /// workspace's `target/`) never holds the lock we need.
+    /// workspace's `target/`) never holds the lock we need. May be shared by many packages.
     pub target_dir: PathBuf,
     /// Where learner programs run.
     pub workdir: PathBuf,
@@ -35,22 +51,28 @@ pub struct Cargo {
     pub clean_env: bool,
     /// Colour in test output (the terminal shows it; reports strip it).
     pub color: bool,
-    /// Pass `--offline`/`--locked` style flags, e.g. `["--offline"]`.
-    pub extra_cargo_args: Vec<String>,
 }
 
 impl Cargo {
-    /// The toolchain for a course at `root` whose manifest is `manifest`.
-    pub fn for_course(root: &Path, manifest: PathBuf, target_dir: PathBuf) -> Cargo {
+    /// The toolchain for the course at `root` with exercise manifest `manifest`, building into
+    /// `target_dir` with its build package in `package_dir`.
+    pub fn new(root: &Path, manifest: PathBuf, package_dir: PathBuf, target_dir: PathBuf) -> Cargo {
+        let lock = root.join("Cargo.lock");
         Cargo {
-            dependency_units: count_locked_packages(&root.join("Cargo.lock")),
+            root: root.to_path_buf(),
+            dependency_units: count_locked_packages(&lock),
             manifest,
+            lock,
+            package_dir,
             target_dir,
             workdir: root.to_path_buf(),
             clean_env: false,
             color: console::colors_enabled(),
-            extra_cargo_args: Vec::new(),
         }
+    }
+
+    fn build_manifest(&self) -> PathBuf {
+        self.package_dir.join("Cargo.toml")
     }
 
     fn cargo(&self, subcommand: &str) -> Command {
@@ -58,63 +80,105 @@ impl Cargo {
         cmd.arg(subcommand)
             .arg("--message-format=json-diagnostic-rendered-ansi")
             .arg("--manifest-path")
-            .arg(&self.manifest)
+            .arg(self.build_manifest())
             .arg("--target-dir")
             .arg(&self.target_dir)
-            .args(&self.extra_cargo_args)
+            .arg("--keep-going")
             // Small debug info: faster links, smaller binaries; backtraces keep line numbers.
             .env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only")
             .env("CARGO_TERM_PROGRESS_WHEN", "never")
-            .current_dir(self.manifest.parent().unwrap_or(Path::new(".")));
+            .current_dir(&self.package_dir);
         cmd
     }
 
-    /// Runs one cargo invocation over `names`, collecting artifacts and per-target diagnostics.
+    /// Writes the build package for `targets`: the course manifest with its `bin` list replaced
+    /// by exactly these targets, as a workspace of its own, plus the course's lock file.
+    fn write_package(&self, targets: &[&Target]) -> Result<()> {
+        let text = fs::read_to_string(&self.manifest)
+            .unwrap_or_else(|_| crate::manifest::new_manifest().into());
+        let mut doc: DocumentMut = text
+            .parse()
+            .with_context(|| format!("{} is not valid TOML", self.manifest.display()))?;
+        // Only the batch's binaries: no library, examples, tests or benches of the package.
+        for key in ["bin", "lib", "test", "example", "bench", "workspace"] {
+            doc.remove(key);
+        }
+        let package = doc
+            .get_mut("package")
+            .and_then(Item::as_table_like_mut)
+            .with_context(|| format!("{} has no [package] table", self.manifest.display()))?;
+        for key in [
+            "autobins",
+            "autoexamples",
+            "autotests",
+            "autobenches",
+            "autolib",
+        ] {
+            package.insert(key, toml_edit::value(false));
+        }
+        package.remove("build");
+        let mut bins = Array::new();
+        for target in targets {
+            let mut bin = InlineTable::new();
+            bin.insert("name", target.name.as_str().into());
+            bin.insert("path", target.main_file.to_string_lossy().as_ref().into());
+            bin.insert("test", target.test.into());
+            bins.push(Value::InlineTable(bin));
+        }
+        doc.insert("bin", Item::Value(Value::Array(bins)));
+        doc.insert("workspace", Item::Table(toml_edit::Table::new()));
+        write_if_changed(&self.build_manifest(), doc.to_string().as_bytes())?;
+        if let Ok(lock) = fs::read(&self.lock) {
+            write_if_changed(&self.package_dir.join("Cargo.lock"), &lock)?;
+        }
+        Ok(())
+    }
+
+    /// Runs one cargo invocation over the build package, collecting artifacts and per-target
+    /// diagnostics. Executables are linked into `package_dir/bin` as they appear, so a later
+    /// build into a shared target folder cannot swap them under us.
     fn invoke(
         &self,
         mut cmd: Command,
         names: &[&str],
-        want_test_harness: bool,
-        trailing_args: &[&str],
         on_progress: &mut dyn FnMut(BuildProgress),
     ) -> Result<Invocation> {
-        for name in names {
-            cmd.arg("--bin").arg(name);
-        }
-        cmd.args(trailing_args);
+        let bin_dir = self.package_dir.join("bin");
+        fs::create_dir_all(&bin_dir)
+            .with_context(|| format!("cannot create {}", bin_dir.display()))?;
+        let root_prefix = format!("{}/", self.root.display());
         let mut result = Invocation::default();
         let limits = Limits {
             timeout: BUILD_TIMEOUT,
-            output_cap: 256 * 1024,
+            output_cap: CARGO_STDERR_CAP,
             memory_bytes: None,
         };
+        cmd.stdin(std::process::Stdio::null());
         let finished = process::run_streaming(cmd, &limits, |line| {
             let Ok(message) = serde_json::from_str::<Message>(line) else {
                 return;
             };
             let Some(target) = message.target else { return };
-            let is_exercise =
+            let is_ours =
                 target.kind.iter().any(|k| k == "bin") && names.contains(&target.name.as_str());
             match message.reason.as_str() {
-                "compiler-message" if is_exercise => {
+                "compiler-message" if is_ours => {
                     if let Some(diag) = message.message {
-                        let entry = result.diagnostics.entry(target.name.clone()).or_default();
                         let rendered = diag.rendered.as_deref().unwrap_or("");
-                        // A member package in `dev/` makes rustc print `dev/../exercises/..`.
-                        entry.push_str(&rendered.replace("dev/../", ""));
+                        let entry = result.diagnostics.entry(target.name.clone()).or_default();
+                        entry.push_str(&rendered.replace(&root_prefix, ""));
                         if diag.level == "error" {
                             result.errored.push(target.name.clone());
                         }
                     }
                 }
                 "compiler-artifact" => {
-                    if is_exercise {
-                        let harness = message.profile.is_some_and(|p| p.test);
-                        if let (Some(exe), true) =
-                            (message.executable, harness == want_test_harness)
-                        {
-                            result.executables.insert(target.name.clone(), exe);
-                        }
+                    if let (true, Some(exe)) = (is_ours, message.executable) {
+                        let private = bin_dir.join(&target.name);
+                        match link_or_copy(&exe, &private) {
+                            Ok(()) => result.executables.insert(target.name.clone(), private),
+                            Err(_) => result.executables.insert(target.name.clone(), exe),
+                        };
                     }
                     on_progress(BuildProgress::Unit { name: target.name });
                 }
@@ -132,9 +196,9 @@ impl Cargo {
         Ok(result)
     }
 
-    fn run_command(&self, artifact: &Artifact, exercise: &Exercise) -> Command {
+    fn run_command(&self, artifact: &Artifact, target: &Target) -> Command {
         let mut cmd = Command::new(&artifact.executable);
-        if exercise.test {
+        if target.test {
             cmd.arg(if self.color {
                 "--color=always"
             } else {
@@ -152,6 +216,22 @@ impl Cargo {
         cmd.env("RUST_BACKTRACE", "0");
         cmd
     }
+
+    /// Holds an exclusive lock on the build package while `f` runs, so two runner processes on
+    /// one course (watch mode and a `verify` in another terminal) never rewrite it under each
+    /// other.
+    fn locked<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        fs::create_dir_all(&self.package_dir)
+            .with_context(|| format!("cannot create {}", self.package_dir.display()))?;
+        let lock_path = self.package_dir.join(".lock");
+        let lock = fs::File::create(&lock_path)
+            .with_context(|| format!("cannot create {}", lock_path.display()))?;
+        lock.lock()
+            .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+        let result = f();
+        let _ = lock.unlock();
+        result
+    }
 }
 
 #[derive(Default)]
@@ -165,21 +245,15 @@ struct Invocation {
 #[derive(Deserialize)]
 struct Message {
     reason: String,
-    target: Option<Target>,
-    profile: Option<Profile>,
+    target: Option<MessageTarget>,
     executable: Option<PathBuf>,
     message: Option<Diagnostic>,
 }
 
 #[derive(Deserialize)]
-struct Target {
+struct MessageTarget {
     name: String,
     kind: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct Profile {
-    test: bool,
 }
 
 #[derive(Deserialize)]
@@ -189,74 +263,53 @@ struct Diagnostic {
 }
 
 impl Toolchain for Cargo {
-    fn estimated_units(&self, exercises: usize) -> usize {
-        self.dependency_units + exercises
+    fn estimated_units(&self, targets: usize) -> usize {
+        self.dependency_units + targets
     }
 
     fn build(
         &self,
-        exercises: &[&Exercise],
+        targets: &[&Target],
         on_progress: &mut dyn FnMut(BuildProgress),
     ) -> Result<Vec<Built>> {
-        let tests: Vec<&str> = exercises
-            .iter()
-            .filter(|e| e.test)
-            .map(|e| e.name.as_str())
-            .collect();
-        let mains: Vec<&str> = exercises
-            .iter()
-            .filter(|e| !e.test)
-            .map(|e| e.name.as_str())
-            .collect();
-        let mut runs = Vec::new();
-        if !tests.is_empty() {
-            let mut cmd = self.cargo("test");
-            cmd.args(["--no-run", "--no-fail-fast"]);
-            runs.push(self.invoke(cmd, &tests, true, &[], on_progress)?);
-        }
-        if !mains.is_empty() {
+        let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+        let run = self.locked(|| {
+            self.write_package(targets)?;
             let mut cmd = self.cargo("build");
-            cmd.arg("--keep-going");
-            runs.push(self.invoke(cmd, &mains, false, &[], on_progress)?);
-        }
-        Ok(exercises
+            // Test harnesses for `test = true` binaries, plain builds for the others.
+            cmd.arg("--tests");
+            for target in targets.iter().filter(|t| !t.test) {
+                cmd.arg("--bin").arg(&target.name);
+            }
+            self.invoke(cmd, &names, on_progress)
+        })?;
+        Ok(targets
             .iter()
-            .map(|exercise| {
-                let name = exercise.name.as_str();
-                let run = runs
-                    .iter()
-                    .find(|r| r.executables.contains_key(name) || r.diagnostics.contains_key(name))
-                    .or_else(|| runs.iter().find(|r| !r.stderr.text.is_empty()));
-                let diagnostics = run
-                    .and_then(|r| r.diagnostics.get(name))
-                    .cloned()
-                    .unwrap_or_default();
-                match run.and_then(|r| r.executables.get(name)) {
-                    Some(exe) if !run.is_some_and(|r| r.errored.iter().any(|n| n == name)) => {
-                        Built::Ok {
-                            artifact: Artifact {
-                                executable: exe.clone(),
-                            },
-                            diagnostics: Captured::new(diagnostics),
-                        }
-                    }
-                    _ => {
-                        let mut output = Captured::new(diagnostics);
-                        if output.text.trim().is_empty() {
-                            // No diagnostics of its own: cargo itself failed (manifest, dependency).
-                            if let Some(run) = run {
-                                output = run.stderr.clone();
-                            }
-                        }
-                        Built::Failed { output }
-                    }
+            .map(|target| {
+                let name = target.name.as_str();
+                let diagnostics = run.diagnostics.get(name).cloned().unwrap_or_default();
+                let failed = run.errored.iter().any(|n| n == name);
+                match run.executables.get(name) {
+                    Some(exe) if !failed => Built::Ok {
+                        artifact: Artifact {
+                            executable: exe.clone(),
+                        },
+                        diagnostics: Captured::new(diagnostics),
+                    },
+                    // No diagnostics of its own: cargo itself failed (manifest, dependency).
+                    _ if diagnostics.trim().is_empty() => Built::Failed {
+                        output: run.stderr.clone(),
+                    },
+                    _ => Built::Failed {
+                        output: Captured::new(diagnostics),
+                    },
                 }
             })
             .collect())
     }
 
-    fn run(&self, exercise: &Exercise, artifact: &Artifact, limits: &Limits) -> Verdict {
-        let finished = match process::run(self.run_command(artifact, exercise), limits) {
+    fn run(&self, target: &Target, artifact: &Artifact, limits: &Limits) -> Verdict {
+        let finished = match process::run(self.run_command(artifact, target), limits) {
             Ok(finished) => finished,
             Err(err) => {
                 let output = Captured::new(format!(
@@ -267,50 +320,55 @@ impl Toolchain for Cargo {
             }
         };
         let mut output = finished.output;
-        let mut verdict = match finished.exit {
-            Exit::Code(0) => Verdict::new(Status::Passed, Captured::default()),
+        let (status, failing_tests) = match finished.exit {
+            Exit::Code(0) => (Status::Passed, Vec::new()),
             Exit::TimedOut => {
                 output.text.push_str(&format!(
                     "\n\nStopped after {} s: the exercise did not finish in time (an endless loop, or a wait that never ends?)\n",
                     limits.timeout.as_secs()
                 ));
-                Verdict::new(Status::TimedOut, Captured::default())
+                (Status::TimedOut, Vec::new())
             }
-            Exit::Code(_) if exercise.test => {
+            Exit::Code(_) if target.test => {
                 let failing = failing_tests(&output.plain());
                 let status = if failing.is_empty() {
                     Status::RunFailed
                 } else {
                     Status::TestsFailed
                 };
-                Verdict {
-                    failing_tests: failing,
-                    ..Verdict::new(status, Captured::default())
-                }
+                (status, failing)
             }
             Exit::Code(code) => {
                 output.text.push_str(&format!(
                     "\nThe program exited with code {code}; it must exit with 0.\n"
                 ));
-                Verdict::new(Status::RunFailed, Captured::default())
+                (Status::RunFailed, Vec::new())
             }
             Exit::Signal(signal) => {
                 output
                     .text
                     .push_str(&format!("\nThe program was killed by signal {signal}.\n"));
-                Verdict::new(Status::RunFailed, Captured::default())
+                (Status::RunFailed, Vec::new())
             }
         };
-        verdict.output = output;
-        verdict.duration_ms = u64::try_from(finished.duration.as_millis()).unwrap_or(u64::MAX);
-        verdict
+        Verdict {
+            status,
+            failing_tests,
+            output,
+            duration_ms: u64::try_from(finished.duration.as_millis()).unwrap_or(u64::MAX),
+        }
     }
 
-    fn lint(&self, exercises: &[&Exercise]) -> Result<Vec<Option<Captured>>> {
-        let names: Vec<&str> = exercises.iter().map(|e| e.name.as_str()).collect();
-        let mut cmd = self.cargo("clippy");
-        cmd.arg("--keep-going");
-        let mut run = self.invoke(cmd, &names, false, &["--", "-D", "warnings"], &mut |_| {})?;
+    fn lint(&self, targets: &[&Target]) -> Result<Vec<Option<Captured>>> {
+        let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+        let mut run = self.locked(|| {
+            let mut cmd = self.cargo("clippy");
+            for name in &names {
+                cmd.arg("--bin").arg(name);
+            }
+            cmd.args(["--", "-D", "warnings"]);
+            self.invoke(cmd, &names, &mut |_| {})
+        })?;
         Ok(names
             .iter()
             .map(|name| {
@@ -319,6 +377,19 @@ impl Toolchain for Cargo {
             })
             .collect())
     }
+}
+
+fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
+    if fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(());
+    }
+    write_atomic(path, bytes)
+}
+
+/// Hard-links `from` to `to` (replacing `to`), copying when a link is not possible.
+fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
+    let _ = fs::remove_file(to);
+    fs::hard_link(from, to).or_else(|_| fs::copy(from, to).map(|_| ()))
 }
 
 /// Names of the failing tests in libtest's output (`test tests::x ... FAILED`).
@@ -334,7 +405,7 @@ fn failing_tests(output: &str) -> Vec<String> {
 
 /// Number of packages in a lock file, as an estimate of the crates a cold build compiles.
 fn count_locked_packages(lock: &Path) -> usize {
-    std::fs::read_to_string(lock).map_or(0, |text| text.matches("[[package]]").count())
+    fs::read_to_string(lock).map_or(0, |text| text.matches("[[package]]").count())
 }
 
 #[cfg(test)]

@@ -24,6 +24,40 @@ use process::Limits;
 /// Default cap on the output kept per exercise.
 pub const OUTPUT_CAP: usize = 64 * 1024;
 
+/// One program to check: an exercise, or its reference solution (`dev check`).
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Binary name: the exercise name, or `<name>_sol` for a solution.
+    pub name: String,
+    /// The crate root the compiler starts from (absolute).
+    pub main_file: PathBuf,
+    /// Graded by its tests (true) or by running `main` (false).
+    pub test: bool,
+    pub strict_clippy: bool,
+}
+
+impl Target {
+    /// The target that checks `exercise` of `course`, or its solution.
+    pub fn of(course: &Course, exercise: &Exercise, solution: bool) -> Target {
+        if solution {
+            Target {
+                name: exercise.solution_bin_name(),
+                main_file: course.root.join(exercise.rel_solution_main_file()),
+                test: exercise.test,
+                // Reference solutions are held to clippy's standard whatever the exercise says.
+                strict_clippy: true,
+            }
+        } else {
+            Target {
+                name: exercise.name.clone(),
+                main_file: course.root.join(exercise.rel_main_file()),
+                test: exercise.test,
+                strict_clippy: exercise.strict_clippy,
+            }
+        }
+    }
+}
+
 /// A runnable program produced by a build.
 #[derive(Debug, Clone)]
 pub struct Artifact {
@@ -54,16 +88,17 @@ pub enum BuildProgress {
 pub trait Toolchain: Send + Sync {
     /// How many units a build of `exercises` exercises compiles at most, for progress display.
     fn estimated_units(&self, exercises: usize) -> usize;
-    /// Builds all of `exercises` in one batch, past failures; one result per exercise, in order.
+    /// Builds all of `targets` in one batch, past failures; one result per target, in order.
     fn build(
         &self,
-        exercises: &[&Exercise],
+        targets: &[&Target],
         on_progress: &mut dyn FnMut(BuildProgress),
     ) -> Result<Vec<Built>>;
-    /// Runs a built exercise (its tests, or its `main`) under `limits`.
-    fn run(&self, exercise: &Exercise, artifact: &Artifact, limits: &Limits) -> Verdict;
-    /// Lints exercises (`strict_clippy`); `Some(output)` for each that fails.
-    fn lint(&self, exercises: &[&Exercise]) -> Result<Vec<Option<Captured>>>;
+    /// Runs a built target (its tests, or its `main`) under `limits`.
+    fn run(&self, target: &Target, artifact: &Artifact, limits: &Limits) -> Verdict;
+    /// Lints targets (`strict_clippy`); `Some(output)` for each that fails. Called after
+    /// `build` with a subset of the same batch.
+    fn lint(&self, targets: &[&Target]) -> Result<Vec<Option<Captured>>>;
 }
 
 /// What the engine is doing, for progress displays.
@@ -93,6 +128,9 @@ pub struct Options {
     pub timeout: Option<Duration>,
     pub output_cap: usize,
     pub memory_bytes: Option<u64>,
+    /// Check the reference solutions instead of the exercises (`dev check`); the cache is
+    /// not used for them.
+    pub solutions: bool,
 }
 
 impl Default for Options {
@@ -102,6 +140,7 @@ impl Default for Options {
             timeout: None,
             output_cap: OUTPUT_CAP,
             memory_bytes: None,
+            solutions: false,
         }
     }
 }
@@ -120,16 +159,14 @@ impl<'c> Engine<'c> {
         options: Options,
         cache: Option<Cache>,
     ) -> Self {
+        // Verdicts are cached per exercise file, so solutions never use the cache.
+        let cache = cache.filter(|_| !options.solutions);
         Engine {
             course,
             toolchain,
             options,
             cache,
         }
-    }
-
-    pub fn course(&self) -> &Course {
-        self.course
     }
 
     /// Checks the exercises at `indices`; verdicts come back in the same order.
@@ -189,21 +226,30 @@ impl<'c> Engine<'c> {
         indices: &[usize],
         on_event: &mut dyn FnMut(Event),
     ) -> Result<Vec<Verdict>> {
-        let exercises: Vec<&Exercise> =
-            indices.iter().map(|&i| &self.course.exercises[i]).collect();
+        let targets: Vec<Target> = indices
+            .iter()
+            .map(|&i| {
+                Target::of(
+                    self.course,
+                    &self.course.exercises[i],
+                    self.options.solutions,
+                )
+            })
+            .collect();
+        let targets: Vec<&Target> = targets.iter().collect();
         let started = Instant::now();
         on_event(Event::BuildStarted {
-            exercises: exercises.len(),
-            units: self.toolchain.estimated_units(exercises.len()),
+            exercises: targets.len(),
+            units: self.toolchain.estimated_units(targets.len()),
         });
         let built = self
             .toolchain
-            .build(&exercises, &mut |p| on_event(Event::BuildProgress(p)))?;
+            .build(&targets, &mut |p| on_event(Event::BuildProgress(p)))?;
         on_event(Event::BuildFinished);
         // Build time is shared by the batch; spread it evenly so per-exercise durations add up.
-        let build_share = started.elapsed() / u32::try_from(exercises.len()).unwrap_or(1).max(1);
+        let build_share = started.elapsed() / u32::try_from(targets.len()).unwrap_or(1).max(1);
 
-        let mut verdicts: Vec<Option<Verdict>> = vec![None; exercises.len()];
+        let mut verdicts: Vec<Option<Verdict>> = vec![None; targets.len()];
         let mut runnable = Vec::new();
         for (slot, built) in built.into_iter().enumerate() {
             match built {
@@ -225,7 +271,14 @@ impl<'c> Engine<'c> {
             }
         }
 
-        self.run_parallel(&exercises, &runnable, |slot, mut verdict| {
+        let timeouts: Vec<Duration> = indices
+            .iter()
+            .map(|&i| {
+                (self.options.timeout)
+                    .unwrap_or(Duration::from_secs(self.course.exercises[i].timeout_secs))
+            })
+            .collect();
+        self.run_parallel(&targets, &timeouts, &runnable, |slot, mut verdict| {
             verdict.duration_ms += millis(build_share);
             on_event(Event::Checked {
                 index: indices[slot],
@@ -235,7 +288,7 @@ impl<'c> Engine<'c> {
             verdicts[slot] = Some(verdict);
         });
 
-        self.lint_strict(&exercises, &mut verdicts)?;
+        self.lint_strict(&targets, &mut verdicts)?;
         Ok(verdicts
             .into_iter()
             .map(|v| v.expect("every exercise got a verdict"))
@@ -245,7 +298,8 @@ impl<'c> Engine<'c> {
     /// Runs the built programs on `jobs` threads; `on_done` is called on this thread.
     fn run_parallel(
         &self,
-        exercises: &[&Exercise],
+        targets: &[&Target],
+        timeouts: &[Duration],
         runnable: &[(usize, Artifact, Captured)],
         mut on_done: impl FnMut(usize, Verdict),
     ) {
@@ -260,16 +314,12 @@ impl<'c> Engine<'c> {
                     while let Some((slot, artifact, diagnostics)) =
                         runnable.get(next.fetch_add(1, Ordering::Relaxed))
                     {
-                        let exercise = exercises[*slot];
                         let limits = Limits {
-                            timeout: self
-                                .options
-                                .timeout
-                                .unwrap_or(Duration::from_secs(exercise.timeout_secs)),
+                            timeout: timeouts[*slot],
                             output_cap: self.options.output_cap,
                             memory_bytes: self.options.memory_bytes,
                         };
-                        let mut verdict = self.toolchain.run(exercise, artifact, &limits);
+                        let mut verdict = self.toolchain.run(targets[*slot], artifact, &limits);
                         let mut output = diagnostics.clone();
                         output.append(&verdict.output, self.options.output_cap);
                         verdict.output = output;
@@ -286,12 +336,11 @@ impl<'c> Engine<'c> {
         });
     }
 
-    /// Lints the exercises that passed and ask for `strict_clippy`.
-    fn lint_strict(&self, exercises: &[&Exercise], verdicts: &mut [Option<Verdict>]) -> Result<()> {
-        let strict: Vec<usize> = (0..exercises.len())
+    /// Lints the targets that passed and ask for `strict_clippy`.
+    fn lint_strict(&self, targets: &[&Target], verdicts: &mut [Option<Verdict>]) -> Result<()> {
+        let strict: Vec<usize> = (0..targets.len())
             .filter(|&s| {
-                exercises[s].strict_clippy
-                    && verdicts[s].as_ref().is_some_and(|v| v.status.is_pass())
+                targets[s].strict_clippy && verdicts[s].as_ref().is_some_and(|v| v.status.is_pass())
             })
             .collect();
         if strict.is_empty() {
@@ -299,7 +348,7 @@ impl<'c> Engine<'c> {
         }
         let lints = self
             .toolchain
-            .lint(&strict.iter().map(|&s| exercises[s]).collect::<Vec<_>>())?;
+            .lint(&strict.iter().map(|&s| targets[s]).collect::<Vec<_>>())?;
         for (slot, lint) in strict.into_iter().zip(lints) {
             if let (Some(output), Some(verdict)) = (lint, verdicts[slot].as_mut()) {
                 verdict.status = Status::ClippyFailed;

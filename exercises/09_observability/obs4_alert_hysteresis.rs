@@ -1,0 +1,208 @@
+// Scenario: the on-call phone buzzed 40 times last night. The alert "error rate > 5%"
+// fired whenever one evaluation crossed 5% and resolved at the next one below it: a rate
+// hovering around 5% flapped all night. Pages must mean "act now", so the rule gets:
+// - a duration: fire only after the value stayed above `fire_above` for `for_evaluations`
+//   consecutive evaluations (Prometheus' `for:`); one dip back resets the streak;
+// - hysteresis: once firing, resolve only when the value drops below `resolve_below`
+//   (lower than `fire_above`); values in between keep it firing (Prometheus'
+//   `keep_firing_for` and Alertmanager solve the same problem in other ways).
+//
+// Done means: `Rule::new` rejects inconsistent thresholds, and `Alert::evaluate` moves
+// through Ok -> Pending(n) -> Firing -> Ok, returning an event only on a transition.
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rule {
+    fire_above: f64,
+    resolve_below: f64,
+    for_evaluations: u32,
+}
+
+impl Rule {
+    pub fn new(fire_above: f64, resolve_below: f64, for_evaluations: u32) -> Result<Rule, String> {
+        // TODO: `resolve_below` must not be above `fire_above` (or the alert could be
+        // firing and resolved at once), and `for_evaluations` must be at least 1.
+        Ok(Rule {
+            fire_above,
+            resolve_below,
+            for_evaluations,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Ok,
+    /// Above the threshold for this many consecutive evaluations, not long enough yet.
+    Pending(u32),
+    Firing,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    Fired,
+    Resolved,
+}
+
+pub struct Alert {
+    rule: Rule,
+    pub state: State,
+}
+
+impl Alert {
+    pub fn new(rule: Rule) -> Alert {
+        Alert {
+            rule,
+            state: State::Ok,
+        }
+    }
+
+    /// Called once per evaluation interval with the current value.
+    pub fn evaluate(&mut self, value: f64) -> Option<Event> {
+        // TODO: replace this flapping logic with the state machine described above.
+        if value > self.rule.fire_above {
+            if self.state != State::Firing {
+                self.state = State::Firing;
+                return Some(Event::Fired);
+            }
+        } else if self.state == State::Firing {
+            self.state = State::Ok;
+            return Some(Event::Resolved);
+        }
+        None
+    }
+}
+
+fn main() {
+    let mut alert = Alert::new(Rule::new(5.0, 3.0, 3).unwrap());
+    for rate in [4.0, 6.0, 7.0, 8.0, 4.5, 2.0] {
+        println!("{rate}% -> {:?} {:?}", alert.evaluate(rate), alert.state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs a series and returns (index, event) for every transition.
+    fn run(alert: &mut Alert, values: &[f64]) -> Vec<(usize, Event)> {
+        values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &v)| alert.evaluate(v).map(|e| (i, e)))
+            .collect()
+    }
+
+    fn error_rate_alert() -> Alert {
+        Alert::new(Rule::new(5.0, 3.0, 3).expect("5 / 3 / 3 is a valid rule"))
+    }
+
+    #[test]
+    fn rule_validation() {
+        assert!(
+            Rule::new(5.0, 6.0, 3).is_err(),
+            "resolving above the firing threshold makes no sense"
+        );
+        assert!(Rule::new(5.0, 3.0, 0).is_err(), "`for` must be at least 1");
+        assert!(
+            Rule::new(5.0, 5.0, 1).is_ok(),
+            "equal thresholds are allowed (no hysteresis)"
+        );
+    }
+
+    #[test]
+    fn fires_only_after_n_consecutive_evaluations() {
+        let mut alert = error_rate_alert();
+        assert_eq!(alert.evaluate(6.0), None);
+        assert_eq!(
+            alert.state,
+            State::Pending(1),
+            "above once: pending, no page yet"
+        );
+        assert_eq!(alert.evaluate(7.0), None);
+        assert_eq!(alert.state, State::Pending(2));
+        assert_eq!(
+            alert.evaluate(6.5),
+            Some(Event::Fired),
+            "third consecutive evaluation above 5: fire"
+        );
+        assert_eq!(alert.state, State::Firing);
+        assert_eq!(
+            alert.evaluate(9.0),
+            None,
+            "already firing: no second notification"
+        );
+    }
+
+    #[test]
+    fn a_dip_resets_the_streak() {
+        let mut alert = error_rate_alert();
+        let events = run(&mut alert, &[6.0, 6.0, 4.9, 6.0, 6.0]);
+        assert_eq!(
+            events,
+            vec![],
+            "a single evaluation at or below the threshold resets the count"
+        );
+        assert_eq!(alert.state, State::Pending(2));
+        assert_eq!(
+            run(&mut alert, &[5.0]),
+            vec![],
+            "5.0 is not ABOVE 5.0: the streak resets again"
+        );
+        assert_eq!(alert.state, State::Ok);
+    }
+
+    #[test]
+    fn hysteresis_prevents_flapping() {
+        let mut alert = error_rate_alert();
+        let events = run(
+            &mut alert,
+            &[6.0, 6.0, 6.0, 4.9, 5.1, 4.0, 3.0, 5.5, 3.1, 2.9],
+        );
+        assert_eq!(
+            events,
+            vec![(2, Event::Fired), (9, Event::Resolved)],
+            "between 3 and 5 the alert keeps firing; 3.0 is not BELOW 3.0; it resolves at 2.9"
+        );
+        assert_eq!(alert.state, State::Ok);
+    }
+
+    #[test]
+    fn refiring_needs_a_new_streak() {
+        let mut alert = error_rate_alert();
+        run(&mut alert, &[9.0, 9.0, 9.0, 1.0]);
+        assert_eq!(alert.state, State::Ok);
+        assert_eq!(
+            run(&mut alert, &[9.0, 9.0]),
+            vec![],
+            "after resolving, the `for` duration starts over"
+        );
+        assert_eq!(run(&mut alert, &[9.0]), vec![(0, Event::Fired)]);
+    }
+
+    #[test]
+    fn a_noisy_night_pages_once() {
+        let mut alert = error_rate_alert();
+        // The error rate wobbles around 5% all night, with one real incident in the middle.
+        let mut night = Vec::new();
+        for i in 0..40 {
+            night.push(if i % 2 == 0 { 5.2 } else { 4.8 });
+        }
+        night.extend([8.0, 9.0, 12.0, 10.0, 4.0, 4.5, 4.2, 2.0]);
+        for i in 0..40 {
+            night.push(if i % 2 == 0 { 5.2 } else { 4.8 });
+        }
+        let events = run(&mut alert, &night);
+        assert_eq!(
+            events,
+            vec![(42, Event::Fired), (47, Event::Resolved)],
+            "one page for the real incident, none for the wobble (the old rule paged 40 times)"
+        );
+    }
+
+    #[test]
+    fn for_one_fires_immediately() {
+        let mut alert = Alert::new(Rule::new(100.0, 50.0, 1).unwrap());
+        assert_eq!(alert.evaluate(101.0), Some(Event::Fired));
+        assert_eq!(alert.evaluate(49.0), Some(Event::Resolved));
+    }
+}

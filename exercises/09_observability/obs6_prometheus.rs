@@ -1,0 +1,246 @@
+// Scenario: Prometheus scrapes our `/metrics` endpoint every 15 s, and the scrape fails with
+// "expected label value, got INVALID": a route label contained a quote. Our hand-rolled
+// histogram also reported per-bucket counts, while Prometheus expects *cumulative* ones,
+// so every latency dashboard was wrong.
+//
+// Done means: `render` writes the text exposition format
+// (https://prometheus.io/docs/instrumenting/exposition_formats/):
+//
+//   # HELP http_requests_total Requests handled.
+//   # TYPE http_requests_total counter
+//   http_requests_total{method="GET",status="200"} 3
+//   # HELP http_request_duration_seconds Request latency.
+//   # TYPE http_request_duration_seconds histogram
+//   http_request_duration_seconds_bucket{route="/orders",le="0.1"} 2
+//   http_request_duration_seconds_bucket{route="/orders",le="+Inf"} 3
+//   http_request_duration_seconds_sum{route="/orders"} 0.75
+//   http_request_duration_seconds_count{route="/orders"} 3
+//
+// - one HELP and one TYPE line per metric family, then its series, sorted by label values
+//   (BTreeMap order), so the output is deterministic;
+// - labels in declaration order, values escaped: `\` -> `\\`, `"` -> `\"`, newline -> `\n`;
+//   a series without labels has no braces at all;
+// - histogram buckets are cumulative, end with `le="+Inf"` (equal to `_count`), and the
+//   `le` label comes after the series' own labels. Numbers use Rust's `{}` formatting.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+pub struct Counter {
+    pub name: String,
+    pub help: String,
+    pub label_names: Vec<String>,
+    /// label values (in label_names order) -> value
+    pub series: BTreeMap<Vec<String>, u64>,
+}
+
+pub struct HistogramSeries {
+    /// Per-bucket counts (NOT cumulative), one per bound, plus +Inf at the end.
+    pub counts: Vec<u64>,
+    pub sum: f64,
+}
+
+pub struct Histogram {
+    pub name: String,
+    pub help: String,
+    pub label_names: Vec<String>,
+    pub bounds: Vec<f64>,
+    pub series: BTreeMap<Vec<String>, HistogramSeries>,
+}
+
+/// Provided: recording.
+impl Counter {
+    pub fn new(name: &str, help: &str, label_names: &[&str]) -> Counter {
+        Counter {
+            name: name.into(),
+            help: help.into(),
+            label_names: label_names.iter().map(|s| s.to_string()).collect(),
+            series: BTreeMap::new(),
+        }
+    }
+
+    pub fn inc(&mut self, label_values: &[&str]) {
+        assert_eq!(label_values.len(), self.label_names.len());
+        let key = label_values.iter().map(|s| s.to_string()).collect();
+        *self.series.entry(key).or_insert(0) += 1;
+    }
+}
+
+/// Provided: recording.
+impl Histogram {
+    pub fn new(name: &str, help: &str, label_names: &[&str], bounds: &[f64]) -> Histogram {
+        Histogram {
+            name: name.into(),
+            help: help.into(),
+            label_names: label_names.iter().map(|s| s.to_string()).collect(),
+            bounds: bounds.to_vec(),
+            series: BTreeMap::new(),
+        }
+    }
+
+    pub fn observe(&mut self, label_values: &[&str], value: f64) {
+        assert_eq!(label_values.len(), self.label_names.len());
+        let key = label_values.iter().map(|s| s.to_string()).collect();
+        let slots = self.bounds.len() + 1;
+        let series = self.series.entry(key).or_insert_with(|| HistogramSeries {
+            counts: vec![0; slots],
+            sum: 0.0,
+        });
+        let i = self
+            .bounds
+            .iter()
+            .position(|&b| value <= b)
+            .unwrap_or(self.bounds.len());
+        series.counts[i] += 1;
+        series.sum += value;
+    }
+}
+
+/// Escapes a label value for the text format.
+pub fn escape_label_value(value: &str) -> String {
+    // TODO: backslash, double quote and newline need escaping (in that spirit: escape the
+    // backslash itself too, or `\n` in the input would be ambiguous).
+    value.to_string()
+}
+
+/// `{a="1",b="2"}`, or "" when there are no labels.
+pub fn format_labels(pairs: &[(&str, &str)]) -> String {
+    // TODO: escape every value; no braces for an empty list.
+    let inner: Vec<String> = pairs.iter().map(|(n, v)| format!("{n}={v}")).collect();
+    format!("{{{}}}", inner.join(","))
+}
+
+pub fn render(counters: &[Counter], histograms: &[Histogram]) -> String {
+    let mut out = String::new();
+    // TODO: the HELP/TYPE header for each family, then its series. For histograms write
+    // cumulative `_bucket` lines (with `le` as the last label, "+Inf" for the overflow),
+    // then `_sum` and `_count`. `writeln!(out, ...)` works on a String (std::fmt::Write).
+    for c in counters {
+        for (values, v) in &c.series {
+            let _ = writeln!(out, "{}{{{}}} {v}", c.name, values.join(","));
+        }
+    }
+    for h in histograms {
+        for (values, s) in &h.series {
+            for (bound, count) in h.bounds.iter().zip(&s.counts) {
+                let _ = writeln!(
+                    out,
+                    "{}_bucket{{{},le={bound}}} {count}",
+                    h.name,
+                    values.join(",")
+                );
+            }
+        }
+    }
+    out
+}
+
+fn main() {
+    let mut requests = Counter::new("http_requests_total", "Requests handled.", &["method"]);
+    requests.inc(&["GET"]);
+    print!("{}", render(&[requests], &[]));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape_label_value("/orders"), "/orders");
+        assert_eq!(escape_label_value(r#"say "hi""#), r#"say \"hi\""#);
+        assert_eq!(
+            escape_label_value("a\\b"),
+            "a\\\\b",
+            "a backslash becomes two"
+        );
+        assert_eq!(
+            escape_label_value("line1\nline2"),
+            "line1\\nline2",
+            "a raw newline would end the sample line"
+        );
+        assert_eq!(
+            format_labels(&[("route", "/a\"b"), ("code", "200")]),
+            r#"{route="/a\"b",code="200"}"#
+        );
+        assert_eq!(format_labels(&[]), "", "no labels, no braces");
+    }
+
+    #[test]
+    fn counters() {
+        let mut c = Counter::new(
+            "http_requests_total",
+            "Requests handled.",
+            &["method", "status"],
+        );
+        c.inc(&["POST", "500"]);
+        for _ in 0..3 {
+            c.inc(&["GET", "200"]);
+        }
+        let mut up = Counter::new("process_restarts_total", "Restarts.", &[]);
+        up.inc(&[]);
+        assert_eq!(
+            render(&[c, up], &[]),
+            "# HELP http_requests_total Requests handled.\n\
+             # TYPE http_requests_total counter\n\
+             http_requests_total{method=\"GET\",status=\"200\"} 3\n\
+             http_requests_total{method=\"POST\",status=\"500\"} 1\n\
+             # HELP process_restarts_total Restarts.\n\
+             # TYPE process_restarts_total counter\n\
+             process_restarts_total 1\n",
+            "HELP and TYPE once per family, series sorted by label values, no braces without labels"
+        );
+    }
+
+    #[test]
+    fn histograms_are_cumulative() {
+        let mut h = Histogram::new(
+            "http_request_duration_seconds",
+            "Request latency.",
+            &["route"],
+            &[0.1, 0.5, 1.0],
+        );
+        for v in [0.05, 0.25, 0.0625, 2.5] {
+            h.observe(&["/orders"], v);
+        }
+        h.observe(&["/health"], 0.001);
+        let text = render(&[], &[h]);
+        let expected = "\
+# HELP http_request_duration_seconds Request latency.
+# TYPE http_request_duration_seconds histogram
+http_request_duration_seconds_bucket{route=\"/health\",le=\"0.1\"} 1
+http_request_duration_seconds_bucket{route=\"/health\",le=\"0.5\"} 1
+http_request_duration_seconds_bucket{route=\"/health\",le=\"1\"} 1
+http_request_duration_seconds_bucket{route=\"/health\",le=\"+Inf\"} 1
+http_request_duration_seconds_sum{route=\"/health\"} 0.001
+http_request_duration_seconds_count{route=\"/health\"} 1
+http_request_duration_seconds_bucket{route=\"/orders\",le=\"0.1\"} 2
+http_request_duration_seconds_bucket{route=\"/orders\",le=\"0.5\"} 3
+http_request_duration_seconds_bucket{route=\"/orders\",le=\"1\"} 3
+http_request_duration_seconds_bucket{route=\"/orders\",le=\"+Inf\"} 4
+http_request_duration_seconds_sum{route=\"/orders\"} 2.8625
+http_request_duration_seconds_count{route=\"/orders\"} 4
+";
+        assert_eq!(
+            text, expected,
+            "bucket le=X counts every sample <= X (cumulative), +Inf equals _count, \
+             `le` is the last label, _sum and _count carry the series' labels only"
+        );
+    }
+
+    #[test]
+    fn hostile_label_values_keep_the_output_parseable() {
+        let mut c = Counter::new("errors_total", "Errors.", &["route"]);
+        c.inc(&["/search?q=\"x\"\nDROP"]);
+        let text = render(&[c], &[]);
+        assert_eq!(
+            text.lines().count(),
+            3,
+            "HELP, TYPE and exactly one sample line; got:\n{text}"
+        );
+        assert!(
+            text.contains(r#"errors_total{route="/search?q=\"x\"\nDROP"} 1"#),
+            "got:\n{text}"
+        );
+    }
+}

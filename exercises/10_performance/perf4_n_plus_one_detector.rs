@@ -1,0 +1,213 @@
+// N+1 queries keep slipping into the API: a loop that runs one query per item looks fine in
+// review and on a laptop with 3 rows. The team wants a detector in the test suite: every
+// request runs through `TracedDb`, which logs each statement the way the database log shows
+// it, with values inlined (`... WHERE author_id = 42`). Afterwards `find_n_plus_one` reports
+// every query *shape* that ran at least `threshold` times.
+//
+// The first draft counts identical SQL strings, so it never fires: `author_id = 1` and
+// `author_id = 2` differ. Write `shape`, which replaces literals by `?` and collapses
+// whitespace, and group by shape.
+
+use rusqlite::{Connection, Params, Result, Row, Statement};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+pub struct TracedDb {
+    conn: Connection,
+    log: RefCell<Vec<String>>,
+}
+
+impl TracedDb {
+    pub fn new(conn: Connection) -> Self {
+        TracedDb {
+            conn,
+            log: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Runs a query, logging its SQL with the bound values inlined.
+    pub fn query<T, P, F>(&self, sql: &str, params: P, mut f: F) -> Result<Vec<T>>
+    where
+        P: Params,
+        F: FnMut(&Row<'_>) -> Result<T>,
+    {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut rows = stmt.query(params)?;
+        if let Some(expanded) = rows.as_ref().and_then(Statement::expanded_sql) {
+            self.log.borrow_mut().push(expanded);
+        }
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(f(row)?);
+        }
+        Ok(out)
+    }
+
+    pub fn log(&self) -> Vec<String> {
+        self.log.borrow().clone()
+    }
+}
+
+#[derive(Debug, PartialEq)]
+pub struct Suspect {
+    pub shape: String,
+    pub count: usize,
+}
+
+/// The query with every literal (number, 'string') replaced by `?` and every run of
+/// whitespace collapsed into one space, trimmed.
+pub fn shape(sql: &str) -> String {
+    // TODO: walk the characters (a `Peekable` iterator helps: `next_if`, `next_if_eq`) and
+    // build the shape. Mind '' inside strings and digits inside names like `t1`.
+    todo!("normalise {sql}")
+}
+
+/// Shapes that ran at least `threshold` times, in order of their first appearance.
+pub fn find_n_plus_one(log: &[String], threshold: usize) -> Vec<Suspect> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut order = Vec::new();
+    for sql in log {
+        // TODO: group by shape, not by the raw SQL text.
+        let s = sql.clone();
+        let count = counts.entry(s.clone()).or_insert(0);
+        if *count == 0 {
+            order.push(s);
+        }
+        *count += 1;
+    }
+    order
+        .into_iter()
+        .filter_map(|shape| {
+            let count = counts[&shape];
+            (count >= threshold).then_some(Suspect { shape, count })
+        })
+        .collect()
+}
+
+fn main() -> Result<()> {
+    let db = TracedDb::new(Connection::open_in_memory()?);
+    for id in 1..=3 {
+        db.query("SELECT ?1 + 1", [id], |r| r.get::<_, i64>(0))?;
+    }
+    println!("{:?}", find_n_plus_one(&db.log(), 3));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blog() -> TracedDb {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE authors (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+             CREATE TABLE posts (id INTEGER PRIMARY KEY, author_id INTEGER, title TEXT);
+             WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 10)
+             INSERT INTO authors (id, name) SELECT i, 'author ' || i FROM seq;
+             INSERT INTO posts (author_id, title) SELECT id, 'hello from ' || name FROM authors;",
+        )
+        .unwrap();
+        TracedDb::new(conn)
+    }
+
+    #[test]
+    fn literals_become_placeholders() {
+        assert_eq!(
+            shape("SELECT title FROM posts WHERE author_id = 42"),
+            "SELECT title FROM posts WHERE author_id = ?"
+        );
+        assert_eq!(
+            shape("SELECT id FROM users WHERE name = 'O''Brien' AND city = 'New York'"),
+            "SELECT id FROM users WHERE name = ? AND city = ?",
+            "a string literal runs to the closing quote; '' inside it is an escaped quote"
+        );
+        assert_eq!(
+            shape("SELECT price FROM t WHERE price > 9.99 LIMIT 10"),
+            "SELECT price FROM t WHERE price > ? LIMIT ?",
+            "decimal numbers are one literal"
+        );
+    }
+
+    #[test]
+    fn names_with_digits_are_kept() {
+        assert_eq!(
+            shape("SELECT col2 FROM t1 WHERE v_3 = 3"),
+            "SELECT col2 FROM t1 WHERE v_3 = ?",
+            "digits inside identifiers (col2, t1, v_3) are not literals"
+        );
+    }
+
+    #[test]
+    fn whitespace_is_normalised() {
+        assert_eq!(
+            shape("  SELECT a,\n       b\n  FROM   t  "),
+            "SELECT a, b FROM t",
+            "runs of spaces and newlines become one space; the ends are trimmed"
+        );
+    }
+
+    #[test]
+    fn flags_a_real_n_plus_one() {
+        let db = blog();
+        let authors = db
+            .query("SELECT id FROM authors ORDER BY id", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap();
+        for id in authors {
+            db.query("SELECT title FROM posts WHERE author_id = ?1", [id], |r| {
+                r.get::<_, String>(0)
+            })
+            .unwrap();
+        }
+        assert_eq!(
+            find_n_plus_one(&db.log(), 5),
+            [Suspect {
+                shape: "SELECT title FROM posts WHERE author_id = ?".into(),
+                count: 10
+            }],
+            "the per-author query ran 10 times with different ids: one shape, count 10; \
+             the authors query ran once and is not a suspect"
+        );
+    }
+
+    #[test]
+    fn a_join_is_not_flagged() {
+        let db = blog();
+        db.query(
+            "SELECT a.name, p.title FROM authors a JOIN posts p ON p.author_id = a.id",
+            [],
+            |r| r.get::<_, String>(1),
+        )
+        .unwrap();
+        db.query(
+            "SELECT COUNT(*) FROM posts WHERE title LIKE 'hello%'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap();
+        assert!(
+            find_n_plus_one(&db.log(), 2).is_empty(),
+            "two different queries, once each: nothing to report"
+        );
+    }
+
+    #[test]
+    fn below_threshold_is_not_flagged() {
+        let log: Vec<String> = (1..=4)
+            .map(|i| format!("SELECT * FROM carts WHERE id = {i}"))
+            .collect();
+        assert!(
+            find_n_plus_one(&log, 5).is_empty(),
+            "4 repetitions < threshold 5"
+        );
+        assert_eq!(
+            find_n_plus_one(&log, 4),
+            [Suspect {
+                shape: "SELECT * FROM carts WHERE id = ?".into(),
+                count: 4
+            }],
+            "threshold is inclusive: 4 repetitions with threshold 4 is a suspect"
+        );
+    }
+}

@@ -1,0 +1,106 @@
+// Scenario: article URLs use a slug made from the title ("Don't Panic!" -> "dont-panic").
+// Every bug report adds one more special case, and writing one #[test] per case has produced 40
+// near-identical functions. Table-driven tests keep the cases as data: one row per
+// (input, expected) pair, one loop that runs them all, and a report listing EVERY failing row
+// (not just the first) with its number and input, so one run shows the whole picture.
+//
+// Done means: `table_failures` runs a table and describes each failing row, and `slugify`
+// passes the whole `SLUG_CASES` table.
+
+/// Slug rules: ASCII letters and digits are kept (lowercased); apostrophes are dropped; every
+/// run of other characters becomes a single '-'; no '-' at the start or end.
+pub fn slugify(title: &str) -> String {
+    let mut slug = String::new();
+    let mut pending_dash = false;
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            if pending_dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_dash = false;
+            slug.push(c.to_ascii_lowercase());
+        } else if c != '\'' {
+            pending_dash = true;
+        }
+    }
+    slug
+}
+
+/// Runs `f` on every row's input and returns one line per failing row, formatted as
+/// `case <index>: f("<input>") = "<actual>", expected "<expected>"` (index from 0, strings
+/// shown with `{:?}`). An empty Vec means every row passed.
+pub fn table_failures(f: fn(&str) -> String, cases: &[(&str, &str)]) -> Vec<String> {
+    cases
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &(input, expected))| {
+            let actual = f(input);
+            (actual != expected)
+                .then(|| format!("case {i}: f({input:?}) = {actual:?}, expected {expected:?}"))
+        })
+        .collect()
+}
+
+pub const SLUG_CASES: &[(&str, &str)] = &[
+    ("hello", "hello"),
+    ("Hello World", "hello-world"),
+    ("Don't Panic!", "dont-panic"),
+    ("  leading and trailing  ", "leading-and-trailing"),
+    ("many   spaces", "many-spaces"),
+    ("Rust 2024: what's new?", "rust-2024-whats-new"),
+    ("snake_case_title", "snake-case-title"),
+    ("--already-slugged--", "already-slugged"),
+    ("Crème brûlée", "cr-me-br-l-e"),
+    ("!!!", ""),
+    ("", ""),
+];
+
+fn main() {
+    for (input, _) in SLUG_CASES {
+        println!("{input:?} -> {:?}", slugify(input));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slug_table() {
+        let failures = table_failures(slugify, SLUG_CASES);
+        assert!(
+            failures.is_empty(),
+            "{} of {} slug cases failed:\n{}",
+            failures.len(),
+            SLUG_CASES.len(),
+            failures.join("\n")
+        );
+    }
+
+    fn lowercase_only(s: &str) -> String {
+        s.to_lowercase()
+    }
+
+    #[test]
+    fn report_lists_every_failing_row() {
+        let cases = [("abc", "abc"), ("A B", "a-b"), ("X", "x"), ("C D", "c-d")];
+        assert_eq!(
+            table_failures(lowercase_only, &cases),
+            [
+                r#"case 1: f("A B") = "a b", expected "a-b""#,
+                r#"case 3: f("C D") = "c d", expected "c-d""#,
+            ],
+            "one line per failing row, with its index, input, actual and expected value"
+        );
+    }
+
+    #[test]
+    fn passing_table_reports_nothing() {
+        let cases = [("abc", "abc"), ("ABC", "abc")];
+        assert!(table_failures(lowercase_only, &cases).is_empty());
+        assert!(
+            table_failures(lowercase_only, &[]).is_empty(),
+            "an empty table has no failures"
+        );
+    }
+}

@@ -1,0 +1,173 @@
+// Scenario: the health-check endpoint of a tiny std-only HTTP server has only been "tested" by
+// running curl by hand. Unit tests of `route` don't catch socket bugs (a missing
+// Content-Length, a client that connects and never sends anything and blocks the server
+// forever). An integration test starts the real server on 127.0.0.1 port 0 (the OS picks a
+// free port, so parallel tests never collide) in a background thread and talks to it with a
+// real `TcpStream`, with read timeouts on both sides so a bug fails the test instead of hanging.
+//
+// Done means: `start_server` binds 127.0.0.1:0, serves connections in a thread with a 100 ms
+// read timeout, and returns the address; `http_get` is a small client that sends a request and
+// returns (status, body), with its own 2 second read timeout.
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::thread;
+use std::time::Duration;
+
+pub const SERVER_READ_TIMEOUT: Duration = Duration::from_millis(100);
+pub const CLIENT_READ_TIMEOUT: Duration = Duration::from_secs(2);
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        _ => "Bad Request",
+    }
+}
+
+fn write_response(stream: &mut TcpStream, status: u16, body: &str) -> io::Result<()> {
+    write!(
+        stream,
+        "HTTP/1.1 {status} {}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        reason(status),
+        body.len()
+    )
+}
+
+/// Serves one request on an accepted connection (already correct).
+pub fn handle_connection(mut stream: TcpStream) -> io::Result<()> {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) => return Ok(()), // client went away
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                return write_response(&mut stream, 408, "request timeout");
+            }
+            Err(e) => return Err(e),
+        }
+        if head.len() > 8192 {
+            return write_response(&mut stream, 400, "header too large");
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let mut parts = head.lines().next().unwrap_or("").split_whitespace();
+    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    match (method, path) {
+        ("GET", "/health") => write_response(&mut stream, 200, "ok"),
+        (_, "/health") => write_response(&mut stream, 405, "method not allowed"),
+        _ => write_response(&mut stream, 404, "not found"),
+    }
+}
+
+/// Binds 127.0.0.1:0, serves every connection (with SERVER_READ_TIMEOUT) in a background
+/// thread, and returns the address the OS picked.
+pub fn start_server() -> io::Result<SocketAddr> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let addr = listener.local_addr()?;
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            if stream.set_read_timeout(Some(SERVER_READ_TIMEOUT)).is_ok() {
+                let _ = handle_connection(stream);
+            }
+        }
+    });
+    Ok(addr)
+}
+
+/// Sends `GET <path>` with `Connection: close`, reads the whole response (with
+/// CLIENT_READ_TIMEOUT) and returns the status code and the body.
+pub fn http_get(addr: SocketAddr, path: &str) -> io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(CLIENT_READ_TIMEOUT))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let bad = || io::Error::new(io::ErrorKind::InvalidData, "malformed response");
+    let (head, body) = response.split_once("\r\n\r\n").ok_or_else(bad)?;
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(bad)?;
+    Ok((status, body.to_string()))
+}
+
+fn main() {
+    let addr = start_server().expect("start server");
+    println!("{:?}", http_get(addr, "/health"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binds_an_ephemeral_loopback_port() {
+        let a = start_server().unwrap();
+        let b = start_server().unwrap();
+        assert!(
+            a.ip().is_loopback(),
+            "tests listen on 127.0.0.1 only, got {a}"
+        );
+        assert_ne!(
+            a.port(),
+            0,
+            "return the port the OS picked (local_addr), not 0"
+        );
+        assert_ne!(a.port(), b.port(), "each test gets its own server and port");
+    }
+
+    #[test]
+    fn health_answers_200_ok() {
+        let addr = start_server().unwrap();
+        assert_eq!(http_get(addr, "/health").unwrap(), (200, "ok".to_string()));
+    }
+
+    #[test]
+    fn serves_many_requests() {
+        let addr = start_server().unwrap();
+        for _ in 0..3 {
+            assert_eq!(
+                http_get(addr, "/health").unwrap().0,
+                200,
+                "the server keeps accepting after the first connection"
+            );
+        }
+        assert_eq!(
+            http_get(addr, "/nope").unwrap(),
+            (404, "not found".to_string())
+        );
+    }
+
+    #[test]
+    fn silent_client_gets_408_instead_of_blocking_the_server() {
+        let addr = start_server().unwrap();
+        let mut silent = TcpStream::connect(addr).unwrap();
+        silent.set_read_timeout(Some(CLIENT_READ_TIMEOUT)).unwrap();
+        let mut response = String::new();
+        silent
+            .read_to_string(&mut response)
+            .expect("the server must answer and close within its read timeout, not hang");
+        assert!(
+            response.starts_with("HTTP/1.1 408"),
+            "a client that sends nothing gets 408 Request Timeout, got: {response:?}"
+        );
+        assert_eq!(
+            http_get(addr, "/health").unwrap().0,
+            200,
+            "and the server is free for the next client"
+        );
+    }
+}

@@ -1,0 +1,162 @@
+// Scenario: "send the reminder email 24 hours after signup", "retry this webhook in 30 s",
+// "expire the reservation in 15 minutes": jobs that must run at a time, not now. The scheduler
+// kept them in a Vec and scanned the whole list every tick, and jobs due at the same moment ran
+// in random order, so "create invoice" sometimes ran after "email invoice".
+//
+// Done means: `DelayQueue` keeps jobs in a min-heap ordered by run time (`BinaryHeap` is a
+// max-heap, so wrap entries in `std::cmp::Reverse`); `pop_due(now)` returns every job whose
+// run time has come (run_at <= now), earliest first, and leaves the others queued; jobs due at
+// the same instant come out in the order they were scheduled (an increasing sequence number
+// breaks ties); `next_wake_in(now)` tells the scheduler loop how long it may sleep.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::collections::binary_heap::PeekMut;
+
+#[derive(Default)]
+pub struct DelayQueue {
+    /// (run_at_ms, sequence number, job name), smallest first thanks to `Reverse`.
+    heap: BinaryHeap<Reverse<(u64, u64, String)>>,
+    next_seq: u64,
+}
+
+impl DelayQueue {
+    pub fn schedule(&mut self, run_at_ms: u64, job: &str) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.heap.push(Reverse((run_at_ms, seq, job.to_string())));
+    }
+
+    pub fn schedule_in(&mut self, now_ms: u64, delay_ms: u64, job: &str) {
+        self.schedule(now_ms.saturating_add(delay_ms), job);
+    }
+
+    /// Removes and returns the jobs due at `now_ms`, in the order they should run.
+    pub fn pop_due(&mut self, now_ms: u64) -> Vec<String> {
+        let mut due = Vec::new();
+        while let Some(next) = self.heap.peek_mut() {
+            if next.0.0 > now_ms {
+                break;
+            }
+            let Reverse((_, _, job)) = PeekMut::pop(next);
+            due.push(job);
+        }
+        due
+    }
+
+    /// Milliseconds until the next job is due (0 if one is overdue), None if the queue is empty.
+    pub fn next_wake_in(&self, now_ms: u64) -> Option<u64> {
+        self.heap
+            .peek()
+            .map(|Reverse((run_at_ms, _, _))| run_at_ms.saturating_sub(now_ms))
+    }
+
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+}
+
+fn main() {
+    let mut queue = DelayQueue::default();
+    queue.schedule_in(0, 15 * 60_000, "expire reservation 7");
+    queue.schedule_in(0, 30_000, "retry webhook 12");
+    println!("sleep for {:?} ms", queue.next_wake_in(0));
+    println!("due at 60 s: {:?}", queue.pop_due(60_000));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_is_due_before_its_time() {
+        let mut queue = DelayQueue::default();
+        queue.schedule(1_000, "reminder");
+        assert!(
+            queue.pop_due(999).is_empty(),
+            "due at 1000, asked at 999: not yet"
+        );
+        assert_eq!(queue.len(), 1, "a job that is not due stays queued");
+    }
+
+    #[test]
+    fn a_job_is_due_at_its_run_time() {
+        let mut queue = DelayQueue::default();
+        queue.schedule(1_000, "reminder");
+        assert_eq!(
+            queue.pop_due(1_000),
+            vec!["reminder"],
+            "run_at <= now means due, including the exact instant"
+        );
+        assert!(queue.is_empty(), "popped jobs leave the queue");
+    }
+
+    #[test]
+    fn due_jobs_come_out_earliest_first() {
+        let mut queue = DelayQueue::default();
+        queue.schedule(300, "c");
+        queue.schedule(100, "a");
+        queue.schedule(900, "later");
+        queue.schedule(200, "b");
+        assert_eq!(
+            queue.pop_due(500),
+            vec!["a", "b", "c"],
+            "ordered by run time, not by insertion; the job at 900 is not due yet"
+        );
+        assert_eq!(queue.pop_due(1_000), vec!["later"]);
+    }
+
+    #[test]
+    fn ties_keep_insertion_order() {
+        let mut queue = DelayQueue::default();
+        queue.schedule(100, "create invoice");
+        queue.schedule(100, "email invoice");
+        queue.schedule(100, "archive order");
+        assert_eq!(
+            queue.pop_due(100),
+            vec!["create invoice", "email invoice", "archive order"],
+            "same run time: first scheduled, first run (not alphabetical, not random)"
+        );
+    }
+
+    #[test]
+    fn next_wake_in_tells_how_long_to_sleep() {
+        let mut queue = DelayQueue::default();
+        assert_eq!(
+            queue.next_wake_in(0),
+            None,
+            "empty queue: nothing to wait for"
+        );
+        queue.schedule_in(1_000, 250, "retry");
+        queue.schedule_in(1_000, 5_000, "expire");
+        assert_eq!(
+            queue.next_wake_in(1_000),
+            Some(250),
+            "the earliest job decides: due at 1250, now is 1000"
+        );
+        assert_eq!(
+            queue.next_wake_in(2_000),
+            Some(0),
+            "an overdue job means: do not sleep at all"
+        );
+    }
+
+    #[test]
+    fn many_jobs_in_reverse_order() {
+        let mut queue = DelayQueue::default();
+        for t in (0..1_000).rev() {
+            queue.schedule(t, &format!("job-{t:04}"));
+        }
+        let due = queue.pop_due(499);
+        assert_eq!(due.len(), 500, "jobs 0..=499 are due");
+        assert!(
+            due.windows(2).all(|pair| pair[0] < pair[1]),
+            "and they come out sorted by run time"
+        );
+        assert_eq!(queue.len(), 500);
+    }
+}

@@ -1,0 +1,237 @@
+// Scenario: the job queue is a table in the application database. Several worker processes
+// poll it. The first version claimed a job in two steps:
+//
+//     SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1;   -- worker A and B: 7
+//     UPDATE jobs SET status = 'running', worker = ? WHERE id = 7;       -- both run job 7
+//
+// Between the SELECT and the UPDATE another worker can pick the same row, and customers got
+// two invoices. The claim must be atomic: find and mark the job in ONE statement (SQLite runs
+// every statement in a transaction and allows one writer at a time), and return the claimed row
+// with `RETURNING` (SQLite 3.35+). A `BEGIN IMMEDIATE` transaction around the two statements
+// would also work: it takes the write lock before the SELECT.
+//
+// Done means: `claim_next` marks the oldest queued job as running for this worker and returns
+// it (or None when nothing is queued); with several workers on separate connections, no job is
+// claimed twice and every job is claimed once; `complete` only lets the worker that holds a job
+// mark it done.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::Path;
+use std::time::Duration;
+
+pub fn create_schema(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS jobs (
+             id      INTEGER PRIMARY KEY,
+             payload TEXT NOT NULL,
+             status  TEXT NOT NULL DEFAULT 'queued'
+                     CHECK (status IN ('queued', 'running', 'done')),
+             worker  TEXT
+         );",
+    )
+}
+
+/// A worker's own connection to a database file. Writers take turns; instead of failing at
+/// once with SQLITE_BUSY, a connection waits up to 5 s for the lock. WAL mode lets readers
+/// run while a writer commits, the usual setting for a database shared by several processes.
+pub fn connect(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(conn)
+}
+
+pub fn enqueue(conn: &Connection, payload: &str) -> rusqlite::Result<i64> {
+    conn.execute("INSERT INTO jobs (payload) VALUES (?1)", params![payload])?;
+    Ok(conn.last_insert_rowid())
+}
+
+#[derive(Debug, PartialEq)]
+pub struct ClaimedJob {
+    pub id: i64,
+    pub payload: String,
+}
+
+/// Atomically claims the oldest queued job for `worker`.
+pub fn claim_next(conn: &Connection, worker: &str) -> rusqlite::Result<Option<ClaimedJob>> {
+    conn.query_row(
+        "UPDATE jobs SET status = 'running', worker = ?1
+         WHERE id = (SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1)
+         RETURNING id, payload",
+        params![worker],
+        |row| {
+            Ok(ClaimedJob {
+                id: row.get(0)?,
+                payload: row.get(1)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// Marks a job done. Only the worker holding the job (status 'running') may do that.
+pub fn complete(conn: &Connection, id: i64, worker: &str) -> rusqlite::Result<bool> {
+    let changed = conn.execute(
+        "UPDATE jobs SET status = 'done' WHERE id = ?1 AND worker = ?2 AND status = 'running'",
+        params![id, worker],
+    )?;
+    Ok(changed == 1)
+}
+
+fn main() -> rusqlite::Result<()> {
+    let conn = Connection::open_in_memory()?;
+    create_schema(&conn)?;
+    enqueue(&conn, "send invoice 1001")?;
+    let job = claim_next(&conn, "worker-a")?;
+    println!("claimed {job:?}");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+    use std::path::PathBuf;
+    use std::sync::Barrier;
+    use std::thread;
+
+    fn memory_queue(payloads: &[&str]) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        create_schema(&conn).unwrap();
+        for payload in payloads {
+            enqueue(&conn, payload).unwrap();
+        }
+        conn
+    }
+
+    fn status_and_worker(conn: &Connection, id: i64) -> (String, Option<String>) {
+        conn.query_row(
+            "SELECT status, worker FROM jobs WHERE id = ?1",
+            params![id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap()
+    }
+
+    /// A scratch directory under the system temp dir, removed when dropped.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> Self {
+            let dir =
+                std::env::temp_dir().join(format!("backendlings-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            Self(dir)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn claims_the_oldest_queued_job() {
+        let conn = memory_queue(&["first", "second"]);
+        let job = claim_next(&conn, "w1").unwrap();
+        assert_eq!(
+            job,
+            Some(ClaimedJob {
+                id: 1,
+                payload: "first".to_string()
+            }),
+            "the oldest queued job (lowest id) is claimed first"
+        );
+        assert_eq!(
+            status_and_worker(&conn, 1),
+            ("running".to_string(), Some("w1".to_string())),
+            "the claimed row is marked running and records its worker"
+        );
+        assert_eq!(
+            claim_next(&conn, "w2").unwrap().map(|job| job.id),
+            Some(2),
+            "a running job is not claimable again: the next claim gets job 2"
+        );
+    }
+
+    #[test]
+    fn empty_queue_gives_none() {
+        let conn = memory_queue(&["only"]);
+        assert!(claim_next(&conn, "w1").unwrap().is_some());
+        assert_eq!(
+            claim_next(&conn, "w1").unwrap(),
+            None,
+            "nothing queued: None, not an error (QueryReturnedNoRows -> `optional()`)"
+        );
+    }
+
+    #[test]
+    fn only_the_owner_completes_a_job() {
+        let conn = memory_queue(&["job"]);
+        let job = claim_next(&conn, "w1").unwrap().unwrap();
+        assert!(
+            !complete(&conn, job.id, "w2").unwrap(),
+            "w2 does not hold this job and must not complete it"
+        );
+        assert!(complete(&conn, job.id, "w1").unwrap(), "the owner can");
+        assert_eq!(status_and_worker(&conn, job.id).0, "done");
+        assert!(
+            !complete(&conn, job.id, "w1").unwrap(),
+            "a job that is already done cannot be completed again"
+        );
+    }
+
+    #[test]
+    fn concurrent_workers_never_share_a_job() {
+        let dir = TempDir::new("tasks6-claim");
+        let path = dir.0.join("queue.db");
+        let setup = connect(&path).unwrap();
+        create_schema(&setup).unwrap();
+        for n in 0..40 {
+            enqueue(&setup, &format!("job {n}")).unwrap();
+        }
+
+        // 4 workers claim in lock-step rounds, so their claims really overlap. 12 rounds of 4
+        // claims are more than enough for 40 jobs.
+        let start_round = Barrier::new(4);
+        let claims: Vec<(String, Vec<i64>)> = thread::scope(|scope| {
+            let handles: Vec<_> = (0..4)
+                .map(|w| {
+                    let (path, start_round) = (&path, &start_round);
+                    scope.spawn(move || {
+                        let worker = format!("w{w}");
+                        let conn = connect(path).unwrap();
+                        let mut ids = Vec::new();
+                        for _ in 0..12 {
+                            start_round.wait();
+                            if let Some(job) = claim_next(&conn, &worker).unwrap() {
+                                ids.push(job.id);
+                            }
+                        }
+                        (worker, ids)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+
+        let mut seen = HashSet::new();
+        for (worker, ids) in &claims {
+            for id in ids {
+                assert!(
+                    seen.insert(*id),
+                    "job {id} was claimed twice (again by {worker}): the claim is not atomic"
+                );
+                assert_eq!(
+                    status_and_worker(&setup, *id).1.as_deref(),
+                    Some(worker.as_str()),
+                    "the row must name the worker that claimed it"
+                );
+            }
+        }
+        assert_eq!(seen.len(), 40, "every one of the 40 jobs is claimed once");
+    }
+}

@@ -1,0 +1,271 @@
+// Password storage: a sensible policy, salted and iterated hashes, constant-time checks
+//
+// The legacy users table stores `sha256(password)` in hex. When a backup leaked, attackers
+// cracked most of it in an afternoon: identical passwords have identical hashes, and one SHA-256
+// costs nothing. The signup form also demanded "a digit and a symbol", which produced
+// `Password1!` all over the place. We move to modern rules (NIST SP 800-63B: length over
+// composition, refuse known-breached passwords) and to a slow, salted hash with the parameters
+// stored next to it, so we can raise the cost later and rehash at login.
+//
+// TEACHING STAND-IN: the hash here is iterated SHA-256 so that it runs on the crates of this
+// course. Production code uses a memory-hard password hash (argon2id via the `argon2` crate, or
+// scrypt, or bcrypt), with a salt from the OS random generator. The shape is the same: a
+// self-describing string "scheme$params$salt$hash", verified in constant time.
+//
+// Done means: `check_policy` lists every violation, `hash_password` produces
+// `sha256-iter$<iterations>$<salt hex>$<hash hex>`, `verify_password` recomputes with the stored
+// parameters and compares in constant time, and `needs_rehash` spots outdated iteration counts.
+
+use hmac::digest::{CtOutput, Output};
+use sha2::{Digest, Sha256};
+
+pub const MIN_LENGTH: usize = 12;
+pub const MAX_LENGTH: usize = 128;
+
+/// A tiny stand-in for a breached-password list (in production: a k-anonymity lookup or a
+/// downloaded list of millions of entries).
+pub const BREACHED: &[&str] = &[
+    "password1234",
+    "qwertyuiop123",
+    "iloveyou2024",
+    "letmein12345",
+];
+
+#[derive(Debug, PartialEq)]
+pub enum Violation {
+    TooShort,
+    TooLong,
+    Breached,
+    ContainsUsername,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum VerifyError {
+    /// The stored string is not in our format: a data problem, not a wrong password.
+    MalformedHash,
+    WrongPassword,
+}
+
+/// Length counts characters, not bytes. The breached list and the username check ignore case.
+/// No composition rules: a long passphrase of lower-case words is fine.
+pub fn check_policy(username: &str, password: &str) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    let length = password.chars().count();
+    if length < MIN_LENGTH {
+        violations.push(Violation::TooShort);
+    }
+    if length > MAX_LENGTH {
+        violations.push(Violation::TooLong);
+    }
+    let lower = password.to_lowercase();
+    if BREACHED.contains(&lower.as_str()) {
+        violations.push(Violation::Breached);
+    }
+    if !username.is_empty() && lower.contains(&username.to_lowercase()) {
+        violations.push(Violation::ContainsUsername);
+    }
+    violations
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || !text.is_ascii() {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
+        .collect()
+}
+
+/// h = SHA-256(salt || password), then `iterations - 1` times h = SHA-256(h || password).
+fn derive(password: &str, salt: &[u8], iterations: u32) -> Output<Sha256> {
+    let mut hash = Sha256::new()
+        .chain_update(salt)
+        .chain_update(password)
+        .finalize();
+    for _ in 1..iterations {
+        hash = Sha256::new()
+            .chain_update(hash)
+            .chain_update(password)
+            .finalize();
+    }
+    hash
+}
+
+/// `salt` must be unique per password (16 random bytes from the OS in production).
+pub fn hash_password(password: &str, salt: &[u8; 16], iterations: u32) -> String {
+    let hash = derive(password, salt, iterations);
+    format!(
+        "sha256-iter${iterations}${}${}",
+        to_hex(salt),
+        to_hex(&hash)
+    )
+}
+
+fn parse(stored: &str) -> Option<(u32, Vec<u8>, Vec<u8>)> {
+    let parts: Vec<&str> = stored.split('$').collect();
+    let ["sha256-iter", iterations, salt, hash] = parts[..] else {
+        return None;
+    };
+    let iterations = iterations.parse().ok().filter(|&n| n > 0)?;
+    Some((iterations, from_hex(salt)?, from_hex(hash)?))
+}
+
+pub fn verify_password(password: &str, stored: &str) -> Result<(), VerifyError> {
+    let (iterations, salt, expected) = parse(stored).ok_or(VerifyError::MalformedHash)?;
+    if expected.len() != 32 {
+        return Err(VerifyError::MalformedHash);
+    }
+    let actual = derive(password, &salt, iterations);
+    // CtOutput's == looks at every byte whatever the first difference (no timing leak).
+    let matches = CtOutput::<Sha256>::new(actual)
+        == CtOutput::<Sha256>::new(Output::<Sha256>::clone_from_slice(&expected));
+    if matches {
+        Ok(())
+    } else {
+        Err(VerifyError::WrongPassword)
+    }
+}
+
+/// After a successful login: should the hash be recomputed with today's cost?
+pub fn needs_rehash(stored: &str, current_iterations: u32) -> bool {
+    parse(stored).is_none_or(|(iterations, _, _)| iterations < current_iterations)
+}
+
+fn main() {
+    let salt = *b"0123456789abcdef"; // production: 16 bytes from the OS random generator
+    let stored = hash_password("correct horse battery staple", &salt, 100_000);
+    println!("{stored}");
+    println!(
+        "{:?}",
+        verify_password("correct horse battery staple", &stored)
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SALT_A: [u8; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+    const SALT_B: [u8; 16] = [7; 16];
+    const PASSPHRASE: &str = "correct horse battery staple";
+
+    #[test]
+    fn policy_prefers_length_over_composition() {
+        assert_eq!(
+            check_policy("ada", PASSPHRASE),
+            vec![],
+            "a long lower-case passphrase is strong; no digit or symbol required"
+        );
+        assert_eq!(
+            check_policy("ada", "Tr0ub4dor&3"),
+            vec![Violation::TooShort]
+        );
+        assert_eq!(
+            check_policy("ada", "ääääääääääää"),
+            vec![],
+            "12 characters (24 bytes): count characters, not bytes"
+        );
+        assert_eq!(
+            check_policy("ada", &"x".repeat(129)),
+            vec![Violation::TooLong],
+            "a cap stops multi-megabyte passwords from becoming a denial of service"
+        );
+    }
+
+    #[test]
+    fn policy_refuses_breached_and_username() {
+        assert_eq!(
+            check_policy("ada", "Password1234"),
+            vec![Violation::Breached],
+            "compare with the breached list case-insensitively"
+        );
+        assert_eq!(
+            check_policy("Lovelace", "ada-LOVELACE-1815"),
+            vec![Violation::ContainsUsername]
+        );
+        assert_eq!(
+            check_policy("letmein", "letmein"),
+            vec![Violation::TooShort, Violation::ContainsUsername],
+            "report every violation, in the order of the enum"
+        );
+    }
+
+    #[test]
+    fn hash_format_and_known_answer() {
+        assert_eq!(
+            hash_password(PASSPHRASE, &SALT_A, 1000),
+            "sha256-iter$1000$000102030405060708090a0b0c0d0e0f$\
+             453ad7ab7adea24249a1a54bd44c99a9df42d6d5791c3dcb725141bc835f3c6a",
+            "scheme$iterations$salt$hash; the value was computed independently with Python's hashlib"
+        );
+    }
+
+    #[test]
+    fn salt_makes_equal_passwords_look_different() {
+        assert_ne!(
+            hash_password(PASSPHRASE, &SALT_A, 1000),
+            hash_password(PASSPHRASE, &SALT_B, 1000),
+            "same password, different salt: an attacker cannot crack both at once"
+        );
+    }
+
+    #[test]
+    fn verify_uses_the_stored_parameters() {
+        let stored = hash_password(PASSPHRASE, &SALT_B, 50);
+        assert_eq!(verify_password(PASSPHRASE, &stored), Ok(()));
+        assert_eq!(
+            verify_password("correct horse battery stapl", &stored),
+            Err(VerifyError::WrongPassword)
+        );
+        let legacy = hash_password(PASSPHRASE, &SALT_A, 10);
+        assert_eq!(
+            verify_password(PASSPHRASE, &legacy),
+            Ok(()),
+            "read iterations and salt from the stored string, do not assume today's values"
+        );
+    }
+
+    #[test]
+    fn malformed_hashes_are_not_wrong_passwords() {
+        let good = hash_password(PASSPHRASE, &SALT_A, 10);
+        for bad in [
+            "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8".to_string(),
+            good.replacen("sha256-iter", "md5", 1),
+            good.replacen("$10$", "$0$", 1),
+            good.replacen("$10$", "$ten$", 1),
+            format!("{good}00"),
+            good[..good.len() - 2].to_string(),
+        ] {
+            assert_eq!(
+                verify_password(PASSPHRASE, &bad),
+                Err(VerifyError::MalformedHash),
+                "{bad:?}: a corrupt or foreign hash is a bug to alert on, not a failed login"
+            );
+        }
+    }
+
+    #[test]
+    fn old_cost_needs_rehash() {
+        let old = hash_password(PASSPHRASE, &SALT_A, 10);
+        assert!(
+            needs_rehash(&old, 1000),
+            "10 < 1000 iterations: rehash at next login"
+        );
+        assert!(!needs_rehash(
+            &hash_password(PASSPHRASE, &SALT_A, 1000),
+            1000
+        ));
+        assert!(
+            needs_rehash(
+                "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+                1000
+            ),
+            "a legacy unsalted hash always needs replacing"
+        );
+    }
+}

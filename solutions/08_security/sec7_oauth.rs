@@ -1,0 +1,388 @@
+// OAuth 2.0 authorization code flow: state, single-use codes, expiry and PKCE
+//
+// We run a small authorization server for our mobile app and also act as an OAuth client of a
+// partner. An audit found: the client accepts any `state` on the callback (login CSRF), the
+// server accepts the same authorization code twice, codes never expire, and PKCE is
+// "supported" but never checked. A code intercepted by a malicious app on the phone can be
+// redeemed by that app.
+//
+// The checks, from RFC 6749 (OAuth 2.0), RFC 7636 (PKCE) and RFC 9700 (security BCP):
+// - client callback: `state` must equal the one we stored before redirecting, before anything
+//   else is looked at; an `error` parameter means the user said no.
+// - server `/token`: the code exists, has not expired (60 s lifetime), was issued to this
+//   client and this exact redirect_uri, and `BASE64URL(SHA256(code_verifier)) == code_challenge`
+//   (method S256 only; the verifier is 43-128 characters of `A-Z a-z 0-9 - . _ ~`).
+// - codes are single-use: a second redemption fails AND revokes the token issued the first
+//   time, because a reused code means someone stole it.
+//
+// Done means: `pkce_challenge`, `check_callback` and `AuthServer::exchange` implement those checks.
+// Time is injected (`now`, unix seconds); codes and tokens come from a counter.
+
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+
+pub const CODE_LIFETIME_SECS: u64 = 60;
+
+#[derive(Debug, PartialEq)]
+pub enum OAuthError {
+    /// RFC 6749 `invalid_request`: a parameter is missing, malformed or unsupported.
+    InvalidRequest,
+    /// RFC 6749 `invalid_grant`: the code is unknown, expired, used, or not for this client,
+    /// redirect_uri or verifier.
+    InvalidGrant,
+    /// RFC 6749 `invalid_client`: unknown client.
+    InvalidClient,
+    /// Client side: the callback's state is not ours (possible CSRF).
+    StateMismatch,
+    /// Client side: the user or the server refused (`error=access_denied`).
+    AccessDenied,
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// base64url without padding (RFC 4648 section 5), as PKCE requires.
+pub fn b64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n =
+            chunk.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b)) << (8 * (3 - chunk.len()));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
+        }
+    }
+    out
+}
+
+/// The S256 code challenge: BASE64URL(SHA256(ASCII(verifier))).
+pub fn pkce_challenge(verifier: &str) -> String {
+    b64url_encode(&Sha256::digest(verifier.as_bytes()))
+}
+
+/// RFC 7636 section 4.1: 43 to 128 characters from the unreserved set.
+pub fn verifier_is_well_formed(verifier: &str) -> bool {
+    (43..=128).contains(&verifier.len())
+        && verifier
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~'))
+}
+
+/// Client side: checks the query string of the redirect back to us and returns the code.
+pub fn check_callback(expected_state: &str, query: &str) -> Result<String, OAuthError> {
+    let params: HashMap<&str, &str> = query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .collect();
+    if params.get("state") != Some(&expected_state) {
+        return Err(OAuthError::StateMismatch);
+    }
+    if params.contains_key("error") {
+        return Err(OAuthError::AccessDenied);
+    }
+    params
+        .get("code")
+        .filter(|code| !code.is_empty())
+        .map(|code| code.to_string())
+        .ok_or(OAuthError::InvalidRequest)
+}
+
+struct Grant {
+    client_id: String,
+    redirect_uri: String,
+    code_challenge: String,
+    expires_at: u64,
+    /// Set when the code is redeemed: the token it produced.
+    issued_token: Option<String>,
+}
+
+pub struct AuthServer {
+    /// client_id -> registered redirect URIs.
+    clients: HashMap<String, Vec<String>>,
+    grants: HashMap<String, Grant>,
+    active_tokens: HashSet<String>,
+    counter: u64,
+}
+
+impl AuthServer {
+    pub fn new(clients: &[(&str, &[&str])]) -> AuthServer {
+        AuthServer {
+            clients: clients
+                .iter()
+                .map(|(id, uris)| (id.to_string(), uris.iter().map(|u| u.to_string()).collect()))
+                .collect(),
+            grants: HashMap::new(),
+            active_tokens: HashSet::new(),
+            counter: 0,
+        }
+    }
+
+    fn next_id(&mut self, prefix: &str) -> String {
+        self.counter += 1;
+        format!("{prefix}-{}", self.counter)
+    }
+
+    /// `/authorize`, after the user consented: issues a code bound to client, redirect_uri and
+    /// PKCE challenge.
+    pub fn authorize(
+        &mut self,
+        client_id: &str,
+        redirect_uri: &str,
+        code_challenge: &str,
+        method: &str,
+        now: u64,
+    ) -> Result<String, OAuthError> {
+        let uris = self
+            .clients
+            .get(client_id)
+            .ok_or(OAuthError::InvalidClient)?;
+        if !uris.iter().any(|uri| uri == redirect_uri) {
+            // Never redirect to an unregistered URI: that would hand the code to anyone.
+            return Err(OAuthError::InvalidRequest);
+        }
+        if method != "S256" || code_challenge.len() != 43 {
+            return Err(OAuthError::InvalidRequest);
+        }
+        let code = self.next_id("code");
+        self.grants.insert(
+            code.clone(),
+            Grant {
+                client_id: client_id.to_string(),
+                redirect_uri: redirect_uri.to_string(),
+                code_challenge: code_challenge.to_string(),
+                expires_at: now + CODE_LIFETIME_SECS,
+                issued_token: None,
+            },
+        );
+        Ok(code)
+    }
+
+    /// `/token` with grant_type=authorization_code: returns an access token.
+    pub fn exchange(
+        &mut self,
+        client_id: &str,
+        code: &str,
+        redirect_uri: &str,
+        code_verifier: &str,
+        now: u64,
+    ) -> Result<String, OAuthError> {
+        if !self.clients.contains_key(client_id) {
+            return Err(OAuthError::InvalidClient);
+        }
+        if !verifier_is_well_formed(code_verifier) {
+            return Err(OAuthError::InvalidRequest);
+        }
+        let grant = self.grants.get(code).ok_or(OAuthError::InvalidGrant)?;
+        if let Some(token) = &grant.issued_token {
+            // Replay of a used code: assume theft and revoke what it produced.
+            self.active_tokens.remove(token);
+            return Err(OAuthError::InvalidGrant);
+        }
+        let valid = now < grant.expires_at
+            && grant.client_id == client_id
+            && grant.redirect_uri == redirect_uri
+            && pkce_challenge(code_verifier) == grant.code_challenge;
+        if !valid {
+            return Err(OAuthError::InvalidGrant);
+        }
+        let token = self.next_id("token");
+        self.active_tokens.insert(token.clone());
+        if let Some(grant) = self.grants.get_mut(code) {
+            grant.issued_token = Some(token.clone());
+        }
+        Ok(token)
+    }
+
+    pub fn is_active(&self, token: &str) -> bool {
+        self.active_tokens.contains(token)
+    }
+}
+
+fn main() {
+    let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    let mut server = AuthServer::new(&[("mobile", &["com.example.app:/callback"])]);
+    let code = server
+        .authorize(
+            "mobile",
+            "com.example.app:/callback",
+            &pkce_challenge(verifier),
+            "S256",
+            0,
+        )
+        .unwrap();
+    let token = server.exchange("mobile", &code, "com.example.app:/callback", verifier, 5);
+    println!("{code} -> {token:?}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // RFC 7636 Appendix B.
+    const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+    const APP: &str = "mobile";
+    const CALLBACK: &str = "com.example.app:/callback";
+    const T0: u64 = 1_700_000_000;
+
+    fn server() -> AuthServer {
+        AuthServer::new(&[(APP, &[CALLBACK]), ("web", &["https://web.example.com/cb"])])
+    }
+
+    fn code(server: &mut AuthServer) -> String {
+        server
+            .authorize(APP, CALLBACK, CHALLENGE, "S256", T0)
+            .expect("a registered client and redirect URI")
+    }
+
+    #[test]
+    fn pkce_s256_matches_rfc_7636_example() {
+        assert_eq!(
+            pkce_challenge(VERIFIER),
+            CHALLENGE,
+            "BASE64URL(SHA256(verifier)), no padding (RFC 7636 Appendix B)"
+        );
+    }
+
+    #[test]
+    fn callback_state_must_match() {
+        assert_eq!(
+            check_callback("s3cr3t-state", "code=abc&state=s3cr3t-state"),
+            Ok("abc".to_string())
+        );
+        assert_eq!(
+            check_callback("s3cr3t-state", "code=abc&state=attacker"),
+            Err(OAuthError::StateMismatch),
+            "a foreign state means this redirect was not started by us (login CSRF)"
+        );
+        assert_eq!(
+            check_callback("s3cr3t-state", "code=abc"),
+            Err(OAuthError::StateMismatch),
+            "a missing state is a mismatch too"
+        );
+    }
+
+    #[test]
+    fn callback_errors_and_missing_code() {
+        assert_eq!(
+            check_callback("st", "error=access_denied&state=st"),
+            Err(OAuthError::AccessDenied)
+        );
+        assert_eq!(
+            check_callback("st", "error=access_denied&state=evil"),
+            Err(OAuthError::StateMismatch),
+            "check state first, even on error responses"
+        );
+        assert_eq!(
+            check_callback("st", "state=st"),
+            Err(OAuthError::InvalidRequest)
+        );
+    }
+
+    #[test]
+    fn happy_path_issues_a_token() {
+        let mut server = server();
+        let code = code(&mut server);
+        let token = server
+            .exchange(APP, &code, CALLBACK, VERIFIER, T0 + 10)
+            .expect("right client, redirect_uri and verifier, within 60 s");
+        assert!(server.is_active(&token));
+    }
+
+    #[test]
+    fn wrong_verifier_is_invalid_grant() {
+        let mut server = server();
+        let code = code(&mut server);
+        let stolen = "x".repeat(43);
+        assert_eq!(
+            server.exchange(APP, &code, CALLBACK, &stolen, T0 + 10),
+            Err(OAuthError::InvalidGrant),
+            "an intercepted code is useless without the verifier: that is what PKCE is for"
+        );
+    }
+
+    #[test]
+    fn malformed_verifier_is_invalid_request() {
+        let mut server = server();
+        let code = code(&mut server);
+        for bad in ["short", &"a".repeat(129), &format!("{}!", "a".repeat(43))] {
+            assert_eq!(
+                server.exchange(APP, &code, CALLBACK, bad, T0 + 10),
+                Err(OAuthError::InvalidRequest),
+                "{bad:?}: a verifier is 43-128 unreserved characters"
+            );
+        }
+    }
+
+    #[test]
+    fn code_is_bound_to_client_and_redirect_uri() {
+        let mut server = server();
+        let code = code(&mut server);
+        assert_eq!(
+            server.exchange("web", &code, CALLBACK, VERIFIER, T0 + 10),
+            Err(OAuthError::InvalidGrant),
+            "the code was issued to `mobile`, not `web`"
+        );
+        assert_eq!(
+            server.exchange(APP, &code, "com.example.app:/other", VERIFIER, T0 + 10),
+            Err(OAuthError::InvalidGrant),
+            "redirect_uri must be identical to the one in the authorization request"
+        );
+        assert_eq!(
+            server.exchange("nobody", &code, CALLBACK, VERIFIER, T0 + 10),
+            Err(OAuthError::InvalidClient)
+        );
+        assert!(
+            server
+                .exchange(APP, &code, CALLBACK, VERIFIER, T0 + 10)
+                .is_ok(),
+            "failed attempts by others do not burn the code"
+        );
+    }
+
+    #[test]
+    fn codes_expire_after_60_seconds() {
+        let mut server = server();
+        let code = code(&mut server);
+        assert_eq!(
+            server.exchange(APP, &code, CALLBACK, VERIFIER, T0 + 60),
+            Err(OAuthError::InvalidGrant),
+            "codes are short-lived: valid while now < issued + 60"
+        );
+        assert_eq!(
+            server.exchange(APP, "code-999", CALLBACK, VERIFIER, T0),
+            Err(OAuthError::InvalidGrant),
+            "unknown code"
+        );
+    }
+
+    #[test]
+    fn reused_code_fails_and_revokes_the_first_token() {
+        let mut server = server();
+        let code = code(&mut server);
+        let token = server
+            .exchange(APP, &code, CALLBACK, VERIFIER, T0 + 1)
+            .unwrap();
+        assert_eq!(
+            server.exchange(APP, &code, CALLBACK, VERIFIER, T0 + 2),
+            Err(OAuthError::InvalidGrant),
+            "a code is single-use"
+        );
+        assert!(
+            !server.is_active(&token),
+            "RFC 6749 4.1.2: on reuse, revoke the tokens issued from that code"
+        );
+    }
+
+    #[test]
+    fn authorize_refuses_unregistered_redirects_and_plain_pkce() {
+        let mut server = server();
+        assert_eq!(
+            server.authorize(APP, "https://evil.io/cb", CHALLENGE, "S256", T0),
+            Err(OAuthError::InvalidRequest)
+        );
+        assert_eq!(
+            server.authorize(APP, CALLBACK, VERIFIER, "plain", T0),
+            Err(OAuthError::InvalidRequest),
+            "S256 only: `plain` puts the verifier itself in the browser's URL"
+        );
+    }
+}
