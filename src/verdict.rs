@@ -86,7 +86,9 @@ impl Captured {
 
     /// The text without ANSI escape codes, for files and machine-readable reports.
     pub fn plain(&self) -> String {
-        console::strip_ansi_codes(&self.text).into_owned()
+        // A full escape-sequence parser: terminals' test output also uses charset switches
+        // such as `ESC ( B`, which simple colour-code strippers leave behind.
+        strip_ansi_escapes::strip_str(&self.text)
     }
 }
 

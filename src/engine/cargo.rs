@@ -45,8 +45,6 @@ pub struct Cargo {
     pub target_dir: PathBuf,
     /// Where learner programs run.
     pub workdir: PathBuf,
-    /// Estimated number of dependency crates, for the progress bar.
-    pub dependency_units: usize,
     /// Run learner programs with an empty environment (grading), instead of the user's.
     pub clean_env: bool,
     /// Colour in test output (the terminal shows it; reports strip it).
@@ -60,7 +58,6 @@ impl Cargo {
         let lock = root.join("Cargo.lock");
         Cargo {
             root: root.to_path_buf(),
-            dependency_units: count_locked_packages(&lock),
             manifest,
             lock,
             package_dir,
@@ -121,17 +118,45 @@ impl Cargo {
         for target in targets {
             let mut bin = InlineTable::new();
             bin.insert("name", target.name.as_str().into());
-            bin.insert("path", target.main_file.to_string_lossy().as_ref().into());
+            let path = self.package_path(&target.main_file)?;
+            bin.insert("path", path.to_string_lossy().as_ref().into());
             bin.insert("test", target.test.into());
             bins.push(Value::InlineTable(bin));
         }
         doc.insert("bin", Item::Value(Value::Array(bins)));
         doc.insert("workspace", Item::Table(toml_edit::Table::new()));
         write_if_changed(&self.build_manifest(), doc.to_string().as_bytes())?;
+        // Cargo prunes the copied lock to this package's crates; copy it again only when the
+        // course's lock itself changed.
         if let Ok(lock) = fs::read(&self.lock) {
-            write_if_changed(&self.package_dir.join("Cargo.lock"), &lock)?;
+            let stamp = self.package_dir.join("Cargo.lock.source");
+            let hash = blake3::hash(&lock).to_hex().to_string();
+            if fs::read_to_string(&stamp).ok().as_deref() != Some(hash.as_str()) {
+                write_atomic(&self.package_dir.join("Cargo.lock"), &lock)?;
+                write_atomic(&stamp, hash.as_bytes())?;
+            }
         }
         Ok(())
+    }
+
+    /// The path of `file` as the build package names it. Files of the course are reached
+    /// through a link to their top folder (`exercises`, `solutions`), so the compiler and panic
+    /// messages show `exercises/01_http/x.rs` rather than an absolute path.
+    fn package_path(&self, file: &Path) -> Result<PathBuf> {
+        let Ok(rel) = file.strip_prefix(&self.root) else {
+            return Ok(file.to_path_buf());
+        };
+        let Some(std::path::Component::Normal(top)) = rel.components().next() else {
+            return Ok(file.to_path_buf());
+        };
+        let link = self.package_dir.join(top);
+        let real = self.root.join(top);
+        if fs::read_link(&link).ok().as_deref() != Some(real.as_path()) {
+            let _ = fs::remove_file(&link);
+            std::os::unix::fs::symlink(&real, &link)
+                .with_context(|| format!("cannot link {} to {}", link.display(), real.display()))?;
+        }
+        Ok(rel.to_path_buf())
     }
 
     /// Runs one cargo invocation over the build package, collecting artifacts and per-target
@@ -148,6 +173,7 @@ impl Cargo {
             .with_context(|| format!("cannot create {}", bin_dir.display()))?;
         let root_prefix = format!("{}/", self.root.display());
         let mut result = Invocation::default();
+        let mut units = 0;
         let limits = Limits {
             timeout: BUILD_TIMEOUT,
             output_cap: CARGO_STDERR_CAP,
@@ -180,6 +206,7 @@ impl Cargo {
                             Err(_) => result.executables.insert(target.name.clone(), exe),
                         };
                     }
+                    units += 1;
                     on_progress(BuildProgress::Unit { name: target.name });
                 }
                 _ => {}
@@ -187,6 +214,7 @@ impl Cargo {
         })
         .with_context(|| format!("cannot run cargo for {}", self.manifest.display()))?;
         result.stderr = finished.output;
+        result.units = units;
         if finished.exit == Exit::TimedOut {
             result
                 .stderr
@@ -217,6 +245,80 @@ impl Cargo {
         cmd
     }
 
+    fn units_file(&self) -> PathBuf {
+        self.package_dir.join("dependency-units")
+    }
+
+    /// How many dependency units a build compiles (or reports as fresh): what the last
+    /// complete build saw, or else the crates `cargo metadata` says the package depends on.
+    fn dependency_units(&self) -> usize {
+        if let Some(n) = fs::read_to_string(self.units_file())
+            .ok()
+            .and_then(|t| t.trim().parse().ok())
+        {
+            return n;
+        }
+        self.count_dependencies().unwrap_or(0)
+    }
+
+    /// Packages the exercise manifest depends on (transitively), plus one unit per build
+    /// script, from `cargo metadata`.
+    fn count_dependencies(&self) -> Option<usize> {
+        let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            .args(["metadata", "--format-version", "1", "--manifest-path"])
+            .arg(&self.manifest)
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
+        let manifest = fs::canonicalize(&self.manifest).ok()?;
+        let packages = metadata["packages"].as_array()?;
+        let root = packages.iter().find(|p| {
+            p["manifest_path"]
+                .as_str()
+                .is_some_and(|m| Path::new(m) == manifest)
+        })?["id"]
+            .as_str()?;
+        let nodes: HashMap<&str, Vec<&str>> = metadata["resolve"]["nodes"]
+            .as_array()?
+            .iter()
+            .filter_map(|n| {
+                let deps = n["dependencies"]
+                    .as_array()?
+                    .iter()
+                    .filter_map(|d| d.as_str())
+                    .collect();
+                Some((n["id"].as_str()?, deps))
+            })
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![root];
+        while let Some(id) = stack.pop() {
+            for dep in nodes.get(id).into_iter().flatten() {
+                if seen.insert(*dep) {
+                    stack.push(dep);
+                }
+            }
+        }
+        let has_build_script = |id: &str| {
+            packages.iter().find(|p| p["id"] == id).is_some_and(|p| {
+                p["targets"].as_array().is_some_and(|ts| {
+                    ts.iter().any(|t| {
+                        t["kind"]
+                            .as_array()
+                            .is_some_and(|k| k.iter().any(|k| k == "custom-build"))
+                    })
+                })
+            })
+        };
+        Some(
+            seen.iter()
+                .map(|id| 1 + usize::from(has_build_script(id)))
+                .sum(),
+        )
+    }
+
     /// Holds an exclusive lock on the build package while `f` runs, so two runner processes on
     /// one course (watch mode and a `verify` in another terminal) never rewrite it under each
     /// other.
@@ -240,6 +342,8 @@ struct Invocation {
     diagnostics: HashMap<String, String>,
     errored: Vec<String>,
     stderr: Captured,
+    /// Compilation units cargo reported (dependencies and our targets).
+    units: usize,
 }
 
 #[derive(Deserialize)]
@@ -264,7 +368,7 @@ struct Diagnostic {
 
 impl Toolchain for Cargo {
     fn estimated_units(&self, targets: usize) -> usize {
-        self.dependency_units + targets
+        self.dependency_units() + targets
     }
 
     fn build(
@@ -283,6 +387,13 @@ impl Toolchain for Cargo {
             }
             self.invoke(cmd, &names, on_progress)
         })?;
+        // Remember how many dependency units a build reports, for the next progress bar.
+        let dependency_units = run
+            .units
+            .saturating_sub(run.executables.len() + run.errored.len());
+        if run.executables.len() == targets.len() {
+            let _ = write_if_changed(&self.units_file(), dependency_units.to_string().as_bytes());
+        }
         Ok(targets
             .iter()
             .map(|target| {
@@ -396,16 +507,13 @@ fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
 fn failing_tests(output: &str) -> Vec<String> {
     let mut names: Vec<String> = output
         .lines()
-        .filter_map(|line| line.strip_prefix("test ")?.strip_suffix(" ... FAILED"))
-        .map(str::to_string)
+        .filter_map(|line| {
+            let (name, result) = line.strip_prefix("test ")?.split_once(" ... ")?;
+            (result.trim_end() == "FAILED").then(|| name.to_string())
+        })
         .collect();
     names.dedup();
     names
-}
-
-/// Number of packages in a lock file, as an estimate of the crates a cold build compiles.
-fn count_locked_packages(lock: &Path) -> usize {
-    fs::read_to_string(lock).map_or(0, |text| text.matches("[[package]]").count())
 }
 
 #[cfg(test)]
@@ -417,5 +525,8 @@ mod tests {
         let output =
             "running 3 tests\ntest tests::a ... ok\ntest tests::b ... FAILED\ntest c ... FAILED\n";
         assert_eq!(failing_tests(output), ["tests::b", "c"]);
+        // What a colour terminal gets: a red FAILED and a charset reset.
+        let coloured = Captured::new("test tests::b ... \u{1b}[31mFAILED\u{1b}(B\u{1b}[m\n");
+        assert_eq!(failing_tests(&coloured.plain()), ["tests::b"]);
     }
 }
