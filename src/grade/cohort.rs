@@ -88,7 +88,8 @@ fn grade_learner(
     on_progress: &(dyn Fn(Progress) + Sync),
 ) -> LearnerGrade {
     let path = learner.dir.display().to_string();
-    let error = |message: String| LearnerGrade::error(learner.name.clone(), path.clone(), info, message);
+    let error =
+        |message: String| LearnerGrade::error(learner.name.clone(), path.clone(), info, message);
     let tree = match learner::tree(learner, settings.deadline.as_ref()) {
         Ok(tree) => tree,
         Err(err) => return error(format!("{err:#}")),
@@ -107,11 +108,15 @@ fn grade_learner(
         .iter()
         .zip(&sandbox.exercises)
         .zip(verdicts)
-        .map(|((exercise, prepared), verdict)| {
-            exercise_grade(course, exercise, prepared, verdict)
-        })
+        .map(|((exercise, prepared), verdict)| exercise_grade(course, exercise, prepared, verdict))
         .collect();
-    LearnerGrade::graded(learner.name.clone(), path, tree.commit.clone(), info, exercises)
+    LearnerGrade::graded(
+        learner.name.clone(),
+        path,
+        tree.commit.clone(),
+        info,
+        exercises,
+    )
 }
 
 /// One verdict per course exercise: compiled and run for the ready ones, the sandbox's problem
@@ -194,7 +199,10 @@ fn exercise_grade(
     prepared: &Prepared,
     mut verdict: Verdict,
 ) -> ExerciseGrade {
-    if exercise.test && verdict.status.is_pass() && !verdict.output.plain().contains("test result: ok.") {
+    if exercise.test
+        && verdict.status.is_pass()
+        && !verdict.output.plain().contains("test result: ok.")
+    {
         // The test binary exited 0 without libtest's summary: learner code ended the process
         // (`std::process::exit(0)`) before the tests could fail.
         verdict.status = Status::RunFailed;
@@ -202,7 +210,12 @@ fn exercise_grade(
             "\nThe tests did not report their results: the program ended before they finished.\n",
         );
     }
-    let tests_modified = matches!(prepared, Prepared::Ready { tests_modified: true });
+    let tests_modified = matches!(
+        prepared,
+        Prepared::Ready {
+            tests_modified: true
+        }
+    );
     ExerciseGrade {
         name: exercise.name.clone(),
         section: course.sections[exercise.section].dir.clone(),

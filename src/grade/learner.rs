@@ -86,7 +86,9 @@ fn folder_name(dir: &Path) -> String {
 pub fn tree(learner: &Learner, deadline: Option<&jiff::Timestamp>) -> Result<Tree> {
     let dir = &learner.dir;
     let meta = fs::metadata(dir).map_err(|err| match err.kind() {
-        std::io::ErrorKind::NotFound => anyhow::anyhow!("learner folder {} does not exist", dir.display()),
+        std::io::ErrorKind::NotFound => {
+            anyhow::anyhow!("learner folder {} does not exist", dir.display())
+        }
         _ => anyhow::anyhow!("cannot read learner folder {}: {err}", dir.display()),
     })?;
     if !meta.is_dir() {
@@ -126,7 +128,12 @@ fn git(dir: &Path) -> Command {
     let mut cmd = Command::new("git");
     cmd.arg("-c")
         .arg(format!("safe.directory={}", dir.display()))
-        .args(["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null"])
+        .args([
+            "-c",
+            "core.fsmonitor=false",
+            "-c",
+            "core.hooksPath=/dev/null",
+        ])
         .arg("-C")
         .arg(dir)
         .stdin(Stdio::null())

@@ -87,7 +87,9 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
 
     let report = GradeReport {
         version: REPORT_VERSION,
-        graded_at: jiff::Timestamp::now().round(jiff::Unit::Second)?.to_string(),
+        graded_at: jiff::Timestamp::now()
+            .round(jiff::Unit::Second)?
+            .to_string(),
         deadline: deadline.map(|d| d.to_string()),
         course: info,
         learners: graded,

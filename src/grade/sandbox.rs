@@ -84,8 +84,11 @@ pub fn prepare(course: &Course, learner_root: &Path, package: &str) -> Result<Sa
         .filter(|(_, p)| matches!(p, Prepared::Ready { .. }))
         .map(|(e, _)| e.name.as_str())
         .collect();
-    fs::write(root.join("Cargo.toml"), sandbox_manifest(course, package, &ready)?)
-        .context("cannot write the sandbox manifest")?;
+    fs::write(
+        root.join("Cargo.toml"),
+        sandbox_manifest(course, package, &ready)?,
+    )
+    .context("cannot write the sandbox manifest")?;
     let lock = manifest::lock_path(&course.root);
     if lock.is_file() {
         fs::copy(&lock, root.join("Cargo.lock")).context("cannot copy the course's Cargo.lock")?;
@@ -221,7 +224,10 @@ fn canonical_test_files(course_dir: &Path) -> Vec<PathBuf> {
                     base.join(&name).join("mod.rs"),
                 ],
             };
-            if let Some(file) = candidates.into_iter().find(|c| course_dir.join(c).is_file()) {
+            if let Some(file) = candidates
+                .into_iter()
+                .find(|c| course_dir.join(c).is_file())
+            {
                 found.push(file);
             }
         }
@@ -288,7 +294,9 @@ fn read_learner_bytes(learner_root: &Path, rel: &Path) -> Result<Vec<u8>, Proble
     };
     // The folders on the way, or the file itself, may be symlinks: where it really is decides.
     let real = fs::canonicalize(&path).map_err(|_| {
-        Problem::Unreadable(format!("{shown} is a symlink to nothing; it was not followed"))
+        Problem::Unreadable(format!(
+            "{shown} is a symlink to nothing; it was not followed"
+        ))
     })?;
     if !real.starts_with(learner_root) {
         return Err(Problem::Unreadable(format!(
@@ -296,12 +304,15 @@ fn read_learner_bytes(learner_root: &Path, rel: &Path) -> Result<Vec<u8>, Proble
         )));
     }
     let meta = if meta.file_type().is_symlink() {
-        fs::metadata(&real).map_err(|err| Problem::Unreadable(format!("cannot read {shown}: {err}")))?
+        fs::metadata(&real)
+            .map_err(|err| Problem::Unreadable(format!("cannot read {shown}: {err}")))?
     } else {
         meta
     };
     if !meta.is_file() {
-        return Err(Problem::Unreadable(format!("{shown} is not a regular file")));
+        return Err(Problem::Unreadable(format!(
+            "{shown} is not a regular file"
+        )));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(Problem::Unreadable(format!(
@@ -335,7 +346,12 @@ fn write(sandbox: &Path, rel: &Path, bytes: &[u8]) -> Result<(), Problem> {
     path.parent()
         .map_or(Ok(()), fs::create_dir_all)
         .and_then(|()| fs::write(&path, bytes))
-        .map_err(|err| Problem::Unreadable(format!("cannot write the sandbox copy of {}: {err}", rel.display())))
+        .map_err(|err| {
+            Problem::Unreadable(format!(
+                "cannot write the sandbox copy of {}: {err}",
+                rel.display()
+            ))
+        })
 }
 
 #[cfg(test)]
@@ -365,9 +381,16 @@ mod tests {
     #[test]
     fn test_module_files_are_found_next_to_main() {
         let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("main.rs"), "mod a;\n#[cfg(test)]\nmod tests;\nfn main() {}\n").unwrap();
+        fs::write(
+            dir.path().join("main.rs"),
+            "mod a;\n#[cfg(test)]\nmod tests;\nfn main() {}\n",
+        )
+        .unwrap();
         fs::write(dir.path().join("a.rs"), "").unwrap();
         fs::write(dir.path().join("tests.rs"), "").unwrap();
-        assert_eq!(canonical_test_files(dir.path()), [PathBuf::from("tests.rs")]);
+        assert_eq!(
+            canonical_test_files(dir.path()),
+            [PathBuf::from("tests.rs")]
+        );
     }
 }

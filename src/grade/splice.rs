@@ -301,12 +301,18 @@ mod tests {
         assert_eq!(spliced.source.matches("mod tests").count(), 1);
         assert!(spliced.source.contains(HARDENING));
         // Line numbers of the learner's code are kept when the tests go at the end.
-        assert!(spliced.source.starts_with("//! Exercise docs.\n#![allow(dead_code)]\n\nfn add"));
+        assert!(
+            spliced
+                .source
+                .starts_with("//! Exercise docs.\n#![allow(dead_code)]\n\nfn add")
+        );
     }
 
     #[test]
     fn reformatted_tests_are_not_modified() {
-        let tests = COURSE_TESTS.replace("    ", "  ").replace("use super::*;", "use super::*; // hi");
+        let tests = COURSE_TESTS
+            .replace("    ", "  ")
+            .replace("use super::*;", "use super::*; // hi");
         assert!(!splice(&learner("a + b", &tests), COURSE).tests_modified);
     }
 
@@ -360,7 +366,11 @@ mod tests {
         let spliced = splice(&source, COURSE);
         assert!(!spliced.tests_modified);
         assert!(spliced.source.contains("héllo wörld ✓"));
-        assert!(syn::parse_file(&spliced.source).is_ok(), "{}", spliced.source);
+        assert!(
+            syn::parse_file(&spliced.source).is_ok(),
+            "{}",
+            spliced.source
+        );
     }
 
     #[test]

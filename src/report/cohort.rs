@@ -26,8 +26,16 @@ pub fn summary(report: &GradeReport) -> String {
         let detail = match learner.status {
             LearnerStatus::Error => format!("error: {}", learner.error.as_deref().unwrap_or("")),
             LearnerStatus::Graded => {
-                let passed = learner.exercises.iter().filter(|e| e.status.is_pass()).count();
-                let modified = learner.exercises.iter().filter(|e| e.tests_modified).count();
+                let passed = learner
+                    .exercises
+                    .iter()
+                    .filter(|e| e.status.is_pass())
+                    .count();
+                let modified = learner
+                    .exercises
+                    .iter()
+                    .filter(|e| e.tests_modified)
+                    .count();
                 let mut detail = format!("{passed}/{} exercises pass", learner.exercises.len());
                 if modified > 0 {
                     detail.push_str(&format!(", tests modified in {modified}"));

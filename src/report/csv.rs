@@ -10,7 +10,11 @@ use crate::grade::model::{GradeReport, LearnerStatus};
 
 pub fn render(report: &GradeReport) -> Result<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["learner".to_string(), "status".to_string(), "commit".to_string()];
+    let mut header = vec![
+        "learner".to_string(),
+        "status".to_string(),
+        "commit".to_string(),
+    ];
     header.extend(report.course.sections.iter().map(|s| s.title.clone()));
     header.extend(["score", "max_score", "percent"].map(String::from));
     writer.write_record(&header)?;

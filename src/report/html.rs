@@ -118,9 +118,17 @@ pub fn render(report: &GradeReport) -> String {
     for (s, section) in course.sections.iter().enumerate() {
         let pct = |l: &&LearnerGrade| {
             let sc = &l.sections[s];
-            if sc.max_score == 0 { 100.0 } else { f64::from(sc.score) * 100.0 / f64::from(sc.max_score) }
+            if sc.max_score == 0 {
+                100.0
+            } else {
+                f64::from(sc.score) * 100.0 / f64::from(sc.max_score)
+            }
         };
-        let avg = if graded.is_empty() { 0.0 } else { graded.iter().map(pct).sum::<f64>() / graded.len() as f64 };
+        let avg = if graded.is_empty() {
+            0.0
+        } else {
+            graded.iter().map(pct).sum::<f64>() / graded.len() as f64
+        };
         let passed: usize = graded.iter().map(|l| l.sections[s].passed).sum();
         let total: usize = graded.iter().map(|l| l.sections[s].total).sum();
         let _ = write!(
@@ -171,17 +179,30 @@ pub fn render(report: &GradeReport) -> String {
         Status::Missing,
         Status::Unreadable,
     ] {
-        let _ = write!(html, "<span class=\"{}\">{}</span>", status_class(status), status.label());
+        let _ = write!(
+            html,
+            "<span class=\"{}\">{}</span>",
+            status_class(status),
+            status.label()
+        );
     }
     html.push_str("<span style=\"background:#be185d\">! tests modified</span></div>");
     html.push_str("<table class=\"heat\"><tr><th></th>");
     for (s, section) in course.sections.iter().enumerate() {
-        let count = course.exercises.iter().filter(|e| e.section == section.dir).count();
+        let count = course
+            .exercises
+            .iter()
+            .filter(|e| e.section == section.dir)
+            .count();
         let _ = write!(
             html,
             "<th class=\"sec\" colspan=\"{count}\" title=\"{}\">{}</th>",
             esc(&section.title),
-            esc(if count > 2 { &section.title } else { &course.sections[s].dir })
+            esc(if count > 2 {
+                &section.title
+            } else {
+                &course.sections[s].dir
+            })
         );
     }
     html.push_str("<th></th></tr><tr><th></th>");
@@ -205,7 +226,11 @@ pub fn render(report: &GradeReport) -> String {
         );
         let mut previous_section = None;
         for (x, exercise) in course.exercises.iter().enumerate() {
-            let first = if previous_section != Some(&exercise.section) { " first" } else { "" };
+            let first = if previous_section != Some(&exercise.section) {
+                " first"
+            } else {
+                ""
+            };
             previous_section = Some(&exercise.section);
             match learner.exercises.get(x) {
                 Some(grade) => {
@@ -215,13 +240,20 @@ pub fn render(report: &GradeReport) -> String {
                         status_class(grade.status),
                         esc(&exercise.name),
                         grade.status.label(),
-                        if grade.tests_modified { ", tests modified" } else { "" },
+                        if grade.tests_modified {
+                            ", tests modified"
+                        } else {
+                            ""
+                        },
                         esc(&exercise.name),
                         if grade.tests_modified { "!" } else { "" }
                     );
                 }
                 None => {
-                    let _ = write!(html, "<td class=\"c s-error{first}\" title=\"not graded\" onclick=\"show({i})\"></td>");
+                    let _ = write!(
+                        html,
+                        "<td class=\"c s-error{first}\" title=\"not graded\" onclick=\"show({i})\"></td>"
+                    );
                 }
             }
         }
@@ -251,7 +283,11 @@ pub fn render(report: &GradeReport) -> String {
         if let Some(error) = &learner.error {
             let _ = write!(html, "<p>Not graded: {}</p>", esc(error));
         }
-        let failures: Vec<_> = learner.exercises.iter().filter(|e| !e.status.is_pass()).collect();
+        let failures: Vec<_> = learner
+            .exercises
+            .iter()
+            .filter(|e| !e.status.is_pass())
+            .collect();
         if failures.is_empty() && learner.error.is_none() {
             html.push_str("<p>Every exercise passes.</p>");
         }
@@ -263,17 +299,29 @@ pub fn render(report: &GradeReport) -> String {
                 esc(&exercise.name),
                 status_class(exercise.status),
                 exercise.status.label(),
-                if exercise.tests_modified { "<span class=\"tag mod\">tests modified</span>" } else { "" }
+                if exercise.tests_modified {
+                    "<span class=\"tag mod\">tests modified</span>"
+                } else {
+                    ""
+                }
             );
             if !exercise.failing_tests.is_empty() {
-                let _ = write!(html, "<div>Failing tests: {}</div>", esc(&exercise.failing_tests.join(", ")));
+                let _ = write!(
+                    html,
+                    "<div>Failing tests: {}</div>",
+                    esc(&exercise.failing_tests.join(", "))
+                );
             }
             if !exercise.output.trim().is_empty() {
                 let _ = write!(
                     html,
                     "<pre>{}{}</pre>",
                     esc(&exercise.output),
-                    if exercise.output_truncated { "\n[output truncated]" } else { "" }
+                    if exercise.output_truncated {
+                        "\n[output truncated]"
+                    } else {
+                        ""
+                    }
                 );
             }
             html.push_str("</div>");
@@ -290,6 +338,9 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_control_characters() {
-        assert_eq!(esc("<b>\"x\" & 'y'\u{1b}[31m"), "&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;\u{FFFD}[31m");
+        assert_eq!(
+            esc("<b>\"x\" & 'y'\u{1b}[31m"),
+            "&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;\u{FFFD}[31m"
+        );
     }
 }
