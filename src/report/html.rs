@@ -73,8 +73,13 @@ function show(i, ex) {
     d.classList.toggle('open', d.id === 'learner-' + i && !(d.classList.contains('open') && !ex));
   });
   var target = document.getElementById(ex ? 'fail-' + i + '-' + ex : 'learner-' + i);
-  if (target) { target.scrollIntoView({behavior: 'smooth', block: 'nearest'}); }
+  if (target) { target.scrollIntoView({block: 'nearest'}); }
 }
+// A link to `report.html#learner-3` opens that learner's failures.
+window.addEventListener('load', function () {
+  var m = location.hash.match(/^#learner-(\d+)$/);
+  if (m) { show(m[1]); }
+});
 "#;
 
 pub fn render(report: &GradeReport) -> String {
