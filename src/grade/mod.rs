@@ -1,12 +1,193 @@
-//! `backendlings grade`: cohorts of learner trees. (In progress.)
+//! `backendlings grade`: grades learner trees against the course's own tests.
+//!
+//! The course found from the current folder (or `--course`) is canonical: its tests, manifest,
+//! lock file and `info.toml` are used, whatever a learner's tree holds. Each learner is copied
+//! into a sandbox ([`sandbox`]) with the course's tests spliced in ([`splice`]), and the cohort
+//! is graded in parallel ([`cohort`]); reporters render the [`model`].
 
+pub mod cohort;
+pub mod learner;
+pub mod model;
+pub mod sandbox;
+pub mod splice;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::GradeArgs;
-use crate::course::Course;
+use crate::context::TARGET_SUBDIR;
+use crate::course::{Course, INFO_FILE};
+use crate::fsutil::write_atomic;
+use crate::report::{cohort as text, csv, html, junit};
+use model::{CourseInfo, GradeReport, REPORT_VERSION};
 
-pub fn run(_course: &Course, _args: &GradeArgs) -> Result<ExitCode> {
-    bail!("`grade` is not available yet")
+pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
+    let deadline = args
+        .at
+        .as_deref()
+        .map(|at| {
+            at.parse::<jiff::Timestamp>().with_context(|| {
+                format!("--at {at:?} is not an RFC 3339 time; write e.g. 2025-06-01T23:59:00Z or 2025-06-01T23:59:00+02:00")
+            })
+        })
+        .transpose()?;
+    if let Some(p) = args.fail_under
+        && !(0.0..=100.0).contains(&p)
+    {
+        bail!("--fail-under takes a percentage between 0 and 100, not {p}");
+    }
+    if args.timeout == Some(0) {
+        bail!("--timeout must be at least 1 second");
+    }
+    let outputs = outputs(args)?;
+    let learners = learner::discover(&args.learners, args.cohort.as_deref())?;
+
+    let info_digest = blake3::hash(
+        &std::fs::read(course.root.join(INFO_FILE))
+            .with_context(|| format!("cannot read {}", course.root.join(INFO_FILE).display()))?,
+    )
+    .to_hex()
+    .to_string();
+    let info = CourseInfo::of(course, info_digest);
+    let build_dir = std::path::absolute(course.root.join(TARGET_SUBDIR).join("grade-build"))
+        .context("cannot resolve the course folder")?;
+    std::fs::create_dir_all(&build_dir)
+        .with_context(|| format!("cannot create the build folder {}", build_dir.display()))?;
+    let settings = cohort::Settings {
+        jobs: args
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+            .max(1),
+        timeout: args.timeout.map(Duration::from_secs),
+        deadline,
+        build_dir,
+    };
+
+    let bar = progress_bar(learners.len(), course.exercises.len());
+    let learners_done = AtomicUsize::new(0);
+    let total_learners = learners.len();
+    let graded = cohort::grade_all(course, &info, &learners, &settings, &|event| match event {
+        cohort::Progress::ExerciseChecked => bar.inc(1),
+        cohort::Progress::LearnerDone(grade) => {
+            let done = learners_done.fetch_add(1, Ordering::Relaxed) + 1;
+            bar.set_message(format!("{done}/{total_learners} learners"));
+            // Exercises of a learner that could not be graded will never be reported.
+            if grade.status == model::LearnerStatus::Error {
+                bar.inc(course.exercises.len() as u64);
+            }
+        }
+    });
+    bar.finish_and_clear();
+
+    let report = GradeReport {
+        version: REPORT_VERSION,
+        graded_at: jiff::Timestamp::now()
+            .round(jiff::Unit::Second)?
+            .to_string(),
+        deadline: deadline.map(|d| d.to_string()),
+        course: info,
+        learners: graded,
+    };
+    write_reports(&report, &outputs)?;
+
+    let summary = text::summary(&report);
+    if outputs.iter().any(|(_, path)| path.as_os_str() == "-") {
+        eprint!("{summary}");
+    } else {
+        print!("{summary}");
+    }
+    if let Some(threshold) = args.fail_under {
+        let below: Vec<&str> = report
+            .learners
+            .iter()
+            .filter(|l| l.percent < threshold)
+            .map(|l| l.name.as_str())
+            .collect();
+        if !below.is_empty() {
+            eprintln!(
+                "{} learner(s) scored under {threshold}%: {}",
+                below.len(),
+                below.join(", ")
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Format {
+    Json,
+    Junit,
+    Csv,
+    Html,
+}
+
+/// The reports asked for, with their destinations (`-` is stdout, for one of them at most).
+fn outputs(args: &GradeArgs) -> Result<Vec<(Format, PathBuf)>> {
+    let outputs: Vec<(Format, PathBuf)> = [
+        (Format::Json, &args.json),
+        (Format::Junit, &args.junit),
+        (Format::Csv, &args.csv),
+        (Format::Html, &args.html),
+    ]
+    .into_iter()
+    .filter_map(|(format, path)| path.clone().map(|p| (format, p)))
+    .collect();
+    if outputs.iter().filter(|(_, p)| p.as_os_str() == "-").count() > 1 {
+        bail!("only one report can go to stdout (`-`); write the others to files");
+    }
+    Ok(outputs)
+}
+
+fn write_reports(report: &GradeReport, outputs: &[(Format, PathBuf)]) -> Result<()> {
+    for (format, path) in outputs {
+        let bytes = match format {
+            Format::Json => text::json(report)?,
+            Format::Junit => junit::render(report)?,
+            Format::Csv => csv::render(report)?,
+            Format::Html => html::render(report),
+        }
+        .into_bytes();
+        write_to(path, &bytes)?;
+    }
+    Ok(())
+}
+
+fn write_to(path: &Path, bytes: &[u8]) -> Result<()> {
+    if path.as_os_str() == "-" {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(bytes).context("cannot write to stdout")?;
+        return stdout.flush().context("cannot write to stdout");
+    }
+    write_atomic(path, bytes)
+}
+
+/// Learners done, exercises checked and ETA, on a terminal only: CI logs get no bar.
+fn progress_bar(learners: usize, exercises: usize) -> ProgressBar {
+    let total = (learners * exercises) as u64;
+    let interactive = console::Term::stderr().is_term() && std::env::var_os("CI").is_none();
+    let target = if interactive {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
+    let bar = ProgressBar::with_draw_target(Some(total), target);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{prefix:>9.cyan.bold} [{bar:30}] {pos}/{len} exercises, {msg}, ETA {eta}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_prefix("Grading");
+    bar.set_message(format!("0/{learners} learners"));
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
 }

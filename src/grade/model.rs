@@ -1,0 +1,226 @@
+//! The results of grading a cohort, as plain data. Every grade reporter (JSON, JUnit, CSV,
+//! HTML, terminal) renders these; the JSON report is their serialization, documented in
+//! `docs/report-schema.md`.
+
+use serde::Serialize;
+
+use crate::course::Course;
+use crate::verdict::Status;
+
+/// Version of the JSON report; bumped on any change a consumer could notice.
+pub const REPORT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GradeReport {
+    pub version: u32,
+    /// When grading finished (RFC 3339, UTC).
+    pub graded_at: String,
+    /// The `--at` deadline, when given (RFC 3339).
+    pub deadline: Option<String>,
+    pub course: CourseInfo,
+    pub learners: Vec<LearnerGrade>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CourseInfo {
+    /// The course folder's name.
+    pub id: String,
+    /// BLAKE3 of the course's `info.toml` (hex): which version of the course graded this.
+    pub info_digest: String,
+    pub max_score: u32,
+    pub sections: Vec<SectionInfo>,
+    /// Exercises in curriculum order.
+    pub exercises: Vec<ExerciseInfo>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionInfo {
+    pub dir: String,
+    pub title: String,
+    pub max_score: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExerciseInfo {
+    pub name: String,
+    pub section: String,
+    pub points: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LearnerStatus {
+    Graded,
+    Error,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LearnerGrade {
+    pub name: String,
+    pub path: String,
+    pub status: LearnerStatus,
+    /// Why the learner could not be graded (`status = error`).
+    pub error: Option<String>,
+    /// The commit graded (with `--at` on a git tree).
+    pub commit: Option<String>,
+    pub score: u32,
+    pub max_score: u32,
+    /// `score / max_score` in percent, rounded to two decimals.
+    pub percent: f64,
+    pub sections: Vec<SectionScore>,
+    /// In curriculum order; empty when `status = error`.
+    pub exercises: Vec<ExerciseGrade>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionScore {
+    pub dir: String,
+    pub title: String,
+    pub score: u32,
+    pub max_score: u32,
+    pub passed: usize,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExerciseGrade {
+    pub name: String,
+    pub section: String,
+    pub status: Status,
+    pub tests_modified: bool,
+    pub score: u32,
+    pub max_score: u32,
+    pub duration_ms: u64,
+    pub failing_tests: Vec<String>,
+    /// Compiler and program output, ANSI codes stripped, capped.
+    pub output: String,
+    pub output_truncated: bool,
+}
+
+impl CourseInfo {
+    pub fn of(course: &Course, info_digest: String) -> CourseInfo {
+        let id = std::fs::canonicalize(&course.root)
+            .unwrap_or_else(|_| course.root.clone())
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        CourseInfo {
+            id,
+            info_digest,
+            max_score: course.max_points(),
+            sections: course
+                .sections
+                .iter()
+                .enumerate()
+                .map(|(s, section)| SectionInfo {
+                    dir: section.dir.clone(),
+                    title: section.title.clone(),
+                    max_score: course
+                        .section_exercises(s)
+                        .map(|i| course.exercises[i].points)
+                        .sum(),
+                })
+                .collect(),
+            exercises: course
+                .exercises
+                .iter()
+                .map(|e| ExerciseInfo {
+                    name: e.name.clone(),
+                    section: course.sections[e.section].dir.clone(),
+                    points: e.points,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl LearnerGrade {
+    /// A learner that could not be graded at all: zero of everything.
+    pub fn error(name: String, path: String, course: &CourseInfo, error: String) -> LearnerGrade {
+        LearnerGrade {
+            name,
+            path,
+            status: LearnerStatus::Error,
+            error: Some(error),
+            commit: None,
+            score: 0,
+            max_score: course.max_score,
+            percent: 0.0,
+            sections: course
+                .sections
+                .iter()
+                .map(|s| SectionScore {
+                    dir: s.dir.clone(),
+                    title: s.title.clone(),
+                    score: 0,
+                    max_score: s.max_score,
+                    passed: 0,
+                    total: course
+                        .exercises
+                        .iter()
+                        .filter(|e| e.section == s.dir)
+                        .count(),
+                })
+                .collect(),
+            exercises: Vec::new(),
+        }
+    }
+
+    /// A graded learner; section and total scores are summed from `exercises`.
+    pub fn graded(
+        name: String,
+        path: String,
+        commit: Option<String>,
+        course: &CourseInfo,
+        exercises: Vec<ExerciseGrade>,
+    ) -> LearnerGrade {
+        let sections: Vec<SectionScore> = course
+            .sections
+            .iter()
+            .map(|s| {
+                let members = exercises.iter().filter(|e| e.section == s.dir);
+                SectionScore {
+                    dir: s.dir.clone(),
+                    title: s.title.clone(),
+                    score: members.clone().map(|e| e.score).sum(),
+                    max_score: s.max_score,
+                    passed: members.clone().filter(|e| e.status.is_pass()).count(),
+                    total: members.count(),
+                }
+            })
+            .collect();
+        let score = exercises.iter().map(|e| e.score).sum();
+        LearnerGrade {
+            name,
+            path,
+            status: LearnerStatus::Graded,
+            error: None,
+            commit,
+            score,
+            max_score: course.max_score,
+            percent: percent(score, course.max_score),
+            sections,
+            exercises,
+        }
+    }
+}
+
+/// `score / max` in percent, two decimals; a course worth nothing counts as fully done.
+pub fn percent(score: u32, max: u32) -> f64 {
+    if max == 0 {
+        return 100.0;
+    }
+    (f64::from(score) * 10000.0 / f64::from(max)).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_rounds_to_two_decimals() {
+        assert_eq!(percent(1, 3), 33.33);
+        assert_eq!(percent(0, 0), 100.0);
+        assert_eq!(percent(5, 5), 100.0);
+    }
+}

@@ -1,0 +1,396 @@
+//! A learner's sandbox: a temporary folder laid out as a stand-alone course, holding the course's
+//! `info.toml`, manifest and lock file and, for each exercise, the learner's files with the
+//! course's tests spliced in. The learner's tree is only ever read.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use toml_edit::{DocumentMut, Item, Value};
+
+use super::splice;
+use crate::course::{Course, Exercise, INFO_FILE, Shape};
+use crate::manifest;
+
+/// Larger exercise files are not graded (nobody writes a megabyte of exercise by hand).
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+/// Files copied from one directory exercise at most.
+const MAX_DIR_FILES: usize = 256;
+const MAX_DIR_DEPTH: usize = 8;
+
+/// Why an exercise of a learner cannot be compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    Missing(String),
+    Unreadable(String),
+}
+
+/// One exercise as prepared in the sandbox.
+#[derive(Debug, Clone)]
+pub enum Prepared {
+    Ready { tests_modified: bool },
+    Skipped(Problem),
+}
+
+pub struct Sandbox {
+    /// Removed when dropped.
+    pub dir: tempfile::TempDir,
+    /// The canonical course, rooted at the sandbox.
+    pub course: Course,
+    /// One entry per course exercise, in curriculum order.
+    pub exercises: Vec<Prepared>,
+}
+
+impl Sandbox {
+    /// Indices of the exercises that are ready to compile.
+    pub fn ready(&self) -> Vec<usize> {
+        (0..self.exercises.len())
+            .filter(|&i| matches!(self.exercises[i], Prepared::Ready { .. }))
+            .collect()
+    }
+}
+
+/// Builds the sandbox of the learner tree at `learner_root`; the cargo package is named
+/// `package` (unique per learner, so that executables in a shared build folder never collide).
+pub fn prepare(course: &Course, learner_root: &Path, package: &str) -> Result<Sandbox> {
+    let dir = tempfile::Builder::new()
+        .prefix("backendlings-grade-")
+        .tempdir()
+        .context("cannot create a temporary folder for the sandbox")?;
+    let root = dir.path();
+    let learner_root = fs::canonicalize(learner_root)
+        .with_context(|| format!("cannot resolve {}", learner_root.display()))?;
+
+    let exercises: Vec<Prepared> = course
+        .exercises
+        .iter()
+        .map(|exercise| {
+            match prepare_exercise(course, exercise, &learner_root, root) {
+                Ok(tests_modified) => Prepared::Ready { tests_modified },
+                Err(problem) => {
+                    // Leave nothing half-written behind for an exercise that is not compiled.
+                    let _ = fs::remove_dir_all(root.join(exercise.rel_path()));
+                    Prepared::Skipped(problem)
+                }
+            }
+        })
+        .collect();
+
+    let ready: Vec<&str> = course
+        .exercises
+        .iter()
+        .zip(&exercises)
+        .filter(|(_, p)| matches!(p, Prepared::Ready { .. }))
+        .map(|(e, _)| e.name.as_str())
+        .collect();
+    fs::write(
+        root.join("Cargo.toml"),
+        sandbox_manifest(course, package, &ready)?,
+    )
+    .context("cannot write the sandbox manifest")?;
+    let lock = manifest::lock_path(&course.root);
+    if lock.is_file() {
+        fs::copy(&lock, root.join("Cargo.lock")).context("cannot copy the course's Cargo.lock")?;
+    }
+    fs::copy(course.root.join(INFO_FILE), root.join(INFO_FILE))
+        .context("cannot copy the course's info.toml")?;
+
+    let mut sandbox_course = course.clone();
+    sandbox_course.root = root.to_path_buf();
+    Ok(Sandbox {
+        dir,
+        course: sandbox_course,
+        exercises,
+    })
+}
+
+/// The course's stand-alone manifest, renamed to `package`, listing only the `ready` exercises
+/// (cargo refuses a manifest whose binaries' files are missing).
+fn sandbox_manifest(course: &Course, package: &str, ready: &[&str]) -> Result<String> {
+    let mut doc: DocumentMut = manifest::standalone(course, false)?
+        .parse()
+        .context("the course's exercise manifest is not valid TOML")?;
+    doc["package"]["name"] = toml_edit::value(package);
+    if let Some(Item::Value(Value::Array(bins))) = doc.get_mut("bin") {
+        bins.retain(|bin| {
+            bin.as_inline_table()
+                .and_then(|t| t.get("name"))
+                .and_then(Value::as_str)
+                .is_some_and(|name| ready.contains(&name))
+        });
+    }
+    Ok(doc.to_string())
+}
+
+/// Copies one exercise into the sandbox with the course's tests; returns `tests_modified`.
+fn prepare_exercise(
+    course: &Course,
+    exercise: &Exercise,
+    learner_root: &Path,
+    sandbox: &Path,
+) -> Result<bool, Problem> {
+    let rel = exercise.rel_path();
+    match exercise.shape {
+        Shape::File => {
+            let learner = read_learner_text(learner_root, &rel)?;
+            let canonical = read_course_text(course, &rel)?;
+            let spliced = splice::splice(&learner, &canonical);
+            write(sandbox, &rel, spliced.source.as_bytes())?;
+            Ok(spliced.tests_modified)
+        }
+        Shape::Dir => prepare_dir(course, &rel, learner_root, sandbox),
+    }
+}
+
+fn prepare_dir(
+    course: &Course,
+    rel: &Path,
+    learner_root: &Path,
+    sandbox: &Path,
+) -> Result<bool, Problem> {
+    // The crate root decides whether the exercise is there at all.
+    read_learner_text(learner_root, &rel.join("main.rs"))?;
+    let course_dir = course.root.join(rel);
+    let test_files = canonical_test_files(&course_dir);
+    let mut tests_modified = false;
+
+    for file in learner_files(learner_root, rel)? {
+        let rel_file = rel.join(&file);
+        if test_files.contains(&file) {
+            continue;
+        }
+        let is_rust = file.extension().is_some_and(|e| e == "rs");
+        if !is_rust {
+            // Data files (fixtures for `include_str!`) are copied when they are sane.
+            if let Ok(bytes) = read_learner_bytes(learner_root, &rel_file) {
+                write(sandbox, &rel_file, &bytes)?;
+            }
+            continue;
+        }
+        let learner = read_learner_text(learner_root, &rel_file)?;
+        let source = match fs::read_to_string(course_dir.join(&file)) {
+            Ok(canonical) => {
+                let spliced = splice::splice(&learner, &canonical);
+                tests_modified |= spliced.tests_modified;
+                spliced.source
+            }
+            // A module the course does not have: the learner's own.
+            Err(_) => learner,
+        };
+        write(sandbox, &rel_file, source.as_bytes())?;
+    }
+
+    for file in &test_files {
+        let rel_file = rel.join(file);
+        let canonical = read_course_text(course, &rel_file)?;
+        let same = read_learner_text(learner_root, &rel_file)
+            .is_ok_and(|learner| splice::same_tokens(&learner, &canonical));
+        tests_modified |= !same;
+        write(
+            sandbox,
+            &rel_file,
+            splice::harden_file(&canonical).as_bytes(),
+        )?;
+    }
+    Ok(tests_modified)
+}
+
+/// The course's test module files of a directory exercise (`#[cfg(test)] mod tests;` in any of
+/// its files), relative to the exercise folder.
+fn canonical_test_files(course_dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for rel in crate::fsutil::files_below(course_dir) {
+        if rel.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let Ok(source) = fs::read_to_string(course_dir.join(&rel)) else {
+            continue;
+        };
+        let parent = rel.parent().unwrap_or(Path::new("")).to_path_buf();
+        let is_mod_root = rel
+            .file_name()
+            .is_some_and(|n| n == "main.rs" || n == "mod.rs" || n == "lib.rs");
+        let base = if is_mod_root {
+            parent.clone()
+        } else {
+            parent.join(rel.file_stem().unwrap_or_default())
+        };
+        for (name, path) in splice::external_test_modules(&source) {
+            let candidates = match path {
+                Some(path) => vec![parent.join(path)],
+                None => vec![
+                    base.join(format!("{name}.rs")),
+                    base.join(&name).join("mod.rs"),
+                ],
+            };
+            if let Some(file) = candidates
+                .into_iter()
+                .find(|c| course_dir.join(c).is_file())
+            {
+                found.push(file);
+            }
+        }
+    }
+    found
+}
+
+/// Every regular file of a learner's exercise folder, relative to it. Symlinks that resolve
+/// inside the learner tree count as the file they point to; others are left out.
+fn learner_files(learner_root: &Path, rel: &Path) -> Result<Vec<PathBuf>, Problem> {
+    let top = learner_root.join(rel);
+    let mut files = Vec::new();
+    let mut stack = vec![(PathBuf::new(), 0usize)];
+    while let Some((dir, depth)) = stack.pop() {
+        let Ok(entries) = fs::read_dir(top.join(&dir)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let rel_entry = dir.join(entry.file_name());
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() && depth < MAX_DIR_DEPTH {
+                stack.push((rel_entry, depth + 1));
+            } else if kind.is_file() || (kind.is_symlink() && inside(learner_root, &entry.path())) {
+                files.push(rel_entry);
+            }
+            if files.len() > MAX_DIR_FILES {
+                return Err(Problem::Unreadable(format!(
+                    "{} holds more than {MAX_DIR_FILES} files; it was not graded",
+                    rel.display()
+                )));
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn inside(root: &Path, path: &Path) -> bool {
+    fs::canonicalize(path).is_ok_and(|real| real.starts_with(root))
+}
+
+/// Reads a learner file as UTF-8 text, refusing what the grader must not compile.
+fn read_learner_text(learner_root: &Path, rel: &Path) -> Result<String, Problem> {
+    let bytes = read_learner_bytes(learner_root, rel)?;
+    String::from_utf8(bytes).map_err(|_| {
+        Problem::Unreadable(format!(
+            "{} is not UTF-8 text (binary data?); it was not compiled",
+            rel.display()
+        ))
+    })
+}
+
+fn read_learner_bytes(learner_root: &Path, rel: &Path) -> Result<Vec<u8>, Problem> {
+    let path = learner_root.join(rel);
+    let shown = rel.display();
+    let meta = match fs::symlink_metadata(&path) {
+        Ok(meta) => meta,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Problem::Missing(format!("{shown} does not exist")));
+        }
+        Err(err) => return Err(Problem::Unreadable(format!("cannot read {shown}: {err}"))),
+    };
+    // The folders on the way, or the file itself, may be symlinks: where it really is decides.
+    let real = fs::canonicalize(&path).map_err(|_| {
+        Problem::Unreadable(format!(
+            "{shown} is a symlink to nothing; it was not followed"
+        ))
+    })?;
+    if !real.starts_with(learner_root) {
+        return Err(Problem::Unreadable(format!(
+            "{shown} is a symlink pointing outside the learner tree; it was not followed"
+        )));
+    }
+    let meta = if meta.file_type().is_symlink() {
+        fs::metadata(&real)
+            .map_err(|err| Problem::Unreadable(format!("cannot read {shown}: {err}")))?
+    } else {
+        meta
+    };
+    if !meta.is_file() {
+        return Err(Problem::Unreadable(format!(
+            "{shown} is not a regular file"
+        )));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Problem::Unreadable(format!(
+            "{shown} is {} bytes; files over 1 MiB are not graded",
+            meta.len()
+        )));
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(&real)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|err| Problem::Unreadable(format!("cannot read {shown}: {err}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Problem::Unreadable(format!(
+            "{shown} is over 1 MiB; it was not graded"
+        )));
+    }
+    Ok(bytes)
+}
+
+fn read_course_text(course: &Course, rel: &Path) -> Result<String, Problem> {
+    fs::read_to_string(course.root.join(rel)).map_err(|err| {
+        Problem::Unreadable(format!(
+            "the course's own {} cannot be read: {err}",
+            rel.display()
+        ))
+    })
+}
+
+fn write(sandbox: &Path, rel: &Path, bytes: &[u8]) -> Result<(), Problem> {
+    let path = sandbox.join(rel);
+    path.parent()
+        .map_or(Ok(()), fs::create_dir_all)
+        .and_then(|()| fs::write(&path, bytes))
+        .map_err(|err| {
+            Problem::Unreadable(format!(
+                "cannot write the sandbox copy of {}: {err}",
+                rel.display()
+            ))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symlinks_outside_binary_and_huge_files_are_refused() {
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret.rs"), "fn main() {}").unwrap();
+        let learner = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(learner.path()).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.rs"), root.join("link.rs")).unwrap();
+        fs::write(root.join("inside.rs"), "fn main() {}").unwrap();
+        std::os::unix::fs::symlink(root.join("inside.rs"), root.join("ok_link.rs")).unwrap();
+        fs::write(root.join("bin.rs"), [0xff, 0xfe, 0x00, 0x81]).unwrap();
+        fs::write(root.join("big.rs"), vec![b'a'; MAX_FILE_BYTES as usize + 1]).unwrap();
+
+        let read = |name: &str| read_learner_text(&root, Path::new(name));
+        assert!(matches!(read("link.rs"), Err(Problem::Unreadable(m)) if m.contains("outside")));
+        assert_eq!(read("ok_link.rs").unwrap(), "fn main() {}");
+        assert!(matches!(read("bin.rs"), Err(Problem::Unreadable(m)) if m.contains("UTF-8")));
+        assert!(matches!(read("big.rs"), Err(Problem::Unreadable(m)) if m.contains("1 MiB")));
+        assert!(matches!(read("gone.rs"), Err(Problem::Missing(_))));
+    }
+
+    #[test]
+    fn test_module_files_are_found_next_to_main() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("main.rs"),
+            "mod a;\n#[cfg(test)]\nmod tests;\nfn main() {}\n",
+        )
+        .unwrap();
+        fs::write(dir.path().join("a.rs"), "").unwrap();
+        fs::write(dir.path().join("tests.rs"), "").unwrap();
+        assert_eq!(
+            canonical_test_files(dir.path()),
+            [PathBuf::from("tests.rs")]
+        );
+    }
+}
