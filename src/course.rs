@@ -692,12 +692,19 @@ hint = "h"
             ("name = \"a/b\"\nhint = \"h\"", "path separator", 3),
             ("name = \"x\"\nhint = \"  \"", "has no hint", 4),
             ("name = \"y\"\nhint = \"h\"", "is missing", 3),
-            ("name = \"x\"\ndir = \"nope\"\nhint = \"h\"", "has no folder", 4),
+            (
+                "name = \"x\"\ndir = \"nope\"\nhint = \"h\"",
+                "has no folder",
+                4,
+            ),
         ];
         for (entry, expected, line) in cases {
             let info = format!("format_version = 1\n[[exercises]]\n{entry}\n");
             let err = first_error(course_with(&info, &["exercises/x.rs"]).1);
-            assert!(err.to_string().contains(expected), "{err} should mention {expected}");
+            assert!(
+                err.to_string().contains(expected),
+                "{err} should mention {expected}"
+            );
             assert_eq!(err.line, Some(line), "{err}");
         }
     }

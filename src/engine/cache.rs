@@ -64,7 +64,10 @@ impl Cache {
         let mut shared = blake3::Hasher::new();
         shared.update(env!("CARGO_PKG_VERSION").as_bytes());
         // A rebuilt runner (same version, new code) may judge differently.
-        if let Some(meta) = std::env::current_exe().ok().and_then(|exe| fs::metadata(exe).ok()) {
+        if let Some(meta) = std::env::current_exe()
+            .ok()
+            .and_then(|exe| fs::metadata(exe).ok())
+        {
             shared.update(&meta.len().to_le_bytes());
             shared.update(format!("{:?}", meta.modified().ok()).as_bytes());
         }

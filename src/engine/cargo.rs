@@ -49,6 +49,12 @@ pub struct Cargo {
     pub clean_env: bool,
     /// Colour in test output (the terminal shows it; reports strip it).
     pub color: bool,
+    /// Extra cargo arguments, e.g. `--config build.build-dir=...` for grading.
+    pub extra_cargo_args: Vec<String>,
+    /// Leave executables in the target folder (so the next build is incremental). Off for
+    /// one-off builds into a shared folder (grading): executables are moved out, so the
+    /// shared folder does not grow with every learner.
+    pub keep_outputs: bool,
 }
 
 impl Cargo {
@@ -65,6 +71,8 @@ impl Cargo {
             workdir: root.to_path_buf(),
             clean_env: false,
             color: console::colors_enabled(),
+            extra_cargo_args: Vec::new(),
+            keep_outputs: true,
         }
     }
 
@@ -81,6 +89,7 @@ impl Cargo {
             .arg("--target-dir")
             .arg(&self.target_dir)
             .arg("--keep-going")
+            .args(&self.extra_cargo_args)
             // Small debug info: faster links, smaller binaries; backtraces keep line numbers.
             .env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only")
             .env("CARGO_TERM_PROGRESS_WHEN", "never")
@@ -201,7 +210,12 @@ impl Cargo {
                 "compiler-artifact" => {
                     if let (true, Some(exe)) = (is_ours, message.executable) {
                         let private = bin_dir.join(&target.name);
-                        match link_or_copy(&exe, &private) {
+                        let moved = link_or_copy(&exe, &private);
+                        if moved.is_ok() && !self.keep_outputs {
+                            let _ = fs::remove_file(&exe);
+                            let _ = fs::remove_file(exe.with_extension("d"));
+                        }
+                        match moved {
                             Ok(()) => result.executables.insert(target.name.clone(), private),
                             Err(_) => result.executables.insert(target.name.clone(), exe),
                         };

@@ -21,8 +21,7 @@ use super::model::{CourseInfo, ExerciseGrade, LearnerGrade};
 use super::sandbox::{self, Prepared, Problem, Sandbox};
 use crate::course::{Course, Exercise};
 use crate::engine::cargo::Cargo;
-use crate::engine::process::Limits;
-use crate::engine::{Artifact, BuildProgress, Built, Engine, Event, Options, Toolchain};
+use crate::engine::{Engine, Event, Options};
 use crate::verdict::{Captured, Status, Verdict};
 
 /// Output kept per exercise in reports (the whole cohort's JSON stays manageable).
@@ -150,28 +149,26 @@ fn check(
         return Ok(verdicts);
     }
     let root = sandbox.dir.path();
-    let cargo = Cargo {
-        manifest: root.join("Cargo.toml"),
-        target_dir: root.join("target"),
-        workdir: root.to_path_buf(),
-        dependency_units: 0,
-        clean_env: true,
-        color: false,
-        extra_cargo_args: vec![
-            "--config".into(),
-            format!(
-                "build.build-dir={}",
-                toml_edit::Value::from(settings.build_dir.to_string_lossy().as_ref())
-            ),
-            // One-off builds gain nothing from incremental state, which would only pile up.
-            "--config".into(),
-            "profile.dev.incremental=false".into(),
-        ],
-    };
-    let toolchain = Recording {
-        inner: cargo,
-        executables: Mutex::new(Vec::new()),
-    };
+    let target_dir = root.join("target");
+    let mut cargo = Cargo::new(
+        root,
+        root.join("Cargo.toml"),
+        target_dir.join("pkg"),
+        target_dir,
+    );
+    cargo.clean_env = true;
+    cargo.color = false;
+    cargo.keep_outputs = false;
+    cargo.extra_cargo_args = vec![
+        "--config".into(),
+        format!(
+            "build.build-dir={}",
+            toml_edit::Value::from(settings.build_dir.to_string_lossy().as_ref())
+        ),
+        // One-off builds gain nothing from incremental state, which would only pile up.
+        "--config".into(),
+        "profile.dev.incremental=false".into(),
+    ];
     let options = Options {
         timeout: settings.timeout,
         output_cap: GRADE_OUTPUT_CAP,
@@ -179,14 +176,14 @@ fn check(
         ..Options::default()
     };
     let result = {
-        let mut engine = Engine::new(&sandbox.course, Box::new(&toolchain), options, None);
+        let mut engine = Engine::new(&sandbox.course, Box::new(cargo), options, None);
         engine.check(&ready, &mut |event| {
             if let Event::Checked { .. } = event {
                 on_progress(Progress::ExerciseChecked);
             }
         })
     };
-    remove_learner_artifacts(&toolchain, &settings.build_dir, package);
+    remove_fingerprints(&settings.build_dir, package);
     for (index, verdict) in ready.into_iter().zip(result?) {
         verdicts[index] = verdict;
     }
@@ -234,17 +231,9 @@ fn exercise_grade(
     }
 }
 
-/// Deletes what one learner's build left in the shared build folder: its executables (recorded
-/// as they were built) and its fingerprints (named after its unique package).
-fn remove_learner_artifacts(toolchain: &Recording, build_dir: &Path, package: &str) {
-    let executables = toolchain
-        .executables
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    for exe in executables.iter().filter(|e| e.starts_with(build_dir)) {
-        let _ = fs::remove_file(exe);
-        let _ = fs::remove_file(exe.with_extension("d"));
-    }
+/// Deletes the fingerprints one learner's build left in the shared build folder (named after
+/// its unique package); its executables were moved out by the toolchain.
+fn remove_fingerprints(build_dir: &Path, package: &str) {
     let fingerprints = build_dir.join("debug").join(".fingerprint");
     if let Ok(entries) = fs::read_dir(&fingerprints) {
         let prefix = format!("{package}-");
@@ -253,40 +242,5 @@ fn remove_learner_artifacts(toolchain: &Recording, build_dir: &Path, package: &s
                 let _ = fs::remove_dir_all(entry.path());
             }
         }
-    }
-}
-
-/// The cargo toolchain, remembering the executables it built so they can be deleted.
-struct Recording {
-    inner: Cargo,
-    executables: Mutex<Vec<PathBuf>>,
-}
-
-impl Toolchain for &Recording {
-    fn estimated_units(&self, exercises: usize) -> usize {
-        self.inner.estimated_units(exercises)
-    }
-
-    fn build(
-        &self,
-        exercises: &[&Exercise],
-        on_progress: &mut dyn FnMut(BuildProgress),
-    ) -> Result<Vec<Built>> {
-        let built = self.inner.build(exercises, on_progress)?;
-        let mut executables = self.executables.lock().unwrap_or_else(|e| e.into_inner());
-        for b in &built {
-            if let Built::Ok { artifact, .. } = b {
-                executables.push(artifact.executable.clone());
-            }
-        }
-        Ok(built)
-    }
-
-    fn run(&self, exercise: &Exercise, artifact: &Artifact, limits: &Limits) -> Verdict {
-        self.inner.run(exercise, artifact, limits)
-    }
-
-    fn lint(&self, exercises: &[&Exercise]) -> Result<Vec<Option<Captured>>> {
-        self.inner.lint(exercises)
     }
 }
