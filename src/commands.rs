@@ -77,6 +77,14 @@ pub fn show_progress(course: &Course, as_json: bool) -> Result<ExitCode> {
         );
     } else {
         print!("{}", terminal::progress(course, &progress));
+        let unknown: Vec<&str> = progress.unknown_names(course).collect();
+        if !unknown.is_empty() {
+            println!(
+                "(kept {} done exercise(s) this course does not have: {})",
+                unknown.len(),
+                unknown.join(", ")
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

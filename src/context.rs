@@ -8,7 +8,7 @@ use crate::course::{Course, INFO_FILE};
 use crate::engine::cache::Cache;
 use crate::engine::cargo::Cargo;
 use crate::engine::{Engine, Options};
-use crate::manifest::{self, Sync};
+use crate::manifest::{self, ManifestState};
 
 /// The runner's own build folder inside the course, apart from the `target/` an editor uses.
 pub const TARGET_SUBDIR: &str = "target/backendlings";
@@ -41,11 +41,11 @@ pub fn course_root(flag: Option<&Path>) -> Result<PathBuf> {
 /// author changed the course. Says so on stderr, since it writes a file.
 pub fn ensure_manifest(course: &Course) -> Result<()> {
     match manifest::sync_state(course)? {
-        Sync::InSync | Sync::MissingSolutions => Ok(()),
+        ManifestState::Current | ManifestState::MissingSolutions => Ok(()),
         state => {
             manifest::update(course)?;
             let path = manifest::manifest_path(&course.root);
-            let why = if state == Sync::Missing {
+            let why = if state == ManifestState::Missing {
                 "was missing"
             } else {
                 "was out of date with info.toml"

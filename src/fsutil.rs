@@ -38,10 +38,8 @@ pub fn files_below(dir: &Path) -> Vec<std::path::PathBuf> {
             };
             if kind.is_dir() {
                 stack.push(entry.path());
-            } else if kind.is_file() {
-                if let Ok(rel) = entry.path().strip_prefix(dir) {
-                    files.push(rel.to_path_buf());
-                }
+            } else if let (true, Ok(rel)) = (kind.is_file(), entry.path().strip_prefix(dir)) {
+                files.push(rel.to_path_buf());
             }
         }
     }

@@ -93,8 +93,8 @@ fn declared_bins(doc: &DocumentMut) -> Vec<BinEntry> {
 
 /// How the manifest on disk compares with what `info.toml` asks for.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Sync {
-    InSync,
+pub enum ManifestState {
+    Current,
     /// The exercise binaries differ (missing, extra, reordered or pointing elsewhere).
     OutOfDate,
     /// Only solutions that now exist are not yet listed: harmless for checking exercises.
@@ -102,16 +102,16 @@ pub enum Sync {
     Missing,
 }
 
-pub fn sync_state(course: &Course) -> Result<Sync> {
+pub fn sync_state(course: &Course) -> Result<ManifestState> {
     let path = manifest_path(&course.root);
     if !path.is_file() {
-        return Ok(Sync::Missing);
+        return Ok(ManifestState::Missing);
     }
     let doc = read(&path)?;
     let expected = expected_bins(course, &path);
     let declared = declared_bins(&doc);
     if declared == expected {
-        return Ok(Sync::InSync);
+        return Ok(ManifestState::Current);
     }
     let exercises = course.exercises.len();
     let solutions_ok = declared
@@ -120,9 +120,9 @@ pub fn sync_state(course: &Course) -> Result<Sync> {
         .all(|b| expected[exercises..].contains(b));
     if declared.len() >= exercises && declared[..exercises] == expected[..exercises] && solutions_ok
     {
-        Ok(Sync::MissingSolutions)
+        Ok(ManifestState::MissingSolutions)
     } else {
-        Ok(Sync::OutOfDate)
+        Ok(ManifestState::OutOfDate)
     }
 }
 

@@ -35,10 +35,6 @@ pub enum Exit {
 }
 
 impl Exit {
-    pub fn success(self) -> bool {
-        self == Exit::Code(0)
-    }
-
     fn from_status(status: ExitStatus) -> Exit {
         use std::os::unix::process::ExitStatusExt;
         match (status.code(), status.signal()) {
