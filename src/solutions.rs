@@ -50,7 +50,7 @@ mod tests {
         let (_dir, course) = workspace();
         let rel = course.exercises[0].rel_solution_path();
         assert!(!course.root.join(&rel).exists(), "init copies no solution");
-        assert_eq!(reveal(&course, &[0]).unwrap(), [rel.clone()]);
+        assert_eq!(reveal(&course, &[0]).unwrap(), std::slice::from_ref(&rel));
         let expected = embedded::files(&rel);
         assert!(!expected.is_empty());
         for (path, bytes) in expected {

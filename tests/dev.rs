@@ -86,13 +86,20 @@ fn a_valid_course_passes() {
     let course = synced(valid());
     let (ok, out) = dev_check(&course, &["--require-solutions"]);
     assert!(ok, "{out}");
-    assert!(out.contains("the course is fine (4 programs built and checked"), "{out}");
+    assert!(
+        out.contains("the course is fine (4 programs built and checked"),
+        "{out}"
+    );
 }
 
 #[test]
 fn invalid_info_toml() {
     let course = valid();
-    edit_info(&course, "hint = \"A hint for one.\"", "hnit = \"A hint for one.\"");
+    edit_info(
+        &course,
+        "hint = \"A hint for one.\"",
+        "hnit = \"A hint for one.\"",
+    );
     assert_error(&course, &[], "info.toml:", "unknown key `hnit`");
 }
 
@@ -189,8 +196,16 @@ fn missing_section_readmes() {
 #[test]
 fn manifest_out_of_sync() {
     let course = synced(valid());
-    std::fs::rename(course.path("exercises/a/two.rs"), course.path("exercises/a/deux.rs")).unwrap();
-    std::fs::rename(course.path("solutions/a/two.rs"), course.path("solutions/a/deux.rs")).unwrap();
+    std::fs::rename(
+        course.path("exercises/a/two.rs"),
+        course.path("exercises/a/deux.rs"),
+    )
+    .unwrap();
+    std::fs::rename(
+        course.path("solutions/a/two.rs"),
+        course.path("solutions/a/deux.rs"),
+    )
+    .unwrap();
     edit_info(&course, "name = \"two\"", "name = \"deux\"");
     assert_error(&course, &[], "Cargo.toml", "does not match the exercises");
     // `dev update` is the fix the message names.
@@ -204,7 +219,12 @@ fn exercises_that_pass_as_shipped() {
     let course = valid();
     course.write("exercises/a/two.rs", MAIN_PASSES);
     let course = synced(course);
-    assert_error(&course, &[], "exercises/a/two.rs", "`two` passes as shipped");
+    assert_error(
+        &course,
+        &[],
+        "exercises/a/two.rs",
+        "`two` passes as shipped",
+    );
     // Unless the course says so.
     edit_info(
         &course,
@@ -266,7 +286,10 @@ fn missing_solutions() {
     // Without the flag, a missing solution is only a warning...
     let (ok, out) = dev_check(&course, &[]);
     assert!(ok, "{out}");
-    assert!(out.contains("warning: solutions: 1 exercises have no solution"), "{out}");
+    assert!(
+        out.contains("warning: solutions: 1 exercises have no solution"),
+        "{out}"
+    );
     // ...with it, an error.
     assert_error(
         &course,
@@ -329,7 +352,10 @@ fn dev_new_makes_a_course_that_dev_check_accepts() {
         assert!(path.join(file).is_file(), "{file} missing");
     }
     let info = std::fs::read_to_string(path.join("info.toml")).unwrap();
-    assert!(info.contains("# skip_check_unsolved = true"), "commented keys");
+    assert!(
+        info.contains("# skip_check_unsolved = true"),
+        "commented keys"
+    );
     let check = std::process::Command::new(common::BIN)
         .args(["dev", "check", "--require-solutions"])
         .current_dir(&path)
@@ -349,7 +375,11 @@ fn dev_new_refuses_a_folder_with_content() {
         .output()
         .unwrap();
     assert!(!output.status.success());
-    assert!(text(&output).contains("already exists and is not empty"), "{}", text(&output));
+    assert!(
+        text(&output).contains("already exists and is not empty"),
+        "{}",
+        text(&output)
+    );
     assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 1);
 }
 
@@ -365,13 +395,21 @@ fn dev_update_regenerates_the_bin_list_and_keeps_the_rest() {
     let info = course.read("info.toml");
     course.write(
         "info.toml",
-        &format!("{info}\n[[exercises]]\nname = \"three\"\ndir = \"a\"\ntest = false\nhint = \"h\"\n"),
+        &format!(
+            "{info}\n[[exercises]]\nname = \"three\"\ndir = \"a\"\ntest = false\nhint = \"h\"\n"
+        ),
     );
     let output = course.run(&["dev", "update"]);
     assert!(output.status.success(), "{}", text(&output));
     let manifest = course.read("Cargo.toml");
-    assert!(manifest.contains("{ name = \"three\", path = \"exercises/a/three.rs\" }"), "{manifest}");
-    assert!(manifest.contains("[dependencies.helper]\npath = \"helper\""), "{manifest}");
+    assert!(
+        manifest.contains("{ name = \"three\", path = \"exercises/a/three.rs\" }"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("[dependencies.helper]\npath = \"helper\""),
+        "{manifest}"
+    );
     // A second run has nothing to do.
     let again = course.run(&["dev", "update"]);
     assert!(stdout(&again).contains("is up to date"));
