@@ -93,6 +93,29 @@ fn a_valid_course_passes() {
 }
 
 #[test]
+fn exercises_that_do_not_compile_do_not_hide_passing_solutions() {
+    // `cargo test --no-run` stops at the first compile error; the engine must still build the
+    // solutions it did not get to, or they would be reported as failing.
+    let mut course = TestCourse::new().section("a", "Alpha");
+    let broken = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn checks() {\n        let x: u8 = \"text\";\n    }\n}\n";
+    for i in 0..8 {
+        course = course.exercise(
+            "a",
+            &format!("broken{i}"),
+            broken,
+            Some(&passing_tests()),
+            Opts::default(),
+        );
+    }
+    let course = course.finish();
+    course.write("exercises/a/README.md", "# Alpha\n");
+    let course = synced(course);
+    let (ok, out) = dev_check(&course, &["--require-solutions"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("16 programs built and checked"), "{out}");
+}
+
+#[test]
 fn invalid_info_toml() {
     let course = valid();
     edit_info(

@@ -132,6 +132,57 @@ impl Cargo {
         Ok(result)
     }
 
+    /// Builds the test harnesses of `names`. `cargo test --no-run` stops at the first exercise
+    /// that does not compile (it has no `--keep-going` and ignores `build.keep-going`), so the
+    /// exercises it never got to are looked at again: `cargo check --profile test --keep-going`
+    /// finds those that do not compile (with their diagnostics), and a second
+    /// `cargo test --no-run` builds the rest. A batch where everything compiles costs one call.
+    fn build_tests(
+        &self,
+        names: &[&str],
+        on_progress: &mut dyn FnMut(BuildProgress),
+    ) -> Result<Invocation> {
+        let test_build = || {
+            let mut cmd = self.cargo("test");
+            cmd.args(["--no-run", "--no-fail-fast"]);
+            cmd
+        };
+        let mut result = self.invoke(test_build(), names, true, &[], on_progress)?;
+        let cut_off: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| {
+                !result.executables.contains_key(*n) && !result.errored.iter().any(|e| e == n)
+            })
+            .collect();
+        if cut_off.is_empty() {
+            return Ok(result);
+        }
+        let mut check = self.cargo("check");
+        check.args(["--profile", "test", "--keep-going"]);
+        let checked = self.invoke(check, &cut_off, true, &[], on_progress)?;
+        for name in &checked.errored {
+            if let Some(diagnostics) = checked.diagnostics.get(name) {
+                result.diagnostics.insert(name.clone(), diagnostics.clone());
+            }
+            result.errored.push(name.clone());
+        }
+        let compiling: Vec<&str> = cut_off
+            .into_iter()
+            .filter(|n| !checked.errored.iter().any(|e| e == n))
+            .collect();
+        if !compiling.is_empty() {
+            let second = self.invoke(test_build(), &compiling, true, &[], on_progress)?;
+            result.executables.extend(second.executables);
+            result.diagnostics.extend(second.diagnostics);
+            result.errored.extend(second.errored);
+            if !second.stderr.text.trim().is_empty() {
+                result.stderr = second.stderr;
+            }
+        }
+        Ok(result)
+    }
+
     fn run_command(&self, artifact: &Artifact, exercise: &Exercise) -> Command {
         let mut cmd = Command::new(&artifact.executable);
         if exercise.test {
@@ -210,9 +261,7 @@ impl Toolchain for Cargo {
             .collect();
         let mut runs = Vec::new();
         if !tests.is_empty() {
-            let mut cmd = self.cargo("test");
-            cmd.args(["--no-run", "--no-fail-fast"]);
-            runs.push(self.invoke(cmd, &tests, true, &[], on_progress)?);
+            runs.push(self.build_tests(&tests, on_progress)?);
         }
         if !mains.is_empty() {
             let mut cmd = self.cargo("build");
