@@ -151,7 +151,13 @@ fn empty_hints() {
 fn undeclared_section_folders() {
     let course = valid();
     course.write("exercises/b/README.md", "# Beta\n");
+    course.write("exercises/b/x.rs", MAIN_FAILS);
+    course.write("solutions/b/x.rs", MAIN_PASSES);
     assert_error(&course, &[], "exercises/b", "not a section of the course");
+    assert_error(&course, &[], "solutions/b", "not a section of the course");
+    // One error per folder, not one more per file in it.
+    let (_, out) = dev_check(&course, &[]);
+    assert!(!out.contains("b/x.rs"), "{out}");
 }
 
 #[test]

@@ -82,9 +82,10 @@ pub fn check(root: &Path, require_solutions: bool, jobs: Option<usize>) -> Resul
         }
     };
     if let Some(listing) = Listing::read(root) {
-        check_folders(root, &listing, &mut problems);
-        check_orphans(root, &listing, "exercises", &mut problems);
-        check_orphans(root, &listing, "solutions", &mut problems);
+        for top in ["exercises", "solutions"] {
+            let undeclared = check_folders(root, &listing, top, &mut problems);
+            check_orphans(root, &listing, top, &undeclared, &mut problems);
+        }
         check_test_markers(root, &listing, &mut problems);
         check_readmes(root, &listing, &mut problems);
         check_solutions_exist(root, &listing, require_solutions, &mut problems);
@@ -237,14 +238,23 @@ fn is_plain_name(name: &str) -> bool {
     !name.is_empty() && !name.contains(['/', '\\']) && name != "." && name != ".."
 }
 
-/// Every folder in `exercises/` is a section (or a multi-file exercise without a section).
-fn check_folders(root: &Path, listing: &Listing, problems: &mut Vec<Problem>) {
-    let Ok(entries) = fs::read_dir(root.join("exercises")) else {
-        problems.push(
-            Problem::error("exercises", "the exercises folder is missing")
-                .help("create it; every exercise lives below it"),
-        );
-        return;
+/// Every folder in `exercises/` (and `solutions/`) is a section, or a multi-file exercise
+/// without a section. Returns the folders that are not, whose files need no report of their own.
+fn check_folders(
+    root: &Path,
+    listing: &Listing,
+    top: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(root.join(top)) else {
+        // A course without solutions is allowed (`--require-solutions` reports each one).
+        if top == "exercises" {
+            problems.push(
+                Problem::error(top, "the exercises folder is missing")
+                    .help("create it; every exercise lives below it"),
+            );
+        }
+        return Vec::new();
     };
     let mut undeclared: Vec<String> = entries
         .flatten()
@@ -259,30 +269,45 @@ fn check_folders(root: &Path, listing: &Listing, problems: &mut Vec<Problem>) {
         })
         .collect();
     undeclared.sort();
-    for name in undeclared {
-        let help = if listing.explicit_sections {
+    let help = |name: &str| {
+        if top == "solutions" {
+            "solutions mirror the exercises' folders: rename it to match a section, or remove it"
+                .to_string()
+        } else if listing.explicit_sections {
             format!(
                 "declare it with [[sections]] dir = \"{name}\" and give its exercises dir = \"{name}\", or remove it"
             )
         } else {
             format!("give its exercises dir = \"{name}\" in info.toml, or remove it")
-        };
-        problems.push(
-            Problem::error(
-                Path::new("exercises").join(&name),
-                "this folder is not a section of the course",
-            )
-            .help(help),
-        );
-    }
+        }
+    };
+    undeclared
+        .into_iter()
+        .map(|name| {
+            let folder = Path::new(top).join(&name);
+            problems.push(
+                Problem::error(&folder, "this folder is not a section of the course")
+                    .help(help(&name)),
+            );
+            folder
+        })
+        .collect()
 }
 
 /// Every `.rs` file below `top` belongs to an exercise of `info.toml`.
-fn check_orphans(root: &Path, listing: &Listing, top: &str, problems: &mut Vec<Problem>) {
+fn check_orphans(
+    root: &Path,
+    listing: &Listing,
+    top: &str,
+    reported: &[PathBuf],
+    problems: &mut Vec<Problem>,
+) {
     let owners: Vec<(PathBuf, PathBuf)> = listing.exercises.iter().map(|e| e.paths(top)).collect();
     for rel in files_below(&root.join(top)) {
         let path = Path::new(top).join(&rel);
-        if path.extension().is_none_or(|e| e != "rs") {
+        if path.extension().is_none_or(|e| e != "rs")
+            || reported.iter().any(|f| path.starts_with(f))
+        {
             continue;
         }
         let owned = owners
