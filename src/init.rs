@@ -38,11 +38,11 @@ pub fn run(dir: Option<&Path>) -> Result<ExitCode> {
     let git = create_workspace(dest, true)?;
     let course = Course::load(dest)?;
     println!(
-        "{} a backendlings workspace in {} ({} exercises in {} sections)",
+        "{} a backendlings workspace in {} ({} in {})",
         style("Created").green().bold(),
         dest.display(),
-        course.exercises.len(),
-        course.sections.len()
+        count(course.exercises.len(), "exercise"),
+        count(course.sections.len(), "section")
     );
     if let Git::Unavailable(why) = &git {
         println!(
@@ -272,6 +272,15 @@ fn git_init(root: &Path) -> Git {
             let _ = std::fs::remove_dir_all(root.join(".git"));
             Git::Unavailable(why)
         }
+    }
+}
+
+/// `1 exercise`, `2 exercises`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

@@ -2,7 +2,10 @@
 //! regenerates the exercise package's `bin` list.
 
 mod check;
+mod layout;
 mod new;
+mod problem;
+mod programs;
 mod update;
 
 pub use check::check;
