@@ -40,10 +40,10 @@ pub fn check(root: &Path, require_solutions: bool, jobs: Option<usize>) -> Resul
     // Building needs a course that loads and a manifest that matches it; without them, the
     // summary says that nothing was built.
     let mut checked = None;
-    if let Some(course) = &course {
-        if check_manifest(course, &mut problems)? {
-            checked = Some(check_programs(course, jobs, &mut problems)?);
-        }
+    if let Some(course) = &course
+        && check_manifest(course, &mut problems)?
+    {
+        checked = Some(check_programs(course, jobs, &mut problems)?);
     }
     print_report(&problems, checked, started.elapsed().as_secs_f64());
     let failed = problems.iter().any(|p| p.severity == Severity::Error);
