@@ -12,6 +12,7 @@ use crate::engine::Options;
 use crate::pristine;
 use crate::progress::Progress;
 use crate::report::{json, terminal};
+use crate::solutions;
 use crate::verdict::Verdict;
 
 /// Loads the learner's progress, printing a warning when the state file was damaged.
@@ -123,6 +124,9 @@ pub fn check_one(course: &Course, progress: &mut Progress, index: usize) -> Resu
     bar.finish();
     progress.set_done(&course.exercises[index].name, verdict.status.is_pass());
     progress.save()?;
+    if verdict.status.is_pass() {
+        reveal_solutions(course, &[index]);
+    }
     Ok(verdict)
 }
 
@@ -203,7 +207,22 @@ pub fn verify_all(course: &Course, args: &VerifyArgs, show_bar: bool) -> Result<
         progress.set_done(&exercise.name, verdict.status.is_pass());
     }
     progress.save()?;
+    let passed: Vec<usize> = (0..verdicts.len())
+        .filter(|&i| verdicts[i].status.is_pass())
+        .collect();
+    reveal_solutions(course, &passed);
     Ok(verdicts)
+}
+
+/// Writes the solutions of newly passed exercises (see [`solutions::reveal`]). A solution that
+/// cannot be written must not turn a pass into an error, so failures are only warnings.
+pub fn reveal_solutions(course: &Course, passed: &[usize]) {
+    if let Err(err) = solutions::reveal(course, passed) {
+        eprintln!(
+            "{} cannot write a reference solution: {err:#}",
+            style("warning:").yellow().bold()
+        );
+    }
 }
 
 pub fn verify(course: &Course, args: &VerifyArgs) -> Result<ExitCode> {

@@ -9,6 +9,8 @@ pub static EXERCISES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/exercises");
 pub static SOLUTIONS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/solutions");
 pub const INFO_TOML: &str = include_str!("../info.toml");
 pub const LOCK_FILE: &str = include_str!("../Cargo.lock");
+/// The exercise package's manifest (dependencies, lints); `init` rewrites its `bin` list.
+pub const MANIFEST: &str = include_str!("../dev/Cargo.toml");
 
 /// Whether `root` holds the embedded course (its `info.toml` is the same, byte for byte).
 pub fn is_embedded_course(root: &Path) -> bool {

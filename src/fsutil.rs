@@ -14,7 +14,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+    // Temporary files are private (0600); the file keeps the mode it had, or gets the usual one.
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    let permissions = fs::metadata(path).map_or_else(
+        |_| std::os::unix::fs::PermissionsExt::from_mode(0o644),
+        |m| m.permissions(),
+    );
+    #[cfg(unix)]
+    builder.permissions(permissions);
+    let mut tmp = builder
+        .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
@@ -45,4 +55,48 @@ pub fn files_below(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     files.sort();
     files
+}
+
+/// Creates the folder `dest` with the content `fill` writes, all or nothing: `fill` works in a
+/// hidden staging folder next to `dest`, which is renamed into place only when it succeeded, so
+/// an error or Ctrl-C never leaves a half-made folder behind. `dest` may exist if it is empty;
+/// anything else in it is refused, since overwriting someone's files is never what they meant.
+pub fn create_dir_with(dest: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    if let Ok(mut entries) = fs::read_dir(dest) {
+        if entries.next().is_some() {
+            anyhow::bail!(
+                "{} already exists and is not empty; nothing was changed\n  help: choose a new folder, or empty this one first",
+                dest.display()
+            );
+        }
+    } else if dest.exists() {
+        anyhow::bail!("{} exists and is not a folder", dest.display());
+    }
+    let parent = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".backendlings-new-")
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
+    fill(staging.path())?;
+    if dest.is_dir() {
+        // Known to be empty (checked above); rename cannot replace a folder on every platform.
+        fs::remove_dir(dest).with_context(|| format!("cannot replace {}", dest.display()))?;
+    }
+    #[cfg(unix)]
+    {
+        // Temporary folders are private (0700); the new folder is an ordinary one.
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(staging.path(), fs::Permissions::from_mode(0o755))
+            .with_context(|| format!("cannot set permissions on {}", staging.path().display()))?;
+    }
+    let staged = staging.keep();
+    fs::rename(&staged, dest).with_context(|| {
+        let _ = fs::remove_dir_all(&staged);
+        format!("cannot move the new folder into {}", dest.display())
+    })?;
+    Ok(())
 }

@@ -14,6 +14,7 @@ mod manifest;
 mod pristine;
 mod progress;
 mod report;
+mod solutions;
 mod verdict;
 mod watch;
 
@@ -57,17 +58,23 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         _ => {}
     }
     let root = context::course_root(cli.course.as_deref())?;
+    // `dev check` reports a course that does not load along with every other problem it finds.
+    if let Some(Command::Dev(DevCommand::Check {
+        require_solutions,
+        jobs,
+    })) = cli.command
+    {
+        return dev::check(&root, require_solutions, jobs);
+    }
     let course = Course::load(&root)?;
     match cli.command {
         None => watch::run(&course, &WatchArgs::default()),
         Some(Command::Watch(args)) => watch::run(&course, &args),
-        Some(Command::Init { .. }) | Some(Command::Dev(DevCommand::New { .. })) => {
+        Some(Command::Init { .. })
+        | Some(Command::Dev(DevCommand::New { .. }))
+        | Some(Command::Dev(DevCommand::Check { .. })) => {
             unreachable!("handled above")
         }
-        Some(Command::Dev(DevCommand::Check {
-            require_solutions,
-            jobs,
-        })) => dev::check(&course, require_solutions, jobs),
         Some(Command::Dev(DevCommand::Update)) => dev::update(&course),
         Some(Command::Grade(args)) => grade::run(&course, &args),
         Some(Command::List { json }) => commands::list(&course, json),

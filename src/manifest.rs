@@ -4,6 +4,7 @@
 //! list is generated from `info.toml`; the rest of the manifest (dependencies, lints) belongs to
 //! the course author and is preserved by every rewrite.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -91,11 +92,13 @@ fn declared_bins(doc: &DocumentMut) -> Vec<BinEntry> {
     }
 }
 
-/// How the manifest on disk compares with what `info.toml` asks for.
+/// How the manifest on disk compares with what `info.toml` asks for. The order of the `bin`
+/// list does not matter to cargo, so it does not matter here either: rustlings interleaves each
+/// exercise with its solution, this runner lists exercises first, and both are in sync.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ManifestState {
     Current,
-    /// The exercise binaries differ (missing, extra, reordered or pointing elsewhere).
+    /// The exercise binaries differ (missing, extra, or pointing elsewhere).
     OutOfDate,
     /// Only solutions that now exist are not yet listed: harmless for checking exercises.
     MissingSolutions,
@@ -108,18 +111,18 @@ pub fn sync_state(course: &Course) -> Result<ManifestState> {
         return Ok(ManifestState::Missing);
     }
     let doc = read(&path)?;
-    let expected = expected_bins(course, &path);
-    let declared = declared_bins(&doc);
+    let key = |b: &BinEntry| (b.name.clone(), b.path.clone());
+    let expected: BTreeSet<(String, String)> =
+        expected_bins(course, &path).iter().map(key).collect();
+    let declared: BTreeSet<(String, String)> = declared_bins(&doc).iter().map(key).collect();
     if declared == expected {
         return Ok(ManifestState::Current);
     }
-    let exercises = course.exercises.len();
-    let solutions_ok = declared
+    let exercises_listed = expected
         .iter()
-        .skip(exercises)
-        .all(|b| expected[exercises..].contains(b));
-    if declared.len() >= exercises && declared[..exercises] == expected[..exercises] && solutions_ok
-    {
+        .filter(|(name, _)| course.find(name).is_some())
+        .all(|bin| declared.contains(bin));
+    if exercises_listed && declared.is_subset(&expected) {
         Ok(ManifestState::MissingSolutions)
     } else {
         Ok(ManifestState::OutOfDate)

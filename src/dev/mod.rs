@@ -1,28 +1,13 @@
-//! Course authoring commands: `dev check`, `dev new`, `dev update`. (In progress.)
+//! Course authoring commands: `dev check` validates a course, `dev new` starts one, `dev update`
+//! regenerates the exercise package's `bin` list.
 
-use std::path::Path;
-use std::process::ExitCode;
+mod check;
+mod layout;
+mod new;
+mod problem;
+mod programs;
+mod update;
 
-use anyhow::{Result, bail};
-
-use crate::course::Course;
-use crate::manifest;
-
-pub fn check(_course: &Course, _require_solutions: bool, _jobs: Option<usize>) -> Result<ExitCode> {
-    bail!("`dev check` is not available yet")
-}
-
-pub fn new(_path: &Path) -> Result<ExitCode> {
-    bail!("`dev new` is not available yet")
-}
-
-pub fn update(course: &Course) -> Result<ExitCode> {
-    let changed = manifest::update(course)?;
-    let path = manifest::manifest_path(&course.root);
-    println!(
-        "{} {}",
-        path.display(),
-        if changed { "updated" } else { "is up to date" }
-    );
-    Ok(ExitCode::SUCCESS)
-}
+pub use check::check;
+pub use new::new;
+pub use update::update;

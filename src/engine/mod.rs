@@ -34,6 +34,8 @@ pub struct Target {
     /// Graded by its tests (true) or by running `main` (false).
     pub test: bool,
     pub strict_clippy: bool,
+    /// How long one run may take (`timeout_secs`).
+    pub timeout: Duration,
 }
 
 impl Target {
@@ -46,6 +48,7 @@ impl Target {
                 test: exercise.test,
                 // Reference solutions are held to clippy's standard whatever the exercise says.
                 strict_clippy: true,
+                timeout: Duration::from_secs(exercise.timeout_secs),
             }
         } else {
             Target {
@@ -53,6 +56,7 @@ impl Target {
                 main_file: course.root.join(exercise.rel_main_file()),
                 test: exercise.test,
                 strict_clippy: exercise.strict_clippy,
+                timeout: Duration::from_secs(exercise.timeout_secs),
             }
         }
     }
@@ -111,7 +115,8 @@ pub enum Event<'a> {
     },
     BuildProgress(BuildProgress),
     BuildFinished,
-    /// The verdict on `course.exercises[index]` is known (in completion order).
+    /// The verdict on `course.exercises[index]` is known (in completion order); for
+    /// [`Engine::check_targets`], `index` is the position in its `targets`.
     Checked {
         index: usize,
         verdict: &'a Verdict,
@@ -128,9 +133,6 @@ pub struct Options {
     pub timeout: Option<Duration>,
     pub output_cap: usize,
     pub memory_bytes: Option<u64>,
-    /// Check the reference solutions instead of the exercises (`dev check`); the cache is
-    /// not used for them.
-    pub solutions: bool,
 }
 
 impl Default for Options {
@@ -140,7 +142,6 @@ impl Default for Options {
             timeout: None,
             output_cap: OUTPUT_CAP,
             memory_bytes: None,
-            solutions: false,
         }
     }
 }
@@ -159,8 +160,6 @@ impl<'c> Engine<'c> {
         options: Options,
         cache: Option<Cache>,
     ) -> Self {
-        // Verdicts are cached per exercise file, so solutions never use the cache.
-        let cache = cache.filter(|_| !options.solutions);
         Engine {
             course,
             toolchain,
@@ -228,14 +227,31 @@ impl<'c> Engine<'c> {
     ) -> Result<Vec<Verdict>> {
         let targets: Vec<Target> = indices
             .iter()
-            .map(|&i| {
-                Target::of(
-                    self.course,
-                    &self.course.exercises[i],
-                    self.options.solutions,
-                )
-            })
+            .map(|&i| Target::of(self.course, &self.course.exercises[i], false))
             .collect();
+        self.run_batch(&targets, indices, on_event)
+    }
+
+    /// Checks arbitrary targets of this course in one batch (exercises and solutions mixed,
+    /// for `dev check`), without the cache. `Event::Checked` carries positions in `targets`.
+    pub fn check_targets(
+        &self,
+        targets: &[Target],
+        on_event: &mut dyn FnMut(Event),
+    ) -> Result<Vec<Verdict>> {
+        let positions: Vec<usize> = (0..targets.len()).collect();
+        self.run_batch(targets, &positions, on_event)
+    }
+
+    /// Builds `targets` in one batch, runs them in parallel and lints the strict ones.
+    /// `ids[i]` is what events report for `targets[i]`.
+    fn run_batch(
+        &self,
+        targets: &[Target],
+        ids: &[usize],
+        on_event: &mut dyn FnMut(Event),
+    ) -> Result<Vec<Verdict>> {
+        let indices = ids;
         let targets: Vec<&Target> = targets.iter().collect();
         let started = Instant::now();
         on_event(Event::BuildStarted {
@@ -271,12 +287,9 @@ impl<'c> Engine<'c> {
             }
         }
 
-        let timeouts: Vec<Duration> = indices
+        let timeouts: Vec<Duration> = targets
             .iter()
-            .map(|&i| {
-                (self.options.timeout)
-                    .unwrap_or(Duration::from_secs(self.course.exercises[i].timeout_secs))
-            })
+            .map(|t| self.options.timeout.unwrap_or(t.timeout))
             .collect();
         self.run_parallel(&targets, &timeouts, &runnable, |slot, mut verdict| {
             verdict.duration_ms += millis(build_share);

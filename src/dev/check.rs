@@ -1,0 +1,105 @@
+//! `dev check`: validates a course and lists every problem it finds, not just the first.
+//!
+//! Three layers, cheapest first: the files (read leniently from `info.toml`, so they are checked
+//! even when the course itself does not load), the course model and its manifest, and finally
+//! one batch build of every exercise and every solution through the check engine: exercises must
+//! fail as shipped, solutions must pass with clippy `-D warnings` and be rustfmt-clean.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Result;
+
+use super::layout::{self, Listing};
+use super::problem::{Problem, Severity, print_report, slash};
+use super::programs::check_programs;
+use crate::course::{Course, CourseErrors};
+use crate::manifest::{self, ManifestState};
+
+pub fn check(root: &Path, require_solutions: bool, jobs: Option<usize>) -> Result<ExitCode> {
+    let started = Instant::now();
+    let mut problems = Vec::new();
+    let course = match Course::load(root) {
+        Ok(course) => Some(course),
+        Err(errors) => {
+            problems.extend(course_problems(root, &errors));
+            None
+        }
+    };
+    if let Some(listing) = Listing::read(root) {
+        for top in ["exercises", "solutions"] {
+            let undeclared = layout::check_folders(root, &listing, top, &mut problems);
+            layout::check_orphans(root, &listing, top, &undeclared, &mut problems);
+        }
+        layout::check_test_markers(root, &listing, &mut problems);
+        layout::check_readmes(root, &listing, &mut problems);
+        layout::check_solutions_exist(root, &listing, require_solutions, &mut problems);
+    }
+    // Building needs a course that loads and a manifest that matches it; without them, the
+    // summary says that nothing was built.
+    let mut checked = None;
+    if let Some(course) = &course
+        && check_manifest(course, &mut problems)?
+    {
+        checked = Some(check_programs(course, jobs, &mut problems)?);
+    }
+    print_report(&problems, checked, started.elapsed().as_secs_f64());
+    let failed = problems.iter().any(|p| p.severity == Severity::Error);
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn course_problems(root: &Path, errors: &CourseErrors) -> Vec<Problem> {
+    errors
+        .0
+        .iter()
+        .map(|error| {
+            let mut location = slash(error.file.strip_prefix(root).unwrap_or(&error.file));
+            if let Some(line) = error.line {
+                let _ = write!(location, ":{line}");
+                if let Some(column) = error.column {
+                    let _ = write!(location, ":{column}");
+                }
+            }
+            Problem {
+                severity: Severity::Error,
+                location,
+                message: error.message.clone(),
+                help: error.help.clone(),
+                output: None,
+            }
+        })
+        .collect()
+}
+
+/// Whether the manifest is in sync with `info.toml` (problems are pushed when not).
+fn check_manifest(course: &Course, problems: &mut Vec<Problem>) -> Result<bool> {
+    let path = manifest::manifest_path(&course.root);
+    let location = path
+        .strip_prefix(&course.root)
+        .unwrap_or(&path)
+        .to_path_buf();
+    let state = match manifest::sync_state(course) {
+        Ok(state) => state,
+        Err(err) => {
+            problems.push(Problem::error(&location, format!("{err:#}")));
+            return Ok(false);
+        }
+    };
+    let message = match state {
+        ManifestState::Current => return Ok(true),
+        ManifestState::Missing => "the exercise package's manifest is missing",
+        ManifestState::OutOfDate => "the `bin` list does not match the exercises of info.toml",
+        ManifestState::MissingSolutions => "the `bin` list lacks some solutions",
+    };
+    problems.push(
+        Problem::error(location, message)
+            .help("run `backendlings dev update` to regenerate it (the rest of the file is kept)"),
+    );
+    Ok(false)
+}

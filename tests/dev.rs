@@ -1,0 +1,445 @@
+//! `dev check`, `dev new` and `dev update` on tiny courses: one broken course per problem that
+//! `dev check` must catch, and a course with several problems that must all be listed.
+
+mod common;
+
+use std::process::Output;
+
+use common::{Opts, TestCourse, stdout, test_source};
+
+fn failing_tests() -> String {
+    test_source("1 + 1 == 3")
+}
+
+fn passing_tests() -> String {
+    test_source("1 + 1 == 2")
+}
+
+const MAIN_FAILS: &str = "fn main() {\n    std::process::exit(1);\n}\n";
+const MAIN_PASSES: &str = "fn main() {}\n";
+
+fn main_opts() -> Opts {
+    Opts {
+        test: false,
+        ..Opts::default()
+    }
+}
+
+/// A valid course: one section with a README, a test exercise and a `main` exercise, both with
+/// solutions. Its manifest is not written yet (see [`synced`]).
+fn valid() -> TestCourse {
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise(
+            "a",
+            "one",
+            &failing_tests(),
+            Some(&passing_tests()),
+            Opts::default(),
+        )
+        .exercise("a", "two", MAIN_FAILS, Some(MAIN_PASSES), main_opts())
+        .finish();
+    course.write("exercises/a/README.md", "# Alpha\n");
+    course
+}
+
+/// Writes the manifest with `dev update`, so that `dev check` builds the course.
+fn synced(course: TestCourse) -> TestCourse {
+    let output = course.run(&["dev", "update"]);
+    assert!(output.status.success(), "{}", text(&output));
+    course
+}
+
+/// stdout and stderr of a command, together.
+fn text(output: &Output) -> String {
+    format!("{}{}", stdout(output), common::stderr(output))
+}
+
+/// Runs `dev check ARGS`; returns whether it succeeded and what it printed.
+fn dev_check(course: &TestCourse, args: &[&str]) -> (bool, String) {
+    let mut all = vec!["dev", "check"];
+    all.extend(args);
+    let output = course.run(&all);
+    (output.status.success(), text(&output))
+}
+
+/// `dev check` fails and reports an error at `location` that mentions `message`.
+fn assert_error(course: &TestCourse, args: &[&str], location: &str, message: &str) {
+    let (ok, out) = dev_check(course, args);
+    assert!(!ok, "dev check should fail:\n{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("error: ") && l.contains(location) && l.contains(message)),
+        "expected an error at {location} mentioning {message:?}:\n{out}"
+    );
+}
+
+/// Replaces `from` by `to` in the course's info.toml.
+fn edit_info(course: &TestCourse, from: &str, to: &str) {
+    let info = course.read("info.toml");
+    assert!(info.contains(from), "{from:?} not in info.toml");
+    course.write("info.toml", &info.replacen(from, to, 1));
+}
+
+#[test]
+fn a_valid_course_passes() {
+    let course = synced(valid());
+    let (ok, out) = dev_check(&course, &["--require-solutions"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("the course is fine (4 programs built and checked"),
+        "{out}"
+    );
+}
+
+#[test]
+fn exercises_that_do_not_compile_do_not_hide_passing_solutions() {
+    // `cargo test --no-run` stops at the first compile error; the engine must still build the
+    // solutions it did not get to, or they would be reported as failing.
+    let mut course = TestCourse::new().section("a", "Alpha");
+    let broken = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn checks() {\n        let x: u8 = \"text\";\n    }\n}\n";
+    for i in 0..8 {
+        course = course.exercise(
+            "a",
+            &format!("broken{i}"),
+            broken,
+            Some(&passing_tests()),
+            Opts::default(),
+        );
+    }
+    let course = course.finish();
+    course.write("exercises/a/README.md", "# Alpha\n");
+    let course = synced(course);
+    let (ok, out) = dev_check(&course, &["--require-solutions"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("16 programs built and checked"), "{out}");
+}
+
+#[test]
+fn invalid_info_toml() {
+    let course = valid();
+    edit_info(
+        &course,
+        "hint = \"A hint for one.\"",
+        "hnit = \"A hint for one.\"",
+    );
+    assert_error(&course, &[], "info.toml:", "unknown key `hnit`");
+}
+
+#[test]
+fn duplicate_names() {
+    let course = valid();
+    edit_info(&course, "name = \"two\"", "name = \"one\"");
+    assert_error(&course, &[], "info.toml:", "duplicate exercise name `one`");
+}
+
+#[test]
+fn malformed_names() {
+    let course = valid();
+    edit_info(&course, "name = \"two\"", "name = \"two-b\"");
+    assert_error(&course, &[], "info.toml:", "exercise name `two-b`");
+}
+
+#[test]
+fn empty_hints() {
+    let course = valid();
+    edit_info(&course, "hint = \"A hint for two.\"", "hint = \"  \"");
+    assert_error(&course, &[], "info.toml:", "`two` has no hint");
+}
+
+#[test]
+fn undeclared_section_folders() {
+    let course = valid();
+    course.write("exercises/b/README.md", "# Beta\n");
+    course.write("exercises/b/x.rs", MAIN_FAILS);
+    course.write("solutions/b/x.rs", MAIN_PASSES);
+    assert_error(&course, &[], "exercises/b", "not a section of the course");
+    assert_error(&course, &[], "solutions/b", "not a section of the course");
+    // One error per folder, not one more per file in it.
+    let (_, out) = dev_check(&course, &[]);
+    assert!(!out.contains("b/x.rs"), "{out}");
+}
+
+#[test]
+fn missing_exercise_files() {
+    let course = valid();
+    std::fs::remove_file(course.path("exercises/a/two.rs")).unwrap();
+    assert_error(&course, &[], "info.toml:", "exercises/a/two.rs is missing");
+}
+
+#[test]
+fn orphan_exercise_files() {
+    let course = valid();
+    course.write("exercises/a/three.rs", MAIN_FAILS);
+    assert_error(
+        &course,
+        &[],
+        "exercises/a/three.rs",
+        "not part of any exercise",
+    );
+}
+
+#[test]
+fn orphan_solution_files() {
+    let course = valid();
+    course.write("solutions/a/renamed.rs", MAIN_PASSES);
+    assert_error(
+        &course,
+        &[],
+        "solutions/a/renamed.rs",
+        "not part of any exercise",
+    );
+}
+
+#[test]
+fn test_exercises_without_tests() {
+    let course = valid();
+    course.write("exercises/a/one.rs", MAIN_FAILS);
+    assert_error(
+        &course,
+        &[],
+        "exercises/a/one.rs",
+        "test = true but no #[test]",
+    );
+}
+
+#[test]
+fn main_exercises_with_tests() {
+    let course = valid();
+    course.write("solutions/a/two.rs", &passing_tests());
+    assert_error(
+        &course,
+        &[],
+        "solutions/a/two.rs",
+        "test = false but contains #[test]",
+    );
+}
+
+#[test]
+fn missing_section_readmes() {
+    let course = valid();
+    std::fs::remove_file(course.path("exercises/a/README.md")).unwrap();
+    assert_error(&course, &[], "exercises/a/README.md", "no README.md");
+}
+
+#[test]
+fn manifest_out_of_sync() {
+    let course = synced(valid());
+    std::fs::rename(
+        course.path("exercises/a/two.rs"),
+        course.path("exercises/a/deux.rs"),
+    )
+    .unwrap();
+    std::fs::rename(
+        course.path("solutions/a/two.rs"),
+        course.path("solutions/a/deux.rs"),
+    )
+    .unwrap();
+    edit_info(&course, "name = \"two\"", "name = \"deux\"");
+    assert_error(&course, &[], "Cargo.toml", "does not match the exercises");
+    // `dev update` is the fix the message names.
+    let course = synced(course);
+    let (ok, out) = dev_check(&course, &[]);
+    assert!(ok, "{out}");
+}
+
+#[test]
+fn exercises_that_pass_as_shipped() {
+    let course = valid();
+    course.write("exercises/a/two.rs", MAIN_PASSES);
+    let course = synced(course);
+    assert_error(
+        &course,
+        &[],
+        "exercises/a/two.rs",
+        "`two` passes as shipped",
+    );
+    // Unless the course says so.
+    edit_info(
+        &course,
+        "hint = \"A hint for two.\"",
+        "hint = \"A hint for two.\"\nskip_check_unsolved = true",
+    );
+    let (ok, out) = dev_check(&course, &[]);
+    assert!(ok, "{out}");
+}
+
+#[test]
+fn solutions_that_fail() {
+    let course = valid();
+    course.write("solutions/a/one.rs", &failing_tests());
+    let course = synced(course);
+    assert_error(
+        &course,
+        &[],
+        "solutions/a/one.rs",
+        "the solution of `one` does not pass: tests failed",
+    );
+    // The test output is shown, so the author sees why.
+    let (_, out) = dev_check(&course, &[]);
+    assert!(out.contains("assertion failed: 1 + 1 == 3"), "{out}");
+}
+
+#[test]
+fn solutions_with_clippy_warnings() {
+    let course = valid();
+    course.write(
+        "solutions/a/two.rs",
+        "fn main() {\n    let values = [1, 2, 3];\n    let mut total = 0;\n    for i in 0..values.len() {\n        total += values[i];\n    }\n    assert_eq!(total, 6);\n}\n",
+    );
+    let course = synced(course);
+    assert_error(
+        &course,
+        &[],
+        "solutions/a/two.rs",
+        "does not pass: clippy failed",
+    );
+}
+
+#[test]
+fn solutions_that_rustfmt_would_change() {
+    let course = valid();
+    course.write(
+        "solutions/a/two.rs",
+        "fn main() {\n        let x=1;\n    assert_eq!(x, 1);\n}\n",
+    );
+    let course = synced(course);
+    assert_error(&course, &[], "solutions/a/two.rs", "not rustfmt-clean");
+}
+
+#[test]
+fn missing_solutions() {
+    let course = valid();
+    std::fs::remove_file(course.path("solutions/a/two.rs")).unwrap();
+    let course = synced(course);
+    // Without the flag, a missing solution is only a warning...
+    let (ok, out) = dev_check(&course, &[]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("warning: solutions: 1 exercises have no solution"),
+        "{out}"
+    );
+    // ...with it, an error.
+    assert_error(
+        &course,
+        &["--require-solutions"],
+        "solutions/a/two.rs",
+        "`two` has no solution",
+    );
+}
+
+#[test]
+fn every_problem_is_listed_not_just_the_first() {
+    let course = valid();
+    course.write("exercises/a/two.rs", MAIN_PASSES);
+    course.write("exercises/a/stray.rs", MAIN_PASSES);
+    course.write("solutions/a/one.rs", &failing_tests());
+    std::fs::remove_file(course.path("exercises/a/README.md")).unwrap();
+    let course = synced(course);
+    let (ok, out) = dev_check(&course, &[]);
+    assert!(!ok);
+    for expected in [
+        "error: exercises/a/stray.rs: this file is not part of any exercise",
+        "error: exercises/a/README.md: the section has no README.md",
+        "error: exercises/a/two.rs: `two` passes as shipped",
+        "error: solutions/a/one.rs: the solution of `one` does not pass",
+        "4 errors",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+}
+
+#[test]
+fn a_course_that_does_not_load_still_gets_its_files_checked() {
+    let course = valid();
+    edit_info(&course, "hint = \"A hint for one.\"", "hint = \"\"");
+    course.write("exercises/a/stray.rs", MAIN_PASSES);
+    let (ok, out) = dev_check(&course, &[]);
+    assert!(!ok);
+    assert!(out.contains("`one` has no hint"), "{out}");
+    assert!(out.contains("exercises/a/stray.rs"), "{out}");
+}
+
+#[test]
+fn dev_new_makes_a_course_that_dev_check_accepts() {
+    let parent = tempfile::tempdir().unwrap();
+    let path = parent.path().join("my course");
+    let output = std::process::Command::new(common::BIN)
+        .args(["dev", "new"])
+        .arg(&path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    for file in [
+        "info.toml",
+        "Cargo.toml",
+        "README.md",
+        ".gitignore",
+        "exercises/00_intro/README.md",
+    ] {
+        assert!(path.join(file).is_file(), "{file} missing");
+    }
+    let info = std::fs::read_to_string(path.join("info.toml")).unwrap();
+    assert!(
+        info.contains("# skip_check_unsolved = true"),
+        "commented keys"
+    );
+    let check = std::process::Command::new(common::BIN)
+        .args(["dev", "check", "--require-solutions"])
+        .current_dir(&path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", text(&check));
+}
+
+#[test]
+fn dev_new_refuses_a_folder_with_content() {
+    let parent = tempfile::tempdir().unwrap();
+    std::fs::write(parent.path().join("notes.txt"), "mine").unwrap();
+    let output = std::process::Command::new(common::BIN)
+        .args(["dev", "new"])
+        .arg(parent.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("already exists and is not empty"),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn dev_update_regenerates_the_bin_list_and_keeps_the_rest() {
+    let course = synced(valid());
+    let manifest = course.read("Cargo.toml");
+    course.write(
+        "Cargo.toml",
+        &format!("{manifest}\n[dependencies.helper]\npath = \"helper\"\n"),
+    );
+    course.write("exercises/a/three.rs", MAIN_FAILS);
+    let info = course.read("info.toml");
+    course.write(
+        "info.toml",
+        &format!(
+            "{info}\n[[exercises]]\nname = \"three\"\ndir = \"a\"\ntest = false\nhint = \"h\"\n"
+        ),
+    );
+    let output = course.run(&["dev", "update"]);
+    assert!(output.status.success(), "{}", text(&output));
+    let manifest = course.read("Cargo.toml");
+    assert!(
+        manifest.contains("{ name = \"three\", path = \"exercises/a/three.rs\" }"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("[dependencies.helper]\npath = \"helper\""),
+        "{manifest}"
+    );
+    // A second run has nothing to do.
+    let again = course.run(&["dev", "update"]);
+    assert!(stdout(&again).contains("is up to date"));
+}

@@ -1,0 +1,244 @@
+//! `init`: learner workspaces made from the course embedded in the binary.
+//!
+//! The tests that build the embedded course (with its crates) share one target folder, linked
+//! as each workspace's `target/`, so the crates compile once for the whole file.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{BIN, stderr, stdout};
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", stdout(output), stderr(output))
+}
+
+/// A new workspace in a temporary folder: (the temporary folder, the workspace in it).
+fn workspace() -> (tempfile::TempDir, PathBuf) {
+    let parent = tempfile::tempdir().unwrap();
+    let dest = parent.path().join("course");
+    let output = run(parent.path(), &["init", "course"]);
+    assert!(output.status.success(), "{}", text(&output));
+    (parent, dest)
+}
+
+/// Links the workspace's `target/` to the build folder all these tests share.
+fn share_target(workspace: &Path) {
+    let shared = Path::new(env!("CARGO_TARGET_TMPDIR")).join("init-workspaces-target");
+    fs::create_dir_all(&shared).unwrap();
+    std::os::unix::fs::symlink(&shared, workspace.join("target")).unwrap();
+}
+
+fn git_available() -> bool {
+    Command::new("git").arg("--version").output().is_ok()
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "git {args:?}: {}", text(&output));
+    stdout(&output)
+}
+
+/// Every file at `path` (one file, or the files of a multi-file exercise), relative to it.
+fn files_of(path: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    if path.is_file() {
+        return vec![(PathBuf::new(), fs::read(path).unwrap())];
+    }
+    let mut files = Vec::new();
+    for entry in fs::read_dir(path).unwrap() {
+        let entry = entry.unwrap();
+        for (rel, bytes) in files_of(&entry.path()) {
+            files.push((Path::new(&entry.file_name()).join(rel), bytes));
+        }
+    }
+    files.sort();
+    files
+}
+
+fn write_files(path: &Path, files: &[(PathBuf, Vec<u8>)]) {
+    for (rel, bytes) in files {
+        let target = if rel.as_os_str().is_empty() {
+            path.to_path_buf()
+        } else {
+            path.join(rel)
+        };
+        fs::write(target, bytes).unwrap();
+    }
+}
+
+/// The first exercise of the embedded course: (name, path relative to the course root).
+fn first_exercise(workspace: &Path) -> (String, String) {
+    let output = run(workspace, &["list", "--json"]);
+    assert!(output.status.success(), "{}", text(&output));
+    let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let exercise = &list["sections"][0]["exercises"][0];
+    (
+        exercise["name"].as_str().unwrap().to_string(),
+        exercise["path"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn init_creates_a_ready_workspace_without_solutions() {
+    let (_parent, dest) = workspace();
+    assert_eq!(
+        fs::read_to_string(dest.join("info.toml")).unwrap(),
+        fs::read_to_string(Path::new(REPO).join("info.toml")).unwrap(),
+        "info.toml is the embedded one, byte for byte"
+    );
+    for file in [
+        "Cargo.toml",
+        "Cargo.lock",
+        ".gitignore",
+        "README.md",
+        ".vscode/extensions.json",
+    ] {
+        assert!(dest.join(file).is_file(), "{file} missing");
+    }
+    assert!(
+        !dest.join("solutions").exists(),
+        "solutions are revealed only after a pass"
+    );
+    let manifest = fs::read_to_string(dest.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("[workspace]"), "{manifest}");
+    assert!(
+        !manifest.contains("_sol\""),
+        "no solution binaries: {manifest}"
+    );
+    assert!(
+        !manifest.contains("../"),
+        "paths are relative to the workspace: {manifest}"
+    );
+    let gitignore = fs::read_to_string(dest.join(".gitignore")).unwrap();
+    assert!(gitignore.contains("/target") && gitignore.contains("/.backendlings"));
+
+    let (name, path) = first_exercise(&dest);
+    assert_eq!(
+        files_of(&dest.join(&path)),
+        files_of(&Path::new(REPO).join(&path)),
+        "{name} is copied as shipped"
+    );
+    if git_available() {
+        assert_eq!(git(&dest, &["rev-list", "--count", "HEAD"]).trim(), "1");
+        assert_eq!(
+            git(&dest, &["status", "--porcelain"]),
+            "",
+            "everything is committed"
+        );
+    }
+}
+
+#[test]
+fn init_defaults_to_a_backendlings_folder() {
+    let parent = tempfile::tempdir().unwrap();
+    let output = run(parent.path(), &["init"]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(parent.path().join("backendlings/info.toml").is_file());
+    assert!(
+        stdout(&output).contains("cd backendlings"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn init_refuses_a_folder_with_content() {
+    let parent = tempfile::tempdir().unwrap();
+    let dest = parent.path().join("course");
+    fs::create_dir(&dest).unwrap();
+    fs::write(dest.join("notes.md"), "my notes").unwrap();
+    let output = run(parent.path(), &["init", "course"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        stderr(&output).contains("already exists and is not empty; nothing was changed"),
+        "{}",
+        text(&output)
+    );
+    let entries: Vec<_> = fs::read_dir(&dest).unwrap().collect();
+    assert_eq!(entries.len(), 1, "nothing was written");
+    // Nor was anything left next to it.
+    assert_eq!(fs::read_dir(parent.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn init_into_an_existing_empty_folder() {
+    let parent = tempfile::tempdir().unwrap();
+    fs::create_dir(parent.path().join("course")).unwrap();
+    let output = run(parent.path(), &["init", "course"]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(parent.path().join("course/info.toml").is_file());
+}
+
+#[test]
+fn verify_in_a_new_workspace_reports_everything_pending() {
+    let (_parent, dest) = workspace();
+    share_target(&dest);
+    let output = run(&dest, &["verify", "--json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let exercises = report["exercises"].as_array().unwrap();
+    assert!(!exercises.is_empty());
+    for exercise in exercises {
+        assert_ne!(exercise["status"], "passed", "{exercise}");
+    }
+    let output = run(&dest, &["progress", "--json"]);
+    let progress: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(progress["done"], 0);
+    if git_available() {
+        // The lock file was already what cargo wants: building changed no tracked file.
+        assert_eq!(git(&dest, &["status", "--porcelain"]), "");
+    }
+}
+
+#[test]
+fn a_solution_appears_after_a_pass_and_reset_restores_the_exercise() {
+    let (_parent, dest) = workspace();
+    share_target(&dest);
+    let (name, path) = first_exercise(&dest);
+    let solution_path = path.replacen("exercises/", "solutions/", 1);
+    let solution = files_of(&Path::new(REPO).join(&solution_path));
+
+    // Still failing: nothing is revealed.
+    let output = run(&dest, &["run", &name]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(!dest.join(&solution_path).exists());
+
+    // Solved: the reference solution is written and announced.
+    write_files(&dest.join(&path), &solution);
+    let output = run(&dest, &["run", &name]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        stdout(&output).contains(&solution_path),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(files_of(&dest.join(&solution_path)), solution);
+
+    // Reset: the original comes back from the binary, and the exercise is pending again.
+    let output = run(&dest, &["reset", &name]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(
+        files_of(&dest.join(&path)),
+        files_of(&Path::new(REPO).join(&path))
+    );
+    let output = run(&dest, &["progress", "--json"]);
+    let progress: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(progress["done"], 0);
+}
