@@ -146,6 +146,24 @@ impl Course {
             .map(|(i, _)| i)
     }
 
+    /// How many exercises of `section` satisfy `pred` (given an exercise index), and how many
+    /// the section has.
+    pub fn count_in_section(&self, section: usize, pred: impl Fn(usize) -> bool) -> (usize, usize) {
+        self.section_exercises(section)
+            .fold((0, 0), |(yes, all), i| {
+                (yes + usize::from(pred(i)), all + 1)
+            })
+    }
+
+    /// Width of the longest section title, for aligned tables.
+    pub fn title_width(&self) -> usize {
+        self.sections
+            .iter()
+            .map(|s| s.title.chars().count())
+            .max()
+            .unwrap_or(0)
+    }
+
     pub fn max_points(&self) -> u32 {
         self.exercises.iter().map(|e| e.points).sum()
     }

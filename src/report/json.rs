@@ -8,11 +8,6 @@ use crate::verdict::Verdict;
 
 pub const FORMAT_VERSION: u32 = 1;
 
-fn section_counts(course: &Course, section: usize, done: impl Fn(usize) -> bool) -> (usize, usize) {
-    let members: Vec<usize> = course.section_exercises(section).collect();
-    (members.iter().filter(|&&i| done(i)).count(), members.len())
-}
-
 /// `list --json` (with exercises) and `progress --json` (without).
 pub fn progress(course: &Course, progress: &Progress, with_exercises: bool) -> Value {
     let current = progress.current(course);
@@ -22,7 +17,7 @@ pub fn progress(course: &Course, progress: &Progress, with_exercises: bool) -> V
         .enumerate()
         .map(|(s, section)| {
             let (done, total) =
-                section_counts(course, s, |i| progress.is_done(&course.exercises[i].name));
+                course.count_in_section(s, |i| progress.is_done(&course.exercises[i].name));
             let mut value = json!({
                 "dir": section.dir,
                 "title": section.title,
@@ -63,7 +58,7 @@ pub fn verify(course: &Course, verdicts: &[Verdict]) -> Value {
         .iter()
         .enumerate()
         .map(|(s, section)| {
-            let (passed, total) = section_counts(course, s, |i| verdicts[i].status.is_pass());
+            let (passed, total) = course.count_in_section(s, |i| verdicts[i].status.is_pass());
             json!({ "dir": section.dir, "title": section.title, "passed": passed, "total": total })
         })
         .collect();

@@ -48,16 +48,9 @@ pub fn output_text(verdict: &Verdict) -> String {
 /// `HTTP 3/8`: the section of `index` and how far the learner is in it.
 pub fn section_position(course: &Course, progress: &Progress, index: usize) -> String {
     let section = course.exercises[index].section;
-    let members: Vec<usize> = course.section_exercises(section).collect();
-    let done = members
-        .iter()
-        .filter(|&&i| progress.is_done(&course.exercises[i].name))
-        .count();
-    format!(
-        "{} {done}/{}",
-        course.sections[section].title,
-        members.len()
-    )
+    let (done, total) =
+        course.count_in_section(section, |i| progress.is_done(&course.exercises[i].name));
+    format!("{} {done}/{total}", course.sections[section].title)
 }
 
 /// A text progress bar `[#####-----]` of `width` cells.
@@ -75,17 +68,14 @@ pub fn list(course: &Course, progress: &Progress) -> String {
     let current = progress.current(course);
     let mut out = String::new();
     for (s, section) in course.sections.iter().enumerate() {
-        let members: Vec<usize> = course.section_exercises(s).collect();
-        let done = members
-            .iter()
-            .filter(|&&i| progress.is_done(&course.exercises[i].name))
-            .count();
+        let (done, total) =
+            course.count_in_section(s, |i| progress.is_done(&course.exercises[i].name));
         out.push_str(&format!(
             "{} {}\n",
             style(&section.title).bold(),
-            style(format!("{done}/{}", members.len())).dim()
+            style(format!("{done}/{total}")).dim()
         ));
-        for i in members {
+        for i in course.section_exercises(s) {
             let exercise = &course.exercises[i];
             let mark = if progress.is_done(&exercise.name) {
                 style("✓").green().to_string()
@@ -107,24 +97,15 @@ pub fn list(course: &Course, progress: &Progress) -> String {
 
 /// Per-section and total progress, for `progress`.
 pub fn progress(course: &Course, progress: &Progress) -> String {
-    let width = course
-        .sections
-        .iter()
-        .map(|s| s.title.chars().count())
-        .max()
-        .unwrap_or(0);
+    let width = course.title_width();
     let mut out = String::new();
     for (s, section) in course.sections.iter().enumerate() {
-        let members: Vec<usize> = course.section_exercises(s).collect();
-        let done = members
-            .iter()
-            .filter(|&&i| progress.is_done(&course.exercises[i].name))
-            .count();
+        let (done, total) =
+            course.count_in_section(s, |i| progress.is_done(&course.exercises[i].name));
         out.push_str(&format!(
-            "{:<width$}  {} {done}/{}\n",
+            "{:<width$}  {} {done}/{total}\n",
             section.title,
-            bar(done, members.len(), 20),
-            members.len()
+            bar(done, total, 20)
         ));
     }
     out.push_str(&summary(course, progress));
@@ -143,28 +124,18 @@ fn summary(course: &Course, progress: &Progress) -> String {
 
 /// Per-section results of a `verify`.
 pub fn verify_summary(course: &Course, verdicts: &[Verdict]) -> String {
-    let width = course
-        .sections
-        .iter()
-        .map(|s| s.title.chars().count())
-        .max()
-        .unwrap_or(0);
+    let width = course.title_width();
     let mut out = String::new();
     for (s, section) in course.sections.iter().enumerate() {
-        let members: Vec<usize> = course.section_exercises(s).collect();
-        let passed = members
-            .iter()
-            .filter(|&&i| verdicts[i].status.is_pass())
-            .count();
-        let mark = if passed == members.len() {
+        let (passed, total) = course.count_in_section(s, |i| verdicts[i].status.is_pass());
+        let mark = if passed == total {
             style("✓").green()
         } else {
             style("✗").red()
         };
         out.push_str(&format!(
-            "{mark} {:<width$}  {passed}/{}\n",
-            section.title,
-            members.len()
+            "{mark} {:<width$}  {passed}/{total}\n",
+            section.title
         ));
     }
     let passed = verdicts.iter().filter(|v| v.status.is_pass()).count();
