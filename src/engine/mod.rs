@@ -171,6 +171,10 @@ impl<'c> Engine<'c> {
                 &todo.iter().map(|&s| indices[s]).collect::<Vec<_>>(),
                 on_event,
             )?;
+            if process::cancelled() {
+                // Killed programs give verdicts that must not be cached.
+                anyhow::bail!("the check was cancelled");
+            }
             for (slot, verdict) in todo.into_iter().zip(fresh) {
                 if let (Some(cache), Some(key)) = (&mut self.cache, &keys[slot]) {
                     cache.put(&self.course.exercises[indices[slot]].name, key, &verdict);
