@@ -219,6 +219,8 @@ impl<'a> App<'a> {
             self.quit = true;
             return;
         }
+        // A notice has been seen once the learner does something.
+        self.view.notice = None;
         let mode = std::mem::replace(&mut self.mode, Mode::Exercise);
         self.mode = match mode {
             Mode::Welcome => match key.code {
@@ -395,10 +397,9 @@ impl<'a> App<'a> {
                     .set_done(&self.course.exercises[index].name, passed);
                 self.save_progress();
                 if index == self.current {
+                    // After the last exercise, `n` runs the final verification, so the
+                    // learner sees this pass (and its program's output) first.
                     self.show_verdict(verdict);
-                    if passed && self.progress.first_pending(self.course).is_none() {
-                        self.request(Job::All { final_check: true });
-                    }
                 }
             }
             Job::All { final_check } => {
@@ -437,7 +438,6 @@ impl<'a> App<'a> {
         self.view.verdict = Some(verdict);
         self.view.summary = None;
         self.view.scroll = 0;
-        self.view.notice = None;
     }
 
     fn save_progress(&mut self) {
