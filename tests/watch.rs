@@ -53,7 +53,11 @@ impl Watch {
         let child = pair.slave.spawn_command(cmd).unwrap();
         let mut reader = pair.master.try_clone_reader().unwrap();
         let writer = pair.master.take_writer().unwrap();
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(nonzero(rows), nonzero(cols), 0)));
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            nonzero(rows),
+            nonzero(cols),
+            0,
+        )));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let (screen2, raw2) = (Arc::clone(&screen), Arc::clone(&raw));
         thread::spawn(move || {
@@ -105,7 +109,11 @@ impl Watch {
     }
 
     fn resize(&mut self, cols: u16, rows: u16) {
-        self.screen.lock().unwrap().screen_mut().set_size(nonzero(rows), nonzero(cols));
+        self.screen
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(nonzero(rows), nonzero(cols));
         self.master.resize(size(cols, rows)).unwrap();
     }
 
@@ -406,7 +414,10 @@ fn manual_run_and_polling_and_tiny_terminals() {
     // --poll: saves are noticed by polling.
     let mut watch = Watch::start(&course, &["watch", "--poll"], 100, 30);
     watch.wait_for(&["✗ second: tests failed"]);
-    rename_save(&course.path("exercises/basics/second.rs"), &test_source("true"));
+    rename_save(
+        &course.path("exercises/basics/second.rs"),
+        &test_source("true"),
+    );
     watch.wait_for(&["✓ second passed"]);
     watch.keys("q");
     assert_eq!(watch.wait_exit(), 0);

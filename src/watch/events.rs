@@ -33,12 +33,7 @@ pub enum FileWatch {
 
 /// Starts watching `dir`, sending the paths of relevant events. The string is a notice for the
 /// screen when the preferred way did not work.
-pub fn start(
-    dir: &Path,
-    poll: bool,
-    manual: bool,
-    tx: Sender<Msg>,
-) -> (FileWatch, Option<String>) {
+pub fn start(dir: &Path, poll: bool, manual: bool, tx: Sender<Msg>) -> (FileWatch, Option<String>) {
     if manual {
         return (FileWatch::Manual, None);
     }

@@ -151,10 +151,10 @@ impl ListView {
     /// After the filter or search changed: select the first match if the selection is hidden.
     fn keep_selection_visible(&mut self, course: &Course, progress: &Progress) {
         let visible = self.visible(course, progress);
-        if !visible.contains(&self.selected) {
-            if let Some(&first) = visible.first() {
-                self.selected = first;
-            }
+        if !visible.contains(&self.selected)
+            && let Some(&first) = visible.first()
+        {
+            self.selected = first;
         }
     }
 
@@ -292,9 +292,7 @@ mod tests {
             let name = format!("ex{i}");
             fs::create_dir_all(dir.path().join("exercises")).unwrap();
             fs::write(dir.path().join(format!("exercises/{name}.rs")), "").unwrap();
-            info.push_str(&format!(
-                "[[exercises]]\nname = \"{name}\"\nhint = \"h\"\n"
-            ));
+            info.push_str(&format!("[[exercises]]\nname = \"{name}\"\nhint = \"h\"\n"));
         }
         fs::write(dir.path().join("info.toml"), info).unwrap();
         let course = Course::load(dir.path()).unwrap();

@@ -293,7 +293,10 @@ impl<'a> App<'a> {
     }
 
     fn current_passed(&self) -> bool {
-        self.view.verdict.as_ref().is_some_and(|v| v.status.is_pass())
+        self.view
+            .verdict
+            .as_ref()
+            .is_some_and(|v| v.status.is_pass())
             && self.queue.running() != Some(Job::One(self.current))
     }
 

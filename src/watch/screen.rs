@@ -216,10 +216,7 @@ pub fn welcome(message: &str, width: usize, height: usize) -> Vec<String> {
 pub fn finished(course: &Course, width: usize, height: usize) -> Vec<String> {
     let total = course.exercises.len();
     let mut lines = vec![
-        format!(
-            "{} All {total} exercises pass.",
-            style("✓").green().bold()
-        ),
+        format!("{} All {total} exercises pass.", style("✓").green().bold()),
         String::new(),
     ];
     if let Some(message) = &course.final_message {
@@ -251,7 +248,11 @@ pub fn keys_text(keys: &[(&str, &str)]) -> String {
 /// Keeps the last `height` lines (the keys are at the end), each cut to the width.
 fn bottom_fit(lines: Vec<String>, width: usize, height: usize) -> Vec<String> {
     let skip = lines.len().saturating_sub(height);
-    lines.into_iter().skip(skip).map(|l| fit(&l, width)).collect()
+    lines
+        .into_iter()
+        .skip(skip)
+        .map(|l| fit(&l, width))
+        .collect()
 }
 
 /// Keeps as many footer lines as fit `height`, the most important first, in their order.
@@ -272,7 +273,10 @@ pub fn fit(line: &str, width: usize) -> String {
     if visible_width(line) <= width {
         return line.to_string();
     }
-    wrap_line(line, width).into_iter().next().unwrap_or_default()
+    wrap_line(line, width)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
 }
 
 /// Wraps text into lines of at most `width` columns, keeping colours across the breaks.
@@ -425,7 +429,10 @@ mod tests {
     #[test]
     fn tiny_widths_do_not_panic() {
         for width in 0..4 {
-            let _ = wrap_text("héllo wörld\t✓ 漢字 \x1b]8;;file:///x\x1b\\link\x1b]8;;\x1b\\", width);
+            let _ = wrap_text(
+                "héllo wörld\t✓ 漢字 \x1b]8;;file:///x\x1b\\link\x1b]8;;\x1b\\",
+                width,
+            );
             assert!(fit("\x1b[1mbold text\x1b[0m", width).len() < 40);
         }
         assert_eq!(wrap_text("漢", 1), vec![String::new()]);

@@ -12,7 +12,9 @@ use super::state::Job;
 
 /// What the checker reports back.
 pub enum Report {
-    BuildStarted { units: usize },
+    BuildStarted {
+        units: usize,
+    },
     BuildUnit,
     BuildFinished,
     Checked,
@@ -48,7 +50,10 @@ pub fn spawn<'scope, 'env>(
                     let _ = reports.send(Msg::Report(report));
                 })
                 .map_err(|err| format!("{err:#}"));
-            if reports.send(Msg::Report(Report::Done { job, result })).is_err() {
+            if reports
+                .send(Msg::Report(Report::Done { job, result }))
+                .is_err()
+            {
                 break;
             }
         }

@@ -28,7 +28,13 @@ pub struct Opts {
 
 impl Default for Opts {
     fn default() -> Self {
-        Opts { test: true, strict_clippy: false, timeout_secs: None, points: None, skip_check_unsolved: false }
+        Opts {
+            test: true,
+            strict_clippy: false,
+            timeout_secs: None,
+            points: None,
+            skip_check_unsolved: false,
+        }
     }
 }
 
@@ -41,7 +47,11 @@ pub fn test_source(expr: &str) -> String {
 
 impl TestCourse {
     pub fn new() -> TestCourse {
-        TestCourse { dir: tempfile::tempdir().expect("temp dir"), sections: Vec::new(), entries: Vec::new() }
+        TestCourse {
+            dir: tempfile::tempdir().expect("temp dir"),
+            sections: Vec::new(),
+            entries: Vec::new(),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -60,7 +70,14 @@ impl TestCourse {
 
     /// Adds a one-file exercise `exercises/<dir>/<name>.rs` with `source`, and its solution
     /// when given.
-    pub fn exercise(mut self, dir: &str, name: &str, source: &str, solution: Option<&str>, opts: Opts) -> Self {
+    pub fn exercise(
+        mut self,
+        dir: &str,
+        name: &str,
+        source: &str,
+        solution: Option<&str>,
+        opts: Opts,
+    ) -> Self {
         self.write(&format!("exercises/{dir}/{name}.rs"), source);
         if let Some(solution) = solution {
             self.write(&format!("solutions/{dir}/{name}.rs"), solution);
@@ -70,7 +87,13 @@ impl TestCourse {
     }
 
     /// Adds a directory exercise: `files` are (relative path inside the folder, content).
-    pub fn dir_exercise(mut self, dir: &str, name: &str, files: &[(&str, &str)], opts: Opts) -> Self {
+    pub fn dir_exercise(
+        mut self,
+        dir: &str,
+        name: &str,
+        files: &[(&str, &str)],
+        opts: Opts,
+    ) -> Self {
         for (rel, content) in files {
             self.write(&format!("exercises/{dir}/{name}/{rel}"), content);
         }
@@ -79,7 +102,9 @@ impl TestCourse {
     }
 
     fn entry(&mut self, dir: &str, name: &str, opts: &Opts) {
-        let mut entry = format!("[[exercises]]\nname = \"{name}\"\ndir = \"{dir}\"\nhint = \"A hint for {name}.\"\n");
+        let mut entry = format!(
+            "[[exercises]]\nname = \"{name}\"\ndir = \"{dir}\"\nhint = \"A hint for {name}.\"\n"
+        );
         if !opts.test {
             entry.push_str("test = false\n");
         }
@@ -100,7 +125,9 @@ impl TestCourse {
 
     /// Writes `info.toml`.
     pub fn finish(self) -> Self {
-        let mut info = String::from("format_version = 1\nwelcome_message = \"Welcome to the test course\"\nfinal_message = \"All done!\"\n\n");
+        let mut info = String::from(
+            "format_version = 1\nwelcome_message = \"Welcome to the test course\"\nfinal_message = \"All done!\"\n\n",
+        );
         for (dir, title) in &self.sections {
             info.push_str(&format!("[[sections]]\ndir = \"{dir}\"\ntitle = \"{title}\"\nsummary = \"About {title}.\"\n\n"));
         }
@@ -144,10 +171,16 @@ pub fn stderr(output: &Output) -> String {
 
 /// Whether any process on this machine has `needle` in its command line (Linux `/proc`).
 pub fn process_running(needle: &str) -> bool {
-    let Ok(entries) = fs::read_dir("/proc") else { return false };
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return false;
+    };
     entries.flatten().any(|entry| {
         fs::read(entry.path().join("cmdline"))
-            .map(|cmdline| String::from_utf8_lossy(&cmdline).replace('\0', " ").contains(needle))
+            .map(|cmdline| {
+                String::from_utf8_lossy(&cmdline)
+                    .replace('\0', " ")
+                    .contains(needle)
+            })
             .unwrap_or(false)
     })
 }
