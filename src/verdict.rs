@@ -86,7 +86,8 @@ impl Captured {
 
     /// The text without ANSI escape codes, for files and machine-readable reports.
     pub fn plain(&self) -> String {
-        console::strip_ansi_codes(&self.text).into_owned()
+        // libtest's colours also select a character set (`ESC ( B`), which console keeps.
+        console::strip_ansi_codes(&self.text).replace("\x1b(B", "")
     }
 }
 

@@ -298,41 +298,12 @@ fn wrap_line(line: &str, width: usize) -> Vec<String> {
     while let Some(c) = chars.next() {
         match c {
             '\x1b' => {
-                let mut seq = String::from(c);
-                match chars.peek() {
-                    Some('[') => {
-                        seq.push(chars.next().unwrap_or('['));
-                        for c in chars.by_ref() {
-                            seq.push(c);
-                            if ('@'..='~').contains(&c) {
-                                break;
-                            }
-                        }
-                        if seq.ends_with('m') {
-                            if seq == "\x1b[0m" || seq == "\x1b[m" {
-                                active_sgr.clear();
-                            } else {
-                                active_sgr.push_str(&seq);
-                            }
-                        }
-                    }
-                    Some(']') => {
-                        // OSC: up to BEL or ESC \.
-                        while let Some(c) = chars.next() {
-                            seq.push(c);
-                            if c == '\x07' {
-                                break;
-                            }
-                            if c == '\x1b' && chars.peek() == Some(&'\\') {
-                                seq.push(chars.next().unwrap_or('\\'));
-                                break;
-                            }
-                        }
-                    }
-                    _ => {
-                        if let Some(c) = chars.next() {
-                            seq.push(c);
-                        }
+                let seq = format!("\x1b{}", skip_sequence(&mut chars));
+                if seq.ends_with('m') && seq.starts_with("\x1b[") {
+                    if seq == "\x1b[0m" || seq == "\x1b[m" {
+                        active_sgr.clear();
+                    } else {
+                        active_sgr.push_str(&seq);
                     }
                 }
                 row.push_str(&seq);
@@ -384,30 +355,56 @@ fn char_width(c: char) -> usize {
 
 /// Columns a line takes, escape sequences (including OSC-8 links) excluded.
 pub fn visible_width(line: &str) -> usize {
-    if line.contains("\x1b]") {
-        wrap_line(line, usize::MAX)
-            .first()
-            .map_or(0, |l| console::measure_text_width(&strip_osc(l)))
-    } else {
-        console::measure_text_width(line)
+    if !line.contains('\x1b') {
+        return console::measure_text_width(line);
     }
+    let mut plain = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\x1b' {
+            plain.push(c);
+            continue;
+        }
+        skip_sequence(&mut chars);
+    }
+    console::measure_text_width(&plain)
 }
 
-fn strip_osc(line: &str) -> String {
-    let mut out = String::new();
-    let mut rest = line;
-    while let Some(start) = rest.find("\x1b]") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start..];
-        let end = after
-            .find("\x1b\\")
-            .map(|i| i + 2)
-            .or_else(|| after.find('\x07').map(|i| i + 1))
-            .unwrap_or(after.len());
-        rest = &after[end..];
+/// Consumes the rest of an escape sequence after its ESC; returns it.
+fn skip_sequence(chars: &mut std::iter::Peekable<std::str::Chars>) -> String {
+    let mut seq = String::new();
+    match chars.peek() {
+        Some('[') => {
+            for c in chars.by_ref() {
+                seq.push(c);
+                if c != '[' && ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        }
+        Some(']') => {
+            while let Some(c) = chars.next() {
+                seq.push(c);
+                if c == '\x07' {
+                    break;
+                }
+                if c == '\x1b' && chars.peek() == Some(&'\\') {
+                    seq.push(chars.next().unwrap_or('\\'));
+                    break;
+                }
+            }
+        }
+        _ => {
+            // Intermediates (e.g. `(` in libtest's `ESC ( B`), then one final byte.
+            for c in chars.by_ref() {
+                seq.push(c);
+                if !(' '..='/').contains(&c) {
+                    break;
+                }
+            }
+        }
     }
-    out.push_str(rest);
-    out
+    seq
 }
 
 #[cfg(test)]
@@ -436,6 +433,14 @@ mod tests {
             assert!(fit("\x1b[1mbold text\x1b[0m", width).len() < 40);
         }
         assert_eq!(wrap_text("漢", 1), vec![String::new()]);
+    }
+
+    #[test]
+    fn charset_selections_take_no_room() {
+        // libtest's coloured `FAILED` ends with `ESC ( B ESC [ m`.
+        let line = "ok \x1b[31mFAILED\x1b(B\x1b[m.";
+        assert_eq!(visible_width(&wrap_line(line, 80)[0]), 10);
+        assert_eq!(wrap_line(line, 80)[0], line);
     }
 
     #[test]
