@@ -86,8 +86,9 @@ impl Captured {
 
     /// The text without ANSI escape codes, for files and machine-readable reports.
     pub fn plain(&self) -> String {
-        // libtest's colours also select a character set (`ESC ( B`), which console keeps.
-        console::strip_ansi_codes(&self.text).replace("\x1b(B", "")
+        // libtest resets colours with terminfo's `sgr0`, which on `screen`/tmux terminals ends
+        // with a shift-in (0x0f) that is no escape sequence but still not text.
+        console::strip_ansi_codes(&self.text).replace(['\x0e', '\x0f'], "")
     }
 }
 
