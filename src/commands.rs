@@ -114,7 +114,7 @@ pub fn reset(course: &Course, name: &str) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Checks one exercise and records the result. Shared by `run` and the no-command default.
+/// Checks one exercise and records the result, for `run`.
 pub fn check_one(course: &Course, progress: &mut Progress, index: usize) -> Result<Verdict> {
     let mut engine = context::engine(course, Options::default(), false)?;
     let mut bar = terminal::BuildBar::new(1, true);
@@ -156,34 +156,6 @@ pub fn run(course: &Course, name: Option<&str>) -> Result<ExitCode> {
     let index = resolve(course, &progress, name)?;
     let verdict = check_one(course, &mut progress, index)?;
     print_verdict(course, &progress, index, &verdict);
-    Ok(if verdict.status.is_pass() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
-}
-
-/// Until watch mode exists: check the current exercise and show the progress.
-pub fn default(course: &Course) -> Result<ExitCode> {
-    let mut progress = load_progress(course);
-    if !progress.welcome_shown() {
-        if let Some(message) = &course.welcome_message {
-            println!("{}\n", message.trim_end());
-        }
-        progress.mark_welcome_shown();
-        progress.save()?;
-    }
-    let Some(index) = progress.current(course) else {
-        print!("{}", terminal::progress(course, &progress));
-        if let Some(message) = &course.final_message {
-            println!("\n{}", message.trim_end());
-        }
-        return Ok(ExitCode::SUCCESS);
-    };
-    let verdict = check_one(course, &mut progress, index)?;
-    print_verdict(course, &progress, index, &verdict);
-    println!();
-    print!("{}", terminal::progress(course, &progress));
     Ok(if verdict.status.is_pass() {
         ExitCode::SUCCESS
     } else {

@@ -86,9 +86,10 @@ impl Captured {
 
     /// The text without ANSI escape codes, for files and machine-readable reports.
     pub fn plain(&self) -> String {
-        // A full escape-sequence parser: terminals' test output also uses charset switches
-        // such as `ESC ( B`, which simple colour-code strippers leave behind.
-        strip_ansi_escapes::strip_str(&self.text)
+        // A full escape-sequence parser: terminals' test output also uses charset switches such
+        // as `ESC ( B`, and on `screen`/tmux terminals libtest's colour reset ends with a
+        // shift-in (0x0f), which is no escape sequence but still not text.
+        strip_ansi_escapes::strip_str(&self.text).replace(['\x0e', '\x0f'], "")
     }
 }
 

@@ -79,31 +79,12 @@ impl Cache {
         self.shared = shared.finalize();
     }
 
-    /// The content key of `exercise` as it is on disk now.
-    pub fn key(&self, course: &Course, exercise: &Exercise) -> String {
+    /// The key of an exercise whose own inputs hashed to `content` (see [`content_hash`]),
+    /// combined with the shared inputs as they are now.
+    pub fn key_for(&self, content: &blake3::Hash) -> String {
         let mut hasher = blake3::Hasher::new();
         hasher.update(self.shared.as_bytes());
-        let settings = format!(
-            "{}|{}|{}|{}|{}",
-            exercise.name,
-            exercise.test,
-            exercise.strict_clippy,
-            exercise.timeout_secs,
-            exercise.rel_path().display()
-        );
-        hasher.update(settings.as_bytes());
-        let path = course.root.join(exercise.rel_path());
-        match exercise.shape {
-            Shape::File => {
-                hasher.update(&fs::read(&path).unwrap_or_default());
-            }
-            Shape::Dir => {
-                for rel in files_below(&path) {
-                    hasher.update(rel.to_string_lossy().as_bytes());
-                    hasher.update(&fs::read(path.join(&rel)).unwrap_or_default());
-                }
-            }
-        }
+        hasher.update(content.as_bytes());
         hasher.finalize().to_hex().to_string()
     }
 
@@ -134,6 +115,34 @@ impl Cache {
         }
         Ok(())
     }
+}
+
+/// Hash of one exercise's own inputs: its settings and the content of its files. Taken before
+/// a check starts, so a save that lands during the check is never credited with its verdict.
+pub fn content_hash(course: &Course, exercise: &Exercise) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    let settings = format!(
+        "{}|{}|{}|{}|{}",
+        exercise.name,
+        exercise.test,
+        exercise.strict_clippy,
+        exercise.timeout_secs,
+        exercise.rel_path().display()
+    );
+    hasher.update(settings.as_bytes());
+    let path = course.root.join(exercise.rel_path());
+    match exercise.shape {
+        Shape::File => {
+            hasher.update(&fs::read(&path).unwrap_or_default());
+        }
+        Shape::Dir => {
+            for rel in files_below(&path) {
+                hasher.update(rel.to_string_lossy().as_bytes());
+                hasher.update(&fs::read(path.join(&rel)).unwrap_or_default());
+            }
+        }
+    }
+    hasher.finalize()
 }
 
 /// `rustc -vV`, which names the exact compiler (a toolchain update invalidates every verdict).

@@ -18,7 +18,7 @@ use anyhow::Result;
 
 use crate::course::{Course, Exercise};
 use crate::verdict::{Captured, Status, Verdict};
-use cache::Cache;
+use cache::{Cache, content_hash};
 use process::Limits;
 
 /// Default cap on the output kept per exercise.
@@ -108,17 +108,14 @@ pub trait Toolchain: Send + Sync {
 /// What the engine is doing, for progress displays.
 #[derive(Debug)]
 pub enum Event<'a> {
-    /// A build of `exercises` exercises starts; about `units` units will be reported.
+    /// A build starts; about `units` compilation units will be reported.
     BuildStarted {
-        exercises: usize,
         units: usize,
     },
     BuildProgress(BuildProgress),
     BuildFinished,
-    /// The verdict on `course.exercises[index]` is known (in completion order); for
-    /// [`Engine::check_targets`], `index` is the position in its `targets`.
+    /// The verdict on one exercise (or target) is known; events come in completion order.
     Checked {
-        index: usize,
         verdict: &'a Verdict,
         cached: bool,
     },
@@ -168,6 +165,10 @@ impl<'c> Engine<'c> {
         }
     }
 
+    pub fn course(&self) -> &Course {
+        self.course
+    }
+
     /// Checks the exercises at `indices`; verdicts come back in the same order.
     pub fn check(
         &mut self,
@@ -176,14 +177,21 @@ impl<'c> Engine<'c> {
     ) -> Result<Vec<Verdict>> {
         let mut verdicts: Vec<Option<Verdict>> = vec![None; indices.len()];
         let mut todo = Vec::new();
+        let contents: Vec<Option<blake3::Hash>> = indices
+            .iter()
+            .map(|&i| {
+                (self.cache.as_ref()).map(|_| content_hash(self.course, &self.course.exercises[i]))
+            })
+            .collect();
         for (slot, &index) in indices.iter().enumerate() {
             let exercise = &self.course.exercises[index];
-            let hit = (self.cache.as_ref())
-                .and_then(|cache| cache.get(&exercise.name, &cache.key(self.course, exercise)));
+            let hit = match (&self.cache, &contents[slot]) {
+                (Some(cache), Some(content)) => cache.get(&exercise.name, &cache.key_for(content)),
+                _ => None,
+            };
             match hit {
                 Some(verdict) => {
                     on_event(Event::Checked {
-                        index,
                         verdict: &verdict,
                         cached: true,
                     });
@@ -198,14 +206,17 @@ impl<'c> Engine<'c> {
                 &todo.iter().map(|&s| indices[s]).collect::<Vec<_>>(),
                 on_event,
             )?;
+            if process::cancelled() {
+                // Killed programs give verdicts that must not be cached.
+                anyhow::bail!("the check was cancelled");
+            }
             if let Some(cache) = &mut self.cache {
                 cache.refresh();
             }
             for (slot, verdict) in todo.into_iter().zip(fresh) {
-                if let Some(cache) = &mut self.cache {
-                    let exercise = &self.course.exercises[indices[slot]];
-                    let key = cache.key(self.course, exercise);
-                    cache.put(&exercise.name, &key, &verdict);
+                if let (Some(cache), Some(content)) = (&mut self.cache, &contents[slot]) {
+                    let key = cache.key_for(content);
+                    cache.put(&self.course.exercises[indices[slot]].name, &key, &verdict);
                 }
                 verdicts[slot] = Some(verdict);
             }
@@ -229,33 +240,20 @@ impl<'c> Engine<'c> {
             .iter()
             .map(|&i| Target::of(self.course, &self.course.exercises[i], false))
             .collect();
-        self.run_batch(&targets, indices, on_event)
+        self.check_targets(&targets, on_event)
     }
 
     /// Checks arbitrary targets of this course in one batch (exercises and solutions mixed,
-    /// for `dev check`), without the cache. `Event::Checked` carries positions in `targets`.
+    /// for `dev check`), without the cache: build once, run in parallel, lint the strict ones.
+    /// Verdicts come back in the order of `targets`.
     pub fn check_targets(
         &self,
         targets: &[Target],
         on_event: &mut dyn FnMut(Event),
     ) -> Result<Vec<Verdict>> {
-        let positions: Vec<usize> = (0..targets.len()).collect();
-        self.run_batch(targets, &positions, on_event)
-    }
-
-    /// Builds `targets` in one batch, runs them in parallel and lints the strict ones.
-    /// `ids[i]` is what events report for `targets[i]`.
-    fn run_batch(
-        &self,
-        targets: &[Target],
-        ids: &[usize],
-        on_event: &mut dyn FnMut(Event),
-    ) -> Result<Vec<Verdict>> {
-        let indices = ids;
         let targets: Vec<&Target> = targets.iter().collect();
         let started = Instant::now();
         on_event(Event::BuildStarted {
-            exercises: targets.len(),
             units: self.toolchain.estimated_units(targets.len()),
         });
         let built = self
@@ -274,7 +272,6 @@ impl<'c> Engine<'c> {
                         Verdict::new(Status::CompileError, cap(output, self.options.output_cap));
                     verdict.duration_ms = millis(build_share);
                     on_event(Event::Checked {
-                        index: indices[slot],
                         verdict: &verdict,
                         cached: false,
                     });
@@ -294,7 +291,6 @@ impl<'c> Engine<'c> {
         self.run_parallel(&targets, &timeouts, &runnable, |slot, mut verdict| {
             verdict.duration_ms += millis(build_share);
             on_event(Event::Checked {
-                index: indices[slot],
                 verdict: &verdict,
                 cached: false,
             });

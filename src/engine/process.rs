@@ -3,9 +3,11 @@
 //!
 //! All process handling lives here so that the rest of the engine never deals with signals.
 
+use std::collections::BTreeSet;
 use std::io::{self, BufRead, BufReader, Read};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -116,6 +118,12 @@ fn spawn(mut cmd: Command, limits: &Limits) -> io::Result<Child> {
 }
 
 fn spawn_child(cmd: &mut Command, limits: &Limits) -> io::Result<Child> {
+    if cancelled() {
+        return Err(io::Error::new(
+            io::ErrorKind::Interrupted,
+            "the check was cancelled",
+        ));
+    }
     cmd.stdin(Stdio::null()).process_group(0);
     if let Some(bytes) = limits.memory_bytes {
         // SAFETY: setrlimit is async-signal-safe and touches no memory of the parent.
@@ -126,7 +134,36 @@ fn spawn_child(cmd: &mut Command, limits: &Limits) -> io::Result<Child> {
             });
         }
     }
-    cmd.spawn()
+    let child = cmd.spawn()?;
+    running().insert(child.id());
+    // A cancel between the check above and the spawn must still stop this child.
+    if cancelled() {
+        kill_group(child.id());
+    }
+    Ok(child)
+}
+
+/// Process groups started and not yet killed, so an interactive caller can stop them all.
+fn running() -> std::sync::MutexGuard<'static, BTreeSet<u32>> {
+    static RUNNING: Mutex<BTreeSet<u32>> = Mutex::new(BTreeSet::new());
+    RUNNING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+static CANCELLED: AtomicBool = AtomicBool::new(false);
+
+/// Kills every running process group and refuses new ones, for good: watch mode calls this
+/// when the learner quits during a check, so no build or learner program outlives the runner.
+pub fn cancel_all() {
+    CANCELLED.store(true, Ordering::SeqCst);
+    let groups: Vec<u32> = running().iter().copied().collect();
+    for pid in groups {
+        kill_group(pid);
+    }
+}
+
+/// Whether [`cancel_all`] was called; results obtained since are not trustworthy.
+pub fn cancelled() -> bool {
+    CANCELLED.load(Ordering::SeqCst)
 }
 
 /// Waits for `child` until `timeout`; kills its whole process group in every case, so no
@@ -153,6 +190,7 @@ fn wait(mut child: Child, timeout: Duration) -> (Exit, Duration) {
 
 /// Kills every process in the group led by `pid` (which is also the group id).
 pub fn kill_group(pid: u32) {
+    running().remove(&pid);
     if let Ok(pid) = i32::try_from(pid) {
         let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
     }

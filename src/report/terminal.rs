@@ -151,6 +151,8 @@ pub struct BuildBar {
     visible: bool,
     enabled: bool,
     checked: usize,
+    failing: usize,
+    cached: usize,
     total_checks: usize,
 }
 
@@ -169,6 +171,8 @@ impl BuildBar {
             visible: false,
             enabled: enabled && console::Term::stderr().is_term(),
             checked: 0,
+            failing: 0,
+            cached: 0,
             total_checks,
         }
     }
@@ -193,13 +197,15 @@ impl BuildBar {
                 self.bar.set_position(self.checked as u64);
                 self.bar.set_message("");
             }
-            Event::Checked {
-                index: _,
-                verdict: _,
-                cached: _,
-            } => {
+            Event::Checked { verdict, cached } => {
                 self.checked += 1;
+                self.failing += usize::from(!verdict.status.is_pass());
+                self.cached += usize::from(*cached);
                 self.bar.set_position(self.checked as u64);
+                self.bar.set_message(format!(
+                    "{} failing, {} from cache",
+                    self.failing, self.cached
+                ));
             }
         }
         if self.enabled && !self.visible && self.started.elapsed() > Duration::from_millis(400) {

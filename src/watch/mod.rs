@@ -1,13 +1,465 @@
-//! Watch mode. (In progress: until it lands, this checks the current exercise once.)
+//! Watch mode, the learner's main screen: the current exercise is re-checked on every save and
+//! its verdict shown, with keys for hints, the list, checking everything, reset and quit.
+//!
+//! Threads: file events (notify), keys (crossterm) and signals each feed one channel of
+//! [`Msg`]; the checker thread owns the engine and reports back on the same channel; this
+//! thread owns all state and draws. Not a terminal: exit code 2 with a pointer to `run` and
+//! `verify`, like any other usage error.
 
+mod events;
+mod list;
+mod screen;
+mod state;
+mod terminal;
+mod worker;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::cli::WatchArgs;
 use crate::commands;
+use crate::context;
 use crate::course::Course;
+use crate::engine::{Options, process};
+use crate::pristine;
+use crate::progress::Progress;
+use crate::report::terminal as report;
+use crate::verdict::Verdict;
 
-pub fn run(course: &Course, _args: &WatchArgs) -> Result<ExitCode> {
-    commands::default(course)
+use events::{Debounce, FileWatch};
+use list::{ListAction, ListView};
+use state::{BatchProgress, CheckQueue, ExerciseView, Job, Mode};
+use terminal::{Input, TerminalGuard};
+use worker::Report;
+
+/// Everything the watch loop reacts to.
+pub enum Msg {
+    Input(Input),
+    /// Paths touched by a file event (empty: unknown, re-check).
+    Files(Vec<PathBuf>),
+    Report(Report),
+}
+
+pub fn run(course: &Course, args: &WatchArgs) -> Result<ExitCode> {
+    terminal::require_tty()?;
+    if course.exercises.is_empty() {
+        bail!("this course has no exercises yet; add some to info.toml");
+    }
+    // Everything that may print (a damaged state file, a regenerated manifest) happens before
+    // the screen is taken over.
+    let progress = commands::load_progress(course);
+    let engine = context::engine(course, Options::default(), false)?;
+    let (tx, rx) = mpsc::channel();
+    let exercises_dir = course.root.join("exercises");
+    let (watch, notice) = events::start(&exercises_dir, args.poll, args.manual_run, tx.clone());
+
+    let guard = TerminalGuard::enter()?;
+    terminal::spawn_input(tx.clone());
+    terminal::spawn_signals(tx.clone());
+    let result = std::thread::scope(|scope| {
+        let (jobs, job_rx) = mpsc::channel();
+        let _worker = worker::spawn(scope, engine, job_rx, tx);
+        let mut app = App::new(course, progress, jobs, notice, &watch);
+        let result = app.run(&rx);
+        if app.queue.running().is_some() {
+            // Quitting mid-check: stop the build and the learner's program now rather than
+            // wait for them; their verdicts are not cached.
+            process::cancel_all();
+        }
+        // Dropping the app closes the job channel, which ends the checker thread.
+        drop(app);
+        result
+    });
+    drop(watch);
+    drop(guard);
+    result.map(|()| ExitCode::SUCCESS)
+}
+
+struct App<'a> {
+    course: &'a Course,
+    progress: Progress,
+    current: usize,
+    mode: Mode,
+    view: ExerciseView,
+    queue: CheckQueue,
+    batch: BatchProgress,
+    debounce: Debounce,
+    jobs: Sender<Job>,
+    links: bool,
+    /// See [`screen::Frame::pinned`].
+    pinned: Option<String>,
+    /// The largest scroll offset of the last drawing of the exercise screen.
+    max_scroll: usize,
+    quit: bool,
+}
+
+impl<'a> App<'a> {
+    fn new(
+        course: &'a Course,
+        mut progress: Progress,
+        jobs: Sender<Job>,
+        notice: Option<String>,
+        watch: &FileWatch,
+    ) -> App<'a> {
+        let mut mode = Mode::Exercise;
+        if !progress.welcome_shown() {
+            if course.welcome_message.is_some() {
+                mode = Mode::Welcome;
+            }
+            progress.mark_welcome_shown();
+        }
+        let current = progress.current(course);
+        let pinned = notice.or_else(|| {
+            matches!(watch, FileWatch::Manual)
+                .then(|| "Not watching files: press r to check after saving.".to_string())
+        });
+        let mut app = App {
+            course,
+            current: current.unwrap_or(course.exercises.len() - 1),
+            progress,
+            mode,
+            view: ExerciseView::default(),
+            queue: CheckQueue::default(),
+            batch: BatchProgress::default(),
+            debounce: Debounce::default(),
+            jobs,
+            links: screen::links_supported(),
+            pinned,
+            max_scroll: 0,
+            quit: false,
+        };
+        app.save_progress();
+        match current {
+            Some(index) => app.request(Job::One(index)),
+            // Everything was done before: confirm it before the final message.
+            None => app.request(Job::All { final_check: true }),
+        }
+        app
+    }
+
+    fn run(&mut self, rx: &Receiver<Msg>) -> Result<()> {
+        while !self.quit {
+            self.draw()?;
+            let msg = match self.debounce.wait(Instant::now()) {
+                Some(wait) => match rx.recv_timeout(wait) {
+                    Ok(msg) => Some(msg),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => bail!("watch mode lost its inputs"),
+                },
+                None => Some(rx.recv()?),
+            };
+            if self.debounce.fire(Instant::now()) {
+                self.request(Job::One(self.current));
+            }
+            match msg {
+                None => {}
+                Some(Msg::Input(Input::Key(key))) => self.on_key(key),
+                Some(Msg::Input(Input::Resize)) => {}
+                Some(Msg::Input(Input::Signal)) => self.quit = true,
+                Some(Msg::Files(paths)) => {
+                    let exercise = self
+                        .course
+                        .root
+                        .join(self.course.exercises[self.current].rel_path());
+                    if events::concerns(&paths, &exercise) {
+                        self.debounce.poke(Instant::now());
+                    }
+                }
+                Some(Msg::Report(report)) => self.on_report(report),
+            }
+        }
+        Ok(())
+    }
+
+    fn draw(&mut self) -> std::io::Result<()> {
+        let (width, height) = terminal::size();
+        if height == 0 {
+            return Ok(());
+        }
+        let course = self.course;
+        let lines = match &mut self.mode {
+            Mode::Welcome => screen::welcome(
+                course.welcome_message.as_deref().unwrap_or_default(),
+                width,
+                height,
+            ),
+            Mode::Finished => screen::finished(course, width, height),
+            Mode::ConfirmReset { index, .. } => {
+                screen::confirm_reset(course, *index, width, height)
+            }
+            Mode::List(list) => list.render(course, &self.progress, self.current, width, height),
+            Mode::Exercise => {
+                let frame = screen::Frame {
+                    course,
+                    progress: &self.progress,
+                    current: self.current,
+                    view: &self.view,
+                    running: self.queue.running(),
+                    batch: &self.batch,
+                    links: self.links,
+                    pinned: self.pinned.as_deref(),
+                };
+                let (lines, max_scroll) = screen::exercise(&frame, width, height);
+                self.max_scroll = max_scroll;
+                lines
+            }
+        };
+        terminal::draw(&lines, height)
+    }
+
+    // ---- keys ----
+
+    fn on_key(&mut self, key: KeyEvent) {
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+            self.quit = true;
+            return;
+        }
+        // A notice has been seen once the learner does something.
+        self.view.notice = None;
+        let mode = std::mem::replace(&mut self.mode, Mode::Exercise);
+        self.mode = match mode {
+            Mode::Welcome => match key.code {
+                KeyCode::Char('q') => {
+                    self.quit = true;
+                    Mode::Welcome
+                }
+                _ => Mode::Exercise,
+            },
+            Mode::Finished => match key.code {
+                KeyCode::Char('q') | KeyCode::Esc => {
+                    self.quit = true;
+                    Mode::Finished
+                }
+                KeyCode::Char('l') => Mode::List(ListView::new(self.current)),
+                _ => Mode::Finished,
+            },
+            Mode::ConfirmReset { index, list } => {
+                if matches!(key.code, KeyCode::Char('y' | 'Y')) {
+                    self.reset(index);
+                }
+                list.map_or(Mode::Exercise, Mode::List)
+            }
+            Mode::List(mut list) => match list.key(key, self.course, &self.progress) {
+                ListAction::Stay => Mode::List(list),
+                ListAction::Back => Mode::Exercise,
+                ListAction::Continue(index) => {
+                    self.go_to(index);
+                    Mode::Exercise
+                }
+                ListAction::Reset(index) => Mode::ConfirmReset {
+                    index,
+                    list: Some(list),
+                },
+            },
+            Mode::Exercise => self.on_exercise_key(key),
+        };
+    }
+
+    fn on_exercise_key(&mut self, key: KeyEvent) -> Mode {
+        match key.code {
+            KeyCode::Char('q') => self.quit = true,
+            KeyCode::Char('n') => self.next(),
+            KeyCode::Char('h') => self.view.show_hint = !self.view.show_hint,
+            KeyCode::Char('l') => return Mode::List(ListView::new(self.current)),
+            KeyCode::Char('c') => self.request(Job::All { final_check: false }),
+            KeyCode::Char('r') => self.request(Job::One(self.current)),
+            KeyCode::Char('x') => {
+                return Mode::ConfirmReset {
+                    index: self.current,
+                    list: None,
+                };
+            }
+            KeyCode::Up | KeyCode::Char('k') => self.scroll_by(-1),
+            KeyCode::Down | KeyCode::Char('j') => self.scroll_by(1),
+            KeyCode::PageUp => self.scroll_by(-10),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll_by(10),
+            _ => {}
+        }
+        Mode::Exercise
+    }
+
+    fn scroll_by(&mut self, delta: isize) {
+        self.view.scroll = self
+            .view
+            .scroll
+            .min(self.max_scroll)
+            .saturating_add_signed(delta)
+            .min(self.max_scroll);
+    }
+
+    fn current_passed(&self) -> bool {
+        self.view
+            .verdict
+            .as_ref()
+            .is_some_and(|v| v.status.is_pass())
+            && self.queue.running() != Some(Job::One(self.current))
+    }
+
+    /// `n`: on to the next pending exercise, or the final verification after the last one.
+    fn next(&mut self) {
+        if !self.current_passed() {
+            self.view.notice =
+                Some("n moves on once this exercise passes (h shows a hint).".to_string());
+            return;
+        }
+        match self.progress.next_pending(self.course, self.current) {
+            Some(index) => self.go_to(index),
+            None => self.request(Job::All { final_check: true }),
+        }
+    }
+
+    /// Makes `index` the current exercise and checks it.
+    fn go_to(&mut self, index: usize) {
+        self.current = index;
+        self.progress.set_current(self.course, index);
+        self.save_progress();
+        self.view = ExerciseView::default();
+        self.queue.retarget(index);
+        self.request(Job::One(index));
+    }
+
+    fn reset(&mut self, index: usize) {
+        let exercise = &self.course.exercises[index];
+        match pristine::restore(self.course, exercise) {
+            Ok(source) => {
+                self.progress.set_done(&exercise.name, false);
+                self.save_progress();
+                self.view.notice = Some(format!(
+                    "{} was reset from {source}.",
+                    exercise.rel_path().display()
+                ));
+                if index == self.current {
+                    self.view.verdict = None;
+                    self.request(Job::One(index));
+                }
+            }
+            Err(err) => self.view.notice = Some(format!("Cannot reset: {err:#}")),
+        }
+    }
+
+    // ---- checks ----
+
+    fn request(&mut self, job: Job) {
+        if let Some(job) = self.queue.request(job) {
+            self.start(job);
+        }
+    }
+
+    fn start(&mut self, job: Job) {
+        self.batch = BatchProgress {
+            total: match job {
+                Job::One(_) => 1,
+                Job::All { .. } => self.course.exercises.len(),
+            },
+            ..BatchProgress::default()
+        };
+        if let Job::All { final_check: true } = job {
+            self.view.notice =
+                Some("Every exercise is done: checking them all once more…".to_string());
+        }
+        // The checker only stops when the job channel closes, which happens after this loop.
+        let _ = self.jobs.send(job);
+    }
+
+    fn on_report(&mut self, report: Report) {
+        match report {
+            Report::BuildStarted { units } => {
+                self.batch.building = true;
+                self.batch.units = units;
+                self.batch.units_done = 0;
+            }
+            Report::BuildUnit => self.batch.units_done += 1,
+            Report::BuildFinished => self.batch.building = false,
+            Report::Checked => self.batch.checked += 1,
+            Report::Done { job, result } => {
+                match result {
+                    Ok(verdicts) => self.on_verdicts(job, verdicts),
+                    Err(_) if process::cancelled() => {}
+                    Err(err) => self.view.notice = Some(format!("The check could not run: {err}")),
+                }
+                if let Some(next) = self.queue.finished() {
+                    self.start(next);
+                }
+            }
+        }
+    }
+
+    /// Writes the reference solutions of passed exercises in an `init` workspace.
+    fn reveal_solutions(&mut self, passed: &[usize]) {
+        if let Err(err) = crate::solutions::reveal(self.course, passed) {
+            self.view.notice = Some(format!("cannot write a reference solution: {err:#}"));
+        }
+    }
+
+    fn on_verdicts(&mut self, job: Job, mut verdicts: Vec<Verdict>) {
+        match job {
+            Job::One(index) => {
+                let Some(verdict) = verdicts.pop() else {
+                    return;
+                };
+                let passed = verdict.status.is_pass();
+                self.progress
+                    .set_done(&self.course.exercises[index].name, passed);
+                self.save_progress();
+                if passed {
+                    self.reveal_solutions(&[index]);
+                }
+                if index == self.current {
+                    // After the last exercise, `n` runs the final verification, so the
+                    // learner sees this pass (and its program's output) first.
+                    self.show_verdict(verdict);
+                }
+            }
+            Job::All { final_check } => {
+                for (exercise, verdict) in self.course.exercises.iter().zip(&verdicts) {
+                    self.progress
+                        .set_done(&exercise.name, verdict.status.is_pass());
+                }
+                self.save_progress();
+                let passed: Vec<usize> = (0..verdicts.len())
+                    .filter(|&i| verdicts[i].status.is_pass())
+                    .collect();
+                self.reveal_solutions(&passed);
+                let first_failing = verdicts.iter().position(|v| !v.status.is_pass());
+                let Some(failing) = first_failing else {
+                    self.view.notice = None;
+                    if matches!(self.mode, Mode::Exercise) {
+                        self.mode = Mode::Finished;
+                    }
+                    return;
+                };
+                let summary = report::verify_summary(self.course, &verdicts);
+                if final_check {
+                    // Something done earlier broke: continue there.
+                    self.current = failing;
+                    self.progress.set_current(self.course, failing);
+                    self.save_progress();
+                }
+                let name = &self.course.exercises[failing].name;
+                let verdict = verdicts.swap_remove(self.current);
+                self.show_verdict(verdict);
+                self.view.summary = Some(summary);
+                self.view.notice = Some(format!(
+                    "First failing exercise: {name} (l to go there, r to see this one's output)."
+                ));
+            }
+        }
+    }
+
+    fn show_verdict(&mut self, verdict: Verdict) {
+        self.view.verdict = Some(verdict);
+        self.view.summary = None;
+        self.view.scroll = 0;
+    }
+
+    fn save_progress(&mut self) {
+        if let Err(err) = self.progress.save() {
+            self.view.notice = Some(format!("Cannot save progress: {err:#}"));
+        }
+    }
 }

@@ -1,0 +1,470 @@
+//! Rendering watch mode's screens into lines that fit the terminal. Pure: the terminal module
+//! draws what comes out, so every size (even 0 columns) can be tested without one.
+
+use std::path::Path;
+
+use console::style;
+
+use crate::course::Course;
+use crate::progress::Progress;
+use crate::report::terminal;
+
+use super::state::{BatchProgress, ExerciseView, Job};
+
+/// What the exercise screen needs to know.
+pub struct Frame<'a> {
+    pub course: &'a Course,
+    pub progress: &'a Progress,
+    pub current: usize,
+    pub view: &'a ExerciseView,
+    pub running: Option<Job>,
+    pub batch: &'a BatchProgress,
+    pub links: bool,
+    /// A notice that stays (how files are watched, when not the usual way).
+    pub pinned: Option<&'a str>,
+}
+
+/// The exercise screen: output (scrollable) on top, verdict, progress and keys at the bottom.
+/// Returns the lines and the largest useful scroll offset.
+pub fn exercise(frame: &Frame, width: usize, height: usize) -> (Vec<String>, usize) {
+    let Frame {
+        course,
+        progress,
+        current,
+        view,
+        ..
+    } = *frame;
+    let exercise = &course.exercises[current];
+    let passed = view.verdict.as_ref().is_some_and(|v| v.status.is_pass())
+        && frame.running != Some(Job::One(current));
+
+    // Footer, with a priority each (lower survives a short terminal first).
+    let mut footer: Vec<(u8, String)> = Vec::new();
+    footer.push((0, status_line(frame)));
+    if passed {
+        let solution = exercise.rel_solution_path();
+        if course.show_solutions && course.root.join(&solution).exists() {
+            footer.push((
+                3,
+                format!(
+                    "{} A reference solution is in {}",
+                    style("Done!").green().bold(),
+                    solution.display()
+                ),
+            ));
+        }
+        footer.push((
+            2,
+            format!(
+                "Press {} for the next exercise.",
+                style("n").bold().underlined()
+            ),
+        ));
+    }
+    for notice in view.notice.as_deref().into_iter().chain(frame.pinned) {
+        footer.push((2, style(notice).yellow().to_string()));
+    }
+    let done = progress.done_count(course);
+    let total = course.exercises.len();
+    let bar_width = (width / 3).min(30);
+    footer.push((
+        4,
+        format!(
+            "{} {done}/{total} · {}",
+            terminal::bar(done, total, bar_width),
+            style(terminal::section_position(course, progress, current)).bold()
+        ),
+    ));
+    footer.push((
+        5,
+        path_line(
+            "Current exercise: ",
+            &exercise.rel_path(),
+            course,
+            width,
+            frame.links,
+        ),
+    ));
+    footer.push((1, keys_line(passed)));
+    let footer = keep_fitting(footer, height);
+
+    let mut body_text = String::new();
+    if view.show_hint {
+        body_text.push_str(&format!(
+            "{}\n{}\n\n",
+            style("Hint:").cyan().bold(),
+            exercise.hint
+        ));
+    }
+    match (&view.summary, &view.verdict) {
+        (Some(summary), _) => body_text.push_str(summary),
+        (None, Some(verdict)) => body_text.push_str(&terminal::output_text(verdict)),
+        (None, None) => {}
+    }
+    let body = wrap_text(&body_text, width);
+    let rows = height.saturating_sub(footer.len());
+    let max_scroll = body.len().saturating_sub(rows);
+    let scroll = view.scroll.min(max_scroll);
+
+    let mut lines: Vec<String> = body.iter().skip(scroll).take(rows).cloned().collect();
+    let hidden = body.len().saturating_sub(scroll + rows);
+    if hidden > 0 && rows > 0 {
+        lines.pop();
+        lines.push(fit(
+            &style(format!("… {} more lines (↑/↓ to scroll)", hidden + 1))
+                .dim()
+                .to_string(),
+            width,
+        ));
+    }
+    // Keep the footer at the bottom of the screen.
+    lines.resize(rows, String::new());
+    lines.extend(footer.into_iter().map(|line| fit(&line, width)));
+    (lines, max_scroll)
+}
+
+fn status_line(frame: &Frame) -> String {
+    let course = frame.course;
+    match frame.running {
+        Some(Job::All { .. }) => {
+            let b = frame.batch;
+            if b.building {
+                format!(
+                    "{} {} {}/{}",
+                    style("Building").cyan().bold(),
+                    terminal::bar(b.units_done.min(b.units), b.units, 20),
+                    b.units_done,
+                    b.units
+                )
+            } else {
+                format!(
+                    "{} {} {}/{}",
+                    style("Checking all").cyan().bold(),
+                    terminal::bar(b.checked.min(b.total), b.total, 20),
+                    b.checked,
+                    b.total
+                )
+            }
+        }
+        Some(Job::One(index)) if index == frame.current => format!(
+            "{} {}…",
+            style("Checking").cyan().bold(),
+            course.exercises[index].name
+        ),
+        _ => match &frame.view.verdict {
+            Some(verdict) => terminal::verdict_line(course, frame.current, verdict),
+            None => style("Not checked yet: press r").dim().to_string(),
+        },
+    }
+}
+
+fn keys_line(passed: bool) -> String {
+    let key = |k: &str, what: &str| format!("{} {what}", style(k).bold());
+    let mut keys = Vec::new();
+    if passed {
+        keys.push(key("n", "next"));
+    }
+    for (k, what) in [
+        ("h", "hint"),
+        ("l", "list"),
+        ("c", "check all"),
+        ("r", "run"),
+        ("x", "reset"),
+        ("q", "quit"),
+    ] {
+        keys.push(key(k, what));
+    }
+    keys.join(" · ")
+}
+
+/// `label` and the path, the path as an OSC-8 link to the file when links are on and the whole
+/// line fits (a link cut in the middle would swallow the rest of the screen).
+pub fn path_line(label: &str, rel: &Path, course: &Course, width: usize, links: bool) -> String {
+    let shown = rel.display().to_string();
+    let plain_width = console::measure_text_width(label) + console::measure_text_width(&shown);
+    if links && plain_width <= width {
+        let target = course.root.join(rel);
+        format!(
+            "{label}\x1b]8;;file://{}\x1b\\{}\x1b]8;;\x1b\\",
+            target.display(),
+            style(shown).underlined()
+        )
+    } else {
+        format!("{label}{}", style(shown).underlined())
+    }
+}
+
+/// Whether the terminal is likely to show OSC-8 links as links rather than as garbage. Most
+/// terminals (and tmux 3.4+) support or silently ignore them; the Linux console and dumb
+/// terminals do not.
+pub fn links_supported() -> bool {
+    !matches!(
+        std::env::var("TERM").as_deref(),
+        Ok("dumb") | Ok("linux") | Err(_)
+    )
+}
+
+/// The first-start screen: the course's welcome message.
+pub fn welcome(message: &str, width: usize, height: usize) -> Vec<String> {
+    let mut lines = wrap_text(message.trim_end(), width);
+    lines.push(String::new());
+    lines.push(format!("Press {} to start.", style("Enter").bold()));
+    bottom_fit(lines, width, height)
+}
+
+/// After the final verification: the course's final message.
+pub fn finished(course: &Course, width: usize, height: usize) -> Vec<String> {
+    let total = course.exercises.len();
+    let mut lines = vec![
+        format!("{} All {total} exercises pass.", style("✓").green().bold()),
+        String::new(),
+    ];
+    if let Some(message) = &course.final_message {
+        lines.extend(wrap_text(message.trim_end(), width));
+        lines.push(String::new());
+    }
+    lines.push(keys_text(&[("l", "list"), ("q", "quit")]));
+    bottom_fit(lines, width, height)
+}
+
+/// "Reset this exercise?" with what it does.
+pub fn confirm_reset(course: &Course, index: usize, width: usize, height: usize) -> Vec<String> {
+    let exercise = &course.exercises[index];
+    let text = format!(
+        "Reset {} to its original content?\nYour changes to it are lost and it is marked not done.\n\nPress {} to reset, any other key to keep it.",
+        exercise.rel_path().display(),
+        style("y").bold()
+    );
+    bottom_fit(wrap_text(&text, width), width, height)
+}
+
+pub fn keys_text(keys: &[(&str, &str)]) -> String {
+    keys.iter()
+        .map(|(k, what)| format!("{} {what}", style(k).bold()))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// Keeps the last `height` lines (the keys are at the end), each cut to the width.
+fn bottom_fit(lines: Vec<String>, width: usize, height: usize) -> Vec<String> {
+    let skip = lines.len().saturating_sub(height);
+    lines
+        .into_iter()
+        .skip(skip)
+        .map(|l| fit(&l, width))
+        .collect()
+}
+
+/// Keeps as many footer lines as fit `height`, the most important first, in their order.
+fn keep_fitting(lines: Vec<(u8, String)>, height: usize) -> Vec<String> {
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    order.sort_by_key(|&i| (lines[i].0, i));
+    order.truncate(height);
+    order.sort_unstable();
+    let mut lines: Vec<Option<String>> = lines.into_iter().map(|(_, l)| Some(l)).collect();
+    order.into_iter().filter_map(|i| lines[i].take()).collect()
+}
+
+/// Cuts a (possibly coloured) line to `width` columns.
+pub fn fit(line: &str, width: usize) -> String {
+    if width == 0 {
+        return String::new();
+    }
+    if visible_width(line) <= width {
+        return line.to_string();
+    }
+    wrap_line(line, width)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+}
+
+/// Wraps text into lines of at most `width` columns, keeping colours across the breaks.
+pub fn wrap_text(text: &str, width: usize) -> Vec<String> {
+    if width == 0 {
+        return Vec::new();
+    }
+    text.lines().flat_map(|l| wrap_line(l, width)).collect()
+}
+
+/// Hard-wraps one line. Escape sequences take no room; the colour codes in force are repeated
+/// at the start of each continuation line, since every row is drawn with fresh colours.
+fn wrap_line(line: &str, width: usize) -> Vec<String> {
+    let mut rows = Vec::new();
+    let mut row = String::new();
+    let mut used = 0;
+    let mut active_sgr = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\x1b' => {
+                let seq = format!("\x1b{}", skip_sequence(&mut chars));
+                if seq.ends_with('m') && seq.starts_with("\x1b[") {
+                    if seq == "\x1b[0m" || seq == "\x1b[m" {
+                        active_sgr.clear();
+                    } else {
+                        active_sgr.push_str(&seq);
+                    }
+                }
+                row.push_str(&seq);
+            }
+            '\t' => {
+                let spaces = 4 - used % 4;
+                for _ in 0..spaces {
+                    push_char(&mut rows, &mut row, &mut used, &active_sgr, ' ', 1, width);
+                }
+            }
+            '\r' => {}
+            c if c.is_control() => {}
+            c => {
+                let w = char_width(c);
+                push_char(&mut rows, &mut row, &mut used, &active_sgr, c, w, width);
+            }
+        }
+    }
+    rows.push(row);
+    rows
+}
+
+fn push_char(
+    rows: &mut Vec<String>,
+    row: &mut String,
+    used: &mut usize,
+    active_sgr: &str,
+    c: char,
+    w: usize,
+    width: usize,
+) {
+    if *used + w > width && *used > 0 {
+        if !active_sgr.is_empty() {
+            row.push_str("\x1b[0m");
+        }
+        rows.push(std::mem::replace(row, active_sgr.to_string()));
+        *used = 0;
+    }
+    if w <= width {
+        row.push(c);
+        *used += w;
+    }
+}
+
+fn char_width(c: char) -> usize {
+    let mut buf = [0u8; 4];
+    console::measure_text_width(c.encode_utf8(&mut buf))
+}
+
+/// Columns a line takes, escape sequences (including OSC-8 links) excluded.
+pub fn visible_width(line: &str) -> usize {
+    if !line.contains('\x1b') {
+        return console::measure_text_width(line);
+    }
+    let mut plain = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\x1b' {
+            plain.push(c);
+            continue;
+        }
+        skip_sequence(&mut chars);
+    }
+    console::measure_text_width(&plain)
+}
+
+/// Consumes the rest of an escape sequence after its ESC; returns it.
+fn skip_sequence(chars: &mut std::iter::Peekable<std::str::Chars>) -> String {
+    let mut seq = String::new();
+    match chars.peek() {
+        Some('[') => {
+            for c in chars.by_ref() {
+                seq.push(c);
+                if c != '[' && ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        }
+        Some(']') => {
+            while let Some(c) = chars.next() {
+                seq.push(c);
+                if c == '\x07' {
+                    break;
+                }
+                if c == '\x1b' && chars.peek() == Some(&'\\') {
+                    seq.push(chars.next().unwrap_or('\\'));
+                    break;
+                }
+            }
+        }
+        _ => {
+            // Intermediates (e.g. `(` in libtest's `ESC ( B`), then one final byte.
+            for c in chars.by_ref() {
+                seq.push(c);
+                if !(' '..='/').contains(&c) {
+                    break;
+                }
+            }
+        }
+    }
+    seq
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_keeps_colours_and_widths() {
+        let red = "\x1b[31mabcdefgh\x1b[0m";
+        let rows = wrap_line(red, 3);
+        assert_eq!(rows.len(), 3);
+        assert!(rows[1].starts_with("\x1b[31m"), "{rows:?}");
+        for row in &rows {
+            assert!(visible_width(row) <= 3, "{row:?}");
+        }
+        assert_eq!(console::strip_ansi_codes(&rows.concat()), "abcdefgh");
+    }
+
+    #[test]
+    fn tiny_widths_do_not_panic() {
+        for width in 0..4 {
+            let _ = wrap_text(
+                "héllo wörld\t✓ 漢字 \x1b]8;;file:///x\x1b\\link\x1b]8;;\x1b\\",
+                width,
+            );
+            assert!(fit("\x1b[1mbold text\x1b[0m", width).len() < 40);
+        }
+        assert_eq!(wrap_text("漢", 1), vec![String::new()]);
+    }
+
+    #[test]
+    fn charset_selections_take_no_room() {
+        // libtest's coloured `FAILED` ends with `ESC ( B ESC [ m`.
+        let line = "ok \x1b[31mFAILED\x1b(B\x1b[m.";
+        assert_eq!(visible_width(&wrap_line(line, 80)[0]), 10);
+        assert_eq!(wrap_line(line, 80)[0], line);
+    }
+
+    #[test]
+    fn links_are_not_counted() {
+        let line = "a \x1b]8;;file:///x\x1b\\path\x1b]8;;\x1b\\";
+        assert_eq!(visible_width(line), 6);
+    }
+
+    #[test]
+    fn the_most_important_footer_lines_survive() {
+        let lines = vec![
+            (0, "verdict".to_string()),
+            (4, "progress".to_string()),
+            (1, "keys".to_string()),
+        ];
+        assert_eq!(keep_fitting(lines.clone(), 2), vec!["verdict", "keys"]);
+        assert_eq!(keep_fitting(lines.clone(), 5).len(), 3);
+        assert!(keep_fitting(lines, 0).is_empty());
+        let ties = vec![
+            (0, "a".to_string()),
+            (2, "b".to_string()),
+            (2, "c".to_string()),
+            (1, "d".to_string()),
+        ];
+        assert_eq!(keep_fitting(ties, 3), vec!["a", "b", "d"]);
+    }
+}

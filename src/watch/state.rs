@@ -1,0 +1,135 @@
+//! The state of watch mode that is not tied to a terminal or a thread: which check runs, which
+//! is queued, and what the screen shows. Kept apart so the rules can be unit-tested.
+
+use crate::verdict::Verdict;
+
+use super::list::ListView;
+
+/// Work for the checker thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// Check one exercise (by index into `Course::exercises`).
+    One(usize),
+    /// Check every exercise in one batch. `final_check` is the verification that runs after the
+    /// last exercise passed, before the final message.
+    All { final_check: bool },
+}
+
+/// At most one check runs; a request that arrives meanwhile is remembered, never dropped.
+///
+/// rustlings drops file events that arrive while an exercise runs, so a save made during a
+/// slow check is lost. Here any number of requests during a check collapse into exactly one
+/// more check once it ends. A batch check subsumes a single one.
+#[derive(Debug, Default)]
+pub struct CheckQueue {
+    running: Option<Job>,
+    queued: Option<Job>,
+}
+
+impl CheckQueue {
+    /// Asks for `job`; returns it when it should start now, `None` when it was queued.
+    pub fn request(&mut self, job: Job) -> Option<Job> {
+        if self.running.is_none() {
+            self.running = Some(job);
+            return Some(job);
+        }
+        self.queued = Some(match (self.queued, job) {
+            (Some(all @ Job::All { .. }), Job::One(_)) => all,
+            (_, job) => job,
+        });
+        None
+    }
+
+    /// The running check ended; returns the queued job, which is now running, if any.
+    pub fn finished(&mut self) -> Option<Job> {
+        self.running = self.queued.take();
+        self.running
+    }
+
+    pub fn running(&self) -> Option<Job> {
+        self.running
+    }
+
+    /// Forgets a queued single check (the learner moved to another exercise meanwhile).
+    pub fn retarget(&mut self, index: usize) {
+        if let Some(Job::One(queued)) = &mut self.queued {
+            *queued = index;
+        }
+    }
+}
+
+/// What fills the screen.
+#[derive(Debug)]
+pub enum Mode {
+    /// The course's welcome message, shown once per learner.
+    Welcome,
+    /// The current exercise with its latest verdict.
+    Exercise,
+    /// "Reset this exercise?" waiting for y/n; returns to the list it came from, if any.
+    ConfirmReset {
+        index: usize,
+        list: Option<ListView>,
+    },
+    List(ListView),
+    /// Every exercise passed the final verification.
+    Finished,
+}
+
+/// What a running batch check has done so far, for the progress display.
+#[derive(Debug, Default, Clone)]
+pub struct BatchProgress {
+    pub building: bool,
+    pub units_done: usize,
+    pub units: usize,
+    pub checked: usize,
+    pub total: usize,
+}
+
+/// Everything the screen shows about the current exercise.
+#[derive(Debug, Default)]
+pub struct ExerciseView {
+    pub verdict: Option<Verdict>,
+    pub show_hint: bool,
+    /// First line of the output shown (scrolling with the arrow keys).
+    pub scroll: usize,
+    /// Replaces the output after a batch check: the per-section summary.
+    pub summary: Option<String>,
+    /// A one-line notice (reset done, errors); the next verdict clears it.
+    pub notice: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_during_a_check_collapse_into_one_more() {
+        let mut queue = CheckQueue::default();
+        assert_eq!(queue.request(Job::One(0)), Some(Job::One(0)));
+        assert_eq!(queue.request(Job::One(0)), None);
+        assert_eq!(queue.request(Job::One(0)), None);
+        assert_eq!(queue.finished(), Some(Job::One(0)));
+        assert_eq!(queue.finished(), None);
+        assert_eq!(queue.running(), None);
+        assert_eq!(queue.request(Job::One(1)), Some(Job::One(1)));
+    }
+
+    #[test]
+    fn a_batch_is_not_replaced_by_a_single_check() {
+        let mut queue = CheckQueue::default();
+        queue.request(Job::One(0));
+        let all = Job::All { final_check: false };
+        queue.request(all);
+        queue.request(Job::One(2));
+        assert_eq!(queue.finished(), Some(all));
+    }
+
+    #[test]
+    fn a_queued_check_follows_the_current_exercise() {
+        let mut queue = CheckQueue::default();
+        queue.request(Job::One(0));
+        queue.request(Job::One(0));
+        queue.retarget(3);
+        assert_eq!(queue.finished(), Some(Job::One(3)));
+    }
+}

@@ -1,0 +1,439 @@
+//! Watch mode through a pseudo-terminal: the real binary on tiny courses, its screen parsed by
+//! a terminal emulator (vt100), driven by file saves and key presses.
+
+mod common;
+
+use std::fs;
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{BIN, Opts, TestCourse, test_source};
+use portable_pty::{CommandBuilder, MasterPty, PtySize, SlavePty, native_pty_system};
+
+/// Generous: the first check of a course compiles its exercises from scratch.
+const PATIENCE: Duration = Duration::from_secs(180);
+
+/// `backendlings` running in a pseudo-terminal, with an emulated screen.
+struct Watch {
+    master: Box<dyn MasterPty + Send>,
+    /// Kept open so the terminal's mode can be read after the runner exits.
+    _slave: Box<dyn SlavePty + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    screen: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+}
+
+fn size(cols: u16, rows: u16) -> PtySize {
+    PtySize {
+        rows,
+        cols,
+        pixel_width: 0,
+        pixel_height: 0,
+    }
+}
+
+fn nonzero(n: u16) -> NonZeroU16 {
+    NonZeroU16::new(n).unwrap_or(NonZeroU16::MIN)
+}
+
+impl Watch {
+    fn start(course: &TestCourse, args: &[&str], cols: u16, rows: u16) -> Watch {
+        let pair = native_pty_system().openpty(size(cols, rows)).unwrap();
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
+        cmd.cwd(course.root());
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            nonzero(rows),
+            nonzero(cols),
+            0,
+        )));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (screen2, raw2) = (Arc::clone(&screen), Arc::clone(&raw));
+        thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                screen2.lock().unwrap().process(&buf[..n]);
+                raw2.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Watch {
+            master: pair.master,
+            _slave: pair.slave,
+            child,
+            writer,
+            screen,
+            raw,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows every one of `texts`; returns the screen.
+    fn wait_for(&mut self, texts: &[&str]) -> String {
+        let start = Instant::now();
+        loop {
+            let contents = self.contents();
+            if texts.iter().all(|t| contents.contains(t)) {
+                return contents;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("the runner exited ({status:?}) while waiting for {texts:?}:\n{contents}");
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "timed out waiting for {texts:?}; the screen shows:\n{contents}"
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn keys(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn resize(&mut self, cols: u16, rows: u16) {
+        self.screen
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(nonzero(rows), nonzero(cols));
+        self.master.resize(size(cols, rows)).unwrap();
+    }
+
+    /// Waits for the runner to exit; returns its exit code.
+    fn wait_exit(&mut self) -> u32 {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader take in the last bytes.
+                thread::sleep(Duration::from_millis(100));
+                return status.exit_code();
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "the runner did not exit:\n{}",
+                self.contents()
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Checks that the runner left the terminal as it found it: cooked mode, main screen,
+    /// cursor visible.
+    fn assert_terminal_restored(&self) {
+        let tty = self.master.tty_name().expect("pty name");
+        let stty = Command::new("stty")
+            .arg("-F")
+            .arg(&tty)
+            .arg("-a")
+            .output()
+            .expect("stty");
+        assert!(stty.status.success(), "{stty:?}");
+        let modes = String::from_utf8_lossy(&stty.stdout);
+        let words: Vec<&str> = modes.split_whitespace().collect();
+        assert!(words.contains(&"icanon"), "still in raw mode: {modes}");
+        assert!(words.contains(&"echo"), "echo is off: {modes}");
+        let parser = self.screen.lock().unwrap();
+        assert!(
+            !parser.screen().alternate_screen(),
+            "still on the alternate screen"
+        );
+        assert!(!parser.screen().hide_cursor(), "the cursor is still hidden");
+        let raw = self.raw.lock().unwrap();
+        let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(64)..]).into_owned();
+        assert!(tail.contains("\x1b[?1049l"), "{tail:?}");
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+/// Saves like vim and JetBrains do: a temporary file in the same folder, renamed over.
+fn rename_save(path: &Path, content: &str) {
+    let tmp = path.with_extension("rs___jb_tmp___");
+    fs::write(&tmp, content).unwrap();
+    fs::rename(&tmp, path).unwrap();
+}
+
+fn git_commit(root: &Path) {
+    for args in [
+        &["init", "-q"][..],
+        &["add", "-A"],
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-qm",
+            "course",
+        ],
+    ] {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    }
+}
+
+fn two_exercise_course() -> TestCourse {
+    TestCourse::new()
+        .section("basics", "Basics")
+        .exercise(
+            "basics",
+            "first",
+            &test_source("1 + 1 == 3"),
+            Some(&test_source("1 + 1 == 2")),
+            Opts::default(),
+        )
+        .exercise(
+            "basics",
+            "second",
+            &test_source("false"),
+            None,
+            Opts::default(),
+        )
+        .finish()
+}
+
+#[test]
+fn a_learner_session_fix_hint_next_list_reset_quit_and_resume() {
+    let course = two_exercise_course();
+    git_commit(course.root());
+    let first = course.path("exercises/basics/first.rs");
+    let second = course.path("exercises/basics/second.rs");
+
+    let mut watch = Watch::start(&course, &[], 100, 30);
+    watch.wait_for(&["Welcome to the test course", "Press Enter"]);
+    watch.keys("\r");
+    let screen = watch.wait_for(&["✗ first: tests failed", "Basics 0/2"]);
+    assert!(screen.contains("Current exercise: exercises/basics/first.rs"));
+    assert!(screen.contains("h hint") && screen.contains("q quit"));
+
+    // A broken save in place, then a fixed one saved by renaming a temporary file over it.
+    fs::write(&first, "fn main() {\n").unwrap();
+    watch.wait_for(&["✗ first: compile error"]);
+    rename_save(&first, &test_source("1 + 1 == 2"));
+    let screen = watch.wait_for(&["✓ first passed", "n next"]);
+    assert!(screen.contains("solutions/basics/first.rs"), "{screen}");
+    assert!(screen.contains("Basics 1/2"), "{screen}");
+
+    watch.keys("h");
+    watch.wait_for(&["A hint for first."]);
+
+    watch.keys("n");
+    watch.wait_for(&[
+        "Current exercise: exercises/basics/second.rs",
+        "✗ second: tests failed",
+    ]);
+
+    // Reset asks first; `y` restores the committed version.
+    fs::write(&second, "fn main() {\n").unwrap();
+    watch.wait_for(&["✗ second: compile error"]);
+    watch.keys("x");
+    watch.wait_for(&["to its original content?"]);
+    watch.keys("y");
+    watch.wait_for(&["✗ second: tests failed"]);
+    assert_eq!(fs::read_to_string(&second).unwrap(), test_source("false"));
+
+    // The list: move up to the first exercise and continue there.
+    watch.keys("l");
+    let screen = watch.wait_for(&["Exercises", "1/2 done"]);
+    assert!(screen.contains("› ▶ second"), "{screen}");
+    watch.keys("k");
+    watch.wait_for(&["› ✓ first"]);
+    watch.keys("\r");
+    watch.wait_for(&[
+        "Current exercise: exercises/basics/first.rs",
+        "✓ first passed",
+    ]);
+
+    watch.keys("q");
+    assert_eq!(watch.wait_exit(), 0);
+    watch.assert_terminal_restored();
+
+    // Starting again: no welcome, and on at the first exercise not done.
+    let mut again = Watch::start(&course, &["watch"], 100, 30);
+    let screen = again.wait_for(&[
+        "Current exercise: exercises/basics/second.rs",
+        "second: tests failed",
+    ]);
+    assert!(!screen.contains("Welcome"), "{screen}");
+    again.keys("\x03");
+    assert_eq!(again.wait_exit(), 0);
+    again.assert_terminal_restored();
+}
+
+/// An exercise whose test logs each run to `runs.log` and then takes a second.
+fn slow_source(marker: usize) -> String {
+    format!(
+        "// save {marker}\nfn main() {{}}\n\n#[cfg(test)]\nmod tests {{\n    #[test]\n    fn slow() {{\n        use std::io::Write;\n        let mut log = std::fs::OpenOptions::new().create(true).append(true).open(\"runs.log\").unwrap();\n        writeln!(log, \"run {marker}\").unwrap();\n        std::thread::sleep(std::time::Duration::from_millis(1500));\n        assert!(false, \"not yet\");\n    }}\n}}\n"
+    )
+}
+
+fn runs(log: &Path) -> Vec<String> {
+    fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn wait_runs(watch: &Watch, log: &Path, count: usize) -> Vec<String> {
+    let start = Instant::now();
+    loop {
+        let runs = runs(log);
+        if runs.len() >= count {
+            return runs;
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "expected {count} runs, got {runs:?}; the screen shows:\n{}",
+            watch.contents()
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn saves_during_a_slow_check_queue_exactly_one_more_check() {
+    let course = TestCourse::new()
+        .section("slow", "Slow")
+        .exercise(
+            "slow",
+            "sleepy",
+            &slow_source(0),
+            None,
+            Opts {
+                timeout_secs: Some(30),
+                ..Opts::default()
+            },
+        )
+        .finish();
+    fs::create_dir_all(course.path(".backendlings")).unwrap();
+    fs::write(
+        course.path(".backendlings/state.json"),
+        r#"{"version": 1, "welcome_shown": true}"#,
+    )
+    .unwrap();
+    let file = course.path("exercises/slow/sleepy.rs");
+    let log: PathBuf = course.path("runs.log");
+
+    let mut watch = Watch::start(&course, &[], 100, 30);
+    watch.wait_for(&["✗ sleepy: tests failed"]);
+    assert_eq!(runs(&log), ["run 0"]);
+
+    // Save 1 starts a check; saves 2 (in place) and 3 (renamed over) arrive while its test runs.
+    fs::write(&file, slow_source(1)).unwrap();
+    wait_runs(&watch, &log, 2);
+    fs::write(&file, slow_source(2)).unwrap();
+    thread::sleep(Duration::from_millis(200));
+    rename_save(&file, &slow_source(3));
+    let all = wait_runs(&watch, &log, 3);
+    assert_eq!(all, ["run 0", "run 1", "run 3"]);
+    watch.wait_for(&["✗ sleepy: tests failed"]);
+    // Nothing else is queued: no fourth run comes.
+    thread::sleep(Duration::from_secs(3));
+    assert_eq!(runs(&log).len(), 3, "{:?}", runs(&log));
+
+    // A burst of writes (an editor writing in several steps) is one check.
+    let burst = slow_source(4);
+    let (head, tail) = burst.split_at(burst.len() / 2);
+    fs::write(&file, head).unwrap();
+    let mut handle = fs::OpenOptions::new().append(true).open(&file).unwrap();
+    handle.write_all(tail.as_bytes()).unwrap();
+    drop(handle);
+    wait_runs(&watch, &log, 4);
+    watch.wait_for(&["✗ sleepy: tests failed"]);
+    thread::sleep(Duration::from_secs(3));
+    assert_eq!(runs(&log), ["run 0", "run 1", "run 3", "run 4"]);
+
+    watch.keys("q");
+    assert_eq!(watch.wait_exit(), 0);
+    watch.assert_terminal_restored();
+}
+
+#[test]
+fn manual_run_and_polling_and_tiny_terminals() {
+    let course = two_exercise_course();
+    fs::create_dir_all(course.path(".backendlings")).unwrap();
+    fs::write(
+        course.path(".backendlings/state.json"),
+        r#"{"version": 1, "welcome_shown": true}"#,
+    )
+    .unwrap();
+    let first = course.path("exercises/basics/first.rs");
+
+    // --manual-run: a save is not noticed until `r`.
+    let mut watch = Watch::start(&course, &["watch", "--manual-run"], 100, 30);
+    watch.wait_for(&["✗ first: tests failed", "press r"]);
+    fs::write(&first, test_source("2 + 2 == 4")).unwrap();
+    thread::sleep(Duration::from_secs(1));
+    assert!(watch.contents().contains("✗ first: tests failed"));
+    watch.keys("r");
+    watch.wait_for(&["✓ first passed"]);
+
+    // Terminals of a few columns and resizes: no panic, and a full screen again afterwards.
+    for (cols, rows) in [(3, 3), (1, 1), (2, 40), (20, 4)] {
+        watch.resize(cols, rows);
+        thread::sleep(Duration::from_millis(200));
+    }
+    watch.keys("l");
+    thread::sleep(Duration::from_millis(200));
+    watch.keys("j");
+    watch.resize(100, 30);
+    watch.wait_for(&["Exercises", "second"]);
+    watch.keys("q");
+    watch.wait_for(&["Current exercise: exercises/basics/first.rs"]);
+    watch.keys("q");
+    assert_eq!(watch.wait_exit(), 0);
+    watch.assert_terminal_restored();
+
+    // --poll: saves are noticed by polling.
+    let mut watch = Watch::start(&course, &["watch", "--poll"], 100, 30);
+    watch.wait_for(&["✗ second: tests failed"]);
+    rename_save(
+        &course.path("exercises/basics/second.rs"),
+        &test_source("true"),
+    );
+    watch.wait_for(&["✓ second passed"]);
+    watch.keys("q");
+    assert_eq!(watch.wait_exit(), 0);
+}
+
+#[test]
+fn without_a_terminal_it_points_to_run_and_verify() {
+    let course = two_exercise_course();
+    for args in [&[][..], &["watch"]] {
+        let output = course.run(args);
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = common::stderr(&output);
+        assert!(stderr.contains("needs a terminal"), "{stderr}");
+        assert!(
+            stderr.contains("backendlings run") && stderr.contains("backendlings verify"),
+            "{stderr}"
+        );
+    }
+}
