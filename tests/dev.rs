@@ -3,9 +3,7 @@
 
 mod common;
 
-use std::process::Output;
-
-use common::{Opts, TestCourse, stdout, test_source};
+use common::{Opts, TestCourse, stdout, test_source, text};
 
 fn failing_tests() -> String {
     test_source("1 + 1 == 3")
@@ -51,10 +49,6 @@ fn synced(course: TestCourse) -> TestCourse {
 }
 
 /// stdout and stderr of a command, together.
-fn text(output: &Output) -> String {
-    format!("{}{}", stdout(output), common::stderr(output))
-}
-
 /// Runs `dev check ARGS`; returns whether it succeeded and what it printed.
 fn dev_check(course: &TestCourse, args: &[&str]) -> (bool, String) {
     let mut all = vec!["dev", "check"];

@@ -7,30 +7,17 @@ mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-use common::{BIN, stderr, stdout};
+use common::{run_in, stderr, stdout, text};
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!("{}{}", stdout(output), stderr(output))
-}
 
 /// A new workspace in a temporary folder: (the temporary folder, the workspace in it).
 fn workspace() -> (tempfile::TempDir, PathBuf) {
     let parent = tempfile::tempdir().unwrap();
     let dest = parent.path().join("course");
-    let output = run(parent.path(), &["init", "course"]);
+    let output = run_in(parent.path(), &["init", "course"]);
     assert!(output.status.success(), "{}", text(&output));
     (parent, dest)
 }
@@ -85,7 +72,7 @@ fn write_files(path: &Path, files: &[(PathBuf, Vec<u8>)]) {
 
 /// The first exercise of the embedded course: (name, path relative to the course root).
 fn first_exercise(workspace: &Path) -> (String, String) {
-    let output = run(workspace, &["list", "--json"]);
+    let output = run_in(workspace, &["list", "--json"]);
     assert!(output.status.success(), "{}", text(&output));
     let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let exercise = &list["sections"][0]["exercises"][0];
@@ -148,7 +135,7 @@ fn init_creates_a_ready_workspace_without_solutions() {
 #[test]
 fn init_defaults_to_a_backendlings_folder() {
     let parent = tempfile::tempdir().unwrap();
-    let output = run(parent.path(), &["init"]);
+    let output = run_in(parent.path(), &["init"]);
     assert!(output.status.success(), "{}", text(&output));
     assert!(parent.path().join("backendlings/info.toml").is_file());
     assert!(
@@ -164,7 +151,7 @@ fn init_refuses_a_folder_with_content() {
     let dest = parent.path().join("course");
     fs::create_dir(&dest).unwrap();
     fs::write(dest.join("notes.md"), "my notes").unwrap();
-    let output = run(parent.path(), &["init", "course"]);
+    let output = run_in(parent.path(), &["init", "course"]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(
         stderr(&output).contains("already exists and is not empty; nothing was changed"),
@@ -181,7 +168,7 @@ fn init_refuses_a_folder_with_content() {
 fn init_into_an_existing_empty_folder() {
     let parent = tempfile::tempdir().unwrap();
     fs::create_dir(parent.path().join("course")).unwrap();
-    let output = run(parent.path(), &["init", "course"]);
+    let output = run_in(parent.path(), &["init", "course"]);
     assert!(output.status.success(), "{}", text(&output));
     assert!(parent.path().join("course/info.toml").is_file());
 }
@@ -190,7 +177,7 @@ fn init_into_an_existing_empty_folder() {
 fn verify_in_a_new_workspace_reports_everything_pending() {
     let (_parent, dest) = workspace();
     share_target(&dest);
-    let output = run(&dest, &["verify", "--json"]);
+    let output = run_in(&dest, &["verify", "--json"]);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let exercises = report["exercises"].as_array().unwrap();
@@ -198,7 +185,7 @@ fn verify_in_a_new_workspace_reports_everything_pending() {
     for exercise in exercises {
         assert_ne!(exercise["status"], "passed", "{exercise}");
     }
-    let output = run(&dest, &["progress", "--json"]);
+    let output = run_in(&dest, &["progress", "--json"]);
     let progress: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(progress["done"], 0);
     if git_available() {
@@ -216,13 +203,13 @@ fn a_solution_appears_after_a_pass_and_reset_restores_the_exercise() {
     let solution = files_of(&Path::new(REPO).join(&solution_path));
 
     // Still failing: nothing is revealed.
-    let output = run(&dest, &["run", &name]);
+    let output = run_in(&dest, &["run", &name]);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
     assert!(!dest.join(&solution_path).exists());
 
     // Solved: the reference solution is written and announced.
     write_files(&dest.join(&path), &solution);
-    let output = run(&dest, &["run", &name]);
+    let output = run_in(&dest, &["run", &name]);
     assert!(output.status.success(), "{}", text(&output));
     assert!(
         stdout(&output).contains(&solution_path),
@@ -232,13 +219,13 @@ fn a_solution_appears_after_a_pass_and_reset_restores_the_exercise() {
     assert_eq!(files_of(&dest.join(&solution_path)), solution);
 
     // Reset: the original comes back from the binary, and the exercise is pending again.
-    let output = run(&dest, &["reset", &name]);
+    let output = run_in(&dest, &["reset", &name]);
     assert!(output.status.success(), "{}", text(&output));
     assert_eq!(
         files_of(&dest.join(&path)),
         files_of(&Path::new(REPO).join(&path))
     );
-    let output = run(&dest, &["progress", "--json"]);
+    let output = run_in(&dest, &["progress", "--json"]);
     let progress: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(progress["done"], 0);
 }

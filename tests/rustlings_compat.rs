@@ -7,9 +7,9 @@ mod common;
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use common::{BIN, stderr, stdout};
+use common::{run_in, stdout, text};
 
 const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -34,19 +34,6 @@ fn copy_dir(from: &Path, to: &Path) {
             fs::copy(entry.path(), target).unwrap();
         }
     }
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!("{}{}", stdout(output), stderr(output))
 }
 
 fn original_manifest() -> String {
@@ -80,7 +67,7 @@ fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
 #[test]
 fn list_shows_every_exercise_in_order() {
     let dir = fixture();
-    let output = run(dir.path(), &["list"]);
+    let output = run_in(dir.path(), &["list"]);
     assert!(output.status.success(), "{}", text(&output));
     let out = stdout(&output);
     let positions: Vec<usize> = [
@@ -106,7 +93,7 @@ fn list_shows_every_exercise_in_order() {
 #[test]
 fn verify_grades_each_kind_of_exercise_as_rustlings_does() {
     let dir = fixture();
-    let output = run(dir.path(), &["verify", "--json"]);
+    let output = run_in(dir.path(), &["verify", "--json"]);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
     assert_eq!(
         statuses(&output),
@@ -132,13 +119,13 @@ fn verify_grades_each_kind_of_exercise_as_rustlings_does() {
 fn solved_exercises_pass_run_and_verify() {
     let dir = fixture();
     copy_dir(&dir.path().join("solutions"), &dir.path().join("exercises"));
-    let output = run(dir.path(), &["run", "intro1"]);
+    let output = run_in(dir.path(), &["run", "intro1"]);
     assert!(output.status.success(), "{}", text(&output));
     assert!(
         stdout(&output).contains("Hello, Rustlings!"),
         "main's output is shown"
     );
-    let output = run(dir.path(), &["verify"]);
+    let output = run_in(dir.path(), &["verify"]);
     assert!(output.status.success(), "{}", text(&output));
     assert!(
         stdout(&output).contains("5/5 exercises pass"),
@@ -150,7 +137,7 @@ fn solved_exercises_pass_run_and_verify() {
 #[test]
 fn dev_check_accepts_the_course() {
     let dir = fixture();
-    let output = run(dir.path(), &["dev", "check", "--require-solutions"]);
+    let output = run_in(dir.path(), &["dev", "check", "--require-solutions"]);
     assert!(output.status.success(), "{}", text(&output));
     assert!(
         stdout(&output).contains("the course is fine"),
@@ -167,7 +154,7 @@ fn dev_check_accepts_the_course() {
 fn a_course_without_its_own_manifest_gets_one() {
     let dir = fixture();
     fs::remove_file(dir.path().join("Cargo.toml")).unwrap();
-    let output = run(dir.path(), &["verify", "--json"]);
+    let output = run_in(dir.path(), &["verify", "--json"]);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
     let statuses = statuses(&output);
     assert_eq!(
@@ -214,7 +201,7 @@ fn crate_dependencies_of_the_course_are_kept_and_used() {
     )
     .unwrap();
 
-    let output = run(root, &["dev", "update"]);
+    let output = run_in(root, &["dev", "update"]);
     assert!(output.status.success(), "{}", text(&output));
     let updated = fs::read_to_string(root.join("Cargo.toml")).unwrap();
     assert!(
@@ -225,6 +212,6 @@ fn crate_dependencies_of_the_course_are_kept_and_used() {
         updated.contains("[lints.clippy]"),
         "the rest of the manifest is kept"
     );
-    let output = run(root, &["dev", "check", "--require-solutions"]);
+    let output = run_in(root, &["dev", "check", "--require-solutions"]);
     assert!(output.status.success(), "{}", text(&output));
 }

@@ -161,6 +161,21 @@ impl TestCourse {
     }
 }
 
+/// `backendlings ARGS` run in `dir`, colours off.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run backendlings")
+}
+
+/// Everything a run printed: stdout, then stderr.
+pub fn text(output: &Output) -> String {
+    format!("{}{}", stdout(output), stderr(output))
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
