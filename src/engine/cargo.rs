@@ -480,9 +480,16 @@ impl Toolchain for Cargo {
                 (Status::RunFailed, Vec::new())
             }
             Exit::Signal(signal) => {
+                let name = nix::sys::signal::Signal::try_from(signal)
+                    .map_or_else(|_| format!("signal {signal}"), |s| s.as_str().to_string());
+                let why = if name == "SIGABRT" {
+                    " (a panic with `panic = \"abort\"`, or an abort)"
+                } else {
+                    ""
+                };
                 output
                     .text
-                    .push_str(&format!("\nThe program was killed by signal {signal}.\n"));
+                    .push_str(&format!("\nThe program was killed by {name}{why}.\n"));
                 (Status::RunFailed, Vec::new())
             }
         };
