@@ -143,8 +143,10 @@ impl Cargo {
         if let Ok(lock) = fs::read(&self.lock) {
             let stamp = self.package_dir.join("Cargo.lock.source");
             let hash = blake3::hash(&lock).to_hex().to_string();
-            if fs::read_to_string(&stamp).ok().as_deref() != Some(hash.as_str()) {
-                write_atomic(&self.package_dir.join("Cargo.lock"), &lock)?;
+            let copy = self.package_dir.join("Cargo.lock");
+            if !copy.is_file() || fs::read_to_string(&stamp).ok().as_deref() != Some(hash.as_str())
+            {
+                write_atomic(&copy, &lock)?;
                 write_atomic(&stamp, hash.as_bytes())?;
             }
         }
