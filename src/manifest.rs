@@ -217,8 +217,44 @@ pub fn standalone(course: &Course, with_solutions: bool) -> Result<String> {
         .filter(|b| with_solutions || course.find(&b.name).is_some())
         .collect();
     set_bins(&mut doc, &bins);
+    if let Some(dir) = path.parent() {
+        rebase_path_dependencies(doc.as_table_mut(), dir);
+    }
     if doc.get("workspace").is_none() {
         doc.insert("workspace", Item::Table(toml_edit::Table::new()));
     }
     Ok(doc.to_string())
+}
+
+/// Makes `path = "..."` dependencies absolute, for a manifest copied to another folder than
+/// the one it was written for (build packages, grading sandboxes). Covers `[dependencies]`, `[dev-dependencies]`,
+/// `[build-dependencies]` and their `[target.'cfg'.*]` forms.
+pub fn rebase_path_dependencies(table: &mut toml_edit::Table, base: &Path) {
+    for kind in ["dependencies", "dev-dependencies", "build-dependencies"] {
+        let Some(deps) = table.get_mut(kind).and_then(Item::as_table_like_mut) else {
+            continue;
+        };
+        for (_, dep) in deps.iter_mut() {
+            let Some(dep) = dep.as_table_like_mut() else {
+                continue;
+            };
+            let Some(path) = dep.get("path").and_then(Item::as_str).map(PathBuf::from) else {
+                continue;
+            };
+            if path.is_relative() {
+                let absolute = base.join(path);
+                dep.insert(
+                    "path",
+                    toml_edit::value(absolute.to_string_lossy().as_ref()),
+                );
+            }
+        }
+    }
+    if let Some(targets) = table.get_mut("target").and_then(Item::as_table_mut) {
+        for (_, platform) in targets.iter_mut() {
+            if let Some(platform) = platform.as_table_mut() {
+                rebase_path_dependencies(platform, base);
+            }
+        }
+    }
 }

@@ -125,7 +125,7 @@ impl Cargo {
         }
         package.remove("build");
         let manifest_dir = self.manifest.parent().unwrap_or(Path::new("."));
-        rebase_path_dependencies(doc.as_table_mut(), manifest_dir);
+        crate::manifest::rebase_path_dependencies(doc.as_table_mut(), manifest_dir);
         let mut bins = Array::new();
         for target in targets {
             let mut bin = InlineTable::new();
@@ -520,39 +520,6 @@ impl Toolchain for Cargo {
                 failed.then(|| Captured::new(run.diagnostics.remove(*name).unwrap_or_default()))
             })
             .collect())
-    }
-}
-
-/// Makes `path = "..."` dependencies absolute: the build package lives in another folder than
-/// the manifest it is derived from. Covers `[dependencies]`, `[dev-dependencies]`,
-/// `[build-dependencies]` and their `[target.'cfg'.*]` forms.
-fn rebase_path_dependencies(table: &mut toml_edit::Table, base: &Path) {
-    for kind in ["dependencies", "dev-dependencies", "build-dependencies"] {
-        let Some(deps) = table.get_mut(kind).and_then(Item::as_table_like_mut) else {
-            continue;
-        };
-        for (_, dep) in deps.iter_mut() {
-            let Some(dep) = dep.as_table_like_mut() else {
-                continue;
-            };
-            let Some(path) = dep.get("path").and_then(Item::as_str).map(PathBuf::from) else {
-                continue;
-            };
-            if path.is_relative() {
-                let absolute = base.join(path);
-                dep.insert(
-                    "path",
-                    toml_edit::value(absolute.to_string_lossy().as_ref()),
-                );
-            }
-        }
-    }
-    if let Some(targets) = table.get_mut("target").and_then(Item::as_table_mut) {
-        for (_, platform) in targets.iter_mut() {
-            if let Some(platform) = platform.as_table_mut() {
-                rebase_path_dependencies(platform, base);
-            }
-        }
     }
 }
 
