@@ -130,10 +130,17 @@ pub fn sync_state(course: &Course) -> Result<ManifestState> {
 }
 
 fn read(path: &Path) -> Result<DocumentMut> {
+    Ok(read_with_text(path)?.0)
+}
+
+/// The parsed manifest and the text it was parsed from (to tell whether a rewrite changed it).
+fn read_with_text(path: &Path) -> Result<(DocumentMut, String)> {
     let text =
         fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    text.parse::<DocumentMut>()
-        .with_context(|| format!("{} is not valid TOML", path.display()))
+    let doc = text
+        .parse::<DocumentMut>()
+        .with_context(|| format!("{} is not valid TOML", path.display()))?;
+    Ok((doc, text))
 }
 
 /// Rewrites the manifest's `bin` list from `info.toml`, keeping everything else. Creates a
@@ -141,9 +148,7 @@ fn read(path: &Path) -> Result<DocumentMut> {
 pub fn update(course: &Course) -> Result<bool> {
     let path = manifest_path(&course.root);
     let (mut doc, before) = if path.is_file() {
-        let text =
-            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        (read(&path)?, text)
+        read_with_text(&path)?
     } else {
         (new_manifest().parse::<DocumentMut>()?, String::new())
     };

@@ -32,6 +32,9 @@ pub struct Cache {
     path: PathBuf,
     /// The files every verdict depends on (exercise manifest and lock file).
     shared_files: [PathBuf; 2],
+    /// Hash of the runner build and the compiler: fixed for this process, so taken once
+    /// (asking `rustc -vV` costs a process start, too much for every check in watch mode).
+    toolchain: blake3::Hash,
     file: CacheFile,
     /// Hash of everything shared by all exercises (manifest, lock, compiler, runner).
     shared: blake3::Hash,
@@ -47,10 +50,22 @@ impl Cache {
             .filter(|f| f.version == CACHE_VERSION)
             .unwrap_or_default();
         let shared_files = [manifest.to_path_buf(), course.root.join("Cargo.lock")];
+        let mut toolchain = blake3::Hasher::new();
+        toolchain.update(env!("CARGO_PKG_VERSION").as_bytes());
+        // A rebuilt runner (same version, new code) may judge differently.
+        if let Some(meta) = std::env::current_exe()
+            .ok()
+            .and_then(|exe| fs::metadata(exe).ok())
+        {
+            toolchain.update(&meta.len().to_le_bytes());
+            toolchain.update(format!("{:?}", meta.modified().ok()).as_bytes());
+        }
+        toolchain.update(&compiler_version());
         let mut cache = Cache {
             path,
             file,
             shared_files,
+            toolchain: toolchain.finalize(),
             shared: blake3::hash(b""),
             dirty: false,
         };
@@ -58,20 +73,11 @@ impl Cache {
         cache
     }
 
-    /// Re-reads the shared inputs. A build can change them (cargo writes a missing lock file),
+    /// Re-reads the shared files. A build can change them (cargo writes a missing lock file),
     /// so verdicts are stored under the key of the files as they are after the build.
     pub fn refresh(&mut self) {
         let mut shared = blake3::Hasher::new();
-        shared.update(env!("CARGO_PKG_VERSION").as_bytes());
-        // A rebuilt runner (same version, new code) may judge differently.
-        if let Some(meta) = std::env::current_exe()
-            .ok()
-            .and_then(|exe| fs::metadata(exe).ok())
-        {
-            shared.update(&meta.len().to_le_bytes());
-            shared.update(format!("{:?}", meta.modified().ok()).as_bytes());
-        }
-        shared.update(&compiler_version());
+        shared.update(self.toolchain.as_bytes());
         for file in &self.shared_files {
             shared.update(file.to_string_lossy().as_bytes());
             shared.update(&fs::read(file).unwrap_or_default());
