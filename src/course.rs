@@ -24,6 +24,10 @@ pub struct Course {
     pub final_message: Option<String>,
     /// Whether the reference solution is shown after a pass (`show_solutions`, default true).
     pub show_solutions: bool,
+    /// Whether graded code may use `unsafe` (`forbid_unsafe`, default false so rustlings courses
+    /// run unchanged; ours sets it). When set, learner files are compiled under
+    /// `#![forbid(unsafe_code)]` by every command, so local and graded verdicts agree.
+    pub forbid_unsafe: bool,
     /// Sections in curriculum order.
     pub sections: Vec<Section>,
     /// Exercises in curriculum order.
@@ -58,6 +62,10 @@ pub struct Exercise {
     pub skip_check_unsolved: bool,
     pub timeout_secs: u64,
     pub points: u32,
+    /// Names of top-level items (functions, types, consts, and the `impl` blocks of a locked
+    /// type) that the learner must not edit: the grader restores them from the course, and
+    /// `run` and watch mode warn when they differ (`locked`, default empty).
+    pub locked: Vec<String>,
     pub shape: Shape,
 }
 
@@ -255,6 +263,7 @@ struct InfoFile {
     welcome_message: Option<String>,
     final_message: Option<String>,
     show_solutions: Option<bool>,
+    forbid_unsafe: Option<bool>,
     #[serde(default)]
     sections: Vec<SectionEntry>,
     #[serde(default)]
@@ -266,6 +275,7 @@ const TOP_KEYS: &[&str] = &[
     "welcome_message",
     "final_message",
     "show_solutions",
+    "forbid_unsafe",
     "sections",
     "exercises",
 ];
@@ -291,6 +301,8 @@ struct ExerciseEntry {
     skip_check_unsolved: Option<bool>,
     timeout_secs: Option<Spanned<u64>>,
     points: Option<u32>,
+    #[serde(default)]
+    locked: Vec<String>,
 }
 
 const EXERCISE_KEYS: &[&str] = &[
@@ -302,6 +314,7 @@ const EXERCISE_KEYS: &[&str] = &[
     "skip_check_unsolved",
     "timeout_secs",
     "points",
+    "locked",
 ];
 
 fn parse(root: &Path, info_path: &Path, source: &str) -> Result<Course, CourseErrors> {
@@ -525,6 +538,7 @@ fn parse(root: &Path, info_path: &Path, source: &str) -> Result<Course, CourseEr
             skip_check_unsolved: entry.skip_check_unsolved.unwrap_or(false),
             timeout_secs,
             points: entry.points.unwrap_or(1),
+            locked: entry.locked.clone(),
             shape,
         });
     }
@@ -574,6 +588,7 @@ fn parse(root: &Path, info_path: &Path, source: &str) -> Result<Course, CourseEr
         welcome_message: info.welcome_message.filter(|m| !m.trim().is_empty()),
         final_message: info.final_message.filter(|m| !m.trim().is_empty()),
         show_solutions: info.show_solutions.unwrap_or(true),
+        forbid_unsafe: info.forbid_unsafe.unwrap_or(false),
         sections,
         exercises,
     })
