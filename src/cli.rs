@@ -118,6 +118,15 @@ pub struct GradeArgs {
     /// Exit 1 unless every learner scores at least PERCENT
     #[arg(long, value_name = "PERCENT")]
     pub fail_under: Option<f64>,
+    /// Seconds one learner's build may take (compiling is learner code too)
+    #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    pub build_timeout: u64,
+    /// Fail instead of grading without a sandbox when bubblewrap is not available
+    #[arg(long, conflicts_with = "no_sandbox")]
+    pub require_sandbox: bool,
+    /// Grade without the sandbox even where bubblewrap works (reports say `isolation: none`)
+    #[arg(long)]
+    pub no_sandbox: bool,
 }
 
 #[derive(Debug, Args, Default)]

@@ -62,12 +62,15 @@ pub fn ensure_manifest(course: &Course) -> Result<()> {
 /// The cargo toolchain for a learner's own course (their environment, the course's folder).
 pub fn cargo_for(course: &Course) -> Cargo {
     let target_dir = course.root.join(TARGET_SUBDIR);
-    Cargo::new(
+    let mut cargo = Cargo::new(
         &course.root,
         manifest::manifest_path(&course.root),
         target_dir.join("pkg"),
         target_dir,
-    )
+    );
+    cargo.color = console::colors_enabled();
+    cargo.forbid_unsafe = course.forbid_unsafe;
+    cargo
 }
 
 /// An engine over a learner's own course, with the verdict cache unless `no_cache`.

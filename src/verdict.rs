@@ -17,6 +17,9 @@ pub enum Status {
     Missing,
     /// The exercise file cannot be read, is not UTF-8 or is too large (grading).
     Unreadable,
+    /// The source breaks a rule of the verdict rule book (`engine::rules`): a crate attribute
+    /// such as `#![cfg(not(test))]`, or code that ends the process; it was not built.
+    Rejected,
 }
 
 impl Status {
@@ -35,6 +38,7 @@ impl Status {
             Status::TimedOut => "timed out",
             Status::Missing => "missing",
             Status::Unreadable => "unreadable",
+            Status::Rejected => "rejected",
         }
     }
 
@@ -49,6 +53,7 @@ impl Status {
             Status::TimedOut => "timed_out",
             Status::Missing => "missing",
             Status::Unreadable => "unreadable",
+            Status::Rejected => "rejected",
         }
     }
 }

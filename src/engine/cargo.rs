@@ -11,20 +11,19 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Value};
 
-use super::process::{self, Exit, Limits};
+use super::jail::{self, Jail, Mount};
+use super::process::{Exit, Finished, Limits, Supervisor};
 use super::{Artifact, BuildProgress, Built, Target, Toolchain};
 use crate::fsutil::write_atomic;
-use crate::verdict::{Captured, Status, Verdict};
+use crate::verdict::Captured;
 
-/// A generous deadline for cargo itself: builds are not learner code, but a pathological
-/// program can still make the compiler spin.
-const BUILD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// Size of the private `/tmp` of a jailed program under test.
+const JAILED_TMP_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Cap on cargo's own stderr kept for error messages.
 const CARGO_STDERR_CAP: usize = 256 * 1024;
@@ -55,6 +54,38 @@ pub struct Cargo {
     /// one-off builds into a shared folder (grading): executables are moved out, so the
     /// shared folder does not grow with every learner.
     pub keep_outputs: bool,
+    /// Compile the exercises under `unsafe_code = "forbid"` (the course's `forbid_unsafe`).
+    pub forbid_unsafe: bool,
+    /// Build and run inside a sandbox (grading), instead of as the user.
+    pub confinement: Option<Confinement>,
+}
+
+/// What a jailed build needs: the sandbox, what to mount, and the toolchain's real programs
+/// (rustup's proxies need rustup's home, which the sandbox does not show).
+#[derive(Debug, Clone)]
+pub struct Confinement {
+    pub jail: Jail,
+    /// Mounts of a build: system, toolchain, registry, the learner's folder and build folder.
+    pub build_mounts: Vec<Mount>,
+    /// The toolchain's `bin` folder (holding `cargo` and `rustc`).
+    pub toolchain_bin: PathBuf,
+    /// Cargo's home as the build sees it (the registry read-only inside it).
+    pub cargo_home: PathBuf,
+    /// Folders mounted somewhere else than where they are: (as the build sees it, on the
+    /// host). Cargo reports paths as it sees them.
+    pub moved: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Confinement {
+    /// Where a path the jailed build reported really is.
+    fn host_path(&self, seen: &Path) -> PathBuf {
+        for (inside, host) in &self.moved {
+            if let Ok(rest) = seen.strip_prefix(inside) {
+                return host.join(rest);
+            }
+        }
+        seen.to_path_buf()
+    }
 }
 
 impl Cargo {
@@ -70,9 +101,11 @@ impl Cargo {
             target_dir,
             workdir: root.to_path_buf(),
             clean_env: false,
-            color: console::colors_enabled(),
+            color: false,
             extra_cargo_args: Vec::new(),
             keep_outputs: true,
+            forbid_unsafe: false,
+            confinement: None,
         }
     }
 
@@ -81,7 +114,11 @@ impl Cargo {
     }
 
     fn cargo(&self, subcommand: &str) -> Command {
-        let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        let program = match &self.confinement {
+            Some(c) => c.toolchain_bin.join("cargo").into_os_string(),
+            None => std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),
+        };
+        let mut cmd = Command::new(program);
         cmd.arg(subcommand)
             .arg("--message-format=json-diagnostic-rendered-ansi")
             .arg("--manifest-path")
@@ -95,7 +132,24 @@ impl Cargo {
             .env("CARGO_PROFILE_DEV_DEBUG", "0")
             .env("CARGO_TERM_PROGRESS_WHEN", "never")
             .current_dir(&self.package_dir);
-        cmd
+        match &self.confinement {
+            Some(c) => {
+                let path = std::env::join_paths([
+                    c.toolchain_bin.as_path(),
+                    Path::new("/usr/bin"),
+                    Path::new("/bin"),
+                ])
+                .unwrap_or_default();
+                cmd.env("PATH", path)
+                    .env("HOME", &self.root)
+                    .env("CARGO_HOME", &c.cargo_home)
+                    .env("RUSTC", c.toolchain_bin.join("rustc"))
+                    .env("CARGO_NET_OFFLINE", "true")
+                    .env("LANG", "C.UTF-8");
+                c.jail.wrap(&cmd, &c.build_mounts)
+            }
+            None => cmd,
+        }
     }
 
     /// Writes the build package for `targets`: the course manifest with its `bin` list replaced
@@ -137,6 +191,22 @@ impl Cargo {
         }
         doc.insert("bin", Item::Value(Value::Array(bins)));
         doc.insert("workspace", Item::Table(toml_edit::Table::new()));
+        if self.forbid_unsafe {
+            // A `[lints]` table only reaches the package's own targets, never its dependencies
+            // (which may use unsafe code), and a learner cannot lower a `forbid` level.
+            let lints = doc
+                .entry("lints")
+                .or_insert_with(|| Item::Table(toml_edit::Table::new()));
+            if let Some(lints) = lints.as_table_like_mut() {
+                lints.remove("workspace");
+                let rust = lints
+                    .entry("rust")
+                    .or_insert(Item::Table(toml_edit::Table::new()));
+                if let Some(rust) = rust.as_table_like_mut() {
+                    rust.insert("unsafe_code", toml_edit::value("forbid"));
+                }
+            }
+        }
         write_if_changed(&self.build_manifest(), doc.to_string().as_bytes())?;
         // Cargo prunes the copied lock to this package's crates; copy it again only when the
         // course's lock itself changed.
@@ -180,6 +250,8 @@ impl Cargo {
         &self,
         mut cmd: Command,
         names: &[&str],
+        supervisor: &Supervisor,
+        limits: &Limits,
         on_progress: &mut dyn FnMut(BuildProgress),
     ) -> Result<Invocation> {
         let bin_dir = self.package_dir.join("bin");
@@ -189,56 +261,72 @@ impl Cargo {
         let mut result = Invocation::default();
         let mut units = 0;
         let limits = Limits {
-            timeout: BUILD_TIMEOUT,
             output_cap: CARGO_STDERR_CAP,
-            memory_bytes: None,
+            ..limits.clone()
         };
         cmd.stdin(std::process::Stdio::null());
-        let finished = process::run_streaming(cmd, &limits, |line| {
-            let Ok(message) = serde_json::from_str::<Message>(line) else {
-                return;
-            };
-            let Some(target) = message.target else { return };
-            let is_ours =
-                target.kind.iter().any(|k| k == "bin") && names.contains(&target.name.as_str());
-            match message.reason.as_str() {
-                "compiler-message" if is_ours => {
-                    if let Some(diag) = message.message {
-                        let rendered = diag.rendered.as_deref().unwrap_or("");
-                        let entry = result.diagnostics.entry(target.name.clone()).or_default();
-                        entry.push_str(&rendered.replace(&root_prefix, ""));
-                        if diag.level == "error" {
-                            result.errored.push(target.name.clone());
+        let finished = supervisor
+            .run_streaming(cmd, &limits, |line| {
+                let Ok(message) = serde_json::from_str::<Message>(line) else {
+                    return;
+                };
+                let Some(target) = message.target else { return };
+                let is_ours =
+                    target.kind.iter().any(|k| k == "bin") && names.contains(&target.name.as_str());
+                match message.reason.as_str() {
+                    "compiler-message" if is_ours => {
+                        if let Some(diag) = message.message {
+                            let rendered = diag.rendered.as_deref().unwrap_or("");
+                            let entry = result.diagnostics.entry(target.name.clone()).or_default();
+                            entry.push_str(&rendered.replace(&root_prefix, ""));
+                            if diag.level == "error" {
+                                result.errored.push(target.name.clone());
+                            }
                         }
                     }
-                }
-                "compiler-artifact" => {
-                    if let (true, Some(exe)) = (is_ours, message.executable) {
-                        let private = bin_dir.join(&target.name);
-                        let moved = link_or_copy(&exe, &private);
-                        if moved.is_ok() && !self.keep_outputs {
-                            let _ = fs::remove_file(&exe);
-                            let _ = fs::remove_file(exe.with_extension("d"));
+                    "compiler-artifact" => {
+                        if let (true, Some(exe)) = (is_ours, message.executable) {
+                            let exe = match &self.confinement {
+                                Some(c) => c.host_path(&exe),
+                                None => exe,
+                            };
+                            let private = bin_dir.join(&target.name);
+                            let moved = link_or_copy(&exe, &private);
+                            if moved.is_ok() && !self.keep_outputs {
+                                let _ = fs::remove_file(&exe);
+                                let _ = fs::remove_file(exe.with_extension("d"));
+                            }
+                            match moved {
+                                Ok(()) => result.executables.insert(target.name.clone(), private),
+                                Err(_) => result.executables.insert(target.name.clone(), exe),
+                            };
                         }
-                        match moved {
-                            Ok(()) => result.executables.insert(target.name.clone(), private),
-                            Err(_) => result.executables.insert(target.name.clone(), exe),
-                        };
+                        units += 1;
+                        on_progress(BuildProgress::Unit { name: target.name });
                     }
-                    units += 1;
-                    on_progress(BuildProgress::Unit { name: target.name });
+                    _ => {}
                 }
-                _ => {}
-            }
-        })
-        .with_context(|| format!("cannot run cargo for {}", self.manifest.display()))?;
+            })
+            .with_context(|| format!("cannot run cargo for {}", self.manifest.display()))?;
         result.stderr = finished.output;
         result.units = units;
         if finished.exit == Exit::TimedOut {
-            result
-                .stderr
-                .text
-                .push_str("\ncargo did not finish in time and was stopped\n");
+            let message = format!(
+                "\nThe build did not finish in {} s and was stopped (an endless `const` evaluation, or a gigantic constant?)\n",
+                limits.timeout.as_secs()
+            );
+            result.stderr.text.push_str(&message);
+            // Whatever had not compiled by then did not compile.
+            for name in names {
+                if !result.executables.contains_key(*name) {
+                    result.errored.push(name.to_string());
+                    result
+                        .diagnostics
+                        .entry(name.to_string())
+                        .or_default()
+                        .push_str(&message);
+                }
+            }
         }
         Ok(result)
     }
@@ -253,7 +341,7 @@ impl Cargo {
             });
         }
         cmd.current_dir(&self.workdir);
-        if self.clean_env {
+        if self.clean_env || self.confinement.is_some() {
             cmd.env_clear()
                 .env("PATH", "/usr/local/bin:/usr/bin:/bin")
                 .env("HOME", &self.workdir)
@@ -261,7 +349,21 @@ impl Cargo {
                 .env("LANG", "C.UTF-8");
         }
         cmd.env("RUST_BACKTRACE", "0");
-        cmd
+        let Some(confinement) = &self.confinement else {
+            return cmd;
+        };
+        // The program sees its executable, the shared libraries it links against and a private
+        // /tmp; no shell to run, no /proc, nothing of the course or of other learners.
+        let tmp = PathBuf::from("/tmp");
+        cmd.current_dir(&tmp).env("HOME", &tmp).env("TMPDIR", &tmp);
+        let mut mounts = jail::system_mounts(false);
+        mounts.push(Mount::Tmpfs {
+            at: tmp,
+            bytes: JAILED_TMP_BYTES,
+        });
+        // After /tmp: the executable may live below it.
+        mounts.push(Mount::ReadOnly(artifact.executable.clone()));
+        confinement.jail.wrap(&cmd, &mounts)
     }
 
     fn units_file(&self) -> PathBuf {
@@ -393,6 +495,8 @@ impl Toolchain for Cargo {
     fn build(
         &self,
         targets: &[&Target],
+        supervisor: &Supervisor,
+        limits: &Limits,
         on_progress: &mut dyn FnMut(BuildProgress),
     ) -> Result<Vec<Built>> {
         let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
@@ -411,7 +515,7 @@ impl Toolchain for Cargo {
             for target in targets.iter().filter(|t| !t.test) {
                 cmd.arg("--bin").arg(&target.name);
             }
-            self.invoke(cmd, &names, on_progress)
+            self.invoke(cmd, &names, supervisor, limits, on_progress)
         })?;
         // Remember how many dependency units a build reports, for the next progress bar.
         let dependency_units = run
@@ -445,65 +549,24 @@ impl Toolchain for Cargo {
             .collect())
     }
 
-    fn run(&self, target: &Target, artifact: &Artifact, limits: &Limits) -> Verdict {
-        let finished = match process::run(self.run_command(artifact, target), limits) {
-            Ok(finished) => finished,
-            Err(err) => {
-                let output = Captured::new(format!(
-                    "cannot start {}: {err}\n",
-                    artifact.executable.display()
-                ));
-                return Verdict::new(Status::RunFailed, output);
-            }
-        };
-        let mut output = finished.output;
-        let (status, failing_tests) = match finished.exit {
-            Exit::Code(0) => (Status::Passed, Vec::new()),
-            Exit::TimedOut => {
-                output.text.push_str(&format!(
-                    "\n\nStopped after {} s: the exercise did not finish in time (an endless loop, or a wait that never ends?)\n",
-                    limits.timeout.as_secs()
-                ));
-                (Status::TimedOut, Vec::new())
-            }
-            Exit::Code(_) if target.test => {
-                let failing = failing_tests(&output.plain());
-                let status = if failing.is_empty() {
-                    Status::RunFailed
-                } else {
-                    Status::TestsFailed
-                };
-                (status, failing)
-            }
-            Exit::Code(code) => {
-                output.text.push_str(&format!(
-                    "\nThe program exited with code {code}; it must exit with 0.\n"
-                ));
-                (Status::RunFailed, Vec::new())
-            }
-            Exit::Signal(signal) => {
-                let name = nix::sys::signal::Signal::try_from(signal)
-                    .map_or_else(|_| format!("signal {signal}"), |s| s.as_str().to_string());
-                let why = if name == "SIGABRT" {
-                    " (a panic with `panic = \"abort\"`, or an abort)"
-                } else {
-                    ""
-                };
-                output
-                    .text
-                    .push_str(&format!("\nThe program was killed by {name}{why}.\n"));
-                (Status::RunFailed, Vec::new())
-            }
-        };
-        Verdict {
-            status,
-            failing_tests,
-            output,
-            duration_ms: u64::try_from(finished.duration.as_millis()).unwrap_or(u64::MAX),
-        }
+    fn run(
+        &self,
+        target: &Target,
+        artifact: &Artifact,
+        supervisor: &Supervisor,
+        limits: &Limits,
+    ) -> Result<Finished, String> {
+        supervisor
+            .run(self.run_command(artifact, target), limits)
+            .map_err(|err| format!("cannot start {}: {err}\n", artifact.executable.display()))
     }
 
-    fn lint(&self, targets: &[&Target]) -> Result<Vec<Option<Captured>>> {
+    fn lint(
+        &self,
+        targets: &[&Target],
+        supervisor: &Supervisor,
+        limits: &Limits,
+    ) -> Result<Vec<Option<Captured>>> {
         let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
         let mut run = self.locked(|| {
             let mut cmd = self.cargo("clippy");
@@ -511,7 +574,7 @@ impl Toolchain for Cargo {
                 cmd.arg("--bin").arg(name);
             }
             cmd.args(["--", "-D", "warnings"]);
-            self.invoke(cmd, &names, &mut |_| {})
+            self.invoke(cmd, &names, supervisor, limits, &mut |_| {})
         })?;
         Ok(names
             .iter()
@@ -536,22 +599,10 @@ fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
     fs::hard_link(from, to).or_else(|_| fs::copy(from, to).map(|_| ()))
 }
 
-/// Names of the failing tests in libtest's output (`test tests::x ... FAILED`).
-fn failing_tests(output: &str) -> Vec<String> {
-    let mut names: Vec<String> = output
-        .lines()
-        .filter_map(|line| {
-            let (name, result) = line.strip_prefix("test ")?.split_once(" ... ")?;
-            (result.trim_end() == "FAILED").then(|| name.to_string())
-        })
-        .collect();
-    names.dedup();
-    names
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::engine::rules::failing_tests;
+    use crate::verdict::Captured;
 
     #[test]
     fn failing_test_names_from_libtest_output() {

@@ -6,9 +6,13 @@
 
 pub mod cache;
 pub mod cargo;
+pub mod cgroup;
+pub mod jail;
 pub mod process;
+pub mod rules;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::thread;
@@ -19,7 +23,9 @@ use anyhow::Result;
 use crate::course::{Course, Exercise};
 use crate::verdict::{Captured, Status, Verdict};
 use cache::{Cache, content_hash};
-use process::Limits;
+use cgroup::Cgroup;
+use process::{Finished, Limits, Supervisor};
+use rules::SourceFacts;
 
 /// Default cap on the output kept per exercise.
 pub const OUTPUT_CAP: usize = 64 * 1024;
@@ -87,8 +93,10 @@ pub enum BuildProgress {
     Unit { name: String },
 }
 
-/// The seam between "how an exercise is built and checked" and everything else. Only cargo is
+/// The seam between "how an exercise is built and run" and everything else. Only cargo is
 /// implemented; another toolchain (pytest, say) would implement this and nothing else changes.
+/// Toolchains start processes only through the [`Supervisor`] they are given, under the
+/// [`Limits`] the engine sets; what a run's outcome means is decided by [`rules`], not here.
 pub trait Toolchain: Send + Sync {
     /// How many units a build of `exercises` exercises compiles at most, for progress display.
     fn estimated_units(&self, exercises: usize) -> usize;
@@ -96,13 +104,27 @@ pub trait Toolchain: Send + Sync {
     fn build(
         &self,
         targets: &[&Target],
+        supervisor: &Supervisor,
+        limits: &Limits,
         on_progress: &mut dyn FnMut(BuildProgress),
     ) -> Result<Vec<Built>>;
-    /// Runs a built target (its tests, or its `main`) under `limits`.
-    fn run(&self, target: &Target, artifact: &Artifact, limits: &Limits) -> Verdict;
+    /// Runs a built target (its tests, or its `main`) under `limits`; `Err` says why it could
+    /// not be started.
+    fn run(
+        &self,
+        target: &Target,
+        artifact: &Artifact,
+        supervisor: &Supervisor,
+        limits: &Limits,
+    ) -> Result<Finished, String>;
     /// Lints targets (`strict_clippy`); `Some(output)` for each that fails. Called after
     /// `build` with a subset of the same batch.
-    fn lint(&self, targets: &[&Target]) -> Result<Vec<Option<Captured>>>;
+    fn lint(
+        &self,
+        targets: &[&Target],
+        supervisor: &Supervisor,
+        limits: &Limits,
+    ) -> Result<Vec<Option<Captured>>>;
 }
 
 /// What the engine is doing, for progress displays.
@@ -114,8 +136,10 @@ pub enum Event<'a> {
     },
     BuildProgress(BuildProgress),
     BuildFinished,
-    /// The verdict on one exercise (or target) is known; events come in completion order.
+    /// The verdict on one exercise (or target, by its binary name) is known; events come in
+    /// completion order.
     Checked {
+        name: &'a str,
         verdict: &'a Verdict,
         cached: bool,
     },
@@ -130,7 +154,17 @@ pub struct Options {
     pub timeout: Option<Duration>,
     pub output_cap: usize,
     pub memory_bytes: Option<u64>,
+    /// How long one build may take: compiling is learner code too (an endless `const`
+    /// evaluation, a gigantic constant).
+    pub build_timeout: Duration,
+    /// A control group holding every build and run (grading: one per learner).
+    pub cgroup: Option<Arc<Cgroup>>,
+    /// Owns every process the engine starts; cancel it to stop a check.
+    pub supervisor: Supervisor,
 }
+
+/// Default [`Options::build_timeout`]: a first build compiles every crate the exercises use.
+pub const BUILD_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
 impl Default for Options {
     fn default() -> Self {
@@ -139,6 +173,9 @@ impl Default for Options {
             timeout: None,
             output_cap: OUTPUT_CAP,
             memory_bytes: None,
+            build_timeout: BUILD_TIMEOUT,
+            cgroup: None,
+            supervisor: Supervisor::new(),
         }
     }
 }
@@ -169,6 +206,11 @@ impl<'c> Engine<'c> {
         self.course
     }
 
+    /// The owner of every process this engine starts (to cancel a check from another thread).
+    pub fn supervisor(&self) -> &Supervisor {
+        &self.options.supervisor
+    }
+
     /// Checks the exercises at `indices`; verdicts come back in the same order.
     pub fn check(
         &mut self,
@@ -192,6 +234,7 @@ impl<'c> Engine<'c> {
             match hit {
                 Some(verdict) => {
                     on_event(Event::Checked {
+                        name: &exercise.name,
                         verdict: &verdict,
                         cached: true,
                     });
@@ -206,7 +249,7 @@ impl<'c> Engine<'c> {
                 &todo.iter().map(|&s| indices[s]).collect::<Vec<_>>(),
                 on_event,
             )?;
-            if process::cancelled() {
+            if self.options.supervisor.cancelled() {
                 // Killed programs give verdicts that must not be cached.
                 anyhow::bail!("the check was cancelled");
             }
@@ -251,27 +294,62 @@ impl<'c> Engine<'c> {
         targets: &[Target],
         on_event: &mut dyn FnMut(Event),
     ) -> Result<Vec<Verdict>> {
-        let targets: Vec<&Target> = targets.iter().collect();
         let started = Instant::now();
-        on_event(Event::BuildStarted {
-            units: self.toolchain.estimated_units(targets.len()),
-        });
-        let built = self
-            .toolchain
-            .build(&targets, &mut |p| on_event(Event::BuildProgress(p)))?;
-        on_event(Event::BuildFinished);
+        let mut verdicts: Vec<Option<Verdict>> = vec![None; targets.len()];
+        // The source rules first: a refused program is not even built.
+        let mut facts = vec![SourceFacts::default(); targets.len()];
+        let mut to_build = Vec::new();
+        for (slot, target) in targets.iter().enumerate() {
+            let files = rules::source_files(&target.main_file);
+            match rules::inspect(&files, target.test, &|p| self.shown(p)) {
+                Ok(found) => {
+                    facts[slot] = found;
+                    to_build.push(slot);
+                }
+                Err(problems) => {
+                    let verdict = rules::rejected(&problems);
+                    on_event(Event::Checked {
+                        name: &target.name,
+                        verdict: &verdict,
+                        cached: false,
+                    });
+                    verdicts[slot] = Some(verdict);
+                }
+            }
+        }
+        let build_targets: Vec<&Target> = to_build.iter().map(|&s| &targets[s]).collect();
+        let supervisor = &self.options.supervisor;
+        let built = if build_targets.is_empty() {
+            Vec::new()
+        } else {
+            on_event(Event::BuildStarted {
+                units: self.toolchain.estimated_units(build_targets.len()),
+            });
+            let limits = Limits {
+                memory_bytes: None,
+                cgroup: self.options.cgroup.clone(),
+                ..Limits::new(self.options.build_timeout, self.options.output_cap)
+            };
+            let built = self
+                .toolchain
+                .build(&build_targets, supervisor, &limits, &mut |p| {
+                    on_event(Event::BuildProgress(p))
+                })?;
+            on_event(Event::BuildFinished);
+            built
+        };
         // Build time is shared by the batch; spread it evenly so per-exercise durations add up.
         let build_share = started.elapsed() / u32::try_from(targets.len()).unwrap_or(1).max(1);
 
-        let mut verdicts: Vec<Option<Verdict>> = vec![None; targets.len()];
         let mut runnable = Vec::new();
-        for (slot, built) in built.into_iter().enumerate() {
+        for (&slot, built) in to_build.iter().zip(built) {
             match built {
                 Built::Failed { output } => {
                     let mut verdict =
                         Verdict::new(Status::CompileError, cap(output, self.options.output_cap));
                     verdict.duration_ms = millis(build_share);
                     on_event(Event::Checked {
+                        name: &targets[slot].name,
                         verdict: &verdict,
                         cached: false,
                     });
@@ -284,13 +362,11 @@ impl<'c> Engine<'c> {
             }
         }
 
-        let timeouts: Vec<Duration> = targets
-            .iter()
-            .map(|t| self.options.timeout.unwrap_or(t.timeout))
-            .collect();
-        self.run_parallel(&targets, &timeouts, &runnable, |slot, mut verdict| {
+        let targets: Vec<&Target> = targets.iter().collect();
+        self.run_parallel(&targets, &facts, &runnable, |slot, mut verdict| {
             verdict.duration_ms += millis(build_share);
             on_event(Event::Checked {
+                name: &targets[slot].name,
                 verdict: &verdict,
                 cached: false,
             });
@@ -304,11 +380,20 @@ impl<'c> Engine<'c> {
             .collect())
     }
 
-    /// Runs the built programs on `jobs` threads; `on_done` is called on this thread.
+    /// A path as messages show it: relative to the course.
+    fn shown(&self, path: &Path) -> String {
+        path.strip_prefix(&self.course.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+
+    /// Runs the built programs on `jobs` threads and judges each run by the rule book;
+    /// `on_done` is called on this thread.
     fn run_parallel(
         &self,
         targets: &[&Target],
-        timeouts: &[Duration],
+        facts: &[SourceFacts],
         runnable: &[(usize, Artifact, Captured)],
         mut on_done: impl FnMut(usize, Verdict),
     ) {
@@ -323,12 +408,30 @@ impl<'c> Engine<'c> {
                     while let Some((slot, artifact, diagnostics)) =
                         runnable.get(next.fetch_add(1, Ordering::Relaxed))
                     {
+                        let target = targets[*slot];
+                        let timeout = self.options.timeout.unwrap_or(target.timeout);
                         let limits = Limits {
-                            timeout: timeouts[*slot],
-                            output_cap: self.options.output_cap,
                             memory_bytes: self.options.memory_bytes,
+                            cgroup: self.options.cgroup.clone(),
+                            ..Limits::new(timeout, self.options.output_cap)
                         };
-                        let mut verdict = self.toolchain.run(targets[*slot], artifact, &limits);
+                        let ran =
+                            self.toolchain
+                                .run(target, artifact, &self.options.supervisor, &limits);
+                        let mut verdict = match ran {
+                            Ok(finished) => {
+                                let mut verdict = rules::judge(
+                                    target.test,
+                                    &facts[*slot],
+                                    finished.exit,
+                                    timeout.as_secs(),
+                                    finished.output,
+                                );
+                                verdict.duration_ms = millis(finished.duration);
+                                verdict
+                            }
+                            Err(why) => Verdict::new(Status::RunFailed, Captured::new(why)),
+                        };
                         let mut output = diagnostics.clone();
                         output.append(&verdict.output, self.options.output_cap);
                         verdict.output = output;
@@ -355,9 +458,15 @@ impl<'c> Engine<'c> {
         if strict.is_empty() {
             return Ok(());
         }
-        let lints = self
-            .toolchain
-            .lint(&strict.iter().map(|&s| targets[s]).collect::<Vec<_>>())?;
+        let limits = Limits {
+            cgroup: self.options.cgroup.clone(),
+            ..Limits::new(self.options.build_timeout, self.options.output_cap)
+        };
+        let lints = self.toolchain.lint(
+            &strict.iter().map(|&s| targets[s]).collect::<Vec<_>>(),
+            &self.options.supervisor,
+            &limits,
+        )?;
         for (slot, lint) in strict.into_iter().zip(lints) {
             if let (Some(output), Some(verdict)) = (lint, verdicts[slot].as_mut()) {
                 verdict.status = Status::ClippyFailed;

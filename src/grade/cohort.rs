@@ -1,33 +1,47 @@
 //! Grading learners in parallel.
 //!
-//! Every learner's sandbox builds into its own small target folder, but all of them share one
-//! cargo *build* folder (`build.build-dir`), so the exercise dependencies compile once per
-//! cohort. Cargo's lock on that folder serializes the builds; with `--jobs` learners in flight,
-//! one learner builds while the others run their tests, a pipeline without a scheduler of our
-//! own. Each sandbox package has a unique name, which keeps the executables of different
-//! learners apart, and its executables are deleted once its runs are done.
+//! The course's crates compile once per cohort, into one shared cargo *build* folder
+//! (`build.build-dir`). Sandboxed, that folder is written only by the grader's own warm-up
+//! build, and every learner builds in a hard-linked copy of it ([`isolation`]), so learners build
+//! in parallel and share nothing writable. Without a sandbox, learners build in the shared
+//! folder itself; cargo's lock serializes those builds, each sandbox package has a unique
+//! name, which keeps the executables of different learners apart, and its fingerprints are
+//! deleted once its runs are done.
+//!
+//! Every learner gets a control group where the machine allows one: memory and processes are
+//! limited for the learner as a whole, and whatever is left of the learner is killed before
+//! the next one starts.
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
+use super::isolation::{self, Isolation};
 use super::learner::{self, Learner};
 use super::model::{CourseInfo, ExerciseGrade, LearnerGrade};
 use super::sandbox::{self, Prepared, Problem, Sandbox};
 use crate::course::{Course, Exercise};
 use crate::engine::cargo::Cargo;
-use crate::engine::{Engine, Event, Options};
+use crate::engine::cgroup::Cgroup;
+use crate::engine::process::Supervisor;
+use crate::engine::{Engine, Event, Options, Target};
 use crate::verdict::{Captured, Status, Verdict};
 
 /// Output kept per exercise in reports (the whole cohort's JSON stays manageable).
 pub const GRADE_OUTPUT_CAP: usize = 16 * 1024;
-/// Address-space limit for learner programs: generous for threaded tests, fatal for a runaway.
+/// Address-space limit for each learner program: generous for threaded tests, fatal for a
+/// runaway.
 const MEMORY_LIMIT: u64 = 4 * 1024 * 1024 * 1024;
+/// Memory for one learner as a whole (builds and runs), where cgroups allow it.
+const LEARNER_MEMORY: u64 = 6 * 1024 * 1024 * 1024;
+/// Processes and threads one learner may have at once, where cgroups allow it: enough for
+/// cargo, rustc's threads and tests that start a few servers and workers.
+const LEARNER_PROCESSES: u64 = 512;
 
 /// How to grade, from the command line.
 pub struct Settings {
@@ -36,6 +50,11 @@ pub struct Settings {
     pub deadline: Option<jiff::Timestamp>,
     /// The cargo build folder shared by the cohort.
     pub build_dir: PathBuf,
+    /// How long one learner's build may take.
+    pub build_timeout: Duration,
+    pub isolation: Isolation,
+    /// Owns every process of the grading; cancelled by Ctrl-C.
+    pub supervisor: Supervisor,
 }
 
 /// What a progress display learns while grading.
@@ -98,7 +117,9 @@ fn grade_learner(
         Ok(sandbox) => sandbox,
         Err(err) => return error(format!("{err:#}")),
     };
-    let verdicts = match check(&sandbox, &package, settings, on_progress) {
+    // Dropped at the end of this learner: whatever of theirs still runs is killed then.
+    let cgroup = Cgroup::create(&package, LEARNER_MEMORY, LEARNER_PROCESSES).map(Arc::new);
+    let verdicts = match check(&sandbox, &package, settings, cgroup, on_progress) {
         Ok(verdicts) => verdicts,
         Err(err) => return error(format!("grading failed: {err:#}")),
     };
@@ -124,6 +145,7 @@ fn check(
     sandbox: &Sandbox,
     package: &str,
     settings: &Settings,
+    cgroup: Option<Arc<Cgroup>>,
     on_progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Vec<Verdict>> {
     let mut verdicts: Vec<Verdict> = sandbox
@@ -149,30 +171,19 @@ fn check(
         return Ok(verdicts);
     }
     let root = sandbox.dir.path();
-    let target_dir = root.join("target");
-    let mut cargo = Cargo::new(
-        root,
-        root.join("Cargo.toml"),
-        target_dir.join("pkg"),
-        target_dir,
-    );
-    cargo.clean_env = true;
-    cargo.color = false;
-    cargo.keep_outputs = false;
-    cargo.extra_cargo_args = vec![
-        "--config".into(),
-        format!(
-            "build.build-dir={}",
-            toml_edit::Value::from(settings.build_dir.to_string_lossy().as_ref())
-        ),
-        // One-off builds gain nothing from incremental state, which would only pile up.
-        "--config".into(),
-        "profile.dev.incremental=false".into(),
-    ];
+    let mut cargo = learner_cargo(root, &sandbox.course, settings);
+    let copy = root.join(".build");
+    if let Isolation::Sandboxed(sandboxing) = &settings.isolation {
+        isolation::link_tree(&settings.build_dir, &copy)?;
+        sandboxing.confine(&mut cargo, root, &settings.build_dir, &copy)?;
+    }
     let options = Options {
         timeout: settings.timeout,
         output_cap: GRADE_OUTPUT_CAP,
         memory_bytes: Some(MEMORY_LIMIT),
+        build_timeout: settings.build_timeout,
+        cgroup,
+        supervisor: settings.supervisor.clone(),
         ..Options::default()
     };
     let result = {
@@ -183,30 +194,93 @@ fn check(
             }
         })
     };
-    remove_fingerprints(&settings.build_dir, package);
+    if matches!(settings.isolation, Isolation::None { .. }) {
+        remove_fingerprints(&settings.build_dir, package);
+    }
     for (index, verdict) in ready.into_iter().zip(result?) {
         verdicts[index] = verdict;
     }
     Ok(verdicts)
 }
 
+/// The toolchain for one learner's sandbox at `root`: the course's manifest, a clean
+/// environment, no colour, executables moved out of the shared build folder.
+fn learner_cargo(root: &Path, course: &Course, settings: &Settings) -> Cargo {
+    let target_dir = root.join("target");
+    let mut cargo = Cargo::new(
+        root,
+        root.join("Cargo.toml"),
+        target_dir.join("pkg"),
+        target_dir,
+    );
+    cargo.clean_env = true;
+    cargo.keep_outputs = false;
+    cargo.forbid_unsafe = course.forbid_unsafe;
+    cargo.extra_cargo_args = vec![
+        "--config".into(),
+        format!(
+            "build.build-dir={}",
+            toml_edit::Value::from(settings.build_dir.to_string_lossy().as_ref())
+        ),
+        // One-off builds gain nothing from incremental state, which would only pile up.
+        "--config".into(),
+        "profile.dev.incremental=false".into(),
+    ];
+    cargo
+}
+
+/// Builds the course's crates into the shared build folder before any learner, with no
+/// learner code: a package with the course's manifest and one empty test program. Learners'
+/// builds then find every crate fresh in their copies.
+pub fn warm_up(course: &Course, settings: &Settings) -> Result<()> {
+    let Isolation::Sandboxed(sandboxing) = &settings.isolation else {
+        return Ok(());
+    };
+    let dir = tempfile::Builder::new()
+        .prefix("backendlings-warm-up-")
+        .tempdir()
+        .context("cannot create a temporary folder")?;
+    let root = dir.path();
+    let manifest = sandbox::standalone_manifest(course, "backendlings-warm-up", &[])?;
+    fs::write(root.join("Cargo.toml"), manifest).context("cannot write the warm-up manifest")?;
+    let lock = crate::manifest::lock_path(&course.root);
+    if lock.is_file() {
+        fs::copy(&lock, root.join("Cargo.lock")).context("cannot copy the course's Cargo.lock")?;
+    }
+    let main = root.join("warm_up.rs");
+    fs::write(&main, "fn main() {}\n#[test]\nfn builds() {}\n")
+        .context("cannot write the warm-up program")?;
+    let mut cargo = learner_cargo(root, course, settings);
+    sandboxing.confine(&mut cargo, root, &settings.build_dir, &settings.build_dir)?;
+    let options = Options {
+        build_timeout: crate::engine::BUILD_TIMEOUT,
+        supervisor: settings.supervisor.clone(),
+        ..Options::default()
+    };
+    let target = Target {
+        name: "backendlings_warm_up".into(),
+        main_file: main,
+        test: true,
+        strict_clippy: false,
+        timeout: Duration::from_secs(60),
+    };
+    let engine = Engine::new(course, Box::new(cargo), options, None);
+    let verdict = engine.check_targets(&[target], &mut |_| {})?.remove(0);
+    if verdict.status == Status::CompileError {
+        anyhow::bail!(
+            "the course's crates do not build in the sandbox:\n{}",
+            verdict.output.plain()
+        );
+    }
+    Ok(())
+}
+
 fn exercise_grade(
     course: &Course,
     exercise: &Exercise,
     prepared: &Prepared,
-    mut verdict: Verdict,
+    verdict: Verdict,
 ) -> ExerciseGrade {
-    if exercise.test
-        && verdict.status.is_pass()
-        && !verdict.output.plain().contains("test result: ok.")
-    {
-        // The test binary exited 0 without libtest's summary: learner code ended the process
-        // (`std::process::exit(0)`) before the tests could fail.
-        verdict.status = Status::RunFailed;
-        verdict.output.text.push_str(
-            "\nThe tests did not report their results: the program ended before they finished.\n",
-        );
-    }
     let tests_modified = matches!(
         prepared,
         Prepared::Ready {

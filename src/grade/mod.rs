@@ -6,6 +6,7 @@
 //! is graded in parallel ([`cohort`]); reporters render the [`model`].
 
 pub mod cohort;
+pub mod isolation;
 pub mod learner;
 pub mod model;
 pub mod sandbox;
@@ -23,8 +24,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::cli::GradeArgs;
 use crate::context::TARGET_SUBDIR;
 use crate::course::{Course, INFO_FILE};
+use crate::engine::process::Supervisor;
 use crate::fsutil::write_atomic;
 use crate::report::{cohort as text, csv, html, junit};
+use isolation::Isolation;
 use model::{CourseInfo, GradeReport, REPORT_VERSION};
 
 pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
@@ -59,6 +62,23 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
         .context("cannot resolve the course folder")?;
     std::fs::create_dir_all(&build_dir)
         .with_context(|| format!("cannot create the build folder {}", build_dir.display()))?;
+    let isolation = Isolation::detect(args.no_sandbox);
+    if let Isolation::None { why } = &isolation {
+        if args.require_sandbox {
+            bail!(
+                "no sandbox: {why}\n  help: install bubblewrap (`apt-get install bubblewrap`), or grade inside a container (see docs/grading-security.md)"
+            );
+        }
+        eprintln!(
+            "{} {}\n  Learner code will run as you, with your rights: it can read the course's solutions and other learners' work, reach the network and forge its results. Reports record isolation \"none\". Install bubblewrap, or grade inside a disposable container (docs/grading-security.md).",
+            console::style("WARNING: grading WITHOUT a sandbox:")
+                .red()
+                .bold(),
+            why
+        );
+    }
+    let supervisor = Supervisor::new();
+    supervisor.cancel_on_signals();
     let settings = cohort::Settings {
         jobs: args
             .jobs
@@ -67,7 +87,11 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
         timeout: args.timeout.map(Duration::from_secs),
         deadline,
         build_dir,
+        build_timeout: Duration::from_secs(args.build_timeout),
+        isolation,
+        supervisor: supervisor.clone(),
     };
+    cohort::warm_up(course, &settings)?;
 
     let bar = progress_bar(learners.len(), course.exercises.len());
     let learners_done = AtomicUsize::new(0);
@@ -84,6 +108,9 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
         }
     });
     bar.finish_and_clear();
+    if supervisor.cancelled() {
+        bail!("grading was interrupted; no report was written");
+    }
 
     let report = GradeReport {
         version: REPORT_VERSION,
@@ -91,6 +118,7 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
             .round(jiff::Unit::Second)?
             .to_string(),
         deadline: deadline.map(|d| d.to_string()),
+        isolation: settings.isolation.key().to_string(),
         course: info,
         learners: graded,
     };

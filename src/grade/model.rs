@@ -17,6 +17,9 @@ pub struct GradeReport {
     pub graded_at: String,
     /// The `--at` deadline, when given (RFC 3339).
     pub deadline: Option<String>,
+    /// How learner code was confined: `bubblewrap`, or `none` (it ran with the grader's
+    /// rights; see docs/grading-security.md).
+    pub isolation: String,
     pub course: CourseInfo,
     pub learners: Vec<LearnerGrade>,
 }

@@ -86,7 +86,7 @@ pub fn prepare(course: &Course, learner_root: &Path, package: &str) -> Result<Sa
         .collect();
     fs::write(
         root.join("Cargo.toml"),
-        sandbox_manifest(course, package, &ready)?,
+        standalone_manifest(course, package, &ready)?,
     )
     .context("cannot write the sandbox manifest")?;
     let lock = manifest::lock_path(&course.root);
@@ -107,7 +107,7 @@ pub fn prepare(course: &Course, learner_root: &Path, package: &str) -> Result<Sa
 
 /// The course's stand-alone manifest, renamed to `package`, listing only the `ready` exercises
 /// (cargo refuses a manifest whose binaries' files are missing).
-fn sandbox_manifest(course: &Course, package: &str, ready: &[&str]) -> Result<String> {
+pub fn standalone_manifest(course: &Course, package: &str, ready: &[&str]) -> Result<String> {
     let mut doc: DocumentMut = manifest::standalone(course, false)?
         .parse()
         .context("the course's exercise manifest is not valid TOML")?;

@@ -29,7 +29,7 @@ fn status_class(status: Status) -> &'static str {
         Status::Passed => "s-pass",
         Status::TestsFailed => "s-tests",
         Status::CompileError => "s-compile",
-        Status::RunFailed | Status::ClippyFailed => "s-run",
+        Status::RunFailed | Status::ClippyFailed | Status::Rejected => "s-run",
         Status::TimedOut => "s-time",
         Status::Missing => "s-missing",
         Status::Unreadable => "s-unread",

@@ -197,7 +197,9 @@ impl BuildBar {
                 self.bar.set_position(self.checked as u64);
                 self.bar.set_message("");
             }
-            Event::Checked { verdict, cached } => {
+            Event::Checked {
+                verdict, cached, ..
+            } => {
                 self.checked += 1;
                 self.failing += usize::from(!verdict.status.is_pass());
                 self.cached += usize::from(*cached);

@@ -25,7 +25,7 @@ use crate::cli::WatchArgs;
 use crate::commands;
 use crate::context;
 use crate::course::Course;
-use crate::engine::{Options, process};
+use crate::engine::Options;
 use crate::pristine;
 use crate::progress::Progress;
 use crate::report::terminal as report;
@@ -54,6 +54,9 @@ pub fn run(course: &Course, args: &WatchArgs) -> Result<ExitCode> {
     // the screen is taken over.
     let progress = commands::load_progress(course);
     let engine = context::engine(course, Options::default(), false)?;
+    // Watch mode turns signals into an orderly quit itself (the terminal must be restored);
+    // quitting mid-check cancels through this handle.
+    let supervisor = engine.supervisor().clone();
     let (tx, rx) = mpsc::channel();
     let exercises_dir = course.root.join("exercises");
     let (watch, notice) = events::start(&exercises_dir, args.poll, args.manual_run, tx.clone());
@@ -69,7 +72,7 @@ pub fn run(course: &Course, args: &WatchArgs) -> Result<ExitCode> {
         if app.queue.running().is_some() {
             // Quitting mid-check: stop the build and the learner's program now rather than
             // wait for them; their verdicts are not cached.
-            process::cancel_all();
+            supervisor.cancel();
         }
         // Dropping the app closes the job channel, which ends the checker thread.
         drop(app);
@@ -379,7 +382,6 @@ impl<'a> App<'a> {
             Report::Done { job, result } => {
                 match result {
                     Ok(verdicts) => self.on_verdicts(job, verdicts),
-                    Err(_) if process::cancelled() => {}
                     Err(err) => self.view.notice = Some(format!("The check could not run: {err}")),
                 }
                 if let Some(next) = self.queue.finished() {
