@@ -12,6 +12,10 @@
 //
 // Done means: `decode_cursor` accepts exactly what `encode_cursor` produces, and `fetch_page`
 // returns `limit` events after the cursor plus a `next` link when more rows exist.
+//
+// Not checked by the tests (they cannot see your SQL): that SQLite walks the `events_feed`
+// index instead of sorting the table; `EXPLAIN QUERY PLAN` on your query shows it. They do
+// check that a page never reads rows beyond the one after it.
 
 use rusqlite::{Connection, params};
 

@@ -6,10 +6,11 @@
 // Done means: `require_auth` rejects requests without the right `Authorization: Bearer <token>`
 // header with 401 (and never calls the inner handler); as in http6, the scheme name is
 // case-insensitive, and the token is a `Secret`, which only compares in constant time (a `==`
-// that stops at the first wrong byte tells an attacker, by its timing, how much was right).
-// `stack` applies a list of middleware
-// so that the FIRST one in the list is the OUTERMOST: it sees the request first and the response
-// last. Order matters: logging outside auth logs rejected requests, logging inside auth doesn't.
+// that stops at the first wrong byte tells an attacker, by its timing, how much was right;
+// a test cannot measure that reliably, so `Secret` makes such a comparison impossible to write).
+// And `stack` applies a list of middleware so that the FIRST one in the list is the OUTERMOST:
+// it sees the request first and the response last. Order matters: logging outside auth logs
+// rejected requests, logging inside auth doesn't.
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -11,7 +11,8 @@
 //
 // Done means: `InMemoryUserRepo` behaves like the SQLite repo (same contract tests pass for
 // both, duplicates included), and `UserService::register` enforces the rules using only the
-// injected repo.
+// injected repo. (The tests let a rival signup land between a lookup and the insert; they
+// cannot tell a harmless extra lookup from none, only that the race never makes two accounts.)
 
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
