@@ -159,6 +159,11 @@ mod tests {
             pairs(&[("tags", "too_many"), ("tags[2]", "empty")]),
             "a list rule reports `tags`, an element rule reports `tags[index]`"
         );
+        assert!(
+            codes(r#"{"username": "ada", "email": "a@b.io", "tags": ["a", "b", "c", "d", "e"]}"#)
+                .is_empty(),
+            "5 tags is the maximum and is allowed"
+        );
     }
 
     #[test]
