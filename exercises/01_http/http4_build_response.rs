@@ -168,6 +168,16 @@ mod tests {
             Err(InvalidHeader::ControlCharacter)
         );
         assert_eq!(
+            r.add_header("X-Note", "a\rSet-Cookie: admin=1"),
+            Err(InvalidHeader::ControlCharacter),
+            "a bare CR is refused too: some clients treat it as a line break"
+        );
+        assert_eq!(
+            r.add_header("X-Note", "a\nSet-Cookie: admin=1"),
+            Err(InvalidHeader::ControlCharacter),
+            "and so is a bare LF"
+        );
+        assert_eq!(
             r.add_header("content-length", "999"),
             Err(InvalidHeader::Reserved),
             "Content-Length is computed from the body; a wrong one desynchronises the connection"

@@ -138,6 +138,11 @@ mod tests {
             "empty pieces are skipped; an encoded '=' belongs to the value"
         );
         assert_eq!(
+            parse_query("/search?q=salt%26pepper&a%3Db=c").unwrap(),
+            pairs(&[("q", "salt&pepper"), ("a=b", "c")]),
+            "split first, decode each side after: an encoded '&' or '=' is data, not syntax"
+        );
+        assert_eq!(
             parse_query("/products").unwrap(),
             vec![],
             "no '?', no params"

@@ -37,6 +37,8 @@ fn field_error(field: &str, code: &'static str, message: &str) -> FieldError {
     }
 }
 
+/// Each error names its `field`, carries the `code` given below and a `message` for people
+/// (your own wording; clients switch on `code`, never on `message`).
 /// Rules:
 /// - username: 3 to 20 characters (`too_short` / `too_long`), only `a-z`, `0-9` and `_`
 ///   (`invalid_chars`); a username can break both rules at once.
@@ -122,6 +124,11 @@ mod tests {
             pairs(&[("username", "invalid_chars")]),
             "upper case is not allowed"
         );
+        assert_eq!(
+            codes(r#"{"username": "éé", "email": "a@b.io"}"#),
+            pairs(&[("username", "too_short"), ("username", "invalid_chars")]),
+            "lengths count characters, not UTF-8 bytes: \"éé\" is 2 characters (4 bytes)"
+        );
     }
 
     #[test]
@@ -152,6 +159,11 @@ mod tests {
             pairs(&[("tags", "too_many"), ("tags[2]", "empty")]),
             "a list rule reports `tags`, an element rule reports `tags[index]`"
         );
+        assert!(
+            codes(r#"{"username": "ada", "email": "a@b.io", "tags": ["a", "b", "c", "d", "e"]}"#)
+                .is_empty(),
+            "5 tags is the maximum and is allowed"
+        );
     }
 
     #[test]
@@ -161,12 +173,25 @@ mod tests {
             status, 422,
             "well-formed JSON with invalid values: 422 Unprocessable Content, not 400"
         );
+        let errors = body["errors"]
+            .as_array()
+            .expect("a 422 body is {\"errors\": [...]}");
+        assert_eq!(errors.len(), 1, "one rule broken, one error: {body}");
+        let error = errors[0].as_object().expect("each error is an object");
+        let mut keys: Vec<&str> = error.keys().map(String::as_str).collect();
+        keys.sort_unstable();
         assert_eq!(
-            body,
-            json!({ "errors": [
-                { "field": "username", "code": "too_short", "message": "at least 3 characters" }
-            ]}),
-            "the body lists each error as {{field, code, message}}"
+            keys,
+            ["code", "field", "message"],
+            "each error is {{field, code, message}}: {body}"
+        );
+        assert_eq!(error["field"], json!("username"));
+        assert_eq!(error["code"], json!("too_short"));
+        assert!(
+            error["message"]
+                .as_str()
+                .is_some_and(|m| !m.trim().is_empty()),
+            "the message is free text for humans, but it is not empty: {body}"
         );
     }
 

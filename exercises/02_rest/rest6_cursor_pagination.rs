@@ -12,6 +12,10 @@
 //
 // Done means: `decode_cursor` accepts exactly what `encode_cursor` produces, and `fetch_page`
 // returns `limit` events after the cursor plus a `next` link when more rows exist.
+//
+// Not checked by the tests (they cannot see your SQL): that SQLite walks the `events_feed`
+// index instead of sorting the table; `EXPLAIN QUERY PLAN` on your query shows it. They do
+// check that a page never reads rows beyond the one after it.
 
 use rusqlite::{Connection, params};
 
@@ -192,6 +196,56 @@ mod tests {
             vec![6, 5, 4, 3],
             "with OFFSET 4 the new rows would push 7 and 8 onto page 2 again; a cursor does not move"
         );
+    }
+
+    #[test]
+    fn order_comes_from_created_at_not_from_id() {
+        let conn = Connection::open_in_memory().unwrap();
+        setup(&conn).unwrap();
+        // Imported and backfilled events: ids do not follow time, and timestamps repeat.
+        let created = [
+            1005, 1001, 1009, 1001, 1003, 1009, 1000, 1007, 1003, 1002, 1009, 1004,
+        ];
+        for (id, &at) in (1..).zip(&created) {
+            insert(&conn, id, at);
+        }
+        let mut newest_first: Vec<(i64, i64)> =
+            (1..).zip(created).map(|(id, at)| (at, id)).collect();
+        newest_first.sort_unstable_by(|a, b| b.cmp(a));
+        let expected: Vec<i64> = newest_first.into_iter().map(|(_, id)| id).collect();
+
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..created.len() {
+            let page = fetch_page(&conn, 5, cursor.as_deref()).unwrap();
+            seen.extend(ids(&page));
+            match page.next {
+                Some(next) => cursor = Some(cursor_of(&next)),
+                None => break,
+            }
+        }
+        assert_eq!(
+            seen, expected,
+            "the key is (created_at, id), in that order: the id only breaks ties"
+        );
+    }
+
+    #[test]
+    fn a_page_reads_only_the_rows_it_needs() {
+        let conn = feed(10);
+        // The oldest event's title is a blob, so reading it as text fails. A query that stops
+        // after `limit + 1` rows never reaches it; loading the feed and slicing it in Rust does.
+        conn.execute(
+            "INSERT INTO events (id, created_at, title) VALUES (0, 0, X'FF')",
+            [],
+        )
+        .unwrap();
+        let first = fetch_page(&conn, 4, None)
+            .expect("the first page must not read the whole table (let SQL filter and LIMIT)");
+        assert_eq!(ids(&first), vec![10, 9, 8, 7]);
+        let second = fetch_page(&conn, 4, Some(&cursor_of(&first.next.unwrap())))
+            .expect("a page after a cursor must not read the whole table either");
+        assert_eq!(ids(&second), vec![6, 5, 4, 3]);
     }
 
     #[test]

@@ -4,10 +4,17 @@
 // in-memory fake. This is what FastAPI's `Depends`, Spring's constructor injection or a Django
 // "repository/service" layer give you.
 //
+// Two signups for the same email can arrive at the same moment. "Look it up, then insert if it
+// is free" lets both through the gap between the two steps; the database's UNIQUE constraint
+// (sql5) does not have that gap. So the repo's `insert` itself refuses a taken email, in one
+// step, and the service relies on that answer.
+//
 // Done means: `InMemoryUserRepo` behaves like the SQLite repo (same contract tests pass for
-// both), and `UserService::register` enforces the rules using only the injected repo.
+// both, duplicates included), and `UserService::register` enforces the rules using only the
+// injected repo. (The tests let a rival signup land between a lookup and the insert; they
+// cannot tell a harmless extra lookup from none, only that the race never makes two accounts.)
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
@@ -16,10 +23,16 @@ pub struct User {
     pub name: String,
 }
 
+/// The email is already registered.
+#[derive(Debug, PartialEq)]
+pub struct DuplicateEmail;
+
 /// Storage for users. Ids are assigned by the repo, starting at 1.
 pub trait UserRepo {
     fn find_by_email(&self, email: &str) -> Option<User>;
-    fn insert(&mut self, email: &str, name: &str) -> User;
+    /// Stores a new user, or refuses a taken email: check and write are ONE step, with no
+    /// moment in between where another signup could slip in. A refused insert stores nothing.
+    fn insert(&mut self, email: &str, name: &str) -> Result<User, DuplicateEmail>;
     fn count(&self) -> usize;
 }
 
@@ -59,17 +72,23 @@ impl UserRepo for SqliteUserRepo {
             .expect("query users")
     }
 
-    fn insert(&mut self, email: &str, name: &str) -> User {
-        self.conn
-            .execute(
-                "INSERT INTO users (email, name) VALUES (?1, ?2)",
-                params![email, name],
-            )
-            .expect("insert user");
-        User {
-            id: self.conn.last_insert_rowid(),
-            email: email.to_string(),
-            name: name.to_string(),
+    fn insert(&mut self, email: &str, name: &str) -> Result<User, DuplicateEmail> {
+        // The UNIQUE constraint decides, inside the INSERT itself.
+        match self.conn.execute(
+            "INSERT INTO users (email, name) VALUES (?1, ?2)",
+            params![email, name],
+        ) {
+            Ok(_) => Ok(User {
+                id: self.conn.last_insert_rowid(),
+                email: email.to_string(),
+                name: name.to_string(),
+            }),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == ErrorCode::ConstraintViolation =>
+            {
+                Err(DuplicateEmail)
+            }
+            Err(e) => panic!("insert user: {e}"),
         }
     }
 
@@ -88,13 +107,14 @@ pub struct InMemoryUserRepo {
 
 impl UserRepo for InMemoryUserRepo {
     // TODO: implement the three methods on top of `self.users` so that the fake passes the
-    // same contract test as `SqliteUserRepo` (ids start at 1 and increase).
+    // same contract test as `SqliteUserRepo` (ids start at 1 and increase; a taken email is
+    // refused by `insert` itself).
     fn find_by_email(&self, email: &str) -> Option<User> {
         let _ = email;
         todo!()
     }
 
-    fn insert(&mut self, email: &str, name: &str) -> User {
+    fn insert(&mut self, email: &str, name: &str) -> Result<User, DuplicateEmail> {
         let _ = (email, name);
         todo!()
     }
@@ -126,7 +146,8 @@ impl<R: UserRepo> UserService<R> {
     /// Trims and lowercases the email, trims the name, rejects an empty name and an email that
     /// is already registered, then stores the user.
     pub fn register(&mut self, email: &str, name: &str) -> Result<User, RegisterError> {
-        // TODO: normalize, validate, check for a duplicate with `self.repo`, then insert.
+        // TODO: normalize, validate, then insert: the repo's answer says whether the email was
+        // free. (A lookup first would leave a gap for a concurrent signup.)
         let _ = (email, name);
         todo!()
     }
@@ -147,11 +168,13 @@ fn main() {
 mod tests {
     use super::*;
 
+    use std::cell::RefCell;
+
     /// Contract test: any UserRepo must pass it, the real one and the fake.
     fn repo_contract(mut repo: impl UserRepo) {
         assert_eq!(repo.count(), 0, "a new repo is empty");
-        let ada = repo.insert("ada@example.com", "Ada");
-        let bob = repo.insert("bob@example.com", "Bob");
+        let ada = repo.insert("ada@example.com", "Ada").unwrap();
+        let bob = repo.insert("bob@example.com", "Bob").unwrap();
         assert_eq!(
             ada.id, 1,
             "ids start at 1 (like SQLite's INTEGER PRIMARY KEY)"
@@ -164,6 +187,81 @@ mod tests {
             None,
             "unknown email: None"
         );
+        assert_eq!(
+            repo.insert("bob@example.com", "Bobby"),
+            Err(DuplicateEmail),
+            "the repo itself refuses a taken email (the UNIQUE constraint, in SQLite)"
+        );
+        assert_eq!(repo.count(), 2, "a refused insert stores nothing");
+        assert_eq!(
+            repo.find_by_email("bob@example.com").map(|u| u.name),
+            Some("Bob".to_string()),
+            "and does not overwrite the first user"
+        );
+        let carol = repo.insert("carol@example.com", "Carol").unwrap();
+        assert_eq!(carol.id, 3, "a refused insert does not use up an id");
+    }
+
+    /// Another signup for the same email lands between any lookup and the next write: this
+    /// repo lets a rival insert the email each time `find_by_email` does not find it.
+    struct RivalSignup<R: UserRepo> {
+        inner: RefCell<R>,
+    }
+
+    impl<R: UserRepo> UserRepo for RivalSignup<R> {
+        fn find_by_email(&self, email: &str) -> Option<User> {
+            let found = self.inner.borrow().find_by_email(email);
+            if found.is_none() {
+                let _ = self.inner.borrow_mut().insert(email, "Rival");
+            }
+            found
+        }
+
+        fn insert(&mut self, email: &str, name: &str) -> Result<User, DuplicateEmail> {
+            self.inner.get_mut().insert(email, name)
+        }
+
+        fn count(&self) -> usize {
+            self.inner.borrow().count()
+        }
+    }
+
+    fn with_rival<R: UserRepo>(repo: R) -> UserService<RivalSignup<R>> {
+        UserService::new(RivalSignup {
+            inner: RefCell::new(repo),
+        })
+    }
+
+    fn check_race(mut service: UserService<RivalSignup<impl UserRepo>>) {
+        let outcome = service.register("ada@example.com", "Ada");
+        let stored = service.repo().find_by_email("ada@example.com");
+        match outcome {
+            Ok(user) => assert_eq!(
+                stored,
+                Some(user),
+                "register said Ok: the stored user must be the one it returned"
+            ),
+            Err(error) => assert_eq!(
+                error,
+                RegisterError::EmailTaken,
+                "a rival took the email first: EmailTaken"
+            ),
+        }
+        assert_eq!(
+            service.repo().count(),
+            1,
+            "one email, one account, whoever wins the race"
+        );
+    }
+
+    #[test]
+    fn a_concurrent_signup_cannot_slip_in_with_the_real_repo() {
+        check_race(with_rival(SqliteUserRepo::open_in_memory().unwrap()));
+    }
+
+    #[test]
+    fn a_concurrent_signup_cannot_slip_in_with_the_fake() {
+        check_race(with_rival(InMemoryUserRepo::default()));
     }
 
     #[test]

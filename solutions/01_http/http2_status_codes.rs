@@ -209,10 +209,12 @@ mod tests {
             "204 No Content has no body by definition"
         );
         assert!(!allows_body(304), "304 Not Modified has no body");
-        assert!(
-            !allows_body(100),
-            "1xx informational responses have no body"
-        );
+        for informational in [100, 101, 103] {
+            assert!(
+                !allows_body(informational),
+                "{informational}: 1xx informational responses have no body"
+            );
+        }
         assert!(allows_body(200), "200 usually has a body");
         assert!(
             allows_body(404),

@@ -132,6 +132,17 @@ mod tests {
     }
 
     #[test]
+    fn the_first_of_repeated_headers_wins() {
+        let raw = "GET / HTTP/1.1\r\nHost: a\r\nX-Tag: first\r\nx-tag: second\r\n\r\n";
+        let req = parse_request(raw).unwrap();
+        assert_eq!(
+            req.headers.get("X-Tag"),
+            Some("first"),
+            "`get` returns the first header with that name, whatever the case of either"
+        );
+    }
+
+    #[test]
     fn values_are_trimmed_but_keep_inner_spaces() {
         let raw = "GET / HTTP/1.1\r\nHost:\t shop.local \r\nUser-Agent:  curl/8.0 (linux)\r\n\r\n";
         let req = parse_request(raw).unwrap();

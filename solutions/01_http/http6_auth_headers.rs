@@ -172,6 +172,11 @@ mod tests {
             "base64 of the byte 0xFF: not UTF-8"
         );
         assert_eq!(
+            parse_authorization(Some("Basic Yv9iOnB3")),
+            Err(AuthError::Malformed),
+            "base64 of b\"b\\xFFb:pw\": a colon, but not UTF-8; refuse it rather than guess"
+        );
+        assert_eq!(
             parse_authorization(Some("Basic")),
             Err(AuthError::Malformed),
             "the scheme without credentials"

@@ -178,6 +178,23 @@ mod tests {
     }
 
     #[test]
+    fn a_last_page_that_ends_exactly_at_the_total_has_no_next() {
+        let articles: Vec<u32> = (1..=40).collect();
+        let page = paginate(&articles, &parse_params("offset=20").unwrap(), "/a");
+        assert_eq!(page.items.len(), 20);
+        assert_eq!(
+            page.links.next, None,
+            "items 21..=40 of 40: nothing follows, so no next link (it would lead to an empty page)"
+        );
+        let page = paginate(&articles, &parse_params("offset=19").unwrap(), "/a");
+        assert_eq!(
+            page.links.next,
+            Some("/a?limit=20&offset=39".into()),
+            "items 20..=39 of 40: item 40 still follows"
+        );
+    }
+
+    #[test]
     fn prev_never_goes_below_zero() {
         let page = paginate(
             &articles(),

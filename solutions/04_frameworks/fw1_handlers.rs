@@ -7,9 +7,12 @@
 // `router.route("GET", "/health", health)` and `router.route("GET", "/", |_req| ...)` both work,
 // and struct handlers (with their own config) keep working too.
 //
+// Clients also send HEAD (a GET without the body: link checkers, caches, `curl -I`), and every
+// framework answers it from the GET handler so nobody writes HEAD handlers by hand.
+//
 // Done means: the blanket `impl Handler for F` exists, `StaticText` is a handler, and
-// `Router::dispatch` answers 404 for an unknown path and 405 for a known path with the wrong
-// method.
+// `Router::dispatch` answers a HEAD request for a path without a HEAD handler with that path's
+// GET handler, minus the body (RFC 9110 section 9.3.2). The rest of `dispatch` is done.
 
 use std::collections::HashMap;
 
@@ -88,13 +91,20 @@ impl Router {
     }
 
     pub fn dispatch(&self, req: &Request) -> Response {
-        match self.routes.get(&req.path) {
-            None => Response::new(404, "not found"),
-            Some(by_method) => match by_method.get(&req.method) {
-                Some(handler) => handler.call(req),
-                None => Response::new(405, "method not allowed"),
-            },
+        let Some(by_method) = self.routes.get(&req.path) else {
+            return Response::new(404, "not found");
+        };
+        if let Some(handler) = by_method.get(&req.method) {
+            return handler.call(req);
         }
+        if req.method == "HEAD"
+            && let Some(get) = by_method.get("GET")
+        {
+            let mut res = get.call(req);
+            res.body.clear();
+            return res;
+        }
+        Response::new(405, "method not allowed")
     }
 }
 
@@ -124,6 +134,9 @@ mod tests {
         let greeting = String::from("hello");
         router.route("GET", "/", move |_req: &Request| {
             Response::new(200, &greeting)
+        });
+        router.route("GET", "/teapot", |_req: &Request| {
+            Response::new(418, "short and stout")
         });
         router
     }
@@ -169,20 +182,37 @@ mod tests {
     }
 
     #[test]
-    fn unknown_path_is_404() {
-        let res = app().dispatch(&Request::new("GET", "/nope"));
+    fn head_is_get_without_the_body() {
+        let res = app().dispatch(&Request::new("HEAD", "/health"));
         assert_eq!(
-            res.status, 404,
-            "unknown path: 404 Not Found, not 405 (that's for a known path with the wrong method)"
+            res,
+            Response::new(200, ""),
+            "HEAD /health: what GET /health answers, without the body"
+        );
+        let res = app().dispatch(&Request::new("HEAD", "/about"));
+        assert_eq!(
+            res,
+            Response::new(200, ""),
+            "struct handlers answer HEAD too"
         );
     }
 
     #[test]
-    fn wrong_method_is_405() {
-        let res = app().dispatch(&Request::new("DELETE", "/health"));
+    fn head_keeps_the_get_handlers_status() {
+        let res = app().dispatch(&Request::new("HEAD", "/teapot"));
+        assert_eq!(
+            res,
+            Response::new(418, ""),
+            "HEAD runs the GET handler: same status, no body"
+        );
+    }
+
+    #[test]
+    fn head_needs_a_get_handler() {
+        let res = app().dispatch(&Request::new("HEAD", "/echo"));
         assert_eq!(
             res.status, 405,
-            "the path exists but not for DELETE: 405 Method Not Allowed (RFC 9110 15.5.6)"
+            "/echo only has POST: HEAD is GET without the body, not 'any handler' without the body"
         );
     }
 }

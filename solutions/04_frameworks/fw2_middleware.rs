@@ -4,9 +4,13 @@
 // new handler wrapping it (Express/Flask "before/after request", Django middleware, Tower layers).
 //
 // Done means: `require_auth` rejects requests without the right `Authorization: Bearer <token>`
-// header with 401 (and never calls the inner handler), and `stack` applies a list of middleware
-// so that the FIRST one in the list is the OUTERMOST: it sees the request first and the response
-// last. Order matters: logging outside auth logs rejected requests, logging inside auth doesn't.
+// header with 401 (and never calls the inner handler); as in http6, the scheme name is
+// case-insensitive, and the token is a `Secret`, which only compares in constant time (a `==`
+// that stops at the first wrong byte tells an attacker, by its timing, how much was right;
+// a test cannot measure that reliably, so `Secret` makes such a comparison impossible to write).
+// And `stack` applies a list of middleware so that the FIRST one in the list is the OUTERMOST:
+// it sees the request first and the response last. Order matters: logging outside auth logs
+// rejected requests, logging inside auth doesn't.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -58,6 +62,29 @@ impl Response {
     }
 }
 
+/// Provided (the grader restores it): a token that can only be compared in constant time.
+/// It has no `==` and no way to read it back, on purpose.
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    pub fn new(value: &str) -> Secret {
+        Secret(value.as_bytes().to_vec())
+    }
+
+    /// Whether `candidate` is the secret. Looks at every byte whatever the first difference,
+    /// so the time taken does not say how much of a guess was right.
+    pub fn matches(&self, candidate: &str) -> bool {
+        let (ours, theirs) = (&self.0, candidate.as_bytes());
+        let mut difference = ours.len() ^ theirs.len();
+        for i in 0..ours.len().max(theirs.len()) {
+            let a = ours.get(i).copied().unwrap_or(0);
+            let b = theirs.get(i).copied().unwrap_or(0);
+            difference |= usize::from(a ^ b);
+        }
+        difference == 0
+    }
+}
+
 pub type Handler = Box<dyn Fn(&Request) -> Response>;
 pub type Middleware = Box<dyn Fn(Handler) -> Handler>;
 
@@ -76,12 +103,17 @@ pub fn logging(log: Rc<RefCell<Vec<String>>>) -> Middleware {
 
 /// Lets the request through only with `Authorization: Bearer <token>`; otherwise answers 401
 /// with a `WWW-Authenticate: Bearer` header and does not call the inner handler.
-pub fn require_auth(token: &str) -> Middleware {
-    let expected = format!("Bearer {token}");
+pub fn require_auth(token: Secret) -> Middleware {
+    let token = Rc::new(token);
     Box::new(move |next: Handler| {
-        let expected = expected.clone();
+        let token = Rc::clone(&token);
         Box::new(move |req: &Request| {
-            if req.header("authorization") == Some(expected.as_str()) {
+            let presented = req
+                .header("authorization")
+                .and_then(|value| value.split_once(' '))
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                .map(|(_, credentials)| credentials.trim());
+            if presented.is_some_and(|credentials| token.matches(credentials)) {
                 next(req)
             } else {
                 let mut res = Response::new(401, "unauthorized");
@@ -105,7 +137,10 @@ fn main() {
     let log = Rc::new(RefCell::new(Vec::new()));
     let app = stack(
         Box::new(|_req: &Request| Response::new(200, "secret stats")),
-        vec![logging(Rc::clone(&log)), require_auth("s3cret")],
+        vec![
+            logging(Rc::clone(&log)),
+            require_auth(Secret::new("s3cret")),
+        ],
     );
     println!("{:?}", app(&Request::get("/admin/stats")));
     println!("{:?}", log.borrow());
@@ -117,6 +152,10 @@ mod tests {
 
     fn stats() -> Handler {
         Box::new(|_req: &Request| Response::new(200, "secret stats"))
+    }
+
+    fn auth() -> Middleware {
+        require_auth(Secret::new("s3cret"))
     }
 
     /// A middleware that records when the request passes in and the response passes out.
@@ -134,19 +173,44 @@ mod tests {
 
     #[test]
     fn auth_lets_the_right_token_through() {
-        let app = stack(stats(), vec![require_auth("s3cret")]);
+        let app = stack(stats(), vec![auth()]);
         let res = app(&Request::get("/admin/stats").with_header("Authorization", "Bearer s3cret"));
         assert_eq!(res.status, 200, "correct bearer token: the handler runs");
         assert_eq!(res.body, "secret stats");
     }
 
     #[test]
+    fn the_scheme_is_case_insensitive() {
+        let app = stack(stats(), vec![auth()]);
+        for value in ["bearer s3cret", "BEARER s3cret", "Bearer  s3cret "] {
+            let res = app(&Request::get("/admin/stats").with_header("Authorization", value));
+            assert_eq!(
+                res.status, 200,
+                "{value:?}: the scheme name is case-insensitive and the spaces around the token \
+                 are not part of it (RFC 9110 11.1, as in http6)"
+            );
+        }
+    }
+
+    #[test]
     fn auth_rejects_missing_or_wrong_token() {
-        let app = stack(stats(), vec![require_auth("s3cret")]);
+        let calls = Rc::new(RefCell::new(0));
+        let counted: Handler = {
+            let calls = Rc::clone(&calls);
+            Box::new(move |_req: &Request| {
+                *calls.borrow_mut() += 1;
+                Response::new(200, "secret stats")
+            })
+        };
+        let app = stack(counted, vec![auth()]);
         for req in [
             Request::get("/admin/stats"),
             Request::get("/admin/stats").with_header("authorization", "Bearer wrong"),
+            Request::get("/admin/stats").with_header("authorization", "Bearer s3cre"),
+            Request::get("/admin/stats").with_header("authorization", "Bearer s3cret2"),
             Request::get("/admin/stats").with_header("authorization", "s3cret"),
+            Request::get("/admin/stats").with_header("authorization", "Basic s3cret"),
+            Request::get("/admin/stats").with_header("authorization", "Bearer"),
         ] {
             let res = app(&req);
             assert_eq!(
@@ -161,6 +225,11 @@ mod tests {
                 "a 401 must tell the client how to authenticate: WWW-Authenticate: Bearer (RFC 9110 11.6.1)"
             );
         }
+        assert_eq!(
+            *calls.borrow(),
+            0,
+            "a rejected request never reaches the handler (it might have side effects)"
+        );
     }
 
     #[test]
@@ -184,10 +253,7 @@ mod tests {
     #[test]
     fn logging_outside_auth_sees_rejected_requests() {
         let log = Rc::new(RefCell::new(Vec::new()));
-        let app = stack(
-            stats(),
-            vec![logging(Rc::clone(&log)), require_auth("s3cret")],
-        );
+        let app = stack(stats(), vec![logging(Rc::clone(&log)), auth()]);
         let res = app(&Request::get("/admin/stats"));
         assert_eq!(res.status, 401);
         assert_eq!(
@@ -200,10 +266,7 @@ mod tests {
     #[test]
     fn logging_inside_auth_never_sees_rejected_requests() {
         let log = Rc::new(RefCell::new(Vec::new()));
-        let app = stack(
-            stats(),
-            vec![require_auth("s3cret"), logging(Rc::clone(&log))],
-        );
+        let app = stack(stats(), vec![auth(), logging(Rc::clone(&log))]);
         app(&Request::get("/admin/stats"));
         app(&Request::get("/admin/stats").with_header("Authorization", "Bearer s3cret"));
         assert_eq!(

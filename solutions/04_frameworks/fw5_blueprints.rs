@@ -218,9 +218,38 @@ mod tests {
             "no trailing-slash variant"
         );
         assert_eq!(
-            app.dispatch("DELETE", "/api/v1/users/7").0,
-            405,
-            "known path, unknown method"
+            app.dispatch("GET", "/api/v1/users/users/7").0,
+            404,
+            "a route is mounted once, under its own prefix"
+        );
+    }
+
+    #[test]
+    fn a_blueprint_can_be_mounted_twice() {
+        let app = Router::new("app")
+            .mount("/api/v1/users", users_blueprint())
+            .mount("/api/v2/people/", users_blueprint());
+        assert_eq!(
+            app.dispatch("GET", "/api/v2/people/7"),
+            (200, "user 7".into())
+        );
+        assert_eq!(
+            app.dispatch("GET", "/api/v1/users/7"),
+            (200, "user 7".into()),
+            "each mount gets its own copy of the routes, under its own prefix"
+        );
+        let patterns: Vec<&str> = app.routes.iter().map(|r| r.pattern.as_str()).collect();
+        assert_eq!(
+            patterns,
+            [
+                "/api/v1/users",
+                "/api/v1/users",
+                "/api/v1/users/{id}",
+                "/api/v2/people",
+                "/api/v2/people",
+                "/api/v2/people/{id}",
+            ],
+            "mounting copies every route, in order, with the joined pattern"
         );
     }
 
@@ -240,6 +269,11 @@ mod tests {
             app.url_for("show", &[("id", "42")]),
             None,
             "un-namespaced names would collide between blueprints"
+        );
+        assert_eq!(
+            app.url_for("users.show", &[("id", "42")]),
+            None,
+            "mounted inside v1, the blueprint's routes are `v1.users.*`: every level adds its name"
         );
     }
 }

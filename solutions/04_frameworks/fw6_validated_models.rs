@@ -151,6 +151,25 @@ mod tests {
     }
 
     #[test]
+    fn emails_are_at_most_254_characters() {
+        let longest = format!("{}@example.com", "a".repeat(254 - "@example.com".len()));
+        assert_eq!(longest.len(), 254);
+        assert!(Email::try_from(longest.as_str()).is_ok(), "254 is allowed");
+        let too_long = format!("a{longest}");
+        assert!(
+            matches!(
+                Email::try_from(too_long.as_str()),
+                Err(ValidationError::InvalidEmail(_))
+            ),
+            "255 characters is too long (RFC 5321's limit on a path is 254)"
+        );
+        assert!(
+            Email::try_from(format!("  {longest}  ").as_str()).is_ok(),
+            "the limit applies after trimming"
+        );
+    }
+
+    #[test]
     fn invalid_emails_cannot_be_built() {
         for bad in [
             "",

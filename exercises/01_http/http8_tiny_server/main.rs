@@ -2,13 +2,14 @@
 // one client opened a connection and sent nothing, and since the server handled connections
 // one at a time, with no read timeout, everybody else waited forever. Clients on slow links
 // also got `400` because their request arrived in two TCP segments and the server did a
-// single `read()`. And a GET /health sent as POST answered 404 instead of 405.
+// single `read()`.
 //
 // Done means: the server listens on 127.0.0.1 with an OS-chosen port (`:0`), serves each
 // connection on its own thread, sets a read timeout (a silent client gets `408 Request
-// Timeout`), keeps reading until the head is complete (`\r\n\r\n`), refuses heads larger
-// than MAX_HEAD with `431`, and `routes::route` answers 405 + `Allow` for a known path with
-// the wrong method. The tests talk to it through a real `TcpStream`.
+// Timeout`), keeps reading until the head is complete (`\r\n\r\n`) and refuses heads larger
+// than MAX_HEAD with `431`. The routes (routes.rs) are done. The tests talk to the server
+// through a real `TcpStream`, and feed `read_head` scripted reads (any `Read` works, so a test
+// decides exactly where the TCP segments end).
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -46,7 +47,7 @@ enum Head {
 }
 
 /// Reads until the end of the request head (an empty line).
-fn read_head(stream: &mut TcpStream) -> io::Result<Head> {
+fn read_head(stream: &mut impl Read) -> io::Result<Head> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 1024];
     // TODO: a head may arrive in several pieces: keep reading until `buf` contains

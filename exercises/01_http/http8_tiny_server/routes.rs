@@ -44,10 +44,11 @@ fn reason(status: u16) -> &'static str {
 /// GET /health -> "ok"; GET /hello/<name> -> "hello, <name>".
 pub fn route(method: &str, path: &str) -> Reply {
     let known_path = path == "/health" || path.starts_with("/hello/");
-    // TODO: a known path with another method is 405 Method Not Allowed, and the response
-    // must list the allowed methods in an `Allow` header (RFC 9110 section 15.5.6).
-    // Unknown paths stay 404.
-    let _ = known_path;
+    if known_path && method != "GET" {
+        let mut reply = Reply::text(405, "method not allowed\n");
+        reply.headers.push(("Allow", "GET".into()));
+        return reply;
+    }
     match (method, path) {
         ("GET", "/health") => Reply::text(200, "ok\n"),
         ("GET", p) if p.starts_with("/hello/") => {

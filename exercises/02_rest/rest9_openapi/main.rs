@@ -6,7 +6,8 @@
 // cannot drift from the code: adding a route adds it to the document.
 //
 // Done means: `openapi::document` (in openapi.rs) builds the document with serde_json as the
-// doc comment there describes. The tests (tests.rs) read it like a tool would.
+// doc comment there describes. The tests (tests.rs) read it like a tool would, and feed it
+// route tables of their own.
 
 mod openapi;
 mod routes;

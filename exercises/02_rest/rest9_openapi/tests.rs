@@ -1,4 +1,5 @@
 use super::*;
+use routes::RouteDoc;
 use serde_json::{Value, json};
 
 fn doc() -> Value {
@@ -122,6 +123,145 @@ fn request_body_only_where_the_route_takes_one() {
             .is_none(),
         "GET takes no body"
     );
+}
+
+/// A second API, unknown to `openapi.rs`: the document must follow whatever table it is given.
+const TEAM_ROUTES: &[RouteDoc] = &[
+    RouteDoc {
+        method: "PUT",
+        path: "/teams/{team}/members/{member}",
+        operation_id: "putMember",
+        summary: "Add or replace a member",
+        request_schema: Some("CreateUser"),
+        responses: &[
+            (200, "Replaced", Some("User")),
+            (201, "Added", Some("User")),
+            (409, "The team is full", Some("Problem")),
+        ],
+    },
+    RouteDoc {
+        method: "PATCH",
+        path: "/teams/{team}/members/{member}",
+        operation_id: "patchMember",
+        summary: "Change a member",
+        request_schema: Some("User"),
+        responses: &[
+            (204, "Changed", None),
+            (503, "Try again later", Some("Problem")),
+        ],
+    },
+    RouteDoc {
+        method: "GET",
+        path: "/status",
+        operation_id: "status",
+        summary: "Is the service up?",
+        request_schema: None,
+        responses: &[(200, "Up", None)],
+    },
+];
+
+#[test]
+fn the_document_follows_the_route_table_it_is_given() {
+    let reference = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });
+    let member = |name: &str| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "integer" } });
+    let expected = json!({
+        "openapi": "3.1.0",
+        "info": { "title": "Users API", "version": "1.0.0" },
+        "paths": {
+            "/teams/{team}/members/{member}": {
+                "put": {
+                    "operationId": "putMember",
+                    "summary": "Add or replace a member",
+                    "parameters": [member("team"), member("member")],
+                    "requestBody": {
+                        "required": true,
+                        "content": { "application/json": { "schema": reference("CreateUser") } }
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "Replaced",
+                            "content": { "application/json": { "schema": reference("User") } }
+                        },
+                        "201": {
+                            "description": "Added",
+                            "content": { "application/json": { "schema": reference("User") } }
+                        },
+                        "409": {
+                            "description": "The team is full",
+                            "content": { "application/problem+json": { "schema": reference("Problem") } }
+                        }
+                    }
+                },
+                "patch": {
+                    "operationId": "patchMember",
+                    "summary": "Change a member",
+                    "parameters": [member("team"), member("member")],
+                    "requestBody": {
+                        "required": true,
+                        "content": { "application/json": { "schema": reference("User") } }
+                    },
+                    "responses": {
+                        "204": { "description": "Changed" },
+                        "503": {
+                            "description": "Try again later",
+                            "content": { "application/problem+json": { "schema": reference("Problem") } }
+                        }
+                    }
+                }
+            },
+            "/status": {
+                "get": {
+                    "operationId": "status",
+                    "summary": "Is the service up?",
+                    "responses": { "200": { "description": "Up" } }
+                }
+            }
+        },
+        "components": { "schemas": openapi::schemas() }
+    });
+    assert_eq!(
+        openapi::document(TEAM_ROUTES),
+        expected,
+        "the document is generated from the routes it is given, not written by hand"
+    );
+}
+
+#[test]
+fn a_route_added_to_the_table_appears_in_the_document() {
+    let mut table: Vec<RouteDoc> = TEAM_ROUTES[2..].iter().map(copy).collect();
+    assert_eq!(
+        openapi::document(&table)["paths"]
+            .as_object()
+            .map(|paths| paths.len()),
+        Some(1),
+        "one route, one path"
+    );
+    table.push(RouteDoc {
+        method: "DELETE",
+        path: "/status/{check}",
+        operation_id: "muteCheck",
+        summary: "Mute a failing check",
+        request_schema: None,
+        responses: &[(204, "Muted", None)],
+    });
+    let doc = openapi::document(&table);
+    assert_eq!(
+        doc["paths"]["/status/{check}"]["delete"]["parameters"][0]["name"],
+        json!("check")
+    );
+    assert_eq!(
+        doc["paths"]["/status/{check}"]["delete"]["operationId"],
+        json!("muteCheck")
+    );
+    assert_eq!(
+        openapi::document(&[])["paths"],
+        json!({}),
+        "no routes, no paths"
+    );
+}
+
+fn copy(route: &RouteDoc) -> RouteDoc {
+    RouteDoc { ..*route }
 }
 
 #[test]
