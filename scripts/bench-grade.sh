@@ -111,6 +111,10 @@ start=$(now)
 warm_time=$(echo "$(now) - $start" | bc)
 
 start=$(now)
+(cd "$COURSE" && "$BIN" grade --cohort "$COHORT" --jobs "$JOBS" --no-sandbox --json "$WORK/r3.json" >/dev/null 2>&1)
+bare_time=$(echo "$(now) - $start" | bc)
+
+start=$(now)
 for dir in "$BASELINE"/*/; do
   (cd "$dir" && "$BIN" verify --json >/dev/null 2>&1) || true
 done
@@ -120,9 +124,11 @@ python3 - "$WORK/r.json" <<'EOF'
 import json, sys
 report = json.load(open(sys.argv[1]))
 scores = [l["score"] for l in report["learners"]]
-print(f"scores: min {min(scores)}, max {max(scores)}, of {report['course']['max_score']}")
+print(f"scores: min {min(scores)}, max {max(scores)}, of {report['course']['max_score']}; isolation: {report.get('isolation')}")
 EOF
 printf 'grade --cohort (cold build folder): %8.1f s total, %6.2f s per learner\n' "$grade_time" "$(echo "$grade_time / $LEARNERS" | bc -l)"
 printf 'grade --cohort (warm build folder): %8.1f s total, %6.2f s per learner\n' "$warm_time" "$(echo "$warm_time / $LEARNERS" | bc -l)"
 printf 'one verify per learner:             %8.1f s total, %6.2f s per learner\n' "$verify_time" "$(echo "$verify_time / $LEARNERS" | bc -l)"
+printf 'grade --no-sandbox (warm):          %8.1f s total, %6.2f s per learner\n' "$bare_time" "$(echo "$bare_time / $LEARNERS" | bc -l)"
 printf 'speed-up (verify / cold grade):     %8.2fx\n' "$(echo "$verify_time / $grade_time" | bc -l)"
+printf "sandbox's share of warm grading:    %8.1f %%\n" "$(echo "($warm_time - $bare_time) * 100 / $warm_time" | bc -l)"

@@ -108,7 +108,13 @@ impl Supervisor {
         // `cmd` holds our copies of the pipe's write end; drop them so the reader sees EOF.
         drop(cmd);
         let child = child?;
-        let capture = Capture::start(reader, limits.output_cap);
+        let capture = match Capture::start(reader, limits.output_cap) {
+            Ok(capture) => capture,
+            Err(err) => {
+                self.end(child.id());
+                return Err(err);
+            }
+        };
         let (exit, duration) = self.wait(child, limits);
         Ok(Finished {
             exit,
@@ -130,9 +136,16 @@ impl Supervisor {
         drop(cmd);
         let stdout = child.stdout.take().expect("stdout is piped");
         let stderr = child.stderr.take().expect("stderr is piped");
-        let capture = Capture::start(stderr, limits.output_cap);
         let pid = child.id();
-        let deadline = Watchdog::start(self.clone(), pid, limits.timeout);
+        let threads = Capture::start(stderr, limits.output_cap)
+            .and_then(|capture| Ok((capture, Watchdog::start(self.clone(), pid, limits.timeout)?)));
+        let (capture, deadline) = match threads {
+            Ok(threads) => threads,
+            Err(err) => {
+                self.end(pid);
+                return Err(err);
+            }
+        };
         let start = Instant::now();
         for line in BufReader::new(stdout).lines() {
             match line {
@@ -195,20 +208,35 @@ impl Supervisor {
 
     /// Waits for `child` until the timeout; kills its whole process group in every case, so no
     /// descendant outlives the run.
-    fn wait(&self, mut child: Child, limits: &Limits) -> (Exit, Duration) {
+    fn wait(&self, child: Child, limits: &Limits) -> (Exit, Duration) {
         let start = Instant::now();
         let pid = child.id();
+        let child = Arc::new(Mutex::new(child));
         let (tx, rx) = mpsc::channel();
-        thread::spawn(move || {
-            let _ = tx.send(child.wait());
+        let waiter = Arc::clone(&child);
+        let waiting = thread::Builder::new().spawn(move || {
+            let status = waiter.lock().unwrap_or_else(|e| e.into_inner()).wait();
+            let _ = tx.send(status);
         });
-        let exit = match rx.recv_timeout(limits.timeout) {
-            Ok(status) => status.map(Exit::from_status).unwrap_or(Exit::Code(-1)),
-            Err(_) => {
-                self.kill_group(pid);
-                let _ = rx.recv();
-                Exit::TimedOut
+        let exit = if waiting.is_ok() {
+            match rx.recv_timeout(limits.timeout) {
+                Ok(status) => status.map(Exit::from_status).unwrap_or(Exit::Code(-1)),
+                Err(_) => {
+                    self.kill_group(pid);
+                    let _ = rx.recv();
+                    Exit::TimedOut
+                }
             }
+        } else {
+            // No thread to spare (a learner's fork bomb can exhaust them): poll instead.
+            poll_until(
+                &mut child.lock().unwrap_or_else(|e| e.into_inner()),
+                start + limits.timeout,
+            )
+            .unwrap_or_else(|| {
+                self.kill_group(pid);
+                Exit::TimedOut
+            })
         };
         let duration = start.elapsed();
         self.end(pid);
@@ -220,6 +248,22 @@ impl Supervisor {
     /// group is emptied when the learner is done (other runs of the learner share it).
     fn end(&self, pid: u32) {
         self.kill_group(pid);
+    }
+}
+
+/// Waits for `child` by polling until `deadline`; `None` when it passed.
+fn poll_until(child: &mut Child, deadline: Instant) -> Option<Exit> {
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(Exit::from_status(status)),
+            Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(5)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+            Err(_) => return Some(Exit::Code(-1)),
+        }
     }
 }
 
@@ -292,10 +336,10 @@ struct Watchdog {
 }
 
 impl Watchdog {
-    fn start(supervisor: Supervisor, pid: u32, timeout: Duration) -> Watchdog {
+    fn start(supervisor: Supervisor, pid: u32, timeout: Duration) -> io::Result<Watchdog> {
         let (stop, stopped) = mpsc::channel::<()>();
         let (fire, fired) = mpsc::channel();
-        thread::spawn(move || {
+        thread::Builder::new().spawn(move || {
             let timed_out = matches!(
                 stopped.recv_timeout(timeout),
                 Err(mpsc::RecvTimeoutError::Timeout)
@@ -304,8 +348,8 @@ impl Watchdog {
                 supervisor.kill_group(pid);
             }
             let _ = fire.send(timed_out);
-        });
-        Watchdog { stop, fired }
+        })?;
+        Ok(Watchdog { stop, fired })
     }
 
     /// Returns whether the deadline had passed.
@@ -322,11 +366,11 @@ struct Capture {
 }
 
 impl Capture {
-    fn start(mut pipe: impl Read + Send + 'static, cap: usize) -> Capture {
+    fn start(mut pipe: impl Read + Send + 'static, cap: usize) -> io::Result<Capture> {
         let buffer = Arc::new(Mutex::new((Vec::new(), false)));
         let shared = Arc::clone(&buffer);
         let (tx, done) = mpsc::channel();
-        thread::spawn(move || {
+        thread::Builder::new().spawn(move || {
             let mut chunk = [0u8; 8192];
             loop {
                 match pipe.read(&mut chunk) {
@@ -343,8 +387,8 @@ impl Capture {
                 }
             }
             let _ = tx.send(());
-        });
-        Capture { buffer, done }
+        })?;
+        Ok(Capture { buffer, done })
     }
 
     fn finish(self) -> Captured {
