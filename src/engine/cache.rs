@@ -128,12 +128,13 @@ impl Cache {
 pub fn content_hash(course: &Course, exercise: &Exercise) -> blake3::Hash {
     let mut hasher = blake3::Hasher::new();
     let settings = format!(
-        "{}|{}|{}|{}|{}",
+        "{}|{}|{}|{}|{}|{}",
         exercise.name,
         exercise.test,
         exercise.strict_clippy,
         exercise.timeout_secs,
-        exercise.rel_path().display()
+        exercise.rel_path().display(),
+        course.forbid_unsafe
     );
     hasher.update(settings.as_bytes());
     let path = course.root.join(exercise.rel_path());

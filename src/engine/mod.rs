@@ -486,3 +486,262 @@ fn cap(output: Captured, cap_bytes: usize) -> Captured {
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    //! The engine through a fake toolchain: no cargo, no compiler; what is built, what runs,
+    //! what the cache answers and which events come out, in which order.
+    use super::*;
+    use std::collections::HashMap;
+    use std::fs;
+    use std::sync::Mutex;
+
+    use process::Exit;
+
+    /// What the fake toolchain does for a program, by name.
+    #[derive(Clone)]
+    enum Behaviour {
+        CompileError,
+        Prints(i32, &'static str),
+    }
+
+    #[derive(Default)]
+    struct Fake {
+        behaviour: HashMap<String, Behaviour>,
+        /// The names of every build, in order.
+        builds: Mutex<Vec<Vec<String>>>,
+        runs: Mutex<Vec<String>>,
+    }
+
+    impl Toolchain for &Fake {
+        fn estimated_units(&self, exercises: usize) -> usize {
+            exercises
+        }
+
+        fn build(
+            &self,
+            targets: &[&Target],
+            _: &Supervisor,
+            _: &Limits,
+            on_progress: &mut dyn FnMut(BuildProgress),
+        ) -> Result<Vec<Built>> {
+            let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
+            self.builds.lock().unwrap().push(names);
+            Ok(targets
+                .iter()
+                .map(|t| {
+                    on_progress(BuildProgress::Unit {
+                        name: t.name.clone(),
+                    });
+                    match self.behaviour[&t.name] {
+                        Behaviour::CompileError => Built::Failed {
+                            output: Captured::new("error[E0308]: mismatched types\n"),
+                        },
+                        Behaviour::Prints(..) => Built::Ok {
+                            artifact: Artifact {
+                                executable: PathBuf::from(&t.name),
+                            },
+                            diagnostics: Captured::default(),
+                        },
+                    }
+                })
+                .collect())
+        }
+
+        fn run(
+            &self,
+            target: &Target,
+            _: &Artifact,
+            _: &Supervisor,
+            _: &Limits,
+        ) -> Result<Finished, String> {
+            self.runs.lock().unwrap().push(target.name.clone());
+            let Behaviour::Prints(code, text) = self.behaviour[&target.name] else {
+                return Err("not built".into());
+            };
+            Ok(Finished {
+                exit: Exit::Code(code),
+                output: Captured::new(text),
+                duration: Duration::from_millis(1),
+            })
+        }
+
+        fn lint(
+            &self,
+            targets: &[&Target],
+            _: &Supervisor,
+            _: &Limits,
+        ) -> Result<Vec<Option<Captured>>> {
+            Ok(vec![None; targets.len()])
+        }
+    }
+
+    const ONE_TEST: &str =
+        "fn main() {}\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() {}\n}\n";
+    const OK_ONE: &str =
+        "test result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out\n";
+
+    /// A course with exercises `a`, `b`, `c` (one test each) in a temporary folder.
+    fn course() -> (tempfile::TempDir, Course) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut info = String::from("format_version = 1\n");
+        for name in ["a", "b", "c"] {
+            info.push_str(&format!(
+                "\n[[exercises]]\nname = \"{name}\"\nhint = \"h\"\n"
+            ));
+        }
+        fs::write(dir.path().join("info.toml"), info).unwrap();
+        fs::create_dir(dir.path().join("exercises")).unwrap();
+        for name in ["a", "b", "c"] {
+            fs::write(dir.path().join(format!("exercises/{name}.rs")), ONE_TEST).unwrap();
+        }
+        let course = Course::load(dir.path()).unwrap();
+        (dir, course)
+    }
+
+    fn fake(behaviour: &[(&str, Behaviour)]) -> Fake {
+        Fake {
+            behaviour: behaviour
+                .iter()
+                .map(|(n, b)| (n.to_string(), b.clone()))
+                .collect(),
+            ..Fake::default()
+        }
+    }
+
+    /// Every event as a line, for comparing sequences.
+    fn describe(event: &Event) -> String {
+        match event {
+            Event::BuildStarted { units } => format!("build {units}"),
+            Event::BuildProgress(BuildProgress::Unit { name }) => format!("unit {name}"),
+            Event::BuildFinished => "built".into(),
+            Event::Checked {
+                name,
+                verdict,
+                cached,
+            } => format!(
+                "{name} {}{}",
+                verdict.status.key(),
+                if *cached { " cached" } else { "" }
+            ),
+        }
+    }
+
+    #[test]
+    fn one_build_for_the_batch_then_verdicts_in_order_with_named_events() {
+        let (_dir, course) = course();
+        let toolchain = fake(&[
+            ("a", Behaviour::Prints(0, OK_ONE)),
+            ("b", Behaviour::CompileError),
+            ("c", Behaviour::Prints(101, "test tests::t ... FAILED\n")),
+        ]);
+        let mut engine = Engine::new(&course, Box::new(&toolchain), Options::default(), None);
+        let mut events = Vec::new();
+        let verdicts = engine
+            .check(&[0, 1, 2], &mut |e| events.push(describe(&e)))
+            .unwrap();
+        let statuses: Vec<Status> = verdicts.iter().map(|v| v.status).collect();
+        assert_eq!(
+            statuses,
+            [Status::Passed, Status::CompileError, Status::TestsFailed]
+        );
+        assert_eq!(verdicts[2].failing_tests, ["tests::t"]);
+        assert_eq!(
+            toolchain.builds.lock().unwrap().as_slice(),
+            [["a", "b", "c"]]
+        );
+        let mut runs = toolchain.runs.lock().unwrap().clone();
+        runs.sort();
+        assert_eq!(runs, ["a", "c"], "what does not compile does not run");
+        assert_eq!(
+            events[..5],
+            ["build 3", "unit a", "unit b", "unit c", "built"]
+        );
+        assert_eq!(
+            events[5], "b compile_error",
+            "compile errors are known first"
+        );
+        let mut rest = events[6..].to_vec();
+        rest.sort();
+        assert_eq!(rest, ["a passed", "c tests_failed"]);
+    }
+
+    #[test]
+    fn the_rule_book_judges_what_the_toolchain_ran() {
+        let (dir, course) = course();
+        // Two tests declared, one reported: a test never ran.
+        fs::write(
+            dir.path().join("exercises/a.rs"),
+            ONE_TEST.replace("fn t() {}", "fn t() {}\n    #[test]\n    fn u() {}"),
+        )
+        .unwrap();
+        fs::write(
+            dir.path().join("exercises/b.rs"),
+            format!("#![cfg(not(test))]\n{ONE_TEST}"),
+        )
+        .unwrap();
+        let toolchain = fake(&[
+            ("a", Behaviour::Prints(0, OK_ONE)),
+            ("b", Behaviour::Prints(0, OK_ONE)),
+            ("c", Behaviour::Prints(0, "")),
+        ]);
+        let mut engine = Engine::new(&course, Box::new(&toolchain), Options::default(), None);
+        let verdicts = engine.check(&[0, 1, 2], &mut |_| {}).unwrap();
+        let statuses: Vec<Status> = verdicts.iter().map(|v| v.status).collect();
+        assert_eq!(
+            statuses,
+            [Status::RunFailed, Status::Rejected, Status::RunFailed]
+        );
+        assert!(verdicts[1].output.text.contains("exercises/b.rs:1:"));
+        assert_eq!(
+            toolchain.builds.lock().unwrap().as_slice(),
+            [["a", "c"]],
+            "a rejected source is never built"
+        );
+    }
+
+    #[test]
+    fn cached_verdicts_answer_until_a_file_changes() {
+        let (dir, course) = course();
+        let toolchain = fake(&[
+            ("a", Behaviour::Prints(0, OK_ONE)),
+            ("b", Behaviour::Prints(0, OK_ONE)),
+            ("c", Behaviour::Prints(0, OK_ONE)),
+        ]);
+        let cache_file = dir.path().join("verdicts.json");
+        let open = || Cache::open(cache_file.clone(), &course, &dir.path().join("Cargo.toml"));
+        let all = [0, 1, 2];
+        {
+            let mut engine = Engine::new(
+                &course,
+                Box::new(&toolchain),
+                Options::default(),
+                Some(open()),
+            );
+            engine.check(&all, &mut |_| {}).unwrap();
+        }
+        fs::write(
+            dir.path().join("exercises/b.rs"),
+            format!("{ONE_TEST}// edited\n"),
+        )
+        .unwrap();
+        let mut engine = Engine::new(
+            &course,
+            Box::new(&toolchain),
+            Options::default(),
+            Some(open()),
+        );
+        let mut events = Vec::new();
+        let verdicts = engine
+            .check(&all, &mut |e| events.push(describe(&e)))
+            .unwrap();
+        assert!(verdicts.iter().all(|v| v.status.is_pass()));
+        assert_eq!(
+            toolchain.builds.lock().unwrap().as_slice(),
+            [vec!["a", "b", "c"], vec!["b"]],
+            "only the edited exercise is built again"
+        );
+        assert_eq!(events[..2], ["a passed cached", "c passed cached"]);
+        assert_eq!(events.last().unwrap(), "b passed");
+    }
+}
