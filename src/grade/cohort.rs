@@ -158,6 +158,9 @@ fn check(
             Prepared::Skipped(Problem::Unreadable(why)) => {
                 Verdict::new(Status::Unreadable, Captured::new(format!("{why}\n")))
             }
+            Prepared::Skipped(Problem::Rejected(why)) => {
+                Verdict::new(Status::Rejected, Captured::new(format!("{why}\n")))
+            }
             Prepared::Ready { .. } => Verdict::new(Status::RunFailed, Captured::default()),
         })
         .collect();

@@ -6,6 +6,7 @@
 //! is graded in parallel ([`cohort`]); reporters render the [`model`].
 
 pub mod cohort;
+pub mod contract;
 pub mod isolation;
 pub mod learner;
 pub mod model;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use toml_edit::{DocumentMut, Item, Value};
 
-use super::splice;
+use super::{contract, splice};
 use crate::course::{Course, Exercise, INFO_FILE, Shape};
 use crate::manifest;
 
@@ -24,6 +24,8 @@ const MAX_DIR_DEPTH: usize = 8;
 pub enum Problem {
     Missing(String),
     Unreadable(String),
+    /// The learner's file breaks the exercise's contract with its tests ([`contract`]).
+    Rejected(String),
 }
 
 /// One exercise as prepared in the sandbox.
@@ -135,6 +137,7 @@ fn prepare_exercise(
         Shape::File => {
             let learner = read_learner_text(learner_root, &rel)?;
             let canonical = read_course_text(course, &rel)?;
+            keeps_contract(&rel, &learner, &canonical)?;
             let spliced = splice::splice(&learner, &canonical);
             write(sandbox, &rel, spliced.source.as_bytes())?;
             Ok(spliced.tests_modified)
@@ -171,6 +174,7 @@ fn prepare_dir(
         let learner = read_learner_text(learner_root, &rel_file)?;
         let source = match fs::read_to_string(course_dir.join(&file)) {
             Ok(canonical) => {
+                keeps_contract(&rel_file, &learner, &canonical)?;
                 let spliced = splice::splice(&learner, &canonical);
                 tests_modified |= spliced.tests_modified;
                 spliced.source
@@ -330,6 +334,18 @@ fn read_learner_bytes(learner_root: &Path, rel: &Path) -> Result<Vec<u8>, Proble
         )));
     }
     Ok(bytes)
+}
+
+fn keeps_contract(rel: &Path, learner: &str, course: &str) -> Result<(), Problem> {
+    let breaches = contract::breaches(learner, course);
+    if breaches.is_empty() {
+        return Ok(());
+    }
+    Err(Problem::Rejected(format!(
+        "{} changes what the tests rely on, so it was not graded:\n  {}",
+        rel.display(),
+        breaches.join("\n  ")
+    )))
 }
 
 fn read_course_text(course: &Course, rel: &Path) -> Result<String, Problem> {
