@@ -4,7 +4,8 @@
 //
 // Fix `find_customers_by_name` so the name travels as a *bound parameter* (`?1`), never as
 // part of the SQL text. SQLite then treats it as a value, whatever quotes it contains.
-// Done means: the malicious input matches nobody, O'Brien is found, and `customers` survives.
+// Done means: the malicious input matches nobody, O'Brien is found, `customers` survives, and
+// the name never appears in the SQL text SQLite receives (the tests trace it).
 
 use rusqlite::{Connection, Result, params};
 
