@@ -7,7 +7,8 @@
 //    current query silently drops them.
 //
 // Write the INNER JOIN for the first report and fix the second one with a LEFT JOIN. Each
-// report is one query, and the tests count the rows SQLite returns: exactly the report's rows.
+// report is one query that also sorts (ORDER BY), and the tests count the rows SQLite returns:
+// exactly the report's rows.
 
 use rusqlite::{Connection, Result};
 
@@ -197,12 +198,22 @@ mod tests {
              {produced} rows from {statements:?}. Loading both tables and matching them in \
              Rust is the join done by hand"
         );
+        assert!(
+            statements[0].to_uppercase().contains("ORDER BY"),
+            "orders_with_buyer: the order of the report is the database's job too (ORDER BY), got \
+             {statements:?}"
+        );
         let (rows, statements, produced) = traced(&conn, || paid_summary(&conn).unwrap());
         assert_eq!(
             (statements.len(), produced),
             (1, rows.len()),
             "paid_summary: one query, one row per user (GROUP BY does the counting); got \
              {produced} rows from {statements:?}"
+        );
+        assert!(
+            statements[0].to_uppercase().contains("ORDER BY"),
+            "paid_summary: the order of the report is the database's job too (ORDER BY), got \
+             {statements:?}"
         );
     }
 

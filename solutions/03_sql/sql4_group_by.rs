@@ -4,7 +4,7 @@
 // category name). The first attempt crashes with "misuse of aggregate function SUM()".
 //
 // Fix `top_categories`: filter rows with WHERE, group with GROUP BY, filter groups with
-// HAVING, sort by the aggregate.
+// HAVING, sort by the aggregate, all in one query (the tests trace what SQLite runs).
 
 use rusqlite::{Connection, Result, params};
 
@@ -156,6 +156,11 @@ mod tests {
              for a report of {} rows. Summing or dropping groups in Rust is GROUP BY and \
              HAVING done by hand",
             rows.len()
+        );
+        assert!(
+            statements[0].to_uppercase().contains("ORDER BY"),
+            "top_categories: the order of the report is the database's job too (ORDER BY), got \
+             {statements:?}"
         );
     }
 
