@@ -4,7 +4,8 @@
 //
 // Fix `find_customers_by_name` so the name travels as a *bound parameter* (`?1`), never as
 // part of the SQL text. SQLite then treats it as a value, whatever quotes it contains.
-// Done means: the malicious input matches nobody, O'Brien is found, and `customers` survives.
+// Done means: the malicious input matches nobody, O'Brien is found, `customers` survives, and
+// the name never appears in the SQL text SQLite receives (the tests trace it).
 
 use rusqlite::{Connection, Result};
 
@@ -45,6 +46,29 @@ fn main() -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::trace::{TraceEvent, TraceEventCodes};
+    use std::cell::RefCell;
+
+    thread_local! {
+        /// The SQL text of every statement run on this thread's traced connection.
+        static STATEMENTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    }
+
+    fn record(event: TraceEvent<'_>) {
+        if let TraceEvent::Stmt(_, sql) = event {
+            STATEMENTS.with_borrow_mut(|s| s.push(sql.to_owned()));
+        }
+    }
+
+    /// Runs `find_customers_by_name` and returns the SQL text SQLite was given (what it
+    /// parses as code; bound values are not part of it).
+    fn sql_text_of_search(conn: &Connection, name: &str) -> Vec<String> {
+        STATEMENTS.with_borrow_mut(Vec::clear);
+        conn.trace_v2(TraceEventCodes::SQLITE_TRACE_STMT, Some(record));
+        let _ = find_customers_by_name(conn, name);
+        conn.trace_v2(TraceEventCodes::empty(), None);
+        STATEMENTS.take()
+    }
 
     fn db() -> Connection {
         let conn = Connection::open_in_memory().unwrap();
@@ -68,6 +92,25 @@ mod tests {
                 name: "Grace".into()
             }]
         );
+    }
+
+    #[test]
+    fn the_name_never_appears_in_the_sql_text() {
+        let conn = db();
+        for name in ["Grace", "Zoë Quux-7", "O'Brien"] {
+            let sql = sql_text_of_search(&conn, name);
+            assert!(
+                !sql.is_empty(),
+                "find_customers_by_name ran no SQL statement for {name:?}"
+            );
+            // Escaping changes the quotes, so look for the pieces between them.
+            let pieces: Vec<&str> = name.split('\'').filter(|p| p.len() > 3).collect();
+            assert!(
+                sql.iter().all(|s| pieces.iter().all(|p| !s.contains(p))),
+                "the SQL text SQLite parsed contains the input {name:?}: {sql:?}. Escaped, \
+                 quoted or not, pasted input is SQL code; send it as a bound parameter (?1)"
+            );
+        }
     }
 
     #[test]

@@ -6,6 +6,8 @@
 // Make `transfer` atomic: run the three steps in one transaction, so that either all of them
 // are committed or none is. Done means: every failed transfer leaves all balances and the
 // ledger exactly as they were, and the connection is not left inside an open transaction.
+// The tests trace the statements you run: every write must happen inside the transaction
+// (putting money back with another UPDATE is not all-or-nothing: a crash in between loses it).
 
 use rusqlite::{Connection, params};
 
@@ -86,6 +88,55 @@ fn main() -> rusqlite::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::trace::{TraceEvent, TraceEventCodes};
+    use std::cell::{Cell, RefCell};
+
+    thread_local! {
+        static STATEMENTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+        static ROWS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    fn record(event: TraceEvent<'_>) {
+        match event {
+            TraceEvent::Stmt(_, sql) => STATEMENTS.with_borrow_mut(|s| s.push(sql.to_owned())),
+            TraceEvent::Row(_) => ROWS.set(ROWS.get() + 1),
+            _ => {}
+        }
+    }
+
+    /// What SQLite did while `f` ran: the statements it executed and the rows it produced.
+    fn traced<T>(
+        conn: &mut Connection,
+        f: impl FnOnce(&mut Connection) -> T,
+    ) -> (T, Vec<String>, usize) {
+        STATEMENTS.with_borrow_mut(Vec::clear);
+        ROWS.set(0);
+        let codes = TraceEventCodes::SQLITE_TRACE_STMT | TraceEventCodes::SQLITE_TRACE_ROW;
+        conn.trace_v2(codes, Some(record));
+        let out = f(conn);
+        conn.trace_v2(TraceEventCodes::empty(), None);
+        (out, STATEMENTS.take(), ROWS.get())
+    }
+
+    /// The writes among `statements` that ran outside BEGIN ... COMMIT/ROLLBACK.
+    fn writes_outside_a_transaction(statements: &[String]) -> Vec<String> {
+        let mut depth = 0usize;
+        let mut outside = Vec::new();
+        for sql in statements {
+            let upper = sql.trim_start().to_uppercase();
+            match upper.split_whitespace().next().unwrap_or("") {
+                "BEGIN" | "SAVEPOINT" => depth += 1,
+                "RELEASE" => depth = depth.saturating_sub(1),
+                "COMMIT" | "END" => depth = 0,
+                "ROLLBACK" if !upper.contains(" TO ") => depth = 0,
+                "UPDATE" | "INSERT" | "DELETE" | "REPLACE" if depth == 0 => {
+                    outside.push(sql.clone())
+                }
+                _ => {}
+            }
+        }
+        outside
+    }
 
     fn db() -> Connection {
         let conn = Connection::open_in_memory().unwrap();
@@ -168,6 +219,21 @@ mod tests {
         );
         assert_eq!(ledger_rows(&conn), 0);
         assert!(conn.is_autocommit(), "no transaction may stay open");
+    }
+
+    #[test]
+    fn every_write_runs_inside_the_transaction() {
+        let mut conn = db();
+        for (to, amount) in [(2, 10), (99, 10), (2, 1000)] {
+            let (r, statements, _) = traced(&mut conn, |c| transfer(c, 1, to, amount));
+            let outside = writes_outside_a_transaction(&statements);
+            assert!(
+                outside.is_empty(),
+                "transfer(1 -> {to}, {amount}) returned {r:?} and ran these writes outside a \
+                 transaction: {outside:?} (all statements: {statements:?}). Undoing a step \
+                 with another UPDATE is not atomic: a crash or error in between loses money"
+            );
+        }
     }
 
     #[test]

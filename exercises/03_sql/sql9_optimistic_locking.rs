@@ -3,9 +3,11 @@
 // other one's work (a "lost update"). Holding a database lock for minutes is not an option.
 //
 // Use optimistic locking: every row has a `version`. The form remembers the version it
-// loaded; saving is `UPDATE ... SET ..., version = version + 1 WHERE id = ? AND version = ?`.
-// If someone saved in between, the version no longer matches, 0 rows change, and `save` must
-// report a `Conflict` (the API answers 409 and the user reloads) instead of overwriting.
+// loaded, and a save succeeds only if the row is still at that version, moving it to the next
+// one. If someone saved in between, `save` must report a `Conflict` (the API answers 409 and
+// the user reloads) instead of overwriting. Checking the version and writing the row must be
+// one atomic step, without holding a transaction open: the tests let another writer save
+// between your statements.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -88,6 +90,40 @@ fn main() -> Result<(), SaveError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::trace::{TraceEvent, TraceEventCodes};
+    use std::cell::{Cell, RefCell};
+
+    thread_local! {
+        /// A second connection to the same database: Bob, saving at the worst moment.
+        static OTHER_WRITER: RefCell<Option<Connection>> = const { RefCell::new(None) };
+        static OTHER_SAVED: Cell<bool> = const { Cell::new(false) };
+    }
+
+    struct TempFile(std::path::PathBuf);
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    /// Trace hook: right before the first UPDATE of the traced connection starts, Bob saves
+    /// page 1 through his own connection (version 1 -> 2).
+    fn bob_saves_first(event: TraceEvent<'_>) {
+        let TraceEvent::Stmt(_, sql) = event else {
+            return;
+        };
+        if !sql.trim_start().to_uppercase().starts_with("UPDATE") {
+            return;
+        }
+        if let Some(bob) = OTHER_WRITER.take() {
+            let saved = bob.execute(
+                "UPDATE pages SET title = 'Bob''s title', version = version + 1 WHERE id = 1",
+                [],
+            );
+            OTHER_SAVED.set(matches!(saved, Ok(1)));
+        }
+    }
 
     fn db() -> Connection {
         let conn = Connection::open_in_memory().unwrap();
@@ -130,6 +166,40 @@ mod tests {
             page(&conn, 1).title,
             "Alice's title",
             "Bob's stale save must not overwrite Alice's edit"
+        );
+    }
+
+    #[test]
+    fn a_save_between_your_read_and_your_write_is_a_conflict() {
+        // Two connections to one database file, like two app servers.
+        let file = TempFile(
+            std::env::temp_dir().join(format!("backendlings-sql9-{}.sqlite", std::process::id())),
+        );
+        let _ = std::fs::remove_file(&file.0);
+        let conn = Connection::open(&file.0).unwrap();
+        setup(&conn).unwrap();
+        OTHER_WRITER.set(Some(Connection::open(&file.0).unwrap()));
+        OTHER_SAVED.set(false);
+        let alice = page(&conn, 1);
+        conn.trace_v2(TraceEventCodes::SQLITE_TRACE_STMT, Some(bob_saves_first));
+        let r = save(&conn, alice.id, alice.version, "Alice's title");
+        conn.trace_v2(TraceEventCodes::empty(), None);
+        assert!(
+            OTHER_SAVED.get(),
+            "the test makes another writer save just before your UPDATE runs, but it could \
+             not: either save ran no UPDATE, or it held a transaction open that locked the \
+             other writer out (optimistic locking needs no lock)"
+        );
+        assert!(
+            matches!(r, Err(SaveError::Conflict { current_version: 2 })),
+            "Bob saved version 2 after Alice's save read the page and before it wrote: \
+             Conflict {{ current_version: 2 }}, got {r:?}. A version checked by an earlier \
+             read is already stale; the check must be part of the write itself"
+        );
+        assert_eq!(
+            page(&conn, 1).title,
+            "Bob's title",
+            "Alice's save must not overwrite Bob's"
         );
     }
 

@@ -150,6 +150,40 @@ mod tests {
     }
 
     #[test]
+    fn builder_methods_set_rather_than_toggle() {
+        let mut f = Factory::new();
+        let user = f
+            .user()
+            .inactive()
+            .unverified()
+            .inactive()
+            .unverified()
+            .build();
+        assert!(
+            !user.active && !user.email_verified,
+            "inactive() and unverified() say what the user is, however often they are \
+             called: set the field, don't flip it"
+        );
+        let user = f.user().role(Role::Admin).role(Role::Member).build();
+        assert_eq!(user.role, Role::Member, "the last call wins");
+    }
+
+    #[test]
+    fn each_factory_has_its_own_sequence() {
+        let mut first = Factory::new();
+        let mut second = Factory::new();
+        let a = first.user().build();
+        let b = second.user().build();
+        let c = first.user().build();
+        assert_eq!(
+            (a.id, b.id, c.id),
+            (1, 1, 2),
+            "the sequence belongs to the factory (no global counter): tests that run in \
+             parallel each get their own, and their ids are predictable"
+        );
+    }
+
+    #[test]
     fn members_post_unless_inactive_unverified_or_banned() {
         let mut f = Factory::new();
         assert!(

@@ -5,7 +5,8 @@
 // (not just the first) with its number and input, so one run shows the whole picture.
 //
 // Done means: `table_failures` runs a table and describes each failing row, and `slugify`
-// passes the whole `SLUG_CASES` table.
+// passes the whole `SLUG_CASES` table. The tests also try titles the table does not list, so
+// implement the rules, not the rows.
 
 /// Slug rules: ASCII letters and digits are kept (lowercased); apostrophes are dropped; every
 /// run of other characters becomes a single '-'; no '-' at the start or end.
@@ -57,6 +58,71 @@ mod tests {
             failures.len(),
             SLUG_CASES.len(),
             failures.join("\n")
+        );
+    }
+
+    /// The slug rules again, written differently: split on everything that is not an ASCII
+    /// letter or digit (after dropping apostrophes) and join the lowercased words with '-'.
+    fn reference_slug(title: &str) -> String {
+        let without_apostrophes: String = title.chars().filter(|&c| c != '\'').collect();
+        without_apostrophes
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect::<Vec<_>>()
+            .join("-")
+    }
+
+    /// Titles the table does not list, from a fixed seed: the same on every run.
+    fn generated_titles(count: usize) -> Vec<String> {
+        const PIECES: &[&str] = &[
+            "a", "Z", "q", "M", "7", "0", " ", "  ", "-", "_", "'", "!", "?", ":", ".", "é", "ü",
+            "ß", "日", "\t", "Rust", "API", "v2", "--", "it's",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |bound: usize| {
+            // xorshift64: a tiny deterministic generator.
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound as u64) as usize
+        };
+        (0..count)
+            .map(|_| (0..next(9)).map(|_| PIECES[next(PIECES.len())]).collect())
+            .collect()
+    }
+
+    #[test]
+    fn slug_rules_hold_beyond_the_table() {
+        let hidden: &[(&str, &str)] = &[
+            ("Ünïcödé Title", "n-c-d-title"),
+            ("it's 4:20", "its-4-20"),
+            ("'quoted'", "quoted"),
+            ("tab\tand\nnewline", "tab-and-newline"),
+            ("A-B_C D", "a-b-c-d"),
+            ("x", "x"),
+        ];
+        let failures = table_failures(slugify, hidden);
+        assert!(
+            failures.is_empty(),
+            "slugify must follow the rules, not the rows of SLUG_CASES; cases the table does \
+             not list:\n{}",
+            failures.join("\n")
+        );
+        let titles = generated_titles(400);
+        let expected: Vec<String> = titles.iter().map(|t| reference_slug(t)).collect();
+        let generated: Vec<(&str, &str)> = titles
+            .iter()
+            .zip(&expected)
+            .map(|(t, e)| (t.as_str(), e.as_str()))
+            .collect();
+        let failures = table_failures(slugify, &generated);
+        assert!(
+            failures.is_empty(),
+            "{} of {} generated titles break the slug rules, e.g.:\n{}",
+            failures.len(),
+            generated.len(),
+            failures[..failures.len().min(5)].join("\n")
         );
     }
 

@@ -135,6 +135,33 @@ mod tests {
     }
 
     #[test]
+    fn client_gives_up_on_a_server_that_never_answers() {
+        // A server that accepts, reads nothing and answers nothing until the test is done.
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        let mute = thread::spawn(move || {
+            let (conn, _) = listener.accept().unwrap();
+            // Keep the connection open until the client has given up (or, with a client
+            // that never does, long after the runner has stopped the test).
+            let _ = wait.recv_timeout(Duration::from_secs(60));
+            drop(conn);
+        });
+        let result = http_get(addr, "/health");
+        let _ = done.send(());
+        mute.join().unwrap();
+        let kind = result.as_ref().map_err(io::Error::kind);
+        assert!(
+            matches!(
+                kind,
+                Err(io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+            ),
+            "http_get must give up with a read timeout (WouldBlock or TimedOut) when the \
+             server never answers, got {result:?}"
+        );
+    }
+
+    #[test]
     fn silent_client_gets_408_instead_of_blocking_the_server() {
         let addr = start_server().unwrap();
         let mut silent = TcpStream::connect(addr).unwrap();

@@ -146,6 +146,95 @@ mod tests {
         );
     }
 
+    /// A tiny deterministic generator (xorshift64) for cases the exercise does not list.
+    fn generator(mut state: u64) -> impl FnMut(usize) -> usize {
+        move |bound| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound as u64) as usize
+        }
+    }
+
+    #[test]
+    fn generated_queries_keep_their_shape() {
+        const TEMPLATES: &[&str] = &[
+            "SELECT c1 FROM t2 WHERE a = {} AND b_3 = {}",
+            "UPDATE x9 SET v = {} WHERE id = {}",
+            "INSERT INTO log_2024 (a1, b2) VALUES ({}, {})",
+            "SELECT * FROM t WHERE x IN ({}, {}) LIMIT {}",
+            "DELETE FROM s3ssions WHERE token = {} OR owner = {}",
+        ];
+        const LITERALS: &[&str] = &[
+            "0",
+            "42",
+            "9.99",
+            "1700000000",
+            "'x'",
+            "'O''Brien'",
+            "'New  York'",
+            "'42'",
+            "''",
+            "'a''''b'",
+            "'t1 = 3'",
+            "7",
+        ];
+        const SPACES: &[&str] = &[" ", "  ", "\n", "\t ", " \n   "];
+        let mut next = generator(0x9e37_79b9_7f4a_7c15);
+        for case in 0..300 {
+            let template = TEMPLATES[next(TEMPLATES.len())];
+            let mut sql = String::new();
+            for (i, piece) in template.split("{}").enumerate() {
+                if i > 0 {
+                    sql.push_str(LITERALS[next(LITERALS.len())]);
+                }
+                for (j, word) in piece.split(' ').enumerate() {
+                    if j > 0 {
+                        sql.push_str(SPACES[next(SPACES.len())]);
+                    }
+                    sql.push_str(word);
+                }
+            }
+            let expected = template.replace("{}", "?");
+            assert_eq!(
+                shape(&sql),
+                expected,
+                "generated case {case}: the shape of {sql:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn suspects_are_reported_in_order_of_first_appearance() {
+        let mut next = generator(7);
+        let tables = [
+            "zeta", "alpha", "mu", "beta", "omega", "gamma", "kappa", "delta",
+        ];
+        let mut log = Vec::new();
+        for (n, table) in tables.iter().enumerate() {
+            for _ in 0..(2 + (n * 5) % 7) {
+                log.push(format!("SELECT * FROM {table} WHERE id = {}", next(1000)));
+            }
+        }
+        // A second round, backwards: every shape appears again later.
+        for table in tables.iter().rev() {
+            log.push(format!("SELECT * FROM {table} WHERE id = {}", next(1000)));
+        }
+        let reported: Vec<String> = find_n_plus_one(&log, 2)
+            .into_iter()
+            .map(|s| s.shape)
+            .collect();
+        let expected: Vec<String> = tables
+            .iter()
+            .map(|t| format!("SELECT * FROM {t} WHERE id = ?"))
+            .collect();
+        assert_eq!(
+            reported, expected,
+            "every shape repeats, so all are reported, in order of first appearance (not by \
+             name, count or hash order)"
+        );
+    }
+
     #[test]
     fn flags_a_real_n_plus_one() {
         let db = blog();

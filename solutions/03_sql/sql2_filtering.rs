@@ -5,7 +5,8 @@
 // than `limit` rows.
 //
 // Make `search_products` do the filtering, ordering and limiting in SQL (WHERE, ORDER BY,
-// LIMIT) with bound parameters. Done means: the tests below pass.
+// LIMIT) with bound parameters, in one query. Done means: the tests below pass; they also
+// count the rows SQLite hands back, which must be exactly the rows of the page.
 
 use rusqlite::{Connection, Result, params};
 
@@ -76,6 +77,32 @@ fn main() -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::trace::{TraceEvent, TraceEventCodes};
+    use std::cell::{Cell, RefCell};
+
+    thread_local! {
+        static STATEMENTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+        static ROWS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    fn record(event: TraceEvent<'_>) {
+        match event {
+            TraceEvent::Stmt(_, sql) => STATEMENTS.with_borrow_mut(|s| s.push(sql.to_owned())),
+            TraceEvent::Row(_) => ROWS.set(ROWS.get() + 1),
+            _ => {}
+        }
+    }
+
+    /// What SQLite did while `f` ran: the statements it executed and the rows it produced.
+    fn traced<T>(conn: &Connection, f: impl FnOnce() -> T) -> (T, Vec<String>, usize) {
+        STATEMENTS.with_borrow_mut(Vec::clear);
+        ROWS.set(0);
+        let codes = TraceEventCodes::SQLITE_TRACE_STMT | TraceEventCodes::SQLITE_TRACE_ROW;
+        conn.trace_v2(codes, Some(record));
+        let out = f();
+        conn.trace_v2(TraceEventCodes::empty(), None);
+        (out, STATEMENTS.take(), ROWS.get())
+    }
 
     fn names(conn: &Connection, category: Option<&str>, max: i64, limit: u32) -> Vec<String> {
         let q = ProductQuery {
@@ -139,6 +166,52 @@ mod tests {
             ["Sticker pack", "USB-C cable"],
             "LIMIT applies after ORDER BY: the 2 cheapest in-stock products of all"
         );
+    }
+
+    #[test]
+    fn equal_prices_are_ordered_by_name() {
+        let conn = db();
+        conn.execute(
+            "INSERT INTO products (name, category, price_cents, in_stock)
+             VALUES ('A Philosophy of Software Design', 'books', 2000, 1)",
+            [],
+        )
+        .unwrap();
+        assert_eq!(
+            names(&conn, Some("books"), 2000, 10),
+            [
+                "A Philosophy of Software Design",
+                "SQL Antipatterns",
+                "The Pragmatic Programmer"
+            ],
+            "three books at 2000: the tie-breaker (name) decides, not the order of insertion"
+        );
+    }
+
+    #[test]
+    fn sqlite_returns_only_the_rows_of_the_page() {
+        let conn = db();
+        for (category, max, limit) in [
+            (Some("books"), 10_000, 10),
+            (None, 1000, 10),
+            (None, 100_000, 2),
+            (Some("merch"), 100_000, 1),
+        ] {
+            let (found, statements, rows) = traced(&conn, || names(&conn, category, max, limit));
+            assert_eq!(
+                statements.len(),
+                1,
+                "one query per search, got {statements:?}"
+            );
+            assert_eq!(
+                rows,
+                found.len(),
+                "search {category:?}, max {max}, limit {limit}: SQLite produced {rows} rows \
+                 for a page of {}. Filtering, sorting or cutting in Rust ships rows the page \
+                 throws away: let WHERE, ORDER BY and LIMIT do it",
+                found.len()
+            );
+        }
     }
 
     #[test]

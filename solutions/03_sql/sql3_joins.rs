@@ -6,7 +6,9 @@
 //    Marketing wants the users who never paid anything too (to send them a coupon), but the
 //    current query silently drops them.
 //
-// Write the INNER JOIN for the first report and fix the second one with a LEFT JOIN.
+// Write the INNER JOIN for the first report and fix the second one with a LEFT JOIN. Each
+// report is one query that also sorts (ORDER BY), and the tests count the rows SQLite returns:
+// exactly the report's rows.
 
 use rusqlite::{Connection, Result};
 
@@ -91,6 +93,32 @@ fn main() -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::trace::{TraceEvent, TraceEventCodes};
+    use std::cell::{Cell, RefCell};
+
+    thread_local! {
+        static STATEMENTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+        static ROWS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    fn record(event: TraceEvent<'_>) {
+        match event {
+            TraceEvent::Stmt(_, sql) => STATEMENTS.with_borrow_mut(|s| s.push(sql.to_owned())),
+            TraceEvent::Row(_) => ROWS.set(ROWS.get() + 1),
+            _ => {}
+        }
+    }
+
+    /// What SQLite did while `f` ran: the statements it executed and the rows it produced.
+    fn traced<T>(conn: &Connection, f: impl FnOnce() -> T) -> (T, Vec<String>, usize) {
+        STATEMENTS.with_borrow_mut(Vec::clear);
+        ROWS.set(0);
+        let codes = TraceEventCodes::SQLITE_TRACE_STMT | TraceEventCodes::SQLITE_TRACE_ROW;
+        conn.trace_v2(codes, Some(record));
+        let out = f();
+        conn.trace_v2(TraceEventCodes::empty(), None);
+        (out, STATEMENTS.take(), ROWS.get())
+    }
 
     fn db() -> Connection {
         let conn = Connection::open_in_memory().unwrap();
@@ -156,6 +184,36 @@ mod tests {
             rows.get(2),
             Some(&summary("cyd", 1, 100)),
             "cyd: one paid order of 100"
+        );
+    }
+
+    #[test]
+    fn each_report_is_one_query_returning_only_its_rows() {
+        let conn = db();
+        let (rows, statements, produced) = traced(&conn, || orders_with_buyer(&conn).unwrap());
+        assert_eq!(
+            (statements.len(), produced),
+            (1, rows.len()),
+            "orders_with_buyer: one JOIN that returns exactly the report's rows; got \
+             {produced} rows from {statements:?}. Loading both tables and matching them in \
+             Rust is the join done by hand"
+        );
+        assert!(
+            statements[0].to_uppercase().contains("ORDER BY"),
+            "orders_with_buyer: the order of the report is the database's job too (ORDER BY), got \
+             {statements:?}"
+        );
+        let (rows, statements, produced) = traced(&conn, || paid_summary(&conn).unwrap());
+        assert_eq!(
+            (statements.len(), produced),
+            (1, rows.len()),
+            "paid_summary: one query, one row per user (GROUP BY does the counting); got \
+             {produced} rows from {statements:?}"
+        );
+        assert!(
+            statements[0].to_uppercase().contains("ORDER BY"),
+            "paid_summary: the order of the report is the database's job too (ORDER BY), got \
+             {statements:?}"
         );
     }
 

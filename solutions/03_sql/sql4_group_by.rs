@@ -4,7 +4,7 @@
 // category name). The first attempt crashes with "misuse of aggregate function SUM()".
 //
 // Fix `top_categories`: filter rows with WHERE, group with GROUP BY, filter groups with
-// HAVING, sort by the aggregate.
+// HAVING, sort by the aggregate, all in one query (the tests trace what SQLite runs).
 
 use rusqlite::{Connection, Result, params};
 
@@ -72,6 +72,32 @@ fn main() -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::trace::{TraceEvent, TraceEventCodes};
+    use std::cell::{Cell, RefCell};
+
+    thread_local! {
+        static STATEMENTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+        static ROWS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    fn record(event: TraceEvent<'_>) {
+        match event {
+            TraceEvent::Stmt(_, sql) => STATEMENTS.with_borrow_mut(|s| s.push(sql.to_owned())),
+            TraceEvent::Row(_) => ROWS.set(ROWS.get() + 1),
+            _ => {}
+        }
+    }
+
+    /// What SQLite did while `f` ran: the statements it executed and the rows it produced.
+    fn traced<T>(conn: &Connection, f: impl FnOnce() -> T) -> (T, Vec<String>, usize) {
+        STATEMENTS.with_borrow_mut(Vec::clear);
+        ROWS.set(0);
+        let codes = TraceEventCodes::SQLITE_TRACE_STMT | TraceEventCodes::SQLITE_TRACE_ROW;
+        conn.trace_v2(codes, Some(record));
+        let out = f();
+        conn.trace_v2(TraceEventCodes::empty(), None);
+        (out, STATEMENTS.take(), ROWS.get())
+    }
 
     fn db() -> Connection {
         let conn = Connection::open_in_memory().unwrap();
@@ -115,6 +141,26 @@ mod tests {
             ["books", "games"],
             "merch (600) is below the threshold and must be dropped by HAVING; books and \
              games both made 6500, so the tie is broken by name"
+        );
+    }
+
+    #[test]
+    fn the_database_groups_and_filters_the_groups() {
+        let conn = db();
+        let (rows, statements, produced) =
+            traced(&conn, || top_categories(&conn, "2024-01-01", 1000).unwrap());
+        assert_eq!(
+            (statements.len(), produced),
+            (1, rows.len()),
+            "one query whose result is the report: got {produced} rows from {statements:?} \
+             for a report of {} rows. Summing or dropping groups in Rust is GROUP BY and \
+             HAVING done by hand",
+            rows.len()
+        );
+        assert!(
+            statements[0].to_uppercase().contains("ORDER BY"),
+            "top_categories: the order of the report is the database's job too (ORDER BY), got \
+             {statements:?}"
         );
     }
 

@@ -4,10 +4,13 @@
 //    returns a 500 "database error". The schema already has a UNIQUE constraint (the only
 //    race-free way to enforce uniqueness: SELECT-then-INSERT lets two requests both pass the
 //    SELECT). The API must answer 409 Conflict, so `register` has to recognise the constraint
-//    violation and return `RegisterError::EmailTaken`.
+//    violation and return `RegisterError::EmailTaken` (and only that violation: other
+//    failures stay `Db`).
 // 2. The page view counter always shows 1, and `first_seen` moves forward on every view.
 //    `INSERT OR REPLACE` deletes the old row and inserts a fresh one. Use an upsert:
 //    `INSERT ... ON CONFLICT (...) DO UPDATE SET ...` (`excluded.col` is the rejected value).
+//
+// The tests trace the SQL you run: `register` and `record_view` each run one statement.
 
 use rusqlite::{Connection, params};
 
@@ -69,6 +72,32 @@ fn main() -> rusqlite::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::trace::{TraceEvent, TraceEventCodes};
+    use std::cell::{Cell, RefCell};
+
+    thread_local! {
+        static STATEMENTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+        static ROWS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    fn record(event: TraceEvent<'_>) {
+        match event {
+            TraceEvent::Stmt(_, sql) => STATEMENTS.with_borrow_mut(|s| s.push(sql.to_owned())),
+            TraceEvent::Row(_) => ROWS.set(ROWS.get() + 1),
+            _ => {}
+        }
+    }
+
+    /// What SQLite did while `f` ran: the statements it executed and the rows it produced.
+    fn traced<T>(conn: &Connection, f: impl FnOnce() -> T) -> (T, Vec<String>, usize) {
+        STATEMENTS.with_borrow_mut(Vec::clear);
+        ROWS.set(0);
+        let codes = TraceEventCodes::SQLITE_TRACE_STMT | TraceEventCodes::SQLITE_TRACE_ROW;
+        conn.trace_v2(codes, Some(record));
+        let out = f();
+        conn.trace_v2(TraceEventCodes::empty(), None);
+        (out, STATEMENTS.take(), ROWS.get())
+    }
 
     fn db() -> Connection {
         let conn = Connection::open_in_memory().unwrap();
@@ -109,6 +138,67 @@ mod tests {
             matches!(r, Err(RegisterError::Db(_))),
             "only a constraint violation means EmailTaken; a missing table is a real \
              database error (500), got {r:?}"
+        );
+    }
+
+    #[test]
+    fn register_is_one_insert_guarded_by_the_constraint() {
+        let conn = db();
+        for (email, new) in [("ada@example.com", true), ("ADA@example.com", false)] {
+            let (r, statements, _) = traced(&conn, || register(&conn, email));
+            assert_eq!(r.is_ok(), new, "register({email:?}) returned {r:?}");
+            assert!(
+                statements.len() == 1 && statements[0].to_uppercase().contains("INSERT"),
+                "register must run one statement, the INSERT, and let UNIQUE refuse a \
+                 duplicate; a SELECT first is a race (two requests both see the e-mail \
+                 free). register({email:?}) ran: {statements:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_constraint_failures_are_not_email_taken() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE accounts (
+                 id INTEGER PRIMARY KEY,
+                 email TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (email LIKE '%_@_%')
+             );",
+        )
+        .unwrap();
+        let r = register(&conn, "not-an-e-mail");
+        assert!(
+            matches!(r, Err(RegisterError::Db(_))),
+            "a CHECK failure is a constraint violation too, but not a taken e-mail: only \
+             SQLITE_CONSTRAINT_UNIQUE means EmailTaken, got {r:?}"
+        );
+    }
+
+    #[test]
+    fn a_view_is_one_statement_that_keeps_the_row() {
+        let conn = db();
+        record_view(&conn, "/a", 1).unwrap();
+        record_view(&conn, "/b", 2).unwrap();
+        let rowid = || -> i64 {
+            conn.query_row("SELECT rowid FROM page_views WHERE path = '/a'", [], |r| {
+                r.get(0)
+            })
+            .unwrap()
+        };
+        let before = rowid();
+        let (hits, statements, _) = traced(&conn, || record_view(&conn, "/a", 3).unwrap());
+        assert_eq!(hits, 2, "the second view of /a");
+        assert_eq!(
+            statements.len(),
+            1,
+            "count a view with one statement (an upsert); a read or an UPDATE followed by an \
+             INSERT is two, and another request can slip in between. Ran: {statements:?}"
+        );
+        assert_eq!(
+            rowid(),
+            before,
+            "the existing row must be updated in place; REPLACE deletes it and inserts a new \
+             row (with a new rowid)"
         );
     }
 

@@ -7,6 +7,7 @@
 // `migrations[version..]`, each one in its own transaction together with the version bump,
 // so a migration is applied completely or not at all. Refuse to touch a database whose version
 // is higher than the migrations this binary knows (it was migrated by a newer release).
+// The tests trace the statements `migrate` runs to check where each transaction begins and ends.
 
 use rusqlite::Connection;
 
@@ -69,6 +70,75 @@ fn main() -> Result<(), MigrateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::trace::{TraceEvent, TraceEventCodes};
+    use std::cell::{Cell, RefCell};
+
+    thread_local! {
+        static STATEMENTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+        static ROWS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    fn record(event: TraceEvent<'_>) {
+        match event {
+            TraceEvent::Stmt(_, sql) => STATEMENTS.with_borrow_mut(|s| s.push(sql.to_owned())),
+            TraceEvent::Row(_) => ROWS.set(ROWS.get() + 1),
+            _ => {}
+        }
+    }
+
+    /// What SQLite did while `f` ran: the statements it executed and the rows it produced.
+    fn traced<T>(
+        conn: &mut Connection,
+        f: impl FnOnce(&mut Connection) -> T,
+    ) -> (T, Vec<String>, usize) {
+        STATEMENTS.with_borrow_mut(Vec::clear);
+        ROWS.set(0);
+        let codes = TraceEventCodes::SQLITE_TRACE_STMT | TraceEventCodes::SQLITE_TRACE_ROW;
+        conn.trace_v2(codes, Some(record));
+        let out = f(conn);
+        conn.trace_v2(TraceEventCodes::empty(), None);
+        (out, STATEMENTS.take(), ROWS.get())
+    }
+
+    fn is_version_bump(sql: &str) -> bool {
+        let upper = sql.to_uppercase();
+        upper.contains("USER_VERSION") && (upper.contains('=') || upper.contains('('))
+    }
+
+    /// Splits traced statements into the transactions (BEGIN ... COMMIT/ROLLBACK) and the
+    /// changes that ran outside any transaction.
+    fn transactions(statements: &[String]) -> (Vec<Vec<String>>, Vec<String>) {
+        let (mut done, mut outside) = (Vec::new(), Vec::new());
+        let mut current: Option<Vec<String>> = None;
+        let mut depth = 0usize;
+        for sql in statements {
+            let upper = sql.trim_start().to_uppercase();
+            let first = upper.split_whitespace().next().unwrap_or("");
+            match first {
+                "BEGIN" | "SAVEPOINT" => {
+                    depth += 1;
+                    current.get_or_insert_with(Vec::new);
+                }
+                "COMMIT" | "END" | "RELEASE" | "ROLLBACK" => {
+                    let closes_all = first != "RELEASE" && !upper.contains(" TO ");
+                    depth = if closes_all {
+                        0
+                    } else {
+                        depth.saturating_sub(1)
+                    };
+                    if depth == 0 {
+                        done.extend(current.take());
+                    }
+                }
+                _ if first == "SELECT" || (first == "PRAGMA" && !is_version_bump(sql)) => {}
+                _ => match current.as_mut() {
+                    Some(tx) => tx.push(sql.clone()),
+                    None => outside.push(sql.clone()),
+                },
+            }
+        }
+        (done, outside)
+    }
 
     fn table_exists(conn: &Connection, name: &str) -> bool {
         conn.query_row(
@@ -96,6 +166,36 @@ mod tests {
         )
         .expect("users has the column added by migration 2");
         assert!(table_exists(&conn, "sessions"));
+    }
+
+    #[test]
+    fn each_migration_commits_together_with_its_version() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let (r, statements, _) = traced(&mut conn, |c| migrate(c, MIGRATIONS));
+        assert!(matches!(r, Ok(3)), "a fresh database migrates, got {r:?}");
+        let (txs, outside) = transactions(&statements);
+        assert!(
+            outside.is_empty(),
+            "these changes ran outside a transaction: {outside:?}. If the process dies right \
+             after one of them, the schema and user_version disagree (all statements: \
+             {statements:?})"
+        );
+        let shape: Vec<(usize, usize)> = txs
+            .iter()
+            .map(|tx| {
+                let bumps = tx.iter().filter(|s| is_version_bump(s)).count();
+                (tx.len() - bumps, bumps)
+            })
+            .filter(|&(changes, bumps)| changes + bumps > 0)
+            .collect();
+        assert!(
+            shape.len() == 3
+                && shape
+                    .iter()
+                    .all(|&(changes, bumps)| changes > 0 && bumps == 1),
+            "expected 3 transactions, each with one migration's statements and its \
+             user_version bump; got {txs:?}"
+        );
     }
 
     #[test]

@@ -9,9 +9,11 @@
 // for enum variants whose data you don't want to spell out. Always add a message that says what
 // was expected and why: it is what you will read when it fails in CI.
 //
-// The graded tests at the bottom run every check twice: on the correct `parse_limit` (it must NOT
-// panic) and on a parser with one planted bug (it MUST panic). Done means: every check passes the
-// real parser and catches its bug.
+// The graded tests at the bottom run every check on the correct `parse_limit` and on another
+// correct parser (it must NOT panic), and on a parser with one planted bug (it MUST panic).
+// Done means: every check passes correct parsers and catches its bug. (One thing the tests
+// cannot see: a check that asks `parse_limit` itself for the expected answer is circular.
+// State the expected values, as the comments say.)
 
 #[derive(Debug, PartialEq)]
 pub enum LimitError {
@@ -141,6 +143,12 @@ mod tests {
              it expects something parse_limit rightly doesn't do"
         );
         assert!(
+            !panics(check, correct_rewrite),
+            "{name} panics on a correct parser that is not parse_limit itself (a rewrite \
+             that follows every rule): a check must judge what the parser answers, not \
+             which function it is"
+        );
+        assert!(
             panics(check, buggy),
             "{name} passes a buggy parser that {bug}: add the assertions its comment asks for"
         );
@@ -161,6 +169,14 @@ mod tests {
             Ok(0) => Err(LimitError::Zero),
             Ok(n) => Ok(n.min(MAX_LIMIT)),
             Err(_) => Err(LimitError::NotANumber(raw.to_string())),
+        }
+    }
+
+    /// Follows every rule, through code of its own.
+    fn correct_rewrite(query: &str) -> Result<u32, LimitError> {
+        match find_limit(query) {
+            None => Ok(DEFAULT_LIMIT),
+            Some(raw) => to_limit(raw),
         }
     }
 

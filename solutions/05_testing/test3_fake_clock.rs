@@ -208,5 +208,6 @@ mod tests {
             None,
             "8 hours after login the session ends even if the user is active"
         );
+        assert!(store.is_empty(), "and the expired session is removed");
     }
 }

@@ -1,13 +1,16 @@
 // Scenario: `page_bounds` computes which slice of a result set a page shows. It has been
-// "optimized" five times by five people, and each version broke pagination in a different way
-// (the five buggy versions below are real-looking mistakes). Management wants a test suite that
-// would have caught every one of them before release.
+// "optimized" six times by six people, and each version broke pagination in a different way
+// (the buggy versions in the test module at the bottom are real-looking mistakes). Management
+// wants a test suite that would have caught every one of them before release.
 //
 // Your job: write the body of `suite`. It receives an implementation and must PANIC (a failing
 // assert) if that implementation is wrong. The graded tests at the bottom check that your suite
-// passes the correct implementation and catches every buggy one. Don't look for the bugs first:
-// write down what pagination must do (first page, middle, last partial page, exact multiple,
-// empty list, page 0, past the end, per_page 0) and the suite will catch them by itself.
+// passes correct implementations (`page_bounds` and another one) and catches every buggy one,
+// including bugs this text does not list. (The tests cannot see a suite that takes its
+// expectations from `page_bounds` itself; that is circular: state the expected values.)
+// Don't look for the bugs first: write down what pagination must do (first page, middle, last
+// partial page, exact multiple, empty list, page 0, past the end, per_page 0) and the suite
+// will catch them by itself.
 
 /// (start, end) of page `page` (1-based) with `per_page` items out of `total`, as a half-open
 /// range `start..end` of indices. `None` for page 0, per_page 0, or a page past the last one.
@@ -56,78 +59,6 @@ pub fn suite(f: PageFn) {
     assert_eq!(f(3, 1, 10), Some((0, 3)), "one partial page");
 }
 
-// ---- Planted bugs. Your suite must catch every one. ----
-
-/// Treats the page as 0-based.
-pub fn buggy_zero_based(total: usize, page: usize, per_page: usize) -> Option<(usize, usize)> {
-    if page == 0 || per_page == 0 {
-        return None;
-    }
-    let start = page * per_page;
-    if start >= total && !(total == 0 && page == 1) {
-        return None;
-    }
-    Some((start, (start + per_page).min(total)))
-}
-
-/// Forgets to clamp the end of the last page.
-pub fn buggy_unclamped_end(total: usize, page: usize, per_page: usize) -> Option<(usize, usize)> {
-    if page == 0 || per_page == 0 {
-        return None;
-    }
-    let start = (page - 1) * per_page;
-    if start >= total && !(total == 0 && page == 1) {
-        return None;
-    }
-    Some((start, start + per_page))
-}
-
-/// Uses `>` instead of `>=`: an exact multiple gets an extra, empty last page.
-pub fn buggy_extra_page(total: usize, page: usize, per_page: usize) -> Option<(usize, usize)> {
-    if page == 0 || per_page == 0 {
-        return None;
-    }
-    let start = (page - 1) * per_page;
-    if start > total {
-        return None;
-    }
-    Some((start, (start + per_page).min(total)))
-}
-
-/// "Helpfully" shows the last page for any page past the end.
-pub fn buggy_clamps_page(total: usize, page: usize, per_page: usize) -> Option<(usize, usize)> {
-    if page == 0 || per_page == 0 {
-        return None;
-    }
-    let last_page = total.div_ceil(per_page).max(1);
-    let start = (page.min(last_page) - 1) * per_page;
-    Some((start, (start + per_page).min(total)))
-}
-
-/// Treats page 0 as page 1.
-pub fn buggy_page_zero(total: usize, page: usize, per_page: usize) -> Option<(usize, usize)> {
-    if per_page == 0 {
-        return None;
-    }
-    let start = page.saturating_sub(1) * per_page;
-    if start >= total && !(total == 0 && page <= 1) {
-        return None;
-    }
-    Some((start, (start + per_page).min(total)))
-}
-
-/// Says an empty list has no pages at all (the UI then shows an error instead of "no results").
-pub fn buggy_empty_list(total: usize, page: usize, per_page: usize) -> Option<(usize, usize)> {
-    if page == 0 || per_page == 0 {
-        return None;
-    }
-    let start = (page - 1) * per_page;
-    if start >= total {
-        return None;
-    }
-    Some((start, (start + per_page).min(total)))
-}
-
 fn main() {
     println!("{:?}", page_bounds(95, 10, 10));
 }
@@ -141,11 +72,136 @@ mod tests {
         catch_unwind(|| suite(f)).is_err()
     }
 
+    // ---- Planted bugs. Your suite must catch every one. ----
+
+    /// Treats the page as 0-based.
+    fn buggy_zero_based(total: usize, page: usize, per_page: usize) -> Option<(usize, usize)> {
+        if page == 0 || per_page == 0 {
+            return None;
+        }
+        let start = page * per_page;
+        if start >= total && !(total == 0 && page == 1) {
+            return None;
+        }
+        Some((start, (start + per_page).min(total)))
+    }
+
+    /// Forgets to clamp the end of the last page.
+    fn buggy_unclamped_end(total: usize, page: usize, per_page: usize) -> Option<(usize, usize)> {
+        if page == 0 || per_page == 0 {
+            return None;
+        }
+        let start = (page - 1) * per_page;
+        if start >= total && !(total == 0 && page == 1) {
+            return None;
+        }
+        Some((start, start + per_page))
+    }
+
+    /// Uses `>` instead of `>=`: an exact multiple gets an extra, empty last page.
+    fn buggy_extra_page(total: usize, page: usize, per_page: usize) -> Option<(usize, usize)> {
+        if page == 0 || per_page == 0 {
+            return None;
+        }
+        let start = (page - 1) * per_page;
+        if start > total {
+            return None;
+        }
+        Some((start, (start + per_page).min(total)))
+    }
+
+    /// "Helpfully" shows the last page for any page past the end.
+    fn buggy_clamps_page(total: usize, page: usize, per_page: usize) -> Option<(usize, usize)> {
+        if page == 0 || per_page == 0 {
+            return None;
+        }
+        let last_page = total.div_ceil(per_page).max(1);
+        let start = (page.min(last_page) - 1) * per_page;
+        Some((start, (start + per_page).min(total)))
+    }
+
+    /// Treats page 0 as page 1.
+    fn buggy_page_zero(total: usize, page: usize, per_page: usize) -> Option<(usize, usize)> {
+        if per_page == 0 {
+            return None;
+        }
+        let start = page.saturating_sub(1) * per_page;
+        if start >= total && !(total == 0 && page <= 1) {
+            return None;
+        }
+        Some((start, (start + per_page).min(total)))
+    }
+
+    /// Says an empty list has no pages at all (the UI then shows an error instead of "no results").
+    fn buggy_empty_list(total: usize, page: usize, per_page: usize) -> Option<(usize, usize)> {
+        if page == 0 || per_page == 0 {
+            return None;
+        }
+        let start = (page - 1) * per_page;
+        if start >= total {
+            return None;
+        }
+        Some((start, (start + per_page).min(total)))
+    }
+
+    /// Not listed in the exercise text: forgets that per_page 0 is invalid.
+    fn buggy_per_page_zero(total: usize, page: usize, per_page: usize) -> Option<(usize, usize)> {
+        if page == 0 {
+            return None;
+        }
+        let start = (page - 1) * per_page;
+        if start >= total && !(total == 0 && page == 1) {
+            return None;
+        }
+        Some((start, (start + per_page).min(total)))
+    }
+
+    /// Not listed in the exercise text: an inclusive end (`start..=end` thinking).
+    fn buggy_inclusive_end(total: usize, page: usize, per_page: usize) -> Option<(usize, usize)> {
+        if page == 0 || per_page == 0 {
+            return None;
+        }
+        let start = (page - 1) * per_page;
+        if start >= total && !(total == 0 && page == 1) {
+            return None;
+        }
+        Some((start, (start + per_page - 1).min(total)))
+    }
+
+    /// Correct, through code of its own: a suite must accept it as well as `page_bounds`.
+    fn correct_rewrite(total: usize, page: usize, per_page: usize) -> Option<(usize, usize)> {
+        if page == 0 || per_page == 0 {
+            return None;
+        }
+        let pages = total.div_ceil(per_page).max(1);
+        (page <= pages).then(|| {
+            let start = (page - 1) * per_page;
+            (start, total.min(start + per_page))
+        })
+    }
+
     #[test]
     fn suite_accepts_the_correct_implementation() {
         assert!(
             !caught(page_bounds),
             "your suite fails the CORRECT page_bounds: one of your assertions expects the wrong thing"
+        );
+        assert!(
+            !caught(correct_rewrite),
+            "your suite fails a correct implementation that is not page_bounds itself: judge \
+             what `f` answers, not which function it is"
+        );
+    }
+
+    #[test]
+    fn catches_bugs_it_was_not_told_about() {
+        assert!(
+            caught(buggy_per_page_zero),
+            "missed: per_page 0 accepted (the doc comment says None)"
+        );
+        assert!(
+            caught(buggy_inclusive_end),
+            "missed: the end index is inclusive, one item short per page"
         );
     }
 
