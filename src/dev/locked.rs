@@ -104,3 +104,50 @@ fn rust_files(root: &Path, rel: &Path) -> Vec<(PathBuf, String)> {
         .filter_map(|file| Some((file.clone(), fs::read_to_string(root.join(&file)).ok()?)))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_nested_and_diverging_locked_items_are_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        };
+        write(
+            INFO_FILE,
+            "format_version = 1\n[[exercises]]\nname = \"x\"\nhint = \"h\"\nlocked = [\"helper\", \"Counter\", \"gone\"]\n[[exercises]]\nname = \"y\"\nhint = \"h\"\nlocked = [\"helper\"]\n",
+        );
+        let exercise = "struct Counter;\nfn helper() -> u32 {\n    1\n}\nfn main() {\n    impl Counter {\n        fn hidden() {}\n    }\n}\n";
+        write("exercises/x.rs", exercise);
+        write("solutions/x.rs", &exercise.replace("    1\n", "    2\n"));
+        write("exercises/y.rs", "fn helper() {}\nfn main() {}\n");
+        write(
+            "solutions/y.rs",
+            "fn helper() {}\nfn main() {}\n// solved\n",
+        );
+        let course = Course::load(root).unwrap();
+
+        let mut problems = Vec::new();
+        check(Some(&course), &mut problems);
+        let found: Vec<String> = problems
+            .iter()
+            .map(|p| format!("{}: {}", p.location, p.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "exercises/x.rs: `gone` is locked in info.toml but is not a top-level item of exercise `x`",
+                "exercises/x.rs: an `impl` of locked type `Counter` is not a top-level item",
+                "solutions/x.rs: an `impl` of locked type `Counter` is not a top-level item",
+                "solutions/x.rs: the locked items `helper` differ from the exercise's",
+            ]
+        );
+        check(None, &mut problems);
+        assert_eq!(problems.len(), 4);
+    }
+}
