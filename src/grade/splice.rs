@@ -205,35 +205,18 @@ pub fn splice(learner: &str, course: &str, locked: &[String]) -> Spliced {
                 .map(|m| (m.range.clone(), String::new())),
         );
     }
-    let mut locked_block = String::new();
-    if restore_locked {
-        edits.extend(
-            learner_parsed
-                .pieces
-                .iter()
-                .filter(|p| p.kind != PieceKind::Use)
-                .map(|p| (p.range.clone(), String::new())),
-        );
-        let modified: Vec<&str> = locked_modified.iter().map(String::as_str).collect();
-        for range in &learner_parsed.uses {
-            let binds_modified = learner_parsed.pieces.iter().any(|p| {
-                p.kind == PieceKind::Use && p.range == *range && modified.contains(&&*p.name)
-            });
-            if binds_modified {
-                let rewritten = without_bindings(&learner[range.clone()], &modified);
-                edits.push((range.clone(), rewritten));
-            }
-        }
-        for piece in &course_parsed.pieces {
-            let text = match piece.kind {
-                PieceKind::Item { .. } => &course[piece.range.clone()],
-                PieceKind::Use if modified.contains(&piece.name.as_str()) => &piece.tokens,
-                _ => continue,
-            };
-            locked_block.push_str(text);
-            locked_block.push('\n');
-        }
-    }
+    let locked_block = if restore_locked {
+        restore(
+            learner,
+            &learner_parsed,
+            course,
+            &course_parsed,
+            &locked_modified,
+            &mut edits,
+        )
+    } else {
+        String::new()
+    };
     edits.sort_by_key(|(range, _)| range.start);
 
     let block = format!("{locked_block}{tests_block}");
@@ -269,6 +252,48 @@ pub fn splice(learner: &str, course: &str, locked: &[String]) -> Spliced {
         tests_modified,
         locked_modified,
     }
+}
+
+/// Pushes the edits that take the learner's locked items out (the `use` bindings only of the
+/// `modified` names), and returns the course's to put in.
+fn restore(
+    learner: &str,
+    learner_parsed: &Parsed,
+    course: &str,
+    course_parsed: &Parsed,
+    modified: &[String],
+    edits: &mut Vec<(Range<usize>, String)>,
+) -> String {
+    let modified: Vec<&str> = modified.iter().map(String::as_str).collect();
+    edits.extend(
+        learner_parsed
+            .pieces
+            .iter()
+            .filter(|p| p.kind != PieceKind::Use)
+            .map(|p| (p.range.clone(), String::new())),
+    );
+    for range in &learner_parsed.uses {
+        let binds_modified = learner_parsed.pieces.iter().any(|p| {
+            p.kind == PieceKind::Use && p.range == *range && modified.contains(&p.name.as_str())
+        });
+        if binds_modified {
+            edits.push((
+                range.clone(),
+                without_bindings(&learner[range.clone()], &modified),
+            ));
+        }
+    }
+    let mut block = String::new();
+    for piece in &course_parsed.pieces {
+        let text = match piece.kind {
+            PieceKind::Item { .. } => &course[piece.range.clone()],
+            PieceKind::Use if modified.contains(&piece.name.as_str()) => &piece.tokens,
+            _ => continue,
+        };
+        block.push_str(text);
+        block.push('\n');
+    }
+    block
 }
 
 /// The tokens of the pieces of `name`, in file order.
