@@ -17,8 +17,8 @@
 //! call through it:
 //! - every top-level item of that name, whatever its kind (a learner's `macro_rules!`, `static`
 //!   or `mod` of the same name is removed with the rest);
-//! - every `impl` block whose self type is that name, at any depth (an extra `impl Drop` hidden
-//!   in a function body would otherwise run inside locked code);
+//! - every `impl` block whose self type is that name or a top-level alias of it, at any depth (an
+//!   extra `impl Drop` hidden in a function body would otherwise run inside locked code);
 //! - every top-level `use` binding of that name (`use fake::query_plan;` would otherwise collide
 //!   with, or in a folder exercise stand in for, the course's item).
 //!
@@ -440,6 +440,7 @@ fn parse(source: &str, also_named: &[&str], locked: &[String], scan_tests: bool)
         uses: Vec::new(),
         items_start,
     };
+    let types = LockedTypes::of(&file, locked);
     for item in &file.items {
         if let Item::Mod(m) = item {
             let cfg_test = is_cfg_test(&m.attrs);
@@ -454,7 +455,7 @@ fn parse(source: &str, also_named: &[&str], locked: &[String], scan_tests: bool)
             continue;
         }
         let name = item_name(item).or_else(|| match item {
-            Item::Impl(i) => self_type_name(&i.self_ty),
+            Item::Impl(i) => types.name(&i.self_ty),
             _ => None,
         });
         if let Some(name) = name.filter(|n| locked.contains(n)) {
@@ -496,7 +497,7 @@ fn parse(source: &str, also_named: &[&str], locked: &[String], scan_tests: bool)
             continue;
         }
         let mut finder = NestedImpls {
-            locked,
+            types: &types,
             found: Vec::new(),
         };
         finder.visit_item(item);
@@ -538,15 +539,61 @@ fn self_type_name(ty: &Type) -> Option<String> {
     }
 }
 
+/// The locked names of a file, and the top-level aliases of them (`type C = Counter;`,
+/// `use crate::Counter as C;`), through which an `impl` of a locked type could be written.
+struct LockedTypes<'a> {
+    locked: &'a [String],
+    /// (alias, locked name)
+    aliases: Vec<(String, String)>,
+}
+
+impl<'a> LockedTypes<'a> {
+    fn of(file: &syn::File, locked: &'a [String]) -> LockedTypes<'a> {
+        let mut aliases = Vec::new();
+        for item in &file.items {
+            match item {
+                Item::Type(t) => {
+                    if let Some(target) = self_type_name(&t.ty) {
+                        aliases.push((t.ident.to_string(), target));
+                    }
+                }
+                Item::Use(u) => {
+                    let mut bindings = Vec::new();
+                    use_bindings(&u.tree, &mut Vec::new(), None, &mut bindings);
+                    for (bound, path) in bindings {
+                        let target = path.rsplit("::").next().unwrap_or_default().to_string();
+                        aliases.push((bound, target));
+                    }
+                }
+                _ => {}
+            }
+        }
+        aliases.retain(|(alias, target)| !locked.contains(alias) && locked.contains(target));
+        LockedTypes { locked, aliases }
+    }
+
+    /// The locked name an `impl` for `ty` is an `impl` of, if any.
+    fn name(&self, ty: &Type) -> Option<String> {
+        let name = self_type_name(ty)?;
+        if self.locked.contains(&name) {
+            return Some(name);
+        }
+        self.aliases
+            .iter()
+            .find(|(alias, _)| *alias == name)
+            .map(|(_, target)| target.clone())
+    }
+}
+
 /// Finds `impl` blocks of locked types inside an item, at any depth.
 struct NestedImpls<'a> {
-    locked: &'a [String],
+    types: &'a LockedTypes<'a>,
     found: Vec<Piece>,
 }
 
 impl<'ast> Visit<'ast> for NestedImpls<'_> {
     fn visit_item_impl(&mut self, item: &'ast ItemImpl) {
-        match self_type_name(&item.self_ty).filter(|n| self.locked.contains(n)) {
+        match self.types.name(&item.self_ty) {
             Some(name) => self.found.push(Piece {
                 name,
                 range: item.span().byte_range(),
@@ -978,6 +1025,24 @@ mod tests {
         assert!(!spliced.source.contains("Drop"));
         assert!(spliced.source.contains("impl fmt::Display for Counter"));
         assert!(spliced.source.contains("pub fn get(&self)"));
+    }
+
+    #[test]
+    fn an_impl_through_an_alias_of_a_locked_type_is_removed() {
+        for alias in ["type Alias = Counter;", "use crate::Counter as Alias;"] {
+            let spliced = locked_splice(
+                "fn solve()",
+                &format!(
+                    "{alias}\nimpl Drop for Alias {{\n    fn drop(&mut self) {{}}\n}}\nfn solve()"
+                ),
+            );
+            assert_eq!(spliced.locked_modified, ["Counter"], "{alias}");
+            assert!(!spliced.source.contains("Drop"), "{alias}");
+            assert!(
+                spliced.source.contains(alias),
+                "{alias}: the alias itself is harmless"
+            );
+        }
     }
 
     #[test]
