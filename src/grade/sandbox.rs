@@ -408,6 +408,58 @@ mod tests {
     }
 
     #[test]
+    fn locked_items_of_a_folder_exercise_are_compared_file_by_file() {
+        let write = |root: &Path, rel: &str, text: &str| {
+            let path = root.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        };
+        let course_dir = tempfile::tempdir().unwrap();
+        let course_root = course_dir.path();
+        write(
+            course_root,
+            INFO_FILE,
+            "format_version = 1\n[[exercises]]\nname = \"store\"\nhint = \"h\"\nlocked = [\"statements\"]\n",
+        );
+        let main = "mod db;\nfn main() {\n    db::statements();\n}\n";
+        let db = "pub fn statements() -> u32 {\n    1\n}\n";
+        write(course_root, "exercises/store/main.rs", main);
+        write(course_root, "exercises/store/db.rs", db);
+        let course = Course::load(course_root).unwrap();
+        let exercise = &course.exercises[0];
+
+        let learner = |files: &[(&str, &str)]| {
+            let dir = tempfile::tempdir().unwrap();
+            for (rel, text) in files {
+                write(dir.path(), &format!("exercises/store/{rel}"), text);
+            }
+            modified(course_root, exercise, dir.path()).unwrap().locked
+        };
+        assert!(learner(&[("main.rs", main), ("db.rs", db)]).is_empty());
+        assert_eq!(
+            learner(&[("main.rs", main)]),
+            ["statements"],
+            "db.rs deleted"
+        );
+        let with_extra = "mod db;\nmod extra;\nfn main() {}\n";
+        assert_eq!(
+            learner(&[("main.rs", with_extra), ("db.rs", db), ("extra.rs", db)]),
+            ["statements"],
+            "a learner module defines it again"
+        );
+        let swapped = "#[path = \"evil.rs\"]\nmod db;\nfn main() {}\n";
+        assert_eq!(
+            learner(&[
+                ("main.rs", swapped),
+                ("db.rs", db),
+                ("evil.rs", "pub fn other() {}")
+            ]),
+            ["db"],
+            "the course's module file swapped for the learner's"
+        );
+    }
+
+    #[test]
     fn test_module_files_are_found_next_to_main() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(

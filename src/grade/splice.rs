@@ -55,6 +55,7 @@ pub struct Modified {
 }
 
 impl Modified {
+    /// Adds what one file of the exercise changed.
     pub fn add(&mut self, tests: bool, locked: Vec<String>) {
         self.tests |= tests;
         for name in locked {
@@ -348,10 +349,12 @@ pub fn defined_names(source: &str, locked: &[String]) -> Vec<String> {
 /// file a learner no longer has.
 pub fn locked_names_in(source: &str, locked: &[String]) -> Vec<String> {
     let _reset = SpanReset;
-    let mut names: Vec<String> = parse(source, &[], locked, false)
-        .map(|p| p.pieces.into_iter().map(|p| p.name).collect())
-        .unwrap_or_default();
-    names.dedup();
+    let mut names: Vec<String> = Vec::new();
+    for piece in parse(source, &[], locked, false).map_or_else(Vec::new, |p| p.pieces) {
+        if !names.contains(&piece.name) {
+            names.push(piece.name);
+        }
+    }
     names
 }
 
