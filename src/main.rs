@@ -13,6 +13,7 @@ mod init;
 mod manifest;
 mod pristine;
 mod progress;
+mod protected;
 mod report;
 mod solutions;
 mod verdict;

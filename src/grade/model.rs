@@ -91,6 +91,9 @@ pub struct ExerciseGrade {
     pub section: String,
     pub status: Status,
     pub tests_modified: bool,
+    /// The learner's copy of the exercise's locked items (`locked` in `info.toml`) differs from
+    /// the course's; it was graded with the course's.
+    pub locked_modified: bool,
     pub score: u32,
     pub max_score: u32,
     pub duration_ms: u64,

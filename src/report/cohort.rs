@@ -36,9 +36,17 @@ pub fn summary(report: &GradeReport) -> String {
                     .iter()
                     .filter(|e| e.tests_modified)
                     .count();
+                let locked = learner
+                    .exercises
+                    .iter()
+                    .filter(|e| e.locked_modified)
+                    .count();
                 let mut detail = format!("{passed}/{} exercises pass", learner.exercises.len());
                 if modified > 0 {
                     detail.push_str(&format!(", tests modified in {modified}"));
+                }
+                if locked > 0 {
+                    detail.push_str(&format!(", locked code modified in {locked}"));
                 }
                 if let Some(commit) = &learner.commit {
                     detail.push_str(&format!(", commit {}", &commit[..commit.len().min(12)]));

@@ -36,6 +36,16 @@ fn status_class(status: Status) -> &'static str {
     }
 }
 
+/// What a heat-map cell's title adds about edits of the course's tests and locked code.
+fn modified_note(tests: bool, locked: bool) -> &'static str {
+    match (tests, locked) {
+        (true, true) => ", tests and locked code modified",
+        (true, false) => ", tests modified",
+        (false, true) => ", locked code modified",
+        (false, false) => "",
+    }
+}
+
 const STYLE: &str = r#"
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1d2330;background:#fafbfc}
 h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:28px 0 8px}
@@ -191,7 +201,9 @@ pub fn render(report: &GradeReport) -> String {
             status.label()
         );
     }
-    html.push_str("<span style=\"background:#be185d\">! tests modified</span></div>");
+    html.push_str(
+        "<span style=\"background:#be185d\">! tests or locked code modified</span></div>",
+    );
     html.push_str("<table class=\"heat\"><tr><th></th>");
     for (s, section) in course.sections.iter().enumerate() {
         let count = course
@@ -245,13 +257,13 @@ pub fn render(report: &GradeReport) -> String {
                         status_class(grade.status),
                         esc(&exercise.name),
                         grade.status.label(),
-                        if grade.tests_modified {
-                            ", tests modified"
+                        modified_note(grade.tests_modified, grade.locked_modified),
+                        esc(&exercise.name),
+                        if grade.tests_modified || grade.locked_modified {
+                            "!"
                         } else {
                             ""
-                        },
-                        esc(&exercise.name),
-                        if grade.tests_modified { "!" } else { "" }
+                        }
                     );
                 }
                 None => {
@@ -310,6 +322,9 @@ pub fn render(report: &GradeReport) -> String {
                     ""
                 }
             );
+            if exercise.locked_modified {
+                html.push_str("<span class=\"tag mod\">locked code modified</span>");
+            }
             if !exercise.failing_tests.is_empty() {
                 let _ = write!(
                     html,

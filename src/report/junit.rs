@@ -118,6 +118,9 @@ fn suite(w: &mut Writer<Vec<u8>>, learner: &LearnerGrade, timestamp: &str) -> st
                 if exercise.tests_modified {
                     message.push_str(" (tests modified)");
                 }
+                if exercise.locked_modified {
+                    message.push_str(" (locked code modified)");
+                }
                 let mut body = printable(&exercise.output);
                 if exercise.output_truncated {
                     body.push_str("\n[output truncated]\n");
