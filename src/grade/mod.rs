@@ -103,11 +103,11 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
         print!("{summary}");
     }
     if let Some(threshold) = args.fail_under {
-        let below: Vec<&str> = report
+        let below: Vec<String> = report
             .learners
             .iter()
             .filter(|l| l.percent < threshold)
-            .map(|l| l.name.as_str())
+            .map(|l| text::terminal_text(&l.name))
             .collect();
         if !below.is_empty() {
             eprintln!(
