@@ -91,6 +91,7 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
             .round(jiff::Unit::Second)?
             .to_string(),
         deadline: deadline.map(|d| d.to_string()),
+        deadline_note: deadline.map(|_| learner::DEADLINE_NOTE.to_string()),
         course: info,
         learners: graded,
     };

@@ -17,6 +17,8 @@ pub struct GradeReport {
     pub graded_at: String,
     /// The `--at` deadline, when given (RFC 3339).
     pub deadline: Option<String>,
+    /// With `--at`: what the deadline cannot prove (commit dates are set by the learner).
+    pub deadline_note: Option<String>,
     pub course: CourseInfo,
     pub learners: Vec<LearnerGrade>,
 }

@@ -92,6 +92,9 @@ pub fn summary(report: &GradeReport) -> String {
         report.course.id,
         report.course.exercises.len()
     ));
+    if let Some(note) = &report.deadline_note {
+        out.push_str(&format!("note: {note}\n"));
+    }
     out
 }
 
@@ -117,5 +120,18 @@ mod tests {
         assert!(roster.contains("eve\\n   zed"), "{roster}");
         assert!(roster.contains("\\u{1b}[2J\\r\\u{202e}evil"), "{roster}");
         assert_eq!(terminal_text("ada lovelace é"), "ada lovelace é");
+    }
+
+    #[test]
+    fn a_deadline_comes_with_its_caveat() {
+        let mut report = sample_report("ada", "");
+        assert!(!summary(&report).contains("forged"));
+        report.deadline_note = Some(crate::grade::learner::DEADLINE_NOTE.into());
+        assert!(summary(&report).contains("note: commits are picked by committer date"));
+        assert!(
+            json(&report)
+                .unwrap()
+                .contains("\"deadline_note\": \"commits are picked")
+        );
     }
 }

@@ -122,6 +122,9 @@ pub fn render(report: &GradeReport) -> String {
             .map(|d| format!(", deadline {}", esc(d)))
             .unwrap_or_default()
     );
+    if let Some(note) = &report.deadline_note {
+        let _ = write!(html, "<div class=\"meta\">Note: {}.</div>", esc(note));
+    }
 
     // Per-section averages.
     html.push_str("<h2>Sections</h2><table class=\"stats\"><tr><th>Section</th><th>Average score</th><th></th><th>Passed exercises</th></tr>");

@@ -68,6 +68,7 @@ pub(crate) fn sample_report(name: &str, output: &str) -> crate::grade::model::Gr
         version: crate::grade::model::REPORT_VERSION,
         graded_at: "2026-01-01T00:00:00Z".into(),
         deadline: None,
+        deadline_note: None,
         course,
         learners: vec![learner],
     }
