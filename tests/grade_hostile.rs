@@ -48,7 +48,7 @@ fn hang_guard() -> Duration {
 }
 /// Address-space cap on the grader and everything it starts, so that a missing memory limit
 /// cannot exhaust a shared machine (the huge-constant attack then fails on this cap).
-const ADDRESS_SPACE: u64 = 6 * 1024 * 1024 * 1024;
+const ADDRESS_SPACE: u64 = 4 * 1024 * 1024 * 1024;
 /// In the grader's environment only: a stand-in for the CI tokens a grader's environment holds.
 const ENV_SECRET: &str = "tok-4f1e9b27c3d8a6e0";
 /// In the course's solutions only.
@@ -217,6 +217,8 @@ impl Scene {
             .replace("@WORK@", &self.work.path().display().to_string())
             .replace("@MARKER@", &self.marker)
             .replace("@PORT@", &self.port.to_string())
+            .replace("@SYSROOT@", &sysroot())
+            .replace("@CARGO_HOME@", &cargo_home())
     }
 
     fn add(&mut self, learner: &Learner) {
@@ -355,6 +357,20 @@ impl Findings {
             self.0.join("\n- ")
         );
     }
+}
+
+/// The toolchain's folder, which learner code must not be able to write.
+fn sysroot() -> String {
+    let output = Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .expect("rustc runs");
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+fn cargo_home() -> String {
+    std::env::var("CARGO_HOME")
+        .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default()))
 }
 
 fn nanos() -> u128 {
@@ -536,10 +552,20 @@ fn inspect(
         findings.check(!graded.stdout.contains('\u{1b}'), || {
             "an escape code reached the terminal roster".into()
         });
-        findings.check(
-            graded.stdout.lines().count() == scene.names.len() + 1,
-            || format!("the roster has forged lines:\n{}", graded.stdout),
-        );
+        // A roster row ends its score with a percent; other lines (a total, notes) do not.
+        let rows = graded
+            .stdout
+            .lines()
+            .filter(|line| {
+                line.split_whitespace().any(|word| {
+                    word.strip_suffix('%')
+                        .is_some_and(|n| n.parse::<f64>().is_ok())
+                })
+            })
+            .count();
+        findings.check(rows == scene.names.len(), || {
+            format!("the roster has forged rows:\n{}", graded.stdout)
+        });
     }
 
     let reports = scene.path("reports");
@@ -593,6 +619,12 @@ fn inspect(
     for learner in &learners {
         for exercise in learner["exercises"].as_array().into_iter().flatten() {
             let output = exercise["output"].as_str().unwrap_or("");
+            // An attack prints this when it got somewhere it must not.
+            for line in output.lines().filter(|l| l.contains("HOSTILE-BREACH")) {
+                findings.check(false, || {
+                    format!("learner {}, {}: {line}", learner["name"], exercise["name"])
+                });
+            }
             for secret in [ENV_SECRET, ADD_SECRET, LOGIC_SECRET] {
                 findings.check(!output.contains(secret), || {
                     format!(
@@ -737,7 +769,7 @@ fn forged_verdicts_earn_nothing() {
         // Defence: reports strip what XML forbids, guard CSV formulas, escape HTML and the
         // terminal roster. The folder name itself is the attack.
         learner(
-            "=HYPERLINK(\"x\")\u{FFFF}\n\u{1b}[2J<b>'\r",
+            "=HYPERLINK(\"x\")\u{FFFF}\nzz_honest    6    100.00%  forged\n\u{1b}[2J<b>'\r",
             &[(ADD_RS, include_str!("hostile/junk_output_add.rs"))],
         ),
         honest(),
@@ -762,11 +794,12 @@ fn a_sandboxed_cohort_cannot_escape() {
     }
     let scene = Scene::new(vec![
         // Defence: the sandbox shows the compiler only the learner's sources and read-only
-        // dependencies: no course folder (`include!`, `#[path]`).
+        // dependencies: no course folder (`include!`, `#[path]`), no other learner.
         learner(
             "copy_solutions",
             &[
                 (ADD_RS, include_str!("hostile/copy_solutions_add.rs")),
+                (GREET_RS, include_str!("hostile/copy_classmate_greet.rs")),
                 (MAIN_RS, include_str!("hostile/copy_solutions_main.rs")),
             ],
         ),
@@ -828,6 +861,12 @@ fn a_sandboxed_cohort_cannot_escape() {
             "fork_bomb",
             &[(ADD_RS, include_str!("hostile/fork_bomb_add.rs"))],
         ),
+        // Defence: the toolchain and cargo's registry are mounted read-only (the grader may run
+        // as root, as it does on our CI machines).
+        learner(
+            "toolchain",
+            &[(ADD_RS, include_str!("hostile/toolchain_add.rs"))],
+        ),
         // Defence: network namespace.
         learner(
             "network",
@@ -839,6 +878,7 @@ fn a_sandboxed_cohort_cannot_escape() {
             "compile_bombs",
             &[
                 (ADD_RS, include_str!("hostile/const_loop_add.rs")),
+                (GREET_RS, include_str!("hostile/dev_zero_greet.rs")),
                 (LOGIC_RS, include_str!("hostile/huge_const_logic.rs")),
             ],
         ),

@@ -1,5 +1,5 @@
 // Holds cargo's locks on the shared build folder from a process of its own: every later build
-// blocks ("Blocking waiting for file lock").
+// blocks ("Blocking waiting for file lock"). The holder waits for a lock that is taken.
 fn locks(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>, depth: usize) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
@@ -23,7 +23,7 @@ fn add(a: i32, b: i32) -> i32 {
     for lock in found {
         println!("LOCKING {}", lock.display());
         let _ = std::process::Command::new("setsid")
-            .args(["sh", "-c", "exec 9>>\"$1\"; flock -n 9 || exit 0; while :; do sleep 1; done", "@MARKER@"])
+            .args(["sh", "-c", "exec 9>>\"$1\"; flock 9; while :; do sleep 1; done", "@MARKER@"])
             .arg(&lock)
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
