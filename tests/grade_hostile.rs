@@ -861,8 +861,8 @@ fn a_sandboxed_cohort_cannot_escape() {
             "fork_bomb",
             &[(ADD_RS, include_str!("hostile/fork_bomb_add.rs"))],
         ),
-        // Defence: the toolchain and cargo's registry are mounted read-only (the grader may run
-        // as root, as it does on our CI machines).
+        // Defence: the toolchain and cargo's registry are mounted read-only, and learner code
+        // holds no capabilities (the grader may run as root, as it does on our machines).
         learner(
             "toolchain",
             &[(ADD_RS, include_str!("hostile/toolchain_add.rs"))],
