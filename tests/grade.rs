@@ -546,6 +546,12 @@ fn grades_a_git_tree_at_a_deadline_without_touching_it() {
     assert_eq!(alice["commit"], on_time.as_str());
     assert_eq!(alice["score"], 6, "{alice}");
     assert_eq!(report["deadline"], "2025-01-01T23:00:00Z");
+    assert!(
+        report["deadline_note"]
+            .as_str()
+            .is_some_and(|note| note.contains("forged")),
+        "commit dates can be forged: the report says so"
+    );
     assert_eq!(
         before,
         tree_hashes(&dir),

@@ -108,7 +108,7 @@ fn grade_learner(
     let path = learner.dir.display().to_string();
     let error =
         |message: String| LearnerGrade::error(learner.name.clone(), path.clone(), info, message);
-    let tree = match learner::tree(learner, settings.deadline.as_ref()) {
+    let tree = match learner::tree(learner, settings.deadline.as_ref(), &settings.supervisor) {
         Ok(tree) => tree,
         Err(err) => return error(format!("{err:#}")),
     };

@@ -120,6 +120,7 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
             .to_string(),
         deadline: deadline.map(|d| d.to_string()),
         isolation: settings.isolation.key().to_string(),
+        deadline_note: deadline.map(|_| learner::DEADLINE_NOTE.to_string()),
         course: info,
         learners: graded,
     };
@@ -132,11 +133,11 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
         print!("{summary}");
     }
     if let Some(threshold) = args.fail_under {
-        let below: Vec<&str> = report
+        let below: Vec<String> = report
             .learners
             .iter()
             .filter(|l| l.percent < threshold)
-            .map(|l| l.name.as_str())
+            .map(|l| text::terminal_text(&l.name))
             .collect();
         if !below.is_empty() {
             eprintln!(

@@ -20,6 +20,8 @@ pub struct GradeReport {
     /// How learner code was confined: `bubblewrap`, or `none` (it ran with the grader's
     /// rights; see docs/grading-security.md).
     pub isolation: String,
+    /// With `--at`: what the deadline cannot prove (commit dates are set by the learner).
+    pub deadline_note: Option<String>,
     pub course: CourseInfo,
     pub learners: Vec<LearnerGrade>,
 }

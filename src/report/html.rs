@@ -1,6 +1,9 @@
 //! The HTML overview (`--html`): one self-contained file (inline CSS and script, nothing fetched)
 //! with a learners x exercises heat map grouped by section, per-section averages, the hardest
 //! exercises, and each learner's failures, shown by clicking the learner's row.
+//!
+//! Every text that reaches the page goes through [`esc`]; scripts only ever receive numbers
+//! (indices), never a name, since an entity-escaped quote is a quote again inside `onclick`.
 
 use std::fmt::Write;
 
@@ -78,11 +81,13 @@ pre{background:#111827;color:#e5e7eb;padding:10px;border-radius:4px;overflow:aut
 "#;
 
 const SCRIPT: &str = r#"
+// `ex` is the index of a clicked exercise (0 included), absent for a click on a name.
 function show(i, ex) {
+  var cell = ex !== undefined;
   document.querySelectorAll('.detail').forEach(function (d) {
-    d.classList.toggle('open', d.id === 'learner-' + i && !(d.classList.contains('open') && !ex));
+    d.classList.toggle('open', d.id === 'learner-' + i && !(d.classList.contains('open') && !cell));
   });
-  var target = document.getElementById(ex ? 'fail-' + i + '-' + ex : 'learner-' + i);
+  var target = document.getElementById(cell ? 'fail-' + i + '-' + ex : 'learner-' + i);
   if (target) { target.scrollIntoView({block: 'nearest'}); }
 }
 // A link to `report.html#learner-3` opens that learner's failures.
@@ -127,6 +132,9 @@ pub fn render(report: &GradeReport) -> String {
             .map(|d| format!(", deadline {}", esc(d)))
             .unwrap_or_default()
     );
+    if let Some(note) = &report.deadline_note {
+        let _ = write!(html, "<div class=\"meta\">Note: {}.</div>", esc(note));
+    }
 
     // Per-section averages.
     html.push_str("<h2>Sections</h2><table class=\"stats\"><tr><th>Section</th><th>Average score</th><th></th><th>Passed exercises</th></tr>");
@@ -253,12 +261,11 @@ pub fn render(report: &GradeReport) -> String {
                 Some(grade) => {
                     let _ = write!(
                         html,
-                        "<td class=\"c {}{first}\" title=\"{}: {}{}\" onclick=\"show({i},'{}')\">{}</td>",
+                        "<td class=\"c {}{first}\" title=\"{}: {}{}\" onclick=\"show({i},{x})\">{}</td>",
                         status_class(grade.status),
                         esc(&exercise.name),
                         grade.status.label(),
                         modified_note(grade.tests_modified, grade.locked_modified),
-                        esc(&exercise.name),
                         if grade.tests_modified || grade.locked_modified {
                             "!"
                         } else {
@@ -303,16 +310,16 @@ pub fn render(report: &GradeReport) -> String {
         let failures: Vec<_> = learner
             .exercises
             .iter()
-            .filter(|e| !e.status.is_pass())
+            .enumerate()
+            .filter(|(_, e)| !e.status.is_pass())
             .collect();
         if failures.is_empty() && learner.error.is_none() {
             html.push_str("<p>Every exercise passes.</p>");
         }
-        for exercise in failures {
+        for (x, exercise) in failures {
             let _ = write!(
                 html,
-                "<div class=\"fail\" id=\"fail-{i}-{}\"><b>{}</b><span class=\"tag {}\">{}</span>{}",
-                esc(&exercise.name),
+                "<div class=\"fail\" id=\"fail-{i}-{x}\"><b>{}</b><span class=\"tag {}\">{}</span>{}",
                 esc(&exercise.name),
                 status_class(exercise.status),
                 exercise.status.label(),
@@ -355,6 +362,21 @@ pub fn render(report: &GradeReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn learner_text_never_becomes_markup_or_script() {
+        let name = "<script>alert(1)</script>'); alert('x";
+        let output = "</pre><img src=x onerror=alert(1)>\u{FFFF}";
+        let html = render(&crate::report::sample_report(name, output));
+        assert!(!html.contains("<script>alert"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("'); alert"), "{html}");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&#39;); alert(&#39;x"));
+        assert!(html.contains("onclick=\"show(0,0)\"") && html.contains("id=\"fail-0-0\""));
+        assert!(!html.contains('\u{FFFF}'));
+        // Only the page's own script element.
+        assert_eq!(html.matches("<script").count(), 1);
+    }
 
     #[test]
     fn escapes_markup_and_control_characters() {
