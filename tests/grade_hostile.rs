@@ -116,18 +116,11 @@ fn course() -> TestCourse {
         &format!("{SOLVED_LOGIC}// {LOGIC_SECRET}\n"),
     );
     course.write("solutions/more/server/tests.rs", SERVER_TESTS);
-    let info = course
-        .read("info.toml")
-        .replacen(
-            "format_version = 1\n",
-            "format_version = 1\nforbid_unsafe = true\n",
-            1,
-        )
-        .replacen(
-            "hint = \"A hint for add.\"\n",
-            "hint = \"A hint for add.\"\nlocked = [\"add\"]\n",
-            1,
-        );
+    let info = course.read("info.toml").replacen(
+        "format_version = 1\n",
+        "format_version = 1\nforbid_unsafe = true\n",
+        1,
+    );
     course.write("info.toml", &info);
     course
 }
@@ -761,7 +754,7 @@ fn forged_verdicts_earn_nothing() {
                 (LOGIC_RS, include_str!("hostile/print_exit_logic.rs")),
             ],
         ),
-        // Defence: `locked = ["add"]`: the signature of a locked item must stay the course's.
+        // Defence: the exercise's contract (grade/contract.rs): shipped signatures stay.
         learner(
             "always_eq",
             &[(ADD_RS, include_str!("hostile/always_eq_add.rs"))],
