@@ -29,6 +29,8 @@ use course::{Course, CourseErrors};
 
 /// Exit code for a usage or course error (clap uses 2 for usage errors too).
 const EXIT_USAGE: u8 = 2;
+/// Exit code after Ctrl-C, SIGTERM or SIGHUP stopped a command (128 + SIGINT, as shells do).
+const EXIT_INTERRUPTED: u8 = 130;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -38,6 +40,10 @@ fn main() -> ExitCode {
     }
     match dispatch(cli) {
         Ok(code) => code,
+        Err(err) if err.downcast_ref::<engine::Cancelled>().is_some() => {
+            eprintln!("{} {err}", style("stopped:").yellow().bold());
+            ExitCode::from(EXIT_INTERRUPTED)
+        }
         Err(err) => {
             if let Some(errors) = err.downcast_ref::<CourseErrors>() {
                 for error in &errors.0 {

@@ -1,5 +1,6 @@
 //! Whether the learner's copy of an exercise still holds the course's tests and locked items,
-//! for the one-line warning of `run` and watch mode. Grading puts the course's back whatever the
+//! and keeps its contract with the tests (shipped signatures and comparisons), for the warning
+//! of `run` and watch mode. Grading puts the course's back whatever the
 //! learner did, so a learner who edited them should hear it from us before their grade says so.
 
 use std::fs;
@@ -19,8 +20,14 @@ pub fn notice(course: &Course, exercise: &Exercise) -> Option<String> {
         fs::create_dir_all(path.parent()?).ok()?;
         fs::write(path, bytes).ok()?;
     }
-    let modified = sandbox::modified(shipped.path(), exercise, &course.root).ok()?;
-    message(modified.tests, &modified.locked)
+    match sandbox::modified(shipped.path(), exercise, &course.root) {
+        Ok(modified) => message(modified.tests, &modified.locked),
+        // The contract with the tests (`grade::contract`): say now what grading will refuse.
+        Err(sandbox::Problem::Rejected(why)) => Some(format!(
+            "The grader will refuse this exercise (status `rejected`): {why}"
+        )),
+        Err(_) => None,
+    }
 }
 
 fn message(tests: bool, locked: &[String]) -> Option<String> {

@@ -528,3 +528,59 @@ fn run_warns_when_the_tests_or_locked_items_differ_from_the_course() {
         text(&output)
     );
 }
+
+/// Ctrl-C (here SIGINT, and SIGTERM the same way) during `run` stops the program the runner
+/// started, at once, instead of leaving it spinning with no timeout; the runner exits with 130.
+#[test]
+fn an_interrupted_run_kills_the_program_it_started() {
+    let course = TestCourse::new()
+        .section("basics", "Basics")
+        .exercise(
+            "basics",
+            "spin",
+            "fn main() {\n    loop {\n        std::hint::spin_loop();\n    }\n}\n",
+            None,
+            Opts {
+                test: false,
+                timeout_secs: Some(600),
+                ..Opts::default()
+            },
+        )
+        .finish();
+    let mut runner = course
+        .cmd(&["run", "spin"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The program runs once the runner has built it (a first build may take a while).
+    let program = course.path("target/backendlings/pkg/bin/spin");
+    let needle = program.display().to_string();
+    let started = std::time::Instant::now();
+    while !process_running(&needle) {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(600),
+            "the exercise never started"
+        );
+        assert!(
+            runner.try_wait().unwrap().is_none(),
+            "the runner ended early"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(runner.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let status = runner.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    // The kill is synchronous with the runner's exit; give /proc a moment to drop the zombie.
+    for _ in 0..50 {
+        if !process_running(&needle) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("{needle} outlived the interrupted runner");
+}

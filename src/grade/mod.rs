@@ -110,7 +110,8 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
     });
     bar.finish_and_clear();
     if supervisor.cancelled() {
-        bail!("grading was interrupted; no report was written");
+        eprintln!("grading was interrupted; no report was written");
+        return Err(crate::engine::Cancelled.into());
     }
 
     let report = GradeReport {
