@@ -14,6 +14,10 @@
 // it (or None when nothing is queued); with several workers on separate connections, no job is
 // claimed twice and every job is claimed once; `complete` only lets the worker that holds a job
 // mark it done.
+//
+// The tests make the race happen every time instead of now and then: another worker holds the
+// write lock and claims a job exactly while your connection waits for that lock (they install
+// a busy handler on your connection, so leave the busy settings of `connect` alone).
 
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
