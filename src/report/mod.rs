@@ -50,6 +50,7 @@ pub(crate) fn sample_report(name: &str, output: &str) -> crate::grade::model::Gr
         section: "basics".into(),
         status: crate::verdict::Status::TestsFailed,
         tests_modified: false,
+        locked_modified: false,
         score: 0,
         max_score: 1,
         duration_ms: 5,
@@ -69,6 +70,7 @@ pub(crate) fn sample_report(name: &str, output: &str) -> crate::grade::model::Gr
         graded_at: "2026-01-01T00:00:00Z".into(),
         deadline: None,
         deadline_note: None,
+        isolation: "bubblewrap".into(),
         course,
         learners: vec![learner],
     }
