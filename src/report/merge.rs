@@ -101,6 +101,7 @@ pub fn merge(parts: Vec<Part>) -> Result<GradeReport> {
         agree(first, part)?;
     }
 
+    let cohort = partial_reports(&parts)?;
     // A learner graded in two parts: the cohort was split twice, or a report was passed twice.
     let mut owner: HashMap<&str, &Path> = HashMap::new();
     for part in &parts {
@@ -116,7 +117,7 @@ pub fn merge(parts: Vec<Part>) -> Result<GradeReport> {
         }
     }
 
-    let learners = match partial_reports(&parts)? {
+    let learners = match cohort {
         Some(cohort) => in_cohort_order(&parts, &cohort)?,
         // Whole reports: their learners, in the order the files were given.
         None => parts
