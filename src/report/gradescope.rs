@@ -142,7 +142,7 @@ fn test_output(grade: &ExerciseGrade) -> String {
     }
     if !grade.status.is_pass() && !grade.output.is_empty() {
         text.push('\n');
-        text.push_str(&printable(&cap(&grade.output, TEST_OUTPUT_CAP)));
+        text.push_str(&printable(cap(&grade.output, TEST_OUTPUT_CAP)));
         if grade.output.len() > TEST_OUTPUT_CAP || grade.output_truncated {
             text.push_str("\n[output truncated]\n");
         }
