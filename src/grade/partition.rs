@@ -10,13 +10,11 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
-
 use super::learner::Learner;
 use super::model::PartInfo;
 
 /// Part `index` of `count` (1-based, `1 <= index <= count`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Partition {
     pub index: u32,
     pub count: u32,
