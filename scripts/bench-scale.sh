@@ -16,7 +16,8 @@
 #
 # Prints, for each partition count: wall time, learners per minute, peak memory of every
 # process of the run (RSS summed over the process trees, sampled every 0.2 s), peak disk of
-# the temporary folder (sandboxes) and of the build folders; then the dependency build cost
+# the temporary folder (sandboxes) and of the build folders, and the machine's load average
+# before and after (other work on the machine changes every figure); then the dependency build cost
 # and the marginal cost of one learner once dependencies are built. Checks that the
 # temporary folder is empty after every run (sandboxes are removed as learners finish).
 #
@@ -226,7 +227,9 @@ for n in $PARTS; do
   BUILD_DIRS="${dirs[*]}"
   before=0
   for d in "${dirs[@]}"; do before=$(( before + $(du -sk "$d" | cut -f1) )); done
+  load_before=$(cut -d' ' -f1 /proc/loadavg)
   read -r wall rss tmp build < <(measure "${cmd} wait")
+  load_after=$(cut -d' ' -f1 /proc/loadavg)
   check_tmp_empty
   after=0
   for d in "${dirs[@]}"; do after=$(( after + $(du -sk "$d" | cut -f1) )); done
@@ -234,9 +237,9 @@ for n in $PARTS; do
   graded=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["learners"]))' "$WORK/merged-$n.json")
   [ "$graded" -eq "$LEARNERS" ] || { echo "FAIL: merged report of $n parts has $graded learners" >&2; exit 1; }
   WALL[$n]=$wall
-  printf '%d partition(s): %7.1f s, %6.1f learners/min, peak RSS %5d MiB, peak temp %4d MiB, build folders %d -> %d MiB (peak %d)\n' \
+  printf '%d partition(s): %7.1f s, %6.1f learners/min, peak RSS %5d MiB, peak temp %4d MiB, build folders %d -> %d MiB (peak %d); load %s -> %s\n' \
     "$n" "$wall" "$(echo "$LEARNERS * 60 / $wall" | bc -l)" "$(mib "$rss")" "$(mib "$tmp")" \
-    "$(mib "$before")" "$(mib "$after")" "$(mib "$build")"
+    "$(mib "$before")" "$(mib "$after")" "$(mib "$build")" "$load_before" "$load_after"
   rm -rf "$WORK"/runner-"$n"-*
 done
 

@@ -126,7 +126,12 @@ pub fn render(report: &GradeReport, elapsed: Duration) -> Result<String> {
 fn test_output(grade: &ExerciseGrade) -> String {
     let mut text = String::new();
     if !grade.status.is_pass() {
-        text.push_str(grade.status.label());
+        let label = grade.status.label();
+        let mut chars = label.chars();
+        if let Some(first) = chars.next() {
+            text.extend(first.to_uppercase());
+            text.push_str(chars.as_str());
+        }
         text.push('\n');
         if !grade.failing_tests.is_empty() {
             text.push_str(&format!(
