@@ -24,7 +24,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use console::style;
 
-use cli::{Cli, Command, DevCommand, WatchArgs};
+use cli::{Cli, Command, DevCommand, ReportCommand, WatchArgs};
 use course::{Course, CourseErrors};
 
 /// Exit code for a usage or course error (clap uses 2 for usage errors too).
@@ -62,6 +62,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Some(Command::Init { dir }) => return init::run(dir.as_deref()),
         Some(Command::Dev(DevCommand::New { path })) => return dev::new(path),
+        // Merging reads reports only: a CI merge job has no course checked out.
+        Some(Command::Report(ReportCommand::Merge(args))) => return report::merge::run(args),
         _ => {}
     }
     let root = context::course_root(cli.course.as_deref())?;
@@ -79,7 +81,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Watch(args)) => watch::run(&course, &args),
         Some(Command::Init { .. })
         | Some(Command::Dev(DevCommand::New { .. }))
-        | Some(Command::Dev(DevCommand::Check { .. })) => {
+        | Some(Command::Dev(DevCommand::Check { .. }))
+        | Some(Command::Report(_)) => {
             unreachable!("handled above")
         }
         Some(Command::Dev(DevCommand::Update)) => dev::update(&course),

@@ -10,6 +10,7 @@ pub mod contract;
 pub mod isolation;
 pub mod learner;
 pub mod model;
+pub mod partition;
 pub mod sandbox;
 pub mod splice;
 
@@ -22,16 +23,17 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::GradeArgs;
+use crate::cli::{GradeArgs, ReportFiles};
 use crate::context::TARGET_SUBDIR;
 use crate::course::{Course, INFO_FILE};
 use crate::engine::process::Supervisor;
 use crate::fsutil::write_atomic;
-use crate::report::{cohort as text, csv, html, junit};
+use crate::report::{cohort as text, csv, gradescope, html, junit};
 use isolation::Isolation;
 use model::{CourseInfo, GradeReport, REPORT_VERSION};
 
 pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
     let deadline = args
         .at
         .as_deref()
@@ -49,8 +51,23 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
     if args.timeout == Some(0) {
         bail!("--timeout must be at least 1 second");
     }
-    let outputs = outputs(args)?;
+    let outputs = outputs(&args.reports)?;
+    if args
+        .gradescope
+        .as_ref()
+        .is_some_and(|p| p.as_os_str() == "-")
+        && outputs.iter().any(|(_, p)| p.as_os_str() == "-")
+    {
+        bail!("only one report can go to stdout (`-`); write the others to files");
+    }
     let learners = learner::discover(&args.learners, args.cohort.as_deref())?;
+    if args.gradescope.is_some() && learners.len() != 1 {
+        bail!(
+            "--gradescope grades one submission, but {} learners were given; name one learner folder",
+            learners.len()
+        );
+    }
+    let (learners, part) = partition::select(learners, args.partition);
 
     let info_digest = blake3::hash(
         &std::fs::read(course.root.join(INFO_FILE))
@@ -123,12 +140,22 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
         isolation: settings.isolation.key().to_string(),
         deadline_note: deadline.map(|_| learner::DEADLINE_NOTE.to_string()),
         course: info,
+        partition: part,
         learners: graded,
     };
     write_reports(&report, &outputs)?;
+    if let Some(path) = &args.gradescope {
+        let results = gradescope::render(&report, started.elapsed())?;
+        write_to(path, results.as_bytes())?;
+    }
 
     let summary = text::summary(&report);
-    if outputs.iter().any(|(_, path)| path.as_os_str() == "-") {
+    if outputs.iter().any(|(_, path)| path.as_os_str() == "-")
+        || args
+            .gradescope
+            .as_ref()
+            .is_some_and(|p| p.as_os_str() == "-")
+    {
         eprint!("{summary}");
     } else {
         print!("{summary}");
@@ -153,7 +180,7 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
 }
 
 #[derive(Clone, Copy, Debug)]
-enum Format {
+pub enum Format {
     Json,
     Junit,
     Csv,
@@ -161,12 +188,12 @@ enum Format {
 }
 
 /// The reports asked for, with their destinations (`-` is stdout, for one of them at most).
-fn outputs(args: &GradeArgs) -> Result<Vec<(Format, PathBuf)>> {
+pub fn outputs(files: &ReportFiles) -> Result<Vec<(Format, PathBuf)>> {
     let outputs: Vec<(Format, PathBuf)> = [
-        (Format::Json, &args.json),
-        (Format::Junit, &args.junit),
-        (Format::Csv, &args.csv),
-        (Format::Html, &args.html),
+        (Format::Json, &files.json),
+        (Format::Junit, &files.junit),
+        (Format::Csv, &files.csv),
+        (Format::Html, &files.html),
     ]
     .into_iter()
     .filter_map(|(format, path)| path.clone().map(|p| (format, p)))
@@ -177,7 +204,7 @@ fn outputs(args: &GradeArgs) -> Result<Vec<(Format, PathBuf)>> {
     Ok(outputs)
 }
 
-fn write_reports(report: &GradeReport, outputs: &[(Format, PathBuf)]) -> Result<()> {
+pub fn write_reports(report: &GradeReport, outputs: &[(Format, PathBuf)]) -> Result<()> {
     for (format, path) in outputs {
         let bytes = match format {
             Format::Json => text::json(report)?,

@@ -3,9 +3,11 @@
 
 pub mod cohort;
 pub mod csv;
+pub mod gradescope;
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod merge;
 pub mod terminal;
 
 /// Text safe for XML 1.0 and spreadsheets: characters XML 1.0 forbids (control characters other
