@@ -80,6 +80,10 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
         .context("cannot resolve the course folder")?;
     std::fs::create_dir_all(&build_dir)
         .with_context(|| format!("cannot create the build folder {}", build_dir.display()))?;
+    // One name for it everywhere (CI caches often make it a link): the sandbox mounts a
+    // learner's copy at this very path.
+    let build_dir = std::fs::canonicalize(&build_dir)
+        .with_context(|| format!("cannot resolve the build folder {}", build_dir.display()))?;
     let isolation = Isolation::detect(args.no_sandbox);
     if let Isolation::None { why } = &isolation {
         if args.require_sandbox {
