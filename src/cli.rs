@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::grade::partition::Partition;
+use crate::report::model::Partition;
 
 #[derive(Debug, Parser)]
 #[command(
