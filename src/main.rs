@@ -7,6 +7,7 @@ mod course;
 mod dev;
 mod embedded;
 mod engine;
+mod errors;
 mod fsutil;
 mod grade;
 mod init;
@@ -27,11 +28,6 @@ use console::style;
 use cli::{Cli, Command, DevCommand, ReportCommand, WatchArgs};
 use course::{Course, CourseErrors};
 
-/// Exit code for a usage or course error (clap uses 2 for usage errors too).
-const EXIT_USAGE: u8 = 2;
-/// Exit code after Ctrl-C, SIGTERM or SIGHUP stopped a command (128 + SIGINT, as shells do).
-const EXIT_INTERRUPTED: u8 = 130;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
@@ -42,7 +38,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if err.downcast_ref::<engine::Cancelled>().is_some() => {
             eprintln!("{} {err}", style("stopped:").yellow().bold());
-            ExitCode::from(EXIT_INTERRUPTED)
+            errors::exit_code(&err)
         }
         Err(err) => {
             if let Some(errors) = err.downcast_ref::<CourseErrors>() {
@@ -52,7 +48,7 @@ fn main() -> ExitCode {
             } else {
                 eprintln!("{} {err:#}", style("error:").red().bold());
             }
-            ExitCode::from(EXIT_USAGE)
+            errors::exit_code(&err)
         }
     }
 }
