@@ -508,7 +508,7 @@ fn killed_mutants_are_counted_and_required() {
         &course,
         &["--require-mutants", "2"],
         "solutions/a/one.mutants.toml",
-        "`one` has 1 valid mutants; --require-mutants asks for 2",
+        "`one` has 1 valid mutant; --require-mutants asks for 2",
     );
     let (_, out) = dev_check(&course, &["--require-mutants", "2"]);
     assert!(!out.contains("`two`"), "{out}");

@@ -102,13 +102,17 @@ pub(super) fn load_all(
             && mutants.len() < required
         {
             let file = rel_mutants_file(exercise);
+            let has = match mutants.len() {
+                _ if !course.root.join(&file).is_file() => "no mutants file".to_string(),
+                1 => "1 valid mutant".to_string(),
+                n => format!("{n} valid mutants"),
+            };
             problems.push(
                 Problem::error(
                     &file,
                     format!(
-                        "`{}` has {} valid mutants; --require-mutants asks for {required}",
-                        exercise.name,
-                        mutants.len()
+                        "`{}` has {has}; --require-mutants asks for {required}",
+                        exercise.name
                     ),
                 )
                 .help(format!(

@@ -62,37 +62,48 @@ fn derived_target(
     }
 }
 
-/// Builds every exercise, solution and mutant in one batch and checks each against its role.
-pub(super) fn check_programs(
-    course: &Course,
-    mutants: &[ExerciseMutants],
-    settings: &Settings,
-    problems: &mut Vec<Problem>,
-) -> Result<Built> {
-    let mut targets = Vec::new();
-    let mut roles = Vec::new();
+/// The programs of one batch, each with what it is checked for.
+struct Batch {
+    targets: Vec<Target>,
+    roles: Vec<Role>,
+    /// `(exercise index, crate root)` of every solution, for rustfmt.
+    solution_files: Vec<(usize, PathBuf)>,
+}
+
+impl Batch {
+    fn add(&mut self, target: Target, role: Role) {
+        self.targets.push(target);
+        self.roles.push(role);
+    }
+}
+
+/// Every exercise as shipped, every solution (and its grader's view when its tests differ) and
+/// every mutant, with the mutants' programs written below the course's target folder.
+fn plan(course: &Course, mutants: &[ExerciseMutants]) -> Result<Batch> {
+    let mut batch = Batch {
+        targets: Vec::new(),
+        roles: Vec::new(),
+        solution_files: Vec::new(),
+    };
     for (index, exercise) in course.exercises.iter().enumerate() {
         if !exercise.skip_check_unsolved {
-            targets.push(Target::of(course, exercise, false));
-            roles.push(Role::Unsolved(index));
+            batch.add(Target::of(course, exercise, false), Role::Unsolved(index));
         }
     }
     let mut workshop = Workshop::new(course);
-    let mut solution_files = Vec::new();
     for (index, exercise) in course.exercises.iter().enumerate() {
         let main = exercise.rel_solution_main_file();
         if !course.root.join(&main).is_file() {
             continue;
         }
-        targets.push(Target::of(course, exercise, true));
-        roles.push(Role::Solution(index));
-        solution_files.push((index, main));
+        batch.add(Target::of(course, exercise, true), Role::Solution(index));
+        batch.solution_files.push((index, main));
         let name = format!("{}_graded", exercise.name);
         let graded = workshop.render(course, exercise, &name, None)?;
         if graded.tests_modified {
             let main_file = workshop.write(graded)?;
-            targets.push(derived_target(course, exercise, name, main_file));
-            roles.push(Role::Graded(index));
+            let target = derived_target(course, exercise, name, main_file);
+            batch.add(target, Role::Graded(index));
         }
     }
     for (set, exercise_mutants) in mutants.iter().enumerate() {
@@ -101,12 +112,23 @@ pub(super) fn check_programs(
             let name = format!("{}_mut{}", exercise.name, mutant + 1);
             let program = workshop.render(course, exercise, &name, Some(declared))?;
             let main_file = workshop.write(program)?;
-            targets.push(derived_target(course, exercise, name, main_file));
-            roles.push(Role::Mutant { set, mutant });
+            let target = derived_target(course, exercise, name, main_file);
+            batch.add(target, Role::Mutant { set, mutant });
         }
     }
     workshop.prune();
-    if targets.is_empty() {
+    Ok(batch)
+}
+
+/// Builds every exercise, solution and mutant in one batch and checks each against its role.
+pub(super) fn check_programs(
+    course: &Course,
+    mutants: &[ExerciseMutants],
+    settings: &Settings,
+    problems: &mut Vec<Problem>,
+) -> Result<Built> {
+    let batch = plan(course, mutants)?;
+    if batch.targets.is_empty() {
         return Ok(Built {
             programs: 0,
             mutants: Vec::new(),
@@ -121,8 +143,9 @@ pub(super) fn check_programs(
     let edition = manifest_edition(course);
     // rustfmt needs no build: it runs while cargo works.
     let (verdicts, formatting) = thread::scope(|scope| {
-        let formatting = scope.spawn(|| rustfmt_check(&course.root, &solution_files, &edition));
-        let verdicts = run_batch(&engine, &targets, None);
+        let formatting =
+            scope.spawn(|| rustfmt_check(&course.root, &batch.solution_files, &edition));
+        let verdicts = run_batch(&engine, &batch.targets, None);
         (verdicts, formatting.join())
     });
     let verdicts = verdicts?;
@@ -135,7 +158,7 @@ pub(super) fn check_programs(
             killed: 0,
         })
         .collect();
-    for (role, verdict) in roles.iter().zip(&verdicts) {
+    for (role, verdict) in batch.roles.iter().zip(&verdicts) {
         check_verdict(course, mutants, *role, verdict, &mut tallies, problems);
     }
     if settings.repeat > 1 {
@@ -143,8 +166,7 @@ pub(super) fn check_programs(
             course,
             mutants,
             &engine,
-            &targets,
-            &roles,
+            &batch,
             &verdicts,
             settings.repeat,
             problems,
@@ -152,7 +174,7 @@ pub(super) fn check_programs(
     }
     report_formatting(course, &edition, formatting, problems);
     Ok(Built {
-        programs: targets.len(),
+        programs: batch.targets.len(),
         mutants: tallies,
     })
 }
@@ -267,17 +289,16 @@ fn check_verdict(
 
 /// Runs the solutions and mutants that built `repeat - 1` more times and reports every one
 /// whose outcome changed. The build is cargo's no-op; only the runs cost time.
-#[allow(clippy::too_many_arguments)]
 fn check_repeats(
     course: &Course,
     mutants: &[ExerciseMutants],
     engine: &Engine,
-    targets: &[Target],
-    roles: &[Role],
+    batch: &Batch,
     first: &[Verdict],
     repeat: usize,
     problems: &mut Vec<Problem>,
 ) -> Result<()> {
+    let (targets, roles) = (&batch.targets, &batch.roles);
     let slots: Vec<usize> = (0..targets.len())
         .filter(|&s| !matches!(roles[s], Role::Unsolved(_)))
         .filter(|&s| first[s].status != Status::CompileError)
