@@ -66,10 +66,18 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     // `dev check` reports a course that does not load along with every other problem it finds.
     if let Some(Command::Dev(DevCommand::Check {
         require_solutions,
+        require_mutants,
+        repeat,
         jobs,
     })) = cli.command
     {
-        return dev::check(&root, require_solutions, jobs);
+        let options = dev::CheckOptions {
+            require_solutions,
+            require_mutants,
+            repeat,
+            jobs,
+        };
+        return dev::check(&root, &options);
     }
     let course = Course::load(&root)?;
     match cli.command {
