@@ -18,6 +18,17 @@ pub const FAILURE: u8 = 3;
 /// Ctrl-C, SIGTERM or SIGHUP stopped the command (128 + SIGINT, as shells report it).
 pub const INTERRUPTED: u8 = 130;
 
+/// Marks an error as the runner failing (a program it needs would not run), not the user:
+/// `.with_context(|| Failure(format!("cannot run cargo for {}", ...)))`.
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The exit code for `err`.
 pub fn exit_code(err: &anyhow::Error) -> ExitCode {
     ExitCode::from(code(err))
@@ -28,13 +39,19 @@ fn code(err: &anyhow::Error) -> u8 {
         INTERRUPTED
     } else if err.downcast_ref::<CourseErrors>().is_some() {
         USAGE
-    } else if err.chain().any(|cause| cause.is::<std::io::Error>()) {
-        // Every operating-system failure reaches us as an I/O error: a missing cargo, a
-        // read-only folder, a full disk. Mistakes in flags and inputs are ours to describe.
+    } else if err.downcast_ref::<Failure>().is_some() || err.chain().any(is_system_failure) {
         FAILURE
     } else {
         USAGE
     }
+}
+
+/// An operating-system failure that is not about a path the user named: a read-only folder,
+/// a full disk, a refused permission. A missing file is usually a mistyped argument.
+fn is_system_failure(cause: &(dyn std::error::Error + 'static)) -> bool {
+    cause
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|io| io.kind() != std::io::ErrorKind::NotFound)
 }
 
 #[cfg(test)]
@@ -45,11 +62,20 @@ mod tests {
     #[test]
     fn kinds_of_errors_map_to_their_codes() {
         assert_eq!(code(&anyhow!("--timeout must be at least 1 second")), USAGE);
-        let missing = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
-        let io: anyhow::Error = Err::<(), _>(missing)
-            .context("cannot run cargo")
+        let missing = || std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
+        let cargo: anyhow::Error = Err::<(), _>(missing())
+            .context(Failure("cannot run cargo".into()))
             .unwrap_err();
-        assert_eq!(code(&io), FAILURE);
+        assert_eq!(code(&cargo), FAILURE);
+        let input = Err::<(), _>(missing())
+            .context("cannot read r.json")
+            .unwrap_err();
+        assert_eq!(code(&input), USAGE, "a path the user named");
+        let denied = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
+        let write = Err::<(), _>(denied)
+            .context("cannot write r.json")
+            .unwrap_err();
+        assert_eq!(code(&write), FAILURE);
         assert_eq!(code(&anyhow::Error::new(Cancelled)), INTERRUPTED);
         assert_eq!(code(&anyhow::Error::new(CourseErrors(Vec::new()))), USAGE);
     }

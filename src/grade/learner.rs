@@ -437,7 +437,9 @@ fn git(reader: &Path, args: &[&str]) -> Command {
 fn git_output(cmd: Command, dir: &Path, doing: &str, supervisor: &Supervisor) -> Result<String> {
     let done = supervisor
         .run(cmd, &limits())
-        .context("cannot run git (is it installed?)")?;
+        .context(crate::errors::Failure(
+            "cannot run git (is it installed?)".into(),
+        ))?;
     match done.exit {
         Exit::Code(0) if !done.output.truncated => Ok(done.output.text),
         Exit::Code(0) => bail!(

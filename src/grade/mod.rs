@@ -83,9 +83,10 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
     let isolation = Isolation::detect(args.no_sandbox);
     if let Isolation::None { why } = &isolation {
         if args.require_sandbox {
-            bail!(
+            return Err(crate::errors::Failure(format!(
                 "no sandbox: {why}\n  help: install bubblewrap (`apt-get install bubblewrap`), or grade inside a container (see docs/grading-security.md)"
-            );
+            ))
+            .into());
         }
         eprintln!(
             "{} {}\n  Learner code will run as you, with your rights: it can read the course's solutions and other learners' work, reach the network and forge its results. Reports record isolation \"none\". Install bubblewrap, or grade inside a disposable container (docs/grading-security.md).",
