@@ -29,6 +29,8 @@ impl std::fmt::Display for Failure {
     }
 }
 
+impl std::error::Error for Failure {}
+
 /// The exit code for `err`.
 pub fn exit_code(err: &anyhow::Error) -> ExitCode {
     ExitCode::from(code(err))
