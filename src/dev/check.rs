@@ -22,7 +22,11 @@ pub fn check(root: &Path, require_solutions: bool, jobs: Option<usize>) -> Resul
     let started = Instant::now();
     let mut problems = Vec::new();
     let course = match Course::load(root) {
-        Ok(course) => Some(course),
+        Ok(course) => {
+            // An author checks what they mean to ship: the build that follows embeds it.
+            super::update::write_lock(root)?;
+            Some(course)
+        }
         Err(errors) => {
             problems.extend(course_problems(root, &errors));
             None
