@@ -437,3 +437,64 @@ fn without_a_terminal_it_points_to_run_and_verify() {
         );
     }
 }
+
+/// Watch mode keeps its progress in memory for hours; a `verify` run in another terminal
+/// meanwhile must not be undone by watch's next save, nor watch's by verify's.
+#[test]
+fn watch_and_verify_together_keep_both_updates() {
+    let course = TestCourse::new()
+        .section("basics", "Basics")
+        .exercise(
+            "basics",
+            "first",
+            &test_source("false"),
+            None,
+            Opts::default(),
+        )
+        .exercise(
+            "basics",
+            "second",
+            &test_source("true"),
+            None,
+            Opts::default(),
+        )
+        .exercise(
+            "basics",
+            "third",
+            &test_source("false"),
+            None,
+            Opts::default(),
+        )
+        .finish();
+    fs::create_dir_all(course.path(".backendlings")).unwrap();
+    fs::write(
+        course.path(".backendlings/state.json"),
+        r#"{"version": 1, "welcome_shown": true}"#,
+    )
+    .unwrap();
+    let mut watch = Watch::start(&course, &[], 100, 30);
+    watch.wait_for(&["✗ first: tests failed", "Basics 0/3"]);
+
+    // While watch runs, `third` is solved and `verify` records it and `second`.
+    fs::write(
+        course.path("exercises/basics/third.rs"),
+        test_source("true"),
+    )
+    .unwrap();
+    let output = course.run(&["verify"]);
+    assert_eq!(output.status.code(), Some(1), "{}", common::text(&output));
+
+    // Watch records `first`: its save keeps verify's updates.
+    fs::write(
+        course.path("exercises/basics/first.rs"),
+        test_source("true"),
+    )
+    .unwrap();
+    watch.wait_for(&["✓ first passed", "Basics 3/3"]);
+    watch.keys("q");
+    assert_eq!(watch.wait_exit(), 0);
+
+    let output = course.run(&["progress", "--json"]);
+    let progress: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(progress["done"], 3, "{}", common::text(&output));
+}
