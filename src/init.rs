@@ -51,8 +51,9 @@ pub fn run(dir: Option<&Path>) -> Result<ExitCode> {
         );
     }
     println!(
-        "\nNext:\n  cd {}\n  backendlings          # watch mode: fix the current exercise, save, repeat",
-        shell_quote(dest)
+        "\nNext:\n  cd {}\n  {}          # watch mode: fix the current exercise, save, repeat",
+        shell_quote(dest),
+        crate::commands::invocation()
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -286,7 +287,7 @@ fn count(n: usize, noun: &str) -> String {
 }
 
 /// `dest` as a user would type it after `cd` (quoted when it has spaces or quotes).
-fn shell_quote(path: &Path) -> String {
+pub fn shell_quote(path: &Path) -> String {
     let text = path.display().to_string();
     if text
         .chars()

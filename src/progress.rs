@@ -190,16 +190,18 @@ fn read_state(path: &Path) -> (StateFile, Option<String>) {
             Ok(state) => (
                 StateFile::default(),
                 Some(format!(
-                    "{} has version {}, this runner writes {STATE_VERSION}; starting fresh (run `backendlings verify` to recover what is done)",
+                    "{} has version {}, this runner writes {STATE_VERSION}; starting fresh ({} recovers what is done)",
                     path.display(),
-                    state.version
+                    state.version,
+                    crate::commands::typed("verify")
                 )),
             ),
             Err(err) => (
                 StateFile::default(),
                 Some(format!(
-                    "{} is damaged ({err}); starting fresh (run `backendlings verify` to recover what is done)",
-                    path.display()
+                    "{} is damaged ({err}); starting fresh ({} recovers what is done)",
+                    path.display(),
+                    crate::commands::typed("verify")
                 )),
             ),
         },

@@ -379,16 +379,45 @@ fn run_suggests_close_names_and_hint_shows_the_hint() {
     let course = TestCourse::new()
         .section("a", "Alpha")
         .exercise("a", "routing1", &test_source("true"), None, test_opts())
+        .exercise("a", "rounding2", &test_source("true"), None, test_opts())
         .finish();
     let output = course.run(&["run", "routng1"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("did you mean `routing1`?"),
+        "only the near name: {}",
+        stderr(&output)
+    );
+    let output = course.run(&["run", "rou"]);
+    assert!(
+        !stderr(&output).contains("did you mean"),
+        "a shared prefix is not near: {}",
+        stderr(&output)
+    );
+    // Outside a cargo project, and not on PATH: the binary's own path is what works.
+    assert!(
+        stderr(&output).contains(&format!("`{} list`", common::BIN)),
         "{}",
         stderr(&output)
     );
     let output = course.run(&["hint", "routing1"]);
     assert!(stdout(&output).contains("A hint for routing1."));
+}
+
+/// In the clone the runner was built in (this repository), `backendlings` is not on PATH;
+/// messages name the `cargo run` form the README starts with.
+#[test]
+fn messages_name_the_command_a_clone_can_type() {
+    let output = common::run_in(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["hint", "no_such_exercise"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`cargo run -- list` shows them all"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

@@ -232,11 +232,16 @@ fn a_learner_session_fix_hint_next_list_reset_quit_and_resume() {
     assert!(screen.contains("Current exercise: exercises/basics/first.rs"));
     assert!(screen.contains("h hint") && screen.contains("q quit"));
 
+    // The hint helps while the exercise fails; a pass clears it.
+    watch.keys("h");
+    watch.wait_for(&["A hint for first."]);
+
     // A broken save in place, then a fixed one saved by renaming a temporary file over it.
     fs::write(&first, "fn main() {\n").unwrap();
     watch.wait_for(&["✗ first: compile error"]);
     rename_save(&first, &test_source("1 + 1 == 2"));
     let screen = watch.wait_for(&["✓ first passed", "n next"]);
+    assert!(!screen.contains("A hint for first."), "{screen}");
     assert!(screen.contains("solutions/basics/first.rs"), "{screen}");
     assert!(screen.contains("Basics 1/2"), "{screen}");
 

@@ -456,6 +456,10 @@ impl<'a> App<'a> {
     }
 
     fn show_verdict(&mut self, verdict: Verdict) {
+        // A hint is help for a failing exercise; after a pass it only hides the output.
+        if verdict.status.is_pass() {
+            self.view.show_hint = false;
+        }
         self.view.verdict = Some(verdict);
         self.view.summary = None;
         self.view.scroll = 0;

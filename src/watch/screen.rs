@@ -289,10 +289,13 @@ pub fn fit(line: &str, width: usize) -> String {
     if visible_width(line) <= width {
         return line.to_string();
     }
-    wrap_line(line, width)
+    // The last column says that the line goes on.
+    let mut cut = wrap_line(line, width - 1)
         .into_iter()
         .next()
-        .unwrap_or_default()
+        .unwrap_or_default();
+    cut.push('…');
+    cut
 }
 
 /// Wraps text into lines of at most `width` columns, keeping colours across the breaks.
@@ -457,6 +460,15 @@ mod tests {
         let line = "ok \x1b[31mFAILED\x1b(B\x1b[m.";
         assert_eq!(visible_width(&wrap_line(line, 80)[0]), 10);
         assert_eq!(wrap_line(line, 80)[0], line);
+    }
+
+    #[test]
+    fn a_cut_line_ends_with_an_ellipsis() {
+        let line = "\x1b[31m✗ one: tests failed (tests::a, tests::b)\x1b[0m";
+        let cut = fit(line, 12);
+        assert_eq!(visible_width(&cut), 12);
+        assert!(console::strip_ansi_codes(&cut).ends_with('…'), "{cut:?}");
+        assert_eq!(fit("short", 12), "short");
     }
 
     #[test]
