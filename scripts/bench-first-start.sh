@@ -9,6 +9,7 @@
 # The first check is `backendlings run`: the same build and check as watch mode's first screen,
 # without a terminal. The clone is of the committed HEAD (commit what you want measured).
 # Usage: scripts/bench-first-start.sh [--timings]   (--timings keeps cargo's HTML reports)
+# CARGO_PROFILE_RELEASE_* variables apply to the runner's build only, to try profile settings.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 timings=()
@@ -49,7 +50,9 @@ cp "$repo/Cargo.lock" "$work/reference/"
 
 echo "reference: cargo build --release of the fixed dependency set..."
 t0=$(now)
-(cd "$work/reference" && cargo build --release --quiet --offline "${timings[@]}" 2>/dev/null)
+# The reference is fixed: no CARGO_PROFILE_* overrides from the caller's environment.
+(cd "$work/reference" && env $(env | grep -o '^CARGO_PROFILE_[A-Z_]*' | sed 's/^/-u /') \
+  cargo build --release --quiet --offline "${timings[@]}" 2>/dev/null)
 t1=$(now)
 reference=$(elapsed "$t0" "$t1")
 
