@@ -97,8 +97,9 @@ impl Progress {
             .write(true)
             .open(&lock_path)
             .with_context(|| format!("cannot open {}", lock_path.display()))?;
-        lock.lock()
-            .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+        // A file system without locks (some network mounts) still gets the merge below, which
+        // narrows the window to one read and one rename; refusing to save would lose more.
+        let _ = lock.lock();
         // A damaged file was already reported when this process loaded it; what is on disk now
         // is the best base there is.
         let (mut state, _) = read_state(&self.path);
