@@ -1,6 +1,8 @@
 //! The learner's commands: `list`, `run`, `hint`, `reset`, `verify`, `progress`.
 
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use anyhow::{Result, bail};
 use console::style;
@@ -15,6 +17,46 @@ use crate::protected;
 use crate::report::{json, terminal};
 use crate::solutions;
 use crate::verdict::Verdict;
+
+/// How the learner runs this binary, for messages that name a command: `backendlings` when
+/// that is on PATH; `cargo run --release --` inside the clone it was built in (the README's
+/// way to start, where `backendlings` is usually not on PATH); otherwise its full path.
+pub fn invocation() -> &'static str {
+    static INVOCATION: OnceLock<String> = OnceLock::new();
+    INVOCATION.get_or_init(|| {
+        let Ok(exe) = std::env::current_exe().and_then(std::fs::canonicalize) else {
+            return "backendlings".to_string();
+        };
+        let on_path = std::env::var_os("PATH").is_some_and(|path| {
+            std::env::split_paths(&path).any(|dir| {
+                std::fs::canonicalize(dir.join("backendlings")).is_ok_and(|found| found == exe)
+            })
+        });
+        if on_path {
+            return "backendlings".to_string();
+        }
+        // `<project>/target/<profile>/backendlings`, run from inside that project.
+        let profile = exe.parent();
+        let target = profile.and_then(Path::parent);
+        let project = target.and_then(Path::parent);
+        let inside = std::env::current_dir()
+            .and_then(std::fs::canonicalize)
+            .is_ok_and(|cwd| project.is_some_and(|p| cwd.starts_with(p)));
+        let from_cargo = inside
+            && target.is_some_and(|t| t.ends_with("target"))
+            && project.is_some_and(|p| p.join("Cargo.toml").is_file());
+        match profile.and_then(Path::file_name).and_then(|n| n.to_str()) {
+            Some("release") if from_cargo => "cargo run --release --".to_string(),
+            Some("debug") if from_cargo => "cargo run --".to_string(),
+            _ => crate::init::shell_quote(&exe),
+        }
+    })
+}
+
+/// `command` (arguments) as the learner can type it, e.g. `` `cargo run --release -- hint x` ``.
+pub fn typed(command: &str) -> String {
+    format!("`{} {command}`", invocation())
+}
 
 /// Loads the learner's progress, printing a warning when the state file was damaged.
 pub fn load_progress(course: &Course) -> Progress {
@@ -31,14 +73,17 @@ pub fn resolve(course: &Course, progress: &Progress, name: Option<&str>) -> Resu
         None => match progress.current(course) {
             Some(index) => Ok(index),
             None => bail!(
-                "every exercise is done; name one, e.g. `backendlings run {}`",
-                course.exercises[0].name
+                "every exercise is done; name one, e.g. {}",
+                typed(&format!("run {}", course.exercises[0].name))
             ),
         },
         Some(name) => course.find(name).ok_or_else(|| {
-            let closest = course.closest_names(name);
+            let closest = near_names(course, name);
             if closest.is_empty() {
-                anyhow::anyhow!("no exercise named `{name}`; `backendlings list` shows them all")
+                anyhow::anyhow!(
+                    "no exercise named `{name}`; {} shows them all",
+                    typed("list")
+                )
             } else {
                 anyhow::anyhow!(
                     "no exercise named `{name}`; did you mean {}?",
@@ -47,6 +92,17 @@ pub fn resolve(course: &Course, progress: &Progress, name: Option<&str>) -> Resu
             }
         }),
     }
+}
+
+/// The names close enough to `name` to be what was meant: a typo or two (a few more in a long
+/// name), not merely a shared prefix such as `rest` in `rest3_validaton` and `rest4_...`.
+fn near_names<'a>(course: &'a Course, name: &str) -> Vec<&'a str> {
+    let allowed = (name.chars().count() / 6).max(2);
+    course
+        .closest_names(name)
+        .into_iter()
+        .filter(|candidate| strsim::damerau_levenshtein(name, candidate) <= allowed)
+        .collect()
 }
 
 fn quote_list(names: &[&str]) -> String {
@@ -66,6 +122,7 @@ pub fn list(course: &Course, as_json: bool) -> Result<ExitCode> {
         );
     } else {
         print!("{}", terminal::list(course, &progress));
+        println!("{}", style("✓ done  ▶ current").dim());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -149,7 +206,10 @@ pub fn print_verdict(course: &Course, progress: &Progress, index: usize, verdict
             println!("A reference solution is in {}", solution.display());
         }
     } else {
-        println!("Stuck? `backendlings hint {}`", exercise.name);
+        println!(
+            "Stuck? {} shows a hint.",
+            typed(&format!("hint {}", exercise.name))
+        );
     }
 }
 
@@ -221,7 +281,7 @@ pub fn verify(course: &Course, args: &VerifyArgs) -> Result<ExitCode> {
                 exercise.rel_path().display(),
                 verdicts[index].status.label()
             );
-            println!("`backendlings run {}` shows why.", exercise.name);
+            println!("{} shows why.", typed(&format!("run {}", exercise.name)));
         } else if let Some(message) = &course.final_message {
             println!("\n{}", message.trim_end());
         }

@@ -1,57 +1,85 @@
 //! The course this binary was built with, embedded so that `init` works anywhere (offline) and
-//! `reset` can restore an exercise exactly as shipped.
+//! `reset` can restore an exercise exactly as shipped. `build.rs` collects the files named by
+//! `course.lock`, in their shipped versions, never the learner's edits.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use include_dir::{Dir, include_dir};
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/course_files.rs"));
+}
 
-pub static EXERCISES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/exercises");
-pub static SOLUTIONS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/solutions");
-pub const INFO_TOML: &str = include_str!("../info.toml");
 pub const LOCK_FILE: &str = include_str!("../Cargo.lock");
+
+/// The exercise package's manifest in the repository the binary was built from.
+const MANIFEST_PATH: &str = "dev/Cargo.toml";
+
+/// Every embedded file, as (path relative to the course root, `/`-separated; contents).
+pub fn all() -> &'static [(&'static str, &'static [u8])] {
+    generated::FILES
+}
+
+fn text(path: &str) -> &'static str {
+    all()
+        .iter()
+        .find(|(p, _)| *p == path)
+        .and_then(|(_, bytes)| std::str::from_utf8(bytes).ok())
+        .unwrap_or_default()
+}
+
+pub fn info_toml() -> &'static str {
+    text(crate::course::INFO_FILE)
+}
+
 /// The exercise package's manifest (dependencies, lints); `init` rewrites its `bin` list.
-pub const MANIFEST: &str = include_str!("../dev/Cargo.toml");
+pub fn manifest() -> &'static str {
+    text(MANIFEST_PATH)
+}
 
 /// Whether `root` holds the embedded course (its `info.toml` is the same, byte for byte).
 pub fn is_embedded_course(root: &Path) -> bool {
-    std::fs::read_to_string(root.join(crate::course::INFO_FILE)).is_ok_and(|text| text == INFO_TOML)
+    std::fs::read_to_string(root.join(crate::course::INFO_FILE))
+        .is_ok_and(|text| text == info_toml())
 }
 
-/// The embedded files below `rel` (a path relative to the course root, `exercises/...` or
+/// The embedded files at `rel` (a path relative to the course root, `exercises/...` or
 /// `solutions/...`): one file, or every file of a folder. Paths are relative to the course root.
-pub fn files(rel: &Path) -> Vec<(std::path::PathBuf, &'static [u8])> {
-    let mut components = rel.components();
-    let top = components
-        .next()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned());
-    let root = match top.as_deref() {
-        Some("exercises") => &EXERCISES,
-        Some("solutions") => &SOLUTIONS,
-        _ => return Vec::new(),
-    };
-    let inner = components.as_path();
-    if let Some(file) = root.get_file(inner) {
-        return vec![(
-            Path::new(top.as_deref().unwrap_or_default()).join(file.path()),
-            file.contents(),
-        )];
+pub fn files(rel: &Path) -> Vec<(PathBuf, &'static [u8])> {
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let wanted = parts.join("/");
+    if !(wanted.starts_with("exercises/") || wanted.starts_with("solutions/")) {
+        return Vec::new();
     }
-    let mut out = Vec::new();
-    if let Some(dir) = root.get_dir(inner) {
-        collect(dir, top.as_deref().unwrap_or_default(), &mut out);
-    }
-    out
+    let folder = format!("{wanted}/");
+    all()
+        .iter()
+        .filter(|(path, _)| *path == wanted || path.starts_with(&folder))
+        .map(|(path, bytes)| (PathBuf::from(path), *bytes))
+        .collect()
 }
 
-fn collect(
-    dir: &'static Dir<'static>,
-    top: &str,
-    out: &mut Vec<(std::path::PathBuf, &'static [u8])>,
-) {
-    for file in dir.files() {
-        out.push((Path::new(top).join(file.path()), file.contents()));
-    }
-    for sub in dir.dirs() {
-        collect(sub, top, out);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holds_the_course_and_finds_files_and_folders() {
+        assert!(info_toml().contains("[[exercises]]"));
+        assert!(manifest().contains("[package]"));
+        let course = crate::course::Course::load(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let first = &course.exercises[0];
+        assert_eq!(files(&first.rel_path()).len(), 1);
+        let folder = course
+            .exercises
+            .iter()
+            .find(|e| e.rel_main_file() != e.rel_path())
+            .expect("the course has a folder exercise");
+        assert!(files(&folder.rel_path()).len() > 1);
+        assert!(
+            files(Path::new("info.toml")).is_empty(),
+            "only exercises and solutions"
+        );
     }
 }

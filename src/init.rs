@@ -11,9 +11,9 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail};
 use console::style;
-use include_dir::Dir;
 
 use crate::course::{Course, INFO_FILE};
+use crate::course_lock;
 use crate::embedded;
 use crate::fsutil::{create_dir_with, write_atomic};
 use crate::manifest::{self, ManifestState};
@@ -51,8 +51,9 @@ pub fn run(dir: Option<&Path>) -> Result<ExitCode> {
         );
     }
     println!(
-        "\nNext:\n  cd {}\n  backendlings          # watch mode: fix the current exercise, save, repeat",
-        shell_quote(dest)
+        "\nNext:\n  cd {}\n  {}          # watch mode: fix the current exercise, save, repeat",
+        shell_quote(dest),
+        crate::commands::invocation()
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -72,12 +73,16 @@ pub fn create_workspace(dest: &Path, git: bool) -> Result<Git> {
 }
 
 fn write_files(root: &Path) -> Result<()> {
-    write_dir(&embedded::EXERCISES, &root.join("exercises"))?;
-    write_atomic(&root.join(INFO_FILE), embedded::INFO_TOML.as_bytes())?;
+    for (path, bytes) in embedded::all() {
+        if path.starts_with("exercises/") {
+            write_atomic(&root.join(path), bytes)?;
+        }
+    }
+    write_atomic(&root.join(INFO_FILE), embedded::info_toml().as_bytes())?;
     // The embedded manifest goes in first so that `standalone` keeps its dependencies and lints;
     // then its `bin` list is rewritten for this layout, without solutions.
     let manifest_path = root.join("Cargo.toml");
-    write_atomic(&manifest_path, embedded::MANIFEST.as_bytes())?;
+    write_atomic(&manifest_path, embedded::manifest().as_bytes())?;
     let course = Course::load(root)
         .map_err(anyhow::Error::new)
         .context("the course built into backendlings is not valid (a bug: please report it)")?;
@@ -91,7 +96,7 @@ fn write_files(root: &Path) -> Result<()> {
     // The lock file of the course's own repository, so every learner builds the versions the
     // course was tested with. It also pins the runner's crates, which cargo would drop on the
     // first build (a modified file in a fresh repository): they are dropped here instead.
-    let package = package_name(embedded::MANIFEST)?;
+    let package = package_name(embedded::manifest())?;
     write_atomic(
         &root.join("Cargo.lock"),
         prune_lock(embedded::LOCK_FILE, &package)?.as_bytes(),
@@ -105,17 +110,14 @@ fn write_files(root: &Path) -> Result<()> {
         VSCODE_EXTENSIONS.as_bytes(),
     )?;
     write_atomic(&root.join("README.md"), README.as_bytes())?;
-    Ok(())
-}
-
-/// Writes every file of an embedded folder below `dest`.
-fn write_dir(dir: &Dir<'_>, dest: &Path) -> Result<()> {
-    for file in dir.files() {
-        write_atomic(&dest.join(file.path()), file.contents())?;
-    }
-    for sub in dir.dirs() {
-        write_dir(sub, dest)?;
-    }
+    // The workspace's own record of what it shipped with, so that `reset` finds the originals
+    // in the workspace's first commit even after this binary is replaced by a newer course.
+    let lock = course_lock::from_working_tree(root, "Cargo.toml")
+        .context("cannot read the new workspace back")?;
+    write_atomic(
+        &root.join(course_lock::LOCK_FILE),
+        course_lock::render(&lock).as_bytes(),
+    )?;
     Ok(())
 }
 
@@ -285,7 +287,7 @@ fn count(n: usize, noun: &str) -> String {
 }
 
 /// `dest` as a user would type it after `cd` (quoted when it has spaces or quotes).
-fn shell_quote(path: &Path) -> String {
+pub fn shell_quote(path: &Path) -> String {
     let text = path.display().to_string();
     if text
         .chars()
@@ -336,7 +338,7 @@ mod tests {
 
     #[test]
     fn the_embedded_lock_covers_the_embedded_manifest() {
-        let package = package_name(embedded::MANIFEST).unwrap();
+        let package = package_name(embedded::manifest()).unwrap();
         let pruned = prune_lock(embedded::LOCK_FILE, &package).unwrap();
         assert!(pruned.contains(&format!("name = \"{package}\"")));
         // The runner's own crates are not the exercises' business.

@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod context;
 mod course;
+mod course_lock;
 mod dev;
 mod embedded;
 mod engine;

@@ -3,12 +3,18 @@
 //! Stored in `.backendlings/state.json` in the course folder and written atomically. Reads are
 //! tolerant: a missing file is a fresh start, a damaged one is rebuilt with a warning, and names
 //! this course does not know are kept (they may belong to a newer version of the course).
+//!
+//! Several processes write it: watch mode keeps its progress for hours while the learner runs
+//! `verify` or `run` in another terminal. So a save never writes a process's whole view: it
+//! takes a lock (`state.lock`, an OS file lock released even if the process dies), reads the
+//! file again, applies only the changes this process made since its last save, and writes the
+//! result. Two writers keep both their updates; on the same exercise, the later save wins.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::course::Course;
@@ -16,6 +22,7 @@ use crate::fsutil::write_atomic;
 
 pub const STATE_DIR: &str = ".backendlings";
 const STATE_FILE: &str = "state.json";
+const LOCK_FILE: &str = "state.lock";
 const STATE_VERSION: u32 = 1;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -29,10 +36,35 @@ struct StateFile {
     welcome_shown: bool,
 }
 
+/// What this process changed since it last saved.
+#[derive(Debug, Default, Clone)]
+struct Changes {
+    done: BTreeMap<String, bool>,
+    current: Option<Option<String>>,
+    welcome_shown: bool,
+}
+
+impl Changes {
+    fn apply(&self, state: &mut StateFile) {
+        for (name, &done) in &self.done {
+            if done {
+                state.done.insert(name.clone());
+            } else {
+                state.done.remove(name);
+            }
+        }
+        if let Some(current) = &self.current {
+            state.current.clone_from(current);
+        }
+        state.welcome_shown |= self.welcome_shown;
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Progress {
     path: PathBuf,
     state: StateFile,
+    changes: Changes,
 }
 
 impl Progress {
@@ -44,36 +76,42 @@ impl Progress {
     /// the file existed but could not be used.
     pub fn load(root: &Path) -> (Progress, Option<String>) {
         let path = Self::path_for(root);
-        let (state, warning) = match fs::read(&path) {
-            Err(_) => (StateFile::default(), None),
-            Ok(bytes) => match serde_json::from_slice::<StateFile>(&bytes) {
-                Ok(state) if state.version == STATE_VERSION => (state, None),
-                Ok(state) => (
-                    StateFile::default(),
-                    Some(format!(
-                        "{} has version {}, this runner writes {STATE_VERSION}; starting fresh (run `backendlings verify` to recover what is done)",
-                        path.display(),
-                        state.version
-                    )),
-                ),
-                Err(err) => (
-                    StateFile::default(),
-                    Some(format!(
-                        "{} is damaged ({err}); starting fresh (run `backendlings verify` to recover what is done)",
-                        path.display()
-                    )),
-                ),
-            },
+        let (state, warning) = read_state(&path);
+        let progress = Progress {
+            path,
+            state,
+            changes: Changes::default(),
         };
-        (Progress { path, state }, warning)
+        (progress, warning)
     }
 
-    pub fn save(&self) -> Result<()> {
-        let mut state = self.state.clone();
+    /// Saves this process's changes into the file, under the lock, keeping what other processes
+    /// saved meanwhile; afterwards this `Progress` shows both.
+    pub fn save(&mut self) -> Result<()> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let lock_path = dir.join(LOCK_FILE);
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .with_context(|| format!("cannot open {}", lock_path.display()))?;
+        // A file system without locks (some network mounts) still gets the merge below, which
+        // narrows the window to one read and one rename; refusing to save would lose more.
+        let _ = lock.lock();
+        // A damaged file was already reported when this process loaded it; what is on disk now
+        // is the best base there is.
+        let (mut state, _) = read_state(&self.path);
+        self.changes.apply(&mut state);
         state.version = STATE_VERSION;
         let mut json = serde_json::to_vec_pretty(&state)?;
         json.push(b'\n');
-        write_atomic(&self.path, &json)
+        write_atomic(&self.path, &json)?;
+        drop(lock);
+        self.state = state;
+        self.changes = Changes::default();
+        Ok(())
     }
 
     pub fn is_done(&self, name: &str) -> bool {
@@ -86,6 +124,7 @@ impl Progress {
         } else {
             self.state.done.remove(name);
         }
+        self.changes.done.insert(name.to_string(), done);
     }
 
     pub fn done_count(&self, course: &Course) -> usize {
@@ -130,6 +169,7 @@ impl Progress {
 
     pub fn set_current(&mut self, course: &Course, index: usize) {
         self.state.current = Some(course.exercises[index].name.clone());
+        self.changes.current = Some(self.state.current.clone());
     }
 
     pub fn welcome_shown(&self) -> bool {
@@ -138,6 +178,34 @@ impl Progress {
 
     pub fn mark_welcome_shown(&mut self) {
         self.state.welcome_shown = true;
+        self.changes.welcome_shown = true;
+    }
+}
+
+/// The state on disk, and a warning when the file existed but could not be used.
+fn read_state(path: &Path) -> (StateFile, Option<String>) {
+    match fs::read(path) {
+        Err(_) => (StateFile::default(), None),
+        Ok(bytes) => match serde_json::from_slice::<StateFile>(&bytes) {
+            Ok(state) if state.version == STATE_VERSION => (state, None),
+            Ok(state) => (
+                StateFile::default(),
+                Some(format!(
+                    "{} has version {}, this runner writes {STATE_VERSION}; starting fresh ({} recovers what is done)",
+                    path.display(),
+                    state.version,
+                    crate::commands::typed("verify")
+                )),
+            ),
+            Err(err) => (
+                StateFile::default(),
+                Some(format!(
+                    "{} is damaged ({err}); starting fresh ({} recovers what is done)",
+                    path.display(),
+                    crate::commands::typed("verify")
+                )),
+            ),
+        },
     }
 }
 
@@ -154,6 +222,55 @@ mod tests {
         let (progress, warning) = Progress::load(dir.path());
         assert!(warning.unwrap().contains("damaged"));
         assert!(!progress.is_done("x"));
+    }
+
+    #[test]
+    fn two_writers_keep_both_updates() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut watch, _) = Progress::load(dir.path());
+        let (mut verify, _) = Progress::load(dir.path());
+        verify.set_done("a", true);
+        verify.set_done("c", true);
+        verify.save().unwrap();
+        // `watch` loaded before `verify` saved; its save must not undo `verify`'s.
+        watch.set_done("b", true);
+        watch.set_done("c", false);
+        watch.save().unwrap();
+        assert!(watch.is_done("a"), "a save shows what others saved");
+        let (again, _) = Progress::load(dir.path());
+        assert!(again.is_done("a") && again.is_done("b"));
+        assert!(
+            !again.is_done("c"),
+            "on the same exercise, the later save wins"
+        );
+    }
+
+    #[test]
+    fn concurrent_saves_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let writers: Vec<_> = (0..8)
+            .map(|i| {
+                let root = root.clone();
+                std::thread::spawn(move || {
+                    for round in 0..10 {
+                        let (mut progress, warning) = Progress::load(&root);
+                        assert!(warning.is_none(), "{warning:?}");
+                        progress.set_done(&format!("w{i}_{round}"), true);
+                        progress.save().unwrap();
+                    }
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.join().unwrap();
+        }
+        let (progress, _) = Progress::load(&root);
+        for i in 0..8 {
+            for round in 0..10 {
+                assert!(progress.is_done(&format!("w{i}_{round}")));
+            }
+        }
     }
 
     #[test]

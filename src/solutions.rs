@@ -78,7 +78,7 @@ mod tests {
         let (_dir, course) = workspace();
         std::fs::write(
             course.root.join(crate::course::INFO_FILE),
-            format!("{}\n# edited\n", embedded::INFO_TOML),
+            format!("{}\n# edited\n", embedded::info_toml()),
         )
         .unwrap();
         assert!(reveal(&course, &[0]).unwrap().is_empty());

@@ -342,24 +342,36 @@ fn progress_is_recorded_and_survives_damage() {
     assert_eq!(output.status.code(), Some(0));
 }
 
+/// A writer that rewrites `state.json` in place (truncate, then write) leaves a half-written
+/// file when it is killed in between; one that writes a new file and renames it over never
+/// does. The difference shows without timing: the old file is hard-linked to a witness, which
+/// an in-place writer changes and a renaming writer leaves alone.
 #[test]
-fn state_stays_valid_when_the_runner_is_killed_mid_write() {
+fn progress_is_replaced_whole_never_rewritten_in_place() {
     let course = TestCourse::new()
         .section("a", "Alpha")
         .exercise("a", "one", &test_source("true"), None, test_opts())
         .finish();
-    // Kill runs at different moments; whatever the moment, the state file is whole JSON.
-    for delay_ms in [5, 30, 80, 200, 400] {
-        let mut child = course.cmd(&["verify", "--no-cache"]).spawn().unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill();
-        let _ = child.wait();
-        if let Ok(text) = std::fs::read_to_string(course.path(".backendlings/state.json")) {
-            serde_json::from_str::<serde_json::Value>(&text).expect("state is never half-written");
-        }
-    }
-    let output = course.run(&["list"]);
-    assert!(!stderr(&output).contains("damaged"));
+    let old = "{\"version\": 1, \"done\": []}\n";
+    course.write(".backendlings/state.json", old);
+    std::fs::hard_link(
+        course.path(".backendlings/state.json"),
+        course.path("witness.json"),
+    )
+    .unwrap();
+    assert_eq!(course.run(&["run", "one"]).status.code(), Some(0));
+    assert!(course.read(".backendlings/state.json").contains("\"one\""));
+    assert_eq!(
+        course.read("witness.json"),
+        old,
+        "state.json was written in place"
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(course.path(".backendlings"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "state.json" && name != "state.lock")
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
 
 #[test]
@@ -367,16 +379,45 @@ fn run_suggests_close_names_and_hint_shows_the_hint() {
     let course = TestCourse::new()
         .section("a", "Alpha")
         .exercise("a", "routing1", &test_source("true"), None, test_opts())
+        .exercise("a", "rounding2", &test_source("true"), None, test_opts())
         .finish();
     let output = course.run(&["run", "routng1"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("did you mean `routing1`?"),
+        "only the near name: {}",
+        stderr(&output)
+    );
+    let output = course.run(&["run", "rou"]);
+    assert!(
+        !stderr(&output).contains("did you mean"),
+        "a shared prefix is not near: {}",
+        stderr(&output)
+    );
+    // Outside a cargo project, and not on PATH: the binary's own path is what works.
+    assert!(
+        stderr(&output).contains(&format!("`{} list`", common::BIN)),
         "{}",
         stderr(&output)
     );
     let output = course.run(&["hint", "routing1"]);
     assert!(stdout(&output).contains("A hint for routing1."));
+}
+
+/// In the clone the runner was built in (this repository), `backendlings` is not on PATH;
+/// messages name the `cargo run` form the README starts with.
+#[test]
+fn messages_name_the_command_a_clone_can_type() {
+    let output = common::run_in(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["hint", "no_such_exercise"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`cargo run -- list` shows them all"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -428,42 +469,118 @@ fn bad_course_files_give_located_errors() {
     );
 }
 
-#[test]
-fn reset_restores_the_committed_original() {
-    let course = TestCourse::new()
-        .section("a", "Alpha")
-        .exercise("a", "one", &test_source("false"), None, test_opts())
-        .finish();
-    let git = |args: &[&str]| {
-        let ok = std::process::Command::new("git")
-            .args(args)
-            .current_dir(course.root())
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "git {args:?}");
-    };
-    git(&["init", "-q"]);
-    git(&["add", "-A"]);
-    git(&["commit", "-qm", "course"]);
-    course.write("exercises/a/one.rs", &test_source("true"));
-    git(&["commit", "-qam", "my work"]);
-    assert_eq!(course.run(&["run", "one"]).status.code(), Some(0));
+/// git in `dir`, with an identity (test machines may have none).
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let output = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "git {args:?}: {output:?}");
+}
 
-    let output = course.run(&["reset", "one"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert_eq!(
-        course.read("exercises/a/one.rs"),
-        test_source("false"),
-        "the version the file was added with"
-    );
+fn done_count(course: &TestCourse) -> serde_json::Value {
     let progress: serde_json::Value =
         serde_json::from_slice(&course.run(&["progress", "--json"]).stdout).unwrap();
-    assert_eq!(progress["done"], 0, "a reset exercise is not done");
+    progress["done"].clone()
+}
+
+/// What makes cargo run `build.rs` again is what the build script printed last time; only
+/// `course.lock` may be there, so saving or committing an exercise never rebuilds the runner.
+#[test]
+fn only_course_lock_makes_the_runner_rebuild() {
+    // OUT_DIR is `.../build/backendlings-HASH/out`; cargo keeps the script's output beside it.
+    let output = std::path::Path::new(env!("OUT_DIR"))
+        .parent()
+        .unwrap()
+        .join("output");
+    let printed = std::fs::read_to_string(&output).unwrap();
+    let watched: Vec<&str> = printed
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("cargo:rerun-if-changed=")
+                .or_else(|| l.strip_prefix("cargo::rerun-if-changed="))
+        })
+        .collect();
+    assert_eq!(watched, ["course.lock"], "{printed}");
+}
+
+/// A course with a `course.lock`: the author revised an exercise after first adding it, the
+/// learner edited and committed; `reset` gives the revision the lock names, every time.
+#[test]
+fn reset_restores_the_locked_version_after_edits_and_commits() {
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise("a", "one", "// first draft\n", None, test_opts())
+        .finish();
+    git(course.root(), &["init", "-q"]);
+    git(course.root(), &["add", "-A"]);
+    git(course.root(), &["commit", "-qm", "first draft"]);
+    // The author's flow: edit, `dev update` (or `dev check`), commit.
+    course.write("exercises/a/one.rs", &test_source("false"));
+    let output = course.run(&["dev", "update"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(course.read("course.lock").contains("exercises/a/one.rs"));
+    git(course.root(), &["add", "-A"]);
+    git(course.root(), &["commit", "-qm", "revised"]);
+
+    // The learner's work, committed, then more of it, uncommitted.
+    course.write("exercises/a/one.rs", &test_source("true"));
+    git(course.root(), &["commit", "-qam", "my work"]);
+    assert_eq!(course.run(&["run", "one"]).status.code(), Some(0));
+    for round in ["after a commit", "after an edit"] {
+        let output = course.run(&["reset", "one"]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert!(
+            stdout(&output).contains("course.lock"),
+            "{}",
+            stdout(&output)
+        );
+        assert_eq!(
+            course.read("exercises/a/one.rs"),
+            test_source("false"),
+            "{round}"
+        );
+        assert_eq!(done_count(&course), 0, "a reset exercise is not done");
+        course.write("exercises/a/one.rs", "// scribbles\n");
+    }
+}
+
+/// A course without a lock (a rustlings community course): the version of the commit the
+/// learner cloned, not the one the file was added with, and not the learner's commit.
+#[test]
+fn reset_without_a_lock_restores_the_cloned_version() {
+    let upstream = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise("a", "one", "// first draft\n", None, test_opts())
+        .finish();
+    git(upstream.root(), &["init", "-q"]);
+    git(upstream.root(), &["add", "-A"]);
+    git(upstream.root(), &["commit", "-qm", "first draft"]);
+    upstream.write("exercises/a/one.rs", &test_source("false"));
+    git(upstream.root(), &["commit", "-qam", "revised"]);
+
+    let parent = tempfile::tempdir().unwrap();
+    let clone = parent.path().join("clone");
+    git(
+        parent.path(),
+        &[
+            "clone",
+            "-q",
+            &upstream.root().display().to_string(),
+            "clone",
+        ],
+    );
+    std::fs::write(clone.join("exercises/a/one.rs"), test_source("true")).unwrap();
+    git(&clone, &["commit", "-qam", "my work"]);
+
+    let output = common::run_in(&clone, &["reset", "one"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(clone.join("exercises/a/one.rs")).unwrap(),
+        test_source("false")
+    );
 }
 
 #[test]

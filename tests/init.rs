@@ -132,6 +132,66 @@ fn init_creates_a_ready_workspace_without_solutions() {
     }
 }
 
+/// git's blob id of `bytes`, as `course.lock` names files.
+fn blob_id(bytes: &[u8]) -> String {
+    let mut hasher = sha1_smol::Sha1::new();
+    hasher.update(format!("blob {}\0", bytes.len()).as_bytes());
+    hasher.update(bytes);
+    hasher.digest().to_string()
+}
+
+/// The exercise files of this repository's `course.lock`: (path, blob id).
+fn locked_exercises() -> Vec<(String, String)> {
+    let lock = fs::read_to_string(Path::new(REPO).join("course.lock")).unwrap();
+    let mut files: Vec<(String, String)> = lock
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once("  "))
+        .filter(|(_, path)| path.starts_with("exercises/"))
+        .map(|(id, path)| (path.to_string(), id.to_string()))
+        .collect();
+    files.sort();
+    files
+}
+
+/// `init` hands out exactly the exercises `course.lock` names, whatever is in this working
+/// tree: in a clone where someone worked (edited, committed), the binary still embeds the
+/// shipped files (build.rs takes edited ones from git by their locked id).
+#[test]
+fn init_ships_the_locked_course_and_no_edits() {
+    let (_parent, dest) = workspace();
+    let mut shipped: Vec<(String, String)> = Vec::new();
+    let exercises = dest.join("exercises");
+    let mut stack = vec![exercises.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(&dest)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                shipped.push((rel, blob_id(&fs::read(&path).unwrap())));
+            }
+        }
+    }
+    shipped.sort();
+    let locked = locked_exercises();
+    assert!(!locked.is_empty());
+    assert_eq!(shipped, locked);
+    // The workspace keeps its own record, for `reset` once a newer binary is installed.
+    let lock = fs::read_to_string(dest.join("course.lock")).unwrap();
+    for (path, id) in &locked {
+        assert!(
+            lock.contains(&format!("{id}  {path}\n")),
+            "{path} in {lock}"
+        );
+    }
+}
+
 #[test]
 fn init_defaults_to_a_backendlings_folder() {
     let parent = tempfile::tempdir().unwrap();

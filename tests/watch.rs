@@ -232,11 +232,16 @@ fn a_learner_session_fix_hint_next_list_reset_quit_and_resume() {
     assert!(screen.contains("Current exercise: exercises/basics/first.rs"));
     assert!(screen.contains("h hint") && screen.contains("q quit"));
 
+    // The hint helps while the exercise fails; a pass clears it.
+    watch.keys("h");
+    watch.wait_for(&["A hint for first."]);
+
     // A broken save in place, then a fixed one saved by renaming a temporary file over it.
     fs::write(&first, "fn main() {\n").unwrap();
     watch.wait_for(&["✗ first: compile error"]);
     rename_save(&first, &test_source("1 + 1 == 2"));
     let screen = watch.wait_for(&["✓ first passed", "n next"]);
+    assert!(!screen.contains("A hint for first."), "{screen}");
     assert!(screen.contains("solutions/basics/first.rs"), "{screen}");
     assert!(screen.contains("Basics 1/2"), "{screen}");
 
@@ -436,4 +441,65 @@ fn without_a_terminal_it_points_to_run_and_verify() {
             "{stderr}"
         );
     }
+}
+
+/// Watch mode keeps its progress in memory for hours; a `verify` run in another terminal
+/// meanwhile must not be undone by watch's next save, nor watch's by verify's.
+#[test]
+fn watch_and_verify_together_keep_both_updates() {
+    let course = TestCourse::new()
+        .section("basics", "Basics")
+        .exercise(
+            "basics",
+            "first",
+            &test_source("false"),
+            None,
+            Opts::default(),
+        )
+        .exercise(
+            "basics",
+            "second",
+            &test_source("true"),
+            None,
+            Opts::default(),
+        )
+        .exercise(
+            "basics",
+            "third",
+            &test_source("false"),
+            None,
+            Opts::default(),
+        )
+        .finish();
+    fs::create_dir_all(course.path(".backendlings")).unwrap();
+    fs::write(
+        course.path(".backendlings/state.json"),
+        r#"{"version": 1, "welcome_shown": true}"#,
+    )
+    .unwrap();
+    let mut watch = Watch::start(&course, &[], 100, 30);
+    watch.wait_for(&["✗ first: tests failed", "Basics 0/3"]);
+
+    // While watch runs, `third` is solved and `verify` records it and `second`.
+    fs::write(
+        course.path("exercises/basics/third.rs"),
+        test_source("true"),
+    )
+    .unwrap();
+    let output = course.run(&["verify"]);
+    assert_eq!(output.status.code(), Some(1), "{}", common::text(&output));
+
+    // Watch records `first`: its save keeps verify's updates.
+    fs::write(
+        course.path("exercises/basics/first.rs"),
+        test_source("true"),
+    )
+    .unwrap();
+    watch.wait_for(&["✓ first passed", "Basics 3/3"]);
+    watch.keys("q");
+    assert_eq!(watch.wait_exit(), 0);
+
+    let output = course.run(&["progress", "--json"]);
+    let progress: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(progress["done"], 3, "{}", common::text(&output));
 }

@@ -38,7 +38,11 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<ExitCode> {
     let started = Instant::now();
     let mut problems = Vec::new();
     let course = match Course::load(root) {
-        Ok(course) => Some(course),
+        Ok(course) => {
+            // An author checks what they mean to ship: the build that follows embeds it.
+            super::update::write_lock(root)?;
+            Some(course)
+        }
         Err(errors) => {
             problems.extend(course_problems(root, &errors));
             None

@@ -205,16 +205,28 @@ impl ListView {
         };
         let header = (height >= 2).then_some(header);
         let keys = (height >= 1).then_some(keys);
+        // What the marks mean, when there is room to spare for it.
+        let legend = (height >= 8).then(|| {
+            style("✓ done  ▶ current  · pending  › selected")
+                .dim()
+                .to_string()
+        });
         let room = height
             .saturating_sub(usize::from(header.is_some()))
+            .saturating_sub(usize::from(legend.is_some()))
             .saturating_sub(usize::from(keys.is_some()));
+        let resized = room != self.page;
         self.page = room;
 
         let selected_row = rows
             .iter()
             .position(|r| matches!(r, Row::Exercise(i) if *i == self.selected));
         if let Some(row) = selected_row {
-            if row < self.scroll {
+            if resized {
+                // A new size starts from the top whenever the selection fits there, so a
+                // terminal made small and then large again shows the list from its top.
+                self.scroll = (row + 1).saturating_sub(room);
+            } else if row < self.scroll {
                 // Show the section title above the first exercise of a section.
                 self.scroll = row.saturating_sub(1);
             } else if room > 0 && row >= self.scroll + room {
@@ -229,7 +241,7 @@ impl ListView {
             .map(|e| e.name.len())
             .max()
             .unwrap_or(0);
-        let mut lines: Vec<String> = header.into_iter().collect();
+        let mut lines: Vec<String> = header.into_iter().chain(legend).collect();
         for row in rows.iter().skip(self.scroll).take(room) {
             let line = match *row {
                 Row::Section(s) => {
@@ -336,6 +348,22 @@ mod tests {
         assert_eq!(
             press(&mut list, &course, &progress, KeyCode::Esc),
             ListAction::Back
+        );
+    }
+
+    #[test]
+    fn a_terminal_made_small_then_large_again_shows_the_list_from_the_top() {
+        let (dir, course) = course(10);
+        let (progress, _) = Progress::load(dir.path());
+        let mut list = ListView::new(6);
+        let before = list.render(&course, &progress, 0, 40, 30);
+        list.render(&course, &progress, 0, 20, 5);
+        let after = list.render(&course, &progress, 0, 40, 30);
+        assert_eq!(before, after);
+        assert!(after.iter().any(|l| l.contains("ex0")), "{after:?}");
+        assert!(
+            after.iter().any(|l| l.contains("✓ done")),
+            "a legend: {after:?}"
         );
     }
 

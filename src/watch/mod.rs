@@ -373,11 +373,15 @@ impl<'a> App<'a> {
         match report {
             Report::BuildStarted { units } => {
                 self.batch.building = true;
+                self.batch.first_build = first_build_notice(self.course);
                 self.batch.units = units;
                 self.batch.units_done = 0;
             }
             Report::BuildUnit => self.batch.units_done += 1,
-            Report::BuildFinished => self.batch.building = false,
+            Report::BuildFinished => {
+                self.batch.building = false;
+                self.batch.first_build = None;
+            }
             Report::Checked => self.batch.checked += 1,
             Report::Done { job, result } => {
                 match result {
@@ -457,6 +461,10 @@ impl<'a> App<'a> {
     }
 
     fn show_verdict(&mut self, verdict: Verdict) {
+        // A hint is help for a failing exercise; after a pass it only hides the output.
+        if verdict.status.is_pass() {
+            self.view.show_hint = false;
+        }
         self.view.verdict = Some(verdict);
         self.view.summary = None;
         self.view.scroll = 0;
@@ -467,4 +475,22 @@ impl<'a> App<'a> {
             self.view.notice = Some(format!("Cannot save progress: {err:#}"));
         }
     }
+}
+
+/// What to say during a first build, or `None` when the exercise crates were compiled before
+/// (the runner's build folder holds a profile folder, `debug` or `release`). The first build
+/// of a course with SQLite takes a minute or more on a laptop; a learner who is not told why
+/// thinks the runner hangs.
+fn first_build_notice(course: &Course) -> Option<&'static str> {
+    let build = course.root.join(crate::context::TARGET_SUBDIR);
+    if ["debug", "release"].iter().any(|p| build.join(p).is_dir()) {
+        return None;
+    }
+    let manifest =
+        std::fs::read_to_string(crate::manifest::manifest_path(&course.root)).unwrap_or_default();
+    Some(if manifest.contains("rusqlite") {
+        "First start: compiling the exercise crates, SQLite among them; this happens once."
+    } else {
+        "First start: compiling the exercise crates; this happens once."
+    })
 }

@@ -61,6 +61,9 @@ pub fn exercise(frame: &Frame, width: usize, height: usize) -> (Vec<String>, usi
             ),
         ));
     }
+    if let Some(first_build) = frame.batch.first_build.filter(|_| frame.batch.building) {
+        footer.push((2, style(first_build).cyan().to_string()));
+    }
     for notice in view.notice.as_deref().into_iter().chain(frame.pinned) {
         footer.push((2, style(notice).yellow().to_string()));
     }
@@ -146,11 +149,24 @@ fn status_line(frame: &Frame) -> String {
                 )
             }
         }
-        Some(Job::One(index)) if index == frame.current => format!(
-            "{} {}…",
-            style("Checking").cyan().bold(),
-            course.exercises[index].name
-        ),
+        Some(Job::One(index)) if index == frame.current => {
+            let b = frame.batch;
+            let mut line = format!(
+                "{} {}…",
+                style("Checking").cyan().bold(),
+                course.exercises[index].name
+            );
+            // More than the exercise itself: its crates are being compiled (or checked).
+            if b.building && b.units > 1 {
+                line.push_str(&format!(
+                    " crates built {} {}/{}",
+                    terminal::bar(b.units_done.min(b.units), b.units, 20),
+                    b.units_done.min(b.units),
+                    b.units
+                ));
+            }
+            line
+        }
         _ => match &frame.view.verdict {
             Some(verdict) => terminal::verdict_line(course, frame.current, verdict),
             None => style("Not checked yet: press r").dim().to_string(),
@@ -273,10 +289,13 @@ pub fn fit(line: &str, width: usize) -> String {
     if visible_width(line) <= width {
         return line.to_string();
     }
-    wrap_line(line, width)
+    // The last column says that the line goes on.
+    let mut cut = wrap_line(line, width - 1)
         .into_iter()
         .next()
-        .unwrap_or_default()
+        .unwrap_or_default();
+    cut.push('…');
+    cut
 }
 
 /// Wraps text into lines of at most `width` columns, keeping colours across the breaks.
@@ -444,9 +463,67 @@ mod tests {
     }
 
     #[test]
+    fn a_cut_line_ends_with_an_ellipsis() {
+        let line = "\x1b[31m✗ one: tests failed (tests::a, tests::b)\x1b[0m";
+        let cut = fit(line, 12);
+        assert_eq!(visible_width(&cut), 12);
+        assert!(console::strip_ansi_codes(&cut).ends_with('…'), "{cut:?}");
+        assert_eq!(fit("short", 12), "short");
+    }
+
+    #[test]
     fn links_are_not_counted() {
         let line = "a \x1b]8;;file:///x\x1b\\path\x1b]8;;\x1b\\";
         assert_eq!(visible_width(line), 6);
+    }
+
+    #[test]
+    fn a_first_build_shows_crates_built_of_crates_to_build_and_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("exercises")).unwrap();
+        std::fs::write(dir.path().join("exercises/one.rs"), "").unwrap();
+        std::fs::write(
+            dir.path().join("info.toml"),
+            "format_version = 1\n[[exercises]]\nname = \"one\"\nhint = \"h\"\n",
+        )
+        .unwrap();
+        let course = Course::load(dir.path()).unwrap();
+        let (progress, _) = Progress::load(dir.path());
+        let view = ExerciseView::default();
+        let batch = BatchProgress {
+            building: true,
+            first_build: Some("First start: compiling the exercise crates; this happens once."),
+            units_done: 12,
+            units: 87,
+            ..BatchProgress::default()
+        };
+        let frame = Frame {
+            course: &course,
+            progress: &progress,
+            current: 0,
+            view: &view,
+            running: Some(Job::One(0)),
+            batch: &batch,
+            links: false,
+            pinned: None,
+        };
+        let (lines, _) = exercise(&frame, 120, 20);
+        let text = console::strip_ansi_codes(&lines.join("\n")).into_owned();
+        assert!(text.contains("Checking one… crates built [##"), "{text}");
+        assert!(text.contains("12/87"), "{text}");
+        assert!(text.contains("this happens once"), "{text}");
+        // Once built, neither is shown.
+        let batch = BatchProgress::default();
+        let frame = Frame {
+            batch: &batch,
+            ..frame
+        };
+        let (lines, _) = exercise(&frame, 120, 20);
+        let text = console::strip_ansi_codes(&lines.join("\n")).into_owned();
+        assert!(
+            !text.contains("crates built") && !text.contains("happens once"),
+            "{text}"
+        );
     }
 
     #[test]

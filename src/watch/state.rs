@@ -79,6 +79,9 @@ pub enum Mode {
 #[derive(Debug, Default, Clone)]
 pub struct BatchProgress {
     pub building: bool,
+    /// Set while the build compiles the exercise crates for the first time in this course
+    /// (minutes, not seconds): what the screen says while the learner waits.
+    pub first_build: Option<&'static str>,
     pub units_done: usize,
     pub units: usize,
     pub checked: usize,

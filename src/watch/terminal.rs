@@ -25,7 +25,9 @@ pub enum Input {
 pub fn require_tty() -> Result<()> {
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
         bail!(
-            "watch mode needs a terminal (stdin and stdout are not both a TTY)\n  help: in scripts and CI use `backendlings run [NAME]` for one exercise or `backendlings verify` for all of them"
+            "watch mode needs a terminal (stdin and stdout are not both a TTY)\n  help: in scripts and CI use {} for one exercise or {} for all of them",
+            crate::commands::typed("run [NAME]"),
+            crate::commands::typed("verify")
         );
     }
     Ok(())
