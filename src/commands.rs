@@ -14,8 +14,8 @@ use crate::engine::Options;
 use crate::pristine;
 use crate::progress::Progress;
 use crate::protected;
+use crate::recorder;
 use crate::report::{json, terminal};
-use crate::solutions;
 use crate::verdict::Verdict;
 
 /// How the learner runs this binary, for messages that name a command: `backendlings` when
@@ -181,11 +181,9 @@ pub fn check_one(course: &Course, progress: &mut Progress, index: usize) -> Resu
         .check(&[index], &mut |event| bar.on_event(&event))?
         .remove(0);
     bar.finish();
-    progress.set_done(&course.exercises[index].name, verdict.status.is_pass());
-    progress.save()?;
-    if verdict.status.is_pass() {
-        reveal_solutions(course, &[index]);
-    }
+    let recorded = recorder::record(course, progress, [(index, &verdict)]);
+    recorded.saved?;
+    warn_unrevealed(recorded.revealed);
     Ok(verdict)
 }
 
@@ -241,21 +239,15 @@ pub fn verify_all(course: &Course, args: &VerifyArgs, show_bar: bool) -> Result<
     let verdicts = engine.check(&all, &mut |event| bar.on_event(&event))?;
     bar.finish();
     let mut progress = load_progress(course);
-    for (exercise, verdict) in course.exercises.iter().zip(&verdicts) {
-        progress.set_done(&exercise.name, verdict.status.is_pass());
-    }
-    progress.save()?;
-    let passed: Vec<usize> = (0..verdicts.len())
-        .filter(|&i| verdicts[i].status.is_pass())
-        .collect();
-    reveal_solutions(course, &passed);
+    let recorded = recorder::record(course, &mut progress, verdicts.iter().enumerate());
+    recorded.saved?;
+    warn_unrevealed(recorded.revealed);
     Ok(verdicts)
 }
 
-/// Writes the solutions of newly passed exercises (see [`solutions::reveal`]). A solution that
-/// cannot be written must not turn a pass into an error, so failures are only warnings.
-pub fn reveal_solutions(course: &Course, passed: &[usize]) {
-    if let Err(err) = solutions::reveal(course, passed) {
+/// A solution that cannot be written must not turn a pass into an error: only a warning.
+fn warn_unrevealed(revealed: Result<()>) {
+    if let Err(err) = revealed {
         eprintln!(
             "{} cannot write a reference solution: {err:#}",
             style("warning:").yellow().bold()

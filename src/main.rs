@@ -16,6 +16,7 @@ mod manifest;
 mod pristine;
 mod progress;
 mod protected;
+mod recorder;
 mod report;
 mod solutions;
 mod verdict;

@@ -395,9 +395,13 @@ impl<'a> App<'a> {
         }
     }
 
-    /// Writes the reference solutions of passed exercises in an `init` workspace.
-    fn reveal_solutions(&mut self, passed: &[usize]) {
-        if let Err(err) = crate::solutions::reveal(self.course, passed) {
+    /// Records verdicts (progress, revealed solutions) and says what could not be done.
+    fn record<'v>(&mut self, verdicts: impl IntoIterator<Item = (usize, &'v Verdict)>) {
+        let recorded = crate::recorder::record(self.course, &mut self.progress, verdicts);
+        if let Err(err) = recorded.saved {
+            self.view.notice = Some(format!("Cannot save progress: {err:#}"));
+        }
+        if let Err(err) = recorded.revealed {
             self.view.notice = Some(format!("cannot write a reference solution: {err:#}"));
         }
     }
@@ -408,13 +412,7 @@ impl<'a> App<'a> {
                 let Some(verdict) = verdicts.pop() else {
                     return;
                 };
-                let passed = verdict.status.is_pass();
-                self.progress
-                    .set_done(&self.course.exercises[index].name, passed);
-                self.save_progress();
-                if passed {
-                    self.reveal_solutions(&[index]);
-                }
+                self.record([(index, &verdict)]);
                 if index == self.current {
                     // After the last exercise, `n` runs the final verification, so the
                     // learner sees this pass (and its program's output) first.
@@ -425,15 +423,7 @@ impl<'a> App<'a> {
                 }
             }
             Job::All { final_check } => {
-                for (exercise, verdict) in self.course.exercises.iter().zip(&verdicts) {
-                    self.progress
-                        .set_done(&exercise.name, verdict.status.is_pass());
-                }
-                self.save_progress();
-                let passed: Vec<usize> = (0..verdicts.len())
-                    .filter(|&i| verdicts[i].status.is_pass())
-                    .collect();
-                self.reveal_solutions(&passed);
+                self.record(verdicts.iter().enumerate());
                 let first_failing = verdicts.iter().position(|v| !v.status.is_pass());
                 let Some(failing) = first_failing else {
                     self.view.notice = None;
