@@ -1,5 +1,6 @@
 //! backendlings: an auto-graded exercise runner. `main` only parses flags and dispatches.
 
+mod classroom;
 mod cli;
 mod commands;
 mod context;
@@ -23,7 +24,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use console::style;
 
-use cli::{Cli, Command, DevCommand, WatchArgs};
+use cli::{ClassroomCommand, Cli, Command, DevCommand, WatchArgs};
 use course::{Course, CourseErrors};
 
 /// Exit code for a usage or course error (clap uses 2 for usage errors too).
@@ -55,6 +56,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Some(Command::Init { dir }) => return init::run(dir.as_deref()),
         Some(Command::Dev(DevCommand::New { path })) => return dev::new(path),
+        Some(Command::Classroom(ClassroomCommand::Serve {
+            listen,
+            db,
+            stuck_minutes,
+        })) => return classroom::serve(listen, db, *stuck_minutes),
         _ => {}
     }
     let root = context::course_root(cli.course.as_deref())?;
@@ -72,7 +78,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Watch(args)) => watch::run(&course, &args),
         Some(Command::Init { .. })
         | Some(Command::Dev(DevCommand::New { .. }))
-        | Some(Command::Dev(DevCommand::Check { .. })) => {
+        | Some(Command::Dev(DevCommand::Check { .. }))
+        | Some(Command::Classroom(_)) => {
             unreachable!("handled above")
         }
         Some(Command::Dev(DevCommand::Update)) => dev::update(&course),
