@@ -271,7 +271,8 @@ mod tests {
             },
         );
         let html = board(&room, 1_000_000, 300_000);
-        assert!(!html.contains("<script>") && !html.contains("<img") && !html.contains("<b>"));
+        assert!(!html.contains("<script>") && !html.contains("<img") && !html.contains("<b>\""));
+        assert!(html.contains("&lt;b&gt;&quot;hi&quot;&lt;/b&gt;"));
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(html.contains("⚠ STUCK"), "{html}");
         assert!(page(&html, "a\"b").contains("/teach/a&quot;b/note"));
