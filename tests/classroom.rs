@@ -512,3 +512,44 @@ fn watch_mode_queues_while_the_server_is_down_and_shows_the_instructors_message(
     );
     let _ = child.kill();
 }
+
+/// `backendlings classroom serve` runs the server found beside it, and says how to build it
+/// when there is none.
+#[test]
+fn classroom_serve_runs_the_server_beside_the_runner_or_says_how_to_build_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let runner = dir.path().join("backendlings");
+    fs::copy(BIN, &runner).unwrap();
+    let output = Command::new(&runner)
+        .args(["classroom", "serve"])
+        .env("PATH", "")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cargo build --release -p backendlings-classroom"),
+        "{stderr}"
+    );
+
+    fs::copy(server_bin(), dir.path().join("backendlings-classroom")).unwrap();
+    let mut child = Command::new(&runner)
+        .args(["classroom", "serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("room.db"))
+        .env("PATH", "")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let printed: Vec<String> = (0..3).map_while(|_| lines.next()?.ok()).collect();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        printed
+            .iter()
+            .any(|l| l.contains("--join http://127.0.0.1:")),
+        "{printed:?}"
+    );
+    assert!(printed.iter().any(|l| l.contains("/teach/")), "{printed:?}");
+}

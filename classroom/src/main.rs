@@ -453,6 +453,15 @@ async fn renderer(app: Shared) {
     }
 }
 
+/// The address other machines reach this one at, when bound to every interface: the source
+/// address of the default route (a UDP "connection" sends nothing).
+fn outward_ip() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_unspecified() && !ip.is_loopback()).then_some(ip)
+}
+
 fn main() -> ExitCode {
     let config = match parse_args() {
         Ok(c) => c,
@@ -518,11 +527,17 @@ async fn serve(config: Config) -> Result<(), String> {
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(app.clone());
     let host = if addr.ip().is_unspecified() {
-        eprintln!(
-            "note: listening on every interface; give learners this machine's address instead of {}",
-            addr.ip()
-        );
-        addr.to_string()
+        match outward_ip() {
+            Some(ip) => SocketAddr::new(ip, addr.port()).to_string(),
+            None => {
+                eprintln!(
+                    "note: listening on every interface; give learners this machine's address \
+                     instead of {}",
+                    addr.ip()
+                );
+                addr.to_string()
+            }
+        }
     } else {
         addr.to_string()
     };
@@ -542,7 +557,19 @@ async fn serve(config: Config) -> Result<(), String> {
     let _ = std::io::stdout().flush();
     axum::serve(listener, router)
         .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("a SIGTERM handler installs");
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            // Live pages never close their stream: give requests a moment, then stop. Every
+            // answered event is already committed.
+            tokio::spawn(async {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                std::process::exit(0);
+            });
         })
         .await
         .map_err(|e| e.to_string())

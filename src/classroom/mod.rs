@@ -363,17 +363,14 @@ pub fn serve(listen: &str, db: &Path, stuck_minutes: f64) -> Result<ExitCode> {
              course folder, then `cargo run --release -- classroom serve` again"
         );
     };
-    let status = Command::new(&program)
+    // The server takes this process's place: signals and the exit code are its own.
+    use std::os::unix::process::CommandExt;
+    let err = Command::new(&program)
         .args(["--listen", listen, "--db"])
         .arg(db)
         .args(["--stuck-minutes", &stuck_minutes.to_string()])
-        .status()
-        .with_context(|| format!("cannot run {}", program.display()))?;
-    Ok(match status.code() {
-        Some(0) => ExitCode::SUCCESS,
-        Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
-        None => ExitCode::FAILURE,
-    })
+        .exec();
+    Err(err).with_context(|| format!("cannot run {}", program.display()))
 }
 
 #[cfg(test)]
