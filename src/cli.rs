@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::grade::partition::Partition;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "backendlings",
@@ -61,6 +63,9 @@ pub enum Command {
     },
     /// Grade learner trees against the course's own tests (for bootcamps and CI)
     Grade(GradeArgs),
+    /// Work with grade reports (combine the parts of a cohort graded in parallel)
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Commands for course authors
     #[command(subcommand)]
     Dev(DevCommand),
@@ -105,6 +110,38 @@ pub enum DevCommand {
     Update,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Combine the JSON reports of `grade --partition K/N` runs into the reports one run writes
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// JSON reports written by `grade --partition K/N --json FILE`, one per part
+    #[arg(value_name = "PART.json", required = true)]
+    pub parts: Vec<PathBuf>,
+    #[command(flatten)]
+    pub reports: ReportFiles,
+}
+
+/// Where the cohort's reports go; shared by `grade` and `report merge`.
+#[derive(Debug, Args, Default)]
+pub struct ReportFiles {
+    /// Write the JSON report to FILE (`-` for stdout)
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write a JUnit XML report to FILE (`-` for stdout)
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write a CSV roster to FILE (`-` for stdout)
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write a self-contained HTML overview to FILE
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct GradeArgs {
     /// Learner trees to grade (clones of the course or workspaces made by `init`)
@@ -122,18 +159,8 @@ pub struct GradeArgs {
     /// Seconds each exercise may run (overrides timeout_secs)
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,
-    /// Write the JSON report to FILE (`-` for stdout)
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-    /// Write a JUnit XML report to FILE (`-` for stdout)
-    #[arg(long, value_name = "FILE")]
-    pub junit: Option<PathBuf>,
-    /// Write a CSV roster to FILE (`-` for stdout)
-    #[arg(long, value_name = "FILE")]
-    pub csv: Option<PathBuf>,
-    /// Write a self-contained HTML overview to FILE
-    #[arg(long, value_name = "FILE")]
-    pub html: Option<PathBuf>,
+    #[command(flatten)]
+    pub reports: ReportFiles,
     /// Exit 1 unless every learner scores at least PERCENT
     #[arg(long, value_name = "PERCENT")]
     pub fail_under: Option<f64>,
@@ -146,6 +173,13 @@ pub struct GradeArgs {
     /// Grade without the sandbox even where bubblewrap works (reports say `isolation: none`)
     #[arg(long)]
     pub no_sandbox: bool,
+    /// Grade only part K of N of the learners (1 <= K <= N), for N parallel CI jobs; merge
+    /// their JSON reports with `backendlings report merge`
+    #[arg(long, value_name = "K/N")]
+    pub partition: Option<Partition>,
+    /// Write Gradescope's results.json for the one learner graded to FILE (`-` for stdout)
+    #[arg(long, value_name = "FILE", conflicts_with = "partition")]
+    pub gradescope: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Default)]

@@ -11,6 +11,7 @@ use crate::course::Course;
 use crate::engine::Options;
 use crate::pristine;
 use crate::progress::Progress;
+use crate::protected;
 use crate::report::{json, terminal};
 use crate::solutions;
 use crate::verdict::Verdict;
@@ -157,6 +158,9 @@ pub fn run(course: &Course, name: Option<&str>) -> Result<ExitCode> {
     let index = resolve(course, &progress, name)?;
     let verdict = check_one(course, &mut progress, index)?;
     print_verdict(course, &progress, index, &verdict);
+    if let Some(notice) = protected::notice(course, &course.exercises[index]) {
+        eprintln!("{} {notice}", style("warning:").yellow().bold());
+    }
     Ok(if verdict.status.is_pass() {
         ExitCode::SUCCESS
     } else {

@@ -302,7 +302,7 @@ struct ExerciseEntry {
     timeout_secs: Option<Spanned<u64>>,
     points: Option<u32>,
     #[serde(default)]
-    locked: Vec<String>,
+    locked: Vec<Spanned<String>>,
 }
 
 const EXERCISE_KEYS: &[&str] = &[
@@ -528,6 +528,10 @@ fn parse(root: &Path, info_path: &Path, source: &str) -> Result<Course, CourseEr
             }
         };
 
+        let locked = check_locked(&entry.locked, name, &mut |at, message, help| {
+            errors.push(err_at(at, message).help(help));
+        });
+
         exercises.push(Exercise {
             name: name.clone(),
             dir,
@@ -538,7 +542,7 @@ fn parse(root: &Path, info_path: &Path, source: &str) -> Result<Course, CourseEr
             skip_check_unsolved: entry.skip_check_unsolved.unwrap_or(false),
             timeout_secs,
             points: entry.points.unwrap_or(1),
-            locked: entry.locked.clone(),
+            locked,
             shape,
         });
     }
@@ -592,6 +596,35 @@ fn parse(root: &Path, info_path: &Path, source: &str) -> Result<Course, CourseEr
         sections,
         exercises,
     })
+}
+
+/// The `locked` names of exercise `name`, each checked to be a Rust identifier (the grader
+/// matches them against item names, so anything else could never match) and listed once.
+fn check_locked(
+    entries: &[Spanned<String>],
+    name: &str,
+    error: &mut dyn FnMut(usize, String, &str),
+) -> Vec<String> {
+    let mut locked: Vec<String> = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let item = entry.get_ref();
+        if syn::parse_str::<syn::Ident>(item).is_err() {
+            error(
+                entry.span().start,
+                format!("`locked` entry {item:?} of exercise `{name}` is not a Rust identifier"),
+                "list the names of top-level items (fn, struct, enum, trait, const, static, type, mod, macro_rules), e.g. locked = [\"query_plan\"]",
+            );
+        } else if locked.contains(item) {
+            error(
+                entry.span().start,
+                format!("`{item}` is locked twice in exercise `{name}`"),
+                "list each name once",
+            );
+        } else {
+            locked.push(item.clone());
+        }
+    }
+    locked
 }
 
 fn rel(root: &Path, path: &Path) -> String {
@@ -739,6 +772,31 @@ hint = "h"
                 "{err} should mention {expected}"
             );
             assert_eq!(err.line, Some(line), "{err}");
+        }
+    }
+
+    #[test]
+    fn locked_names_must_be_identifiers_listed_once() {
+        let entry = |locked: &str| {
+            format!(
+                "format_version = 1\n[[exercises]]\nname = \"x\"\nhint = \"h\"\nlocked = {locked}\n"
+            )
+        };
+        let (_dir, result) =
+            course_with(&entry(r#"["query_plan", "Counter"]"#), &["exercises/x.rs"]);
+        assert_eq!(
+            result.unwrap().exercises[0].locked,
+            ["query_plan", "Counter"]
+        );
+        for (locked, expected) in [
+            ("[\"ok\",\n  \"fn query_plan\"]", "is not a Rust identifier"),
+            ("[\"ok\",\n  \"struct\"]", "is not a Rust identifier"),
+            ("[\"ok\",\n  \"\"]", "is not a Rust identifier"),
+            ("[\"ok\",\n  \"ok\"]", "locked twice"),
+        ] {
+            let err = first_error(course_with(&entry(locked), &["exercises/x.rs"]).1);
+            assert!(err.message.contains(expected), "{err}");
+            assert_eq!(err.line, Some(6), "{err}");
         }
     }
 

@@ -14,6 +14,7 @@ mod init;
 mod manifest;
 mod pristine;
 mod progress;
+mod protected;
 mod report;
 mod solutions;
 mod verdict;
@@ -24,11 +25,13 @@ use std::process::ExitCode;
 use clap::Parser;
 use console::style;
 
-use cli::{ClassroomCommand, Cli, Command, DevCommand, WatchArgs};
+use cli::{ClassroomCommand, Cli, Command, DevCommand, ReportCommand, WatchArgs};
 use course::{Course, CourseErrors};
 
 /// Exit code for a usage or course error (clap uses 2 for usage errors too).
 const EXIT_USAGE: u8 = 2;
+/// Exit code after Ctrl-C, SIGTERM or SIGHUP stopped a command (128 + SIGINT, as shells do).
+const EXIT_INTERRUPTED: u8 = 130;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -38,6 +41,10 @@ fn main() -> ExitCode {
     }
     match dispatch(cli) {
         Ok(code) => code,
+        Err(err) if err.downcast_ref::<engine::Cancelled>().is_some() => {
+            eprintln!("{} {err}", style("stopped:").yellow().bold());
+            ExitCode::from(EXIT_INTERRUPTED)
+        }
         Err(err) => {
             if let Some(errors) = err.downcast_ref::<CourseErrors>() {
                 for error in &errors.0 {
@@ -61,6 +68,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             db,
             stuck_minutes,
         })) => return classroom::serve(listen, db, *stuck_minutes),
+        // Merging reads reports only: a CI merge job has no course checked out.
+        Some(Command::Report(ReportCommand::Merge(args))) => return report::merge::run(args),
         _ => {}
     }
     let root = context::course_root(cli.course.as_deref())?;
@@ -79,6 +88,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Init { .. })
         | Some(Command::Dev(DevCommand::New { .. }))
         | Some(Command::Dev(DevCommand::Check { .. }))
+        | Some(Command::Report(_))
         | Some(Command::Classroom(_)) => {
             unreachable!("handled above")
         }

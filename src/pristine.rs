@@ -11,8 +11,21 @@ use crate::course::{Course, Exercise};
 use crate::embedded;
 use crate::fsutil::write_atomic;
 
+/// Files with their paths relative to the course root.
+pub type Files = Vec<(PathBuf, Vec<u8>)>;
+
 /// Restores `exercise` to its original content. Returns where the original came from.
 pub fn restore(course: &Course, exercise: &Exercise) -> Result<&'static str> {
+    let (files, source) = original(course, exercise)?;
+    for (path, bytes) in files {
+        write_atomic(&course.root.join(path), &bytes)?;
+    }
+    Ok(source)
+}
+
+/// The original files of `exercise` (paths relative to the course root) and where they come
+/// from, without writing anything: `run` and watch mode compare the learner's copy with them.
+pub fn original(course: &Course, exercise: &Exercise) -> Result<(Files, &'static str)> {
     let rel = exercise.rel_path();
     let (files, source) = if embedded::is_embedded_course(&course.root) {
         let files: Vec<(PathBuf, Vec<u8>)> = embedded::files(&rel)
@@ -26,10 +39,7 @@ pub fn restore(course: &Course, exercise: &Exercise) -> Result<&'static str> {
     if files.is_empty() {
         bail!("no original of {} was found", rel.display());
     }
-    for (path, bytes) in files {
-        write_atomic(&course.root.join(path), &bytes)?;
-    }
-    Ok(source)
+    Ok((files, source))
 }
 
 fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {

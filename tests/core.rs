@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Opts, TestCourse, process_running, stderr, stdout, test_source};
+use common::{Opts, TestCourse, process_running, stderr, stdout, test_source, text};
 
 fn test_opts() -> Opts {
     Opts::default()
@@ -464,4 +464,123 @@ fn reset_restores_the_committed_original() {
     let progress: serde_json::Value =
         serde_json::from_slice(&course.run(&["progress", "--json"]).stdout).unwrap();
     assert_eq!(progress["done"], 0, "a reset exercise is not done");
+}
+
+#[test]
+fn run_warns_when_the_tests_or_locked_items_differ_from_the_course() {
+    let source = "fn helper() -> u32 {\n    2\n}\n\nfn main() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn checks() {\n        assert_eq!(super::helper(), 3);\n    }\n}\n";
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise("a", "one", source, None, test_opts())
+        .finish();
+    let info = course.read("info.toml").replace(
+        "name = \"one\"\n",
+        "name = \"one\"\nlocked = [\"helper\"]\n",
+    );
+    course.write("info.toml", &info);
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(course.root())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "course"]);
+    let warning = "differs from the course's; you will be graded with the course's";
+
+    let output = course.run(&["run", "one"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!text(&output).contains(warning), "{}", text(&output));
+
+    // Reformatting is not editing.
+    course.write("exercises/a/one.rs", &source.replace("    ", "  "));
+    assert!(!text(&course.run(&["run", "one"])).contains(warning));
+
+    course.write(
+        "exercises/a/one.rs",
+        &source.replace("assert_eq!(super::helper(), 3)", "assert!(true)"),
+    );
+    let output = course.run(&["run", "one"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "the learner's own tests still run locally"
+    );
+    assert!(
+        text(&output).contains(&format!("Your copy of the tests {warning}")),
+        "{}",
+        text(&output)
+    );
+
+    course.write("exercises/a/one.rs", &source.replace("    2\n", "    3\n"));
+    let output = course.run(&["run", "one"]);
+    assert!(
+        text(&output).contains(&format!("Your copy of `helper` {warning}")),
+        "{}",
+        text(&output)
+    );
+}
+
+/// Ctrl-C (here SIGINT, and SIGTERM the same way) during `run` stops the program the runner
+/// started, at once, instead of leaving it spinning with no timeout; the runner exits with 130.
+#[test]
+fn an_interrupted_run_kills_the_program_it_started() {
+    let course = TestCourse::new()
+        .section("basics", "Basics")
+        .exercise(
+            "basics",
+            "spin",
+            "fn main() {\n    loop {\n        std::hint::spin_loop();\n    }\n}\n",
+            None,
+            Opts {
+                test: false,
+                timeout_secs: Some(600),
+                ..Opts::default()
+            },
+        )
+        .finish();
+    let mut runner = course
+        .cmd(&["run", "spin"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The program runs once the runner has built it (a first build may take a while).
+    let program = course.path("target/backendlings/pkg/bin/spin");
+    let needle = program.display().to_string();
+    let started = std::time::Instant::now();
+    while !process_running(&needle) {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(600),
+            "the exercise never started"
+        );
+        assert!(
+            runner.try_wait().unwrap().is_none(),
+            "the runner ended early"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(runner.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let status = runner.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    // The kill is synchronous with the runner's exit; give /proc a moment to drop the zombie.
+    for _ in 0..50 {
+        if !process_running(&needle) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("{needle} outlived the interrupted runner");
 }

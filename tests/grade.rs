@@ -546,6 +546,12 @@ fn grades_a_git_tree_at_a_deadline_without_touching_it() {
     assert_eq!(alice["commit"], on_time.as_str());
     assert_eq!(alice["score"], 6, "{alice}");
     assert_eq!(report["deadline"], "2025-01-01T23:00:00Z");
+    assert!(
+        report["deadline_note"]
+            .as_str()
+            .is_some_and(|note| note.contains("forged")),
+        "commit dates can be forged: the report says so"
+    );
     assert_eq!(
         before,
         tree_hashes(&dir),
@@ -592,4 +598,136 @@ fn usage_errors_exit_2_and_fail_under_exits_1() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(stderr(&output).contains("bob"));
     assert!(stdout(&output).contains("bob"), "the roster is printed");
+}
+
+const PLAN: &str = "/// Provided: reports how the database runs a lookup. Do not edit.\nfn query_plan(indexed: bool) -> &'static str {\n    if indexed { \"SEARCH USING INDEX\" } else { \"SCAN\" }\n}\n\nfn lookup_is_indexed() -> bool {\n    BODY\n}\n\nfn main() {}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn uses_an_index() {\n        assert_eq!(query_plan(lookup_is_indexed()), \"SEARCH USING INDEX\");\n    }\n}\n";
+const STORE_MAIN: &str = "mod db;\nmod logic;\n#[cfg(test)]\nmod tests;\n\nfn main() {\n    println!(\"{}\", logic::fetch_all());\n}\n";
+const STORE_DB: &str = "/// Provided: counts the statements a lookup runs. Do not edit.\npub fn statements(lookups: u32) -> u32 {\n    lookups\n}\n";
+
+/// A course whose exercises lock helpers: `query_plan` in a file, `statements` in a folder.
+fn locked_course() -> TestCourse {
+    let course = TestCourse::new()
+        .section("db", "Databases")
+        .exercise(
+            "db",
+            "plan",
+            &PLAN.replace("BODY", "false"),
+            None,
+            Opts::default(),
+        )
+        .dir_exercise(
+            "db",
+            "store",
+            &[
+                ("main.rs", STORE_MAIN),
+                ("db.rs", STORE_DB),
+                (
+                    "logic.rs",
+                    "pub fn fetch_all() -> u32 {\n    crate::db::statements(5)\n}\n",
+                ),
+                (
+                    "tests.rs",
+                    "#[test]\nfn one_statement() {\n    assert_eq!(super::logic::fetch_all(), 1);\n}\n",
+                ),
+            ],
+            Opts::default(),
+        )
+        .finish();
+    let info = course
+        .read("info.toml")
+        .replace(
+            "name = \"plan\"\n",
+            "name = \"plan\"\nlocked = [\"query_plan\"]\n",
+        )
+        .replace(
+            "name = \"store\"\n",
+            "name = \"store\"\nlocked = [\"statements\"]\n",
+        );
+    course.write("info.toml", &info);
+    course
+}
+
+#[test]
+fn locked_helpers_are_graded_from_the_course() {
+    let course = locked_course();
+    let work = tempfile::tempdir().unwrap();
+    let solved_logic = b"pub fn fetch_all() -> u32 {\n    crate::db::statements(1)\n}\n".as_slice();
+    let solved_plan = PLAN.replace("BODY", "true");
+    learner(
+        work.path(),
+        &course,
+        "honest",
+        &[
+            ("exercises/db/plan.rs", Some(solved_plan.as_bytes())),
+            ("exercises/db/store/logic.rs", Some(solved_logic)),
+        ],
+    );
+    // Edits the helpers instead of solving: the plan always says "index", and the statement
+    // counter is swapped for an inline module that always says 1.
+    let forged_plan = PLAN
+        .replace("BODY", "false")
+        .replace("\"SCAN\"", "\"SEARCH USING INDEX\"");
+    let forged_main = STORE_MAIN.replace(
+        "mod db;",
+        "mod db {\n    pub fn statements(_: u32) -> u32 {\n        1\n    }\n}",
+    );
+    learner(
+        work.path(),
+        &course,
+        "forger",
+        &[
+            ("exercises/db/plan.rs", Some(forged_plan.as_bytes())),
+            ("exercises/db/store/main.rs", Some(forged_main.as_bytes())),
+        ],
+    );
+    // Solves, but also rewrote the helper: graded with the course's, it still passes.
+    let tidied = solved_plan.replace(
+        "if indexed { \"SEARCH USING INDEX\" } else { \"SCAN\" }",
+        "match indexed {\n        true => \"SEARCH USING INDEX\",\n        false => \"SCAN\",\n    }",
+    );
+    learner(
+        work.path(),
+        &course,
+        "tidier",
+        &[
+            ("exercises/db/plan.rs", Some(tidied.as_bytes())),
+            ("exercises/db/store/logic.rs", Some(solved_logic)),
+        ],
+    );
+    let before = tree_hashes(work.path());
+
+    let output = course.run(&[
+        "grade",
+        "--cohort",
+        work.path().to_str().unwrap(),
+        "--json",
+        "-",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        before,
+        tree_hashes(work.path()),
+        "a learner tree was written to"
+    );
+    let report: Value = serde_json::from_str(&stdout(&output)).expect("the JSON report");
+    let locked = |learner: &str, name: &str| {
+        let e = exercise(by_name(&report, learner), name);
+        (
+            e["status"].as_str().unwrap().to_string(),
+            e["locked_modified"].as_bool().unwrap(),
+            e["tests_modified"].as_bool().unwrap(),
+        )
+    };
+    let row = |status: &str, locked: bool| (status.to_string(), locked, false);
+    assert_eq!(locked("honest", "plan"), row("passed", false));
+    assert_eq!(locked("honest", "store"), row("passed", false));
+    assert_eq!(locked("forger", "plan"), row("tests_failed", true));
+    assert_eq!(locked("forger", "store"), row("tests_failed", true));
+    assert_eq!(locked("tidier", "plan"), row("passed", true));
+    assert_eq!(locked("tidier", "store"), row("passed", false));
+    assert!(
+        stderr(&output).contains("locked code modified in 2"),
+        "the roster says it: {}",
+        stderr(&output)
+    );
 }

@@ -231,4 +231,20 @@ mod tests {
             "a deleted product must disappear from the cache too"
         );
     }
+
+    #[test]
+    fn replacing_a_product_is_visible_on_next_read() {
+        let mut service = service();
+        assert_eq!(service.get(1), Some(kettle(2_999)));
+        let renamed = Product {
+            name: "electric kettle".into(),
+            ..kettle(3_499)
+        };
+        service.save(renamed.clone());
+        assert_eq!(
+            service.get(1),
+            Some(renamed),
+            "save replaced product 1 in the database: the cached copy must not outlive it"
+        );
+    }
 }

@@ -56,37 +56,68 @@ fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Barrier;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::mpsc;
+    use std::sync::{Barrier, Condvar};
     use std::thread;
     use std::time::Duration;
 
-    /// A slow load that counts how often it runs.
-    fn slow_load(loads: &AtomicUsize, value: &str) -> String {
-        loads.fetch_add(1, Ordering::SeqCst);
-        thread::sleep(Duration::from_millis(20));
-        value.to_string()
+    /// Counts loads per key. A load does not finish until a second load of the same key has
+    /// started, or until `patience` has passed: so a cache that lets two callers load the
+    /// same key is caught whatever the scheduling (the second load releases the first at
+    /// once), and a correct cache only costs the wait.
+    struct Loads {
+        started: Mutex<HashMap<String, usize>>,
+        changed: Condvar,
+        patience: Duration,
+    }
+
+    impl Loads {
+        fn new() -> Self {
+            Self {
+                started: Mutex::new(HashMap::new()),
+                changed: Condvar::new(),
+                patience: Duration::from_secs(1),
+            }
+        }
+
+        fn load(&self, key: &str, value: &str) -> String {
+            let mut started = self.started.lock().unwrap();
+            *started.entry(key.to_string()).or_default() += 1;
+            self.changed.notify_all();
+            let _ = self
+                .changed
+                .wait_timeout_while(started, self.patience, |started| started[key] < 2)
+                .unwrap();
+            value.to_string()
+        }
+
+        fn of(&self, key: &str) -> usize {
+            self.started.lock().unwrap().get(key).copied().unwrap_or(0)
+        }
+
+        fn total(&self) -> usize {
+            self.started.lock().unwrap().values().sum()
+        }
     }
 
     #[test]
     fn stampede_triggers_one_load() {
         let cache = SingleFlightCache::default();
-        let loads = AtomicUsize::new(0);
+        let loads = Loads::new();
         let start = Barrier::new(16);
         let values: Vec<String> = thread::scope(|scope| {
             let handles: Vec<_> = (0..16)
                 .map(|_| {
                     scope.spawn(|| {
                         start.wait();
-                        cache.get_or_load("top-products", || slow_load(&loads, "report"))
+                        cache.get_or_load("top-products", || loads.load("top-products", "report"))
                     })
                 })
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
         assert_eq!(
-            loads.load(Ordering::SeqCst),
+            loads.of("top-products"),
             1,
             "16 concurrent misses on one key must run the slow load exactly once"
         );
@@ -101,7 +132,10 @@ mod tests {
         let cache = SingleFlightCache::default();
         let loads = AtomicUsize::new(0);
         for _ in 0..3 {
-            let value = cache.get_or_load("k", || slow_load(&loads, "v"));
+            let value = cache.get_or_load("k", || {
+                loads.fetch_add(1, Ordering::SeqCst);
+                "v".to_string()
+            });
             assert_eq!(value, "v");
         }
         assert_eq!(
@@ -114,7 +148,7 @@ mod tests {
     #[test]
     fn each_key_loads_once() {
         let cache = SingleFlightCache::default();
-        let loads = AtomicUsize::new(0);
+        let loads = Loads::new();
         let start = Barrier::new(16);
         thread::scope(|scope| {
             for i in 0..16 {
@@ -122,13 +156,13 @@ mod tests {
                 scope.spawn(move || {
                     let key = format!("key-{}", i % 4);
                     start.wait();
-                    let value = cache.get_or_load(&key, || slow_load(loads, &key));
+                    let value = cache.get_or_load(&key, || loads.load(&key, &key));
                     assert_eq!(value, key, "each key gets its own value");
                 });
             }
         });
         assert_eq!(
-            loads.load(Ordering::SeqCst),
+            loads.total(),
             4,
             "4 distinct keys, 4 threads each: one load per key"
         );
@@ -137,14 +171,15 @@ mod tests {
     #[test]
     fn slow_key_does_not_block_other_keys() {
         let cache = SingleFlightCache::default();
-        let (a_started_tx, a_started_rx) = mpsc::channel();
-        let (b_loaded_tx, b_loaded_rx) = mpsc::channel();
+        let (a_started_tx, a_started_rx) = std::sync::mpsc::channel();
+        let (b_loaded_tx, b_loaded_rx) = std::sync::mpsc::channel();
         thread::scope(|scope| {
             let a = scope.spawn(|| {
                 cache.get_or_load("a", move || {
                     a_started_tx.send(()).unwrap();
-                    // This load only finishes once "b" has been loaded.
-                    match b_loaded_rx.recv_timeout(Duration::from_secs(2)) {
+                    // This load only finishes once "b" has been loaded (a correct cache lets
+                    // that happen at once; the timeout only ends a cache that would hang).
+                    match b_loaded_rx.recv_timeout(Duration::from_secs(5)) {
                         Ok(()) => "a".to_string(),
                         Err(_) => "a gave up waiting for b".to_string(),
                     }
@@ -168,14 +203,17 @@ mod tests {
     #[test]
     fn invalidate_forces_a_reload() {
         let cache = SingleFlightCache::default();
-        let loads = AtomicUsize::new(0);
-        assert_eq!(cache.get_or_load("k", || slow_load(&loads, "v1")), "v1");
+        assert_eq!(cache.get_or_load("k", || "v1".to_string()), "v1");
         cache.invalidate("k");
         assert_eq!(
-            cache.get_or_load("k", || slow_load(&loads, "v2")),
+            cache.get_or_load("k", || "v2".to_string()),
             "v2",
             "after invalidate the next request loads the new value"
         );
-        assert_eq!(loads.load(Ordering::SeqCst), 2);
+        assert_eq!(
+            cache.get_or_load("k", || "v3".to_string()),
+            "v2",
+            "the reloaded value is cached again"
+        );
     }
 }

@@ -257,5 +257,10 @@ mod tests {
             !keys.is_current("users:v12:/users"),
             "another namespace is not ours"
         );
+        let v1 = CacheKeys::new("products", 1);
+        assert!(
+            !v1.is_current("products:v12:/products"),
+            "a key of v12 is not current for v1, even though 'products:v1' is a prefix of it"
+        );
     }
 }

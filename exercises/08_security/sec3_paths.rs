@@ -207,4 +207,22 @@ mod tests {
             "`docs/link` looks harmless but points outside: check the canonical path"
         );
     }
+
+    #[test]
+    fn a_sibling_whose_name_extends_the_root_is_outside() {
+        let scratch = Scratch::new("sibling");
+        fs::create_dir_all(scratch.0.join("root-old")).unwrap();
+        fs::write(scratch.0.join("root-old/keys.txt"), "old keys").unwrap();
+        std::os::unix::fs::symlink(
+            scratch.0.join("root-old/keys.txt"),
+            scratch.root().join("docs/keys"),
+        )
+        .unwrap();
+        assert_eq!(
+            read_under(&scratch.root(), "docs/keys"),
+            Err(PathError::OutsideRoot),
+            "`root-old/keys.txt` is not inside `root` although its text starts with it: \
+             compare paths component by component, not as strings"
+        );
+    }
 }

@@ -9,11 +9,63 @@
 //
 // Done means: `issue` mints tokens; `verify` returns the payload only for an untampered token
 // of the right purpose with `now < expiry`, and says why otherwise. Time is injected.
+//
+// The key comes sealed (module `sealed` below, which you must not edit): you never see its
+// bytes, only keyed MACs. `verify` must not read a finished tag (`finalize_bytes`) to compare
+// it itself; the tests check that. What they cannot check is timing: that `verify_slice` takes
+// the same time whatever the first wrong byte is the hmac crate's promise (it compares with the
+// `subtle` crate), not something a test here measures.
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use sealed::{KeyedMac, ServerKey};
 
-type HmacSha256 = Hmac<Sha256>;
+/// The server-side key, sealed. LOCKED: the grader restores this module as the course ships it.
+/// Like a key kept in a KMS or an HSM, its bytes never leave the module: code outside asks for a
+/// keyed MAC, checks a received tag with `verify_slice`, and has to call `finalize_bytes` to
+/// read a finished tag (what `issue` needs to mint a token). The tests count those reads.
+pub mod sealed {
+    use hmac::digest::MacError;
+    use hmac::{Hmac, Mac};
+    use sha2::Sha256;
+
+    pub struct ServerKey(Vec<u8>);
+
+    impl ServerKey {
+        pub fn new(key: &[u8]) -> Self {
+            Self(key.to_vec())
+        }
+
+        /// A fresh HMAC-SHA256 keyed with the server key.
+        pub fn mac(&self) -> KeyedMac {
+            KeyedMac(Hmac::new_from_slice(&self.0).expect("HMAC accepts keys of any length"))
+        }
+    }
+
+    pub struct KeyedMac(Hmac<Sha256>);
+
+    impl KeyedMac {
+        pub fn update(&mut self, data: &[u8]) {
+            self.0.update(data);
+        }
+
+        /// Compares the finished tag with `tag` in constant time (`hmac::Mac::verify_slice`).
+        pub fn verify_slice(self, tag: &[u8]) -> Result<(), MacError> {
+            self.0.verify_slice(tag)
+        }
+
+        /// The finished tag, to put in a token you hand out.
+        pub fn finalize_bytes(self) -> Vec<u8> {
+            #[cfg(test)]
+            TAGS_READ.with(|count| count.set(count.get() + 1));
+            self.0.finalize().into_bytes().to_vec()
+        }
+    }
+
+    #[cfg(test)]
+    thread_local! {
+        /// How many finished tags code outside this module has read, on this thread.
+        pub static TAGS_READ: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+}
 
 #[derive(Debug, PartialEq)]
 pub enum TokenError {
@@ -55,13 +107,13 @@ pub fn b64url_decode(text: &str) -> Option<Vec<u8>> {
     (acc == 0 && bits < 6).then_some(out)
 }
 
-fn mac_for(key: &[u8], purpose: &str, payload: &str, expiry: &str) -> HmacSha256 {
-    // TODO: a keyed HmacSha256 over "<purpose>.<payload>.<expiry>".
+fn mac_for(key: &ServerKey, purpose: &str, payload: &str, expiry: &str) -> KeyedMac {
+    // TODO: a keyed MAC (`key.mac()`) over "<purpose>.<payload>.<expiry>".
     let _ = (key, purpose, payload, expiry);
     todo!()
 }
 
-pub fn issue(key: &[u8], purpose: &str, payload: &str, expires_at: u64) -> String {
+pub fn issue(key: &ServerKey, purpose: &str, payload: &str, expires_at: u64) -> String {
     // TODO: base64url the payload, sign it with the expiry and purpose, join the three
     // parts with '.'.
     let _ = (key, purpose, payload, expires_at);
@@ -69,7 +121,7 @@ pub fn issue(key: &[u8], purpose: &str, payload: &str, expires_at: u64) -> Strin
 }
 
 /// Order matters: check the shape, then the signature, and only then trust the expiry.
-pub fn verify(key: &[u8], purpose: &str, token: &str, now: u64) -> Result<String, TokenError> {
+pub fn verify(key: &ServerKey, purpose: &str, token: &str, now: u64) -> Result<String, TokenError> {
     // TODO: exactly three parts, else Malformed. Decode and verify the signature
     // (`verify_slice`, constant time) BEFORE looking at the expiry; then Expired when
     // now >= expiry; then decode the payload back into a String.
@@ -78,11 +130,12 @@ pub fn verify(key: &[u8], purpose: &str, token: &str, now: u64) -> Result<String
 }
 
 fn main() {
-    let token = issue(b"server-key", "password-reset", "user:42", 1_700_000_900);
+    let key = ServerKey::new(b"server-key");
+    let token = issue(&key, "password-reset", "user:42", 1_700_000_900);
     println!("https://example.com/reset?token={token}");
     println!(
         "{:?}",
-        verify(b"server-key", "password-reset", &token, 1_700_000_000)
+        verify(&key, "password-reset", &token, 1_700_000_000)
     );
 }
 
@@ -93,6 +146,14 @@ mod tests {
     const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
     const RESET: &str = "password-reset";
     const NOW: u64 = 1_700_000_000;
+
+    fn key() -> ServerKey {
+        ServerKey::new(KEY)
+    }
+
+    fn tags_read() -> usize {
+        sealed::TAGS_READ.with(|count| count.get())
+    }
 
     #[test]
     fn base64url_helpers_round_trip() {
@@ -107,7 +168,7 @@ mod tests {
 
     #[test]
     fn token_has_three_parts() {
-        let token = issue(KEY, RESET, "user:42", NOW + 900);
+        let token = issue(&key(), RESET, "user:42", NOW + 900);
         let parts: Vec<&str> = token.split('.').collect();
         assert_eq!(parts.len(), 3, "payload.expiry.signature, got {token}");
         assert_eq!(
@@ -127,19 +188,22 @@ mod tests {
 
     #[test]
     fn fresh_token_verifies() {
-        let token = issue(KEY, RESET, "user:42", NOW + 900);
-        assert_eq!(verify(KEY, RESET, &token, NOW), Ok("user:42".to_string()));
+        let token = issue(&key(), RESET, "user:42", NOW + 900);
         assert_eq!(
-            verify(KEY, RESET, &token, NOW + 899),
+            verify(&key(), RESET, &token, NOW),
+            Ok("user:42".to_string())
+        );
+        assert_eq!(
+            verify(&key(), RESET, &token, NOW + 899),
             Ok("user:42".to_string())
         );
     }
 
     #[test]
     fn expired_token_is_refused() {
-        let token = issue(KEY, RESET, "user:42", NOW + 900);
+        let token = issue(&key(), RESET, "user:42", NOW + 900);
         assert_eq!(
-            verify(KEY, RESET, &token, NOW + 900),
+            verify(&key(), RESET, &token, NOW + 900),
             Err(TokenError::Expired),
             "valid while now < expiry; at the expiry second it is over"
         );
@@ -147,30 +211,35 @@ mod tests {
 
     #[test]
     fn tampering_is_detected() {
-        let token = issue(KEY, RESET, "user:42", NOW + 900);
+        let token = issue(&key(), RESET, "user:42", NOW + 900);
         let other_user = token.replacen("dXNlcjo0Mg", &b64url_encode(b"user:1"), 1);
         assert_eq!(
-            verify(KEY, RESET, &other_user, NOW),
+            verify(&key(), RESET, &other_user, NOW),
             Err(TokenError::BadSignature),
             "changing the payload breaks the signature"
         );
         let extended = token.replacen("1700000900", "1800000000", 1);
         assert_eq!(
-            verify(KEY, RESET, &extended, NOW + 1000),
+            verify(&key(), RESET, &extended, NOW + 1000),
             Err(TokenError::BadSignature),
             "extending the expiry breaks the signature: check it BEFORE trusting the expiry"
         );
         assert_eq!(
-            verify(b"another key", RESET, &token, NOW),
+            verify(&ServerKey::new(b"another key"), RESET, &token, NOW),
             Err(TokenError::BadSignature)
+        );
+        assert_eq!(
+            verify(&ServerKey::new(b"another key"), RESET, &token, NOW + 5000),
+            Err(TokenError::BadSignature),
+            "a forged token says nothing true, not even that it expired: signature first"
         );
     }
 
     #[test]
     fn purpose_is_bound_into_the_signature() {
-        let token = issue(KEY, "email-verify", "user:42", NOW + 900);
+        let token = issue(&key(), "email-verify", "user:42", NOW + 900);
         assert_eq!(
-            verify(KEY, RESET, &token, NOW),
+            verify(&key(), RESET, &token, NOW),
             Err(TokenError::BadSignature),
             "an email-verification token must not work as a password-reset token"
         );
@@ -178,7 +247,7 @@ mod tests {
 
     #[test]
     fn malformed_tokens() {
-        let token = issue(KEY, RESET, "user:42", NOW + 900);
+        let token = issue(&key(), RESET, "user:42", NOW + 900);
         let signature = token.rsplit('.').next().unwrap();
         for bad in [
             String::new(),
@@ -188,10 +257,28 @@ mod tests {
             token.replacen(signature, "not*base64", 1),
         ] {
             assert_eq!(
-                verify(KEY, RESET, &bad, NOW),
+                verify(&key(), RESET, &bad, NOW),
                 Err(TokenError::Malformed),
                 "{bad:?} does not have the payload.expiry.signature shape"
             );
         }
+    }
+
+    #[test]
+    fn verify_leaves_the_comparison_to_verify_slice() {
+        let token = issue(&key(), RESET, "user:42", NOW + 900);
+        let forged = token.replacen("dXNlcjo0Mg", &b64url_encode(b"user:1"), 1);
+        let before = tags_read();
+        for candidate in [&token, &forged] {
+            let _ = verify(&key(), RESET, candidate, NOW);
+        }
+        assert_eq!(
+            tags_read(),
+            before,
+            "verify read a finished tag (finalize_bytes), to compare it with the token's \
+             signature itself: `==` on bytes or text stops at the first difference, and that \
+             timing tells an attacker how much of a forged signature is right. Check the \
+             signature with `verify_slice` instead."
+        );
     }
 }

@@ -15,8 +15,14 @@
 // Done means: `check_policy` lists every violation, `hash_password` produces
 // `sha256-iter$<iterations>$<salt hex>$<hash hex>`, `verify_password` recomputes with the stored
 // parameters and compares in constant time, and `needs_rehash` spots outdated iteration counts.
+//
+// A derived hash comes as a `PasswordDigest` (module `sealed` below, which you must not edit):
+// it has no `==`, only a constant-time `matches`. `verify_password` must not turn the digest
+// into hex to compare strings; the tests check that. What they cannot check is timing: that
+// `matches` takes the same time whatever the first wrong byte is `CtOutput`'s promise (it
+// compares with the `subtle` crate), not something a test here measures.
 
-use hmac::digest::{CtOutput, Output};
+use sealed::PasswordDigest;
 use sha2::{Digest, Sha256};
 
 pub const MIN_LENGTH: usize = 12;
@@ -30,6 +36,44 @@ pub const BREACHED: &[&str] = &[
     "iloveyou2024",
     "letmein12345",
 ];
+
+/// A derived password hash, sealed. LOCKED: the grader restores this module as the course
+/// ships it. It has no `==`: the only comparison it offers is `matches`, which looks at every
+/// byte whatever the first difference. `to_hex` is for the string you store; the tests count
+/// its calls.
+pub mod sealed {
+    use hmac::digest::{CtOutput, Output};
+    use sha2::Sha256;
+
+    pub struct PasswordDigest(Output<Sha256>);
+
+    impl PasswordDigest {
+        pub fn new(hash: Output<Sha256>) -> Self {
+            Self(hash)
+        }
+
+        /// Constant-time comparison with the hash bytes of a stored string (false when the
+        /// length is not 32). `CtOutput`'s `==` does the work.
+        pub fn matches(&self, stored: &[u8]) -> bool {
+            stored.len() == 32
+                && CtOutput::<Sha256>::new(self.0)
+                    == CtOutput::<Sha256>::new(Output::<Sha256>::clone_from_slice(stored))
+        }
+
+        /// Lower-case hex of the hash, for the string you store.
+        pub fn to_hex(&self) -> String {
+            #[cfg(test)]
+            HEX_READ.with(|count| count.set(count.get() + 1));
+            self.0.iter().map(|b| format!("{b:02x}")).collect()
+        }
+    }
+
+    #[cfg(test)]
+    thread_local! {
+        /// How many times code outside this module turned a digest into hex, on this thread.
+        pub static HEX_READ: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+}
 
 #[derive(Debug, PartialEq)]
 pub enum Violation {
@@ -69,8 +113,9 @@ fn from_hex(text: &str) -> Option<Vec<u8>> {
 }
 
 /// h = SHA-256(salt || password), then `iterations - 1` times h = SHA-256(h || password).
-fn derive(password: &str, salt: &[u8], iterations: u32) -> Output<Sha256> {
-    // TODO: Sha256::new().chain_update(..).finalize(), iterated as described above.
+fn derive(password: &str, salt: &[u8], iterations: u32) -> PasswordDigest {
+    // TODO: Sha256::new().chain_update(..).finalize(), iterated as described above, wrapped
+    // in a PasswordDigest.
     let _ = (password, salt, iterations);
     todo!()
 }
@@ -91,9 +136,8 @@ fn parse(stored: &str) -> Option<(u32, Vec<u8>, Vec<u8>)> {
 
 pub fn verify_password(password: &str, stored: &str) -> Result<(), VerifyError> {
     // TODO: parse (MalformedHash), check the hash is 32 bytes (MalformedHash), derive with the
-    // STORED salt and iterations, and compare in constant time: wrap both sides in
-    // CtOutput::<Sha256>::new(..) and use ==. A plain `==` on bytes stops at the first
-    // difference, and that timing difference is measurable.
+    // STORED salt and iterations, and compare in constant time. A plain `==` on bytes or
+    // strings stops at the first difference, and that timing difference is measurable.
     let _ = password;
     let _ = stored;
     todo!()
@@ -124,6 +168,10 @@ mod tests {
     const SALT_B: [u8; 16] = [7; 16];
     const PASSPHRASE: &str = "correct horse battery staple";
 
+    fn hex_read() -> usize {
+        sealed::HEX_READ.with(|count| count.get())
+    }
+
     #[test]
     fn policy_prefers_length_over_composition() {
         assert_eq!(
@@ -139,6 +187,16 @@ mod tests {
             check_policy("ada", "ääääääääääää"),
             vec![],
             "12 characters (24 bytes): count characters, not bytes"
+        );
+        assert_eq!(
+            check_policy("ada", "äöüäöüäöü"),
+            vec![Violation::TooShort],
+            "9 characters are too short, even if they take 18 bytes"
+        );
+        assert_eq!(
+            check_policy("ada", &"äöü ".repeat(30)),
+            vec![],
+            "120 characters are allowed, even if they take 210 bytes"
         );
         assert_eq!(
             check_policy("ada", &"x".repeat(129)),
@@ -236,6 +294,22 @@ mod tests {
                 1000
             ),
             "a legacy unsalted hash always needs replacing"
+        );
+    }
+
+    #[test]
+    fn verify_compares_digests_not_strings() {
+        let stored = hash_password(PASSPHRASE, &SALT_B, 20);
+        let before = hex_read();
+        for attempt in [PASSPHRASE, "correct horse battery stapl", "wrong"] {
+            let _ = verify_password(attempt, &stored);
+        }
+        assert_eq!(
+            hex_read(),
+            before,
+            "verify_password turned a digest into hex, to compare strings with `==`: that stops \
+             at the first difference, and the timing tells an attacker how close a guess is. \
+             Compare with `PasswordDigest::matches`."
         );
     }
 }

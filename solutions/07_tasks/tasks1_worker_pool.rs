@@ -97,32 +97,42 @@ mod tests {
             .collect()
     }
 
-    /// Lets jobs wait until `expected` of them are running at the same time (or 1 s passed).
+    /// Lets jobs wait until `expected` of them are running at the same time. A correct pool
+    /// gets there as soon as its threads are scheduled; the 5 s patience only ends the wait of
+    /// a pool that runs jobs one at a time, and once one job gave up the others do not wait.
     struct Rendezvous {
-        arrived: Mutex<usize>,
-        all_here: Condvar,
+        /// (jobs arrived, someone gave up)
+        state: Mutex<(usize, bool)>,
+        changed: Condvar,
         expected: usize,
     }
 
     impl Rendezvous {
         fn new(expected: usize) -> Self {
             Self {
-                arrived: Mutex::new(0),
-                all_here: Condvar::new(),
+                state: Mutex::new((0, false)),
+                changed: Condvar::new(),
                 expected,
             }
         }
 
         /// True if `expected` jobs were in flight together.
         fn arrive(&self) -> bool {
-            let mut arrived = self.arrived.lock().unwrap();
-            *arrived += 1;
-            self.all_here.notify_all();
-            let (_arrived, wait) = self
-                .all_here
-                .wait_timeout_while(arrived, Duration::from_secs(1), |n| *n < self.expected)
+            let mut state = self.state.lock().unwrap();
+            state.0 += 1;
+            self.changed.notify_all();
+            let (mut state, _) = self
+                .changed
+                .wait_timeout_while(state, Duration::from_secs(5), |(arrived, gave_up)| {
+                    *arrived < self.expected && !*gave_up
+                })
                 .unwrap();
-            !wait.timed_out()
+            if state.0 < self.expected {
+                state.1 = true;
+                self.changed.notify_all();
+                return false;
+            }
+            true
         }
     }
 
@@ -141,6 +151,26 @@ mod tests {
                 "results sorted by job id, each with its handler output"
             );
         }
+    }
+
+    #[test]
+    fn results_are_sorted_even_when_jobs_come_unsorted() {
+        let unsorted: Vec<Job> = [3, 1, 2]
+            .into_iter()
+            .map(|id| Job {
+                id,
+                payload: format!("img{id}"),
+            })
+            .collect();
+        let ids: Vec<u32> = run_pool(unsorted, 1, |job| job.payload.clone())
+            .iter()
+            .map(|result| result.id)
+            .collect();
+        assert_eq!(
+            ids,
+            vec![1, 2, 3],
+            "results come back in the order the jobs finish; sort them by job id"
+        );
     }
 
     #[test]

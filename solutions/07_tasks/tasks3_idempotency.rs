@@ -191,6 +191,15 @@ mod tests {
             "k1 was used for 5.00 EUR; reusing it for 500.00 EUR is a client bug: 422, \
              not the old receipt and not a new charge"
         );
+        let in_dollars = ChargeRequest {
+            currency: "USD".to_string(),
+            ..request("alice", 500)
+        };
+        assert_eq!(
+            service.charge(Some("k1"), &in_dollars),
+            Err(IdempotencyError::KeyReusedWithDifferentRequest),
+            "same amount in another currency is another request: the whole request counts"
+        );
         assert_eq!(service.charges_made(), 1);
     }
 
@@ -221,6 +230,12 @@ mod tests {
     fn fingerprint_is_sha256_hex_of_the_json() {
         let a = fingerprint(&request("alice", 500));
         assert_eq!(a.len(), 64, "SHA-256 is 32 bytes: 64 hex characters");
+        assert_eq!(
+            a, "609d1625832ee7aa852c205208d8a834ed2c25c12a19cdbdebdda965bada58c0",
+            "lower-case hex SHA-256 of the JSON \
+             {{\"customer\":\"alice\",\"amount_cents\":500,\"currency\":\"EUR\"}} \
+             (serde_json's compact form, fields in declaration order)"
+        );
         assert_eq!(
             a,
             fingerprint(&request("alice", 500)),

@@ -14,6 +14,10 @@
 // it (or None when nothing is queued); with several workers on separate connections, no job is
 // claimed twice and every job is claimed once; `complete` only lets the worker that holds a job
 // mark it done.
+//
+// The tests make the race happen every time instead of now and then: another worker holds the
+// write lock and claims a job exactly while your connection waits for that lock (they install
+// a busy handler on your connection, so leave the busy settings of `connect` alone).
 
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
@@ -91,6 +95,7 @@ fn main() -> rusqlite::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::{Cell, RefCell};
     use std::collections::HashSet;
     use std::path::PathBuf;
     use std::sync::Barrier;
@@ -184,6 +189,75 @@ mod tests {
         );
     }
 
+    thread_local! {
+        /// The other worker's connection, inside a `BEGIN IMMEDIATE` transaction (it holds the
+        /// write lock) until the busy handler below lets it claim a job and commit.
+        static RIVAL: RefCell<Option<Connection>> = const { RefCell::new(None) };
+        /// The id of the job the rival claimed, once it has.
+        static RIVAL_CLAIM: Cell<Option<i64>> = const { Cell::new(None) };
+    }
+
+    /// Busy handler of the learner's connection: SQLite calls it when that connection wants the
+    /// write lock the rival holds. The first call lets the rival claim the oldest queued job and
+    /// commit, then asks SQLite to try again; so the rival's claim lands exactly between
+    /// anything the learner's connection read before and the write it is waiting to make.
+    fn rival_claims_then_retry(_attempt: i32) -> bool {
+        let Some(rival) = RIVAL.with(|slot| slot.borrow_mut().take()) else {
+            return false; // the rival is done: nobody else holds the lock
+        };
+        let id: i64 = rival
+            .query_row(
+                "UPDATE jobs SET status = 'running', worker = 'rival'
+                 WHERE id = (SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1)
+                 RETURNING id",
+                [],
+                |row| row.get(0),
+            )
+            .expect("the rival's claim");
+        rival.execute_batch("COMMIT").expect("the rival's commit");
+        RIVAL_CLAIM.with(|claim| claim.set(Some(id)));
+        true
+    }
+
+    #[test]
+    fn a_claim_made_while_you_wait_for_the_lock_is_not_taken_again() {
+        let dir = TempDir::new("tasks6-rival");
+        let path = dir.0.join("queue.db");
+        let setup = connect(&path).unwrap();
+        create_schema(&setup).unwrap();
+        for n in 1..=3 {
+            enqueue(&setup, &format!("job {n}")).unwrap();
+        }
+        let mine = connect(&path).unwrap();
+        mine.busy_handler(Some(rival_claims_then_retry)).unwrap();
+        let rival = connect(&path).unwrap();
+        rival.execute_batch("BEGIN IMMEDIATE").unwrap();
+        RIVAL.with(|slot| *slot.borrow_mut() = Some(rival));
+
+        // The rival holds the write lock; your claim has to wait for it, and while it waits
+        // the rival claims job 1. No threads, no timing: the same interleaving every run.
+        let job = claim_next(&mine, "me").expect(
+            "claim_next failed while another worker held the write lock (SQLITE_BUSY?): \
+             a read that is later upgraded to a write cannot wait for the lock",
+        );
+        assert_eq!(
+            RIVAL_CLAIM.with(Cell::get),
+            Some(1),
+            "claim_next never waited for the write lock that another worker held"
+        );
+        assert_eq!(
+            job.map(|job| job.id),
+            Some(2),
+            "another worker claimed job 1 between your read and your write: your claim must \
+             get job 2, not job 1 a second time (find and mark the job in one statement)"
+        );
+        assert_eq!(
+            status_and_worker(&setup, 1).1.as_deref(),
+            Some("rival"),
+            "job 1 belongs to the worker that claimed it first; your claim overwrote it"
+        );
+    }
+
     #[test]
     fn concurrent_workers_never_share_a_job() {
         let dir = TempDir::new("tasks6-claim");
@@ -197,21 +271,26 @@ mod tests {
         // 4 workers claim in lock-step rounds, so their claims really overlap. 12 rounds of 4
         // claims are more than enough for 40 jobs.
         let start_round = Barrier::new(4);
-        let claims: Vec<(String, Vec<i64>)> = thread::scope(|scope| {
+        let claims: Vec<(String, Vec<i64>, Vec<String>)> = thread::scope(|scope| {
             let handles: Vec<_> = (0..4)
                 .map(|w| {
                     let (path, start_round) = (&path, &start_round);
                     scope.spawn(move || {
                         let worker = format!("w{w}");
                         let conn = connect(path).unwrap();
+                        let mut errors = Vec::new();
                         let mut ids = Vec::new();
                         for _ in 0..12 {
                             start_round.wait();
-                            if let Some(job) = claim_next(&conn, &worker).unwrap() {
-                                ids.push(job.id);
+                            // No unwrap here: a worker that panicked would leave the others
+                            // waiting at the barrier forever.
+                            match claim_next(&conn, &worker) {
+                                Ok(Some(job)) => ids.push(job.id),
+                                Ok(None) => {}
+                                Err(err) => errors.push(err.to_string()),
                             }
                         }
-                        (worker, ids)
+                        (worker, ids, errors)
                     })
                 })
                 .collect();
@@ -219,7 +298,11 @@ mod tests {
         });
 
         let mut seen = HashSet::new();
-        for (worker, ids) in &claims {
+        for (worker, ids, errors) in &claims {
+            assert!(
+                errors.is_empty(),
+                "claim_next failed for {worker} while other workers claimed: {errors:?}"
+            );
             for id in ids {
                 assert!(
                     seen.insert(*id),

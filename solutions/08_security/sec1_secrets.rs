@@ -206,6 +206,17 @@ mod tests {
             "error messages end up in logs too: never include a secret's value ({shown})"
         );
         assert!(shown.contains("API_KEY"), "but do name the variable");
+        let accented = format!("sk_{}", "é".repeat(28));
+        assert!(
+            matches!(
+                Config::from_lookup(env(&[("DATABASE_URL", DB), ("API_KEY", &accented)])),
+                Err(ConfigError::Invalid {
+                    name: "API_KEY",
+                    ..
+                })
+            ),
+            "31 characters (59 bytes) are still too short: count characters, not bytes"
+        );
     }
 
     #[test]

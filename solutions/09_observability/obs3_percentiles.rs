@@ -226,6 +226,11 @@ mod tests {
         fleet.merge(&slow).expect("same bounds: mergeable");
         assert_eq!(fleet.count(), 200);
         close(
+            fleet.mean(),
+            201.5,
+            "merge adds the sums too: the fleet's mean covers all 200 samples",
+        );
+        close(
             fleet.quantile(0.95),
             475.0,
             "rank 190 of 200 is the 90th of the 100 slow samples in 250..500",

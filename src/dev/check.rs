@@ -37,6 +37,7 @@ pub fn check(root: &Path, require_solutions: bool, jobs: Option<usize>) -> Resul
         layout::check_readmes(root, &listing, &mut problems);
         layout::check_solutions_exist(root, &listing, require_solutions, &mut problems);
     }
+    super::locked::check(course.as_ref(), &mut problems);
     // Building needs a course that loads and a manifest that matches it; without them, the
     // summary says that nothing was built.
     let mut checked = None;

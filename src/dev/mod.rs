@@ -3,6 +3,7 @@
 
 mod check;
 mod layout;
+mod locked;
 mod new;
 mod problem;
 mod programs;

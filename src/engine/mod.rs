@@ -27,6 +27,19 @@ use cgroup::Cgroup;
 use process::{Finished, Limits, Supervisor};
 use rules::SourceFacts;
 
+/// The check was cancelled (Ctrl-C, SIGTERM, or watch mode quitting mid-check); the verdicts
+/// of programs killed on the way are not trustworthy, so none is returned or cached.
+#[derive(Debug)]
+pub struct Cancelled;
+
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted: every program this command started was stopped")
+    }
+}
+
+impl std::error::Error for Cancelled {}
+
 /// Default cap on the output kept per exercise.
 pub const OUTPUT_CAP: usize = 64 * 1024;
 
@@ -251,7 +264,7 @@ impl<'c> Engine<'c> {
             )?;
             if self.options.supervisor.cancelled() {
                 // Killed programs give verdicts that must not be cached.
-                anyhow::bail!("the check was cancelled");
+                return Err(Cancelled.into());
             }
             if let Some(cache) = &mut self.cache {
                 cache.refresh();
@@ -362,6 +375,9 @@ impl<'c> Engine<'c> {
             }
         }
 
+        if self.options.supervisor.cancelled() {
+            return Err(Cancelled.into());
+        }
         let targets: Vec<&Target> = targets.iter().collect();
         self.run_parallel(&targets, &facts, &runnable, |slot, mut verdict| {
             verdict.duration_ms += millis(build_share);
@@ -373,6 +389,9 @@ impl<'c> Engine<'c> {
             verdicts[slot] = Some(verdict);
         });
 
+        if self.options.supervisor.cancelled() {
+            return Err(Cancelled.into());
+        }
         self.lint_strict(&targets, &mut verdicts)?;
         Ok(verdicts
             .into_iter()

@@ -42,7 +42,7 @@ const ALLOWED_INNER: &[&str] = &["allow", "warn", "deny", "forbid", "expect", "d
 
 /// Identifiers that end or replace the process. Exercise code that is graded by its tests has
 /// no business calling them, and they are how a test fakes a passing run.
-const PROCESS_ENDERS: &[&str] = &["exit", "abort", "exec", "_exit"];
+const PROCESS_ENDERS: &[&str] = &["exit", "abort", "exec", "_exit", "exit_process"];
 
 /// The Rust files of a program: its crate root, plus every `.rs` file below the folder of a
 /// folder exercise (`main.rs` in a folder of its own).

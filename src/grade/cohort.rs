@@ -108,7 +108,7 @@ fn grade_learner(
     let path = learner.dir.display().to_string();
     let error =
         |message: String| LearnerGrade::error(learner.name.clone(), path.clone(), info, message);
-    let tree = match learner::tree(learner, settings.deadline.as_ref()) {
+    let tree = match learner::tree(learner, settings.deadline.as_ref(), &settings.supervisor) {
         Ok(tree) => tree,
         Err(err) => return error(format!("{err:#}")),
     };
@@ -284,17 +284,16 @@ fn exercise_grade(
     prepared: &Prepared,
     verdict: Verdict,
 ) -> ExerciseGrade {
-    let tests_modified = matches!(
-        prepared,
-        Prepared::Ready {
-            tests_modified: true
-        }
-    );
+    let (tests_modified, locked_modified) = match prepared {
+        Prepared::Ready(modified) => (modified.tests, !modified.locked.is_empty()),
+        Prepared::Skipped(_) => (false, false),
+    };
     ExerciseGrade {
         name: exercise.name.clone(),
         section: course.sections[exercise.section].dir.clone(),
         status: verdict.status,
         tests_modified,
+        locked_modified,
         score: if verdict.status.is_pass() {
             exercise.points
         } else {

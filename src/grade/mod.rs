@@ -10,6 +10,7 @@ pub mod contract;
 pub mod isolation;
 pub mod learner;
 pub mod model;
+pub mod partition;
 pub mod sandbox;
 pub mod splice;
 
@@ -22,16 +23,17 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::GradeArgs;
+use crate::cli::{GradeArgs, ReportFiles};
 use crate::context::TARGET_SUBDIR;
 use crate::course::{Course, INFO_FILE};
 use crate::engine::process::Supervisor;
 use crate::fsutil::write_atomic;
-use crate::report::{cohort as text, csv, html, junit};
+use crate::report::{cohort as text, csv, gradescope, html, junit};
 use isolation::Isolation;
 use model::{CourseInfo, GradeReport, REPORT_VERSION};
 
 pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
     let deadline = args
         .at
         .as_deref()
@@ -49,8 +51,23 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
     if args.timeout == Some(0) {
         bail!("--timeout must be at least 1 second");
     }
-    let outputs = outputs(args)?;
+    let outputs = outputs(&args.reports)?;
+    if args
+        .gradescope
+        .as_ref()
+        .is_some_and(|p| p.as_os_str() == "-")
+        && outputs.iter().any(|(_, p)| p.as_os_str() == "-")
+    {
+        bail!("only one report can go to stdout (`-`); write the others to files");
+    }
     let learners = learner::discover(&args.learners, args.cohort.as_deref())?;
+    if args.gradescope.is_some() && learners.len() != 1 {
+        bail!(
+            "--gradescope grades one submission, but {} learners were given; name one learner folder",
+            learners.len()
+        );
+    }
+    let (learners, part) = partition::select(learners, args.partition);
 
     let info_digest = blake3::hash(
         &std::fs::read(course.root.join(INFO_FILE))
@@ -63,6 +80,10 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
         .context("cannot resolve the course folder")?;
     std::fs::create_dir_all(&build_dir)
         .with_context(|| format!("cannot create the build folder {}", build_dir.display()))?;
+    // One name for it everywhere (CI caches often make it a link): the sandbox mounts a
+    // learner's copy at this very path.
+    let build_dir = std::fs::canonicalize(&build_dir)
+        .with_context(|| format!("cannot resolve the build folder {}", build_dir.display()))?;
     let isolation = Isolation::detect(args.no_sandbox);
     if let Isolation::None { why } = &isolation {
         if args.require_sandbox {
@@ -110,7 +131,8 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
     });
     bar.finish_and_clear();
     if supervisor.cancelled() {
-        bail!("grading was interrupted; no report was written");
+        eprintln!("grading was interrupted; no report was written");
+        return Err(crate::engine::Cancelled.into());
     }
 
     let report = GradeReport {
@@ -120,23 +142,34 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
             .to_string(),
         deadline: deadline.map(|d| d.to_string()),
         isolation: settings.isolation.key().to_string(),
+        deadline_note: deadline.map(|_| learner::DEADLINE_NOTE.to_string()),
         course: info,
+        partition: part,
         learners: graded,
     };
     write_reports(&report, &outputs)?;
+    if let Some(path) = &args.gradescope {
+        let results = gradescope::render(&report, started.elapsed())?;
+        write_to(path, results.as_bytes())?;
+    }
 
     let summary = text::summary(&report);
-    if outputs.iter().any(|(_, path)| path.as_os_str() == "-") {
+    if outputs.iter().any(|(_, path)| path.as_os_str() == "-")
+        || args
+            .gradescope
+            .as_ref()
+            .is_some_and(|p| p.as_os_str() == "-")
+    {
         eprint!("{summary}");
     } else {
         print!("{summary}");
     }
     if let Some(threshold) = args.fail_under {
-        let below: Vec<&str> = report
+        let below: Vec<String> = report
             .learners
             .iter()
             .filter(|l| l.percent < threshold)
-            .map(|l| l.name.as_str())
+            .map(|l| text::terminal_text(&l.name))
             .collect();
         if !below.is_empty() {
             eprintln!(
@@ -151,7 +184,7 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
 }
 
 #[derive(Clone, Copy, Debug)]
-enum Format {
+pub enum Format {
     Json,
     Junit,
     Csv,
@@ -159,12 +192,12 @@ enum Format {
 }
 
 /// The reports asked for, with their destinations (`-` is stdout, for one of them at most).
-fn outputs(args: &GradeArgs) -> Result<Vec<(Format, PathBuf)>> {
+pub fn outputs(files: &ReportFiles) -> Result<Vec<(Format, PathBuf)>> {
     let outputs: Vec<(Format, PathBuf)> = [
-        (Format::Json, &args.json),
-        (Format::Junit, &args.junit),
-        (Format::Csv, &args.csv),
-        (Format::Html, &args.html),
+        (Format::Json, &files.json),
+        (Format::Junit, &files.junit),
+        (Format::Csv, &files.csv),
+        (Format::Html, &files.html),
     ]
     .into_iter()
     .filter_map(|(format, path)| path.clone().map(|p| (format, p)))
@@ -175,7 +208,7 @@ fn outputs(args: &GradeArgs) -> Result<Vec<(Format, PathBuf)>> {
     Ok(outputs)
 }
 
-fn write_reports(report: &GradeReport, outputs: &[(Format, PathBuf)]) -> Result<()> {
+pub fn write_reports(report: &GradeReport, outputs: &[(Format, PathBuf)]) -> Result<()> {
     for (format, path) in outputs {
         let bytes = match format {
             Format::Json => text::json(report)?,

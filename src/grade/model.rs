@@ -2,7 +2,7 @@
 //! HTML, terminal) renders these; the JSON report is their serialization, documented in
 //! `docs/report-schema.md`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::course::Course;
 use crate::verdict::Status;
@@ -10,7 +10,7 @@ use crate::verdict::Status;
 /// Version of the JSON report; bumped on any change a consumer could notice.
 pub const REPORT_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GradeReport {
     pub version: u32,
     /// When grading finished (RFC 3339, UTC).
@@ -20,11 +20,26 @@ pub struct GradeReport {
     /// How learner code was confined: `bubblewrap`, or `none` (it ran with the grader's
     /// rights; see docs/grading-security.md).
     pub isolation: String,
+    /// With `--at`: what the deadline cannot prove (commit dates are set by the learner).
+    pub deadline_note: Option<String>,
     pub course: CourseInfo,
+    /// Set in a partial report (`grade --partition K/N`) only, for `report merge`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<PartInfo>,
     pub learners: Vec<LearnerGrade>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// What `report merge` needs to know about one part of a cohort graded in N parts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PartInfo {
+    /// `K/N`.
+    pub part: String,
+    /// Every learner of the whole cohort, in the order one run would grade them: merging puts
+    /// the learners back in this order and checks that no part is missing.
+    pub cohort: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CourseInfo {
     /// The course folder's name.
     pub id: String,
@@ -36,28 +51,28 @@ pub struct CourseInfo {
     pub exercises: Vec<ExerciseInfo>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SectionInfo {
     pub dir: String,
     pub title: String,
     pub max_score: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExerciseInfo {
     pub name: String,
     pub section: String,
     pub points: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LearnerStatus {
     Graded,
     Error,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LearnerGrade {
     pub name: String,
     pub path: String,
@@ -75,7 +90,7 @@ pub struct LearnerGrade {
     pub exercises: Vec<ExerciseGrade>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SectionScore {
     pub dir: String,
     pub title: String,
@@ -85,12 +100,15 @@ pub struct SectionScore {
     pub total: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExerciseGrade {
     pub name: String,
     pub section: String,
     pub status: Status,
     pub tests_modified: bool,
+    /// The learner's copy of the exercise's locked items (`locked` in `info.toml`) differs from
+    /// the course's; it was graded with the course's.
+    pub locked_modified: bool,
     pub score: u32,
     pub max_score: u32,
     pub duration_ms: u64,

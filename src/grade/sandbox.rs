@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use toml_edit::{DocumentMut, Item, Value};
 
-use super::{contract, splice};
+use super::contract;
+use super::splice::{self, Modified};
 use crate::course::{Course, Exercise, INFO_FILE, Shape};
 use crate::manifest;
 
@@ -31,7 +32,8 @@ pub enum Problem {
 /// One exercise as prepared in the sandbox.
 #[derive(Debug, Clone)]
 pub enum Prepared {
-    Ready { tests_modified: bool },
+    /// With what the learner changed of the course's tests and locked items.
+    Ready(Modified),
     Skipped(Problem),
 }
 
@@ -68,8 +70,8 @@ pub fn prepare(course: &Course, learner_root: &Path, package: &str) -> Result<Sa
         .exercises
         .iter()
         .map(|exercise| {
-            match prepare_exercise(course, exercise, &learner_root, root) {
-                Ok(tests_modified) => Prepared::Ready { tests_modified },
+            match prepare_exercise(&course.root, exercise, &learner_root, root) {
+                Ok(modified) => Prepared::Ready(modified),
                 Err(problem) => {
                     // Leave nothing half-written behind for an exercise that is not compiled.
                     let _ = fs::remove_dir_all(root.join(exercise.rel_path()));
@@ -125,42 +127,61 @@ pub fn standalone_manifest(course: &Course, package: &str, ready: &[&str]) -> Re
     Ok(doc.to_string())
 }
 
-/// Copies one exercise into the sandbox with the course's tests; returns `tests_modified`.
+/// What the learner at `learner_root` changed of the tests and locked items of `exercise`, found
+/// exactly as grading finds it (the exercise is prepared into a throwaway folder) against the
+/// course files in `course_root`: `run` and watch mode warn with it.
+pub fn modified(
+    course_root: &Path,
+    exercise: &Exercise,
+    learner_root: &Path,
+) -> Result<Modified, Problem> {
+    let unreadable = |err: std::io::Error| Problem::Unreadable(err.to_string());
+    let scratch = tempfile::tempdir().map_err(unreadable)?;
+    let learner_root = fs::canonicalize(learner_root).map_err(unreadable)?;
+    prepare_exercise(course_root, exercise, &learner_root, scratch.path())
+}
+
+/// Copies one exercise into the sandbox with the course's tests and locked items.
 fn prepare_exercise(
-    course: &Course,
+    course_root: &Path,
     exercise: &Exercise,
     learner_root: &Path,
     sandbox: &Path,
-) -> Result<bool, Problem> {
+) -> Result<Modified, Problem> {
     let rel = exercise.rel_path();
     match exercise.shape {
         Shape::File => {
             let learner = read_learner_text(learner_root, &rel)?;
-            let canonical = read_course_text(course, &rel)?;
+            let canonical = read_course_text(course_root, &rel)?;
             keeps_contract(&rel, &learner, &canonical)?;
-            let spliced = splice::splice(&learner, &canonical);
+            let spliced = splice::splice(&learner, &canonical, &exercise.locked);
             write(sandbox, &rel, spliced.source.as_bytes())?;
-            Ok(spliced.tests_modified)
+            Ok(Modified {
+                tests: spliced.tests_modified,
+                locked: spliced.locked_modified,
+            })
         }
-        Shape::Dir => prepare_dir(course, &rel, learner_root, sandbox),
+        Shape::Dir => prepare_dir(course_root, &rel, &exercise.locked, learner_root, sandbox),
     }
 }
 
 fn prepare_dir(
-    course: &Course,
+    course_root: &Path,
     rel: &Path,
+    locked: &[String],
     learner_root: &Path,
     sandbox: &Path,
-) -> Result<bool, Problem> {
+) -> Result<Modified, Problem> {
     // The crate root decides whether the exercise is there at all.
     read_learner_text(learner_root, &rel.join("main.rs"))?;
-    let course_dir = course.root.join(rel);
+    let course_dir = course_root.join(rel);
     let test_files = canonical_test_files(&course_dir);
-    let mut tests_modified = false;
+    let mut modified = Modified::default();
+    let learner_files = learner_files(learner_root, rel)?;
 
-    for file in learner_files(learner_root, rel)? {
-        let rel_file = rel.join(&file);
-        if test_files.contains(&file) {
+    for file in &learner_files {
+        let rel_file = rel.join(file);
+        if test_files.contains(file) {
             continue;
         }
         let is_rust = file.extension().is_some_and(|e| e == "rs");
@@ -172,32 +193,43 @@ fn prepare_dir(
             continue;
         }
         let learner = read_learner_text(learner_root, &rel_file)?;
-        let source = match fs::read_to_string(course_dir.join(&file)) {
-            Ok(canonical) => {
-                keeps_contract(&rel_file, &learner, &canonical)?;
-                let spliced = splice::splice(&learner, &canonical);
-                tests_modified |= spliced.tests_modified;
-                spliced.source
+        // A module the course does not have is the learner's own; it may not define locked
+        // items either.
+        let canonical = fs::read_to_string(course_dir.join(file)).unwrap_or_default();
+        if !canonical.is_empty() {
+            keeps_contract(&rel_file, &learner, &canonical)?;
+        }
+        let names = splice::with_module_names(locked, &canonical);
+        let spliced = splice::splice(&learner, &canonical, &names);
+        modified.add(spliced.tests_modified, spliced.locked_modified);
+        write(sandbox, &rel_file, spliced.source.as_bytes())?;
+    }
+    // Locked items in a course file the learner deleted.
+    if !locked.is_empty() {
+        for file in crate::fsutil::files_below(&course_dir) {
+            if file.extension().is_some_and(|e| e == "rs")
+                && !learner_files.contains(&file)
+                && !test_files.contains(&file)
+            {
+                let canonical = read_course_text(course_root, &rel.join(&file))?;
+                modified.add(false, splice::locked_names_in(&canonical, locked));
             }
-            // A module the course does not have: the learner's own.
-            Err(_) => learner,
-        };
-        write(sandbox, &rel_file, source.as_bytes())?;
+        }
     }
 
     for file in &test_files {
         let rel_file = rel.join(file);
-        let canonical = read_course_text(course, &rel_file)?;
+        let canonical = read_course_text(course_root, &rel_file)?;
         let same = read_learner_text(learner_root, &rel_file)
             .is_ok_and(|learner| splice::same_tokens(&learner, &canonical));
-        tests_modified |= !same;
+        modified.tests |= !same;
         write(
             sandbox,
             &rel_file,
             splice::harden_file(&canonical).as_bytes(),
         )?;
     }
-    Ok(tests_modified)
+    Ok(modified)
 }
 
 /// The course's test module files of a directory exercise (`#[cfg(test)] mod tests;` in any of
@@ -348,8 +380,8 @@ fn keeps_contract(rel: &Path, learner: &str, course: &str) -> Result<(), Problem
     )))
 }
 
-fn read_course_text(course: &Course, rel: &Path) -> Result<String, Problem> {
-    fs::read_to_string(course.root.join(rel)).map_err(|err| {
+fn read_course_text(course_root: &Path, rel: &Path) -> Result<String, Problem> {
+    fs::read_to_string(course_root.join(rel)).map_err(|err| {
         Problem::Unreadable(format!(
             "the course's own {} cannot be read: {err}",
             rel.display()
@@ -392,6 +424,58 @@ mod tests {
         assert!(matches!(read("bin.rs"), Err(Problem::Unreadable(m)) if m.contains("UTF-8")));
         assert!(matches!(read("big.rs"), Err(Problem::Unreadable(m)) if m.contains("1 MiB")));
         assert!(matches!(read("gone.rs"), Err(Problem::Missing(_))));
+    }
+
+    #[test]
+    fn locked_items_of_a_folder_exercise_are_compared_file_by_file() {
+        let write = |root: &Path, rel: &str, text: &str| {
+            let path = root.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        };
+        let course_dir = tempfile::tempdir().unwrap();
+        let course_root = course_dir.path();
+        write(
+            course_root,
+            INFO_FILE,
+            "format_version = 1\n[[exercises]]\nname = \"store\"\nhint = \"h\"\nlocked = [\"statements\"]\n",
+        );
+        let main = "mod db;\nfn main() {\n    db::statements();\n}\n";
+        let db = "pub fn statements() -> u32 {\n    1\n}\n";
+        write(course_root, "exercises/store/main.rs", main);
+        write(course_root, "exercises/store/db.rs", db);
+        let course = Course::load(course_root).unwrap();
+        let exercise = &course.exercises[0];
+
+        let learner = |files: &[(&str, &str)]| {
+            let dir = tempfile::tempdir().unwrap();
+            for (rel, text) in files {
+                write(dir.path(), &format!("exercises/store/{rel}"), text);
+            }
+            modified(course_root, exercise, dir.path()).unwrap().locked
+        };
+        assert!(learner(&[("main.rs", main), ("db.rs", db)]).is_empty());
+        assert_eq!(
+            learner(&[("main.rs", main)]),
+            ["statements"],
+            "db.rs deleted"
+        );
+        let with_extra = "mod db;\nmod extra;\nfn main() {}\n";
+        assert_eq!(
+            learner(&[("main.rs", with_extra), ("db.rs", db), ("extra.rs", db)]),
+            ["statements"],
+            "a learner module defines it again"
+        );
+        let swapped = "#[path = \"evil.rs\"]\nmod db;\nfn main() {}\n";
+        assert_eq!(
+            learner(&[
+                ("main.rs", swapped),
+                ("db.rs", db),
+                ("evil.rs", "pub fn other() {}")
+            ]),
+            ["db"],
+            "the course's module file swapped for the learner's"
+        );
     }
 
     #[test]

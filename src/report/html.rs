@@ -1,6 +1,9 @@
 //! The HTML overview (`--html`): one self-contained file (inline CSS and script, nothing fetched)
 //! with a learners x exercises heat map grouped by section, per-section averages, the hardest
 //! exercises, and each learner's failures, shown by clicking the learner's row.
+//!
+//! Every text that reaches the page goes through [`esc`]; scripts only ever receive numbers
+//! (indices), never a name, since an entity-escaped quote is a quote again inside `onclick`.
 
 use std::fmt::Write;
 
@@ -36,6 +39,16 @@ fn status_class(status: Status) -> &'static str {
     }
 }
 
+/// What a heat-map cell's title adds about edits of the course's tests and locked code.
+fn modified_note(tests: bool, locked: bool) -> &'static str {
+    match (tests, locked) {
+        (true, true) => ", tests and locked code modified",
+        (true, false) => ", tests modified",
+        (false, true) => ", locked code modified",
+        (false, false) => "",
+    }
+}
+
 const STYLE: &str = r#"
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1d2330;background:#fafbfc}
 h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:28px 0 8px}
@@ -68,11 +81,13 @@ pre{background:#111827;color:#e5e7eb;padding:10px;border-radius:4px;overflow:aut
 "#;
 
 const SCRIPT: &str = r#"
+// `ex` is the index of a clicked exercise (0 included), absent for a click on a name.
 function show(i, ex) {
+  var cell = ex !== undefined;
   document.querySelectorAll('.detail').forEach(function (d) {
-    d.classList.toggle('open', d.id === 'learner-' + i && !(d.classList.contains('open') && !ex));
+    d.classList.toggle('open', d.id === 'learner-' + i && !(d.classList.contains('open') && !cell));
   });
-  var target = document.getElementById(ex ? 'fail-' + i + '-' + ex : 'learner-' + i);
+  var target = document.getElementById(cell ? 'fail-' + i + '-' + ex : 'learner-' + i);
   if (target) { target.scrollIntoView({block: 'nearest'}); }
 }
 // A link to `report.html#learner-3` opens that learner's failures.
@@ -117,6 +132,9 @@ pub fn render(report: &GradeReport) -> String {
             .map(|d| format!(", deadline {}", esc(d)))
             .unwrap_or_default()
     );
+    if let Some(note) = &report.deadline_note {
+        let _ = write!(html, "<div class=\"meta\">Note: {}.</div>", esc(note));
+    }
 
     // Per-section averages.
     html.push_str("<h2>Sections</h2><table class=\"stats\"><tr><th>Section</th><th>Average score</th><th></th><th>Passed exercises</th></tr>");
@@ -191,7 +209,9 @@ pub fn render(report: &GradeReport) -> String {
             status.label()
         );
     }
-    html.push_str("<span style=\"background:#be185d\">! tests modified</span></div>");
+    html.push_str(
+        "<span style=\"background:#be185d\">! tests or locked code modified</span></div>",
+    );
     html.push_str("<table class=\"heat\"><tr><th></th>");
     for (s, section) in course.sections.iter().enumerate() {
         let count = course
@@ -241,17 +261,16 @@ pub fn render(report: &GradeReport) -> String {
                 Some(grade) => {
                     let _ = write!(
                         html,
-                        "<td class=\"c {}{first}\" title=\"{}: {}{}\" onclick=\"show({i},'{}')\">{}</td>",
+                        "<td class=\"c {}{first}\" title=\"{}: {}{}\" onclick=\"show({i},{x})\">{}</td>",
                         status_class(grade.status),
                         esc(&exercise.name),
                         grade.status.label(),
-                        if grade.tests_modified {
-                            ", tests modified"
+                        modified_note(grade.tests_modified, grade.locked_modified),
+                        if grade.tests_modified || grade.locked_modified {
+                            "!"
                         } else {
                             ""
-                        },
-                        esc(&exercise.name),
-                        if grade.tests_modified { "!" } else { "" }
+                        }
                     );
                 }
                 None => {
@@ -291,16 +310,16 @@ pub fn render(report: &GradeReport) -> String {
         let failures: Vec<_> = learner
             .exercises
             .iter()
-            .filter(|e| !e.status.is_pass())
+            .enumerate()
+            .filter(|(_, e)| !e.status.is_pass())
             .collect();
         if failures.is_empty() && learner.error.is_none() {
             html.push_str("<p>Every exercise passes.</p>");
         }
-        for exercise in failures {
+        for (x, exercise) in failures {
             let _ = write!(
                 html,
-                "<div class=\"fail\" id=\"fail-{i}-{}\"><b>{}</b><span class=\"tag {}\">{}</span>{}",
-                esc(&exercise.name),
+                "<div class=\"fail\" id=\"fail-{i}-{x}\"><b>{}</b><span class=\"tag {}\">{}</span>{}",
                 esc(&exercise.name),
                 status_class(exercise.status),
                 exercise.status.label(),
@@ -310,6 +329,9 @@ pub fn render(report: &GradeReport) -> String {
                     ""
                 }
             );
+            if exercise.locked_modified {
+                html.push_str("<span class=\"tag mod\">locked code modified</span>");
+            }
             if !exercise.failing_tests.is_empty() {
                 let _ = write!(
                     html,
@@ -340,6 +362,21 @@ pub fn render(report: &GradeReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn learner_text_never_becomes_markup_or_script() {
+        let name = "<script>alert(1)</script>'); alert('x";
+        let output = "</pre><img src=x onerror=alert(1)>\u{FFFF}";
+        let html = render(&crate::report::sample_report(name, output));
+        assert!(!html.contains("<script>alert"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("'); alert"), "{html}");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&#39;); alert(&#39;x"));
+        assert!(html.contains("onclick=\"show(0,0)\"") && html.contains("id=\"fail-0-0\""));
+        assert!(!html.contains('\u{FFFF}'));
+        // Only the page's own script element.
+        assert_eq!(html.matches("<script").count(), 1);
+    }
 
     #[test]
     fn escapes_markup_and_control_characters() {

