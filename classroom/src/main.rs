@@ -116,8 +116,8 @@ fn random_token(len: usize) -> String {
 fn same_secret(given: &str, expected: &str) -> bool {
     let (a, b) = (given.as_bytes(), expected.as_bytes());
     let mut diff = (a.len() != b.len()) as u8;
-    for i in 0..b.len() {
-        diff |= a.get(i).copied().unwrap_or(0) ^ b[i];
+    for (i, expected) in b.iter().enumerate() {
+        diff |= a.get(i).copied().unwrap_or(0) ^ expected;
     }
     std::hint::black_box(diff) == 0
 }
@@ -140,9 +140,14 @@ fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
 }
 
+/// A refusal from a check, boxed: a `Response` is large to carry in every `Ok`.
+fn refused(status: StatusCode, message: impl Into<String>) -> Box<Response> {
+    Box::new(refuse(status, message))
+}
+
 impl App {
     /// Checks the runner's version and the join code; the error is the response to send.
-    fn check_learner(&self, headers: &HeaderMap) -> Result<(), Response> {
+    fn check_learner(&self, headers: &HeaderMap) -> Result<(), Box<Response>> {
         let version = headers
             .get("x-backendlings-version")
             .and_then(|v| v.to_str().ok());
@@ -151,7 +156,7 @@ impl App {
         let compatible = |v: &str| series(v) == series(VERSION);
         match version {
             None => {
-                return Err(refuse(
+                return Err(refused(
                     StatusCode::UPGRADE_REQUIRED,
                     format!(
                         "this client sent no runner version; the classroom server {VERSION} \
@@ -160,7 +165,7 @@ impl App {
                 ));
             }
             Some(v) if !compatible(v) => {
-                return Err(refuse(
+                return Err(refused(
                     StatusCode::UPGRADE_REQUIRED,
                     format!(
                         "this runner is backendlings {v} but the classroom server is {VERSION}: \
@@ -175,7 +180,7 @@ impl App {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         if !same_secret(code, &self.join_code) {
-            return Err(refuse(
+            return Err(refused(
                 StatusCode::FORBIDDEN,
                 "wrong join code: copy the join URL the instructor shows",
             ));
@@ -183,7 +188,7 @@ impl App {
         Ok(())
     }
 
-    fn learner(&self, headers: &HeaderMap) -> Result<i64, Response> {
+    fn learner(&self, headers: &HeaderMap) -> Result<i64, Box<Response>> {
         self.check_learner(headers)?;
         let token = headers
             .get("x-classroom-learner")
@@ -192,11 +197,11 @@ impl App {
         let found = self.store.lock().unwrap().learner(token);
         match found {
             Ok(Some(id)) => Ok(id),
-            Ok(None) => Err(refuse(
+            Ok(None) => Err(refused(
                 StatusCode::UNAUTHORIZED,
                 "unknown learner: join again",
             )),
-            Err(e) => Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
+            Err(e) => Err(refused(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
         }
     }
 
@@ -216,15 +221,17 @@ impl App {
         }
     }
 
-    fn instructor(&self, secret: &str) -> Result<(), Response> {
+    fn instructor(&self, secret: &str) -> Result<(), Box<Response>> {
         if same_secret(secret, &self.secret) {
             Ok(())
         } else {
-            Err((
-                StatusCode::FORBIDDEN,
-                "wrong instructor secret: use the instructor URL the server printed at start\n",
-            )
-                .into_response())
+            Err(Box::new(
+                (
+                    StatusCode::FORBIDDEN,
+                    "wrong instructor secret: use the instructor URL the server printed at start\n",
+                )
+                    .into_response(),
+            ))
         }
     }
 }
@@ -241,18 +248,18 @@ struct EventsRequest {
     events: Vec<Event>,
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Box<Response>> {
     serde_json::from_slice(body)
-        .map_err(|e| refuse(StatusCode::BAD_REQUEST, format!("bad request body: {e}")))
+        .map_err(|e| refused(StatusCode::BAD_REQUEST, format!("bad request body: {e}")))
 }
 
 async fn join(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(response) = app.check_learner(&headers) {
-        return response;
+        return *response;
     }
     let request: JoinRequest = match parse_json(&body) {
         Ok(r) => r,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let name = request.name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
@@ -286,7 +293,7 @@ async fn join(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
 async fn events(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let learner = match app.learner(&headers) {
         Ok(id) => id,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     if !app.allow(learner) {
         let mut response = refuse(
@@ -300,7 +307,7 @@ async fn events(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> R
     }
     let request: EventsRequest = match parse_json(&body) {
         Ok(r) => r,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     if request.events.len() > MAX_EVENTS_PER_REQUEST {
         return refuse(
@@ -336,7 +343,7 @@ async fn events(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> R
 
 async fn note(State(app): State<Shared>, headers: HeaderMap) -> Response {
     if let Err(response) = app.learner(&headers) {
-        return response;
+        return *response;
     }
     let note = app.room.lock().unwrap().note.clone();
     let id = *app.note_id.lock().unwrap();
@@ -376,7 +383,7 @@ fn secure(mut response: Response) -> Response {
 
 async fn teach(State(app): State<Shared>, Path(secret): Path<String>) -> Response {
     if let Err(response) = app.instructor(&secret) {
-        return response;
+        return *response;
     }
     let board = render(&app);
     secure(Html(page::page(&board, &secret)).into_response())
@@ -384,7 +391,7 @@ async fn teach(State(app): State<Shared>, Path(secret): Path<String>) -> Respons
 
 async fn live(State(app): State<Shared>, Path(secret): Path<String>) -> Response {
     if let Err(response) = app.instructor(&secret) {
-        return response;
+        return *response;
     }
     let stream = WatchStream::new(app.board.subscribe())
         .map(|board| Ok::<_, Infallible>(SseEvent::default().event("board").data(&*board)));
@@ -406,7 +413,7 @@ async fn set_note(
     Form(form): Form<NoteForm>,
 ) -> Response {
     if let Err(response) = app.instructor(&secret) {
-        return response;
+        return *response;
     }
     let note: String = form.note.trim().chars().take(MAX_NOTE).collect();
     if let Err(e) = app.store.lock().unwrap().set_note(&note) {
@@ -420,7 +427,7 @@ async fn set_note(
 
 async fn stats(State(app): State<Shared>, Path(secret): Path<String>) -> Response {
     if let Err(response) = app.instructor(&secret) {
-        return response;
+        return *response;
     }
     let room = app.room.lock().unwrap();
     Json(serde_json::json!({
