@@ -431,36 +431,10 @@ fn watch_mode_queues_while_the_server_is_down_and_shows_the_instructors_message(
     let (addr, join_url) = (server.addr.clone(), server.join_url.clone());
     server.stop();
 
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 30,
-            cols: 100,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(BIN);
-    cmd.args(["watch", "--join", &join_url, "--as", "grace"]);
-    cmd.cwd(course.root());
-    cmd.env("TERM", "xterm-256color");
-    let mut child = pair.slave.spawn_command(cmd).unwrap();
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let mut keys = pair.master.take_writer().unwrap();
-    let screen = Arc::new(Mutex::new(vt100::Parser::new(
-        std::num::NonZeroU16::new(30).unwrap(),
-        std::num::NonZeroU16::new(100).unwrap(),
-        0,
-    )));
-    let screen2 = Arc::clone(&screen);
-    thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            screen2.lock().unwrap().process(&buf[..n]);
-        }
-    });
+    let mut watch = Watch::start(
+        course.root(),
+        &["watch", "--join", &join_url, "--as", "grace"],
+    );
     let state = course.root().join(".backendlings");
     let queue = state.join("classroom-queue.jsonl");
     let start = Instant::now();
@@ -471,14 +445,16 @@ fn watch_mode_queues_while_the_server_is_down_and_shows_the_instructors_message(
         assert!(
             start.elapsed() < PATIENCE,
             "no verdict queued: {}",
-            screen.lock().unwrap().screen().contents()
+            watch.contents()
         );
-        assert!(child.try_wait().unwrap().is_none(), "watch mode exited");
+        assert!(
+            watch.child.try_wait().unwrap().is_none(),
+            "watch mode exited"
+        );
         thread::sleep(Duration::from_millis(100));
     }
     // Past the course's welcome screen, to the exercise screen where messages show.
-    keys.write_all(b"\r").unwrap();
-    keys.flush().unwrap();
+    watch.keys("\r");
     let saved = fs::read_to_string(state.join("classroom.json")).unwrap();
     assert!(
         saved.contains(&join_url) && saved.contains("grace"),
@@ -493,24 +469,107 @@ fn watch_mode_queues_while_the_server_is_down_and_shows_the_instructors_message(
     let note = "note=Break+until+11%3A00";
     let (status, _) = server.http("POST", &format!("/teach/{}/note", server.secret), &[], note);
     assert_eq!(status, 303);
-    let start = Instant::now();
-    loop {
-        let contents = screen.lock().unwrap().screen().contents();
-        if contents.contains("Message from the instructor: Break until 11:00") {
-            break;
-        }
-        assert!(
-            start.elapsed() < PATIENCE,
-            "no message on the screen:\n{contents}"
-        );
-        thread::sleep(Duration::from_millis(100));
-    }
+    watch.wait_for("Message from the instructor: Break until 11:00");
     let queued = fs::read_to_string(&queue).unwrap_or_default();
     assert!(
         !queued.contains("\"verdict\""),
         "sent events stay queued: {queued}"
     );
-    let _ = child.kill();
+}
+
+/// A runner in a pseudo-terminal, its screen parsed by a terminal emulator.
+struct Watch {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    keys: Box<dyn Write + Send>,
+    screen: Arc<Mutex<vt100::Parser>>,
+}
+
+impl Watch {
+    fn start(dir: &Path, args: &[&str]) -> Watch {
+        let size = PtySize {
+            rows: 30,
+            cols: 100,
+            pixel_width: 0,
+            pixel_height: 0,
+        };
+        let pair = native_pty_system().openpty(size).unwrap();
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
+        cmd.cwd(dir);
+        cmd.env("TERM", "xterm-256color");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let keys = pair.master.take_writer().unwrap();
+        let rows = std::num::NonZeroU16::new(size.rows).unwrap();
+        let cols = std::num::NonZeroU16::new(size.cols).unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let parser = Arc::clone(&screen);
+        thread::spawn(move || {
+            let _master = pair.master;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                parser.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Watch {
+            child,
+            keys,
+            screen,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    fn keys(&mut self, keys: &str) {
+        self.keys.write_all(keys.as_bytes()).unwrap();
+        self.keys.flush().unwrap();
+    }
+
+    fn wait_for(&mut self, text: &str) {
+        let start = Instant::now();
+        while !self.contents().contains(text) {
+            assert!(
+                start.elapsed() < PATIENCE,
+                "no {text:?} on the screen:\n{}",
+                self.contents()
+            );
+            thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+/// A wrong join code is shown on the learner's screen; watch mode goes on.
+#[test]
+fn a_wrong_join_code_is_shown_on_the_watch_screen() {
+    let course = TestCourse::new()
+        .section("basics", "Basics")
+        .exercise(
+            "basics",
+            "first",
+            &test_source("true"),
+            None,
+            Opts::default(),
+        )
+        .finish();
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("room.db"), "127.0.0.1:0");
+    let url = format!("http://{}/join/wrongcode", server.addr);
+    let mut watch = Watch::start(course.root(), &["watch", "--join", &url, "--as", "ada"]);
+    watch.wait_for("Press Enter");
+    watch.keys("\r");
+    watch.wait_for("Classroom: wrong join code");
+    assert_eq!(server.stats()["learners"].as_u64(), Some(0));
 }
 
 /// `backendlings classroom serve` runs the server found beside it, and says how to build it

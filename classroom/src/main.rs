@@ -4,7 +4,7 @@
 //!
 //! Learner API (every request carries `x-backendlings-version` and `x-classroom-code`):
 //! `POST /api/join {"name"}` → `{"learner": TOKEN}`; `POST /api/events {"events": [...]}` with
-//! `x-classroom-learner: TOKEN` → `{"stored": N}`; `GET /api/note` → `{"note", "id"}`.
+//! `x-classroom-learner: TOKEN` → `{"stored": N}`; `GET /api/note` → `{"note"}`.
 //! Instructor: `/teach/SECRET` (page), `/teach/SECRET/live` (server-sent events),
 //! `POST /teach/SECRET/note`, `/teach/SECRET/stats` (JSON, for scripts).
 
@@ -45,6 +45,11 @@ const MAX_LEARNERS: usize = 2000;
 /// Per learner: a burst of this many requests, then this many per second.
 const RATE_BURST: f64 = 20.0;
 const RATE_PER_SEC: f64 = 2.0;
+/// For joins, room-wide: a whole class joins within a minute, a script cannot fill the room.
+const JOIN_BURST: f64 = 300.0;
+const JOIN_PER_SEC: f64 = 10.0;
+/// The bucket key of joins (learner ids start at 1).
+const JOINS: i64 = 0;
 /// Board renders are coalesced: at most one per this interval, whatever the event rate.
 const RENDER_EVERY: Duration = Duration::from_millis(200);
 
@@ -131,13 +136,23 @@ struct App {
     changed: Notify,
     board: watch::Sender<Arc<str>>,
     buckets: Mutex<HashMap<i64, (f64, Instant)>>,
-    note_id: Mutex<u64>,
 }
 
 type Shared = Arc<App>;
 
 fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
+}
+
+fn slow_down() -> Response {
+    let mut response = refuse(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too many requests: slow down",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+    response
 }
 
 /// A refusal from a check, boxed: a `Response` is large to carry in every `Ok`.
@@ -205,13 +220,17 @@ impl App {
         }
     }
 
-    /// A token bucket per learner; `false` means wait.
-    fn allow(&self, learner: i64) -> bool {
+    /// A token bucket per learner (and one for joins); `false` means wait.
+    fn allow(&self, key: i64) -> bool {
+        let (burst, per_sec) = if key == JOINS {
+            (JOIN_BURST, JOIN_PER_SEC)
+        } else {
+            (RATE_BURST, RATE_PER_SEC)
+        };
         let mut buckets = self.buckets.lock().unwrap();
         let now = Instant::now();
-        let (tokens, last) = buckets.entry(learner).or_insert((RATE_BURST, now));
-        *tokens =
-            (*tokens + now.duration_since(*last).as_secs_f64() * RATE_PER_SEC).min(RATE_BURST);
+        let (tokens, last) = buckets.entry(key).or_insert((burst, now));
+        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * per_sec).min(burst);
         *last = now;
         if *tokens >= 1.0 {
             *tokens -= 1.0;
@@ -257,6 +276,9 @@ async fn join(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
     if let Err(response) = app.check_learner(&headers) {
         return *response;
     }
+    if !app.allow(JOINS) {
+        return slow_down();
+    }
     let request: JoinRequest = match parse_json(&body) {
         Ok(r) => r,
         Err(response) => return *response,
@@ -296,14 +318,7 @@ async fn events(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> R
         Err(response) => return *response,
     };
     if !app.allow(learner) {
-        let mut response = refuse(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too many requests: slow down",
-        );
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
-        return response;
+        return slow_down();
     }
     let request: EventsRequest = match parse_json(&body) {
         Ok(r) => r,
@@ -342,12 +357,13 @@ async fn events(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> R
 }
 
 async fn note(State(app): State<Shared>, headers: HeaderMap) -> Response {
-    if let Err(response) = app.learner(&headers) {
-        return *response;
+    match app.learner(&headers) {
+        Ok(learner) if !app.allow(learner) => return slow_down(),
+        Ok(_) => {}
+        Err(response) => return *response,
     }
     let note = app.room.lock().unwrap().note.clone();
-    let id = *app.note_id.lock().unwrap();
-    Json(serde_json::json!({ "note": note, "id": id })).into_response()
+    Json(serde_json::json!({ "note": note })).into_response()
 }
 
 /// What a browser opening the join URL sees: how to join from a terminal.
@@ -420,7 +436,6 @@ async fn set_note(
         return refuse(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
     }
     app.room.lock().unwrap().note = note;
-    *app.note_id.lock().unwrap() += 1;
     app.changed.notify_one();
     Redirect::to(&format!("/teach/{secret}")).into_response()
 }
@@ -518,7 +533,6 @@ async fn serve(config: Config) -> Result<(), String> {
         changed: Notify::new(),
         board,
         buckets: Mutex::new(HashMap::new()),
-        note_id: Mutex::new(0),
     });
     tokio::spawn(renderer(app.clone()));
     let router = Router::new()
