@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::grade::partition::Partition;
+use crate::report::model::Partition;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -97,6 +97,12 @@ pub enum DevCommand {
         /// A missing solution is an error
         #[arg(long)]
         require_solutions: bool,
+        /// Every graded exercise (test = true) needs at least N mutants
+        #[arg(long, value_name = "N", value_parser = at_least_one)]
+        require_mutants: Option<usize>,
+        /// Run every solution and mutant N times and report tests whose verdict changes
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = at_least_one)]
+        repeat: usize,
         /// Programs to run in parallel (default: the number of cores)
         #[arg(long, short = 'j', value_name = "N")]
         jobs: Option<usize>,
@@ -212,4 +218,13 @@ pub struct VerifyArgs {
     /// Ignore cached verdicts and check everything again
     #[arg(long)]
     pub no_cache: bool,
+}
+
+/// A count flag that means nothing at 0.
+fn at_least_one(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{value}` is not a whole number")),
+    }
 }

@@ -8,6 +8,7 @@ mod course;
 mod dev;
 mod embedded;
 mod engine;
+mod errors;
 mod fsutil;
 mod grade;
 mod init;
@@ -28,11 +29,6 @@ use console::style;
 use cli::{ClassroomCommand, Cli, Command, DevCommand, ReportCommand, WatchArgs};
 use course::{Course, CourseErrors};
 
-/// Exit code for a usage or course error (clap uses 2 for usage errors too).
-const EXIT_USAGE: u8 = 2;
-/// Exit code after Ctrl-C, SIGTERM or SIGHUP stopped a command (128 + SIGINT, as shells do).
-const EXIT_INTERRUPTED: u8 = 130;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
@@ -43,7 +39,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if err.downcast_ref::<engine::Cancelled>().is_some() => {
             eprintln!("{} {err}", style("stopped:").yellow().bold());
-            ExitCode::from(EXIT_INTERRUPTED)
+            errors::exit_code(&err)
         }
         Err(err) => {
             if let Some(errors) = err.downcast_ref::<CourseErrors>() {
@@ -53,7 +49,7 @@ fn main() -> ExitCode {
             } else {
                 eprintln!("{} {err:#}", style("error:").red().bold());
             }
-            ExitCode::from(EXIT_USAGE)
+            errors::exit_code(&err)
         }
     }
 }
@@ -76,10 +72,18 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     // `dev check` reports a course that does not load along with every other problem it finds.
     if let Some(Command::Dev(DevCommand::Check {
         require_solutions,
+        require_mutants,
+        repeat,
         jobs,
     })) = cli.command
     {
-        return dev::check(&root, require_solutions, jobs);
+        let options = dev::CheckOptions {
+            require_solutions,
+            require_mutants,
+            repeat,
+            jobs,
+        };
+        return dev::check(&root, &options);
     }
     let course = Course::load(&root)?;
     match cli.command {

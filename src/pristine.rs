@@ -47,7 +47,9 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
         .args(args)
         .current_dir(root)
         .output()
-        .context("cannot run git (is it installed?)")?;
+        .context(crate::errors::Failure(
+            "cannot run git (is it installed?)".into(),
+        ))?;
     if !output.status.success() {
         bail!(
             "git {} failed: {}",

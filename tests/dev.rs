@@ -3,14 +3,22 @@
 
 mod common;
 
-use common::{Opts, TestCourse, stdout, test_source, text};
+use common::{Opts, TestCourse, stdout, text};
 
+/// An exercise whose test fails until `ok` is fixed.
 fn failing_tests() -> String {
-    test_source("1 + 1 == 3")
+    ok_source("\"ab\".len() == 3")
 }
 
+/// Its solution: the same test module, so the grader's view of the solution is the solution.
 fn passing_tests() -> String {
-    test_source("1 + 1 == 2")
+    ok_source("\"ab\".len() == 2")
+}
+
+fn ok_source(expr: &str) -> String {
+    format!(
+        "fn ok() -> bool {{\n    {expr}\n}}\n\nfn main() {{\n    println!(\"{{}}\", ok());\n}}\n\n#[cfg(test)]\nmod tests {{\n    #[test]\n    fn checks() {{\n        assert!(super::ok());\n    }}\n}}\n"
+    )
 }
 
 const MAIN_FAILS: &str = "fn main() {\n    std::process::exit(1);\n}\n";
@@ -106,7 +114,8 @@ fn exercises_that_do_not_compile_do_not_hide_passing_solutions() {
     let course = synced(course);
     let (ok, out) = dev_check(&course, &["--require-solutions"]);
     assert!(ok, "{out}");
-    assert!(out.contains("16 programs built and checked"), "{out}");
+    // 8 exercises, 8 solutions, and the 8 solutions with the exercises' (broken) tests.
+    assert!(out.contains("24 programs built and checked"), "{out}");
 }
 
 #[test]
@@ -271,7 +280,7 @@ fn solutions_that_fail() {
     );
     // The test output is shown, so the author sees why.
     let (_, out) = dev_check(&course, &[]);
-    assert!(out.contains("assertion failed: 1 + 1 == 3"), "{out}");
+    assert!(out.contains("assertion failed: super::ok()"), "{out}");
 }
 
 #[test]
@@ -380,12 +389,23 @@ fn dev_new_makes_a_course_that_dev_check_accepts() {
         "commented keys"
     );
     let check = std::process::Command::new(common::BIN)
-        .args(["dev", "check", "--require-solutions"])
+        .args([
+            "dev",
+            "check",
+            "--require-solutions",
+            "--require-mutants",
+            "1",
+        ])
         .current_dir(&path)
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
     assert!(check.status.success(), "{}", text(&check));
+    assert!(
+        text(&check).contains("2 of 2 mutants killed across 1 exercise"),
+        "{}",
+        text(&check)
+    );
 }
 
 #[test]
@@ -436,4 +456,305 @@ fn dev_update_regenerates_the_bin_list_and_keeps_the_rest() {
     // A second run has nothing to do.
     let again = course.run(&["dev", "update"]);
     assert!(stdout(&again).contains("is up to date"));
+}
+
+// ---- mutants ----
+
+/// An exercise whose tests check `double` on one input only, so a mutant that squares passes.
+const DOUBLE_EXERCISE: &str = "fn double(x: u32) -> u32 {\n    x\n}\n\nfn main() {\n    println!(\"{}\", double(2));\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn doubles() {\n        assert_eq!(double(2), 4);\n    }\n}\n";
+
+fn double_solution() -> String {
+    DOUBLE_EXERCISE.replacen("    x\n", "    x * 2\n", 1)
+}
+
+/// A mutant of a one-file exercise: one edit.
+fn mutant(label: &str, find: &str, replace: &str) -> String {
+    format!(
+        "[[mutant]]\nlabel = \"{label}\"\n[[mutant.edit]]\nfind = '''{find}'''\nreplace = '''{replace}'''\n\n"
+    )
+}
+
+/// A course with the `double` exercise (`one`) and a `main` exercise (`two`), and `mutants` as
+/// the mutants file of `one`.
+fn with_mutants(mutants: &str) -> TestCourse {
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise(
+            "a",
+            "one",
+            DOUBLE_EXERCISE,
+            Some(&double_solution()),
+            Opts::default(),
+        )
+        .exercise("a", "two", MAIN_FAILS, Some(MAIN_PASSES), main_opts())
+        .finish();
+    course.write("exercises/a/README.md", "# Alpha\n");
+    course.write("solutions/a/one.mutants.toml", mutants);
+    synced(course)
+}
+
+#[test]
+fn killed_mutants_are_counted_and_required() {
+    let course = with_mutants(&mutant("adds one instead of doubling", "x * 2", "x + 1"));
+    let (ok, out) = dev_check(&course, &["--require-solutions", "--require-mutants", "1"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("the course is fine: 1 of 1 mutants killed across 1 exercise"),
+        "{out}"
+    );
+    assert!(out.lines().any(|l| l.trim() == "one  1 of 1"), "{out}");
+    // `two` is graded by running main: it needs no mutants.
+    assert_error(
+        &course,
+        &["--require-mutants", "2"],
+        "solutions/a/one.mutants.toml",
+        "`one` has 1 valid mutant; --require-mutants asks for 2",
+    );
+    let (_, out) = dev_check(&course, &["--require-mutants", "2"]);
+    assert!(!out.contains("`two`"), "{out}");
+    let (ok, out) = dev_check(&course, &["--require-mutants", "0"]);
+    assert!(!ok && out.contains("must be at least 1"), "{out}");
+}
+
+#[test]
+fn surviving_and_invalid_mutants_are_reported_by_label() {
+    let mutants = [
+        mutant("adds one instead of doubling", "x * 2", "x + 1"),
+        mutant("squares instead of doubling", "x * 2", "x * x"),
+        mutant("returns text", "x * 2", "\"four\""),
+    ]
+    .concat();
+    let course = with_mutants(&mutants);
+    let (ok, out) = dev_check(&course, &[]);
+    assert!(!ok, "a survivor fails dev check:\n{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("error: solutions/a/one.mutants.toml:8:")
+                && l.contains("mutant \"squares instead of doubling\" of `one` survives")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("error: solutions/a/one.mutants.toml:14:")
+                && l.contains("mutant \"returns text\" of `one` is invalid: compile error")),
+        "{out}"
+    );
+    assert!(
+        out.contains("mismatched types"),
+        "the compiler's message is shown:\n{out}"
+    );
+    assert!(out.lines().any(|l| l.trim() == "one  1 of 3"), "{out}");
+    assert!(
+        out.contains("1 of 3 mutants killed across 1 exercise"),
+        "{out}"
+    );
+}
+
+#[test]
+fn malformed_mutants_are_located_and_named() {
+    let mutants = [
+        mutant("adds one", "x * 3", "x + 1"),
+        "[[mutant]]\nlabel = \"has no edit\"\n\n".to_string(),
+        "[[mutant]]\n[[mutant.edit]]\nfind = 'x * 2'\nreplace = 'x'\n\n".to_string(),
+        "[[mutant]]\nlabel = \"names a file\"\n[[mutant.edit]]\nfile = \"one.rs\"\nfind = 'x * 2'\nreplace = 'x'\n\n".to_string(),
+        mutant("weakens the test", "assert_eq!(double(2), 4);", "assert!(true);"),
+        mutant("finds too much", "double", "half"),
+        mutant("adds one", "x * 2", "x + 1"),
+        mutant("adds one", "x * 2", "x + 2"),
+    ]
+    .concat();
+    let course = with_mutants(&mutants);
+    course.write(
+        "solutions/a/two.mutants.toml",
+        "[[mutant]]\nlable = \"typo\"\n",
+    );
+    course.write("solutions/a/gone.mutants.toml", "");
+    let file = "solutions/a/one.mutants.toml";
+    let (ok, out) = dev_check(&course, &[]);
+    assert!(!ok, "{out}");
+    for (location, message) in [
+        (
+            format!("{file}:4:8"),
+            "mutant \"adds one\": `find` does not occur in one.rs",
+        ),
+        (
+            format!("{file}:8:"),
+            "mutant \"has no edit\": it has no [[mutant.edit]]",
+        ),
+        (format!("{file}:10:1"), "this mutant has no `label`"),
+        (
+            format!("{file}:18:8"),
+            "mutant \"names a file\": `file` is only for folder exercises",
+        ),
+        (
+            format!("{file}:23:"),
+            "mutant \"weakens the test\": its edits change the test module of one.rs",
+        ),
+        (
+            format!("{file}:31:8"),
+            "mutant \"finds too much\": `find` occurs 4 times in one.rs",
+        ),
+        (
+            format!("{file}:41:"),
+            "two mutants have the label \"adds one\"",
+        ),
+        (
+            "solutions/a/two.mutants.toml:2:1".to_string(),
+            "unknown field `lable`",
+        ),
+        (
+            "solutions/a/gone.mutants.toml".to_string(),
+            "this mutants file belongs to no exercise",
+        ),
+    ] {
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(&format!("error: {location}")) && l.contains(message)),
+            "expected an error at {location} mentioning {message:?}:\n{out}"
+        );
+    }
+    // The valid one of the two "adds one" still runs.
+    assert!(out.contains("1 of 1 mutants killed"), "{out}");
+}
+
+#[test]
+fn a_folder_exercise_has_mutants_of_its_files() {
+    let main = "mod logic;\n\nfn main() {\n    println!(\"{}\", logic::total(&[1, 2]));\n}\n\n#[cfg(test)]\nmod tests;\n";
+    let tests = "use super::logic::total;\n\n#[test]\nfn sums_prices() {\n    assert_eq!(total(&[1, 2, 3]), 6);\n}\n";
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .dir_exercise(
+            "a",
+            "shop",
+            &[
+                ("main.rs", main),
+                (
+                    "logic.rs",
+                    "pub fn total(prices: &[u32]) -> u32 {\n    prices.len() as u32\n}\n",
+                ),
+                ("tests.rs", tests),
+            ],
+            Opts::default(),
+        )
+        .finish();
+    course.write("exercises/a/README.md", "# Alpha\n");
+    course.write("solutions/a/shop/main.rs", main);
+    course.write(
+        "solutions/a/shop/logic.rs",
+        "pub fn total(prices: &[u32]) -> u32 {\n    prices.iter().sum()\n}\n",
+    );
+    // The solution's copy of the tests is weaker: mutants are judged by the exercise's.
+    course.write(
+        "solutions/a/shop/tests.rs",
+        "use super::logic::total;\n\n#[test]\nfn sums_prices() {\n    assert!(total(&[1, 2, 3]) > 0);\n}\n",
+    );
+    let edit = |label: &str, file: &str| {
+        format!(
+            "[[mutant]]\nlabel = \"{label}\"\n[[mutant.edit]]\n{file}find = 'prices.iter().sum()'\nreplace = 'prices.iter().max().copied().unwrap_or(0)'\n\n"
+        )
+    };
+    course.write(
+        "solutions/a/shop.mutants.toml",
+        &[
+            edit("takes the highest price", "file = \"logic.rs\"\n"),
+            edit("names no file", ""),
+            edit("edits the tests", "file = \"tests.rs\"\n"),
+        ]
+        .concat(),
+    );
+    let course = synced(course);
+    let (ok, out) = dev_check(&course, &["--require-solutions"]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("1 of 1 mutants killed across 1 exercise"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "mutant \"names no file\": this is a folder exercise: the edit needs a `file`"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("mutant \"edits the tests\": `file` tests.rs is a test module"),
+        "{out}"
+    );
+    // The solution passes its own weak tests and the exercise's.
+    assert!(!out.contains("solution of `shop`"), "{out}");
+}
+
+#[test]
+fn a_solution_that_fails_the_exercise_tests_as_the_grader_runs_them_is_flagged() {
+    let course = with_mutants("");
+    // The solution's own test expects something else than the exercise's.
+    course.write(
+        "solutions/a/one.rs",
+        &double_solution().replace("assert_eq!(double(2), 4)", "assert_eq!(double(3), 6)"),
+    );
+    course.write(
+        "exercises/a/one.rs",
+        &DOUBLE_EXERCISE.replace("assert_eq!(double(2), 4)", "assert_eq!(double(2), 5)"),
+    );
+    let (ok, out) = dev_check(&course, &[]);
+    assert!(ok, "a warning:\n{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("warning: solutions/a/one.rs:")
+                && l.contains("the solution of `one` fails the exercise's own tests")),
+        "{out}"
+    );
+}
+
+#[test]
+fn repeat_finds_a_flaky_test_and_not_a_steady_one() {
+    let flaky = |ready: &str| {
+        format!(
+            "fn ready() -> bool {{\n    {ready}\n}}\n\nfn main() {{\n    println!(\"{{}}\", ready());\n}}\n\n#[cfg(test)]\nmod tests {{\n    #[test]\n    fn every_other_run() {{\n        assert!(super::ready());\n        let path = std::env::var(\"FLAKY_COUNTER\").unwrap();\n        let runs: u32 = std::fs::read_to_string(&path).map_or(0, |t| t.trim().parse().unwrap());\n        std::fs::write(&path, (runs + 1).to_string()).unwrap();\n        assert!(runs.is_multiple_of(2), \"run {{runs}}\");\n    }}\n}}\n"
+        )
+    };
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise(
+            "a",
+            "one",
+            DOUBLE_EXERCISE,
+            Some(&double_solution()),
+            Opts::default(),
+        )
+        .exercise(
+            "a",
+            "flaky",
+            &flaky("false"),
+            Some(&flaky("true")),
+            Opts::default(),
+        )
+        .finish();
+    course.write("exercises/a/README.md", "# Alpha\n");
+    course.write(
+        "solutions/a/one.mutants.toml",
+        &mutant("adds one instead of doubling", "x * 2", "x + 1"),
+    );
+    let course = synced(course);
+    let counter = tempfile::tempdir().unwrap();
+    let output = course
+        .cmd(&["dev", "check", "--repeat", "3"])
+        .env("FLAKY_COUNTER", counter.path().join("runs"))
+        .output()
+        .unwrap();
+    let out = text(&output);
+    assert!(!output.status.success(), "{out}");
+    // Runs 1 and 3 pass, run 2 fails.
+    assert!(
+        out.lines().any(|l| l
+            .starts_with("error: solutions/a/flaky.rs: the solution of `flaky` is flaky")
+            && l.contains("tests::every_other_run failed in 1 of 3 runs")
+            && l.contains("passed 2, tests failed 1")),
+        "{out}"
+    );
+    assert!(!out.contains("`one` is flaky"), "{out}");
+    assert!(
+        !out.contains("mutant \"adds one instead of doubling\" of `one` is flaky"),
+        "{out}"
+    );
+    assert!(out.contains("1 errors"), "{out}");
 }

@@ -1,9 +1,10 @@
 //! `dev check`: validates a course and lists every problem it finds, not just the first.
 //!
 //! Three layers, cheapest first: the files (read leniently from `info.toml`, so they are checked
-//! even when the course itself does not load), the course model and its manifest, and finally
-//! one batch build of every exercise and every solution through the check engine: exercises must
-//! fail as shipped, solutions must pass with clippy `-D warnings` and be rustfmt-clean.
+//! even when the course itself does not load), the course model, its mutants files and its
+//! manifest, and finally one batch build of every exercise, solution and mutant through the
+//! check engine: exercises must fail as shipped, solutions must pass with clippy `-D warnings`
+//! and be rustfmt-clean, mutants must fail.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -13,12 +14,27 @@ use std::time::Instant;
 use anyhow::Result;
 
 use super::layout::{self, Listing};
+use super::mutants;
 use super::problem::{Problem, Severity, print_report, slash};
-use super::programs::check_programs;
+use super::programs::{Settings, check_programs};
 use crate::course::{Course, CourseErrors};
 use crate::manifest::{self, ManifestState};
 
-pub fn check(root: &Path, require_solutions: bool, jobs: Option<usize>) -> Result<ExitCode> {
+/// What `dev check` requires of the course, from its flags.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// A missing solution is an error.
+    pub require_solutions: bool,
+    /// Every graded exercise needs at least this many valid mutants.
+    pub require_mutants: Option<usize>,
+    /// Runs of every solution and mutant, to find flaky tests (1: run once).
+    pub repeat: usize,
+    /// Programs run in parallel (default: the number of cores).
+    pub jobs: Option<usize>,
+}
+
+pub fn check(root: &Path, options: &CheckOptions) -> Result<ExitCode> {
+    let require_solutions = options.require_solutions;
     let started = Instant::now();
     let mut problems = Vec::new();
     let course = match Course::load(root) {
@@ -40,13 +56,18 @@ pub fn check(root: &Path, require_solutions: bool, jobs: Option<usize>) -> Resul
     super::locked::check(course.as_ref(), &mut problems);
     // Building needs a course that loads and a manifest that matches it; without them, the
     // summary says that nothing was built.
-    let mut checked = None;
-    if let Some(course) = &course
-        && check_manifest(course, &mut problems)?
-    {
-        checked = Some(check_programs(course, jobs, &mut problems)?);
+    let mut built = None;
+    if let Some(course) = &course {
+        let mutants = mutants::load_all(course, options.require_mutants, &mut problems);
+        if check_manifest(course, &mut problems)? {
+            let settings = Settings {
+                jobs: options.jobs,
+                repeat: options.repeat,
+            };
+            built = Some(check_programs(course, &mutants, &settings, &mut problems)?);
+        }
     }
-    print_report(&problems, checked, started.elapsed().as_secs_f64());
+    print_report(&problems, built.as_ref(), started.elapsed().as_secs_f64());
     let failed = problems.iter().any(|p| p.severity == Severity::Error);
     Ok(if failed {
         ExitCode::FAILURE

@@ -1,6 +1,7 @@
 //! `dev new PATH`: a new course that `dev check` accepts as it is: a commented `info.toml`, the
-//! exercise package's manifest, one example section with one exercise and its solution (a
-//! course needs at least one exercise; rename or replace it), a README and a `.gitignore`.
+//! exercise package's manifest, one example section with one exercise, its solution and its
+//! mutants (a course needs at least one exercise; rename or replace it), a README and a
+//! `.gitignore`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -33,6 +34,7 @@ fn write_course(root: &Path) -> Result<()> {
         ("exercises/00_intro/README.md", SECTION_README),
         ("exercises/00_intro/intro1.rs", EXERCISE),
         ("solutions/00_intro/intro1.rs", SOLUTION),
+        ("solutions/00_intro/intro1.mutants.toml", MUTANTS),
         ("README.md", README),
     ];
     for (rel, content) in files {
@@ -152,6 +154,28 @@ mod tests {
 }
 ";
 
+const MUTANTS: &str = r#"# Wrong solutions of intro1. `dev check` applies each [[mutant]] to the solution
+# (solutions/00_intro/intro1.rs), splices in the exercise's own tests, and requires them to fail:
+# that is what shows the tests check what the exercise teaches.
+#
+# `label`: one line saying what the wrong solution gets wrong.
+# [[mutant.edit]]: `find` must occur exactly once in the solution (as the previous edits of the
+# mutant left it) and is replaced by `replace`. Folder exercises also name the `file` of each edit,
+# relative to the solution's folder.
+
+[[mutant]]
+label = "subtracts instead of adding"
+[[mutant.edit]]
+find = "a + b"
+replace = "a - b"
+
+[[mutant]]
+label = "ignores the second number"
+[[mutant.edit]]
+find = "fn add(a: i32, b: i32) -> i32 {\n    a + b"
+replace = "fn add(a: i32, _b: i32) -> i32 {\n    a"
+"#;
+
 const README: &str = "# A backendlings course
 
 Learners: run `backendlings` in this folder and fix the current exercise until it passes.
@@ -161,6 +185,10 @@ Authors:
 - Exercises live in `exercises/SECTION/`, their reference solutions in `solutions/SECTION/`.
 - `backendlings dev update` regenerates the `bin` list of `Cargo.toml` after you change the list
   of exercises; crate dependencies go in its `[dependencies]`.
-- `backendlings dev check --require-solutions` checks everything: every exercise fails as
-  shipped, every solution passes clippy-clean and rustfmt-clean.
+- `solutions/SECTION/NAME.mutants.toml` lists wrong solutions of an exercise (see the example
+  next to intro1's solution); the exercise's tests must reject every one.
+- `backendlings dev check --require-solutions --require-mutants 1` checks everything: every
+  exercise fails as shipped, every solution passes clippy-clean and rustfmt-clean, every graded
+  exercise has a mutant and its tests kill them all. `--repeat 10` runs the solutions and mutants
+  ten times to catch flaky tests.
 ";

@@ -52,7 +52,24 @@ impl Problem {
     }
 }
 
-pub(super) fn print_report(problems: &[Problem], checked: Option<usize>, seconds: f64) {
+/// How many mutants of one exercise its tests reject.
+#[derive(Debug)]
+pub(super) struct MutantTally {
+    pub(super) exercise: String,
+    pub(super) killed: usize,
+    pub(super) total: usize,
+}
+
+/// What `dev check` built and ran; `None` when the course or its manifest kept it from building.
+pub(super) struct Built {
+    pub(super) programs: usize,
+    pub(super) mutants: Vec<MutantTally>,
+}
+
+pub(super) fn print_report(problems: &[Problem], built: Option<&Built>, seconds: f64) {
+    if let Some(built) = built.filter(|b| !b.mutants.is_empty()) {
+        print_mutants(&built.mutants);
+    }
     for problem in problems {
         let label = match problem.severity {
             Severity::Error => style("error:").red().bold(),
@@ -77,26 +94,54 @@ pub(super) fn print_report(problems: &[Problem], checked: Option<usize>, seconds
         .filter(|p| p.severity == Severity::Error)
         .count();
     let warnings = problems.len() - errors;
-    let built = match checked {
-        Some(n) => format!("{n} programs built and checked"),
+    let built_text = match built {
+        Some(built) => format!("{} programs built and checked", built.programs),
         None => {
             "exercises and solutions not built until the course and manifest are fixed".to_string()
         }
+    };
+    // The number an author watches grow: mutants killed, up front.
+    let mutants = match built.filter(|b| !b.mutants.is_empty()) {
+        Some(built) => {
+            let killed: usize = built.mutants.iter().map(|t| t.killed).sum();
+            let total: usize = built.mutants.iter().map(|t| t.total).sum();
+            let exercises = built.mutants.len();
+            let plural = if exercises == 1 { "" } else { "s" };
+            format!(": {killed} of {total} mutants killed across {exercises} exercise{plural}")
+        }
+        None => String::new(),
     };
     if !problems.is_empty() {
         println!();
     }
     if errors == 0 {
         println!(
-            "{} the course is fine ({built}, {warnings} warnings, {seconds:.1} s)",
+            "{} the course is fine{mutants} ({built_text}, {warnings} warnings, {seconds:.1} s)",
             style("✓").green().bold()
         );
     } else {
         println!(
-            "{} {errors} errors, {warnings} warnings ({built}, {seconds:.1} s)",
+            "{} {errors} errors, {warnings} warnings{mutants} ({built_text}, {seconds:.1} s)",
             style("✗").red().bold()
         );
     }
+}
+
+/// One line per exercise with mutants: how many its tests reject (the problems below name the
+/// others).
+fn print_mutants(tallies: &[MutantTally]) {
+    println!("Mutants killed by each exercise's tests:");
+    let width = tallies.iter().map(|t| t.exercise.len()).max().unwrap_or(0);
+    for tally in tallies {
+        let count = format!("{} of {}", tally.killed, tally.total);
+        let count = if tally.killed == tally.total {
+            style(count).green()
+        } else {
+            style(count).red().bold()
+        };
+        println!("  {:<width$}  {count}", tally.exercise);
+    }
+    println!();
 }
 
 /// A relative path with `/` separators, as in `info.toml` and the manifest.

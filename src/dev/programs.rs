@@ -1,6 +1,10 @@
-//! The checks that build the course: one batch of every exercise (which must fail as shipped)
-//! and every solution (which must pass, clippy-clean), through the check engine, while
-//! `rustfmt --check` looks at the solutions.
+//! The checks that build the course: one batch of every exercise (which must fail as shipped),
+//! every solution (which must pass, clippy-clean) and every mutant (which must fail), through
+//! the check engine, while `rustfmt --check` looks at the solutions. With `--repeat`, the
+//! solutions and mutants run again, to catch verdicts that change from run to run.
+//!
+//! One batch matters for time: cargo compiles the programs in parallel and resolves the
+//! dependencies once, so each mutant costs about one small compilation and link, not a build.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -10,12 +14,22 @@ use std::thread;
 
 use anyhow::Result;
 
-use super::problem::{Problem, slash};
+use super::flaky::{self, Outcome};
+use super::mutants::{ExerciseMutants, Workshop};
+use super::problem::{Built, MutantTally, Problem, slash};
 use crate::context;
-use crate::course::Course;
+use crate::course::{Course, Exercise};
 use crate::engine::{Engine, Options, Target};
 use crate::manifest;
 use crate::report::terminal;
+use crate::verdict::{Status, Verdict};
+
+/// How the programs are built and run.
+pub(super) struct Settings {
+    pub(super) jobs: Option<usize>,
+    /// Runs of each solution and mutant (1: no repetition).
+    pub(super) repeat: usize,
+}
 
 /// What one program of the batch is checked for.
 #[derive(Clone, Copy)]
@@ -24,81 +38,329 @@ enum Role {
     Unsolved(usize),
     /// A solution: it must pass, clippy-clean.
     Solution(usize),
+    /// A solution with the exercise's test modules spliced in (the grader's view), built only
+    /// when its own tests differ from the exercise's: it should pass too.
+    Graded(usize),
+    /// Mutant `mutant` of `mutants[set]`: the exercise's tests must reject it.
+    Mutant { set: usize, mutant: usize },
 }
 
-/// Builds every exercise and solution in one batch and checks each against its role. Returns
-/// the number of programs checked.
-pub(super) fn check_programs(
+/// The target of a program made from `exercise`'s solution (a mutant, the grader's view): the
+/// solution's settings, its own name and crate root, not linted (its code is the solution's).
+/// The one place that builds such targets, so a new `Target` field needs one change here.
+fn derived_target(
     course: &Course,
-    jobs: Option<usize>,
-    problems: &mut Vec<Problem>,
-) -> Result<usize> {
-    let mut targets = Vec::new();
-    let mut roles = Vec::new();
+    exercise: &Exercise,
+    name: String,
+    main_file: PathBuf,
+) -> Target {
+    Target {
+        name,
+        main_file,
+        strict_clippy: false,
+        ..Target::of(course, exercise, true)
+    }
+}
+
+/// The programs of one batch, each with what it is checked for.
+struct Batch {
+    targets: Vec<Target>,
+    roles: Vec<Role>,
+    /// `(exercise index, crate root)` of every solution, for rustfmt.
+    solution_files: Vec<(usize, PathBuf)>,
+}
+
+impl Batch {
+    fn add(&mut self, target: Target, role: Role) {
+        self.targets.push(target);
+        self.roles.push(role);
+    }
+}
+
+/// Every exercise as shipped, every solution (and its grader's view when its tests differ) and
+/// every mutant, with the mutants' programs written below the course's target folder.
+fn plan(course: &Course, mutants: &[ExerciseMutants]) -> Result<Batch> {
+    let mut batch = Batch {
+        targets: Vec::new(),
+        roles: Vec::new(),
+        solution_files: Vec::new(),
+    };
     for (index, exercise) in course.exercises.iter().enumerate() {
         if !exercise.skip_check_unsolved {
-            targets.push(Target::of(course, exercise, false));
-            roles.push(Role::Unsolved(index));
+            batch.add(Target::of(course, exercise, false), Role::Unsolved(index));
         }
     }
-    let mut solution_files = Vec::new();
+    let mut workshop = Workshop::new(course);
     for (index, exercise) in course.exercises.iter().enumerate() {
         let main = exercise.rel_solution_main_file();
-        if course.root.join(&main).is_file() {
-            targets.push(Target::of(course, exercise, true));
-            roles.push(Role::Solution(index));
-            solution_files.push((index, main));
+        if !course.root.join(&main).is_file() {
+            continue;
+        }
+        batch.add(Target::of(course, exercise, true), Role::Solution(index));
+        batch.solution_files.push((index, main));
+        let name = format!("{}_graded", exercise.name);
+        let graded = workshop.render(course, exercise, &name, None)?;
+        if graded.tests_modified {
+            let main_file = workshop.write(graded)?;
+            let target = derived_target(course, exercise, name, main_file);
+            batch.add(target, Role::Graded(index));
         }
     }
-    if targets.is_empty() {
-        return Ok(0);
+    for (set, exercise_mutants) in mutants.iter().enumerate() {
+        let exercise = &course.exercises[exercise_mutants.exercise];
+        for (mutant, declared) in exercise_mutants.mutants.iter().enumerate() {
+            let name = format!("{}_mut{}", exercise.name, mutant + 1);
+            let program = workshop.render(course, exercise, &name, Some(declared))?;
+            let main_file = workshop.write(program)?;
+            let target = derived_target(course, exercise, name, main_file);
+            batch.add(target, Role::Mutant { set, mutant });
+        }
+    }
+    workshop.prune();
+    Ok(batch)
+}
+
+/// Builds every exercise, solution and mutant in one batch and checks each against its role.
+pub(super) fn check_programs(
+    course: &Course,
+    mutants: &[ExerciseMutants],
+    settings: &Settings,
+    problems: &mut Vec<Problem>,
+) -> Result<Built> {
+    let batch = plan(course, mutants)?;
+    if batch.targets.is_empty() {
+        return Ok(Built {
+            programs: 0,
+            mutants: Vec::new(),
+        });
     }
 
     let mut options = Options::default();
-    if let Some(jobs) = jobs {
+    if let Some(jobs) = settings.jobs {
         options.jobs = jobs.max(1);
     }
     let engine = Engine::new(course, Box::new(context::cargo_for(course)), options, None);
+    engine.supervisor().cancel_on_signals();
     let edition = manifest_edition(course);
     // rustfmt needs no build: it runs while cargo works.
     let (verdicts, formatting) = thread::scope(|scope| {
-        let formatting = scope.spawn(|| rustfmt_check(&course.root, &solution_files, &edition));
-        let mut bar = terminal::BuildBar::new(targets.len(), true);
-        let verdicts = engine.check_targets(&targets, &mut |event| bar.on_event(&event));
-        bar.finish();
+        let formatting =
+            scope.spawn(|| rustfmt_check(&course.root, &batch.solution_files, &edition));
+        let verdicts = run_batch(&engine, &batch.targets, None);
         (verdicts, formatting.join())
     });
     let verdicts = verdicts?;
 
-    for (role, verdict) in roles.iter().zip(&verdicts) {
-        match *role {
-            Role::Unsolved(index) if verdict.status.is_pass() => {
-                let exercise = &course.exercises[index];
-                problems.push(
+    let mut tallies: Vec<MutantTally> = mutants
+        .iter()
+        .map(|m| MutantTally {
+            exercise: course.exercises[m.exercise].name.clone(),
+            total: m.mutants.len(),
+            killed: 0,
+        })
+        .collect();
+    for (role, verdict) in batch.roles.iter().zip(&verdicts) {
+        check_verdict(course, mutants, *role, verdict, &mut tallies, problems);
+    }
+    if settings.repeat > 1 {
+        check_repeats(
+            course,
+            mutants,
+            &engine,
+            &batch,
+            &verdicts,
+            settings.repeat,
+            problems,
+        )?;
+    }
+    report_formatting(course, &edition, formatting, problems);
+    Ok(Built {
+        programs: batch.targets.len(),
+        mutants: tallies,
+    })
+}
+
+/// One `check_targets` call with a progress bar; `run` is `(k, n)` for repeated runs.
+fn run_batch(
+    engine: &Engine,
+    targets: &[Target],
+    run: Option<(usize, usize)>,
+) -> Result<Vec<Verdict>> {
+    if let Some((k, n)) = run {
+        eprintln!("run {k} of {n}: {} programs", targets.len());
+    }
+    let mut bar = terminal::BuildBar::new(targets.len(), true);
+    let verdicts = engine.check_targets(targets, &mut |event| bar.on_event(&event));
+    bar.finish();
+    verdicts
+}
+
+/// Pushes the problem, if any, that `verdict` shows for a program of `role`, and counts kills.
+fn check_verdict(
+    course: &Course,
+    mutants: &[ExerciseMutants],
+    role: Role,
+    verdict: &Verdict,
+    tallies: &mut [MutantTally],
+    problems: &mut Vec<Problem>,
+) {
+    match role {
+        Role::Unsolved(index) if verdict.status.is_pass() => {
+            let exercise = &course.exercises[index];
+            problems.push(
+                Problem::error(
+                    exercise.rel_path(),
+                    format!("`{}` passes as shipped: there is nothing to fix", exercise.name),
+                )
+                .help("break it so the learner has something to do, or set skip_check_unsolved = true"),
+            );
+        }
+        Role::Solution(index) if !verdict.status.is_pass() => {
+            let exercise = &course.exercises[index];
+            problems.push(
+                Problem::error(
+                    exercise.rel_solution_path(),
+                    format!(
+                        "the solution of `{}` does not pass: {}",
+                        exercise.name,
+                        verdict.status.label()
+                    ),
+                )
+                .output(terminal::output_text(verdict)),
+            );
+        }
+        // A warning: in some courses (rustlings' among them) learners fix the tests themselves,
+        // and the exercise's tests are meant to fail.
+        Role::Graded(index) if !verdict.status.is_pass() => {
+            let exercise = &course.exercises[index];
+            problems.push(
+                Problem::warning(
+                    exercise.rel_solution_path(),
+                    format!(
+                        "the solution of `{}` fails the exercise's own tests, which `grade` and mutants use: {}",
+                        exercise.name,
+                        verdict.status.label()
+                    ),
+                )
+                .help(format!(
+                    "the solution's tests differ from those of {}: unless learners are meant to fix the tests, make them the same",
+                    slash(&exercise.rel_path())
+                ))
+                .output(terminal::output_text(verdict)),
+            );
+        }
+        Role::Mutant { set, mutant } => {
+            let exercise = &course.exercises[mutants[set].exercise];
+            let declared = &mutants[set].mutants[mutant];
+            match verdict.status {
+                Status::TestsFailed | Status::RunFailed | Status::TimedOut => {
+                    tallies[set].killed += 1;
+                }
+                Status::Passed | Status::ClippyFailed => problems.push(
                     Problem::error(
-                        exercise.rel_path(),
-                        format!("`{}` passes as shipped: there is nothing to fix", exercise.name),
-                    )
-                    .help("break it so the learner has something to do, or set skip_check_unsolved = true"),
-                );
-            }
-            Role::Solution(index) if !verdict.status.is_pass() => {
-                let exercise = &course.exercises[index];
-                problems.push(
-                    Problem::error(
-                        exercise.rel_solution_path(),
+                        &declared.location,
                         format!(
-                            "the solution of `{}` does not pass: {}",
+                            "mutant \"{}\" of `{}` survives: the exercise's tests pass on it",
+                            declared.label, exercise.name
+                        ),
+                    )
+                    .help(format!(
+                        "strengthen the tests of {} until they reject it (or fix the mutant, if it is not wrong)",
+                        slash(&exercise.rel_path())
+                    )),
+                ),
+                Status::CompileError | Status::Missing | Status::Unreadable | Status::Rejected => problems.push(
+                    Problem::error(
+                        &declared.location,
+                        format!(
+                            "mutant \"{}\" of `{}` is invalid: {} (it shows nothing about the tests)",
+                            declared.label,
                             exercise.name,
                             verdict.status.label()
                         ),
                     )
+                    .help("fix its edits: a mutant must compile, then fail the tests")
                     .output(terminal::output_text(verdict)),
-                );
+                ),
             }
-            _ => {}
+        }
+        _ => {}
+    }
+}
+
+/// Runs the solutions and mutants that built `repeat - 1` more times and reports every one
+/// whose outcome changed. The build is cargo's no-op; only the runs cost time.
+fn check_repeats(
+    course: &Course,
+    mutants: &[ExerciseMutants],
+    engine: &Engine,
+    batch: &Batch,
+    first: &[Verdict],
+    repeat: usize,
+    problems: &mut Vec<Problem>,
+) -> Result<()> {
+    let (targets, roles) = (&batch.targets, &batch.roles);
+    let slots: Vec<usize> = (0..targets.len())
+        .filter(|&s| !matches!(roles[s], Role::Unsolved(_)))
+        .filter(|&s| first[s].status != Status::CompileError)
+        .collect();
+    // The same binaries, unlinted: the lint of the first run stands.
+    let again: Vec<Target> = slots
+        .iter()
+        .map(|&s| Target {
+            strict_clippy: false,
+            ..targets[s].clone()
+        })
+        .collect();
+    let mut runs: Vec<Vec<Outcome>> = slots
+        .iter()
+        .map(|&s| vec![Outcome::of(&first[s])])
+        .collect();
+    for k in 2..=repeat {
+        let verdicts = run_batch(engine, &again, Some((k, repeat)))?;
+        for (outcomes, verdict) in runs.iter_mut().zip(&verdicts) {
+            outcomes.push(Outcome::of(verdict));
         }
     }
+    for (&slot, outcomes) in slots.iter().zip(&runs) {
+        let Some(how) = flaky::describe(outcomes) else {
+            continue;
+        };
+        let (location, what) = match roles[slot] {
+            Role::Solution(index) | Role::Graded(index) => {
+                let exercise = &course.exercises[index];
+                (
+                    slash(&exercise.rel_solution_path()),
+                    format!("the solution of `{}`", exercise.name),
+                )
+            }
+            Role::Mutant { set, mutant } => {
+                let declared = &mutants[set].mutants[mutant];
+                (
+                    declared.location.clone(),
+                    format!(
+                        "mutant \"{}\" of `{}`",
+                        declared.label, course.exercises[mutants[set].exercise].name
+                    ),
+                )
+            }
+            Role::Unsolved(_) => continue,
+        };
+        problems.push(
+            Problem::error(location, format!("{what} is flaky: {how}")).help(
+                "make the tests deterministic: no timing, thread scheduling or shared files decide a verdict",
+            ),
+        );
+    }
+    Ok(())
+}
+
+fn report_formatting(
+    course: &Course,
+    edition: &str,
+    formatting: thread::Result<Formatting>,
+    problems: &mut Vec<Problem>,
+) {
     match formatting {
         Ok(Formatting::Checked(unformatted)) => {
             for index in unformatted {
@@ -127,7 +389,6 @@ pub(super) fn check_programs(
             "the formatting check stopped unexpectedly",
         )),
     }
-    Ok(targets.len())
 }
 
 /// The edition the exercise package compiles with, which rustfmt must parse with too

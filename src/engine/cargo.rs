@@ -307,7 +307,9 @@ impl Cargo {
                     _ => {}
                 }
             })
-            .with_context(|| format!("cannot run cargo for {}", self.manifest.display()))?;
+            .with_context(|| {
+                crate::errors::Failure(format!("cannot run cargo for {}", self.manifest.display()))
+            })?;
         result.stderr = finished.output;
         result.units = units;
         if finished.exit == Exit::TimedOut {

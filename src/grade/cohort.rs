@@ -23,13 +23,13 @@ use anyhow::{Context, Result};
 
 use super::isolation::{self, Isolation};
 use super::learner::{self, Learner};
-use super::model::{CourseInfo, ExerciseGrade, LearnerGrade};
 use super::sandbox::{self, Prepared, Problem, Sandbox};
 use crate::course::{Course, Exercise};
 use crate::engine::cargo::Cargo;
 use crate::engine::cgroup::Cgroup;
 use crate::engine::process::Supervisor;
 use crate::engine::{Engine, Event, Options, Target};
+use crate::report::model::{CourseInfo, ExerciseGrade, LearnerGrade};
 use crate::verdict::{Captured, Status, Verdict};
 
 /// Output kept per exercise in reports (the whole cohort's JSON stays manageable).

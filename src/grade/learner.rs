@@ -134,11 +134,6 @@ pub fn tree(
     Ok(tree)
 }
 
-/// Said in every report graded with `--at`: the deadline is only as good as commit dates.
-pub const DEADLINE_NOTE: &str = "commits are picked by committer date, which the learner's own \
-machine sets: a date can be forged, so a late commit can pass for an early one; where it matters, \
-check when the commits reached your server (push or CI logs)";
-
 /// Time allowed to each git (or tar) command on a learner's repository.
 const GIT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Bytes of `exercises/` read out of a commit at most (a course tree holds well under 1 MiB).
@@ -442,7 +437,9 @@ fn git(reader: &Path, args: &[&str]) -> Command {
 fn git_output(cmd: Command, dir: &Path, doing: &str, supervisor: &Supervisor) -> Result<String> {
     let done = supervisor
         .run(cmd, &limits())
-        .context("cannot run git (is it installed?)")?;
+        .context(crate::errors::Failure(
+            "cannot run git (is it installed?)".into(),
+        ))?;
     match done.exit {
         Exit::Code(0) if !done.output.truncated => Ok(done.output.text),
         Exit::Code(0) => bail!(

@@ -9,13 +9,10 @@ pub mod cohort;
 pub mod contract;
 pub mod isolation;
 pub mod learner;
-pub mod model;
 pub mod partition;
 pub mod sandbox;
 pub mod splice;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -23,14 +20,13 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{GradeArgs, ReportFiles};
+use crate::cli::GradeArgs;
 use crate::context::TARGET_SUBDIR;
 use crate::course::{Course, INFO_FILE};
 use crate::engine::process::Supervisor;
-use crate::fsutil::write_atomic;
-use crate::report::{cohort as text, csv, gradescope, html, junit};
+use crate::report::model::{self, CourseInfo, DEADLINE_NOTE, GradeReport, REPORT_VERSION};
+use crate::report::{cohort as text, gradescope, outputs, write_reports, write_to};
 use isolation::Isolation;
-use model::{CourseInfo, GradeReport, REPORT_VERSION};
 
 pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
@@ -87,9 +83,10 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
     let isolation = Isolation::detect(args.no_sandbox);
     if let Isolation::None { why } = &isolation {
         if args.require_sandbox {
-            bail!(
+            return Err(crate::errors::Failure(format!(
                 "no sandbox: {why}\n  help: install bubblewrap (`apt-get install bubblewrap`), or grade inside a container (see docs/grading-security.md)"
-            );
+            ))
+            .into());
         }
         eprintln!(
             "{} {}\n  Learner code will run as you, with your rights: it can read the course's solutions and other learners' work, reach the network and forge its results. Reports record isolation \"none\". Install bubblewrap, or grade inside a disposable container (docs/grading-security.md).",
@@ -142,7 +139,7 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
             .to_string(),
         deadline: deadline.map(|d| d.to_string()),
         isolation: settings.isolation.key().to_string(),
-        deadline_note: deadline.map(|_| learner::DEADLINE_NOTE.to_string()),
+        deadline_note: deadline.map(|_| DEADLINE_NOTE.to_string()),
         course: info,
         partition: part,
         learners: graded,
@@ -181,54 +178,6 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-#[derive(Clone, Copy, Debug)]
-pub enum Format {
-    Json,
-    Junit,
-    Csv,
-    Html,
-}
-
-/// The reports asked for, with their destinations (`-` is stdout, for one of them at most).
-pub fn outputs(files: &ReportFiles) -> Result<Vec<(Format, PathBuf)>> {
-    let outputs: Vec<(Format, PathBuf)> = [
-        (Format::Json, &files.json),
-        (Format::Junit, &files.junit),
-        (Format::Csv, &files.csv),
-        (Format::Html, &files.html),
-    ]
-    .into_iter()
-    .filter_map(|(format, path)| path.clone().map(|p| (format, p)))
-    .collect();
-    if outputs.iter().filter(|(_, p)| p.as_os_str() == "-").count() > 1 {
-        bail!("only one report can go to stdout (`-`); write the others to files");
-    }
-    Ok(outputs)
-}
-
-pub fn write_reports(report: &GradeReport, outputs: &[(Format, PathBuf)]) -> Result<()> {
-    for (format, path) in outputs {
-        let bytes = match format {
-            Format::Json => text::json(report)?,
-            Format::Junit => junit::render(report)?,
-            Format::Csv => csv::render(report)?,
-            Format::Html => html::render(report),
-        }
-        .into_bytes();
-        write_to(path, &bytes)?;
-    }
-    Ok(())
-}
-
-fn write_to(path: &Path, bytes: &[u8]) -> Result<()> {
-    if path.as_os_str() == "-" {
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(bytes).context("cannot write to stdout")?;
-        return stdout.flush().context("cannot write to stdout");
-    }
-    write_atomic(path, bytes)
 }
 
 /// Learners done, exercises checked and ETA, on a terminal only: CI logs get no bar.

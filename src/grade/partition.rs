@@ -7,18 +7,8 @@
 //! run. The price is that parts are only about equal (a binomial spread: for 300 learners in 4
 //! parts, about 75 ± 8 each), which is fine for spreading work over CI runners.
 
-use std::fmt;
-use std::str::FromStr;
-
 use super::learner::Learner;
-use super::model::PartInfo;
-
-/// Part `index` of `count` (1-based, `1 <= index <= count`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Partition {
-    pub index: u32,
-    pub count: u32,
-}
+use crate::report::model::{PartInfo, Partition};
 
 impl Partition {
     /// The part of `count` that a learner of this name belongs to.
@@ -31,12 +21,6 @@ impl Partition {
     /// Whether the learner named `name` is graded by this part.
     pub fn contains(&self, name: &str) -> bool {
         Partition::of(name, self.count) == self.index
-    }
-}
-
-impl fmt::Display for Partition {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.index, self.count)
     }
 }
 
@@ -58,28 +42,6 @@ pub fn select(learners: Vec<Learner>, part: Option<Partition>) -> (Vec<Learner>,
 }
 
 /// Parses `K/N`; the message is what clap prints after "invalid value".
-impl FromStr for Partition {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Partition, String> {
-        let usage = "write K/N with 1 <= K <= N, e.g. 2/4 for the second of four parts";
-        let (k, n) = text
-            .split_once('/')
-            .ok_or_else(|| format!("{text:?} is not K/N: {usage}"))?;
-        let number = |s: &str, what: &str| {
-            s.trim()
-                .parse::<u32>()
-                .map_err(|_| format!("{what} {s:?} is not a whole number: {usage}"))
-        };
-        let index = number(k, "K")?;
-        let count = number(n, "N")?;
-        if count == 0 || index == 0 || index > count {
-            return Err(format!("{text} is out of range: {usage}"));
-        }
-        Ok(Partition { index, count })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

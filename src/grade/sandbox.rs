@@ -234,7 +234,7 @@ fn prepare_dir(
 
 /// The course's test module files of a directory exercise (`#[cfg(test)] mod tests;` in any of
 /// its files), relative to the exercise folder.
-fn canonical_test_files(course_dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn canonical_test_files(course_dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for rel in crate::fsutil::files_below(course_dir) {
         if rel.extension().is_none_or(|e| e != "rs") {

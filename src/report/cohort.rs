@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use crate::grade::model::{GradeReport, LearnerStatus};
+use crate::report::model::{GradeReport, LearnerStatus};
 
 /// The versioned JSON report.
 pub fn json(report: &GradeReport) -> Result<String> {
@@ -134,7 +134,7 @@ mod tests {
     fn a_deadline_comes_with_its_caveat() {
         let mut report = sample_report("ada", "");
         assert!(!summary(&report).contains("forged"));
-        report.deadline_note = Some(crate::grade::learner::DEADLINE_NOTE.into());
+        report.deadline_note = Some(crate::report::model::DEADLINE_NOTE.into());
         assert!(summary(&report).contains("note: commits are picked by committer date"));
         assert!(
             json(&report)

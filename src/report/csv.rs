@@ -6,7 +6,7 @@
 use anyhow::Result;
 
 use super::printable;
-use crate::grade::model::{GradeReport, LearnerStatus};
+use crate::report::model::{GradeReport, LearnerStatus};
 
 pub fn render(report: &GradeReport) -> Result<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());

@@ -10,7 +10,7 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 
 use super::printable;
-use crate::grade::model::{ExerciseGrade, GradeReport, LearnerStatus};
+use crate::report::model::{ExerciseGrade, GradeReport, LearnerStatus};
 
 /// Output kept per test. Gradescope shows each test's output in a page that a learner scrolls;
 /// a compiler error's first screens say what matters, and the whole file stays small.

@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use super::printable;
-use crate::grade::model::{GradeReport, LearnerGrade, LearnerStatus};
+use crate::report::model::{GradeReport, LearnerGrade, LearnerStatus};
 use crate::verdict::Status;
 
 /// Escapes text for HTML content and quoted attribute values.

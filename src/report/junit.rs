@@ -10,7 +10,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::printable;
-use crate::grade::model::{GradeReport, LearnerGrade, LearnerStatus};
+use crate::report::model::{GradeReport, LearnerGrade, LearnerStatus};
 
 pub fn render(report: &GradeReport) -> Result<String> {
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);

@@ -13,10 +13,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
+use super::{outputs, write_reports};
 use crate::cli::MergeArgs;
-use crate::grade::model::{GradeReport, LearnerGrade, REPORT_VERSION};
-use crate::grade::{outputs, write_reports};
 use crate::report::cohort;
+use crate::report::model::{GradeReport, LearnerGrade, REPORT_VERSION};
 
 /// Top-level fields that differ between parts by nature; every other one must agree.
 const PER_PART_FIELDS: [&str; 3] = ["graded_at", "partition", "learners"];
@@ -275,7 +275,7 @@ fn in_cohort_order(parts: &[Part], cohort: &[String]) -> Result<Vec<LearnerGrade
 }
 
 fn part_numbers(path: &Path, part: &str) -> Result<(u32, u32)> {
-    let parsed: crate::grade::partition::Partition = part
+    let parsed: crate::report::model::Partition = part
         .parse()
         .map_err(|err| anyhow!("{}: `partition.part` {err}", path.display()))?;
     Ok((parsed.index, parsed.count))

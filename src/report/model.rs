@@ -2,10 +2,18 @@
 //! HTML, terminal) renders these; the JSON report is their serialization, documented in
 //! `docs/report-schema.md`.
 
+use std::fmt;
+use std::str::FromStr;
+
 use serde::{Deserialize, Serialize};
 
 use crate::course::Course;
 use crate::verdict::Status;
+
+/// Said in every report graded with `--at`: the deadline is only as good as commit dates.
+pub const DEADLINE_NOTE: &str = "commits are picked by committer date, which the learner's own \
+machine sets: a date can be forged, so a late commit can pass for an early one; where it matters, \
+check when the commits reached your server (push or CI logs)";
 
 /// Version of the JSON report; bumped on any change a consumer could notice.
 pub const REPORT_VERSION: u32 = 1;
@@ -27,6 +35,42 @@ pub struct GradeReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<PartInfo>,
     pub learners: Vec<LearnerGrade>,
+}
+
+/// Part `index` of `count` of a cohort graded in parts (`grade --partition K/N`; which learners
+/// a part takes is `grade::partition`'s business) (1-based, `1 <= index <= count`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Partition {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl fmt::Display for Partition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+impl FromStr for Partition {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Partition, String> {
+        let usage = "write K/N with 1 <= K <= N, e.g. 2/4 for the second of four parts";
+        let (k, n) = text
+            .split_once('/')
+            .ok_or_else(|| format!("{text:?} is not K/N: {usage}"))?;
+        let number = |s: &str, what: &str| {
+            s.trim()
+                .parse::<u32>()
+                .map_err(|_| format!("{what} {s:?} is not a whole number: {usage}"))
+        };
+        let index = number(k, "K")?;
+        let count = number(n, "N")?;
+        if count == 0 || index == 0 || index > count {
+            return Err(format!("{text} is out of range: {usage}"));
+        }
+        Ok(Partition { index, count })
+    }
 }
 
 /// What `report merge` needs to know about one part of a cohort graded in N parts.
