@@ -370,7 +370,7 @@ pub fn serve(listen: &str, db: &Path, stuck_minutes: f64) -> Result<ExitCode> {
         .arg(db)
         .args(["--stuck-minutes", &stuck_minutes.to_string()])
         .exec();
-    Err(err).with_context(|| format!("cannot run {}", program.display()))
+    Err(err).with_context(|| crate::errors::Failure(format!("cannot run {}", program.display())))
 }
 
 #[cfg(test)]
