@@ -69,6 +69,25 @@ pub enum Command {
     /// Commands for course authors
     #[command(subcommand)]
     Dev(DevCommand),
+    /// The live classroom view for instructors
+    #[command(subcommand)]
+    Classroom(ClassroomCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClassroomCommand {
+    /// Run the classroom server (built apart: `cargo build --release -p backendlings-classroom`)
+    Serve {
+        /// Address to bind; 0.0.0.0:8077 lets a classroom network in
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8077")]
+        listen: String,
+        /// SQLite file that keeps the room across restarts
+        #[arg(long, value_name = "FILE", default_value = "classroom.db")]
+        db: PathBuf,
+        /// The same failure for this many minutes marks a learner stuck
+        #[arg(long, value_name = "N", default_value_t = 5.0)]
+        stuck_minutes: f64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -177,6 +196,15 @@ pub struct WatchArgs {
     /// Do not watch files; press `r` to re-check
     #[arg(long, conflicts_with = "poll")]
     pub manual_run: bool,
+    /// Join the instructor's classroom (the URL the instructor shows); remembered for next time
+    #[arg(long, value_name = "URL", requires = "name")]
+    pub join: Option<String>,
+    /// Your name as the instructor sees it (with --join)
+    #[arg(long = "as", value_name = "NAME", requires = "join")]
+    pub name: Option<String>,
+    /// Leave the classroom: stop sending and forget the saved join URL and queued events
+    #[arg(long, conflicts_with = "join")]
+    pub leave: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,6 @@
 //! backendlings: an auto-graded exercise runner. `main` only parses flags and dispatches.
 
+mod classroom;
 mod cli;
 mod commands;
 mod context;
@@ -27,7 +28,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use console::style;
 
-use cli::{Cli, Command, DevCommand, ReportCommand, WatchArgs};
+use cli::{ClassroomCommand, Cli, Command, DevCommand, ReportCommand, WatchArgs};
 use course::{Course, CourseErrors};
 
 fn main() -> ExitCode {
@@ -60,6 +61,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Some(Command::Init { dir }) => return init::run(dir.as_deref()),
         Some(Command::Dev(DevCommand::New { path })) => return dev::new(path),
+        Some(Command::Classroom(ClassroomCommand::Serve {
+            listen,
+            db,
+            stuck_minutes,
+        })) => return classroom::serve(listen, db, *stuck_minutes),
         // Merging reads reports only: a CI merge job has no course checked out.
         Some(Command::Report(ReportCommand::Merge(args))) => return report::merge::run(args),
         _ => {}
@@ -88,7 +94,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Init { .. })
         | Some(Command::Dev(DevCommand::New { .. }))
         | Some(Command::Dev(DevCommand::Check { .. }))
-        | Some(Command::Report(_)) => {
+        | Some(Command::Report(_))
+        | Some(Command::Classroom(_)) => {
             unreachable!("handled above")
         }
         Some(Command::Dev(DevCommand::Update)) => dev::update(&course),

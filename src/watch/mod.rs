@@ -43,6 +43,8 @@ pub enum Msg {
     /// Paths touched by a file event (empty: unknown, re-check).
     Files(Vec<PathBuf>),
     Report(Report),
+    /// The instructor's message (or a classroom problem) to show; `None` clears it.
+    Classroom(Option<String>),
 }
 
 pub fn run(course: &Course, args: &WatchArgs) -> Result<ExitCode> {
@@ -58,6 +60,17 @@ pub fn run(course: &Course, args: &WatchArgs) -> Result<ExitCode> {
     // quitting mid-check cancels through this handle.
     let supervisor = engine.supervisor().clone();
     let (tx, rx) = mpsc::channel();
+    let join = crate::classroom::Join {
+        url: args.join.as_deref(),
+        name: args.name.as_deref(),
+        leave: args.leave,
+    };
+    let to_screen = tx.clone();
+    crate::classroom::start(
+        &course.root,
+        &join,
+        Box::new(move |note| drop(to_screen.send(Msg::Classroom(note)))),
+    )?;
     let exercises_dir = course.root.join("exercises");
     let (watch, notice) = events::start(&exercises_dir, args.poll, args.manual_run, tx.clone());
 
@@ -137,6 +150,7 @@ impl<'a> App<'a> {
             quit: false,
         };
         app.save_progress();
+        crate::classroom::opened(&course.exercises[app.current].name, app.current);
         match current {
             Some(index) => app.request(Job::One(index)),
             // Everything was done before: confirm it before the final message.
@@ -174,6 +188,7 @@ impl<'a> App<'a> {
                     }
                 }
                 Some(Msg::Report(report)) => self.on_report(report),
+                Some(Msg::Classroom(note)) => self.pinned = note,
             }
         }
         Ok(())
@@ -267,7 +282,13 @@ impl<'a> App<'a> {
         match key.code {
             KeyCode::Char('q') => self.quit = true,
             KeyCode::Char('n') => self.next(),
-            KeyCode::Char('h') => self.view.show_hint = !self.view.show_hint,
+            KeyCode::Char('h') => {
+                self.view.show_hint = !self.view.show_hint;
+                if self.view.show_hint {
+                    let name = &self.course.exercises[self.current].name;
+                    crate::classroom::hint(name, self.current);
+                }
+            }
             KeyCode::Char('l') => return Mode::List(ListView::new(self.current)),
             KeyCode::Char('c') => self.request(Job::All { final_check: false }),
             KeyCode::Char('r') => self.request(Job::One(self.current)),
@@ -318,6 +339,7 @@ impl<'a> App<'a> {
 
     /// Makes `index` the current exercise and checks it.
     fn go_to(&mut self, index: usize) {
+        crate::classroom::opened(&self.course.exercises[index].name, index);
         self.current = index;
         self.progress.set_current(self.course, index);
         self.save_progress();
@@ -412,6 +434,7 @@ impl<'a> App<'a> {
                 let Some(verdict) = verdicts.pop() else {
                     return;
                 };
+                crate::classroom::verdict(&self.course.exercises[index].name, index, &verdict);
                 self.record([(index, &verdict)]);
                 if index == self.current {
                     // After the last exercise, `n` runs the final verification, so the
