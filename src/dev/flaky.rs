@@ -28,6 +28,26 @@ impl Outcome {
     }
 }
 
+impl Outcome {
+    /// A mutant's run counts only as killed or survived: which tests catch it may vary (a race
+    /// it loses at different points), as long as one always does; a learner with that wrong
+    /// solution then always fails.
+    pub(super) fn of_mutant(verdict: &Verdict) -> Outcome {
+        let killed = matches!(
+            verdict.status,
+            Status::TestsFailed | Status::RunFailed | Status::TimedOut
+        );
+        Outcome {
+            status: if killed {
+                Status::TestsFailed
+            } else {
+                Status::Passed
+            },
+            failing: BTreeSet::new(),
+        }
+    }
+}
+
 /// How a program's outcomes changed over its runs, in words; `None` when they did not.
 pub(super) fn describe(runs: &[Outcome]) -> Option<String> {
     let first = runs.first()?;

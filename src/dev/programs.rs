@@ -312,14 +312,15 @@ fn check_repeats(
             ..targets[s].clone()
         })
         .collect();
-    let mut runs: Vec<Vec<Outcome>> = slots
-        .iter()
-        .map(|&s| vec![Outcome::of(&first[s])])
-        .collect();
+    let outcome = |slot: usize, verdict: &Verdict| match roles[slot] {
+        Role::Mutant { .. } => Outcome::of_mutant(verdict),
+        _ => Outcome::of(verdict),
+    };
+    let mut runs: Vec<Vec<Outcome>> = slots.iter().map(|&s| vec![outcome(s, &first[s])]).collect();
     for k in 2..=repeat {
         let verdicts = run_batch(engine, &again, Some((k, repeat)))?;
-        for (outcomes, verdict) in runs.iter_mut().zip(&verdicts) {
-            outcomes.push(Outcome::of(verdict));
+        for ((outcomes, verdict), &slot) in runs.iter_mut().zip(&verdicts).zip(&slots) {
+            outcomes.push(outcome(slot, verdict));
         }
     }
     for (&slot, outcomes) in slots.iter().zip(&runs) {
