@@ -11,7 +11,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+#[cfg(unix)]
 use nix::sys::signal::{Signal, kill};
+#[cfg(unix)]
 use nix::unistd::Pid;
 
 const ROOT: &str = "/sys/fs/cgroup";
@@ -105,6 +107,8 @@ impl Cgroup {
             if pids.is_empty() {
                 return;
             }
+            // Control groups are Linux's; elsewhere no group is ever created.
+            #[cfg(unix)]
             for pid in pids {
                 let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
             }
@@ -144,7 +148,7 @@ impl Drop for Cgroup {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use crate::engine::process::{Limits, Supervisor};
