@@ -7,6 +7,9 @@
 //! neither can be written (no delegation, another OS), [`Cgroup::create`] returns `None` and the
 //! per-process limits (`RLIMIT_AS`) are all there is; the grading report says so.
 
+// Control groups are Linux's: on Windows no group is ever made, and nothing joins one.
+#![cfg_attr(windows, allow(dead_code))]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -277,6 +277,7 @@ pub struct Limits {
     /// A control group that holds the run and everything it starts (grading, where the
     /// machine delegates cgroups): memory and process-count limits for the whole run, and a
     /// way to find processes that left the process group.
+    #[cfg_attr(windows, allow(dead_code, reason = "control groups are Linux's"))]
     pub cgroup: Option<Arc<Cgroup>>,
 }
 
@@ -295,6 +296,8 @@ impl Limits {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Code(i32),
+    /// Killed by a signal (Unix only: a killed process on Windows ends with an exit code).
+    #[cfg_attr(windows, allow(dead_code))]
     Signal(i32),
     TimedOut,
 }
