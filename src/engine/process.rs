@@ -623,6 +623,12 @@ mod portable_tests {
                 .run(child("tree", dir.path()), &limits(secs))
                 .unwrap();
             assert_eq!(done.exit, Exit::TimedOut);
+            // Without the kill, the run would last until the grandchild's sleep (300 s) is over.
+            assert!(
+                done.duration < Duration::from_secs(200),
+                "{:?}",
+                done.duration
+            );
             if !dir.path().join("child.pid").is_file() {
                 continue;
             }
@@ -688,7 +694,9 @@ mod portable_tests {
             running: Mutex::new(groups),
             cancelled: AtomicBool::new(false),
         });
-        assert!(handle.join().unwrap().is_ok());
+        // The tree ends by itself only when its grandchild's sleep is over, with code 0.
+        let exit = handle.join().unwrap().unwrap().exit;
+        assert!(!matches!(exit, Exit::Code(0) | Exit::TimedOut), "{exit:?}");
         assert!(ends(child_pid) && ends(grandchild));
     }
 }
