@@ -15,6 +15,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .unwrap_or(Path::new("."));
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     // Temporary files are private (0600); the file keeps the mode it had, or gets the usual one.
+    #[cfg_attr(
+        not(unix),
+        allow(unused_mut, reason = "permissions are set on Unix only")
+    )]
     let mut builder = tempfile::Builder::new();
     #[cfg(unix)]
     let permissions = fs::metadata(path).map_or_else(

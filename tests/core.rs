@@ -649,6 +649,7 @@ fn run_warns_when_the_tests_or_locked_items_differ_from_the_course() {
 /// Ctrl-C (here SIGINT, and SIGTERM the same way) during `run` stops the program the runner
 /// started, at once, instead of leaving it spinning with no timeout; the runner exits with 130.
 #[test]
+#[cfg(unix)] // sends SIGINT; Windows is covered by the unit tests under Wine (docs/platforms.md)
 fn an_interrupted_run_kills_the_program_it_started() {
     let course = TestCourse::new()
         .section("basics", "Basics")

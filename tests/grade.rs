@@ -1,5 +1,7 @@
 //! `backendlings grade` on a generated cohort: honest learners, cheaters, hostile programs and
 //! broken trees, all graded against the course's own tests.
+// Unix only: these tests link files and folders with symlinks (grading is Linux-only too).
+#![cfg(unix)]
 
 mod common;
 

@@ -18,6 +18,8 @@
 //!
 //! The attack sources are in `tests/hostile/` (see its README); each learner below names the
 //! defence it relies on.
+// Unix only: attacks and checks use signals, process groups and `/proc`.
+#![cfg(unix)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! Watch mode through a pseudo-terminal: the real binary on tiny courses, its screen parsed by
 //! a terminal emulator (vt100), driven by file saves and key presses.
+// Unix only: the runner is driven through a Unix pseudo-terminal by its device name.
+#![cfg(unix)]
 
 mod common;
 

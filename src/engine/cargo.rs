@@ -226,6 +226,7 @@ impl Cargo {
     /// The path of `file` as the build package names it. Files of the course are reached
     /// through a link to their top folder (`exercises`, `solutions`), so the compiler and panic
     /// messages show `exercises/01_http/x.rs` rather than an absolute path.
+    #[cfg(unix)]
     fn package_path(&self, file: &Path) -> Result<PathBuf> {
         let Ok(rel) = file.strip_prefix(&self.root) else {
             return Ok(file.to_path_buf());
@@ -243,6 +244,15 @@ impl Cargo {
         Ok(rel.to_path_buf())
     }
 
+    /// The path of `file` as the build package names it: the file itself, since links to
+    /// folders need Developer Mode or administrator rights on Windows. Compiler messages lose
+    /// the course's folder prefix where they are collected (see `invoke`); panic messages
+    /// show the absolute path.
+    #[cfg(windows)]
+    fn package_path(&self, file: &Path) -> Result<PathBuf> {
+        Ok(file.to_path_buf())
+    }
+
     /// Runs one cargo invocation over the build package, collecting artifacts and per-target
     /// diagnostics. Executables are linked into `package_dir/bin` as they appear, so a later
     /// build into a shared target folder cannot swap them under us.
@@ -257,7 +267,7 @@ impl Cargo {
         let bin_dir = self.package_dir.join("bin");
         fs::create_dir_all(&bin_dir)
             .with_context(|| format!("cannot create {}", bin_dir.display()))?;
-        let root_prefix = format!("{}/", self.root.display());
+        let root_prefix = format!("{}{}", self.root.display(), std::path::MAIN_SEPARATOR);
         let mut result = Invocation::default();
         let mut units = 0;
         let limits = Limits {

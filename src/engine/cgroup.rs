@@ -7,11 +7,16 @@
 //! neither can be written (no delegation, another OS), [`Cgroup::create`] returns `None` and the
 //! per-process limits (`RLIMIT_AS`) are all there is; the grading report says so.
 
+// Control groups are Linux's: on Windows no group is ever made, and nothing joins one.
+#![cfg_attr(windows, allow(dead_code))]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+#[cfg(unix)]
 use nix::sys::signal::{Signal, kill};
+#[cfg(unix)]
 use nix::unistd::Pid;
 
 const ROOT: &str = "/sys/fs/cgroup";
@@ -105,6 +110,8 @@ impl Cgroup {
             if pids.is_empty() {
                 return;
             }
+            // Control groups are Linux's; elsewhere no group is ever created.
+            #[cfg(unix)]
             for pid in pids {
                 let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
             }
@@ -144,7 +151,7 @@ impl Drop for Cgroup {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use crate::engine::process::{Limits, Supervisor};

@@ -41,6 +41,9 @@ impl Jail {
     /// bubblewrap when it is installed and can create its namespaces here (containers and
     /// some distributions forbid unprivileged user namespaces); otherwise why not.
     pub fn probe() -> Result<Jail, String> {
+        if !cfg!(target_os = "linux") {
+            return Err("the grading sandbox (bubblewrap) exists on Linux only".to_string());
+        }
         let bwrap = std::env::var_os("PATH")
             .into_iter()
             .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
@@ -162,7 +165,7 @@ pub fn system_mounts(build: bool) -> Vec<Mount> {
         .collect()
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
     use crate::engine::process::{Exit, Limits, Supervisor};

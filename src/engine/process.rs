@@ -7,22 +7,30 @@
 //! so no build or learner program outlives the command on any exit path.
 //!
 //! All process handling lives here so that the rest of the engine never deals with signals.
+//! What differs between systems is in one module per platform behind the same calls: process
+//! groups and signals on Unix (`unix.rs`), Job Objects and console events on Windows
+//! (`windows.rs`).
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Read};
-use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::{Signal, killpg};
-use nix::unistd::Pid;
-
 use super::cgroup::Cgroup;
 use crate::verdict::Captured;
+
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+use unix as sys;
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+use windows as sys;
 
 /// Owns the processes one command starts. Clones share the same set; the last one dropped
 /// kills whatever is still running.
@@ -33,16 +41,16 @@ pub struct Supervisor {
 
 #[derive(Debug, Default)]
 struct Inner {
-    /// Process groups started and not yet killed.
-    running: Mutex<BTreeSet<u32>>,
+    /// Process groups (jobs on Windows) started and not yet killed, by their leader's pid.
+    running: Mutex<BTreeMap<u32, sys::Group>>,
     cancelled: AtomicBool,
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
         let groups = std::mem::take(&mut *self.running.lock().unwrap_or_else(|e| e.into_inner()));
-        for pid in groups {
-            signal_group(pid);
+        for (pid, group) in groups {
+            sys::kill(pid, Some(group));
         }
     }
 }
@@ -56,7 +64,7 @@ impl Supervisor {
     /// since are not trustworthy and must not be cached or reported.
     pub fn cancel(&self) {
         self.inner.cancelled.store(true, Ordering::SeqCst);
-        let groups: Vec<u32> = self.running().iter().copied().collect();
+        let groups: Vec<u32> = self.running().keys().copied().collect();
         for pid in groups {
             self.kill_group(pid);
         }
@@ -67,37 +75,30 @@ impl Supervisor {
         self.inner.cancelled.load(Ordering::SeqCst)
     }
 
-    /// Cancels on SIGINT, SIGTERM and SIGHUP, so a command stops its children and unwinds
-    /// (temporary folders removed, nothing half-written); a second signal exits at once.
-    /// Watch mode handles signals itself and calls [`cancel`](Self::cancel).
+    /// Cancels on SIGINT, SIGTERM and SIGHUP (Ctrl-C, Ctrl-Break and the console closing on
+    /// Windows), so a command stops its children and unwinds (temporary folders removed,
+    /// nothing half-written); a second signal exits at once. Watch mode handles signals itself
+    /// and calls [`cancel`](Self::cancel).
     pub fn cancel_on_signals(&self) {
-        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
-            return;
-        };
         // A weak handle: the signal thread must not keep the children's owner alive.
         let weak = Arc::downgrade(&self.inner);
-        thread::spawn(move || {
-            for signal in signals.forever() {
-                match weak.upgrade() {
-                    Some(inner) if !inner.cancelled.load(Ordering::SeqCst) => {
-                        eprintln!("\nstopping: every program this command started is being killed");
-                        Supervisor { inner }.cancel();
-                    }
-                    _ => std::process::exit(128 + signal),
-                }
+        on_termination_signals(move |signal| match weak.upgrade() {
+            Some(inner) if !inner.cancelled.load(Ordering::SeqCst) => {
+                eprintln!("\nstopping: every program this command started is being killed");
+                Supervisor { inner }.cancel();
             }
+            _ => std::process::exit(128 + signal),
         });
     }
 
-    fn running(&self) -> std::sync::MutexGuard<'_, BTreeSet<u32>> {
+    fn running(&self) -> std::sync::MutexGuard<'_, BTreeMap<u32, sys::Group>> {
         self.inner.running.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Kills every process in the group led by `pid` (which is also the group id).
     fn kill_group(&self, pid: u32) {
-        self.running().remove(&pid);
-        signal_group(pid);
+        let group = self.running().remove(&pid);
+        sys::kill(pid, group);
     }
 
     /// Runs `cmd` to completion under `limits`, capturing stdout and stderr together.
@@ -159,7 +160,7 @@ impl Supervisor {
         let exit = if timed_out {
             Exit::TimedOut
         } else {
-            Exit::from_status(status)
+            sys::exit_from(status)
         };
         Ok(Finished {
             exit,
@@ -175,29 +176,19 @@ impl Supervisor {
                 "the check was cancelled",
             ));
         }
-        cmd.stdin(Stdio::null()).process_group(0);
-        if let Some(bytes) = limits.memory_bytes {
-            // SAFETY: setrlimit is async-signal-safe and touches no memory of the parent.
-            unsafe {
-                cmd.pre_exec(move || {
-                    use nix::sys::resource::{Resource, setrlimit};
-                    setrlimit(Resource::RLIMIT_AS, bytes, bytes).map_err(io::Error::from)
-                });
-            }
-        }
-        if let Some(group) = &limits.cgroup {
-            let attach = group.attacher();
-            // SAFETY: the attacher only makes `open` and `write` system calls on buffers made
-            // before the fork; it allocates nothing.
-            unsafe {
-                cmd.pre_exec(move || attach.attach_self());
-            }
-        }
+        sys::prepare(cmd, limits);
         // Holding the set's lock across the spawn means a concurrent `cancel` either sees this
         // group or runs before it and makes the check below fail.
         let mut running = self.running();
-        let child = cmd.spawn()?;
-        running.insert(child.id());
+        let mut child = cmd.spawn()?;
+        match sys::adopt(&child, limits) {
+            Ok(group) => running.insert(child.id(), group),
+            Err(err) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(err);
+            }
+        };
         drop(running);
         // A cancel between the check above and the spawn must still stop this child.
         if self.cancelled() {
@@ -220,7 +211,7 @@ impl Supervisor {
         });
         let exit = if waiting.is_ok() {
             match rx.recv_timeout(limits.timeout) {
-                Ok(status) => status.map(Exit::from_status).unwrap_or(Exit::Code(-1)),
+                Ok(status) => status.map(sys::exit_from).unwrap_or(Exit::Code(-1)),
                 Err(_) => {
                     self.kill_group(pid);
                     let _ = rx.recv();
@@ -255,7 +246,7 @@ impl Supervisor {
 fn poll_until(child: &mut Child, deadline: Instant) -> Option<Exit> {
     loop {
         match child.try_wait() {
-            Ok(Some(status)) => return Some(Exit::from_status(status)),
+            Ok(Some(status)) => return Some(sys::exit_from(status)),
             Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(5)),
             Ok(None) => {
                 let _ = child.kill();
@@ -267,10 +258,11 @@ fn poll_until(child: &mut Child, deadline: Instant) -> Option<Exit> {
     }
 }
 
-fn signal_group(pid: u32) {
-    if let Ok(pid) = i32::try_from(pid) {
-        let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
-    }
+/// Calls `handler` on a thread of its own each time the command is asked to stop: SIGINT,
+/// SIGTERM and SIGHUP on Unix; Ctrl-C, Ctrl-Break and the console closing on Windows (with the
+/// numbers of SIGINT and SIGHUP). Does nothing when the handler cannot be installed.
+pub fn on_termination_signals(handler: impl Fn(i32) + Send + 'static) {
+    sys::on_termination(handler);
 }
 
 /// Limits for one process run.
@@ -279,11 +271,13 @@ pub struct Limits {
     pub timeout: Duration,
     /// Bytes of output kept; the rest is read and dropped so the process never blocks on a pipe.
     pub output_cap: usize,
-    /// Address-space limit in bytes (`RLIMIT_AS`) of each process, where the OS supports it.
+    /// Memory limit in bytes of each process: its address space (`RLIMIT_AS`) on Unix, which
+    /// macOS accepts but does not enforce; its committed memory (a Job Object limit) on Windows.
     pub memory_bytes: Option<u64>,
     /// A control group that holds the run and everything it starts (grading, where the
     /// machine delegates cgroups): memory and process-count limits for the whole run, and a
     /// way to find processes that left the process group.
+    #[cfg_attr(windows, allow(dead_code, reason = "control groups are Linux's"))]
     pub cgroup: Option<Arc<Cgroup>>,
 }
 
@@ -302,19 +296,10 @@ impl Limits {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Code(i32),
+    /// Killed by a signal (Unix only: a killed process on Windows ends with an exit code).
+    #[cfg_attr(windows, allow(dead_code))]
     Signal(i32),
     TimedOut,
-}
-
-impl Exit {
-    fn from_status(status: ExitStatus) -> Exit {
-        use std::os::unix::process::ExitStatusExt;
-        match (status.code(), status.signal()) {
-            (Some(code), _) => Exit::Code(code),
-            (None, Some(signal)) => Exit::Signal(signal),
-            (None, None) => Exit::Code(-1),
-        }
-    }
 }
 
 #[derive(Debug)]
@@ -401,7 +386,7 @@ impl Capture {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 
@@ -454,15 +439,10 @@ mod tests {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod supervisor_tests {
+    use super::sys::alive;
     use super::*;
-
-    fn alive(pid: u32) -> bool {
-        nix::sys::signal::kill(Pid::from_raw(pid as i32), None).is_ok()
-            && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                .is_ok_and(|s| s.split(' ').nth(2) == Some("Z"))
-    }
 
     /// Starts `sleep` in its own process group under `supervisor`, from another thread, and
     /// returns its pid once it runs.
@@ -516,13 +496,207 @@ mod supervisor_tests {
         let inner = Arc::clone(&supervisor.inner);
         drop(supervisor);
         assert!(alive(pid), "a clone still owns it");
-        let groups: Vec<u32> = inner.running.lock().unwrap().iter().copied().collect();
-        assert_eq!(groups, [pid]);
+        let groups = std::mem::take(&mut *inner.running.lock().unwrap());
+        assert_eq!(groups.keys().copied().collect::<Vec<_>>(), [pid]);
         drop(Inner {
-            running: Mutex::new(groups.into_iter().collect()),
+            running: Mutex::new(groups),
             cancelled: AtomicBool::new(false),
         });
         assert_eq!(handle.join().unwrap(), Exit::Signal(9));
         assert!(!alive(pid));
+    }
+}
+
+/// Tests that run on every platform (`scripts/test-windows.sh` runs them under Wine): the
+/// children are this test binary itself, started as [`child_program`](portable_tests::child_program)
+/// in one of a few roles, so they need no shell.
+#[cfg(test)]
+mod portable_tests {
+    use std::path::{Path, PathBuf};
+
+    use super::sys::alive;
+    use super::*;
+
+    const ROLE: &str = "BACKENDLINGS_TEST_CHILD";
+    const DIR: &str = "BACKENDLINGS_TEST_CHILD_DIR";
+
+    /// Not a test: the program the tests below start. `talk` writes to both streams and exits
+    /// with 3; `sleep` records its pid and sleeps; `tree` starts a `sleep` child, waits until
+    /// it runs, records its own pid and sleeps; `leave` does the same but exits at once.
+    #[test]
+    #[ignore = "started by the other tests as a child process"]
+    #[allow(
+        clippy::zombie_processes,
+        reason = "`leave` leaves its child behind on purpose"
+    )]
+    fn child_program() {
+        let Ok(role) = std::env::var(ROLE) else {
+            return;
+        };
+        let dir = PathBuf::from(std::env::var_os(DIR).unwrap_or_default());
+        match role.as_str() {
+            "talk" => {
+                println!("out");
+                eprintln!("err");
+                std::process::exit(3);
+            }
+            "sleep" => {
+                std::fs::write(dir.join("grandchild.pid"), std::process::id().to_string()).unwrap();
+                // Longer than any wait below, so only a kill ends it in time.
+                thread::sleep(Duration::from_secs(300));
+            }
+            "tree" | "leave" => {
+                let mut grandchild = child("sleep", &dir).stdout(Stdio::null()).spawn().unwrap();
+                read_pid(&dir.join("grandchild.pid"));
+                std::fs::write(dir.join("child.pid"), std::process::id().to_string()).unwrap();
+                if role == "tree" {
+                    let _ = grandchild.wait();
+                }
+                println!("started");
+            }
+            other => panic!("unknown role {other}"),
+        }
+        std::process::exit(0);
+    }
+
+    /// This test binary, to run as [`child_program`] in `role`.
+    fn child(role: &str, dir: &Path) -> Command {
+        let mut cmd = Command::new(std::env::current_exe().unwrap());
+        cmd.args([
+            "--exact",
+            "engine::process::portable_tests::child_program",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(ROLE, role)
+        .env(DIR, dir);
+        cmd
+    }
+
+    /// Waits (a minute at most) for a pid file to be written.
+    fn read_pid(file: &Path) -> u32 {
+        for _ in 0..6000 {
+            if let Some(pid) = std::fs::read_to_string(file)
+                .ok()
+                .and_then(|t| t.trim().parse().ok())
+            {
+                return pid;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        panic!("{} was not written", file.display());
+    }
+
+    /// Whether `pid` ends within a minute (killing is asynchronous on both systems).
+    fn ends(pid: u32) -> bool {
+        (0..6000).any(|_| {
+            let gone = !alive(pid);
+            if !gone {
+                thread::sleep(Duration::from_millis(10));
+            }
+            gone
+        })
+    }
+
+    fn limits(secs: u64) -> Limits {
+        Limits::new(Duration::from_secs(secs), 4096)
+    }
+
+    #[test]
+    fn captures_both_streams_and_the_exit_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let done = Supervisor::new()
+            .run(child("talk", dir.path()), &limits(120))
+            .unwrap();
+        assert_eq!(done.exit, Exit::Code(3), "{}", done.output.text);
+        assert!(done.output.text.contains("out") && done.output.text.contains("err"));
+    }
+
+    #[test]
+    fn the_timeout_kills_the_whole_tree() {
+        // The deadline must pass after the tree is up: give a slow machine (or Wine) longer
+        // until it is.
+        for secs in [3, 15, 60] {
+            let dir = tempfile::tempdir().unwrap();
+            let done = Supervisor::new()
+                .run(child("tree", dir.path()), &limits(secs))
+                .unwrap();
+            assert_eq!(done.exit, Exit::TimedOut);
+            // Without the kill, the run would last until the grandchild's sleep (300 s) is over.
+            assert!(
+                done.duration < Duration::from_secs(200),
+                "{:?}",
+                done.duration
+            );
+            if !dir.path().join("child.pid").is_file() {
+                continue;
+            }
+            let child = read_pid(&dir.path().join("child.pid"));
+            let grandchild = read_pid(&dir.path().join("grandchild.pid"));
+            assert!(ends(child), "the child survived the timeout");
+            assert!(ends(grandchild), "the grandchild survived the timeout");
+            return;
+        }
+        panic!("the process tree did not start within a minute");
+    }
+
+    #[test]
+    fn what_the_child_leaves_behind_is_killed_when_it_exits() {
+        let dir = tempfile::tempdir().unwrap();
+        let done = Supervisor::new()
+            .run(child("leave", dir.path()), &limits(120))
+            .unwrap();
+        assert_eq!(done.exit, Exit::Code(0), "{}", done.output.text);
+        let grandchild = read_pid(&dir.path().join("grandchild.pid"));
+        assert!(ends(grandchild), "the grandchild outlived the run");
+    }
+
+    /// Starts a `tree` under `supervisor` on another thread; returns both pids once it runs.
+    fn start_tree(
+        supervisor: &Supervisor,
+        dir: &Path,
+    ) -> (u32, u32, thread::JoinHandle<io::Result<Finished>>) {
+        let supervisor = supervisor.clone();
+        let cmd = child("tree", dir);
+        let handle = thread::spawn(move || supervisor.run(cmd, &limits(300)));
+        let child = read_pid(&dir.join("child.pid"));
+        (child, read_pid(&dir.join("grandchild.pid")), handle)
+    }
+
+    #[test]
+    fn cancel_kills_the_tree_and_refuses_more() {
+        let dir = tempfile::tempdir().unwrap();
+        let supervisor = Supervisor::new();
+        let (child_pid, grandchild, handle) = start_tree(&supervisor, dir.path());
+        supervisor.cancel();
+        let exit = handle.join().unwrap().unwrap().exit;
+        assert!(!matches!(exit, Exit::Code(0) | Exit::TimedOut), "{exit:?}");
+        assert!(ends(child_pid) && ends(grandchild));
+        let refused = supervisor.run(child("talk", dir.path()), &limits(120));
+        assert_eq!(
+            refused.err().map(|e| e.kind()),
+            Some(io::ErrorKind::Interrupted)
+        );
+    }
+
+    #[test]
+    fn the_last_handle_dropped_kills_the_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let supervisor = Supervisor::new();
+        let (child_pid, grandchild, handle) = start_tree(&supervisor, dir.path());
+        let inner = Arc::clone(&supervisor.inner);
+        drop(supervisor);
+        assert!(alive(grandchild), "a clone still owns it");
+        // What the last drop does, without waiting for the running thread's clone to go.
+        let groups = std::mem::take(&mut *inner.running.lock().unwrap());
+        drop(Inner {
+            running: Mutex::new(groups),
+            cancelled: AtomicBool::new(false),
+        });
+        // The tree ends by itself only when its grandchild's sleep is over, with code 0.
+        let exit = handle.join().unwrap().unwrap().exit;
+        assert!(!matches!(exit, Exit::Code(0) | Exit::TimedOut), "{exit:?}");
+        assert!(ends(child_pid) && ends(grandchild));
     }
 }

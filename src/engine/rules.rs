@@ -423,6 +423,20 @@ mod tests {
     }
 
     #[test]
+    fn windows_line_endings_change_nothing() {
+        let source =
+            "fn f() {}\n#[cfg(test)]\nmod tests {\n #[test] fn a() {}\n #[test] fn b() {}\n}\n";
+        let crlf = source.replace('\n', "\r\n");
+        assert_eq!(inspect_source(&crlf, true).unwrap().tests, Some(2));
+        let ending = "fn main() {}\n\nfn f() { std::process::exit(0) }\n";
+        assert_eq!(
+            inspect_source(&ending.replace('\n', "\r\n"), true).unwrap_err(),
+            inspect_source(ending, true).unwrap_err(),
+            "same problems, same lines and columns"
+        );
+    }
+
+    #[test]
     fn refuses_crate_attributes_but_not_lint_levels() {
         assert!(
             inspect_source(

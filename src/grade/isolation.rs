@@ -164,7 +164,11 @@ pub fn link_tree(from: &Path, to: &Path) -> Result<()> {
             } else if kind.is_symlink()
                 && let Ok(link) = fs::read_link(entry.path())
             {
+                // The sandboxed copy is for Linux; elsewhere links are left out.
+                #[cfg(unix)]
                 let _ = std::os::unix::fs::symlink(link, &target);
+                #[cfg(not(unix))]
+                let _ = (link, target);
             }
         }
     }

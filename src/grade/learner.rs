@@ -661,6 +661,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)]
     fn at_refuses_a_git_file_or_symlink_pointing_elsewhere() {
         let root = tempfile::tempdir().unwrap();
         let other = repository(

@@ -407,6 +407,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(unix)]
     fn symlinks_outside_binary_and_huge_files_are_refused() {
         let outside = tempfile::tempdir().unwrap();
         fs::write(outside.path().join("secret.rs"), "fn main() {}").unwrap();

@@ -101,16 +101,9 @@ pub fn spawn_input(tx: Sender<Msg>) {
 
 /// Turns termination signals into an orderly quit, so the terminal gets restored.
 pub fn spawn_signals(tx: Sender<Msg>) {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
-        thread::spawn(move || {
-            for _ in signals.forever() {
-                if tx.send(Msg::Input(Input::Signal)).is_err() {
-                    break;
-                }
-            }
-        });
-    }
+    crate::engine::process::on_termination_signals(move |_| {
+        let _ = tx.send(Msg::Input(Input::Signal));
+    });
 }
 
 /// The terminal's size as (columns, rows); (0, 0) when unknown.
