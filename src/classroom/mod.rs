@@ -345,7 +345,11 @@ impl Sender {
 /// `backendlings classroom serve`: runs the server binary, which is built separately so that
 /// learners never compile it.
 pub fn serve(listen: &str, db: &Path, stuck_minutes: f64) -> Result<ExitCode> {
-    const NAME: &str = "backendlings-classroom";
+    const NAME: &str = if cfg!(windows) {
+        "backendlings-classroom.exe"
+    } else {
+        "backendlings-classroom"
+    };
     let beside = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(|dir| dir.join(NAME)))
@@ -363,14 +367,26 @@ pub fn serve(listen: &str, db: &Path, stuck_minutes: f64) -> Result<ExitCode> {
              course folder, then `cargo run --release -- classroom serve` again"
         );
     };
-    // The server takes this process's place: signals and the exit code are its own.
-    use std::os::unix::process::CommandExt;
-    let err = Command::new(&program)
+    let mut server = Command::new(&program);
+    server
         .args(["--listen", listen, "--db"])
         .arg(db)
-        .args(["--stuck-minutes", &stuck_minutes.to_string()])
-        .exec();
-    Err(err).with_context(|| crate::errors::Failure(format!("cannot run {}", program.display())))
+        .args(["--stuck-minutes", &stuck_minutes.to_string()]);
+    let cannot_run = || crate::errors::Failure(format!("cannot run {}", program.display()));
+    #[cfg(unix)]
+    {
+        // The server takes this process's place: signals and the exit code are its own.
+        use std::os::unix::process::CommandExt;
+        Err(server.exec()).with_context(cannot_run)
+    }
+    #[cfg(not(unix))]
+    {
+        // No exec on Windows: wait for the server (Ctrl-C reaches it through the console).
+        let status = server.status().with_context(cannot_run)?;
+        Ok(ExitCode::from(
+            u8::try_from(status.code().unwrap_or(1)).unwrap_or(1),
+        ))
+    }
 }
 
 #[cfg(test)]
