@@ -191,12 +191,9 @@ fn type_name(ty: &syn::Type) -> String {
     }
 }
 
-/// Items under `#[test]` or `#[cfg(test)]`.
+/// Items under `#[test]` or `#[cfg(test)]` (as the splicer recognises test modules).
 fn is_test_item(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        a.path().is_ident("test")
-            || (a.path().is_ident("cfg") && a.to_token_stream().to_string().contains("test"))
-    })
+    attrs.iter().any(|a| a.path().is_ident("test")) || super::splice::is_cfg_test(attrs)
 }
 
 #[cfg(test)]

@@ -103,15 +103,16 @@ impl Sandboxing {
             from: home.clone(),
             at: self.cargo_home.clone(),
         });
+        fs::create_dir_all(&home).with_context(|| format!("cannot create {}", home.display()))?;
         for shared in ["registry", "git"] {
             let real = self.cargo_home.join(shared);
             if real.is_dir() {
+                // The mount point inside the private home.
                 fs::create_dir_all(home.join(shared))
                     .with_context(|| format!("cannot create {}", home.display()))?;
                 mounts.push(Mount::ReadOnly(real));
             }
         }
-        fs::create_dir_all(&home).with_context(|| format!("cannot create {}", home.display()))?;
         mounts.push(Mount::Tmpfs {
             at: "/tmp".into(),
             bytes: 1024 * 1024 * 1024,

@@ -758,7 +758,7 @@ fn attr_range(attr: &Attribute) -> Range<usize> {
 }
 
 /// `#[cfg(...)]` whose condition mentions `test` anywhere: `cfg(test)`, `cfg(all(test, x))`.
-fn is_cfg_test(attrs: &[Attribute]) -> bool {
+pub(crate) fn is_cfg_test(attrs: &[Attribute]) -> bool {
     attrs.iter().any(|a| {
         a.path().is_ident("cfg")
             && a.meta.require_list().is_ok_and(|list| {
