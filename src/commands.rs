@@ -176,7 +176,7 @@ pub fn reset(course: &Course, name: &str) -> Result<ExitCode> {
 pub fn check_one(course: &Course, progress: &mut Progress, index: usize) -> Result<Verdict> {
     let mut engine = context::engine(course, Options::default(), false)?;
     engine.supervisor().cancel_on_signals();
-    let mut bar = terminal::BuildBar::new(1, true);
+    let mut bar = terminal::BuildBar::new(true);
     let verdict = engine
         .check(&[index], &mut |event| bar.on_event(&event))?
         .remove(0);
@@ -235,7 +235,7 @@ pub fn verify_all(course: &Course, args: &VerifyArgs, show_bar: bool) -> Result<
     let mut engine = context::engine(course, options, args.no_cache)?;
     engine.supervisor().cancel_on_signals();
     let all: Vec<usize> = (0..course.exercises.len()).collect();
-    let mut bar = terminal::BuildBar::new(all.len(), show_bar);
+    let mut bar = terminal::BuildBar::new(show_bar);
     let verdicts = engine.check(&all, &mut |event| bar.on_event(&event))?;
     bar.finish();
     let mut progress = load_progress(course);

@@ -68,7 +68,6 @@ pub fn cargo_for(course: &Course) -> Cargo {
         target_dir.join("pkg"),
         target_dir,
     );
-    cargo.color = console::colors_enabled();
     cargo.forbid_unsafe = course.forbid_unsafe;
     cargo
 }

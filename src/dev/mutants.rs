@@ -578,6 +578,39 @@ impl Workshop {
         Ok(program.main_file)
     }
 
+    /// Where the crate root of the shared mutant binary `name` goes.
+    pub(super) fn shared_root(&self, name: &str) -> PathBuf {
+        self.root.join(format!("{name}.rs"))
+    }
+
+    /// Writes the crate root at `root` that declares each `(module, file)` of `modules` (the
+    /// mutants of section `section`) as a module: one test binary for all of them, in which
+    /// each mutant's tests are selected by the module's name.
+    pub(super) fn write_shared_root(
+        &mut self,
+        root: &Path,
+        section: &str,
+        modules: &[(String, PathBuf)],
+    ) -> Result<()> {
+        let mut source = format!(
+            "// Written by `backendlings dev check`: the mutants of section \"{section}\" as modules\n\
+             // of one test binary, which runs once per mutant with its module as the test filter.\n\
+             #![allow(warnings)]\n"
+        );
+        for (module, file) in modules {
+            // A string literal with every backslash and quote escaped (Windows paths).
+            let path = format!("{:?}", file.to_string_lossy());
+            source.push_str(&format!("\n#[path = {path}]\nmod {module};\n"));
+        }
+        source.push_str("\nfn main() {}\n");
+        let bytes = source.into_bytes();
+        if fs::read(root).ok().as_deref() != Some(bytes.as_slice()) {
+            write_atomic(root, &bytes)?;
+        }
+        self.written.insert(root.to_path_buf());
+        Ok(())
+    }
+
     /// Removes the files of programs that this run did not write (deleted mutants).
     pub(super) fn prune(self) {
         for rel in files_below(&self.root) {

@@ -6,7 +6,7 @@
 //! One batch matters for time: cargo compiles the programs in parallel and resolves the
 //! dependencies once, so each mutant costs about one small compilation and link, not a build.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,8 +18,8 @@ use super::flaky::{self, Outcome};
 use super::mutants::{ExerciseMutants, Workshop};
 use super::problem::{Built, MutantTally, Problem, slash};
 use crate::context;
-use crate::course::{Course, Exercise};
-use crate::engine::{Engine, Options, Target};
+use crate::course::{Course, Exercise, Shape};
+use crate::engine::{Engine, Options, SharedBinary, Target};
 use crate::manifest;
 use crate::report::terminal;
 use crate::verdict::{Status, Verdict};
@@ -106,15 +106,41 @@ fn plan(course: &Course, mutants: &[ExerciseMutants]) -> Result<Batch> {
             batch.add(target, Role::Graded(index));
         }
     }
+    // The one-file mutants of a section share a test binary: each is a module of it and runs
+    // its own tests. Folder exercises may name their modules by `crate::` paths, which only
+    // hold in a crate of their own.
+    let mut sections: BTreeMap<usize, Vec<(usize, PathBuf)>> = BTreeMap::new();
     for (set, exercise_mutants) in mutants.iter().enumerate() {
         let exercise = &course.exercises[exercise_mutants.exercise];
         for (mutant, declared) in exercise_mutants.mutants.iter().enumerate() {
             let name = format!("{}_mut{}", exercise.name, mutant + 1);
             let program = workshop.render(course, exercise, &name, Some(declared))?;
             let main_file = workshop.write(program)?;
+            if exercise.shape == Shape::File {
+                let slot = batch.targets.len();
+                sections
+                    .entry(exercise.section)
+                    .or_default()
+                    .push((slot, main_file.clone()));
+            }
             let target = derived_target(course, exercise, name, main_file);
             batch.add(target, Role::Mutant { set, mutant });
         }
+    }
+    for (section, members) in sections.into_iter().filter(|(_, m)| m.len() > 1) {
+        let name = format!("backendlings_mutants_{section}");
+        let root = workshop.shared_root(&name);
+        let mut modules = Vec::new();
+        for (number, (slot, file)) in members.into_iter().enumerate() {
+            let module = format!("mutant_{}", number + 1);
+            batch.targets[slot].shared = Some(SharedBinary {
+                name: name.clone(),
+                root: root.clone(),
+                filter: format!("{module}::"),
+            });
+            modules.push((module, file));
+        }
+        workshop.write_shared_root(&root, &course.sections[section].title, &modules)?;
     }
     workshop.prune();
     Ok(batch)
@@ -127,7 +153,7 @@ pub(super) fn check_programs(
     settings: &Settings,
     problems: &mut Vec<Problem>,
 ) -> Result<Built> {
-    let batch = plan(course, mutants)?;
+    let mut batch = plan(course, mutants)?;
     if batch.targets.is_empty() {
         return Ok(Built {
             programs: 0,
@@ -149,7 +175,8 @@ pub(super) fn check_programs(
         let verdicts = run_batch(&engine, &batch.targets, None);
         (verdicts, formatting.join())
     });
-    let verdicts = verdicts?;
+    let mut verdicts = verdicts?;
+    check_alone_what_failed_together(&engine, &mut batch, &mut verdicts)?;
 
     let mut tallies: Vec<MutantTally> = mutants
         .iter()
@@ -180,6 +207,33 @@ pub(super) fn check_programs(
     })
 }
 
+/// Builds again, each in a binary of its own, the programs whose shared binary did not
+/// compile: one mutant that does not compile as a module (a `#[macro_export]`, say) must not
+/// hide what the tests say about the others. The verdicts and targets of those slots are
+/// replaced.
+fn check_alone_what_failed_together(
+    engine: &Engine,
+    batch: &mut Batch,
+    verdicts: &mut [Verdict],
+) -> Result<()> {
+    let slots: Vec<usize> = (0..batch.targets.len())
+        .filter(|&s| {
+            batch.targets[s].shared.is_some() && verdicts[s].status == Status::CompileError
+        })
+        .collect();
+    if slots.is_empty() {
+        return Ok(());
+    }
+    for &slot in &slots {
+        batch.targets[slot].shared = None;
+    }
+    let alone: Vec<Target> = slots.iter().map(|&s| batch.targets[s].clone()).collect();
+    for (slot, verdict) in slots.into_iter().zip(run_batch(engine, &alone, None)?) {
+        verdicts[slot] = verdict;
+    }
+    Ok(())
+}
+
 /// One `check_targets` call with a progress bar; `run` is `(k, n)` for repeated runs.
 fn run_batch(
     engine: &Engine,
@@ -189,7 +243,7 @@ fn run_batch(
     if let Some((k, n)) = run {
         eprintln!("run {k} of {n}: {} programs", targets.len());
     }
-    let mut bar = terminal::BuildBar::new(targets.len(), true);
+    let mut bar = terminal::BuildBar::new(true);
     let verdicts = engine.check_targets(targets, &mut |event| bar.on_event(&event));
     bar.finish();
     verdicts

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result};
-use serde::Deserialize;
+use cargo_metadata::diagnostic::DiagnosticLevel;
+use cargo_metadata::{Message, TargetKind};
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Value};
 
 use super::jail::{self, Jail, Mount};
@@ -46,8 +47,6 @@ pub struct Cargo {
     pub workdir: PathBuf,
     /// Run learner programs with an empty environment (grading), instead of the user's.
     pub clean_env: bool,
-    /// Colour in test output (the terminal shows it; reports strip it).
-    pub color: bool,
     /// Extra cargo arguments, e.g. `--config build.build-dir=...` for grading.
     pub extra_cargo_args: Vec<String>,
     /// Leave executables in the target folder (so the next build is incremental). Off for
@@ -101,7 +100,6 @@ impl Cargo {
             target_dir,
             workdir: root.to_path_buf(),
             clean_env: false,
-            color: false,
             extra_cargo_args: Vec::new(),
             keep_outputs: true,
             forbid_unsafe: false,
@@ -280,39 +278,47 @@ impl Cargo {
                 let Ok(message) = serde_json::from_str::<Message>(line) else {
                     return;
                 };
-                let Some(target) = message.target else { return };
-                let is_ours =
-                    target.kind.iter().any(|k| k == "bin") && names.contains(&target.name.as_str());
-                match message.reason.as_str() {
-                    "compiler-message" if is_ours => {
-                        if let Some(diag) = message.message {
-                            let rendered = diag.rendered.as_deref().unwrap_or("");
-                            let entry = result.diagnostics.entry(target.name.clone()).or_default();
-                            entry.push_str(&rendered.replace(&root_prefix, ""));
-                            if diag.level == "error" {
-                                result.errored.push(target.name.clone());
-                            }
+                let ours = |target: &cargo_metadata::Target| {
+                    target.kind.contains(&TargetKind::Bin) && names.contains(&target.name.as_str())
+                };
+                match message {
+                    Message::CompilerMessage(msg) if ours(&msg.target) => {
+                        let rendered = msg.message.rendered.as_deref().unwrap_or("");
+                        let name = msg.target.name;
+                        let entry = result.diagnostics.entry(name.clone()).or_default();
+                        entry.push_str(&rendered.replace(&root_prefix, ""));
+                        if msg.message.level == DiagnosticLevel::Error {
+                            result.errored.push(name);
                         }
                     }
-                    "compiler-artifact" => {
-                        if let (true, Some(exe)) = (is_ours, message.executable) {
+                    Message::CompilerArtifact(artifact) => {
+                        let name = artifact.target.name.clone();
+                        if let (true, Some(exe)) = (ours(&artifact.target), artifact.executable) {
+                            let exe = PathBuf::from(exe);
                             let exe = match &self.confinement {
                                 Some(c) => c.host_path(&exe),
                                 None => exe,
                             };
-                            let private = bin_dir.join(&target.name);
+                            let private = bin_dir.join(&name);
                             let moved = link_or_copy(&exe, &private);
                             if moved.is_ok() && !self.keep_outputs {
                                 let _ = fs::remove_file(&exe);
                                 let _ = fs::remove_file(exe.with_extension("d"));
                             }
-                            match moved {
-                                Ok(()) => result.executables.insert(target.name.clone(), private),
-                                Err(_) => result.executables.insert(target.name.clone(), exe),
-                            };
+                            let executable = if moved.is_ok() { private } else { exe };
+                            result.executables.insert(name.clone(), executable.clone());
+                            if let Some(index) = names.iter().position(|n| *n == name) {
+                                on_progress(BuildProgress::Ready {
+                                    index,
+                                    artifact: Artifact { executable },
+                                    diagnostics: Captured::new(
+                                        result.diagnostics.get(&name).cloned().unwrap_or_default(),
+                                    ),
+                                });
+                            }
                         }
                         units += 1;
-                        on_progress(BuildProgress::Unit { name: target.name });
+                        on_progress(BuildProgress::Unit { name });
                     }
                     _ => {}
                 }
@@ -345,12 +351,13 @@ impl Cargo {
 
     fn run_command(&self, artifact: &Artifact, target: &Target) -> Command {
         let mut cmd = Command::new(&artifact.executable);
+        // Verdicts keep libtest's colours, as they keep the compiler's: whoever renders the
+        // output decides whether to show them (`Captured::plain` strips them).
         if target.test {
-            cmd.arg(if self.color {
-                "--color=always"
-            } else {
-                "--color=never"
-            });
+            cmd.arg("--color=always");
+        }
+        if let Some(shared) = &target.shared {
+            cmd.arg(&shared.filter);
         }
         cmd.current_dir(&self.workdir);
         if self.clean_env || self.confinement.is_some() {
@@ -477,26 +484,6 @@ struct Invocation {
     stderr: Captured,
     /// Compilation units cargo reported (dependencies and our targets).
     units: usize,
-}
-
-#[derive(Deserialize)]
-struct Message {
-    reason: String,
-    target: Option<MessageTarget>,
-    executable: Option<PathBuf>,
-    message: Option<Diagnostic>,
-}
-
-#[derive(Deserialize)]
-struct MessageTarget {
-    name: String,
-    kind: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct Diagnostic {
-    rendered: Option<String>,
-    level: String,
 }
 
 impl Toolchain for Cargo {

@@ -12,9 +12,8 @@ pub mod process;
 pub mod rules;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -55,6 +54,8 @@ pub struct Target {
     pub strict_clippy: bool,
     /// How long one run may take (`timeout_secs`).
     pub timeout: Duration,
+    /// Built into a binary with other targets rather than alone (`dev check`'s mutants).
+    pub shared: Option<SharedBinary>,
 }
 
 impl Target {
@@ -68,6 +69,7 @@ impl Target {
                 // Reference solutions are held to clippy's standard whatever the exercise says.
                 strict_clippy: true,
                 timeout: Duration::from_secs(exercise.timeout_secs),
+                shared: None,
             }
         } else {
             Target {
@@ -76,9 +78,25 @@ impl Target {
                 test: exercise.test,
                 strict_clippy: exercise.strict_clippy,
                 timeout: Duration::from_secs(exercise.timeout_secs),
+                shared: None,
             }
         }
     }
+}
+
+/// A binary built for several targets at once: its tests are selected per target.
+///
+/// `dev check` builds every mutant of one exercise into one test binary (one compilation and
+/// one link instead of one per mutant) and runs it once per mutant with that mutant's module
+/// as the test filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedBinary {
+    /// The binary's name; distinct from every target's name.
+    pub name: String,
+    /// Its crate root (absolute), which declares each target's file as a module.
+    pub root: PathBuf,
+    /// The test-name prefix that selects this target's tests (`module::`).
+    pub filter: String,
 }
 
 /// A runnable program produced by a build.
@@ -99,11 +117,18 @@ pub enum Built {
     },
 }
 
-/// Progress of a build, as the toolchain reports it.
+/// What a toolchain reports while it builds.
 #[derive(Debug, Clone)]
 pub enum BuildProgress {
-    /// One compilation unit (a dependency crate or an exercise) is done.
+    /// One compilation unit (a dependency crate or a program) is done.
     Unit { name: String },
+    /// The program at `index` of the batch is built and may run while the others compile.
+    /// Optional: whatever a toolchain does not report this way runs after the build.
+    Ready {
+        index: usize,
+        artifact: Artifact,
+        diagnostics: Captured,
+    },
 }
 
 /// The seam between "how an exercise is built and run" and everything else. Only cargo is
@@ -140,22 +165,34 @@ pub trait Toolchain: Send + Sync {
     ) -> Result<Vec<Option<Captured>>>;
 }
 
-/// What the engine is doing, for progress displays.
-#[derive(Debug)]
-pub enum Event<'a> {
+/// What the engine is doing, for progress displays and recorders. Every event about one
+/// program names it by its target name (an exercise, or `<name>_sol` for a solution).
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// `name` will be built and run (its verdict is not in the cache).
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "reporters count queued programs; none shows their names yet"
+        )
+    )]
+    Queued { name: String },
+    /// The cache answered for `name`: nothing is built or run.
+    Cached { name: String, verdict: Verdict },
     /// A build starts; about `units` compilation units will be reported.
-    BuildStarted {
-        units: usize,
-    },
-    BuildProgress(BuildProgress),
+    BuildStarted { units: usize },
+    /// One compilation unit (a dependency crate or a program) is done.
+    Compiled { unit: String },
+    /// The build ended (programs may still be running).
     BuildFinished,
-    /// The verdict on one exercise (or target, by its binary name) is known; events come in
-    /// completion order.
-    Checked {
-        name: &'a str,
-        verdict: &'a Verdict,
-        cached: bool,
-    },
+    /// `name`'s program starts.
+    RunStarted { name: String },
+    /// `name`'s program was stopped at its time limit; its verdict follows.
+    TimedOut { name: String, limit: Duration },
+    /// The verdict on `name` is known. Verdicts come in completion order; a run's duration is
+    /// its own (the verdicts [`Engine::check`] returns add a share of the build).
+    Checked { name: String, verdict: Verdict },
 }
 
 /// How to check.
@@ -246,10 +283,9 @@ impl<'c> Engine<'c> {
             };
             match hit {
                 Some(verdict) => {
-                    on_event(Event::Checked {
-                        name: &exercise.name,
-                        verdict: &verdict,
-                        cached: true,
+                    on_event(Event::Cached {
+                        name: exercise.name.clone(),
+                        verdict: verdict.clone(),
                     });
                     verdicts[slot] = Some(verdict);
                 }
@@ -300,15 +336,19 @@ impl<'c> Engine<'c> {
     }
 
     /// Checks arbitrary targets of this course in one batch (exercises and solutions mixed,
-    /// for `dev check`), without the cache: build once, run in parallel, lint the strict ones.
-    /// Verdicts come back in the order of `targets`.
+    /// for `dev check`), without the cache: build once, run each program as soon as it is
+    /// built, lint the strict ones. Verdicts come back in the order of `targets`.
     pub fn check_targets(
         &self,
         targets: &[Target],
         on_event: &mut dyn FnMut(Event),
     ) -> Result<Vec<Verdict>> {
-        let started = Instant::now();
         let mut verdicts: Vec<Option<Verdict>> = vec![None; targets.len()];
+        for target in targets {
+            on_event(Event::Queued {
+                name: target.name.clone(),
+            });
+        }
         // The source rules first: a refused program is not even built.
         let mut facts = vec![SourceFacts::default(); targets.len()];
         let mut to_build = Vec::new();
@@ -322,80 +362,255 @@ impl<'c> Engine<'c> {
                 Err(problems) => {
                     let verdict = rules::rejected(&problems);
                     on_event(Event::Checked {
-                        name: &target.name,
-                        verdict: &verdict,
-                        cached: false,
+                        name: target.name.clone(),
+                        verdict: verdict.clone(),
                     });
                     verdicts[slot] = Some(verdict);
                 }
             }
         }
-        let build_targets: Vec<&Target> = to_build.iter().map(|&s| &targets[s]).collect();
-        let supervisor = &self.options.supervisor;
-        let built = if build_targets.is_empty() {
-            Vec::new()
-        } else {
-            on_event(Event::BuildStarted {
-                units: self.toolchain.estimated_units(build_targets.len()),
-            });
-            let limits = Limits {
-                memory_bytes: None,
-                cgroup: self.options.cgroup.clone(),
-                ..Limits::new(self.options.build_timeout, self.options.output_cap)
+        if !to_build.is_empty() {
+            let plan = BuildPlan::new(targets, &to_build);
+            let batch = Batch {
+                targets,
+                facts: &facts,
+                plan: &plan,
             };
-            let built = self
-                .toolchain
-                .build(&build_targets, supervisor, &limits, &mut |p| {
-                    on_event(Event::BuildProgress(p))
-                })?;
-            on_event(Event::BuildFinished);
-            built
-        };
-        // Build time is shared by the batch; spread it evenly so per-exercise durations add up.
-        let build_share = started.elapsed() / u32::try_from(targets.len()).unwrap_or(1).max(1);
-
-        let mut runnable = Vec::new();
-        for (&slot, built) in to_build.iter().zip(built) {
-            match built {
-                Built::Failed { output } => {
-                    let mut verdict =
-                        Verdict::new(Status::CompileError, cap(output, self.options.output_cap));
-                    verdict.duration_ms = millis(build_share);
-                    on_event(Event::Checked {
-                        name: &targets[slot].name,
-                        verdict: &verdict,
-                        cached: false,
-                    });
-                    verdicts[slot] = Some(verdict);
+            let build_time = self.build_and_run(&batch, &mut verdicts, on_event)?;
+            // Build time is shared by the batch; spread it evenly so durations add up.
+            let share = millis(build_time / u32::try_from(targets.len()).unwrap_or(1).max(1));
+            for &slot in &to_build {
+                if let Some(verdict) = verdicts[slot].as_mut() {
+                    verdict.duration_ms += share;
                 }
-                Built::Ok {
-                    artifact,
-                    diagnostics,
-                } => runnable.push((slot, artifact, diagnostics)),
             }
         }
-
         if self.options.supervisor.cancelled() {
             return Err(Cancelled.into());
         }
-        let targets: Vec<&Target> = targets.iter().collect();
-        self.run_parallel(&targets, &facts, &runnable, |slot, mut verdict| {
-            verdict.duration_ms += millis(build_share);
-            on_event(Event::Checked {
-                name: &targets[slot].name,
-                verdict: &verdict,
-                cached: false,
-            });
-            verdicts[slot] = Some(verdict);
-        });
-
-        if self.options.supervisor.cancelled() {
-            return Err(Cancelled.into());
-        }
-        self.lint_strict(&targets, &mut verdicts)?;
         Ok(verdicts
             .into_iter()
             .map(|v| v.expect("every exercise got a verdict"))
+            .collect())
+    }
+
+    /// Builds the batch's binaries and runs each program as soon as its binary exists, on up
+    /// to `jobs` threads, while the rest compiles; then lints the strict ones. Returns how long
+    /// the build took. Events are sent from this thread only.
+    fn build_and_run(
+        &self,
+        batch: &Batch,
+        verdicts: &mut [Option<Verdict>],
+        on_event: &mut dyn FnMut(Event),
+    ) -> Result<Duration> {
+        let plan = batch.plan;
+        let supervisor = &self.options.supervisor;
+        let build_limits = Limits {
+            memory_bytes: None,
+            cgroup: self.options.cgroup.clone(),
+            ..Limits::new(self.options.build_timeout, self.options.output_cap)
+        };
+        let started = Instant::now();
+        on_event(Event::BuildStarted {
+            units: self.toolchain.estimated_units(plan.binaries.len()),
+        });
+        let (tx, rx) = mpsc::channel::<Step>();
+        let (job_tx, job_rx) = mpsc::channel::<RunJob>();
+        let job_rx = Mutex::new(job_rx);
+        let workers = self.options.jobs.clamp(1, plan.runs());
+        thread::scope(|scope| {
+            let builder = tx.clone();
+            let build_limits = &build_limits;
+            scope.spawn(move || {
+                let binaries: Vec<&Target> = plan.binaries.iter().collect();
+                let built =
+                    self.toolchain
+                        .build(&binaries, supervisor, build_limits, &mut |progress| {
+                            let _ = builder.send(Step::Build(progress));
+                        });
+                let _ = builder.send(Step::BuildDone(built));
+            });
+            for _ in 0..workers {
+                let (tx, job_rx) = (tx.clone(), &job_rx);
+                scope.spawn(move || {
+                    // The lock is held only while waiting for the next job.
+                    while let Ok(job) = job_rx
+                        .lock()
+                        .map_err(drop)
+                        .and_then(|r| r.recv().map_err(drop))
+                    {
+                        let _ = tx.send(Step::RunStarted(job.slot));
+                        let verdict = self.run_one(batch, &job);
+                        if tx.send(Step::Ran(job.slot, verdict)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+
+            let mut queue = RunQueue {
+                jobs: job_tx,
+                dispatched: vec![false; batch.targets.len()],
+                outstanding: 0,
+            };
+            let mut build_error = None;
+            let mut build_time = Duration::ZERO;
+            let mut building = true;
+            let mut lint = None;
+            while building || queue.outstanding > 0 {
+                let Ok(step) = rx.recv() else { break };
+                match step {
+                    Step::Build(BuildProgress::Unit { name }) => {
+                        on_event(Event::Compiled { unit: name });
+                    }
+                    Step::Build(BuildProgress::Ready {
+                        index,
+                        artifact,
+                        diagnostics,
+                    }) => queue.dispatch(&plan.slots[index], &artifact, &diagnostics),
+                    Step::BuildDone(result) => {
+                        building = false;
+                        build_time = started.elapsed();
+                        on_event(Event::BuildFinished);
+                        let built = match result {
+                            Ok(built) => built,
+                            Err(err) => {
+                                build_error = Some(err);
+                                continue;
+                            }
+                        };
+                        for (binary, built) in built.iter().enumerate() {
+                            match built {
+                                Built::Ok {
+                                    artifact,
+                                    diagnostics,
+                                } => queue.dispatch(&plan.slots[binary], artifact, diagnostics),
+                                Built::Failed { output } => {
+                                    for &slot in &plan.slots[binary] {
+                                        let verdict = Verdict::new(
+                                            Status::CompileError,
+                                            cap(output.clone(), self.options.output_cap),
+                                        );
+                                        on_event(Event::Checked {
+                                            name: batch.targets[slot].name.clone(),
+                                            verdict: verdict.clone(),
+                                        });
+                                        verdicts[slot] = Some(verdict);
+                                    }
+                                }
+                            }
+                        }
+                        // Several programs: lint while the last ones run. One program (watch
+                        // mode): lint only if it passes, which saves clippy's time on a failure.
+                        if plan.binaries.len() > 1 {
+                            let strict = strict_slots(batch.targets, &queue.dispatched);
+                            lint = Some(scope.spawn(move || self.lint(batch.targets, &strict)));
+                        }
+                    }
+                    Step::RunStarted(slot) => on_event(Event::RunStarted {
+                        name: batch.targets[slot].name.clone(),
+                    }),
+                    Step::Ran(slot, verdict) => {
+                        queue.outstanding -= 1;
+                        let name = batch.targets[slot].name.clone();
+                        if verdict.status == Status::TimedOut {
+                            on_event(Event::TimedOut {
+                                name: name.clone(),
+                                limit: self.timeout_of(&batch.targets[slot]),
+                            });
+                        }
+                        on_event(Event::Checked {
+                            name,
+                            verdict: verdict.clone(),
+                        });
+                        verdicts[slot] = Some(verdict);
+                    }
+                }
+            }
+            // Stops the workers.
+            drop(queue);
+            if let Some(err) = build_error {
+                return Err(err);
+            }
+            let lints = match lint {
+                Some(handle) => handle
+                    .join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("the lint thread stopped")))?,
+                None => {
+                    let passed: Vec<bool> = verdicts
+                        .iter()
+                        .map(|v| v.as_ref().is_some_and(|v| v.status.is_pass()))
+                        .collect();
+                    self.lint(batch.targets, &strict_slots(batch.targets, &passed))?
+                }
+            };
+            for (slot, output) in lints {
+                if let Some(verdict) = verdicts[slot].as_mut().filter(|v| v.status.is_pass()) {
+                    verdict.status = Status::ClippyFailed;
+                    verdict.output.append(&output, self.options.output_cap);
+                }
+            }
+            Ok(build_time)
+        })
+    }
+
+    fn timeout_of(&self, target: &Target) -> Duration {
+        self.options.timeout.unwrap_or(target.timeout)
+    }
+
+    /// Runs one built program and judges the run by the rule book.
+    fn run_one(&self, batch: &Batch, job: &RunJob) -> Verdict {
+        let target = &batch.targets[job.slot];
+        let timeout = self.timeout_of(target);
+        let limits = Limits {
+            memory_bytes: self.options.memory_bytes,
+            cgroup: self.options.cgroup.clone(),
+            ..Limits::new(timeout, self.options.output_cap)
+        };
+        let ran = self
+            .toolchain
+            .run(target, &job.artifact, &self.options.supervisor, &limits);
+        let mut verdict = match ran {
+            Ok(finished) => {
+                let mut verdict = rules::judge(
+                    target.test,
+                    &batch.facts[job.slot],
+                    target.shared.is_some(),
+                    finished.exit,
+                    timeout.as_secs(),
+                    finished.output,
+                );
+                verdict.duration_ms = millis(finished.duration);
+                verdict
+            }
+            Err(why) => Verdict::new(Status::RunFailed, Captured::new(why)),
+        };
+        let mut output = job.diagnostics.clone();
+        output.append(&verdict.output, self.options.output_cap);
+        verdict.output = output;
+        verdict
+    }
+
+    /// Lints the targets at `slots` (`strict_clippy`); the slots whose lint failed, with
+    /// clippy's output.
+    fn lint(&self, targets: &[Target], slots: &[usize]) -> Result<Vec<(usize, Captured)>> {
+        if slots.is_empty() {
+            return Ok(Vec::new());
+        }
+        let limits = Limits {
+            cgroup: self.options.cgroup.clone(),
+            ..Limits::new(self.options.build_timeout, self.options.output_cap)
+        };
+        let lints = self.toolchain.lint(
+            &slots.iter().map(|&s| &targets[s]).collect::<Vec<_>>(),
+            &self.options.supervisor,
+            &limits,
+        )?;
+        Ok(slots
+            .iter()
+            .zip(lints)
+            .filter_map(|(&slot, lint)| Some((slot, lint?)))
             .collect())
     }
 
@@ -406,94 +621,111 @@ impl<'c> Engine<'c> {
             .display()
             .to_string()
     }
+}
 
-    /// Runs the built programs on `jobs` threads and judges each run by the rule book;
-    /// `on_done` is called on this thread.
-    fn run_parallel(
-        &self,
-        targets: &[&Target],
-        facts: &[SourceFacts],
-        runnable: &[(usize, Artifact, Captured)],
-        mut on_done: impl FnMut(usize, Verdict),
-    ) {
-        let next = AtomicUsize::new(0);
-        let (tx, rx) = mpsc::channel();
-        let workers = self.options.jobs.clamp(1, runnable.len().max(1));
-        thread::scope(|scope| {
-            for _ in 0..workers {
-                let tx = tx.clone();
-                let next = &next;
-                scope.spawn(move || {
-                    while let Some((slot, artifact, diagnostics)) =
-                        runnable.get(next.fetch_add(1, Ordering::Relaxed))
-                    {
-                        let target = targets[*slot];
-                        let timeout = self.options.timeout.unwrap_or(target.timeout);
-                        let limits = Limits {
-                            memory_bytes: self.options.memory_bytes,
-                            cgroup: self.options.cgroup.clone(),
-                            ..Limits::new(timeout, self.options.output_cap)
-                        };
-                        let ran =
-                            self.toolchain
-                                .run(target, artifact, &self.options.supervisor, &limits);
-                        let mut verdict = match ran {
-                            Ok(finished) => {
-                                let mut verdict = rules::judge(
-                                    target.test,
-                                    &facts[*slot],
-                                    finished.exit,
-                                    timeout.as_secs(),
-                                    finished.output,
-                                );
-                                verdict.duration_ms = millis(finished.duration);
-                                verdict
-                            }
-                            Err(why) => Verdict::new(Status::RunFailed, Captured::new(why)),
-                        };
-                        let mut output = diagnostics.clone();
-                        output.append(&verdict.output, self.options.output_cap);
-                        verdict.output = output;
-                        if tx.send((*slot, verdict)).is_err() {
-                            break;
-                        }
-                    }
-                });
-            }
-            drop(tx);
-            for (slot, verdict) in rx {
-                on_done(slot, verdict);
-            }
-        });
-    }
+/// One batch being checked: its targets, what their sources say, and how they are built.
+struct Batch<'a> {
+    targets: &'a [Target],
+    facts: &'a [SourceFacts],
+    plan: &'a BuildPlan,
+}
 
-    /// Lints the targets that passed and ask for `strict_clippy`.
-    fn lint_strict(&self, targets: &[&Target], verdicts: &mut [Option<Verdict>]) -> Result<()> {
-        let strict: Vec<usize> = (0..targets.len())
-            .filter(|&s| {
-                targets[s].strict_clippy && verdicts[s].as_ref().is_some_and(|v| v.status.is_pass())
-            })
-            .collect();
-        if strict.is_empty() {
-            return Ok(());
-        }
-        let limits = Limits {
-            cgroup: self.options.cgroup.clone(),
-            ..Limits::new(self.options.build_timeout, self.options.output_cap)
+/// The binaries a batch builds: one per target, except that targets sharing a binary
+/// ([`SharedBinary`]) get one between them.
+struct BuildPlan {
+    binaries: Vec<Target>,
+    /// For each binary, the slots of the targets it runs for.
+    slots: Vec<Vec<usize>>,
+}
+
+impl BuildPlan {
+    fn new(targets: &[Target], to_build: &[usize]) -> BuildPlan {
+        let mut plan = BuildPlan {
+            binaries: Vec::new(),
+            slots: Vec::new(),
         };
-        let lints = self.toolchain.lint(
-            &strict.iter().map(|&s| targets[s]).collect::<Vec<_>>(),
-            &self.options.supervisor,
-            &limits,
-        )?;
-        for (slot, lint) in strict.into_iter().zip(lints) {
-            if let (Some(output), Some(verdict)) = (lint, verdicts[slot].as_mut()) {
-                verdict.status = Status::ClippyFailed;
-                verdict.output.append(&output, self.options.output_cap);
+        for &slot in to_build {
+            let target = &targets[slot];
+            let binary = match &target.shared {
+                None => Target {
+                    shared: None,
+                    ..target.clone()
+                },
+                Some(shared) => {
+                    if let Some(at) = plan.binaries.iter().position(|b| b.name == shared.name) {
+                        plan.slots[at].push(slot);
+                        continue;
+                    }
+                    Target {
+                        name: shared.name.clone(),
+                        main_file: shared.root.clone(),
+                        test: true,
+                        strict_clippy: false,
+                        timeout: target.timeout,
+                        shared: None,
+                    }
+                }
+            };
+            plan.binaries.push(binary);
+            plan.slots.push(vec![slot]);
+        }
+        plan
+    }
+
+    /// How many programs will run at most.
+    fn runs(&self) -> usize {
+        self.slots.iter().map(Vec::len).sum()
+    }
+}
+
+/// What the build thread and the run workers tell the thread that owns the events.
+enum Step {
+    Build(BuildProgress),
+    BuildDone(Result<Vec<Built>>),
+    RunStarted(usize),
+    Ran(usize, Verdict),
+}
+
+/// Hands built programs to the run workers, each target once.
+struct RunQueue {
+    jobs: mpsc::Sender<RunJob>,
+    /// Per slot: handed to a worker already.
+    dispatched: Vec<bool>,
+    /// Handed out and not reported back yet.
+    outstanding: usize,
+}
+
+impl RunQueue {
+    fn dispatch(&mut self, slots: &[usize], artifact: &Artifact, diagnostics: &Captured) {
+        for &slot in slots {
+            if std::mem::replace(&mut self.dispatched[slot], true) {
+                continue;
+            }
+            let job = RunJob {
+                slot,
+                artifact: artifact.clone(),
+                diagnostics: diagnostics.clone(),
+            };
+            // The workers outlive the queue; a send fails only if they all stopped.
+            if self.jobs.send(job).is_ok() {
+                self.outstanding += 1;
             }
         }
-        Ok(())
     }
+}
+
+/// A built program to run, for the target at `slot`.
+struct RunJob {
+    slot: usize,
+    artifact: Artifact,
+    diagnostics: Captured,
+}
+
+/// The slots of strict targets among `selected` (built, or passed).
+fn strict_slots(targets: &[Target], selected: &[bool]) -> Vec<usize> {
+    (0..targets.len())
+        .filter(|&s| selected[s] && targets[s].strict_clippy && targets[s].shared.is_none())
+        .collect()
 }
 
 fn cap(output: Captured, cap_bytes: usize) -> Captured {
@@ -527,9 +759,15 @@ mod tests {
     #[derive(Default)]
     struct Fake {
         behaviour: HashMap<String, Behaviour>,
+        /// Report each program that builds as ready, then finish the build only after the
+        /// first of them ran (or after five seconds, if nothing ran).
+        ready_early: bool,
         /// The names of every build, in order.
         builds: Mutex<Vec<Vec<String>>>,
+        /// The names of every run (with the test filter, for a shared binary), in order.
         runs: Mutex<Vec<String>>,
+        /// Whether a program ran before its build ended (`ready_early`).
+        ran_during_build: Mutex<bool>,
     }
 
     impl Toolchain for &Fake {
@@ -546,6 +784,26 @@ mod tests {
         ) -> Result<Vec<Built>> {
             let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
             self.builds.lock().unwrap().push(names);
+            if self.ready_early {
+                for (index, t) in targets.iter().enumerate() {
+                    if let Behaviour::Prints(..) = self.behaviour[&t.name] {
+                        on_progress(BuildProgress::Ready {
+                            index,
+                            artifact: Artifact {
+                                executable: PathBuf::from(&t.name),
+                            },
+                            diagnostics: Captured::default(),
+                        });
+                    }
+                }
+                let waited = Instant::now();
+                while self.runs.lock().unwrap().is_empty()
+                    && waited.elapsed() < Duration::from_secs(5)
+                {
+                    thread::sleep(Duration::from_millis(5));
+                }
+                *self.ran_during_build.lock().unwrap() = !self.runs.lock().unwrap().is_empty();
+            }
             Ok(targets
                 .iter()
                 .map(|t| {
@@ -574,7 +832,11 @@ mod tests {
             _: &Supervisor,
             _: &Limits,
         ) -> Result<Finished, String> {
-            self.runs.lock().unwrap().push(target.name.clone());
+            let run = match &target.shared {
+                Some(shared) => format!("{} {}", shared.name, shared.filter),
+                None => target.name.clone(),
+            };
+            self.runs.lock().unwrap().push(run);
             let Behaviour::Prints(code, text) = self.behaviour[&target.name] else {
                 return Err("not built".into());
             };
@@ -628,22 +890,17 @@ mod tests {
         }
     }
 
-    /// Every event as a line, for comparing sequences.
-    fn describe(event: &Event) -> String {
-        match event {
+    /// Every event as a line, for comparing sequences (queued and run events left out).
+    fn describe(event: &Event) -> Option<String> {
+        Some(match event {
             Event::BuildStarted { units } => format!("build {units}"),
-            Event::BuildProgress(BuildProgress::Unit { name }) => format!("unit {name}"),
+            Event::Compiled { unit } => format!("unit {unit}"),
             Event::BuildFinished => "built".into(),
-            Event::Checked {
-                name,
-                verdict,
-                cached,
-            } => format!(
-                "{name} {}{}",
-                verdict.status.key(),
-                if *cached { " cached" } else { "" }
-            ),
-        }
+            Event::Checked { name, verdict } => format!("{name} {}", verdict.status.key()),
+            Event::Cached { name, verdict } => format!("{name} {} cached", verdict.status.key()),
+            Event::TimedOut { name, limit } => format!("{name} timed out at {limit:?}"),
+            Event::Queued { .. } | Event::RunStarted { .. } => return None,
+        })
     }
 
     #[test]
@@ -657,7 +914,7 @@ mod tests {
         let mut engine = Engine::new(&course, Box::new(&toolchain), Options::default(), None);
         let mut events = Vec::new();
         let verdicts = engine
-            .check(&[0, 1, 2], &mut |e| events.push(describe(&e)))
+            .check(&[0, 1, 2], &mut |e| events.extend(describe(&e)))
             .unwrap();
         let statuses: Vec<Status> = verdicts.iter().map(|v| v.status).collect();
         assert_eq!(
@@ -752,7 +1009,7 @@ mod tests {
         );
         let mut events = Vec::new();
         let verdicts = engine
-            .check(&all, &mut |e| events.push(describe(&e)))
+            .check(&all, &mut |e| events.extend(describe(&e)))
             .unwrap();
         assert!(verdicts.iter().all(|v| v.status.is_pass()));
         assert_eq!(
@@ -762,5 +1019,102 @@ mod tests {
         );
         assert_eq!(events[..2], ["a passed cached", "c passed cached"]);
         assert_eq!(events.last().unwrap(), "b passed");
+    }
+
+    #[test]
+    fn programs_run_as_soon_as_they_are_built_and_once() {
+        let (_dir, course) = course();
+        let toolchain = Fake {
+            ready_early: true,
+            ..fake(&[
+                ("a", Behaviour::Prints(0, OK_ONE)),
+                ("b", Behaviour::CompileError),
+                ("c", Behaviour::Prints(0, OK_ONE)),
+            ])
+        };
+        let mut engine = Engine::new(&course, Box::new(&toolchain), Options::default(), None);
+        let mut events = Vec::new();
+        let verdicts = engine
+            .check(&[0, 1, 2], &mut |e| events.extend(describe(&e)))
+            .unwrap();
+        assert!(
+            *toolchain.ran_during_build.lock().unwrap(),
+            "a program reported ready runs while the build goes on"
+        );
+        let mut runs = toolchain.runs.lock().unwrap().clone();
+        runs.sort();
+        assert_eq!(runs, ["a", "c"], "each program runs once");
+        let statuses: Vec<Status> = verdicts.iter().map(|v| v.status).collect();
+        assert_eq!(
+            statuses,
+            [Status::Passed, Status::CompileError, Status::Passed]
+        );
+        let built = events.iter().position(|e| e == "built").unwrap();
+        let b = events.iter().position(|e| e == "b compile_error").unwrap();
+        assert!(b > built, "a compile error is known when the build ends");
+    }
+
+    #[test]
+    fn targets_sharing_a_binary_build_it_once_and_run_their_own_tests() {
+        let (dir, course) = course();
+        let root = dir.path().join("shared.rs");
+        let shared = |target: &str, filter: &str| Target {
+            shared: Some(SharedBinary {
+                name: "ab".into(),
+                root: root.clone(),
+                filter: filter.into(),
+            }),
+            ..Target::of(
+                &course,
+                &course.exercises[course.find(target).unwrap()],
+                false,
+            )
+        };
+        let one_of_two = OK_ONE.replace("0 filtered out", "1 filtered out");
+        let toolchain = fake(&[
+            ("ab", Behaviour::Prints(0, "")),
+            ("a", Behaviour::Prints(0, leak(&one_of_two))),
+            ("b", Behaviour::Prints(101, "test b::tests::t ... FAILED\n")),
+            ("c", Behaviour::Prints(0, OK_ONE)),
+        ]);
+        let engine = Engine::new(&course, Box::new(&toolchain), Options::default(), None);
+        let targets = [
+            shared("a", "a::"),
+            shared("b", "b::"),
+            Target::of(&course, &course.exercises[2], false),
+        ];
+        let verdicts = engine.check_targets(&targets, &mut |_| {}).unwrap();
+        assert_eq!(
+            toolchain.builds.lock().unwrap().as_slice(),
+            [["ab", "c"]],
+            "one binary for the targets that share it"
+        );
+        let mut runs = toolchain.runs.lock().unwrap().clone();
+        runs.sort();
+        assert_eq!(runs, ["ab a::", "ab b::", "c"]);
+        let statuses: Vec<Status> = verdicts.iter().map(|v| v.status).collect();
+        assert_eq!(
+            statuses,
+            [Status::Passed, Status::TestsFailed, Status::Passed],
+            "the others' tests are filtered out of a shared binary's run, and only there"
+        );
+
+        // A shared binary that does not compile fails every target in it.
+        let broken = fake(&[
+            ("ab", Behaviour::CompileError),
+            ("c", Behaviour::Prints(0, OK_ONE)),
+        ]);
+        let engine = Engine::new(&course, Box::new(&broken), Options::default(), None);
+        let verdicts = engine.check_targets(&targets, &mut |_| {}).unwrap();
+        let statuses: Vec<Status> = verdicts.iter().map(|v| v.status).collect();
+        assert_eq!(
+            statuses,
+            [Status::CompileError, Status::CompileError, Status::Passed]
+        );
+    }
+
+    /// A `&'static str` for a [`Behaviour`] built at run time.
+    fn leak(text: &str) -> &'static str {
+        Box::leak(text.to_string().into_boxed_str())
     }
 }

@@ -243,10 +243,12 @@ pub fn failing_tests(output: &str) -> Vec<String> {
 }
 
 /// The verdict on a finished run of a program. `output` is what it printed; the explanation of
-/// anything but a pass is appended to it.
+/// anything but a pass is appended to it. `selected`: the run selected this program's tests
+/// out of a binary shared with others ([`super::SharedBinary`]), so theirs are filtered out.
 pub fn judge(
     test: bool,
     facts: &SourceFacts,
+    selected: bool,
     exit: Exit,
     timeout_secs: u64,
     mut output: Captured,
@@ -260,7 +262,7 @@ pub fn judge(
                 "Stopped after {timeout_secs} s: the exercise did not finish in time (an endless loop, or a wait that never ends?)"
             ),
         ),
-        Exit::Code(0) if test => match summary_problem(facts, &plain) {
+        Exit::Code(0) if test => match summary_problem(facts, selected, &plain) {
             None => (Status::Passed, Vec::new(), String::new()),
             Some(why) => (Status::RunFailed, Vec::new(), why),
         },
@@ -300,7 +302,7 @@ pub fn judge(
 }
 
 /// Why an exit with 0 of a test program is not a pass, if it is not.
-fn summary_problem(facts: &SourceFacts, output: &str) -> Option<String> {
+fn summary_problem(facts: &SourceFacts, selected: bool, output: &str) -> Option<String> {
     let found = summaries(output);
     let [summary] = found.as_slice() else {
         return Some(if found.is_empty() {
@@ -315,13 +317,17 @@ fn summary_problem(facts: &SourceFacts, output: &str) -> Option<String> {
     if !summary.ok || summary.failed > 0 {
         return Some("The test summary reports failures, yet the program exited with 0.".into());
     }
-    if summary.filtered > 0 {
+    if summary.filtered > 0 && !selected {
         return Some(format!(
             "{} tests were filtered out: every test must run.",
             summary.filtered
         ));
     }
     match facts.tests {
+        // A selection that matched nothing shows nothing about the program.
+        None if selected && summary.passed == 0 => {
+            Some("No test of this program was selected to run.".into())
+        }
         Some(expected) if summary.passed != expected => Some(format!(
             "The tests reported {} passed, but the exercise has {expected}: every test must run and pass.",
             summary.passed
@@ -367,7 +373,15 @@ mod tests {
     #[test]
     fn a_pass_needs_exactly_one_summary_with_every_test() {
         let judge0 = |tests: usize, out: &str| {
-            judge(true, &facts(tests), Exit::Code(0), 1, Captured::new(out)).status
+            judge(
+                true,
+                &facts(tests),
+                false,
+                Exit::Code(0),
+                1,
+                Captured::new(out),
+            )
+            .status
         };
         assert_eq!(judge0(2, GOOD), Status::Passed);
         assert_eq!(judge0(3, GOOD), Status::RunFailed, "a test did not run");
@@ -383,11 +397,22 @@ mod tests {
         );
         let filtered = GOOD.replace("0 filtered out", "1 filtered out");
         assert_eq!(judge0(2, &filtered), Status::RunFailed);
+        // Out of a shared binary, the other programs' tests are filtered out; its own must run.
+        let selected = |facts: &SourceFacts, out: &str| {
+            judge(true, facts, true, Exit::Code(0), 1, Captured::new(out)).status
+        };
+        assert_eq!(selected(&facts(2), &filtered), Status::Passed);
+        assert_eq!(selected(&facts(3), &filtered), Status::RunFailed);
+        let none = filtered.replace("2 passed", "0 passed");
+        assert_eq!(
+            selected(&SourceFacts { tests: None }, &none),
+            Status::RunFailed
+        );
         let zero = "test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out\n";
         assert_eq!(judge0(2, zero), Status::RunFailed, "tests compiled away");
         let unknown = SourceFacts { tests: None };
         assert_eq!(
-            judge(true, &unknown, Exit::Code(0), 1, Captured::new(GOOD)).status,
+            judge(true, &unknown, false, Exit::Code(0), 1, Captured::new(GOOD)).status,
             Status::Passed
         );
     }
@@ -395,28 +420,74 @@ mod tests {
     #[test]
     fn failures_timeouts_and_signals() {
         let failed = "test tests::a ... FAILED\ntest result: FAILED. 1 passed; 1 failed;\n";
-        let v = judge(true, &facts(2), Exit::Code(101), 1, Captured::new(failed));
+        let v = judge(
+            true,
+            &facts(2),
+            false,
+            Exit::Code(101),
+            1,
+            Captured::new(failed),
+        );
         assert_eq!(
             (v.status, v.failing_tests),
             (Status::TestsFailed, vec!["tests::a".to_string()])
         );
         assert_eq!(
-            judge(true, &facts(2), Exit::Code(101), 1, Captured::default()).status,
+            judge(
+                true,
+                &facts(2),
+                false,
+                Exit::Code(101),
+                1,
+                Captured::default()
+            )
+            .status,
             Status::RunFailed
         );
         assert_eq!(
-            judge(false, &facts(0), Exit::Code(3), 1, Captured::default()).status,
+            judge(
+                false,
+                &facts(0),
+                false,
+                Exit::Code(3),
+                1,
+                Captured::default()
+            )
+            .status,
             Status::RunFailed
         );
         assert_eq!(
-            judge(false, &facts(0), Exit::Code(0), 1, Captured::default()).status,
+            judge(
+                false,
+                &facts(0),
+                false,
+                Exit::Code(0),
+                1,
+                Captured::default()
+            )
+            .status,
             Status::Passed
         );
-        let timed = judge(true, &facts(1), Exit::TimedOut, 7, Captured::default());
+        let timed = judge(
+            true,
+            &facts(1),
+            false,
+            Exit::TimedOut,
+            7,
+            Captured::default(),
+        );
         assert_eq!(timed.status, Status::TimedOut);
         assert!(timed.output.text.contains("7 s"));
         assert_eq!(
-            judge(false, &facts(0), Exit::Signal(9), 1, Captured::default()).status,
+            judge(
+                false,
+                &facts(0),
+                false,
+                Exit::Signal(9),
+                1,
+                Captured::default()
+            )
+            .status,
             Status::RunFailed
         );
     }

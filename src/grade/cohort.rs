@@ -266,6 +266,7 @@ pub fn warm_up(course: &Course, settings: &Settings) -> Result<()> {
         test: true,
         strict_clippy: false,
         timeout: Duration::from_secs(60),
+        shared: None,
     };
     let engine = Engine::new(course, Box::new(cargo), options, None);
     let verdict = engine.check_targets(&[target], &mut |_| {})?.remove(0);

@@ -6,7 +6,7 @@ use console::style;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::course::Course;
-use crate::engine::{BuildProgress, Event};
+use crate::engine::Event;
 use crate::progress::Progress;
 use crate::verdict::{Status, Verdict};
 
@@ -150,6 +150,7 @@ pub struct BuildBar {
     started: Instant,
     visible: bool,
     enabled: bool,
+    building: bool,
     checked: usize,
     failing: usize,
     cached: usize,
@@ -157,8 +158,8 @@ pub struct BuildBar {
 }
 
 impl BuildBar {
-    /// `total_checks` exercises will be reported; `enabled` is false for machine output.
-    pub fn new(total_checks: usize, enabled: bool) -> BuildBar {
+    /// A bar for one check; `enabled` is false for machine output.
+    pub fn new(enabled: bool) -> BuildBar {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
         bar.set_style(
             ProgressStyle::with_template("{prefix:>9.cyan.bold} [{bar:30}] {pos}/{len} {wide_msg}")
@@ -170,50 +171,67 @@ impl BuildBar {
             started: Instant::now(),
             visible: false,
             enabled: enabled && console::Term::stderr().is_term(),
+            building: false,
             checked: 0,
             failing: 0,
             cached: 0,
-            total_checks,
+            total_checks: 0,
         }
     }
 
     pub fn on_event(&mut self, event: &Event) {
         match event {
             Event::BuildStarted { units, .. } => {
+                self.building = true;
                 self.bar.set_prefix("Building");
                 self.bar.set_length(*units as u64);
                 self.bar.set_position(0);
             }
-            Event::BuildProgress(BuildProgress::Unit { name }) => {
+            Event::Compiled { unit } => {
                 self.bar.inc(1);
                 if self.bar.position() > self.bar.length().unwrap_or(0) {
                     self.bar.set_length(self.bar.position());
                 }
-                self.bar.set_message(name.clone());
+                self.bar.set_message(unit.clone());
             }
             Event::BuildFinished => {
+                self.building = false;
                 self.bar.set_prefix("Checking");
                 self.bar.set_length(self.total_checks as u64);
                 self.bar.set_position(self.checked as u64);
                 self.bar.set_message("");
             }
-            Event::Checked {
-                name,
-                verdict,
-                cached,
-            } => {
+            Event::Checked { name, verdict } | Event::Cached { name, verdict } => {
                 self.checked += 1;
+                self.total_checks += usize::from(matches!(event, Event::Cached { .. }));
                 self.failing += usize::from(!verdict.status.is_pass());
-                self.cached += usize::from(*cached);
-                self.bar.set_position(self.checked as u64);
-                self.bar.set_message(format!(
-                    "{} failing, {} from cache; {name}: {}",
-                    self.failing,
-                    self.cached,
-                    verdict.status.label()
-                ));
+                self.cached += usize::from(matches!(event, Event::Cached { .. }));
+                // Programs run while others compile: the bar counts units until the build ends.
+                if !self.building {
+                    self.bar.set_position(self.checked as u64);
+                    self.bar.set_message(format!(
+                        "{} failing, {} from cache; {name}: {}",
+                        self.failing,
+                        self.cached,
+                        verdict.status.label()
+                    ));
+                }
             }
+            Event::Queued { .. } => self.total_checks += 1,
+            Event::RunStarted { name } if !self.building => {
+                self.bar.set_message(format!("running {name}"));
+            }
+            Event::TimedOut { name, limit } => {
+                self.bar
+                    .println(format!("{name}: stopped after {} s", limit.as_secs()));
+            }
+            Event::RunStarted { .. } => {}
         }
+        self.show_when_slow();
+    }
+
+    /// Shows the bar once the work takes long enough to be worth one.
+    fn show_when_slow(&mut self) {
         if self.enabled && !self.visible && self.started.elapsed() > Duration::from_millis(400) {
             self.visible = true;
             self.bar.set_draw_target(ProgressDrawTarget::stderr());

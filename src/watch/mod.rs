@@ -25,7 +25,7 @@ use crate::cli::WatchArgs;
 use crate::commands;
 use crate::context;
 use crate::course::Course;
-use crate::engine::Options;
+use crate::engine::{Event, Options};
 use crate::pristine;
 use crate::progress::Progress;
 use crate::report::terminal as report;
@@ -393,18 +393,21 @@ impl<'a> App<'a> {
 
     fn on_report(&mut self, report: Report) {
         match report {
-            Report::BuildStarted { units } => {
+            Report::Engine(Event::BuildStarted { units }) => {
                 self.batch.building = true;
                 self.batch.first_build = first_build_notice(self.course);
                 self.batch.units = units;
                 self.batch.units_done = 0;
             }
-            Report::BuildUnit => self.batch.units_done += 1,
-            Report::BuildFinished => {
+            Report::Engine(Event::Compiled { .. }) => self.batch.units_done += 1,
+            Report::Engine(Event::BuildFinished) => {
                 self.batch.building = false;
                 self.batch.first_build = None;
             }
-            Report::Checked => self.batch.checked += 1,
+            Report::Engine(Event::Checked { .. } | Event::Cached { .. }) => {
+                self.batch.checked += 1;
+            }
+            Report::Engine(_) => {}
             Report::Done { job, result } => {
                 match result {
                     Ok(verdicts) => self.on_verdicts(job, verdicts),

@@ -4,20 +4,15 @@
 use std::sync::mpsc::{Receiver, Sender};
 use std::thread::{Scope, ScopedJoinHandle};
 
-use crate::engine::{BuildProgress, Engine, Event};
+use crate::engine::{Engine, Event};
 use crate::verdict::Verdict;
 
 use super::Msg;
 use super::state::Job;
 
-/// What the checker reports back.
+/// What the checker reports back: the engine's events as they happen, then the job's end.
 pub enum Report {
-    BuildStarted {
-        units: usize,
-    },
-    BuildUnit,
-    BuildFinished,
-    Checked,
+    Engine(Event),
     /// The job ended: verdicts in the job's order (one for `Job::One`, all for `Job::All`),
     /// or why it could not run.
     Done {
@@ -41,13 +36,7 @@ pub fn spawn<'scope, 'env>(
             };
             let result = engine
                 .check(&indices, &mut |event| {
-                    let report = match event {
-                        Event::BuildStarted { units, .. } => Report::BuildStarted { units },
-                        Event::BuildProgress(BuildProgress::Unit { .. }) => Report::BuildUnit,
-                        Event::BuildFinished => Report::BuildFinished,
-                        Event::Checked { .. } => Report::Checked,
-                    };
-                    let _ = reports.send(Msg::Report(report));
+                    let _ = reports.send(Msg::Report(Report::Engine(event)));
                 })
                 .map_err(|err| format!("{err:#}"));
             if reports
