@@ -68,6 +68,8 @@ pub(super) struct InfoFile {
     pub top: Entry<TopLevel>,
     /// Whether the file has `[[sections]]` (this runner's format) or not (rustlings').
     pub declares_sections: bool,
+    /// Whether some `[[sections]]` entry could not be read at all.
+    pub unread_sections: bool,
     pub sections: Vec<Entry<SectionEntry>>,
     pub exercises: Vec<Entry<ExerciseEntry>>,
 }
@@ -111,10 +113,12 @@ pub(super) fn read(source: &InfoSource, errors: &mut Vec<CourseError>) -> Option
         source,
         errors,
     )?;
+    let read_sections = read_entries(&sections, source, errors);
     Some(InfoFile {
         top,
         declares_sections: !sections.is_empty(),
-        sections: read_entries(&sections, source, errors),
+        unread_sections: read_sections.len() < sections.len(),
+        sections: read_sections,
         exercises: read_entries(&exercises, source, errors),
     })
 }

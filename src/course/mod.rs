@@ -436,6 +436,26 @@ hint = "h"
     }
 
     #[test]
+    fn a_section_that_cannot_be_read_leaves_its_exercises_alone() {
+        let info = THREE.replace("title = \"Alpha\"", "titel = \"Alpha\"");
+        let files = [
+            "exercises/a/one.rs",
+            "exercises/a/two.rs",
+            "exercises/a/three.rs",
+        ];
+        let (_dir, lenient) = lenient_with(&info, &files);
+        let messages: Vec<&str> = lenient.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(messages, ["unknown key `titel`"]);
+        assert_eq!(
+            lenient.errors[0].help.as_deref(),
+            Some("did you mean `title`?")
+        );
+        let course = lenient.course.unwrap();
+        assert_eq!(names(&course), ["one", "two", "three"]);
+        assert_eq!(course.sections[0].dir, "a");
+    }
+
+    #[test]
     fn lenient_reading_of_text_that_is_not_toml_has_no_course() {
         let (_dir, lenient) = lenient_with("format_version = 1\n[[exercises]\n", &[]);
         assert!(lenient.course.is_none());

@@ -33,6 +33,7 @@ pub(super) fn course(
         section_index: HashMap::new(),
         first_use: HashMap::new(),
         declares_sections: info.declares_sections,
+        unread_sections: info.unread_sections,
     };
     builder.check_format_version(&info.top);
     for entry in &info.sections {
@@ -79,6 +80,9 @@ struct Builder<'a> {
     /// Where each exercise name is first used, for duplicates.
     first_use: HashMap<String, usize>,
     declares_sections: bool,
+    /// Whether a `[[sections]]` entry could not be read: exercises are then not told that
+    /// theirs is undeclared.
+    unread_sections: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -135,7 +139,14 @@ impl<'a> Builder<'a> {
         let fields = &entry.fields;
         let name = fields.name.get_ref();
         let dir = fields.dir.as_ref().map_or("", |d| d.get_ref().as_str());
-        let on_disk = OnDisk::find(self.root, dir, name);
+        // Only names that are one folder (or file) name are joined to paths.
+        let readable = folder_name_problem(name).is_none()
+            && (fields.dir.is_none() || folder_name_problem(dir).is_none());
+        let on_disk = if readable {
+            OnDisk::find(self.root, dir, name)
+        } else {
+            OnDisk::Neither
+        };
         // Entries whose keys were wrong were reported while reading, and their defaults are
         // not what the author meant: no rule is checked against them.
         if entry.is_clean()
@@ -143,8 +154,6 @@ impl<'a> Builder<'a> {
         {
             self.errors.push(problem);
         }
-        let readable = folder_name_problem(name).is_none()
-            && (fields.dir.is_none() || folder_name_problem(dir).is_none());
         if !readable {
             return None;
         }
@@ -282,7 +291,8 @@ impl<'a> Builder<'a> {
     }
 
     fn check_section(&self, name: &str, dir: &str, at: usize) -> Result<(), CourseError> {
-        if !self.declares_sections || self.declared.contains_key(dir) {
+        // A `[[sections]]` entry that could not be read (reported) may be the one for `dir`.
+        if !self.declares_sections || self.declared.contains_key(dir) || self.unread_sections {
             return Ok(());
         }
         let message =
@@ -374,11 +384,6 @@ enum OnDisk {
 
 impl OnDisk {
     fn find(root: &Path, dir: &str, name: &str) -> OnDisk {
-        if folder_name_problem(name).is_some()
-            || (!dir.is_empty() && folder_name_problem(dir).is_some())
-        {
-            return OnDisk::Neither;
-        }
         let (file, folder_main) = candidate_paths(dir, name);
         match (root.join(file).is_file(), root.join(folder_main).is_file()) {
             (true, false) => OnDisk::File,
