@@ -21,14 +21,16 @@ pub(super) struct TopLevel {
     pub final_message: Option<String>,
     pub show_solutions: Option<bool>,
     pub forbid_unsafe: Option<bool>,
-    /// Only checked to be an array here: each entry is read on its own, as a [`SectionEntry`].
+    /// Only checked to be an array here: each entry is read on its own, as a [`SectionEntry`]
+    /// (see [`read`]).
     #[serde(default)]
     #[expect(
         dead_code,
         reason = "declares the key; its entries are read one by one"
     )]
     sections: Vec<IgnoredAny>,
-    /// Only checked to be an array here: each entry is read on its own, as an [`ExerciseEntry`].
+    /// Only checked to be an array here: each entry is read on its own, as an [`ExerciseEntry`]
+    /// (see [`read`]).
     #[serde(default)]
     #[expect(
         dead_code,
@@ -101,35 +103,43 @@ pub(super) fn read(source: &InfoSource, errors: &mut Vec<CourseError>) -> Option
         }
     };
     let span = root.span();
-    let table = root.into_inner();
-    let array = |key: &str| match table.get(key).map(Spanned::get_ref) {
-        Some(DeValue::Array(entries)) => entries.iter().collect(),
-        // Any other value was reported as the top level's problem.
-        _ => Vec::new(),
-    };
-    let (sections, exercises) = (array("sections"), array("exercises"));
-    let top = read_entry(
-        &Spanned::new(span, DeValue::Table(table.clone())),
-        source,
-        errors,
-    )?;
-    let read_sections = read_entries(&sections, source, errors);
+    let mut table = root.into_inner();
+    let sections = take_entries(&mut table, "sections");
+    let exercises = take_entries(&mut table, "exercises");
+    let top = read_entry(Spanned::new(span, DeValue::Table(table)), source, errors)?;
+    let section_count = sections.len();
+    let read_sections = read_entries(sections, source, errors);
     Some(InfoFile {
         top,
-        declares_sections: !sections.is_empty(),
-        unread_sections: read_sections.len() < sections.len(),
+        declares_sections: section_count > 0,
+        unread_sections: read_sections.len() < section_count,
         sections: read_sections,
-        exercises: read_entries(&exercises, source, errors),
+        exercises: read_entries(exercises, source, errors),
     })
 }
 
+/// Takes the entries of the array `key` out of `table`. A value that is not an array stays,
+/// for reading the top level to report.
+fn take_entries<'i>(table: &mut DeTable<'i>, key: &str) -> Vec<Spanned<DeValue<'i>>> {
+    if !matches!(
+        table.get(key).map(Spanned::get_ref),
+        Some(DeValue::Array(_))
+    ) {
+        return Vec::new();
+    }
+    match table.remove(key).map(Spanned::into_inner) {
+        Some(DeValue::Array(entries)) => entries.into_iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn read_entries<T: DeserializeOwned>(
-    entries: &[&Spanned<DeValue<'_>>],
+    entries: Vec<Spanned<DeValue<'_>>>,
     source: &InfoSource,
     errors: &mut Vec<CourseError>,
 ) -> Vec<Entry<T>> {
     entries
-        .iter()
+        .into_iter()
         .filter_map(|entry| read_entry(entry, source, errors))
         .collect()
 }
@@ -138,11 +148,10 @@ fn read_entries<T: DeserializeOwned>(
 /// dropped, and the rest is read again, so an entry with a typo still yields its name and
 /// paths. Gives up (`None`) on a problem that no one key holds, such as a missing key.
 fn read_entry<T: DeserializeOwned>(
-    value: &Spanned<DeValue<'_>>,
+    mut value: Spanned<DeValue<'_>>,
     source: &InfoSource,
     errors: &mut Vec<CourseError>,
 ) -> Option<Entry<T>> {
-    let mut value = value.clone();
     let mut problems = Vec::new();
     let mut dropped = Vec::new();
     if let DeValue::Table(table) = value.get_mut() {
@@ -194,7 +203,11 @@ fn key_holding<'i>(
     }
     entries
         .iter()
-        .find(|(key, value)| key.span().start <= span.start && span.end <= value.span().end)
+        .find(|(key, value)| {
+            // A table's header (`[exercises]`) starts before its key.
+            let (key, value) = (key.span(), value.span());
+            key.start.min(value.start) <= span.start && span.end <= key.end.max(value.end)
+        })
         .map(|(key, _)| key.clone())
 }
 
