@@ -4,6 +4,8 @@
 //! The serde structs below are the one description of the format: the keys a table may have
 //! are the fields of its struct (see [`keys_of`]). Entries are read one at a time, so that one
 //! bad entry neither hides the problems of the others nor drops them from a lenient reading.
+//! Unknown keys are reported (with the closest known one) and dropped before serde reads a
+//! table; `deny_unknown_fields` stays on the structs as their statement that the list is closed.
 
 use serde::de::{DeserializeOwned, IgnoredAny, Visitor};
 use serde::{Deserialize, Deserializer};

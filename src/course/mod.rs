@@ -1,7 +1,8 @@
 //! The course model: `info.toml` parsed and validated into sections and exercises.
 //!
 //! Pure data and file-system checks; nothing here runs cargo or touches a terminal. Every
-//! other module takes a [`Course`].
+//! other module takes a [`Course`]. This file holds the model; `format` reads the file,
+//! `validate` applies the rules, `error` locates the problems.
 
 mod error;
 mod format;
@@ -17,7 +18,8 @@ pub use error::{CourseError, CourseErrors};
 pub const INFO_FILE: &str = "info.toml";
 pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
 
-/// A loaded, validated course.
+/// A course: valid when it comes from [`Course::load`]; read only as far as it could be when
+/// it comes from [`Course::load_lenient`] with errors.
 #[derive(Debug, Clone)]
 pub struct Course {
     /// The folder holding `info.toml`, `exercises/` and `solutions/`.
@@ -124,8 +126,9 @@ fn main_file(path: PathBuf, shape: Shape) -> PathBuf {
 #[derive(Debug)]
 pub struct Lenient {
     /// `None` when `info.toml` is missing or not TOML at all. Otherwise the declared sections
-    /// and every exercise whose name and folder could be read, as far as they could be: only a
-    /// course without `errors` is fit to build or run.
+    /// and every exercise whose name and folder could be read, as far as they could be (an
+    /// exercise whose files are missing stands as one file): only a course without `errors` is
+    /// fit to build or run.
     pub course: Option<Course>,
     pub errors: Vec<CourseError>,
 }

@@ -478,3 +478,29 @@ pub(super) fn folder_name_problem(name: &str) -> Option<&'static str> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_names_are_not_joined_to_paths() {
+        for name in ["", ".", "..", "a/b", "a\\b"] {
+            assert!(folder_name_problem(name).is_some(), "{name:?}");
+        }
+        assert_eq!(folder_name_problem("intro1"), None);
+        assert_eq!(folder_name_problem("two-b"), None);
+    }
+
+    #[test]
+    fn locked_names_keep_the_usable_ones_once() {
+        let entries: Vec<Spanned<String>> = ["a", "fn b", "a", "C"]
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Spanned::new(i..i + 1, s.to_string()))
+            .collect();
+        assert_eq!(locked_names(&entries), ["a", "C"]);
+        let offsets: Vec<usize> = locked_problems(&entries, "x").iter().map(|p| p.0).collect();
+        assert_eq!(offsets, [1, 2]);
+    }
+}

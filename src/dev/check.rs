@@ -38,9 +38,7 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<ExitCode> {
     let started = Instant::now();
     let mut problems = Vec::new();
     let read = Course::load_lenient(root);
-    if !read.errors.is_empty() {
-        problems.extend(course_problems(root, &read.errors));
-    }
+    problems.extend(course_problems(root, &read.errors));
     if let Some(course) = &read.course {
         for top in ["exercises", "solutions"] {
             let undeclared = layout::check_folders(root, course, top, &mut problems);
