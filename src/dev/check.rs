@@ -1,8 +1,8 @@
 //! `dev check`: validates a course and lists every problem it finds, not just the first.
 //!
-//! Three layers, cheapest first: the files (read leniently from `info.toml`, so they are checked
-//! even when the course itself does not load), the course model, its mutants files and its
-//! manifest, and finally one batch build of every exercise, solution and mutant through the
+//! Three layers, cheapest first: the course model and its files (the course is read leniently,
+//! so that its files are checked even when it does not load); its mutants files and its
+//! manifest; and finally one batch build of every exercise, solution and mutant through the
 //! check engine: exercises must fail as shipped, solutions must pass with clippy `-D warnings`
 //! and be rustfmt-clean, mutants must fail.
 
@@ -13,11 +13,11 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use super::layout::{self, Listing};
+use super::layout;
 use super::mutants;
 use super::problem::{Problem, Severity, print_report, slash};
 use super::programs::{Settings, check_programs};
-use crate::course::{Course, CourseErrors};
+use crate::course::{Course, CourseError};
 use crate::manifest::{self, ManifestState};
 
 /// What `dev check` requires of the course, from its flags.
@@ -37,25 +37,22 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<ExitCode> {
     let require_solutions = options.require_solutions;
     let started = Instant::now();
     let mut problems = Vec::new();
-    let course = match Course::load(root) {
-        Ok(course) => {
-            // An author checks what they mean to ship: the build that follows embeds it.
-            super::update::write_lock(root)?;
-            Some(course)
-        }
-        Err(errors) => {
-            problems.extend(course_problems(root, &errors));
-            None
-        }
-    };
-    if let Some(listing) = Listing::read(root) {
+    let read = Course::load_lenient(root);
+    problems.extend(course_problems(root, &read.errors));
+    if let Some(course) = &read.course {
         for top in ["exercises", "solutions"] {
-            let undeclared = layout::check_folders(root, &listing, top, &mut problems);
-            layout::check_orphans(root, &listing, top, &undeclared, &mut problems);
+            let undeclared = layout::check_folders(root, course, top, &mut problems);
+            layout::check_orphans(root, course, top, &undeclared, &mut problems);
         }
-        layout::check_test_markers(root, &listing, &mut problems);
-        layout::check_readmes(root, &listing, &mut problems);
-        layout::check_solutions_exist(root, &listing, require_solutions, &mut problems);
+        layout::check_test_markers(root, course, &mut problems);
+        layout::check_readmes(root, course, &mut problems);
+        layout::check_solutions_exist(root, course, require_solutions, &mut problems);
+    }
+    // Only a course without errors is checked further (and built).
+    let course = read.course.filter(|_| read.errors.is_empty());
+    if course.is_some() {
+        // An author checks what they mean to ship: the build that follows embeds it.
+        super::update::write_lock(root)?;
     }
     super::locked::check(course.as_ref(), &mut problems);
     // Building needs a course that loads and a manifest that matches it; without them, the
@@ -80,9 +77,8 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<ExitCode> {
     })
 }
 
-fn course_problems(root: &Path, errors: &CourseErrors) -> Vec<Problem> {
+fn course_problems(root: &Path, errors: &[CourseError]) -> Vec<Problem> {
     errors
-        .0
         .iter()
         .map(|error| {
             let mut location = slash(error.file.strip_prefix(root).unwrap_or(&error.file));

@@ -1,120 +1,55 @@
 //! The checks on a course's files that need no build: folders and sections, orphan files,
-//! `#[test]` markers, section READMEs and missing solutions. They read `info.toml` leniently,
-//! so they run even when the course itself does not load.
+//! `#[test]` markers, section READMEs and missing solutions. They take the course as read
+//! leniently ([`Course::load_lenient`]), so they run even when the course itself does not load.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::problem::Problem;
-use crate::course::INFO_FILE;
+use crate::course::{Course, Exercise};
 use crate::fsutil::files_below;
 
-/// What `info.toml` declares, read leniently: entries that are malformed are skipped (loading
-/// the course reports them), so the file checks still run on everything else.
-pub(super) struct Listing {
-    /// Whether `info.toml` has `[[sections]]` (this runner's format) or not (rustlings').
-    explicit_sections: bool,
-    /// Every section folder: declared ones and those exercises name.
-    section_dirs: BTreeSet<String>,
-    exercises: Vec<Listed>,
-}
-
-struct Listed {
-    name: String,
-    /// Empty when the exercise sits directly in `exercises/`.
-    dir: String,
-    test: bool,
-}
-
-impl Listed {
-    /// The exercise's one-file path and its folder path below `top` (`exercises`/`solutions`).
-    fn paths(&self, top: &str) -> (PathBuf, PathBuf) {
-        let mut base = PathBuf::from(top);
-        if !self.dir.is_empty() {
-            base.push(&self.dir);
-        }
-        (
-            base.join(format!("{}.rs", self.name)),
-            base.join(&self.name),
-        )
+/// The exercise's one-file path and its folder path below `top` (`exercises`/`solutions`).
+/// Both count as the exercise's, whichever shape the course settled on: a solution may have
+/// the other shape, and a course read leniently may not know its exercise's shape at all.
+fn paths(exercise: &Exercise, top: &str) -> (PathBuf, PathBuf) {
+    let mut base = PathBuf::from(top);
+    if !exercise.dir.is_empty() {
+        base.push(&exercise.dir);
     }
-
-    /// The `.rs` files of the exercise (or its solution) that exist, relative to the root.
-    fn rust_files(&self, root: &Path, top: &str) -> Vec<PathBuf> {
-        let (file, folder) = self.paths(top);
-        if root.join(&file).is_file() {
-            return vec![file];
-        }
-        files_below(&root.join(&folder))
-            .into_iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-            .map(|p| folder.join(p))
-            .collect()
-    }
+    (
+        base.join(format!("{}.rs", exercise.name)),
+        base.join(&exercise.name),
+    )
 }
 
-impl Listing {
-    pub(super) fn read(root: &Path) -> Option<Listing> {
-        let text = fs::read_to_string(root.join(INFO_FILE)).ok()?;
-        let table: toml::Table = text.parse().ok()?;
-        let array = |key: &str| {
-            table
-                .get(key)
-                .and_then(toml::Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(toml::Value::as_table)
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        };
-        let sections = array("sections");
-        let mut section_dirs: BTreeSet<String> = sections
-            .iter()
-            .filter_map(|s| s.get("dir")?.as_str())
-            .filter(|d| is_plain_name(d))
-            .map(str::to_string)
-            .collect();
-        let exercises: Vec<Listed> = array("exercises")
-            .iter()
-            .filter_map(|e| {
-                let name = e.get("name")?.as_str()?;
-                let dir = match e.get("dir") {
-                    None => "",
-                    Some(dir) => dir.as_str().filter(|d| is_plain_name(d))?,
-                };
-                is_plain_name(name).then(|| Listed {
-                    name: name.to_string(),
-                    dir: dir.to_string(),
-                    test: e.get("test").and_then(toml::Value::as_bool).unwrap_or(true),
-                })
-            })
-            .collect();
-        section_dirs.extend(
-            exercises
-                .iter()
-                .filter(|e| !e.dir.is_empty())
-                .map(|e| e.dir.clone()),
-        );
-        Some(Listing {
-            explicit_sections: !sections.is_empty(),
-            section_dirs,
-            exercises,
-        })
+/// The `.rs` files of the exercise (or its solution) that exist, relative to the root.
+fn rust_files(exercise: &Exercise, root: &Path, top: &str) -> Vec<PathBuf> {
+    let (file, folder) = paths(exercise, top);
+    if root.join(&file).is_file() {
+        return vec![file];
     }
+    files_below(&root.join(&folder))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| folder.join(p))
+        .collect()
 }
 
-/// A name that is safe to join to a path: one non-empty component, no dots-only names.
-fn is_plain_name(name: &str) -> bool {
-    !name.is_empty() && !name.contains(['/', '\\']) && name != "." && name != ".."
+/// The section folders of the course (the exercises directly in `exercises/` have none).
+fn section_dirs(course: &Course) -> impl Iterator<Item = &str> {
+    course
+        .sections
+        .iter()
+        .map(|s| s.dir.as_str())
+        .filter(|d| !d.is_empty())
 }
 
 /// Every folder in `exercises/` (and `solutions/`) is a section, or a multi-file exercise
 /// without a section. Returns the folders that are not, whose files need no report of their own.
 pub(super) fn check_folders(
     root: &Path,
-    listing: &Listing,
+    course: &Course,
     top: &str,
     problems: &mut Vec<Problem>,
 ) -> Vec<PathBuf> {
@@ -133,8 +68,8 @@ pub(super) fn check_folders(
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|name| {
-            !listing.section_dirs.contains(name)
-                && !listing
+            !section_dirs(course).any(|d| d == name)
+                && !course
                     .exercises
                     .iter()
                     .any(|e| e.dir.is_empty() && &e.name == name)
@@ -145,7 +80,7 @@ pub(super) fn check_folders(
         if top == "solutions" {
             "solutions mirror the exercises' folders: rename it to match a section, or remove it"
                 .to_string()
-        } else if listing.explicit_sections {
+        } else if course.declares_sections {
             format!(
                 "declare it with [[sections]] dir = \"{name}\" and give its exercises dir = \"{name}\", or remove it"
             )
@@ -169,12 +104,12 @@ pub(super) fn check_folders(
 /// Every `.rs` file below `top` belongs to an exercise of `info.toml`.
 pub(super) fn check_orphans(
     root: &Path,
-    listing: &Listing,
+    course: &Course,
     top: &str,
     reported: &[PathBuf],
     problems: &mut Vec<Problem>,
 ) {
-    let owners: Vec<(PathBuf, PathBuf)> = listing.exercises.iter().map(|e| e.paths(top)).collect();
+    let owners: Vec<(PathBuf, PathBuf)> = course.exercises.iter().map(|e| paths(e, top)).collect();
     for rel in files_below(&root.join(top)) {
         let path = Path::new(top).join(&rel);
         if path.extension().is_none_or(|e| e != "rs")
@@ -201,10 +136,10 @@ pub(super) fn check_orphans(
 
 /// `test = true` exercises have tests to run; `test = false` ones have none that would be
 /// silently ignored. Solutions are held to the same rule.
-pub(super) fn check_test_markers(root: &Path, listing: &Listing, problems: &mut Vec<Problem>) {
-    for exercise in &listing.exercises {
+pub(super) fn check_test_markers(root: &Path, course: &Course, problems: &mut Vec<Problem>) {
+    for exercise in &course.exercises {
         for top in ["exercises", "solutions"] {
-            let files = exercise.rust_files(root, top);
+            let files = rust_files(exercise, root, top);
             let Some(first) = files.first() else { continue };
             let has_tests = files.iter().any(|f| {
                 fs::read_to_string(root.join(f)).is_ok_and(|text| has_test_attribute(&text))
@@ -212,7 +147,7 @@ pub(super) fn check_test_markers(root: &Path, listing: &Listing, problems: &mut 
             let location = if files.len() == 1 {
                 first.clone()
             } else {
-                exercise.paths(top).1
+                paths(exercise, top).1
             };
             if exercise.test && !has_tests {
                 problems.push(
@@ -245,14 +180,14 @@ fn has_test_attribute(source: &str) -> bool {
 
 /// Every section folder introduces itself in a README.md. Required when the course declares
 /// `[[sections]]`; only suggested for rustlings-format courses, which never required one.
-pub(super) fn check_readmes(root: &Path, listing: &Listing, problems: &mut Vec<Problem>) {
-    for dir in &listing.section_dirs {
+pub(super) fn check_readmes(root: &Path, course: &Course, problems: &mut Vec<Problem>) {
+    for dir in section_dirs(course) {
         let folder = Path::new("exercises").join(dir);
         let readme = folder.join("README.md");
         if !root.join(&folder).is_dir() || root.join(&readme).is_file() {
             continue;
         }
-        let problem = if listing.explicit_sections {
+        let problem = if course.declares_sections {
             Problem::error(&readme, "the section has no README.md")
         } else {
             Problem::warning(&readme, "the section has no README.md")
@@ -267,21 +202,21 @@ pub(super) fn check_readmes(root: &Path, listing: &Listing, problems: &mut Vec<P
 
 pub(super) fn check_solutions_exist(
     root: &Path,
-    listing: &Listing,
+    course: &Course,
     require_solutions: bool,
     problems: &mut Vec<Problem>,
 ) {
-    let missing: Vec<&Listed> = listing
+    let missing: Vec<&Exercise> = course
         .exercises
         .iter()
         .filter(|e| {
-            let (file, folder) = e.paths("solutions");
+            let (file, folder) = paths(e, "solutions");
             !root.join(file).is_file() && !root.join(folder).join("main.rs").is_file()
         })
         .collect();
     if require_solutions {
         for exercise in missing {
-            let (file, _) = exercise.paths("solutions");
+            let (file, _) = paths(exercise, "solutions");
             problems.push(
                 Problem::error(file, format!("`{}` has no solution", exercise.name))
                     .help("write one (same path as the exercise, under solutions/)"),
@@ -315,13 +250,5 @@ mod tests {
             "#[tokio::test(flavor = \"multi_thread\")]"
         ));
         assert!(!has_test_attribute("fn main() {}"));
-    }
-
-    #[test]
-    fn unsafe_names_are_not_joined_to_paths() {
-        for name in ["", ".", "..", "a/b", "a\\b"] {
-            assert!(!is_plain_name(name), "{name:?}");
-        }
-        assert!(is_plain_name("intro1"));
     }
 }
