@@ -48,8 +48,13 @@ pub struct Cargo {
     pub clean_env: bool,
     /// Colour in test output (the terminal shows it; reports strip it).
     pub color: bool,
-    /// Extra cargo arguments, e.g. `--config build.build-dir=...` for grading.
+    /// Extra cargo arguments, e.g. `--config profile.dev.incremental=false` for grading.
     pub extra_cargo_args: Vec<String>,
+    /// A cargo *build* folder (`build.build-dir`: dependencies, fingerprints, intermediate
+    /// files) shared with other build packages, so their common crates compile once (a
+    /// cohort of learners). Executables still go to `target_dir`. See
+    /// [`Cargo::forget_package`].
+    pub shared_build_dir: Option<PathBuf>,
     /// Leave executables in the target folder (so the next build is incremental). Off for
     /// one-off builds into a shared folder (grading): executables are moved out, so the
     /// shared folder does not grow with every learner.
@@ -103,6 +108,7 @@ impl Cargo {
             clean_env: false,
             color: false,
             extra_cargo_args: Vec::new(),
+            shared_build_dir: None,
             keep_outputs: true,
             forbid_unsafe: false,
             confinement: None,
@@ -126,6 +132,7 @@ impl Cargo {
             .arg("--target-dir")
             .arg(&self.target_dir)
             .arg("--keep-going")
+            .args(self.shared_build_dir_args())
             .args(&self.extra_cargo_args)
             // No debug info: faster builds and links. Panic messages keep their file and line,
             // and programs run without backtraces anyway.
@@ -149,6 +156,37 @@ impl Cargo {
                 c.jail.wrap(&cmd, &c.build_mounts)
             }
             None => cmd,
+        }
+    }
+
+    /// Cargo's arguments for [`Cargo::shared_build_dir`].
+    fn shared_build_dir_args(&self) -> Vec<String> {
+        let Some(dir) = &self.shared_build_dir else {
+            return Vec::new();
+        };
+        // A TOML string: the path may hold quotes, backslashes or spaces.
+        let value = toml_edit::Value::from(dir.to_string_lossy().as_ref());
+        vec!["--config".into(), format!("build.build-dir={value}")]
+    }
+
+    /// Forgets what `package`'s build left in the shared build folder: cargo's fingerprints of
+    /// its units, so the folder does not grow with every package built into it only once (a
+    /// learner's). Its executables are no concern: with `keep_outputs` off they are moved out
+    /// as they appear. Does nothing without a shared build folder.
+    pub fn forget_package(&self, package: &str) {
+        let Some(build_dir) = &self.shared_build_dir else {
+            return;
+        };
+        let fingerprints = build_dir.join("debug").join(".fingerprint");
+        let Ok(entries) = fs::read_dir(&fingerprints) else {
+            return;
+        };
+        // Cargo names a unit's folder `<package>-<hash>`.
+        let prefix = format!("{package}-");
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = fs::remove_dir_all(entry.path());
+            }
         }
     }
 
