@@ -490,3 +490,102 @@ fn at_least_one(value: &str) -> Result<usize, String> {
         Err(_) => Err(format!("`{value}` is not a whole number")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        let cli = Cli::try_parse_from(std::iter::once("backendlings").chain(args.iter().copied()))?;
+        cli.check()?;
+        Ok(cli)
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn usage_errors_exit_with_the_documented_code() {
+        let err = parse(&["--course", "c", "init"]).unwrap_err();
+        assert_eq!(err.exit_code(), i32::from(crate::errors::USAGE));
+        let err = parse(&["grade", ".", "--timeout", "0"]).unwrap_err();
+        assert_eq!(err.exit_code(), i32::from(crate::errors::USAGE));
+    }
+
+    #[test]
+    fn course_flag_before_or_after_the_command() {
+        for args in [
+            &["--course", "c", "verify"][..],
+            &["verify", "--course", "c"],
+        ] {
+            let (course, command) = parse(args).unwrap().into_parts();
+            assert_eq!(
+                course.as_deref(),
+                Some(std::path::Path::new("c")),
+                "{args:?}"
+            );
+            assert!(matches!(command, Command::Verify(_)));
+        }
+        let (course, command) = parse(&["--course", "c"]).unwrap().into_parts();
+        assert_eq!(course.as_deref(), Some(std::path::Path::new("c")));
+        assert!(
+            matches!(command, Command::Watch(_)),
+            "watch mode by default"
+        );
+        let (course, _) = parse(&["dev", "check", "--course", "c"])
+            .unwrap()
+            .into_parts();
+        assert!(course.is_some());
+        for refused in [
+            &["--course", "c", "init"][..],
+            &["--course", "c", "dev", "new", "p"],
+            &["--course", "c", "report", "merge", "p.json", "--csv", "x"],
+            &["--course", "c", "classroom", "serve"],
+            &["--course", "c", "list", "--course", "d"],
+        ] {
+            let err = parse(refused).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::ArgumentConflict, "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn grade_flags_become_its_configuration() {
+        let Some(Command::Grade(args)) = parse(&[
+            "grade",
+            "--cohort",
+            "class",
+            "--at",
+            "2025-06-01T23:59:00+02:00",
+            "--timeout",
+            "7",
+            "--fail-under",
+            "50",
+            "--no-sandbox",
+            "--json",
+            "-",
+            "--gradescope",
+            "g.json",
+        ])
+        .unwrap()
+        .command
+        else {
+            panic!("grade parses as grade");
+        };
+        let config = grade::Config::from(args);
+        assert_eq!(
+            config.cohort.as_deref(),
+            Some(std::path::Path::new("class"))
+        );
+        assert_eq!(
+            config.deadline.map(|d| d.to_string()).as_deref(),
+            Some("2025-06-01T21:59:00Z")
+        );
+        assert_eq!(config.timeout, Some(Duration::from_secs(7)));
+        assert_eq!(config.build_timeout, Duration::from_secs(300));
+        assert_eq!(config.fail_under, Some(50.0));
+        assert_eq!(config.sandbox, grade::SandboxPolicy::Off);
+        assert!(config.outputs.uses_stdout());
+    }
+}

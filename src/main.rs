@@ -25,10 +25,8 @@ mod watch;
 
 use std::process::ExitCode;
 
-use console::style;
-
 use cli::{ClassroomCommand, Cli, Command, DevCommand, ReportCommand};
-use course::{Course, CourseErrors};
+use course::Course;
 
 fn main() -> ExitCode {
     let cli = Cli::parse_checked();
@@ -36,23 +34,7 @@ fn main() -> ExitCode {
         console::set_colors_enabled(false);
         console::set_colors_enabled_stderr(false);
     }
-    match dispatch(cli) {
-        Ok(code) => code,
-        Err(err) if err.downcast_ref::<engine::Cancelled>().is_some() => {
-            eprintln!("{} {err}", style("stopped:").yellow().bold());
-            errors::exit_code(&err)
-        }
-        Err(err) => {
-            if let Some(errors) = err.downcast_ref::<CourseErrors>() {
-                for error in &errors.0 {
-                    eprintln!("{} {error}", style("error:").red().bold());
-                }
-            } else {
-                eprintln!("{} {err:#}", style("error:").red().bold());
-            }
-            errors::exit_code(&err)
-        }
-    }
+    dispatch(cli).unwrap_or_else(|err| errors::report(&err))
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
