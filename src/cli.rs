@@ -115,7 +115,7 @@ pub enum ClassroomCommand {
         #[arg(long, value_name = "FILE", default_value = "classroom.db")]
         db: PathBuf,
         /// The same failure for this many minutes marks a learner stuck
-        #[arg(long, value_name = "N", default_value_t = 5.0)]
+        #[arg(long, value_name = "N", default_value_t = 5.0, value_parser = minutes)]
         stuck_minutes: f64,
     },
 }
@@ -238,10 +238,10 @@ pub struct WatchArgs {
     #[arg(long, conflicts_with = "poll")]
     pub manual_run: bool,
     /// Join the instructor's classroom (the URL the instructor shows); remembered for next time
-    #[arg(long, value_name = "URL", requires = "name")]
+    #[arg(long, value_name = "URL", requires = "name", value_parser = crate::classroom::join_url)]
     pub join: Option<String>,
     /// Your name as the instructor sees it (with --join)
-    #[arg(long = "as", value_name = "NAME", requires = "join")]
+    #[arg(long = "as", value_name = "NAME", requires = "join", value_parser = crate::classroom::learner_name)]
     pub name: Option<String>,
     /// Leave the classroom: stop sending and forget the saved join URL and queued events
     #[arg(long, conflicts_with = "join")]
@@ -479,6 +479,14 @@ fn percentage(value: &str) -> Result<f64, String> {
     match value.parse::<f64>() {
         Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
         _ => Err("takes a percentage between 0 and 100".into()),
+    }
+}
+
+/// A duration in minutes, as the classroom server takes it.
+fn minutes(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(m) if m.is_finite() && m >= 0.0 => Ok(m),
+        _ => Err("not a number of minutes".into()),
     }
 }
 

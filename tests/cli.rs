@@ -63,7 +63,19 @@ fn course_flag_is_a_usage_error_where_no_course_is_read() {
 #[test]
 fn bad_flag_values_are_refused_before_anything_runs() {
     let course = course();
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str); 11] = [
+        (
+            &["watch", "--join", "ftp://host/join/abc", "--as", "ada"],
+            "only http:// join URLs",
+        ),
+        (
+            &["watch", "--join", "http://host:8077/join/abc", "--as", " "],
+            "1 to 40 characters",
+        ),
+        (
+            &["classroom", "serve", "--stuck-minutes", "inf"],
+            "not a number of minutes",
+        ),
         (
             &["grade", ".", "--timeout", "0"],
             "must be at least 1 second",
