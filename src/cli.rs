@@ -279,11 +279,9 @@ impl Cli {
     /// (clap sees it on the top level, where it is valid for the others), `--course` given
     /// twice, and two reports sent to stdout.
     fn check(&self) -> Result<(), clap::Error> {
-        let command_course = match &self.command {
-            None => None,
-            Some(command) => match command.course_flag() {
-                Ok(flag) => flag.dir.as_ref(),
-                Err(name) if self.course.is_some() => {
+        if let (Some(_), Some(command)) = (&self.course, &self.command) {
+            match command.course_flag() {
+                Err(name) => {
                     let path: Vec<&str> = name.split(' ').collect();
                     return Err(usage_error(
                         &path,
@@ -293,41 +291,35 @@ impl Cli {
                         ),
                     ));
                 }
-                Err(_) => None,
-            },
+                Ok(CourseFlag { dir: Some(_) }) => {
+                    return Err(usage_error(
+                        &[],
+                        ErrorKind::ArgumentConflict,
+                        "the argument '--course <DIR>' was given twice, before and after the command",
+                    ));
+                }
+                Ok(_) => {}
+            }
+        }
+        let (path, to_stdout): (&[&str], usize) = match &self.command {
+            Some(Command::Grade(args)) => (
+                &["grade"],
+                args.reports.to_stdout()
+                    + usize::from(args.gradescope.as_deref().is_some_and(is_stdout)),
+            ),
+            Some(Command::Report(ReportCommand::Merge(args))) => {
+                (&["report", "merge"], args.reports.to_stdout())
+            }
+            _ => return Ok(()),
         };
-        if self.course.is_some() && command_course.is_some() {
+        if to_stdout > 1 {
             return Err(usage_error(
-                &[],
+                path,
                 ErrorKind::ArgumentConflict,
-                "the argument '--course <DIR>' was given twice, before and after the command",
+                "only one report can go to stdout (`-`); write the others to files",
             ));
         }
-        let stdout_only_once = |command: &[&str], destinations: &[Option<&PathBuf>]| {
-            let to_stdout = destinations
-                .iter()
-                .filter(|d| d.is_some_and(|p| is_stdout(p)))
-                .count();
-            if to_stdout > 1 {
-                return Err(usage_error(
-                    command,
-                    ErrorKind::ArgumentConflict,
-                    "only one report can go to stdout (`-`); write the others to files",
-                ));
-            }
-            Ok(())
-        };
-        match &self.command {
-            Some(Command::Grade(args)) => {
-                let mut destinations = args.reports.destinations().to_vec();
-                destinations.push(args.gradescope.as_ref());
-                stdout_only_once(&["grade"], &destinations)
-            }
-            Some(Command::Report(ReportCommand::Merge(args))) => {
-                stdout_only_once(&["report", "merge"], &args.reports.destinations())
-            }
-            _ => Ok(()),
-        }
+        Ok(())
     }
 
     /// The course folder named with `--course` (before or after the command), and the command
@@ -380,13 +372,13 @@ fn usage_error(path: &[&str], kind: ErrorKind, message: impl std::fmt::Display) 
 }
 
 impl ReportFiles {
-    fn destinations(&self) -> [Option<&PathBuf>; 4] {
-        [
-            self.json.as_ref(),
-            self.junit.as_ref(),
-            self.csv.as_ref(),
-            self.html.as_ref(),
-        ]
+    /// How many of the reports go to stdout.
+    fn to_stdout(&self) -> usize {
+        [&self.json, &self.junit, &self.csv, &self.html]
+            .into_iter()
+            .flatten()
+            .filter(|path| is_stdout(path))
+            .count()
     }
 }
 

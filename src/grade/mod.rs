@@ -55,10 +55,9 @@ pub struct Config {
 }
 
 /// Whether learners are graded in the sandbox.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SandboxPolicy {
     /// In the sandbox where bubblewrap works here; without it, loudly, elsewhere.
-    #[default]
     WhereAvailable,
     /// In the sandbox, or not at all.
     Required,
