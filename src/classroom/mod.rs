@@ -416,9 +416,16 @@ mod tests {
         let quiet = || -> Notify { Box::new(|_| {}) };
         let err = start(dir.path(), &join("http://h:1/join/c", None), quiet()).unwrap_err();
         assert!(err.to_string().contains("--as NAME"), "{err}");
-        let err = start(dir.path(), &join("ftp://h/join/c", Some("ada")), quiet()).unwrap_err();
-        assert!(err.to_string().contains("only http://"), "{err}");
         assert!(!settings_path(dir.path()).exists());
+        let err = join_url("ftp://h/join/c").unwrap_err();
+        assert!(err.contains("only http://"), "{err}");
+        assert_eq!(
+            join_url(" http://h:1/join/c ").as_deref(),
+            Ok("http://h:1/join/c")
+        );
+        assert!(learner_name(" ").is_err());
+        assert!(learner_name(&"x".repeat(41)).is_err());
+        assert_eq!(learner_name(" ada ").as_deref(), Ok("ada"));
         let leave = Join {
             url: None,
             name: None,
