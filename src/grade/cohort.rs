@@ -222,8 +222,6 @@ fn learner_cargo(root: &Path, course: &Course, settings: &Settings) -> Cargo {
     cargo.keep_outputs = false;
     cargo.forbid_unsafe = course.forbid_unsafe;
     cargo.shared_build_dir = Some(settings.build_dir.clone());
-    // One-off builds gain nothing from incremental state, which would only pile up.
-    cargo.extra_cargo_args = vec!["--config".into(), "profile.dev.incremental=false".into()];
     cargo
 }
 
