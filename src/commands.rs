@@ -7,7 +7,6 @@ use std::sync::OnceLock;
 use anyhow::{Result, bail};
 use console::style;
 
-use crate::cli::VerifyArgs;
 use crate::context;
 use crate::course::Course;
 use crate::engine::Options;
@@ -226,13 +225,28 @@ pub fn run(course: &Course, name: Option<&str>) -> Result<ExitCode> {
     })
 }
 
+/// How `verify` runs, from the command line.
+#[derive(Debug, Default)]
+pub struct VerifySettings {
+    /// Print the verdicts as JSON (no progress bar, no summary).
+    pub json: bool,
+    /// Programs run in parallel; the engine's default (the number of cores) when `None`.
+    pub jobs: Option<usize>,
+    /// Ignore cached verdicts.
+    pub no_cache: bool,
+}
+
 /// Checks every exercise in one batch; records what is done.
-pub fn verify_all(course: &Course, args: &VerifyArgs, show_bar: bool) -> Result<Vec<Verdict>> {
+pub fn verify_all(
+    course: &Course,
+    settings: &VerifySettings,
+    show_bar: bool,
+) -> Result<Vec<Verdict>> {
     let mut options = Options::default();
-    if let Some(jobs) = args.jobs {
+    if let Some(jobs) = settings.jobs {
         options.jobs = jobs.max(1);
     }
-    let mut engine = context::engine(course, options, args.no_cache)?;
+    let mut engine = context::engine(course, options, settings.no_cache)?;
     engine.supervisor().cancel_on_signals();
     let all: Vec<usize> = (0..course.exercises.len()).collect();
     let mut bar = terminal::BuildBar::new(show_bar);
@@ -255,10 +269,10 @@ fn warn_unrevealed(revealed: Result<()>) {
     }
 }
 
-pub fn verify(course: &Course, args: &VerifyArgs) -> Result<ExitCode> {
-    let verdicts = verify_all(course, args, !args.json)?;
+pub fn verify(course: &Course, settings: &VerifySettings) -> Result<ExitCode> {
+    let verdicts = verify_all(course, settings, !settings.json)?;
     let first_failure = verdicts.iter().position(|v| !v.status.is_pass());
-    if args.json {
+    if settings.json {
         println!(
             "{}",
             serde_json::to_string_pretty(&json::verify(course, &verdicts))?

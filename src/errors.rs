@@ -1,8 +1,11 @@
-//! What a failed command exits with: the one place errors become exit codes (README, "Exit
-//! codes"). Commands return `anyhow` errors with context for the message; their kind decides
-//! the code.
+//! What a failed command prints and exits with: the one place errors become exit codes
+//! (README, "Exit codes"). Commands return `anyhow` errors with context for the message; their
+//! [`Kind`] decides the code. Wrong flags never get here: clap refuses them with
+//! [`USAGE`] itself (see `cli.rs`).
 
 use std::process::ExitCode;
+
+use console::style;
 
 use crate::course::CourseErrors;
 use crate::engine::Cancelled;
@@ -10,7 +13,8 @@ use crate::engine::Cancelled;
 // 0 is success and 1 "did not pass" (an exercise, `verify`, a learner under `--fail-under`):
 // commands return those themselves as `ExitCode::SUCCESS` and `ExitCode::FAILURE`.
 
-/// The command was called wrongly, or the course (or an input file) is not valid.
+/// The command was called wrongly, or the course (or an input file) is not valid. Also clap's
+/// exit code for a wrong flag.
 pub const USAGE: u8 = 2;
 /// The runner could not do its work: a program it needs (cargo, git) or a file or folder it
 /// reads or writes failed.
@@ -31,21 +35,58 @@ impl std::fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
-/// The exit code for `err`.
-pub fn exit_code(err: &anyhow::Error) -> ExitCode {
-    ExitCode::from(code(err))
+/// Whose problem an error is, which decides the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The user's to fix: a wrong argument, an unknown exercise, an invalid course or report,
+    /// a file they named that is not there. [`USAGE`].
+    Usage,
+    /// The machine's: a program the runner needs would not run, or the system refused a read
+    /// or write. [`FAILURE`].
+    Failure,
+    /// A signal stopped the command. [`INTERRUPTED`].
+    Interrupted,
 }
 
-fn code(err: &anyhow::Error) -> u8 {
-    if err.downcast_ref::<Cancelled>().is_some() {
-        INTERRUPTED
-    } else if err.downcast_ref::<CourseErrors>().is_some() {
-        USAGE
-    } else if err.downcast_ref::<Failure>().is_some() || err.chain().any(is_system_failure) {
-        FAILURE
-    } else {
-        USAGE
+impl Kind {
+    /// The kind of `err`: cancelled, a [`Failure`] or a system error anywhere in its chain;
+    /// otherwise a usage error, since every other error the runner raises is its own check of
+    /// what it was given (a course that does not load, a name that matches nothing).
+    pub fn of(err: &anyhow::Error) -> Kind {
+        if err.downcast_ref::<Cancelled>().is_some() {
+            Kind::Interrupted
+        } else if err.downcast_ref::<CourseErrors>().is_some() {
+            Kind::Usage
+        } else if err.downcast_ref::<Failure>().is_some() || err.chain().any(is_system_failure) {
+            Kind::Failure
+        } else {
+            Kind::Usage
+        }
     }
+
+    pub fn code(self) -> u8 {
+        match self {
+            Kind::Usage => USAGE,
+            Kind::Failure => FAILURE,
+            Kind::Interrupted => INTERRUPTED,
+        }
+    }
+}
+
+/// Prints `err` on stderr the way its kind reads best, and returns its exit code.
+pub fn report(err: &anyhow::Error) -> ExitCode {
+    let kind = Kind::of(err);
+    if kind == Kind::Interrupted {
+        eprintln!("{} {err}", style("stopped:").yellow().bold());
+    } else if let Some(errors) = err.downcast_ref::<CourseErrors>() {
+        // Every problem of the course, one per line, so an author fixes them in one go.
+        for error in &errors.0 {
+            eprintln!("{} {error}", style("error:").red().bold());
+        }
+    } else {
+        eprintln!("{} {err:#}", style("error:").red().bold());
+    }
+    ExitCode::from(kind.code())
 }
 
 /// An operating-system failure that is not about a path the user named: a read-only folder,
@@ -63,7 +104,8 @@ mod tests {
 
     #[test]
     fn kinds_of_errors_map_to_their_codes() {
-        assert_eq!(code(&anyhow!("--timeout must be at least 1 second")), USAGE);
+        let code = |err: &anyhow::Error| Kind::of(err).code();
+        assert_eq!(code(&anyhow!("no exercise named `x`")), USAGE);
         let missing = || std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
         let cargo: anyhow::Error = Err::<(), _>(missing())
             .context(Failure("cannot run cargo".into()))

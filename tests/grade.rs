@@ -586,6 +586,14 @@ fn usage_errors_exit_2_and_fail_under_exits_1() {
     let output = course.run(&["grade"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
+        stderr(&output).contains("<LEARNER_DIR|--cohort <DIR>>"),
+        "{}",
+        stderr(&output)
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let output = course.run(&["grade", "--cohort", empty.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
         stderr(&output).contains("no learners"),
         "{}",
         stderr(&output)

@@ -418,7 +418,11 @@ fn merge_refuses_parts_that_do_not_fit_together() {
     assert!(err.contains("cannot read the report missing.json"), "{err}");
     let output = common::run_in(dir, &["report", "merge", p[0]]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("nothing to write"));
+    assert!(
+        stderr(&output).contains("<--json <FILE>|--junit <FILE>|--csv <FILE>|--html <FILE>>"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 /// Gradescope's autograder specification

@@ -64,6 +64,22 @@ pub struct Join<'a> {
     pub leave: bool,
 }
 
+/// A `--join` URL as the command line's parser accepts it: one this client can reach.
+pub fn join_url(value: &str) -> Result<String, String> {
+    Server::from_join_url(value)?;
+    Ok(value.trim().to_string())
+}
+
+/// A learner's name (`--as`) as the command line's parser accepts it: what the instructor's
+/// page has room for.
+pub fn learner_name(value: &str) -> Result<String, String> {
+    let name = value.trim();
+    if name.is_empty() || name.chars().count() > 40 {
+        return Err("a name must have 1 to 40 characters".into());
+    }
+    Ok(name.to_string())
+}
+
 /// Sends the instructor's message (or a classroom problem) to the watch screen; `None` clears.
 pub type Notify = Box<dyn Fn(Option<String>) + Send>;
 
@@ -91,14 +107,10 @@ pub fn start(root: &Path, join: &Join, notify: Notify) -> Result<()> {
         return Ok(());
     }
     let settings = match (join.url, join.name) {
+        // Both checked by the command line's parser (`join_url`, `learner_name`).
         (Some(url), Some(name)) => {
-            Server::from_join_url(url).map_err(anyhow::Error::msg)?;
-            let name = name.trim();
-            if name.is_empty() || name.chars().count() > 40 {
-                bail!("--as: a name must have 1 to 40 characters");
-            }
             let settings = Settings {
-                url: url.trim().to_string(),
+                url: url.to_string(),
                 name: name.to_string(),
                 learner: None,
             };
@@ -404,9 +416,16 @@ mod tests {
         let quiet = || -> Notify { Box::new(|_| {}) };
         let err = start(dir.path(), &join("http://h:1/join/c", None), quiet()).unwrap_err();
         assert!(err.to_string().contains("--as NAME"), "{err}");
-        let err = start(dir.path(), &join("ftp://h/join/c", Some("ada")), quiet()).unwrap_err();
-        assert!(err.to_string().contains("only http://"), "{err}");
         assert!(!settings_path(dir.path()).exists());
+        let err = join_url("ftp://h/join/c").unwrap_err();
+        assert!(err.contains("only http://"), "{err}");
+        assert_eq!(
+            join_url(" http://h:1/join/c ").as_deref(),
+            Ok("http://h:1/join/c")
+        );
+        assert!(learner_name(" ").is_err());
+        assert!(learner_name(&"x".repeat(41)).is_err());
+        assert_eq!(learner_name(" ada ").as_deref(), Ok("ada"));
         let leave = Join {
             url: None,
             name: None,

@@ -47,8 +47,13 @@ pub struct Cargo {
     pub workdir: PathBuf,
     /// Run learner programs with an empty environment (grading), instead of the user's.
     pub clean_env: bool,
-    /// Extra cargo arguments, e.g. `--config build.build-dir=...` for grading.
+    /// Extra cargo arguments, e.g. `--config profile.dev.incremental=false` for grading.
     pub extra_cargo_args: Vec<String>,
+    /// A cargo *build* folder (`build.build-dir`: dependencies, fingerprints, intermediate
+    /// files) shared with other build packages, so their common crates compile once (a
+    /// cohort of learners). Executables still go to `target_dir`. Builds into it are one-off:
+    /// never incremental, since that state would only pile up. See [`Cargo::forget_package`].
+    pub shared_build_dir: Option<PathBuf>,
     /// Leave executables in the target folder (so the next build is incremental). Off for
     /// one-off builds into a shared folder (grading): executables are moved out, so the
     /// shared folder does not grow with every learner.
@@ -101,6 +106,7 @@ impl Cargo {
             workdir: root.to_path_buf(),
             clean_env: false,
             extra_cargo_args: Vec::new(),
+            shared_build_dir: None,
             keep_outputs: true,
             forbid_unsafe: false,
             confinement: None,
@@ -124,6 +130,7 @@ impl Cargo {
             .arg("--target-dir")
             .arg(&self.target_dir)
             .arg("--keep-going")
+            .args(self.shared_build_dir_args())
             .args(&self.extra_cargo_args)
             // No debug info: faster builds and links. Panic messages keep their file and line,
             // and programs run without backtraces anyway.
@@ -147,6 +154,52 @@ impl Cargo {
                 c.jail.wrap(&cmd, &c.build_mounts)
             }
             None => cmd,
+        }
+    }
+
+    /// Cargo's arguments for [`Cargo::shared_build_dir`].
+    fn shared_build_dir_args(&self) -> Vec<String> {
+        let Some(dir) = &self.shared_build_dir else {
+            return Vec::new();
+        };
+        // A TOML string: the path may hold quotes, backslashes or spaces.
+        let value = toml_edit::Value::from(dir.to_string_lossy().as_ref());
+        vec![
+            "--config".into(),
+            format!("build.build-dir={value}"),
+            "--config".into(),
+            "profile.dev.incremental=false".into(),
+        ]
+    }
+
+    /// `CARGO_INCREMENTAL` for a build of `targets` targets (see `build`): never in a shared
+    /// build folder, where the variable would otherwise override its one-off profile.
+    fn incremental(&self, targets: usize) -> &'static str {
+        if targets > 1 || self.shared_build_dir.is_some() {
+            "0"
+        } else {
+            "1"
+        }
+    }
+
+    /// Forgets what `package`'s build left in the shared build folder: cargo's fingerprints of
+    /// its units, so the folder does not grow with every package built into it only once (a
+    /// learner's). Its executables are no concern: with `keep_outputs` off they are moved out
+    /// as they appear. Does nothing without a shared build folder.
+    pub fn forget_package(&self, package: &str) {
+        let Some(build_dir) = &self.shared_build_dir else {
+            return;
+        };
+        let fingerprints = build_dir.join("debug").join(".fingerprint");
+        let Ok(entries) = fs::read_dir(&fingerprints) else {
+            return;
+        };
+        // Cargo names a unit's folder `<package>-<hash>`.
+        let prefix = format!("{package}-");
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = fs::remove_dir_all(entry.path());
+            }
         }
     }
 
@@ -507,10 +560,7 @@ impl Toolchain for Cargo {
             // Incremental state pays off when one exercise is rebuilt again and again (watch
             // mode) and costs about a fifth of a batch's build time, where each binary is built
             // once. Only the batch's own binaries are affected; crates are never incremental.
-            cmd.env(
-                "CARGO_INCREMENTAL",
-                if targets.len() > 1 { "0" } else { "1" },
-            );
+            cmd.env("CARGO_INCREMENTAL", self.incremental(targets.len()));
             for target in targets.iter().filter(|t| !t.test) {
                 cmd.arg("--bin").arg(&target.name);
             }
@@ -611,5 +661,45 @@ mod tests {
         // What a colour terminal gets: a red FAILED and a charset reset.
         let coloured = Captured::new("test tests::b ... \u{1b}[31mFAILED\u{1b}(B\u{1b}[m\n");
         assert_eq!(failing_tests(&coloured.plain()), ["tests::b"]);
+    }
+
+    #[test]
+    fn a_shared_build_folder_is_one_off_and_forgets_a_package_on_request() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("shared \"build\"");
+        let mut cargo = super::Cargo::new(
+            dir.path(),
+            dir.path().join("Cargo.toml"),
+            dir.path().join("pkg"),
+            dir.path().join("target"),
+        );
+        assert!(cargo.shared_build_dir_args().is_empty());
+        assert_eq!(
+            cargo.incremental(1),
+            "1",
+            "watch mode rebuilds one exercise"
+        );
+        cargo.shared_build_dir = Some(shared.clone());
+        let args = cargo.shared_build_dir_args();
+        let value: toml::Value = args[1]
+            .strip_prefix("build.build-dir=")
+            .unwrap()
+            .parse::<toml::Value>()
+            .unwrap();
+        assert_eq!(value.as_str(), Some(shared.to_str().unwrap()));
+        assert!(args.contains(&"profile.dev.incremental=false".to_string()));
+        assert_eq!(cargo.incremental(1), "0");
+
+        let fingerprints = shared.join("debug").join(".fingerprint");
+        for unit in ["grade-7-1-0a1b", "grade-7-10-2c3d", "serde-4e5f"] {
+            std::fs::create_dir_all(fingerprints.join(unit)).unwrap();
+        }
+        cargo.forget_package("grade-7-1");
+        let mut left: Vec<String> = std::fs::read_dir(&fingerprints)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["grade-7-10-2c3d", "serde-4e5f"]);
     }
 }

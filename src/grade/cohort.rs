@@ -189,6 +189,8 @@ fn check(
         supervisor: settings.supervisor.clone(),
         ..Options::default()
     };
+    // Sandboxed, the learner built in a copy of the shared folder, which goes with the sandbox.
+    let shared = matches!(settings.isolation, Isolation::None { .. }).then(|| cargo.clone());
     let result = {
         let mut engine = Engine::new(&sandbox.course, Box::new(cargo), options, None);
         engine.check(&ready, &mut |event| {
@@ -197,8 +199,8 @@ fn check(
             }
         })
     };
-    if matches!(settings.isolation, Isolation::None { .. }) {
-        remove_fingerprints(&settings.build_dir, package);
+    if let Some(cargo) = shared {
+        cargo.forget_package(package);
     }
     for (index, verdict) in ready.into_iter().zip(result?) {
         verdicts[index] = verdict;
@@ -207,7 +209,7 @@ fn check(
 }
 
 /// The toolchain for one learner's sandbox at `root`: the course's manifest, a clean
-/// environment, no colour, executables moved out of the shared build folder.
+/// environment, no colour, the cohort's shared build folder, executables moved out of it.
 fn learner_cargo(root: &Path, course: &Course, settings: &Settings) -> Cargo {
     let target_dir = root.join("target");
     let mut cargo = Cargo::new(
@@ -219,16 +221,7 @@ fn learner_cargo(root: &Path, course: &Course, settings: &Settings) -> Cargo {
     cargo.clean_env = true;
     cargo.keep_outputs = false;
     cargo.forbid_unsafe = course.forbid_unsafe;
-    cargo.extra_cargo_args = vec![
-        "--config".into(),
-        format!(
-            "build.build-dir={}",
-            toml_edit::Value::from(settings.build_dir.to_string_lossy().as_ref())
-        ),
-        // One-off builds gain nothing from incremental state, which would only pile up.
-        "--config".into(),
-        "profile.dev.incremental=false".into(),
-    ];
+    cargo.shared_build_dir = Some(settings.build_dir.clone());
     cargo
 }
 
@@ -305,19 +298,5 @@ fn exercise_grade(
         failing_tests: verdict.failing_tests,
         output: verdict.output.plain(),
         output_truncated: verdict.output.truncated,
-    }
-}
-
-/// Deletes the fingerprints one learner's build left in the shared build folder (named after
-/// its unique package); its executables were moved out by the toolchain.
-fn remove_fingerprints(build_dir: &Path, package: &str) {
-    let fingerprints = build_dir.join("debug").join(".fingerprint");
-    if let Ok(entries) = fs::read_dir(&fingerprints) {
-        let prefix = format!("{package}-");
-        for entry in entries.flatten() {
-            if entry.file_name().to_string_lossy().starts_with(&prefix) {
-                let _ = fs::remove_dir_all(entry.path());
-            }
-        }
     }
 }

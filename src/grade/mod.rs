@@ -13,57 +13,68 @@ pub mod partition;
 pub mod sandbox;
 pub mod splice;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::GradeArgs;
 use crate::context::TARGET_SUBDIR;
 use crate::course::{Course, INFO_FILE};
 use crate::engine::process::Supervisor;
-use crate::report::model::{self, CourseInfo, DEADLINE_NOTE, GradeReport, REPORT_VERSION};
-use crate::report::{cohort as text, gradescope, outputs, write_reports, write_to};
+use crate::report::model::{CourseInfo, DEADLINE_NOTE, GradeReport, Partition, REPORT_VERSION};
+use crate::report::terminal::GradeBar;
+use crate::report::{Outputs, cohort as text, gradescope, is_stdout, write_reports, write_to};
 use isolation::Isolation;
 
-pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
+/// How to grade, from the command line. Flags are validated there: every value here is one
+/// the command accepts.
+#[derive(Debug)]
+pub struct Config {
+    /// Learner trees named one by one.
+    pub learners: Vec<PathBuf>,
+    /// A folder holding one folder per learner.
+    pub cohort: Option<PathBuf>,
+    /// Grade git trees as they were at this time.
+    pub deadline: Option<jiff::Timestamp>,
+    /// Learners graded in parallel; the number of cores when `None`.
+    pub jobs: Option<usize>,
+    /// How long each exercise may run, instead of its own `timeout_secs`.
+    pub timeout: Option<Duration>,
+    /// How long one learner's build may take.
+    pub build_timeout: Duration,
+    pub sandbox: SandboxPolicy,
+    /// Grade only this part of the learners.
+    pub partition: Option<Partition>,
+    pub outputs: Outputs,
+    /// Where Gradescope's `results.json` goes (one learner only); `-` is stdout, and then no
+    /// other report goes there.
+    pub gradescope: Option<PathBuf>,
+    /// Exit 1 unless every learner scores at least this percentage.
+    pub fail_under: Option<f64>,
+}
+
+/// Whether learners are graded in the sandbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SandboxPolicy {
+    /// In the sandbox where bubblewrap works here; without it, loudly, elsewhere.
+    WhereAvailable,
+    /// In the sandbox, or not at all.
+    Required,
+    /// Never in the sandbox.
+    Off,
+}
+
+pub fn run(course: &Course, config: &Config) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let deadline = args
-        .at
-        .as_deref()
-        .map(|at| {
-            at.parse::<jiff::Timestamp>().with_context(|| {
-                format!("--at {at:?} is not an RFC 3339 time; write e.g. 2025-06-01T23:59:00Z or 2025-06-01T23:59:00+02:00")
-            })
-        })
-        .transpose()?;
-    if let Some(p) = args.fail_under
-        && !(0.0..=100.0).contains(&p)
-    {
-        bail!("--fail-under takes a percentage between 0 and 100, not {p}");
-    }
-    if args.timeout == Some(0) {
-        bail!("--timeout must be at least 1 second");
-    }
-    let outputs = outputs(&args.reports)?;
-    if args
-        .gradescope
-        .as_ref()
-        .is_some_and(|p| p.as_os_str() == "-")
-        && outputs.iter().any(|(_, p)| p.as_os_str() == "-")
-    {
-        bail!("only one report can go to stdout (`-`); write the others to files");
-    }
-    let learners = learner::discover(&args.learners, args.cohort.as_deref())?;
-    if args.gradescope.is_some() && learners.len() != 1 {
+    let learners = learner::discover(&config.learners, config.cohort.as_deref())?;
+    if config.gradescope.is_some() && learners.len() != 1 {
         bail!(
             "--gradescope grades one submission, but {} learners were given; name one learner folder",
             learners.len()
         );
     }
-    let (learners, part) = partition::select(learners, args.partition);
+    let (learners, part) = partition::select(learners, config.partition);
 
     let info_digest = blake3::hash(
         &std::fs::read(course.root.join(INFO_FILE))
@@ -80,9 +91,9 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
     // learner's copy at this very path.
     let build_dir = std::fs::canonicalize(&build_dir)
         .with_context(|| format!("cannot resolve the build folder {}", build_dir.display()))?;
-    let isolation = Isolation::detect(args.no_sandbox);
+    let isolation = Isolation::detect(config.sandbox == SandboxPolicy::Off);
     if let Isolation::None { why } = &isolation {
-        if args.require_sandbox {
+        if config.sandbox == SandboxPolicy::Required {
             return Err(crate::errors::Failure(format!(
                 "no sandbox: {why}\n  help: install bubblewrap (`apt-get install bubblewrap`), or grade inside a container (see docs/grading-security.md)"
             ))
@@ -99,34 +110,25 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
     let supervisor = Supervisor::new();
     supervisor.cancel_on_signals();
     let settings = cohort::Settings {
-        jobs: args
+        jobs: config
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
             .max(1),
-        timeout: args.timeout.map(Duration::from_secs),
-        deadline,
+        timeout: config.timeout,
+        deadline: config.deadline,
         build_dir,
-        build_timeout: Duration::from_secs(args.build_timeout),
+        build_timeout: config.build_timeout,
         isolation,
         supervisor: supervisor.clone(),
     };
     cohort::warm_up(course, &settings)?;
 
-    let bar = progress_bar(learners.len(), course.exercises.len());
-    let learners_done = AtomicUsize::new(0);
-    let total_learners = learners.len();
+    let bar = GradeBar::new(learners.len(), course.exercises.len());
     let graded = cohort::grade_all(course, &info, &learners, &settings, &|event| match event {
-        cohort::Progress::ExerciseChecked => bar.inc(1),
-        cohort::Progress::LearnerDone(grade) => {
-            let done = learners_done.fetch_add(1, Ordering::Relaxed) + 1;
-            bar.set_message(format!("{done}/{total_learners} learners"));
-            // Exercises of a learner that could not be graded will never be reported.
-            if grade.status == model::LearnerStatus::Error {
-                bar.inc(course.exercises.len() as u64);
-            }
-        }
+        cohort::Progress::ExerciseChecked => bar.exercise_checked(),
+        cohort::Progress::LearnerDone(grade) => bar.learner_done(grade),
     });
-    bar.finish_and_clear();
+    bar.finish();
     if supervisor.cancelled() {
         eprintln!("grading was interrupted; no report was written");
         return Err(crate::engine::Cancelled.into());
@@ -137,31 +139,26 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
         graded_at: jiff::Timestamp::now()
             .round(jiff::Unit::Second)?
             .to_string(),
-        deadline: deadline.map(|d| d.to_string()),
+        deadline: config.deadline.map(|d| d.to_string()),
         isolation: settings.isolation.key().to_string(),
-        deadline_note: deadline.map(|_| DEADLINE_NOTE.to_string()),
+        deadline_note: config.deadline.map(|_| DEADLINE_NOTE.to_string()),
         course: info,
         partition: part,
         learners: graded,
     };
-    write_reports(&report, &outputs)?;
-    if let Some(path) = &args.gradescope {
+    write_reports(&report, &config.outputs)?;
+    if let Some(path) = &config.gradescope {
         let results = gradescope::render(&report, started.elapsed())?;
         write_to(path, results.as_bytes())?;
     }
 
     let summary = text::summary(&report);
-    if outputs.iter().any(|(_, path)| path.as_os_str() == "-")
-        || args
-            .gradescope
-            .as_ref()
-            .is_some_and(|p| p.as_os_str() == "-")
-    {
+    if config.outputs.uses_stdout() || config.gradescope.as_deref().is_some_and(is_stdout) {
         eprint!("{summary}");
     } else {
         print!("{summary}");
     }
-    if let Some(threshold) = args.fail_under {
+    if let Some(threshold) = config.fail_under {
         let below: Vec<String> = report
             .learners
             .iter()
@@ -178,27 +175,4 @@ pub fn run(course: &Course, args: &GradeArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Learners done, exercises checked and ETA, on a terminal only: CI logs get no bar.
-fn progress_bar(learners: usize, exercises: usize) -> ProgressBar {
-    let total = (learners * exercises) as u64;
-    let interactive = console::Term::stderr().is_term() && std::env::var_os("CI").is_none();
-    let target = if interactive {
-        ProgressDrawTarget::stderr()
-    } else {
-        ProgressDrawTarget::hidden()
-    };
-    let bar = ProgressBar::with_draw_target(Some(total), target);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{prefix:>9.cyan.bold} [{bar:30}] {pos}/{len} exercises, {msg}, ETA {eta}",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
-    bar.set_prefix("Grading");
-    bar.set_message(format!("0/{learners} learners"));
-    bar.enable_steady_tick(Duration::from_millis(200));
-    bar
 }

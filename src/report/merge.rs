@@ -13,8 +13,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
-use super::{outputs, write_reports};
-use crate::cli::MergeArgs;
+use super::{Outputs, write_reports};
 use crate::report::cohort;
 use crate::report::model::{GradeReport, LearnerGrade, REPORT_VERSION};
 
@@ -29,22 +28,26 @@ pub struct Part {
     pub report: GradeReport,
 }
 
-pub fn run(args: &MergeArgs) -> Result<ExitCode> {
-    let outputs = outputs(&args.reports)?;
-    if outputs.is_empty() {
-        bail!(
-            "nothing to write: give at least one of --json FILE, --junit FILE, --csv FILE, --html FILE"
-        );
-    }
-    let parts = args
+/// What to merge and where the merged reports go, from the command line.
+#[derive(Debug)]
+pub struct Config {
+    /// The parts' JSON reports, in the order given.
+    pub parts: Vec<PathBuf>,
+    /// At least one report (the command line requires it: a merge that writes nothing is a
+    /// mistake).
+    pub outputs: Outputs,
+}
+
+pub fn run(config: &Config) -> Result<ExitCode> {
+    let parts = config
         .parts
         .iter()
         .map(|path| read_part(path))
         .collect::<Result<Vec<Part>>>()?;
     let report = merge(parts)?;
-    write_reports(&report, &outputs)?;
+    write_reports(&report, &config.outputs)?;
     let summary = cohort::summary(&report);
-    if outputs.iter().any(|(_, path)| path.as_os_str() == "-") {
+    if config.outputs.uses_stdout() {
         eprint!("{summary}");
     } else {
         print!("{summary}");

@@ -14,14 +14,12 @@ pub mod terminal;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
-use crate::cli::ReportFiles;
 use crate::fsutil::write_atomic;
 use model::GradeReport;
 
 /// The cohort report formats `grade` and `report merge` write.
-
 #[derive(Clone, Copy, Debug)]
 pub enum Format {
     Json,
@@ -30,25 +28,42 @@ pub enum Format {
     Html,
 }
 
-/// The reports asked for, with their destinations (`-` is stdout, for one of them at most).
-pub fn outputs(files: &ReportFiles) -> Result<Vec<(Format, PathBuf)>> {
-    let outputs: Vec<(Format, PathBuf)> = [
-        (Format::Json, &files.json),
-        (Format::Junit, &files.junit),
-        (Format::Csv, &files.csv),
-        (Format::Html, &files.html),
-    ]
-    .into_iter()
-    .filter_map(|(format, path)| path.clone().map(|p| (format, p)))
-    .collect();
-    if outputs.iter().filter(|(_, p)| p.as_os_str() == "-").count() > 1 {
-        bail!("only one report can go to stdout (`-`); write the others to files");
-    }
-    Ok(outputs)
+/// Where each cohort report asked for goes; shared by `grade` and `report merge`. `-` is
+/// stdout, for one report at most (the command line refuses more, since they would mix).
+#[derive(Debug, Default)]
+pub struct Outputs {
+    pub json: Option<PathBuf>,
+    pub junit: Option<PathBuf>,
+    pub csv: Option<PathBuf>,
+    pub html: Option<PathBuf>,
 }
 
-pub fn write_reports(report: &GradeReport, outputs: &[(Format, PathBuf)]) -> Result<()> {
-    for (format, path) in outputs {
+impl Outputs {
+    /// The reports asked for, in a fixed order, with their destinations.
+    pub fn iter(&self) -> impl Iterator<Item = (Format, &Path)> {
+        [
+            (Format::Json, &self.json),
+            (Format::Junit, &self.junit),
+            (Format::Csv, &self.csv),
+            (Format::Html, &self.html),
+        ]
+        .into_iter()
+        .filter_map(|(format, path)| path.as_deref().map(|p| (format, p)))
+    }
+
+    /// Whether a report goes to stdout, where the human summary then must not go.
+    pub fn uses_stdout(&self) -> bool {
+        self.iter().any(|(_, path)| is_stdout(path))
+    }
+}
+
+/// `-`, the destination that means stdout.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+pub fn write_reports(report: &GradeReport, outputs: &Outputs) -> Result<()> {
+    for (format, path) in outputs.iter() {
         let bytes = match format {
             Format::Json => cohort::json(report)?,
             Format::Junit => junit::render(report)?,
@@ -63,7 +78,7 @@ pub fn write_reports(report: &GradeReport, outputs: &[(Format, PathBuf)]) -> Res
 
 /// Writes `bytes` to `path` atomically, or to stdout for `-`.
 pub fn write_to(path: &Path, bytes: &[u8]) -> Result<()> {
-    if path.as_os_str() == "-" {
+    if is_stdout(path) {
         let mut stdout = std::io::stdout().lock();
         stdout.write_all(bytes).context("cannot write to stdout")?;
         return stdout.flush().context("cannot write to stdout");

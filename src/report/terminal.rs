@@ -1,5 +1,7 @@
-//! Human output on a terminal: verdicts, lists, progress, and the build progress bar.
+//! Human output on a terminal: verdicts, lists, progress, and the build and grading progress
+//! bars.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use console::style;
@@ -8,6 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::course::Course;
 use crate::engine::Event;
 use crate::progress::Progress;
+use crate::report::model::{LearnerGrade, LearnerStatus};
 use crate::verdict::{Status, Verdict};
 
 /// The colour-styled one-line summary of a verdict.
@@ -239,6 +242,62 @@ impl BuildBar {
     }
 
     pub fn finish(self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// Grading's progress on stderr: exercises checked, learners done and ETA. Drawn on a terminal
+/// only: CI logs get no bar. Shared by the grading threads, which report as they go.
+pub struct GradeBar {
+    bar: ProgressBar,
+    exercises: usize,
+    learners: usize,
+    learners_done: AtomicUsize,
+}
+
+impl GradeBar {
+    /// A bar for `learners` learners of `exercises` exercises each.
+    pub fn new(learners: usize, exercises: usize) -> GradeBar {
+        let interactive = console::Term::stderr().is_term() && std::env::var_os("CI").is_none();
+        let target = if interactive {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let bar = ProgressBar::with_draw_target(Some((learners * exercises) as u64), target);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{prefix:>9.cyan.bold} [{bar:30}] {pos}/{len} exercises, {msg}, ETA {eta}",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        bar.set_prefix("Grading");
+        bar.set_message(format!("0/{learners} learners"));
+        bar.enable_steady_tick(Duration::from_millis(200));
+        GradeBar {
+            bar,
+            exercises,
+            learners,
+            learners_done: AtomicUsize::new(0),
+        }
+    }
+
+    pub fn exercise_checked(&self) {
+        self.bar.inc(1);
+    }
+
+    pub fn learner_done(&self, grade: &LearnerGrade) {
+        let done = self.learners_done.fetch_add(1, Ordering::Relaxed) + 1;
+        self.bar
+            .set_message(format!("{done}/{} learners", self.learners));
+        // Exercises of a learner that could not be graded will never be reported.
+        if grade.status == LearnerStatus::Error {
+            self.bar.inc(self.exercises as u64);
+        }
+    }
+
+    pub fn finish(&self) {
         self.bar.finish_and_clear();
     }
 }

@@ -21,7 +21,6 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::cli::WatchArgs;
 use crate::commands;
 use crate::context;
 use crate::course::Course;
@@ -47,7 +46,22 @@ pub enum Msg {
     Classroom(Option<String>),
 }
 
-pub fn run(course: &Course, args: &WatchArgs) -> Result<ExitCode> {
+/// How watch mode runs, from the command line.
+#[derive(Debug, Default)]
+pub struct Settings {
+    /// Poll the files instead of waiting for the system's file events.
+    pub poll: bool,
+    /// Watch no files: the learner presses `r` to re-check.
+    pub manual_run: bool,
+    /// The classroom to join (the instructor's URL); remembered for next time.
+    pub join: Option<String>,
+    /// The learner's name as the instructor sees it (with `join`).
+    pub name: Option<String>,
+    /// Leave the classroom and forget the saved join.
+    pub leave: bool,
+}
+
+pub fn run(course: &Course, settings: &Settings) -> Result<ExitCode> {
     terminal::require_tty()?;
     if course.exercises.is_empty() {
         bail!("this course has no exercises yet; add some to info.toml");
@@ -61,9 +75,9 @@ pub fn run(course: &Course, args: &WatchArgs) -> Result<ExitCode> {
     let supervisor = engine.supervisor().clone();
     let (tx, rx) = mpsc::channel();
     let join = crate::classroom::Join {
-        url: args.join.as_deref(),
-        name: args.name.as_deref(),
-        leave: args.leave,
+        url: settings.join.as_deref(),
+        name: settings.name.as_deref(),
+        leave: settings.leave,
     };
     let to_screen = tx.clone();
     crate::classroom::start(
@@ -72,7 +86,12 @@ pub fn run(course: &Course, args: &WatchArgs) -> Result<ExitCode> {
         Box::new(move |note| drop(to_screen.send(Msg::Classroom(note)))),
     )?;
     let exercises_dir = course.root.join("exercises");
-    let (watch, notice) = events::start(&exercises_dir, args.poll, args.manual_run, tx.clone());
+    let (watch, notice) = events::start(
+        &exercises_dir,
+        settings.poll,
+        settings.manual_run,
+        tx.clone(),
+    );
 
     let guard = TerminalGuard::enter()?;
     terminal::spawn_input(tx.clone());
