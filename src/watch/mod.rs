@@ -8,9 +8,11 @@
 
 mod events;
 mod list;
+mod mode;
 mod screen;
 mod state;
 mod terminal;
+mod text;
 mod worker;
 
 use std::path::PathBuf;
@@ -33,7 +35,8 @@ use crate::verdict::Verdict;
 
 use events::{Debounce, FileWatch};
 use list::{ListAction, ListView};
-use state::{BatchProgress, CheckQueue, ExerciseView, Job, Mode};
+use mode::Mode;
+use state::{BatchProgress, CheckQueue, ExerciseView, Job};
 use terminal::{Input, TerminalGuard};
 use worker::Report;
 
