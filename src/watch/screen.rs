@@ -178,18 +178,18 @@ fn status_line(frame: &Frame) -> String {
 }
 
 fn keys_line(passed: bool) -> String {
-    let next = passed.then_some(("n", "next"));
-    let keys: Vec<(&str, &str)> = next
-        .into_iter()
-        .chain([
-            ("h", "hint"),
-            ("l", "list"),
-            ("c", "check all"),
-            ("r", "run"),
-            ("x", "reset"),
-            ("q", "quit"),
-        ])
-        .collect();
+    let mut keys = Vec::new();
+    if passed {
+        keys.push(("n", "next"));
+    }
+    keys.extend([
+        ("h", "hint"),
+        ("l", "list"),
+        ("c", "check all"),
+        ("r", "run"),
+        ("x", "reset"),
+        ("q", "quit"),
+    ]);
     keys_text(&keys)
 }
 

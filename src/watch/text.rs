@@ -31,6 +31,7 @@ pub fn width(line: &str) -> usize {
     let shown: String = pieces(line)
         .filter_map(|(_, piece)| match piece {
             Piece::Char(c) => Some(c),
+            // Measured by unicode-width's rules, like the text around them.
             Piece::Control(byte) => Some(char::from(byte)),
             Piece::Sgr { .. } | Piece::Escape => None,
         })
