@@ -12,13 +12,15 @@
 //! own history, committed over or not. Neither "HEAD" nor "the commit that added the file" can
 //! tell a learner's commit from an author's; the lock can.
 //!
-//! This file is also compiled into `build.rs` (with `#[path]`), so it uses std and `sha1_smol`
-//! only.
+//! This file is also compiled into `build.rs` (with `#[path]`), so it uses only std and crates
+//! that are build-dependencies too (`sha1_smol`, `walkdir`).
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
+
+use walkdir::WalkDir;
 
 /// The lock's file name, at the course root.
 pub const LOCK_FILE: &str = "course.lock";
@@ -44,26 +46,19 @@ pub fn blob_id(bytes: &[u8]) -> String {
 pub fn shipped_paths(root: &Path, manifest: &str) -> Vec<String> {
     let mut paths = vec!["info.toml".to_string(), manifest.to_string()];
     for top in ["exercises", "solutions"] {
-        let mut stack = vec![root.join(top)];
-        while let Some(dir) = stack.pop() {
-            let Ok(entries) = fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                match entry.file_type() {
-                    Ok(kind) if kind.is_dir() => stack.push(path),
-                    Ok(kind) if kind.is_file() => {
-                        if let Ok(rel) = path.strip_prefix(root) {
-                            let parts: Vec<String> = rel
-                                .components()
-                                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                                .collect();
-                            paths.push(parts.join("/"));
-                        }
-                    }
-                    _ => {}
-                }
+        // Symlinks are not followed: what a course ships are its own files.
+        let files = WalkDir::new(root.join(top))
+            .min_depth(1)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_file());
+        for entry in files {
+            if let Ok(rel) = entry.path().strip_prefix(root) {
+                let parts: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                paths.push(parts.join("/"));
             }
         }
     }
@@ -234,6 +229,38 @@ mod tests {
         assert_eq!(
             shipped_bytes(root, &relocked[0]),
             Some((b"// mine, again\n".to_vec(), Found::WorkingTree))
+        );
+    }
+
+    #[test]
+    fn shipped_paths_are_the_course_files_slash_separated_and_sorted() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for file in [
+            "exercises/02_http/b.rs",
+            "exercises/01_intro/a/main.rs",
+            "solutions/01_intro/a/main.rs",
+            "target/debug/x",
+            "Cargo.toml",
+        ] {
+            std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+            std::fs::write(root.join(file), "").unwrap();
+        }
+        // A link is not a shipped file, nor is what a linked folder holds.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(root.join("target"), root.join("exercises/t")).unwrap();
+            std::os::unix::fs::symlink(root.join("Cargo.toml"), root.join("solutions/m")).unwrap();
+        }
+        assert_eq!(
+            shipped_paths(root, "Cargo.toml"),
+            [
+                "Cargo.toml",
+                "exercises/01_intro/a/main.rs",
+                "exercises/02_http/b.rs",
+                "info.toml",
+                "solutions/01_intro/a/main.rs",
+            ]
         );
     }
 }

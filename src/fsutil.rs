@@ -2,9 +2,10 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use walkdir::WalkDir;
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename, so a
 /// crash or Ctrl-C leaves either the old content or the new one, never a mix.
@@ -38,25 +39,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Every file below `dir`, as paths relative to it, sorted (so hashes are stable).
-pub fn files_below(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&current) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                stack.push(entry.path());
-            } else if let (true, Ok(rel)) = (kind.is_file(), entry.path().strip_prefix(dir)) {
-                files.push(rel.to_path_buf());
-            }
-        }
-    }
+/// Every file below `dir`, as paths relative to it, sorted (so hashes are stable). Symlinks
+/// are not followed, so nothing outside `dir` counts; folders that cannot be read are left out.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| Some(entry.path().strip_prefix(dir).ok()?.to_path_buf()))
+        .collect();
     files.sort();
     files
 }
@@ -103,4 +95,34 @@ pub fn create_dir_with(dest: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> R
         format!("cannot move the new folder into {}", dest.display())
     })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_below_are_relative_sorted_and_stay_inside() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("b/c")).unwrap();
+        for file in ["b/c/z.rs", "a.rs", "b/y.rs"] {
+            fs::write(root.join(file), "").unwrap();
+        }
+        // Links are not followed, to a folder or a file, here or outside.
+        #[cfg(unix)]
+        let outside = tempfile::tempdir().unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::symlink;
+            fs::write(outside.path().join("secret.rs"), "").unwrap();
+            symlink(outside.path(), root.join("linked_dir")).unwrap();
+            symlink(outside.path().join("secret.rs"), root.join("linked.rs")).unwrap();
+            symlink(root.join("b"), root.join("b/c/loop")).unwrap();
+        }
+        let expected: Vec<PathBuf> = ["a.rs", "b/c/z.rs", "b/y.rs"].map(PathBuf::from).into();
+        assert_eq!(files_below(root), expected);
+        assert!(files_below(&root.join("a.rs")).is_empty());
+        assert!(files_below(&root.join("missing")).is_empty());
+    }
 }

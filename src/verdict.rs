@@ -91,10 +91,35 @@ impl Captured {
 
     /// The text without ANSI escape codes, for files and machine-readable reports.
     pub fn plain(&self) -> String {
-        // A full escape-sequence parser: terminals' test output also uses charset switches such
-        // as `ESC ( B`, and on `screen`/tmux terminals libtest's colour reset ends with a
-        // shift-in (0x0f), which is no escape sequence but still not text.
-        strip_ansi_escapes::strip_str(&self.text).replace(['\x0e', '\x0f'], "")
+        // A full escape-sequence parser (the one terminals use): test output also holds charset
+        // switches such as `ESC ( B`, and on `screen`/tmux terminals libtest's colour reset ends
+        // with a shift-in (0x0f), which is no escape sequence but still not text.
+        let mut parser: anstyle_parse::Parser = anstyle_parse::Parser::default();
+        let mut plain = Plain(String::with_capacity(self.text.len()));
+        for byte in self.text.bytes() {
+            parser.advance(&mut plain, byte);
+        }
+        plain.0
+    }
+}
+
+/// Collects what a terminal would show of captured text, as lines.
+struct Plain(String);
+
+impl anstyle_parse::Perform for Plain {
+    fn print(&mut self, c: char) {
+        // C1 control codes arrive as characters; they are no text either.
+        if !('\u{80}'..='\u{9f}').contains(&c) {
+            self.0.push(c);
+        }
+    }
+
+    /// Control characters other than line ends (tabs and carriage returns among them) are
+    /// left out, as they always were in reports.
+    fn execute(&mut self, byte: u8) {
+        if byte == b'\n' {
+            self.0.push('\n');
+        }
     }
 }
 
@@ -118,5 +143,27 @@ impl Verdict {
             output,
             duration_ms: 0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(text: &str) -> String {
+        Captured::new(text).plain()
+    }
+
+    #[test]
+    fn colours_charset_switches_and_shifts_are_no_text() {
+        // libtest on a colour terminal; under screen/tmux the reset ends with a shift-in.
+        assert_eq!(
+            plain("test a ... \x1b[31mFAILED\x1b(B\x1b[m\nok \x1b[32mok\x1b[m\x0f\x0e!\n"),
+            "test a ... FAILED\nok ok!\n"
+        );
+        assert_eq!(
+            plain("see \x1b]8;;file:///x.rs\x1b\\x.rs\x1b]8;;\x07 é 漢"),
+            "see x.rs é 漢"
+        );
     }
 }

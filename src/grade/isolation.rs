@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result};
+use walkdir::WalkDir;
 
 use crate::engine::cargo::{Cargo, Confinement};
 use crate::engine::jail::{self, Jail, Mount};
@@ -139,38 +140,35 @@ impl Sandboxing {
 /// file that cannot be linked (another file system).
 pub fn link_tree(from: &Path, to: &Path) -> Result<()> {
     fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
-    let mut stack = vec![PathBuf::new()];
-    while let Some(rel) = stack.pop() {
-        let Ok(entries) = fs::read_dir(from.join(&rel)) else {
+    // Folders come before what they hold; symlinks are recreated, not followed.
+    for entry in WalkDir::new(from)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let Ok(rel) = entry.path().strip_prefix(from) else {
             continue;
         };
-        for entry in entries.flatten() {
-            let rel_entry = rel.join(entry.file_name());
-            let Ok(kind) = entry.file_type() else {
+        let target = to.join(rel);
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            fs::create_dir_all(&target)
+                .with_context(|| format!("cannot create {}", target.display()))?;
+        } else if kind.is_file() {
+            if entry.file_name().to_string_lossy().ends_with("lock") {
                 continue;
-            };
-            let target = to.join(&rel_entry);
-            if kind.is_dir() {
-                fs::create_dir_all(&target)
-                    .with_context(|| format!("cannot create {}", target.display()))?;
-                stack.push(rel_entry);
-            } else if kind.is_file() {
-                let name = entry.file_name();
-                if name.to_string_lossy().ends_with("lock") {
-                    continue;
-                }
-                fs::hard_link(entry.path(), &target)
-                    .or_else(|_| fs::copy(entry.path(), &target).map(|_| ()))
-                    .with_context(|| format!("cannot copy {}", entry.path().display()))?;
-            } else if kind.is_symlink()
-                && let Ok(link) = fs::read_link(entry.path())
-            {
-                // The sandboxed copy is for Linux; elsewhere links are left out.
-                #[cfg(unix)]
-                let _ = std::os::unix::fs::symlink(link, &target);
-                #[cfg(not(unix))]
-                let _ = (link, target);
             }
+            fs::hard_link(entry.path(), &target)
+                .or_else(|_| fs::copy(entry.path(), &target).map(|_| ()))
+                .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+        } else if kind.is_symlink()
+            && let Ok(link) = fs::read_link(entry.path())
+        {
+            // The sandboxed copy is for Linux; elsewhere links are left out.
+            #[cfg(unix)]
+            let _ = std::os::unix::fs::symlink(link, &target);
+            #[cfg(not(unix))]
+            let _ = (link, target);
         }
     }
     Ok(())
@@ -199,6 +197,32 @@ mod tests {
         assert_eq!(
             fs::read_to_string(from.path().join("debug/deps/libx.rlib")).unwrap(),
             "rlib"
+        );
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_linked_tree_keeps_symlinks_as_symlinks() {
+        let from = tempfile::tempdir().unwrap();
+        fs::create_dir_all(from.path().join("debug/build/x")).unwrap();
+        fs::write(from.path().join("debug/build/x/out"), "out").unwrap();
+        std::os::unix::fs::symlink("x/out", from.path().join("debug/build/link")).unwrap();
+        std::os::unix::fs::symlink(from.path().join("debug"), from.path().join("loop")).unwrap();
+        let to = tempfile::tempdir().unwrap();
+        link_tree(from.path(), to.path()).unwrap();
+        assert_eq!(
+            fs::read_link(to.path().join("debug/build/link")).unwrap(),
+            Path::new("x/out")
+        );
+        assert_eq!(
+            fs::read_to_string(to.path().join("debug/build/link")).unwrap(),
+            "out"
+        );
+        // A link to a folder is copied as the link, not walked into.
+        assert!(
+            fs::symlink_metadata(to.path().join("loop"))
+                .unwrap()
+                .is_symlink()
         );
     }
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use toml_edit::{DocumentMut, Item, Value};
+use walkdir::WalkDir;
 
 use super::contract;
 use super::splice::{self, Modified};
@@ -276,27 +277,24 @@ pub(crate) fn canonical_test_files(course_dir: &Path) -> Vec<PathBuf> {
 fn learner_files(learner_root: &Path, rel: &Path) -> Result<Vec<PathBuf>, Problem> {
     let top = learner_root.join(rel);
     let mut files = Vec::new();
-    let mut stack = vec![(PathBuf::new(), 0usize)];
-    while let Some((dir, depth)) = stack.pop() {
-        let Ok(entries) = fs::read_dir(top.join(&dir)) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let rel_entry = dir.join(entry.file_name());
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() && depth < MAX_DIR_DEPTH {
-                stack.push((rel_entry, depth + 1));
-            } else if kind.is_file() || (kind.is_symlink() && inside(learner_root, &entry.path())) {
-                files.push(rel_entry);
-            }
-            if files.len() > MAX_DIR_FILES {
-                return Err(Problem::Unreadable(format!(
-                    "{} holds more than {MAX_DIR_FILES} files; it was not graded",
-                    rel.display()
-                )));
-            }
+    // What is in the exercise folder and in folders down to MAX_DIR_DEPTH below it.
+    let entries = WalkDir::new(&top)
+        .min_depth(1)
+        .max_depth(MAX_DIR_DEPTH + 1)
+        .into_iter()
+        .filter_map(Result::ok);
+    for entry in entries {
+        let kind = entry.file_type();
+        if (kind.is_file() || (kind.is_symlink() && inside(learner_root, entry.path())))
+            && let Ok(rel_entry) = entry.path().strip_prefix(&top)
+        {
+            files.push(rel_entry.to_path_buf());
+        }
+        if files.len() > MAX_DIR_FILES {
+            return Err(Problem::Unreadable(format!(
+                "{} holds more than {MAX_DIR_FILES} files; it was not graded",
+                rel.display()
+            )));
         }
     }
     files.sort();
@@ -493,5 +491,31 @@ mod tests {
             canonical_test_files(dir.path()),
             [PathBuf::from("tests.rs")]
         );
+    }
+
+    #[test]
+    fn a_folder_exercise_is_read_to_a_depth_and_up_to_a_number_of_files() {
+        let learner = tempfile::tempdir().unwrap();
+        let root = learner.path();
+        let mut folder = root.join("ex");
+        for level in 0..=MAX_DIR_DEPTH + 1 {
+            fs::create_dir_all(&folder).unwrap();
+            fs::write(folder.join(format!("f{level}.rs")), "").unwrap();
+            folder.push("d");
+        }
+        let files = learner_files(root, Path::new("ex")).unwrap();
+        // The folder's own files and those of MAX_DIR_DEPTH levels of folders below it.
+        assert_eq!(files.len(), MAX_DIR_DEPTH + 1, "{files:?}");
+        let deepest = format!("{}f{MAX_DIR_DEPTH}.rs", "d/".repeat(MAX_DIR_DEPTH));
+        assert!(files.contains(&PathBuf::from(deepest)), "{files:?}");
+        assert!(files.is_sorted());
+
+        for i in 0..MAX_DIR_FILES {
+            fs::write(root.join(format!("ex/many{i}.rs")), "").unwrap();
+        }
+        assert!(matches!(
+            learner_files(root, Path::new("ex")),
+            Err(Problem::Unreadable(m)) if m.contains("more than 256 files")
+        ));
     }
 }

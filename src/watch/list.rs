@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use crate::course::Course;
 use crate::progress::Progress;
 
-use super::screen::{fit, keys_text};
+use super::text::{fit, keys_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Filter {

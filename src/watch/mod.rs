@@ -8,9 +8,11 @@
 
 mod events;
 mod list;
+mod mode;
 mod screen;
 mod state;
 mod terminal;
+mod text;
 mod worker;
 
 use std::path::PathBuf;
@@ -32,7 +34,8 @@ use crate::verdict::Verdict;
 
 use events::{Debounce, FileWatch};
 use list::{ListAction, ListView};
-use state::{BatchProgress, CheckQueue, ExerciseView, Job, Mode};
+use mode::Mode;
+use state::{BatchProgress, CheckQueue, ExerciseView, Job};
 use terminal::{Input, TerminalGuard};
 use worker::Report;
 

@@ -1,5 +1,7 @@
-//! Rendering watch mode's screens into lines that fit the terminal. Pure: the terminal module
-//! draws what comes out, so every size (even 0 columns) can be tested without one.
+//! Watch mode's screens other than the list, as lines that fit the terminal: the exercise
+//! screen (output, verdict, progress, keys), the welcome message, the reset question and the
+//! final message. Pure: the terminal module draws what comes out, so every size (even 0
+//! columns) can be tested without one.
 
 use std::path::Path;
 
@@ -10,6 +12,7 @@ use crate::progress::Progress;
 use crate::report::terminal;
 
 use super::state::{BatchProgress, ExerciseView, Job};
+use super::text::{self, fit, keys_text, wrap_text};
 
 /// What the exercise screen needs to know.
 pub struct Frame<'a> {
@@ -175,29 +178,26 @@ fn status_line(frame: &Frame) -> String {
 }
 
 fn keys_line(passed: bool) -> String {
-    let key = |k: &str, what: &str| format!("{} {what}", style(k).bold());
     let mut keys = Vec::new();
     if passed {
-        keys.push(key("n", "next"));
+        keys.push(("n", "next"));
     }
-    for (k, what) in [
+    keys.extend([
         ("h", "hint"),
         ("l", "list"),
         ("c", "check all"),
         ("r", "run"),
         ("x", "reset"),
         ("q", "quit"),
-    ] {
-        keys.push(key(k, what));
-    }
-    keys.join(" · ")
+    ]);
+    keys_text(&keys)
 }
 
 /// `label` and the path, the path as an OSC-8 link to the file when links are on and the whole
 /// line fits (a link cut in the middle would swallow the rest of the screen).
 pub fn path_line(label: &str, rel: &Path, course: &Course, width: usize, links: bool) -> String {
     let shown = rel.display().to_string();
-    let plain_width = console::measure_text_width(label) + console::measure_text_width(&shown);
+    let plain_width = text::width(label) + text::width(&shown);
     if links && plain_width <= width {
         let target = course.root.join(rel);
         format!(
@@ -254,13 +254,6 @@ pub fn confirm_reset(course: &Course, index: usize, width: usize, height: usize)
     bottom_fit(wrap_text(&text, width), width, height)
 }
 
-pub fn keys_text(keys: &[(&str, &str)]) -> String {
-    keys.iter()
-        .map(|(k, what)| format!("{} {what}", style(k).bold()))
-        .collect::<Vec<_>>()
-        .join(" · ")
-}
-
 /// Keeps the last `height` lines (the keys are at the end), each cut to the width.
 fn bottom_fit(lines: Vec<String>, width: usize, height: usize) -> Vec<String> {
     let skip = lines.len().saturating_sub(height);
@@ -281,201 +274,9 @@ fn keep_fitting(lines: Vec<(u8, String)>, height: usize) -> Vec<String> {
     order.into_iter().filter_map(|i| lines[i].take()).collect()
 }
 
-/// Cuts a (possibly coloured) line to `width` columns.
-pub fn fit(line: &str, width: usize) -> String {
-    if width == 0 {
-        return String::new();
-    }
-    if visible_width(line) <= width {
-        return line.to_string();
-    }
-    // The last column says that the line goes on.
-    let mut cut = wrap_line(line, width - 1)
-        .into_iter()
-        .next()
-        .unwrap_or_default();
-    cut.push('…');
-    cut
-}
-
-/// Wraps text into lines of at most `width` columns, keeping colours across the breaks.
-pub fn wrap_text(text: &str, width: usize) -> Vec<String> {
-    if width == 0 {
-        return Vec::new();
-    }
-    text.lines().flat_map(|l| wrap_line(l, width)).collect()
-}
-
-/// Hard-wraps one line. Escape sequences take no room; the colour codes in force are repeated
-/// at the start of each continuation line, since every row is drawn with fresh colours.
-fn wrap_line(line: &str, width: usize) -> Vec<String> {
-    let mut rows = Vec::new();
-    let mut row = String::new();
-    let mut used = 0;
-    let mut active_sgr = String::new();
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\x1b' => {
-                let seq = format!("\x1b{}", skip_sequence(&mut chars));
-                if seq.ends_with('m') && seq.starts_with("\x1b[") {
-                    if seq == "\x1b[0m" || seq == "\x1b[m" {
-                        active_sgr.clear();
-                    } else {
-                        active_sgr.push_str(&seq);
-                    }
-                }
-                row.push_str(&seq);
-            }
-            '\t' => {
-                let spaces = 4 - used % 4;
-                for _ in 0..spaces {
-                    push_char(&mut rows, &mut row, &mut used, &active_sgr, ' ', 1, width);
-                }
-            }
-            '\r' => {}
-            c if c.is_control() => {}
-            c => {
-                let w = char_width(c);
-                push_char(&mut rows, &mut row, &mut used, &active_sgr, c, w, width);
-            }
-        }
-    }
-    rows.push(row);
-    rows
-}
-
-fn push_char(
-    rows: &mut Vec<String>,
-    row: &mut String,
-    used: &mut usize,
-    active_sgr: &str,
-    c: char,
-    w: usize,
-    width: usize,
-) {
-    if *used + w > width && *used > 0 {
-        if !active_sgr.is_empty() {
-            row.push_str("\x1b[0m");
-        }
-        rows.push(std::mem::replace(row, active_sgr.to_string()));
-        *used = 0;
-    }
-    if w <= width {
-        row.push(c);
-        *used += w;
-    }
-}
-
-fn char_width(c: char) -> usize {
-    let mut buf = [0u8; 4];
-    console::measure_text_width(c.encode_utf8(&mut buf))
-}
-
-/// Columns a line takes, escape sequences (including OSC-8 links) excluded.
-pub fn visible_width(line: &str) -> usize {
-    if !line.contains('\x1b') {
-        return console::measure_text_width(line);
-    }
-    let mut plain = String::new();
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\x1b' {
-            plain.push(c);
-            continue;
-        }
-        skip_sequence(&mut chars);
-    }
-    console::measure_text_width(&plain)
-}
-
-/// Consumes the rest of an escape sequence after its ESC; returns it.
-fn skip_sequence(chars: &mut std::iter::Peekable<std::str::Chars>) -> String {
-    let mut seq = String::new();
-    match chars.peek() {
-        Some('[') => {
-            for c in chars.by_ref() {
-                seq.push(c);
-                if c != '[' && ('@'..='~').contains(&c) {
-                    break;
-                }
-            }
-        }
-        Some(']') => {
-            while let Some(c) = chars.next() {
-                seq.push(c);
-                if c == '\x07' {
-                    break;
-                }
-                if c == '\x1b' && chars.peek() == Some(&'\\') {
-                    seq.push(chars.next().unwrap_or('\\'));
-                    break;
-                }
-            }
-        }
-        _ => {
-            // Intermediates (e.g. `(` in libtest's `ESC ( B`), then one final byte.
-            for c in chars.by_ref() {
-                seq.push(c);
-                if !(' '..='/').contains(&c) {
-                    break;
-                }
-            }
-        }
-    }
-    seq
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wrapping_keeps_colours_and_widths() {
-        let red = "\x1b[31mabcdefgh\x1b[0m";
-        let rows = wrap_line(red, 3);
-        assert_eq!(rows.len(), 3);
-        assert!(rows[1].starts_with("\x1b[31m"), "{rows:?}");
-        for row in &rows {
-            assert!(visible_width(row) <= 3, "{row:?}");
-        }
-        assert_eq!(console::strip_ansi_codes(&rows.concat()), "abcdefgh");
-    }
-
-    #[test]
-    fn tiny_widths_do_not_panic() {
-        for width in 0..4 {
-            let _ = wrap_text(
-                "héllo wörld\t✓ 漢字 \x1b]8;;file:///x\x1b\\link\x1b]8;;\x1b\\",
-                width,
-            );
-            assert!(fit("\x1b[1mbold text\x1b[0m", width).len() < 40);
-        }
-        assert_eq!(wrap_text("漢", 1), vec![String::new()]);
-    }
-
-    #[test]
-    fn charset_selections_take_no_room() {
-        // libtest's coloured `FAILED` ends with `ESC ( B ESC [ m`.
-        let line = "ok \x1b[31mFAILED\x1b(B\x1b[m.";
-        assert_eq!(visible_width(&wrap_line(line, 80)[0]), 10);
-        assert_eq!(wrap_line(line, 80)[0], line);
-    }
-
-    #[test]
-    fn a_cut_line_ends_with_an_ellipsis() {
-        let line = "\x1b[31m✗ one: tests failed (tests::a, tests::b)\x1b[0m";
-        let cut = fit(line, 12);
-        assert_eq!(visible_width(&cut), 12);
-        assert!(console::strip_ansi_codes(&cut).ends_with('…'), "{cut:?}");
-        assert_eq!(fit("short", 12), "short");
-    }
-
-    #[test]
-    fn links_are_not_counted() {
-        let line = "a \x1b]8;;file:///x\x1b\\path\x1b]8;;\x1b\\";
-        assert_eq!(visible_width(line), 6);
-    }
 
     #[test]
     fn a_first_build_shows_crates_built_of_crates_to_build_and_says_why() {

@@ -1,9 +1,8 @@
 //! The state of watch mode that is not tied to a terminal or a thread: which check runs, which
-//! is queued, and what the screen shows. Kept apart so the rules can be unit-tested.
+//! is queued, and what is known about the current exercise. Kept apart so the rules can be
+//! unit-tested; no view lives here (which screen is shown is `mode`).
 
 use crate::verdict::Verdict;
-
-use super::list::ListView;
 
 /// Work for the checker thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,23 +55,6 @@ impl CheckQueue {
             *queued = index;
         }
     }
-}
-
-/// What fills the screen.
-#[derive(Debug)]
-pub enum Mode {
-    /// The course's welcome message, shown once per learner.
-    Welcome,
-    /// The current exercise with its latest verdict.
-    Exercise,
-    /// "Reset this exercise?" waiting for y/n; returns to the list it came from, if any.
-    ConfirmReset {
-        index: usize,
-        list: Option<ListView>,
-    },
-    List(ListView),
-    /// Every exercise passed the final verification.
-    Finished,
 }
 
 /// What a running batch check has done so far, for the progress display.
