@@ -434,12 +434,13 @@ fn changes(before: &BTreeMap<PathBuf, String>, after: &BTreeMap<PathBuf, String>
     changed.join(", ")
 }
 
+/// What the HTML report's template engine escapes: enough for text and for attribute values,
+/// which it always writes in double quotes (so `'` stays as it is).
 fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 /// Whether bubblewrap can make a sandbox here (a PID and network namespace, a fresh /proc).

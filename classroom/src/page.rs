@@ -1,28 +1,21 @@
-//! The instructor's page. Everything a learner or the instructor typed goes through [`esc`]; the
-//! board is rendered here on the server and the page's script only swaps it in, so escaping
-//! lives in one place.
+//! The instructor's page. It is a maud template: every value spliced into it is escaped, and the
+//! board goes through [`printable`] once, so what a learner or the instructor typed is only ever
+//! text. The board is rendered here on the server and the page's script only swaps it in, so
+//! escaping lives in one place.
 //!
 //! Projector first: large type, the Okabe-Ito colour-blind-safe palette, and every state
 //! carries a shape and a word besides its colour (✔ passing, ✖ failing, ⚠ STUCK, ? hints).
 
-use std::fmt::Write;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::room::{Learner, Room};
 
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// The runner's own filter (its reports apply the same one), shared by path rather than through
+/// a crate of its own: the runner is a binary, and a one-function crate in the workspace would
+/// cost more than these two lines.
+#[path = "../../src/report/printable.rs"]
+mod printable;
+use printable::printable;
 
 const STYLE: &str = r#"
 body{font:20px/1.4 system-ui,sans-serif;margin:0;padding:1rem 2rem;background:#fff;color:#111}
@@ -52,21 +45,33 @@ body:not([data-live=connected]) #live::after{content:"○ not live: reload the p
 "#;
 
 /// The whole page, with the board as it is now (the page is complete without its script).
+/// `board` is [`board`]'s markup; `secret` is the server's own.
 pub fn page(board: &str, secret: &str) -> String {
-    let secret = esc(secret);
-    format!(
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<title>backendlings classroom</title><style>{STYLE}</style></head>
-<body data-live="no"><span id="live" aria-live="polite"></span>
-<h1>backendlings classroom</h1>
-<div id="board">{board}</div>
-<h2>Message to every learner's watch screen</h2>
-<form method="post" action="/teach/{secret}/note">
-<textarea name="note" maxlength="500" placeholder="e.g. Break until 11:00"></textarea><br>
-<button type="submit">Show on every screen</button> (an empty message clears it)</form>
-<script src="/app.js"></script></body></html>"#
-    )
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                title { "backendlings classroom" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body data-live="no" {
+                span #live aria-live="polite" {}
+                h1 { "backendlings classroom" }
+                div #board { (PreEscaped(board)) }
+                h2 { "Message to every learner's watch screen" }
+                form method="post" action={ "/teach/" (secret) "/note" } {
+                    textarea name="note" maxlength="500" placeholder="e.g. Break until 11:00" {}
+                    br;
+                    button type="submit" { "Show on every screen" }
+                    " (an empty message clears it)"
+                }
+                script src="/app.js" {}
+            }
+        }
+    }
+    .into_string()
 }
 
 /// The page's only script: swap in each board the server sends.
@@ -81,170 +86,139 @@ fn minutes(ms: i64) -> i64 {
     ms / 60_000
 }
 
-fn learner_item(out: &mut String, learner: &Learner, now: i64, stuck_ms: i64) {
-    let name = esc(&learner.name);
-    let hints = if learner.hints > 0 {
-        format!(
-            " · ? {} hint{}",
-            learner.hints,
-            if learner.hints == 1 { "" } else { "s" }
-        )
-    } else {
-        String::new()
-    };
-    let time = if learner.exercise.is_some() {
-        format!(" · {} min on it", learner.seconds / 60)
-    } else {
-        String::new()
-    };
+fn learner_item(learner: &Learner, now: i64, stuck_ms: i64) -> Markup {
     let (class, mark, detail) = if let Some(stuck) = learner.stuck_for(now, stuck_ms) {
-        let what = esc(&learner.failing_label().unwrap_or_default());
-        (
-            "stuck",
-            "⚠ STUCK",
-            format!("{} min on <code>{what}</code>", minutes(stuck)),
-        )
+        let what = learner.failing_label().unwrap_or_default();
+        let detail = html! { (minutes(stuck)) " min on " code { (what) } };
+        ("stuck", "⚠ STUCK", detail)
     } else if learner.passing() {
-        ("passing", "✔ passes", String::new())
+        ("passing", "✔ passes", html! {})
     } else if let Some(what) = learner.failing_label() {
-        ("failing", "✖ fails", format!("<code>{}</code>", esc(&what)))
+        ("failing", "✖ fails", html! { code { (what) } })
     } else {
-        ("idle", "… working", String::new())
+        ("idle", "… working", html! {})
     };
-    let _ = write!(
-        out,
-        r#"<li class="learner {class}" data-learner="{name}"><span class="mark">{mark}</span> {name} {detail}{hints}{time}</li>"#
-    );
+    html! {
+        li.learner.(class) data-learner=(learner.name) {
+            span.mark { (mark) } " " (learner.name) " " (detail)
+            @if learner.hints > 0 {
+                " · ? " (learner.hints) " hint" @if learner.hints != 1 { "s" }
+            }
+            @if learner.exercise.is_some() {
+                " · " (learner.seconds / 60) " min on it"
+            }
+        }
+    }
 }
 
-fn chart(out: &mut String, room: &Room, now: i64) {
+fn chart(room: &Room, now: i64) -> Markup {
     const W: f64 = 640.0;
     const H: f64 = 160.0;
     let Some(&(start, _)) = room.progress.first() else {
-        out.push_str("<p>No exercise passed yet.</p>");
-        return;
+        return html! { p { "No exercise passed yet." } };
     };
     let end = now.max(start + 60_000);
     let max = room.passes.max(1) as f64;
     let x = |t: i64| 40.0 + (t - start) as f64 / (end - start) as f64 * (W - 50.0);
     let y = |v: u32| H - 25.0 - v as f64 / max * (H - 40.0);
-    let mut points = format!("{:.1},{:.1}", x(start), y(0));
+    let mut points = vec![format!("{:.1},{:.1}", x(start), y(0))];
     for &(t, v) in &room.progress {
-        let _ = write!(points, " {:.1},{:.1}", x(t), y(v));
+        points.push(format!("{:.1},{:.1}", x(t), y(v)));
     }
-    let _ = write!(points, " {:.1},{:.1}", x(end), y(room.passes));
-    let _ = write!(
-        out,
-        r##"<svg id="progress" role="img" aria-label="Exercises passed in the room over time: {passes} in {mins} min" width="{W}" height="{H}" viewBox="0 0 {W} {H}">
-<line x1="40" y1="{base}" x2="{W}" y2="{base}" stroke="#444"/><line x1="40" y1="10" x2="40" y2="{base}" stroke="#444"/>
-<polyline fill="none" stroke="#0072B2" stroke-width="4" points="{points}"/>
-<text x="0" y="20">{passes}</text><text x="0" y="{base}">0</text>
-<text x="40" y="{label}">{mins} min ago</text><text x="{now_x}" y="{label}" text-anchor="end">now</text></svg>"##,
-        passes = room.passes,
-        mins = minutes(end - start),
-        base = H - 25.0,
-        label = H - 5.0,
-        now_x = W - 10.0,
-    );
+    points.push(format!("{:.1},{:.1}", x(end), y(room.passes)));
+    let mins = minutes(end - start);
+    let base = H - 25.0;
+    let label = H - 5.0;
+    html! {
+        svg #progress role="img"
+            aria-label={ "Exercises passed in the room over time: " (room.passes) " in " (mins) " min" }
+            width=(W) height=(H) viewBox={ "0 0 " (W) " " (H) } {
+            line x1="40" y1=(base) x2=(W) y2=(base) stroke="#444" {}
+            line x1="40" y1="10" x2="40" y2=(base) stroke="#444" {}
+            polyline fill="none" stroke="#0072B2" stroke-width="4" points=(points.join(" ")) {}
+            text x="0" y="20" { (room.passes) }
+            text x="0" y=(base) { "0" }
+            text x="40" y=(label) { (mins) " min ago" }
+            text x=(W - 10.0) y=(label) text-anchor="end" { "now" }
+        }
+    }
 }
 
 /// The part of the page that changes: sent whole on every change.
 pub fn board(room: &Room, now: i64, stuck_ms: i64) -> String {
-    let mut out = String::new();
     let stuck: Vec<&Learner> = room
         .learners
         .values()
         .filter(|l| l.stuck_for(now, stuck_ms).is_some())
         .collect();
-    let _ = write!(
-        out,
-        r#"<p class="summary" data-events="{events}"><b>{learners}</b> learners · <b>{stuck}</b> stuck · <b>{passes}</b> exercises passed · {events} events</p>"#,
-        learners = room.learners.len(),
-        stuck = stuck.len(),
-        passes = room.passes,
-        events = room.events,
-    );
-    if !room.note.is_empty() {
-        let _ = write!(
-            out,
-            r#"<p class="note-now">Message on every screen: <span id="note">{}</span></p>"#,
-            esc(&room.note)
-        );
-    }
-    if !stuck.is_empty() {
-        out.push_str(r#"<h2>⚠ Stuck (same failure for "#);
-        let _ = write!(
-            out,
-            "{} min or more)</h2><ul id=\"stuck\">",
-            minutes(stuck_ms)
-        );
-        for learner in &stuck {
-            learner_item(&mut out, learner, now, stuck_ms);
-        }
-        out.push_str("</ul>");
-    }
-    out.push_str(r#"<h2>Learners by exercise</h2><div class="grid" id="grid">"#);
-    for exercise in room.exercises_in_use() {
-        let on: Vec<&Learner> = room
-            .learners
-            .values()
-            .filter(|l| l.exercise.as_deref() == Some(exercise.as_str()))
-            .collect();
-        let _ = write!(
-            out,
-            r#"<section class="exercise" data-exercise="{e}"><h3>{e} ({n})</h3><ul>"#,
-            e = esc(&exercise),
-            n = on.len()
-        );
-        for learner in on {
-            learner_item(&mut out, learner, now, stuck_ms);
-        }
-        out.push_str("</ul>");
-        let top = room.top_failures(&exercise, 3);
-        if !top.is_empty() {
-            out.push_str(r#"<ol class="top" title="most common failing tests">"#);
-            for (test, count) in top {
-                let _ = write!(out, "<li><code>{}</code> × {count}</li>", esc(&test));
-            }
-            out.push_str("</ol>");
-        }
-        out.push_str("</section>");
-    }
     let waiting: Vec<&Learner> = room
         .learners
         .values()
         .filter(|l| l.exercise.is_none())
         .collect();
-    if !waiting.is_empty() {
-        let _ = write!(
-            out,
-            r#"<section class="exercise" data-exercise=""><h3>Joined, no exercise yet ({})</h3><ul>"#,
-            waiting.len()
-        );
-        for learner in waiting {
-            learner_item(&mut out, learner, now, stuck_ms);
-        }
-        out.push_str("</ul></section>");
-    }
-    if room.learners.is_empty() {
-        out.push_str("<p>Nobody has joined yet.</p>");
-    }
-    out.push_str("</div><h2>Most common failing tests</h2><table id=\"failures\">");
     let mut exercises: Vec<&String> = room.failures.keys().collect();
     exercises.sort_by_key(|n| (room.positions.get(*n).copied().unwrap_or(u32::MAX), *n));
-    for exercise in exercises {
-        for (test, count) in room.top_failures(exercise, 3) {
-            let _ = write!(
-                out,
-                "<tr><td>{}</td><td><code>{}</code></td><td>{count} failing runs</td></tr>",
-                esc(exercise),
-                esc(&test)
-            );
+    let board = html! {
+        p.summary data-events=(room.events) {
+            b { (room.learners.len()) } " learners · "
+            b { (stuck.len()) } " stuck · "
+            b { (room.passes) } " exercises passed · "
+            (room.events) " events"
         }
-    }
-    out.push_str("</table><h2>Progress</h2>");
-    chart(&mut out, room, now);
-    out
+        @if !room.note.is_empty() {
+            p.note-now { "Message on every screen: " span #note { (room.note) } }
+        }
+        @if !stuck.is_empty() {
+            h2 { "⚠ Stuck (same failure for " (minutes(stuck_ms)) " min or more)" }
+            ul #stuck {
+                @for learner in &stuck { (learner_item(learner, now, stuck_ms)) }
+            }
+        }
+        h2 { "Learners by exercise" }
+        div.grid #grid {
+            @for exercise in room.exercises_in_use() {
+                @let on: Vec<&Learner> = room
+                    .learners
+                    .values()
+                    .filter(|l| l.exercise.as_deref() == Some(exercise.as_str()))
+                    .collect();
+                section.exercise data-exercise=(exercise) {
+                    h3 { (exercise) " (" (on.len()) ")" }
+                    ul { @for learner in on { (learner_item(learner, now, stuck_ms)) } }
+                    @let top = room.top_failures(&exercise, 3);
+                    @if !top.is_empty() {
+                        ol.top title="most common failing tests" {
+                            @for (test, count) in top { li { code { (test) } " × " (count) } }
+                        }
+                    }
+                }
+            }
+            @if !waiting.is_empty() {
+                section.exercise data-exercise="" {
+                    h3 { "Joined, no exercise yet (" (waiting.len()) ")" }
+                    ul { @for learner in waiting { (learner_item(learner, now, stuck_ms)) } }
+                }
+            }
+            @if room.learners.is_empty() {
+                p { "Nobody has joined yet." }
+            }
+        }
+        h2 { "Most common failing tests" }
+        table #failures {
+            @for exercise in exercises {
+                @for (test, count) in room.top_failures(exercise, 3) {
+                    tr {
+                        td { (exercise) }
+                        td { code { (test) } }
+                        td { (count) " failing runs" }
+                    }
+                }
+            }
+        }
+        h2 { "Progress" }
+        (chart(room, now))
+    };
+    printable(&board.into_string())
 }
 
 #[cfg(test)]
@@ -252,29 +226,73 @@ mod tests {
     use super::*;
     use crate::room::{Event, Kind};
 
-    #[test]
-    fn names_tests_and_notes_are_escaped() {
+    /// Markup that would close a cell and open a script, both quotes, an attribute, and control
+    /// characters (an escape sequence, a bell, a non-character). The server refuses control
+    /// characters in names at join, but not in exercise or test names: the page must not rely
+    /// on either.
+    const HOSTILE: &str =
+        "</td><script>alert(\"x\")</script>' onclick='alert(1)\u{1b}[31m\u{7}\u{FFFF}";
+    const SHOWN: &str = "&lt;/td&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;' \
+                         onclick='alert(1)\u{FFFD}[31m\u{FFFD}\u{FFFD}";
+
+    /// A room whose one learner, stuck on its exercise with one failing test, and whose note
+    /// are all `text`.
+    fn room_with(text: &str) -> Room {
         let mut room = Room::default();
-        room.add_learner(1, "<script>alert(1)</script>".into());
-        room.note = "<b>\"hi\"</b>".into();
+        room.add_learner(1, text.into());
+        room.note = text.into();
         room.apply(
             1,
             &Event {
                 id: "1".into(),
                 kind: Kind::Verdict,
-                exercise: "ex<1>".into(),
+                exercise: text.into(),
                 at: 0,
                 status: Some("test_failure".into()),
-                failing: vec!["t<img src=x>".into()],
+                failing: vec![text.into()],
                 seconds: 0,
                 position: None,
             },
         );
-        let html = board(&room, 1_000_000, 300_000);
-        assert!(!html.contains("<script>") && !html.contains("<img") && !html.contains("<b>\""));
-        assert!(html.contains("&lt;b&gt;&quot;hi&quot;&lt;/b&gt;"));
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-        assert!(html.contains("⚠ STUCK"), "{html}");
-        assert!(page(&html, "a\"b").contains("/teach/a&quot;b/note"));
+        room
+    }
+
+    /// The board's tags with their attribute values blanked: the markup, without any text.
+    /// Escaped text holds no `<` and attribute values no `"`, so text cannot change it.
+    fn skeleton(html: &str) -> Vec<String> {
+        html.split('<')
+            .skip(1)
+            .map(|rest| {
+                let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+                tag.split('"').step_by(2).collect::<Vec<_>>().join("\"\"")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn hostile_learner_exercise_test_and_note_text_stays_inert() {
+        let html = board(&room_with(HOSTILE), 1_000_000, 300_000);
+        let plain = board(&room_with("x"), 1_000_000, 300_000);
+        assert_eq!(skeleton(&html), skeleton(&plain), "{html}");
+        for place in [
+            format!("data-learner=\"{SHOWN}\"><span class=\"mark\">⚠ STUCK</span> {SHOWN} "),
+            format!("<span id=\"note\">{SHOWN}</span>"),
+            format!("data-exercise=\"{SHOWN}\"><h3>{SHOWN} (1)</h3>"),
+            format!("<tr><td>{SHOWN}</td><td><code>{SHOWN}</code></td>"),
+        ] {
+            assert!(html.contains(&place), "{place} is missing from {html}");
+        }
+        assert!(!html.chars().any(char::is_control), "{html}");
+        let page = page(&html, "secret");
+        assert_eq!(page.matches("<script").count(), 1, "{page}");
+        assert!(
+            page.contains(r#"<script src="/app.js"></script>"#),
+            "{page}"
+        );
+    }
+
+    #[test]
+    fn the_secret_in_the_form_is_escaped() {
+        assert!(page("", "a\"b").contains(r#"action="/teach/a&quot;b/note""#));
     }
 }

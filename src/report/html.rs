@@ -2,30 +2,17 @@
 //! with a learners x exercises heat map grouped by section, per-section averages, the hardest
 //! exercises, and each learner's failures, shown by clicking the learner's row.
 //!
-//! Every text that reaches the page goes through [`esc`]; scripts only ever receive numbers
-//! (indices), never a name, since an entity-escaped quote is a quote again inside `onclick`.
+//! The page is a maud template: every value spliced into it is escaped unless it is wrapped in
+//! `PreEscaped`, which only the page's own constants are. The finished page goes through
+//! [`printable`] once, so no control character a learner's program printed reaches it. Scripts
+//! only ever receive numbers (indices), never a name, since an entity-escaped quote is a quote
+//! again inside `onclick`.
 
-use std::fmt::Write;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::printable;
 use crate::report::model::{GradeReport, LearnerGrade, LearnerStatus};
 use crate::verdict::Status;
-
-/// Escapes text for HTML content and quoted attribute values.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in printable(text).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn status_class(status: Status) -> &'static str {
     match status {
@@ -98,291 +85,301 @@ window.addEventListener('load', function () {
 "#;
 
 pub fn render(report: &GradeReport) -> String {
-    let course = &report.course;
     let graded: Vec<&LearnerGrade> = report
         .learners
         .iter()
         .filter(|l| l.status == LearnerStatus::Graded)
         .collect();
-    let mut html = String::new();
-    let _ = write!(
-        html,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Grades: {}</title><style>{STYLE}</style><script>{SCRIPT}</script></head><body>",
-        esc(&course.id)
-    );
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "Grades: " (report.course.id) }
+                style { (PreEscaped(STYLE)) }
+                script { (PreEscaped(SCRIPT)) }
+            }
+            body {
+                (summary(report, &graded))
+                (sections(report, &graded))
+                (hardest(report, &graded))
+                (heat_map(report))
+                @for (i, learner) in report.learners.iter().enumerate() {
+                    (failures(i, learner))
+                }
+            }
+        }
+    };
+    printable(&page.into_string()) + "\n"
+}
+
+/// The title and the cohort's numbers.
+fn summary(report: &GradeReport, graded: &[&LearnerGrade]) -> Markup {
     let average = if graded.is_empty() {
         0.0
     } else {
         graded.iter().map(|l| l.percent).sum::<f64>() / graded.len() as f64
     };
-    let _ = write!(
-        html,
-        "<h1>Grades: {}</h1><div class=\"meta\">{} learners ({} graded), {} exercises, average {:.1}%. Graded at {}{}.</div>",
-        esc(&course.id),
-        report.learners.len(),
-        graded.len(),
-        course.exercises.len(),
-        average,
-        esc(&report.graded_at),
-        report
-            .deadline
-            .as_ref()
-            .map(|d| format!(", deadline {}", esc(d)))
-            .unwrap_or_default()
-    );
-    if let Some(note) = &report.deadline_note {
-        let _ = write!(html, "<div class=\"meta\">Note: {}.</div>", esc(note));
-    }
-
-    // Per-section averages.
-    html.push_str("<h2>Sections</h2><table class=\"stats\"><tr><th>Section</th><th>Average score</th><th></th><th>Passed exercises</th></tr>");
-    for (s, section) in course.sections.iter().enumerate() {
-        let pct = |l: &&LearnerGrade| {
-            let sc = &l.sections[s];
-            if sc.max_score == 0 {
-                100.0
-            } else {
-                f64::from(sc.score) * 100.0 / f64::from(sc.max_score)
-            }
-        };
-        let avg = if graded.is_empty() {
-            0.0
-        } else {
-            graded.iter().map(pct).sum::<f64>() / graded.len() as f64
-        };
-        let passed: usize = graded.iter().map(|l| l.sections[s].passed).sum();
-        let total: usize = graded.iter().map(|l| l.sections[s].total).sum();
-        let _ = write!(
-            html,
-            "<tr><td>{}</td><td class=\"num\">{avg:.1}%</td><td><span class=\"bar\" style=\"width:{}px\"></span></td><td class=\"num\">{passed}/{total}</td></tr>",
-            esc(&section.title),
-            (avg * 1.5).round()
-        );
-    }
-    html.push_str("</table>");
-
-    // Hardest exercises: lowest pass rate among graded learners.
-    if !graded.is_empty() {
-        let mut rates: Vec<(usize, f64)> = course
-            .exercises
-            .iter()
-            .enumerate()
-            .map(|(i, _)| {
-                let passed = graded
-                    .iter()
-                    .filter(|l| l.exercises.get(i).is_some_and(|e| e.status.is_pass()))
-                    .count();
-                (i, passed as f64 * 100.0 / graded.len() as f64)
-            })
-            .collect();
-        rates.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-        html.push_str("<h2>Hardest exercises</h2><table class=\"stats\"><tr><th>Exercise</th><th>Section</th><th>Pass rate</th></tr>");
-        for (i, rate) in rates.into_iter().take(10) {
-            let exercise = &course.exercises[i];
-            let _ = write!(
-                html,
-                "<tr><td>{}</td><td>{}</td><td class=\"num\">{rate:.0}%</td></tr>",
-                esc(&exercise.name),
-                esc(&exercise.section)
-            );
+    html! {
+        h1 { "Grades: " (report.course.id) }
+        div.meta {
+            (report.learners.len()) " learners (" (graded.len()) " graded), "
+            (report.course.exercises.len()) " exercises, average " (format!("{average:.1}"))
+            "%. Graded at " (report.graded_at)
+            @if let Some(deadline) = &report.deadline { ", deadline " (deadline) }
+            "."
         }
-        html.push_str("</table>");
+        @if let Some(note) = &report.deadline_note {
+            div.meta { "Note: " (note) "." }
+        }
     }
+}
 
-    // The heat map.
-    html.push_str("<h2>Learners × exercises</h2><div class=\"legend\">");
-    for status in [
-        Status::Passed,
-        Status::TestsFailed,
-        Status::CompileError,
-        Status::RunFailed,
-        Status::TimedOut,
-        Status::Missing,
-        Status::Unreadable,
-    ] {
-        let _ = write!(
-            html,
-            "<span class=\"{}\">{}</span>",
-            status_class(status),
-            status.label()
-        );
-    }
-    html.push_str(
-        "<span style=\"background:#be185d\">! tests or locked code modified</span></div>",
-    );
-    html.push_str("<table class=\"heat\"><tr><th></th>");
-    for (s, section) in course.sections.iter().enumerate() {
-        let count = course
-            .exercises
-            .iter()
-            .filter(|e| e.section == section.dir)
-            .count();
-        let _ = write!(
-            html,
-            "<th class=\"sec\" colspan=\"{count}\" title=\"{}\">{}</th>",
-            esc(&section.title),
-            esc(if count > 2 {
-                &section.title
-            } else {
-                &course.sections[s].dir
-            })
-        );
-    }
-    html.push_str("<th></th></tr><tr><th></th>");
-    let mut previous_section = None;
-    for exercise in &course.exercises {
-        let first = previous_section != Some(&exercise.section);
-        previous_section = Some(&exercise.section);
-        let _ = write!(
-            html,
-            "<th class=\"ex{}\"><div>{}</div></th>",
-            if first { " first" } else { "" },
-            esc(&exercise.name)
-        );
-    }
-    html.push_str("<th></th></tr>");
-    for (i, learner) in report.learners.iter().enumerate() {
-        let _ = write!(
-            html,
-            "<tr class=\"l\"><td class=\"name\" onclick=\"show({i})\">{}</td>",
-            esc(&learner.name)
-        );
-        let mut previous_section = None;
-        for (x, exercise) in course.exercises.iter().enumerate() {
-            let first = if previous_section != Some(&exercise.section) {
-                " first"
-            } else {
-                ""
-            };
-            previous_section = Some(&exercise.section);
-            match learner.exercises.get(x) {
-                Some(grade) => {
-                    let _ = write!(
-                        html,
-                        "<td class=\"c {}{first}\" title=\"{}: {}{}\" onclick=\"show({i},{x})\">{}</td>",
-                        status_class(grade.status),
-                        esc(&exercise.name),
-                        grade.status.label(),
-                        modified_note(grade.tests_modified, grade.locked_modified),
-                        if grade.tests_modified || grade.locked_modified {
-                            "!"
-                        } else {
-                            ""
-                        }
-                    );
-                }
-                None => {
-                    let _ = write!(
-                        html,
-                        "<td class=\"c s-error{first}\" title=\"not graded\" onclick=\"show({i})\"></td>"
-                    );
-                }
-            }
-        }
-        let _ = write!(
-            html,
-            "<td class=\"score\">{}/{} ({:.0}%)</td></tr>",
-            learner.score, learner.max_score, learner.percent
-        );
-    }
-    html.push_str("</table>");
-
-    // Each learner's failures, shown on click.
-    for (i, learner) in report.learners.iter().enumerate() {
-        let _ = write!(
-            html,
-            "<div class=\"detail\" id=\"learner-{i}\"><h3>{} — {}/{} ({:.1}%){}</h3>",
-            esc(&learner.name),
-            learner.score,
-            learner.max_score,
-            learner.percent,
-            learner
-                .commit
-                .as_ref()
-                .map(|c| format!(", commit <code>{}</code>", esc(c)))
-                .unwrap_or_default()
-        );
-        if let Some(error) = &learner.error {
-            let _ = write!(html, "<p>Not graded: {}</p>", esc(error));
-        }
-        let failures: Vec<_> = learner
-            .exercises
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| !e.status.is_pass())
-            .collect();
-        if failures.is_empty() && learner.error.is_none() {
-            html.push_str("<p>Every exercise passes.</p>");
-        }
-        for (x, exercise) in failures {
-            let _ = write!(
-                html,
-                "<div class=\"fail\" id=\"fail-{i}-{x}\"><b>{}</b><span class=\"tag {}\">{}</span>{}",
-                esc(&exercise.name),
-                status_class(exercise.status),
-                exercise.status.label(),
-                if exercise.tests_modified {
-                    "<span class=\"tag mod\">tests modified</span>"
+/// Per-section averages.
+fn sections(report: &GradeReport, graded: &[&LearnerGrade]) -> Markup {
+    let rows = report
+        .course
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(s, section)| {
+            let percent = |l: &&LearnerGrade| {
+                let sc = &l.sections[s];
+                if sc.max_score == 0 {
+                    100.0
                 } else {
-                    ""
+                    f64::from(sc.score) * 100.0 / f64::from(sc.max_score)
                 }
-            );
-            if exercise.locked_modified {
-                html.push_str("<span class=\"tag mod\">locked code modified</span>");
+            };
+            let average = if graded.is_empty() {
+                0.0
+            } else {
+                graded.iter().map(percent).sum::<f64>() / graded.len() as f64
+            };
+            let passed: usize = graded.iter().map(|l| l.sections[s].passed).sum();
+            let total: usize = graded.iter().map(|l| l.sections[s].total).sum();
+            (section, average, passed, total)
+        });
+    html! {
+        h2 { "Sections" }
+        table.stats {
+            tr { th { "Section" } th { "Average score" } th {} th { "Passed exercises" } }
+            @for (section, average, passed, total) in rows {
+                tr {
+                    td { (section.title) }
+                    td.num { (format!("{average:.1}")) "%" }
+                    td { span.bar style={ "width:" ((average * 1.5).round()) "px" } {} }
+                    td.num { (passed) "/" (total) }
+                }
             }
-            if !exercise.failing_tests.is_empty() {
-                let _ = write!(
-                    html,
-                    "<div>Failing tests: {}</div>",
-                    esc(&exercise.failing_tests.join(", "))
-                );
-            }
-            if !exercise.output.trim().is_empty() {
-                let _ = write!(
-                    html,
-                    "<pre>{}{}</pre>",
-                    esc(&exercise.output),
-                    if exercise.output_truncated {
-                        "\n[output truncated]"
-                    } else {
-                        ""
-                    }
-                );
-            }
-            html.push_str("</div>");
         }
-        html.push_str("</div>");
     }
-    html.push_str("</body></html>\n");
-    html
+}
+
+/// The ten exercises with the lowest pass rate among graded learners.
+fn hardest(report: &GradeReport, graded: &[&LearnerGrade]) -> Markup {
+    if graded.is_empty() {
+        return html! {};
+    }
+    let course = &report.course;
+    let mut rates: Vec<(usize, f64)> = (0..course.exercises.len())
+        .map(|i| {
+            let passed = graded
+                .iter()
+                .filter(|l| l.exercises.get(i).is_some_and(|e| e.status.is_pass()))
+                .count();
+            (i, passed as f64 * 100.0 / graded.len() as f64)
+        })
+        .collect();
+    rates.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    html! {
+        h2 { "Hardest exercises" }
+        table.stats {
+            tr { th { "Exercise" } th { "Section" } th { "Pass rate" } }
+            @for (i, rate) in rates.into_iter().take(10) {
+                @let exercise = &course.exercises[i];
+                tr {
+                    td { (exercise.name) }
+                    td { (exercise.section) }
+                    td.num { (format!("{rate:.0}")) "%" }
+                }
+            }
+        }
+    }
+}
+
+/// The learners x exercises grid, with its legend. A click on a name or a cell passes the
+/// learner's index (and the exercise's) to the script.
+fn heat_map(report: &GradeReport) -> Markup {
+    let course = &report.course;
+    // The first exercise of each section gets a wider left border.
+    let first: Vec<bool> = course
+        .exercises
+        .iter()
+        .enumerate()
+        .map(|(x, e)| x == 0 || course.exercises[x - 1].section != e.section)
+        .collect();
+    html! {
+        h2 { "Learners × exercises" }
+        div.legend {
+            @for status in [
+                Status::Passed,
+                Status::TestsFailed,
+                Status::CompileError,
+                Status::RunFailed,
+                Status::TimedOut,
+                Status::Missing,
+                Status::Unreadable,
+            ] {
+                span class=(status_class(status)) { (status.label()) }
+            }
+            span style="background:#be185d" { "! tests or locked code modified" }
+        }
+        table.heat {
+            tr {
+                th {}
+                @for section in &course.sections {
+                    @let count = course.exercises.iter().filter(|e| e.section == section.dir).count();
+                    // Over one or two columns a title does not fit; the short directory does.
+                    th.sec colspan=(count) title=(section.title) {
+                        (if count > 2 { &section.title } else { &section.dir })
+                    }
+                }
+                th {}
+            }
+            tr {
+                th {}
+                @for (x, exercise) in course.exercises.iter().enumerate() {
+                    th.ex.first[first[x]] { div { (exercise.name) } }
+                }
+                th {}
+            }
+            @for (i, learner) in report.learners.iter().enumerate() {
+                tr.l {
+                    td.name onclick={ "show(" (i) ")" } { (learner.name) }
+                    @for (x, exercise) in course.exercises.iter().enumerate() {
+                        @if let Some(grade) = learner.exercises.get(x) {
+                            td.c.(status_class(grade.status)).first[first[x]]
+                                title={
+                                    (exercise.name) ": " (grade.status.label())
+                                    (modified_note(grade.tests_modified, grade.locked_modified))
+                                }
+                                onclick={ "show(" (i) "," (x) ")" } {
+                                @if grade.tests_modified || grade.locked_modified { "!" }
+                            }
+                        } @else {
+                            td.c.s-error.first[first[x]] title="not graded" onclick={ "show(" (i) ")" } {}
+                        }
+                    }
+                    td.score {
+                        (learner.score) "/" (learner.max_score) " (" (format!("{:.0}", learner.percent)) "%)"
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One learner's failures, hidden until the learner's row is clicked.
+fn failures(i: usize, learner: &LearnerGrade) -> Markup {
+    let failures: Vec<_> = learner
+        .exercises
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !e.status.is_pass())
+        .collect();
+    html! {
+        div.detail id={ "learner-" (i) } {
+            h3 {
+                (learner.name) " — " (learner.score) "/" (learner.max_score)
+                " (" (format!("{:.1}", learner.percent)) "%)"
+                @if let Some(commit) = &learner.commit { ", commit " code { (commit) } }
+            }
+            @if let Some(error) = &learner.error {
+                p { "Not graded: " (error) }
+            }
+            @if failures.is_empty() && learner.error.is_none() {
+                p { "Every exercise passes." }
+            }
+            @for (x, exercise) in failures {
+                div.fail id={ "fail-" (i) "-" (x) } {
+                    b { (exercise.name) }
+                    span.tag.(status_class(exercise.status)) { (exercise.status.label()) }
+                    @if exercise.tests_modified { span.tag.mod { "tests modified" } }
+                    @if exercise.locked_modified { span.tag.mod { "locked code modified" } }
+                    @if !exercise.failing_tests.is_empty() {
+                        div { "Failing tests: " (exercise.failing_tests.join(", ")) }
+                    }
+                    @if !exercise.output.trim().is_empty() {
+                        pre {
+                            (exercise.output)
+                            @if exercise.output_truncated { "\n[output truncated]" }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn learner_text_never_becomes_markup_or_script() {
-        let name = "<script>alert(1)</script>'); alert('x";
-        let output = "</pre><img src=x onerror=alert(1)>\u{FFFF}";
-        let html = render(&crate::report::sample_report(name, output));
-        assert!(!html.contains("<script>alert"), "{html}");
-        assert!(!html.contains("<img"), "{html}");
-        assert!(!html.contains("'); alert"), "{html}");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&#39;); alert(&#39;x"));
-        assert!(html.contains("onclick=\"show(0,0)\"") && html.contains("id=\"fail-0-0\""));
-        assert!(!html.contains('\u{FFFF}'));
-        // Only the page's own script element.
-        assert_eq!(html.matches("<script").count(), 1);
+    /// Markup that would close a cell and open a script, both quotes, an attribute, and control
+    /// characters (an escape sequence, a bell, a non-character XML forbids).
+    const HOSTILE: &str =
+        "</td><script>alert(\"x\")</script>' onclick='alert(1)\u{1b}[31m\u{7}\u{FFFF}";
+    const SHOWN: &str = "&lt;/td&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;' \
+                         onclick='alert(1)\u{FFFD}[31m\u{FFFD}\u{FFFD}";
+
+    /// A one-learner report in which the learner, the exercise, its section, the failing test
+    /// and the output are all `text`.
+    fn report_with(text: &str) -> GradeReport {
+        let mut report = crate::report::sample_report(text, text);
+        report.course.exercises[0].name = text.into();
+        report.course.sections[0].title = text.into();
+        report.learners[0].exercises[0].name = text.into();
+        report
+    }
+
+    /// The page's tags with their attribute values blanked: the markup, without any text.
+    /// Escaped text holds no `<` and attribute values no `"`, so text cannot change it.
+    fn skeleton(html: &str) -> Vec<String> {
+        html.split('<')
+            .skip(1)
+            .map(|rest| {
+                let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+                tag.split('"').step_by(2).collect::<Vec<_>>().join("\"\"")
+            })
+            .collect()
     }
 
     #[test]
-    fn escapes_markup_and_control_characters() {
+    fn hostile_learner_exercise_and_output_text_stays_inert() {
+        let html = render(&report_with(HOSTILE));
         assert_eq!(
-            esc("<b>\"x\" & 'y'\u{1b}[31m"),
-            "&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;\u{FFFD}[31m"
+            skeleton(&html),
+            skeleton(&render(&report_with("x"))),
+            "{html}"
         );
+        for place in [
+            format!("<td class=\"name\" onclick=\"show(0)\">{SHOWN}</td>"),
+            format!("<div>{SHOWN}</div>"),
+            format!("title=\"{SHOWN}: {}\"", Status::TestsFailed.label()),
+            format!("<b>{SHOWN}</b>"),
+            format!("<div>Failing tests: tests::{SHOWN}</div>"),
+            format!("<pre>{SHOWN}</pre>"),
+        ] {
+            assert!(html.contains(&place), "{place} is missing from {html}");
+        }
+        assert!(!html.chars().any(|c| c.is_control() && c != '\n'), "{html}");
+        // Only the page's own script element, and it is only ever handed indices.
+        assert_eq!(html.matches("<script").count(), 1);
+        for call in html.split("onclick=\"").skip(1) {
+            let call = &call[..call.find('"').unwrap()];
+            assert!(matches!(call, "show(0)" | "show(0,0)"), "{call}");
+        }
     }
 }

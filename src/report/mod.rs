@@ -9,6 +9,7 @@ pub mod json;
 pub mod junit;
 pub mod merge;
 pub mod model;
+mod printable;
 pub mod terminal;
 
 use std::io::Write;
@@ -18,6 +19,7 @@ use anyhow::{Context, Result};
 
 use crate::fsutil::write_atomic;
 use model::GradeReport;
+pub use printable::printable;
 
 /// The cohort report formats `grade` and `report merge` write.
 #[derive(Clone, Copy, Debug)]
@@ -86,21 +88,6 @@ pub fn write_to(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomic(path, bytes)
 }
 
-/// Text safe for XML 1.0 and spreadsheets: characters XML 1.0 forbids (control characters other
-/// than tab, newline and carriage return, and the non-characters U+FFFE and U+FFFF) and the C1
-/// controls become U+FFFD. A learner program may print anything, and one such character would
-/// make a whole JUnit file ill-formed. (Lone surrogates, also forbidden, cannot occur in a Rust
-/// string.)
-pub fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            let forbidden = (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-                || matches!(c, '\u{FFFE}' | '\u{FFFF}');
-            if forbidden { '\u{FFFD}' } else { c }
-        })
-        .collect()
-}
-
 /// A one-learner cohort report for the reporters' unit tests: the learner is named `name`, fails
 /// its only exercise and printed `output`.
 #[cfg(test)]
@@ -152,18 +139,5 @@ pub(crate) fn sample_report(name: &str, output: &str) -> crate::report::model::G
         partition: None,
         course,
         learners: vec![learner],
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn printable_replaces_what_xml_forbids() {
-        assert_eq!(
-            printable("a\u{0}b\u{1b}[31m\u{7f}\u{85}\u{FFFE}\u{FFFF}\t\n\r\u{FFFD}é\u{10FFFF}"),
-            "a\u{FFFD}b\u{FFFD}[31m\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\t\n\r\u{FFFD}é\u{10FFFF}"
-        );
     }
 }
