@@ -1008,10 +1008,17 @@ mod tests {
             Some(open()),
         );
         let mut events = Vec::new();
+        let mut queued = Vec::new();
         let verdicts = engine
-            .check(&all, &mut |e| events.extend(describe(&e)))
+            .check(&all, &mut |e| {
+                if let Event::Queued { name } = &e {
+                    queued.push(name.clone());
+                }
+                events.extend(describe(&e));
+            })
             .unwrap();
         assert!(verdicts.iter().all(|v| v.status.is_pass()));
+        assert_eq!(queued, ["b"], "what the cache answers is not queued");
         assert_eq!(
             toolchain.builds.lock().unwrap().as_slice(),
             [vec!["a", "b", "c"], vec!["b"]],
