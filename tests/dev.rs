@@ -517,6 +517,36 @@ fn killed_mutants_are_counted_and_required() {
 }
 
 #[test]
+fn mutants_of_a_section_share_one_test_binary() {
+    let mutants = [
+        mutant("adds one instead of doubling", "x * 2", "x + 1"),
+        mutant("returns a constant", "x * 2", "4"),
+    ]
+    .concat();
+    let course = with_mutants(&mutants);
+    let (ok, out) = dev_check(&course, &["--require-mutants", "2"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("2 of 2 mutants killed across 1 exercise"),
+        "{out}"
+    );
+    let root = course.read("target/backendlings/mutants/backendlings_mutants_0.rs");
+    assert!(
+        root.contains("mod mutant_1;") && root.contains("mod mutant_2;"),
+        "{root}"
+    );
+    let built = course.path("target/backendlings/pkg/bin");
+    assert!(
+        built.join("backendlings_mutants_0").exists()
+            || built.join("backendlings_mutants_0.exe").exists()
+    );
+    assert!(
+        !built.join("one_mut1").exists() && !built.join("one_mut1.exe").exists(),
+        "no binary of its own for a mutant that compiles as a module"
+    );
+}
+
+#[test]
 fn surviving_and_invalid_mutants_are_reported_by_label() {
     let mutants = [
         mutant("adds one instead of doubling", "x * 2", "x + 1"),
