@@ -132,7 +132,41 @@ pub struct Verdict {
     pub failing_tests: Vec<String>,
     /// Compiler diagnostics followed by the program's or tests' output.
     pub output: Captured,
+    /// Why the verdict is not a pass where the output alone does not say; reporters put it
+    /// into words (`report::explained_output`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
     pub duration_ms: u64,
+}
+
+/// What the rule book saw that the output does not show: plain data, no sentences.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reason {
+    /// The source was refused before the build (`rejected`); one line per problem found.
+    Refused { problems: Vec<String> },
+    /// The build did not finish within its time limit.
+    BuildTimedOut { secs: u64 },
+    /// The run was stopped at its time limit.
+    TimedOut { secs: u64 },
+    /// The tests exited with 0 but printed no summary.
+    NoSummary,
+    /// More than one libtest summary was printed.
+    ManySummaries { count: usize },
+    /// The summary reports failures, yet the exit code was 0.
+    FailuresWithSuccess,
+    /// Tests were filtered out of a run that must run them all.
+    FilteredOut { count: usize },
+    /// A run of a shared binary selected none of the program's tests.
+    NothingSelected,
+    /// Fewer or more tests passed than the source declares.
+    TestCount { passed: usize, expected: usize },
+    /// The tests failed without naming a failing test (a crash before or between them).
+    EndedEarly,
+    /// `main` exited with a code other than 0.
+    ExitCode { code: i32 },
+    /// The program was killed by a signal.
+    Signal { signal: i32 },
 }
 
 impl Verdict {
@@ -141,6 +175,7 @@ impl Verdict {
             status,
             failing_tests: Vec::new(),
             output,
+            reason: None,
             duration_ms: 0,
         }
     }

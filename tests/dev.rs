@@ -520,7 +520,7 @@ fn killed_mutants_are_counted_and_required() {
 fn mutants_of_a_section_share_one_test_binary() {
     let mutants = [
         mutant("adds one instead of doubling", "x * 2", "x + 1"),
-        mutant("returns a constant", "x * 2", "4"),
+        mutant("triples instead of doubling", "x * 2", "x * 3"),
     ]
     .concat();
     let course = with_mutants(&mutants);

@@ -14,7 +14,7 @@ use crate::course::{Course, Exercise, Shape};
 use crate::fsutil::{files_below, write_atomic};
 use crate::verdict::Verdict;
 
-const CACHE_VERSION: u32 = 1;
+const CACHE_VERSION: u32 = 2;
 
 #[derive(Default, Serialize, Deserialize)]
 struct CacheFile {

@@ -7,21 +7,21 @@
 //! messages say which targets failed and where each executable is. (`cargo test --no-run` would
 //! stop at the first failing target; it has no `--keep-going`.)
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result};
 use cargo_metadata::diagnostic::DiagnosticLevel;
-use cargo_metadata::{Message, TargetKind};
+use cargo_metadata::{Message, MetadataCommand, PackageId, TargetKind};
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Value};
 
 use super::jail::{self, Jail, Mount};
 use super::process::{Exit, Finished, Limits, Supervisor};
 use super::{Artifact, BuildProgress, Built, Target, Toolchain};
 use crate::fsutil::write_atomic;
-use crate::verdict::Captured;
+use crate::verdict::{Captured, Reason};
 
 /// Size of the private `/tmp` of a jailed program under test.
 const JAILED_TMP_BYTES: u64 = 256 * 1024 * 1024;
@@ -382,20 +382,11 @@ impl Cargo {
         result.stderr = finished.output;
         result.units = units;
         if finished.exit == Exit::TimedOut {
-            let message = format!(
-                "\nThe build did not finish in {} s and was stopped (an endless `const` evaluation, or a gigantic constant?)\n",
-                limits.timeout.as_secs()
-            );
-            result.stderr.text.push_str(&message);
+            result.timed_out = true;
             // Whatever had not compiled by then did not compile.
             for name in names {
                 if !result.executables.contains_key(*name) {
                     result.errored.push(name.to_string());
-                    result
-                        .diagnostics
-                        .entry(name.to_string())
-                        .or_default()
-                        .push_str(&message);
                 }
             }
         }
@@ -455,54 +446,33 @@ impl Cargo {
     }
 
     /// Packages the exercise manifest depends on (transitively), plus one unit per build
-    /// script, from `cargo metadata`.
+    /// script, from `cargo metadata` (which runs the `CARGO` cargo, as builds do).
     fn count_dependencies(&self) -> Option<usize> {
-        let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-            .args(["metadata", "--format-version", "1", "--manifest-path"])
-            .arg(&self.manifest)
-            .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .output()
+        let metadata = MetadataCommand::new()
+            .manifest_path(&self.manifest)
+            .exec()
             .ok()?;
-        let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
-        let manifest = fs::canonicalize(&self.manifest).ok()?;
-        let packages = metadata["packages"].as_array()?;
-        let root = packages.iter().find(|p| {
-            p["manifest_path"]
-                .as_str()
-                .is_some_and(|m| Path::new(m) == manifest)
-        })?["id"]
-            .as_str()?;
-        let nodes: HashMap<&str, Vec<&str>> = metadata["resolve"]["nodes"]
-            .as_array()?
+        let resolve = metadata.resolve.as_ref()?;
+        let nodes: HashMap<&PackageId, &Vec<PackageId>> = resolve
+            .nodes
             .iter()
-            .filter_map(|n| {
-                let deps = n["dependencies"]
-                    .as_array()?
-                    .iter()
-                    .filter_map(|d| d.as_str())
-                    .collect();
-                Some((n["id"].as_str()?, deps))
-            })
+            .map(|node| (&node.id, &node.dependencies))
             .collect();
-        let mut seen = std::collections::HashSet::new();
-        let mut stack = vec![root];
+        let mut seen = HashSet::new();
+        let mut stack = vec![resolve.root.as_ref()?];
         while let Some(id) = stack.pop() {
-            for dep in nodes.get(id).into_iter().flatten() {
-                if seen.insert(*dep) {
+            for dep in nodes.get(id).into_iter().copied().flatten() {
+                if seen.insert(dep) {
                     stack.push(dep);
                 }
             }
         }
-        let has_build_script = |id: &str| {
-            packages.iter().find(|p| p["id"] == id).is_some_and(|p| {
-                p["targets"].as_array().is_some_and(|ts| {
-                    ts.iter().any(|t| {
-                        t["kind"]
-                            .as_array()
-                            .is_some_and(|k| k.iter().any(|k| k == "custom-build"))
-                    })
-                })
+        let has_build_script = |id: &PackageId| {
+            metadata.packages.iter().any(|p| {
+                &p.id == id
+                    && p.targets
+                        .iter()
+                        .any(|t| t.kind.contains(&TargetKind::CustomBuild))
             })
         };
         Some(
@@ -537,6 +507,8 @@ struct Invocation {
     stderr: Captured,
     /// Compilation units cargo reported (dependencies and our targets).
     units: usize,
+    /// The build was stopped at its time limit.
+    timed_out: bool,
 }
 
 impl Toolchain for Cargo {
@@ -573,6 +545,9 @@ impl Toolchain for Cargo {
         if run.executables.len() == targets.len() {
             let _ = write_if_changed(&self.units_file(), dependency_units.to_string().as_bytes());
         }
+        let timed_out = run.timed_out.then_some(Reason::BuildTimedOut {
+            secs: limits.timeout.as_secs(),
+        });
         Ok(targets
             .iter()
             .map(|target| {
@@ -589,9 +564,11 @@ impl Toolchain for Cargo {
                     // No diagnostics of its own: cargo itself failed (manifest, dependency).
                     _ if diagnostics.trim().is_empty() => Built::Failed {
                         output: run.stderr.clone(),
+                        reason: timed_out.clone(),
                     },
                     _ => Built::Failed {
                         output: Captured::new(diagnostics),
+                        reason: timed_out.clone(),
                     },
                 }
             })

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use crate::course::{Course, Exercise};
-use crate::verdict::{Captured, Status, Verdict};
+use crate::verdict::{Captured, Reason, Status, Verdict};
 use cache::{Cache, content_hash};
 use cgroup::Cgroup;
 use process::{Finished, Limits, Supervisor};
@@ -114,6 +114,8 @@ pub enum Built {
     },
     Failed {
         output: Captured,
+        /// Why, when the output does not say (the build ran out of time).
+        reason: Option<Reason>,
     },
 }
 
@@ -486,12 +488,15 @@ impl<'c> Engine<'c> {
                                     artifact,
                                     diagnostics,
                                 } => queue.dispatch(&plan.slots[binary], artifact, diagnostics),
-                                Built::Failed { output } => {
+                                Built::Failed { output, reason } => {
                                     for &slot in &plan.slots[binary] {
-                                        let verdict = Verdict::new(
-                                            Status::CompileError,
-                                            cap(output.clone(), self.options.output_cap),
-                                        );
+                                        let verdict = Verdict {
+                                            reason: reason.clone(),
+                                            ..Verdict::new(
+                                                Status::CompileError,
+                                                cap(output.clone(), self.options.output_cap),
+                                            )
+                                        };
                                         on_event(Event::Checked {
                                             name: batch.targets[slot].name.clone(),
                                             verdict: verdict.clone(),
@@ -813,6 +818,7 @@ mod tests {
                     match self.behaviour[&t.name] {
                         Behaviour::CompileError => Built::Failed {
                             output: Captured::new("error[E0308]: mismatched types\n"),
+                            reason: None,
                         },
                         Behaviour::Prints(..) => Built::Ok {
                             artifact: Artifact {
@@ -968,7 +974,10 @@ mod tests {
             statuses,
             [Status::RunFailed, Status::Rejected, Status::RunFailed]
         );
-        assert!(verdicts[1].output.text.contains("exercises/b.rs:1:"));
+        assert!(matches!(
+            &verdicts[1].reason,
+            Some(Reason::Refused { problems }) if problems[0].contains("exercises/b.rs:1:")
+        ));
         assert_eq!(
             toolchain.builds.lock().unwrap().as_slice(),
             [["a", "c"]],

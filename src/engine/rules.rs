@@ -26,7 +26,7 @@ use quote::ToTokens;
 use syn::{Attribute, Item, Meta};
 
 use super::process::Exit;
-use crate::verdict::{Captured, Status, Verdict};
+use crate::verdict::{Captured, Reason, Status, Verdict};
 
 /// What the source of one program declares, read before it is built.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -107,17 +107,12 @@ pub fn inspect(
 
 /// The verdict of a program refused by the source rules.
 pub fn rejected(problems: &[String]) -> Verdict {
-    let mut text = String::from("This exercise cannot be checked as it is:\n");
-    for problem in problems {
-        text.push_str("  ");
-        text.push_str(problem);
-        text.push('\n');
+    Verdict {
+        reason: Some(Reason::Refused {
+            problems: problems.to_vec(),
+        }),
+        ..Verdict::new(Status::Rejected, Captured::default())
     }
-    text.push_str(
-        "Exercises are checked by their tests running to the end; code that changes how the crate \
-         is compiled, or that ends the process itself, is refused everywhere, and in grading.\n",
-    );
-    Verdict::new(Status::Rejected, Captured::new(text))
 }
 
 fn is_allowed_inner(attr: &Attribute) -> bool {
@@ -242,114 +237,84 @@ pub fn failing_tests(output: &str) -> Vec<String> {
     names
 }
 
-/// The verdict on a finished run of a program. `output` is what it printed; the explanation of
-/// anything but a pass is appended to it. `selected`: the run selected this program's tests
-/// out of a binary shared with others ([`super::SharedBinary`]), so theirs are filtered out.
+/// The verdict on a finished run of a program that printed `output`; anything but a pass
+/// carries its [`Reason`] unless the failing tests say it. `selected`: the run selected this
+/// program's tests out of a binary shared with others ([`super::SharedBinary`]), so theirs
+/// are filtered out.
 pub fn judge(
     test: bool,
     facts: &SourceFacts,
     selected: bool,
     exit: Exit,
     timeout_secs: u64,
-    mut output: Captured,
+    output: Captured,
 ) -> Verdict {
     let plain = output.plain();
-    let (status, failing, why) = match exit {
+    let (status, failing, reason) = match exit {
         Exit::TimedOut => (
             Status::TimedOut,
             Vec::new(),
-            format!(
-                "Stopped after {timeout_secs} s: the exercise did not finish in time (an endless loop, or a wait that never ends?)"
-            ),
+            Some(Reason::TimedOut { secs: timeout_secs }),
         ),
         Exit::Code(0) if test => match summary_problem(facts, selected, &plain) {
-            None => (Status::Passed, Vec::new(), String::new()),
-            Some(why) => (Status::RunFailed, Vec::new(), why),
+            None => (Status::Passed, Vec::new(), None),
+            Some(reason) => (Status::RunFailed, Vec::new(), Some(reason)),
         },
-        Exit::Code(0) => (Status::Passed, Vec::new(), String::new()),
+        Exit::Code(0) => (Status::Passed, Vec::new(), None),
         Exit::Code(_) if test => {
             let failing = failing_tests(&plain);
             if failing.is_empty() {
-                (
-                    Status::RunFailed,
-                    failing,
-                    "The tests did not run to the end (a crash before or between them?).".into(),
-                )
+                (Status::RunFailed, failing, Some(Reason::EndedEarly))
             } else {
-                (Status::TestsFailed, failing, String::new())
+                (Status::TestsFailed, failing, None)
             }
         }
         Exit::Code(code) => (
             Status::RunFailed,
             Vec::new(),
-            format!("The program exited with code {code}; it must exit with 0."),
+            Some(Reason::ExitCode { code }),
         ),
         Exit::Signal(signal) => (
             Status::RunFailed,
             Vec::new(),
-            format!("The program was killed by {}.", signal_name(signal)),
+            Some(Reason::Signal { signal }),
         ),
     };
-    if !why.is_empty() {
-        output.text.push_str(&format!("\n\n{why}\n"));
-    }
     Verdict {
         status,
         failing_tests: failing,
         output,
+        reason,
         duration_ms: 0,
     }
 }
 
 /// Why an exit with 0 of a test program is not a pass, if it is not.
-fn summary_problem(facts: &SourceFacts, selected: bool, output: &str) -> Option<String> {
+fn summary_problem(facts: &SourceFacts, selected: bool, output: &str) -> Option<Reason> {
     let found = summaries(output);
     let [summary] = found.as_slice() else {
         return Some(if found.is_empty() {
-            "The tests did not report their results: the program ended before they finished.".into()
+            Reason::NoSummary
         } else {
-            format!(
-                "The output holds {} test summaries where libtest prints one: something other than the tests printed one.",
-                found.len()
-            )
+            Reason::ManySummaries { count: found.len() }
         });
     };
     if !summary.ok || summary.failed > 0 {
-        return Some("The test summary reports failures, yet the program exited with 0.".into());
+        return Some(Reason::FailuresWithSuccess);
     }
     if summary.filtered > 0 && !selected {
-        return Some(format!(
-            "{} tests were filtered out: every test must run.",
-            summary.filtered
-        ));
+        return Some(Reason::FilteredOut {
+            count: summary.filtered,
+        });
     }
     match facts.tests {
         // A selection that matched nothing shows nothing about the program.
-        None if selected && summary.passed == 0 => {
-            Some("No test of this program was selected to run.".into())
-        }
-        Some(expected) if summary.passed != expected => Some(format!(
-            "The tests reported {} passed, but the exercise has {expected}: every test must run and pass.",
-            summary.passed
-        )),
+        None if selected && summary.passed == 0 => Some(Reason::NothingSelected),
+        Some(expected) if summary.passed != expected => Some(Reason::TestCount {
+            passed: summary.passed,
+            expected,
+        }),
         _ => None,
-    }
-}
-
-fn signal_name(signal: i32) -> String {
-    #[cfg(unix)]
-    {
-        let name = nix::sys::signal::Signal::try_from(signal)
-            .map_or_else(|_| format!("signal {signal}"), |s| s.as_str().to_string());
-        match name.as_str() {
-            "SIGABRT" => format!("{name} (a panic with `panic = \"abort\"`, or an abort)"),
-            "SIGKILL" => format!("{name} (out of memory, or stopped from outside)"),
-            _ => name,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        format!("signal {signal}")
     }
 }
 
@@ -477,7 +442,7 @@ mod tests {
             Captured::default(),
         );
         assert_eq!(timed.status, Status::TimedOut);
-        assert!(timed.output.text.contains("7 s"));
+        assert_eq!(timed.reason, Some(Reason::TimedOut { secs: 7 }));
         assert_eq!(
             judge(
                 false,

@@ -30,6 +30,7 @@ use crate::engine::cgroup::Cgroup;
 use crate::engine::process::Supervisor;
 use crate::engine::{Engine, Event, Options, Target};
 use crate::report::model::{CourseInfo, ExerciseGrade, LearnerGrade};
+use crate::report::reason::explained_output;
 use crate::verdict::{Captured, Status, Verdict};
 
 /// Output kept per exercise in reports (the whole cohort's JSON stays manageable).
@@ -266,7 +267,7 @@ pub fn warm_up(course: &Course, settings: &Settings) -> Result<()> {
     if verdict.status == Status::CompileError {
         anyhow::bail!(
             "the course's crates do not build in the sandbox:\n{}",
-            verdict.output.plain()
+            explained_output(&verdict).plain()
         );
     }
     Ok(())
@@ -282,6 +283,7 @@ fn exercise_grade(
         Prepared::Ready(modified) => (modified.tests, !modified.locked.is_empty()),
         Prepared::Skipped(_) => (false, false),
     };
+    let output = explained_output(&verdict);
     ExerciseGrade {
         name: exercise.name.clone(),
         section: course.sections[exercise.section].dir.clone(),
@@ -296,7 +298,7 @@ fn exercise_grade(
         max_score: exercise.points,
         duration_ms: verdict.duration_ms,
         failing_tests: verdict.failing_tests,
-        output: verdict.output.plain(),
-        output_truncated: verdict.output.truncated,
+        output: output.plain(),
+        output_truncated: output.truncated,
     }
 }

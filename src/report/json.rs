@@ -67,6 +67,7 @@ pub fn verify(course: &Course, verdicts: &[Verdict]) -> Value {
         .iter()
         .zip(verdicts)
         .map(|(e, v)| {
+            let output = super::reason::explained_output(v);
             json!({
                 "name": e.name,
                 "section": course.sections[e.section].dir,
@@ -74,8 +75,8 @@ pub fn verify(course: &Course, verdicts: &[Verdict]) -> Value {
                 "status": v.status.key(),
                 "failing_tests": v.failing_tests,
                 "duration_ms": v.duration_ms,
-                "output": v.output.plain(),
-                "output_truncated": v.output.truncated,
+                "output": output.plain(),
+                "output_truncated": output.truncated,
             })
         })
         .collect();

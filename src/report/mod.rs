@@ -10,6 +10,7 @@ pub mod junit;
 pub mod merge;
 pub mod model;
 mod printable;
+pub mod reason;
 pub mod terminal;
 
 use std::io::Write;

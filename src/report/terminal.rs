@@ -34,12 +34,13 @@ pub fn verdict_line(course: &Course, index: usize, verdict: &Verdict) -> String 
 
 /// The captured output as the terminal should show it (colours kept only when enabled).
 pub fn output_text(verdict: &Verdict) -> String {
+    let output = super::reason::explained_output(verdict);
     let mut text = if console::colors_enabled() {
-        verdict.output.text.clone()
+        output.text
     } else {
-        verdict.output.plain()
+        output.plain()
     };
-    if verdict.output.truncated {
+    if output.truncated {
         if !text.ends_with('\n') {
             text.push('\n');
         }
