@@ -1,8 +1,10 @@
 //! The check engine: turns a set of exercises into verdicts.
 //!
-//! One batch build (through a [`Toolchain`]), then the built programs run in parallel under
-//! their timeouts, then the strict exercises are linted. Verdicts are cached by content hash.
-//! The engine knows nothing about terminals or report formats: it reports [`Event`]s.
+//! One batch build (through a [`Toolchain`]); each program runs, under its timeout, as soon as
+//! the toolchain reports it built, on `jobs` threads, while the rest compiles; the strict
+//! exercises are linted last. Verdicts are cached by content hash. The engine knows nothing
+//! about terminals or report formats: it reports [`Event`]s, and verdicts are plain data
+//! (captured output and a typed [`Reason`]) that reports put into words.
 
 pub mod cache;
 pub mod cargo;
