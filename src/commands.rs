@@ -1,8 +1,6 @@
 //! The learner's commands: `list`, `run`, `hint`, `reset`, `verify`, `progress`.
 
-use std::path::Path;
 use std::process::ExitCode;
-use std::sync::OnceLock;
 
 use anyhow::{Result, bail};
 use console::style;
@@ -10,52 +8,13 @@ use console::style;
 use crate::context;
 use crate::course::Course;
 use crate::engine::Options;
+use crate::invocation::typed;
 use crate::pristine;
 use crate::progress::Progress;
 use crate::protected;
 use crate::recorder;
 use crate::report::{json, terminal};
 use crate::verdict::Verdict;
-
-/// How the learner runs this binary, for messages that name a command: `backendlings` when
-/// that is on PATH; `cargo run --release --` inside the clone it was built in (the README's
-/// way to start, where `backendlings` is usually not on PATH); otherwise its full path.
-pub fn invocation() -> &'static str {
-    static INVOCATION: OnceLock<String> = OnceLock::new();
-    INVOCATION.get_or_init(|| {
-        let Ok(exe) = std::env::current_exe().and_then(std::fs::canonicalize) else {
-            return "backendlings".to_string();
-        };
-        let on_path = std::env::var_os("PATH").is_some_and(|path| {
-            std::env::split_paths(&path).any(|dir| {
-                std::fs::canonicalize(dir.join("backendlings")).is_ok_and(|found| found == exe)
-            })
-        });
-        if on_path {
-            return "backendlings".to_string();
-        }
-        // `<project>/target/<profile>/backendlings`, run from inside that project.
-        let profile = exe.parent();
-        let target = profile.and_then(Path::parent);
-        let project = target.and_then(Path::parent);
-        let inside = std::env::current_dir()
-            .and_then(std::fs::canonicalize)
-            .is_ok_and(|cwd| project.is_some_and(|p| cwd.starts_with(p)));
-        let from_cargo = inside
-            && target.is_some_and(|t| t.ends_with("target"))
-            && project.is_some_and(|p| p.join("Cargo.toml").is_file());
-        match profile.and_then(Path::file_name).and_then(|n| n.to_str()) {
-            Some("release") if from_cargo => "cargo run --release --".to_string(),
-            Some("debug") if from_cargo => "cargo run --".to_string(),
-            _ => crate::init::shell_quote(&exe),
-        }
-    })
-}
-
-/// `command` (arguments) as the learner can type it, e.g. `` `cargo run --release -- hint x` ``.
-pub fn typed(command: &str) -> String {
-    format!("`{} {command}`", invocation())
-}
 
 /// Loads the learner's progress, printing a warning when the state file was damaged.
 pub fn load_progress(course: &Course) -> Progress {

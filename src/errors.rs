@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use console::style;
 
 use crate::course::CourseErrors;
-use crate::engine::Cancelled;
 
 // 0 is success and 1 "did not pass" (an exercise, `verify`, a learner under `--fail-under`):
 // commands return those themselves as `ExitCode::SUCCESS` and `ExitCode::FAILURE`.
@@ -34,6 +33,19 @@ impl std::fmt::Display for Failure {
 }
 
 impl std::error::Error for Failure {}
+
+/// A check was cancelled (Ctrl-C, SIGTERM, or watch mode quitting mid-check); the verdicts
+/// of programs killed on the way are not trustworthy, so none is returned or cached.
+#[derive(Debug)]
+pub struct Cancelled;
+
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted: every program this command started was stopped")
+    }
+}
+
+impl std::error::Error for Cancelled {}
 
 /// Whose problem an error is, which decides the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,6 +16,7 @@ use crate::course::{Course, INFO_FILE};
 use crate::course_lock;
 use crate::embedded;
 use crate::fsutil::{create_dir_with, write_atomic};
+use crate::invocation::shell_quote;
 use crate::manifest::{self, ManifestState};
 use crate::progress::STATE_DIR;
 
@@ -53,7 +54,7 @@ pub fn run(dir: Option<&Path>) -> Result<ExitCode> {
     println!(
         "\nNext:\n  cd {}\n  {}          # watch mode: fix the current exercise, save, repeat",
         shell_quote(dest),
-        crate::commands::invocation()
+        crate::invocation::invocation()
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -283,19 +284,6 @@ fn count(n: usize, noun: &str) -> String {
         format!("1 {noun}")
     } else {
         format!("{n} {noun}s")
-    }
-}
-
-/// `dest` as a user would type it after `cd` (quoted when it has spaces or quotes).
-pub fn shell_quote(path: &Path) -> String {
-    let text = path.display().to_string();
-    if text
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "/._-~+".contains(c))
-    {
-        text
-    } else {
-        format!("'{}'", text.replace('\'', r"'\''"))
     }
 }
 

@@ -13,6 +13,7 @@ mod errors;
 mod fsutil;
 mod grade;
 mod init;
+mod invocation;
 mod manifest;
 mod pristine;
 mod progress;

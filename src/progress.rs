@@ -194,7 +194,7 @@ fn read_state(path: &Path) -> (StateFile, Option<String>) {
                     "{} has version {}, this runner writes {STATE_VERSION}; starting fresh ({} recovers what is done)",
                     path.display(),
                     state.version,
-                    crate::commands::typed("verify")
+                    crate::invocation::typed("verify")
                 )),
             ),
             Err(err) => (
@@ -202,7 +202,7 @@ fn read_state(path: &Path) -> (StateFile, Option<String>) {
                 Some(format!(
                     "{} is damaged ({err}); starting fresh ({} recovers what is done)",
                     path.display(),
-                    crate::commands::typed("verify")
+                    crate::invocation::typed("verify")
                 )),
             ),
         },

@@ -28,18 +28,7 @@ use cgroup::Cgroup;
 use process::{Finished, Limits, Supervisor};
 use rules::SourceFacts;
 
-/// The check was cancelled (Ctrl-C, SIGTERM, or watch mode quitting mid-check); the verdicts
-/// of programs killed on the way are not trustworthy, so none is returned or cached.
-#[derive(Debug)]
-pub struct Cancelled;
-
-impl std::fmt::Display for Cancelled {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("interrupted: every program this command started was stopped")
-    }
-}
-
-impl std::error::Error for Cancelled {}
+pub use crate::errors::Cancelled;
 
 /// Default cap on the output kept per exercise.
 pub const OUTPUT_CAP: usize = 64 * 1024;

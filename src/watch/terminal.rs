@@ -26,8 +26,8 @@ pub fn require_tty() -> Result<()> {
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
         bail!(
             "watch mode needs a terminal (stdin and stdout are not both a TTY)\n  help: in scripts and CI use {} for one exercise or {} for all of them",
-            crate::commands::typed("run [NAME]"),
-            crate::commands::typed("verify")
+            crate::invocation::typed("run [NAME]"),
+            crate::invocation::typed("verify")
         );
     }
     Ok(())
