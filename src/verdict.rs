@@ -167,6 +167,8 @@ pub enum Reason {
     ExitCode { code: i32 },
     /// The program was killed by a signal.
     Signal { signal: i32 },
+    /// The runner itself failed while checking the program (a bug in the runner).
+    RunnerFailed,
 }
 
 impl Verdict {

@@ -13,6 +13,7 @@ pub mod jail;
 pub mod process;
 pub mod rules;
 
+use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -416,11 +417,14 @@ impl<'c> Engine<'c> {
             let build_limits = &build_limits;
             scope.spawn(move || {
                 let binaries: Vec<&Target> = plan.binaries.iter().collect();
-                let built =
+                // A panic must still end the build for the loop below, or it waits forever.
+                let built = panic::catch_unwind(AssertUnwindSafe(|| {
                     self.toolchain
                         .build(&binaries, supervisor, build_limits, &mut |progress| {
                             let _ = builder.send(Step::Build(progress));
-                        });
+                        })
+                }))
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("the build stopped unexpectedly")));
                 let _ = builder.send(Step::BuildDone(built));
             });
             for _ in 0..workers {
@@ -433,7 +437,13 @@ impl<'c> Engine<'c> {
                         .and_then(|r| r.recv().map_err(drop))
                     {
                         let _ = tx.send(Step::RunStarted(job.slot));
-                        let verdict = self.run_one(batch, &job);
+                        // Every job is answered, even by a panic, or the loop below waits forever.
+                        let verdict =
+                            panic::catch_unwind(AssertUnwindSafe(|| self.run_one(batch, &job)))
+                                .unwrap_or_else(|_| Verdict {
+                                    reason: Some(Reason::RunnerFailed),
+                                    ..Verdict::new(Status::RunFailed, Captured::default())
+                                });
                         if tx.send(Step::Ran(job.slot, verdict)).is_err() {
                             break;
                         }
@@ -750,6 +760,8 @@ mod tests {
     enum Behaviour {
         CompileError,
         Prints(i32, &'static str),
+        /// The toolchain panics while running it (or, for the build, while building anything).
+        Panics,
     }
 
     #[derive(Default)]
@@ -780,6 +792,9 @@ mod tests {
         ) -> Result<Vec<Built>> {
             let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
             self.builds.lock().unwrap().push(names);
+            if let Some(Behaviour::Panics) = self.behaviour.get("build") {
+                panic!("the fake build panics");
+            }
             if self.ready_early {
                 for (index, t) in targets.iter().enumerate() {
                     if let Behaviour::Prints(..) = self.behaviour[&t.name] {
@@ -811,7 +826,7 @@ mod tests {
                             output: Captured::new("error[E0308]: mismatched types\n"),
                             reason: None,
                         },
-                        Behaviour::Prints(..) => Built::Ok {
+                        Behaviour::Prints(..) | Behaviour::Panics => Built::Ok {
                             artifact: Artifact {
                                 executable: PathBuf::from(&t.name),
                             },
@@ -834,8 +849,10 @@ mod tests {
                 None => target.name.clone(),
             };
             self.runs.lock().unwrap().push(run);
-            let Behaviour::Prints(code, text) = self.behaviour[&target.name] else {
-                return Err("not built".into());
+            let (code, text) = match self.behaviour[&target.name] {
+                Behaviour::Prints(code, text) => (code, text),
+                Behaviour::Panics => panic!("the fake run panics"),
+                Behaviour::CompileError => return Err("not built".into()),
             };
             Ok(Finished {
                 exit: Exit::Code(code),
@@ -1123,5 +1140,34 @@ mod tests {
     /// A `&'static str` for a [`Behaviour`] built at run time.
     fn leak(text: &str) -> &'static str {
         Box::leak(text.to_string().into_boxed_str())
+    }
+
+    #[test]
+    fn a_panicking_toolchain_ends_the_check_instead_of_hanging_it() {
+        let (_dir, course) = course();
+        let toolchain = fake(&[
+            ("a", Behaviour::Prints(0, OK_ONE)),
+            ("b", Behaviour::Panics),
+            ("c", Behaviour::Prints(0, OK_ONE)),
+        ]);
+        let mut engine = Engine::new(&course, Box::new(&toolchain), Options::default(), None);
+        let verdicts = engine.check(&[0, 1, 2], &mut |_| {}).unwrap();
+        let statuses: Vec<Status> = verdicts.iter().map(|v| v.status).collect();
+        assert_eq!(
+            statuses,
+            [Status::Passed, Status::RunFailed, Status::Passed]
+        );
+        assert_eq!(verdicts[1].reason, Some(Reason::RunnerFailed));
+
+        let broken = fake(&[
+            ("build", Behaviour::Panics),
+            ("a", Behaviour::Prints(0, OK_ONE)),
+        ]);
+        let mut engine = Engine::new(&course, Box::new(&broken), Options::default(), None);
+        let err = engine.check(&[0], &mut |_| {}).unwrap_err();
+        assert!(
+            err.to_string().contains("the build stopped unexpectedly"),
+            "{err}"
+        );
     }
 }

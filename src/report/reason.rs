@@ -66,6 +66,9 @@ pub fn explain(reason: &Reason) -> String {
         Reason::Signal { signal } => {
             format!("The program was killed by {}.", signal_name(*signal))
         }
+        Reason::RunnerFailed => {
+            "The runner itself failed while checking this program: a bug in backendlings, please report it.".into()
+        }
     }
 }
 
