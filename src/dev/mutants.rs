@@ -593,7 +593,7 @@ impl Workshop {
         modules: &[(String, PathBuf)],
     ) -> Result<()> {
         let mut source = format!(
-            "// Written by `backendlings dev check`: the mutants of section \"{section}\" as modules\n\
+            "// Written by `backendlings dev check`: the mutants of section {section:?} as modules\n\
              // of one test binary, which runs once per mutant with its module as the test filter.\n\
              #![allow(warnings)]\n"
         );

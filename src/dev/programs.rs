@@ -4,7 +4,9 @@
 //! solutions and mutants run again, to catch verdicts that change from run to run.
 //!
 //! One batch matters for time: cargo compiles the programs in parallel and resolves the
-//! dependencies once, so each mutant costs about one small compilation and link, not a build.
+//! dependencies once, and each program runs as soon as it is built. The one-file mutants of a
+//! section are modules of one test binary (one compilation and link for all of them), run once
+//! per mutant with its module as the test filter.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
