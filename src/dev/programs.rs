@@ -24,7 +24,7 @@ use crate::course::{Course, Exercise, Shape};
 use crate::engine::{Engine, Options, SharedBinary, Target};
 use crate::manifest;
 use crate::report::terminal;
-use crate::verdict::{Status, Verdict};
+use crate::verdict::{Reason, Status, Verdict};
 
 /// How the programs are built and run.
 pub(super) struct Settings {
@@ -210,8 +210,9 @@ pub(super) fn check_programs(
 }
 
 /// Builds again, each in a binary of its own, the programs whose shared binary did not
-/// compile: one mutant that does not compile as a module (a `#[macro_export]`, say) must not
-/// hide what the tests say about the others. The verdicts and targets of those slots are
+/// compile (one mutant that does not compile as a module, a `#[macro_export]` say, must not
+/// hide what the tests say about the others), and those whose run did not select exactly their
+/// own tests (which must never count as a kill). The verdicts and targets of those slots are
 /// replaced.
 fn check_alone_what_failed_together(
     engine: &Engine,
@@ -220,7 +221,13 @@ fn check_alone_what_failed_together(
 ) -> Result<()> {
     let slots: Vec<usize> = (0..batch.targets.len())
         .filter(|&s| {
-            batch.targets[s].shared.is_some() && verdicts[s].status == Status::CompileError
+            let verdict = &verdicts[s];
+            batch.targets[s].shared.is_some()
+                && (verdict.status == Status::CompileError
+                    || matches!(
+                        verdict.reason,
+                        Some(Reason::NothingSelected | Reason::TestCount { .. })
+                    ))
         })
         .collect();
     if slots.is_empty() {
