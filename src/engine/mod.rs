@@ -1122,6 +1122,18 @@ mod tests {
             [Status::Passed, Status::TestsFailed, Status::Passed],
             "the others' tests are filtered out of a shared binary's run, and only there"
         );
+        // The allowance is the shared run's alone: a program of its own that reports tests
+        // filtered out (a forged summary, a `--skip` smuggled in) does not pass.
+        let alone = fake(&[("a", Behaviour::Prints(0, leak(&one_of_two)))]);
+        let engine = Engine::new(&course, Box::new(&alone), Options::default(), None);
+        let verdicts = engine
+            .check_targets(
+                &[Target::of(&course, &course.exercises[0], false)],
+                &mut |_| {},
+            )
+            .unwrap();
+        assert_eq!(verdicts[0].status, Status::RunFailed);
+        assert_eq!(verdicts[0].reason, Some(Reason::FilteredOut { count: 1 }));
 
         // A shared binary that does not compile fails every target in it.
         let broken = fake(&[

@@ -165,11 +165,7 @@ impl BuildBar {
     /// A bar for one check; `enabled` is false for machine output.
     pub fn new(enabled: bool) -> BuildBar {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
-        bar.set_style(
-            ProgressStyle::with_template("{prefix:>9.cyan.bold} [{bar:30}] {pos}/{len} {wide_msg}")
-                .expect("valid template")
-                .progress_chars("=> "),
-        );
+        bar.set_style(bar_style("{wide_msg}"));
         BuildBar {
             bar,
             started: Instant::now(),
@@ -247,6 +243,15 @@ impl BuildBar {
     }
 }
 
+/// The look of every progress bar: `  Building [=====>    ] 12/40 ` followed by `rest`.
+fn bar_style(rest: &str) -> ProgressStyle {
+    ProgressStyle::with_template(&format!(
+        "{{prefix:>9.cyan.bold}} [{{bar:30}}] {{pos}}/{{len}} {rest}"
+    ))
+    .expect("valid template")
+    .progress_chars("=> ")
+}
+
 /// Grading's progress on stderr: exercises checked, learners done and ETA. Drawn on a terminal
 /// only: CI logs get no bar. Shared by the grading threads, which report as they go.
 pub struct GradeBar {
@@ -266,13 +271,7 @@ impl GradeBar {
             ProgressDrawTarget::hidden()
         };
         let bar = ProgressBar::with_draw_target(Some((learners * exercises) as u64), target);
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{prefix:>9.cyan.bold} [{bar:30}] {pos}/{len} exercises, {msg}, ETA {eta}",
-            )
-            .expect("valid template")
-            .progress_chars("=> "),
-        );
+        bar.set_style(bar_style("exercises, {msg}, ETA {eta}"));
         bar.set_prefix("Grading");
         bar.set_message(format!("0/{learners} learners"));
         bar.enable_steady_tick(Duration::from_millis(200));
