@@ -4,6 +4,7 @@ mod classroom;
 mod cli;
 mod commands;
 mod context;
+mod contract;
 mod course;
 mod course_lock;
 mod dev;

@@ -6,7 +6,7 @@
 use std::fs;
 
 use crate::course::{Course, Exercise};
-use crate::grade::sandbox;
+use crate::contract::{self, Problem};
 use crate::pristine;
 
 /// The warning for `exercise` when its tests or locked items differ from the version the course
@@ -20,10 +20,10 @@ pub fn notice(course: &Course, exercise: &Exercise) -> Option<String> {
         fs::create_dir_all(path.parent()?).ok()?;
         fs::write(path, bytes).ok()?;
     }
-    match sandbox::modified(shipped.path(), exercise, &course.root) {
+    match contract::exercise::modified(shipped.path(), exercise, &course.root) {
         Ok(modified) => message(modified.tests, &modified.locked),
-        // The contract with the tests (`grade::contract`): say now what grading will refuse.
-        Err(sandbox::Problem::Rejected(why)) => Some(format!(
+        // The contract with the tests (`contract`): say now what grading will refuse.
+        Err(Problem::Rejected(why)) => Some(format!(
             "The grader will refuse this exercise (status `rejected`): {why}"
         )),
         Err(_) => None,

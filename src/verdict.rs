@@ -159,8 +159,16 @@ pub enum Reason {
     FilteredOut { count: usize },
     /// A run of a shared binary selected none of the program's tests.
     NothingSelected,
-    /// Fewer or more tests passed than the source declares.
+    /// Fewer or more tests passed than the source (or, in grading, the course) declares.
     TestCount { passed: usize, expected: usize },
+    /// Nobody can say how many tests must pass (a macro generates them and the course does not
+    /// declare `tests`): no run passes.
+    UnknownTestCount,
+    /// The learner's file breaks the exercise's contract with its tests (grading; the output
+    /// says how).
+    Contract,
+    /// The learner's file is not Rust syntax (grading; the output says where).
+    Syntax,
     /// The tests failed without naming a failing test (a crash before or between them).
     EndedEarly,
     /// `main` exited with a code other than 0.
@@ -169,6 +177,30 @@ pub enum Reason {
     Signal { signal: i32 },
     /// The runner itself failed while checking the program (a bug in the runner).
     RunnerFailed,
+}
+
+impl Reason {
+    /// The reason's name in reports (its `kind`).
+    pub fn key(&self) -> &'static str {
+        match self {
+            Reason::Refused { .. } => "refused",
+            Reason::BuildTimedOut { .. } => "build_timed_out",
+            Reason::TimedOut { .. } => "timed_out",
+            Reason::NoSummary => "no_summary",
+            Reason::ManySummaries { .. } => "many_summaries",
+            Reason::FailuresWithSuccess => "failures_with_success",
+            Reason::FilteredOut { .. } => "filtered_out",
+            Reason::NothingSelected => "nothing_selected",
+            Reason::TestCount { .. } => "test_count",
+            Reason::UnknownTestCount => "unknown_test_count",
+            Reason::Contract => "contract",
+            Reason::Syntax => "syntax",
+            Reason::EndedEarly => "ended_early",
+            Reason::ExitCode { .. } => "exit_code",
+            Reason::Signal { .. } => "signal",
+            Reason::RunnerFailed => "runner_failed",
+        }
+    }
 }
 
 impl Verdict {

@@ -64,6 +64,7 @@ pub(super) struct ExerciseEntry {
     pub points: Option<u32>,
     #[serde(default)]
     pub locked: Vec<Spanned<String>>,
+    pub tests: Option<usize>,
 }
 
 /// `info.toml` as read, entry by entry. Entries that could not be read at all (a required key

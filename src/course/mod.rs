@@ -73,6 +73,10 @@ pub struct Exercise {
     /// type) that the learner must not edit: the grader restores them from the course, and
     /// `run` and watch mode warn when they differ (`locked`, default empty).
     pub locked: Vec<String>,
+    /// How many tests a pass must report, for exercises whose tests a macro generates
+    /// (`tests`); otherwise the grader counts the `#[test]` functions of the course's own test
+    /// modules.
+    pub tests: Option<usize>,
     pub shape: Shape,
 }
 

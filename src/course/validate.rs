@@ -176,6 +176,7 @@ impl<'a> Builder<'a> {
                 .unwrap_or(DEFAULT_TIMEOUT_SECS),
             points: fields.points.unwrap_or(1),
             locked: locked_names(&fields.locked),
+            tests: fields.tests,
             shape: on_disk.shape(),
         })
     }

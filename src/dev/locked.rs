@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::problem::Problem;
 use crate::course::{Course, Exercise, INFO_FILE};
 use crate::fsutil::files_below;
-use crate::grade::{sandbox, splice};
+use crate::contract::{assemble, exercise};
 
 pub(super) fn check(course: Option<&Course>, problems: &mut Vec<Problem>) {
     let Some(course) = course else { return };
@@ -17,7 +17,7 @@ pub(super) fn check(course: Option<&Course>, problems: &mut Vec<Problem>) {
         let files = rust_files(&course.root, &exercise.rel_path());
         let defined: Vec<String> = files
             .iter()
-            .flat_map(|(_, text)| splice::defined_names(text, &exercise.locked))
+            .flat_map(|(_, text)| assemble::defined_names(text, &exercise.locked))
             .collect();
         for name in exercise.locked.iter().filter(|n| !defined.contains(n)) {
             problems.push(
@@ -33,7 +33,7 @@ pub(super) fn check(course: Option<&Course>, problems: &mut Vec<Problem>) {
         }
         let solution_files = rust_files(&course.root, &exercise.rel_solution_path());
         for (path, text) in files.iter().chain(&solution_files) {
-            for name in splice::nested_impls(text, &exercise.locked) {
+            for name in assemble::nested_impls(text, &exercise.locked) {
                 problems.push(
                     Problem::error(path, format!("an `impl` of locked type `{name}` is not a top-level item"))
                         .help("move it to the top level of the file: the grader removes every other `impl` of a locked type"),
@@ -68,7 +68,7 @@ fn check_solution(course: &Course, exercise: &Exercise, problems: &mut Vec<Probl
     if !copied {
         return;
     }
-    let Ok(modified) = sandbox::modified(&course.root, exercise, scratch.path()) else {
+    let Ok(modified) = exercise::modified(&course.root, exercise, scratch.path()) else {
         return;
     };
     if !modified.locked.is_empty() {

@@ -7,7 +7,7 @@
 //! names changes, and then says so.
 //!
 //! Each mutant becomes a program of the `dev check` batch: the edited solution with the
-//! exercise's own test modules spliced in, exactly as `grade` splices them into a learner's file,
+//! exercise's own test modules assembled in, exactly as `grade` assembles a learner's file,
 //! so a mutant is judged by the tests learners are graded with, not by the solution's copy.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,7 +22,7 @@ use super::problem::{Problem, slash};
 use crate::context::TARGET_SUBDIR;
 use crate::course::{Course, Exercise, Shape, line_column};
 use crate::fsutil::{files_below, write_atomic};
-use crate::grade::splice;
+use crate::contract::assemble;
 
 /// How a mutants file name ends, next to the solution it edits.
 const SUFFIX: &str = ".mutants.toml";
@@ -256,7 +256,7 @@ impl SolutionFiles {
             Shape::Dir => (
                 exercise.rel_solution_path(),
                 PathBuf::new(),
-                crate::grade::sandbox::canonical_test_files(&course.root.join(exercise.rel_path())),
+                crate::contract::exercise::canonical_test_files(&course.root.join(exercise.rel_path())),
             ),
         };
         SolutionFiles {
@@ -358,7 +358,9 @@ fn validate(
         let original = solution.read(file).unwrap_or_default();
         any_change |= *edited != original;
         let is_rust = file.extension().is_some_and(|e| e == "rs");
-        if is_rust && splice::splice(edited, &original, &[]).tests_modified {
+        if is_rust
+            && assemble::assemble(edited, &original, &[]).is_ok_and(|a| a.tests_modified)
+        {
             return Err(Problem::error(
                 &location,
                 says(&format!(
@@ -478,6 +480,15 @@ pub(super) struct Workshop {
     written: BTreeSet<PathBuf>,
 }
 
+/// A program as grading assembles it, and whether its tests differ from the exercise's. A
+/// program that is not Rust syntax is written as it is: it fails to compile, as it should.
+fn assembled(source: &str, canonical: &str, locked: &[String]) -> (String, bool) {
+    match assemble::assemble(source, canonical, locked) {
+        Ok(assembled) => (assembled.source, assembled.tests_modified),
+        Err(_) => (source.to_string(), false),
+    }
+}
+
 impl Workshop {
     pub(super) fn new(course: &Course) -> Workshop {
         Workshop {
@@ -487,7 +498,7 @@ impl Workshop {
     }
 
     /// The program `name`: the solution of `exercise` with `mutant`'s edits (none: the solution
-    /// itself), and the exercise's test modules spliced in as `grade` splices them.
+    /// itself), and the exercise's test modules assembled in as `grade` assembles them.
     pub(super) fn render(
         &self,
         course: &Course,
@@ -513,16 +524,16 @@ impl Workshop {
         let exercise_path = course.root.join(exercise.rel_path());
         if exercise.shape == Shape::File {
             // Locked items come back from the exercise as well, exactly as grading restores them.
-            let spliced = splice::splice(
+            let (source, tests_modified) = assembled(
                 &content(&solution.single)?,
                 &read(&exercise_path)?,
                 &exercise.locked,
             );
             let main_file = dest.join(format!("{name}.rs"));
             return Ok(Program {
-                files: vec![(main_file.clone(), spliced.source.into_bytes())],
+                files: vec![(main_file.clone(), source.into_bytes())],
                 main_file,
-                tests_modified: spliced.tests_modified,
+                tests_modified,
             });
         }
         let folder = dest.join(name);
@@ -539,10 +550,10 @@ impl Workshop {
                 let source = content(&rel)?;
                 match fs::read_to_string(exercise_path.join(&rel)) {
                     Ok(canonical) => {
-                        let names = splice::with_module_names(&exercise.locked, &canonical);
-                        let spliced = splice::splice(&source, &canonical, &names);
-                        tests_modified |= spliced.tests_modified;
-                        spliced.source.into_bytes()
+                        let names = assemble::with_module_names(&exercise.locked, &canonical);
+                        let (source, modified) = assembled(&source, &canonical, &names);
+                        tests_modified |= modified;
+                        source.into_bytes()
                     }
                     // A module the exercise does not have: the solution's own.
                     Err(_) => source.into_bytes(),
@@ -554,10 +565,10 @@ impl Workshop {
             let canonical = read(&exercise_path.join(rel))?;
             tests_modified |= !solution
                 .read(rel)
-                .is_some_and(|own| splice::same_tokens(&own, &canonical));
+                .is_some_and(|own| assemble::same_tokens(&own, &canonical));
             files.push((
                 folder.join(rel),
-                splice::harden_file(&canonical).into_bytes(),
+                assemble::harden_file(&canonical).into_bytes(),
             ));
         }
         Ok(Program {

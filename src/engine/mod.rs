@@ -48,6 +48,18 @@ pub struct Target {
     pub timeout: Duration,
     /// Built into a binary with other targets rather than alone (`dev check`'s mutants).
     pub shared: Option<SharedBinary>,
+    /// Where the number of tests a pass must report comes from.
+    pub tests: TestCount,
+}
+
+/// Where the number of tests a passing run must report comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestCount {
+    /// The `#[test]` functions of the program's own source: a learner's own check.
+    Source,
+    /// What the course declares (grading): never what the learner's files say. `None`: the
+    /// course cannot say, and no run passes.
+    Course(Option<usize>),
 }
 
 impl Target {
@@ -62,6 +74,7 @@ impl Target {
                 strict_clippy: true,
                 timeout: Duration::from_secs(exercise.timeout_secs),
                 shared: None,
+                tests: TestCount::Source,
             }
         } else {
             Target {
@@ -71,6 +84,7 @@ impl Target {
                 strict_clippy: exercise.strict_clippy,
                 timeout: Duration::from_secs(exercise.timeout_secs),
                 shared: None,
+                tests: TestCount::Source,
             }
         }
     }
@@ -349,7 +363,10 @@ impl<'c> Engine<'c> {
         for (slot, target) in targets.iter().enumerate() {
             let files = rules::source_files(&target.main_file);
             match rules::inspect(&files, target.test, &|p| self.shown(p)) {
-                Ok(found) => {
+                Ok(mut found) => {
+                    if let TestCount::Course(tests) = target.tests {
+                        found.tests = tests;
+                    }
                     facts[slot] = found;
                     to_build.push(slot);
                 }
@@ -669,6 +686,7 @@ impl BuildPlan {
                         strict_clippy: false,
                         timeout: target.timeout,
                         shared: None,
+                        tests: target.tests,
                     }
                 }
             };

@@ -310,11 +310,12 @@ fn summary_problem(facts: &SourceFacts, selected: bool, output: &str) -> Option<
     match facts.tests {
         // A selection that matched nothing shows nothing about the program.
         None if selected && summary.passed == 0 => Some(Reason::NothingSelected),
+        None => Some(Reason::UnknownTestCount),
         Some(expected) if summary.passed != expected => Some(Reason::TestCount {
             passed: summary.passed,
             expected,
         }),
-        _ => None,
+        Some(_) => None,
     }
 }
 

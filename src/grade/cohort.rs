@@ -23,15 +23,16 @@ use anyhow::{Context, Result};
 
 use super::isolation::{self, Isolation};
 use super::learner::{self, Learner};
-use super::sandbox::{self, Prepared, Problem, Sandbox};
+use super::sandbox::{self, Sandbox};
+use crate::contract::{Prepared, Problem};
 use crate::course::{Course, Exercise};
 use crate::engine::cargo::Cargo;
 use crate::engine::cgroup::Cgroup;
 use crate::engine::process::Supervisor;
-use crate::engine::{Engine, Event, Options, Target};
+use crate::engine::{Engine, Event, Options, Target, TestCount};
 use crate::report::model::{CourseInfo, ExerciseGrade, LearnerGrade};
 use crate::report::reason::explained_output;
-use crate::verdict::{Captured, Status, Verdict};
+use crate::verdict::{Captured, Reason, Status, Verdict};
 
 /// Output kept per exercise in reports (the whole cohort's JSON stays manageable).
 pub const GRADE_OUTPUT_CAP: usize = 16 * 1024;
@@ -83,7 +84,22 @@ pub fn grade_all(
                     let Some(learner) = learners.get(index) else {
                         break;
                     };
-                    let grade = grade_learner(course, info, learner, index, settings, on_progress);
+                    // One learner's file must never take the cohort down: a panic while
+                    // preparing, building or judging them is their `grader_error`.
+                    let grade = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        grade_learner(course, info, learner, index, settings, on_progress)
+                    }))
+                    .unwrap_or_else(|panic| {
+                        LearnerGrade::grader_error(
+                            learner.name.clone(),
+                            learner.dir.display().to_string(),
+                            info,
+                            format!(
+                                "the grader failed on this learner ({}); the others were graded. Please report it.",
+                                panic_message(panic.as_ref())
+                            ),
+                        )
+                    });
                     on_progress(Progress::LearnerDone(&grade));
                     results.lock().unwrap_or_else(|e| e.into_inner())[index] = Some(grade);
                 }
@@ -96,6 +112,14 @@ pub fn grade_all(
         .into_iter()
         .map(|g| g.expect("every learner was graded"))
         .collect()
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_string())
 }
 
 fn grade_learner(
@@ -159,9 +183,17 @@ fn check(
             Prepared::Skipped(Problem::Unreadable(why)) => {
                 Verdict::new(Status::Unreadable, Captured::new(format!("{why}\n")))
             }
-            Prepared::Skipped(Problem::Rejected(why)) => {
-                Verdict::new(Status::Rejected, Captured::new(format!("{why}\n")))
-            }
+            Prepared::Skipped(Problem::Rejected(why)) => Verdict {
+                reason: Some(Reason::Contract),
+                ..Verdict::new(Status::Rejected, Captured::new(format!("{why}\n")))
+            },
+            Prepared::Skipped(Problem::Syntax(why)) => Verdict {
+                reason: Some(Reason::Syntax),
+                ..Verdict::new(
+                    Status::CompileError,
+                    Captured::new(format!("error: {why}\n")),
+                )
+            },
             Prepared::Ready { .. } => Verdict::new(Status::RunFailed, Captured::default()),
         })
         .collect();
@@ -193,8 +225,24 @@ fn check(
     // Sandboxed, the learner built in a copy of the shared folder, which goes with the sandbox.
     let shared = matches!(settings.isolation, Isolation::None { .. }).then(|| cargo.clone());
     let result = {
-        let mut engine = Engine::new(&sandbox.course, Box::new(cargo), options, None);
-        engine.check(&ready, &mut |event| {
+        // Each program must report exactly the tests the course declares, never a number read
+        // from the learner's files.
+        let targets: Vec<Target> = ready
+            .iter()
+            .map(|&index| {
+                let exercise = &sandbox.course.exercises[index];
+                let tests = match &sandbox.exercises[index] {
+                    Prepared::Ready(prepared) => prepared.tests,
+                    Prepared::Skipped(_) => None,
+                };
+                Target {
+                    tests: TestCount::Course(tests),
+                    ..Target::of(&sandbox.course, exercise, false)
+                }
+            })
+            .collect();
+        let engine = Engine::new(&sandbox.course, Box::new(cargo), options, None);
+        engine.check_targets(&targets, &mut |event| {
             if let Event::Checked { .. } = event {
                 on_progress(Progress::ExerciseChecked);
             }
@@ -261,6 +309,7 @@ pub fn warm_up(course: &Course, settings: &Settings) -> Result<()> {
         strict_clippy: false,
         timeout: Duration::from_secs(60),
         shared: None,
+        tests: TestCount::Course(Some(1)),
     };
     let engine = Engine::new(course, Box::new(cargo), options, None);
     let verdict = engine.check_targets(&[target], &mut |_| {})?.remove(0);
@@ -280,7 +329,7 @@ fn exercise_grade(
     verdict: Verdict,
 ) -> ExerciseGrade {
     let (tests_modified, locked_modified) = match prepared {
-        Prepared::Ready(modified) => (modified.tests, !modified.locked.is_empty()),
+        Prepared::Ready(ready) => (ready.modified.tests, !ready.modified.locked.is_empty()),
         Prepared::Skipped(_) => (false, false),
     };
     let output = explained_output(&verdict);
@@ -298,6 +347,7 @@ fn exercise_grade(
         max_score: exercise.points,
         duration_ms: verdict.duration_ms,
         failing_tests: verdict.failing_tests,
+        reason: verdict.reason.as_ref().map(|r| r.key().to_string()),
         output: output.plain(),
         output_truncated: output.truncated,
     }

@@ -2,16 +2,14 @@
 //!
 //! The course found from the current folder (or `--course`) is canonical: its tests, manifest,
 //! lock file and `info.toml` are used, whatever a learner's tree holds. Each learner is copied
-//! into a sandbox ([`sandbox`]) with the course's tests spliced in ([`splice`]), and the cohort
+//! into a sandbox ([`sandbox`]) with the course's tests assembled in (`crate::contract`), and the cohort
 //! is graded in parallel ([`cohort`]); reporters render the [`model`].
 
 pub mod cohort;
-pub mod contract;
 pub mod isolation;
 pub mod learner;
 pub mod partition;
 pub mod sandbox;
-pub mod splice;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

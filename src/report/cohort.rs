@@ -50,7 +50,7 @@ pub fn summary(report: &GradeReport) -> String {
     let mut out = String::new();
     for (learner, name) in report.learners.iter().zip(&names) {
         let detail = match learner.status {
-            LearnerStatus::Error => format!(
+            LearnerStatus::Error | LearnerStatus::GraderError => format!(
                 "error: {}",
                 terminal_text(learner.error.as_deref().unwrap_or(""))
             ),

@@ -24,6 +24,7 @@ pub fn render(report: &GradeReport) -> Result<String> {
             match learner.status {
                 LearnerStatus::Graded => "graded".to_string(),
                 LearnerStatus::Error => "error".to_string(),
+                LearnerStatus::GraderError => "grader_error".to_string(),
             },
             cell(learner.commit.as_deref().unwrap_or_default()),
         ];

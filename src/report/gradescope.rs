@@ -10,7 +10,7 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 
 use super::printable;
-use crate::report::model::{ExerciseGrade, GradeReport, LearnerStatus};
+use crate::report::model::{ExerciseGrade, GradeReport};
 
 /// Output kept per test. Gradescope shows each test's output in a page that a learner scrolls;
 /// a compiler error's first screens say what matters, and the whole file stays small.
@@ -103,7 +103,7 @@ pub fn render(report: &GradeReport, elapsed: Duration) -> Result<String> {
             .count(),
         course.exercises.len()
     );
-    if learner.status == LearnerStatus::Error {
+    if learner.status.is_error() {
         output = format!(
             "This submission could not be graded: {}\n",
             printable(learner.error.as_deref().unwrap_or("unknown error"))

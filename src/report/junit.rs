@@ -20,7 +20,7 @@ pub fn render(report: &GradeReport) -> Result<String> {
     let errors = report
         .learners
         .iter()
-        .filter(|l| l.status == LearnerStatus::Error)
+        .filter(|l| l.status.is_error())
         .count();
     writer
         .create_element("testsuites")
@@ -43,7 +43,7 @@ pub fn render(report: &GradeReport) -> Result<String> {
 fn cases(learner: &LearnerGrade) -> usize {
     match learner.status {
         LearnerStatus::Graded => learner.exercises.len(),
-        LearnerStatus::Error => 1,
+        LearnerStatus::Error | LearnerStatus::GraderError => 1,
     }
 }
 
@@ -60,7 +60,7 @@ fn seconds(ms: u64) -> String {
 }
 
 fn suite(w: &mut Writer<Vec<u8>>, learner: &LearnerGrade, timestamp: &str) -> std::io::Result<()> {
-    let errors = usize::from(learner.status == LearnerStatus::Error);
+    let errors = usize::from(learner.status.is_error());
     let time: u64 = learner.exercises.iter().map(|e| e.duration_ms).sum();
     let name = printable(&learner.name);
     w.create_element("testsuite")
@@ -88,7 +88,7 @@ fn suite(w: &mut Writer<Vec<u8>>, learner: &LearnerGrade, timestamp: &str) -> st
                 }
                 Ok(())
             })?;
-            if learner.status == LearnerStatus::Error {
+            if learner.status.is_error() {
                 let message = printable(learner.error.as_deref().unwrap_or("not graded"));
                 w.create_element("testcase")
                     .with_attribute(("classname", name.as_str()))

@@ -113,7 +113,18 @@ pub struct ExerciseInfo {
 #[serde(rename_all = "snake_case")]
 pub enum LearnerStatus {
     Graded,
+    /// The learner's tree could not be graded (unreadable, no commit before the deadline...).
     Error,
+    /// The grader itself failed on this learner (a bug in backendlings): everyone else is
+    /// graded regardless.
+    GraderError,
+}
+
+impl LearnerStatus {
+    /// Not graded, whoever is to blame.
+    pub fn is_error(self) -> bool {
+        self != LearnerStatus::Graded
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -157,6 +168,9 @@ pub struct ExerciseGrade {
     pub max_score: u32,
     pub duration_ms: u64,
     pub failing_tests: Vec<String>,
+    /// Why the verdict is what it is, when the output alone does not say (`Reason::key`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// Compiler and program output, ANSI codes stripped, capped.
     pub output: String,
     pub output_truncated: bool,
@@ -200,6 +214,19 @@ impl CourseInfo {
 }
 
 impl LearnerGrade {
+    /// A learner the grader failed on (it panicked): zero of everything, and why.
+    pub fn grader_error(
+        name: String,
+        path: String,
+        course: &CourseInfo,
+        error: String,
+    ) -> LearnerGrade {
+        LearnerGrade {
+            status: LearnerStatus::GraderError,
+            ..LearnerGrade::error(name, path, course, error)
+        }
+    }
+
     /// A learner that could not be graded at all: zero of everything.
     pub fn error(name: String, path: String, course: &CourseInfo, error: String) -> LearnerGrade {
         LearnerGrade {

@@ -54,6 +54,9 @@ pub fn explain(reason: &Reason) -> String {
             format!("{count} tests were filtered out: every test must run.")
         }
         Reason::NothingSelected => "No test of this program was selected to run.".into(),
+        Reason::UnknownTestCount => "Nobody can say how many tests this exercise has (a macro generates them and the course does not declare `tests`), so no run passes.".into(),
+        Reason::Contract => "Graded files must keep the exercise's contract with its tests.".into(),
+        Reason::Syntax => "The file is not Rust syntax, so it was not compiled.".into(),
         Reason::TestCount { passed, expected } => format!(
             "The tests reported {passed} passed, but the exercise has {expected}: every test must run and pass."
         ),

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::course::Course;
 use crate::engine::Event;
 use crate::progress::Progress;
-use crate::report::model::{LearnerGrade, LearnerStatus};
+use crate::report::model::LearnerGrade;
 use crate::verdict::{Status, Verdict};
 
 /// The colour-styled one-line summary of a verdict.
@@ -292,7 +292,7 @@ impl GradeBar {
         self.bar
             .set_message(format!("{done}/{} learners", self.learners));
         // Exercises of a learner that could not be graded will never be reported.
-        if grade.status == LearnerStatus::Error {
+        if grade.status.is_error() {
             self.bar.inc(self.exercises as u64);
         }
     }

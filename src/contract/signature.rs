@@ -12,25 +12,40 @@
 //! - no comparison trait (`PartialEq`, `Eq`, `PartialOrd`, `Ord`) is implemented by hand for a
 //!   shipped type unless the shipped file does it.
 //!
-//! New functions, types, fields and impls of the learner's own are free. Test modules are the
-//! splicer's business, not this one's.
+//! - every type alias it ships keeps what it stands for, and every name it imports at the top
+//!   (`use std::collections::HashMap;`) keeps pointing where it did: a learner's own `HashMap`
+//!   with a lying `==` would otherwise keep every signature's tokens;
+//! - comparisons are found through aliases and renames (`impl Same for R` after
+//!   `use std::cmp::PartialEq as Same;` and `type R = Response;`), at any depth;
+//! - no learner name impersonates the language ([`super::names`]).
+//!
+//! New functions, types, fields and impls of the learner's own are free. Test items are the
+//! assembler's business, not this one's (it removes them).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use quote::ToTokens;
+use syn::visit::{self, Visit};
 use syn::{FnArg, ImplItem, Item, Signature};
+
+use super::assemble::{SpanReset, normalize, use_bindings};
 
 const COMPARISONS: &[&str] = &["PartialEq", "Eq", "PartialOrd", "Ord"];
 
 /// What the learner's file changed of the course's contract, one line each; empty when it is
 /// kept (or when either file does not parse: the compiler will say why).
-pub fn breaches(learner: &str, course: &str) -> Vec<String> {
-    let (Ok(learner), Ok(course)) = (syn::parse_file(learner), syn::parse_file(course)) else {
+pub fn breaches(learner: &str, course: Option<&str>) -> Vec<String> {
+    let _reset = SpanReset;
+    let Ok(learner) = syn::parse_file(&normalize(learner)) else {
         return Vec::new();
     };
-    let shipped = Contract::of(&course.items);
-    let theirs = Contract::of(&learner.items);
-    let mut found = Vec::new();
+    let course = course.and_then(|c| syn::parse_file(&normalize(c)).ok());
+    let mut found = super::names::impersonations(&learner, course.as_ref());
+    let Some(course) = course else {
+        return found;
+    };
+    let shipped = Contract::of(&course);
+    let theirs = Contract::of(&learner);
     for (name, types) in &shipped.functions {
         if let Some(their_types) = theirs.functions.get(name)
             && their_types != types
@@ -54,6 +69,26 @@ pub fn breaches(learner: &str, course: &str) -> Vec<String> {
             ));
         }
     }
+    for (name, aliased) in &shipped.aliases {
+        if let Some(theirs) = theirs.aliases.get(name)
+            && theirs != aliased
+        {
+            found.push(format!(
+                "the type alias `{name}` must stay `{aliased}` (it is `{theirs}`): the tests rely on it"
+            ));
+        }
+    }
+    for (name, path) in &shipped.imports {
+        let changed = match theirs.imports.get(name) {
+            Some(their_path) => their_path != path,
+            None => theirs.items.contains(name),
+        };
+        if changed {
+            found.push(format!(
+                "`{name}` must stay `{path}` as the course imports it: the tests rely on it"
+            ));
+        }
+    }
     for (trait_name, type_name) in theirs.comparisons.difference(&shipped.comparisons) {
         if shipped.derives.contains_key(type_name) {
             found.push(format!(
@@ -70,14 +105,48 @@ struct Contract {
     functions: BTreeMap<String, String>,
     /// Shipped types (structs, enums, unions) -> their derived comparisons.
     derives: BTreeMap<String, BTreeSet<String>>,
-    /// Hand-written comparison impls: (trait, self type).
+    /// Hand-written comparison impls, at any depth: (trait, self type), through aliases.
     comparisons: BTreeSet<(String, String)>,
+    /// Top-level type aliases -> what they stand for, as token text.
+    aliases: BTreeMap<String, String>,
+    /// Top-level `use` bindings -> their path.
+    imports: BTreeMap<String, String>,
+    /// Names of the other top-level items.
+    items: BTreeSet<String>,
 }
 
 impl Contract {
-    fn of(items: &[Item]) -> Contract {
+    fn of(file: &syn::File) -> Contract {
         let mut contract = Contract::default();
-        for item in items {
+        for item in &file.items {
+            match item {
+                Item::Type(t) if !is_test_item(&t.attrs) => {
+                    let generics = t.generics.to_token_stream().to_string();
+                    contract.aliases.insert(
+                        t.ident.to_string(),
+                        format!("{generics} = {}", t.ty.to_token_stream()),
+                    );
+                }
+                Item::Use(u) if !is_test_item(&u.attrs) => {
+                    for (bound, path) in use_bindings(&u.tree) {
+                        contract.imports.insert(bound, path.join("::"));
+                    }
+                }
+                _ => {
+                    if let Some(name) = super::assemble::item_name(item) {
+                        contract.items.insert(name);
+                    }
+                }
+            }
+        }
+        let resolve = Resolver::of(file);
+        let mut impls = Comparisons {
+            resolve: &resolve,
+            found: BTreeSet::new(),
+        };
+        impls.visit_file(file);
+        contract.comparisons = impls.found;
+        for item in &file.items {
             match item {
                 Item::Fn(f) if !is_test_item(&f.attrs) => {
                     contract
@@ -101,14 +170,6 @@ impl Contract {
                 }
                 Item::Impl(block) if !is_test_item(&block.attrs) => {
                     let self_type = type_name(&block.self_ty);
-                    if let Some((_, path, _)) = &block.trait_
-                        && let Some(last) = path.segments.last()
-                        && COMPARISONS.contains(&last.ident.to_string().as_str())
-                    {
-                        contract
-                            .comparisons
-                            .insert((last.ident.to_string(), self_type.clone()));
-                    }
                     let owner = match &block.trait_ {
                         Some((_, path, _)) => format!(
                             "<{self_type} as {}>",
@@ -181,6 +242,9 @@ fn derives(attrs: &[syn::Attribute]) -> BTreeSet<String> {
 
 fn type_name(ty: &syn::Type) -> String {
     match ty {
+        syn::Type::Reference(r) => type_name(&r.elem),
+        syn::Type::Paren(p) => type_name(&p.elem),
+        syn::Type::Group(g) => type_name(&g.elem),
         syn::Type::Path(p) => p
             .path
             .segments
@@ -191,9 +255,77 @@ fn type_name(ty: &syn::Type) -> String {
     }
 }
 
-/// Items under `#[test]` or `#[cfg(test)]` (as the splicer recognises test modules).
+/// Items under `#[test]` or `#[cfg(test)]`: the assembler removes them.
 fn is_test_item(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|a| a.path().is_ident("test")) || super::splice::is_cfg_test(attrs)
+    attrs.iter().any(|a| a.path().is_ident("test")) || super::assemble::is_cfg_test(attrs)
+}
+
+/// What a one-segment name at the top of a file stands for: its `type` aliases and `use`
+/// renames, followed to the last segment of their target.
+struct Resolver {
+    names: BTreeMap<String, String>,
+}
+
+impl Resolver {
+    fn of(file: &syn::File) -> Resolver {
+        let mut names = BTreeMap::new();
+        for item in &file.items {
+            match item {
+                Item::Type(t) => {
+                    names.insert(t.ident.to_string(), type_name(&t.ty));
+                }
+                Item::Use(u) => {
+                    for (bound, path) in use_bindings(&u.tree) {
+                        if let Some(last) = path.last() {
+                            names.insert(bound, last.clone());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Resolver { names }
+    }
+
+    /// `name` followed through aliases (a few steps at most: aliases may form a cycle).
+    fn resolve(&self, name: &str) -> String {
+        let mut name = name.to_string();
+        for _ in 0..8 {
+            match self.names.get(&name) {
+                Some(next) if *next != name => name = next.clone(),
+                _ => break,
+            }
+        }
+        name
+    }
+}
+
+/// Comparison impls anywhere in a file (an `impl` inside a function body is global too).
+struct Comparisons<'a> {
+    resolve: &'a Resolver,
+    found: BTreeSet<(String, String)>,
+}
+
+impl<'ast> Visit<'ast> for Comparisons<'_> {
+    fn visit_item_impl(&mut self, block: &'ast syn::ItemImpl) {
+        if !is_test_item(&block.attrs)
+            && let Some((_, path, _)) = &block.trait_
+            && let Some(last) = path.segments.last()
+        {
+            let trait_name = self.resolve.resolve(&last.ident.to_string());
+            if COMPARISONS.contains(&trait_name.as_str()) {
+                let self_type = self.resolve.resolve(&type_name(&block.self_ty));
+                self.found.insert((trait_name, self_type));
+            }
+        }
+        visit::visit_item_impl(self, block);
+    }
+
+    fn visit_item_mod(&mut self, module: &'ast syn::ItemMod) {
+        if !is_test_item(&module.attrs) {
+            visit::visit_item_mod(self, module);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -231,7 +363,7 @@ fn helper() {}
 struct Mine;
 impl PartialEq for Mine { fn eq(&self, _: &Self) -> bool { true } }
 "#;
-        assert_eq!(breaches(learner, COURSE), Vec::<String>::new());
+        assert_eq!(breaches(learner, Some(COURSE)), Vec::<String>::new());
     }
 
     #[test]
@@ -244,7 +376,7 @@ pub struct Anything;
 impl PartialEq<Option<u16>> for Anything { fn eq(&self, _: &Option<u16>) -> bool { true } }
 pub fn status_for(code: u16) -> Anything { Anything }
 "#;
-        let found = breaches(learner, COURSE);
+        let found = breaches(learner, Some(COURSE));
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].contains("`status_for`"), "{found:?}");
     }
@@ -260,7 +392,7 @@ impl Router {
     pub fn route(&self, path: &str) -> Response { todo!() }
 }
 "#;
-        let found = breaches(learner, COURSE);
+        let found = breaches(learner, Some(COURSE));
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found.iter().any(|f| f.contains("#[derive(PartialEq)]")));
         assert!(
@@ -268,6 +400,50 @@ impl Router {
                 .iter()
                 .any(|f| f.contains("impl PartialEq for Response"))
         );
+    }
+
+    #[test]
+    fn comparisons_through_aliases_renames_and_function_bodies_are_found() {
+        for sneaky in [
+            "use std::cmp::PartialEq as Same;\nimpl Same for Response { fn eq(&self, _: &Self) -> bool { true } }",
+            "type R = Response;\nimpl PartialEq for R { fn eq(&self, _: &Self) -> bool { true } }",
+            "impl PartialEq for &Response { fn eq(&self, _: &Self) -> bool { true } }",
+            "fn hide() { impl PartialEq for Response { fn eq(&self, _: &Self) -> bool { true } } }",
+        ] {
+            let learner = format!("#[derive(Debug, Clone)]\npub struct Response {{ pub status: u16 }}\n{sneaky}");
+            let found = breaches(&learner, Some(COURSE));
+            assert!(
+                found.iter().any(|f| f.contains("impl PartialEq for Response")),
+                "{sneaky}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn shipped_aliases_and_imports_keep_what_they_stand_for() {
+        let course = "use std::collections::HashMap;\npub type Result<T> = std::result::Result<T, String>;\npub fn counts() -> Result<HashMap<String, u32>> { todo!() }\n";
+        let honest = course.replace("todo!()", "Ok(HashMap::new())");
+        assert_eq!(breaches(&honest, Some(course)), Vec::<String>::new());
+        for (swap, named) in [
+            ("use std::collections::HashMap;", "HashMap"),
+            ("pub type Result<T> = std::result::Result<T, String>;", "Result"),
+        ] {
+            for replacement in [
+                "mod fake { #[derive(Debug)] pub struct HashMap<K, V>(K, V); } use fake::HashMap;",
+                "pub struct HashMap<K, V>(K, V);",
+                "pub type Result<T> = Option<T>;",
+            ] {
+                if !replacement.contains(named) {
+                    continue;
+                }
+                let learner = honest.replace(swap, replacement);
+                let found = breaches(&learner, Some(course));
+                assert!(
+                    found.iter().any(|f| f.contains(&format!("`{named}`"))),
+                    "{replacement}: {found:?}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -280,7 +456,7 @@ impl Router {
     pub fn route(&self, path: &str) -> bool { true }
 }
 "#;
-        let found = breaches(learner, COURSE);
+        let found = breaches(learner, Some(COURSE));
         assert!(found[0].contains("`Router::route`"), "{found:?}");
     }
 }
@@ -301,7 +477,7 @@ mod course_tests {
             let Ok(solution) = std::fs::read_to_string(root.join("solutions").join(&rel)) else {
                 continue;
             };
-            for breach in super::breaches(&solution, &exercise) {
+            for breach in super::breaches(&solution, Some(&exercise)) {
                 broken.push(format!("{}: {breach}", rel.display()));
             }
         }

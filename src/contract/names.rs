@@ -1,0 +1,242 @@
+//! Names a learner may not take: those of the language the course's tests rely on.
+//!
+//! The course's test modules start with `use super::*;`, which glob-imports every name the
+//! exercise file binds, and in Rust a glob import beats the prelude, the primitive types and
+//! the standard macros. A learner's `struct u16` with an `==` that always says yes, a
+//! `type Result<T, E> = Fake;`, a `use Debug as PartialEq;` in front of a derive or a
+//! `#[macro_export] macro_rules! vec` would silently change what the tests compare, while every
+//! shipped signature keeps its tokens. So, resolved the way the compiler resolves them:
+//!
+//! - no item, `use` binding or `extern crate` of the learner's, in any module the tests can
+//!   reach by name (the file and its inline modules, however nested), may bind a
+//!   [`PROTECTED`] name, unless the course's own file binds it the same way;
+//! - an import of the standard library under the name it has there (`use std::fmt::Result;`)
+//!   is the language itself and is fine;
+//! - no `macro_rules!` anywhere, even inside a function, may take a protected name
+//!   (`#[macro_export]` puts it at the crate root, whatever its place).
+//!
+//! Items inside function bodies are not reachable by path, so they are free.
+
+use syn::visit::{self, Visit};
+use syn::{Item, UseTree};
+
+use super::assemble::{item_name, use_bindings};
+
+/// The primitive types, the prelude (2015 to 2024), the standard derives and attributes, the
+/// standard macros and the crate roots: everything a test names without importing it.
+pub const PROTECTED: &[&str] = &[
+    // primitive types
+    "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64",
+    "i128", "isize", "f16", "f32", "f64", "f128",
+    // crate roots and path keywords that are names
+    "std", "core", "alloc", "proc_macro", "test",
+    // the prelude
+    "Copy", "Send", "Sized", "Sync", "Unpin", "Drop", "Fn", "FnMut", "FnOnce", "AsyncFn",
+    "AsyncFnMut", "AsyncFnOnce", "drop", "align_of", "align_of_val", "size_of", "size_of_val",
+    "Box", "ToOwned", "Clone", "PartialEq", "PartialOrd", "Eq", "Ord", "AsRef", "AsMut", "Into",
+    "From", "Default", "Iterator", "Extend", "IntoIterator", "DoubleEndedIterator",
+    "ExactSizeIterator", "Option", "Some", "None", "Result", "Ok", "Err", "String", "ToString",
+    "Vec", "TryFrom", "TryInto", "FromIterator", "Future", "IntoFuture",
+    // derives and attributes a test or a shipped type uses
+    "Debug", "Hash", "derive", "cfg", "cfg_attr", "ignore", "should_panic", "allow", "warn",
+    "deny", "forbid", "expect", "doc", "must_use", "inline", "path", "global_allocator",
+    // the standard macros
+    "assert", "assert_eq", "assert_ne", "debug_assert", "debug_assert_eq", "debug_assert_ne",
+    "matches", "vec", "format", "format_args", "print", "println", "eprint", "eprintln", "write",
+    "writeln", "panic", "todo", "unimplemented", "unreachable", "dbg", "concat", "stringify",
+    "include", "include_str", "include_bytes", "env", "option_env", "line", "column", "file",
+    "module_path", "compile_error", "thread_local", "const_format_args", "assert_matches",
+];
+
+/// The learner's bindings of protected names that the course's file (`shipped`, when there is
+/// one) does not make the same way, one line each.
+pub fn impersonations(learner: &syn::File, shipped: Option<&syn::File>) -> Vec<String> {
+    let theirs = bindings(learner);
+    let ours = shipped.map(bindings).unwrap_or_default();
+    let mut found: Vec<String> = Vec::new();
+    for binding in theirs {
+        if ours.contains(&binding) {
+            continue;
+        }
+        let Binding { name, what } = binding;
+        let line = match what {
+            What::Import(path) => format!(
+                "`use {path}` binds `{name}`, a name of the language the tests rely on; use a name of your own"
+            ),
+            What::Item(kind) => format!(
+                "the {kind} `{name}` takes the name of a part of the language the tests rely on; rename it"
+            ),
+            What::Macro => format!(
+                "`macro_rules! {name}` replaces a standard macro the tests rely on; rename it"
+            ),
+        };
+        if !found.contains(&line) {
+            found.push(line);
+        }
+    }
+    found
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Binding {
+    name: String,
+    what: What,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum What {
+    /// A `use` binding, with its path as written.
+    Import(String),
+    /// An item, by kind.
+    Item(&'static str),
+    Macro,
+}
+
+fn bindings(file: &syn::File) -> Vec<Binding> {
+    let mut found = Vec::new();
+    module_bindings(&file.items, &mut found);
+    let mut macros = Macros(&mut found);
+    macros.visit_file(file);
+    found
+}
+
+/// The protected names the `items` of one module bind, and those of its inline modules.
+fn module_bindings(items: &[Item], found: &mut Vec<Binding>) {
+    for item in items {
+        match item {
+            Item::Use(u) => {
+                for (name, path) in use_bindings(&u.tree) {
+                    if !PROTECTED.contains(&name.as_str()) || is_std_under_own_name(&name, &path)
+                    {
+                        continue;
+                    }
+                    found.push(Binding {
+                        name,
+                        what: What::Import(written(&u.tree)),
+                    });
+                }
+            }
+            // Macros are found wherever they are, below.
+            Item::Macro(_) => {}
+            _ => {
+                if let Some(name) = item_name(item)
+                    && PROTECTED.contains(&name.as_str())
+                {
+                    found.push(Binding {
+                        name,
+                        what: What::Item(kind_of(item)),
+                    });
+                }
+            }
+        }
+        if let Item::Mod(m) = item
+            && let Some((_, content)) = &m.content
+        {
+            module_bindings(content, found);
+        }
+    }
+}
+
+/// `use std::fmt::Result;`: a standard item under its own name is the language itself.
+fn is_std_under_own_name(name: &str, path: &[String]) -> bool {
+    let roots = ["std", "core", "alloc"];
+    path.first().is_some_and(|root| roots.contains(&root.as_str()))
+        && path.len() > 1
+        && path.last().is_some_and(|last| last == name)
+}
+
+fn written(tree: &UseTree) -> String {
+    quote::ToTokens::to_token_stream(tree)
+        .to_string()
+        .replace(' ', "")
+}
+
+fn kind_of(item: &Item) -> &'static str {
+    match item {
+        Item::Fn(_) => "function",
+        Item::Struct(_) => "struct",
+        Item::Enum(_) => "enum",
+        Item::Union(_) => "union",
+        Item::Trait(_) | Item::TraitAlias(_) => "trait",
+        Item::Const(_) => "constant",
+        Item::Static(_) => "static",
+        Item::Type(_) => "type alias",
+        Item::Mod(_) => "module",
+        Item::ExternCrate(_) => "crate",
+        _ => "item",
+    }
+}
+
+/// `macro_rules!` definitions with protected names, at any depth.
+struct Macros<'a>(&'a mut Vec<Binding>);
+
+impl<'ast> Visit<'ast> for Macros<'_> {
+    fn visit_item_macro(&mut self, item: &'ast syn::ItemMacro) {
+        if let Some(ident) = &item.ident {
+            let name = ident.to_string();
+            if PROTECTED.contains(&name.as_str()) {
+                self.0.push(Binding {
+                    name,
+                    what: What::Macro,
+                });
+            }
+        }
+        visit::visit_item_macro(self, item);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(learner: &str, shipped: &str) -> Vec<String> {
+        impersonations(
+            &syn::parse_file(learner).unwrap(),
+            Some(&syn::parse_file(shipped).unwrap()),
+        )
+    }
+
+    #[test]
+    fn learner_names_that_impersonate_the_language_are_refused() {
+        for (source, named) in [
+            ("pub struct u16(pub u64);", "u16"),
+            ("#[derive(Debug)] pub struct str;", "str"),
+            ("pub enum bool { Yes }", "bool"),
+            ("pub type Result<T, E> = Option<(T, E)>;", "Result"),
+            ("use std::fmt::Debug as PartialEq;", "PartialEq"),
+            ("use crate::mine::Anything as String;", "String"),
+            ("mod inner { pub struct u16; } pub use inner::*;", "u16"),
+            ("mod a { pub mod b { pub type Vec<T> = [T; 0]; } }", "Vec"),
+            ("#[macro_export] macro_rules! vec { () => {} }", "vec"),
+            ("fn f() { #[macro_export] macro_rules! format { () => {} } }", "format"),
+            ("macro_rules! assert_eq { ($($t:tt)*) => {} }", "assert_eq"),
+            ("extern crate core as std;", "std"),
+            ("pub fn drop<T>(_: T) {}", "drop"),
+            ("pub use std::fmt::Display as test;", "test"),
+        ] {
+            let problems = found(source, "");
+            assert_eq!(problems.len(), 1, "{source}: {problems:?}");
+            assert!(problems[0].contains(&format!("`{named}`")), "{source}: {problems:?}");
+        }
+    }
+
+    #[test]
+    fn ordinary_names_and_the_course_own_bindings_are_fine() {
+        for source in [
+            "use std::fmt::Result;",
+            "use std::collections::HashMap;",
+            "use std::io::{self, Write};",
+            "pub fn abort(status: u16) -> u16 { status }",
+            "fn f() { struct u16; }",
+            "pub struct Response { status: u16 }",
+            "mod db { pub fn query() {} }",
+        ] {
+            assert_eq!(found(source, ""), Vec::<String>::new(), "{source}");
+        }
+        // The course's file binds `Result` itself: the learner's same binding is the course's.
+        let shipped = "pub type Result<T> = std::result::Result<T, String>;";
+        assert!(found(shipped, shipped).is_empty());
+        // What the alias stands for is the signature contract's business (`signature`).
+        assert!(found("pub type Result<T> = Option<T>;", shipped).is_empty());
+    }
+}
