@@ -121,6 +121,7 @@ pub(crate) fn sample_report(name: &str, output: &str) -> crate::report::model::G
         max_score: 1,
         duration_ms: 5,
         failing_tests: vec![format!("tests::{name}")],
+        reason: None,
         output: output.into(),
         output_truncated: false,
     };
