@@ -102,6 +102,19 @@ pub enum Command {
     /// The live classroom view for instructors
     #[command(subcommand)]
     Classroom(ClassroomCommand),
+    /// Internal: `grade` prepares each learner's sandbox in a process of its own, so that no
+    /// learner file can crash the grader (a stack overflow is not a panic)
+    #[command(name = "grade-prepare", hide = true)]
+    GradePrepare {
+        #[arg(long)]
+        learner: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        result: PathBuf,
+        #[command(flatten)]
+        course: CourseFlag,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -341,6 +354,7 @@ impl Command {
             Command::Watch(args) => Ok(&args.course),
             Command::Verify(args) => Ok(&args.course),
             Command::Grade(args) => Ok(&args.course),
+            Command::GradePrepare { course, .. } => Ok(course),
             Command::List { course, .. }
             | Command::Run { course, .. }
             | Command::Hint { course, .. }

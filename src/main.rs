@@ -74,6 +74,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Dev(DevCommand::Update { .. }) => dev::update(&load()?),
         Command::Grade(args) => grade::run(&load()?, &args.into()),
+        Command::GradePrepare {
+            learner,
+            out,
+            result,
+            ..
+        } => grade::sandbox::prepare_here(&load()?, &learner, &out, &result),
         Command::List { json, .. } => commands::list(&load()?, json),
         Command::Run { name, .. } => commands::run(&load()?, name.as_deref()),
         Command::Hint { name, .. } => commands::hint(&load()?, name.as_deref()),

@@ -5,8 +5,8 @@
 
 use std::fs;
 
-use crate::course::{Course, Exercise};
 use crate::contract::{self, Problem};
+use crate::course::{Course, Exercise};
 use crate::pristine;
 
 /// The warning for `exercise` when its tests or locked items differ from the version the course

@@ -360,8 +360,7 @@ pub(crate) fn is_cfg_test(attrs: &[Attribute]) -> bool {
     }
     attrs.iter().any(|a| {
         a.path().is_ident("cfg")
-            && a
-                .meta
+            && a.meta
                 .require_list()
                 .is_ok_and(|list| names_test(list.tokens.clone()))
     })
@@ -880,7 +879,11 @@ mod tests {
         assert!(spliced.source.contains("use ::core::{"));
         assert_eq!(test_fns(&spliced.source), ["adds"]);
         // The inner attributes stay first; the learner's items come before the tests.
-        assert!(spliced.source.starts_with("//! Exercise docs.\n#![allow(dead_code)]\n"));
+        assert!(
+            spliced
+                .source
+                .starts_with("//! Exercise docs.\n#![allow(dead_code)]\n")
+        );
         assert!(spliced.source.find("fn add").unwrap() < spliced.source.find("mod tests").unwrap());
     }
 
@@ -919,7 +922,11 @@ mod tests {
     #[test]
     fn every_test_of_the_learner_goes_at_every_depth() {
         let extra = "#[test]\nfn mine() {}\nmod deep {\n    #[test]\n    fn deeper() {}\n    #[cfg(test)]\n    mod t { #[test] fn deepest() {} }\n    #[cfg(not(test))]\n    pub fn only_outside_tests() {}\n    pub fn kept() {}\n}\n#[cfg(all(unix, test))]\nimpl Drop for Thing { fn drop(&mut self) {} }\n#[cfg(feature = \"test-utils\")]\nfn feature_gated() {}\n";
-        let spliced = splice(&learner("a + b", &format!("{extra}{COURSE_TESTS}")), COURSE, &[]);
+        let spliced = splice(
+            &learner("a + b", &format!("{extra}{COURSE_TESTS}")),
+            COURSE,
+            &[],
+        );
         assert_eq!(test_fns(&spliced.source), ["adds"]);
         assert!(!spliced.source.contains("only_outside_tests"));
         assert!(!spliced.source.contains("Drop"));
@@ -984,7 +991,10 @@ mod tests {
         assert_eq!(course_test_count(generated, false), None);
         let elsewhere = "macro_rules! t { ($n:ident) => { #[test] fn $n() {} } }\n#[cfg(test)]\nmod tests {\n t!(a);\n}\n";
         assert_eq!(course_test_count(elsewhere, false), None);
-        assert_eq!(course_test_count("#[test] fn a() {}\n#[test] fn b() {}\n", true), Some(2));
+        assert_eq!(
+            course_test_count("#[test] fn a() {}\n#[test] fn b() {}\n", true),
+            Some(2)
+        );
     }
 
     #[test]
@@ -992,7 +1002,11 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let course = crate::course::Course::load(root).unwrap();
         let mut unknown = Vec::new();
-        for exercise in course.exercises.iter().filter(|e| e.test && e.tests.is_none()) {
+        for exercise in course
+            .exercises
+            .iter()
+            .filter(|e| e.test && e.tests.is_none())
+        {
             let path = root.join(exercise.rel_path());
             let counted = if exercise.shape == crate::course::Shape::File {
                 course_test_count(&std::fs::read_to_string(&path).unwrap(), false)

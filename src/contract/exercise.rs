@@ -9,6 +9,7 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
 use super::assemble::{self, SyntaxError};
@@ -22,7 +23,7 @@ const MAX_DIR_FILES: usize = 256;
 const MAX_DIR_DEPTH: usize = 8;
 
 /// What a learner changed of the parts of an exercise the course keeps for itself.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Modified {
     pub tests: bool,
     /// Locked names whose items differ from the course's.
@@ -42,7 +43,7 @@ impl Modified {
 }
 
 /// An exercise ready to compile.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ready {
     /// What the learner changed of the course's tests and locked items (all put back).
     pub modified: Modified,
@@ -52,7 +53,7 @@ pub struct Ready {
 }
 
 /// Why an exercise of a learner cannot be compiled.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Problem {
     Missing(String),
     Unreadable(String),
@@ -64,7 +65,7 @@ pub enum Problem {
 }
 
 /// One exercise as prepared in the sandbox.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Prepared {
     Ready(Ready),
     Skipped(Problem),
@@ -144,7 +145,9 @@ fn prepare_dir(
         if file.extension().is_some_and(|e| e == "rs") {
             let canonical = read_course_text(course_root, &rel.join(&file))?;
             let whole = test_files.contains(&file);
-            counted = counted.zip(assemble::course_test_count(&canonical, whole)).map(|(a, b)| a + b);
+            counted = counted
+                .zip(assemble::course_test_count(&canonical, whole))
+                .map(|(a, b)| a + b);
         }
     }
 

@@ -410,10 +410,14 @@ impl Router {
             "impl PartialEq for &Response { fn eq(&self, _: &Self) -> bool { true } }",
             "fn hide() { impl PartialEq for Response { fn eq(&self, _: &Self) -> bool { true } } }",
         ] {
-            let learner = format!("#[derive(Debug, Clone)]\npub struct Response {{ pub status: u16 }}\n{sneaky}");
+            let learner = format!(
+                "#[derive(Debug, Clone)]\npub struct Response {{ pub status: u16 }}\n{sneaky}"
+            );
             let found = breaches(&learner, Some(COURSE));
             assert!(
-                found.iter().any(|f| f.contains("impl PartialEq for Response")),
+                found
+                    .iter()
+                    .any(|f| f.contains("impl PartialEq for Response")),
                 "{sneaky}: {found:?}"
             );
         }
@@ -426,7 +430,10 @@ impl Router {
         assert_eq!(breaches(&honest, Some(course)), Vec::<String>::new());
         for (swap, named) in [
             ("use std::collections::HashMap;", "HashMap"),
-            ("pub type Result<T> = std::result::Result<T, String>;", "Result"),
+            (
+                "pub type Result<T> = std::result::Result<T, String>;",
+                "Result",
+            ),
         ] {
             for replacement in [
                 "mod fake { #[derive(Debug)] pub struct HashMap<K, V>(K, V); } use fake::HashMap;",

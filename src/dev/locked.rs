@@ -7,9 +7,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::problem::Problem;
+use crate::contract::{assemble, exercise};
 use crate::course::{Course, Exercise, INFO_FILE};
 use crate::fsutil::files_below;
-use crate::contract::{assemble, exercise};
 
 pub(super) fn check(course: Option<&Course>, problems: &mut Vec<Problem>) {
     let Some(course) = course else { return };

@@ -20,9 +20,9 @@ use toml::Spanned;
 
 use super::problem::{Problem, slash};
 use crate::context::TARGET_SUBDIR;
+use crate::contract::assemble;
 use crate::course::{Course, Exercise, Shape, line_column};
 use crate::fsutil::{files_below, write_atomic};
-use crate::contract::assemble;
 
 /// How a mutants file name ends, next to the solution it edits.
 const SUFFIX: &str = ".mutants.toml";
@@ -256,7 +256,9 @@ impl SolutionFiles {
             Shape::Dir => (
                 exercise.rel_solution_path(),
                 PathBuf::new(),
-                crate::contract::exercise::canonical_test_files(&course.root.join(exercise.rel_path())),
+                crate::contract::exercise::canonical_test_files(
+                    &course.root.join(exercise.rel_path()),
+                ),
             ),
         };
         SolutionFiles {
@@ -358,9 +360,7 @@ fn validate(
         let original = solution.read(file).unwrap_or_default();
         any_change |= *edited != original;
         let is_rust = file.extension().is_some_and(|e| e == "rs");
-        if is_rust
-            && assemble::assemble(edited, &original, &[]).is_ok_and(|a| a.tests_modified)
-        {
+        if is_rust && assemble::assemble(edited, &original, &[]).is_ok_and(|a| a.tests_modified) {
             return Err(Problem::error(
                 &location,
                 says(&format!(

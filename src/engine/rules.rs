@@ -156,10 +156,13 @@ pub fn inspect(
         if test {
             find_process_enders(&file, &name, &mut problems);
         }
-        match (tests, crate::contract::assemble::count_tests(
-            &file.items,
-            crate::contract::assemble::Generated::NamingTest,
-        )) {
+        match (
+            tests,
+            crate::contract::assemble::count_tests(
+                &file.items,
+                crate::contract::assemble::Generated::NamingTest,
+            ),
+        ) {
             (Some(sum), Some(n)) => tests = Some(sum + n),
             _ => tests = None,
         }
@@ -261,14 +264,18 @@ impl EnderScan {
                     }
                 }
                 TokenTree::Ident(ident) => {
-                    let Some(bare) = is_ender(ident) else { continue };
+                    let Some(bare) = is_ender(ident) else {
+                        continue;
+                    };
                     let line = ident.span().start().line;
                     if strict {
                         found.push((
                             line,
                             format!("`{bare}` names a function that ends or replaces the process, inside a macro; exercise code must let its tests finish"),
                         ));
-                    } else if at >= 2 && is_path_sep(&tokens, at - 2) && !self.own_path(&tokens, at - 2)
+                    } else if at >= 2
+                        && is_path_sep(&tokens, at - 2)
+                        && !self.own_path(&tokens, at - 2)
                     {
                         found.push((
                             line,
@@ -372,7 +379,10 @@ fn is_macro_rules_body(tokens: &[TokenTree], at: usize) -> bool {
 /// `a::b::name` as written, for messages.
 fn path_text(tokens: &[TokenTree], at: usize) -> String {
     let mut start = at;
-    while start >= 3 && is_path_sep(tokens, start - 2) && matches!(tokens[start - 3], TokenTree::Ident(_)) {
+    while start >= 3
+        && is_path_sep(tokens, start - 2)
+        && matches!(tokens[start - 3], TokenTree::Ident(_))
+    {
         start -= 3;
     }
     tokens[start..=at]

@@ -45,6 +45,11 @@ const LEARNER_MEMORY: u64 = 6 * 1024 * 1024 * 1024;
 /// cargo, rustc's threads and tests that start a few servers and workers.
 const LEARNER_PROCESSES: u64 = 512;
 
+/// The stack of each grading thread. The rule book parses every printed file again here; the
+/// sandbox's reader parsed it first on a stack of a fraction of this size, so nothing it
+/// accepted can overflow this one.
+pub const WORKER_STACK: usize = 64 * 1024 * 1024;
+
 /// How to grade, from the command line.
 pub struct Settings {
     pub jobs: usize,
@@ -78,7 +83,8 @@ pub fn grade_all(
     let workers = settings.jobs.clamp(1, learners.len().max(1));
     thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| {
+            let worker = thread::Builder::new().stack_size(WORKER_STACK);
+            let spawned = worker.spawn_scoped(scope, || {
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(learner) = learners.get(index) else {
@@ -104,13 +110,25 @@ pub fn grade_all(
                     results.lock().unwrap_or_else(|e| e.into_inner())[index] = Some(grade);
                 }
             });
+            // A thread that cannot start leaves its share to the others.
+            drop(spawned);
         }
     });
     results
         .into_inner()
         .unwrap_or_else(|e| e.into_inner())
         .into_iter()
-        .map(|g| g.expect("every learner was graded"))
+        .zip(learners)
+        .map(|(grade, learner)| {
+            grade.unwrap_or_else(|| {
+                LearnerGrade::grader_error(
+                    learner.name.clone(),
+                    learner.dir.display().to_string(),
+                    info,
+                    "no grading thread could be started".to_string(),
+                )
+            })
+        })
         .collect()
 }
 
@@ -145,8 +163,16 @@ fn grade_learner(
         Err(err) => return error(format!("{err:#}")),
     };
     let package = format!("grade-{}-{index}", std::process::id());
-    let sandbox = match sandbox::prepare(course, &tree.root, &package) {
+    let sandbox = match sandbox::prepare(course, &tree.root, &package, &settings.supervisor) {
         Ok(sandbox) => sandbox,
+        Err(err) if err.is::<sandbox::Crashed>() => {
+            return LearnerGrade::grader_error(
+                learner.name.clone(),
+                path,
+                info,
+                format!("{err:#}"),
+            );
+        }
         Err(err) => return error(format!("{err:#}")),
     };
     // Dropped at the end of this learner: whatever of theirs still runs is killed then.

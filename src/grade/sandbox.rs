@@ -4,12 +4,15 @@
 
 use std::fs;
 use std::path::Path;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use toml_edit::{DocumentMut, Item, Value};
 
 use crate::contract::{Prepared, exercise};
 use crate::course::{Course, INFO_FILE};
+use crate::engine::process::{Exit, Limits, Supervisor};
 use crate::manifest;
 
 pub struct Sandbox {
@@ -30,9 +33,38 @@ impl Sandbox {
     }
 }
 
+/// The grader could not read a learner's files: the process that prepares their sandbox
+/// crashed or hung (a stack overflow on pathologically nested code is not a panic, and would
+/// take the whole cohort down in-process). The learner is a `grader_error`.
+#[derive(Debug)]
+pub struct Crashed(pub String);
+
+impl std::fmt::Display for Crashed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Crashed {}
+
+/// How long reading and assembling one learner's files may take (milliseconds of work for a
+/// real tree; the limit is for the pathological ones).
+const PREPARE_TIMEOUT: Duration = Duration::from_secs(120);
+/// Memory for that work.
+const PREPARE_MEMORY: u64 = 4 * 1024 * 1024 * 1024;
+/// The stack that work runs on: far less than [`super::cohort::WORKER_STACK`].
+const PREPARE_STACK: usize = 8 * 1024 * 1024;
+
 /// Builds the sandbox of the learner tree at `learner_root`; the cargo package is named
 /// `package` (unique per learner, so that executables in a shared build folder never collide).
-pub fn prepare(course: &Course, learner_root: &Path, package: &str) -> Result<Sandbox> {
+/// The learner's files are read, parsed and assembled by `backendlings grade-prepare`, a
+/// process of its own under `supervisor` ([`prepare_here`]).
+pub fn prepare(
+    course: &Course,
+    learner_root: &Path,
+    package: &str,
+    supervisor: &Supervisor,
+) -> Result<Sandbox> {
     let dir = tempfile::Builder::new()
         .prefix("backendlings-grade-")
         .tempdir()
@@ -40,21 +72,67 @@ pub fn prepare(course: &Course, learner_root: &Path, package: &str) -> Result<Sa
     let root = dir.path();
     let learner_root = fs::canonicalize(learner_root)
         .with_context(|| format!("cannot resolve {}", learner_root.display()))?;
+    let result = tempfile::NamedTempFile::new().context("cannot create a temporary file")?;
 
-    let exercises: Vec<Prepared> = course
-        .exercises
-        .iter()
-        .map(|exercise| {
-            match exercise::prepare(&course.root, exercise, &learner_root, root) {
-                Ok(ready) => Prepared::Ready(ready),
-                Err(problem) => {
-                    // Leave nothing half-written behind for an exercise that is not compiled.
-                    let _ = fs::remove_dir_all(root.join(exercise.rel_path()));
-                    Prepared::Skipped(problem)
-                }
-            }
-        })
-        .collect();
+    let mut cmd =
+        Command::new(std::env::current_exe().context("cannot find the grader's own program")?);
+    cmd.arg("grade-prepare")
+        .arg("--course")
+        .arg(&course.root)
+        .arg("--learner")
+        .arg(&learner_root)
+        .arg("--out")
+        .arg(root)
+        .arg("--result")
+        .arg(result.path())
+        .stdin(Stdio::null());
+    let limits = Limits {
+        memory_bytes: Some(PREPARE_MEMORY),
+        ..Limits::new(PREPARE_TIMEOUT, 16 * 1024)
+    };
+    let finished = supervisor
+        .run(cmd, &limits)
+        .context("cannot start the grader's file reader")?;
+    let crashed = |why: String| {
+        Crashed(format!(
+            "the grader could not read this learner's files: {why}. The other learners were graded; keep this tree to report it."
+        ))
+    };
+    match finished.exit {
+        Exit::Code(0) => {}
+        Exit::TimedOut => {
+            return Err(crashed(format!(
+                "reading them took over {} s",
+                PREPARE_TIMEOUT.as_secs()
+            ))
+            .into());
+        }
+        Exit::Code(code) => {
+            let said = finished.output.plain();
+            return Err(crashed(format!(
+                "its reader exited with {code}: {}",
+                said.trim().lines().last().unwrap_or_default()
+            ))
+            .into());
+        }
+        Exit::Signal(signal) => {
+            return Err(crashed(format!(
+                "its reader was killed by signal {signal} (deeply nested code overflows the parser's stack)"
+            ))
+            .into());
+        }
+    }
+    let exercises: Vec<Prepared> = serde_json::from_slice(
+        &fs::read(result.path()).context("cannot read what the grader's file reader found")?,
+    )
+    .context("the grader's file reader wrote something unreadable")?;
+    if exercises.len() != course.exercises.len() {
+        bail!(
+            "the grader's file reader prepared {} exercises of {}",
+            exercises.len(),
+            course.exercises.len()
+        );
+    }
 
     let ready: Vec<&str> = course
         .exercises
@@ -84,6 +162,47 @@ pub fn prepare(course: &Course, learner_root: &Path, package: &str) -> Result<Sa
     })
 }
 
+/// `backendlings grade-prepare`: prepares every exercise of the learner tree at `learner` into
+/// `out`, and writes what it found to `result` as JSON. Run by [`prepare`], never by people.
+pub fn prepare_here(
+    course: &Course,
+    learner: &Path,
+    out: &Path,
+    result: &Path,
+) -> Result<ExitCode> {
+    let learner_root = fs::canonicalize(learner)
+        .with_context(|| format!("cannot resolve {}", learner.display()))?;
+    let prepare_all = || -> Vec<Prepared> {
+        course
+            .exercises
+            .iter()
+            .map(|exercise| {
+                match exercise::prepare(&course.root, exercise, &learner_root, out) {
+                    Ok(ready) => Prepared::Ready(ready),
+                    Err(problem) => {
+                        // Leave nothing half-written behind for an exercise that is not compiled.
+                        let _ = fs::remove_dir_all(out.join(exercise.rel_path()));
+                        Prepared::Skipped(problem)
+                    }
+                }
+            })
+            .collect()
+    };
+    // A smaller stack than the grader's own threads have (`cohort::WORKER_STACK`): whatever
+    // parses here also parses there, where the printed files are read again.
+    let exercises = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(PREPARE_STACK)
+            .spawn_scoped(scope, prepare_all)
+            .map(|worker| worker.join())
+    })
+    .context("cannot start a thread")?
+    .map_err(|_| anyhow::anyhow!("preparing the learner's files panicked"))?;
+    fs::write(result, serde_json::to_vec(&exercises)?)
+        .with_context(|| format!("cannot write {}", result.display()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The course's stand-alone manifest, renamed to `package`, listing only the `ready` exercises
 /// (cargo refuses a manifest whose binaries' files are missing).
 pub fn standalone_manifest(course: &Course, package: &str, ready: &[&str]) -> Result<String> {
@@ -101,4 +220,3 @@ pub fn standalone_manifest(course: &Course, package: &str, ready: &[&str]) -> Re
     }
     Ok(doc.to_string())
 }
-
