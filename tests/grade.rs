@@ -244,6 +244,16 @@ fn grades_a_hostile_cohort_against_the_course_tests() {
     let symlink_dir = learner_owned(&cohort, &course, "symlink_outside", linked);
     fs::remove_file(symlink_dir.join("exercises/basics/add.rs")).unwrap();
     std::os::unix::fs::symlink(&outside, symlink_dir.join("exercises/basics/add.rs")).unwrap();
+    // Nested far deeper than any parser's stack allows: its reader crashes, it alone.
+    let mut deep = solved_with_add(SOLVED_ADD);
+    let nested = format!(
+        "type T = {}u8{};\n{}",
+        "Vec<".repeat(150_000),
+        ">".repeat(150_000),
+        add(SOLVED_ADD)
+    );
+    deep[0].1 = Some(nested.into_bytes());
+    learner_owned(&cohort, &course, "deep_nesting", deep);
     fs::create_dir(cohort.join("empty")).unwrap();
     let missing = work.path().join("no_such_learner");
 
@@ -360,10 +370,11 @@ fn grades_a_hostile_cohort_against_the_course_tests() {
         o("missing", false, 0),
         o("passed", true, 3),
     );
+    // A macro named like the standard `assert_eq!` impersonates the language (contract::names).
     expect(
         "shadowed_assert",
         4,
-        o("tests_failed", false, 0),
+        o("rejected", false, 0),
         o("passed", false, 1),
         o("passed", false, 3),
     );
@@ -399,7 +410,7 @@ fn grades_a_hostile_cohort_against_the_course_tests() {
     expect(
         "garbage",
         4,
-        o("unreadable", false, 0),
+        o("rejected", false, 0),
         o("passed", false, 1),
         o("passed", false, 3),
     );
@@ -433,6 +444,16 @@ fn grades_a_hostile_cohort_against_the_course_tests() {
             .contains("outside the learner tree"),
         "{link}"
     );
+    let deep = by_name(&report, "deep_nesting");
+    assert_eq!(deep["status"], "grader_error", "{deep}");
+    assert!(
+        deep["error"]
+            .as_str()
+            .unwrap()
+            .contains("could not read this learner's files"),
+        "{deep}"
+    );
+    assert_eq!(deep["score"], 0);
     for (name, why) in [("no_such_learner", "does not exist"), ("empty", "is empty")] {
         let l = by_name(&report, name);
         assert_eq!(l["status"], "error");

@@ -997,6 +997,132 @@ mod tests {
         );
     }
 
+    /// A deterministic generator (xorshift), so that a failure names its seed.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+    }
+
+    /// Hostile text for the assembler: the course's own files with a byte-order mark, Windows
+    /// line endings, NUL, multibyte and invisible characters next to tokens, extra tests and
+    /// test modules, deep nesting, huge comments and cut-off ends, mixed at random.
+    fn hostile_variant(base: &str, rng: &mut Rng) -> String {
+        const ODD: &[&str] = &[
+            "\u{feff}",
+            "𝄞",
+            "é",
+            "✓",
+            "\u{202e}",
+            "\u{200b}",
+            "\0",
+            "\r",
+            "\t",
+            "\u{ffff}",
+            "#[test] fn sneaky() {}",
+            "#[cfg(test)] mod tests { #[test] fn x() {} }",
+            "mod tests {}",
+            "/*",
+            "*/",
+            "\"",
+            "r#\"",
+            "'",
+            "}",
+            "{",
+            "macro_rules! t { () => {} }",
+        ];
+        let mut text = base.to_string();
+        for _ in 0..=rng.below(4) {
+            match rng.below(8) {
+                0 => text.insert(0, '\u{feff}'),
+                1 => text = text.replace('\n', "\r\n"),
+                2 => {
+                    // Next to a token: at a character boundary just before or after whitespace.
+                    let spots: Vec<usize> = text
+                        .char_indices()
+                        .filter(|(_, c)| c.is_whitespace())
+                        .map(|(i, _)| i)
+                        .collect();
+                    if !spots.is_empty() {
+                        let at = spots[rng.below(spots.len())];
+                        text.insert_str(at, ODD[rng.below(ODD.len())]);
+                    }
+                }
+                3 => {
+                    let depth = 1 + rng.below(60);
+                    text = format!("{}{text}{}", "mod m { ".repeat(depth), " }".repeat(depth));
+                }
+                4 => text.push_str(&format!("\n// {}\n", "x".repeat(rng.below(200_000)))),
+                5 => {
+                    let mut cut = rng.below(text.len());
+                    while !text.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    text.truncate(cut);
+                }
+                6 => text.push_str(
+                    "\n#[test]\nfn extra() {}\n#[cfg(test)]\nmod more { #[test] fn more() {} }\n",
+                ),
+                _ => text = text.replace("fn ", "fn \u{feff}"),
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn hostile_text_never_panics_and_always_gets_exactly_the_course_tests() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let bases: Vec<String> = [
+            "exercises/00_intro/intro2_tests.rs",
+            "exercises/01_http/http3_parse_request.rs",
+            "exercises/05_testing/test7_catch_the_bugs.rs",
+        ]
+        .iter()
+        .map(|rel| std::fs::read_to_string(root.join(rel)).unwrap())
+        .collect();
+        // On the stack the grader's reader has (`grade::sandbox`), not the test harness's.
+        std::thread::Builder::new()
+            .stack_size(8 * 1024 * 1024)
+            .spawn(move || fuzz_cases(&bases))
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    fn fuzz_cases(bases: &[String]) {
+        // A fixed budget: the same cases on every run.
+        let mut rng = Rng(0x5eed_1234_abcd_ef01);
+        for case in 0..300 {
+            let course = &bases[case % bases.len()];
+            let expected = test_fns(course);
+            let learner = hostile_variant(course, &mut rng);
+            match assemble(&learner, course, &[]) {
+                Ok(assembled) => {
+                    let printed = syn::parse_file(&assembled.source);
+                    assert!(
+                        printed.is_ok(),
+                        "case {case}: the printed program does not parse"
+                    );
+                    assert_eq!(
+                        test_fns(&assembled.source),
+                        expected,
+                        "case {case}: the program holds other tests than the course's"
+                    );
+                }
+                Err(err) => assert!(err.line >= 1 && !err.message.is_empty(), "case {case}"),
+            }
+        }
+    }
+
     #[test]
     fn every_exercise_of_our_course_has_a_known_test_count() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
