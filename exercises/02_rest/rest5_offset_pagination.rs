@@ -53,7 +53,7 @@ fn link(path: &str, limit: usize, offset: usize) -> String {
 pub fn paginate<T: Clone>(all: &[T], params: &PageParams, path: &str) -> Page<T> {
     // TODO: take the slice [offset, offset + limit) (careful past the end), and build the
     // links with `link`: `next` only if more items follow, `prev` only if offset > 0
-    // (never below offset 0).
+    // (never below offset 0). The offset comes from the client: `offset + limit` can overflow.
     let _ = (all, params, path);
     todo!()
 }
@@ -186,6 +186,23 @@ mod tests {
         );
         assert_eq!(page.total, 45);
         assert_eq!(page.links.next, None);
+    }
+
+    #[test]
+    fn a_huge_offset_is_an_empty_page_not_a_crash() {
+        let params = parse_params(&format!("offset={}&limit=100", usize::MAX)).unwrap();
+        assert_eq!(params.offset, usize::MAX, "any usize is a valid offset");
+        let page = paginate(&articles(), &params, "/a");
+        assert!(page.items.is_empty());
+        assert_eq!(
+            page.links.next, None,
+            "offset + limit must not be computed when it overflows: compare limit with what \
+             is left after the offset (the offset comes from the client)"
+        );
+        assert_eq!(
+            page.links.prev,
+            Some(format!("/a?limit=100&offset={}", usize::MAX - 100))
+        );
     }
 
     #[test]

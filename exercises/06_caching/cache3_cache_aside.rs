@@ -7,9 +7,18 @@
 // the cache in the opposite order from the database and leave a stale value forever; a delete
 // only costs one extra load.
 //
+// Why delete *after* the database write, not before? The service is shared by every request
+// (so its methods take `&self`), and another request can read between our two steps. Delete
+// first, and that reader misses, loads the old row (the write has not happened yet) and puts it
+// back in the cache, where it stays until the next write. Delete after, and the worst a reader
+// in between can see is the old row once. The tests play that reader: the fake database runs a
+// hook in the middle of every write.
+//
 // Done means: repeated reads hit the database once, an update or delete is visible on the very
-// next read, and unknown ids are not cached (so a product created later shows up at once).
+// next read, even when another request read during the write, and unknown ids are not cached
+// (so a product created later shows up at once).
 
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -19,25 +28,30 @@ pub struct Product {
     pub price_cents: u64,
 }
 
-/// A fake of the slow database. It counts how often rows are loaded.
+/// Provided: a fake of the slow database, shared like a connection pool (`&self`). It counts
+/// how often rows are loaded, and runs the hook `during_writes` (if set) at the start of every
+/// write, before the row changes: what another request does while the write is in flight.
 #[derive(Default)]
 pub struct ProductDb {
-    rows: HashMap<u32, Product>,
-    loads: usize,
+    rows: RefCell<HashMap<u32, Product>>,
+    loads: Cell<usize>,
+    during_writes: RefCell<Option<Box<dyn Fn()>>>,
 }
 
 impl ProductDb {
-    pub fn load(&mut self, id: u32) -> Option<Product> {
-        self.loads += 1;
-        self.rows.get(&id).cloned()
+    pub fn load(&self, id: u32) -> Option<Product> {
+        self.loads.set(self.loads.get() + 1);
+        self.rows.borrow().get(&id).cloned()
     }
 
-    pub fn save(&mut self, product: Product) {
-        self.rows.insert(product.id, product);
+    pub fn save(&self, product: Product) {
+        self.write_starts();
+        self.rows.borrow_mut().insert(product.id, product);
     }
 
-    pub fn set_price(&mut self, id: u32, price_cents: u64) -> bool {
-        match self.rows.get_mut(&id) {
+    pub fn set_price(&self, id: u32, price_cents: u64) -> bool {
+        self.write_starts();
+        match self.rows.borrow_mut().get_mut(&id) {
             Some(row) => {
                 row.price_cents = price_cents;
                 true
@@ -46,49 +60,64 @@ impl ProductDb {
         }
     }
 
-    pub fn delete(&mut self, id: u32) -> bool {
-        self.rows.remove(&id).is_some()
+    pub fn delete(&self, id: u32) -> bool {
+        self.write_starts();
+        self.rows.borrow_mut().remove(&id).is_some()
     }
 
     pub fn loads(&self) -> usize {
-        self.loads
+        self.loads.get()
+    }
+
+    /// Runs `hook` in the middle of every later write.
+    pub fn during_writes(&self, hook: impl Fn() + 'static) {
+        *self.during_writes.borrow_mut() = Some(Box::new(hook));
+    }
+
+    fn write_starts(&self) {
+        if let Some(hook) = self.during_writes.borrow().as_ref() {
+            hook();
+        }
     }
 }
 
+/// Shared by every request, so every method takes `&self`; the cache is a `RefCell` (in a
+/// threaded server it would be a `Mutex`, or Redis).
 pub struct ProductService {
     db: ProductDb,
-    cache: HashMap<u32, Product>,
+    cache: RefCell<HashMap<u32, Product>>,
 }
 
 impl ProductService {
     pub fn new(db: ProductDb) -> Self {
         Self {
             db,
-            cache: HashMap::new(),
+            cache: RefCell::new(HashMap::new()),
         }
     }
 
     /// Cache-aside read: cache first, database on a miss, remember what was found.
-    pub fn get(&mut self, id: u32) -> Option<Product> {
-        // TODO: return the cached product if there is one; otherwise load it from `self.db`,
-        // keep a copy in `self.cache` and return it. A product that does not exist is not
-        // cached.
+    pub fn get(&self, id: u32) -> Option<Product> {
+        // TODO: return the cached product if there is one (`self.cache.borrow()`); otherwise
+        // load it from `self.db`, keep a copy in the cache (`self.cache.borrow_mut()`) and
+        // return it. A product that does not exist is not cached.
         todo!("read product {id}")
     }
 
     /// Writes the new price to the database. Returns false for an unknown product.
-    pub fn update_price(&mut self, id: u32, price_cents: u64) -> bool {
-        // TODO: the database is updated, but the cache keeps serving the old price.
+    pub fn update_price(&self, id: u32, price_cents: u64) -> bool {
+        // TODO: the database is updated, but the cache keeps serving the old price. Mind the
+        // order (the comment at the top says why).
         self.db.set_price(id, price_cents)
     }
 
     /// Creates or replaces a product.
-    pub fn save(&mut self, product: Product) {
+    pub fn save(&self, product: Product) {
         // TODO: same problem as in `update_price`.
         self.db.save(product);
     }
 
-    pub fn delete(&mut self, id: u32) -> bool {
+    pub fn delete(&self, id: u32) -> bool {
         // TODO: and here.
         self.db.delete(id)
     }
@@ -99,13 +128,13 @@ impl ProductService {
 }
 
 fn main() {
-    let mut db = ProductDb::default();
+    let db = ProductDb::default();
     db.save(Product {
         id: 1,
         name: "kettle".into(),
         price_cents: 2_999,
     });
-    let mut service = ProductService::new(db);
+    let service = ProductService::new(db);
     service.get(1);
     service.get(1);
     println!("two reads, {} database load(s)", service.db_loads());
@@ -114,6 +143,7 @@ fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::rc::Rc;
 
     fn kettle(price_cents: u64) -> Product {
         Product {
@@ -124,7 +154,7 @@ mod tests {
     }
 
     fn service() -> ProductService {
-        let mut db = ProductDb::default();
+        let db = ProductDb::default();
         db.save(kettle(2_999));
         db.save(Product {
             id: 2,
@@ -136,7 +166,7 @@ mod tests {
 
     #[test]
     fn repeated_reads_load_once() {
-        let mut service = service();
+        let service = service();
         for _ in 0..5 {
             assert_eq!(service.get(1), Some(kettle(2_999)));
         }
@@ -149,7 +179,7 @@ mod tests {
 
     #[test]
     fn each_key_is_loaded_separately() {
-        let mut service = service();
+        let service = service();
         service.get(1);
         service.get(2);
         service.get(1);
@@ -159,7 +189,7 @@ mod tests {
 
     #[test]
     fn update_is_visible_on_next_read() {
-        let mut service = service();
+        let service = service();
         assert_eq!(service.get(1), Some(kettle(2_999)));
         assert!(service.update_price(1, 1_999), "product 1 exists");
         assert_eq!(
@@ -171,7 +201,7 @@ mod tests {
 
     #[test]
     fn write_invalidates_instead_of_updating_the_cache() {
-        let mut service = service();
+        let service = service();
         service.get(1);
         service.update_price(1, 1_999);
         let loads_after_write = service.db_loads();
@@ -191,7 +221,7 @@ mod tests {
 
     #[test]
     fn write_to_one_key_keeps_the_others_cached() {
-        let mut service = service();
+        let service = service();
         service.get(1);
         service.get(2);
         service.update_price(1, 1_999);
@@ -206,7 +236,7 @@ mod tests {
 
     #[test]
     fn unknown_ids_are_not_cached() {
-        let mut service = service();
+        let service = service();
         assert_eq!(service.get(42), None, "no product 42 in the database");
         service.save(Product {
             id: 42,
@@ -222,7 +252,7 @@ mod tests {
 
     #[test]
     fn delete_is_visible_on_next_read() {
-        let mut service = service();
+        let service = service();
         service.get(2);
         assert!(service.delete(2));
         assert_eq!(
@@ -234,7 +264,7 @@ mod tests {
 
     #[test]
     fn replacing_a_product_is_visible_on_next_read() {
-        let mut service = service();
+        let service = service();
         assert_eq!(service.get(1), Some(kettle(2_999)));
         let renamed = Product {
             name: "electric kettle".into(),
@@ -245,6 +275,75 @@ mod tests {
             service.get(1),
             Some(renamed),
             "save replaced product 1 in the database: the cached copy must not outlive it"
+        );
+    }
+
+    /// The service, shared, with another request that reads product `id` in the middle of
+    /// every database write (before the row changes), and what that reader saw.
+    fn service_with_a_reader_during_writes(
+        id: u32,
+    ) -> (Rc<ProductService>, Rc<RefCell<Vec<Option<Product>>>>) {
+        let service = Rc::new(service());
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let reader = Rc::downgrade(&service);
+        let log = Rc::clone(&seen);
+        service.db.during_writes(move || {
+            if let Some(service) = reader.upgrade() {
+                log.borrow_mut().push(service.get(id));
+            }
+        });
+        (service, seen)
+    }
+
+    #[test]
+    fn a_read_during_an_update_does_not_bring_the_old_price_back() {
+        for cached_before in [true, false] {
+            let (service, seen) = service_with_a_reader_during_writes(1);
+            if cached_before {
+                service.get(1);
+            }
+            assert!(service.update_price(1, 1_999));
+            assert_eq!(
+                *seen.borrow(),
+                [Some(kettle(2_999))],
+                "the other request read while the write was in flight"
+            );
+            assert_eq!(
+                service.get(1),
+                Some(kettle(1_999)),
+                "a request read product 1 during the update (cached before: {cached_before}). \
+                 If the cache entry is deleted before the database write, that reader misses, \
+                 loads the old row and caches it again, and the old price stays: delete after \
+                 the write"
+            );
+        }
+    }
+
+    #[test]
+    fn a_read_during_a_save_does_not_bring_the_old_row_back() {
+        let (service, _) = service_with_a_reader_during_writes(1);
+        service.get(1);
+        let renamed = Product {
+            name: "electric kettle".into(),
+            ..kettle(3_499)
+        };
+        service.save(renamed.clone());
+        assert_eq!(
+            service.get(1),
+            Some(renamed),
+            "a request read product 1 during the save: invalidate after the database write"
+        );
+    }
+
+    #[test]
+    fn a_read_during_a_delete_does_not_bring_the_row_back() {
+        let (service, _) = service_with_a_reader_during_writes(2);
+        service.get(2);
+        assert!(service.delete(2));
+        assert_eq!(
+            service.get(2),
+            None,
+            "a request read product 2 during the delete: invalidate after the database write"
         );
     }
 }

@@ -246,6 +246,23 @@ mod tests {
     }
 
     #[test]
+    fn fields_cannot_slide_across_their_boundaries() {
+        // Signed without separators, `<payload><expiry>` reads the same when a digit moves
+        // from the expiry to the payload: the signature would still check out.
+        let token = issue(&key(), RESET, "user:42", 17_000_009_000);
+        let (payload, rest) = token.split_once('.').unwrap();
+        let (expiry, signature) = rest.split_once('.').unwrap();
+        let (first_digit, other_digits) = expiry.split_at(1);
+        let forged = format!("{payload}{first_digit}.{other_digits}.{signature}");
+        assert_eq!(
+            verify(&key(), RESET, &forged, NOW),
+            Err(TokenError::BadSignature),
+            "the signed text must keep the fields apart (`purpose.payload.expiry`): {forged:?} \
+             moved a digit from the expiry into the payload"
+        );
+    }
+
+    #[test]
     fn malformed_tokens() {
         let token = issue(&key(), RESET, "user:42", NOW + 900);
         let signature = token.rsplit('.').next().unwrap();

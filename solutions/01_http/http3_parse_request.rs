@@ -40,13 +40,23 @@ pub enum ParseError {
     /// The request line is not exactly `METHOD SP TARGET SP VERSION`,
     /// or the target does not start with `/`.
     BadRequestLine,
-    /// Only `HTTP/1.0` and `HTTP/1.1` are spoken here.
+    /// Only `HTTP/1.0` and `HTTP/1.1` are spoken here (exactly: the version is case-sensitive).
     UnsupportedVersion(String),
-    /// A header line without `:`, with an empty name, or with whitespace in the name
-    /// (`Host : x` must be rejected, RFC 9112 section 5.1). Carries the offending line.
+    /// A header line without `:`, or whose name is not a token (`is_token`): empty, or with a
+    /// space, a tab or another separator in it (`Host : x` must be rejected, RFC 9112 section
+    /// 5.1). Carries the offending line.
     BadHeader(String),
     /// HTTP/1.1 requests must carry a Host header (RFC 9112 section 3.2).
     MissingHost,
+}
+
+/// Provided: whether `name` is a token (RFC 9110 section 5.6.2): one or more letters, digits
+/// or any of ``!#$%&'*+-.^_`|~``. Header names and methods are tokens.
+pub fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 pub fn parse_request(raw: &str) -> Result<Request, ParseError> {
@@ -69,7 +79,7 @@ pub fn parse_request(raw: &str) -> Result<Request, ParseError> {
     for line in lines {
         let bad = || ParseError::BadHeader(line.to_string());
         let (name, value) = line.split_once(':').ok_or_else(bad)?;
-        if name.is_empty() || name.contains([' ', '\t']) {
+        if !is_token(name) {
             return Err(bad());
         }
         let value = value.trim_matches([' ', '\t']);
@@ -202,11 +212,34 @@ mod tests {
             parse_request("GET / HTTP/1.0\r\n\r\n").is_ok(),
             "HTTP/1.0 is accepted, and it does not require Host"
         );
+        for version in [
+            "HTTP/1.2",
+            "HTTP/1.9",
+            "HTTP/1.10",
+            "http/1.1",
+            "HTTP/1.1.0",
+            "HTTP/1",
+        ] {
+            assert_eq!(
+                parse_request(&format!("GET / {version}\r\nHost: a\r\n\r\n")),
+                Err(ParseError::UnsupportedVersion(version.into())),
+                "only HTTP/1.0 and HTTP/1.1, spelled exactly so, are spoken here"
+            );
+        }
     }
 
     #[test]
     fn bad_headers() {
-        for line in ["NoColonHere", ": empty-name", "Host : a", "Bad Name: x"] {
+        for line in [
+            "NoColonHere",
+            ": empty-name",
+            "Host : a",
+            "Bad Name: x",
+            "Host\t: a",
+            "X-Tab\tName: x",
+            "X(comment): x",
+            "X\"quoted\": x",
+        ] {
             let raw = format!("GET / HTTP/1.1\r\nHost: a\r\n{line}\r\n\r\n");
             assert_eq!(
                 parse_request(&raw),
@@ -223,5 +256,54 @@ mod tests {
             Err(ParseError::MissingHost),
             "an HTTP/1.1 request without Host must be rejected with 400"
         );
+    }
+
+    /// A tiny deterministic generator (xorshift), so the property test needs no crate.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    #[test]
+    fn any_header_name_is_accepted_exactly_when_it_is_a_token() {
+        const TCHAR: &str = "!#$%&'*+-.^_`|~09azAZ";
+        const NOT_TCHAR: [char; 12] = [' ', '\t', '(', ')', ',', '/', '@', '[', ']', '"', '{', 'é'];
+        let mut rng = Rng(0x4854_5450);
+        for _ in 0..3_000 {
+            let mut name = String::new();
+            let mut token = true;
+            for _ in 0..rng.below(6) {
+                if rng.below(8) == 0 {
+                    name.push(NOT_TCHAR[rng.below(NOT_TCHAR.len())]);
+                    token = false;
+                } else {
+                    name.push(TCHAR.as_bytes()[rng.below(TCHAR.len())] as char);
+                }
+            }
+            token &= !name.is_empty();
+            let line = format!("{name}: v");
+            let raw = format!("GET / HTTP/1.1\r\nHost: a\r\n{line}\r\n\r\n");
+            let parsed = parse_request(&raw);
+            if token {
+                assert_eq!(
+                    parsed.map(|r| r.headers.get(&name).map(str::to_string)),
+                    Ok(Some("v".to_string())),
+                    "{name:?} is a token (RFC 9110 5.6.2), so a valid header name"
+                );
+            } else {
+                assert_eq!(
+                    parsed,
+                    Err(ParseError::BadHeader(line.clone())),
+                    "{name:?} is not a token: only letters, digits and !#$%&'*+-.^_`|~ make a \
+                     header name"
+                );
+            }
+        }
     }
 }

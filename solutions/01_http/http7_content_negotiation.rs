@@ -9,7 +9,10 @@
 // Rules:
 // - no Accept header: the client accepts anything; give our first (preferred) type;
 // - a range is `type/subtype`, `type/*` or `*/*`, optionally with `;q=0.xyz` (default 1);
-//   names are case-insensitive; a range whose q is not a number in 0..=1 is ignored;
+//   names, the parameter name `q` included, are case-insensitive; a q value is `0` or `1`,
+//   optionally followed by `.` and at most three digits (`1` only with zeros: RFC 9110
+//   section 12.4.2); a range whose q is anything else (`2`, `.5`, `0.5000`, `1e-3`) is
+//   ignored;
 // - for each type we offer, the MOST SPECIFIC matching range decides its q
 //   (`text/csv;q=0` beats `text/*;q=0.5` for text/csv); no matching range means q = 0;
 // - q = 0 means "not acceptable"; the highest q wins; ties go to our order.
@@ -51,12 +54,19 @@ pub fn parse_accept(header: &str) -> Vec<MediaRange> {
         .collect()
 }
 
+/// `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )`, in thousandths. Not a
+/// float parse: that would accept `1e-3`, `+0.5` or `0.0001` (which rounds to "not acceptable").
 fn parse_q(value: &str) -> Option<u16> {
-    let q: f64 = value.parse().ok()?;
-    if !(0.0..=1.0).contains(&q) {
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+    if fraction.len() > 3 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Some((q * 1000.0).round() as u16)
+    let thousandths: u16 = format!("{fraction:0<3}").parse().ok()?;
+    match whole {
+        "0" => Some(thousandths),
+        "1" if thousandths == 0 => Some(1000),
+        _ => None,
+    }
 }
 
 /// How well `range` matches `kind/subtype`: None if it does not, else 0 (*/*),
@@ -140,6 +150,56 @@ mod tests {
             vec![range("application", "json", 1000)],
             "q=2 and q=abc are invalid, `nonsense` has no '/': ignore them, keep the rest"
         );
+    }
+
+    #[test]
+    fn the_q_parameter_name_is_case_insensitive() {
+        assert_eq!(
+            parse_accept("text/csv;Q=0.3, text/html; Q=0"),
+            vec![range("text", "csv", 300), range("text", "html", 0)],
+            "parameter names are case-insensitive (RFC 9110 5.6.6): `Q=0` is `q=0`"
+        );
+        assert_eq!(
+            negotiate(Some("*/*, application/json;Q=0"), &OFFERED),
+            Ok("text/csv"),
+            "`Q=0` still means \"anything but JSON\""
+        );
+    }
+
+    #[test]
+    fn q_values_follow_their_grammar() {
+        for (q, expected) in [
+            ("0", Some(0)),
+            ("0.", Some(0)),
+            ("0.5", Some(500)),
+            ("0.05", Some(50)),
+            ("0.125", Some(125)),
+            ("1", Some(1000)),
+            ("1.0", Some(1000)),
+            ("1.000", Some(1000)),
+            ("1.001", None),
+            ("0.5000", None),
+            ("0.0001", None),
+            (".5", None),
+            ("+0.5", None),
+            ("1e-3", None),
+            ("01", None),
+            ("0.-1", None),
+            ("2", None),
+            ("", None),
+        ] {
+            let ranges = parse_accept(&format!("text/csv;q={q}, text/html"));
+            let expected: Vec<MediaRange> = expected
+                .map(|thousandths| range("text", "csv", thousandths))
+                .into_iter()
+                .chain([range("text", "html", 1000)])
+                .collect();
+            assert_eq!(
+                ranges, expected,
+                "q={q:?}: a q value is 0 or 1, then optionally '.' and up to three digits \
+                 (1 only with zeros); anything else makes the range invalid"
+            );
+        }
     }
 
     #[test]

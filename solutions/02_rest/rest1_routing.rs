@@ -206,6 +206,18 @@ mod tests {
     }
 
     #[test]
+    fn methods_are_matched_case_sensitively() {
+        for method in ["get", "Get", "gET", "delete"] {
+            assert_eq!(
+                route(method, "/users/7"),
+                Outcome::MethodNotAllowed(vec!["GET", "DELETE"]),
+                "method names are case-sensitive (RFC 9110 9.1): {method:?} is not a method \
+                 of /users/7"
+            );
+        }
+    }
+
+    #[test]
     fn allow_lists_every_method_of_the_path() {
         let (status, headers) = respond(&route("PATCH", "/users"));
         assert_eq!(status, 405);

@@ -79,7 +79,9 @@ pub fn paginate<T: Clone>(all: &[T], params: &PageParams, path: &str) -> Page<T>
         total,
         links: Links {
             this: link(path, limit, offset),
-            next: (offset + limit < total).then(|| link(path, limit, offset + limit)),
+            // `offset` comes from the client: `offset + limit` could overflow, so compare with
+            // what is left after the offset instead.
+            next: (limit < total.saturating_sub(offset)).then(|| link(path, limit, offset + limit)),
             prev: (offset > 0).then(|| link(path, limit, offset.saturating_sub(limit))),
         },
     }
@@ -213,6 +215,23 @@ mod tests {
         );
         assert_eq!(page.total, 45);
         assert_eq!(page.links.next, None);
+    }
+
+    #[test]
+    fn a_huge_offset_is_an_empty_page_not_a_crash() {
+        let params = parse_params(&format!("offset={}&limit=100", usize::MAX)).unwrap();
+        assert_eq!(params.offset, usize::MAX, "any usize is a valid offset");
+        let page = paginate(&articles(), &params, "/a");
+        assert!(page.items.is_empty());
+        assert_eq!(
+            page.links.next, None,
+            "offset + limit must not be computed when it overflows: compare limit with what \
+             is left after the offset (the offset comes from the client)"
+        );
+        assert_eq!(
+            page.links.prev,
+            Some(format!("/a?limit=100&offset={}", usize::MAX - 100))
+        );
     }
 
     #[test]

@@ -7,9 +7,16 @@
 // changed": answer 304 with no body when it did not) or in `If-Match` ("save only if nobody
 // changed it": answer 412 Precondition Failed when someone did).
 //
+// The two headers compare tags differently (RFC 9110 section 8.8.3.2). A tag may be weak,
+// `W/"..."`: "semantically the same", not byte for byte (a cache or a proxy that compressed
+// the body turns our strong tag into a weak one). That is good enough to skip a download, so
+// If-None-Match uses the *weak* comparison (`W/"x"` matches `"x"`). It is not good enough to
+// guard a write, so If-Match uses the *strong* comparison: a weak tag never matches.
+//
 // Done means: `etag_for` is a quoted, content-derived tag (first 16 hex digits of the SHA-256
-// of the body), `if_none_match_matches` understands lists and `*`, `handle_get` answers
-// 200/304/404 and `handle_put` requires If-Match (428 without it) and refuses stale versions.
+// of the body), `if_none_match_matches` and `if_match_matches` understand lists and `*` and
+// compare weakly and strongly, `handle_get` answers 200/304/404 and `handle_put` requires
+// If-Match (428 without it) and refuses stale versions.
 
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -33,9 +40,20 @@ pub fn etag_for(body: &str) -> String {
     format!("\"{hex}\"")
 }
 
-/// Does an `If-None-Match` / `If-Match` header value match `current`? The value is `*`
-/// (matches any existing representation) or a comma-separated list of entity tags.
+/// Does an `If-None-Match` header value match `current` (a strong tag of ours)? The value is
+/// `*` (matches any existing representation) or a comma-separated list of entity tags, compared
+/// weakly: `W/"x"` matches `"x"`. The `W/` prefix is case-sensitive.
 pub fn if_none_match_matches(header: &str, current: &str) -> bool {
+    header.trim() == "*"
+        || header.split(',').any(|tag| {
+            let tag = tag.trim();
+            tag.strip_prefix("W/").unwrap_or(tag) == current
+        })
+}
+
+/// Does an `If-Match` header value match `current` (a strong tag of ours)? `*` or a
+/// comma-separated list, compared strongly: a weak tag `W/"x"` never matches.
+pub fn if_match_matches(header: &str, current: &str) -> bool {
     header.trim() == "*" || header.split(',').any(|tag| tag.trim() == current)
 }
 
@@ -75,7 +93,7 @@ pub fn handle_put(store: &mut Store, id: u64, if_match: Option<&str>, new_body: 
     let Some(if_match) = if_match else {
         return status(428);
     };
-    if !if_none_match_matches(if_match, &etag_for(current)) {
+    if !if_match_matches(if_match, &etag_for(current)) {
         return status(412);
     }
     store.articles.insert(id, new_body.to_string());
@@ -139,6 +157,96 @@ mod tests {
     }
 
     #[test]
+    fn if_none_match_compares_weakly() {
+        let tag = etag_for(V1);
+        assert!(
+            if_none_match_matches(&format!("W/{tag}"), &tag),
+            "a weak tag for the same content still means 'I have it': W/\"x\" matches \"x\""
+        );
+        assert!(if_none_match_matches(&format!("\"aaaa\", W/{tag}"), &tag));
+        assert!(!if_none_match_matches("W/\"aaaa\"", &tag));
+        assert!(
+            !if_none_match_matches(&format!("w/{tag}"), &tag),
+            "the weak prefix is exactly `W/` (RFC 9110: %s\"W/\", case-sensitive)"
+        );
+    }
+
+    #[test]
+    fn if_match_compares_strongly() {
+        let tag = etag_for(V1);
+        assert!(if_match_matches(&tag, &tag));
+        assert!(if_match_matches(&format!("\"aaaa\", {tag}"), &tag));
+        assert!(
+            if_match_matches("*", &tag),
+            "`*`: any current representation"
+        );
+        assert!(
+            !if_match_matches(&format!("W/{tag}"), &tag),
+            "a weak tag never matches in If-Match: 'semantically the same' is not enough to \
+             guard a write (RFC 9110 13.1.1)"
+        );
+        assert!(!if_match_matches(&format!("\"aaaa\", W/{tag}"), &tag));
+        assert!(!if_match_matches(tag.trim_matches('"'), &tag));
+    }
+
+    /// A tiny deterministic generator (xorshift), so the property tests need no crate.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    #[test]
+    fn every_list_of_tags_is_compared_by_the_rules() {
+        let current = etag_for(V1);
+        let other = etag_for(V2);
+        let mut rng = Rng(0x5eed_e7a9);
+        for _ in 0..2_000 {
+            // A list as RFC 9110 5.6.1 allows it: elements separated by commas, optional
+            // spaces and tabs around them, and empty elements.
+            let mut elements = Vec::new();
+            let (mut weak_match, mut strong_match) = (false, false);
+            for _ in 0..1 + rng.below(4) {
+                let element = match rng.below(6) {
+                    0 => {
+                        strong_match = true;
+                        weak_match = true;
+                        current.clone()
+                    }
+                    1 => {
+                        weak_match = true;
+                        format!("W/{current}")
+                    }
+                    2 => other.clone(),
+                    3 => format!("W/{other}"),
+                    4 => format!("w/{current}"),
+                    _ => String::new(),
+                };
+                let space = |rng: &mut Rng| ["", " ", "\t", " \t "][rng.below(4)];
+                elements.push(format!("{}{element}{}", space(&mut rng), space(&mut rng)));
+            }
+            let header = elements.join(",");
+            assert_eq!(
+                if_none_match_matches(&header, &current),
+                weak_match,
+                "If-None-Match: {header:?} (weak comparison; spaces and tabs around elements \
+                 are not part of them)"
+            );
+            assert_eq!(
+                if_match_matches(&header, &current),
+                strong_match,
+                "If-Match: {header:?} (strong comparison; spaces and tabs around elements are \
+                 not part of them)"
+            );
+        }
+    }
+
+    #[test]
     fn first_get_is_200_with_etag() {
         let response = handle_get(&store(), 1, None);
         assert_eq!(response.status, 200);
@@ -163,6 +271,17 @@ mod tests {
             "a 304 never has a body: that is the saving"
         );
         assert_eq!(response.etag, Some(tag), "a 304 still sends the ETag");
+    }
+
+    #[test]
+    fn a_weak_tag_for_the_current_version_is_304() {
+        let tag = etag_for(V1);
+        let response = handle_get(&store(), 1, Some(&format!("W/{tag}")));
+        assert_eq!(
+            response.status, 304,
+            "a proxy that compressed our body sends our tag back as W/\"...\": still the \
+             same version, so 304"
+        );
     }
 
     #[test]
@@ -198,6 +317,18 @@ mod tests {
         assert_eq!(response.status, 200);
         assert_eq!(response.etag, Some(etag_for(V2)), "the new version's tag");
         assert_eq!(store.articles[&1], V2);
+    }
+
+    #[test]
+    fn a_weak_tag_cannot_authorize_a_write() {
+        let mut store = store();
+        let weak = format!("W/{}", etag_for(V1));
+        assert_eq!(
+            handle_put(&mut store, 1, Some(&weak), V2).status,
+            412,
+            "If-Match uses the strong comparison: a weak tag never matches"
+        );
+        assert_eq!(store.articles[&1], V1, "nothing was written");
     }
 
     #[test]

@@ -173,6 +173,25 @@ mod tests {
     }
 
     #[test]
+    fn an_object_action_without_its_object_is_refused() {
+        // A handler that forgot to load the article (or a route that passes None by mistake)
+        // must fail closed: with nothing to check ownership or publication against, no.
+        for (user, action) in [
+            (EDITOR, Action::Edit),
+            (VIEWER, Action::Read),
+            (EDITOR, Action::Delete),
+            (VIEWER, Action::Edit),
+        ] {
+            assert!(
+                !allowed(&user, action, None),
+                "{:?} doing {action:?} with no article: deny (fail closed), the rule needs \
+                 the article",
+                user.role
+            );
+        }
+    }
+
+    #[test]
     fn anonymous_is_401_known_but_forbidden_is_403() {
         let a = articles();
         assert_eq!(

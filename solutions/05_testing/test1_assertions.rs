@@ -10,8 +10,10 @@
 // was expected and why: it is what you will read when it fails in CI.
 //
 // The graded tests at the bottom run every check on the correct `parse_limit` and on another
-// correct parser (it must NOT panic), and on a parser with one planted bug (it MUST panic).
-// Done means: every check passes correct parsers and catches its bug. (One thing the tests
+// correct parser (it must NOT panic), and on several parsers with planted bugs, each breaking
+// the check's rule in its own way (every one MUST panic: `is_ok()` or `is_err()` is not
+// enough, assert the exact answer). Done means: every check passes correct parsers and
+// catches all its bugs. (One thing the tests
 // cannot see: a check that asks `parse_limit` itself for the expected answer is circular.
 // State the expected values, as the comments say.)
 
@@ -135,8 +137,8 @@ mod tests {
         catch_unwind(|| check(parse)).is_err()
     }
 
-    /// `check` must accept the correct parser and catch the buggy one.
-    fn grade(name: &str, check: fn(ParseFn), buggy: ParseFn, bug: &str) {
+    /// `check` must accept the correct parsers and catch every buggy one.
+    fn grade(name: &str, check: fn(ParseFn), bugs: &[(ParseFn, &str)]) {
         assert!(
             !panics(check, parse_limit),
             "{name} panics on the CORRECT parse_limit (see the assertion above): \
@@ -148,13 +150,17 @@ mod tests {
              that follows every rule): a check must judge what the parser answers, not \
              which function it is"
         );
-        assert!(
-            panics(check, buggy),
-            "{name} passes a buggy parser that {bug}: add the assertions its comment asks for"
-        );
+        for &(buggy, bug) in bugs {
+            assert!(
+                panics(check, buggy),
+                "{name} passes a buggy parser that {bug}: assert the exact answers its \
+                 comment asks for"
+            );
+        }
     }
 
-    // ---- Planted bugs: each parser breaks exactly one rule. ----
+    // ---- Planted bugs: each parser breaks exactly one rule, several per check, so only a
+    // check that asserts the exact answers catches them all. ----
 
     fn find_limit(query: &str) -> Option<&str> {
         query
@@ -182,6 +188,81 @@ mod tests {
 
     fn buggy_forgets_default(query: &str) -> Result<u32, LimitError> {
         to_limit(find_limit(query).unwrap_or(""))
+    }
+
+    fn buggy_default_only_for_an_empty_query(query: &str) -> Result<u32, LimitError> {
+        if query.is_empty() {
+            return Ok(DEFAULT_LIMIT);
+        }
+        to_limit(find_limit(query).unwrap_or(""))
+    }
+
+    fn buggy_wrong_default(query: &str) -> Result<u32, LimitError> {
+        find_limit(query).map_or(Ok(10), to_limit)
+    }
+
+    fn buggy_last_pair_only(query: &str) -> Result<u32, LimitError> {
+        let last = query.rsplit('&').next().unwrap_or("");
+        match last.strip_prefix("limit=") {
+            Some(raw) => to_limit(raw),
+            None => Ok(DEFAULT_LIMIT),
+        }
+    }
+
+    fn buggy_first_digit_only(query: &str) -> Result<u32, LimitError> {
+        match find_limit(query) {
+            None => Ok(DEFAULT_LIMIT),
+            Some(raw) => to_limit(raw.get(..1).unwrap_or(raw)),
+        }
+    }
+
+    fn buggy_clamps_one_below_the_maximum(query: &str) -> Result<u32, LimitError> {
+        match find_limit(query) {
+            None => Ok(DEFAULT_LIMIT),
+            Some(raw) => to_limit(raw).map(|n| n.min(MAX_LIMIT - 1)),
+        }
+    }
+
+    fn buggy_rejects_above_the_maximum(query: &str) -> Result<u32, LimitError> {
+        match find_limit(query) {
+            None => Ok(DEFAULT_LIMIT),
+            Some(raw) => match raw.parse::<u32>() {
+                Ok(n) if n > MAX_LIMIT => Err(LimitError::NotANumber(raw.to_string())),
+                _ => to_limit(raw),
+            },
+        }
+    }
+
+    fn buggy_zero_means_default(query: &str) -> Result<u32, LimitError> {
+        match find_limit(query) {
+            None | Some("0") => Ok(DEFAULT_LIMIT),
+            Some(raw) => to_limit(raw),
+        }
+    }
+
+    fn buggy_zero_is_not_a_number(query: &str) -> Result<u32, LimitError> {
+        match find_limit(query) {
+            None => Ok(DEFAULT_LIMIT),
+            Some("0") => Err(LimitError::NotANumber("0".to_string())),
+            Some(raw) => to_limit(raw),
+        }
+    }
+
+    fn buggy_ignores_the_sign(query: &str) -> Result<u32, LimitError> {
+        match find_limit(query) {
+            None => Ok(DEFAULT_LIMIT),
+            Some(raw) => to_limit(raw.trim_start_matches('-')),
+        }
+    }
+
+    fn buggy_quotes_the_whole_query(query: &str) -> Result<u32, LimitError> {
+        match find_limit(query) {
+            None => Ok(DEFAULT_LIMIT),
+            Some(raw) => to_limit(raw).map_err(|error| match error {
+                LimitError::NotANumber(_) => LimitError::NotANumber(query.to_string()),
+                other => other,
+            }),
+        }
     }
 
     fn buggy_first_pair_only(query: &str) -> Result<u32, LimitError> {
@@ -227,8 +308,17 @@ mod tests {
         grade(
             "check_default",
             check_default,
-            buggy_forgets_default,
-            "answers NotANumber(\"\") when limit is absent",
+            &[
+                (
+                    buggy_forgets_default,
+                    "answers NotANumber(\"\") when limit is absent",
+                ),
+                (
+                    buggy_default_only_for_an_empty_query,
+                    "gives the default only to an empty query, not to q=rust",
+                ),
+                (buggy_wrong_default, "uses 10 as the default"),
+            ],
         );
     }
 
@@ -237,8 +327,20 @@ mod tests {
         grade(
             "check_position_in_query",
             check_position_in_query,
-            buggy_first_pair_only,
-            "only looks at the first pair of the query",
+            &[
+                (
+                    buggy_first_pair_only,
+                    "only looks at the first pair of the query",
+                ),
+                (
+                    buggy_last_pair_only,
+                    "only looks at the last pair of the query",
+                ),
+                (
+                    buggy_first_digit_only,
+                    "reads only the first digit of the value (limit=50 is 5)",
+                ),
+            ],
         );
     }
 
@@ -247,8 +349,17 @@ mod tests {
         grade(
             "check_clamping",
             check_clamping,
-            buggy_no_clamp,
-            "returns limit=500 as 500",
+            &[
+                (buggy_no_clamp, "returns limit=500 as 500"),
+                (
+                    buggy_clamps_one_below_the_maximum,
+                    "clamps to 99, so the maximum itself is refused",
+                ),
+                (
+                    buggy_rejects_above_the_maximum,
+                    "answers an error for limit=500 instead of clamping",
+                ),
+            ],
         );
     }
 
@@ -257,8 +368,14 @@ mod tests {
         grade(
             "check_zero_rejected",
             check_zero_rejected,
-            buggy_accepts_zero,
-            "accepts limit=0 as Ok(0)",
+            &[
+                (buggy_accepts_zero, "accepts limit=0 as Ok(0)"),
+                (buggy_zero_means_default, "turns limit=0 into the default"),
+                (
+                    buggy_zero_is_not_a_number,
+                    "reports limit=0 as NotANumber(\"0\") instead of Zero",
+                ),
+            ],
         );
     }
 
@@ -267,8 +384,17 @@ mod tests {
         grade(
             "check_garbage_reported",
             check_garbage_reported,
-            buggy_loses_text,
-            "reports NotANumber(\"\") instead of quoting the bad text",
+            &[
+                (
+                    buggy_loses_text,
+                    "reports NotANumber(\"\") instead of quoting the bad text",
+                ),
+                (buggy_ignores_the_sign, "reads limit=-5 as 5"),
+                (
+                    buggy_quotes_the_whole_query,
+                    "quotes the whole query instead of the bad value",
+                ),
+            ],
         );
     }
 }

@@ -133,6 +133,27 @@ mod tests {
     }
 
     #[test]
+    fn reads_do_not_extend_the_ttl() {
+        let (mut cache, clock) = cache(1_000);
+        cache.insert("EUR/USD", "1.08");
+        for _ in 0..3 {
+            clock.advance(300);
+            assert_eq!(cache.get("EUR/USD"), Some(&"1.08"));
+            assert_eq!(
+                cache.entries["EUR/USD"].expires_at_ms, 1_000,
+                "a read must not move the expiry: the TTL bounds how old the copy is, and a \
+                 popular key read every second would otherwise never be refreshed"
+            );
+        }
+        clock.advance(100);
+        assert_eq!(
+            cache.get("EUR/USD"),
+            None,
+            "inserted at 0 with a TTL of 1000 ms: gone at 1000, however often it was read"
+        );
+    }
+
+    #[test]
     fn missing_key_is_none() {
         let (mut cache, _clock) = cache(1_000);
         assert_eq!(cache.get("GBP/USD"), None, "never inserted: a cache miss");

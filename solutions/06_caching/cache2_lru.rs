@@ -194,4 +194,29 @@ mod tests {
         );
         assert_eq!(cache.get(&1), None, "old cold keys were evicted long ago");
     }
+
+    #[test]
+    fn memory_stays_bounded_however_many_reads() {
+        let mut cache = LruCache::new(3);
+        for key in ["a", "b", "c"] {
+            cache.put(key, 0);
+        }
+        for round in 0..1_000 {
+            let key = ["a", "b", "c"][round % 3];
+            assert_eq!(cache.get(&key), Some(&0));
+            assert_eq!(
+                cache.recency.len(),
+                cache.entries.len(),
+                "after {} reads, `recency` holds {} ticks for {} entries: a read must move the \
+                 key's tick, not add one (or the map grows with every get)",
+                round + 1,
+                cache.recency.len(),
+                cache.entries.len()
+            );
+        }
+        for i in 0..100 {
+            cache.put(["a", "b", "c", "d", "e"][i % 5], i);
+            assert!(cache.entries.len() <= 3 && cache.recency.len() == cache.entries.len());
+        }
+    }
 }

@@ -385,4 +385,34 @@ mod tests {
             "S256 only: `plain` puts the verifier itself in the browser's URL"
         );
     }
+
+    #[test]
+    fn redirect_uris_match_exactly_not_by_prefix_or_case() {
+        let mut server = server();
+        for uri in [
+            "https://web.example.com/cb.evil.io",
+            "https://web.example.com/cb/../../steal",
+            "https://web.example.com/cb?next=https://evil.io",
+            "https://web.example.com/cb#x",
+            "https://web.example.com/c",
+            "https://web.example.com/",
+            "https://web.example.com/CB",
+            "HTTPS://web.example.com/cb",
+            " https://web.example.com/cb",
+            "https://web.example.com/cb/",
+            "com.example.app:/callback2",
+        ] {
+            assert_eq!(
+                server.authorize("web", uri, CHALLENGE, "S256", T0),
+                Err(OAuthError::InvalidRequest),
+                "{uri:?} is not the registered https://web.example.com/cb: redirect URIs are \
+                 compared as whole strings (RFC 9700 2.1), never by prefix, suffix or case"
+            );
+        }
+        assert!(
+            server
+                .authorize("web", "https://web.example.com/cb", CHALLENGE, "S256", T0)
+                .is_ok()
+        );
+    }
 }

@@ -1,5 +1,6 @@
 use super::*;
 use std::collections::VecDeque;
+use std::sync::atomic::AtomicBool;
 
 /// Generous on purpose: on a busy machine an answer may take a while. A server that never
 /// answers still fails the test, just later.
@@ -30,8 +31,22 @@ fn status_of(response: &str) -> u16 {
         .unwrap_or_else(|| panic!("not an HTTP status line: {line:?}"))
 }
 
+/// Limits that never get in the way, but for the read timeout.
+fn limits(read_timeout: Duration) -> Limits {
+    Limits {
+        read_timeout,
+        head_deadline: Duration::from_secs(60),
+        max_connections: 64,
+    }
+}
+
 fn server() -> SocketAddr {
-    start(Duration::from_secs(1)).expect("the server must start on 127.0.0.1:0")
+    start(limits(Duration::from_secs(1))).expect("the server must start on 127.0.0.1:0")
+}
+
+/// A deadline no test reaches.
+fn far() -> Instant {
+    Instant::now() + Duration::from_secs(3600)
 }
 
 #[test]
@@ -97,7 +112,7 @@ fn oversized_head_is_431() {
 
 #[test]
 fn silent_client_gets_408() {
-    let addr = start(Duration::from_millis(100)).unwrap();
+    let addr = start(limits(Duration::from_millis(100))).unwrap();
     let response = exchange(addr, &[])
         .expect("with a read timeout, the server gives up on a silent client and answers");
     assert_eq!(status_of(&response), 408, "got:\n{response}");
@@ -106,13 +121,78 @@ fn silent_client_gets_408() {
 #[test]
 fn a_silent_client_does_not_block_others() {
     // The server waits far longer for the silent client than this test waits for its answer.
-    let addr = start(Duration::from_secs(60)).unwrap();
+    let addr = start(limits(Duration::from_secs(60))).unwrap();
     let silent = TcpStream::connect(addr).unwrap();
     let response = exchange(addr, &[b"GET /health HTTP/1.1\r\nHost: t\r\n\r\n"]).expect(
         "while one connection is silent, others must still be served: one thread per connection",
     );
     assert_eq!(status_of(&response), 200);
     drop(silent);
+}
+
+#[test]
+fn a_trickling_client_gets_408_at_the_head_deadline() {
+    // Each byte arrives well within the read timeout, so only a deadline for the whole head
+    // ends this: without one, the client holds its thread as long as it keeps trickling.
+    let addr = start(Limits {
+        read_timeout: Duration::from_secs(5),
+        head_deadline: Duration::from_millis(300),
+        max_connections: 64,
+    })
+    .unwrap();
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(CLIENT_TIMEOUT)).unwrap();
+    stream
+        .write_all(b"GET /health HTTP/1.1\r\nX-Slow: ")
+        .unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let trickler = {
+        let mut stream = stream.try_clone().unwrap();
+        let stop = Arc::clone(&stop);
+        thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) && stream.write_all(b"a").is_ok() {
+                thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+    let mut response = String::new();
+    let read = stream.read_to_string(&mut response);
+    stop.store(true, Ordering::Relaxed);
+    trickler.join().unwrap();
+    read.expect("the server should give up on the head at its deadline and answer");
+    assert_eq!(
+        status_of(&response),
+        408,
+        "the head did not arrive within head_deadline, however lively the client: 408. \
+         Got:\n{response}"
+    );
+}
+
+#[test]
+fn connections_past_the_limit_are_refused_with_503() {
+    let addr = start(Limits {
+        read_timeout: Duration::from_secs(60),
+        head_deadline: Duration::from_secs(60),
+        max_connections: 2,
+    })
+    .unwrap();
+    // Accepted in the order they connect: these two hold both slots (silently, for a minute).
+    let first = TcpStream::connect(addr).unwrap();
+    let second = TcpStream::connect(addr).unwrap();
+    let response = exchange(addr, &[]).expect(
+        "with every slot taken, the server answers at once instead of starting another thread",
+    );
+    assert_eq!(
+        status_of(&response),
+        503,
+        "two connections are being served and max_connections is 2: the third gets \
+         503 Service Unavailable. Got:\n{response}"
+    );
+    assert!(
+        response.contains("Retry-After: 1\r\n"),
+        "a 503 says when to come back. Got:\n{response}"
+    );
+    drop((first, second));
 }
 
 /// A scripted connection: each `read` returns the next step (bytes that "arrived", or an
@@ -153,6 +233,27 @@ fn head_of(result: io::Result<Head>) -> String {
 }
 
 #[test]
+fn read_head_stops_reading_once_the_deadline_has_passed() {
+    let byte: &[u8] = b"a";
+    let mut steps: Vec<io::Result<&[u8]>> = vec![Ok(b"GET / HTTP/1.1\r\nX-Slow: ")];
+    steps.extend((0..100).map(|_| Ok(byte)));
+    let mut connection = Script::new(steps);
+    assert!(
+        matches!(
+            read_head(&mut connection, Instant::now()),
+            Ok(Head::TimedOut)
+        ),
+        "the head's deadline has passed: TimedOut (408), however fast the bytes come"
+    );
+    assert!(
+        connection.0.len() >= 100,
+        "once the deadline has passed, do not wait for more reads: check it on every turn \
+         (this connection was read {} times)",
+        101 - connection.0.len()
+    );
+}
+
+#[test]
 fn read_head_waits_for_every_segment() {
     let mut connection = Script::new(vec![
         Ok(b"GET /hea"),
@@ -161,7 +262,7 @@ fn read_head_waits_for_every_segment() {
         Ok(b"\r\n"),
     ]);
     assert_eq!(
-        head_of(read_head(&mut connection)),
+        head_of(read_head(&mut connection, far())),
         "GET /health HTTP/1.1\r\nHost: t",
         "each read() returns what has arrived so far: keep reading until \\r\\n\\r\\n"
     );
@@ -175,7 +276,7 @@ fn read_head_retries_an_interrupted_read() {
         Ok(b"Host: t\r\n\r\n"),
     ]);
     assert_eq!(
-        head_of(read_head(&mut connection)),
+        head_of(read_head(&mut connection, far())),
         "GET / HTTP/1.1\r\nHost: t",
         "Interrupted means 'try again', not 'give up'"
     );
@@ -187,7 +288,7 @@ fn read_head_turns_an_expired_timeout_into_timed_out() {
         let mut connection =
             Script::new(vec![Ok(b"GET / HTTP/1.1\r\n"), Err(io::Error::from(kind))]);
         assert!(
-            matches!(read_head(&mut connection), Ok(Head::TimedOut)),
+            matches!(read_head(&mut connection, far()), Ok(Head::TimedOut)),
             "a read failing with {kind:?} is the read timeout expiring: TimedOut (408)"
         );
     }
@@ -200,7 +301,7 @@ fn read_head_refuses_an_endless_head() {
     steps.extend((0..4 * MAX_HEAD / chunk.len()).map(|_| Ok(&chunk[..])));
     let mut connection = Script::new(steps);
     assert!(
-        matches!(read_head(&mut connection), Ok(Head::TooLarge)),
+        matches!(read_head(&mut connection, far()), Ok(Head::TooLarge)),
         "a head that grows past MAX_HEAD without an empty line is refused (431), \
          before the client gives up or our memory does"
     );
@@ -209,7 +310,7 @@ fn read_head_refuses_an_endless_head() {
 #[test]
 fn read_head_notices_a_closed_connection() {
     assert!(
-        matches!(read_head(&mut Script::new(vec![])), Ok(Head::Closed)),
+        matches!(read_head(&mut Script::new(vec![]), far()), Ok(Head::Closed)),
         "read() returning 0 means the client closed the connection"
     );
 }

@@ -4,17 +4,25 @@
 // also got `400` because their request arrived in two TCP segments and the server did a
 // single `read()`.
 //
+// A read timeout alone is not enough: it bounds the wait for the *next* bytes, so a client that
+// sends one byte just before each timeout (slowloris) holds a thread for as long as it likes.
+// The whole head needs a deadline too. And a thread per connection with no limit lets a flood
+// of connections exhaust the machine: past a limit, we answer `503` at once instead.
+//
 // Done means: the server listens on 127.0.0.1 with an OS-chosen port (`:0`), serves each
-// connection on its own thread, sets a read timeout (a silent client gets `408 Request
-// Timeout`), keeps reading until the head is complete (`\r\n\r\n`) and refuses heads larger
-// than MAX_HEAD with `431`. The routes (routes.rs) are done. The tests talk to the server
-// through a real `TcpStream`, and feed `read_head` scripted reads (any `Read` works, so a test
-// decides exactly where the TCP segments end).
+// connection on its own thread while it holds one of `max_connections` slots (and refuses the
+// others with `503`), sets a read timeout (a silent client gets `408 Request Timeout`), keeps
+// reading until the head is complete (`\r\n\r\n`) but no longer than the head's deadline
+// (`408` too) and refuses heads larger than MAX_HEAD with `431`. The routes (routes.rs) are
+// done. The tests talk to the server through a real `TcpStream`, and feed `read_head` scripted
+// reads (any `Read` works, so a test decides exactly where the TCP segments end).
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 mod routes;
 #[cfg(test)]
@@ -25,16 +33,36 @@ use routes::Reply;
 /// The largest request head we accept, in bytes.
 pub const MAX_HEAD: usize = 8 * 1024;
 
+/// How patient the server is, and how much it serves at once.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// How long one read may wait for the next bytes.
+    pub read_timeout: Duration,
+    /// How long the whole head may take to arrive, however the client paces its bytes.
+    pub head_deadline: Duration,
+    /// How many connections are served at once, one thread each.
+    pub max_connections: usize,
+}
+
 /// Starts the server in a background thread and returns the address it listens on.
-pub fn start(read_timeout: Duration) -> io::Result<SocketAddr> {
+pub fn start(limits: Limits) -> io::Result<SocketAddr> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let addr = listener.local_addr()?;
+    let slots = Slots::new(limits.max_connections);
     thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { continue };
-            thread::spawn(move || {
-                let _ = handle(stream, read_timeout);
-            });
+            // The slot is taken here, in accept order, and given back when the connection's
+            // thread ends: at most `max_connections` threads, whatever the clients do.
+            match slots.try_acquire() {
+                Some(permit) => {
+                    thread::spawn(move || {
+                        let _ = handle(stream, limits);
+                        drop(permit);
+                    });
+                }
+                None => refuse(stream),
+            }
         }
     });
     Ok(addr)
@@ -47,8 +75,10 @@ enum Head {
     TooLarge,
 }
 
-/// Reads until the end of the request head (an empty line).
-fn read_head(stream: &mut impl Read) -> io::Result<Head> {
+/// Reads until the end of the request head (an empty line), giving up once `deadline` has
+/// passed. The deadline is checked before every read, so a client that trickles its head is
+/// cut off at most one read timeout after it.
+fn read_head(stream: &mut impl Read, deadline: Instant) -> io::Result<Head> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 1024];
     loop {
@@ -59,6 +89,9 @@ fn read_head(stream: &mut impl Read) -> io::Result<Head> {
         }
         if buf.len() > MAX_HEAD {
             return Ok(Head::TooLarge);
+        }
+        if Instant::now() >= deadline {
+            return Ok(Head::TimedOut);
         }
         match stream.read(&mut chunk) {
             Ok(0) => return Ok(Head::Closed),
@@ -72,9 +105,10 @@ fn read_head(stream: &mut impl Read) -> io::Result<Head> {
     }
 }
 
-fn handle(mut stream: TcpStream, read_timeout: Duration) -> io::Result<()> {
-    stream.set_read_timeout(Some(read_timeout))?;
-    let reply = match read_head(&mut stream)? {
+fn handle(mut stream: TcpStream, limits: Limits) -> io::Result<()> {
+    stream.set_read_timeout(Some(limits.read_timeout))?;
+    let deadline = Instant::now() + limits.head_deadline;
+    let reply = match read_head(&mut stream, deadline)? {
         Head::Closed => return Ok(()),
         Head::TimedOut => Reply::text(408, "request timeout\n"),
         Head::TooLarge => Reply::text(431, "request head too large\n"),
@@ -88,8 +122,51 @@ fn handle(mut stream: TcpStream, read_timeout: Duration) -> io::Result<()> {
     };
     stream.write_all(&reply.to_bytes())?;
     stream.flush()?;
-    lingering_close(stream);
+    lingering_close(stream, limits.read_timeout);
     Ok(())
+}
+
+/// Provided: the connections being served. `try_acquire` hands out a `Permit` while fewer
+/// than `max` are out; dropping the permit gives its slot back.
+struct Slots {
+    in_use: Arc<AtomicUsize>,
+    max: usize,
+}
+
+struct Permit(Arc<AtomicUsize>);
+
+impl Slots {
+    fn new(max: usize) -> Slots {
+        Slots {
+            in_use: Arc::new(AtomicUsize::new(0)),
+            max,
+        }
+    }
+
+    fn try_acquire(&self) -> Option<Permit> {
+        self.in_use
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < self.max).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Permit(Arc::clone(&self.in_use)))
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Provided: answers `503` on the accepting thread without waiting for anything (the socket
+/// is non-blocking, and a fresh socket's send buffer takes the whole reply), then closes.
+fn refuse(mut stream: TcpStream) {
+    let mut reply = Reply::text(503, "busy, try again\n");
+    reply.headers.push(("Retry-After", "1".into()));
+    let _ = stream.set_nonblocking(true);
+    let _ = stream.write_all(&reply.to_bytes());
+    let _ = stream.shutdown(Shutdown::Write);
 }
 
 /// Provided: the index where "\r\n\r\n" starts, if present.
@@ -111,12 +188,18 @@ fn parse_request_line(head: &str) -> Option<(&str, &str)> {
 
 /// Provided: closing a socket that still has unread input makes the kernel send a reset,
 /// which can destroy the response before the client reads it. So: stop writing, then
-/// discard what the client still sends (bounded by the read timeout and a byte budget).
-fn lingering_close(mut stream: TcpStream) {
+/// discard what the client still sends, bounded by a byte budget and by one read timeout in
+/// all (a client trickling bytes must not hold the thread here either).
+fn lingering_close(mut stream: TcpStream, linger: Duration) {
     let _ = stream.shutdown(Shutdown::Write);
+    let deadline = Instant::now() + linger;
     let mut sink = [0u8; 1024];
     let mut budget: usize = 64 * 1024;
     while budget > 0 {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            break;
+        }
         match stream.read(&mut sink) {
             Ok(0) | Err(_) => break,
             Ok(n) => budget = budget.saturating_sub(n),
@@ -125,7 +208,11 @@ fn lingering_close(mut stream: TcpStream) {
 }
 
 fn main() -> io::Result<()> {
-    let addr = start(Duration::from_secs(5))?;
+    let addr = start(Limits {
+        read_timeout: Duration::from_secs(5),
+        head_deadline: Duration::from_secs(10),
+        max_connections: 256,
+    })?;
     println!("listening on http://{addr}/health (the demo exits right away)");
     Ok(())
 }
