@@ -2,6 +2,8 @@
 //! of its exercise, the `impl` blocks of locked types are top-level items (the grader removes
 //! any other), and the solution holds the exercise's locked items token for token (the grader
 //! restores the exercise's, so a solution that relies on different ones fails when graded).
+//! Also the other half of what grading takes from the course: every graded exercise's number of
+//! tests can be read off its test modules, or is declared (`tests`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -13,6 +15,7 @@ use crate::fsutil::files_below;
 
 pub(super) fn check(course: Option<&Course>, problems: &mut Vec<Problem>) {
     let Some(course) = course else { return };
+    check_test_counts(course, problems);
     for exercise in course.exercises.iter().filter(|e| !e.locked.is_empty()) {
         let files = rust_files(&course.root, &exercise.rel_path());
         let defined: Vec<String> = files
@@ -42,6 +45,36 @@ pub(super) fn check(course: Option<&Course>, problems: &mut Vec<Problem>) {
         }
         if !solution_files.is_empty() {
             check_solution(course, exercise, problems);
+        }
+    }
+}
+
+/// Every graded exercise must say how many tests a pass reports: the grader takes the number
+/// from the course's own test modules, never from a learner's file, so a test module whose
+/// tests a macro may generate needs `tests = N` in `info.toml`.
+fn check_test_counts(course: &Course, problems: &mut Vec<Problem>) {
+    for exercise in course.exercises.iter().filter(|e| e.test && e.tests.is_none()) {
+        let Ok(scratch) = tempfile::tempdir() else {
+            return;
+        };
+        // The exercise graded as a learner's copy of itself: what grading will count.
+        let Ok(root) = std::fs::canonicalize(&course.root) else {
+            return;
+        };
+        let Ok(ready) = exercise::prepare(&root, exercise, &root, scratch.path()) else {
+            continue;
+        };
+        if ready.tests.is_none_or(|n| n == 0) {
+            problems.push(
+                Problem::error(
+                    exercise.rel_path(),
+                    format!(
+                        "the number of tests of exercise `{}` cannot be read off its test modules (a macro may generate them, or there are none)",
+                        exercise.name
+                    ),
+                )
+                .help(format!("declare it in {INFO_FILE}: `tests = N` in the exercise's entry")),
+            );
         }
     }
 }
