@@ -17,6 +17,12 @@
 //!   (`#[macro_export]` puts it at the crate root, whatever its place).
 //!
 //! Items inside function bodies are not reachable by path, so they are free.
+//!
+//! The checks see what the file says, not what macros expand to, so what would hide items from
+//! them is refused too: an item-position `include!` (items from a file nobody inspects), a
+//! `#[path]` module whose file is not a `.rs` file (the grader assembles `.rs` files only), and
+//! an item-position call of one of the file's own macros that passes a protected name or whose
+//! body defines one.
 
 use syn::visit::{self, Visit};
 use syn::{Item, UseTree};
@@ -179,6 +185,7 @@ pub fn impersonations(learner: &syn::File, shipped: Option<&syn::File>) -> Vec<S
             What::Macro => {
                 format!("the macro `{name}` replaces a standard macro the tests rely on; rename it")
             }
+            What::Hidden(why) => why,
         };
         if !found.contains(&line) {
             found.push(line);
@@ -200,6 +207,8 @@ enum What {
     /// An item, by kind.
     Item(&'static str),
     Macro,
+    /// Items the checks cannot see, and why.
+    Hidden(String),
 }
 
 fn bindings(file: &syn::File) -> Vec<Binding> {
@@ -207,9 +216,139 @@ fn bindings(file: &syn::File) -> Vec<Binding> {
     let mut modules = Modules(Vec::new());
     modules.visit_file(file);
     module_bindings(&file.items, &modules.0, &mut found);
-    let mut macros = Macros(&mut found);
+    let mut macros = Macros {
+        found: &mut found,
+        defined: Vec::new(),
+    };
     macros.visit_file(file);
+    let defined = std::mem::take(&mut macros.defined);
+    hidden_items(&file.items, &defined, &mut found);
     found
+}
+
+/// Item-position macro calls and module files that would bring in items the checks never see.
+fn hidden_items(
+    items: &[Item],
+    macros: &[(String, proc_macro2::TokenStream)],
+    found: &mut Vec<Binding>,
+) {
+    for item in items {
+        match item {
+            Item::Macro(m) if m.ident.is_none() => {
+                let called = m
+                    .mac
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
+                if called == "include" {
+                    found.push(Binding {
+                        name: "include".into(),
+                        what: What::Hidden(
+                            "an `include!` of items hides them from the grader's checks; put them in a module (`mod name;`)".into(),
+                        ),
+                    });
+                } else if let Some((_, body)) = macros.iter().find(|(name, _)| *name == called) {
+                    let passed = protected_idents(&m.mac.tokens);
+                    let defined = defined_in_body(body);
+                    if let Some(name) = passed.into_iter().chain(defined).next() {
+                        found.push(Binding {
+                            what: What::Hidden(format!(
+                                "the call `{called}!` defines items named after `{name}`, a name of the language the tests rely on; rename it"
+                            )),
+                            name,
+                        });
+                    }
+                }
+            }
+            Item::Mod(m) => {
+                if let Some(path) = path_of(&m.attrs)
+                    && !path.ends_with(".rs")
+                {
+                    found.push(Binding {
+                        name: m.ident.to_string(),
+                        what: What::Hidden(format!(
+                            "the module `{}` lives in `{path}`, which is not a `.rs` file: the grader checks only Rust files; rename it to end in `.rs`",
+                            m.ident
+                        )),
+                    });
+                }
+                if let Some((_, content)) = &m.content {
+                    hidden_items(content, macros, found);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Protected names among `tokens`, at any depth.
+fn protected_idents(tokens: &proc_macro2::TokenStream) -> Vec<String> {
+    let mut names = Vec::new();
+    for token in tokens.clone() {
+        match token {
+            proc_macro2::TokenTree::Ident(ident) => {
+                let name = ident.to_string();
+                if PROTECTED.contains(&name.as_str()) {
+                    names.push(name);
+                }
+            }
+            proc_macro2::TokenTree::Group(group) => names.extend(protected_idents(&group.stream())),
+            _ => {}
+        }
+    }
+    names
+}
+
+/// Protected names that a macro body defines: right after an item keyword or `as`.
+fn defined_in_body(tokens: &proc_macro2::TokenStream) -> Vec<String> {
+    const DEFINES: &[&str] = &[
+        "struct",
+        "enum",
+        "union",
+        "type",
+        "fn",
+        "trait",
+        "mod",
+        "static",
+        "const",
+        "as",
+        "crate",
+        "macro_rules",
+    ];
+    let tokens: Vec<proc_macro2::TokenTree> = tokens.clone().into_iter().collect();
+    let mut names = Vec::new();
+    for (at, token) in tokens.iter().enumerate() {
+        match token {
+            proc_macro2::TokenTree::Ident(ident) if at > 0 => {
+                let name = ident.to_string();
+                let after_keyword = matches!(&tokens[at - 1], proc_macro2::TokenTree::Ident(k) if DEFINES.contains(&k.to_string().as_str()))
+                    || (at > 1
+                        && matches!(&tokens[at - 1], proc_macro2::TokenTree::Punct(p) if p.as_char() == '!')
+                        && matches!(&tokens[at - 2], proc_macro2::TokenTree::Ident(k) if k == "macro_rules"));
+                if after_keyword && PROTECTED.contains(&name.as_str()) {
+                    names.push(name);
+                }
+            }
+            proc_macro2::TokenTree::Group(group) => names.extend(defined_in_body(&group.stream())),
+            _ => {}
+        }
+    }
+    names
+}
+
+fn path_of(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|a| match &a.meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })
 }
 
 /// The protected names the `items` of one module bind, and those of its inline modules;
@@ -294,19 +433,24 @@ fn kind_of(item: &Item) -> &'static str {
     }
 }
 
-/// `macro_rules!` definitions with protected names, at any depth.
-struct Macros<'a>(&'a mut Vec<Binding>);
+/// `macro_rules!` definitions with protected names, at any depth; and every definition, by
+/// name with its body.
+struct Macros<'a> {
+    found: &'a mut Vec<Binding>,
+    defined: Vec<(String, proc_macro2::TokenStream)>,
+}
 
 impl<'ast> Visit<'ast> for Macros<'_> {
     fn visit_item_macro(&mut self, item: &'ast syn::ItemMacro) {
         if let Some(ident) = &item.ident {
             let name = ident.to_string();
             if PROTECTED.contains(&name.as_str()) {
-                self.0.push(Binding {
-                    name,
+                self.found.push(Binding {
+                    name: name.clone(),
                     what: What::Macro,
                 });
             }
+            self.defined.push((name, item.mac.tokens.clone()));
         }
         visit::visit_item_macro(self, item);
     }
@@ -348,6 +492,16 @@ mod tests {
             ("extern crate core as std;", "std"),
             ("pub fn drop<T>(_: T) {}", "drop"),
             ("pub use std::fmt::Display as test;", "test"),
+            (
+                "macro_rules! mk { ($n:ident) => { pub struct $n; } }\nmk!(u16);",
+                "u16",
+            ),
+            (
+                "macro_rules! mk { () => { pub type Result<T> = Option<T>; } }\nmk!();",
+                "Result",
+            ),
+            ("include!(\"items.in\");", "include!"),
+            ("#[path = \"evil.txt\"]\nmod m;\npub use m::*;", "m"),
         ] {
             let problems = found(source, "");
             assert!(
@@ -368,6 +522,9 @@ mod tests {
             "fn f() { struct u16; }",
             "pub struct Response { status: u16 }",
             "mod db { pub fn query() {} }",
+            "macro_rules! row { ($n:ident) => { pub struct $n(u16); } }\nrow!(Header);",
+            "#[path = \"db_impl.rs\"]\nmod db;",
+            "fn f() -> &'static str { include_str!(\"data.txt\") }",
         ] {
             assert_eq!(found(source, ""), Vec::<String>::new(), "{source}");
         }

@@ -53,7 +53,11 @@ pub(super) fn check(course: Option<&Course>, problems: &mut Vec<Problem>) {
 /// from the course's own test modules, never from a learner's file, so a test module whose
 /// tests a macro may generate needs `tests = N` in `info.toml`.
 fn check_test_counts(course: &Course, problems: &mut Vec<Problem>) {
-    for exercise in course.exercises.iter().filter(|e| e.test && e.tests.is_none()) {
+    for exercise in course
+        .exercises
+        .iter()
+        .filter(|e| e.test && e.tests.is_none())
+    {
         let Ok(scratch) = tempfile::tempdir() else {
             return;
         };
