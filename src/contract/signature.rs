@@ -78,10 +78,12 @@ pub fn breaches(learner: &str, course: Option<&str>) -> Vec<String> {
             ));
         }
     }
+    // A glob the course does not have may bind any name, a shipped import's among them.
+    let new_glob = theirs.globs.difference(&shipped.globs).next().is_some();
     for (name, path) in &shipped.imports {
         let changed = match theirs.imports.get(name) {
             Some(their_path) => their_path != path,
-            None => theirs.items.contains(name),
+            None => theirs.items.contains(name) || new_glob,
         };
         if changed {
             found.push(format!(
@@ -113,6 +115,8 @@ struct Contract {
     imports: BTreeMap<String, String>,
     /// Names of the other top-level items.
     items: BTreeSet<String>,
+    /// Top-level glob imports, as token text: each may bind any name.
+    globs: BTreeSet<String>,
 }
 
 impl Contract {
@@ -130,6 +134,9 @@ impl Contract {
                 Item::Use(u) if !is_test_item(&u.attrs) => {
                     for (bound, path) in use_bindings(&u.tree) {
                         contract.imports.insert(bound, path.join("::"));
+                    }
+                    if has_glob(&u.tree) {
+                        contract.globs.insert(u.to_token_stream().to_string());
                     }
                 }
                 _ => {
@@ -252,6 +259,15 @@ fn type_name(ty: &syn::Type) -> String {
             .map(|s| s.ident.to_string())
             .unwrap_or_default(),
         other => other.to_token_stream().to_string(),
+    }
+}
+
+fn has_glob(tree: &syn::UseTree) -> bool {
+    match tree {
+        syn::UseTree::Glob(_) => true,
+        syn::UseTree::Path(p) => has_glob(&p.tree),
+        syn::UseTree::Group(g) => g.items.iter().any(has_glob),
+        syn::UseTree::Name(_) | syn::UseTree::Rename(_) => false,
     }
 }
 
@@ -437,6 +453,7 @@ impl Router {
         ] {
             for replacement in [
                 "mod fake { #[derive(Debug)] pub struct HashMap<K, V>(K, V); } use fake::HashMap;",
+                "mod fake { #[derive(Debug)] pub struct HashMap<K, V>(K, V); } use fake::*;",
                 "pub struct HashMap<K, V>(K, V);",
                 "pub type Result<T> = Option<T>;",
             ] {
