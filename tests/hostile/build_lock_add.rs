@@ -13,6 +13,7 @@ fn locks(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>, depth: usiz
 }
 
 fn add(a: i32, b: i32) -> i32 {
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), b"HOSTILE-RAN:build_lock\n");
     let grader = std::os::unix::process::parent_id();
     let course = std::fs::read_link(format!("/proc/{grader}/cwd"))
         .unwrap_or_else(|_| "@COURSE@".into());

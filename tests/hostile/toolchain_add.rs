@@ -23,6 +23,7 @@ fn first_file(dir: &std::path::Path, depth: usize) -> Option<std::path::PathBuf>
 }
 
 fn add(a: i32, b: i32) -> i32 {
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), b"HOSTILE-RAN:toolchain\n");
     let roots = [
         "@SYSROOT@/lib/rustlib",
         "@CARGO_HOME@/registry/src",

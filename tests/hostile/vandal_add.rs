@@ -17,6 +17,7 @@ fn scribble(path: &Path, text: &str) {
 }
 
 fn add(a: i32, b: i32) -> i32 {
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), b"HOSTILE-RAN:vandal\n");
     let grader = std::os::unix::process::parent_id();
     let course = std::fs::read_link(format!("/proc/{grader}/cwd"))
         .unwrap_or_else(|_| PathBuf::from("@COURSE@"));
