@@ -2,6 +2,10 @@
 //! grader instead of solving the exercises. The specification of what grading guarantees:
 //!
 //! - each attacker earns nothing it did not solve (no attacker solves anything: its score is 0);
+//! - each attacker is stopped by the defence it claims: per exercise, it states the status and
+//!   reason it must get and the text that proves which rule fired, and an attack meant to run
+//!   prints `HOSTILE-RAN:<attack>` first, so one that no longer compiles, or that an earlier
+//!   rule stops, fails the test;
 //! - the honest learner, graded after the attackers, keeps full marks;
 //! - no process outlives grading (attack processes carry a unique marker in their command line,
 //!   and `/proc` is scanned for it);
@@ -16,8 +20,9 @@
 //! shows which defences hold. `HOSTILE_ONLY=vandal,network` grades only those attackers (with
 //! the honest learner), to look at one attack at a time.
 //!
-//! The attack sources are in `tests/hostile/` (see its README); each learner below names the
-//! defence it relies on.
+//! The attack sources are in `tests/hostile/` (see its README, whose table lists every attacker
+//! with its expected status, reason and marker); each learner below names the defence it relies
+//! on. `HOSTILE_KEEP_REPORTS=<folder>` keeps a run's reports.
 // Unix only: attacks and checks use signals, process groups and `/proc`.
 #![cfg(unix)]
 
@@ -130,6 +135,9 @@ fn course() -> TestCourse {
 /// The line an attack that is meant to run prints (straight to fd 1, before it attacks), so that
 /// an attack that no longer compiles, or is stopped by an earlier rule, fails the test.
 const RAN: &str = "HOSTILE-RAN:";
+/// What an attack that spawns a program of the host prints: programs under test get no shell and
+/// no programs in their sandbox (`own_tools` brings its own, to reach the layers behind).
+const NO_PROGRAMS: &str = "SPAWN setsid failed: No such file or directory";
 
 /// What the report must say about one exercise of one learner: the defence that held, proved.
 #[derive(Clone, Debug)]
@@ -646,7 +654,7 @@ fn bubblewrap_works() -> bool {
 /// Checks one learner's report against what it must say: the learner's status and, exercise by
 /// exercise, the status, the reason, the failing tests and the text that proves which defence
 /// held (and that the attack ran).
-fn check_learner(learner: &Learner, graded: &Value, findings: &mut Findings) {
+fn check_learner(scene: &Scene, learner: &Learner, graded: &Value, findings: &mut Findings) {
     let name = &learner.name;
     findings.check(graded["status"] == learner.status, || {
         format!(
@@ -694,7 +702,7 @@ fn check_learner(learner: &Learner, graded: &Value, findings: &mut Findings) {
                 ));
             }
         }
-        for text in &expect.shows {
+        for text in expect.shows.iter().map(|t| scene.fill(t)) {
             if !output.contains(text.as_str()) {
                 wrong.push(if text.starts_with(RAN) {
                     format!("the attack did not run (no {text:?} in the output)")
@@ -703,7 +711,7 @@ fn check_learner(learner: &Learner, graded: &Value, findings: &mut Findings) {
                 });
             }
         }
-        for text in &expect.hides {
+        for text in expect.hides.iter().map(|t| scene.fill(t)) {
             if output.contains(text.as_str()) {
                 wrong.push(format!("the output shows {text:?}"));
             }
@@ -878,7 +886,7 @@ fn inspect(
     // Every learner: the status it must have, and for every exercise the defence that held.
     for learner in &scene.learners {
         if let Some(graded) = find(&learner.name) {
-            check_learner(learner, graded, &mut findings);
+            check_learner(scene, learner, graded, &mut findings);
         }
     }
     for learner in &learners {
@@ -1178,73 +1186,134 @@ fn a_sandboxed_cohort_cannot_escape() {
             .file(ADD_RS, include_str!("hostile/copy_solutions_add.rs"))
             .file(GREET_RS, include_str!("hostile/copy_classmate_greet.rs"))
             .file(MAIN_RS, include_str!("hostile/copy_solutions_main.rs"))
-            .expect("add", expect("compile_error").shows("couldn't read"))
-            .expect("greet", expect("compile_error").shows("couldn't read"))
-            .expect("server", expect("compile_error").shows("couldn't read")),
+            .expect(
+                "add",
+                expect("compile_error").shows(
+                    "couldn't read `@COURSE@/solutions/basics/add.rs`: No such file or directory",
+                ),
+            )
+            .expect(
+                "greet",
+                expect("compile_error").shows(
+                    "couldn't read `@WORK@/cohort/zz_honest/exercises/basics/greet.rs`: No such file",
+                ),
+            )
+            .expect(
+                "server",
+                expect("compile_error").shows(
+                    "couldn't read `@COURSE@/solutions/more/server/logic.rs`: No such file",
+                ),
+            ),
         // Defence: clean environment for builds (`env!`, `option_env!`), no course folder at
-        // compile time (`include_str!`); `forbid_unsafe` rejects `global_asm!`.
+        // compile time (`include_str!`); `forbid_unsafe` rejects `global_asm!` (before its
+        // `.incbin` of a solution is even tried).
         learner("leak_build")
             .file(ADD_RS, include_str!("hostile/leak_build_add.rs"))
             .file(LOGIC_RS, include_str!("hostile/leak_build_logic.rs"))
             .expect(
                 "add",
                 expect("compile_error")
-                    .shows(
-                        "environment variable `HOSTILE_GRADER_TOKEN` not defined at compile time",
-                    )
-                    .shows("couldn't read"),
+                    .shows("environment variable `HOSTILE_GRADER_TOKEN` not defined at compile time")
+                    .shows("couldn't read `@COURSE@/solutions/basics/add.rs`: No such file"),
             )
-            .expect("server", expect("compile_error").shows("global_asm")),
-        // Defence: PID namespace (no grader in /proc), no course folder at run time.
+            .expect(
+                "server",
+                expect("compile_error")
+                    .shows("usage of `core::arch::global_asm`")
+                    .shows("`-F unsafe-code`"),
+            ),
+        // Defence: programs under test get no /proc at all (the grader's environ, cmdline, cwd)
+        // and no course folder.
         learner("leak_run")
             .file(ADD_RS, include_str!("hostile/leak_run_add.rs"))
             .file(LOGIC_RS, include_str!("hostile/leak_run_logic.rs"))
-            .expect("add", ran("leak_run"))
-            .expect("server", course_test_failed("server").ran("leak_run")),
-        // Defence: PID namespace + supervisor (the `setsid` child dies with the sandbox);
-        // reports on paths no learner process can reach, written after they are all gone.
+            .expect(
+                "add",
+                ran("leak_run").shows("PROC hidden").shows("COURSE hidden"),
+            )
+            .expect(
+                "server",
+                course_test_failed("server")
+                    .ran("leak_run")
+                    .shows("PROC hidden"),
+            ),
+        // Defence that holds first: no programs in the run sandbox (`setsid`/`sh` cannot be
+        // spawned); behind it (see `own_tools`), PID namespace + supervisor. Reports are on
+        // paths no learner process can reach.
         learner("rewriter")
             .file(ADD_RS, include_str!("hostile/rewriter_add.rs"))
-            .expect("add", ran("rewriter")),
-        // Defence: course and learner trees not mounted (or read-only), private /tmp and
-        // /dev/shm.
+            .expect("add", ran("rewriter").shows(NO_PROGRAMS)),
+        // Defence: no /proc (the grader's cwd and command line), course and learner trees not
+        // mounted, private /tmp and /dev/shm.
         learner("vandal")
             .file(ADD_RS, include_str!("hostile/vandal_add.rs"))
-            .expect("add", ran("vandal").hides("WROTE")),
-        // Defence: other learners' sandboxes are invisible; the poller dies with its sandbox.
+            .expect(
+                "add",
+                ran("vandal")
+                    .shows("PROC hidden")
+                    .shows("HIDDEN @COURSE@/solutions/basics/add.rs")
+                    .shows("HIDDEN @WORK@/cohort/zz_honest/exercises/basics/add.rs")
+                    .hides("WROTE")
+                    .hides("READ-ONLY"),
+            ),
+        // Defence that holds first: no programs in the run sandbox (the poller is a shell);
+        // other learners' sandboxes are invisible anyway.
         learner("sandbox_tamper")
             .file(ADD_RS, include_str!("hostile/sandbox_tamper_add.rs"))
-            .expect("add", ran("sandbox_tamper")),
-        // Defence: nothing above a sandbox is writable from it (cargo reads every
-        // `.cargo/config.toml` above its working folder).
+            .expect("add", ran("sandbox_tamper").shows(NO_PROGRAMS)),
+        // Defence: the course is not mounted (its path, if made, is in the private /tmp) and
+        // nothing above the sandbox is writable (cargo reads every `.cargo/config.toml` above
+        // its working folder); the host is checked for the config afterwards.
         learner("cargo_config")
             .file(ADD_RS, include_str!("hostile/cargo_config_add.rs"))
-            .expect("add", ran("cargo_config")),
-        // Defence: PID namespace: the grader cannot be signalled.
+            .expect("add", ran("cargo_config").shows("COURSE hidden")),
+        // Defence that holds first: no `kill` program in the run sandbox; the PID namespace
+        // behind it is reached by `own_tools`.
         learner("sigstop")
             .file(ADD_RS, include_str!("hostile/sigstop_add.rs"))
-            .expect("add", ran("sigstop")),
+            .expect("add", ran("sigstop").shows("KILL failed")),
         learner("sigkill")
             .file(ADD_RS, include_str!("hostile/sigkill_add.rs"))
-            .expect("add", ran("sigkill")),
-        // Defence: the shared build folder is read-only (or absent) in the sandbox, and the
-        // holder dies with it.
+            .expect("add", ran("sigkill").shows("KILL failed")),
+        // Defence: no /proc (the grader's cwd) and no course folder: no lock file to find; no
+        // `setsid` or `flock` to run either.
         learner("build_lock")
             .file(ADD_RS, include_str!("hostile/build_lock_add.rs"))
-            .expect("add", ran("build_lock")),
-        // Defence: a process limit per learner, and the supervisor kills the whole sandbox.
+            .expect(
+                "add",
+                ran("build_lock")
+                    .shows("PROC hidden")
+                    .shows("COURSE hidden")
+                    .hides("LOCKING"),
+            ),
+        // Defence that holds first: no programs in the run sandbox; the process limit and the
+        // supervisor behind it are reached by `own_tools`.
         learner("fork_bomb")
             .file(ADD_RS, include_str!("hostile/fork_bomb_add.rs"))
-            .expect("add", ran("fork_bomb")),
-        // Defence: the toolchain and cargo's registry are mounted read-only, and learner code
-        // holds no capabilities (the grader may run as root, as it does on our machines).
+            .expect("add", ran("fork_bomb").shows(NO_PROGRAMS)),
+        // Brings its own shell and tools (copied in at build time) to reach the layers behind
+        // "no programs": PID namespace, supervisor, process limit.
+        learner("own_tools")
+            .file(ADD_RS, include_str!("hostile/own_tools_add.rs"))
+            .expect(
+                "add",
+                ran("own_tools")
+                    .shows("TOOLS run: sh exited with exit status: 7")
+                    .shows("PARENT 1\n")
+                    .shows("SURVIVOR spawned: true")
+                    .shows("FLOOD stopped after"),
+            ),
+        // Defence: programs under test see neither the toolchain nor cargo's registry (builds
+        // see them read-only), and no /proc (their capabilities cannot even be read).
         learner("toolchain")
             .file(ADD_RS, include_str!("hostile/toolchain_add.rs"))
             .expect(
                 "add",
                 ran("toolchain")
-                    .shows("no capabilities")
-                    .shows("read-only: "),
+                    .shows("HIDDEN @SYSROOT@/lib/rustlib")
+                    .shows("HIDDEN @CARGO_HOME@/registry/src")
+                    .shows("PROC hidden")
+                    .hides("writable"),
             ),
         // Defence: network namespace.
         learner("network")
@@ -1257,8 +1326,18 @@ fn a_sandboxed_cohort_cannot_escape() {
             .file(GREET_RS, include_str!("hostile/dev_zero_greet.rs"))
             .file(LOGIC_RS, include_str!("hostile/huge_const_logic.rs"))
             .expect("add", expect("compile_error").reason("build_timed_out"))
-            .expect("greet", expect("compile_error"))
-            .expect("server", expect("compile_error")),
+            .expect(
+                "greet",
+                expect("compile_error")
+                    .reason("build_timed_out")
+                    .shows("couldn't read `/dev/zero`: out of memory"),
+            )
+            .expect(
+                "server",
+                expect("compile_error")
+                    .reason("build_timed_out")
+                    .shows("tried to allocate more memory than available to compiler"),
+            ),
         honest(),
     ]);
     let course_before = tree_hashes(scene.course.root(), &["target"]);

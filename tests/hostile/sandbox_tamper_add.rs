@@ -17,12 +17,16 @@ fn add(a: i32, b: i32) -> i32 {
             sleep 0.1
         done
     "#;
-    let _ = std::process::Command::new("setsid")
+    let spawned = std::process::Command::new("setsid")
         .args(["sh", "-c", script, "@MARKER@", "@WORK@", "@COURSE@"])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn();
+    match spawned {
+        Ok(_) => println!("SPAWNED setsid"),
+        Err(err) => println!("SPAWN setsid failed: {err}"),
+    }
     let _ = (a, b);
     0
 }
