@@ -2,6 +2,10 @@
 //! grader instead of solving the exercises. The specification of what grading guarantees:
 //!
 //! - each attacker earns nothing it did not solve (no attacker solves anything: its score is 0);
+//! - each attacker is stopped by the defence it claims: per exercise, it states the status and
+//!   reason it must get and the text that proves which rule fired, and an attack meant to run
+//!   prints `HOSTILE-RAN:<attack>` first, so one that no longer compiles, or that an earlier
+//!   rule stops, fails the test;
 //! - the honest learner, graded after the attackers, keeps full marks;
 //! - no process outlives grading (attack processes carry a unique marker in their command line,
 //!   and `/proc` is scanned for it);
@@ -16,8 +20,9 @@
 //! shows which defences hold. `HOSTILE_ONLY=vandal,network` grades only those attackers (with
 //! the honest learner), to look at one attack at a time.
 //!
-//! The attack sources are in `tests/hostile/` (see its README); each learner below names the
-//! defence it relies on.
+//! The attack sources are in `tests/hostile/` (see its README, whose table lists every attacker
+//! with its expected status, reason and marker); each learner below names the defence it relies
+//! on. `HOSTILE_KEEP_REPORTS=<folder>` keeps a run's reports.
 // Unix only: attacks and checks use signals, process groups and `/proc`.
 #![cfg(unix)]
 
@@ -127,37 +132,195 @@ fn course() -> TestCourse {
     course
 }
 
-/// One learner of the cohort: the course's unsolved exercises with `files` replaced.
-struct Learner {
-    name: &'static str,
-    /// (path in the learner tree, source with placeholders)
-    files: Vec<(&'static str, &'static str)>,
+/// The line an attack that is meant to run prints (straight to fd 1, before it attacks), so that
+/// an attack that no longer compiles, or is stopped by an earlier rule, fails the test.
+const RAN: &str = "HOSTILE-RAN:";
+/// What an attack that spawns a program of the host prints: programs under test get no shell and
+/// no programs in their sandbox (`own_tools` brings its own, to reach the layers behind).
+const NO_PROGRAMS: &str = "SPAWN setsid failed: No such file or directory";
+
+/// What the report must say about one exercise of one learner: the defence that held, proved.
+#[derive(Clone, Debug)]
+struct Expect {
+    /// `status` in the JSON report.
+    status: &'static str,
+    /// `reason` in the JSON report (`Reason::key`); `None`: the report has none.
+    reason: Option<&'static str>,
+    /// The failing tests the report names, exactly (`tests_failed`).
+    failing: Vec<&'static str>,
+    /// Text the exercise's output must hold: the rule that fired, an attack's marker.
+    shows: Vec<String>,
+    /// Text the exercise's output must not hold: what a breach would print.
+    hides: Vec<String>,
 }
 
-fn learner(name: &'static str, files: &[(&'static str, &'static str)]) -> Learner {
-    Learner {
-        name,
-        files: files.to_vec(),
+fn expect(status: &'static str) -> Expect {
+    Expect {
+        status,
+        reason: None,
+        failing: Vec::new(),
+        shows: Vec::new(),
+        hides: Vec::new(),
     }
 }
 
+impl Expect {
+    fn reason(mut self, reason: &'static str) -> Self {
+        self.reason = Some(reason);
+        self
+    }
+
+    fn failing(mut self, test: &'static str) -> Self {
+        self.failing.push(test);
+        self
+    }
+
+    fn shows(mut self, text: impl Into<String>) -> Self {
+        self.shows.push(text.into());
+        self
+    }
+
+    fn hides(mut self, text: impl Into<String>) -> Self {
+        self.hides.push(text.into());
+        self
+    }
+
+    /// The attack ran: its marker is in the output.
+    fn ran(self, attack: &str) -> Self {
+        self.shows(format!("{RAN}{attack}"))
+    }
+}
+
+/// Refused by the rule book before anything was built; `problem` is (part of) the refused line.
+fn refused(problem: &str) -> Expect {
+    expect("rejected").reason("refused").shows(problem)
+}
+
+/// Refused by the exercise's contract; `line` names what broke it.
+fn contract(line: &str) -> Expect {
+    expect("rejected").reason("contract").shows(line)
+}
+
+/// The course's test ran and failed, by name, with no other reason.
+fn course_test_failed(exercise: &str) -> Expect {
+    match exercise {
+        "add" => expect("tests_failed").failing("tests::adds"),
+        "server" => expect("tests_failed").failing("tests::doubles"),
+        other => panic!("{other} has no test"),
+    }
+}
+
+/// An exercise a learner left as the course ships it.
+fn unsolved(exercise: &str) -> Expect {
+    match exercise {
+        "greet" => expect("run_failed")
+            .reason("exit_code")
+            .shows("exited with code 1"),
+        other => course_test_failed(other),
+    }
+}
+
+fn passed() -> Expect {
+    expect("passed")
+}
+
+/// The course exercise a learner file belongs to.
+fn exercise_of(path: &str) -> &'static str {
+    match path {
+        ADD_RS => "add",
+        GREET_RS => "greet",
+        MAIN_RS | LOGIC_RS => "server",
+        other => panic!("{other} is no exercise file of the test course"),
+    }
+}
+
+const EXERCISES: [&str; 3] = ["add", "greet", "server"];
+
+/// One learner of the cohort: the course's unsolved exercises with `files` replaced, and what
+/// grading must make of every exercise.
+struct Learner {
+    name: String,
+    /// (path in the learner tree, source with placeholders)
+    files: Vec<(&'static str, String)>,
+    /// Per attacked exercise; the others must come out as [`unsolved`] ones.
+    expects: BTreeMap<&'static str, Expect>,
+    /// The learner's `status` in the report.
+    status: &'static str,
+    honest: bool,
+}
+
+fn learner(name: impl Into<String>) -> Learner {
+    Learner {
+        name: name.into(),
+        files: Vec::new(),
+        expects: BTreeMap::new(),
+        status: "graded",
+        honest: false,
+    }
+}
+
+impl Learner {
+    fn file(mut self, path: &'static str, source: impl Into<String>) -> Self {
+        self.files.push((path, source.into()));
+        self
+    }
+
+    /// What grading must make of `exercise`, which this learner attacks.
+    fn expect(mut self, exercise: &'static str, expect: Expect) -> Self {
+        assert!(EXERCISES.contains(&exercise), "{exercise} is no exercise");
+        self.expects.insert(exercise, expect);
+        self
+    }
+
+    /// What the report must say of `exercise`.
+    fn expected(&self, exercise: &str) -> Expect {
+        match self.expects.get(exercise) {
+            Some(expect) => expect.clone(),
+            None if self.honest => passed(),
+            None => unsolved(exercise),
+        }
+    }
+}
+
+/// A solved `add` with a Flask-style helper named like a process-ender (the HTTP README cites
+/// Flask's `abort(404)`): an ordinary function, called as one.
+const HONEST_ADD: &str = "/// Flask-style: the status to answer with.\nfn abort(status: u16) -> u16 {\n    status\n}\n\nfn add(a: i32, b: i32) -> i32 {\n    if abort(200) == 200 { a + b } else { 0 }\n}\n\nfn main() {}\n";
+
 /// The honest learner, named to be graded last: any damage done by an attacker shows here.
 fn honest() -> Learner {
-    learner(
-        "zz_honest",
-        &[
-            (ADD_RS, SOLVED_ADD),
-            (GREET_RS, SOLVED_GREET),
-            (LOGIC_RS, SOLVED_LOGIC),
-        ],
-    )
+    Learner {
+        honest: true,
+        ..learner("zz_honest")
+            .file(ADD_RS, HONEST_ADD)
+            .file(GREET_RS, SOLVED_GREET)
+            .file(LOGIC_RS, SOLVED_LOGIC)
+    }
+}
+
+/// An honest learner on Windows: every file with CRLF line endings, one with a byte-order mark.
+fn honest_windows() -> Learner {
+    let crlf = |text: &str| text.replace('\n', "\r\n");
+    Learner {
+        honest: true,
+        ..learner("zz_honest_windows")
+            .file(ADD_RS, crlf(HONEST_ADD))
+            .file(GREET_RS, crlf(SOLVED_GREET))
+            .file(MAIN_RS, crlf(SERVER_MAIN))
+            .file(LOGIC_RS, format!("\u{feff}{}", crlf(SOLVED_LOGIC)))
+    }
+}
+
+fn with_bom(text: &str) -> String {
+    format!("\u{feff}{text}")
 }
 
 /// A cohort, a listener standing for the network, and a scratch folder, for one grade run.
 struct Scene {
     course: TestCourse,
     work: tempfile::TempDir,
-    names: Vec<String>,
+    learners: Vec<Learner>,
+    /// `BACKENDLINGS_FAILPOINT_PANIC` for the grader: this learner's grading panics.
+    failpoint: Option<String>,
     marker: String,
     port: u16,
     connected: Arc<AtomicBool>,
@@ -185,7 +348,8 @@ impl Scene {
         let mut scene = Scene {
             course,
             work,
-            names: Vec::new(),
+            learners: Vec::new(),
+            failpoint: None,
             marker,
             port,
             connected,
@@ -193,10 +357,10 @@ impl Scene {
         let only = std::env::var("HOSTILE_ONLY").ok();
         for learner in learners {
             let chosen = only.as_deref().is_none_or(|only| {
-                learner.name == "zz_honest" || only.split(',').any(|n| n.trim() == learner.name)
+                learner.honest || only.split(',').any(|n| n.trim() == learner.name)
             });
             if chosen {
-                scene.add(&learner);
+                scene.add(learner);
             }
         }
         scene
@@ -216,17 +380,36 @@ impl Scene {
             .replace("@CARGO_HOME@", &cargo_home())
     }
 
-    fn add(&mut self, learner: &Learner) {
-        let dir = self.path("cohort").join(learner.name);
+    fn add(&mut self, learner: Learner) {
+        // Every exercise an attacker touches says what must become of it.
+        for (rel, _) in &learner.files {
+            let exercise = exercise_of(rel);
+            assert!(
+                learner.honest || learner.expects.contains_key(exercise),
+                "attacker {:?} attacks {exercise} but does not say what must become of it",
+                learner.name
+            );
+        }
+        let dir = self.path("cohort").join(&learner.name);
         copy_dir(&self.course.path("exercises"), &dir.join("exercises"));
         for (rel, source) in &learner.files {
             fs::write(dir.join(rel), self.fill(source)).unwrap();
         }
-        self.names.push(learner.name.to_string());
+        self.learners.push(learner);
     }
 
-    fn attackers(&self) -> impl Iterator<Item = &String> {
-        self.names.iter().filter(|n| n.as_str() != "zz_honest")
+    /// Makes grading `name` panic (the grader's debug-only failpoint).
+    fn fail_on(mut self, name: &str) -> Self {
+        self.failpoint = Some(name.to_string());
+        self
+    }
+
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.learners.iter().map(|l| l.name.as_str())
+    }
+
+    fn attackers(&self) -> impl Iterator<Item = &Learner> {
+        self.learners.iter().filter(|l| !l.honest)
     }
 
     /// Grades the cohort with every report, under the hang guard.
@@ -243,6 +426,7 @@ impl Scene {
             .env("NO_COLOR", "1")
             .env("TMPDIR", self.path("tmp"))
             .env("HOSTILE_GRADER_TOKEN", ENV_SECRET)
+            .env_remove("BACKENDLINGS_FAILPOINT_PANIC")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -254,6 +438,9 @@ impl Scene {
                 setrlimit(Resource::RLIMIT_AS, ADDRESS_SPACE, ADDRESS_SPACE)
                     .map_err(std::io::Error::from)
             });
+        }
+        if let Some(name) = &self.failpoint {
+            cmd.env("BACKENDLINGS_FAILPOINT_PANIC", name);
         }
         let started = Instant::now();
         let mut child = cmd.spawn().expect("start the grader");
@@ -284,6 +471,10 @@ impl Scene {
         // What is left now outlived grading. Everything the test started carries the marker,
         // the course's path or the scratch folder's path in its command line.
         let survivors = self.processes();
+        // `HOSTILE_KEEP_REPORTS=<folder>` keeps this run's reports, to look at them.
+        if let Some(keep) = std::env::var_os("HOSTILE_KEEP_REPORTS") {
+            copy_dir(&self.path("reports"), Path::new(&keep));
+        }
         for (pid, _) in &survivors {
             let _ = nix::sys::signal::kill(
                 nix::unistd::Pid::from_raw(*pid),
@@ -460,6 +651,82 @@ fn bubblewrap_works() -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// Checks one learner's report against what it must say: the learner's status and, exercise by
+/// exercise, the status, the reason, the failing tests and the text that proves which defence
+/// held (and that the attack ran).
+fn check_learner(scene: &Scene, learner: &Learner, graded: &Value, findings: &mut Findings) {
+    let name = &learner.name;
+    findings.check(graded["status"] == learner.status, || {
+        format!(
+            "learner {name:?} has status {} instead of {} (error: {})",
+            graded["status"], learner.status, graded["error"]
+        )
+    });
+    if learner.status != "graded" {
+        return;
+    }
+    let exercises = graded["exercises"].as_array().cloned().unwrap_or_default();
+    for exercise in EXERCISES {
+        let Some(found) = exercises.iter().find(|e| e["name"] == exercise) else {
+            findings
+                .0
+                .push(format!("learner {name:?}: {exercise} is not in the report"));
+            continue;
+        };
+        let expect = learner.expected(exercise);
+        let status = found["status"].as_str().unwrap_or("?");
+        let reason = found["reason"].as_str();
+        let output = found["output"].as_str().unwrap_or("");
+        let failing: Vec<&str> = found["failing_tests"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let mut wrong = Vec::new();
+        if status != expect.status || reason != expect.reason {
+            wrong.push(format!(
+                "status {status} / reason {reason:?} instead of {} / {:?}",
+                expect.status, expect.reason
+            ));
+        }
+        if status == "tests_failed" || !expect.failing.is_empty() {
+            let mut sorted = failing.clone();
+            sorted.sort_unstable();
+            let mut wanted = expect.failing.clone();
+            wanted.sort_unstable();
+            if sorted != wanted {
+                wrong.push(format!(
+                    "failing tests {failing:?} instead of {:?}",
+                    expect.failing
+                ));
+            }
+        }
+        for text in expect.shows.iter().map(|t| scene.fill(t)) {
+            if !output.contains(text.as_str()) {
+                wrong.push(if text.starts_with(RAN) {
+                    format!("the attack did not run (no {text:?} in the output)")
+                } else {
+                    format!("the output does not show {text:?}")
+                });
+            }
+        }
+        for text in expect.hides.iter().map(|t| scene.fill(t)) {
+            if output.contains(text.as_str()) {
+                wrong.push(format!("the output shows {text:?}"));
+            }
+        }
+        findings.check(wrong.is_empty(), || {
+            let shown: String = output.chars().take(1500).collect();
+            format!(
+                "learner {name:?}, {exercise}: {}\n    output: {}",
+                wrong.join("; "),
+                shown.trim().replace('\n', "\n    | ")
+            )
+        });
+    }
+}
+
 /// Checks every guarantee on a finished run; `isolation` is the value the JSON report must
 /// record.
 fn inspect(
@@ -559,7 +826,7 @@ fn inspect(
                 })
             })
             .count();
-        findings.check(rows == scene.names.len(), || {
+        findings.check(rows == scene.learners.len(), || {
             format!("the roster has forged rows:\n{}", graded.stdout)
         });
     }
@@ -597,20 +864,30 @@ fn inspect(
     }
     let learners = report["learners"].as_array().cloned().unwrap_or_default();
     let find = |name: &str| learners.iter().find(|l| l["name"] == name);
-    findings.check(learners.len() == scene.names.len(), || {
+    findings.check(learners.len() == scene.learners.len(), || {
         format!(
             "{} learners in the report, {} in the cohort",
             learners.len(),
-            scene.names.len()
+            scene.learners.len()
         )
     });
-    match find("zz_honest") {
-        Some(honest) => findings.check(honest["score"] == 6 && honest["percent"] == 100.0, || {
-            format!("the honest learner lost marks: {honest}")
-        }),
-        None => findings
-            .0
-            .push("the honest learner is not in the report".into()),
+    for honest in scene.learners.iter().filter(|l| l.honest) {
+        match find(&honest.name) {
+            Some(graded) => findings
+                .check(graded["score"] == 6 && graded["percent"] == 100.0, || {
+                    format!("the honest learner {:?} lost marks: {graded}", honest.name)
+                }),
+            None => findings.0.push(format!(
+                "the honest learner {:?} is not in the report",
+                honest.name
+            )),
+        }
+    }
+    // Every learner: the status it must have, and for every exercise the defence that held.
+    for learner in &scene.learners {
+        if let Some(graded) = find(&learner.name) {
+            check_learner(scene, learner, graded, &mut findings);
+        }
     }
     for learner in &learners {
         for exercise in learner["exercises"].as_array().into_iter().flatten() {
@@ -631,7 +908,7 @@ fn inspect(
             }
         }
     }
-    for name in scene.attackers() {
+    for name in scene.attackers().map(|l| &l.name) {
         let Some(attacker) = find(name) else {
             findings
                 .0
@@ -667,8 +944,11 @@ fn inspect(
                 .descendants()
                 .filter(|n| n.has_tag_name("testsuite"))
                 .count();
-            findings.check(suites == scene.names.len(), || {
-                format!("{suites} JUnit suites for {} learners", scene.names.len())
+            findings.check(suites == scene.learners.len(), || {
+                format!(
+                    "{suites} JUnit suites for {} learners",
+                    scene.learners.len()
+                )
             });
         }
         Err(err) => findings
@@ -690,8 +970,12 @@ fn inspect(
             .0
             .push(format!("the CSV report does not open: {err}")),
     }
-    findings.check(rows.len() == scene.names.len(), || {
-        format!("{} CSV rows for {} learners", rows.len(), scene.names.len())
+    findings.check(rows.len() == scene.learners.len(), || {
+        format!(
+            "{} CSV rows for {} learners",
+            rows.len(),
+            scene.learners.len()
+        )
     });
     for row in &rows {
         let name = row.get(0).unwrap_or("");
@@ -699,18 +983,15 @@ fn inspect(
             format!("CSV cell {name:?} would run as a formula")
         });
         let percent = row.iter().next_back().unwrap_or("");
-        let expected = if name == "zz_honest" {
-            "100.00"
-        } else {
-            "0.00"
-        };
+        let honest = scene.learners.iter().any(|l| l.honest && l.name == name);
+        let expected = if honest { "100.00" } else { "0.00" };
         findings.check(percent == expected, || {
             format!("CSV row {name:?} says {percent}%")
         });
     }
     // HTML: every learner's row, escaped.
     let html = fs::read_to_string(reports.join("r.html")).unwrap_or_default();
-    for name in &scene.names {
+    for name in scene.names() {
         let shown = html_escape(&name.replace('\u{FFFF}', "\u{FFFD}"));
         let shown = shown.replace(['\u{1b}', '\u{7}'], "\u{FFFD}");
         findings.check(html.contains(&shown), || {
@@ -723,57 +1004,166 @@ fn inspect(
     findings
 }
 
-/// Attacks on the verdict: learner code that makes the test binary claim success. Harmless to
-/// the machine (they only print and exit), so this runs with or without a sandbox.
+/// Attacks on the verdict: learner code that makes the test binary claim success, and learner
+/// text the grader must read the way the compiler does. Harmless to the machine (they only print
+/// and exit), so this runs with or without a sandbox. One more learner makes the grader itself
+/// panic (a debug-only failpoint): it alone gets `grader_error`, everyone else is graded.
 #[test]
 fn forged_verdicts_earn_nothing() {
     let scene = Scene::new(vec![
-        // Defence: crate-level inner attributes in learner files are rejected (rule book), and
-        // the passed count must equal the canonical count from `--list` (0 != 1).
-        learner(
-            "cfg_not_test",
-            &[
-                (ADD_RS, include_str!("hostile/cfg_not_test_add.rs")),
-                (MAIN_RS, include_str!("hostile/cfg_not_test_main.rs")),
-            ],
-        ),
-        // Defence: `forbid_unsafe = true` (`#![forbid(unsafe_code)]` on graded code rejects
-        // `#[unsafe(link_section)]` and `#[unsafe(no_mangle)]`), and `#![no_main]` as a
-        // crate-level inner attribute.
-        learner(
-            "ctor_no_main",
-            &[
-                (ADD_RS, include_str!("hostile/ctor_add.rs")),
-                (MAIN_RS, include_str!("hostile/no_main_main.rs")),
-            ],
-        ),
-        // Defence: a summary is only trusted from libtest itself, not from learner code writing
-        // to fd 1 before `process::exit(0)` (the forged count matches the canonical count, so
-        // the count rule alone does not stop these).
-        learner(
-            "panic_exit",
-            &[
-                (ADD_RS, include_str!("hostile/panic_hook_add.rs")),
-                (LOGIC_RS, include_str!("hostile/print_exit_logic.rs")),
-            ],
-        ),
-        // Defence: the exercise's contract (grade/contract.rs): shipped signatures stay.
-        learner(
-            "always_eq",
-            &[(ADD_RS, include_str!("hostile/always_eq_add.rs"))],
-        ),
+        // Defence: crate-level inner attributes in learner files are refused by the rule book
+        // (otherwise the whole file, tests and all, is compiled away: "ok. 0 passed").
+        learner("cfg_not_test")
+            .file(ADD_RS, include_str!("hostile/cfg_not_test_add.rs"))
+            .file(MAIN_RS, include_str!("hostile/cfg_not_test_main.rs"))
+            .expect(
+                "add",
+                refused("the crate attribute `#![cfg(not(test))]`").shows(ADD_RS),
+            )
+            .expect(
+                "server",
+                refused("the crate attribute `#![cfg(not(test))]`").shows(MAIN_RS),
+            ),
+        // Defence: `forbid_unsafe = true` (the `unsafe_code` lint at `forbid` refuses the
+        // `#[unsafe(link_section)]` constructor, which calls nothing that ends the process), and
+        // `#![no_main]` as a crate-level inner attribute.
+        learner("ctor_no_main")
+            .file(ADD_RS, include_str!("hostile/ctor_add.rs"))
+            .file(MAIN_RS, include_str!("hostile/no_main_main.rs"))
+            .expect(
+                "add",
+                expect("compile_error")
+                    .shows("declaration of a static with `link_section`")
+                    .shows("`-F unsafe-code`"),
+            )
+            .expect(
+                "server",
+                refused("the crate attribute `#![no_main]`").shows(MAIN_RS),
+            ),
+        // Defence: the process-ender rule (calls and paths to `std::process::exit`, renamed
+        // imports included): a test cannot print a passing summary and exit 0 mid-test.
+        learner("process_ender")
+            .file(ADD_RS, include_str!("hostile/ender_hook_add.rs"))
+            .file(LOGIC_RS, include_str!("hostile/ender_exit_logic.rs"))
+            .expect(
+                "add",
+                refused("`std::process::exit` ends or replaces the process").shows(ADD_RS),
+            )
+            .expect(
+                "server",
+                refused("`std::process::exit` ends or replaces the process").shows(LOGIC_RS),
+            ),
+        // Defence, without any process-ending call: libtest's own exit code and the failing
+        // test it names (add), and the summary rule: exactly one summary, libtest's (server).
+        learner("forged_summary")
+            .file(ADD_RS, include_str!("hostile/forged_summary_add.rs"))
+            .file(LOGIC_RS, include_str!("hostile/forged_summary_logic.rs"))
+            .expect("add", course_test_failed("add").ran("forged_summary"))
+            .expect(
+                "server",
+                expect("run_failed")
+                    .reason("many_summaries")
+                    .ran("forged_summary"),
+            ),
+        // Defence: the expected count comes from the course (1), never from the learner's file
+        // (where a macro naming `test` makes it unknown) nor from libtest ("2 passed").
+        learner("macro_test_count")
+            .file(LOGIC_RS, include_str!("hostile/macro_test_count_logic.rs"))
+            .expect(
+                "server",
+                expect("run_failed")
+                    .reason("test_count")
+                    .shows("reported 2 passed, but the exercise has 1")
+                    .ran("macro_test_count"),
+            ),
+        // Defence: the exercise's contract (`contract::signature`): shipped signatures stay.
+        learner("always_eq")
+            .file(ADD_RS, include_str!("hostile/always_eq_add.rs"))
+            .expect("add", contract("`add` must keep its signature")),
+        // Defence: names cannot impersonate the language (`contract::names`): learner items
+        // named `u16`, `str`, `bool`, `Result`; exported macros named `assert_eq` and `vec`.
+        learner("impersonate")
+            .file(ADD_RS, include_str!("hostile/impersonate_add.rs"))
+            .file(MAIN_RS, include_str!("hostile/impersonate_main.rs"))
+            .file(LOGIC_RS, include_str!("hostile/impersonate_logic.rs"))
+            .expect(
+                "add",
+                contract("the struct `u16` takes the name of a part of the language")
+                    .shows("the type alias `str` takes the name")
+                    .shows("the enum `bool` takes the name")
+                    .shows("the type alias `Result` takes the name"),
+            )
+            .expect(
+                "server",
+                contract("the macro `assert_eq` replaces a standard macro")
+                    .shows("the macro `vec` replaces a standard macro")
+                    .shows(LOGIC_RS),
+            ),
+        // Defence: a byte-order mark is removed before parsing and the program is printed from
+        // the syntax tree: the course's tests really run (and fail, by name); a macro naming
+        // `test` in a folder exercise changes nothing of the count.
+        learner("bom")
+            .file(ADD_RS, with_bom(include_str!("hostile/bom_add.rs")))
+            .file(GREET_RS, with_bom(GREET))
+            .file(MAIN_RS, with_bom(SERVER_MAIN))
+            .file(LOGIC_RS, with_bom(include_str!("hostile/bom_logic.rs")))
+            .expect("add", course_test_failed("add").ran("bom"))
+            .expect("greet", unsolved("greet"))
+            .expect("server", course_test_failed("server").ran("bom")),
+        // Defence: no byte offsets into learner text (this file panicked the old splicer), and
+        // a panic stays with its learner (see `grader_panic`).
+        learner("bom_multibyte")
+            .file(
+                ADD_RS,
+                with_bom(include_str!("hostile/bom_multibyte_add.rs")),
+            )
+            .expect("add", course_test_failed("add").ran("bom_multibyte")),
+        // Defence: a file that is not Rust syntax is not compiled: `compile_error`, reason
+        // `syntax`, with the file and line.
+        learner("not_rust")
+            .file(ADD_RS, include_str!("hostile/not_rust_add.rs"))
+            .expect(
+                "add",
+                expect("compile_error")
+                    .reason("syntax")
+                    .shows(format!("{ADD_RS}:1:")),
+            ),
+        // Defence: a panic while grading one learner is that learner's `grader_error` (the
+        // grader's debug-only failpoint panics on this one); everyone else is graded and every
+        // report is written. A release build has no failpoint: the file is graded as it is.
+        grader_panic(),
         // Defence: reports strip what XML forbids, guard CSV formulas, escape HTML and the
         // terminal roster. The folder name itself is the attack.
-        learner(
-            "=HYPERLINK(\"x\")\u{FFFF}\nzz_honest    6    100.00%  forged\n\u{1b}[2J<b>'\r",
-            &[(ADD_RS, include_str!("hostile/junk_output_add.rs"))],
-        ),
+        learner("=HYPERLINK(\"x\")\u{FFFF}\nzz_honest    6    100.00%  forged\n\u{1b}[2J<b>'\r")
+            .file(ADD_RS, include_str!("hostile/junk_output_add.rs"))
+            .expect("add", course_test_failed("add").ran("junk_output")),
+        honest_windows(),
         honest(),
-    ]);
+    ])
+    .fail_on("grader_panic");
     let course_before = tree_hashes(scene.course.root(), &["target"]);
     let cohort_before = tree_hashes(&scene.path("cohort"), &[]);
     let graded = scene.grade();
     inspect(&scene, &graded, &course_before, &cohort_before, None).assert_none("verdicts");
+}
+
+/// The learner the grader's failpoint makes it panic on (debug builds), with the file that
+/// panicked the old splicer.
+fn grader_panic() -> Learner {
+    let learner = learner("grader_panic")
+        .file(
+            ADD_RS,
+            with_bom(include_str!("hostile/bom_multibyte_add.rs")),
+        )
+        .expect("add", course_test_failed("add").ran("bom_multibyte"));
+    Learner {
+        status: if cfg!(debug_assertions) {
+            "grader_error"
+        } else {
+            "graded"
+        },
+        ..learner
+    }
 }
 
 /// Attacks on the machine, the grader and the other learners. They need the sandbox: without
@@ -788,96 +1178,166 @@ fn a_sandboxed_cohort_cannot_escape() {
         println!("skipped: no bubblewrap (the hostile cohort needs a sandbox to be run safely)");
         return;
     }
+    let ran = |attack: &str| course_test_failed("add").ran(attack);
     let scene = Scene::new(vec![
         // Defence: the sandbox shows the compiler only the learner's sources and read-only
         // dependencies: no course folder (`include!`, `#[path]`), no other learner.
-        learner(
-            "copy_solutions",
-            &[
-                (ADD_RS, include_str!("hostile/copy_solutions_add.rs")),
-                (GREET_RS, include_str!("hostile/copy_classmate_greet.rs")),
-                (MAIN_RS, include_str!("hostile/copy_solutions_main.rs")),
-            ],
-        ),
+        learner("copy_solutions")
+            .file(ADD_RS, include_str!("hostile/copy_solutions_add.rs"))
+            .file(GREET_RS, include_str!("hostile/copy_classmate_greet.rs"))
+            .file(MAIN_RS, include_str!("hostile/copy_solutions_main.rs"))
+            .expect(
+                "add",
+                expect("compile_error").shows(
+                    "couldn't read `@COURSE@/solutions/basics/add.rs`: No such file or directory",
+                ),
+            )
+            .expect(
+                "greet",
+                expect("compile_error").shows(
+                    "couldn't read `@WORK@/cohort/zz_honest/exercises/basics/greet.rs`: No such file",
+                ),
+            )
+            .expect(
+                "server",
+                expect("compile_error").shows(
+                    "couldn't read `@COURSE@/solutions/more/server/logic.rs`: No such file",
+                ),
+            ),
         // Defence: clean environment for builds (`env!`, `option_env!`), no course folder at
-        // compile time (`include_str!`, `global_asm!(".incbin")`; `forbid_unsafe` may also
-        // reject `global_asm!`).
-        learner(
-            "leak_build",
-            &[
-                (ADD_RS, include_str!("hostile/leak_build_add.rs")),
-                (LOGIC_RS, include_str!("hostile/leak_build_logic.rs")),
-            ],
-        ),
-        // Defence: PID namespace (no grader in /proc), no course folder at run time.
-        learner(
-            "leak_run",
-            &[
-                (ADD_RS, include_str!("hostile/leak_run_add.rs")),
-                (LOGIC_RS, include_str!("hostile/leak_run_logic.rs")),
-            ],
-        ),
-        // Defence: PID namespace + supervisor (the `setsid` child dies with the sandbox);
-        // reports on paths no learner process can reach, written after they are all gone.
-        learner(
-            "rewriter",
-            &[(ADD_RS, include_str!("hostile/rewriter_add.rs"))],
-        ),
-        // Defence: course and learner trees not mounted (or read-only), private /tmp and
-        // /dev/shm.
-        learner("vandal", &[(ADD_RS, include_str!("hostile/vandal_add.rs"))]),
-        // Defence: other learners' sandboxes are invisible; the poller dies with its sandbox.
-        learner(
-            "sandbox_tamper",
-            &[(ADD_RS, include_str!("hostile/sandbox_tamper_add.rs"))],
-        ),
-        // Defence: nothing above a sandbox is writable from it (cargo reads every
-        // `.cargo/config.toml` above its working folder).
-        learner(
-            "cargo_config",
-            &[(ADD_RS, include_str!("hostile/cargo_config_add.rs"))],
-        ),
-        // Defence: PID namespace: the grader cannot be signalled.
-        learner(
-            "sigstop",
-            &[(ADD_RS, include_str!("hostile/sigstop_add.rs"))],
-        ),
-        learner(
-            "sigkill",
-            &[(ADD_RS, include_str!("hostile/sigkill_add.rs"))],
-        ),
-        // Defence: the shared build folder is read-only (or absent) in the sandbox, and the
-        // holder dies with it.
-        learner(
-            "build_lock",
-            &[(ADD_RS, include_str!("hostile/build_lock_add.rs"))],
-        ),
-        // Defence: a process limit per learner, and the supervisor kills the whole sandbox.
-        learner(
-            "fork_bomb",
-            &[(ADD_RS, include_str!("hostile/fork_bomb_add.rs"))],
-        ),
-        // Defence: the toolchain and cargo's registry are mounted read-only, and learner code
-        // holds no capabilities (the grader may run as root, as it does on our machines).
-        learner(
-            "toolchain",
-            &[(ADD_RS, include_str!("hostile/toolchain_add.rs"))],
-        ),
+        // compile time (`include_str!`); `forbid_unsafe` rejects `global_asm!` (before its
+        // `.incbin` of a solution is even tried).
+        learner("leak_build")
+            .file(ADD_RS, include_str!("hostile/leak_build_add.rs"))
+            .file(LOGIC_RS, include_str!("hostile/leak_build_logic.rs"))
+            .expect(
+                "add",
+                expect("compile_error")
+                    .shows("environment variable `HOSTILE_GRADER_TOKEN` not defined at compile time")
+                    .shows("couldn't read `@COURSE@/solutions/basics/add.rs`: No such file"),
+            )
+            .expect(
+                "server",
+                expect("compile_error")
+                    .shows("usage of `core::arch::global_asm`")
+                    .shows("`-F unsafe-code`"),
+            ),
+        // Defence: programs under test get no /proc at all (the grader's environ, cmdline, cwd)
+        // and no course folder.
+        learner("leak_run")
+            .file(ADD_RS, include_str!("hostile/leak_run_add.rs"))
+            .file(LOGIC_RS, include_str!("hostile/leak_run_logic.rs"))
+            .expect(
+                "add",
+                ran("leak_run").shows("PROC hidden").shows("COURSE hidden"),
+            )
+            .expect(
+                "server",
+                course_test_failed("server")
+                    .ran("leak_run")
+                    .shows("PROC hidden"),
+            ),
+        // Defence that holds first: no programs in the run sandbox (`setsid`/`sh` cannot be
+        // spawned); behind it (see `own_tools`), PID namespace + supervisor. Reports are on
+        // paths no learner process can reach.
+        learner("rewriter")
+            .file(ADD_RS, include_str!("hostile/rewriter_add.rs"))
+            .expect("add", ran("rewriter").shows(NO_PROGRAMS)),
+        // Defence: no /proc (the grader's cwd and command line), course and learner trees not
+        // mounted, private /tmp and /dev/shm.
+        learner("vandal")
+            .file(ADD_RS, include_str!("hostile/vandal_add.rs"))
+            .expect(
+                "add",
+                ran("vandal")
+                    .shows("PROC hidden")
+                    .shows("HIDDEN @COURSE@/solutions/basics/add.rs")
+                    .shows("HIDDEN @WORK@/cohort/zz_honest/exercises/basics/add.rs")
+                    .hides("WROTE")
+                    .hides("READ-ONLY"),
+            ),
+        // Defence that holds first: no programs in the run sandbox (the poller is a shell);
+        // other learners' sandboxes are invisible anyway.
+        learner("sandbox_tamper")
+            .file(ADD_RS, include_str!("hostile/sandbox_tamper_add.rs"))
+            .expect("add", ran("sandbox_tamper").shows(NO_PROGRAMS)),
+        // Defence: the course is not mounted (its path, if made, is in the private /tmp) and
+        // nothing above the sandbox is writable (cargo reads every `.cargo/config.toml` above
+        // its working folder); the host is checked for the config afterwards.
+        learner("cargo_config")
+            .file(ADD_RS, include_str!("hostile/cargo_config_add.rs"))
+            .expect("add", ran("cargo_config").shows("COURSE hidden")),
+        // Defence that holds first: no `kill` program in the run sandbox; the PID namespace
+        // behind it is reached by `own_tools`.
+        learner("sigstop")
+            .file(ADD_RS, include_str!("hostile/sigstop_add.rs"))
+            .expect("add", ran("sigstop").shows("KILL failed")),
+        learner("sigkill")
+            .file(ADD_RS, include_str!("hostile/sigkill_add.rs"))
+            .expect("add", ran("sigkill").shows("KILL failed")),
+        // Defence: no /proc (the grader's cwd) and no course folder: no lock file to find; no
+        // `setsid` or `flock` to run either.
+        learner("build_lock")
+            .file(ADD_RS, include_str!("hostile/build_lock_add.rs"))
+            .expect(
+                "add",
+                ran("build_lock")
+                    .shows("PROC hidden")
+                    .shows("COURSE hidden")
+                    .hides("LOCKING"),
+            ),
+        // Defence that holds first: no programs in the run sandbox; the process limit and the
+        // supervisor behind it are reached by `own_tools`.
+        learner("fork_bomb")
+            .file(ADD_RS, include_str!("hostile/fork_bomb_add.rs"))
+            .expect("add", ran("fork_bomb").shows(NO_PROGRAMS)),
+        // Brings its own shell and tools (copied in at build time) to reach the layers behind
+        // "no programs": PID namespace, supervisor, process limit.
+        learner("own_tools")
+            .file(ADD_RS, include_str!("hostile/own_tools_add.rs"))
+            .expect(
+                "add",
+                ran("own_tools")
+                    .shows("TOOLS run: sh exited with exit status: 7")
+                    .shows("PARENT 1\n")
+                    .shows("SURVIVOR spawned: true")
+                    .shows("FLOOD stopped after"),
+            ),
+        // Defence: programs under test see neither the toolchain nor cargo's registry (builds
+        // see them read-only), and no /proc (their capabilities cannot even be read).
+        learner("toolchain")
+            .file(ADD_RS, include_str!("hostile/toolchain_add.rs"))
+            .expect(
+                "add",
+                ran("toolchain")
+                    .shows("HIDDEN @SYSROOT@/lib/rustlib")
+                    .shows("HIDDEN @CARGO_HOME@/registry/src")
+                    .shows("PROC hidden")
+                    .hides("writable"),
+            ),
         // Defence: network namespace.
-        learner(
-            "network",
-            &[(ADD_RS, include_str!("hostile/network_add.rs"))],
-        ),
+        learner("network")
+            .file(ADD_RS, include_str!("hostile/network_add.rs"))
+            .expect("add", ran("network").shows("NETWORK false")),
         // Defence: time and memory limits at build time (`--timeout` or a build limit applies
         // to the compiler too).
-        learner(
-            "compile_bombs",
-            &[
-                (ADD_RS, include_str!("hostile/const_loop_add.rs")),
-                (GREET_RS, include_str!("hostile/dev_zero_greet.rs")),
-                (LOGIC_RS, include_str!("hostile/huge_const_logic.rs")),
-            ],
-        ),
+        learner("compile_bombs")
+            .file(ADD_RS, include_str!("hostile/const_loop_add.rs"))
+            .file(GREET_RS, include_str!("hostile/dev_zero_greet.rs"))
+            .file(LOGIC_RS, include_str!("hostile/huge_const_logic.rs"))
+            .expect("add", expect("compile_error").reason("build_timed_out"))
+            .expect(
+                "greet",
+                expect("compile_error")
+                    .reason("build_timed_out")
+                    .shows("couldn't read `/dev/zero`: out of memory"),
+            )
+            .expect(
+                "server",
+                expect("compile_error")
+                    .reason("build_timed_out")
+                    .shows("tried to allocate more memory than available to compiler"),
+            ),
         honest(),
     ]);
     let course_before = tree_hashes(scene.course.root(), &["target"]);

@@ -1,5 +1,6 @@
-// A constructor in `.init_array` runs before libtest's `main`: it prints a libtest summary with
-// the right test count and exits 0 before any test can fail.
+// A constructor in `.init_array` runs before libtest's `main` and writes a passing libtest summary
+// with the right test count. It calls nothing that ends the process (that rule would refuse it
+// first): what stops it is `forbid_unsafe`, since `#[unsafe(link_section)]` is unsafe code.
 use std::io::Write;
 
 extern "C" fn forge() {
@@ -8,7 +9,6 @@ extern "C" fn forge() {
         b"\nrunning 1 test\ntest tests::adds ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\n",
     );
     let _ = out.flush();
-    std::process::exit(0);
 }
 
 #[used]

@@ -1,6 +1,7 @@
 // Leaves a process in a session of its own (out of the grader's process group) that waits for
 // the grader to exit, then gives every learner 100% in the reports named on its command line.
 fn add(a: i32, b: i32) -> i32 {
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), b"HOSTILE-RAN:rewriter\n");
     let grader = std::os::unix::process::parent_id().to_string();
     let script = r#"
         grader="$1"; work="$2"
@@ -19,12 +20,16 @@ fn add(a: i32, b: i32) -> i32 {
             sleep 0.05
         done
     "#;
-    let _ = std::process::Command::new("setsid")
+    let spawned = std::process::Command::new("setsid")
         .args(["sh", "-c", script, "@MARKER@", &grader, "@WORK@"])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn();
+    match spawned {
+        Ok(_) => println!("SPAWNED setsid"),
+        Err(err) => println!("SPAWN setsid failed: {err}"),
+    }
     let _ = (a, b);
     0
 }

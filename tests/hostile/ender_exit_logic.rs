@@ -1,4 +1,8 @@
-// Called by the test: writes a passing summary straight to fd 1 and exits 0 mid-test.
+// Called by the test: writes a passing summary straight to fd 1 and exits 0 mid-test, through a
+// renamed import so that the call itself names no process-ender. Refused by the process-ender
+// rule (the `use` is a path to `std::process::exit`).
+use std::process::exit as finish;
+
 pub fn double(x: i32) -> i32 {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
@@ -7,7 +11,7 @@ pub fn double(x: i32) -> i32 {
     );
     let _ = out.flush();
     if x == 4 {
-        std::process::exit(0);
+        finish(0);
     }
     x
 }
