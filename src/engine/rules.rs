@@ -155,6 +155,7 @@ pub fn inspect(
         }
         if test {
             find_process_enders(&file, &name, &mut problems);
+            find_foreign_functions(&file, &name, &mut problems);
         }
         match (
             tests,
@@ -389,6 +390,25 @@ fn path_text(tokens: &[TokenTree], at: usize) -> String {
         .iter()
         .map(ToString::to_string)
         .collect::<String>()
+}
+
+/// `extern` blocks: a foreign `_exit` (or anything else) declared under any name is a way out of
+/// the process that no path shows. Exercise code has no business declaring foreign functions
+/// (courses with `forbid_unsafe` refuse them anyway; this covers the others).
+fn find_foreign_functions(file: &syn::File, name: &str, problems: &mut Vec<String>) {
+    struct Blocks(Vec<usize>);
+    impl<'ast> syn::visit::Visit<'ast> for Blocks {
+        fn visit_item_foreign_mod(&mut self, block: &'ast syn::ItemForeignMod) {
+            self.0.push(block.abi.extern_token.span.start().line);
+        }
+    }
+    let mut blocks = Blocks(Vec::new());
+    syn::visit::Visit::visit_file(&mut blocks, file);
+    for line in blocks.0 {
+        problems.push(format!(
+            "{name}:{line}: an `extern` block declares foreign functions; exercise code must not call outside Rust"
+        ));
+    }
 }
 
 /// Names of the items a file defines, at any depth (not `use` bindings, not `extern crate`).
@@ -761,6 +781,8 @@ mod tests {
             "mod m { pub use std::process as p; } fn f() { m::p::exit(0) }",
             "macro_rules! m { ($a:ident $b:ident $c:ident) => { $a::$b::$c(0) } } fn f() { m!(std process exit) }",
             "fn f() { std::process::ExitCode::SUCCESS.exit_process() }",
+            "unsafe extern \"C\" { fn _exit(code: i32) -> !; }\nfn f() { unsafe { _exit(0) } }",
+            "unsafe extern \"C\" { #[link_name = \"_exit\"] fn leave(code: i32) -> !; }",
         ] {
             assert!(inspect_source(source, true).is_err(), "{source}");
         }
