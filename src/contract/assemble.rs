@@ -24,8 +24,9 @@
 //! In both cases the test modules import the assertion macros explicitly, which beats a
 //! glob-imported `#[macro_export]` macro of the learner's (and `names` refuses those anyway).
 //!
-//! What belongs to a locked name, so that no edit of the learner's can change what the tests
-//! call through it:
+//! The learner's copies of locked items always make way for the course's (which may hold
+//! test-only instrumentation). What belongs to a locked name, so that no edit of the learner's
+//! can change what the tests call through it:
 //! - every top-level item of that name, whatever its kind;
 //! - every `impl` block whose self type is that name or a top-level alias of it, at any depth;
 //! - every top-level `use` binding of that name.
@@ -52,6 +53,10 @@ pub struct Assembled {
     pub tests_modified: bool,
     /// The locked names whose items differ from the course's, in the order of `locked`.
     pub locked_modified: Vec<String>,
+    /// Where the learner's own code tells the tests from the program (`#[cfg(test)]` on a
+    /// statement, `cfg!(test)`, `#[cfg_attr(test, ...)]`), one line each: such a file is
+    /// refused, since its tests would not see what its program runs.
+    pub test_only_code: Vec<String>,
 }
 
 /// A file that is not Rust syntax: it cannot be inspected, so it is not compiled.
@@ -128,13 +133,7 @@ pub fn assemble(learner: &str, course: &str, locked: &[String]) -> Result<Assemb
     let tests_modified =
         learner_tests != course_tests.iter().map(|m| tokens(*m)).collect::<Vec<_>>();
 
-    // Every test of the learner's goes, and every module that would collide with the course's.
-    file.items.retain(|item| match item {
-        Item::Mod(m) => !is_cfg_test(&m.attrs) && !names.contains(&m.ident.to_string()),
-        _ => true,
-    });
-    TestStripper.visit_file_mut(&mut file);
-
+    // Locked items are compared as written (the course's may hold test instrumentation).
     let learner_pieces = pieces(&file, locked);
     let course_pieces = pieces(&course, locked);
     let locked_modified: Vec<String> = locked
@@ -147,7 +146,9 @@ pub fn assemble(learner: &str, course: &str, locked: &[String]) -> Result<Assemb
         .iter()
         .any(|p| p.kind == (PieceKind::Item { macro_rules: true }));
     let mut block: Vec<Item> = Vec::new();
-    if !locked_modified.is_empty() || macro_first {
+    // The learner's copies of locked items always make way for the course's, so that what is
+    // compiled is the course's to the last `#[cfg(test)]` counter.
+    if !locked.is_empty() {
         restore(&mut file, locked, &locked_modified);
         block.extend(course_locked_items(
             &course,
@@ -155,6 +156,16 @@ pub fn assemble(learner: &str, course: &str, locked: &[String]) -> Result<Assemb
             &locked_modified,
         ));
     }
+    // Every test of the learner's goes, and every module that would collide with the course's;
+    // then what is left may not tell the tests from the program.
+    file.items.retain(|item| match item {
+        Item::Mod(m) => !is_cfg_test(&m.attrs) && !names.contains(&m.ident.to_string()),
+        _ => true,
+    });
+    TestStripper.visit_file_mut(&mut file);
+    let mut detector = TestDetector(Vec::new());
+    detector.visit_file(&file);
+    let test_only_code = detector.0;
     block.extend(course_tests.iter().map(|m| Item::Mod(hardened(m))));
 
     let first = macro_first || defines_macros(&file);
@@ -167,6 +178,7 @@ pub fn assemble(learner: &str, course: &str, locked: &[String]) -> Result<Assemb
         source: prettyplease::unparse(&file),
         tests_modified,
         locked_modified,
+        test_only_code,
     })
 }
 
@@ -306,10 +318,58 @@ fn defines_macros(file: &syn::File) -> bool {
     finder.0
 }
 
-/// Removes, at every module depth, the items that exist only for tests or only without them.
+/// Finds what is left of code that tells the tests from the program, once module-level test
+/// items are gone.
+struct TestDetector(Vec<String>);
+
+impl<'ast> Visit<'ast> for TestDetector {
+    fn visit_attribute(&mut self, attr: &'ast Attribute) {
+        let gated = if attr.path().is_ident("cfg") {
+            is_cfg_test(std::slice::from_ref(attr))
+        } else if attr.path().is_ident("cfg_attr") {
+            // The predicate is the first argument; `names_test` looks at all of them, which
+            // is stricter and as simple.
+            attr.meta
+                .require_list()
+                .is_ok_and(|list| mentions_test(list.tokens.clone()))
+        } else {
+            false
+        };
+        if gated {
+            let line = attr.pound_token.span.start().line;
+            self.0.push(format!(
+                "line {line}: `{}` makes the tests see other code than your program runs; remove it (the course's tests replace yours)",
+                tokens(attr).replace(' ', "")
+            ));
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if mac.path.is_ident("cfg") && mentions_test(mac.tokens.clone()) {
+            let line = mac.bang_token.span.start().line;
+            self.0.push(format!(
+                "line {line}: `cfg!(test)` makes the tests see other code than your program runs; remove it"
+            ));
+        }
+        visit::visit_macro(self, mac);
+    }
+}
+
+/// Removes, at every module depth, the items that exist only for tests or only without them,
+/// and the methods of `impl` blocks and traits that do.
 struct TestStripper;
 
 impl VisitMut for TestStripper {
+    fn visit_item_impl_mut(&mut self, block: &mut ItemImpl) {
+        block.items.retain(|item| match item {
+            syn::ImplItem::Fn(f) => !has_attr(&f.attrs, "test") && !is_cfg_test(&f.attrs),
+            syn::ImplItem::Const(c) => !is_cfg_test(&c.attrs),
+            syn::ImplItem::Type(t) => !is_cfg_test(&t.attrs),
+            _ => true,
+        });
+        visit_mut::visit_item_impl_mut(self, block);
+    }
+
     fn visit_item_mod_mut(&mut self, module: &mut ItemMod) {
         if let Some((_, items)) = &mut module.content {
             items.retain(|item| !is_test_only(item));
@@ -933,6 +993,57 @@ mod tests {
         assert!(spliced.source.contains("pub fn kept"));
         // A feature named with the word is not the `test` option.
         assert!(spliced.source.contains("feature_gated"));
+    }
+
+    #[test]
+    fn code_that_tells_the_tests_from_the_program_is_found() {
+        for body in [
+            "#[cfg(test)]\n    return 3;\n    0",
+            "if cfg!(test) { 3 } else { 0 }",
+            "#[cfg(not(test))]\n    let x = 0;\n    #[cfg(test)]\n    let x = 3;\n    x",
+        ] {
+            let spliced = splice(&learner(body, COURSE_TESTS), COURSE, &[]);
+            assert_eq!(spliced.test_only_code.len().min(1), 1, "{body}");
+        }
+        let gated = "#[cfg_attr(test, path = \"fake.rs\")]\nmod m {}\n";
+        let spliced = splice(
+            &format!("{}{gated}", learner("a + b", COURSE_TESTS)),
+            COURSE,
+            &[],
+        );
+        assert_eq!(
+            spliced.test_only_code.len(),
+            1,
+            "{:?}",
+            spliced.test_only_code
+        );
+        // Test helpers of the learner's are removed, not refused, wherever an item can be.
+        let helpers = "struct S;\nimpl S {\n    #[cfg(test)]\n    fn only_for_tests() {}\n}\n#[cfg(test)]\nfn helper() {}\n";
+        let spliced = splice(
+            &format!("{}{helpers}", learner("a + b", COURSE_TESTS)),
+            COURSE,
+            &[],
+        );
+        assert!(
+            spliced.test_only_code.is_empty(),
+            "{:?}",
+            spliced.test_only_code
+        );
+        assert!(!spliced.source.contains("only_for_tests"));
+        // The course's own instrumentation in a locked item is the course's, and stays.
+        let course = "mod sealed {\n    pub fn f() -> u32 {\n        #[cfg(test)]\n        COUNT.with(|c| c.set(c.get() + 1));\n        1\n    }\n    #[cfg(test)]\n    thread_local! { pub static COUNT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) }; }\n}\nfn main() {}\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() { assert_eq!(super::sealed::f(), 1); }\n}\n";
+        let spliced = splice(course, course, &["sealed".to_string()]);
+        assert!(
+            spliced.test_only_code.is_empty(),
+            "{:?}",
+            spliced.test_only_code
+        );
+        assert!(spliced.locked_modified.is_empty());
+        assert!(
+            spliced.source.contains("thread_local!"),
+            "{}",
+            spliced.source
+        );
     }
 
     #[test]

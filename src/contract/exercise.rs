@@ -101,6 +101,7 @@ pub fn prepare(
             keeps_contract(&rel, &learner, Some(&canonical))?;
             let assembled = assemble::assemble(&learner, &canonical, &exercise.locked)
                 .map_err(|e| syntax(&rel, &e))?;
+            tells_tests_apart(&rel, &assembled.test_only_code)?;
             write(sandbox, &rel, assembled.source.as_bytes())?;
             let modified = Modified {
                 tests: assembled.tests_modified,
@@ -114,6 +115,17 @@ pub fn prepare(
         modified,
         tests: exercise.tests.or(counted),
     })
+}
+
+fn tells_tests_apart(rel: &Path, found: &[String]) -> Result<(), Problem> {
+    if found.is_empty() {
+        return Ok(());
+    }
+    Err(Problem::Rejected(format!(
+        "{} changes what the tests rely on, so it was not graded:\n  {}",
+        rel.display(),
+        found.join("\n  ")
+    )))
 }
 
 fn syntax(rel: &Path, err: &SyntaxError) -> Problem {
@@ -173,6 +185,7 @@ fn prepare_dir(
         let names = assemble::with_module_names(locked, &canonical);
         let assembled =
             assemble::assemble(&learner, &canonical, &names).map_err(|e| syntax(&rel_file, &e))?;
+        tells_tests_apart(&rel_file, &assembled.test_only_code)?;
         modified.add(assembled.tests_modified, assembled.locked_modified);
         write(sandbox, &rel_file, assembled.source.as_bytes())?;
     }

@@ -209,9 +209,9 @@ fn is_allowed_inner(attr: &Attribute) -> bool {
 /// - a string that names a path to one (`serde`'s `with = "std::process::exit"`).
 fn find_process_enders(file: &syn::File, name: &str, problems: &mut Vec<String>) {
     let scan = EnderScan {
-        defined: defined_items(file),
         macros: local_macros(file),
     };
+    find_process_modules(file, name, problems);
     let mut found = Vec::new();
     scan.walk(&file.to_token_stream(), false, &mut found);
     for (line, what) in found {
@@ -223,8 +223,6 @@ fn find_process_enders(file: &syn::File, name: &str, problems: &mut Vec<String>)
 }
 
 struct EnderScan {
-    /// Items this file defines: paths through them are the learner's own.
-    defined: Vec<String>,
     /// `macro_rules!` this file defines: their arguments are read strictly.
     macros: Vec<String>,
 }
@@ -321,30 +319,31 @@ impl EnderScan {
         }
     }
 
-    /// Whether the path whose last `::` is at `sep` runs only through this file's own items.
+    /// Whether the path whose last `::` is at `sep` stays inside this crate: it starts with
+    /// `crate`, `self`, `super` or `Self`, and goes through no `process` module on the way
+    /// (names a file defines prove nothing: a `mod std {}` buried in a function does not make
+    /// `std::process::exit` the learner's own). `helpers::abort(404)` must be written
+    /// `crate::helpers::abort(404)`, or called by its bare name after a `use crate::...`.
     fn own_path(&self, tokens: &[TokenTree], sep: usize) -> bool {
         let mut at = sep;
         loop {
-            let Some(segment) = at.checked_sub(1).and_then(|i| tokens.get(i)) else {
-                return false;
-            };
-            let TokenTree::Ident(ident) = segment else {
-                // `$m::exit`, `<T as X>::exit`, `::std::...`: not a path of ours.
+            let Some(TokenTree::Ident(ident)) = at.checked_sub(1).and_then(|i| tokens.get(i))
+            else {
+                // `$m::exit`, `<T as X>::exit`: not a path of ours.
                 return false;
             };
             let name = ident.to_string();
-            let ours = ["crate", "self", "super", "Self"].contains(&name.as_str())
-                || self.defined.contains(&name);
-            if !ours {
+            if name == "process" {
                 return false;
             }
             if at >= 3 && is_path_sep(tokens, at - 3) {
                 at -= 3;
-            } else {
-                // A leading `::` makes the path external.
-                return !(at >= 3
-                    && matches!(&tokens[at - 2], TokenTree::Punct(p) if p.as_char() == ':'));
+                continue;
             }
+            // The first segment; a leading `::` makes the path external.
+            let leading =
+                at >= 3 && matches!(&tokens[at - 2], TokenTree::Punct(p) if p.as_char() == ':');
+            return !leading && ["crate", "self", "super", "Self"].contains(&name.as_str());
         }
     }
 
@@ -411,22 +410,67 @@ fn find_foreign_functions(file: &syn::File, name: &str, problems: &mut Vec<Strin
     }
 }
 
-/// Names of the items a file defines, at any depth (not `use` bindings, not `extern crate`).
-fn defined_items(file: &syn::File) -> Vec<String> {
-    struct Items(Vec<String>);
-    impl<'ast> syn::visit::Visit<'ast> for Items {
-        fn visit_item(&mut self, item: &'ast Item) {
-            if !matches!(item, Item::ExternCrate(_) | Item::Use(_) | Item::Macro(_))
-                && let Some(name) = crate::contract::assemble::item_name(item)
-            {
-                self.0.push(name);
+/// Bindings that bring the standard library's `process` module (or its root under another
+/// name) into reach, so that a path to an ender could start anywhere: `use std::process;`,
+/// `use std::process as p;`, `use std::{process}`, `use std::*;`, `use std as s;`,
+/// `extern crate std as s;`, at any depth. Naming what you use (`use std::process::Command;`)
+/// is fine.
+fn find_process_modules(file: &syn::File, name: &str, problems: &mut Vec<String>) {
+    struct Uses(Vec<(usize, String)>);
+    impl<'ast> syn::visit::Visit<'ast> for Uses {
+        fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
+            let line = item.use_token.span.start().line;
+            let roots = ["std", "core", "alloc"];
+            for (bound, path) in crate::contract::assemble::use_bindings(&item.tree) {
+                let module = path.last().is_some_and(|last| last == "process");
+                let renamed_root =
+                    path.len() == 1 && roots.contains(&path[0].as_str()) && bound != path[0];
+                if module || renamed_root {
+                    self.0.push((line, format!("`use {}` brings the module that ends processes into reach; name what you use from it (`use std::process::Command;`)", path.join("::"))));
+                }
             }
-            syn::visit::visit_item(self, item);
+            if let Some(root) = glob_root(&item.tree)
+                && roots.contains(&root.as_str())
+            {
+                self.0.push((line, format!("`use {root}::*` brings the module that ends processes into reach; name what you use")));
+            }
+        }
+        fn visit_item_extern_crate(&mut self, item: &'ast syn::ItemExternCrate) {
+            if item.rename.is_some() {
+                self.0.push((
+                    item.extern_token.span.start().line,
+                    format!(
+                        "`extern crate {} as ...` renames a crate root; use it under its own name",
+                        item.ident
+                    ),
+                ));
+            }
         }
     }
-    let mut items = Items(Vec::new());
-    syn::visit::Visit::visit_file(&mut items, file);
-    items.0
+    let mut uses = Uses(Vec::new());
+    syn::visit::Visit::visit_file(&mut uses, file);
+    for (line, what) in uses.0 {
+        let problem = format!("{name}:{line}: {what}");
+        if !problems.contains(&problem) {
+            problems.push(problem);
+        }
+    }
+}
+
+/// `a` for `use a::*;` (a glob right below the root).
+fn glob_root(tree: &syn::UseTree) -> Option<String> {
+    match tree {
+        syn::UseTree::Path(p) => match &*p.tree {
+            syn::UseTree::Glob(_) => Some(p.ident.to_string()),
+            syn::UseTree::Group(g) => g
+                .items
+                .iter()
+                .any(|t| matches!(t, syn::UseTree::Glob(_)))
+                .then(|| p.ident.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Names of the `macro_rules!` a file defines, at any depth.
@@ -779,6 +823,13 @@ mod tests {
             "fn f() { ::std::process::abort() }",
             "mod process { pub use std::process::abort; } fn f() { process::abort() }",
             "mod m { pub use std::process as p; } fn f() { m::p::exit(0) }",
+            // Decoys: names the file defines do not make a path the learner's own.
+            "fn f() { std::process::exit(0) }\nfn decoys() { mod std {} fn process() {} }",
+            "pub use std::process;\nfn process() {}\nfn f() { crate::process::exit(0) }",
+            "use std::*;\nfn f() { process::abort() }",
+            "use std as s;\nfn f() { crate::s::process::exit(0) }",
+            "extern crate std as s;\nfn f() { s::process::exit(0) }",
+            "use std::process::{self as p};\nfn f() { p::exit(0) }",
             "macro_rules! m { ($a:ident $b:ident $c:ident) => { $a::$b::$c(0) } } fn f() { m!(std process exit) }",
             "fn f() { std::process::ExitCode::SUCCESS.exit_process() }",
             "unsafe extern \"C\" { fn _exit(code: i32) -> !; }\nfn f() { unsafe { _exit(0) } }",
@@ -792,7 +843,9 @@ mod tests {
         // methods of that name with arguments, and a task handle's `abort()`.
         for source in [
             "pub fn abort(status: u16) -> u16 { status }\nfn f() -> u16 { abort(404) + crate::abort(1) + self::abort(2) }",
-            "mod helpers { pub fn exit(code: i32) -> i32 { code } }\nfn f() -> i32 { helpers::exit(1) }",
+            "mod helpers { pub fn exit(code: i32) -> i32 { code } }\nfn f() -> i32 { crate::helpers::exit(1) + self::helpers::exit(2) }",
+            "mod helpers { pub fn abort(code: u16) -> u16 { code } }\nuse crate::helpers::abort;\nfn f() -> u16 { abort(404) }",
+            "use std::process::Command;\nfn f() -> u32 { let _ = Command::new(\"x\"); std::process::id() }",
             "struct Db;\nimpl Db { fn exec(&self, _sql: &str) {} }\nfn f(db: &Db) { db.exec(\"SELECT 1\") }",
             "fn f(h: std::thread::JoinHandle<()>) { let _ = h.join(); }",
             "fn f(h: &Handle) { h.abort() }",
