@@ -122,9 +122,36 @@ mod tests {
         );
         let merch = rows.iter().find(|r| r.category == "merch");
         assert_eq!(
-            merch.map(|r| (r.sales, r.customers)),
-            Some((2, 1)),
-            "merch: 2 sales, both by ada, so 1 customer"
+            merch.map(|r| (r.sales, r.customers, r.revenue_cents)),
+            Some((2, 1, 600)),
+            "merch: 2 sales, both by ada, so 1 customer; two sales of 300 are 600 of revenue \
+             (DISTINCT belongs to the customer count, not to the sum)"
+        );
+    }
+
+    #[test]
+    fn both_bounds_are_inclusive() {
+        let conn = db();
+        let names: Vec<String> = top_categories(&conn, "2024-01-01", 6500)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.category)
+            .collect();
+        assert_eq!(
+            names,
+            ["books", "games"],
+            "books and games made exactly 6500: a threshold of 6500 is *reached* (>=)"
+        );
+        let rows = top_categories(&conn, "2024-03-01", 0).unwrap();
+        assert_eq!(
+            rows,
+            [CategoryRevenue {
+                category: "games".into(),
+                sales: 1,
+                customers: 1,
+                revenue_cents: 500,
+            }],
+            "since 2024-03-01 means on or after that day: games sold for 500 on 2024-03-01"
         );
     }
 

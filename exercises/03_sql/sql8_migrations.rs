@@ -7,6 +7,7 @@
 // `migrations[version..]`, each one in its own transaction together with the version bump,
 // so a migration is applied completely or not at all. Refuse to touch a database whose version
 // is higher than the migrations this binary knows (it was migrated by a newer release).
+// `migrate` leaves the connection's settings (PRAGMAs such as `foreign_keys`) as it found them.
 // The tests trace the statements `migrate` runs to check where each transaction begins and ends.
 
 use rusqlite::Connection;
@@ -242,6 +243,44 @@ mod tests {
              otherwise the next start-up fails with `table audit already exists`"
         );
         assert!(conn.is_autocommit(), "no transaction may stay open");
+    }
+
+    /// The connection-wide settings a migration runner is tempted to change.
+    fn settings(conn: &Connection) -> Vec<(&'static str, i64)> {
+        [
+            "foreign_keys",
+            "defer_foreign_keys",
+            "legacy_alter_table",
+            "recursive_triggers",
+            "ignore_check_constraints",
+            "synchronous",
+            "busy_timeout",
+        ]
+        .into_iter()
+        .map(|name| {
+            let value = conn.pragma_query_value(None, name, |r| r.get(0)).unwrap();
+            (name, value)
+        })
+        .collect()
+    }
+
+    #[test]
+    fn the_connection_settings_are_left_as_they_were() {
+        let broken = [MIGRATIONS[0], "INSERT INTO no_such_table VALUES (1);"];
+        for (label, migrations) in [("success", MIGRATIONS), ("failure", &broken[..])] {
+            let mut conn = Connection::open_in_memory().unwrap();
+            conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 1234;")
+                .unwrap();
+            let before = settings(&conn);
+            let _ = migrate(&mut conn, migrations);
+            assert_eq!(
+                settings(&conn),
+                before,
+                "after a migration {label}, the connection's settings changed. The service \
+                 keeps using this connection: a PRAGMA turned off for a migration (foreign \
+                 keys, say) must be put back, on every path out of migrate"
+            );
+        }
     }
 
     #[test]

@@ -218,6 +218,30 @@ mod tests {
     }
 
     #[test]
+    fn only_the_exact_version_may_save() {
+        let conn = db();
+        for expected in [0, 2, 99] {
+            let r = save(&conn, 1, expected, "from another tab");
+            assert!(
+                matches!(r, Err(SaveError::Conflict { current_version: 1 })),
+                "page 1 is at version 1; a save expecting version {expected} did not load \
+                 the current page: Conflict {{ current_version: 1 }}, got {r:?}. The check is \
+                 `version = ?`, and the new version is the row's own `version + 1`, never a \
+                 number the client sent"
+            );
+        }
+        assert_eq!(
+            page(&conn, 1),
+            Page {
+                id: 1,
+                title: "Onboarding".into(),
+                version: 1
+            },
+            "refused saves leave the row as it was"
+        );
+    }
+
+    #[test]
     fn missing_page_is_not_found() {
         let conn = db();
         let r = save(&conn, 99, 1, "ghost");

@@ -202,6 +202,31 @@ mod tests {
     }
 
     #[test]
+    fn titles_stay_whole_and_in_post_order_whatever_the_indexes() {
+        let db = db(3);
+        // A title with commas, and an index that hands out each author's posts by title.
+        db.conn
+            .execute_batch(
+                "INSERT INTO posts (author_id, title) VALUES (2, 'Aardvarks, and why, briefly');
+                 CREATE INDEX posts_author_title ON posts (author_id, title);",
+            )
+            .unwrap();
+        let page = front_page(&db).unwrap();
+        let titles: Vec<&str> = page
+            .get(1)
+            .map(|a| a.titles.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            titles,
+            ["post 1 by 2", "post 2 by 2", "Aardvarks, and why, briefly"],
+            "author 002's titles in publication order (post id), each title whole. The order \
+             of rows the database happens to produce changes with its indexes: only ORDER BY \
+             (ending with p.id) fixes it. And a title may contain a comma, so titles glued \
+             together and split again come apart"
+        );
+    }
+
+    #[test]
     fn statement_count_does_not_grow_with_authors() {
         let db = db(50);
         // SQLite itself reports every statement it executes, however it was prepared.

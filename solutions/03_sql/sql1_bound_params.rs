@@ -134,6 +134,20 @@ mod tests {
     }
 
     #[test]
+    fn the_name_is_matched_exactly() {
+        let conn = db();
+        for name in ["%", "_%", "Gr_ce", "A%", "ada", "GRACE"] {
+            let found = find_customers_by_name(&conn, name);
+            assert!(
+                matches!(found.as_deref(), Ok([])),
+                "nobody is called {name:?}, got {found:?}: the search box looks up one exact \
+                 name (`=`). LIKE treats `%` and `_` as wildcards and ignores case, so a `%` \
+                 would list every customer"
+            );
+        }
+    }
+
+    #[test]
     fn stacked_statements_do_not_run() {
         let conn = db();
         // Whatever this returns, it must not drop the table.

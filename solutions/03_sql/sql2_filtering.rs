@@ -6,7 +6,8 @@
 //
 // Make `search_products` do the filtering, ordering and limiting in SQL (WHERE, ORDER BY,
 // LIMIT) with bound parameters, in one query. Done means: the tests below pass; they also
-// count the rows SQLite hands back, which must be exactly the rows of the page.
+// count the rows SQLite hands back, which must be exactly the rows of the page, and read the
+// SQL text, where no value (category, price, limit) may appear.
 
 use rusqlite::{Connection, Result, params};
 
@@ -210,6 +211,58 @@ mod tests {
                  for a page of {}. Filtering, sorting or cutting in Rust ships rows the page \
                  throws away: let WHERE, ORDER BY and LIMIT do it",
                 found.len()
+            );
+        }
+    }
+
+    #[test]
+    fn the_query_is_filtered_ordered_and_limited_by_bound_parameters() {
+        let conn = db();
+        for category in [Some("books"), Some("O'Reilly"), None] {
+            let q = ProductQuery {
+                category,
+                max_price_cents: 4321,
+                limit: 7,
+            };
+            let (found, statements, _) = traced(&conn, || search_products(&conn, &q));
+            assert!(
+                found.is_ok(),
+                "search {category:?} failed: {found:?}. A quote in a category is just a \
+                 character when the category is a bound parameter"
+            );
+            let sql = statements.concat();
+            assert!(
+                !sql.contains("4321"),
+                "the price cap is pasted into the SQL text: {statements:?}; bind it"
+            );
+            if let Some(c) = category {
+                assert!(
+                    !sql.contains(c.trim_matches('\'')) && !sql.contains("Reilly"),
+                    "the SQL text SQLite parsed contains the category {c:?}: {statements:?}. \
+                     An optional filter is still user input: send it as a bound parameter \
+                     (`?1 IS NULL OR category = ?1`), never with format!"
+                );
+            }
+            let upper = sql.to_uppercase();
+            let limit = upper.rfind("LIMIT").map(|i| upper[i + 5..].trim_start());
+            assert!(
+                limit.is_some_and(|rest| rest.starts_with(['?', ':', '@', '$'])),
+                "the page size must be cut by SQL (`LIMIT ?3`, bound), got {statements:?}. \
+                 Stopping the iterator in Rust (.take) or pasting the number leaves the \
+                 database without the limit it plans with"
+            );
+        }
+    }
+
+    #[test]
+    fn the_category_is_matched_exactly() {
+        let conn = db();
+        for category in ["%", "book%", "b_oks", "BOOKS", "books' OR '1'='1"] {
+            assert_eq!(
+                names(&conn, Some(category), 100_000, 10),
+                Vec::<String>::new(),
+                "no category is called {category:?}: the filter is an exact match (`=`); \
+                 LIKE treats `%` and `_` as wildcards and ignores case"
             );
         }
     }

@@ -218,6 +218,29 @@ mod tests {
     }
 
     #[test]
+    fn users_who_share_a_name_stay_apart() {
+        let conn = db();
+        conn.execute_batch(
+            "INSERT INTO users (id, name) VALUES (5, 'ada');
+             INSERT INTO orders (id, user_id, status, total_cents) VALUES (16, 5, 'paid', 42);",
+        )
+        .unwrap();
+        let mut adas: Vec<(i64, i64)> = paid_summary(&conn)
+            .unwrap()
+            .into_iter()
+            .filter(|s| s.name == "ada")
+            .map(|s| (s.paid_orders, s.paid_total_cents))
+            .collect();
+        adas.sort();
+        assert_eq!(
+            adas,
+            [(1, 42), (2, 4000)],
+            "two users called ada are two rows, each with their own paid orders: names are \
+             not unique, so group by the user's id"
+        );
+    }
+
+    #[test]
     fn no_paid_orders_means_zero_not_one_or_null() {
         let conn = db();
         let rows = paid_summary(&conn).unwrap();

@@ -175,6 +175,40 @@ mod tests {
     }
 
     #[test]
+    fn taken_is_read_from_the_error_code_not_the_message() {
+        // A trigger refuses sign-ups with a message that happens to mention UNIQUE.
+        let conn = db();
+        conn.execute_batch(
+            "CREATE TRIGGER signups_closed BEFORE INSERT ON accounts
+             BEGIN SELECT RAISE(ABORT, 'sign-ups closed: UNIQUE invite codes only'); END;",
+        )
+        .unwrap();
+        let r = register(&conn, "ada@example.com");
+        assert!(
+            matches!(r, Err(RegisterError::Db(_))),
+            "a trigger refused the row (SQLITE_CONSTRAINT_TRIGGER): nobody has this e-mail, so \
+             it is not EmailTaken, whatever the message says, got {r:?}. Message texts are \
+             for humans; match on `extended_code`"
+        );
+        // A primary key clash in another table: its message reads "UNIQUE constraint
+        // failed", but its code is SQLITE_CONSTRAINT_PRIMARYKEY.
+        let conn = db();
+        conn.execute_batch(
+            "CREATE TABLE welcome_mails (id INTEGER PRIMARY KEY);
+             CREATE TRIGGER queue_welcome AFTER INSERT ON accounts
+             BEGIN INSERT INTO welcome_mails (id) VALUES (1); END;",
+        )
+        .unwrap();
+        register(&conn, "ada@example.com").unwrap();
+        let r = register(&conn, "bob@example.com");
+        assert!(
+            matches!(r, Err(RegisterError::Db(_))),
+            "bob's e-mail is free; the sign-up failed on another table's primary key, which is \
+             a bug to report (500), not EmailTaken, got {r:?}"
+        );
+    }
+
+    #[test]
     fn a_view_is_one_statement_that_keeps_the_row() {
         let conn = db();
         record_view(&conn, "/a", 1).unwrap();

@@ -201,6 +201,41 @@ mod tests {
     }
 
     #[test]
+    fn unknown_sender_creates_no_money() {
+        let mut conn = db();
+        let r = transfer(&mut conn, 99, 2, 30);
+        assert!(
+            matches!(r, Err(TransferError::UnknownAccount(99))),
+            "account 99 does not exist, so it cannot send anything: the debit changed no row, \
+             got {r:?}"
+        );
+        assert_eq!(
+            balances(&conn),
+            [(1, 100), (2, 50)],
+            "a debit of no account followed by a credit creates 30 out of nothing"
+        );
+        assert_eq!(
+            ledger_rows(&conn),
+            0,
+            "no transfer happened, so no ledger row"
+        );
+        assert!(conn.is_autocommit(), "no transaction may stay open");
+    }
+
+    #[test]
+    fn database_errors_are_not_unknown_accounts() {
+        let mut conn = db();
+        conn.execute_batch("DROP TABLE accounts").unwrap();
+        let r = transfer(&mut conn, 1, 2, 30);
+        assert!(
+            matches!(r, Err(TransferError::Db(_))),
+            "the accounts table is gone: that is a database error (500), not an unknown \
+             account (404); do not turn every error into an answer with `.ok()`, got {r:?}"
+        );
+        assert!(conn.is_autocommit(), "no transaction may stay open");
+    }
+
+    #[test]
     fn failed_ledger_write_rolls_back_both_updates() {
         let mut conn = db();
         conn.execute_batch(

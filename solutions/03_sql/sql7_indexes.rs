@@ -3,9 +3,10 @@
 // `SEARCH orders USING INDEX ...` means "jump to the matching rows through an index".
 //
 // The three hot queries are below. Write `add_indexes` so that each one is a SEARCH through an
-// index, and the "latest orders" page no longer sorts in a temporary B-tree. Mind the rules:
-// a multi-column index helps only from its leftmost column on, and a query on `lower(email)`
-// needs an index on that expression, not on `email`.
+// index, the "latest orders" lookup searches on both of its equality columns, and that page no
+// longer sorts in a temporary B-tree. Mind the rules: a multi-column index helps only from its
+// leftmost column on, and a query on `lower(email)` needs an index on that expression, not on
+// `email`.
 
 use rusqlite::types::Null;
 use rusqlite::{Connection, Result, params_from_iter};
@@ -122,6 +123,17 @@ mod tests {
             "`USE TEMP B-TREE FOR ORDER BY` means SQLite sorts the matches itself; an index \
              whose columns continue with created_at after the equality columns returns them \
              already sorted. Plan: {plan:?}"
+        );
+        let search = plan.iter().find(|s| s.starts_with("SEARCH orders"));
+        let seek = search
+            .and_then(|s| s.rsplit_once('('))
+            .map_or("", |(_, cols)| cols);
+        assert!(
+            seek.contains("customer_id=?") && seek.contains("status=?"),
+            "the index must be searched on both equality columns (`customer_id=? AND \
+             status=?`), got {search:?}. An index column that comes after the ORDER BY column \
+             cannot be used to seek: SQLite then walks every order of the customer and \
+             checks the status row by row. Equality columns first, then the ORDER BY column"
         );
     }
 
