@@ -244,6 +244,17 @@ fn grades_a_hostile_cohort_against_the_course_tests() {
     let symlink_dir = learner_owned(&cohort, &course, "symlink_outside", linked);
     fs::remove_file(symlink_dir.join("exercises/basics/add.rs")).unwrap();
     std::os::unix::fs::symlink(&outside, symlink_dir.join("exercises/basics/add.rs")).unwrap();
+    // Thousands of compiler warnings: they count against the output cap like any output.
+    let mut noisy = solved_with_add(SOLVED_ADD);
+    let names: Vec<String> = (0..3000).map(|i| format!("v{i}")).collect();
+    noisy[1].1 = Some(
+        format!(
+            "macro_rules! unused {{ ($($v:ident)*) => {{ $(let $v = 1;)* }} }}\nfn main() {{\n    unused!({});\n    println!(\"hi\");\n}}\n",
+            names.join(" ")
+        )
+        .into_bytes(),
+    );
+    learner_owned(&cohort, &course, "noisy_build", noisy);
     // Nested far deeper than any parser's stack allows: its reader crashes, it alone.
     let mut deep = solved_with_add(SOLVED_ADD);
     let nested = format!(
@@ -444,6 +455,10 @@ fn grades_a_hostile_cohort_against_the_course_tests() {
             .contains("outside the learner tree"),
         "{link}"
     );
+    let noisy = exercise(by_name(&report, "noisy_build"), "greet");
+    assert_eq!(noisy["status"], "passed", "{noisy}");
+    assert_eq!(noisy["output_truncated"], true);
+    assert!(noisy["output"].as_str().unwrap().len() <= 16 * 1024);
     let deep = by_name(&report, "deep_nesting");
     assert_eq!(deep["status"], "grader_error", "{deep}");
     assert!(

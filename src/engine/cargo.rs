@@ -339,7 +339,12 @@ impl Cargo {
                         let rendered = msg.message.rendered.as_deref().unwrap_or("");
                         let name = msg.target.name;
                         let entry = result.diagnostics.entry(name.clone()).or_default();
-                        entry.push_str(&rendered.replace(&root_prefix, ""));
+                        // Learner code can make the compiler say a lot (a macro expanding to
+                        // thousands of warnings): keep what the output cap keeps, and a byte
+                        // more so that the cap marks it cut.
+                        if entry.len() <= limits.output_cap {
+                            entry.push_str(&rendered.replace(&root_prefix, ""));
+                        }
                         if msg.message.level == DiagnosticLevel::Error {
                             result.errored.push(name);
                         }

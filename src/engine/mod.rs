@@ -609,7 +609,8 @@ impl<'c> Engine<'c> {
             }
             Err(why) => Verdict::new(Status::RunFailed, Captured::new(why)),
         };
-        let mut output = job.diagnostics.clone();
+        // The compiler's warnings count against the same cap as the program's output.
+        let mut output = cap(job.diagnostics.clone(), self.options.output_cap);
         output.append(&verdict.output, self.options.output_cap);
         verdict.output = output;
         verdict
