@@ -232,6 +232,10 @@ fn checkout_at(dir: &Path, deadline: &jiff::Timestamp, supervisor: &Supervisor) 
     })
 }
 
+/// Files and folders a learner's `.git` may hold (a repository of a course holds a few hundred
+/// loose objects; `git gc` packs any number into two files).
+const MAX_GIT_ENTRIES: usize = 100_000;
+
 /// The learner's `.git` folder. A `.git` file (a linked worktree or a submodule) or symlink is
 /// refused: it can point at anybody's repository, and the grade would be theirs.
 fn learner_git_dir(dir: &Path) -> Result<PathBuf> {
@@ -261,6 +265,28 @@ fn learner_git_dir(dir: &Path) -> Result<PathBuf> {
         if fs::symlink_metadata(git_dir.join(rel)).is_ok() {
             bail!(
                 "{} {what}, which --at does not read; grade a plain clone",
+                git_dir.display()
+            );
+        }
+    }
+    // A symlink anywhere inside (`refs`, `objects/ab`, `objects/pack`) would make git read
+    // another learner's repository through this one.
+    let mut entries = 0usize;
+    for entry in walkdir::WalkDir::new(&git_dir)
+        .follow_links(false)
+        .min_depth(1)
+    {
+        let entry = entry.with_context(|| format!("cannot read {}", git_dir.display()))?;
+        if entry.path_is_symlink() {
+            bail!(
+                "{} is a symlink inside the repository; --at only reads a repository entirely inside the learner's folder",
+                entry.path().display()
+            );
+        }
+        entries += 1;
+        if entries > MAX_GIT_ENTRIES {
+            bail!(
+                "{} holds over {MAX_GIT_ENTRIES} files; run `git gc` to pack it, or grade without --at",
                 git_dir.display()
             );
         }
@@ -692,6 +718,22 @@ mod tests {
         );
         fs::remove_file(copycat.dir.join(".git")).unwrap();
         std::os::unix::fs::symlink(other.dir.join(".git"), copycat.dir.join(".git")).unwrap();
+        // A symlink deeper inside: `refs` of another learner's repository.
+        let inner = repository(
+            root.path(),
+            "inner",
+            &[("exercises/a.rs", "fn main() {}\n")],
+        );
+        fs::remove_dir_all(inner.dir.join(".git/refs")).unwrap();
+        std::os::unix::fs::symlink(other.dir.join(".git/refs"), inner.dir.join(".git/refs"))
+            .unwrap();
+        let err = format!(
+            "{:#}",
+            tree(&inner, Some(&deadline()), &Supervisor::new())
+                .err()
+                .unwrap()
+        );
+        assert!(err.contains("symlink inside the repository"), "{err}");
         let err = format!(
             "{:#}",
             tree(&copycat, Some(&deadline()), &Supervisor::new())
