@@ -91,6 +91,13 @@ pub fn breaches(learner: &str, course: Option<&str>) -> Vec<String> {
             ));
         }
     }
+    for (trait_name, self_type) in local_traits_on_foreign_types(&learner) {
+        if !shipped.traits.contains(&trait_name) {
+            found.push(format!(
+                "`impl {trait_name} for {self_type}`: a trait of yours on a type you did not define can answer the tests' method calls on it (`.contains()`, `.starts_with()`); implement it for a type of your own"
+            ));
+        }
+    }
     for (trait_name, type_name) in theirs.comparisons.difference(&shipped.comparisons) {
         if shipped.derives.contains_key(type_name) {
             found.push(format!(
@@ -117,6 +124,8 @@ struct Contract {
     items: BTreeSet<String>,
     /// Top-level glob imports, as token text: each may bind any name.
     globs: BTreeSet<String>,
+    /// Traits the file defines, at any depth.
+    traits: BTreeSet<String>,
 }
 
 impl Contract {
@@ -146,6 +155,9 @@ impl Contract {
                 }
             }
         }
+        let mut defined = Defined::default();
+        defined.visit_file(file);
+        contract.traits = defined.traits;
         let resolve = Resolver::of(file);
         let mut impls = Comparisons {
             resolve: &resolve,
@@ -316,6 +328,108 @@ impl Resolver {
     }
 }
 
+/// What a file defines, at any depth: its types (with aliases), traits and modules.
+#[derive(Default)]
+struct Defined {
+    types: BTreeSet<String>,
+    traits: BTreeSet<String>,
+    modules: BTreeSet<String>,
+}
+
+impl<'ast> Visit<'ast> for Defined {
+    fn visit_item(&mut self, item: &'ast Item) {
+        match item {
+            Item::Struct(s) => {
+                self.types.insert(s.ident.to_string());
+            }
+            Item::Enum(e) => {
+                self.types.insert(e.ident.to_string());
+            }
+            Item::Union(u) => {
+                self.types.insert(u.ident.to_string());
+            }
+            Item::Type(t) => {
+                self.types.insert(t.ident.to_string());
+            }
+            Item::Trait(t) => {
+                self.traits.insert(t.ident.to_string());
+            }
+            Item::Mod(m) => {
+                self.modules.insert(m.ident.to_string());
+            }
+            _ => {}
+        }
+        visit::visit_item(self, item);
+    }
+}
+
+/// `impl Trait for Type` blocks (any depth, test items aside) where the trait is the crate's
+/// own and the type is not: the only impls on a foreign type that compile are of local traits,
+/// and a local trait's methods win over the type's own methods reached through `Deref`
+/// (`String` has no `contains` of its own; `str` has). As (trait, type) text.
+fn local_traits_on_foreign_types(file: &syn::File) -> Vec<(String, String)> {
+    struct Impls<'a> {
+        defined: &'a Defined,
+        found: Vec<(String, String)>,
+    }
+    impl<'ast> Visit<'ast> for Impls<'_> {
+        fn visit_item_impl(&mut self, block: &'ast syn::ItemImpl) {
+            if !is_test_item(&block.attrs)
+                && let Some((_, path, _)) = &block.trait_
+            {
+                let params: Vec<String> = block
+                    .generics
+                    .type_params()
+                    .map(|p| p.ident.to_string())
+                    .collect();
+                let self_name = type_name(&block.self_ty);
+                let own_type =
+                    self.defined.types.contains(&self_name) && !params.contains(&self_name);
+                if !own_type && is_local_trait(path, self.defined) {
+                    self.found.push((
+                        path.to_token_stream().to_string().replace(' ', ""),
+                        block.self_ty.to_token_stream().to_string().replace(' ', ""),
+                    ));
+                }
+            }
+            visit::visit_item_impl(self, block);
+        }
+
+        fn visit_item_mod(&mut self, module: &'ast syn::ItemMod) {
+            if !is_test_item(&module.attrs) {
+                visit::visit_item_mod(self, module);
+            }
+        }
+    }
+    let mut defined = Defined::default();
+    defined.visit_file(file);
+    let mut impls = Impls {
+        defined: &defined,
+        found: Vec::new(),
+    };
+    impls.visit_file(file);
+    impls.found
+}
+
+/// Whether a trait path names a trait of this crate: `crate::`/`self::`/`super::` paths, paths
+/// through the file's modules, and bare names the file defines. A bare name it does not define
+/// comes from the prelude (`From`) or an import: those of other crates are named by path.
+fn is_local_trait(path: &syn::Path, defined: &Defined) -> bool {
+    let Some(first) = path.segments.first().map(|s| s.ident.to_string()) else {
+        return false;
+    };
+    if path.leading_colon.is_some() {
+        return false;
+    }
+    if path.segments.len() == 1 {
+        // The orphan rule lets a foreign type take only the crate's own traits, and foreign
+        // traits with a local type parameter (`From<Email> for String`): the prelude's.
+        return defined.traits.contains(&first)
+            || !super::names::PROTECTED.contains(&first.as_str());
+    }
+    ["crate", "self", "super"].contains(&first.as_str()) || defined.modules.contains(&first)
+}
+
 /// Comparison impls anywhere in a file (an `impl` inside a function body is global too).
 struct Comparisons<'a> {
     resolve: &'a Resolver,
@@ -435,6 +549,39 @@ impl Router {
                     .iter()
                     .any(|f| f.contains("impl PartialEq for Response")),
                 "{sneaky}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_trait_of_the_learner_on_a_foreign_type_is_refused() {
+        let course = "pub fn greeting(name: &str) -> String { todo!() }\n";
+        for sneaky in [
+            "pub trait Looks { fn starts_with(&self, _: &str) -> bool { true } }\nimpl Looks for String {}",
+            "mod m { pub trait Looks { fn contains(&self, _: &str) -> bool { true } } }\nimpl m::Looks for str {}",
+            "pub trait Looks { fn is_empty(&self) -> bool { false } }\nimpl<T> Looks for Vec<T> {}",
+            "pub trait Looks { fn len(&self) -> usize { 3 } }\nimpl<T: ?Sized> Looks for &T {}",
+        ] {
+            let learner =
+                format!("pub fn greeting(name: &str) -> String {{ String::new() }}\n{sneaky}");
+            let found = breaches(&learner, Some(course));
+            assert!(
+                found.iter().any(|f| f.contains("a trait of yours")),
+                "{sneaky}: {found:?}"
+            );
+        }
+        // Traits on the learner's own types, and the standard traits on foreign ones, are fine.
+        for fine in [
+            "pub struct Mine;\npub trait Looks { fn look(&self) {} }\nimpl Looks for Mine {}",
+            "pub struct Email(String);\nimpl From<Email> for String { fn from(e: Email) -> String { e.0 } }",
+            "pub struct W;\nimpl std::fmt::Display for W { fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { write!(f, \"w\") } }",
+        ] {
+            let learner =
+                format!("pub fn greeting(name: &str) -> String {{ String::new() }}\n{fine}");
+            assert_eq!(
+                breaches(&learner, Some(course)),
+                Vec::<String>::new(),
+                "{fine}"
             );
         }
     }
