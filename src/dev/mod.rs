@@ -8,6 +8,7 @@ mod layout;
 mod locked;
 mod mutants;
 mod new;
+mod operators;
 mod problem;
 mod programs;
 mod update;
