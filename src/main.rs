@@ -61,6 +61,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             require_mutants,
             repeat,
             jobs,
+            mutate,
             course: _,
         }) => {
             let options = dev::CheckOptions {
@@ -68,6 +69,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 require_mutants,
                 repeat,
                 jobs,
+                mutate,
             };
             dev::check(&course_root()?, &options)
         }

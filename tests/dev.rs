@@ -788,3 +788,82 @@ fn repeat_finds_a_flaky_test_and_not_a_steady_one() {
     );
     assert!(out.contains("1 errors"), "{out}");
 }
+
+// ---- generated mutants ----
+
+/// A graded exercise whose tests miss one boundary: `is_adult(17)` is never checked, so the
+/// generated mutant that moves 18 to 17 survives; every other one is killed.
+fn adult_source(body: &str) -> String {
+    format!(
+        "fn is_adult(age: u32) -> bool {{\n    {body}\n}}\n\nfn main() {{\n    println!(\"{{}}\", is_adult(20));\n}}\n\n#[cfg(test)]\nmod tests {{\n    use super::*;\n\n    #[test]\n    fn adults() {{\n        assert!(is_adult(18));\n        assert!(!is_adult(5));\n    }}\n}}\n"
+    )
+}
+
+#[test]
+fn generated_mutants_must_be_killed_or_listed_as_equivalent() {
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise(
+            "a",
+            "adult",
+            &adult_source("age > 18"),
+            Some(&adult_source("age >= 18")),
+            Opts::default(),
+        )
+        .exercise("a", "two", MAIN_FAILS, Some(MAIN_PASSES), main_opts())
+        .finish();
+    course.write("exercises/a/README.md", "# Alpha\n");
+    let course = synced(course);
+
+    let (ok, out) = dev_check(&course, &["--mutate"]);
+    assert!(!ok, "an unexplained survivor fails --mutate:\n{out}");
+    let id = "is_adult: replace 18 with 17";
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("error: solutions/a/adult.rs:2: ")
+                && l.contains(&format!("generated mutant \"{id}\" of `adult` survives"))),
+        "{out}"
+    );
+    assert!(
+        out.lines().any(|l| l.trim().starts_with("adult")
+            && l.contains("6 generated: 5 killed, 1 survived, 0 equivalent, 0 unviable")),
+        "{out}"
+    );
+    assert!(
+        out.contains("cost: 6 mutants in 1 binaries (1 rounds)"),
+        "{out}"
+    );
+    // Without --mutate, nothing is generated.
+    let (ok, out) = dev_check(&course, &[]);
+    assert!(ok && !out.contains("generated"), "{out}");
+
+    course.write(
+        "solutions/a/adult.mutants.toml",
+        &format!(
+            "[[equivalent]]\nmutant = \"{id}\"\nreason = \"accepted here, to test the format\"\n"
+        ),
+    );
+    let (ok, out) = dev_check(&course, &["--mutate"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("5 of 6 generated mutants killed (0 survived, 1 equivalent, 0 unviable)"),
+        "{out}"
+    );
+
+    // A stale id and a missing reason are errors.
+    course.write(
+        "solutions/a/adult.mutants.toml",
+        "[[equivalent]]\nmutant = \"is_adult: replace 21 with 20\"\nreason = \"gone\"\n\n[[equivalent]]\nmutant = \"is_adult: replace 18 with 19\"\n",
+    );
+    let (ok, out) = dev_check(&course, &["--mutate"]);
+    assert!(!ok, "{out}");
+    for message in [
+        "solutions/a/adult.mutants.toml:2:10: no generated mutant of `adult` has the id \"is_adult: replace 21 with 20\"",
+        "solutions/a/adult.mutants.toml:6:10: equivalent mutant \"is_adult: replace 18 with 19\" has no `reason`",
+    ] {
+        assert!(
+            out.lines().any(|l| l == format!("error: {message}")),
+            "{message}:\n{out}"
+        );
+    }
+}

@@ -7,6 +7,7 @@ mod flaky;
 mod layout;
 mod locked;
 mod mutants;
+mod mutate;
 mod new;
 mod operators;
 mod problem;
