@@ -792,10 +792,11 @@ fn repeat_finds_a_flaky_test_and_not_a_steady_one() {
 // ---- generated mutants ----
 
 /// A graded exercise whose tests miss one boundary: `is_adult(17)` is never checked, so the
-/// generated mutant that moves 18 to 17 survives; every other one is killed.
+/// generated mutant that moves 18 to 17 survives; every other one is killed, except that
+/// `limit` returning 256 does not compile as a `u8` (unviable).
 fn adult_source(body: &str) -> String {
     format!(
-        "fn is_adult(age: u32) -> bool {{\n    {body}\n}}\n\nfn main() {{\n    println!(\"{{}}\", is_adult(20));\n}}\n\n#[cfg(test)]\nmod tests {{\n    use super::*;\n\n    #[test]\n    fn adults() {{\n        assert!(is_adult(18));\n        assert!(!is_adult(5));\n    }}\n}}\n"
+        "fn is_adult(age: u32) -> bool {{\n    {body}\n}}\n\nfn limit() -> u8 {{\n    255\n}}\n\nfn main() {{\n    println!(\"{{}} {{}}\", is_adult(20), limit());\n}}\n\n#[cfg(test)]\nmod tests {{\n    use super::*;\n\n    #[test]\n    fn adults() {{\n        assert!(is_adult(18));\n        assert!(!is_adult(5));\n        assert_eq!(limit(), 255);\n    }}\n}}\n"
     )
 }
 
@@ -826,11 +827,12 @@ fn generated_mutants_must_be_killed_or_listed_as_equivalent() {
     );
     assert!(
         out.lines().any(|l| l.trim().starts_with("adult")
-            && l.contains("6 generated: 5 killed, 1 survived, 0 equivalent, 0 unviable")),
+            && l.contains("10 generated: 8 killed, 1 survived, 0 equivalent, 1 unviable")),
         "{out}"
     );
+    // The shared binary is built again without the module that does not compile.
     assert!(
-        out.contains("cost: 6 mutants in 1 binaries (1 rounds)"),
+        out.contains("cost: 10 mutants in 2 binaries (2 rounds)"),
         "{out}"
     );
     // Without --mutate, nothing is generated.
@@ -846,7 +848,7 @@ fn generated_mutants_must_be_killed_or_listed_as_equivalent() {
     let (ok, out) = dev_check(&course, &["--mutate"]);
     assert!(ok, "{out}");
     assert!(
-        out.contains("5 of 6 generated mutants killed (0 survived, 1 equivalent, 0 unviable)"),
+        out.contains("8 of 10 generated mutants killed (0 survived, 1 equivalent, 1 unviable)"),
         "{out}"
     );
 
@@ -866,4 +868,47 @@ fn generated_mutants_must_be_killed_or_listed_as_equivalent() {
             "{message}:\n{out}"
         );
     }
+}
+
+#[test]
+fn a_folder_exercise_has_generated_mutants_built_alone() {
+    let main = "mod logic;\n\nfn main() {\n    println!(\"{}\", logic::total(&[1, 2]));\n}\n\n#[cfg(test)]\nmod tests;\n";
+    let tests = "use crate::logic::total;\n\n#[test]\nfn sums_prices() {\n    assert_eq!(total(&[1, 2, 3]), 6);\n}\n";
+    let logic = |body: &str| format!("pub fn total(prices: &[u32]) -> u32 {{\n    {body}\n}}\n");
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .dir_exercise(
+            "a",
+            "shop",
+            &[
+                ("main.rs", main),
+                ("logic.rs", &logic("prices.len() as u32")),
+                ("tests.rs", tests),
+            ],
+            Opts::default(),
+        )
+        .finish();
+    course.write("exercises/a/README.md", "# Alpha\n");
+    course.write("solutions/a/shop/main.rs", main);
+    course.write("solutions/a/shop/logic.rs", &logic("prices.iter().sum()"));
+    course.write("solutions/a/shop/tests.rs", tests);
+    let course = synced(course);
+    let (ok, out) = dev_check(&course, &["--mutate"]);
+    assert!(ok, "{out}");
+    // `total` returns 0 or 1 instead: two mutants, each a binary of its own (and the baseline).
+    assert!(
+        out.lines().any(
+            |l| l.trim().starts_with("shop") && l.contains("2 generated: 2 killed, 0 survived")
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("cost: 2 mutants in 3 binaries (1 rounds)"),
+        "{out}"
+    );
+    let built = course.path("target/backendlings/pkg/bin");
+    assert!(
+        built.join("shop_gen1").exists() || built.join("shop_gen1.exe").exists(),
+        "a binary of its own"
+    );
 }

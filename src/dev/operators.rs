@@ -218,7 +218,7 @@ impl<'a> Walker<'a> {
             Expr::If(branch) if !has_let(&branch.cond) => {
                 let change = format!("negate if {}", code(&branch.cond));
                 if self.site(branch.cond.span(), change) {
-                    branch.cond = Box::new(negated(&branch.cond));
+                    *branch.cond = negated(&branch.cond);
                 }
             }
             Expr::Lit(lit) => {
