@@ -123,7 +123,7 @@ fn generate_all(
     exercises: &[usize],
     workers: usize,
     problems: &mut Vec<Problem>,
-) -> Vec<(usize, Vec<Option<Mutant>>)> {
+) -> Vec<(usize, Vec<Mutant>)> {
     let next = AtomicUsize::new(0);
     let results = Mutex::new(Vec::new());
     thread::scope(|scope| {
@@ -150,8 +150,9 @@ fn generate_all(
     all
 }
 
-/// The baseline (`None`) and the mutants of one exercise's solution.
-fn generate_one(course: &Course, exercise: &Exercise) -> Result<Vec<Option<Mutant>>, Problem> {
+/// The baseline (first: the solution printed, every file) and the mutants of one exercise's
+/// solution.
+fn generate_one(course: &Course, exercise: &Exercise) -> Result<Vec<Mutant>, Problem> {
     let scope = Scope {
         locked: exercise.locked.clone(),
         mutate_main: !exercise.test,
@@ -162,7 +163,7 @@ fn generate_one(course: &Course, exercise: &Exercise) -> Result<Vec<Option<Mutan
         Shape::Dir => solution_dir.join(file),
     };
     let mut baseline = BTreeMap::new();
-    let mut mutants = Vec::new();
+    let mut mutants = vec![Mutant::with_files("baseline".into(), BTreeMap::new())];
     for (file, source) in mutants::solution_sources(course, exercise) {
         let unparsable = |err: syn::Error| {
             let at = err.span().start();
@@ -181,19 +182,16 @@ fn generate_one(course: &Course, exercise: &Exercise) -> Result<Vec<Option<Mutan
                 Shape::Dir => format!("{}: {}", slash(&file), generated.id),
             };
             let location = format!("{}:{}", slash(&rel_file(&file)), generated.line);
-            mutants.push(Some(Mutant::generated(
+            mutants.push(Mutant::generated(
                 id,
                 location,
                 file.clone(),
                 generated.source,
-            )));
+            ));
         }
     }
-    let mut all = vec![None];
-    all.extend(mutants);
-    // The baseline is kept as a mutant of every file, printed.
-    all[0] = Some(Mutant::with_files("baseline".into(), baseline));
-    Ok(all)
+    mutants[0] = Mutant::with_files("baseline".into(), baseline);
+    Ok(mutants)
 }
 
 /// Writes every program and plans its target: one-file exercises in a shared binary each.
@@ -201,7 +199,7 @@ fn generate_one(course: &Course, exercise: &Exercise) -> Result<Vec<Option<Mutan
 fn plan(
     course: &Course,
     workshop: &mut Workshop,
-    generated: Vec<(usize, Vec<Option<Mutant>>)>,
+    generated: Vec<(usize, Vec<Mutant>)>,
 ) -> Result<(Vec<Slot>, Vec<Group>)> {
     let mut slots = Vec::new();
     let mut groups = Vec::new();
@@ -217,7 +215,6 @@ fn plan(
             groups.len() - 1
         });
         for (number, mutant) in mutants.into_iter().enumerate() {
-            let Some(mutant) = mutant else { continue };
             let name = format!("{}_gen{number}", exercise.name);
             let program = workshop.render(course, exercise, &name, Some(&mutant))?;
             let main_file = workshop.write(program)?;
