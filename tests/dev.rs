@@ -871,8 +871,9 @@ fn generated_mutants_must_be_killed_or_listed_as_equivalent() {
 }
 
 #[test]
-fn a_folder_exercise_has_generated_mutants_built_alone() {
+fn a_folder_exercise_has_generated_mutants_as_modules_or_alone() {
     let main = "mod logic;\n\nfn main() {\n    println!(\"{}\", logic::total(&[1, 2]));\n}\n\n#[cfg(test)]\nmod tests;\n";
+    // `crate::` paths hold in a shared binary once they go through the mutant's module.
     let tests = "use crate::logic::total;\n\n#[test]\nfn sums_prices() {\n    assert_eq!(total(&[1, 2, 3]), 6);\n}\n";
     let logic = |body: &str| format!("pub fn total(prices: &[u32]) -> u32 {{\n    {body}\n}}\n");
     let course = TestCourse::new()
@@ -895,7 +896,7 @@ fn a_folder_exercise_has_generated_mutants_built_alone() {
     let course = synced(course);
     let (ok, out) = dev_check(&course, &["--mutate"]);
     assert!(ok, "{out}");
-    // `total` returns 0 or 1 instead: two mutants, each a binary of its own (and the baseline).
+    // `total` returns 0 or 1 instead: two mutants and the baseline, modules of one binary.
     assert!(
         out.lines().any(
             |l| l.trim().starts_with("shop") && l.contains("2 generated: 2 killed, 0 survived")
@@ -903,7 +904,31 @@ fn a_folder_exercise_has_generated_mutants_built_alone() {
         "{out}"
     );
     assert!(
-        out.contains("cost: 2 mutants in 3 binaries (1 rounds)"),
+        out.contains("cost: 2 mutants in 1 binaries (1 rounds)"),
+        "{out}"
+    );
+    let nested = course.read("target/backendlings/generated/a/shop_gen1/tests.rs");
+    assert!(
+        nested.contains("use crate::mutant_1::logic::total;"),
+        "{nested}"
+    );
+
+    // A `crate::` path inside a macro's arguments is not rewritten: the baseline does not
+    // compile as a module, and every mutant is built alone, as written.
+    let in_macro =
+        "#[test]\nfn sums_prices() {\n    assert_eq!(crate::logic::total(&[1, 2, 3]), 6);\n}\n";
+    course.write("exercises/a/shop/tests.rs", in_macro);
+    course.write("solutions/a/shop/tests.rs", in_macro);
+    let (ok, out) = dev_check(&course, &["--mutate"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.lines().any(
+            |l| l.trim().starts_with("shop") && l.contains("2 generated: 2 killed, 0 survived")
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("cost: 2 mutants in 4 binaries (2 rounds)"),
         "{out}"
     );
     let built = course.path("target/backendlings/pkg/bin");

@@ -605,6 +605,28 @@ pub(super) struct Program {
     pub(super) tests_modified: bool,
 }
 
+impl Program {
+    /// Rewrites every Rust file of the program with `rewrite`; false (and the program
+    /// unchanged) when `rewrite` refuses one.
+    pub(super) fn rewrite_rust(&mut self, rewrite: impl Fn(&str) -> Option<String>) -> bool {
+        let mut rewritten = Vec::with_capacity(self.files.len());
+        for (path, bytes) in &self.files {
+            if path.extension().is_none_or(|e| e != "rs") {
+                rewritten.push(bytes.clone());
+                continue;
+            }
+            let Some(text) = std::str::from_utf8(bytes).ok().and_then(&rewrite) else {
+                return false;
+            };
+            rewritten.push(text.into_bytes());
+        }
+        for ((_, bytes), new) in self.files.iter_mut().zip(rewritten) {
+            *bytes = new;
+        }
+        true
+    }
+}
+
 /// Writes programs below `target/backendlings/mutants/` and removes those of earlier runs that
 /// are gone. Files are only rewritten when their content changed, so an unchanged program is
 /// not rebuilt (cargo compares modification times).

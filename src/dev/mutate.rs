@@ -7,9 +7,11 @@
 //! not compile, and one that does not would fail the whole binary: the compiler's messages name
 //! the module files at fault, which are counted as unviable, and the binary is built again
 //! without them (a few rounds at most; a binary whose errors name no mutant, or whose baseline
-//! does not compile, is split into a binary per mutant). A folder exercise's mutants are
-//! binaries of their own, as its curated mutants are: its modules may name each other by
-//! `crate::` paths, which only hold in a crate of their own.
+//! does not compile, is split into a binary per mutant). A folder exercise's mutants share a
+//! binary too, each a folder of modules: its `crate::` paths are rewritten to go through the
+//! mutant's module (see `operators::nest_crate_paths`); where that is not enough (a path
+//! inside a macro's arguments), its baseline does not compile and its mutants are built as
+//! binaries of their own, as its curated mutants are.
 //!
 //! A survivor is an error unless the exercise's mutants file lists it as `[[equivalent]]`.
 
@@ -44,11 +46,29 @@ const OUTPUT_CAP: usize = 16 * 1024 * 1024;
 /// One program to check: a generated mutant of an exercise, or its baseline.
 struct Slot {
     exercise: usize,
-    /// `None`: the baseline.
-    mutant: Option<Mutant>,
+    mutant: Mutant,
+    baseline: bool,
     target: Target,
     /// Index in `groups` of the shared binary it is a module of, while it is one.
     group: Option<usize>,
+    /// Its files name the crate root through its module (a folder exercise in a shared
+    /// binary): they must be written again to build it alone.
+    nested: bool,
+}
+
+impl Slot {
+    /// Whether `file` (as a compiler message names it) is one of this program's: its own
+    /// file (named after it), or a file of its own folder (a folder exercise's).
+    fn owns(&self, file: &Path) -> bool {
+        let main = &self.target.main_file;
+        if self.nested {
+            let folder = main.parent().and_then(Path::file_name);
+            folder.is_some_and(|folder| file.components().any(|c| c.as_os_str() == folder))
+        } else {
+            main.file_name()
+                .is_some_and(|name| file.file_name() == Some(name))
+        }
+    }
 }
 
 /// A shared test binary: one exercise's mutants as modules.
@@ -205,33 +225,37 @@ fn plan(
     let mut groups = Vec::new();
     for (index, mutants) in generated {
         let exercise = &course.exercises[index];
-        let group = (exercise.shape == Shape::File).then(|| {
-            let name = format!("backendlings_generated_{}", exercise.name);
-            groups.push(Group {
-                root: workshop.shared_root(&name),
-                name,
-                exercise: index,
-            });
-            groups.len() - 1
+        let name = format!("backendlings_generated_{}", exercise.name);
+        groups.push(Group {
+            root: workshop.shared_root(&name),
+            name,
+            exercise: index,
         });
+        let group = groups.len() - 1;
         for (number, mutant) in mutants.into_iter().enumerate() {
             let name = format!("{}_gen{number}", exercise.name);
-            let program = workshop.render(course, exercise, &name, Some(&mutant))?;
+            let module = module_of(number);
+            let mut program = workshop.render(course, exercise, &name, Some(&mutant))?;
+            let nested = exercise.shape == Shape::Dir
+                && program.rewrite_rust(|text| operators::nest_crate_paths(text, &module).ok());
+            let shared = exercise.shape == Shape::File || nested;
             let main_file = workshop.write(program)?;
             let mut target = derived_target(course, exercise, name, main_file);
-            if let Some(group) = group {
+            if shared {
                 target.shared = Some(SharedBinary {
                     name: groups[group].name.clone(),
                     root: groups[group].root.clone(),
-                    filter: format!("{}::", module_of(number)),
+                    filter: format!("{module}::"),
                 });
             }
             slots.push(Slot {
                 exercise: index,
+                mutant,
                 // The baseline is the first program of its exercise.
-                mutant: (number > 0).then_some(mutant),
+                baseline: number == 0,
                 target,
-                group,
+                group: shared.then_some(group),
+                nested,
             });
         }
     }
@@ -305,7 +329,7 @@ fn build_in_rounds(
                         Some(Reason::NothingSelected | Reason::TestCount { .. })
                     ) =>
                 {
-                    leave_group(&mut slots[slot]);
+                    leave_group(course, workshop, &mut slots[slot])?;
                     again.push(slot);
                 }
                 _ => verdicts[slot] = Some(verdict),
@@ -313,23 +337,15 @@ fn build_in_rounds(
         }
         for (group, output) in failed_groups {
             let blamed = blamed_files(&output);
-            let is_blamed = |slot: usize| {
-                slots[slot]
-                    .target
-                    .main_file
-                    .file_name()
-                    .is_some_and(|name| blamed.iter().any(|b| b.file_name() == Some(name)))
-            };
+            let is_blamed = |slot: usize| blamed.iter().any(|file| slots[slot].owns(file));
             let members = &members[&group];
-            let baseline_blamed = members
-                .iter()
-                .any(|&s| slots[s].mutant.is_none() && is_blamed(s));
+            let baseline_blamed = members.iter().any(|&s| slots[s].baseline && is_blamed(s));
             let some_blamed = members.iter().any(|&s| is_blamed(s));
             let split = baseline_blamed || !some_blamed || round >= SHARED_ROUNDS;
             let blamed_now: Vec<bool> = members.iter().map(|&s| is_blamed(s)).collect();
             for (&slot, blamed) in members.iter().zip(blamed_now) {
                 if split {
-                    leave_group(&mut slots[slot]);
+                    leave_group(course, workshop, &mut slots[slot])?;
                     again.push(slot);
                 } else if !blamed {
                     again.push(slot);
@@ -350,9 +366,16 @@ fn build_in_rounds(
 }
 
 /// Takes `slot` out of its shared binary: it is built alone from now on.
-fn leave_group(slot: &mut Slot) {
+fn leave_group(course: &Course, workshop: &mut Workshop, slot: &mut Slot) -> Result<()> {
     slot.group = None;
     slot.target.shared = None;
+    if slot.nested {
+        let exercise = &course.exercises[slot.exercise];
+        let program = workshop.render(course, exercise, &slot.target.name, Some(&slot.mutant))?;
+        slot.target.main_file = workshop.write(program)?;
+        slot.nested = false;
+    }
+    Ok(())
 }
 
 /// The files that the compiler's error messages point at (`--> path:line:column` under an
@@ -439,7 +462,7 @@ fn judge(
             .find(|m| m.exercise == index)
             .map_or(&no_equivalents, |m| &m.equivalents);
         let file = mutants::rel_mutants_file(exercise);
-        let baseline = members.iter().find(|&&s| slots[s].mutant.is_none());
+        let baseline = members.iter().find(|&&s| slots[s].baseline);
         if let Some(&slot) = baseline
             && verdicts[slot].status != Status::Passed
         {
@@ -463,9 +486,10 @@ fn judge(
         };
         let mut ids = Vec::new();
         for &slot in &members {
-            let Some(mutant) = &slots[slot].mutant else {
+            let mutant = &slots[slot].mutant;
+            if slots[slot].baseline {
                 continue;
-            };
+            }
             tally.generated += 1;
             ids.push(mutant.label.as_str());
             let equivalent = equivalents.iter().find(|e| e.id == mutant.label);

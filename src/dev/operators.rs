@@ -71,6 +71,56 @@ pub(super) fn baseline(source: &str) -> syn::Result<String> {
     Ok(prettyplease::unparse(&syn::parse_file(source)?))
 }
 
+/// `source` made to work as a module `module` of a larger crate: every path from the crate
+/// root (`crate::x`, `use crate::x`) goes through `module` (`crate::module::x`). Paths inside
+/// macro arguments are tokens to syn and stay as they are (such a program does not compile as a
+/// module, which the harness notices).
+pub(super) fn nest_crate_paths(source: &str, module: &str) -> syn::Result<String> {
+    let mut file = syn::parse_file(source)?;
+    let module = syn::Ident::new(module, proc_macro2::Span::call_site());
+    Nest { module }.visit_file_mut(&mut file);
+    Ok(prettyplease::unparse(&file))
+}
+
+struct Nest {
+    module: syn::Ident,
+}
+
+impl VisitMut for Nest {
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        if path.leading_colon.is_none()
+            && path.segments.len() > 1
+            && path.segments.first().is_some_and(|s| s.ident == "crate")
+        {
+            path.segments
+                .insert(1, syn::PathSegment::from(self.module.clone()));
+        }
+        visit_mut::visit_path_mut(self, path);
+    }
+
+    fn visit_item_use_mut(&mut self, item: &mut syn::ItemUse) {
+        if item.leading_colon.is_none()
+            && let syn::UseTree::Path(root) = &mut item.tree
+            && root.ident == "crate"
+        {
+            let rest = std::mem::replace(
+                &mut *root.tree,
+                syn::UseTree::Glob(syn::UseGlob {
+                    star_token: Default::default(),
+                }),
+            );
+            *root.tree = syn::UseTree::Path(syn::UsePath {
+                ident: self.module.clone(),
+                colon2_token: Default::default(),
+                tree: Box::new(rest),
+            });
+        }
+    }
+
+    // `pub(crate)` means the same in a module.
+    fn visit_visibility_mut(&mut self, _: &mut syn::Visibility) {}
+}
+
 /// Every mutant of `source` within `scope`, in the order of the file.
 pub(super) fn generate(source: &str, scope: &Scope) -> syn::Result<Vec<Generated>> {
     // Each mutant is made on a tree parsed again (syn's trees are not `Clone` without a
@@ -923,6 +973,16 @@ mod tests {
         assert!(
             ids.contains(&"<impl Display for Cache>::fmt: replace body with Ok(())".to_string()),
             "{ids:#?}"
+        );
+    }
+
+    #[test]
+    fn crate_paths_are_nested_in_a_module() {
+        let source = "use crate::http::{Request, Response};\npub(crate) fn f() -> crate::db::Pool { crate::db::open(super::x()) }\n";
+        let nested = nest_crate_paths(source, "mutant_3").unwrap();
+        assert_eq!(
+            nested,
+            "use crate::mutant_3::http::{Request, Response};\npub(crate) fn f() -> crate::mutant_3::db::Pool {\n    crate::mutant_3::db::open(super::x())\n}\n"
         );
     }
 
