@@ -176,6 +176,8 @@ struct Walker<'a> {
     scope: &'a Scope,
     target: Option<usize>,
     applied: bool,
+    /// Sites seen so far.
+    count: usize,
     sites: Vec<Site>,
     /// Names of the enclosing modules, types and functions.
     path: Vec<String>,
@@ -191,6 +193,7 @@ impl<'a> Walker<'a> {
             scope,
             target,
             applied: false,
+            count: 0,
             sites: Vec::new(),
             path: Vec::new(),
             depth: 0,
@@ -198,19 +201,25 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Counts a possible change; true when it is the one to apply now.
-    fn site(&mut self, span: proc_macro2::Span, change: String) -> bool {
-        let index = self.sites.len();
-        self.sites.push(Site {
-            path: if self.path.is_empty() {
-                "(top level)".to_string()
-            } else {
-                self.path.join("::")
-            },
-            change,
-            line: span.start().line,
-        });
-        let now = self.target == Some(index);
+    /// Counts a possible change (described by `change`, which only the collecting walk calls:
+    /// describing every change for every mutant would cost as many walks as there are
+    /// mutants); true when it is the one to apply now.
+    fn site(&mut self, span: proc_macro2::Span, change: impl FnOnce() -> String) -> bool {
+        let index = self.count;
+        self.count += 1;
+        let Some(target) = self.target else {
+            self.sites.push(Site {
+                path: if self.path.is_empty() {
+                    "(top level)".to_string()
+                } else {
+                    self.path.join("::")
+                },
+                change: change(),
+                line: span.start().line,
+            });
+            return false;
+        };
+        let now = target == index;
         self.applied |= now;
         now
     }
@@ -232,16 +241,23 @@ impl<'a> Walker<'a> {
             ReturnType::Default => vec![quote!()],
             ReturnType::Type(_, ty) => values(ty),
         };
-        let original = show(&block.stmts_tokens());
+        // Only a body of one expression (or none) can already be the value.
+        let original = match block.stmts.as_slice() {
+            [] => Some(String::new()),
+            [Stmt::Expr(_, None)] => Some(show(&block.stmts_tokens())),
+            _ => None,
+        };
         for value in values {
             let text = show(&value);
-            if text == original {
+            if original.as_ref() == Some(&text) {
                 continue;
             }
-            let change = if text.is_empty() {
-                "replace body with ()".to_string()
-            } else {
-                format!("replace body with {text}")
+            let change = || {
+                if text.is_empty() {
+                    "replace body with ()".to_string()
+                } else {
+                    format!("replace body with {text}")
+                }
             };
             if self.site(block.span(), change) {
                 *block = syn::parse2(quote!({ #value })).expect("a block of one expression");
@@ -260,22 +276,22 @@ impl<'a> Walker<'a> {
         match expr {
             Expr::Binary(binary) => self.binary(binary),
             Expr::Unary(unary) if matches!(unary.op, UnOp::Not(_)) => {
-                let change = format!("delete ! in {}", code(&*unary));
+                let change = || format!("delete ! in {}", code(&*unary));
                 if self.site(unary.span(), change) {
                     *expr = parenthesized(&unary.expr);
                 }
             }
             Expr::If(branch) if !has_let(&branch.cond) => {
-                let change = format!("negate if {}", code(&branch.cond));
+                let change = || format!("negate if {}", code(&branch.cond));
                 if self.site(branch.cond.span(), change) {
                     *branch.cond = negated(&branch.cond);
                 }
             }
             Expr::Lit(lit) => {
                 let syn::Lit::Int(int) = &lit.lit else { return };
-                let (digits, span) = (int.base10_digits().to_string(), int.span());
+                let (written, span) = (int.to_string(), int.span());
                 for changed in plus_minus_one(int) {
-                    let change = format!("replace {digits} with {changed}");
+                    let change = || format!("replace {written} with {changed}");
                     if self.site(span, change) {
                         lit.lit = syn::Lit::Int(syn::LitInt::new(&changed, span));
                     }
@@ -286,7 +302,7 @@ impl<'a> Walker<'a> {
                     syn::RangeLimits::HalfOpen(_) => ("..", "..=", quote!(..=)),
                     syn::RangeLimits::Closed(_) => ("..=", "..", quote!(..)),
                 };
-                let change = format!("replace {from} with {to} in {}", code(&*range));
+                let change = || format!("replace {from} with {to} in {}", code(&*range));
                 if self.site(range.span(), change) {
                     range.limits = syn::parse2(limits).expect("a range operator");
                 }
@@ -317,10 +333,12 @@ impl<'a> Walker<'a> {
             SubAssign(_) if literal_operand => vec![quote!(+=)],
             _ => vec![],
         };
-        let from = show(&op.to_token_stream());
-        let whole = code(&*binary);
         for replacement in replacements {
-            let change = format!("replace {from} with {} in {whole}", show(&replacement));
+            let change = || {
+                let from = show(&binary.op.to_token_stream());
+                let to = show(&replacement);
+                format!("replace {from} with {to} in {}", code(&*binary))
+            };
             if self.site(binary.op.span(), change) {
                 binary.op = syn::parse2(replacement).expect("a binary operator");
             }
@@ -332,7 +350,7 @@ impl<'a> Walker<'a> {
         let mut delete = None;
         for (index, stmt) in block.stmts.iter().enumerate() {
             if self.deletable(stmt) {
-                let change = format!("delete {}", code(stmt));
+                let change = || format!("delete {}", code(stmt));
                 if self.site(stmt.span(), change) {
                     delete = Some(index);
                 }
@@ -375,6 +393,9 @@ impl<'a> Walker<'a> {
 
 impl VisitMut for Walker<'_> {
     fn visit_item_mut(&mut self, item: &mut Item) {
+        if self.applied {
+            return;
+        }
         let (attrs, name): (&[syn::Attribute], Option<&syn::Ident>) = match &*item {
             Item::Fn(f) => (&f.attrs, Some(&f.sig.ident)),
             Item::Mod(m) => (&m.attrs, Some(&m.ident)),
@@ -473,11 +494,17 @@ impl VisitMut for Walker<'_> {
     }
 
     fn visit_block_mut(&mut self, block: &mut Block) {
+        if self.applied {
+            return;
+        }
         self.statements(block);
         visit_mut::visit_block_mut(self, block);
     }
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if self.applied {
+            return;
+        }
         self.expr_sites(expr);
         match expr {
             Expr::While(w) => {
@@ -506,7 +533,7 @@ impl VisitMut for Walker<'_> {
     fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
         if let Some((_, guard)) = &mut arm.guard {
             if !has_let(guard) {
-                let change = format!("negate guard {}", code(&**guard));
+                let change = || format!("negate guard {}", code(&**guard));
                 if self.site(guard.span(), change) {
                     **guard = negated(guard);
                 }
