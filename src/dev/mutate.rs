@@ -40,8 +40,10 @@ const PROGRAMS_DIR: &str = "generated";
 /// Builds of a shared binary before its remaining mutants get binaries of their own.
 const SHARED_ROUNDS: usize = 3;
 
-/// Compiler output kept per binary: enough to name every module that does not compile.
-const OUTPUT_CAP: usize = 16 * 1024 * 1024;
+/// Output kept per program: enough compiler messages to name every module of a shared binary
+/// that does not compile (about a thousand), so that one more round finds them all. It caps
+/// each run's output too; a run rarely prints more than a few kilobytes.
+const OUTPUT_CAP: usize = 1024 * 1024;
 
 /// One program to check: a generated mutant of an exercise, or its baseline.
 struct Slot {
@@ -111,11 +113,11 @@ pub(super) fn check(
 
     let mut workshop = Workshop::at(course, PROGRAMS_DIR);
     let (mut slots, groups) = plan(course, &mut workshop, generated)?;
-    let mut options = Options {
+    let options = Options {
+        jobs: workers,
         output_cap: OUTPUT_CAP,
         ..Options::default()
     };
-    options.jobs = workers;
     let engine = Engine::new(course, Box::new(context::cargo_for(course)), options, None);
     engine.supervisor().cancel_on_signals();
     let verdicts = build_in_rounds(
@@ -127,7 +129,6 @@ pub(super) fn check(
         &mut cost,
     )?;
     workshop.prune();
-    cost.binaries = cost.binaries.max(1);
     let tallies = judge(course, curated, &slots, &verdicts, problems);
     cost.wall = started.elapsed();
     Ok(Outcome { tallies, cost })
