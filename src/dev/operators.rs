@@ -784,7 +784,8 @@ fn spaced(out: &str, next: Option<char>, after: Option<char>) -> bool {
         }
         && !out.ends_with("&&")
         && !out.ends_with("||");
-    let opens = matches!(before, '.' | '(' | '[' | '#') || out.ends_with("::");
+    let opens =
+        matches!(before, '.' | '(' | '[' | '#') || out.ends_with("::") || out.ends_with("..=");
     let closes = matches!(next, '.' | '(' | ')' | '[' | ']' | ',' | ';' | '?')
         || (next == ':' && after == Some(':'));
     // A macro's name and its `!`: `vec![]`.
@@ -952,6 +953,7 @@ mod tests {
         ] {
             assert!(ids.contains(&id.to_string()), "{id} not in {ids:#?}");
         }
+        assert_eq!(show(&quote!(1450..=2100)), "1450..=2100");
         let text = mutant(source, "f: replace .. with ..= in 0..v.len()");
         assert!(text.contains("for i in 0..=v.len()"), "{text}");
         let text = mutant(source, "f: replace 10 with 11");
