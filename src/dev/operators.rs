@@ -786,7 +786,10 @@ fn spaced(out: &str, next: Option<char>, after: Option<char>) -> bool {
         && !out.ends_with("||");
     let opens =
         matches!(before, '.' | '(' | '[' | '#') || out.ends_with("::") || out.ends_with("..=");
-    let closes = matches!(next, '.' | '(' | ')' | '[' | ']' | ',' | ';' | '?')
+    // A call's parenthesis sticks to what is called, not to an operator: `f(x)`, `a || (b)`.
+    let call = next == '(' && !"|&=+-*/%<>,^".contains(before);
+    let closes = matches!(next, '.' | ')' | '[' | ']' | ',' | ';' | '?')
+        || call
         || (next == ':' && after == Some(':'));
     // A macro's name and its `!`: `vec![]`.
     let word = |c: char| c.is_alphanumeric() || c == '_';
