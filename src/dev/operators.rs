@@ -744,7 +744,11 @@ fn type_name(ty: &Type) -> Option<String> {
 
 /// Code as an id quotes it: compact, one line, cut in the middle when long.
 fn code(node: &dyn ToTokens) -> String {
-    let text = show(&node.to_token_stream());
+    // One line, whatever a raw string literal holds.
+    let text = show(&node.to_token_stream())
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let chars: Vec<char> = text.chars().collect();
     if chars.len() <= ID_CODE_CHARS {
         return text;
