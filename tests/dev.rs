@@ -832,7 +832,7 @@ fn generated_mutants_must_be_killed_or_listed_as_equivalent() {
     );
     // The shared binary is built again without the module that does not compile.
     assert!(
-        out.contains("cost: 10 mutants in 2 binaries (2 rounds)"),
+        out.contains("cost: 10 mutants in 2 binaries (2 build rounds)"),
         "{out}"
     );
     // Without --mutate, nothing is generated.
@@ -904,7 +904,7 @@ fn a_folder_exercise_has_generated_mutants_as_modules_or_alone() {
         "{out}"
     );
     assert!(
-        out.contains("cost: 2 mutants in 1 binaries (1 rounds)"),
+        out.contains("cost: 2 mutants in 1 binary (1 build round)"),
         "{out}"
     );
     let nested = course.read("target/backendlings/generated/a/shop_gen1/tests.rs");
@@ -928,7 +928,7 @@ fn a_folder_exercise_has_generated_mutants_as_modules_or_alone() {
         "{out}"
     );
     assert!(
-        out.contains("cost: 2 mutants in 4 binaries (2 rounds)"),
+        out.contains("cost: 2 mutants in 4 binaries (2 build rounds)"),
         "{out}"
     );
     let built = course.path("target/backendlings/pkg/bin");

@@ -215,11 +215,13 @@ fn print_generated(tallies: &[GeneratedTally], cost: &GeneratedCost) {
             tally.exercise, tally.generated, tally.killed, tally.equivalent, tally.unviable
         );
     }
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     println!(
-        "  cost: {} mutants in {} binaries ({} rounds); generated in {:.1} s, built in {:.1} s, runs {:.1} s added up, {:.1} s in all",
-        cost.mutants,
-        cost.binaries,
-        cost.rounds,
+        "  cost: {} in {} ({}); generated in {:.1} s, built in {:.1} s, runs {:.1} s added up, {:.1} s in all",
+        count(cost.mutants, "mutant", "mutants"),
+        count(cost.binaries, "binary", "binaries"),
+        count(cost.rounds, "build round", "build rounds"),
         cost.generate.as_secs_f64(),
         cost.build.as_secs_f64(),
         cost.runs.as_secs_f64(),
