@@ -149,6 +149,10 @@ pub enum DevCommand {
         /// Programs to run in parallel (default: the number of cores)
         #[arg(long, short = 'j', value_name = "N")]
         jobs: Option<usize>,
+        /// Also generate mutants from every passing solution; each must be killed or listed as
+        /// [[equivalent]] in the exercise's mutants file
+        #[arg(long)]
+        mutate: bool,
         #[command(flatten)]
         course: CourseFlag,
     },

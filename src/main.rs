@@ -62,6 +62,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             require_mutants,
             repeat,
             jobs,
+            mutate,
             course: _,
         }) => {
             let options = dev::CheckOptions {
@@ -69,6 +70,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 require_mutants,
                 repeat,
                 jobs,
+                mutate,
             };
             dev::check(&course_root()?, &options)
         }

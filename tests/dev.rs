@@ -788,3 +788,152 @@ fn repeat_finds_a_flaky_test_and_not_a_steady_one() {
     );
     assert!(out.contains("1 errors"), "{out}");
 }
+
+// ---- generated mutants ----
+
+/// A graded exercise whose tests miss one boundary: `is_adult(17)` is never checked, so the
+/// generated mutant that moves 18 to 17 survives; every other one is killed, except that
+/// `limit` returning 256 does not compile as a `u8` (unviable).
+fn adult_source(body: &str) -> String {
+    format!(
+        "fn is_adult(age: u32) -> bool {{\n    {body}\n}}\n\nfn limit() -> u8 {{\n    255\n}}\n\nfn main() {{\n    println!(\"{{}} {{}}\", is_adult(20), limit());\n}}\n\n#[cfg(test)]\nmod tests {{\n    use super::*;\n\n    #[test]\n    fn adults() {{\n        assert!(is_adult(18));\n        assert!(!is_adult(5));\n        assert_eq!(limit(), 255);\n    }}\n}}\n"
+    )
+}
+
+#[test]
+fn generated_mutants_must_be_killed_or_listed_as_equivalent() {
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise(
+            "a",
+            "adult",
+            &adult_source("age > 18"),
+            Some(&adult_source("age >= 18")),
+            Opts::default(),
+        )
+        .exercise("a", "two", MAIN_FAILS, Some(MAIN_PASSES), main_opts())
+        .finish();
+    course.write("exercises/a/README.md", "# Alpha\n");
+    let course = synced(course);
+
+    let (ok, out) = dev_check(&course, &["--mutate"]);
+    assert!(!ok, "an unexplained survivor fails --mutate:\n{out}");
+    let id = "is_adult: replace 18 with 17";
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("error: solutions/a/adult.rs:2: ")
+                && l.contains(&format!("generated mutant \"{id}\" of `adult` survives"))),
+        "{out}"
+    );
+    assert!(
+        out.lines().any(|l| l.trim().starts_with("adult")
+            && l.contains("10 generated: 8 killed, 1 survived, 0 equivalent, 1 unviable")),
+        "{out}"
+    );
+    // The shared binary is built again without the module that does not compile.
+    assert!(
+        out.contains("cost: 10 mutants in 2 binaries (2 build rounds)"),
+        "{out}"
+    );
+    // Without --mutate, nothing is generated.
+    let (ok, out) = dev_check(&course, &[]);
+    assert!(ok && !out.contains("generated"), "{out}");
+
+    course.write(
+        "solutions/a/adult.mutants.toml",
+        &format!(
+            "[[equivalent]]\nmutant = \"{id}\"\nreason = \"accepted here, to test the format\"\n"
+        ),
+    );
+    let (ok, out) = dev_check(&course, &["--mutate"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("8 of 10 generated mutants killed (0 survived, 1 equivalent, 1 unviable)"),
+        "{out}"
+    );
+
+    // A stale id and a missing reason are errors.
+    course.write(
+        "solutions/a/adult.mutants.toml",
+        "[[equivalent]]\nmutant = \"is_adult: replace 21 with 20\"\nreason = \"gone\"\n\n[[equivalent]]\nmutant = \"is_adult: replace 18 with 19\"\n",
+    );
+    let (ok, out) = dev_check(&course, &["--mutate"]);
+    assert!(!ok, "{out}");
+    for message in [
+        "solutions/a/adult.mutants.toml:2:10: no generated mutant of `adult` has the id \"is_adult: replace 21 with 20\"",
+        "solutions/a/adult.mutants.toml:6:10: equivalent mutant \"is_adult: replace 18 with 19\" has no `reason`",
+    ] {
+        assert!(
+            out.lines().any(|l| l == format!("error: {message}")),
+            "{message}:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn a_folder_exercise_has_generated_mutants_as_modules_or_alone() {
+    let main = "mod logic;\n\nfn main() {\n    println!(\"{}\", logic::total(&[1, 2]));\n}\n\n#[cfg(test)]\nmod tests;\n";
+    // `crate::` paths hold in a shared binary once they go through the mutant's module.
+    let tests = "use crate::logic::total;\n\n#[test]\nfn sums_prices() {\n    assert_eq!(total(&[1, 2, 3]), 6);\n}\n";
+    let logic = |body: &str| format!("pub fn total(prices: &[u32]) -> u32 {{\n    {body}\n}}\n");
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .dir_exercise(
+            "a",
+            "shop",
+            &[
+                ("main.rs", main),
+                ("logic.rs", &logic("prices.len() as u32")),
+                ("tests.rs", tests),
+            ],
+            Opts::default(),
+        )
+        .finish();
+    course.write("exercises/a/README.md", "# Alpha\n");
+    course.write("solutions/a/shop/main.rs", main);
+    course.write("solutions/a/shop/logic.rs", &logic("prices.iter().sum()"));
+    course.write("solutions/a/shop/tests.rs", tests);
+    let course = synced(course);
+    let (ok, out) = dev_check(&course, &["--mutate"]);
+    assert!(ok, "{out}");
+    // `total` returns 0 or 1 instead: two mutants and the baseline, modules of one binary.
+    assert!(
+        out.lines().any(
+            |l| l.trim().starts_with("shop") && l.contains("2 generated: 2 killed, 0 survived")
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("cost: 2 mutants in 1 binary (1 build round)"),
+        "{out}"
+    );
+    let nested = course.read("target/backendlings/generated/a/shop_gen1/tests.rs");
+    assert!(
+        nested.contains("use crate::mutant_1::logic::total;"),
+        "{nested}"
+    );
+
+    // A `crate::` path inside a macro's arguments is not rewritten: the baseline does not
+    // compile as a module, and every mutant is built alone, as written.
+    let in_macro =
+        "#[test]\nfn sums_prices() {\n    assert_eq!(crate::logic::total(&[1, 2, 3]), 6);\n}\n";
+    course.write("exercises/a/shop/tests.rs", in_macro);
+    course.write("solutions/a/shop/tests.rs", in_macro);
+    let (ok, out) = dev_check(&course, &["--mutate"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.lines().any(
+            |l| l.trim().starts_with("shop") && l.contains("2 generated: 2 killed, 0 survived")
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("cost: 2 mutants in 4 binaries (2 build rounds)"),
+        "{out}"
+    );
+    let built = course.path("target/backendlings/pkg/bin");
+    assert!(
+        built.join("shop_gen1").exists() || built.join("shop_gen1.exe").exists(),
+        "a binary of its own"
+    );
+}

@@ -4,7 +4,8 @@
 //! so that its files are checked even when it does not load); its mutants files and its
 //! manifest; and finally one batch build of every exercise, solution and mutant through the
 //! check engine: exercises must fail as shipped, solutions must pass with clippy `-D warnings`
-//! and be rustfmt-clean, mutants must fail.
+//! and be rustfmt-clean, mutants must fail. With `--mutate`, mutants generated from each passing
+//! solution follow, in batches of their own (so that their cost is measured apart).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -31,6 +32,8 @@ pub struct CheckOptions {
     pub repeat: usize,
     /// Programs run in parallel (default: the number of cores).
     pub jobs: Option<usize>,
+    /// Generate mutants from every solution that passes and require the tests to kill them.
+    pub mutate: bool,
 }
 
 pub fn check(root: &Path, options: &CheckOptions) -> Result<ExitCode> {
@@ -65,7 +68,18 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<ExitCode> {
                 jobs: options.jobs,
                 repeat: options.repeat,
             };
-            built = Some(check_programs(course, &mutants, &settings, &mut problems)?);
+            let mut programs = check_programs(course, &mutants, &settings, &mut problems)?;
+            if options.mutate {
+                let outcome = super::mutate::check(
+                    course,
+                    &mutants,
+                    &programs.passing,
+                    options.jobs,
+                    &mut problems,
+                )?;
+                programs.generated = Some((outcome.tallies, outcome.cost));
+            }
+            built = Some(programs);
         }
     }
     print_report(&problems, built.as_ref(), started.elapsed().as_secs_f64());

@@ -6,6 +6,15 @@
 //! changes, while a `find` that must occur exactly once keeps working until the very code it
 //! names changes, and then says so.
 //!
+//! The same file lists the generated mutants (`dev check --mutate`, see `operators`) that no
+//! test can kill because they do not change what the program does, each with its reason:
+//!
+//! ```toml
+//! [[equivalent]]
+//! mutant = "Cache::get: replace < with <= in age < self.ttl"   # the id `--mutate` prints
+//! reason = "age is whole seconds and ttl is never reached exactly: the same answer"
+//! ```
+//!
 //! Each mutant becomes a program of the `dev check` batch: the edited solution with the
 //! exercise's own test modules assembled in, exactly as `grade` assembles a learner's file,
 //! so a mutant is judged by the tests learners are graded with, not by the solution's copy.
@@ -37,6 +46,15 @@ const PROGRAMS_DIR: &str = "mutants";
 struct RawFile {
     #[serde(default)]
     mutant: Vec<Spanned<RawMutant>>,
+    #[serde(default)]
+    equivalent: Vec<Spanned<RawEquivalent>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEquivalent {
+    mutant: Option<Spanned<String>>,
+    reason: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -68,11 +86,43 @@ pub(super) struct Mutant {
     changed: BTreeMap<PathBuf, String>,
 }
 
-/// The valid mutants of one exercise.
+impl Mutant {
+    /// A generated mutant of the solution: `file` (relative to the solution's folder, as
+    /// `changed`'s keys are) becomes `source`; `location` is the changed line in the solution.
+    pub(super) fn generated(id: String, location: String, file: PathBuf, source: String) -> Mutant {
+        Mutant {
+            label: id,
+            location,
+            changed: BTreeMap::from([(file, source)]),
+        }
+    }
+
+    /// Several files changed at once (the baseline of a folder exercise: every file printed).
+    pub(super) fn with_files(label: String, changed: BTreeMap<PathBuf, String>) -> Mutant {
+        Mutant {
+            location: label.clone(),
+            label,
+            changed,
+        }
+    }
+}
+
+/// A generated mutant that no test can kill, declared as `[[equivalent]]`.
+#[derive(Debug, Clone)]
+pub(super) struct Equivalent {
+    /// The generated mutant's id.
+    pub(super) id: String,
+    pub(super) reason: String,
+    /// `solutions/.../<name>.mutants.toml:LINE:COLUMN` of its `mutant` key.
+    pub(super) location: String,
+}
+
+/// The valid mutants of one exercise, and its equivalent generated mutants.
 #[derive(Debug)]
 pub(super) struct ExerciseMutants {
     pub(super) exercise: usize,
     pub(super) mutants: Vec<Mutant>,
+    pub(super) equivalents: Vec<Equivalent>,
 }
 
 /// The mutants file of `exercise`, relative to the course root (it may not exist).
@@ -96,7 +146,7 @@ pub(super) fn load_all(
     check_orphans(course, problems);
     let mut all = Vec::new();
     for (index, exercise) in course.exercises.iter().enumerate() {
-        let mutants = load(course, exercise, problems);
+        let (mutants, equivalents) = load(course, exercise, problems);
         if let Some(required) = require
             && exercise.test
             && mutants.len() < required
@@ -121,10 +171,11 @@ pub(super) fn load_all(
                 )),
             );
         }
-        if !mutants.is_empty() {
+        if !mutants.is_empty() || !equivalents.is_empty() {
             all.push(ExerciseMutants {
                 exercise: index,
                 mutants,
+                equivalents,
             });
         }
     }
@@ -151,16 +202,20 @@ fn check_orphans(course: &Course, problems: &mut Vec<Problem>) {
     }
 }
 
-/// The valid mutants of `exercise`; a problem for each invalid one.
-fn load(course: &Course, exercise: &Exercise, problems: &mut Vec<Problem>) -> Vec<Mutant> {
+/// The valid mutants and equivalents of `exercise`; a problem for each invalid one.
+fn load(
+    course: &Course,
+    exercise: &Exercise,
+    problems: &mut Vec<Problem>,
+) -> (Vec<Mutant>, Vec<Equivalent>) {
     let rel = rel_mutants_file(exercise);
     let shown = slash(&rel);
     let text = match fs::read_to_string(course.root.join(&rel)) {
         Ok(text) => text,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Default::default(),
         Err(err) => {
             problems.push(Problem::error(&rel, format!("cannot read it: {err}")));
-            return Vec::new();
+            return Default::default();
         }
     };
     let raw: RawFile = match toml::from_str(&text) {
@@ -172,11 +227,12 @@ fn load(course: &Course, exercise: &Exercise, problems: &mut Vec<Problem>) -> Ve
             };
             problems.push(
                 Problem::error(location, err.message().trim().to_string())
-                    .help("each [[mutant]] has a `label` and [[mutant.edit]]s with `find`, `replace` (and `file` for folder exercises)"),
+                    .help("each [[mutant]] has a `label` and [[mutant.edit]]s with `find`, `replace` (and `file` for folder exercises); each [[equivalent]] a `mutant` and a `reason`"),
             );
-            return Vec::new();
+            return Default::default();
         }
     };
+    let equivalents = equivalents(&shown, &text, &raw.equivalent, problems);
     if !course
         .root
         .join(exercise.rel_solution_main_file())
@@ -195,7 +251,7 @@ fn load(course: &Course, exercise: &Exercise, problems: &mut Vec<Problem>) -> Ve
                 slash(&exercise.rel_solution_path())
             )),
         );
-        return Vec::new();
+        return (Vec::new(), equivalents);
     }
 
     let solution = SolutionFiles::new(course, exercise);
@@ -219,7 +275,68 @@ fn load(course: &Course, exercise: &Exercise, problems: &mut Vec<Problem>) -> Ve
             Err(problem) => problems.push(problem),
         }
     }
-    mutants
+    (mutants, equivalents)
+}
+
+/// The valid `[[equivalent]]`s of a mutants file; a problem for each invalid one.
+fn equivalents(
+    shown: &str,
+    text: &str,
+    raw: &[Spanned<RawEquivalent>],
+    problems: &mut Vec<Problem>,
+) -> Vec<Equivalent> {
+    let mut valid: Vec<Equivalent> = Vec::new();
+    for entry in raw {
+        let entry_at = at(shown, text, entry.span().start);
+        let Some(id) = entry
+            .get_ref()
+            .mutant
+            .as_ref()
+            .filter(|m| !m.get_ref().trim().is_empty())
+        else {
+            problems.push(
+                Problem::error(&entry_at, "this [[equivalent]] names no `mutant`")
+                    .help("copy the generated mutant's id from the report of `dev check --mutate`"),
+            );
+            continue;
+        };
+        let location = at(shown, text, id.span().start);
+        let id = id.get_ref().trim().to_string();
+        let reason = entry
+            .get_ref()
+            .reason
+            .as_ref()
+            .map(|r| r.get_ref().trim().to_string())
+            .unwrap_or_default();
+        let why = "say in one line why no test can tell it from the solution";
+        if reason.is_empty() || reason.contains('\n') {
+            let what = if reason.is_empty() {
+                "has no `reason`"
+            } else {
+                "has a `reason` of more than one line"
+            };
+            problems.push(
+                Problem::error(&location, format!("equivalent mutant \"{id}\" {what}")).help(why),
+            );
+            continue;
+        }
+        if valid.iter().any(|e| e.id == id) {
+            problems.push(
+                Problem::error(
+                    &location,
+                    format!("mutant \"{id}\" is listed as equivalent twice"),
+                )
+                .help("remove one of them"),
+            );
+            continue;
+        }
+        valid.push(Equivalent {
+            id,
+            reason,
+            location,
+        });
+    }
+    valid
 }
 
 /// `file:line:column` of a byte offset of `text`.
@@ -273,6 +390,24 @@ impl SolutionFiles {
     fn read(&self, rel: &Path) -> Option<String> {
         fs::read_to_string(self.base.join(rel)).ok()
     }
+}
+
+/// The solution's files that mutants may change (its test modules are the exercise's), with
+/// their paths relative to the solution's folder (the section folder for a one-file exercise).
+pub(super) fn solution_sources(course: &Course, exercise: &Exercise) -> Vec<(PathBuf, String)> {
+    let solution = SolutionFiles::new(course, exercise);
+    let files = match solution.shape {
+        Shape::File => vec![solution.single.clone()],
+        Shape::Dir => files_below(&solution.base)
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "rs"))
+            .filter(|f| !solution.test_files.contains(f))
+            .collect(),
+    };
+    files
+        .into_iter()
+        .filter_map(|file| Some((file.clone(), solution.read(&file)?)))
+        .collect()
 }
 
 /// Checks one mutant (declared at `mutant_at`) against the format's rules and applies its edits.
@@ -472,6 +607,28 @@ pub(super) struct Program {
     pub(super) tests_modified: bool,
 }
 
+impl Program {
+    /// Rewrites every Rust file of the program with `rewrite`; false (and the program
+    /// unchanged) when `rewrite` refuses one.
+    pub(super) fn rewrite_rust(&mut self, rewrite: impl Fn(&str) -> Option<String>) -> bool {
+        let mut rewritten = Vec::with_capacity(self.files.len());
+        for (path, bytes) in &self.files {
+            if path.extension().is_none_or(|e| e != "rs") {
+                rewritten.push(bytes.clone());
+                continue;
+            }
+            let Some(text) = std::str::from_utf8(bytes).ok().and_then(&rewrite) else {
+                return false;
+            };
+            rewritten.push(text.into_bytes());
+        }
+        for ((_, bytes), new) in self.files.iter_mut().zip(rewritten) {
+            *bytes = new;
+        }
+        true
+    }
+}
+
 /// Writes programs below `target/backendlings/mutants/` and removes those of earlier runs that
 /// are gone. Files are only rewritten when their content changed, so an unchanged program is
 /// not rebuilt (cargo compares modification times).
@@ -491,8 +648,14 @@ fn assembled(source: &str, canonical: &str, locked: &[String]) -> (String, bool)
 
 impl Workshop {
     pub(super) fn new(course: &Course) -> Workshop {
+        Workshop::at(course, PROGRAMS_DIR)
+    }
+
+    /// A workshop of its own below the course's target folder (`dir`, a folder name), which
+    /// prunes only what it wrote there.
+    pub(super) fn at(course: &Course, dir: &str) -> Workshop {
         Workshop {
-            root: course.root.join(TARGET_SUBDIR).join(PROGRAMS_DIR),
+            root: course.root.join(TARGET_SUBDIR).join(dir),
             written: BTreeSet::new(),
         }
     }
@@ -595,16 +758,16 @@ impl Workshop {
     }
 
     /// Writes the crate root at `root` that declares each `(module, file)` of `modules` (the
-    /// mutants of section `section`) as a module: one test binary for all of them, in which
+    /// mutants `about` says whose) as a module: one test binary for all of them, in which
     /// each mutant's tests are selected by the module's name.
     pub(super) fn write_shared_root(
         &mut self,
         root: &Path,
-        section: &str,
+        about: &str,
         modules: &[(String, PathBuf)],
     ) -> Result<()> {
         let mut source = format!(
-            "// Written by `backendlings dev check`: the mutants of section {section:?} as modules\n\
+            "// Written by `backendlings dev check`: {about} as modules\n\
              // of one test binary, which runs once per mutant with its module as the test filter.\n\
              #![allow(warnings)]\n"
         );

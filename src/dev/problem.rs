@@ -1,6 +1,7 @@
 //! What `dev check` finds: problems located in the course, and how they are printed.
 
 use std::path::Path;
+use std::time::Duration;
 
 use console::style;
 
@@ -60,15 +61,54 @@ pub(super) struct MutantTally {
     pub(super) total: usize,
 }
 
+/// What the generated mutants of one exercise showed (`dev check --mutate`).
+#[derive(Debug, Default)]
+pub(super) struct GeneratedTally {
+    pub(super) exercise: String,
+    pub(super) generated: usize,
+    pub(super) killed: usize,
+    /// Survivors not listed as equivalent (each one is an error).
+    pub(super) survived: usize,
+    /// Survivors listed as `[[equivalent]]`.
+    pub(super) equivalent: usize,
+    /// Mutants that do not compile: they show nothing about the tests.
+    pub(super) unviable: usize,
+}
+
+/// What `--mutate` cost.
+#[derive(Debug, Default)]
+pub(super) struct GeneratedCost {
+    pub(super) mutants: usize,
+    /// Binaries built, counting each round's again.
+    pub(super) binaries: usize,
+    /// Builds (rounds of the shared binaries that did not compile).
+    pub(super) rounds: usize,
+    /// Generating and printing the mutants.
+    pub(super) generate: Duration,
+    /// Wall time until each round's build finished (runs start while it goes on).
+    pub(super) build: Duration,
+    /// The runs added up (they run `--jobs` at a time).
+    pub(super) runs: Duration,
+    /// The whole of `--mutate`.
+    pub(super) wall: Duration,
+}
+
 /// What `dev check` built and ran; `None` when the course or its manifest kept it from building.
 pub(super) struct Built {
     pub(super) programs: usize,
     pub(super) mutants: Vec<MutantTally>,
+    /// Indices of the exercises whose solution passes (as written and as graded).
+    pub(super) passing: Vec<usize>,
+    /// With `--mutate`: the generated mutants of each exercise, and their cost.
+    pub(super) generated: Option<(Vec<GeneratedTally>, GeneratedCost)>,
 }
 
 pub(super) fn print_report(problems: &[Problem], built: Option<&Built>, seconds: f64) {
     if let Some(built) = built.filter(|b| !b.mutants.is_empty()) {
         print_mutants(&built.mutants);
+    }
+    if let Some((tallies, cost)) = built.and_then(|b| b.generated.as_ref()) {
+        print_generated(tallies, cost);
     }
     for problem in problems {
         let label = match problem.severity {
@@ -111,6 +151,21 @@ pub(super) fn print_report(problems: &[Problem], built: Option<&Built>, seconds:
         }
         None => String::new(),
     };
+    let generated = match built.and_then(|b| b.generated.as_ref()) {
+        Some((tallies, _)) => {
+            let sum = |f: fn(&GeneratedTally) -> usize| tallies.iter().map(f).sum::<usize>();
+            format!(
+                "; {} of {} generated mutants killed ({} survived, {} equivalent, {} unviable)",
+                sum(|t| t.killed),
+                sum(|t| t.generated),
+                sum(|t| t.survived),
+                sum(|t| t.equivalent),
+                sum(|t| t.unviable)
+            )
+        }
+        None => String::new(),
+    };
+    let mutants = format!("{mutants}{generated}");
     if !problems.is_empty() {
         println!();
     }
@@ -141,6 +196,37 @@ fn print_mutants(tallies: &[MutantTally]) {
         };
         println!("  {:<width$}  {count}", tally.exercise);
     }
+    println!();
+}
+
+/// One line per exercise with generated mutants, then what they cost.
+fn print_generated(tallies: &[GeneratedTally], cost: &GeneratedCost) {
+    println!("Generated mutants of each exercise:");
+    let width = tallies.iter().map(|t| t.exercise.len()).max().unwrap_or(0);
+    for tally in tallies {
+        let survived = format!("{} survived", tally.survived);
+        let survived = if tally.survived == 0 {
+            style(survived).green()
+        } else {
+            style(survived).red().bold()
+        };
+        println!(
+            "  {:<width$}  {:>4} generated: {} killed, {survived}, {} equivalent, {} unviable",
+            tally.exercise, tally.generated, tally.killed, tally.equivalent, tally.unviable
+        );
+    }
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    println!(
+        "  cost: {} in {} ({}); generated in {:.1} s, built in {:.1} s, runs {:.1} s added up, {:.1} s in all",
+        count(cost.mutants, "mutant", "mutants"),
+        count(cost.binaries, "binary", "binaries"),
+        count(cost.rounds, "build round", "build rounds"),
+        cost.generate.as_secs_f64(),
+        cost.build.as_secs_f64(),
+        cost.runs.as_secs_f64(),
+        cost.wall.as_secs_f64()
+    );
     println!();
 }
 

@@ -50,7 +50,7 @@ enum Role {
 /// The target of a program made from `exercise`'s solution (a mutant, the grader's view): the
 /// solution's settings, its own name and crate root, not linted (its code is the solution's).
 /// The one place that builds such targets, so a new `Target` field needs one change here.
-fn derived_target(
+pub(super) fn derived_target(
     course: &Course,
     exercise: &Exercise,
     name: String,
@@ -142,7 +142,11 @@ fn plan(course: &Course, mutants: &[ExerciseMutants]) -> Result<Batch> {
             });
             modules.push((module, file));
         }
-        workshop.write_shared_root(&root, &course.sections[section].title, &modules)?;
+        let about = format!(
+            "the mutants of section {:?}",
+            course.sections[section].title
+        );
+        workshop.write_shared_root(&root, &about, &modules)?;
     }
     workshop.prune();
     Ok(batch)
@@ -160,6 +164,8 @@ pub(super) fn check_programs(
         return Ok(Built {
             programs: 0,
             mutants: Vec::new(),
+            passing: Vec::new(),
+            generated: None,
         });
     }
 
@@ -203,10 +209,34 @@ pub(super) fn check_programs(
         )?;
     }
     report_formatting(course, &edition, formatting, problems);
+    // Exercises with equivalents only have no curated mutant to count.
+    tallies.retain(|t| t.total > 0);
+    let passing = passing_solutions(course, &batch.roles, &verdicts);
     Ok(Built {
         programs: batch.targets.len(),
         mutants: tallies,
+        passing,
+        generated: None,
     })
+}
+
+/// The exercises whose solution passed, as written and as the grader sees it: what generated
+/// mutants are made from.
+fn passing_solutions(course: &Course, roles: &[Role], verdicts: &[Verdict]) -> Vec<usize> {
+    let mut failed = BTreeSet::new();
+    let mut passed = BTreeSet::new();
+    for (role, verdict) in roles.iter().zip(verdicts) {
+        if let Role::Solution(index) | Role::Graded(index) = *role {
+            if verdict.status.is_pass() {
+                passed.insert(index);
+            } else {
+                failed.insert(index);
+            }
+        }
+    }
+    (0..course.exercises.len())
+        .filter(|i| passed.contains(i) && !failed.contains(i))
+        .collect()
 }
 
 /// Builds again, each in a binary of its own, the programs whose shared binary did not
@@ -244,7 +274,7 @@ fn check_alone_what_failed_together(
 }
 
 /// One `check_targets` call with a progress bar; `run` is `(k, n)` for repeated runs.
-fn run_batch(
+pub(super) fn run_batch(
     engine: &Engine,
     targets: &[Target],
     run: Option<(usize, usize)>,
