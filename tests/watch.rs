@@ -46,10 +46,15 @@ fn nonzero(n: u16) -> NonZeroU16 {
 
 impl Watch {
     fn start(course: &TestCourse, args: &[&str], cols: u16, rows: u16) -> Watch {
+        Watch::start_in(course.root(), args, cols, rows)
+    }
+
+    /// Starts the runner with `cwd` as its current folder.
+    fn start_in(cwd: &Path, args: &[&str], cols: u16, rows: u16) -> Watch {
         let pair = native_pty_system().openpty(size(cols, rows)).unwrap();
         let mut cmd = CommandBuilder::new(BIN);
         cmd.args(args);
-        cmd.cwd(course.root());
+        cmd.cwd(cwd);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         let child = pair.slave.spawn_command(cmd).unwrap();
@@ -504,4 +509,30 @@ fn watch_and_verify_together_keep_both_updates() {
     let output = course.run(&["progress", "--json"]);
     let progress: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(progress["done"], 3, "{}", common::text(&output));
+}
+
+/// File events name absolute paths: a course named relative to the current folder must still
+/// see its saves.
+#[test]
+fn watch_with_a_relative_course_rechecks_on_save() {
+    let course = two_exercise_course();
+    fs::create_dir_all(course.path(".backendlings")).unwrap();
+    fs::write(
+        course.path(".backendlings/state.json"),
+        r#"{"version": 1, "welcome_shown": true}"#,
+    )
+    .unwrap();
+    let parent = course.root().parent().unwrap();
+    let name = course.root().file_name().unwrap().to_str().unwrap();
+    let relative = format!("./{name}");
+    let mut watch = Watch::start_in(parent, &["--course", &relative, "watch"], 100, 30);
+    watch.wait_for(&["✗ first: tests failed"]);
+    fs::write(
+        course.path("exercises/basics/first.rs"),
+        test_source("1 + 1 == 2"),
+    )
+    .unwrap();
+    watch.wait_for(&["✓ first passed"]);
+    watch.keys("q");
+    assert_eq!(watch.wait_exit(), 0);
 }
