@@ -19,6 +19,7 @@ use crate::fsutil::{create_dir_with, write_atomic};
 use crate::invocation::shell_quote;
 use crate::manifest::{self, ManifestState};
 use crate::progress::STATE_DIR;
+use crate::stdout::outln;
 
 /// Where `init` puts the workspace when no folder is named.
 const DEFAULT_DIR: &str = "backendlings";
@@ -38,24 +39,24 @@ pub fn run(dir: Option<&Path>) -> Result<ExitCode> {
     let dest = dir.unwrap_or(Path::new(DEFAULT_DIR));
     let git = create_workspace(dest, true)?;
     let course = Course::load(dest)?;
-    println!(
+    outln!(
         "{} a backendlings workspace in {} ({} in {})",
         style("Created").green().bold(),
         dest.display(),
         count(course.exercises.len(), "exercise"),
         count(course.sections.len(), "section")
-    );
+    )?;
     if let Git::Unavailable(why) = &git {
-        println!(
+        outln!(
             "{} no git repository was made ({why}); `reset` still works, since the originals are built into backendlings",
             style("note:").yellow().bold()
-        );
+        )?;
     }
-    println!(
+    outln!(
         "\nNext:\n  cd {}\n  {}          # watch mode: fix the current exercise, save, repeat",
         shell_quote(dest),
         crate::invocation::invocation()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

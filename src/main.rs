@@ -21,6 +21,7 @@ mod protected;
 mod recorder;
 mod report;
 mod solutions;
+mod stdout;
 mod verdict;
 mod watch;
 

@@ -189,3 +189,29 @@ fn a_relative_course_flag_works_for_every_command() {
         );
     }
 }
+
+/// `backendlings list | head -1`: the reader goes away before the runner writes; the runner
+/// stops quietly, as any program does when its output is no longer read.
+#[test]
+fn a_closed_standard_output_ends_a_command_quietly() {
+    let course = course();
+    for args in [
+        &["list"][..],
+        &["list", "--json"],
+        &["progress"],
+        &["hint", "one"],
+    ] {
+        let mut child = course
+            .cmd(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The only reader of the pipe closes it before the runner has read its course.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(141), "{args:?}: {stderr}");
+    }
+}
