@@ -105,7 +105,9 @@ fn write_files(root: &Path) -> Result<()> {
     )?;
     write_atomic(
         &root.join(".gitignore"),
-        format!("/target\n/{STATE_DIR}\n").as_bytes(),
+        // Solutions appear after a pass: the learner's to read, not to commit. The classroom
+        // server keeps its room in `classroom.db` when an instructor starts it here.
+        format!("/target\n/{STATE_DIR}\n/solutions\n/classroom.db*\n").as_bytes(),
     )?;
     write_atomic(
         &root.join(".vscode").join("extensions.json"),

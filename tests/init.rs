@@ -117,6 +117,10 @@ fn init_creates_a_ready_workspace_without_solutions() {
     );
     let gitignore = fs::read_to_string(dest.join(".gitignore")).unwrap();
     assert!(gitignore.contains("/target") && gitignore.contains("/.backendlings"));
+    assert!(
+        gitignore.contains("/solutions\n") && gitignore.contains("/classroom.db*\n"),
+        "{gitignore}"
+    );
 
     let (name, path) = first_exercise(&dest);
     assert_eq!(

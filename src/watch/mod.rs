@@ -23,6 +23,7 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::classroom::Classroom;
 use crate::commands;
 use crate::context;
 use crate::course::Course;
@@ -65,6 +66,13 @@ pub struct Settings {
 }
 
 pub fn run(course: &Course, settings: &Settings) -> Result<ExitCode> {
+    if settings.leave {
+        // Leaving needs no screen: said here, so it works from a script too.
+        eprintln!("{}", crate::classroom::leave(&course.root)?);
+        if terminal::require_tty().is_err() {
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     terminal::require_tty()?;
     if course.exercises.is_empty() {
         bail!("this course has no exercises yet; add some to info.toml");
@@ -80,12 +88,21 @@ pub fn run(course: &Course, settings: &Settings) -> Result<ExitCode> {
     let join = crate::classroom::Join {
         url: settings.join.as_deref(),
         name: settings.name.as_deref(),
-        leave: settings.leave,
+        // Done above.
+        leave: false,
     };
     let to_screen = tx.clone();
-    crate::classroom::start(
+    let done = course
+        .exercises
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| progress.is_done(&e.name))
+        .map(|(i, e)| (e.name.clone(), i))
+        .collect();
+    let classroom = crate::classroom::start(
         &course.root,
         &join,
+        done,
         Box::new(move |note| drop(to_screen.send(Msg::Classroom(note)))),
     )?;
     let exercises_dir = course.root.join("exercises");
@@ -102,7 +119,7 @@ pub fn run(course: &Course, settings: &Settings) -> Result<ExitCode> {
     let result = std::thread::scope(|scope| {
         let (jobs, job_rx) = mpsc::channel();
         let _worker = worker::spawn(scope, engine, job_rx, tx);
-        let mut app = App::new(course, progress, jobs, notice, &watch);
+        let mut app = App::new(course, progress, jobs, notice, &watch, classroom);
         let result = app.run(&rx);
         if app.queue.running().is_some() {
             // Quitting mid-check: stop the build and the learner's program now rather than
@@ -134,6 +151,8 @@ struct App<'a> {
     /// The largest scroll offset of the last drawing of the exercise screen.
     max_scroll: usize,
     quit: bool,
+    /// Reports to the instructor's room, once the learner joined one.
+    classroom: Option<Classroom>,
 }
 
 impl<'a> App<'a> {
@@ -143,6 +162,7 @@ impl<'a> App<'a> {
         jobs: Sender<Job>,
         notice: Option<String>,
         watch: &FileWatch,
+        classroom: Option<Classroom>,
     ) -> App<'a> {
         let mut mode = Mode::Exercise;
         if !progress.welcome_shown() {
@@ -170,9 +190,12 @@ impl<'a> App<'a> {
             pinned,
             max_scroll: 0,
             quit: false,
+            classroom,
         };
         app.save_progress();
-        crate::classroom::opened(&course.exercises[app.current].name, app.current);
+        if let Some(classroom) = &app.classroom {
+            classroom.opened(&course.exercises[app.current].name, app.current);
+        }
         match current {
             Some(index) => app.request(Job::One(index)),
             // Everything was done before: confirm it before the final message.
@@ -308,7 +331,9 @@ impl<'a> App<'a> {
                 self.view.show_hint = !self.view.show_hint;
                 if self.view.show_hint {
                     let name = &self.course.exercises[self.current].name;
-                    crate::classroom::hint(name, self.current);
+                    if let Some(classroom) = &self.classroom {
+                        classroom.hint(name, self.current);
+                    }
                 }
             }
             KeyCode::Char('l') => return Mode::List(ListView::new(self.current)),
@@ -361,7 +386,9 @@ impl<'a> App<'a> {
 
     /// Makes `index` the current exercise and checks it.
     fn go_to(&mut self, index: usize) {
-        crate::classroom::opened(&self.course.exercises[index].name, index);
+        if let Some(classroom) = &self.classroom {
+            classroom.opened(&self.course.exercises[index].name, index);
+        }
         self.current = index;
         self.progress.set_current(self.course, index);
         self.save_progress();
@@ -459,7 +486,9 @@ impl<'a> App<'a> {
                 let Some(verdict) = verdicts.pop() else {
                     return;
                 };
-                crate::classroom::verdict(&self.course.exercises[index].name, index, &verdict);
+                if let Some(classroom) = &self.classroom {
+                    classroom.verdict(&self.course.exercises[index].name, index, &verdict);
+                }
                 self.record([(index, &verdict)]);
                 if index == self.current {
                     // After the last exercise, `n` runs the final verification, so the
