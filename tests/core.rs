@@ -408,9 +408,19 @@ fn run_suggests_close_names_and_hint_shows_the_hint() {
 /// messages name the `cargo run` form the README starts with.
 #[test]
 fn messages_name_the_command_a_clone_can_type() {
+    // A course of its own: this clone's exercises may be edited or deleted.
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise("a", "one", &test_source("true"), None, test_opts())
+        .finish();
     let output = common::run_in(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
-        &["hint", "no_such_exercise"],
+        &[
+            "--course",
+            course.root().to_str().unwrap(),
+            "hint",
+            "no_such_exercise",
+        ],
     );
     assert_eq!(output.status.code(), Some(2));
     assert!(
