@@ -36,6 +36,18 @@ pub enum Git {
 }
 
 pub fn run(dir: Option<&Path>) -> Result<ExitCode> {
+    if dir.is_none()
+        && let Ok(course) = crate::context::course_root(None)
+    {
+        // `init` typed again inside a workspace would nest a second course in the first.
+        bail!(
+            "you are inside the course in {}: start it with `{}`, or name a folder for a new \
+             workspace: {}",
+            course.display(),
+            crate::invocation::invocation(),
+            crate::invocation::typed("init DIR")
+        );
+    }
     let dest = dir.unwrap_or(Path::new(DEFAULT_DIR));
     let git = create_workspace(dest, true)?;
     let course = Course::load(dest)?;

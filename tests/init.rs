@@ -245,6 +245,22 @@ fn init_defaults_to_a_backendlings_folder() {
     );
 }
 
+/// `init` with no folder, typed inside a workspace, would make a second course inside it.
+#[test]
+fn init_without_a_folder_inside_a_workspace_refuses() {
+    let (_parent, dest) = workspace();
+    let inside = dest.join("exercises");
+    let output = run_in(&inside, &["init"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        stderr(&output).contains("you are inside the course in"),
+        "{}",
+        text(&output)
+    );
+    assert!(!inside.join("backendlings").exists());
+    assert!(!dest.join("backendlings").exists());
+}
+
 #[test]
 fn init_refuses_a_folder_with_content() {
     let parent = tempfile::tempdir().unwrap();
