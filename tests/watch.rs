@@ -536,3 +536,36 @@ fn watch_with_a_relative_course_rechecks_on_save() {
     watch.keys("q");
     assert_eq!(watch.wait_exit(), 0);
 }
+
+/// A deleted exercise file is named, with the way back; `x` restores it.
+#[test]
+fn a_deleted_exercise_file_is_named_and_x_restores_it() {
+    let course = two_exercise_course();
+    git_commit(course.root());
+    fs::create_dir_all(course.path(".backendlings")).unwrap();
+    fs::write(
+        course.path(".backendlings/state.json"),
+        r#"{"version": 1, "welcome_shown": true}"#,
+    )
+    .unwrap();
+    let first = course.path("exercises/basics/first.rs");
+    let mut watch = Watch::start(&course, &[], 120, 30);
+    watch.wait_for(&["✗ first: tests failed"]);
+    fs::remove_file(&first).unwrap();
+    let screen = watch.wait_for(&[
+        "✗ first: missing",
+        "exercises/basics/first.rs is missing",
+        "Press x",
+    ]);
+    assert!(!screen.contains("target/"), "{screen}");
+    watch.keys("x");
+    watch.wait_for(&["to its original content?"]);
+    watch.keys("y");
+    watch.wait_for(&["✗ first: tests failed"]);
+    assert_eq!(
+        fs::read_to_string(&first).unwrap(),
+        test_source("1 + 1 == 3")
+    );
+    watch.keys("q");
+    assert_eq!(watch.wait_exit(), 0);
+}

@@ -347,6 +347,21 @@ impl<'c> Engine<'c> {
         let mut facts = vec![SourceFacts::default(); targets.len()];
         let mut to_build = Vec::new();
         for (slot, target) in targets.iter().enumerate() {
+            if !target.main_file.is_file() {
+                // Cargo would only name its own copy of the path.
+                let verdict = Verdict {
+                    reason: Some(Reason::FileMissing {
+                        path: self.shown(&target.main_file),
+                    }),
+                    ..Verdict::new(Status::Missing, Captured::default())
+                };
+                on_event(Event::Checked {
+                    name: target.name.clone(),
+                    verdict: verdict.clone(),
+                });
+                verdicts[slot] = Some(verdict);
+                continue;
+            }
             let files = rules::source_files(&target.main_file);
             match rules::inspect(&files, target.test, &|p| self.shown(p)) {
                 Ok(found) => {
