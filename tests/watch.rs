@@ -569,3 +569,49 @@ fn a_deleted_exercise_file_is_named_and_x_restores_it() {
     watch.keys("q");
     assert_eq!(watch.wait_exit(), 0);
 }
+
+/// Editing an exercise already done re-checks it: watch's progress stays what `run` and
+/// `progress` say.
+#[test]
+fn an_edit_to_a_done_exercise_is_checked_and_counted() {
+    let course = TestCourse::new()
+        .section("basics", "Basics")
+        .exercise(
+            "basics",
+            "first",
+            &test_source("true"),
+            None,
+            Opts::default(),
+        )
+        .exercise(
+            "basics",
+            "second",
+            &test_source("false"),
+            None,
+            Opts::default(),
+        )
+        .finish();
+    fs::create_dir_all(course.path(".backendlings")).unwrap();
+    fs::write(
+        course.path(".backendlings/state.json"),
+        r#"{"version": 1, "welcome_shown": true, "done": ["first"]}"#,
+    )
+    .unwrap();
+    let mut watch = Watch::start(&course, &[], 120, 30);
+    watch.wait_for(&["✗ second: tests failed", "Basics 1/2"]);
+    fs::write(
+        course.path("exercises/basics/first.rs"),
+        test_source("1 + 1 == 3"),
+    )
+    .unwrap();
+    watch.wait_for(&[
+        "exercises/basics/first.rs was edited and no longer passes",
+        "Basics 0/2",
+        "Current exercise: exercises/basics/second.rs",
+    ]);
+    watch.keys("q");
+    assert_eq!(watch.wait_exit(), 0);
+    let output = course.run(&["progress", "--json"]);
+    let progress: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(progress["done"], 0, "{}", common::text(&output));
+}

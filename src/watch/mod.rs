@@ -144,6 +144,9 @@ struct App<'a> {
     queue: CheckQueue,
     batch: BatchProgress,
     debounce: Debounce,
+    /// Exercises whose files changed, checked when the debounce fires: the current one, and
+    /// done ones (an edit may break them; progress must say so, as `run` would).
+    changed: std::collections::BTreeSet<usize>,
     jobs: Sender<Job>,
     links: bool,
     /// See [`screen::Frame::pinned`].
@@ -185,6 +188,7 @@ impl<'a> App<'a> {
             queue: CheckQueue::default(),
             batch: BatchProgress::default(),
             debounce: Debounce::default(),
+            changed: Default::default(),
             jobs,
             links: screen::links_supported(),
             pinned,
@@ -216,27 +220,37 @@ impl<'a> App<'a> {
                 None => Some(rx.recv()?),
             };
             if self.debounce.fire(Instant::now()) {
-                self.request(Job::One(self.current));
+                for index in std::mem::take(&mut self.changed) {
+                    self.request(Job::One(index));
+                }
             }
             match msg {
                 None => {}
                 Some(Msg::Input(Input::Key(key))) => self.on_key(key),
                 Some(Msg::Input(Input::Resize)) => {}
                 Some(Msg::Input(Input::Signal)) => self.quit = true,
-                Some(Msg::Files(paths)) => {
-                    let exercise = self
-                        .course
-                        .root
-                        .join(self.course.exercises[self.current].rel_path());
-                    if events::concerns(&paths, &exercise) {
-                        self.debounce.poke(Instant::now());
-                    }
-                }
+                Some(Msg::Files(paths)) => self.on_files(&paths),
                 Some(Msg::Report(report)) => self.on_report(report),
                 Some(Msg::Classroom(note)) => self.pinned = note,
             }
         }
         Ok(())
+    }
+
+    /// A file event: which exercises it concerns, among the current one and those done.
+    fn on_files(&mut self, paths: &[PathBuf]) {
+        let root = &self.course.root;
+        for (index, exercise) in self.course.exercises.iter().enumerate() {
+            let watched = index == self.current || self.progress.is_done(&exercise.name);
+            if watched && events::concerns(paths, &root.join(exercise.rel_path())) {
+                // An unknown change (empty `paths`) only re-checks the current exercise.
+                if paths.is_empty() && index != self.current {
+                    continue;
+                }
+                self.changed.insert(index);
+                self.debounce.poke(Instant::now());
+            }
+        }
     }
 
     fn draw(&mut self) -> std::io::Result<()> {
@@ -386,6 +400,7 @@ impl<'a> App<'a> {
 
     /// Makes `index` the current exercise and checks it.
     fn go_to(&mut self, index: usize) {
+        let previous = self.current;
         if let Some(classroom) = &self.classroom {
             classroom.opened(&self.course.exercises[index].name, index);
         }
@@ -393,7 +408,7 @@ impl<'a> App<'a> {
         self.progress.set_current(self.course, index);
         self.save_progress();
         self.view = ExerciseView::default();
-        self.queue.retarget(index);
+        self.queue.retarget(previous, index);
         self.request(Job::One(index));
     }
 
@@ -497,6 +512,13 @@ impl<'a> App<'a> {
                     self.view.notice =
                         crate::protected::notice(self.course, &self.course.exercises[index])
                             .or(self.view.notice.take());
+                } else if !verdict.status.is_pass() {
+                    let exercise = &self.course.exercises[index];
+                    self.view.notice = Some(format!(
+                        "{} was edited and no longer passes ({}): it is not done any more.",
+                        exercise.rel_path().display(),
+                        verdict.status.label()
+                    ));
                 }
             }
             Job::All { final_check } => {
