@@ -712,3 +712,29 @@ fn an_interrupted_run_kills_the_program_it_started() {
     }
     panic!("{needle} outlived the interrupted runner");
 }
+
+/// A timed-out check names the test that never finished.
+#[test]
+fn a_timeout_names_the_test_that_hung() {
+    let source = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn quick() {}\n\n    #[test]\n    fn hangs() {\n        loop {\n            std::thread::sleep(std::time::Duration::from_millis(50));\n        }\n    }\n}\n";
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise(
+            "a",
+            "slow",
+            source,
+            None,
+            Opts {
+                timeout_secs: Some(2),
+                ..test_opts()
+            },
+        )
+        .finish();
+    let output = course.run(&["run", "slow"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(
+        stdout(&output).contains("slow: timed out (tests::hangs)"),
+        "{}",
+        text(&output)
+    );
+}

@@ -587,6 +587,30 @@ impl Toolchain for Cargo {
             .map_err(|err| format!("cannot start {}: {err}\n", artifact.executable.display()))
     }
 
+    fn list_tests(
+        &self,
+        target: &Target,
+        artifact: &Artifact,
+        supervisor: &Supervisor,
+        limits: &Limits,
+    ) -> Option<Vec<String>> {
+        let mut cmd = self.run_command(artifact, target);
+        cmd.args(["--list", "--format=terse"]);
+        let listed = supervisor.run(cmd, limits).ok()?;
+        if listed.exit != Exit::Code(0) {
+            return None;
+        }
+        // `tests::name: test`, one per line.
+        Some(
+            listed
+                .output
+                .plain()
+                .lines()
+                .filter_map(|line| line.strip_suffix(": test").map(str::to_string))
+                .collect(),
+        )
+    }
+
     fn lint(
         &self,
         targets: &[&Target],

@@ -149,6 +149,18 @@ pub trait Toolchain: Send + Sync {
         supervisor: &Supervisor,
         limits: &Limits,
     ) -> Result<Finished, String>;
+    /// The names of a built test target's tests (libtest's `--list`), run under `limits`;
+    /// `None` when they cannot be listed. Asked after a run timed out, to name the tests that
+    /// never finished.
+    fn list_tests(
+        &self,
+        _target: &Target,
+        _artifact: &Artifact,
+        _supervisor: &Supervisor,
+        _limits: &Limits,
+    ) -> Option<Vec<String>> {
+        None
+    }
     /// Lints targets (`strict_clippy`); `Some(output)` for each that fails. Called after
     /// `build` with a subset of the same batch.
     fn lint(
@@ -603,6 +615,16 @@ impl<'c> Engine<'c> {
                     finished.output,
                 );
                 verdict.duration_ms = millis(finished.duration);
+                if verdict.status == Status::TimedOut && target.test && target.shared.is_none() {
+                    // Which tests hung: those listed that printed no result.
+                    let listed = self.toolchain.list_tests(
+                        target,
+                        &job.artifact,
+                        &self.options.supervisor,
+                        &Limits::new(LIST_TIMEOUT, self.options.output_cap),
+                    );
+                    verdict.failing_tests = unfinished_tests(listed, &verdict.output.plain());
+                }
                 verdict
             }
             Err(why) => Verdict::new(Status::RunFailed, Captured::new(why)),
@@ -753,6 +775,23 @@ fn cap(output: Captured, cap_bytes: usize) -> Captured {
     let mut capped = Captured::default();
     capped.append(&output, cap_bytes);
     capped
+}
+
+/// How long listing a test program's tests may take.
+const LIST_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The tests of `listed` that printed no result line (`test NAME ... ok`) in `output`: the ones
+/// still running when the run was stopped. Empty when the tests could not be listed.
+fn unfinished_tests(listed: Option<Vec<String>>, output: &str) -> Vec<String> {
+    let finished: std::collections::HashSet<&str> = output
+        .lines()
+        .filter_map(|line| Some(line.strip_prefix("test ")?.split_once(" ... ")?.0))
+        .collect();
+    listed
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| !finished.contains(name.as_str()))
+        .collect()
 }
 
 fn millis(duration: Duration) -> u64 {

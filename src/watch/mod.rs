@@ -40,6 +40,9 @@ use state::{BatchProgress, CheckQueue, ExerciseView, Job};
 use terminal::{Input, TerminalGuard};
 use worker::Report;
 
+/// How often the screen is redrawn while a check runs (its elapsed time).
+const TICK: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Everything the watch loop reacts to.
 pub enum Msg {
     Input(Input),
@@ -211,7 +214,13 @@ impl<'a> App<'a> {
     fn run(&mut self, rx: &Receiver<Msg>) -> Result<()> {
         while !self.quit {
             self.draw()?;
-            let msg = match self.debounce.wait(Instant::now()) {
+            // While a check runs, the screen's clock moves every second.
+            let tick = self.queue.running().map(|_| TICK);
+            let wait = match (self.debounce.wait(Instant::now()), tick) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let msg = match wait {
                 Some(wait) => match rx.recv_timeout(wait) {
                     Ok(msg) => Some(msg),
                     Err(RecvTimeoutError::Timeout) => None,
@@ -445,6 +454,7 @@ impl<'a> App<'a> {
                 Job::One(_) => 1,
                 Job::All { .. } => self.course.exercises.len(),
             },
+            started: Some(Instant::now()),
             ..BatchProgress::default()
         };
         if let Job::All { final_check: true } = job {

@@ -168,6 +168,11 @@ fn status_line(frame: &Frame) -> String {
                     b.units
                 ));
             }
+            // A program that hangs until its time limit must not look like a frozen screen.
+            let secs = b.started.map_or(0, |at| at.elapsed().as_secs());
+            if secs > 0 {
+                line.push_str(&format!(" {}", style(format!("{secs} s")).dim()));
+            }
             line
         }
         _ => match &frame.view.verdict {
@@ -325,6 +330,19 @@ mod tests {
             !text.contains("crates built") && !text.contains("happens once"),
             "{text}"
         );
+
+        // A check running for a while shows how long.
+        let batch = BatchProgress {
+            started: std::time::Instant::now().checked_sub(std::time::Duration::from_secs(7)),
+            ..BatchProgress::default()
+        };
+        let frame = Frame {
+            batch: &batch,
+            ..frame
+        };
+        let (lines, _) = exercise(&frame, 120, 20);
+        let text = console::strip_ansi_codes(&lines.join("\n")).into_owned();
+        assert!(text.contains("Checking one… 7 s"), "{text}");
     }
 
     #[test]

@@ -77,6 +77,8 @@ pub struct BatchProgress {
     pub units: usize,
     pub checked: usize,
     pub total: usize,
+    /// When the check started: the screen shows how long it has been running.
+    pub started: Option<std::time::Instant>,
 }
 
 /// Everything the screen shows about the current exercise.
