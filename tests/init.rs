@@ -149,6 +149,10 @@ fn init_creates_a_ready_workspace_without_solutions() {
         !manifest.contains("../"),
         "paths are relative to the workspace: {manifest}"
     );
+    assert!(
+        !manifest.contains("default-run"),
+        "the workspace has no runner hint binary: {manifest}"
+    );
     let gitignore = fs::read_to_string(dest.join(".gitignore")).unwrap();
     assert!(gitignore.contains("/target") && gitignore.contains("/.backendlings"));
     assert!(
@@ -242,6 +246,48 @@ fn init_defaults_to_a_backendlings_folder() {
         stdout(&output).contains("cd backendlings"),
         "{}",
         text(&output)
+    );
+}
+
+/// `cargo run` typed in this repository's `dev/` (the exercise package) runs a binary that
+/// points to the runner, instead of cargo listing every exercise and `*_sol` binary.
+#[test]
+fn cargo_run_in_the_exercise_package_has_a_default_binary() {
+    let output = Command::new(env!("CARGO"))
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--manifest-path",
+        ])
+        .arg(Path::new(REPO).join("dev/Cargo.toml"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let package = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| {
+            p["manifest_path"]
+                .as_str()
+                .unwrap()
+                .ends_with("dev/Cargo.toml")
+        })
+        .unwrap();
+    let default = package["default_run"].as_str().expect("a default-run");
+    let target = package["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == default)
+        .expect("the default-run binary exists");
+    let source = fs::read_to_string(target["src_path"].as_str().unwrap()).unwrap();
+    assert!(
+        source.contains("cd .. && cargo run --release --"),
+        "{source}"
     );
 }
 
