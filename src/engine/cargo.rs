@@ -346,6 +346,7 @@ impl Cargo {
                     }
                     Message::CompilerArtifact(artifact) => {
                         let name = artifact.target.name.clone();
+                        let fresh = artifact.fresh;
                         if let (true, Some(exe)) = (ours(&artifact.target), artifact.executable) {
                             let exe = PathBuf::from(exe);
                             let exe = match &self.confinement {
@@ -371,7 +372,7 @@ impl Cargo {
                             }
                         }
                         units += 1;
-                        on_progress(BuildProgress::Unit { name });
+                        on_progress(BuildProgress::Unit { name, fresh });
                     }
                     _ => {}
                 }

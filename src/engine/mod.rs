@@ -114,8 +114,9 @@ pub enum Built {
 /// What a toolchain reports while it builds.
 #[derive(Debug, Clone)]
 pub enum BuildProgress {
-    /// One compilation unit (a dependency crate or a program) is done.
-    Unit { name: String },
+    /// One compilation unit (a dependency crate or a program) is done; `fresh`: it was up to
+    /// date, nothing was compiled.
+    Unit { name: String, fresh: bool },
     /// The program at `index` of the batch is built and may run while the others compile.
     /// Optional: whatever a toolchain does not report this way runs after the build.
     Ready {
@@ -188,8 +189,9 @@ pub enum Event {
     Cached { name: String, verdict: Verdict },
     /// A build starts; about `units` compilation units will be reported.
     BuildStarted { units: usize },
-    /// One compilation unit (a dependency crate or a program) is done.
-    Compiled { unit: String },
+    /// One compilation unit (a dependency crate or a program) is done; `fresh`: it was up to
+    /// date, nothing was compiled.
+    Compiled { unit: String, fresh: bool },
     /// The build ended (programs may still be running).
     BuildFinished,
     /// `name`'s program starts.
@@ -491,8 +493,8 @@ impl<'c> Engine<'c> {
             while building || queue.outstanding > 0 {
                 let Ok(step) = rx.recv() else { break };
                 match step {
-                    Step::Build(BuildProgress::Unit { name }) => {
-                        on_event(Event::Compiled { unit: name });
+                    Step::Build(BuildProgress::Unit { name, fresh }) => {
+                        on_event(Event::Compiled { unit: name, fresh });
                     }
                     Step::Build(BuildProgress::Ready {
                         index,
@@ -874,6 +876,7 @@ mod tests {
                 .map(|t| {
                     on_progress(BuildProgress::Unit {
                         name: t.name.clone(),
+                        fresh: false,
                     });
                     match self.behaviour[&t.name] {
                         Behaviour::CompileError => Built::Failed {
@@ -962,7 +965,7 @@ mod tests {
     fn describe(event: &Event) -> Option<String> {
         Some(match event {
             Event::BuildStarted { units } => format!("build {units}"),
-            Event::Compiled { unit } => format!("unit {unit}"),
+            Event::Compiled { unit, .. } => format!("unit {unit}"),
             Event::BuildFinished => "built".into(),
             Event::Checked { name, verdict } => format!("{name} {}", verdict.status.key()),
             Event::Cached { name, verdict } => format!("{name} {} cached", verdict.status.key()),

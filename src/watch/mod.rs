@@ -473,7 +473,7 @@ impl<'a> App<'a> {
                 self.batch.units = units;
                 self.batch.units_done = 0;
             }
-            Report::Engine(Event::Compiled { .. }) => self.batch.units_done += 1,
+            Report::Engine(Event::Compiled { fresh, .. }) => self.batch.compiled(fresh),
             Report::Engine(Event::BuildFinished) => {
                 self.batch.building = false;
                 self.batch.first_build = None;

@@ -79,6 +79,20 @@ pub struct BatchProgress {
     pub total: usize,
     /// When the check started: the screen shows how long it has been running.
     pub started: Option<std::time::Instant>,
+    /// Units compiled, not merely found up to date: more than one means crates are being
+    /// built, which is worth a progress bar.
+    pub compiling: usize,
+}
+
+impl BatchProgress {
+    /// A unit of the build is done. An ordinary save reports every crate as fresh: counted,
+    /// but not a rebuild to show.
+    pub fn compiled(&mut self, fresh: bool) {
+        self.units_done += 1;
+        if !fresh {
+            self.compiling += 1;
+        }
+    }
 }
 
 /// Everything the screen shows about the current exercise.
