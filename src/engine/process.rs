@@ -797,3 +797,45 @@ mod portable_tests {
         assert!(ends(child_pid) && ends(grandchild));
     }
 }
+
+/// Processes in a control group: here rather than in `cgroup.rs`, whose tests would otherwise
+/// import the supervisor that imports them.
+#[cfg(all(test, unix))]
+mod cgroup_tests {
+    use std::process::Command;
+    use std::sync::Arc;
+
+    use super::super::cgroup::Cgroup;
+    use super::*;
+
+    #[test]
+    fn a_fork_bomb_stops_at_the_process_limit_and_nothing_survives() {
+        let name = format!("backendlings-test-{}", std::process::id());
+        let Some(group) = Cgroup::create(&name, 256 * 1024 * 1024, 20) else {
+            // Under CI a missing delegation would make this test pass without testing.
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "this machine does not delegate cgroups: run CI as root or with a delegated \
+                 cgroup (systemd-run --user -p Delegate=yes)"
+            );
+            eprintln!("skipped: this machine does not delegate cgroups");
+            return;
+        };
+        let group = Arc::new(group);
+        let mut limits = Limits::new(Duration::from_secs(3), 4096);
+        limits.cgroup = Some(Arc::clone(&group));
+        // Forks until it cannot, and leaves its process group so killpg misses the children.
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg("for i in $(seq 60); do setsid sleep 30 & done 2>/dev/null; wait");
+        Supervisor::new().run(cmd, &limits).unwrap();
+        let survivors = group.pids();
+        assert!(
+            !survivors.is_empty(),
+            "setsid children left the process group and survived it"
+        );
+        assert!(survivors.len() <= 20, "{survivors:?}");
+        group.kill_all();
+        assert!(group.pids().is_empty());
+    }
+}
