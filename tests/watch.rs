@@ -29,6 +29,9 @@ struct Watch {
     writer: Box<dyn Write + Send>,
     screen: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
+    /// Watch mode's event log (`BACKENDLINGS_WATCH_LOG`): a line per check started and ended.
+    log: PathBuf,
+    _log_dir: tempfile::TempDir,
 }
 
 fn size(cols: u16, rows: u16) -> PtySize {
@@ -55,6 +58,9 @@ impl Watch {
         let mut cmd = CommandBuilder::new(BIN);
         cmd.args(args);
         cmd.cwd(cwd);
+        let log_dir = tempfile::tempdir().unwrap();
+        let log = log_dir.path().join("watch.log");
+        cmd.env("BACKENDLINGS_WATCH_LOG", &log);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         let child = pair.slave.spawn_command(cmd).unwrap();
@@ -84,6 +90,40 @@ impl Watch {
             writer,
             screen,
             raw,
+            log,
+            _log_dir: log_dir,
+        }
+    }
+
+    /// The checks that ended so far, as the event log says: `ended JOB; next: ...`.
+    fn ended(&self) -> Vec<String> {
+        fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.starts_with("ended"))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Waits until `count` checks ended, the last with nothing queued and no save waiting:
+    /// watch mode is idle, so no further check can come from what happened so far.
+    fn wait_idle_after(&self, count: usize) -> Vec<String> {
+        let start = Instant::now();
+        loop {
+            let ended = self.ended();
+            if ended.len() >= count
+                && ended
+                    .last()
+                    .is_some_and(|l| l.ends_with("next: None; saves waiting: false"))
+            {
+                return ended;
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "expected {count} checks and then idle, the log has {ended:?}; the screen shows:\n{}",
+                self.contents()
+            );
+            thread::sleep(Duration::from_millis(20));
         }
     }
 
@@ -365,10 +405,11 @@ fn saves_during_a_slow_check_queue_exactly_one_more_check() {
     rename_save(&file, &slow_source(3));
     let all = wait_runs(&watch, &log, 3);
     assert_eq!(all, ["run 0", "run 1", "run 3"]);
-    watch.wait_for(&["✗ sleepy: tests failed"]);
-    // Nothing else is queued: no fourth run comes.
-    thread::sleep(Duration::from_secs(3));
+    // Nothing else is queued: watch is idle after the third check, which ran save 3.
+    let ended = watch.wait_idle_after(3);
+    assert_eq!(ended.len(), 3, "{ended:?}");
     assert_eq!(runs(&log).len(), 3, "{:?}", runs(&log));
+    watch.wait_for(&["✗ sleepy: tests failed"]);
 
     // A burst of writes (an editor writing in several steps) is one check.
     let burst = slow_source(4);
@@ -378,9 +419,10 @@ fn saves_during_a_slow_check_queue_exactly_one_more_check() {
     handle.write_all(tail.as_bytes()).unwrap();
     drop(handle);
     wait_runs(&watch, &log, 4);
-    watch.wait_for(&["✗ sleepy: tests failed"]);
-    thread::sleep(Duration::from_secs(3));
+    let ended = watch.wait_idle_after(4);
+    assert_eq!(ended.len(), 4, "{ended:?}");
     assert_eq!(runs(&log), ["run 0", "run 1", "run 3", "run 4"]);
+    watch.wait_for(&["✗ sleepy: tests failed"]);
 
     watch.keys("q");
     assert_eq!(watch.wait_exit(), 0);

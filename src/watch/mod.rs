@@ -159,7 +159,13 @@ struct App<'a> {
     quit: bool,
     /// Reports to the instructor's room, once the learner joined one.
     classroom: Option<Classroom>,
+    /// Where checks starting and ending are written, one line each, when the environment
+    /// names a file in [`EVENT_LOG`]: tests wait on it instead of on the clock.
+    log: Option<std::fs::File>,
 }
+
+/// The environment variable naming watch mode's event log (tests and debugging).
+const EVENT_LOG: &str = "BACKENDLINGS_WATCH_LOG";
 
 impl<'a> App<'a> {
     fn new(
@@ -198,6 +204,13 @@ impl<'a> App<'a> {
             max_scroll: 0,
             quit: false,
             classroom,
+            log: std::env::var_os(EVENT_LOG).and_then(|path| {
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .ok()
+            }),
         };
         app.save_progress();
         if let Some(classroom) = &app.classroom {
@@ -461,6 +474,7 @@ impl<'a> App<'a> {
             self.view.notice =
                 Some("Every exercise is done: checking them all once more…".to_string());
         }
+        self.log(&format!("started {job:?}"));
         // The checker only stops when the job channel closes, which happens after this loop.
         let _ = self.jobs.send(job);
     }
@@ -487,7 +501,12 @@ impl<'a> App<'a> {
                     Ok(verdicts) => self.on_verdicts(job, verdicts),
                     Err(err) => self.view.notice = Some(format!("The check could not run: {err}")),
                 }
-                if let Some(next) = self.queue.finished() {
+                let next = self.queue.finished();
+                let pending = !self.changed.is_empty();
+                self.log(&format!(
+                    "ended {job:?}; next: {next:?}; saves waiting: {pending}"
+                ));
+                if let Some(next) = next {
                     self.start(next);
                 }
             }
@@ -567,6 +586,13 @@ impl<'a> App<'a> {
         self.view.verdict = Some(verdict);
         self.view.summary = None;
         self.view.scroll = 0;
+    }
+
+    fn log(&mut self, line: &str) {
+        if let Some(file) = &mut self.log {
+            use std::io::Write;
+            let _ = writeln!(file, "{line}");
+        }
     }
 
     fn save_progress(&mut self) {
