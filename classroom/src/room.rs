@@ -261,7 +261,7 @@ mod tests {
         };
         room.apply(1, &opened);
         let ada = &room.learners[&1];
-        assert_eq!((ada.hints, ada.status.clone()), (0, None));
+        assert_eq!((ada.hints, ada.status), (0, None));
         assert_eq!(
             room.top_failures("http1", 1),
             [("(compile error)".into(), 1)]
