@@ -190,8 +190,8 @@ fn a_relative_course_flag_works_for_every_command() {
     }
 }
 
-/// `backendlings list | head -1`: the reader goes away before the runner writes; the runner
-/// stops quietly, as any program does when its output is no longer read.
+/// `backendlings list | head -1`: the reader goes away before the runner writes (here, before
+/// it starts); the runner stops quietly, as any program does when its output is no longer read.
 #[test]
 fn a_closed_standard_output_ends_a_command_quietly() {
     let course = course();
@@ -201,15 +201,15 @@ fn a_closed_standard_output_ends_a_command_quietly() {
         &["progress"],
         &["hint", "one"],
     ] {
-        let mut child = course
+        // A pipe whose only reader is closed before the runner starts: every write fails.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = course
             .cmd(args)
-            .stdout(std::process::Stdio::piped())
+            .stdout(writer)
             .stderr(std::process::Stdio::piped())
-            .spawn()
+            .output()
             .unwrap();
-        // The only reader of the pipe closes it before the runner has read its course.
-        drop(child.stdout.take());
-        let output = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.is_empty(), "{args:?}: {stderr}");
         assert_eq!(output.status.code(), Some(141), "{args:?}: {stderr}");
