@@ -14,6 +14,7 @@ use crate::progress::Progress;
 use crate::protected;
 use crate::recorder;
 use crate::report::{json, terminal};
+use crate::stdout::{out, outln};
 use crate::verdict::Verdict;
 
 /// Loads the learner's progress, printing a warning when the state file was damaged.
@@ -74,13 +75,13 @@ fn quote_list(names: &[&str]) -> String {
 pub fn list(course: &Course, as_json: bool) -> Result<ExitCode> {
     let progress = load_progress(course);
     if as_json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json::progress(course, &progress, true))?
-        );
+        )?;
     } else {
-        print!("{}", terminal::list(course, &progress));
-        println!("{}", style("✓ done  ▶ current").dim());
+        out!("{}", terminal::list(course, &progress))?;
+        outln!("{}", style("✓ done  ▶ current").dim())?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -88,19 +89,19 @@ pub fn list(course: &Course, as_json: bool) -> Result<ExitCode> {
 pub fn show_progress(course: &Course, as_json: bool) -> Result<ExitCode> {
     let progress = load_progress(course);
     if as_json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json::progress(course, &progress, false))?
-        );
+        )?;
     } else {
-        print!("{}", terminal::progress(course, &progress));
+        out!("{}", terminal::progress(course, &progress))?;
         let unknown: Vec<&str> = progress.unknown_names(course).collect();
         if !unknown.is_empty() {
-            println!(
+            outln!(
                 "(kept {} done exercise(s) this course does not have: {})",
                 unknown.len(),
                 unknown.join(", ")
-            );
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -110,12 +111,12 @@ pub fn hint(course: &Course, name: Option<&str>) -> Result<ExitCode> {
     let progress = load_progress(course);
     let index = resolve(course, &progress, name)?;
     let exercise = &course.exercises[index];
-    println!(
+    outln!(
         "{} {}\n{}",
         style("Hint for").bold(),
         style(&exercise.name).bold(),
         exercise.hint
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -126,7 +127,7 @@ pub fn reset(course: &Course, name: &str) -> Result<ExitCode> {
     let source = pristine::restore(course, exercise)?;
     progress.set_done(&exercise.name, false);
     progress.save()?;
-    println!("{} restored from {source}", exercise.rel_path().display());
+    outln!("{} restored from {source}", exercise.rel_path().display())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -146,34 +147,40 @@ pub fn check_one(course: &Course, progress: &mut Progress, index: usize) -> Resu
 }
 
 /// Prints a verdict the way `run` shows it: output, verdict line, and what to do next.
-pub fn print_verdict(course: &Course, progress: &Progress, index: usize, verdict: &Verdict) {
+pub fn print_verdict(
+    course: &Course,
+    progress: &Progress,
+    index: usize,
+    verdict: &Verdict,
+) -> Result<()> {
     let exercise = &course.exercises[index];
-    println!(
+    outln!(
         "{} {} ({})",
         style("Checking").bold(),
         exercise.rel_path().display(),
         terminal::section_position(course, progress, index)
-    );
-    print!("{}", terminal::output_text(verdict));
-    println!("{}", terminal::verdict_line(course, index, verdict));
+    )?;
+    out!("{}", terminal::output_text(verdict))?;
+    outln!("{}", terminal::verdict_line(course, index, verdict))?;
     if verdict.status.is_pass() {
         let solution = exercise.rel_solution_path();
         if course.show_solutions && course.root.join(&solution).exists() {
-            println!("A reference solution is in {}", solution.display());
+            outln!("A reference solution is in {}", solution.display())?;
         }
     } else {
-        println!(
+        outln!(
             "Stuck? {} shows a hint.",
             typed(&format!("hint {}", exercise.name))
-        );
+        )?;
     }
+    Ok(())
 }
 
 pub fn run(course: &Course, name: Option<&str>) -> Result<ExitCode> {
     let mut progress = load_progress(course);
     let index = resolve(course, &progress, name)?;
     let verdict = check_one(course, &mut progress, index)?;
-    print_verdict(course, &progress, index, &verdict);
+    print_verdict(course, &progress, index, &verdict)?;
     if let Some(notice) = protected::notice(course, &course.exercises[index]) {
         eprintln!("{} {notice}", style("warning:").yellow().bold());
     }
@@ -232,23 +239,23 @@ pub fn verify(course: &Course, settings: &VerifySettings) -> Result<ExitCode> {
     let verdicts = verify_all(course, settings, !settings.json)?;
     let first_failure = verdicts.iter().position(|v| !v.status.is_pass());
     if settings.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json::verify(course, &verdicts))?
-        );
+        )?;
     } else {
-        print!("{}", terminal::verify_summary(course, &verdicts));
+        out!("{}", terminal::verify_summary(course, &verdicts))?;
         if let Some(index) = first_failure {
             let exercise = &course.exercises[index];
-            println!(
+            outln!(
                 "\nFirst failing exercise: {} ({}): {}",
                 style(&exercise.name).bold(),
                 exercise.rel_path().display(),
                 verdicts[index].status.label()
-            );
-            println!("{} shows why.", typed(&format!("run {}", exercise.name)));
+            )?;
+            outln!("{} shows why.", typed(&format!("run {}", exercise.name)))?;
         } else if let Some(message) = &course.final_message {
-            println!("\n{}", message.trim_end());
+            outln!("\n{}", message.trim_end())?;
         }
     }
     Ok(if first_failure.is_none() {

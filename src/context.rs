@@ -14,7 +14,8 @@ use crate::manifest::{self, ManifestState};
 pub const TARGET_SUBDIR: &str = "target/backendlings";
 
 /// Finds the course folder: `--course` when given, otherwise the nearest folder upwards from the
-/// current one that holds an `info.toml`.
+/// current one that holds an `info.toml`. Always absolute: cargo runs in other folders than
+/// this process, and file events name absolute paths.
 pub fn course_root(flag: Option<&Path>) -> Result<PathBuf> {
     if let Some(dir) = flag {
         if !dir.join(INFO_FILE).is_file() {
@@ -23,7 +24,8 @@ pub fn course_root(flag: Option<&Path>) -> Result<PathBuf> {
                 dir.display()
             );
         }
-        return Ok(dir.to_path_buf());
+        return std::path::absolute(dir)
+            .with_context(|| format!("cannot resolve the course folder {}", dir.display()));
     }
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
     for dir in cwd.ancestors() {

@@ -20,6 +20,9 @@ pub const USAGE: u8 = 2;
 pub const FAILURE: u8 = 3;
 /// Ctrl-C, SIGTERM or SIGHUP stopped the command (128 + SIGINT, as shells report it).
 pub const INTERRUPTED: u8 = 130;
+/// Standard output's reader went away (`list | head -1`): 128 + SIGPIPE, what a shell reports
+/// for any program stopped that way, without a message.
+pub const STDOUT_CLOSED: u8 = 141;
 
 /// Marks an error as the runner failing (a program it needs would not run), not the user:
 /// `.with_context(|| Failure(format!("cannot run cargo for {}", ...)))`.
@@ -87,6 +90,9 @@ impl Kind {
 
 /// Prints `err` on stderr the way its kind reads best, and returns its exit code.
 pub fn report(err: &anyhow::Error) -> ExitCode {
+    if err.downcast_ref::<crate::stdout::Closed>().is_some() {
+        return ExitCode::from(STDOUT_CLOSED);
+    }
     let kind = Kind::of(err);
     if kind == Kind::Interrupted {
         eprintln!("{} {err}", style("stopped:").yellow().bold());

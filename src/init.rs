@@ -19,6 +19,7 @@ use crate::fsutil::{create_dir_with, write_atomic};
 use crate::invocation::shell_quote;
 use crate::manifest::{self, ManifestState};
 use crate::progress::STATE_DIR;
+use crate::stdout::outln;
 
 /// Where `init` puts the workspace when no folder is named.
 const DEFAULT_DIR: &str = "backendlings";
@@ -35,27 +36,39 @@ pub enum Git {
 }
 
 pub fn run(dir: Option<&Path>) -> Result<ExitCode> {
+    if dir.is_none()
+        && let Ok(course) = crate::context::course_root(None)
+    {
+        // `init` typed again inside a workspace would nest a second course in the first.
+        bail!(
+            "you are inside the course in {}: start it with `{}`, or name a folder for a new \
+             workspace: {}",
+            course.display(),
+            crate::invocation::invocation(),
+            crate::invocation::typed("init DIR")
+        );
+    }
     let dest = dir.unwrap_or(Path::new(DEFAULT_DIR));
     let git = create_workspace(dest, true)?;
     let course = Course::load(dest)?;
-    println!(
+    outln!(
         "{} a backendlings workspace in {} ({} in {})",
         style("Created").green().bold(),
         dest.display(),
         count(course.exercises.len(), "exercise"),
         count(course.sections.len(), "section")
-    );
+    )?;
     if let Git::Unavailable(why) = &git {
-        println!(
+        outln!(
             "{} no git repository was made ({why}); `reset` still works, since the originals are built into backendlings",
             style("note:").yellow().bold()
-        );
+        )?;
     }
-    println!(
+    outln!(
         "\nNext:\n  cd {}\n  {}          # watch mode: fix the current exercise, save, repeat",
         shell_quote(dest),
         crate::invocation::invocation()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -104,7 +117,9 @@ fn write_files(root: &Path) -> Result<()> {
     )?;
     write_atomic(
         &root.join(".gitignore"),
-        format!("/target\n/{STATE_DIR}\n").as_bytes(),
+        // Solutions appear after a pass: the learner's to read, not to commit. The classroom
+        // server keeps its room in `classroom.db` when an instructor starts it here.
+        format!("/target\n/{STATE_DIR}\n/solutions\n/classroom.db*\n").as_bytes(),
     )?;
     write_atomic(
         &root.join(".vscode").join("extensions.json"),

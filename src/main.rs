@@ -22,6 +22,7 @@ mod protected;
 mod recorder;
 mod report;
 mod solutions;
+mod stdout;
 mod verdict;
 mod watch;
 

@@ -222,6 +222,10 @@ pub fn standalone(course: &Course, with_solutions: bool) -> Result<String> {
         .filter(|b| with_solutions || course.find(&b.name).is_some())
         .collect();
     set_bins(&mut doc, &bins);
+    // The course's `default-run` names its own folder's `src/main.rs`, which copies lack.
+    if let Some(package) = doc.get_mut("package").and_then(Item::as_table_like_mut) {
+        package.remove("default-run");
+    }
     if let Some(dir) = path.parent() {
         rebase_path_dependencies(doc.as_table_mut(), dir);
     }

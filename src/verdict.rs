@@ -143,6 +143,8 @@ pub struct Verdict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Reason {
+    /// The exercise's crate root is not there (deleted or renamed): `missing`.
+    FileMissing { path: String },
     /// The source was refused before the build (`rejected`); one line per problem found.
     Refused { problems: Vec<String> },
     /// The build did not finish within its time limit.
@@ -183,6 +185,7 @@ impl Reason {
     /// The reason's name in reports (its `kind`).
     pub fn key(&self) -> &'static str {
         match self {
+            Reason::FileMissing { .. } => "file_missing",
             Reason::Refused { .. } => "refused",
             Reason::BuildTimedOut { .. } => "build_timed_out",
             Reason::TimedOut { .. } => "timed_out",

@@ -57,9 +57,14 @@ struct Server {
 
 impl Server {
     fn start(db: &Path, listen: &str) -> Server {
+        Server::start_with(db, listen, &[])
+    }
+
+    fn start_with(db: &Path, listen: &str, args: &[&str]) -> Server {
         let mut child = Command::new(server_bin())
             .args(["--listen", listen, "--db"])
             .arg(db)
+            .args(args)
             .stdout(Stdio::piped())
             .spawn()
             .expect("start the classroom server");
@@ -195,9 +200,9 @@ fn now_ms() -> i64 {
 
 fn verdict(id: &str, exercise: &str, at: i64, failing: &[&str]) -> serde_json::Value {
     let status = if failing.is_empty() {
-        "pass"
+        "passed"
     } else {
-        "test_failure"
+        "tests_failed"
     };
     serde_json::json!({
         "id": id, "kind": "verdict", "exercise": exercise, "at": at,
@@ -253,7 +258,7 @@ fn the_instructor_page_shows_learners_failures_and_who_is_stuck_escaped() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(&dir.path().join("room.db"), "127.0.0.1:0");
     let ada = server.join("ada");
-    let bob = server.join("<script>alert(1)</script>");
+    let grace = server.join("grace");
     let now = now_ms();
     // ada fails the same test for ten minutes: stuck (the default is five).
     let (status, body) = server.send(
@@ -266,11 +271,18 @@ fn the_instructor_page_shows_learners_failures_and_who_is_stuck_escaped() {
         ]),
     );
     assert_eq!(status, 200, "{body}");
+    let (status, body) = server.send(&grace, serde_json::json!([verdict("1", "intro", now, &[])]));
+    assert_eq!(status, 200, "{body}");
+    // The room as docs/classroom.png shows it, before a hostile name joins.
+    let screenshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/classroom/instructor.png");
+    if chromium_dom(&server.teach_url, Some(&screenshot)).is_none() {
+        return;
+    }
+
+    let bob = server.join("<script>alert(1)</script>");
     let (status, body) = server.send(&bob, serde_json::json!([verdict("1", "intro", now, &[])]));
     assert_eq!(status, 200, "{body}");
-
-    let screenshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/classroom/instructor.png");
-    let Some(dom) = chromium_dom(&server.teach_url, Some(&screenshot)) else {
+    let Some(dom) = chromium_dom(&server.teach_url, None) else {
         return;
     };
     assert!(dom.contains(r#"data-learner="ada""#), "{dom}");
@@ -601,7 +613,13 @@ fn classroom_serve_runs_the_server_beside_the_runner_or_says_how_to_build_it() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let printed: Vec<String> = (0..3).map_while(|_| lines.next()?.ok()).collect();
+    let mut printed: Vec<String> = Vec::new();
+    while !printed.iter().any(|l| l.contains("/teach/")) {
+        match lines.next() {
+            Some(Ok(line)) => printed.push(line),
+            _ => break,
+        }
+    }
     let _ = child.kill();
     let _ = child.wait();
     assert!(
@@ -611,4 +629,116 @@ fn classroom_serve_runs_the_server_beside_the_runner_or_says_how_to_build_it() {
         "{printed:?}"
     );
     assert!(printed.iter().any(|l| l.contains("/teach/")), "{printed:?}");
+    // Someone working in a clone of the course has no `backendlings` on PATH.
+    assert!(
+        printed
+            .iter()
+            .any(|l| l.contains("cargo run --release -- watch --join http://")),
+        "{printed:?}"
+    );
+}
+
+/// The whole way through the real client and the real server: a learner who passed an exercise
+/// before joining, joins with `watch --join`, fails, then passes the next one. The instructor's
+/// page, read in headless Chromium, counts both passes, shows the learner as passing, and never
+/// as stuck (the server calls any failure "stuck" at once: `--stuck-minutes 0`).
+#[test]
+fn a_pass_in_watch_mode_is_counted_on_the_instructors_page() {
+    let course = TestCourse::new()
+        .section("basics", "Basics")
+        .exercise(
+            "basics",
+            "first",
+            &test_source("true"),
+            None,
+            Opts::default(),
+        )
+        .exercise(
+            "basics",
+            "second",
+            &test_source("1 + 1 == 3"),
+            None,
+            Opts::default(),
+        )
+        .finish();
+    fs::create_dir_all(course.path(".backendlings")).unwrap();
+    fs::write(
+        course.path(".backendlings/state.json"),
+        r#"{"version": 1, "welcome_shown": true, "done": ["first"]}"#,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(
+        &dir.path().join("room.db"),
+        "127.0.0.1:0",
+        &["--stuck-minutes", "0"],
+    );
+    let mut watch = Watch::start(
+        course.root(),
+        &["watch", "--join", &server.join_url, "--as", "ada"],
+    );
+    watch.wait_for("second: tests failed");
+    watch.wait_for(&format!("Classroom: joined {} as ada.", server.join_url));
+    // The pass from before joining is counted; the failing verdict arrived.
+    server.wait_stats("ada's first events", |s| {
+        s["learners"] == 1 && s["passes"] == 1 && s["events"].as_u64() >= Some(3)
+    });
+
+    fs::write(
+        course.path("exercises/basics/second.rs"),
+        test_source("1 + 1 == 2"),
+    )
+    .unwrap();
+    watch.wait_for("second passed");
+    server.wait_stats("ada's pass", |s| s["passes"] == 2);
+
+    let screenshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/classroom/passing.png");
+    let Some(dom) = chromium_dom(&server.teach_url, Some(&screenshot)) else {
+        return;
+    };
+    assert!(dom.contains("<b>2</b> exercises passed"), "{dom}");
+    assert!(dom.contains("<b>0</b> stuck"), "{dom}");
+    assert!(
+        dom.contains(r#"<li class="learner passing" data-learner="ada">"#),
+        "{dom}"
+    );
+    assert!(dom.contains("✔ passes"), "{dom}");
+    assert!(!dom.contains("STUCK"), "{dom}");
+    assert!(!dom.contains("(passed)"), "{dom}");
+    // The failing verdict before the pass is the one failure listed.
+    assert!(dom.contains("<td>1 failing run</td>"), "{dom}");
+}
+
+/// `watch --leave` works from a script (no terminal) and says what it did.
+#[test]
+fn leaving_needs_no_terminal_and_is_confirmed() {
+    let course = TestCourse::new()
+        .section("basics", "Basics")
+        .exercise(
+            "basics",
+            "first",
+            &test_source("true"),
+            None,
+            Opts::default(),
+        )
+        .finish();
+    let settings = course.path(".backendlings/classroom.json");
+    course.write(
+        ".backendlings/classroom.json",
+        r#"{"url": "http://127.0.0.1:9/join/abc", "name": "ada"}"#,
+    );
+    let output = course.run(&["watch", "--leave"]);
+    let stderr = common::stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("Left the classroom at http://127.0.0.1:9/join/abc"),
+        "{stderr}"
+    );
+    assert!(!settings.exists());
+    let output = course.run(&["watch", "--leave"]);
+    assert!(
+        common::stderr(&output).contains("Not in a classroom"),
+        "{}",
+        common::stderr(&output)
+    );
 }

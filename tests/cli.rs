@@ -133,3 +133,85 @@ fn a_missing_cargo_exits_3() {
         stderr(&output)
     );
 }
+
+/// `--course` relative to the current folder works for every command that reads a course: the
+/// build runs in another folder than the command, so a relative root must never reach cargo.
+#[test]
+fn a_relative_course_flag_works_for_every_command() {
+    let course = course();
+    let parent = course.root().parent().unwrap();
+    let name = course.root().file_name().unwrap().to_str().unwrap();
+    let relative = format!("./{name}");
+    // `reset` restores from git in a course that is neither built in nor locked.
+    for args in [
+        &["init", "-q"][..],
+        &["add", "."],
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "course",
+        ],
+    ] {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(course.root())
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    }
+    let cases: [(&[&str], i32, &str); 7] = [
+        (&["run", "one"], 0, "passed"),
+        (&["list"], 0, "one"),
+        (&["hint", "one"], 0, "A hint for one"),
+        (&["progress"], 0, "1/1"),
+        (&["verify"], 0, "1/1"),
+        (&["reset", "one"], 0, "one"),
+        (&["dev", "update"], 0, ""),
+    ];
+    for (args, code, expected) in cases {
+        let mut all = vec!["--course", relative.as_str()];
+        all.extend_from_slice(args);
+        let output = common::run_in(parent, &all);
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{all:?}: {}",
+            text(&output)
+        );
+        assert!(
+            text(&output).contains(expected),
+            "{all:?}: {}",
+            text(&output)
+        );
+    }
+}
+
+/// `backendlings list | head -1`: the reader goes away before the runner writes (here, before
+/// it starts); the runner stops quietly, as any program does when its output is no longer read.
+#[test]
+fn a_closed_standard_output_ends_a_command_quietly() {
+    let course = course();
+    for args in [
+        &["list"][..],
+        &["list", "--json"],
+        &["progress"],
+        &["hint", "one"],
+    ] {
+        // A pipe whose only reader is closed before the runner starts: every write fails.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = course
+            .cmd(args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(141), "{args:?}: {stderr}");
+    }
+}

@@ -408,9 +408,19 @@ fn run_suggests_close_names_and_hint_shows_the_hint() {
 /// messages name the `cargo run` form the README starts with.
 #[test]
 fn messages_name_the_command_a_clone_can_type() {
+    // A course of its own: this clone's exercises may be edited or deleted.
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise("a", "one", &test_source("true"), None, test_opts())
+        .finish();
     let output = common::run_in(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
-        &["hint", "no_such_exercise"],
+        &[
+            "--course",
+            course.root().to_str().unwrap(),
+            "hint",
+            "no_such_exercise",
+        ],
     );
     assert_eq!(output.status.code(), Some(2));
     assert!(
@@ -701,4 +711,30 @@ fn an_interrupted_run_kills_the_program_it_started() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     panic!("{needle} outlived the interrupted runner");
+}
+
+/// A timed-out check names the test that never finished.
+#[test]
+fn a_timeout_names_the_test_that_hung() {
+    let source = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn quick() {}\n\n    #[test]\n    fn hangs() {\n        loop {\n            std::thread::sleep(std::time::Duration::from_millis(50));\n        }\n    }\n}\n";
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise(
+            "a",
+            "slow",
+            source,
+            None,
+            Opts {
+                timeout_secs: Some(2),
+                ..test_opts()
+            },
+        )
+        .finish();
+    let output = course.run(&["run", "slow"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(
+        stdout(&output).contains("slow: timed out (tests::hangs)"),
+        "{}",
+        text(&output)
+    );
 }

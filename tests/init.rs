@@ -72,6 +72,40 @@ fn write_files(path: &Path, files: &[(PathBuf, Vec<u8>)]) {
     }
 }
 
+/// The files at `path` (one file, or a folder's) as this repository shipped them: the versions
+/// `course.lock` names, which a clone where someone worked may no longer have in its working
+/// tree (solved, edited or deleted). Read from git by blob id when the working tree differs.
+fn shipped_files(path: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let lock = fs::read_to_string(Path::new(REPO).join("course.lock")).unwrap();
+    let folder = format!("{path}/");
+    let mut files: Vec<(PathBuf, Vec<u8>)> = lock
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once("  "))
+        .filter(|(_, p)| *p == path || p.starts_with(&folder))
+        .map(|(id, p)| {
+            let rel = PathBuf::from(p.strip_prefix(&folder).unwrap_or(""));
+            let here = fs::read(Path::new(REPO).join(p)).ok();
+            let bytes = match here.filter(|bytes| blob_id(bytes) == id) {
+                Some(bytes) => bytes,
+                None => {
+                    let output = Command::new("git")
+                        .args(["cat-file", "blob", id])
+                        .current_dir(REPO)
+                        .output()
+                        .expect("git reads the shipped version");
+                    assert!(output.status.success(), "{p} {id}: {}", text(&output));
+                    output.stdout
+                }
+            };
+            (rel, bytes)
+        })
+        .collect();
+    assert!(!files.is_empty(), "{path} is not in course.lock");
+    files.sort();
+    files
+}
+
 /// The first exercise of the embedded course: (name, path relative to the course root).
 fn first_exercise(workspace: &Path) -> (String, String) {
     let output = run_in(workspace, &["list", "--json"]);
@@ -88,9 +122,9 @@ fn first_exercise(workspace: &Path) -> (String, String) {
 fn init_creates_a_ready_workspace_without_solutions() {
     let (_parent, dest) = workspace();
     assert_eq!(
-        fs::read_to_string(dest.join("info.toml")).unwrap(),
-        fs::read_to_string(Path::new(REPO).join("info.toml")).unwrap(),
-        "info.toml is the embedded one, byte for byte"
+        files_of(&dest.join("info.toml")),
+        shipped_files("info.toml"),
+        "info.toml is the shipped one, byte for byte"
     );
     for file in [
         "Cargo.toml",
@@ -115,13 +149,21 @@ fn init_creates_a_ready_workspace_without_solutions() {
         !manifest.contains("../"),
         "paths are relative to the workspace: {manifest}"
     );
+    assert!(
+        !manifest.contains("default-run"),
+        "the workspace has no runner hint binary: {manifest}"
+    );
     let gitignore = fs::read_to_string(dest.join(".gitignore")).unwrap();
     assert!(gitignore.contains("/target") && gitignore.contains("/.backendlings"));
+    assert!(
+        gitignore.contains("/solutions\n") && gitignore.contains("/classroom.db*\n"),
+        "{gitignore}"
+    );
 
     let (name, path) = first_exercise(&dest);
     assert_eq!(
         files_of(&dest.join(&path)),
-        files_of(&Path::new(REPO).join(&path)),
+        shipped_files(&path),
         "{name} is copied as shipped"
     );
     if git_available() {
@@ -207,6 +249,64 @@ fn init_defaults_to_a_backendlings_folder() {
     );
 }
 
+/// `cargo run` typed in this repository's `dev/` (the exercise package) runs a binary that
+/// points to the runner, instead of cargo listing every exercise and `*_sol` binary.
+#[test]
+fn cargo_run_in_the_exercise_package_has_a_default_binary() {
+    let output = Command::new(env!("CARGO"))
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--manifest-path",
+        ])
+        .arg(Path::new(REPO).join("dev/Cargo.toml"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let package = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| {
+            p["manifest_path"]
+                .as_str()
+                .unwrap()
+                .ends_with("dev/Cargo.toml")
+        })
+        .unwrap();
+    let default = package["default_run"].as_str().expect("a default-run");
+    let target = package["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == default)
+        .expect("the default-run binary exists");
+    let source = fs::read_to_string(target["src_path"].as_str().unwrap()).unwrap();
+    assert!(
+        source.contains("cd .. && cargo run --release --"),
+        "{source}"
+    );
+}
+
+/// `init` with no folder, typed inside a workspace, would make a second course inside it.
+#[test]
+fn init_without_a_folder_inside_a_workspace_refuses() {
+    let (_parent, dest) = workspace();
+    let inside = dest.join("exercises");
+    let output = run_in(&inside, &["init"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        stderr(&output).contains("you are inside the course in"),
+        "{}",
+        text(&output)
+    );
+    assert!(!inside.join("backendlings").exists());
+    assert!(!dest.join("backendlings").exists());
+}
+
 #[test]
 fn init_refuses_a_folder_with_content() {
     let parent = tempfile::tempdir().unwrap();
@@ -262,7 +362,7 @@ fn a_solution_appears_after_a_pass_and_reset_restores_the_exercise() {
     share_target(&dest);
     let (name, path) = first_exercise(&dest);
     let solution_path = path.replacen("exercises/", "solutions/", 1);
-    let solution = files_of(&Path::new(REPO).join(&solution_path));
+    let solution = shipped_files(&solution_path);
 
     // Still failing: nothing is revealed.
     let output = run_in(&dest, &["run", &name]);
@@ -283,10 +383,7 @@ fn a_solution_appears_after_a_pass_and_reset_restores_the_exercise() {
     // Reset: the original comes back from the binary, and the exercise is pending again.
     let output = run_in(&dest, &["reset", &name]);
     assert!(output.status.success(), "{}", text(&output));
-    assert_eq!(
-        files_of(&dest.join(&path)),
-        files_of(&Path::new(REPO).join(&path))
-    );
+    assert_eq!(files_of(&dest.join(&path)), shipped_files(&path));
     let output = run_in(&dest, &["progress", "--json"]);
     let progress: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(progress["done"], 0);

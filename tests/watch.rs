@@ -29,6 +29,9 @@ struct Watch {
     writer: Box<dyn Write + Send>,
     screen: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
+    /// Watch mode's event log (`BACKENDLINGS_WATCH_LOG`): a line per check started and ended.
+    log: PathBuf,
+    _log_dir: tempfile::TempDir,
 }
 
 fn size(cols: u16, rows: u16) -> PtySize {
@@ -46,10 +49,18 @@ fn nonzero(n: u16) -> NonZeroU16 {
 
 impl Watch {
     fn start(course: &TestCourse, args: &[&str], cols: u16, rows: u16) -> Watch {
+        Watch::start_in(course.root(), args, cols, rows)
+    }
+
+    /// Starts the runner with `cwd` as its current folder.
+    fn start_in(cwd: &Path, args: &[&str], cols: u16, rows: u16) -> Watch {
         let pair = native_pty_system().openpty(size(cols, rows)).unwrap();
         let mut cmd = CommandBuilder::new(BIN);
         cmd.args(args);
-        cmd.cwd(course.root());
+        cmd.cwd(cwd);
+        let log_dir = tempfile::tempdir().unwrap();
+        let log = log_dir.path().join("watch.log");
+        cmd.env("BACKENDLINGS_WATCH_LOG", &log);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         let child = pair.slave.spawn_command(cmd).unwrap();
@@ -79,6 +90,40 @@ impl Watch {
             writer,
             screen,
             raw,
+            log,
+            _log_dir: log_dir,
+        }
+    }
+
+    /// The checks that ended so far, as the event log says: `ended JOB; next: ...`.
+    fn ended(&self) -> Vec<String> {
+        fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.starts_with("ended"))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Waits until `count` checks ended, the last with nothing queued and no save waiting:
+    /// watch mode is idle, so no further check can come from what happened so far.
+    fn wait_idle_after(&self, count: usize) -> Vec<String> {
+        let start = Instant::now();
+        loop {
+            let ended = self.ended();
+            if ended.len() >= count
+                && ended
+                    .last()
+                    .is_some_and(|l| l.ends_with("next: None; saves waiting: false"))
+            {
+                return ended;
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "expected {count} checks and then idle, the log has {ended:?}; the screen shows:\n{}",
+                self.contents()
+            );
+            thread::sleep(Duration::from_millis(20));
         }
     }
 
@@ -360,10 +405,11 @@ fn saves_during_a_slow_check_queue_exactly_one_more_check() {
     rename_save(&file, &slow_source(3));
     let all = wait_runs(&watch, &log, 3);
     assert_eq!(all, ["run 0", "run 1", "run 3"]);
-    watch.wait_for(&["✗ sleepy: tests failed"]);
-    // Nothing else is queued: no fourth run comes.
-    thread::sleep(Duration::from_secs(3));
+    // Nothing else is queued: watch is idle after the third check, which ran save 3.
+    let ended = watch.wait_idle_after(3);
+    assert_eq!(ended.len(), 3, "{ended:?}");
     assert_eq!(runs(&log).len(), 3, "{:?}", runs(&log));
+    watch.wait_for(&["✗ sleepy: tests failed"]);
 
     // A burst of writes (an editor writing in several steps) is one check.
     let burst = slow_source(4);
@@ -373,9 +419,10 @@ fn saves_during_a_slow_check_queue_exactly_one_more_check() {
     handle.write_all(tail.as_bytes()).unwrap();
     drop(handle);
     wait_runs(&watch, &log, 4);
-    watch.wait_for(&["✗ sleepy: tests failed"]);
-    thread::sleep(Duration::from_secs(3));
+    let ended = watch.wait_idle_after(4);
+    assert_eq!(ended.len(), 4, "{ended:?}");
     assert_eq!(runs(&log), ["run 0", "run 1", "run 3", "run 4"]);
+    watch.wait_for(&["✗ sleepy: tests failed"]);
 
     watch.keys("q");
     assert_eq!(watch.wait_exit(), 0);
@@ -504,4 +551,109 @@ fn watch_and_verify_together_keep_both_updates() {
     let output = course.run(&["progress", "--json"]);
     let progress: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(progress["done"], 3, "{}", common::text(&output));
+}
+
+/// File events name absolute paths: a course named relative to the current folder must still
+/// see its saves.
+#[test]
+fn watch_with_a_relative_course_rechecks_on_save() {
+    let course = two_exercise_course();
+    fs::create_dir_all(course.path(".backendlings")).unwrap();
+    fs::write(
+        course.path(".backendlings/state.json"),
+        r#"{"version": 1, "welcome_shown": true}"#,
+    )
+    .unwrap();
+    let parent = course.root().parent().unwrap();
+    let name = course.root().file_name().unwrap().to_str().unwrap();
+    let relative = format!("./{name}");
+    let mut watch = Watch::start_in(parent, &["--course", &relative, "watch"], 100, 30);
+    watch.wait_for(&["✗ first: tests failed"]);
+    fs::write(
+        course.path("exercises/basics/first.rs"),
+        test_source("1 + 1 == 2"),
+    )
+    .unwrap();
+    watch.wait_for(&["✓ first passed"]);
+    watch.keys("q");
+    assert_eq!(watch.wait_exit(), 0);
+}
+
+/// A deleted exercise file is named, with the way back; `x` restores it.
+#[test]
+fn a_deleted_exercise_file_is_named_and_x_restores_it() {
+    let course = two_exercise_course();
+    git_commit(course.root());
+    fs::create_dir_all(course.path(".backendlings")).unwrap();
+    fs::write(
+        course.path(".backendlings/state.json"),
+        r#"{"version": 1, "welcome_shown": true}"#,
+    )
+    .unwrap();
+    let first = course.path("exercises/basics/first.rs");
+    let mut watch = Watch::start(&course, &[], 120, 30);
+    watch.wait_for(&["✗ first: tests failed"]);
+    fs::remove_file(&first).unwrap();
+    let screen = watch.wait_for(&[
+        "✗ first: missing",
+        "exercises/basics/first.rs is missing",
+        "Press x",
+    ]);
+    assert!(!screen.contains("target/"), "{screen}");
+    watch.keys("x");
+    watch.wait_for(&["to its original content?"]);
+    watch.keys("y");
+    watch.wait_for(&["✗ first: tests failed"]);
+    assert_eq!(
+        fs::read_to_string(&first).unwrap(),
+        test_source("1 + 1 == 3")
+    );
+    watch.keys("q");
+    assert_eq!(watch.wait_exit(), 0);
+}
+
+/// Editing an exercise already done re-checks it: watch's progress stays what `run` and
+/// `progress` say.
+#[test]
+fn an_edit_to_a_done_exercise_is_checked_and_counted() {
+    let course = TestCourse::new()
+        .section("basics", "Basics")
+        .exercise(
+            "basics",
+            "first",
+            &test_source("true"),
+            None,
+            Opts::default(),
+        )
+        .exercise(
+            "basics",
+            "second",
+            &test_source("false"),
+            None,
+            Opts::default(),
+        )
+        .finish();
+    fs::create_dir_all(course.path(".backendlings")).unwrap();
+    fs::write(
+        course.path(".backendlings/state.json"),
+        r#"{"version": 1, "welcome_shown": true, "done": ["first"]}"#,
+    )
+    .unwrap();
+    let mut watch = Watch::start(&course, &[], 120, 30);
+    watch.wait_for(&["✗ second: tests failed", "Basics 1/2"]);
+    fs::write(
+        course.path("exercises/basics/first.rs"),
+        test_source("1 + 1 == 3"),
+    )
+    .unwrap();
+    watch.wait_for(&[
+        "exercises/basics/first.rs was edited and no longer passes",
+        "Basics 0/2",
+        "Current exercise: exercises/basics/second.rs",
+    ]);
+    watch.keys("q");
+    assert_eq!(watch.wait_exit(), 0);
+    let output = course.run(&["progress", "--json"]);
+    let progress: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(progress["done"], 0, "{}", common::text(&output));
 }

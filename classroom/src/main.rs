@@ -2,10 +2,8 @@
 //! instructor's page shows the room live. A binary of its own so that the learner's build of
 //! `backendlings` never compiles this stack; `backendlings classroom serve` runs it.
 //!
-//! Learner API (every request carries `x-backendlings-version` and `x-classroom-code`):
-//! `POST /api/join {"name"}` → `{"learner": TOKEN}`; `POST /api/events {"events": [...]}` with
-//! `x-classroom-learner: TOKEN` → `{"stored": N}`; `GET /api/note` → `{"note"}`.
-//! Instructor: `/teach/SECRET` (page), `/teach/SECRET/live` (server-sent events),
+//! Learner API: the types and paths of `backendlings-classroom-protocol`, which the runner's
+//! client compiles too. Instructor: `/teach/SECRET` (page), `/teach/SECRET/live` (server-sent events),
 //! `POST /teach/SECRET/note`, `/teach/SECRET/stats` (JSON, for scripts).
 
 mod page;
@@ -32,14 +30,16 @@ use tokio::sync::{Notify, watch};
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::WatchStream;
 
-use room::{Event, Room};
+use backendlings_classroom_protocol::{
+    self as protocol, CODE_HEADER, ErrorAnswer, EventsAnswer, EventsRequest, JoinAnswer,
+    JoinRequest, LEARNER_HEADER, MAX_EVENTS_PER_REQUEST, MAX_NAME, NoteAnswer, VERSION_HEADER,
+};
+use room::Room;
 use store::Store;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Request bodies larger than this are refused before they are read.
 const MAX_BODY: usize = 64 * 1024;
-const MAX_EVENTS_PER_REQUEST: usize = 200;
-const MAX_NAME: usize = 40;
 const MAX_NOTE: usize = 500;
 const MAX_LEARNERS: usize = 2000;
 /// Per learner: a burst of this many requests, then this many per second.
@@ -141,7 +141,10 @@ struct App {
 type Shared = Arc<App>;
 
 fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
+    let answer = ErrorAnswer {
+        error: message.into(),
+    };
+    (status, Json(answer)).into_response()
 }
 
 fn slow_down() -> Response {
@@ -163,9 +166,7 @@ fn refused(status: StatusCode, message: impl Into<String>) -> Box<Response> {
 impl App {
     /// Checks the runner's version and the join code; the error is the response to send.
     fn check_learner(&self, headers: &HeaderMap) -> Result<(), Box<Response>> {
-        let version = headers
-            .get("x-backendlings-version")
-            .and_then(|v| v.to_str().ok());
+        let version = headers.get(VERSION_HEADER).and_then(|v| v.to_str().ok());
         // Same major.minor series: the protocol only changes with the minor version.
         let series = |s: &str| s.split('.').take(2).map(str::to_string).collect::<Vec<_>>();
         let compatible = |v: &str| series(v) == series(VERSION);
@@ -191,7 +192,7 @@ impl App {
             Some(_) => {}
         }
         let code = headers
-            .get("x-classroom-code")
+            .get(CODE_HEADER)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         if !same_secret(code, &self.join_code) {
@@ -206,7 +207,7 @@ impl App {
     fn learner(&self, headers: &HeaderMap) -> Result<i64, Box<Response>> {
         self.check_learner(headers)?;
         let token = headers
-            .get("x-classroom-learner")
+            .get(LEARNER_HEADER)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         let found = self.store.lock().unwrap().learner(token);
@@ -255,18 +256,6 @@ impl App {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct JoinRequest {
-    name: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EventsRequest {
-    events: Vec<Event>,
-}
-
 fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Box<Response>> {
     serde_json::from_slice(body)
         .map_err(|e| refused(StatusCode::BAD_REQUEST, format!("bad request body: {e}")))
@@ -306,7 +295,7 @@ async fn join(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
         Ok(id) => {
             app.room.lock().unwrap().add_learner(id, name.to_string());
             app.changed.notify_one();
-            Json(serde_json::json!({ "learner": token })).into_response()
+            Json(JoinAnswer { learner: token }).into_response()
         }
         Err(e) => refuse(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }
@@ -350,7 +339,7 @@ async fn events(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> R
                 room.events
             };
             app.changed.notify_one();
-            Json(serde_json::json!({ "stored": total })).into_response()
+            Json(EventsAnswer { stored: total }).into_response()
         }
         Err(e) => refuse(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }
@@ -363,7 +352,7 @@ async fn note(State(app): State<Shared>, headers: HeaderMap) -> Response {
         Err(response) => return *response,
     }
     let note = app.room.lock().unwrap().note.clone();
-    Json(serde_json::json!({ "note": note })).into_response()
+    Json(NoteAnswer { note }).into_response()
 }
 
 /// What a browser opening the join URL sees: how to join from a terminal.
@@ -371,8 +360,20 @@ async fn join_page(State(app): State<Shared>, Path(code): Path<String>) -> Respo
     if !same_secret(&code, &app.join_code) {
         return (StatusCode::FORBIDDEN, "wrong join code\n").into_response();
     }
-    "Join this classroom from your course folder:\n\n    backendlings watch --join THIS_URL --as YOUR_NAME\n"
-        .into_response()
+    format!(
+        "Join this classroom from your course folder:\n\n{}",
+        join_commands("THIS_URL")
+    )
+    .into_response()
+}
+
+/// The commands that join `url`: one for an installed runner, one for a clone of the course
+/// (where `backendlings` is not on PATH), as the README starts them.
+fn join_commands(url: &str) -> String {
+    format!(
+        "    backendlings watch --join {url} --as NAME\n    \
+         cargo run --release -- watch --join {url} --as NAME    (in a clone of the course)\n"
+    )
 }
 
 fn secure(mut response: Response) -> Response {
@@ -536,9 +537,9 @@ async fn serve(config: Config) -> Result<(), String> {
     });
     tokio::spawn(renderer(app.clone()));
     let router = Router::new()
-        .route("/api/join", post(join))
-        .route("/api/events", post(events))
-        .route("/api/note", get(note))
+        .route(protocol::JOIN, post(join))
+        .route(protocol::EVENTS, post(events))
+        .route(protocol::NOTE, get(note))
         .route("/join/{code}", get(join_page))
         .route("/teach/{secret}", get(teach))
         .route("/teach/{secret}/live", get(live))
@@ -566,9 +567,10 @@ async fn serve(config: Config) -> Result<(), String> {
         "backendlings classroom {VERSION}: room kept in {}",
         config.db.display()
     );
-    println!(
-        "Learners join with: backendlings watch --join http://{host}/join/{} --as NAME",
-        app.join_code
+    let url = format!("http://{host}{}{}", protocol::JOIN_PREFIX, app.join_code);
+    print!(
+        "Learners join from their course folder with:\n{}",
+        join_commands(&url)
     );
     println!(
         "Instructor page (keep it private): http://{host}/teach/{}",

@@ -27,7 +27,8 @@ h2{font-size:1.3rem;margin:1rem 0 .4rem}
 .exercise{border:3px solid #444;border-radius:.5rem;padding:.5rem .8rem}
 .exercise h3{margin:0 0 .3rem;font-size:1.2rem}
 .exercise ul{list-style:none;margin:0;padding:0}
-.learner{padding:.15rem .4rem;margin:.15rem 0;border-radius:.3rem;border-left:.6rem solid #999}
+.learner{padding:.15rem .4rem;margin:.15rem 0;border-radius:.3rem;border-left:.6rem solid #999;overflow-wrap:anywhere}
+code{overflow-wrap:anywhere}
 .learner .mark{font-weight:bold;display:inline-block;min-width:5.5rem}
 .passing{border-left-color:#0072B2;background:#e5f1f8}
 .failing{border-left-color:#E69F00;background:#fdf3e0}
@@ -210,7 +211,7 @@ pub fn board(room: &Room, now: i64, stuck_ms: i64) -> String {
                     tr {
                         td { (exercise) }
                         td { code { (test) } }
-                        td { (count) " failing runs" }
+                        td { (count) " failing run" @if count != 1 { "s" } }
                     }
                 }
             }
@@ -224,7 +225,7 @@ pub fn board(room: &Room, now: i64, stuck_ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::room::{Event, Kind};
+    use crate::room::{Event, Kind, Status};
 
     /// Markup that would close a cell and open a script, both quotes, an attribute, and control
     /// characters (an escape sequence, a bell, a non-character). The server refuses control
@@ -248,7 +249,7 @@ mod tests {
                 kind: Kind::Verdict,
                 exercise: text.into(),
                 at: 0,
-                status: Some("test_failure".into()),
+                status: Some(Status::TestsFailed),
                 failing: vec![text.into()],
                 seconds: 0,
                 position: None,
@@ -289,6 +290,13 @@ mod tests {
             page.contains(r#"<script src="/app.js"></script>"#),
             "{page}"
         );
+    }
+
+    #[test]
+    fn one_failing_run_is_singular_and_long_names_wrap() {
+        let html = board(&room_with("x"), 0, 300_000);
+        assert!(html.contains("<td>1 failing run</td>"), "{html}");
+        assert!(STYLE.contains("code{overflow-wrap:anywhere}"));
     }
 
     #[test]

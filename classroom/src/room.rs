@@ -3,79 +3,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde::{Deserialize, Serialize};
-
-/// One thing a learner's watch mode reports. Never the learner's code.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Event {
-    /// Chosen by the client, unique per learner: a resent event is stored once.
-    pub id: String,
-    pub kind: Kind,
-    pub exercise: String,
-    /// When it happened on the learner's machine (Unix milliseconds): queued events keep their
-    /// time when they arrive late.
-    pub at: i64,
-    /// The verdict's status key (`pass`, `test_failure`, `compile_error`, ...): verdicts only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// The failing tests' names: verdicts only.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub failing: Vec<String>,
-    /// Seconds on this exercise so far.
-    #[serde(default)]
-    pub seconds: u64,
-    /// The exercise's place in the course (0-based), to order the grid like the course.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub position: Option<u32>,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    Opened,
-    Verdict,
-    Hint,
-    Time,
-}
-
-/// Limits on what one event may carry; the request is refused with the reason otherwise.
-pub const MAX_ID: usize = 64;
-pub const MAX_EXERCISE: usize = 100;
-pub const MAX_TEST_NAME: usize = 200;
-pub const MAX_FAILING: usize = 50;
-
-impl Event {
-    pub fn validate(&self) -> Result<(), String> {
-        if self.id.is_empty() || self.id.len() > MAX_ID {
-            return Err(format!("an event id must have 1 to {MAX_ID} bytes"));
-        }
-        if self.exercise.is_empty() || self.exercise.len() > MAX_EXERCISE {
-            return Err(format!(
-                "an exercise name must have 1 to {MAX_EXERCISE} bytes"
-            ));
-        }
-        if self.failing.len() > MAX_FAILING {
-            return Err(format!("at most {MAX_FAILING} failing tests per verdict"));
-        }
-        if self.failing.iter().any(|t| t.len() > MAX_TEST_NAME) {
-            return Err(format!(
-                "a test name must have at most {MAX_TEST_NAME} bytes"
-            ));
-        }
-        if self.status.as_ref().is_some_and(|s| s.len() > 40) {
-            return Err("a verdict status must have at most 40 bytes".into());
-        }
-        Ok(())
-    }
-}
+pub use backendlings_classroom_protocol::{Event, Kind, Status};
 
 #[derive(Debug, Default, Clone)]
 pub struct Learner {
     pub name: String,
     pub exercise: Option<String>,
     /// The last verdict's status on the current exercise.
-    pub status: Option<String>,
+    pub status: Option<Status>,
     pub failing: Vec<String>,
     /// Since when the same failing verdict repeats (ms): the stuck clock.
     pub failing_since: Option<i64>,
@@ -87,7 +22,7 @@ pub struct Learner {
 
 impl Learner {
     pub fn passing(&self) -> bool {
-        self.status.as_deref() == Some("pass")
+        self.status.is_some_and(Status::is_pass)
     }
 
     /// Stuck: the same failing verdict (same tests, or same non-test failure) for `after_ms`.
@@ -101,9 +36,9 @@ impl Learner {
         if self.passing() {
             return None;
         }
-        match (self.failing.first(), &self.status) {
+        match (self.failing.first(), self.status) {
             (Some(test), _) => Some(test.clone()),
-            (None, Some(status)) => Some(status.replace('_', " ")),
+            (None, Some(status)) => Some(status.label().to_string()),
             (None, None) => None,
         }
     }
@@ -137,6 +72,14 @@ impl Room {
             return;
         };
         learner.last_seen = learner.last_seen.max(event.at);
+        if event.kind == Kind::Done {
+            // Passed before joining: counted, but the learner is elsewhere now.
+            if learner.passed.insert(event.exercise.clone()) {
+                self.passes += 1;
+                self.progress.push((event.at, self.passes));
+            }
+            return;
+        }
         if learner.exercise.as_deref() != Some(&event.exercise) {
             learner.exercise = Some(event.exercise.clone());
             learner.status = None;
@@ -147,11 +90,11 @@ impl Room {
         }
         learner.seconds = learner.seconds.max(event.seconds);
         match event.kind {
-            Kind::Opened | Kind::Time => {}
+            Kind::Opened | Kind::Time | Kind::Done => {}
             Kind::Hint => learner.hints += 1,
             Kind::Verdict => {
-                let status = event.status.clone().unwrap_or_else(|| "unknown".into());
-                if status == "pass" {
+                let status = event.status.unwrap_or(Status::Other);
+                if status.is_pass() {
                     learner.failing.clear();
                     learner.failing_since = None;
                     if learner.passed.insert(event.exercise.clone()) {
@@ -159,17 +102,14 @@ impl Room {
                         self.progress.push((event.at, self.passes));
                     }
                 } else {
-                    let same = learner.status.as_deref() == Some(&status)
-                        && learner.failing == event.failing;
+                    let same = learner.status == Some(status) && learner.failing == event.failing;
                     if !same || learner.failing_since.is_none() {
                         learner.failing_since = Some(event.at);
                     }
                     learner.failing = event.failing.clone();
                     let counts = self.failures.entry(event.exercise.clone()).or_default();
                     if event.failing.is_empty() {
-                        *counts
-                            .entry(format!("({})", status.replace('_', " ")))
-                            .or_default() += 1;
+                        *counts.entry(format!("({})", status.label())).or_default() += 1;
                     }
                     for test in &event.failing {
                         *counts.entry(test.clone()).or_default() += 1;
@@ -214,14 +154,15 @@ impl Room {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use backendlings_classroom_protocol::MAX_TEST_NAME;
 
-    fn verdict(id: &str, exercise: &str, at: i64, status: &str, failing: &[&str]) -> Event {
+    fn verdict(id: &str, exercise: &str, at: i64, status: Status, failing: &[&str]) -> Event {
         Event {
             id: id.into(),
             kind: Kind::Verdict,
             exercise: exercise.into(),
             at,
-            status: Some(status.into()),
+            status: Some(status),
             failing: failing.iter().map(|s| s.to_string()).collect(),
             seconds: 0,
             position: None,
@@ -232,16 +173,25 @@ mod tests {
     fn the_same_failing_test_starts_the_stuck_clock_once() {
         let mut room = Room::default();
         room.add_learner(1, "ada".into());
-        room.apply(1, &verdict("a", "http1", 1_000, "test_failure", &["t1"]));
-        room.apply(1, &verdict("b", "http1", 5_000, "test_failure", &["t1"]));
+        room.apply(
+            1,
+            &verdict("a", "http1", 1_000, Status::TestsFailed, &["t1"]),
+        );
+        room.apply(
+            1,
+            &verdict("b", "http1", 5_000, Status::TestsFailed, &["t1"]),
+        );
         let ada = &room.learners[&1];
         assert_eq!(ada.failing_since, Some(1_000));
         assert_eq!(ada.stuck_for(301_000, 300_000), Some(300_000));
         assert_eq!(ada.stuck_for(300_999, 300_000), None);
         // Another failing test restarts the clock; a pass stops it.
-        room.apply(1, &verdict("c", "http1", 9_000, "test_failure", &["t2"]));
+        room.apply(
+            1,
+            &verdict("c", "http1", 9_000, Status::TestsFailed, &["t2"]),
+        );
         assert_eq!(room.learners[&1].failing_since, Some(9_000));
-        room.apply(1, &verdict("d", "http1", 10_000, "pass", &[]));
+        room.apply(1, &verdict("d", "http1", 10_000, Status::Passed, &[]));
         assert_eq!(room.learners[&1].failing_since, None);
         assert_eq!(room.passes, 1);
         assert_eq!(
@@ -250,15 +200,53 @@ mod tests {
         );
     }
 
+    /// What the runner sends after a pass, parsed as the server parses it.
+    #[test]
+    fn the_runners_pass_counts_and_is_never_stuck() {
+        let mut room = Room::default();
+        room.add_learner(1, "ada".into());
+        room.apply(
+            1,
+            &verdict("a", "http1", 1_000, Status::TestsFailed, &["t1"]),
+        );
+        let pass: Event = serde_json::from_str(
+            r#"{"id":"b","kind":"verdict","exercise":"http1","at":2000,"status":"passed"}"#,
+        )
+        .unwrap();
+        room.apply(1, &pass);
+        let ada = &room.learners[&1];
+        assert!(ada.passing());
+        assert_eq!(ada.stuck_for(10_000_000, 1), None);
+        assert_eq!(room.passes, 1);
+        assert_eq!(room.top_failures("http1", 5), [("t1".into(), 1)]);
+        // Passed before joining: counted once, and ada stays where she is.
+        let done = Event {
+            kind: Kind::Done,
+            id: "c".into(),
+            status: None,
+            ..verdict("c", "intro", 3_000, Status::Passed, &[])
+        };
+        room.apply(1, &done);
+        room.apply(
+            1,
+            &Event {
+                id: "d".into(),
+                ..done.clone()
+            },
+        );
+        assert_eq!(room.passes, 2);
+        assert_eq!(room.learners[&1].exercise.as_deref(), Some("http1"));
+    }
+
     #[test]
     fn a_new_exercise_resets_hints_and_status() {
         let mut room = Room::default();
         room.add_learner(1, "ada".into());
-        room.apply(1, &verdict("a", "http1", 1, "compile_error", &[]));
+        room.apply(1, &verdict("a", "http1", 1, Status::CompileError, &[]));
         let hint = Event {
             kind: Kind::Hint,
             id: "h".into(),
-            ..verdict("x", "http1", 2, "", &[])
+            ..verdict("x", "http1", 2, Status::Passed, &[])
         };
         room.apply(1, &hint);
         assert_eq!(room.learners[&1].hints, 1);
@@ -269,11 +257,11 @@ mod tests {
         let opened = Event {
             kind: Kind::Opened,
             id: "o".into(),
-            ..verdict("x", "http2", 3, "", &[])
+            ..verdict("x", "http2", 3, Status::Passed, &[])
         };
         room.apply(1, &opened);
         let ada = &room.learners[&1];
-        assert_eq!((ada.hints, ada.status.clone()), (0, None));
+        assert_eq!((ada.hints, ada.status), (0, None));
         assert_eq!(
             room.top_failures("http1", 1),
             [("(compile error)".into(), 1)]
@@ -282,7 +270,7 @@ mod tests {
 
     #[test]
     fn oversized_events_are_refused_with_the_reason() {
-        let mut event = verdict("a", "http1", 1, "pass", &[]);
+        let mut event = verdict("a", "http1", 1, Status::Passed, &[]);
         assert_eq!(event.validate(), Ok(()));
         event.failing = vec!["x".repeat(MAX_TEST_NAME + 1)];
         assert!(event.validate().unwrap_err().contains("test name"));

@@ -4,8 +4,9 @@
 //! code) to the instructor's server, and shows the instructor's message. Nothing is sent by a
 //! learner who has not joined.
 //!
-//! Watch mode calls the free functions below; they only append to the on-disk queue and wake
-//! the sender thread, so a slow or absent server never slows the screen down.
+//! Watch mode owns a [`Classroom`] and calls it; it only appends to the on-disk queue and wakes
+//! the sender thread, so a slow or absent server never slows the screen down. What goes over the
+//! wire is `backendlings-classroom-protocol`'s types, which the server compiles too.
 
 mod http;
 mod queue;
@@ -14,16 +15,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, SyncSender};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
+use backendlings_classroom_protocol::{
+    self as protocol, CODE_HEADER, ErrorAnswer, Event, EventsRequest, JoinAnswer, JoinRequest,
+    Kind, LEARNER_HEADER, MAX_FAILING, MAX_TEST_NAME, NoteAnswer, VERSION_HEADER,
+};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use crate::fsutil;
 use crate::progress::STATE_DIR;
-use crate::verdict::Verdict;
+use crate::verdict::{self, Verdict};
 
 use http::Server;
 use queue::Queue;
@@ -31,8 +35,8 @@ use queue::Queue;
 const SETTINGS_FILE: &str = "classroom.json";
 const QUEUE_FILE: &str = "classroom-queue.jsonl";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
-/// Events sent per request (the server takes up to 200).
-const BATCH: usize = 100;
+/// Events sent per request (the server takes up to `MAX_EVENTS_PER_REQUEST`).
+const BATCH: usize = protocol::MAX_EVENTS_PER_REQUEST / 2;
 const NOTE_EVERY: Duration = Duration::from_secs(5);
 /// A "still here" event while the learner stays on one exercise, for the time on it.
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(60);
@@ -83,6 +87,11 @@ pub fn learner_name(value: &str) -> Result<String, String> {
 /// Sends the instructor's message (or a classroom problem) to the watch screen; `None` clears.
 pub type Notify = Box<dyn Fn(Option<String>) + Send>;
 
+/// A joined learner's reporter, owned by watch mode.
+pub struct Classroom {
+    client: Arc<Client>,
+}
+
 struct Client {
     queue: Mutex<Queue>,
     wake: SyncSender<()>,
@@ -91,20 +100,40 @@ struct Client {
     next_id: AtomicU64,
 }
 
-static CLIENT: OnceLock<Arc<Client>> = OnceLock::new();
+/// `watch --leave`: forgets the saved join and the queued events; says what it did.
+pub fn leave(root: &Path) -> Result<String> {
+    let path = settings_path(root);
+    let joined = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Settings>(&text).ok());
+    for file in [path, root.join(STATE_DIR).join(QUEUE_FILE)] {
+        if file.exists() {
+            std::fs::remove_file(&file)
+                .with_context(|| format!("cannot remove {}", file.display()))?;
+        }
+    }
+    Ok(match joined {
+        Some(settings) => format!(
+            "Left the classroom at {}: watch mode no longer reports to it.",
+            settings.url
+        ),
+        None => "Not in a classroom: nothing to leave.".to_string(),
+    })
+}
 
-/// Starts reporting when the learner joined (now or in an earlier run). Bad flags or a damaged
-/// settings file are errors before watch mode takes the screen.
-pub fn start(root: &Path, join: &Join, notify: Notify) -> Result<()> {
+/// Starts reporting when the learner joined (now or in an earlier run); `None` when not. Bad
+/// flags or a damaged settings file are errors before watch mode takes the screen. `done` are
+/// the exercises (name, place in the course) passed so far: the room counts them once joined.
+pub fn start(
+    root: &Path,
+    join: &Join,
+    done: Vec<(String, usize)>,
+    notify: Notify,
+) -> Result<Option<Classroom>> {
     let path = settings_path(root);
     if join.leave {
-        for file in [path.clone(), root.join(STATE_DIR).join(QUEUE_FILE)] {
-            if file.exists() {
-                std::fs::remove_file(&file)
-                    .with_context(|| format!("cannot remove {}", file.display()))?;
-            }
-        }
-        return Ok(());
+        leave(root)?;
+        return Ok(None);
     }
     let settings = match (join.url, join.name) {
         // Both checked by the command line's parser (`join_url`, `learner_name`).
@@ -125,7 +154,7 @@ pub fn start(root: &Path, join: &Join, notify: Notify) -> Result<()> {
                     path.display()
                 )
             })?,
-            Err(_) => return Ok(()),
+            Err(_) => return Ok(None),
         },
     };
     let server = Server::from_join_url(&settings.url)
@@ -137,22 +166,20 @@ pub fn start(root: &Path, join: &Join, notify: Notify) -> Result<()> {
         current: Mutex::new(None),
         next_id: AtomicU64::new(0),
     });
-    if CLIENT.set(client.clone()).is_err() {
-        bail!("the classroom client started twice");
-    }
     let mut sender = Sender {
-        client,
+        client: client.clone(),
         server,
         settings,
         root: root.to_path_buf(),
         notify,
         shown: None,
+        done,
     };
     std::thread::Builder::new()
         .name("classroom".into())
         .spawn(move || sender.run(&woken))
         .context("cannot start the classroom thread")?;
-    Ok(())
+    Ok(Some(Classroom { client }))
 }
 
 fn now_ms() -> i64 {
@@ -162,54 +189,84 @@ fn now_ms() -> i64 {
 }
 
 impl Client {
-    fn record(&self, kind: &str, exercise: &str, position: usize, extra: serde_json::Value) {
+    fn record(&self, kind: Kind, exercise: &str, position: usize, verdict: Option<&Verdict>) {
         let seconds = match &*self.current.lock().unwrap() {
             Some((name, _, since)) if name == exercise => since.elapsed().as_secs(),
             _ => 0,
         };
         let at = now_ms();
         let n = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let mut event = json!({
-            "id": format!("{at}-{}-{n}", std::process::id()),
-            "kind": kind,
-            "exercise": exercise,
-            "at": at,
-            "seconds": seconds,
-            "position": position,
-        });
-        if let (Some(event), serde_json::Value::Object(extra)) = (event.as_object_mut(), extra) {
-            event.extend(extra);
-        }
+        let event = Event {
+            id: format!("{at}-{}-{n}", std::process::id()),
+            kind,
+            exercise: exercise.to_string(),
+            at,
+            status: verdict.map(|v| status(v.status)),
+            failing: verdict.map(failing).unwrap_or_default(),
+            seconds,
+            position: u32::try_from(position).ok(),
+        };
+        let line = serde_json::to_string(&event).expect("an event serializes");
         // A queue that cannot be written loses this event only; watch mode goes on.
-        let _ = self.queue.lock().unwrap().push(event.to_string());
+        let _ = self.queue.lock().unwrap().push(line);
         let _ = self.wake.try_send(());
     }
 }
 
-/// The learner is now on `exercise` (the `position`th of the course).
-pub fn opened(exercise: &str, position: usize) {
-    if let Some(client) = CLIENT.get() {
+/// The runner's verdict status as the protocol names it. Exhaustive: a new status must be
+/// given a name the server knows.
+fn status(status: verdict::Status) -> protocol::Status {
+    use protocol::Status as P;
+    use verdict::Status as V;
+    match status {
+        V::Passed => P::Passed,
+        V::CompileError => P::CompileError,
+        V::TestsFailed => P::TestsFailed,
+        V::RunFailed => P::RunFailed,
+        V::ClippyFailed => P::ClippyFailed,
+        V::TimedOut => P::TimedOut,
+        V::Missing => P::Missing,
+        V::Unreadable => P::Unreadable,
+        V::Rejected => P::Rejected,
+    }
+}
+
+/// The failing tests' names, within what the server takes (a refused event would be lost).
+fn failing(verdict: &Verdict) -> Vec<String> {
+    verdict
+        .failing_tests
+        .iter()
+        .take(MAX_FAILING)
+        .map(|name| {
+            let mut end = name.len().min(MAX_TEST_NAME);
+            while !name.is_char_boundary(end) {
+                end -= 1;
+            }
+            name[..end].to_string()
+        })
+        .collect()
+}
+
+impl Classroom {
+    /// The learner is now on `exercise` (the `position`th of the course).
+    pub fn opened(&self, exercise: &str, position: usize) {
         {
-            let mut current = client.current.lock().unwrap();
+            let mut current = self.client.current.lock().unwrap();
             if current.as_ref().is_some_and(|(name, ..)| name == exercise) {
                 return;
             }
             *current = Some((exercise.to_string(), position, Instant::now()));
         }
-        client.record("opened", exercise, position, json!({}));
+        self.client.record(Kind::Opened, exercise, position, None);
     }
-}
 
-pub fn verdict(exercise: &str, position: usize, verdict: &Verdict) {
-    if let Some(client) = CLIENT.get() {
-        let extra = json!({ "status": verdict.status.key(), "failing": verdict.failing_tests });
-        client.record("verdict", exercise, position, extra);
+    pub fn verdict(&self, exercise: &str, position: usize, verdict: &Verdict) {
+        self.client
+            .record(Kind::Verdict, exercise, position, Some(verdict));
     }
-}
 
-pub fn hint(exercise: &str, position: usize) {
-    if let Some(client) = CLIENT.get() {
-        client.record("hint", exercise, position, json!({}));
+    pub fn hint(&self, exercise: &str, position: usize) {
+        self.client.record(Kind::Hint, exercise, position, None);
     }
 }
 
@@ -229,6 +286,8 @@ struct Sender {
     notify: Notify,
     /// What the watch screen shows from us.
     shown: Option<String>,
+    /// Passed before joining: reported once joined.
+    done: Vec<(String, usize)>,
 }
 
 impl Sender {
@@ -246,7 +305,7 @@ impl Sender {
                 last_beat = Instant::now();
                 let current = self.client.current.lock().unwrap().clone();
                 if let Some((name, position, _)) = current {
-                    self.client.record("time", &name, position, json!({}));
+                    self.client.record(Kind::Time, &name, position, None);
                 }
             }
             if Instant::now() < retry_at {
@@ -272,6 +331,14 @@ impl Sender {
         }
     }
 
+    /// What the screen says while the room takes this learner's events and has no message.
+    fn joined(&self) -> String {
+        format!(
+            "Classroom: joined {} as {}.",
+            self.settings.url, self.settings.name
+        )
+    }
+
     fn show(&mut self, text: Option<String>) {
         if self.shown != text {
             self.shown = text.clone();
@@ -282,17 +349,16 @@ impl Sender {
     fn call(&self, method: &str, path: &str, body: Option<&str>) -> Result<String, Failure> {
         let token = self.settings.learner.clone().unwrap_or_default();
         let headers = [
-            ("x-backendlings-version", VERSION),
-            ("x-classroom-code", self.server.code.as_str()),
-            ("x-classroom-learner", token.as_str()),
+            (VERSION_HEADER, VERSION),
+            (CODE_HEADER, self.server.code.as_str()),
+            (LEARNER_HEADER, token.as_str()),
         ];
         let response = http::request(&self.server, method, path, &headers, body)
             .map_err(|e| Failure::Retry(e.to_string()))?;
         let reason = || {
-            serde_json::from_str::<serde_json::Value>(&response.body)
-                .ok()
-                .and_then(|v| v["error"].as_str().map(str::to_string))
-                .unwrap_or_else(|| format!("the server answered {}", response.status))
+            serde_json::from_str::<ErrorAnswer>(&response.body)
+                .map(|answer| answer.error)
+                .unwrap_or_else(|_| format!("the server answered {}", response.status))
         };
         match response.status {
             200..=299 => Ok(response.body),
@@ -305,27 +371,34 @@ impl Sender {
     /// Joins if needed, sends what is queued, and fetches the instructor's message.
     fn step(&mut self, poll_note: bool) -> Result<(), Failure> {
         if self.settings.learner.is_none() {
-            let body = json!({ "name": self.settings.name }).to_string();
-            let answer = self.call("POST", "/api/join", Some(&body))?;
-            let token = serde_json::from_str::<serde_json::Value>(&answer)
-                .ok()
-                .and_then(|v| v["learner"].as_str().map(str::to_string))
-                .ok_or_else(|| {
-                    Failure::Refused("the server's join answer is not understood".into())
-                })?;
-            self.settings.learner = Some(token);
+            let request = JoinRequest {
+                name: self.settings.name.clone(),
+            };
+            let body = serde_json::to_string(&request).expect("a join serializes");
+            let answer = self.call("POST", protocol::JOIN, Some(&body))?;
+            let answer: JoinAnswer = serde_json::from_str(&answer).map_err(|_| {
+                Failure::Refused("the server's join answer is not understood".into())
+            })?;
+            self.settings.learner = Some(answer.learner);
             if let Err(err) = save_settings(&self.root, &self.settings) {
                 self.show(Some(format!("Classroom: {err:#}")));
             }
-            self.show(None);
+            for (name, position) in &self.done {
+                self.client.record(Kind::Done, name, *position, None);
+            }
+            self.show(Some(self.joined()));
         }
         loop {
             let batch = self.client.queue.lock().unwrap().front(BATCH);
             if batch.is_empty() {
                 break;
             }
-            let body = format!(r#"{{"events":[{}]}}"#, batch.join(","));
-            match self.call("POST", "/api/events", Some(&body)) {
+            let request = EventsRequest {
+                events: batch.iter().map(|(_, event)| event.clone()).collect(),
+            };
+            let body = serde_json::to_string(&request).expect("events serialize");
+            let sent: Vec<String> = batch.into_iter().map(|(line, _)| line).collect();
+            match self.call("POST", protocol::EVENTS, Some(&body)) {
                 Ok(_) => {}
                 Err(Failure::Retry(reason)) if reason == "unknown learner" => {
                     // The server lost its room (a new database): join again, resend.
@@ -334,21 +407,23 @@ impl Sender {
                 }
                 // Events the server will never take would block the queue: they are dropped.
                 Err(Failure::Refused(reason)) => {
-                    let _ = self.client.queue.lock().unwrap().remove_front(batch.len());
+                    let _ = self.client.queue.lock().unwrap().remove_sent(&sent);
                     return Err(Failure::Refused(reason));
                 }
                 Err(retry) => return Err(retry),
             }
-            // Events queued meanwhile are behind these: removing from the front is exact.
-            let _ = self.client.queue.lock().unwrap().remove_front(batch.len());
+            let _ = self.client.queue.lock().unwrap().remove_sent(&sent);
         }
         if poll_note {
-            let answer = self.call("GET", "/api/note", None)?;
-            let note = serde_json::from_str::<serde_json::Value>(&answer)
-                .ok()
-                .and_then(|v| v["note"].as_str().map(str::to_string))
+            let answer = self.call("GET", protocol::NOTE, None)?;
+            let note = serde_json::from_str::<NoteAnswer>(&answer)
+                .map(|answer| answer.note)
                 .unwrap_or_default();
-            self.show((!note.is_empty()).then(|| format!("Message from the instructor: {note}")));
+            self.show(Some(if note.is_empty() {
+                self.joined()
+            } else {
+                format!("Message from the instructor: {note}")
+            }));
         }
         Ok(())
     }
@@ -414,7 +489,14 @@ mod tests {
             leave: false,
         };
         let quiet = || -> Notify { Box::new(|_| {}) };
-        let err = start(dir.path(), &join("http://h:1/join/c", None), quiet()).unwrap_err();
+        let err = start(
+            dir.path(),
+            &join("http://h:1/join/c", None),
+            Vec::new(),
+            quiet(),
+        )
+        .err()
+        .unwrap();
         assert!(err.to_string().contains("--as NAME"), "{err}");
         assert!(!settings_path(dir.path()).exists());
         let err = join_url("ftp://h/join/c").unwrap_err();
@@ -433,7 +515,11 @@ mod tests {
         };
         std::fs::create_dir_all(dir.path().join(STATE_DIR)).unwrap();
         std::fs::write(settings_path(dir.path()), "{}").unwrap();
-        start(dir.path(), &leave, quiet()).unwrap();
+        assert!(
+            start(dir.path(), &leave, Vec::new(), quiet())
+                .unwrap()
+                .is_none()
+        );
         assert!(!settings_path(dir.path()).exists());
     }
 }

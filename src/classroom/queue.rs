@@ -9,6 +9,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
+use backendlings_classroom_protocol::Event;
 
 use crate::fsutil;
 
@@ -20,12 +21,12 @@ pub struct Queue {
 }
 
 impl Queue {
-    /// The queue left by an earlier run (lines that are not JSON objects are dropped).
+    /// The queue left by an earlier run (lines that are not events are dropped).
     pub fn load(path: PathBuf) -> Queue {
         let lines = fs::read_to_string(&path)
             .unwrap_or_default()
             .lines()
-            .filter(|l| serde_json::from_str::<serde_json::Value>(l).is_ok_and(|v| v.is_object()))
+            .filter(|l| serde_json::from_str::<Event>(l).is_ok())
             .map(str::to_string)
             .collect();
         let mut queue = Queue { path, lines };
@@ -62,15 +63,24 @@ impl Queue {
             .with_context(|| format!("cannot write {}", self.path.display()))
     }
 
-    /// The oldest `n` events.
-    pub fn front(&self, n: usize) -> Vec<String> {
-        self.lines.iter().take(n).cloned().collect()
+    /// The oldest `n` events: each line and its event.
+    pub fn front(&self, n: usize) -> Vec<(String, Event)> {
+        self.lines
+            .iter()
+            .filter_map(|l| Some((l.clone(), serde_json::from_str(l).ok()?)))
+            .take(n)
+            .collect()
     }
 
-    /// Forgets the oldest `n` events (the server has them).
-    pub fn remove_front(&mut self, n: usize) -> Result<()> {
-        let n = n.min(self.lines.len());
-        self.lines.drain(..n);
+    /// Forgets `sent`, lines [`front`](Queue::front) returned (the server has them). Not a
+    /// count: events pushed meanwhile may have trimmed some of them off the front already, and
+    /// the events behind them were never sent.
+    pub fn remove_sent(&mut self, sent: &[String]) -> Result<()> {
+        for line in sent {
+            if self.lines.front() == Some(line) {
+                self.lines.pop_front();
+            }
+        }
         self.rewrite()
     }
 
@@ -88,32 +98,64 @@ impl Queue {
 mod tests {
     use super::*;
 
+    fn event(id: impl std::fmt::Display) -> String {
+        format!(r#"{{"id":"{id}","kind":"hint","exercise":"e","at":0}}"#)
+    }
+
+    fn lines(queue: &Queue, n: usize) -> Vec<String> {
+        queue.front(n).into_iter().map(|(line, _)| line).collect()
+    }
+
     #[test]
     fn queued_events_survive_a_reload_until_removed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("q.jsonl");
         let mut queue = Queue::load(path.clone());
         for i in 0..3 {
-            queue.push(format!(r#"{{"id":"{i}"}}"#)).unwrap();
+            queue.push(event(i)).unwrap();
         }
         let mut reloaded = Queue::load(path.clone());
-        assert_eq!(reloaded.front(2), [r#"{"id":"0"}"#, r#"{"id":"1"}"#]);
-        reloaded.remove_front(2).unwrap();
-        assert_eq!(Queue::load(path).front(5), [r#"{"id":"2"}"#]);
+        let sent = lines(&reloaded, 2);
+        assert_eq!(sent, [event(0), event(1)]);
+        reloaded.remove_sent(&sent).unwrap();
+        assert_eq!(lines(&Queue::load(path), 5), [event(2)]);
+    }
+
+    /// A batch in flight while new events push the oldest out: only what was sent goes.
+    #[test]
+    fn events_pushed_at_the_cap_during_a_send_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut queue = Queue::load(dir.path().join("q.jsonl"));
+        for i in 0..MAX_QUEUED {
+            queue.push(event(i)).unwrap();
+        }
+        let sent = lines(&queue, 3);
+        for i in MAX_QUEUED..MAX_QUEUED + 2 {
+            queue.push(event(i)).unwrap();
+        }
+        queue.remove_sent(&sent).unwrap();
+        assert_eq!(queue.len(), MAX_QUEUED - 1);
+        assert_eq!(lines(&queue, 1), [event(3)]);
+        let all = lines(&queue, MAX_QUEUED);
+        assert!(all.ends_with(&[event(MAX_QUEUED), event(MAX_QUEUED + 1)]));
     }
 
     #[test]
     fn the_queue_is_bounded_and_skips_damaged_lines() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("q.jsonl");
-        fs::write(&path, "{\"id\":\"a\"}\nnot json\n").unwrap();
+        fs::write(
+            &path,
+            format!("{}\nnot json\n{{\"id\":\"b\"}}\n", event("a")),
+        )
+        .unwrap();
         let mut queue = Queue::load(path.clone());
         assert_eq!(queue.len(), 1);
         for i in 0..MAX_QUEUED {
-            queue.push(format!(r#"{{"id":"{i}"}}"#)).unwrap();
+            queue.push(event(i)).unwrap();
         }
         assert_eq!(queue.len(), MAX_QUEUED);
-        assert_eq!(queue.front(1), [r#"{"id":"0"}"#]);
+        assert_eq!(lines(&queue, 1), [event(0)]);
         assert_eq!(Queue::load(path).len(), MAX_QUEUED);
     }
 }

@@ -82,7 +82,7 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<ExitCode> {
             built = Some(programs);
         }
     }
-    print_report(&problems, built.as_ref(), started.elapsed().as_secs_f64());
+    print_report(&problems, built.as_ref(), started.elapsed().as_secs_f64())?;
     let failed = problems.iter().any(|p| p.severity == Severity::Error);
     Ok(if failed {
         ExitCode::FAILURE

@@ -13,18 +13,19 @@ use crate::course::{Course, INFO_FILE};
 use crate::fsutil::{create_dir_with, write_atomic};
 use crate::manifest;
 use crate::progress::STATE_DIR;
+use crate::stdout::outln;
 
 pub fn new(path: &Path) -> Result<ExitCode> {
     create_dir_with(path, write_course)?;
-    println!(
+    outln!(
         "{} a new course in {}",
         style("Created").green().bold(),
         path.display()
-    );
-    println!(
+    )?;
+    outln!(
         "\nNext:\n  cd {}\n  backendlings dev check      # validates the course (builds it the first time)\n  backendlings list           # the course as a learner sees it",
         path.display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use crate::stdout::outln;
 use console::style;
 
 /// Lines of captured output shown under a problem (the first ones: compilers put the cause first).
@@ -103,9 +104,13 @@ pub(super) struct Built {
     pub(super) generated: Option<(Vec<GeneratedTally>, GeneratedCost)>,
 }
 
-pub(super) fn print_report(problems: &[Problem], built: Option<&Built>, seconds: f64) {
+pub(super) fn print_report(
+    problems: &[Problem],
+    built: Option<&Built>,
+    seconds: f64,
+) -> anyhow::Result<()> {
     if let Some(built) = built.filter(|b| !b.mutants.is_empty()) {
-        print_mutants(&built.mutants);
+        print_mutants(&built.mutants)?;
     }
     if let Some((tallies, cost)) = built.and_then(|b| b.generated.as_ref()) {
         print_generated(tallies, cost);
@@ -115,17 +120,17 @@ pub(super) fn print_report(problems: &[Problem], built: Option<&Built>, seconds:
             Severity::Error => style("error:").red().bold(),
             Severity::Warning => style("warning:").yellow().bold(),
         };
-        println!("{label} {}: {}", problem.location, problem.message);
+        outln!("{label} {}: {}", problem.location, problem.message)?;
         if let Some(help) = &problem.help {
-            println!("  {} {help}", style("help:").cyan());
+            outln!("  {} {help}", style("help:").cyan())?;
         }
         if let Some(output) = &problem.output {
             let lines: Vec<&str> = output.lines().collect();
             for line in lines.iter().take(OUTPUT_LINES) {
-                println!("  | {line}");
+                outln!("  | {line}")?;
             }
             if lines.len() > OUTPUT_LINES {
-                println!("  | ... ({} more lines)", lines.len() - OUTPUT_LINES);
+                outln!("  | ... ({} more lines)", lines.len() - OUTPUT_LINES)?;
             }
         }
     }
@@ -167,25 +172,26 @@ pub(super) fn print_report(problems: &[Problem], built: Option<&Built>, seconds:
     };
     let mutants = format!("{mutants}{generated}");
     if !problems.is_empty() {
-        println!();
+        outln!()?;
     }
     if errors == 0 {
-        println!(
+        outln!(
             "{} the course is fine{mutants} ({built_text}, {warnings} warnings, {seconds:.1} s)",
             style("✓").green().bold()
-        );
+        )?;
     } else {
-        println!(
+        outln!(
             "{} {errors} errors, {warnings} warnings{mutants} ({built_text}, {seconds:.1} s)",
             style("✗").red().bold()
-        );
+        )?;
     }
+    Ok(())
 }
 
 /// One line per exercise with mutants: how many its tests reject (the problems below name the
 /// others).
-fn print_mutants(tallies: &[MutantTally]) {
-    println!("Mutants killed by each exercise's tests:");
+fn print_mutants(tallies: &[MutantTally]) -> anyhow::Result<()> {
+    outln!("Mutants killed by each exercise's tests:")?;
     let width = tallies.iter().map(|t| t.exercise.len()).max().unwrap_or(0);
     for tally in tallies {
         let count = format!("{} of {}", tally.killed, tally.total);
@@ -194,9 +200,9 @@ fn print_mutants(tallies: &[MutantTally]) {
         } else {
             style(count).red().bold()
         };
-        println!("  {:<width$}  {count}", tally.exercise);
+        outln!("  {:<width$}  {count}", tally.exercise)?;
     }
-    println!();
+    outln!()
 }
 
 /// One line per exercise with generated mutants, then what they cost.

@@ -10,21 +10,22 @@ use crate::course::Course;
 use crate::course_lock;
 use crate::fsutil::write_atomic;
 use crate::manifest;
+use crate::stdout::outln;
 
 pub fn update(course: &Course) -> Result<ExitCode> {
     let changed = manifest::update(course)?;
     let path = manifest::manifest_path(&course.root);
-    println!(
+    outln!(
         "{} {}",
         path.display(),
         if changed { "updated" } else { "is up to date" }
-    );
+    )?;
     let changed = write_lock(&course.root)?;
-    println!(
+    outln!(
         "{} {}",
         course.root.join(course_lock::LOCK_FILE).display(),
         if changed { "updated" } else { "is up to date" }
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

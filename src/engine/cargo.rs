@@ -351,6 +351,7 @@ impl Cargo {
                     }
                     Message::CompilerArtifact(artifact) => {
                         let name = artifact.target.name.clone();
+                        let fresh = artifact.fresh;
                         if let (true, Some(exe)) = (ours(&artifact.target), artifact.executable) {
                             let exe = PathBuf::from(exe);
                             let exe = match &self.confinement {
@@ -376,7 +377,7 @@ impl Cargo {
                             }
                         }
                         units += 1;
-                        on_progress(BuildProgress::Unit { name });
+                        on_progress(BuildProgress::Unit { name, fresh });
                     }
                     _ => {}
                 }
@@ -590,6 +591,30 @@ impl Toolchain for Cargo {
         supervisor
             .run(self.run_command(artifact, target), limits)
             .map_err(|err| format!("cannot start {}: {err}\n", artifact.executable.display()))
+    }
+
+    fn list_tests(
+        &self,
+        target: &Target,
+        artifact: &Artifact,
+        supervisor: &Supervisor,
+        limits: &Limits,
+    ) -> Option<Vec<String>> {
+        let mut cmd = self.run_command(artifact, target);
+        cmd.args(["--list", "--format=terse"]);
+        let listed = supervisor.run(cmd, limits).ok()?;
+        if listed.exit != Exit::Code(0) {
+            return None;
+        }
+        // `tests::name: test`, one per line.
+        Some(
+            listed
+                .output
+                .plain()
+                .lines()
+                .filter_map(|line| line.strip_suffix(": test").map(str::to_string))
+                .collect(),
+        )
     }
 
     fn lint(

@@ -128,8 +128,9 @@ pub enum Built {
 /// What a toolchain reports while it builds.
 #[derive(Debug, Clone)]
 pub enum BuildProgress {
-    /// One compilation unit (a dependency crate or a program) is done.
-    Unit { name: String },
+    /// One compilation unit (a dependency crate or a program) is done; `fresh`: it was up to
+    /// date, nothing was compiled.
+    Unit { name: String, fresh: bool },
     /// The program at `index` of the batch is built and may run while the others compile.
     /// Optional: whatever a toolchain does not report this way runs after the build.
     Ready {
@@ -163,6 +164,18 @@ pub trait Toolchain: Send + Sync {
         supervisor: &Supervisor,
         limits: &Limits,
     ) -> Result<Finished, String>;
+    /// The names of a built test target's tests (libtest's `--list`), run under `limits`;
+    /// `None` when they cannot be listed. Asked after a run timed out, to name the tests that
+    /// never finished.
+    fn list_tests(
+        &self,
+        _target: &Target,
+        _artifact: &Artifact,
+        _supervisor: &Supervisor,
+        _limits: &Limits,
+    ) -> Option<Vec<String>> {
+        None
+    }
     /// Lints targets (`strict_clippy`); `Some(output)` for each that fails. Called after
     /// `build` with a subset of the same batch.
     fn lint(
@@ -190,8 +203,9 @@ pub enum Event {
     Cached { name: String, verdict: Verdict },
     /// A build starts; about `units` compilation units will be reported.
     BuildStarted { units: usize },
-    /// One compilation unit (a dependency crate or a program) is done.
-    Compiled { unit: String },
+    /// One compilation unit (a dependency crate or a program) is done; `fresh`: it was up to
+    /// date, nothing was compiled.
+    Compiled { unit: String, fresh: bool },
     /// The build ended (programs may still be running).
     BuildFinished,
     /// `name`'s program starts.
@@ -361,6 +375,21 @@ impl<'c> Engine<'c> {
         let mut facts = vec![SourceFacts::default(); targets.len()];
         let mut to_build = Vec::new();
         for (slot, target) in targets.iter().enumerate() {
+            if !target.main_file.is_file() {
+                // Cargo would only name its own copy of the path.
+                let verdict = Verdict {
+                    reason: Some(Reason::FileMissing {
+                        path: self.shown(&target.main_file),
+                    }),
+                    ..Verdict::new(Status::Missing, Captured::default())
+                };
+                on_event(Event::Checked {
+                    name: target.name.clone(),
+                    verdict: verdict.clone(),
+                });
+                verdicts[slot] = Some(verdict);
+                continue;
+            }
             let files = rules::source_files(&target.main_file);
             match rules::inspect(&files, target.test, &|p| self.shown(p)) {
                 Ok(mut found) => {
@@ -481,8 +510,8 @@ impl<'c> Engine<'c> {
             while building || queue.outstanding > 0 {
                 let Ok(step) = rx.recv() else { break };
                 match step {
-                    Step::Build(BuildProgress::Unit { name }) => {
-                        on_event(Event::Compiled { unit: name });
+                    Step::Build(BuildProgress::Unit { name, fresh }) => {
+                        on_event(Event::Compiled { unit: name, fresh });
                     }
                     Step::Build(BuildProgress::Ready {
                         index,
@@ -605,6 +634,16 @@ impl<'c> Engine<'c> {
                     finished.output,
                 );
                 verdict.duration_ms = millis(finished.duration);
+                if verdict.status == Status::TimedOut && target.test && target.shared.is_none() {
+                    // Which tests hung: those listed that printed no result.
+                    let listed = self.toolchain.list_tests(
+                        target,
+                        &job.artifact,
+                        &self.options.supervisor,
+                        &Limits::new(LIST_TIMEOUT, self.options.output_cap),
+                    );
+                    verdict.failing_tests = unfinished_tests(listed, &verdict.output.plain());
+                }
                 verdict
             }
             Err(why) => Verdict::new(Status::RunFailed, Captured::new(why)),
@@ -759,6 +798,23 @@ fn cap(output: Captured, cap_bytes: usize) -> Captured {
     capped
 }
 
+/// How long listing a test program's tests may take.
+const LIST_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The tests of `listed` that printed no result line (`test NAME ... ok`) in `output`: the ones
+/// still running when the run was stopped. Empty when the tests could not be listed.
+fn unfinished_tests(listed: Option<Vec<String>>, output: &str) -> Vec<String> {
+    let finished: std::collections::HashSet<&str> = output
+        .lines()
+        .filter_map(|line| Some(line.strip_prefix("test ")?.split_once(" ... ")?.0))
+        .collect();
+    listed
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| !finished.contains(name.as_str()))
+        .collect()
+}
+
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
@@ -839,6 +895,7 @@ mod tests {
                 .map(|t| {
                     on_progress(BuildProgress::Unit {
                         name: t.name.clone(),
+                        fresh: false,
                     });
                     match self.behaviour[&t.name] {
                         Behaviour::CompileError => Built::Failed {
@@ -927,7 +984,7 @@ mod tests {
     fn describe(event: &Event) -> Option<String> {
         Some(match event {
             Event::BuildStarted { units } => format!("build {units}"),
-            Event::Compiled { unit } => format!("unit {unit}"),
+            Event::Compiled { unit, .. } => format!("unit {unit}"),
             Event::BuildFinished => "built".into(),
             Event::Checked { name, verdict } => format!("{name} {}", verdict.status.key()),
             Event::Cached { name, verdict } => format!("{name} {} cached", verdict.status.key()),

@@ -112,7 +112,7 @@ impl Supervisor {
         let capture = match Capture::start(reader, limits.output_cap) {
             Ok(capture) => capture,
             Err(err) => {
-                self.end(child.id());
+                self.abandon(child);
                 return Err(err);
             }
         };
@@ -125,7 +125,9 @@ impl Supervisor {
     }
 
     /// Runs `cmd`, handing each stdout line to `on_line` as it arrives (for cargo's JSON
-    /// messages) and capturing stderr.
+    /// messages) and capturing stderr. Once the process ended (or was killed at its deadline),
+    /// stdout gets [`DRAIN_GRACE`] to close: a descendant that left the process group
+    /// (`setsid`) may hold it open for ever.
     pub fn run_streaming(
         &self,
         mut cmd: Command,
@@ -138,25 +140,59 @@ impl Supervisor {
         let stdout = child.stdout.take().expect("stdout is piped");
         let stderr = child.stderr.take().expect("stderr is piped");
         let pid = child.id();
-        let threads = Capture::start(stderr, limits.output_cap)
-            .and_then(|capture| Ok((capture, Watchdog::start(self.clone(), pid, limits.timeout)?)));
-        let (capture, deadline) = match threads {
+        let (tx, rx) = mpsc::channel();
+        let started = Capture::start(stderr, limits.output_cap).and_then(|capture| {
+            let deadline = Watchdog::start(self.clone(), pid, limits.timeout)?;
+            let lines = tx.clone();
+            thread::Builder::new().spawn(move || {
+                for line in BufReader::new(stdout).lines() {
+                    let Ok(line) = line else { break };
+                    if lines.send(Streamed::Line(line)).is_err() {
+                        break;
+                    }
+                }
+            })?;
+            Ok((capture, deadline))
+        });
+        let (capture, deadline) = match started {
             Ok(threads) => threads,
             Err(err) => {
-                self.end(pid);
+                self.abandon(child);
                 return Err(err);
             }
         };
+        let waiter = thread::Builder::new().spawn(move || {
+            let _ = tx.send(Streamed::Exited(child.wait()));
+        });
+        if let Err(err) = waiter {
+            // The child went into the failed thread's closure: only its group can be ended.
+            let _ = deadline.stop();
+            self.end(pid);
+            return Err(err);
+        }
         let start = Instant::now();
-        for line in BufReader::new(stdout).lines() {
-            match line {
-                Ok(line) => on_line(&line),
-                Err(_) => break,
+        let mut status = None;
+        let mut drain_until: Option<Instant> = None;
+        loop {
+            let message = match drain_until {
+                None => rx.recv().ok(),
+                Some(until) => rx
+                    .recv_timeout(until.saturating_duration_since(Instant::now()))
+                    .ok(),
+            };
+            match message {
+                Some(Streamed::Line(line)) => on_line(&line),
+                Some(Streamed::Exited(exited)) => {
+                    status = Some(exited);
+                    drain_until = Some(Instant::now() + DRAIN_GRACE);
+                }
+                // Both the reader and the waiter are done, or the grace is over.
+                None => break,
             }
         }
-        let status = child.wait()?;
         let timed_out = deadline.stop();
         self.end(pid);
+        let status = status.expect("the waiter reports before the channel closes")?;
         let exit = if timed_out {
             Exit::TimedOut
         } else {
@@ -167,6 +203,14 @@ impl Supervisor {
             output: capture.finish(),
             duration: start.elapsed(),
         })
+    }
+
+    /// Stops a child whose run could not be set up: its group is killed and the child reaped,
+    /// so no zombie is left behind.
+    fn abandon(&self, mut child: Child) {
+        self.end(child.id());
+        let _ = child.kill();
+        let _ = child.wait();
     }
 
     fn spawn_child(&self, cmd: &mut Command, limits: &Limits) -> io::Result<Child> {
@@ -314,6 +358,12 @@ pub struct Finished {
 /// that left the process group could hold the pipe open forever; we stop waiting for it.
 const DRAIN_GRACE: Duration = Duration::from_secs(2);
 
+/// What the threads of [`Supervisor::run_streaming`] report.
+enum Streamed {
+    Line(String),
+    Exited(io::Result<std::process::ExitStatus>),
+}
+
 /// Kills a process group when a deadline passes, unless stopped first.
 struct Watchdog {
     stop: mpsc::Sender<()>,
@@ -424,6 +474,53 @@ mod tests {
         let done = run(sh("sleep 30 & sleep 31"), &limits(1, 1024)).unwrap();
         assert_eq!(done.exit, Exit::TimedOut);
         assert!(done.duration < Duration::from_secs(10));
+    }
+
+    /// A descendant that left the process group (`setsid`) holds cargo's stdout open: the
+    /// streaming run (a build) still ends at its deadline, after the drain grace.
+    #[test]
+    fn a_streaming_run_ends_at_its_deadline_whatever_holds_stdout() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        let script = format!(
+            "setsid sleep 600 & echo $! > {}; echo line; sleep 100",
+            pid_file.display()
+        );
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            let mut lines = Vec::new();
+            let done = Supervisor::new()
+                .run_streaming(sh(&script), &limits(2, 1024), |l| lines.push(l.to_string()));
+            let _ = tx.send((done.map(|d| d.exit).ok(), lines));
+        });
+        // Generous: only a run that waits for the holder (600 s) misses it.
+        let result = rx.recv_timeout(Duration::from_secs(120));
+        if let Some(pid) = std::fs::read_to_string(&pid_file)
+            .ok()
+            .and_then(|t| t.trim().parse::<i32>().ok())
+        {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
+        let (exit, lines) = result.expect("the run outlived its deadline");
+        assert_eq!(exit, Some(Exit::TimedOut));
+        assert_eq!(lines, ["line"]);
+    }
+
+    /// A child whose run could not be set up is reaped, not left a zombie (a zombie keeps its
+    /// `/proc` entry until its parent waits for it).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_abandoned_child_leaves_no_zombie() {
+        let supervisor = Supervisor::new();
+        let child = supervisor
+            .spawn_child(&mut sh("sleep 30"), &limits(60, 64))
+            .unwrap();
+        let pid = child.id();
+        supervisor.abandon(child);
+        assert!(!std::path::Path::new(&format!("/proc/{pid}")).exists());
     }
 
     #[test]
@@ -698,5 +795,47 @@ mod portable_tests {
         let exit = handle.join().unwrap().unwrap().exit;
         assert!(!matches!(exit, Exit::Code(0) | Exit::TimedOut), "{exit:?}");
         assert!(ends(child_pid) && ends(grandchild));
+    }
+}
+
+/// Processes in a control group: here rather than in `cgroup.rs`, whose tests would otherwise
+/// import the supervisor that imports them.
+#[cfg(all(test, unix))]
+mod cgroup_tests {
+    use std::process::Command;
+    use std::sync::Arc;
+
+    use super::super::cgroup::Cgroup;
+    use super::*;
+
+    #[test]
+    fn a_fork_bomb_stops_at_the_process_limit_and_nothing_survives() {
+        let name = format!("backendlings-test-{}", std::process::id());
+        let Some(group) = Cgroup::create(&name, 256 * 1024 * 1024, 20) else {
+            // Under CI a missing delegation would make this test pass without testing.
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "this machine does not delegate cgroups: run CI as root or with a delegated \
+                 cgroup (systemd-run --user -p Delegate=yes)"
+            );
+            eprintln!("skipped: this machine does not delegate cgroups");
+            return;
+        };
+        let group = Arc::new(group);
+        let mut limits = Limits::new(Duration::from_secs(3), 4096);
+        limits.cgroup = Some(Arc::clone(&group));
+        // Forks until it cannot, and leaves its process group so killpg misses the children.
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg("for i in $(seq 60); do setsid sleep 30 & done 2>/dev/null; wait");
+        Supervisor::new().run(cmd, &limits).unwrap();
+        let survivors = group.pids();
+        assert!(
+            !survivors.is_empty(),
+            "setsid children left the process group and survived it"
+        );
+        assert!(survivors.len() <= 20, "{survivors:?}");
+        group.kill_all();
+        assert!(group.pids().is_empty());
     }
 }

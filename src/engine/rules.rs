@@ -131,6 +131,8 @@ pub fn inspect(
     test: bool,
     shown: &dyn Fn(&Path) -> String,
 ) -> Result<SourceFacts, Vec<String>> {
+    // Spans with locations live in a thread-local source map until released: watch's checker
+    // thread would otherwise keep every version of every file it ever inspected.
     let _reset = crate::contract::assemble::SpanReset;
     let mut problems = Vec::new();
     let mut tests = Some(0usize);
@@ -634,6 +636,21 @@ mod tests {
         let file = dir.path().join("x.rs");
         fs::write(&file, source).unwrap();
         inspect(&[file], test, &|_| "x.rs".to_string())
+    }
+
+    /// The first span parsed on this thread after `inspect`: where the source map starts again
+    /// when `inspect` released it (`bytes(1..2)`), far beyond otherwise.
+    #[test]
+    fn inspecting_releases_the_threads_source_map() {
+        let span = std::thread::spawn(|| {
+            let big = format!("fn main() {{}}\n{}", "// padding\n".repeat(1000));
+            inspect_source(&big, false).unwrap();
+            let probe: proc_macro2::TokenStream = "x".parse().unwrap();
+            format!("{:?}", probe.into_iter().next().unwrap().span())
+        })
+        .join()
+        .unwrap();
+        assert_eq!(span, "bytes(1..2)");
     }
 
     const GOOD: &str = "test result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n";

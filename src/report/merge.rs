@@ -16,6 +16,7 @@ use serde_json::Value;
 use super::{Outputs, write_reports};
 use crate::report::cohort;
 use crate::report::model::{GradeReport, LearnerGrade, REPORT_VERSION};
+use crate::stdout::out;
 
 /// Top-level fields that differ between parts by nature; every other one must agree.
 const PER_PART_FIELDS: [&str; 3] = ["graded_at", "partition", "learners"];
@@ -50,7 +51,7 @@ pub fn run(config: &Config) -> Result<ExitCode> {
     if config.outputs.uses_stdout() {
         eprint!("{summary}");
     } else {
-        print!("{summary}");
+        out!("{summary}")?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -21,6 +21,10 @@ pub fn explained_output(verdict: &Verdict) -> Captured {
 /// One reason in words.
 pub fn explain(reason: &Reason) -> String {
     match reason {
+        Reason::FileMissing { path } => format!(
+            "{path} is missing (deleted or renamed?). Press x in watch mode, or use the reset \
+             command, to restore it as shipped."
+        ),
         Reason::Refused { problems } => {
             let mut text = String::from("This exercise cannot be checked as it is:\n");
             for problem in problems {

@@ -187,7 +187,7 @@ impl BuildBar {
                 self.bar.set_length(*units as u64);
                 self.bar.set_position(0);
             }
-            Event::Compiled { unit } => {
+            Event::Compiled { unit, .. } => {
                 self.bar.inc(1);
                 if self.bar.position() > self.bar.length().unwrap_or(0) {
                     self.bar.set_length(self.bar.position());

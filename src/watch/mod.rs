@@ -23,6 +23,7 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::classroom::Classroom;
 use crate::commands;
 use crate::context;
 use crate::course::Course;
@@ -38,6 +39,9 @@ use mode::Mode;
 use state::{BatchProgress, CheckQueue, ExerciseView, Job};
 use terminal::{Input, TerminalGuard};
 use worker::Report;
+
+/// How often the screen is redrawn while a check runs (its elapsed time).
+const TICK: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Everything the watch loop reacts to.
 pub enum Msg {
@@ -65,6 +69,13 @@ pub struct Settings {
 }
 
 pub fn run(course: &Course, settings: &Settings) -> Result<ExitCode> {
+    if settings.leave {
+        // Leaving needs no screen: said here, so it works from a script too.
+        eprintln!("{}", crate::classroom::leave(&course.root)?);
+        if terminal::require_tty().is_err() {
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     terminal::require_tty()?;
     if course.exercises.is_empty() {
         bail!("this course has no exercises yet; add some to info.toml");
@@ -80,12 +91,21 @@ pub fn run(course: &Course, settings: &Settings) -> Result<ExitCode> {
     let join = crate::classroom::Join {
         url: settings.join.as_deref(),
         name: settings.name.as_deref(),
-        leave: settings.leave,
+        // Done above.
+        leave: false,
     };
     let to_screen = tx.clone();
-    crate::classroom::start(
+    let done = course
+        .exercises
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| progress.is_done(&e.name))
+        .map(|(i, e)| (e.name.clone(), i))
+        .collect();
+    let classroom = crate::classroom::start(
         &course.root,
         &join,
+        done,
         Box::new(move |note| drop(to_screen.send(Msg::Classroom(note)))),
     )?;
     let exercises_dir = course.root.join("exercises");
@@ -102,7 +122,7 @@ pub fn run(course: &Course, settings: &Settings) -> Result<ExitCode> {
     let result = std::thread::scope(|scope| {
         let (jobs, job_rx) = mpsc::channel();
         let _worker = worker::spawn(scope, engine, job_rx, tx);
-        let mut app = App::new(course, progress, jobs, notice, &watch);
+        let mut app = App::new(course, progress, jobs, notice, &watch, classroom);
         let result = app.run(&rx);
         if app.queue.running().is_some() {
             // Quitting mid-check: stop the build and the learner's program now rather than
@@ -127,6 +147,9 @@ struct App<'a> {
     queue: CheckQueue,
     batch: BatchProgress,
     debounce: Debounce,
+    /// Exercises whose files changed, checked when the debounce fires: the current one, and
+    /// done ones (an edit may break them; progress must say so, as `run` would).
+    changed: std::collections::BTreeSet<usize>,
     jobs: Sender<Job>,
     links: bool,
     /// See [`screen::Frame::pinned`].
@@ -134,7 +157,15 @@ struct App<'a> {
     /// The largest scroll offset of the last drawing of the exercise screen.
     max_scroll: usize,
     quit: bool,
+    /// Reports to the instructor's room, once the learner joined one.
+    classroom: Option<Classroom>,
+    /// Where checks starting and ending are written, one line each, when the environment
+    /// names a file in [`EVENT_LOG`]: tests wait on it instead of on the clock.
+    log: Option<std::fs::File>,
 }
+
+/// The environment variable naming watch mode's event log (tests and debugging).
+const EVENT_LOG: &str = "BACKENDLINGS_WATCH_LOG";
 
 impl<'a> App<'a> {
     fn new(
@@ -143,6 +174,7 @@ impl<'a> App<'a> {
         jobs: Sender<Job>,
         notice: Option<String>,
         watch: &FileWatch,
+        classroom: Option<Classroom>,
     ) -> App<'a> {
         let mut mode = Mode::Exercise;
         if !progress.welcome_shown() {
@@ -165,14 +197,25 @@ impl<'a> App<'a> {
             queue: CheckQueue::default(),
             batch: BatchProgress::default(),
             debounce: Debounce::default(),
+            changed: Default::default(),
             jobs,
             links: screen::links_supported(),
             pinned,
             max_scroll: 0,
             quit: false,
+            classroom,
+            log: std::env::var_os(EVENT_LOG).and_then(|path| {
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .ok()
+            }),
         };
         app.save_progress();
-        crate::classroom::opened(&course.exercises[app.current].name, app.current);
+        if let Some(classroom) = &app.classroom {
+            classroom.opened(&course.exercises[app.current].name, app.current);
+        }
         match current {
             Some(index) => app.request(Job::One(index)),
             // Everything was done before: confirm it before the final message.
@@ -184,7 +227,13 @@ impl<'a> App<'a> {
     fn run(&mut self, rx: &Receiver<Msg>) -> Result<()> {
         while !self.quit {
             self.draw()?;
-            let msg = match self.debounce.wait(Instant::now()) {
+            // While a check runs, the screen's clock moves every second.
+            let tick = self.queue.running().map(|_| TICK);
+            let wait = match (self.debounce.wait(Instant::now()), tick) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let msg = match wait {
                 Some(wait) => match rx.recv_timeout(wait) {
                     Ok(msg) => Some(msg),
                     Err(RecvTimeoutError::Timeout) => None,
@@ -193,27 +242,37 @@ impl<'a> App<'a> {
                 None => Some(rx.recv()?),
             };
             if self.debounce.fire(Instant::now()) {
-                self.request(Job::One(self.current));
+                for index in std::mem::take(&mut self.changed) {
+                    self.request(Job::One(index));
+                }
             }
             match msg {
                 None => {}
                 Some(Msg::Input(Input::Key(key))) => self.on_key(key),
                 Some(Msg::Input(Input::Resize)) => {}
                 Some(Msg::Input(Input::Signal)) => self.quit = true,
-                Some(Msg::Files(paths)) => {
-                    let exercise = self
-                        .course
-                        .root
-                        .join(self.course.exercises[self.current].rel_path());
-                    if events::concerns(&paths, &exercise) {
-                        self.debounce.poke(Instant::now());
-                    }
-                }
+                Some(Msg::Files(paths)) => self.on_files(&paths),
                 Some(Msg::Report(report)) => self.on_report(report),
                 Some(Msg::Classroom(note)) => self.pinned = note,
             }
         }
         Ok(())
+    }
+
+    /// A file event: which exercises it concerns, among the current one and those done.
+    fn on_files(&mut self, paths: &[PathBuf]) {
+        let root = &self.course.root;
+        for (index, exercise) in self.course.exercises.iter().enumerate() {
+            let watched = index == self.current || self.progress.is_done(&exercise.name);
+            if watched && events::concerns(paths, &root.join(exercise.rel_path())) {
+                // An unknown change (empty `paths`) only re-checks the current exercise.
+                if paths.is_empty() && index != self.current {
+                    continue;
+                }
+                self.changed.insert(index);
+                self.debounce.poke(Instant::now());
+            }
+        }
     }
 
     fn draw(&mut self) -> std::io::Result<()> {
@@ -308,7 +367,9 @@ impl<'a> App<'a> {
                 self.view.show_hint = !self.view.show_hint;
                 if self.view.show_hint {
                     let name = &self.course.exercises[self.current].name;
-                    crate::classroom::hint(name, self.current);
+                    if let Some(classroom) = &self.classroom {
+                        classroom.hint(name, self.current);
+                    }
                 }
             }
             KeyCode::Char('l') => return Mode::List(ListView::new(self.current)),
@@ -361,12 +422,15 @@ impl<'a> App<'a> {
 
     /// Makes `index` the current exercise and checks it.
     fn go_to(&mut self, index: usize) {
-        crate::classroom::opened(&self.course.exercises[index].name, index);
+        let previous = self.current;
+        if let Some(classroom) = &self.classroom {
+            classroom.opened(&self.course.exercises[index].name, index);
+        }
         self.current = index;
         self.progress.set_current(self.course, index);
         self.save_progress();
         self.view = ExerciseView::default();
-        self.queue.retarget(index);
+        self.queue.retarget(previous, index);
         self.request(Job::One(index));
     }
 
@@ -403,12 +467,14 @@ impl<'a> App<'a> {
                 Job::One(_) => 1,
                 Job::All { .. } => self.course.exercises.len(),
             },
+            started: Some(Instant::now()),
             ..BatchProgress::default()
         };
         if let Job::All { final_check: true } = job {
             self.view.notice =
                 Some("Every exercise is done: checking them all once more…".to_string());
         }
+        self.log(&format!("started {job:?}"));
         // The checker only stops when the job channel closes, which happens after this loop.
         let _ = self.jobs.send(job);
     }
@@ -421,7 +487,7 @@ impl<'a> App<'a> {
                 self.batch.units = units;
                 self.batch.units_done = 0;
             }
-            Report::Engine(Event::Compiled { .. }) => self.batch.units_done += 1,
+            Report::Engine(Event::Compiled { fresh, .. }) => self.batch.compiled(fresh),
             Report::Engine(Event::BuildFinished) => {
                 self.batch.building = false;
                 self.batch.first_build = None;
@@ -435,7 +501,12 @@ impl<'a> App<'a> {
                     Ok(verdicts) => self.on_verdicts(job, verdicts),
                     Err(err) => self.view.notice = Some(format!("The check could not run: {err}")),
                 }
-                if let Some(next) = self.queue.finished() {
+                let next = self.queue.finished();
+                let pending = !self.changed.is_empty();
+                self.log(&format!(
+                    "ended {job:?}; next: {next:?}; saves waiting: {pending}"
+                ));
+                if let Some(next) = next {
                     self.start(next);
                 }
             }
@@ -459,7 +530,9 @@ impl<'a> App<'a> {
                 let Some(verdict) = verdicts.pop() else {
                     return;
                 };
-                crate::classroom::verdict(&self.course.exercises[index].name, index, &verdict);
+                if let Some(classroom) = &self.classroom {
+                    classroom.verdict(&self.course.exercises[index].name, index, &verdict);
+                }
                 self.record([(index, &verdict)]);
                 if index == self.current {
                     // After the last exercise, `n` runs the final verification, so the
@@ -468,6 +541,13 @@ impl<'a> App<'a> {
                     self.view.notice =
                         crate::protected::notice(self.course, &self.course.exercises[index])
                             .or(self.view.notice.take());
+                } else if !verdict.status.is_pass() {
+                    let exercise = &self.course.exercises[index];
+                    self.view.notice = Some(format!(
+                        "{} was edited and no longer passes ({}): it is not done any more.",
+                        exercise.rel_path().display(),
+                        verdict.status.label()
+                    ));
                 }
             }
             Job::All { final_check } => {
@@ -506,6 +586,13 @@ impl<'a> App<'a> {
         self.view.verdict = Some(verdict);
         self.view.summary = None;
         self.view.scroll = 0;
+    }
+
+    fn log(&mut self, line: &str) {
+        if let Some(file) = &mut self.log {
+            use std::io::Write;
+            let _ = writeln!(file, "{line}");
+        }
     }
 
     fn save_progress(&mut self) {

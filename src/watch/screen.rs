@@ -160,13 +160,18 @@ fn status_line(frame: &Frame) -> String {
                 course.exercises[index].name
             );
             // More than the exercise itself: its crates are being compiled (or checked).
-            if b.building && b.units > 1 {
+            if b.building && b.units > 1 && b.compiling > 1 {
                 line.push_str(&format!(
                     " crates built {} {}/{}",
                     terminal::bar(b.units_done.min(b.units), b.units, 20),
                     b.units_done.min(b.units),
                     b.units
                 ));
+            }
+            // A program that hangs until its time limit must not look like a frozen screen.
+            let secs = b.started.map_or(0, |at| at.elapsed().as_secs());
+            if secs > 0 {
+                line.push_str(&format!(" {}", style(format!("{secs} s")).dim()));
             }
             line
         }
@@ -296,6 +301,7 @@ mod tests {
             first_build: Some("First start: compiling the exercise crates; this happens once."),
             units_done: 12,
             units: 87,
+            compiling: 12,
             ..BatchProgress::default()
         };
         let frame = Frame {
@@ -325,6 +331,37 @@ mod tests {
             !text.contains("crates built") && !text.contains("happens once"),
             "{text}"
         );
+
+        // An ordinary save: every crate is fresh, only the exercise compiles. No crate bar,
+        // which would climb from 0 as if everything were rebuilt.
+        let mut batch = BatchProgress {
+            building: true,
+            units: 87,
+            ..BatchProgress::default()
+        };
+        for fresh in [true; 40].into_iter().chain([false]) {
+            batch.compiled(fresh);
+        }
+        let frame = Frame {
+            batch: &batch,
+            ..frame
+        };
+        let (lines, _) = exercise(&frame, 120, 20);
+        let text = console::strip_ansi_codes(&lines.join("\n")).into_owned();
+        assert!(!text.contains("crates built"), "{text}");
+
+        // A check running for a while shows how long.
+        let batch = BatchProgress {
+            started: std::time::Instant::now().checked_sub(std::time::Duration::from_secs(7)),
+            ..BatchProgress::default()
+        };
+        let frame = Frame {
+            batch: &batch,
+            ..frame
+        };
+        let (lines, _) = exercise(&frame, 120, 20);
+        let text = console::strip_ansi_codes(&lines.join("\n")).into_owned();
+        assert!(text.contains("Checking one… 7 s"), "{text}");
     }
 
     #[test]

@@ -17,12 +17,13 @@ pub enum Job {
 /// At most one check runs; a request that arrives meanwhile is remembered, never dropped.
 ///
 /// rustlings drops file events that arrive while an exercise runs, so a save made during a
-/// slow check is lost. Here any number of requests during a check collapse into exactly one
-/// more check once it ends. A batch check subsumes a single one.
+/// slow check is lost. Here any number of requests for one exercise during a check collapse
+/// into exactly one more check of it once it ends (in the order asked). A batch check
+/// subsumes every single one.
 #[derive(Debug, Default)]
 pub struct CheckQueue {
     running: Option<Job>,
-    queued: Option<Job>,
+    queued: Vec<Job>,
 }
 
 impl CheckQueue {
@@ -32,16 +33,18 @@ impl CheckQueue {
             self.running = Some(job);
             return Some(job);
         }
-        self.queued = Some(match (self.queued, job) {
-            (Some(all @ Job::All { .. }), Job::One(_)) => all,
-            (_, job) => job,
-        });
+        match job {
+            Job::All { .. } => self.queued = vec![job],
+            Job::One(_) if self.queued.iter().any(|q| matches!(q, Job::All { .. })) => {}
+            Job::One(_) if !self.queued.contains(&job) => self.queued.push(job),
+            Job::One(_) => {}
+        }
         None
     }
 
-    /// The running check ended; returns the queued job, which is now running, if any.
+    /// The running check ended; returns the next queued job, which is now running, if any.
     pub fn finished(&mut self) -> Option<Job> {
-        self.running = self.queued.take();
+        self.running = (!self.queued.is_empty()).then(|| self.queued.remove(0));
         self.running
     }
 
@@ -49,11 +52,17 @@ impl CheckQueue {
         self.running
     }
 
-    /// Forgets a queued single check (the learner moved to another exercise meanwhile).
-    pub fn retarget(&mut self, index: usize) {
-        if let Some(Job::One(queued)) = &mut self.queued {
-            *queued = index;
+    /// A queued check of exercise `from` becomes one of `to` (the learner moved on meanwhile).
+    pub fn retarget(&mut self, from: usize, to: usize) {
+        if let Some(queued) = self.queued.iter_mut().find(|q| **q == Job::One(from)) {
+            *queued = Job::One(to);
         }
+        let mut seen = Vec::new();
+        self.queued.retain(|job| {
+            let first = !seen.contains(job);
+            seen.push(*job);
+            first
+        });
     }
 }
 
@@ -68,6 +77,22 @@ pub struct BatchProgress {
     pub units: usize,
     pub checked: usize,
     pub total: usize,
+    /// When the check started: the screen shows how long it has been running.
+    pub started: Option<std::time::Instant>,
+    /// Units compiled, not merely found up to date: more than one means crates are being
+    /// built, which is worth a progress bar.
+    pub compiling: usize,
+}
+
+impl BatchProgress {
+    /// A unit of the build is done. An ordinary save reports every crate as fresh: counted,
+    /// but not a rebuild to show.
+    pub fn compiled(&mut self, fresh: bool) {
+        self.units_done += 1;
+        if !fresh {
+            self.compiling += 1;
+        }
+    }
 }
 
 /// Everything the screen shows about the current exercise.
@@ -114,7 +139,20 @@ mod tests {
         let mut queue = CheckQueue::default();
         queue.request(Job::One(0));
         queue.request(Job::One(0));
-        queue.retarget(3);
+        queue.retarget(0, 3);
         assert_eq!(queue.finished(), Some(Job::One(3)));
+    }
+
+    /// A save to a done exercise while the current one is queued: both are checked.
+    #[test]
+    fn checks_of_two_exercises_are_both_kept() {
+        let mut queue = CheckQueue::default();
+        queue.request(Job::One(0));
+        queue.request(Job::One(0));
+        queue.request(Job::One(1));
+        queue.request(Job::One(0));
+        assert_eq!(queue.finished(), Some(Job::One(0)));
+        assert_eq!(queue.finished(), Some(Job::One(1)));
+        assert_eq!(queue.finished(), None);
     }
 }

@@ -184,10 +184,19 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// Whether any process on this machine has `needle` in its command line (Linux `/proc`).
+/// Whether any process on this machine has `needle` in its command line: from Linux's `/proc`,
+/// or `ps` where there is none (macOS). Never a silent `false`: a "nothing survived" check
+/// that cannot look must fail, not pass.
 pub fn process_running(needle: &str) -> bool {
     let Ok(entries) = fs::read_dir("/proc") else {
-        return false;
+        let ps = Command::new("ps")
+            .args(["-A", "-ww", "-o", "command="])
+            .output()
+            .expect("without /proc, `ps` lists the processes");
+        assert!(ps.status.success(), "ps failed: {ps:?}");
+        return String::from_utf8_lossy(&ps.stdout)
+            .lines()
+            .any(|line| line.contains(needle));
     };
     entries.flatten().any(|entry| {
         fs::read(entry.path().join("cmdline"))
