@@ -290,13 +290,15 @@ fn grades_a_hostile_cohort_against_the_course_tests() {
         "--html",
         &path("r.html"),
     ]);
+    // `deep_nesting` is a grader_error: the run says so with exit 3, every report written.
     assert_eq!(
         output.status.code(),
-        Some(0),
+        Some(3),
         "{}\n{}",
         stdout(&output),
         stderr(&output)
     );
+    assert!(stderr(&output).contains("the grader failed on 1 learner(s): deep_nesting"));
     assert_eq!(
         before,
         tree_hashes(&cohort),

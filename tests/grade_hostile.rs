@@ -747,9 +747,14 @@ fn inspect(
     findings.check(graded.status.is_some(), || {
         format!("the grader hung (stopped, or blocked on a lock?) and was killed; {run}")
     });
-    findings.check(graded.status.is_none_or(|s| s.code() == Some(0)), || {
-        format!("the grader did not exit 0; {run}")
-    });
+    // A learner the grader failed on (the failpoint) makes the run exit 3, reports written.
+    let expected_code = if scene.failpoint.is_some() { 3 } else { 0 };
+    findings.check(
+        graded
+            .status
+            .is_none_or(|s| s.code() == Some(expected_code)),
+        || format!("the grader did not exit {expected_code}; {run}"),
+    );
     // Defence: supervisor (process groups killed on every exit path) + PID namespace per
     // learner (`setsid` does not leave a namespace).
     findings.check(graded.survivors.is_empty(), || {

@@ -68,12 +68,13 @@ fn check_test_counts(course: &Course, problems: &mut Vec<Problem>) {
         let Ok(ready) = exercise::prepare(&root, exercise, &root, scratch.path()) else {
             continue;
         };
-        if ready.tests.is_none_or(|n| n == 0) {
+        // None at all is `check_test_markers`' to report.
+        if ready.tests.is_none() {
             problems.push(
                 Problem::error(
                     exercise.rel_path(),
                     format!(
-                        "the number of tests of exercise `{}` cannot be read off its test modules (a macro may generate them, or there are none)",
+                        "the number of tests of exercise `{}` cannot be read off its test modules (a macro may generate them)",
                         exercise.name
                     ),
                 )

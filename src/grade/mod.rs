@@ -156,6 +156,22 @@ pub fn run(course: &Course, config: &Config) -> Result<ExitCode> {
     } else {
         print!("{summary}");
     }
+    // The grader failed on some learners (their files crashed its reader, or a bug): every
+    // report is written, and the exit code says the grading is not whole.
+    let failed: Vec<String> = report
+        .learners
+        .iter()
+        .filter(|l| l.status == crate::report::model::LearnerStatus::GraderError)
+        .map(|l| text::terminal_text(&l.name))
+        .collect();
+    if !failed.is_empty() {
+        return Err(crate::errors::Failure(format!(
+            "the grader failed on {} learner(s): {}; every report was written, with their status `grader_error`",
+            failed.len(),
+            failed.join(", ")
+        ))
+        .into());
+    }
     if let Some(threshold) = config.fail_under {
         let below: Vec<String> = report
             .learners

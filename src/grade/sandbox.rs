@@ -74,8 +74,7 @@ pub fn prepare(
         .with_context(|| format!("cannot resolve {}", learner_root.display()))?;
     let result = tempfile::NamedTempFile::new().context("cannot create a temporary file")?;
 
-    let mut cmd =
-        Command::new(std::env::current_exe().context("cannot find the grader's own program")?);
+    let mut cmd = Command::new(own_program()?);
     cmd.arg("grade-prepare")
         .arg("--course")
         .arg(&course.root)
@@ -160,6 +159,16 @@ pub fn prepare(
         course: sandbox_course,
         exercises,
     })
+}
+
+/// This very program, to start its reader. On Linux through `/proc/self/exe`, which still
+/// works when the file was replaced while grading runs (a `cargo build` or `cargo install`).
+fn own_program() -> Result<std::path::PathBuf> {
+    let proc_self = Path::new("/proc/self/exe");
+    if cfg!(target_os = "linux") && proc_self.exists() {
+        return Ok(proc_self.to_path_buf());
+    }
+    std::env::current_exe().context("cannot find the grader's own program")
 }
 
 /// `backendlings grade-prepare`: prepares every exercise of the learner tree at `learner` into
