@@ -142,6 +142,81 @@ mod tests {
     }
 
     #[test]
+    fn only_the_camel_case_names_are_accepted() {
+        let camel = [
+            ("displayName", r#""Ada""#),
+            ("emailAddress", r#""ada@example.com""#),
+            ("nickname", r#""ada""#),
+            ("marketingOptIn", "true"),
+        ];
+        let body = |keys: &[(&str, &str)]| {
+            let members: Vec<String> = keys.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+            format!("{{{}}}", members.join(", "))
+        };
+        assert_eq!(handle_create(1, &body(&camel)).0, 201);
+        for i in 0..camel.len() {
+            for other in [
+                camel[i]
+                    .0
+                    .replace("Name", "_name")
+                    .replace("Address", "_address")
+                    .replace("OptIn", "_opt_in"),
+                camel[i].0.to_uppercase(),
+                format!("{}{}", camel[i].0[..1].to_uppercase(), &camel[i].0[1..]),
+            ] {
+                if other == camel[i].0 {
+                    continue;
+                }
+                let mut keys = camel;
+                keys[i].0 = &other;
+                let (status, response) = handle_create(1, &body(&keys));
+                assert_eq!(
+                    status, 400,
+                    "{other:?} is not a field of the camelCase contract: the API has ONE spelling \
+                     per field (rename_all, not an alias that also lets the Rust name in)"
+                );
+                let error = parse(&response)["error"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                assert!(
+                    error.contains(&other),
+                    "name the unknown field, got {error:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn error_messages_are_escaped_in_the_json_body() {
+        // serde quotes what it rejects: a JSON encoder must escape it, `format!` would not.
+        for (body, quoted) in [
+            (
+                r#"{"displayName": "Ada", "emailAddress": "a@x.io", "marketingOptIn": "yes"}"#,
+                r#"string "yes""#,
+            ),
+            (
+                r#"{"displayName": "Ada", "emailAddress": "a@x.io", "say \"hi\"\\n": 1}"#,
+                r#"say "hi"\n"#,
+            ),
+        ] {
+            let (status, response) = handle_create(1, body);
+            assert_eq!(status, 400, "{body}");
+            let error =
+                serde_json::from_str::<Value>(&response).unwrap_or_else(|e| {
+                    panic!("the 400 body must be valid JSON ({e}): {response}")
+                })["error"]
+                    .as_str()
+                    .map(str::to_string);
+            assert!(
+                error.as_deref().is_some_and(|error| error.contains(quoted)),
+                "`error` is serde's message, escaped by a JSON encoder (json!, to_string), got \
+                 {error:?}"
+            );
+        }
+    }
+
+    #[test]
     fn malformed_json_is_400_with_json_error() {
         let (status, body) = handle_create(1, r#"{"displayName": "Ada""#);
         assert_eq!(

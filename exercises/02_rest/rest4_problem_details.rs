@@ -61,7 +61,9 @@ impl ApiError {
     /// | Conflict   | BASE + "conflict"   | "Conflict"              | 409    | the message                              |
     /// | Internal   | "about:blank"       | "Internal Server Error" | 500    | "An unexpected error occurred."          |
     ///
-    /// `instance` is the request path.
+    /// `instance` is the request path. In the Validation detail, `n` is the number of
+    /// (field, message) pairs, one per entry of `errors`: a field that breaks two rules counts
+    /// twice. Internal's detail is always that fixed sentence, whatever the message.
     pub fn to_problem(&self, path: &str) -> Problem {
         // TODO: fill a Problem from the table above. One `match self` that produces the
         // varying parts (type, title, status, detail, errors) keeps it short.
@@ -184,6 +186,54 @@ mod tests {
             !response.body.contains("password_hash"),
             "internal details belong in logs, never in the response (OWASP: error handling)"
         );
+    }
+
+    #[test]
+    fn internal_detail_is_the_fixed_generic_sentence() {
+        for secret in [
+            "",
+            "x",
+            "SQLITE_BUSY: database is locked",
+            "An unexpected error occurred.",
+        ] {
+            let problem = ApiError::Internal(secret.into()).to_problem("/orders");
+            assert_eq!(
+                problem.detail, "An unexpected error occurred.",
+                "the table gives Internal a fixed detail: the client learns that it failed, \
+                 nothing about why (message {secret:?})"
+            );
+        }
+    }
+
+    #[test]
+    fn validation_detail_counts_every_pair() {
+        // A small seeded generator (xorshift): lists of (field, message) pairs over few names,
+        // so fields and messages repeat.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |bound: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % bound
+        };
+        for _ in 0..200 {
+            let length = next(6);
+            let pairs: Vec<(String, String)> = (0..length)
+                .map(|_| (format!("f{}", next(3)), format!("m{}", next(2))))
+                .collect();
+            let problem = ApiError::Validation(pairs.clone()).to_problem("/signup");
+            assert_eq!(
+                problem.detail,
+                format!("{} field(s) failed validation", pairs.len()),
+                "n counts the (field, message) pairs, one per entry of `errors`: {pairs:?}"
+            );
+            let listed: Vec<(String, String)> = problem
+                .errors
+                .into_iter()
+                .map(|p| (p.name, p.reason))
+                .collect();
+            assert_eq!(listed, pairs, "`errors` lists every pair, in order");
+        }
     }
 
     #[test]

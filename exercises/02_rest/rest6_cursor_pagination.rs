@@ -15,7 +15,9 @@
 //
 // Not checked by the tests (they cannot see your SQL): that SQLite walks the `events_feed`
 // index instead of sorting the table; `EXPLAIN QUERY PLAN` on your query shows it. They do
-// check that a page never reads rows beyond the one after it.
+// check that a page never reads rows beyond the one after it, and that the order comes from
+// your ORDER BY alone: they rebuild `events_feed` in other shapes, and an order SQLite was
+// never asked for is then not the order you get. `limit` comes from the client: any u32 works.
 
 use rusqlite::{Connection, params};
 
@@ -63,8 +65,8 @@ pub fn fetch_page(
 ) -> Result<CursorPage, String> {
     // TODO: decode the cursor (no cursor: start above every possible key), then SELECT rows
     // whose (created_at, id) comes after it in the DESC order, ORDER BY created_at DESC,
-    // id DESC, LIMIT limit + 1. The extra row says whether there is a next page; the cursor
-    // in the next link is the last row you return.
+    // id DESC, LIMIT limit + 1 (in i64: u32::MAX + 1 does not fit a u32). The extra row says
+    // whether there is a next page; the cursor in the next link is the last row you return.
     let _ = (conn, limit, cursor);
     todo!()
 }
@@ -246,6 +248,89 @@ mod tests {
         let second = fetch_page(&conn, 4, Some(&cursor_of(&first.next.unwrap())))
             .expect("a page after a cursor must not read the whole table either");
         assert_eq!(ids(&second), vec![6, 5, 4, 3]);
+    }
+
+    /// Walks the whole feed, `limit` events per page.
+    fn walk(conn: &Connection, limit: u32) -> Vec<i64> {
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..100 {
+            let page = fetch_page(conn, limit, cursor.as_deref()).unwrap();
+            seen.extend(ids(&page));
+            match page.next {
+                Some(next) => cursor = Some(cursor_of(&next)),
+                None => break,
+            }
+        }
+        seen
+    }
+
+    #[test]
+    fn the_order_comes_from_order_by_not_from_the_index() {
+        // Whatever index a DBA leaves, rows that tie on created_at come out id DESC only when
+        // the query says so. These shapes make SQLite hand ties over in id ASC otherwise.
+        for index in [
+            "CREATE INDEX events_feed ON events (created_at DESC)",
+            "CREATE INDEX events_feed ON events (created_at DESC, id ASC)",
+        ] {
+            let conn = feed(14);
+            conn.execute_batch(&format!("DROP INDEX events_feed; {index};"))
+                .unwrap();
+            for limit in [2, 3, 5, 14] {
+                assert_eq!(
+                    walk(&conn, limit),
+                    (1..=14).rev().collect::<Vec<_>>(),
+                    "with `{index}`, {limit} per page: ORDER BY created_at DESC, id DESC, both \
+                     keys, or ties come out in whatever order the plan produces"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn any_u32_limit_works() {
+        let conn = feed(5);
+        let page = fetch_page(&conn, u32::MAX, None)
+            .expect("limit u32::MAX: the look-ahead row is limit + 1, which does not fit a u32");
+        assert_eq!(ids(&page), vec![5, 4, 3, 2, 1]);
+        assert_eq!(page.next, None, "everything fits on one page");
+        let page = fetch_page(&conn, u32::MAX - 1, None).unwrap();
+        assert_eq!(page.events.len(), 5);
+    }
+
+    #[test]
+    fn a_cursor_with_non_ascii_characters_is_an_error_not_a_panic() {
+        for bad in ["aéb", "0é0", "éé", "76€a", "7631😀3a"] {
+            assert!(decode_cursor(bad).is_err(), "{bad:?} is not a cursor");
+        }
+        // Seeded: real cursors with one character replaced by, or with an extra, multi-byte one.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |bound: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % bound
+        };
+        let wide = ["é", "ß", "€", "😀", "\u{300}"];
+        for _ in 0..300 {
+            let created_at = next(2_000_000_000) as i64;
+            let id = next(1_000_000) as i64;
+            let cursor = encode_cursor(created_at, id);
+            let mut chars: Vec<String> = cursor.chars().map(String::from).collect();
+            let at = next(chars.len() as u64) as usize;
+            let char = wide[next(wide.len() as u64) as usize].to_string();
+            if next(2) == 0 {
+                chars[at] = char;
+            } else {
+                chars.insert(at, char);
+            }
+            let bad: String = chars.concat();
+            assert!(
+                decode_cursor(&bad).is_err(),
+                "{bad:?} holds a non-hex character: Err, and never a panic (slicing a &str at a \
+                 byte that is not a char boundary panics)"
+            );
+        }
     }
 
     #[test]

@@ -8,7 +8,8 @@
 // (arrays are replaced whole). The media type is `application/merge-patch+json`.
 //
 // Done means: `merge_patch` implements the RFC's algorithm on `serde_json::Value`, and
-// `apply_patch` checks the media type (415), parses (400), merges into the current profile and
+// `apply_patch` checks the media type (415; as everywhere, media types are case-insensitive and
+// may carry parameters such as `; charset=utf-8`), parses (400), merges into the current profile and
 // turns the result back into a `Profile` (422 if the result is not a valid profile, or if it
 // tries to change the read-only `id`).
 
@@ -47,7 +48,8 @@ pub fn apply_patch(
     content_type: &str,
     body: &str,
 ) -> Result<Profile, (u16, String)> {
-    // TODO: 415 unless the content type is application/merge-patch+json; 400 when the body
+    // TODO: 415 unless the media type (before any `;`, in any case) is
+    // application/merge-patch+json; 400 when the body
     // is not JSON; then serialize `current` to a Value, merge, deserialize back into a
     // Profile (422 on failure) and refuse a changed id (422).
     let _ = (current, content_type, body);
@@ -186,6 +188,39 @@ mod tests {
             error.0, 415,
             "PATCH bodies need a patch format; we only speak application/merge-patch+json"
         );
+    }
+
+    #[test]
+    fn the_media_type_is_compared_as_a_media_type() {
+        for content_type in [
+            "application/merge-patch+json; charset=utf-8",
+            "Application/Merge-Patch+JSON",
+            "application/merge-patch+json ;charset=UTF-8",
+            "APPLICATION/MERGE-PATCH+JSON;profile=x",
+        ] {
+            let patched = apply_patch(&ada(), content_type, r#"{"name": "Ada L."}"#);
+            assert_eq!(
+                patched.map(|p| p.name),
+                Ok("Ada L.".to_string()),
+                "{content_type:?} is application/merge-patch+json: the type is case-insensitive \
+                 and parameters follow a `;` (RFC 9110 8.3.1), as in rest10"
+            );
+        }
+        for content_type in [
+            "",
+            "application/json",
+            "application/json-patch+json",
+            "application/merge-patch+jsonx",
+            "application/merge-patch",
+            "text/merge-patch+json",
+            "application/merge-patch+json-seq; charset=utf-8",
+        ] {
+            assert_eq!(
+                apply_patch(&ada(), content_type, r#"{"name": "A"}"#).map_err(|e| e.0),
+                Err(415),
+                "{content_type:?} is not application/merge-patch+json"
+            );
+        }
     }
 
     #[test]

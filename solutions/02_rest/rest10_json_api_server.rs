@@ -10,12 +10,16 @@
 // Done means, for the `books` resource:
 //   GET    /books       200, a JSON array of every book, ordered by id
 //   POST   /books       201 Created + `Location: /books/{id}` + the created book as JSON;
-//                       415 unless the media type is application/json; 400 for a body that
-//                       is not a JSON `NewBook`; 422 listing every field error from `validate`
+//                       415 unless the media type is application/json (no Content-Type is
+//                       not JSON); 400 for a body that is not a JSON `NewBook`; 422 listing
+//                       every field error from `validate`
 //   GET    /books/{id}  200 + the book, or 404
 //   DELETE /books/{id}  204 with no body, or 404
-// Any other method on those two paths: 405 with an `Allow` header. Any other path, or an id
-// that is not a number: 404. Every error body is RFC 9457 problem+json (see `problem`).
+// Any other method on those two paths: 405 with an `Allow` header. Any other path: 404. Paths
+// are compared as sent: case-sensitive, and an extra `/` (`/books/`, `//books`) makes another
+// path. The id is a number written as we write ids, digits without sign or leading zero:
+// `/books/01` and `/books/+1` name no book (404). Every error body is RFC 9457 problem+json
+// (see `problem`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -79,14 +83,18 @@ pub fn create_book(store: &Mutex<Store>, request: &Request) -> Response {
 /// Which handler answers `request`.
 pub fn route(store: &Mutex<Store>, request: &Request) -> Response {
     let path = request.path.as_str();
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    // As sent: one leading '/', case-sensitive, and an extra '/' is an empty segment.
+    let Some(rest) = path.strip_prefix('/') else {
+        return not_found(path);
+    };
+    let segments: Vec<&str> = rest.split('/').collect();
     match (segments.as_slice(), request.method.as_str()) {
         (["books"], "GET") => list_books(store),
         (["books"], "POST") => create_book(store, request),
         (["books"], _) => method_not_allowed("GET, POST"),
         (["books", id], method) => {
             // An id that is not a number names no resource: 404, whatever the method.
-            let Ok(id) = id.parse::<u64>() else {
+            let Some(id) = parse_id(id) else {
                 return not_found(path);
             };
             match method {
@@ -96,6 +104,17 @@ pub fn route(store: &Mutex<Store>, request: &Request) -> Response {
             }
         }
         _ => not_found(path),
+    }
+}
+
+/// A book id as the API writes it: decimal digits, no sign, no leading zero (`7`, not `07`).
+fn parse_id(segment: &str) -> Option<u64> {
+    let digits = !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit());
+    let canonical = digits && (segment == "0" || !segment.starts_with('0'));
+    if canonical {
+        segment.parse().ok()
+    } else {
+        None
     }
 }
 
@@ -491,6 +510,10 @@ mod tests {
 
     /// A server with two books: 1 "Dune" and 2 "Cien años de soledad".
     fn server() -> SocketAddr {
+        start(two_books()).expect("start the server").0
+    }
+
+    fn two_books() -> Store {
         let mut store = Store::default();
         for (title, author, year) in [
             ("Dune", "Frank Herbert", 1965),
@@ -503,7 +526,32 @@ mod tests {
                 year,
             });
         }
-        start(store).expect("start the server").0
+        store
+    }
+
+    /// `route` called directly, with the request the parser would build.
+    fn call(
+        store: &Mutex<Store>,
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+    ) -> Response {
+        let headers = content_type
+            .map(|value| vec![("Content-Type".to_string(), value.to_string())])
+            .unwrap_or_default();
+        let body = r#"{"title": "Kindred", "author": "Octavia E. Butler", "year": 1979}"#;
+        let request = Request {
+            method: method.to_string(),
+            path: path.to_string(),
+            headers,
+            body: body.as_bytes().to_vec(),
+        };
+        route(store, &request)
+    }
+
+    /// The ids in the store, read from its private state.
+    fn stored(store: &Mutex<Store>) -> Vec<u64> {
+        store.lock().unwrap().books.keys().copied().collect()
     }
 
     fn ids(addr: SocketAddr) -> Vec<u64> {
@@ -677,6 +725,78 @@ mod tests {
             "a form-encoded body: the media type is what's wrong (415), so check it before parsing"
         );
         assert_eq!(ids(addr), [1, 2], "nothing was created");
+    }
+
+    #[test]
+    fn post_needs_the_json_media_type_itself() {
+        let store = Mutex::new(two_books());
+        for content_type in [
+            None,
+            Some(""),
+            Some("application/json-patch+json"),
+            Some("application/jsonx"),
+            Some("application/json+ld"),
+            Some("application/merge-patch+json"),
+            Some("text/json"),
+            Some("json"),
+            Some("application/json-seq; charset=utf-8"),
+        ] {
+            let response = call(&store, "POST", "/books", content_type);
+            assert_eq!(
+                response.status, 415,
+                "Content-Type {content_type:?}: only application/json (any case, any \
+                 parameters) is JSON; a missing one is not assumed to be JSON"
+            );
+            assert_eq!(stored(&store), [1, 2], "nothing was created");
+        }
+        for content_type in [
+            "application/json",
+            "APPLICATION/JSON",
+            "application/json;charset=utf-8",
+            "application/json ; charset=UTF-8",
+        ] {
+            let response = call(&store, "POST", "/books", Some(content_type));
+            assert_eq!(response.status, 201, "{content_type:?} is application/json");
+        }
+    }
+
+    #[test]
+    fn paths_and_ids_are_compared_as_sent() {
+        let store = Mutex::new(two_books());
+        assert_eq!(call(&store, "GET", "/books/1", None).status, 200);
+        assert_eq!(call(&store, "GET", "/books", None).status, 200);
+        for path in [
+            "/books/",
+            "/books/1/",
+            "//books",
+            "//books/1",
+            "/books//1",
+            "/books/1//",
+            "books",
+            "books/1",
+            "/BOOKS",
+            "/Books/1",
+            "/BOOKS/1",
+            "/books/01",
+            "/books/001",
+            "/books/+1",
+            "/books/-1",
+            "/books/ 1",
+            "/books/1.0",
+            "/books/1e0",
+            "/books/0x1",
+            "/books/18446744073709551617",
+        ] {
+            for method in ["GET", "DELETE", "POST", "PUT"] {
+                let response = call(&store, method, path, Some("application/json"));
+                assert_eq!(
+                    response.status, 404,
+                    "{method} {path}: no such resource. Paths are case-sensitive, an extra `/` \
+                     makes another path, and ids are written `1`, not `01` or `+1`"
+                );
+            }
+            assert_eq!(stored(&store), [1, 2], "{path}: nothing deleted or created");
+        }
     }
 
     #[test]

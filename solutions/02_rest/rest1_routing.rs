@@ -227,6 +227,82 @@ mod tests {
         );
     }
 
+    /// Every route of the table, with a value for each `{name}`.
+    fn concrete_paths() -> Vec<(&'static str, &'static str, String)> {
+        ROUTES
+            .iter()
+            .map(|&(method, pattern)| (method, pattern, pattern.replace("{id}", "7")))
+            .collect()
+    }
+
+    #[test]
+    fn a_trailing_or_doubled_slash_is_another_uri() {
+        for (method, pattern, path) in concrete_paths() {
+            assert!(
+                matches!(route(method, &path), Outcome::Found { pattern: p, .. } if p == pattern),
+                "{method} {path} is the route {pattern}"
+            );
+            let mut near_misses = vec![format!("{path}/"), format!("/{path}"), format!("{path}//")];
+            for (i, _) in path.match_indices('/').skip(1) {
+                near_misses.push(format!("{}/{}", &path[..i], &path[i..]));
+            }
+            for near in near_misses {
+                assert_eq!(
+                    route(method, &near),
+                    Outcome::NotFound,
+                    "{method} {near}: `/` separates segments, so an extra `/` makes an empty \
+                     segment and another URI (RFC 3986); do not trim or collapse slashes"
+                );
+            }
+        }
+        assert_eq!(route("GET", "/users/"), Outcome::NotFound);
+        assert_eq!(match_path("/users/{id}", "/users/7/"), None);
+    }
+
+    #[test]
+    fn path_literals_are_case_sensitive() {
+        for (method, _, path) in concrete_paths() {
+            for changed in [path.to_uppercase(), path.replacen("users", "Users", 1)] {
+                assert_eq!(
+                    route(method, &changed),
+                    Outcome::NotFound,
+                    "{method} {changed}: the path of a URI is case-sensitive (RFC 3986 6.2.2.1), \
+                     only the scheme and host are not"
+                );
+            }
+        }
+        assert_eq!(match_path("/users", "/USERS"), None);
+        assert_eq!(
+            route("GET", "/users/AbC"),
+            Outcome::Found {
+                pattern: "/users/{id}",
+                params: params(&[("id", "AbC")]),
+            },
+            "a parameter keeps the segment exactly as sent"
+        );
+    }
+
+    #[test]
+    fn the_path_ends_at_the_first_question_mark() {
+        for (method, pattern, path) in concrete_paths() {
+            for query in [
+                "",
+                "next=/a?b",
+                "q=?",
+                "?",
+                "redirect=/users/7/orders?x=1",
+                "a=b/c?d/e",
+            ] {
+                let target = format!("{path}?{query}");
+                assert!(
+                    matches!(route(method, &target), Outcome::Found { pattern: p, .. } if p == pattern),
+                    "{method} {target}: the query starts at the FIRST `?` and may itself contain \
+                     `?` and `/` (RFC 3986 3.4)"
+                );
+            }
+        }
+    }
+
     #[test]
     fn found_is_200() {
         assert_eq!(respond(&route("GET", "/users")).0, 200);

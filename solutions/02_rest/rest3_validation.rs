@@ -46,7 +46,8 @@ fn field_error(field: &str, code: &'static str, message: &str) -> FieldError {
 ///   which is neither its first nor its last character (`invalid_format`).
 /// - age: optional; when given it must be at least 13 (`too_young`).
 /// - tags: at most 5 (`too_many`, field `tags`); each must be non-blank (`empty`, field
-///   `tags[i]` with the tag's index).
+///   `tags[i]` with the tag's index). Blank means empty or only whitespace, of any kind: spaces,
+///   tabs, line breaks, no-break and ideographic spaces.
 pub fn validate(request: &SignupRequest) -> Vec<FieldError> {
     let mut errors = Vec::new();
 
@@ -220,6 +221,52 @@ mod tests {
             codes(r#"{"username": "ada", "email": "a@b.io", "tags": ["a", "b", "c", "d", "e"]}"#)
                 .is_empty(),
             "5 tags is the maximum and is allowed"
+        );
+    }
+
+    #[test]
+    fn username_length_boundaries() {
+        for length in 0..=25 {
+            let username = "a".repeat(length);
+            let expected: &[(&str, &str)] = match length {
+                0..=2 => &[("username", "too_short")],
+                3..=20 => &[],
+                _ => &[("username", "too_long")],
+            };
+            assert_eq!(
+                codes(&format!(
+                    r#"{{"username": "{username}", "email": "a@b.io"}}"#
+                )),
+                pairs(expected),
+                "a username of {length} characters: 3 to 20 are allowed, both ends included"
+            );
+        }
+    }
+
+    #[test]
+    fn blank_means_any_whitespace() {
+        for blank in [
+            "",
+            " ",
+            "\\t",
+            "\\n",
+            " \\r\\n\\t ",
+            "\\u00a0",
+            "\\u3000",
+            "\\u2003\\u2028",
+        ] {
+            let body =
+                format!(r#"{{"username": "ada", "email": "a@b.io", "tags": ["rust", "{blank}"]}}"#);
+            assert_eq!(
+                codes(&body),
+                pairs(&[("tags[1]", "empty")]),
+                "the tag \"{blank}\" (JSON) is whitespace only: blank, not just when it is spaces"
+            );
+        }
+        assert!(
+            codes(r#"{"username": "ada", "email": "a@b.io", "tags": [" rust\t", "c\u00a0d"]}"#)
+                .is_empty(),
+            "whitespace around or inside a word does not make the tag blank"
         );
     }
 

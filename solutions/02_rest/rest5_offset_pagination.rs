@@ -124,6 +124,47 @@ mod tests {
     }
 
     #[test]
+    fn only_the_exact_names_are_read() {
+        // Names that contain, start or end with `limit` / `offset` belong to someone else, even
+        // with values that would be errors for ours.
+        let others = [
+            "rate_limit=5",
+            "my_offset=x",
+            "limits=7",
+            "offset2=-1",
+            "xlimitx=0",
+            "page_offset=",
+            "limit_=abc",
+            "_offset",
+            "LIMIT=3",
+            "Offset=9",
+        ];
+        for (i, other) in others.iter().enumerate() {
+            let alone = parse_params(other);
+            assert_eq!(
+                alone,
+                Ok(PageParams {
+                    limit: 20,
+                    offset: 0
+                }),
+                "{other:?} is another parameter: ignored (names are matched exactly)"
+            );
+            let mixed = format!(
+                "{other}&limit=7&{}&offset=3",
+                others[(i + 3) % others.len()]
+            );
+            assert_eq!(
+                parse_params(&mixed),
+                Ok(PageParams {
+                    limit: 7,
+                    offset: 3
+                }),
+                "{mixed:?}: only `limit` and `offset` themselves count"
+            );
+        }
+    }
+
+    #[test]
     fn limit_is_capped_not_rejected() {
         assert_eq!(
             parse_params("limit=10000").map(|p| p.limit),

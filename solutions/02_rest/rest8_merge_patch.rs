@@ -8,7 +8,8 @@
 // (arrays are replaced whole). The media type is `application/merge-patch+json`.
 //
 // Done means: `merge_patch` implements the RFC's algorithm on `serde_json::Value`, and
-// `apply_patch` checks the media type (415), parses (400), merges into the current profile and
+// `apply_patch` checks the media type (415; as everywhere, media types are case-insensitive and
+// may carry parameters such as `; charset=utf-8`), parses (400), merges into the current profile and
 // turns the result back into a `Profile` (422 if the result is not a valid profile, or if it
 // tries to change the read-only `id`).
 
@@ -62,7 +63,9 @@ pub fn apply_patch(
     content_type: &str,
     body: &str,
 ) -> Result<Profile, (u16, String)> {
-    if content_type != "application/merge-patch+json" {
+    // Media types are case-insensitive and may carry parameters (`; charset=utf-8`).
+    let media_type = content_type.split(';').next().unwrap_or("").trim();
+    if !media_type.eq_ignore_ascii_case("application/merge-patch+json") {
         return Err((415, format!("unsupported media type {content_type:?}")));
     }
     let patch: Value = serde_json::from_str(body).map_err(|e| (400, e.to_string()))?;
@@ -207,6 +210,39 @@ mod tests {
             error.0, 415,
             "PATCH bodies need a patch format; we only speak application/merge-patch+json"
         );
+    }
+
+    #[test]
+    fn the_media_type_is_compared_as_a_media_type() {
+        for content_type in [
+            "application/merge-patch+json; charset=utf-8",
+            "Application/Merge-Patch+JSON",
+            "application/merge-patch+json ;charset=UTF-8",
+            "APPLICATION/MERGE-PATCH+JSON;profile=x",
+        ] {
+            let patched = apply_patch(&ada(), content_type, r#"{"name": "Ada L."}"#);
+            assert_eq!(
+                patched.map(|p| p.name),
+                Ok("Ada L.".to_string()),
+                "{content_type:?} is application/merge-patch+json: the type is case-insensitive \
+                 and parameters follow a `;` (RFC 9110 8.3.1), as in rest10"
+            );
+        }
+        for content_type in [
+            "",
+            "application/json",
+            "application/json-patch+json",
+            "application/merge-patch+jsonx",
+            "application/merge-patch",
+            "text/merge-patch+json",
+            "application/merge-patch+json-seq; charset=utf-8",
+        ] {
+            assert_eq!(
+                apply_patch(&ada(), content_type, r#"{"name": "A"}"#).map_err(|e| e.0),
+                Err(415),
+                "{content_type:?} is not application/merge-patch+json"
+            );
+        }
     }
 
     #[test]

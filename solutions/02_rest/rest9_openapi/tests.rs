@@ -93,6 +93,44 @@ fn error_responses_use_problem_json() {
 }
 
 #[test]
+fn every_error_status_uses_problem_json() {
+    // Every status code a table could hold, each with a body: 1xx-3xx bodies are the resource
+    // (application/json), 4xx and 5xx bodies are problems, starting AT 400 Bad Request.
+    let responses: Vec<(u16, &'static str, Option<&'static str>)> = (100..600)
+        .map(|status| (status, "a response", Some("Problem")))
+        .collect();
+    let table = [RouteDoc {
+        method: "GET",
+        path: "/every/status",
+        operation_id: "everyStatus",
+        summary: "One response per status code",
+        request_schema: None,
+        responses: responses.leak(),
+    }];
+    let doc = openapi::document(&table);
+    for status in 100..600u16 {
+        let content =
+            &doc["paths"]["/every/status"]["get"]["responses"][status.to_string()]["content"];
+        let media_types: Vec<&String> = content
+            .as_object()
+            .unwrap_or_else(|| panic!("{status} has a schema, so it has content"))
+            .keys()
+            .collect();
+        let expected = if status >= 400 {
+            "application/problem+json"
+        } else {
+            "application/json"
+        };
+        assert_eq!(
+            media_types,
+            [expected],
+            "a {status} response: problem+json for every 4xx and 5xx (400 included), \
+             application/json below"
+        );
+    }
+}
+
+#[test]
 fn path_parameters_are_declared_in_order() {
     let doc = doc();
     let get = &doc["paths"]["/users/{id}/orders/{order_id}"]["get"];
