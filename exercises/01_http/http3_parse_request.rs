@@ -277,4 +277,30 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn only_spaces_and_tabs_are_trimmed_from_a_value() {
+        // OWS is spaces and tabs only; other whitespace (vertical tab, form feed, NBSP, an
+        // em space, NEL) is part of the value and must reach the application as sent.
+        const PIECES: [&str; 10] = [
+            " ", "\t", "\u{b}", "\u{c}", "\u{a0}", "\u{2003}", "\u{85}", "a", "b c", "é",
+        ];
+        let mut rng = Rng(0x4f57_5321);
+        for _ in 0..2_000 {
+            let mut value = String::new();
+            for _ in 0..rng.below(7) {
+                value.push_str(PIECES[rng.below(PIECES.len())]);
+            }
+            let expected = value.trim_start_matches([' ', '\t']);
+            let expected = expected.trim_end_matches([' ', '\t']);
+            let raw = format!("GET / HTTP/1.1\r\nHost: a\r\nX-Value:{value}\r\n\r\n");
+            let parsed = parse_request(&raw).expect("a header line with any value is valid");
+            assert_eq!(
+                parsed.headers.get("x-value"),
+                Some(expected),
+                "{value:?}: only the spaces and tabs around a value are optional whitespace \
+                 (OWS); `str::trim` removes every Unicode whitespace, which is data here"
+            );
+        }
+    }
 }

@@ -6,7 +6,8 @@
 //
 // Done means: `Response::to_bytes` writes a valid HTTP/1.1 response (RFC 9112 section 4:
 // status line, header lines, empty line, body, every line ending in CRLF), sets
-// Content-Length to the body's length in bytes, never sends a body with 204/304, and
+// Content-Length to the body's length in bytes, never sends a body (nor a Content-Length)
+// with a status that has none (every 1xx, 204 and 304: RFC 9112 6.3, RFC 9110 8.6), and
 // `add_header` refuses values that could break the framing.
 
 #[derive(Debug, PartialEq, Eq)]
@@ -153,6 +154,19 @@ mod tests {
             as_text(&r).ends_with("\r\n\r\n"),
             "a 304 never carries a body either"
         );
+    }
+
+    #[test]
+    fn no_body_and_no_length_for_any_1xx() {
+        for status in 100..=199 {
+            let r = Response::text(status, "x");
+            let text = as_text(&r);
+            assert!(
+                text.ends_with("\r\n\r\n") && !text.contains("Content-Length"),
+                "{status}: a 1xx response ends with its header section, without a body or a \
+                 Content-Length (like 204 and 304). Got:\n{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -215,4 +215,108 @@ mod tests {
         };
         assert_eq!(p.offset(), 399_999_999_900);
     }
+
+    /// A tiny deterministic generator (xorshift), so the property tests need no crate.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    /// Encodes `text` as a browser may: some characters must be escaped, the others may be.
+    fn encode(rng: &mut Rng, text: &str, in_key: bool) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            let must_escape = matches!(c, '&' | '#' | '%' | '+') || (in_key && c == '=');
+            if c == ' ' && rng.below(2) == 0 {
+                out.push('+');
+            } else if must_escape || c == ' ' || !c.is_ascii() || rng.below(4) == 0 {
+                let mut bytes = [0; 4];
+                for b in c.encode_utf8(&mut bytes).bytes() {
+                    let hex = format!("%{b:02X}");
+                    out.push_str(&if rng.below(2) == 0 {
+                        hex.to_lowercase()
+                    } else {
+                        hex
+                    });
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn any_encoded_query_decodes_to_its_pairs() {
+        const CHARS: [char; 14] = [
+            'a', 'Z', '0', '-', '.', '=', '&', '#', '+', '%', ' ', '?', 'é', '€',
+        ];
+        let mut rng = Rng(0x5155_4552);
+        for _ in 0..2_000 {
+            let mut expected = Vec::new();
+            let mut pieces = Vec::new();
+            for _ in 0..rng.below(4) {
+                let mut text = || -> String {
+                    (0..rng.below(4))
+                        .map(|_| CHARS[rng.below(CHARS.len())])
+                        .collect()
+                };
+                let (key, value) = (text(), text());
+                let mut piece = encode(&mut rng, &key, true);
+                if !value.is_empty() || key.is_empty() || rng.below(2) == 0 {
+                    piece.push('=');
+                    piece.push_str(&encode(&mut rng, &value, false));
+                }
+                if rng.below(4) == 0 {
+                    pieces.push(String::new());
+                }
+                pieces.push(piece);
+                expected.push((key, value));
+            }
+            let mut target = format!("/search?{}", pieces.join("&"));
+            if rng.below(3) == 0 {
+                target.push_str("#a=b&c");
+            }
+            assert_eq!(
+                parse_query(&target),
+                Ok(expected),
+                "{target:?}: split on '&', then at the FIRST '=' (a value may contain '='), \
+                 decode each side after splitting, stop at '#'"
+            );
+        }
+    }
+
+    #[test]
+    fn pagination_values_are_not_trimmed() {
+        let mut rng = Rng(0x5041_4745);
+        const SPACES: [&str; 6] = [" ", "\t", "\n", "\r", "\u{a0}", "\u{3000}"];
+        for _ in 0..500 {
+            let n = (1 + rng.below(100)).to_string();
+            let space = SPACES[rng.below(SPACES.len())];
+            let decorated = match rng.below(3) {
+                0 => format!("{space}{n}"),
+                1 => format!("{n}{space}"),
+                _ => format!("{space}{n}{space}"),
+            };
+            for key in ["page", "per_page"] {
+                assert_eq!(
+                    Pagination::from_params(&pairs(&[(key, &n)])).map(|_| ()),
+                    Ok(()),
+                    "{key}={n} is valid"
+                );
+                assert_eq!(
+                    Pagination::from_params(&pairs(&[(key, &decorated)])),
+                    Err(QueryError::InvalidParam(key.to_string())),
+                    "{key}={decorated:?} is not a positive integer: reject it (400) rather \
+                     than guess by trimming"
+                );
+            }
+        }
+    }
 }

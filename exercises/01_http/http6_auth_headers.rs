@@ -186,6 +186,8 @@ mod tests {
             "Bearer a b",
             "Bearer tok\"en",
             "Bearer ==abc",
+            "Bearer =",
+            "Bearer ===",
         ] {
             assert_eq!(
                 parse_authorization(Some(bad)),
@@ -207,5 +209,54 @@ mod tests {
             parse_authorization(Some("Token abc")),
             Err(AuthError::UnsupportedScheme("Token".into()))
         );
+    }
+
+    /// A tiny deterministic generator (xorshift), so the property test needs no crate.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    #[test]
+    fn a_bearer_token_is_exactly_one_token68() {
+        // token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+        const CHARS: [char; 16] = [
+            'a', 'Z', '0', '9', '-', '.', '_', '~', '+', '/', '=', '=', '"', ',', ':', 'é',
+        ];
+        let mut rng = Rng(0x7430_6b36);
+        for _ in 0..3_000 {
+            let mut token: String = (0..rng.below(5))
+                .map(|_| CHARS[rng.below(CHARS.len())])
+                .collect();
+            token.extend(std::iter::repeat_n('=', rng.below(4)));
+            let padding_from = token.find('=').unwrap_or(token.len());
+            let (body, padding) = token.split_at(padding_from);
+            let valid = !body.is_empty()
+                && body
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-._~+/".contains(c))
+                && padding.chars().all(|c| c == '=');
+            let got = parse_authorization(Some(&format!("Bearer {token}")));
+            if valid {
+                assert_eq!(
+                    got,
+                    Ok(Credentials::Bearer(token.clone())),
+                    "{token:?} is a token68"
+                );
+            } else {
+                assert_eq!(
+                    got,
+                    Err(AuthError::Malformed),
+                    "{token:?} is not a token68: at least one of A-Z a-z 0-9 - . _ ~ + /, then \
+                     only '=' padding (padding alone is not a token)"
+                );
+            }
+        }
     }
 }

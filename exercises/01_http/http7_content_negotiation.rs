@@ -9,6 +9,7 @@
 // Rules:
 // - no Accept header: the client accepts anything; give our first (preferred) type;
 // - a range is `type/subtype`, `type/*` or `*/*`, optionally with `;q=0.xyz` (default 1);
+//   anything else (`nonsense`, `text/`, `/csv`, `*/csv`) is not a range and is ignored;
 //   names, the parameter name `q` included, are case-insensitive; a q value is `0` or `1`,
 //   optionally followed by `.` and at most three digits (`1` only with zeros: RFC 9110
 //   section 12.4.2); a range whose q is anything else (`2`, `.5`, `0.5000`, `1e-3`) is
@@ -86,6 +87,38 @@ mod tests {
             parse_accept("text/csv;q=2, text/html;q=abc, nonsense, application/json"),
             vec![range("application", "json", 1000)],
             "q=2 and q=abc are invalid, `nonsense` has no '/': ignore them, keep the rest"
+        );
+    }
+
+    #[test]
+    fn only_the_three_shapes_of_range_are_kept() {
+        for kind in ["text", "*", ""] {
+            for subtype in ["csv", "*", ""] {
+                let element = format!("{kind}/{subtype}");
+                let valid =
+                    !kind.is_empty() && !subtype.is_empty() && (kind != "*" || subtype == "*");
+                let expected: Vec<MediaRange> = valid
+                    .then(|| range(kind, subtype, 1000))
+                    .into_iter()
+                    .chain([range("application", "json", 1000)])
+                    .collect();
+                assert_eq!(
+                    parse_accept(&format!("{element}, application/json")),
+                    expected,
+                    "{element:?}: a range is `type/subtype`, `type/*` or `*/*`; an empty part \
+                     or a `*` type with a named subtype is not a range: ignore it"
+                );
+            }
+        }
+        assert_eq!(
+            negotiate(Some("*/csv"), &["text/csv"]),
+            Err(NotAcceptable),
+            "`*/csv` is not a range, so it matches nothing (not text/csv)"
+        );
+        assert_eq!(
+            negotiate(Some("*/csv, text/html;q=0.5"), &OFFERED),
+            Ok("text/html"),
+            "`*/csv` is ignored: html is the only acceptable type"
         );
     }
 

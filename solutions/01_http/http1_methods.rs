@@ -115,6 +115,45 @@ mod tests {
     }
 
     #[test]
+    fn only_the_exact_token_is_a_method() {
+        const TOKENS: [&str; 9] = [
+            "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
+        ];
+        for (token, method) in TOKENS.into_iter().zip(Method::ALL) {
+            assert_eq!(
+                Method::parse(token),
+                Some(method),
+                "{token:?} is {method:?}"
+            );
+            for ws in [" ", "\t", "\r", "\n", "\r\n", "\u{b}", "\u{c}", "\u{a0}"] {
+                for decorated in [
+                    format!("{ws}{token}"),
+                    format!("{token}{ws}"),
+                    format!("{ws}{token}{ws}"),
+                ] {
+                    assert_eq!(
+                        Method::parse(&decorated),
+                        None,
+                        "{decorated:?}: the request line is split on single spaces, so \
+                         whitespace around a token means a malformed request, not a method: \
+                         compare the token exactly, do not trim it"
+                    );
+                }
+            }
+            assert_eq!(
+                Method::parse(&token[..token.len() - 1]),
+                None,
+                "a prefix of {token:?} is not a method"
+            );
+            assert_eq!(
+                Method::parse(&format!("{token}S")),
+                None,
+                "{token:?} followed by more letters is not a method"
+            );
+        }
+    }
+
+    #[test]
     fn safe_methods() {
         for m in [Method::Get, Method::Head, Method::Options, Method::Trace] {
             assert!(m.is_safe(), "{m:?} is read-only, so it is safe");

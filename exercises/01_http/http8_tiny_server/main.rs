@@ -10,18 +10,20 @@
 // of connections exhaust the machine: past a limit, we answer `503` at once instead.
 //
 // Done means: the server listens on 127.0.0.1 with an OS-chosen port (`:0`), serves each
-// connection on its own thread while it holds one of `max_connections` slots (and refuses the
-// others with `503`), sets a read timeout (a silent client gets `408 Request Timeout`), keeps
-// reading until the head is complete (`\r\n\r\n`) but no longer than the head's deadline
-// (`408` too) and refuses heads larger than MAX_HEAD with `431`. The routes (routes.rs) are
-// done. The tests talk to the server through a real `TcpStream`, and feed `read_head` scripted
-// reads (any `Read` works, so a test decides exactly where the TCP segments end).
+// connection on its own thread while it holds one of `max_connections` slots (taken on the
+// accepting thread before any thread is started; the others are refused with `503`), sets a
+// read timeout (a silent client gets `408 Request Timeout`), keeps reading until the head is
+// complete (`\r\n\r\n`) but no longer than the head's deadline (`408` too) and refuses heads
+// larger than MAX_HEAD with `431`. The routes (routes.rs) are done. The tests talk to the
+// server through a real `TcpStream`, run `accept_loop` on a thread of their own (to see which
+// thread asks for the slots), and feed `read_head` scripted reads (any `Read` works, so a test
+// decides exactly where the TCP segments end).
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
 mod routes;
@@ -49,18 +51,21 @@ pub fn start(limits: Limits) -> io::Result<SocketAddr> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let addr = listener.local_addr()?;
     let slots = Slots::new(limits.max_connections);
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            // TODO: one slow client must not block the others, and a flood of clients must
-            // not start a thread each: take a slot (`slots.try_acquire()`) for every
-            // connection, serve it on its own thread that holds the permit until it is done,
-            // and `refuse` the connection when no slot is free.
-            let _ = &slots;
-            let _ = handle(stream, limits);
-        }
-    });
+    thread::spawn(move || accept_loop(listener, slots, limits));
     Ok(addr)
+}
+
+/// Accepts connections for as long as the listener lives (on the thread `start` spawned).
+fn accept_loop(listener: TcpListener, slots: Slots, limits: Limits) {
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        // TODO: one slow client must not block the others, and a flood of clients must not
+        // start a thread each: take a slot (`slots.try_acquire()`) for every connection, here
+        // on the accepting thread, serve it on its own thread that holds the permit until it
+        // is done, and `refuse` the connection when no slot is free.
+        let _ = &slots;
+        let _ = handle(stream, limits);
+    }
 }
 
 enum Head {
@@ -77,8 +82,10 @@ fn read_head(stream: &mut impl Read, deadline: Instant) -> io::Result<Head> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 1024];
     // TODO: a head may arrive in several pieces: keep reading until `buf` contains
-    // "\r\n\r\n", stop with TooLarge once `buf` grows beyond MAX_HEAD, and with TimedOut
-    // once `deadline` has passed (check it before every read).
+    // "\r\n\r\n" (a head that fits in MAX_HEAD is complete, even when body bytes came in
+    // the same read), stop with TooLarge once `buf` grows beyond MAX_HEAD without the end of
+    // the head, and with TimedOut once `deadline` has passed (check it before every read,
+    // the first one included).
     // A read that fails with WouldBlock or TimedOut (which one depends on the OS) means
     // the read timeout expired.
     let _ = deadline;
@@ -117,10 +124,21 @@ fn handle(mut stream: TcpStream, limits: Limits) -> io::Result<()> {
 }
 
 /// Provided: the connections being served. `try_acquire` hands out a `Permit` while fewer
-/// than `max` are out; dropping the permit gives its slot back.
+/// than `max` are out; dropping the permit gives its slot back. It also notes which threads
+/// ask for slots (the tests read it: a slot is asked for on the accepting thread, before any
+/// thread is started for the connection).
 struct Slots {
     in_use: Arc<AtomicUsize>,
     max: usize,
+    asked: Arc<Mutex<Asked>>,
+}
+
+/// Provided: the first thread that asked for a slot and how often it asked, and how often
+/// any other thread asked.
+#[derive(Debug, Default)]
+struct Asked {
+    first: Option<(ThreadId, usize)>,
+    elsewhere: usize,
 }
 
 struct Permit(Arc<AtomicUsize>);
@@ -130,10 +148,18 @@ impl Slots {
         Slots {
             in_use: Arc::new(AtomicUsize::new(0)),
             max,
+            asked: Arc::default(),
         }
     }
 
     fn try_acquire(&self) -> Option<Permit> {
+        let me = thread::current().id();
+        let asked = &mut *self.asked.lock().unwrap_or_else(PoisonError::into_inner);
+        match &mut asked.first {
+            Some((first, times)) if *first == me => *times += 1,
+            Some(_) => asked.elsewhere += 1,
+            None => asked.first = Some((me, 1)),
+        }
         self.in_use
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
                 (n < self.max).then_some(n + 1)

@@ -195,20 +195,73 @@ fn connections_past_the_limit_are_refused_with_503() {
     drop((first, second));
 }
 
+#[test]
+fn a_flood_of_connections_starts_no_thread_past_the_limit() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = Limits {
+        read_timeout: Duration::from_secs(60),
+        head_deadline: Duration::from_secs(60),
+        max_connections: 2,
+    };
+    let slots = Slots::new(limits.max_connections);
+    let asked = Arc::clone(&slots.asked);
+    let accepting = thread::spawn(move || accept_loop(listener, slots, limits))
+        .thread()
+        .id();
+    // Accepted in the order they connect: two silent clients hold both slots, 48 more follow.
+    let held: Vec<TcpStream> = (0..2).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    let flood: Vec<TcpStream> = (0..48).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    let mut statuses = Vec::new();
+    for mut stream in flood {
+        stream.set_read_timeout(Some(CLIENT_TIMEOUT)).unwrap();
+        let mut response = String::new();
+        statuses.push(match stream.read_to_string(&mut response) {
+            Ok(_) => status_of(&response),
+            Err(_) => 0,
+        });
+    }
+    let asked = asked.lock().unwrap();
+    assert_eq!(
+        (asked.first, asked.elsewhere),
+        (Some((accepting, 50)), 0),
+        "50 connections, so 50 slots asked for, all on the accepting thread: a thread started \
+         before its connection has a slot means a flood still starts a thread per connection \
+         (Slots saw {asked:?}; the accepting thread is {accepting:?})"
+    );
+    assert!(
+        statuses.iter().all(|&status| status == 503),
+        "both slots are held, so every other connection is refused at once with 503 \
+         (0: no answer): {statuses:?}"
+    );
+    drop(held);
+}
+
 /// A scripted connection: each `read` returns the next step (bytes that "arrived", or an
-/// error); when the script is over, the client has closed the connection.
-struct Script(VecDeque<io::Result<Vec<u8>>>);
+/// error); when the script is over, the client has closed the connection: `read` returns 0
+/// once, and reading again after that is a bug in the reader (the test panics).
+struct Script(VecDeque<io::Result<Vec<u8>>>, bool);
 
 impl Script {
     fn new(steps: Vec<io::Result<&[u8]>>) -> Script {
-        Script(steps.into_iter().map(|s| s.map(<[u8]>::to_vec)).collect())
+        Script(
+            steps.into_iter().map(|s| s.map(<[u8]>::to_vec)).collect(),
+            false,
+        )
     }
 }
 
 impl Read for Script {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self.0.pop_front() {
-            None => Ok(0),
+            None if self.1 => panic!(
+                "read() again after it returned 0: the client has closed the connection, \
+                 so stop reading (Closed)"
+            ),
+            None => {
+                self.1 = true;
+                Ok(0)
+            }
             Some(Err(e)) => Err(e),
             Some(Ok(bytes)) => {
                 let n = bytes.len().min(buf.len());
@@ -245,11 +298,11 @@ fn read_head_stops_reading_once_the_deadline_has_passed() {
         ),
         "the head's deadline has passed: TimedOut (408), however fast the bytes come"
     );
-    assert!(
-        connection.0.len() >= 100,
-        "once the deadline has passed, do not wait for more reads: check it on every turn \
-         (this connection was read {} times)",
-        101 - connection.0.len()
+    assert_eq!(
+        101 - connection.0.len(),
+        0,
+        "the deadline had passed before read_head began: check it before every read, the first \
+         one included, so that not even one read is waited for (this counts the reads)"
     );
 }
 
@@ -304,6 +357,24 @@ fn read_head_refuses_an_endless_head() {
         matches!(read_head(&mut connection, far()), Ok(Head::TooLarge)),
         "a head that grows past MAX_HEAD without an empty line is refused (431), \
          before the client gives up or our memory does"
+    );
+}
+
+#[test]
+fn read_head_completes_a_head_that_fits_even_with_body_bytes_after_it() {
+    let mut request = b"GET / HTTP/1.1\r\nX-Fill: ".to_vec();
+    request.resize(8100 - 4, b'a');
+    request.extend_from_slice(b"\r\n\r\n");
+    assert!(request.len() < MAX_HEAD);
+    request.extend(std::iter::repeat_n(b'b', 2000));
+    let mut connection = Script::new(request.chunks(1000).map(Ok).collect());
+    let head = head_of(read_head(&mut connection, far()));
+    assert_eq!(
+        head.len(),
+        8100 - 4,
+        "the 8100-byte head fits in MAX_HEAD: it is complete, even though the read that brought \
+         its end also brought body bytes and took the buffer past MAX_HEAD (look for the end \
+         first, then at the size)"
     );
 }
 

@@ -10,18 +10,20 @@
 // of connections exhaust the machine: past a limit, we answer `503` at once instead.
 //
 // Done means: the server listens on 127.0.0.1 with an OS-chosen port (`:0`), serves each
-// connection on its own thread while it holds one of `max_connections` slots (and refuses the
-// others with `503`), sets a read timeout (a silent client gets `408 Request Timeout`), keeps
-// reading until the head is complete (`\r\n\r\n`) but no longer than the head's deadline
-// (`408` too) and refuses heads larger than MAX_HEAD with `431`. The routes (routes.rs) are
-// done. The tests talk to the server through a real `TcpStream`, and feed `read_head` scripted
-// reads (any `Read` works, so a test decides exactly where the TCP segments end).
+// connection on its own thread while it holds one of `max_connections` slots (taken on the
+// accepting thread before any thread is started; the others are refused with `503`), sets a
+// read timeout (a silent client gets `408 Request Timeout`), keeps reading until the head is
+// complete (`\r\n\r\n`) but no longer than the head's deadline (`408` too) and refuses heads
+// larger than MAX_HEAD with `431`. The routes (routes.rs) are done. The tests talk to the
+// server through a real `TcpStream`, run `accept_loop` on a thread of their own (to see which
+// thread asks for the slots), and feed `read_head` scripted reads (any `Read` works, so a test
+// decides exactly where the TCP segments end).
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
 mod routes;
@@ -49,23 +51,26 @@ pub fn start(limits: Limits) -> io::Result<SocketAddr> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let addr = listener.local_addr()?;
     let slots = Slots::new(limits.max_connections);
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            // The slot is taken here, in accept order, and given back when the connection's
-            // thread ends: at most `max_connections` threads, whatever the clients do.
-            match slots.try_acquire() {
-                Some(permit) => {
-                    thread::spawn(move || {
-                        let _ = handle(stream, limits);
-                        drop(permit);
-                    });
-                }
-                None => refuse(stream),
-            }
-        }
-    });
+    thread::spawn(move || accept_loop(listener, slots, limits));
     Ok(addr)
+}
+
+/// Accepts connections for as long as the listener lives (on the thread `start` spawned).
+fn accept_loop(listener: TcpListener, slots: Slots, limits: Limits) {
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        // The slot is taken here, in accept order, and given back when the connection's
+        // thread ends: at most `max_connections` threads, whatever the clients do.
+        match slots.try_acquire() {
+            Some(permit) => {
+                thread::spawn(move || {
+                    let _ = handle(stream, limits);
+                    drop(permit);
+                });
+            }
+            None => refuse(stream),
+        }
+    }
 }
 
 enum Head {
@@ -127,10 +132,21 @@ fn handle(mut stream: TcpStream, limits: Limits) -> io::Result<()> {
 }
 
 /// Provided: the connections being served. `try_acquire` hands out a `Permit` while fewer
-/// than `max` are out; dropping the permit gives its slot back.
+/// than `max` are out; dropping the permit gives its slot back. It also notes which threads
+/// ask for slots (the tests read it: a slot is asked for on the accepting thread, before any
+/// thread is started for the connection).
 struct Slots {
     in_use: Arc<AtomicUsize>,
     max: usize,
+    asked: Arc<Mutex<Asked>>,
+}
+
+/// Provided: the first thread that asked for a slot and how often it asked, and how often
+/// any other thread asked.
+#[derive(Debug, Default)]
+struct Asked {
+    first: Option<(ThreadId, usize)>,
+    elsewhere: usize,
 }
 
 struct Permit(Arc<AtomicUsize>);
@@ -140,10 +156,18 @@ impl Slots {
         Slots {
             in_use: Arc::new(AtomicUsize::new(0)),
             max,
+            asked: Arc::default(),
         }
     }
 
     fn try_acquire(&self) -> Option<Permit> {
+        let me = thread::current().id();
+        let asked = &mut *self.asked.lock().unwrap_or_else(PoisonError::into_inner);
+        match &mut asked.first {
+            Some((first, times)) if *first == me => *times += 1,
+            Some(_) => asked.elsewhere += 1,
+            None => asked.first = Some((me, 1)),
+        }
         self.in_use
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
                 (n < self.max).then_some(n + 1)
