@@ -197,6 +197,87 @@ mod tests {
     }
 
     #[test]
+    fn methods_are_case_sensitive() {
+        // RFC 9110 section 9.1: the method token is case-sensitive. "head" is not HEAD.
+        for method in ["head", "Head", "hEAD"] {
+            let res = app().dispatch(&Request::new(method, "/health"));
+            assert_eq!(
+                res.status, 405,
+                "{method:?} /health: methods are case-sensitive, only \"HEAD\" borrows the GET handler"
+            );
+        }
+        let res = app().dispatch(&Request::new("get", "/health"));
+        assert_eq!(res.status, 405, "\"get\" is not GET either");
+    }
+
+    #[test]
+    fn only_head_falls_back_to_get() {
+        for method in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
+            let res = app().dispatch(&Request::new(method, "/health"));
+            assert_eq!(
+                res.status, 405,
+                "{method} /health: /health only has GET; only HEAD is answered by the GET handler"
+            );
+        }
+        let res = app().dispatch(&Request::new("GET", "/echo"));
+        assert_eq!(res.status, 405, "GET /echo: /echo only has POST");
+    }
+
+    #[test]
+    fn a_registered_head_handler_wins() {
+        use std::cell::Cell;
+        use std::rc::Rc;
+        let get_calls = Rc::new(Cell::new(0u32));
+        let head_calls = Rc::new(Cell::new(0u32));
+        let mut router = Router::new();
+        let counter = Rc::clone(&get_calls);
+        router.route("GET", "/report", move |_req: &Request| {
+            counter.set(counter.get() + 1);
+            Response::new(200, "an expensive report")
+        });
+        let counter = Rc::clone(&head_calls);
+        router.route("HEAD", "/report", move |_req: &Request| {
+            counter.set(counter.get() + 1);
+            Response::new(204, "")
+        });
+        let res = router.dispatch(&Request::new("HEAD", "/report"));
+        assert_eq!(
+            res,
+            Response::new(204, ""),
+            "a path with its own HEAD handler answers HEAD with it"
+        );
+        assert_eq!(
+            (head_calls.get(), get_calls.get()),
+            (1, 0),
+            "(HEAD handler calls, GET handler calls): the GET handler is only a fallback for \
+             paths without a HEAD handler"
+        );
+        let res = router.dispatch(&Request::new("GET", "/report"));
+        assert_eq!(res, Response::new(200, "an expensive report"));
+        assert_eq!(get_calls.get(), 1, "GET calls its handler once");
+    }
+
+    #[test]
+    fn head_calls_the_get_handler_once() {
+        use std::cell::Cell;
+        use std::rc::Rc;
+        let calls = Rc::new(Cell::new(0u32));
+        let mut router = Router::new();
+        let counter = Rc::clone(&calls);
+        router.route("GET", "/page", move |req: &Request| {
+            counter.set(counter.get() + 1);
+            Response::new(200, &format!("{} {}", req.method, req.path))
+        });
+        let res = router.dispatch(&Request::new("HEAD", "/page"));
+        assert_eq!(res, Response::new(200, ""));
+        assert_eq!(
+            calls.get(),
+            1,
+            "HEAD without a HEAD handler calls the GET handler once"
+        );
+    }
+
+    #[test]
     fn head_needs_a_get_handler() {
         let res = app().dispatch(&Request::new("HEAD", "/echo"));
         assert_eq!(

@@ -222,6 +222,69 @@ mod tests {
         );
     }
 
+    /// Sends `value` as the Authorization header through `auth` around a handler that counts
+    /// its calls; returns the status and whether the handler ran.
+    fn try_authorization(value: &str) -> (u16, bool) {
+        let calls = Rc::new(RefCell::new(0));
+        let counted: Handler = {
+            let calls = Rc::clone(&calls);
+            Box::new(move |_req: &Request| {
+                *calls.borrow_mut() += 1;
+                Response::new(200, "secret stats")
+            })
+        };
+        let app = stack(counted, vec![auth()]);
+        let res = app(&Request::get("/admin/stats").with_header("Authorization", value));
+        let ran = *calls.borrow() > 0;
+        (res.status, ran)
+    }
+
+    #[test]
+    fn the_scheme_is_the_whole_word_bearer() {
+        let mut values = vec![" s3cret".to_string()];
+        // Not a prefix match: a longer word that starts with "Bearer" (any case) is another
+        // scheme, and so is a word that merely ends with it.
+        for junk in ["X", "s", "_", "-ish", "1", "Bearer", ":"] {
+            for scheme in ["Bearer", "bearer", "BEARER"] {
+                values.push(format!("{scheme}{junk} s3cret"));
+                values.push(format!("{junk}{scheme} s3cret"));
+            }
+        }
+        for value in &values {
+            assert_eq!(
+                try_authorization(value),
+                (401, false),
+                "Authorization: {value:?}: the scheme is the word \"Bearer\" (any case), nothing \
+                 more and nothing less; (status, handler ran) must be a 401 that never reaches \
+                 the handler"
+            );
+        }
+    }
+
+    #[test]
+    fn the_credentials_are_one_token() {
+        for value in [
+            "Bearer junk s3cret",
+            "Bearer s3cret s3cret",
+            "Bearer wrong s3cret",
+            "Bearer s3cret junk",
+            "bearer Bearer s3cret",
+            "Bearer s3 cret",
+        ] {
+            assert_eq!(
+                try_authorization(value),
+                (401, false),
+                "Authorization: {value:?}: the header is the scheme, a space and ONE token \
+                 (spaces around it aside); extra words are not skipped to find the token"
+            );
+        }
+        assert_eq!(
+            try_authorization("Bearer s3cret"),
+            (200, true),
+            "the right token reaches the handler"
+        );
+    }
+
     #[test]
     fn first_middleware_is_outermost() {
         let trace = Rc::new(RefCell::new(Vec::new()));

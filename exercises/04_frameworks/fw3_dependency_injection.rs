@@ -27,7 +27,9 @@ pub struct User {
 #[derive(Debug, PartialEq)]
 pub struct DuplicateEmail;
 
-/// Storage for users. Ids are assigned by the repo, starting at 1.
+/// Storage for users. Ids are assigned by the repo, starting at 1. Emails are stored and
+/// compared exactly as given, byte for byte (as SQLite's `=` compares TEXT): normalizing them
+/// is the service's job, not the repo's.
 pub trait UserRepo {
     fn find_by_email(&self, email: &str) -> Option<User>;
     /// Stores a new user, or refuses a taken email: check and write are ONE step, with no
@@ -107,8 +109,8 @@ pub struct InMemoryUserRepo {
 
 impl UserRepo for InMemoryUserRepo {
     // TODO: implement the three methods on top of `self.users` so that the fake passes the
-    // same contract test as `SqliteUserRepo` (ids start at 1 and increase; a taken email is
-    // refused by `insert` itself).
+    // same contract test as `SqliteUserRepo` (ids start at 1 and increase; emails are compared
+    // exactly, as SQLite's `=` compares them; a taken email is refused by `insert` itself).
     fn find_by_email(&self, email: &str) -> Option<User> {
         let _ = email;
         todo!()
@@ -143,7 +145,8 @@ impl<R: UserRepo> UserService<R> {
         &self.repo
     }
 
-    /// Trims and lowercases the email, trims the name, rejects an empty name and an email that
+    /// Trims and lowercases the email (all of it, not only ASCII: `str::to_lowercase`, so
+    /// `ÉLISE@x.org` is `élise@x.org`), trims the name, rejects an empty name and an email that
     /// is already registered, then stores the user.
     pub fn register(&mut self, email: &str, name: &str) -> Result<User, RegisterError> {
         // TODO: normalize, validate, then insert: the repo's answer says whether the email was
@@ -200,6 +203,26 @@ mod tests {
         );
         let carol = repo.insert("carol@example.com", "Carol").unwrap();
         assert_eq!(carol.id, 3, "a refused insert does not use up an id");
+
+        // The repo compares emails exactly, as SQLite's `=` does: a fake that is more lenient
+        // than the real repo would hide a service that forgets to normalize.
+        assert_eq!(
+            repo.find_by_email("CAROL@example.com"),
+            None,
+            "the repo compares emails exactly (normalizing is the service's job)"
+        );
+        let shouting = repo.insert("Carol@Example.COM", "Carol again");
+        assert_eq!(
+            shouting.as_ref().map(|u| (u.id, u.email.as_str())),
+            Ok((4, "Carol@Example.COM")),
+            "an email differing only in case is another email to the repo, as in SQLite"
+        );
+        assert_eq!(repo.count(), 4);
+        assert_eq!(
+            repo.find_by_email("carol@example.com"),
+            Some(carol),
+            "each spelling finds its own row"
+        );
     }
 
     /// Another signup for the same email lands between any lookup and the next write: this
@@ -292,6 +315,31 @@ mod tests {
             1,
             "the user went into the injected repo"
         );
+    }
+
+    #[test]
+    fn register_lowercases_beyond_ascii() {
+        fn check(mut service: UserService<impl UserRepo>) {
+            let user = service.register(" ÉLISE@Exemple.fr", "Élise").unwrap();
+            assert_eq!(
+                user.email, "élise@exemple.fr",
+                "the whole email is lowercased, accented letters too (str::to_lowercase)"
+            );
+            assert_eq!(
+                service.register("élise@exemple.fr", "Impostor"),
+                Err(RegisterError::EmailTaken),
+                "ÉLISE@exemple.fr and élise@exemple.fr are one email"
+            );
+            assert_eq!(
+                service
+                    .register("ÖSTEN@EXAMPLE.COM", "Östen")
+                    .map(|u| u.email),
+                Ok("östen@example.com".to_string())
+            );
+            assert_eq!(service.repo().count(), 2);
+        }
+        check(UserService::new(InMemoryUserRepo::default()));
+        check(UserService::new(SqliteUserRepo::open_in_memory().unwrap()));
     }
 
     #[test]

@@ -44,9 +44,11 @@ impl TryFrom<&str> for Email {
     type Error = ValidationError;
 
     fn try_from(value: &str) -> Result<Self, Self::Error> {
-        // TODO: trim + lowercase, then check: at most 254 chars, no whitespace, exactly one
-        // '@' with a non-empty part before it, a domain containing a dot that neither starts
-        // nor ends with a dot. Reject with ValidationError::InvalidEmail("why").
+        // TODO: trim + lowercase, then check: at most 254 bytes (`len()`: RFC 5321 counts
+        // octets), no whitespace at all (any Unicode whitespace, `char::is_whitespace`: tabs,
+        // newlines and no-break spaces too, not only ' '), exactly one '@' with a non-empty part
+        // before it, a domain containing a dot that neither starts nor ends with a dot. Reject
+        // with ValidationError::InvalidEmail("why").
         let _ = value;
         todo!()
     }
@@ -145,6 +147,61 @@ mod tests {
             Email::try_from(format!("  {longest}  ").as_str()).is_ok(),
             "the limit applies after trimming"
         );
+    }
+
+    #[test]
+    fn the_length_limit_counts_bytes() {
+        // "é" is two bytes in UTF-8: 127 of them are 254 bytes but only 127 characters.
+        let domain = "@example.com";
+        let fits = format!("{}{}", "é".repeat(121), domain);
+        assert_eq!(fits.len(), 254);
+        assert!(
+            Email::try_from(fits.as_str()).is_ok(),
+            "254 bytes is allowed"
+        );
+        let too_long = format!("a{fits}");
+        assert_eq!((too_long.len(), too_long.chars().count()), (255, 134));
+        assert!(
+            matches!(
+                Email::try_from(too_long.as_str()),
+                Err(ValidationError::InvalidEmail(_))
+            ),
+            "255 bytes is too long even though it is only 134 characters (RFC 5321 counts octets)"
+        );
+    }
+
+    #[test]
+    fn no_kind_of_whitespace_inside_an_email() {
+        let mut checked = 0;
+        for c in (0..=0x3000u32).filter_map(char::from_u32) {
+            if !c.is_whitespace() {
+                continue;
+            }
+            checked += 1;
+            for bad in [
+                format!("ada{c}l@example.com"),
+                format!("ada@exam{c}ple.com"),
+            ] {
+                assert!(
+                    matches!(
+                        Email::try_from(bad.as_str()),
+                        Err(ValidationError::InvalidEmail(_))
+                    ),
+                    "{bad:?} contains the whitespace character U+{:04X}: every kind of whitespace \
+                     (char::is_whitespace), not only ' ', is refused",
+                    c as u32
+                );
+            }
+        }
+        assert!(
+            checked > 20,
+            "tabs, newlines, no-break spaces, em spaces..."
+        );
+        let err = serde_json::from_str::<Signup>(
+            r#"{"username": "ada_l", "email": "ada\tl@example.com"}"#,
+        )
+        .expect_err("a tab inside the email in JSON must fail deserialization");
+        assert!(err.to_string().contains("invalid email"), "got: {err}");
     }
 
     #[test]

@@ -171,6 +171,13 @@ mod tests {
             ("/", "/health", "/health"),
             ("", "/health", "/health"),
             ("/", "/", "/"),
+            ("/api//", "//users", "/api/users"),
+            ("/api///", "users", "/api/users"),
+            ("/users", "/{id}/", "/users/{id}"),
+            ("/users", "{id}//", "/users/{id}"),
+            ("/api/v1/", "/users/", "/api/v1/users"),
+            ("//", "//", "/"),
+            ("", "", "/"),
         ];
         for (prefix, path, expected) in cases {
             assert_eq!(
@@ -179,6 +186,55 @@ mod tests {
                 "join_paths({prefix:?}, {path:?}): exactly one '/' between parts, no trailing '/'"
             );
         }
+    }
+
+    #[test]
+    fn joining_any_number_of_slashes() {
+        // A seeded walk over the grammar: a prefix and a path made of segments, each side with
+        // any number of '/' at its ends. The joined path is the segments, each after one '/'.
+        let words = ["api", "v1", "users", "{id}", "x"];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..500 {
+            let prefix_words: Vec<&str> = (0..next(3)).map(|_| words[next(words.len())]).collect();
+            let path_words: Vec<&str> = (0..next(3)).map(|_| words[next(words.len())]).collect();
+            let prefix = if prefix_words.is_empty() {
+                "/".repeat(next(4))
+            } else {
+                format!("/{}{}", prefix_words.join("/"), "/".repeat(next(4)))
+            };
+            let path = format!(
+                "{}{}{}",
+                "/".repeat(next(4)),
+                path_words.join("/"),
+                "/".repeat(next(4))
+            );
+            let all: Vec<&str> = prefix_words.iter().chain(&path_words).copied().collect();
+            let expected = format!("/{}", all.join("/"));
+            assert_eq!(
+                join_paths(&prefix, &path),
+                expected,
+                "join_paths({prefix:?}, {path:?}): every run of '/' where the parts meet becomes \
+                 one '/', and no '/' ends the path (except the root \"/\")"
+            );
+        }
+    }
+
+    #[test]
+    fn a_route_with_a_trailing_slash_mounts_without_it() {
+        let blueprint = Router::new("users")
+            .route("list", "GET", "//", list_users)
+            .route("show", "GET", "/{id}/", show_user);
+        let app = Router::new("app").mount("/users//", blueprint);
+        let patterns: Vec<&str> = app.routes.iter().map(|r| r.pattern.as_str()).collect();
+        assert_eq!(patterns, ["/users", "/users/{id}"]);
+        assert_eq!(app.dispatch("GET", "/users/7"), (200, "user 7".into()));
+        assert_eq!(app.dispatch("GET", "/users"), (200, "all users".into()));
     }
 
     #[test]

@@ -125,6 +125,33 @@ mod tests {
     }
 
     #[test]
+    fn dto_copies_every_public_field() {
+        // Every field away from the defaults of `ada()`, so a hard-coded value shows.
+        let grace = User {
+            id: 12,
+            username: "grace".to_string(),
+            email: "grace@navy.mil".to_string(),
+            password_hash: hash_password("cobol"),
+            is_admin: true,
+            bio: Some("Found the first bug.".to_string()),
+            created_at: 1_800_000_000,
+        };
+        let value = serde_json::to_value(UserDto::from(&grace)).unwrap();
+        assert_eq!(
+            value,
+            json!({
+                "id": 12,
+                "username": "grace",
+                "email": "grace@navy.mil",
+                "isAdmin": true,
+                "bio": "Found the first bug.",
+                "createdAt": 1_800_000_000,
+            }),
+            "the DTO reports what the model holds: an admin is sent with \"isAdmin\": true"
+        );
+    }
+
+    #[test]
     fn bio_appears_when_present() {
         let mut user = ada();
         user.bio = Some("First programmer.".to_string());

@@ -14,17 +14,23 @@ pub struct NoteStore {
     conn: Connection,
 }
 
+/// A store on `conn`, creating the notes table unless it is there already. LOCKED: the grader
+/// restores this function as the course ships it. The tests open stores on connections they
+/// prepared: they trace the SQL the store runs, and can make a statement fail.
+pub fn open_with(conn: Connection) -> rusqlite::Result<NoteStore> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS notes (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL
+        );",
+    )?;
+    Ok(NoteStore { conn })
+}
+
 impl NoteStore {
     pub fn open_in_memory() -> rusqlite::Result<Self> {
-        let conn = Connection::open_in_memory()?;
-        conn.execute_batch(
-            "CREATE TABLE notes (
-                id INTEGER PRIMARY KEY,
-                title TEXT NOT NULL,
-                body TEXT NOT NULL
-            );",
-        )?;
-        Ok(NoteStore { conn })
+        open_with(Connection::open_in_memory()?)
     }
 
     pub fn create(&self, title: &str, body: &str) -> rusqlite::Result<Note> {
@@ -71,7 +77,9 @@ impl NoteStore {
 
     /// Deletes the note; `Ok(true)` if it existed, `Ok(false)` if there was nothing to delete.
     pub fn delete(&self, id: i64) -> rusqlite::Result<bool> {
-        // TODO: run a DELETE statement. `Connection::execute` returns how many rows changed.
+        // TODO: run ONE DELETE statement, with the id as a bound parameter (`?1`), never
+        // pasted into the SQL text (the tests trace what SQLite runs). `Connection::execute`
+        // returns how many rows changed.
         let _ = id;
         todo!()
     }

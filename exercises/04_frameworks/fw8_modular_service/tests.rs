@@ -1,7 +1,59 @@
 use crate::http::Request;
 use crate::routes::route;
-use crate::storage::NoteStore;
+use crate::storage::{NoteStore, open_with};
+use rusqlite::Connection;
+use rusqlite::trace::{TraceEvent, TraceEventCodes};
 use serde_json::{Value, json};
+use std::cell::RefCell;
+
+thread_local! {
+    /// The SQL text of every statement run on this thread's traced connections.
+    static STATEMENTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+fn record(event: TraceEvent<'_>) {
+    if let TraceEvent::Stmt(_, sql) = event {
+        STATEMENTS.with_borrow_mut(|s| s.push(sql.to_owned()));
+    }
+}
+
+/// A store on a connection these tests prepared: the notes table is created first (as
+/// `open_with` creates it), then `setup` runs (rows, triggers), then every statement is traced.
+fn prepared_store(setup: &str) -> NoteStore {
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch(
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL);",
+    )
+    .unwrap();
+    conn.execute_batch(setup).unwrap();
+    conn.trace_v2(TraceEventCodes::SQLITE_TRACE_STMT, Some(record));
+    open_with(conn).unwrap()
+}
+
+/// The SQL text of the statements `f` made SQLite run (bound values are not part of it).
+fn statements_of(f: impl FnOnce()) -> Vec<String> {
+    STATEMENTS.with_borrow_mut(Vec::clear);
+    f();
+    STATEMENTS.take()
+}
+
+fn assert_one_delete_without_the_id(sql: &[String], id: &str) {
+    assert_eq!(
+        sql.len(),
+        1,
+        "deleting a note is ONE statement, the DELETE (its row count says whether the note \
+         existed; a lookup first is a second round-trip and a race). SQLite ran: {sql:?}"
+    );
+    assert!(
+        sql[0].trim_start().to_uppercase().starts_with("DELETE"),
+        "the one statement is a DELETE, got: {sql:?}"
+    );
+    assert!(
+        !sql[0].contains(id),
+        "the id {id} is in the SQL text SQLite parsed: {sql:?}. Send it as a bound parameter \
+         (?1), never pasted into the text"
+    );
+}
 
 fn store_with_two_notes() -> NoteStore {
     let store = NoteStore::open_in_memory().unwrap();
@@ -84,5 +136,63 @@ fn requests_that_name_no_note_delete_nothing() {
         store.list().unwrap().len(),
         2,
         "none of these deleted anything (there is no bulk delete)"
+    );
+}
+
+#[test]
+fn delete_runs_one_statement_with_the_id_bound() {
+    let store = prepared_store(
+        "INSERT INTO notes (id, title, body) VALUES (73519, 'far', 'away'), (86427, 'other', 'x');",
+    );
+    let sql = statements_of(|| assert!(store.delete(73519).unwrap(), "note 73519 existed"));
+    assert_one_delete_without_the_id(&sql, "73519");
+    let sql = statements_of(|| assert!(!store.delete(73519).unwrap(), "it is gone now"));
+    assert_one_delete_without_the_id(&sql, "73519");
+    let sql = statements_of(|| assert_eq!(call(&store, "DELETE", "/notes/86427").0, 204));
+    assert_one_delete_without_the_id(&sql, "86427");
+    let sql = statements_of(|| assert_eq!(call(&store, "DELETE", "/notes/99173").0, 404));
+    assert_one_delete_without_the_id(&sql, "99173");
+}
+
+#[test]
+fn a_storage_error_is_500_not_404() {
+    // The database refuses every DELETE: a broken storage layer, not a missing note.
+    let store = prepared_store(
+        "INSERT INTO notes (id, title, body) VALUES (1, 'groceries', 'milk, eggs');
+         CREATE TRIGGER notes_are_kept BEFORE DELETE ON notes
+         BEGIN SELECT RAISE(ABORT, 'the disk is on fire'); END;",
+    );
+    assert!(
+        store.delete(1).is_err(),
+        "a DELETE that SQLite refused is an error from NoteStore::delete, not Ok(false)"
+    );
+    let (status, body) = call(&store, "DELETE", "/notes/1");
+    assert_eq!(
+        status, 500,
+        "storage failed: 500 Internal Server Error. 404 would tell the client the note does \
+         not exist, and it does (body: {body})"
+    );
+    assert_eq!(
+        call(&store, "GET", "/notes/1").0,
+        200,
+        "the note is still there"
+    );
+}
+
+#[test]
+fn methods_are_case_sensitive() {
+    let store = store_with_two_notes();
+    for method in ["delete", "Delete", "dELETE"] {
+        assert_eq!(
+            call(&store, method, "/notes/1").0,
+            405,
+            "{method:?} is not DELETE: HTTP methods are case-sensitive (RFC 9110 9.1)"
+        );
+    }
+    assert_eq!(call(&store, "get", "/notes/1").0, 405, "nor is \"get\" GET");
+    assert_eq!(
+        store.list().unwrap().len(),
+        2,
+        "none of these deleted anything"
     );
 }

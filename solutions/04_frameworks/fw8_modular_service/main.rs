@@ -4,9 +4,11 @@
 // A colleague started it but left three gaps, one per layer: the storage method, the handler
 // and the route.
 //
-// Done means: `NoteStore::delete` removes the row and says whether it existed,
-// `handlers::delete_note` answers 204 No Content or 404 Not Found, and the router sends
-// `DELETE /notes/{id}` to it. The tests live in `tests.rs` and go through `routes::route`.
+// Done means: `NoteStore::delete` removes the row with one DELETE statement (the id bound as a
+// parameter) and says whether it existed, `handlers::delete_note` answers 204 No Content,
+// 404 Not Found, or 500 when storage fails, and the router sends `DELETE /notes/{id}` (the
+// method is case-sensitive, as every method is) to it. The tests live in `tests.rs` and go
+// through `routes::route`; they trace the SQL the store runs (`storage::open_with`).
 
 mod handlers;
 mod http;
