@@ -1187,6 +1187,8 @@ fn a_sandboxed_cohort_cannot_escape() {
     let scene = Scene::new(vec![
         // Defence: the sandbox shows the compiler only the learner's sources and read-only
         // dependencies: no course folder (`include!`, `#[path]`), no other learner.
+        // (An item-level `include!` is refused by the contract before the build, see
+        // `contract::names`; `include_str!` in an expression reaches the compiler.)
         learner("copy_solutions")
             .file(ADD_RS, include_str!("hostile/copy_solutions_add.rs"))
             .file(GREET_RS, include_str!("hostile/copy_classmate_greet.rs"))

@@ -324,6 +324,10 @@ struct TestDetector(Vec<String>);
 
 impl<'ast> Visit<'ast> for TestDetector {
     fn visit_attribute(&mut self, attr: &'ast Attribute) {
+        // Crate attributes are the rule book's (it refuses all but lint levels).
+        if matches!(attr.style, syn::AttrStyle::Inner(_)) {
+            return;
+        }
         let gated = if attr.path().is_ident("cfg") {
             is_cfg_test(std::slice::from_ref(attr))
         } else if attr.path().is_ident("cfg_attr") {

@@ -250,8 +250,16 @@ fn hidden_items(
                         ),
                     });
                 } else if let Some((_, body)) = macros.iter().find(|(name, _)| *name == called) {
-                    let passed = protected_idents(&m.mac.tokens);
-                    let defined = defined_in_body(body);
+                    // Names it defines: in its body, in the items passed to it, and the names
+                    // passed to a body that defines items named by its arguments (`$n`).
+                    let passed = if names_items_by_argument(body) {
+                        protected_idents(&m.mac.tokens)
+                    } else {
+                        Vec::new()
+                    };
+                    let defined = defined_in_body(body)
+                        .into_iter()
+                        .chain(defined_in_body(&m.mac.tokens));
                     if let Some(name) = passed.into_iter().chain(defined).next() {
                         found.push(Binding {
                             what: What::Hidden(format!(
@@ -283,10 +291,47 @@ fn hidden_items(
     }
 }
 
-/// Protected names among `tokens`, at any depth.
+/// Whether a macro body defines an item (or binds a `use` name) whose name is a metavariable:
+/// `pub struct $n;`, `use x as $n;`.
+fn names_items_by_argument(tokens: &proc_macro2::TokenStream) -> bool {
+    let tokens: Vec<proc_macro2::TokenTree> = tokens.clone().into_iter().collect();
+    tokens.iter().enumerate().any(|(at, token)| match token {
+        proc_macro2::TokenTree::Punct(p) if p.as_char() == '$' && at > 0 => {
+            matches!(&tokens[at - 1], proc_macro2::TokenTree::Ident(k) if DEFINES.contains(&k.to_string().as_str()))
+        }
+        proc_macro2::TokenTree::Group(group) => names_items_by_argument(&group.stream()),
+        _ => false,
+    })
+}
+
+/// Keywords after which a name is defined (or bound, for `as`).
+const DEFINES: &[&str] = &[
+    "struct",
+    "enum",
+    "union",
+    "type",
+    "fn",
+    "trait",
+    "mod",
+    "static",
+    "const",
+    "as",
+    "crate",
+    "macro_rules",
+];
+
+/// Protected names among `tokens`, at any depth; attributes (`#[test]`) name no item.
 fn protected_idents(tokens: &proc_macro2::TokenStream) -> Vec<String> {
     let mut names = Vec::new();
+    let mut after_pound = false;
     for token in tokens.clone() {
+        let pound = matches!(&token, proc_macro2::TokenTree::Punct(p) if p.as_char() == '#');
+        let attribute = after_pound
+            && matches!(&token, proc_macro2::TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Bracket);
+        after_pound = pound;
+        if attribute {
+            continue;
+        }
         match token {
             proc_macro2::TokenTree::Ident(ident) => {
                 let name = ident.to_string();
@@ -523,6 +568,7 @@ mod tests {
             "pub struct Response { status: u16 }",
             "mod db { pub fn query() {} }",
             "macro_rules! row { ($n:ident) => { pub struct $n(u16); } }\nrow!(Header);",
+            "macro_rules! pass { ($($i:item)*) => { $($i)* } }\npass! { #[test] fn t() { let _: Vec<u16> = std::vec::Vec::new(); } }",
             "#[path = \"db_impl.rs\"]\nmod db;",
             "fn f() -> &'static str { include_str!(\"data.txt\") }",
         ] {
