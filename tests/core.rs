@@ -167,6 +167,35 @@ fn verify_exits_1_naming_the_first_failure_and_0_when_all_pass() {
 }
 
 #[test]
+fn a_deleted_exercise_file_leaves_a_course_to_work_in() {
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .exercise("a", "first", &test_source("true"), None, test_opts())
+        .exercise("a", "second", &test_source("false"), None, test_opts())
+        .finish();
+    std::fs::remove_file(course.path("exercises/a/second.rs")).unwrap();
+    let listed = course.run(&["list"]);
+    assert_eq!(
+        listed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    let checked = course.run(&["run", "second"]);
+    assert_eq!(checked.status.code(), Some(1));
+    let said = format!(
+        "{}{}",
+        stdout(&checked),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    assert!(said.contains("exercises/a/second.rs is missing"), "{said}");
+    assert!(said.contains("reset"), "{said}");
+    assert_eq!(course.run(&["run", "first"]).status.code(), Some(0));
+    // `dev check` still says the course is broken: the author must hear it.
+    assert_ne!(course.run(&["dev", "check"]).status.code(), Some(0));
+}
+
+#[test]
 fn a_directory_exercise_with_two_modules() {
     let main = "mod handlers;\nmod store;\n\nfn main() {}\n\n#[cfg(test)]\nmod tests;\n";
     let handlers = "pub fn greet(name: &str) -> String {\n    format!(\"hello {}\", crate::store::lookup(name))\n}\n";

@@ -11,6 +11,10 @@ pub struct CourseError {
     pub column: Option<usize>,
     pub message: String,
     pub help: Option<String>,
+    /// An exercise's files are missing: an error for the course's author (`dev check`), but a
+    /// learner who deleted one still has a course to work in (`run` says it is missing, `reset`
+    /// brings it back).
+    pub missing_exercise: bool,
 }
 
 impl CourseError {
@@ -21,6 +25,7 @@ impl CourseError {
             column: None,
             message: message.into(),
             help: None,
+            missing_exercise: false,
         }
     }
 

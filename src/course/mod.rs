@@ -138,13 +138,14 @@ pub struct Lenient {
 }
 
 impl Course {
-    /// Loads and validates the course in `root`.
+    /// Loads and validates the course in `root`. Exercises whose files are missing (a learner
+    /// deleted one) do not stop it: they are checked as missing.
     pub fn load(root: &Path) -> Result<Course, CourseErrors> {
         match Course::load_lenient(root) {
             Lenient {
                 course: Some(course),
                 errors,
-            } if errors.is_empty() => Ok(course),
+            } if errors.iter().all(|e| e.missing_exercise) => Ok(course),
             Lenient { errors, .. } => Err(CourseErrors(errors)),
         }
     }

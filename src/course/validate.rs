@@ -177,7 +177,7 @@ impl<'a> Builder<'a> {
             points: fields.points.unwrap_or(1),
             locked: locked_names(&fields.locked),
             tests: fields.tests,
-            shape: on_disk.shape(),
+            shape: on_disk.shape_or_solutions(self.root, dir, name),
         })
     }
 
@@ -282,12 +282,16 @@ impl<'a> Builder<'a> {
                     format!("exercise `{name}` exists both as {file} and as {folder_main}"),
                 )
                 .help("keep one of the two shapes")),
-            OnDisk::Neither => Err(self
-                .source
-                .error_at(at, format!("exercise file {file} is missing"))
-                .help(format!(
-                    "create it (or {folder_main} for a multi-file exercise), or remove the entry"
-                ))),
+            OnDisk::Neither => {
+                let mut error = self
+                    .source
+                    .error_at(at, format!("exercise file {file} is missing"))
+                    .help(format!(
+                        "create it (or {folder_main} for a multi-file exercise), or remove the entry; a learner restores it with `backendlings reset {name}`"
+                    ));
+                error.missing_exercise = true;
+                Err(error)
+            }
         }
     }
 
@@ -391,6 +395,16 @@ impl OnDisk {
             (false, true) => OnDisk::Dir,
             (true, true) => OnDisk::Both,
             (false, false) => OnDisk::Neither,
+        }
+    }
+
+    /// [`OnDisk::shape`], and for a missing exercise the shape of its solution when there is
+    /// one (a learner deleted a folder exercise).
+    fn shape_or_solutions(self, root: &Path, dir: &str, name: &str) -> Shape {
+        let solution_folder = root.join("solutions").join(dir).join(name).join("main.rs");
+        match self {
+            OnDisk::Neither if solution_folder.is_file() => Shape::Dir,
+            _ => self.shape(),
         }
     }
 
