@@ -229,6 +229,9 @@ impl Cargo {
             package.insert(key, toml_edit::value(false));
         }
         package.remove("build");
+        // The course's `default-run` names a binary of its own folder (`dev/src/main.rs`), which
+        // this package does not have.
+        package.remove("default-run");
         let manifest_dir = self.manifest.parent().unwrap_or(Path::new("."));
         crate::manifest::rebase_path_dependencies(doc.as_table_mut(), manifest_dir);
         let mut bins = Array::new();
@@ -668,6 +671,38 @@ mod tests {
         // What a colour terminal gets: a red FAILED and a charset reset.
         let coloured = Captured::new("test tests::b ... \u{1b}[31mFAILED\u{1b}(B\u{1b}[m\n");
         assert_eq!(failing_tests(&coloured.plain()), ["tests::b"]);
+    }
+
+    #[test]
+    fn the_build_package_drops_the_course_manifest_default_run() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[package]\nname = \"course\"\nversion = \"0.1.0\"\nedition = \"2024\"\ndefault-run = \"course-runner\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.path().join("exercises")).unwrap();
+        std::fs::write(dir.path().join("exercises/a.rs"), "fn main() {}\n").unwrap();
+        std::fs::create_dir_all(dir.path().join("pkg")).unwrap();
+        let cargo = super::Cargo::new(
+            dir.path(),
+            dir.path().join("Cargo.toml"),
+            dir.path().join("pkg"),
+            dir.path().join("target"),
+        );
+        let target = crate::engine::Target {
+            name: "a".into(),
+            main_file: dir.path().join("exercises/a.rs"),
+            test: false,
+            strict_clippy: false,
+            timeout: std::time::Duration::from_secs(1),
+            shared: None,
+            tests: crate::engine::TestCount::Source,
+        };
+        cargo.write_package(&[&target]).unwrap();
+        let written = std::fs::read_to_string(dir.path().join("pkg/Cargo.toml")).unwrap();
+        assert!(!written.contains("default-run"), "{written}");
+        assert!(written.contains("name = \"a\""), "{written}");
     }
 
     #[test]
