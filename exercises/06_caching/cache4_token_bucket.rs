@@ -142,6 +142,111 @@ mod tests {
     }
 
     #[test]
+    fn retry_after_of_a_whole_number_of_seconds_is_not_rounded_further() {
+        for (refill_every_ms, expected) in [(1_000, "1"), (2_000, "2"), (3_000, "3")] {
+            let mut bucket = TokenBucket::new(1, refill_every_ms, 0);
+            rate_limited(&mut bucket, 0);
+            let response = rate_limited(&mut bucket, 0);
+            assert_eq!(response.status, 429);
+            assert_eq!(
+                response.header("Retry-After"),
+                Some(expected),
+                "the next token is exactly {refill_every_ms} ms away: {expected} s, not one more"
+            );
+        }
+    }
+
+    #[test]
+    fn a_token_is_earned_once() {
+        let mut bucket = TokenBucket::new(2, 1_000, 0);
+        statuses(&mut bucket, 0, 2);
+        assert_eq!(
+            rate_limited(&mut bucket, 1_000).status,
+            200,
+            "the token of t=1000"
+        );
+        let response = rate_limited(&mut bucket, 1_000);
+        assert_eq!(
+            response.status, 429,
+            "the token that arrived at t=1000 was just spent: the 1000 ms that earned it must \
+             not earn another one (move `last_refill_ms` past the time a token used)"
+        );
+        assert_eq!(response.header("Retry-After"), Some("1"));
+        assert_eq!(rate_limited(&mut bucket, 1_999).status, 429);
+        assert_eq!(rate_limited(&mut bucket, 2_000).status, 200);
+    }
+
+    #[test]
+    #[should_panic]
+    fn a_bucket_without_tokens_is_refused() {
+        // It would reject every request while promising a token in `refill_every_ms`.
+        let _ = TokenBucket::new(0, 1_000, 0);
+    }
+
+    #[test]
+    #[should_panic]
+    fn a_bucket_that_never_refills_is_refused() {
+        let _ = TokenBucket::new(1, 0, 0);
+    }
+
+    /// Random request times (from a fixed seed) against a bucket simulated one millisecond at a
+    /// time: while not full, every millisecond is progress, `refill_every_ms` of it make a
+    /// token, and a full bucket keeps no progress.
+    #[test]
+    fn matches_a_millisecond_by_millisecond_simulation() {
+        let mut seed: u64 = 0x0b0c_4e75;
+        let mut next = move |bound: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % bound
+        };
+        for round in 0..60 {
+            let capacity = 1 + next(4) as u32;
+            let refill_every_ms = [1, 7, 250, 1_000, 1_500, 2_000][next(6) as usize];
+            let start_ms = next(5_000);
+            let mut bucket = TokenBucket::new(capacity, refill_every_ms, start_ms);
+            let (mut tokens, mut progress, mut now_ms) = (capacity, 0, start_ms);
+            let mut requests = Vec::new();
+            for _ in 0..40 {
+                let gap = match next(3) {
+                    0 => 0,
+                    1 => next(refill_every_ms + 1),
+                    _ => next(3 * refill_every_ms + 1),
+                };
+                for _ in 0..gap {
+                    if tokens < capacity {
+                        progress += 1;
+                        if progress == refill_every_ms {
+                            tokens += 1;
+                            progress = 0;
+                        }
+                    }
+                }
+                now_ms += gap;
+                requests.push(now_ms);
+                let response = rate_limited(&mut bucket, now_ms);
+                let expected = if tokens > 0 {
+                    tokens -= 1;
+                    (200, None)
+                } else {
+                    let wait_ms = refill_every_ms - progress;
+                    (429, Some(wait_ms.div_ceil(1_000).to_string()))
+                };
+                assert_eq!(
+                    (
+                        response.status,
+                        response.header("Retry-After").map(String::from)
+                    ),
+                    expected,
+                    "round {round}: capacity {capacity}, a token every {refill_every_ms} ms, \
+                     created at t={start_ms}, requests at {requests:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn partial_progress_is_kept() {
         let mut bucket = TokenBucket::new(2, 1_000, 0);
         statuses(&mut bucket, 0, 2);

@@ -158,10 +158,107 @@ mod tests {
     }
 
     #[test]
+    fn a_whole_burst_leaves_the_window_together() {
+        let mut limiter = SlidingWindowLimiter::new(3, 1_000);
+        for now_ms in [0, 1, 2] {
+            assert!(allowed(&limiter.check("k", now_ms)));
+        }
+        assert_eq!(
+            limiter.check("k", 2_000),
+            Decision::Allowed { remaining: 2 },
+            "at t=2000 all three requests of the burst are older than the window: drop every \
+             expired entry, not just the first"
+        );
+    }
+
+    #[test]
+    #[should_panic]
+    fn a_limit_of_zero_is_refused() {
+        // It would reject every request, with no request in the log to compute a wait from.
+        let _ = SlidingWindowLimiter::new(0, 1_000);
+    }
+
+    #[test]
+    #[should_panic]
+    fn an_empty_window_is_refused() {
+        let _ = SlidingWindowLimiter::new(1, 0);
+    }
+
+    /// Random requests of three keys and sweeps (from a fixed seed) against the definition:
+    /// the times of all allowed requests, counted when less than a window old.
+    #[test]
+    fn matches_the_definition() {
+        let mut seed: u64 = 0x51_1d_e5;
+        let mut next = move |bound: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % bound
+        };
+        for round in 0..100 {
+            let limit = 1 + next(4) as usize;
+            let window_ms = [1, 10, 1_000, 1_500][next(4) as usize];
+            let mut limiter = SlidingWindowLimiter::new(limit, window_ms);
+            let mut allowed_at: HashMap<&str, Vec<u64>> = HashMap::new();
+            let mut now_ms = next(10_000);
+            let mut events = Vec::new();
+            for _ in 0..50 {
+                now_ms += match next(4) {
+                    0 => 0,
+                    1 => next(window_ms / 3 + 1),
+                    2 => next(window_ms + 1),
+                    _ => next(3 * window_ms + 1),
+                };
+                let in_window = |times: &Vec<u64>| -> Vec<u64> {
+                    times
+                        .iter()
+                        .copied()
+                        .filter(|&at_ms| now_ms - at_ms < window_ms)
+                        .collect()
+                };
+                if next(8) == 0 {
+                    events.push(format!("forget_idle at {now_ms}"));
+                    limiter.forget_idle(now_ms);
+                    let active = allowed_at
+                        .values()
+                        .filter(|times| !in_window(times).is_empty())
+                        .count();
+                    assert_eq!(
+                        limiter.tracked_keys(),
+                        active,
+                        "round {round}: limit {limit}, window {window_ms} ms, after {events:?}"
+                    );
+                    continue;
+                }
+                let key = ["alice", "bob", "carol"][next(3) as usize];
+                events.push(format!("{key} at {now_ms}"));
+                let times = allowed_at.entry(key).or_default();
+                let counted = in_window(times);
+                let expected = if counted.len() < limit {
+                    times.push(now_ms);
+                    Decision::Allowed {
+                        remaining: limit - counted.len() - 1,
+                    }
+                } else {
+                    Decision::Limited {
+                        retry_after_ms: counted[0] + window_ms - now_ms,
+                    }
+                };
+                assert_eq!(
+                    limiter.check(key, now_ms),
+                    expected,
+                    "round {round}: limit {limit}, window {window_ms} ms, after {events:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn idle_keys_are_forgotten() {
         let mut limiter = SlidingWindowLimiter::new(5, 1_000);
         limiter.check("old", 0);
         limiter.check("recent", 600);
+        assert_eq!(limiter.tracked_keys(), 2, "two keys made requests");
         limiter.forget_idle(1_200);
         assert_eq!(
             limiter.tracked_keys(),
@@ -172,6 +269,13 @@ mod tests {
             limiter.check("recent", 1_200),
             Decision::Allowed { remaining: 3 },
             "forgetting idle keys must not lose the hits of active ones"
+        );
+        limiter.forget_idle(2_200);
+        assert_eq!(
+            limiter.tracked_keys(),
+            0,
+            "by t=2200 the requests of 'recent' (t=600 and t=1200) are a window old: no key is \
+             active, none is kept"
         );
     }
 }

@@ -128,6 +128,60 @@ mod tests {
     }
 
     #[test]
+    fn first_callers_queued_on_the_map_lock_load_once() {
+        // Every round, 16 callers of a new key queue up on the map lock while the test holds
+        // it, then all run at once. A cache that looks the key up under the lock and creates
+        // its cell under a second lock lets several of them miss before the first one has
+        // inserted its cell: each then loads into a cell of its own. Finding or creating the
+        // cell must be one step under one lock. (The pause only lets the callers reach the
+        // lock; a correct cache passes whatever the timing.)
+        for round in 0..100 {
+            let cache = SingleFlightCache::default();
+            let loads = AtomicUsize::new(0);
+            let start = Barrier::new(17);
+            let values: Vec<String> = thread::scope(|scope| {
+                let held = cache.cells.lock().unwrap();
+                let handles: Vec<_> = (0..16)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            start.wait();
+                            cache.get_or_load("k", || {
+                                loads.fetch_add(1, Ordering::SeqCst);
+                                "v".to_string()
+                            })
+                        })
+                    })
+                    .collect();
+                start.wait();
+                thread::sleep(Duration::from_millis(5));
+                drop(held);
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            assert_eq!(
+                loads.load(Ordering::SeqCst),
+                1,
+                "round {round}: 16 callers of a key nobody had asked for yet must run one load"
+            );
+            assert!(values.iter().all(|v| v == "v"), "{values:?}");
+        }
+    }
+
+    #[test]
+    fn invalidate_forgets_only_its_key() {
+        let cache = SingleFlightCache::default();
+        cache.get_or_load("a", || "a1".to_string());
+        cache.get_or_load("b", || "b1".to_string());
+        cache.invalidate("a");
+        assert_eq!(
+            cache.get_or_load("b", || panic!("'b' was not invalidated: no load expected")),
+            "b1",
+            "invalidating 'a' must leave 'b' cached (clearing every key is a stampede on all \
+             of them)"
+        );
+        assert_eq!(cache.get_or_load("a", || "a2".to_string()), "a2");
+    }
+
+    #[test]
     fn loaded_value_is_served_from_cache() {
         let cache = SingleFlightCache::default();
         let loads = AtomicUsize::new(0);

@@ -202,4 +202,29 @@ mod tests {
         assert_eq!(cache.stored(), 1, "only the fresh entry stays in memory");
         assert_eq!(cache.get("new"), Some(&"c"));
     }
+
+    #[test]
+    fn purge_agrees_with_get_at_the_expiry_instant() {
+        let (mut cache, clock) = cache(1_000);
+        cache.insert("EUR/USD", "1.08");
+        clock.advance(999);
+        assert_eq!(
+            cache.purge_expired(),
+            0,
+            "at t=999 the entry is still fresh"
+        );
+        assert_eq!(cache.stored(), 1);
+        clock.advance(1);
+        assert_eq!(
+            cache.purge_expired(),
+            1,
+            "at t=1000 the entry has expired (`get` would say None): the sweep removes it too"
+        );
+        assert_eq!(cache.stored(), 0, "nothing expired may stay in memory");
+        assert_eq!(
+            cache.purge_expired(),
+            0,
+            "a second sweep finds nothing left to remove"
+        );
+    }
 }

@@ -97,10 +97,30 @@ fn main() {
 mod tests {
     use super::*;
 
+    /// The two maps describe the same entries: each entry's tick leads back to its key in
+    /// `recency`, and `recency` holds nothing else.
+    fn assert_in_sync<K: Hash + Eq + Clone + std::fmt::Debug, V>(cache: &LruCache<K, V>) {
+        assert_eq!(
+            cache.recency.len(),
+            cache.entries.len(),
+            "`recency` must hold exactly one tick per entry"
+        );
+        for (key, (_, tick)) in &cache.entries {
+            assert_eq!(
+                cache.recency.get(tick),
+                Some(key),
+                "the tick stored next to {key:?} must be its tick in `recency`: a use updates both"
+            );
+        }
+    }
+
     #[test]
     fn stores_and_reads_values() {
         let mut cache = LruCache::new(2);
+        assert!(cache.is_empty(), "a new cache holds nothing");
         assert_eq!(cache.put("a", 1), None, "room left: nothing is evicted");
+        assert!(!cache.is_empty());
+        assert_eq!(cache.len(), 1);
         assert_eq!(cache.get(&"a"), Some(&1));
         assert_eq!(cache.get(&"zzz"), None, "never inserted: a miss");
     }
@@ -171,6 +191,84 @@ mod tests {
             Some(("b", 2)),
             "updating 'a' counted as a use, so 'b' is now the least recently used"
         );
+    }
+
+    #[test]
+    fn put_of_an_existing_key_counts_as_a_use() {
+        let mut cache = LruCache::new(2);
+        cache.put("a", 1);
+        cache.put("b", 2);
+        assert_eq!(cache.put("a", 10), None);
+        assert_in_sync(&cache);
+        assert_eq!(
+            cache.put("c", 3),
+            Some(("b", 2)),
+            "'a' was written after 'b' (no read in between): writing is a use, so 'b' is the \
+             least recently used"
+        );
+        assert_in_sync(&cache);
+        assert_eq!(cache.get(&"a"), Some(&10));
+    }
+
+    #[test]
+    #[should_panic]
+    fn zero_capacity_is_refused() {
+        // A cache with no room would have to evict the entry it is inserting.
+        let _ = LruCache::<&str, u8>::new(0);
+    }
+
+    /// Random gets and puts (from a fixed seed) against a plain list kept in recency order.
+    #[test]
+    fn behaves_like_a_list_in_recency_order() {
+        let mut seed: u64 = 0x5eed_cafe;
+        let mut next = move |bound: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % bound
+        };
+        for round in 0..200 {
+            let capacity = 1 + next(4) as usize;
+            let mut cache = LruCache::new(capacity);
+            // Least recently used first.
+            let mut model: Vec<(u64, u64)> = Vec::new();
+            let mut ops = Vec::new();
+            for step in 0..30 {
+                let key = next(6);
+                if next(2) == 0 {
+                    ops.push(format!("get({key})"));
+                    let expected = model.iter().position(|&(k, _)| k == key).map(|at| {
+                        let entry = model.remove(at);
+                        model.push(entry);
+                        entry.1
+                    });
+                    assert_eq!(
+                        cache.get(&key).copied(),
+                        expected,
+                        "round {round}, capacity {capacity}, after {ops:?}"
+                    );
+                } else {
+                    let value = step;
+                    ops.push(format!("put({key}, {value})"));
+                    let expected = match model.iter().position(|&(k, _)| k == key) {
+                        Some(at) => {
+                            model.remove(at);
+                            None
+                        }
+                        None if model.len() == capacity => Some(model.remove(0)),
+                        None => None,
+                    };
+                    model.push((key, value));
+                    assert_eq!(
+                        cache.put(key, value),
+                        expected,
+                        "round {round}, capacity {capacity}, after {ops:?}"
+                    );
+                }
+                assert_eq!(cache.len(), model.len(), "after {ops:?}");
+                assert_in_sync(&cache);
+            }
+        }
     }
 
     #[test]

@@ -16,7 +16,8 @@
 //
 // Done means: repeated reads hit the database once, an update or delete is visible on the very
 // next read, even when another request read during the write, and unknown ids are not cached
-// (so a product created later shows up at once).
+// (so a product created later shows up at once). Every write invalidates, even one that finds
+// no row: the row is gone, so whatever copy the cache holds is stale.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -225,6 +226,61 @@ mod tests {
         );
     }
 
+    fn is_cached(service: &ProductService, id: u32) -> bool {
+        service.cache.borrow().contains_key(&id)
+    }
+
+    #[test]
+    fn every_write_deletes_the_entry() {
+        let service = service();
+        service.get(1);
+        service.update_price(1, 1_999);
+        assert!(
+            !is_cached(&service, 1),
+            "update_price must delete the cached entry, not refresh it"
+        );
+        service.get(1);
+        service.save(kettle(2_499));
+        assert!(
+            !is_cached(&service, 1),
+            "save must delete the cached entry, not write the new row into the cache: two \
+             writers racing could leave the older row cached forever"
+        );
+        service.get(1);
+        assert!(is_cached(&service, 1));
+        service.delete(1);
+        assert!(
+            !is_cached(&service, 1),
+            "delete must delete the cached entry"
+        );
+    }
+
+    #[test]
+    fn a_write_that_finds_no_row_still_invalidates() {
+        let service = service();
+        service.get(1);
+        service.get(2);
+        // Another instance of the service deletes both rows behind this one's back.
+        service.db.delete(1);
+        service.db.delete(2);
+        assert!(
+            !service.update_price(1, 1_999),
+            "product 1 is no longer in the database"
+        );
+        assert_eq!(
+            service.get(1),
+            None,
+            "the database said there is no product 1: the cached copy is stale and must go \
+             with the write, whatever the write returned"
+        );
+        assert!(!service.delete(2), "product 2 is no longer in the database");
+        assert_eq!(
+            service.get(2),
+            None,
+            "and the same for a delete that deleted nothing"
+        );
+    }
+
     #[test]
     fn write_to_one_key_keeps_the_others_cached() {
         let service = service();
@@ -253,6 +309,30 @@ mod tests {
             service.get(42).map(|p| p.name),
             Some("blender".to_string()),
             "a miss must not be remembered, or new products stay invisible"
+        );
+    }
+
+    #[test]
+    fn misses_go_to_the_database_every_time() {
+        let service = service();
+        assert_eq!(service.get(99), None);
+        assert_eq!(service.get(99), None);
+        assert_eq!(
+            service.db_loads(),
+            2,
+            "an unknown id is not cached (not even as a 'known missing' entry): each read asks \
+             the database"
+        );
+        // Another instance of the service creates product 99 behind this one's back.
+        service.db.save(Product {
+            id: 99,
+            name: "waffle iron".into(),
+            price_cents: 3_999,
+        });
+        assert_eq!(
+            service.get(99).map(|p| p.name),
+            Some("waffle iron".to_string()),
+            "a product created elsewhere shows up on the next read"
         );
     }
 
@@ -327,13 +407,18 @@ mod tests {
 
     #[test]
     fn a_read_during_a_save_does_not_bring_the_old_row_back() {
-        let (service, _) = service_with_a_reader_during_writes(1);
+        let (service, seen) = service_with_a_reader_during_writes(1);
         service.get(1);
         let renamed = Product {
             name: "electric kettle".into(),
             ..kettle(3_499)
         };
         service.save(renamed.clone());
+        assert_eq!(
+            *seen.borrow(),
+            [Some(kettle(2_999))],
+            "the other request read while the save was in flight"
+        );
         assert_eq!(
             service.get(1),
             Some(renamed),
@@ -343,9 +428,15 @@ mod tests {
 
     #[test]
     fn a_read_during_a_delete_does_not_bring_the_row_back() {
-        let (service, _) = service_with_a_reader_during_writes(2);
+        let (service, seen) = service_with_a_reader_during_writes(2);
         service.get(2);
         assert!(service.delete(2));
+        assert_eq!(
+            seen.borrow().len(),
+            1,
+            "the other request read while the delete was in flight"
+        );
+        assert_eq!(seen.borrow()[0].as_ref().map(|p| p.id), Some(2));
         assert_eq!(
             service.get(2),
             None,

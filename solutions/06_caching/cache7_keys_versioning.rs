@@ -230,13 +230,118 @@ mod tests {
     #[test]
     fn short_keys_are_not_hashed() {
         let keys = CacheKeys::new("p", 1);
-        let query = format!("q={}", "x".repeat(MAX_KEY_LEN - "p:v1:/?q=".len()));
+        let query = format!("q={}", "x".repeat(250 - "p:v1:/?q=".len()));
         let key = keys.key("/", &query);
         assert_eq!(
-            key.len(),
-            MAX_KEY_LEN,
+            key,
+            format!("p:v1:/?{query}"),
             "exactly 250 bytes is still allowed: keep the readable key"
         );
+        assert_eq!(key.len(), 250);
+        let longer = format!("{query}x");
+        assert_eq!(
+            keys.key("/", &longer),
+            format!("p:v1:sha256:{}", sha256_hex(&format!("/?{longer}"))),
+            "251 bytes is one too many for memcached: hash it"
+        );
+    }
+
+    #[test]
+    fn the_limit_is_in_bytes_not_characters() {
+        let keys = CacheKeys::new("products", 3);
+        let path = format!("/{}", "é".repeat(120));
+        let readable = format!("products:v3:{path}");
+        assert_eq!((readable.len(), readable.chars().count()), (253, 133));
+        assert_eq!(
+            keys.key(&path, ""),
+            format!("products:v3:sha256:{}", sha256_hex(&path)),
+            "'é' takes 2 bytes in UTF-8: this key has 133 characters but 253 bytes, over \
+             memcached's limit of 250 bytes"
+        );
+    }
+
+    #[test]
+    fn equivalent_long_urls_share_one_hashed_key() {
+        let keys = CacheKeys::new("products", 3);
+        let ids: Vec<String> = (1000..1040).map(|id| format!("id={id}")).collect();
+        let normalized = format!("{}&sort=name", ids.join("&"));
+        let spelled_otherwise = format!("sort=name&utm_source=newsletter&{}&", ids.join("&"));
+        let expected = format!(
+            "products:v3:sha256:{}",
+            sha256_hex(&format!("/products?{normalized}"))
+        );
+        assert_eq!(keys.key("/products", &normalized), expected);
+        assert_eq!(
+            keys.key("/products/", &spelled_otherwise),
+            expected,
+            "a long URL is normalized before it is hashed, like a short one: the same page \
+             must get the same key"
+        );
+    }
+
+    #[test]
+    fn every_trailing_slash_goes() {
+        let keys = CacheKeys::new("products", 3);
+        assert_eq!(keys.key("/products//", ""), "products:v3:/products");
+        assert_eq!(keys.key("/products///", "a=1"), "products:v3:/products?a=1");
+        assert_eq!(
+            keys.key("//", ""),
+            "products:v3:/",
+            "only slashes: the root path"
+        );
+    }
+
+    #[test]
+    fn only_the_listed_tracking_params_are_dropped() {
+        assert_eq!(
+            normalize_query("utmost=1&utm=2&utm_source=x&fbclid=a&fbclids=b&gclid=c&xgclid=d"),
+            "fbclids=b&utm=2&utmost=1&xgclid=d",
+            "tracking parameters are utm_* (with the underscore), fbclid and gclid exactly; \
+             'utmost' is a real parameter"
+        );
+    }
+
+    /// Random queries (from a fixed seed) with many repeated names: sorted by name, and the
+    /// values of each name in the order they came.
+    #[test]
+    fn sorting_is_stable_on_long_queries() {
+        let mut seed: u64 = 0x50_47_ab1e;
+        let mut next = move |bound: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % bound
+        };
+        for _ in 0..50 {
+            let names = ["tag", "page", "sort", "color", "size"];
+            let count = 10 + next(60);
+            let params: Vec<(&str, String)> = (0..count)
+                .map(|i| (names[next(names.len() as u64) as usize], i.to_string()))
+                .collect();
+            let query = params
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect::<Vec<_>>()
+                .join("&");
+            let mut sorted_names = names.to_vec();
+            sorted_names.sort();
+            let expected = sorted_names
+                .iter()
+                .flat_map(|&wanted| {
+                    params
+                        .iter()
+                        .filter(move |(name, _)| *name == wanted)
+                        .map(|(name, value)| format!("{name}={value}"))
+                })
+                .collect::<Vec<_>>()
+                .join("&");
+            assert_eq!(
+                normalize_query(&query),
+                expected,
+                "repeated parameters keep their order, however many there are (an unstable \
+                 sort only looks stable on short inputs)"
+            );
+        }
     }
 
     #[test]
@@ -247,6 +352,7 @@ mod tests {
             cache.get("/products", "page=1").map(String::as_str),
             Some("[old shape]")
         );
+        cache.put("/products", "page=3", "[old shape]");
         cache.bump_version();
         assert_eq!(
             cache.get("/products", "page=1"),
@@ -256,13 +362,29 @@ mod tests {
         cache.put("/products", "page=2", "[new shape]");
         assert_eq!(
             cache.purge_stale(),
-            1,
-            "the v3 entry is stale under v4 and is removed; the v4 entry stays"
+            2,
+            "the two v3 entries are stale under v4 and are removed; the v4 entry stays"
         );
+        assert_eq!(cache.purge_stale(), 0, "nothing stale is left");
+        assert_eq!(cache.entries.len(), 1);
         assert_eq!(
             cache.get("/products", "page=2").map(String::as_str),
             Some("[new shape]")
         );
+    }
+
+    #[test]
+    fn bumping_moves_to_the_next_version() {
+        let mut keys = CacheKeys::new("products", 3);
+        keys.bump_version();
+        assert_eq!(keys.key("/products", ""), "products:v4:/products");
+        keys.bump_version();
+        assert_eq!(
+            keys.key("/products", ""),
+            "products:v5:/products",
+            "each bump moves to the next version: v3, v4, v5"
+        );
+        assert!(!keys.is_current("products:v4:/products"));
     }
 
     #[test]
