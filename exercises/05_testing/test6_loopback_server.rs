@@ -289,6 +289,65 @@ mod tests {
         );
     }
 
+    /// Sends `request` as raw bytes to `addr` and returns the whole raw response.
+    fn raw_exchange(addr: SocketAddr, request: &[u8]) -> String {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(CLIENT_READ_TIMEOUT)).unwrap();
+        stream.write_all(request).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    }
+
+    #[test]
+    fn server_answers_with_complete_status_lines() {
+        let addr = start_server().unwrap();
+        let cases: [(&[u8], &str); 3] = [
+            (
+                b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n",
+                "HTTP/1.1 200 OK\r\n",
+            ),
+            (
+                b"POST /health HTTP/1.1\r\nHost: x\r\n\r\n",
+                "HTTP/1.1 405 Method Not Allowed\r\n",
+            ),
+            (
+                b"GET /nope HTTP/1.1\r\nHost: x\r\n\r\n",
+                "HTTP/1.1 404 Not Found\r\n",
+            ),
+        ];
+        for (request, status_line) in cases {
+            let response = raw_exchange(addr, request);
+            assert!(
+                response.starts_with(status_line),
+                "{:?} gets {status_line:?}, got {response:?}",
+                String::from_utf8_lossy(request)
+            );
+        }
+    }
+
+    #[test]
+    fn a_head_over_8_kib_is_refused() {
+        let addr = start_server().unwrap();
+        let response = raw_exchange(addr, &[b'a'; 8193]);
+        assert!(
+            response.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+            "more than 8192 bytes without the end of the head: 400, got {response:?}"
+        );
+        let response = raw_exchange(addr, &[b'a'; 8192]);
+        assert!(
+            response.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+            "8192 bytes are still allowed: the server waits for the rest, then times out, \
+             got {response:?}"
+        );
+    }
+
+    #[test]
+    fn the_documented_timeouts() {
+        assert_eq!(SERVER_READ_TIMEOUT, Duration::from_millis(100));
+        assert_eq!(CLIENT_READ_TIMEOUT, Duration::from_secs(2));
+    }
+
     #[test]
     fn client_gives_up_on_a_server_that_never_answers() {
         // A server that accepts, reads nothing and answers nothing until the test is done.

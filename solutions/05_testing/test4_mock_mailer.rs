@@ -182,6 +182,20 @@ mod tests {
     }
 
     #[test]
+    fn every_reset_link_has_its_own_token() {
+        let mock = MockMailer::new();
+        let mut reset = PasswordReset::new(&mock, &["ada@example.com", "bob@example.com"]);
+        reset.request_reset("ada@example.com").unwrap();
+        reset.request_reset("bob@example.com").unwrap();
+        let sent = mock.sent();
+        assert_eq!(sent.len(), 2);
+        assert_ne!(
+            sent[0].body, sent[1].body,
+            "two users, two different reset links: a shared token resets the other account"
+        );
+    }
+
+    #[test]
     fn unknown_user_gets_no_mail_but_the_same_answer() {
         let mock = MockMailer::new();
         let mut reset = PasswordReset::new(&mock, &["ada@example.com"]);
