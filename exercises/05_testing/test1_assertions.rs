@@ -78,9 +78,10 @@ pub fn check_zero_rejected(parse: ParseFn) {
 
 /// Text that is not a positive number is an error that quotes the bad value.
 pub fn check_garbage_reported(parse: ParseFn) {
-    // TODO: assert with `matches!` that parse("limit=ten") and parse("limit=-5") are
-    // Err(LimitError::NotANumber(_)), then with `assert_eq!` that the error for "limit=ten" is
-    // exactly Err(LimitError::NotANumber("ten".to_string())): the 400 response quotes it.
+    // TODO: assert with `matches!` that parse("limit=-5") is Err(LimitError::NotANumber(_)) (a
+    // negative value is NotANumber, not Zero: it is not a count at all), then with `assert_eq!` that
+    // parse("limit=ten") is exactly Err(LimitError::NotANumber("ten".to_string())): the 400
+    // response quotes the bad value.
     let _ = parse; // delete this line once `parse` is used
 }
 
@@ -232,6 +233,54 @@ mod tests {
         }
     }
 
+    /// Splits every pair strictly, so a pair without '=' (the empty query is one) is an error.
+    fn buggy_strict_pairs(query: &str) -> Result<u32, LimitError> {
+        let mut limit = None;
+        for pair in query.split('&') {
+            let (key, value) = pair
+                .split_once('=')
+                .ok_or_else(|| LimitError::NotANumber(pair.to_string()))?;
+            if key == "limit" {
+                limit = Some(value);
+            }
+        }
+        limit.map_or(Ok(DEFAULT_LIMIT), to_limit)
+    }
+
+    /// Looks for "&limit=" (to avoid matching "xlimit="), so a limit at the start is missed.
+    fn buggy_needs_a_pair_before(query: &str) -> Result<u32, LimitError> {
+        match query.split_once("&limit=") {
+            None => Ok(DEFAULT_LIMIT),
+            Some((_, rest)) => to_limit(rest.split('&').next().unwrap_or("")),
+        }
+    }
+
+    /// Accepts the exclusive range 1..MAX_LIMIT and clamps what is above it, so the maximum
+    /// itself falls through to the error branch.
+    fn buggy_exclusive_maximum(query: &str) -> Result<u32, LimitError> {
+        match find_limit(query) {
+            None => Ok(DEFAULT_LIMIT),
+            Some(raw) => match raw.parse::<u32>() {
+                Ok(n) if (1..MAX_LIMIT).contains(&n) => Ok(n),
+                Ok(n) if n > MAX_LIMIT => Ok(MAX_LIMIT),
+                Ok(_) => Err(LimitError::Zero),
+                Err(_) => Err(LimitError::NotANumber(raw.to_string())),
+            },
+        }
+    }
+
+    /// Parses a signed number and calls everything up to 0 Zero.
+    fn buggy_negative_is_zero(query: &str) -> Result<u32, LimitError> {
+        match find_limit(query) {
+            None => Ok(DEFAULT_LIMIT),
+            Some(raw) => match raw.parse::<i64>() {
+                Ok(n) if n <= 0 => Err(LimitError::Zero),
+                Ok(n) => Ok(u32::try_from(n).unwrap_or(MAX_LIMIT).min(MAX_LIMIT)),
+                Err(_) => Err(LimitError::NotANumber(raw.to_string())),
+            },
+        }
+    }
+
     fn buggy_first_pair_only(query: &str) -> Result<u32, LimitError> {
         let first = query.split('&').next().unwrap_or("");
         match first.strip_prefix("limit=") {
@@ -271,6 +320,15 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_limits() {
+        assert_eq!(
+            (DEFAULT_LIMIT, MAX_LIMIT),
+            (20, 100),
+            "the API documents a default page of 20 items and a maximum of 100"
+        );
+    }
+
+    #[test]
     fn check_default_works() {
         grade(
             "check_default",
@@ -285,6 +343,10 @@ mod tests {
                     "gives the default only to an empty query, not to q=rust",
                 ),
                 (buggy_wrong_default, "uses 10 as the default"),
+                (
+                    buggy_strict_pairs,
+                    "answers NotANumber(\"\") for the empty query (a pair without '=')",
+                ),
             ],
         );
     }
@@ -307,6 +369,10 @@ mod tests {
                     buggy_first_digit_only,
                     "reads only the first digit of the value (limit=50 is 5)",
                 ),
+                (
+                    buggy_needs_a_pair_before,
+                    "only finds \"&limit=\", so limit=50 alone gives the default",
+                ),
             ],
         );
     }
@@ -325,6 +391,10 @@ mod tests {
                 (
                     buggy_rejects_above_the_maximum,
                     "answers an error for limit=500 instead of clamping",
+                ),
+                (
+                    buggy_exclusive_maximum,
+                    "refuses limit=100 (exactly the maximum) as Zero",
                 ),
             ],
         );
@@ -360,6 +430,10 @@ mod tests {
                 (
                     buggy_quotes_the_whole_query,
                     "quotes the whole query instead of the bad value",
+                ),
+                (
+                    buggy_negative_is_zero,
+                    "answers Zero for limit=-5 instead of NotANumber",
                 ),
             ],
         );

@@ -152,17 +152,50 @@ mod tests {
     }
 
     #[test]
+    fn system_clock_tells_the_real_time() {
+        let now = SystemClock.now();
+        assert!(
+            now >= START,
+            "SystemClock counts seconds since 1970: {now} is before November 2023"
+        );
+    }
+
+    #[test]
+    fn every_session_has_its_own_token() {
+        let clock = FakeClock::at(START);
+        let mut store = SessionStore::new(&clock);
+        assert!(store.is_empty(), "a new store holds no session");
+        let ada = store.create(1);
+        let bob = store.create(2);
+        assert_ne!(ada, bob, "two sessions, two tokens");
+        assert_eq!(store.len(), 2, "and both are kept");
+        assert!(!store.is_empty());
+        assert_eq!(store.validate(&ada), Some(1));
+        assert_eq!(store.validate(&bob), Some(2));
+        clock.advance(20 * 60);
+        assert_eq!(store.validate(&bob), Some(2));
+        clock.advance(10 * 60);
+        assert_eq!(store.validate(&ada), None, "ada idled for 30:00");
+        assert_eq!(store.len(), 1, "only the expired session is removed");
+        assert_eq!(
+            store.validate(&bob),
+            Some(2),
+            "bob was active 10 minutes ago"
+        );
+    }
+
+    #[test]
     fn idle_timeout_boundary() {
         let clock = FakeClock::at(START);
         let mut store = SessionStore::new(&clock);
         let token = store.create(42);
-        clock.advance(IDLE_TIMEOUT - 1);
+        clock.advance(29 * 60 + 59);
         assert_eq!(
             store.validate(&token),
             Some(42),
             "29:59 of inactivity: still valid"
         );
-        clock.advance(IDLE_TIMEOUT);
+        clock.advance(30 * 60);
         assert_eq!(
             store.validate(&token),
             None,

@@ -135,6 +135,22 @@ mod tests {
     }
 
     #[test]
+    fn sent_lists_the_mails_in_the_order_they_were_sent() {
+        let mock = MockMailer::new();
+        mock.send("first@b.io", "1", "").unwrap();
+        mock.send("second@b.io", "2", "").unwrap();
+        mock.send("third@b.io", "3", "").unwrap();
+        let to: Vec<String> = mock.sent().into_iter().map(|mail| mail.to).collect();
+        assert_eq!(
+            to,
+            ["first@b.io", "second@b.io", "third@b.io"],
+            "sent() lists the mails in order, oldest first: a test reads \"the second mail\" \
+             as sent()[1]"
+        );
+        assert_eq!(mock.sent().len(), 3, "looking does not use the record up");
+    }
+
+    #[test]
     fn failing_mock_fails_the_first_n_calls() {
         let mock = MockMailer::failing(2);
         assert!(mock.send("a@b.io", "1", "").is_err(), "call 1 fails");
@@ -157,6 +173,20 @@ mod tests {
             sent[0].body.contains("/reset?token="),
             "the mail carries the reset link, got: {}",
             sent[0].body
+        );
+    }
+
+    #[test]
+    fn every_reset_link_has_its_own_token() {
+        let mock = MockMailer::new();
+        let mut reset = PasswordReset::new(&mock, &["ada@example.com", "bob@example.com"]);
+        reset.request_reset("ada@example.com").unwrap();
+        reset.request_reset("bob@example.com").unwrap();
+        let sent = mock.sent();
+        assert_eq!(sent.len(), 2);
+        assert_ne!(
+            sent[0].body, sent[1].body,
+            "two users, two different reset links: a shared token resets the other account"
         );
     }
 

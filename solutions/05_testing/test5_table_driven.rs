@@ -94,7 +94,7 @@ mod tests {
     fn generated_titles(count: usize) -> Vec<String> {
         const PIECES: &[&str] = &[
             "a", "Z", "q", "M", "7", "0", " ", "  ", "-", "_", "'", "!", "?", ":", ".", "é", "ü",
-            "ß", "日", "\t", "Rust", "API", "v2", "--", "it's",
+            "ß", "日", "\t", "Rust", "API", "v2", "--", "it's", "\u{212A}", "\u{130}",
         ];
         let mut state: u64 = 0x2545_f491_4f6c_dd1d;
         let mut next = move |bound: usize| {
@@ -118,6 +118,9 @@ mod tests {
             ("tab\tand\nnewline", "tab-and-newline"),
             ("A-B_C D", "a-b-c-d"),
             ("x", "x"),
+            // Non-ASCII letters whose Unicode lowercase is ASCII are still not ASCII letters.
+            ("\u{212A}elvin", "elvin"),
+            ("\u{130}stanbul", "stanbul"),
         ];
         let failures = table_failures(slugify, hidden);
         assert!(
@@ -157,6 +160,38 @@ mod tests {
                 r#"case 3: f("C D") = "c d", expected "c-d""#,
             ],
             "one line per failing row, with its index, input, actual and expected value"
+        );
+    }
+
+    fn uppercase(s: &str) -> String {
+        s.to_uppercase()
+    }
+
+    fn trailing_space(s: &str) -> String {
+        format!("{s} ")
+    }
+
+    fn leading_tab(s: &str) -> String {
+        format!("\t{s}")
+    }
+
+    #[test]
+    fn report_compares_exactly() {
+        let cases = [("abc", "abc")];
+        assert_eq!(
+            table_failures(uppercase, &cases),
+            [r#"case 0: f("abc") = "ABC", expected "abc""#],
+            "a slug with uppercase letters is a wrong slug: compare with ==, not ignoring case"
+        );
+        assert_eq!(
+            table_failures(trailing_space, &cases),
+            [r#"case 0: f("abc") = "abc ", expected "abc""#],
+            "a stray space is a wrong slug: compare the strings as they are, not trimmed"
+        );
+        assert_eq!(
+            table_failures(leading_tab, &cases),
+            [r#"case 0: f("abc") = "\tabc", expected "abc""#],
+            "and {{:?}} shows the tab as \\t"
         );
     }
 

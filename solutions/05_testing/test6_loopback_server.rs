@@ -83,8 +83,11 @@ pub fn start_server() -> io::Result<SocketAddr> {
     Ok(addr)
 }
 
-/// Sends `GET <path>` with `Connection: close`, reads the whole response (with
-/// CLIENT_READ_TIMEOUT) and returns the status code and the body.
+/// Sends `GET <path> HTTP/1.1` with `Host: <addr>` (HTTP/1.1 requires it) and
+/// `Connection: close`, reads the whole response until the server closes (with
+/// CLIENT_READ_TIMEOUT) and returns the status code and the body, as sent. A response without
+/// the blank line after its head, or without a numeric status code, is an
+/// `io::ErrorKind::InvalidData` error.
 pub fn http_get(addr: SocketAddr, path: &str) -> io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(addr)?;
     stream.set_read_timeout(Some(CLIENT_READ_TIMEOUT))?;
@@ -112,6 +115,158 @@ fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::mpsc;
+
+    /// A fake server for one connection: it records the request head the client sends, writes
+    /// `head`, then (if `rest` is given) waits for the test to say go before writing `rest`,
+    /// and closes. It never sleeps: every wait is on the client or on the test.
+    struct FakeServer {
+        addr: SocketAddr,
+        request: mpsc::Receiver<String>,
+        go: mpsc::Sender<()>,
+        thread: thread::JoinHandle<()>,
+    }
+
+    fn fake_server(head: &'static str, rest: Option<&'static str>) -> FakeServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (request_tx, request) = mpsc::channel();
+        let (go, go_rx) = mpsc::channel::<()>();
+        let thread = thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let mut received = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !received.windows(4).any(|w| w == b"\r\n\r\n") {
+                match conn.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => received.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = request_tx.send(String::from_utf8_lossy(&received).into_owned());
+            let _ = conn.write_all(head.as_bytes());
+            let _ = conn.flush();
+            if let Some(rest) = rest {
+                let _ = go_rx.recv_timeout(Duration::from_secs(10));
+                let _ = conn.write_all(rest.as_bytes());
+            }
+        });
+        FakeServer {
+            addr,
+            request,
+            go,
+            thread,
+        }
+    }
+
+    const SMALL_OK: &str = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+
+    #[test]
+    fn client_sends_a_complete_http11_request() {
+        let server = fake_server(SMALL_OK, None);
+        let addr = server.addr;
+        let result = http_get(addr, "/health");
+        let request = server.request.recv().unwrap();
+        server.thread.join().unwrap();
+        assert_eq!(result.unwrap(), (200, "ok".to_string()));
+        let mut lines = request.split("\r\n");
+        assert_eq!(
+            lines.next(),
+            Some("GET /health HTTP/1.1"),
+            "the request line, ended by CRLF; got {request:?}"
+        );
+        let headers: Vec<(String, String)> = lines
+            .take_while(|line| !line.is_empty())
+            .filter_map(|line| line.split_once(':'))
+            .map(|(name, value)| (name.to_ascii_lowercase(), value.trim().to_string()))
+            .collect();
+        let header = |name: &str| {
+            headers
+                .iter()
+                .filter(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            header("host"),
+            [addr.to_string()],
+            "HTTP/1.1 requires exactly one Host header, here {addr} (RFC 9112, 3.2); got \
+             {request:?}"
+        );
+        assert!(
+            header("connection")
+                .iter()
+                .any(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case("close"))),
+            "the client asks for Connection: close, or a keep-alive server leaves it waiting \
+             for the end of the response until its timeout; got {request:?}"
+        );
+    }
+
+    #[test]
+    fn client_returns_the_whole_body() {
+        let server = fake_server(
+            "HTTP/1.1 200 OK\r\nContent-Length: 27\r\nConnection: close\r\n\r\n\
+             line 1\r\nline 2\n\r\n\r\nline 3\r\n",
+            None,
+        );
+        let result = http_get(server.addr, "/report");
+        server.thread.join().unwrap();
+        assert_eq!(
+            result.unwrap(),
+            (200, "line 1\r\nline 2\n\r\n\r\nline 3\r\n".to_string()),
+            "the body is everything after the first blank line, as sent: every line, even a \
+             blank one"
+        );
+    }
+
+    #[test]
+    fn unreadable_status_is_invalid_data() {
+        for response in [
+            "HTTP/1.1 abc OK\r\nConnection: close\r\n\r\nok",
+            "HTTP/1.1\r\nConnection: close\r\n\r\nok",
+            "HTTP/1.1 200 OK\r\nConnection: close\r\nok",
+            "",
+        ] {
+            let server = fake_server(response, None);
+            let result = http_get(server.addr, "/health");
+            server.thread.join().unwrap();
+            assert_eq!(
+                result.as_ref().map_err(io::Error::kind),
+                Err(io::ErrorKind::InvalidData),
+                "a response {response:?} has no readable status or no end of head: an \
+                 InvalidData error, not a made-up status; got {result:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn client_waits_for_the_end_of_the_response() {
+        // The server sends the head at once and the body only when the test says go: until
+        // then, a client that reads to the end cannot have returned.
+        let server = fake_server(
+            "HTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: close\r\n\r\n",
+            Some("all there"),
+        );
+        let addr = server.addr;
+        let (done, result) = mpsc::channel();
+        let client = thread::spawn(move || {
+            let _ = done.send(http_get(addr, "/slow"));
+        });
+        server.request.recv().unwrap();
+        let early = result.recv_timeout(Duration::from_millis(500));
+        let _ = server.go.send(());
+        client.join().unwrap();
+        server.thread.join().unwrap();
+        assert!(
+            early.is_err(),
+            "http_get returned {early:?} before the server had sent the body: read until the \
+             server closes (read_to_string), not once"
+        );
+        assert_eq!(
+            result.recv().unwrap().unwrap(),
+            (200, "all there".to_string())
+        );
+    }
 
     #[test]
     fn binds_an_ephemeral_loopback_port() {
@@ -149,6 +304,65 @@ mod tests {
             http_get(addr, "/nope").unwrap(),
             (404, "not found".to_string())
         );
+    }
+
+    /// Sends `request` as raw bytes to `addr` and returns the whole raw response.
+    fn raw_exchange(addr: SocketAddr, request: &[u8]) -> String {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(CLIENT_READ_TIMEOUT)).unwrap();
+        stream.write_all(request).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    }
+
+    #[test]
+    fn server_answers_with_complete_status_lines() {
+        let addr = start_server().unwrap();
+        let cases: [(&[u8], &str); 3] = [
+            (
+                b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n",
+                "HTTP/1.1 200 OK\r\n",
+            ),
+            (
+                b"POST /health HTTP/1.1\r\nHost: x\r\n\r\n",
+                "HTTP/1.1 405 Method Not Allowed\r\n",
+            ),
+            (
+                b"GET /nope HTTP/1.1\r\nHost: x\r\n\r\n",
+                "HTTP/1.1 404 Not Found\r\n",
+            ),
+        ];
+        for (request, status_line) in cases {
+            let response = raw_exchange(addr, request);
+            assert!(
+                response.starts_with(status_line),
+                "{:?} gets {status_line:?}, got {response:?}",
+                String::from_utf8_lossy(request)
+            );
+        }
+    }
+
+    #[test]
+    fn a_head_over_8_kib_is_refused() {
+        let addr = start_server().unwrap();
+        let response = raw_exchange(addr, &[b'a'; 8193]);
+        assert!(
+            response.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+            "more than 8192 bytes without the end of the head: 400, got {response:?}"
+        );
+        let response = raw_exchange(addr, &[b'a'; 8192]);
+        assert!(
+            response.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+            "8192 bytes are still allowed: the server waits for the rest, then times out, \
+             got {response:?}"
+        );
+    }
+
+    #[test]
+    fn the_documented_timeouts() {
+        assert_eq!(SERVER_READ_TIMEOUT, Duration::from_millis(100));
+        assert_eq!(CLIENT_READ_TIMEOUT, Duration::from_secs(2));
     }
 
     #[test]

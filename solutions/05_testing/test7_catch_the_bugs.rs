@@ -8,9 +8,10 @@
 // passes correct implementations (`page_bounds` and another one) and catches every buggy one,
 // including bugs this text does not list. (The tests cannot see a suite that takes its
 // expectations from `page_bounds` itself; that is circular: state the expected values.)
-// Don't look for the bugs first: write down what pagination must do (first page, middle, last
-// partial page, exact multiple, empty list, page 0, past the end, per_page 0) and the suite
-// will catch them by itself.
+// Don't look for the bugs first: write down what pagination must do (the first page, a middle
+// page, the last partial page, an exact multiple's full last page and the page after it, a list
+// shorter than one page, an empty list and its page 2, page 0, far past the end, per_page 0),
+// with the exact (start, end) each answer must be, and the suite will catch them by itself.
 
 /// (start, end) of page `page` (1-based) with `per_page` items out of `total`, as a half-open
 /// range `start..end` of indices. `None` for page 0, per_page 0, or a page past the last one.
@@ -25,7 +26,8 @@ pub fn page_bounds(total: usize, page: usize, per_page: usize) -> Option<(usize,
     if start >= total && !(total == 0 && page == 1) {
         return None;
     }
-    Some((start, (start + per_page).min(total)))
+    // start <= total here, but start + per_page can still overflow for huge inputs.
+    Some((start, start.saturating_add(per_page).min(total)))
 }
 
 /// Write the checks here: call `f` and assert on its answers.
@@ -41,7 +43,6 @@ pub fn suite(f: PageFn) {
         "exact multiple: full last page"
     );
     assert_eq!(f(100, 11, 10), None, "exact multiple: no extra empty page");
-    assert_eq!(f(95, 11, 10), None, "past the end");
     assert_eq!(f(95, 50, 10), None, "far past the end is not the last page");
     // edge inputs
     assert_eq!(
@@ -168,6 +169,131 @@ mod tests {
         Some((start, (start + per_page - 1).min(total)))
     }
 
+    /// Not listed: the past-the-end test is `page == pages + 1` instead of `page > pages`, so
+    /// only the page right after the last one is None.
+    fn buggy_only_the_next_page_is_past_the_end(
+        total: usize,
+        page: usize,
+        per_page: usize,
+    ) -> Option<(usize, usize)> {
+        if page == 0 || per_page == 0 {
+            return None;
+        }
+        let pages = total.div_ceil(per_page).max(1);
+        if page == pages + 1 {
+            return None;
+        }
+        let start = (page - 1) * per_page;
+        Some((start, (start + per_page).min(total)))
+    }
+
+    /// Not listed: the last partial page ends at its item count (total % per_page), not at an
+    /// index.
+    fn buggy_last_page_ends_at_its_count(
+        total: usize,
+        page: usize,
+        per_page: usize,
+    ) -> Option<(usize, usize)> {
+        if page == 0 || per_page == 0 {
+            return None;
+        }
+        let pages = total.div_ceil(per_page).max(1);
+        if page > pages {
+            return None;
+        }
+        let start = (page - 1) * per_page;
+        if page == pages && total % per_page != 0 {
+            return Some((start, total % per_page));
+        }
+        Some((start, (start + per_page).min(total)))
+    }
+
+    /// Not listed: the last page holds `total % per_page` items, which is none at all when
+    /// total is an exact multiple.
+    fn buggy_last_page_holds_the_remainder(
+        total: usize,
+        page: usize,
+        per_page: usize,
+    ) -> Option<(usize, usize)> {
+        if page == 0 || per_page == 0 {
+            return None;
+        }
+        let pages = total.div_ceil(per_page).max(1);
+        if page > pages {
+            return None;
+        }
+        let start = (page - 1) * per_page;
+        if page == pages {
+            return Some((start, start + total % per_page));
+        }
+        Some((start, start + per_page))
+    }
+
+    /// Not listed: an empty list answers its empty page for every page number.
+    fn buggy_every_page_of_an_empty_list(
+        total: usize,
+        page: usize,
+        per_page: usize,
+    ) -> Option<(usize, usize)> {
+        if page == 0 || per_page == 0 {
+            return None;
+        }
+        if total == 0 {
+            return Some((0, 0));
+        }
+        let start = (page - 1) * per_page;
+        if start >= total {
+            return None;
+        }
+        Some((start, (start + per_page).min(total)))
+    }
+
+    /// Not listed: the first and the last page are special cases, and the general case (the
+    /// middle pages) has an inclusive end.
+    fn buggy_inclusive_end_on_middle_pages(
+        total: usize,
+        page: usize,
+        per_page: usize,
+    ) -> Option<(usize, usize)> {
+        if page == 0 || per_page == 0 {
+            return None;
+        }
+        let pages = total.div_ceil(per_page).max(1);
+        if page > pages {
+            return None;
+        }
+        let start = (page - 1) * per_page;
+        if page == 1 || page == pages {
+            return Some((start, (start + per_page).min(total)));
+        }
+        Some((start, start + per_page - 1))
+    }
+
+    /// Not listed: the first page fetches one item more (to know whether there is a next
+    /// page) and forgets to drop it.
+    fn buggy_first_page_one_extra(
+        total: usize,
+        page: usize,
+        per_page: usize,
+    ) -> Option<(usize, usize)> {
+        if page == 1 && per_page > 0 {
+            return Some((0, (per_page + 1).min(total)));
+        }
+        page_bounds(total, page, per_page)
+    }
+
+    /// Not listed: assumes the first page of a non-empty list is always full.
+    fn buggy_first_page_always_full(
+        total: usize,
+        page: usize,
+        per_page: usize,
+    ) -> Option<(usize, usize)> {
+        if page == 1 && per_page > 0 && total > 0 {
+            return Some((0, per_page));
+        }
+        page_bounds(total, page, per_page)
+    }
+
     /// Correct, through code of its own: a suite must accept it as well as `page_bounds`.
     fn correct_rewrite(total: usize, page: usize, per_page: usize) -> Option<(usize, usize)> {
         if page == 0 || per_page == 0 {
@@ -176,8 +302,69 @@ mod tests {
         let pages = total.div_ceil(per_page).max(1);
         (page <= pages).then(|| {
             let start = (page - 1) * per_page;
-            (start, total.min(start + per_page))
+            (start, total.min(start.saturating_add(per_page)))
         })
+    }
+
+    #[test]
+    fn page_bounds_never_overflows() {
+        let half = usize::MAX / 2 + 1;
+        assert_eq!(
+            page_bounds(usize::MAX, 2, half),
+            Some((half, usize::MAX)),
+            "start + per_page overflows here: the end saturates at total"
+        );
+        assert_eq!(page_bounds(usize::MAX, usize::MAX, usize::MAX), None);
+        assert_eq!(page_bounds(10, usize::MAX, 2), None);
+        assert_eq!(
+            correct_rewrite(usize::MAX, 2, half),
+            Some((half, usize::MAX))
+        );
+    }
+
+    #[test]
+    fn catches_every_boundary_mistake() {
+        let bugs: [(PageFn, &str); 7] = [
+            (
+                buggy_only_the_next_page_is_past_the_end,
+                "a page far past the end (95 items, page 50) is not None",
+            ),
+            (
+                buggy_last_page_ends_at_its_count,
+                "the last partial page ends at total % per_page (95 items, page 10 is (90, 5))",
+            ),
+            (
+                buggy_last_page_holds_the_remainder,
+                "an exact multiple's last page is empty (100 items, page 10 is (90, 90))",
+            ),
+            (
+                buggy_every_page_of_an_empty_list,
+                "an empty list has a page 2 (Some((0, 0)) instead of None)",
+            ),
+            (
+                buggy_inclusive_end_on_middle_pages,
+                "a middle page has an inclusive end (95 items, page 2 is (10, 19))",
+            ),
+            (
+                buggy_first_page_one_extra,
+                "page 1 holds per_page + 1 items (95 items, page 1 is (0, 11))",
+            ),
+            (
+                buggy_first_page_always_full,
+                "page 1 of a list shorter than a page runs past its end (3 items: (0, 10))",
+            ),
+        ];
+        let missed: Vec<&str> = bugs
+            .iter()
+            .filter(|&&(bug, _)| !caught(bug))
+            .map(|&(_, what)| what)
+            .collect();
+        assert!(
+            missed.is_empty(),
+            "your suite misses {} planted bug(s):\n{}",
+            missed.len(),
+            missed.join("\n")
+        );
     }
 
     #[test]
