@@ -142,8 +142,10 @@ mod tests {
              number: `-5` is one value"
         );
         assert_eq!(
-            shape("SELECT a-1, a - -2.5e-7, (b)-3, c - 4 FROM t WHERE d > 1.0e+20"),
-            "SELECT a-?, a - ?, (b)-?, c - ? FROM t WHERE d > ?",
+            shape(
+                "SELECT a-1, a - -2.5e-7, (b)-3, c - 4, 2-1, 3+4, 1e5-1 FROM t WHERE d > 1.0e+20"
+            ),
+            "SELECT a-?, a - ?, (b)-?, c - ?, ?-?, ?+?, ?-? FROM t WHERE d > ?",
             "after a name, a value or `)` a `-` subtracts; an exponent with its sign is part of \
              the number"
         );
