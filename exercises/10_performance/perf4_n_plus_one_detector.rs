@@ -5,8 +5,10 @@
 // every query *shape* that ran at least `threshold` times.
 //
 // The first draft counts identical SQL strings, so it never fires: `author_id = 1` and
-// `author_id = 2` differ. Write `shape`, which replaces literals by `?` and collapses
-// whitespace, and group by shape.
+// `author_id = 2` differ. Write `shape`, which replaces every value by `?` and collapses
+// whitespace, and group by shape. A statement must keep one shape whatever values it ran
+// with: the log shows a bound -5 as `-5`, 1e20 as `1.0e+20`, a blob as `x'0aff'` and a
+// missing value as `NULL`.
 
 use rusqlite::{Connection, Params, Result, Row, Statement};
 use std::cell::RefCell;
@@ -54,11 +56,14 @@ pub struct Suspect {
     pub count: usize,
 }
 
-/// The query with every literal (number, 'string') replaced by `?` and every run of
-/// whitespace collapsed into one space, trimmed.
+/// The query with every value the log can show replaced by `?` and every run of whitespace
+/// collapsed into one space, trimmed. Values are numbers (`42`, `9.99`, `-5`, `1.0e+20`),
+/// 'strings' (`''` inside is an escaped quote), blobs (`x'00ff'`) and `NULL`; a "quoted name"
+/// is an identifier, kept as it is.
 pub fn shape(sql: &str) -> String {
     // TODO: walk the characters (a `Peekable` iterator helps: `next_if`, `next_if_eq`) and
-    // build the shape. Mind '' inside strings and digits inside names like `t1`.
+    // build the shape. Mind '' inside strings, digits inside names like `t1`, and a `-` that
+    // is a sign (`= -5`) rather than a subtraction (`a-1`).
     todo!("normalise {sql}")
 }
 
@@ -129,6 +134,52 @@ mod tests {
     }
 
     #[test]
+    fn values_of_every_kind_become_placeholders() {
+        assert_eq!(
+            shape("UPDATE accounts SET balance = -5 WHERE id IN (-1, -2) LIMIT -1"),
+            "UPDATE accounts SET balance = ? WHERE id IN (?, ?) LIMIT ?",
+            "a `-` right before a digit, not after a name, a value or `)`, is the sign of the \
+             number: `-5` is one value"
+        );
+        assert_eq!(
+            shape(
+                "SELECT a-1, a - -2.5e-7, (b)-3, c - 4, 2-1, 3+4, 1e5-1 FROM t WHERE d > 1.0e+20"
+            ),
+            "SELECT a-?, a - ?, (b)-?, c - ?, ?-?, ?+?, ?-? FROM t WHERE d > ?",
+            "after a name, a value or `)` a `-` subtracts; an exponent with its sign is part of \
+             the number"
+        );
+        assert_eq!(
+            shape("INSERT INTO t (x, nullable) VALUES (NULL, null, x'00ff', X'', max(x))"),
+            "INSERT INTO t (x, nullable) VALUES (?, ?, ?, ?, max(x))",
+            "NULL is a value, and so is a blob x'...'; the names x and nullable are not"
+        );
+    }
+
+    #[test]
+    fn quoted_names_are_not_values() {
+        assert_eq!(
+            shape(r#"SELECT "name" FROM "users" WHERE "id" = 7"#),
+            r#"SELECT "name" FROM "users" WHERE "id" = ?"#,
+            "a double-quoted word is a name (an identifier), not a string literal"
+        );
+        assert_eq!(
+            shape(r#"SELECT "col  2", "it's", "say ""hi""" FROM "2fa" WHERE x = 'a"b'"#),
+            r#"SELECT "col  2", "it's", "say ""hi""" FROM "2fa" WHERE x = ?"#,
+            "a quoted name is kept exactly as it is, up to the closing \" (\"\" inside is an \
+             escaped quote)"
+        );
+        let log = [
+            r#"SELECT * FROM "users" WHERE "id" = 1"#.to_string(),
+            r#"SELECT * FROM "orders" WHERE "id" = 2"#.to_string(),
+        ];
+        assert!(
+            find_n_plus_one(&log, 2).is_empty(),
+            "two different tables are two different shapes"
+        );
+    }
+
+    #[test]
     fn names_with_digits_are_kept() {
         assert_eq!(
             shape("SELECT col2 FROM t1 WHERE v_3 = 3"),
@@ -164,6 +215,7 @@ mod tests {
             "INSERT INTO log_2024 (a1, b2) VALUES ({}, {})",
             "SELECT * FROM t WHERE x IN ({}, {}) LIMIT {}",
             "DELETE FROM s3ssions WHERE token = {} OR owner = {}",
+            "UPDATE \"2fa\" SET \"v1\" = {} WHERE x = {} - {} OR y IN ({},{})",
         ];
         const LITERALS: &[&str] = &[
             "0",
@@ -178,6 +230,15 @@ mod tests {
             "'a''''b'",
             "'t1 = 3'",
             "7",
+            "-5",
+            "-0.5",
+            "1.0e+20",
+            "2.5e-7",
+            "NULL",
+            "null",
+            "x'00ff'",
+            "X''",
+            "'\"q\"'",
         ];
         const SPACES: &[&str] = &[" ", "  ", "\n", "\t ", " \n   "];
         let mut next = generator(0x9e37_79b9_7f4a_7c15);
@@ -257,6 +318,133 @@ mod tests {
             }],
             "the per-author query ran 10 times with different ids: one shape, count 10; \
              the authors query ran once and is not a suspect"
+        );
+    }
+
+    #[test]
+    fn every_bound_value_gives_the_same_shape() {
+        use rusqlite::types::Value;
+        let db = blog();
+        let mut next = generator(0x2545_f491_4f6c_dd1d);
+        let ints = [0, 7, -1, -42, i64::MIN, i64::MAX, 1_700_000_000];
+        let reals = [
+            0.5,
+            -2.5e-7,
+            1e300,
+            -1e-300,
+            3.0,
+            1e16,
+            123_456_789.125,
+            -0.0,
+        ];
+        let texts = [
+            "",
+            "O'Brien",
+            "say \"hi\"",
+            "a''b",
+            "-5",
+            "NULL",
+            "x'00'",
+            "line\nbreak",
+            "t1 = 3",
+        ];
+        let mut value = || match next(5) {
+            0 => Value::Integer(ints[next(ints.len())]),
+            1 => Value::Real(reals[next(reals.len())]),
+            2 => Value::Text(texts[next(texts.len())].to_string()),
+            // Not empty: SQLite logs an empty blob as `zeroblob(0)`, a function call.
+            3 => Value::Blob((0..1 + next(4)).map(|_| next(256) as u8).collect()),
+            _ => Value::Null,
+        };
+        for _ in 0..60 {
+            db.query(
+                "SELECT id FROM authors WHERE id = ?1 OR name IN (?2, ?3) OR id - ?1 > ?2",
+                [value(), value(), value()],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap();
+        }
+        let log = db.log();
+        assert_eq!(
+            find_n_plus_one(&log, 60),
+            [Suspect {
+                shape: "SELECT id FROM authors WHERE id = ? OR name IN (?, ?) OR id - ? > ?".into(),
+                count: 60
+            }],
+            "one statement run with 60 sets of values (integers, reals, text, blobs, NULL) is \
+             one shape; the log shows the values like this: {:?}, and the shapes are {:?}",
+            &log[..5],
+            find_n_plus_one(&log, 1)
+        );
+    }
+
+    #[test]
+    fn an_interleaved_n_plus_one_is_flagged() {
+        let db = blog();
+        let authors = db
+            .query("SELECT id FROM authors ORDER BY id", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap();
+        for id in authors {
+            db.query("SELECT name FROM authors WHERE id = ?1", [id], |r| {
+                r.get::<_, String>(0)
+            })
+            .unwrap();
+            db.query("SELECT title FROM posts WHERE author_id = ?1", [id], |r| {
+                r.get::<_, String>(0)
+            })
+            .unwrap();
+        }
+        assert_eq!(
+            find_n_plus_one(&db.log(), 3),
+            [
+                Suspect {
+                    shape: "SELECT name FROM authors WHERE id = ?".into(),
+                    count: 10
+                },
+                Suspect {
+                    shape: "SELECT title FROM posts WHERE author_id = ?".into(),
+                    count: 10
+                }
+            ],
+            "two queries per author, alternating: each shape ran 10 times in the request, \
+             whether or not the runs are back to back"
+        );
+        let log: Vec<String> = ["a", "b", "b", "a", "b", "a"]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("SELECT * FROM {t} WHERE id = {i}"))
+            .collect();
+        let suspects = |threshold| -> Vec<(String, usize)> {
+            find_n_plus_one(&log, threshold)
+                .into_iter()
+                .map(|s| (s.shape, s.count))
+                .collect()
+        };
+        assert_eq!(
+            suspects(3),
+            [
+                ("SELECT * FROM a WHERE id = ?".to_string(), 3),
+                ("SELECT * FROM b WHERE id = ?".to_string(), 3)
+            ],
+            "counts cover the whole log, and the order is the order of first appearance"
+        );
+        assert_eq!(
+            suspects(1)
+                .into_iter()
+                .map(|(_, count)| count)
+                .collect::<Vec<_>>(),
+            [3, 3],
+            "threshold 1: every shape that ran is reported"
+        );
+        assert_eq!(
+            find_n_plus_one(&log[..1], 1),
+            [Suspect {
+                shape: "SELECT * FROM a WHERE id = ?".into(),
+                count: 1
+            }],
+            "threshold 1: a query that ran once is reported too"
         );
     }
 

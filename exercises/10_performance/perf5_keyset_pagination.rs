@@ -122,7 +122,7 @@ fn main() -> Result<()> {
 mod tests {
     use super::*;
 
-    /// The test's own plan reader (`query_plan` above is yours to experiment with).
+    /// The test's own plan reader (`query_plan` above is locked: the course's version is graded).
     fn plan(conn: &Connection, sql: &str) -> Vec<String> {
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
         let nulls = vec![Null; stmt.parameter_count()];
@@ -165,6 +165,72 @@ mod tests {
             "newest first, every post exactly once. Posts 7 and 6 (both at 300) and 3 and 2 \
              (both at 100) sit on page boundaries: `created_at < ?` alone skips the rest of \
              a tie, compare (created_at, id) together"
+        );
+    }
+
+    #[test]
+    fn a_backdated_post_is_paged_by_its_date() {
+        // Imported from the old blog: a new id, an old date. Ids do not follow time.
+        let conn = db();
+        conn.execute("INSERT INTO posts (id, created_at) VALUES (11, 150)", [])
+            .unwrap();
+        let mut page = first_page(&conn, 4).unwrap();
+        let mut pages = vec![ids(&page)];
+        while let Some(cursor) = page.next {
+            page = next_page(&conn, cursor, 4).unwrap();
+            pages.push(ids(&page));
+            assert!(
+                pages.len() <= 4,
+                "pagination must end; pages so far: {pages:?}"
+            );
+        }
+        assert_eq!(
+            pages,
+            [vec![10, 9, 8, 7], vec![6, 5, 4, 11], vec![3, 2, 1]],
+            "post 11 (created_at 150) comes after post 4 (200) and before post 3 (100). The \
+             cursor is one key, (created_at, id): `created_at <= ? AND id < ?` drops an older \
+             post with a larger id"
+        );
+    }
+
+    #[test]
+    fn ties_are_ordered_by_id_whatever_the_index() {
+        let sql = NEXT_PAGE
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_ascii_lowercase()
+            .replace("posts.", "");
+        let order_by = sql
+            .split_once("order by ")
+            .map(|(_, rest)| rest.split(" limit ").next().unwrap_or(rest));
+        assert_eq!(
+            order_by,
+            Some("created_at desc, id desc"),
+            "NEXT_PAGE must sort like FIRST_PAGE, by the whole cursor: without `id DESC`, the \
+             order inside a tie is whatever the query plan gives, and the cursor's id means \
+             nothing"
+        );
+        // Another index walks the ties the other way: the order must not change.
+        let conn = db();
+        conn.execute_batch(
+            "DROP INDEX posts_feed;
+             CREATE INDEX posts_feed_2 ON posts (created_at, id DESC);",
+        )
+        .unwrap();
+        let page = next_page(
+            &conn,
+            Cursor {
+                created_at: 400,
+                id: 10,
+            },
+            4,
+        )
+        .unwrap();
+        assert_eq!(
+            ids(&page),
+            [9, 8, 7, 6],
+            "posts 9 to 6 share created_at 300: newest id first, whatever index SQLite uses"
         );
     }
 

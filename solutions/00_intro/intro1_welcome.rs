@@ -1,5 +1,20 @@
 fn main() {
     let service = "orders-api";
 
-    println!("Starting {service} on 127.0.0.1:8080");
+    let line = format!("Starting {service} on 127.0.0.1:8080");
+    println!("{line}");
+    check_startup_line(&line);
+}
+
+/// Ends the program with an error unless `line` names the service: the runner passes this
+/// exercise only when `main` ends normally. The course keeps this check as it is.
+fn check_startup_line(line: &str) {
+    let name = line
+        .strip_prefix("Starting ")
+        .and_then(|rest| rest.strip_suffix(" on 127.0.0.1:8080"));
+    assert!(
+        name.is_some_and(|name| !name.trim().is_empty()),
+        "the log line must read `Starting <name> on 127.0.0.1:8080` with the service's name, \
+         got {line:?}"
+    );
 }
