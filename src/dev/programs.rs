@@ -110,7 +110,8 @@ fn plan(course: &Course, mutants: &[ExerciseMutants]) -> Result<Batch> {
     }
     // The one-file mutants of a section share a test binary: each is a module of it and runs
     // its own tests. Folder exercises may name their modules by `crate::` paths, which only
-    // hold in a crate of their own.
+    // hold in a crate of their own; a mutant of an exercise graded by its `main` (`test =
+    // false`) must run that `main`, so it is a program of its own too.
     let mut sections: BTreeMap<usize, Vec<(usize, PathBuf)>> = BTreeMap::new();
     for (set, exercise_mutants) in mutants.iter().enumerate() {
         let exercise = &course.exercises[exercise_mutants.exercise];
@@ -118,7 +119,7 @@ fn plan(course: &Course, mutants: &[ExerciseMutants]) -> Result<Batch> {
             let name = format!("{}_mut{}", exercise.name, mutant + 1);
             let program = workshop.render(course, exercise, &name, Some(declared))?;
             let main_file = workshop.write(program)?;
-            if exercise.shape == Shape::File {
+            if exercise.shape == Shape::File && exercise.test {
                 let slot = batch.targets.len();
                 sections
                     .entry(exercise.section)
