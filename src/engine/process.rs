@@ -26,6 +26,8 @@ use crate::verdict::Captured;
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
+pub use unix::kill_user;
+#[cfg(unix)]
 use unix as sys;
 #[cfg(windows)]
 mod windows;
@@ -279,6 +281,32 @@ pub struct Limits {
     /// way to find processes that left the process group.
     #[cfg_attr(windows, allow(dead_code, reason = "control groups are Linux's"))]
     pub cgroup: Option<Arc<Cgroup>>,
+    /// The unprivileged user the process runs as (grading as root, Unix only): see
+    /// [`Identity`].
+    #[cfg_attr(windows, allow(dead_code, reason = "user ids are Unix's"))]
+    pub identity: Option<Identity>,
+}
+
+/// A user and group a process is switched to just before it starts its program: no
+/// supplementary groups, a umask that lets nobody else write what it creates, and at most
+/// [`Identity::PROCESSES`] processes of that user at once. Only a grader running as root can
+/// switch; `grade` uses it to run learner builds and programs under uids of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Identity {
+    pub uid: u32,
+    pub gid: u32,
+}
+
+impl Identity {
+    /// Processes (and threads) one learner user may have at once: a fork bomb's limit where
+    /// control groups are not available.
+    pub const PROCESSES: u64 = 512;
+
+    /// Makes `cmd` start as this identity (after every other preparation of the child).
+    #[cfg(unix)]
+    pub fn apply(self, cmd: &mut Command) {
+        sys::switch_identity(cmd, self);
+    }
 }
 
 impl Limits {
@@ -288,6 +316,7 @@ impl Limits {
             output_cap,
             memory_bytes: None,
             cgroup: None,
+            identity: None,
         }
     }
 }

@@ -22,6 +22,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use super::isolation::{self, Isolation};
+use super::users::SlotUsers;
 use super::learner::{self, Learner};
 use super::sandbox::{self, Prepared, Problem, Sandbox};
 use crate::course::{Course, Exercise};
@@ -76,14 +77,17 @@ pub fn grade_all(
     let results: Mutex<Vec<Option<LearnerGrade>>> = Mutex::new(vec![None; learners.len()]);
     let workers = settings.jobs.clamp(1, learners.len().max(1));
     thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
+        for slot in 0..workers {
+            let next = &next;
+            let results = &results;
+            scope.spawn(move || {
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(learner) = learners.get(index) else {
                         break;
                     };
-                    let grade = grade_learner(course, info, learner, index, settings, on_progress);
+                    let grade =
+                        grade_learner(course, info, learner, index, slot, settings, on_progress);
                     on_progress(Progress::LearnerDone(&grade));
                     results.lock().unwrap_or_else(|e| e.into_inner())[index] = Some(grade);
                 }
@@ -103,6 +107,7 @@ fn grade_learner(
     info: &CourseInfo,
     learner: &Learner,
     index: usize,
+    slot: usize,
     settings: &Settings,
     on_progress: &(dyn Fn(Progress) + Sync),
 ) -> LearnerGrade {
@@ -120,16 +125,24 @@ fn grade_learner(
     };
     // Dropped at the end of this learner: whatever of theirs still runs is killed then.
     let cgroup = Cgroup::create(&package, LEARNER_MEMORY, LEARNER_PROCESSES).map(Arc::new);
-    let verdicts = match check(&sandbox, &package, settings, cgroup, on_progress) {
+    let users = settings.isolation.slot_users(slot);
+    let checked = check(&sandbox, &package, settings, users, cgroup, on_progress);
+    if let Some(users) = users {
+        users.kill_leftovers();
+    }
+    let verdicts = match checked {
         Ok(verdicts) => verdicts,
         Err(err) => return error(format!("grading failed: {err:#}")),
     };
+    let redact = Redaction::of(&sandbox, course, settings);
     let exercises = course
         .exercises
         .iter()
         .zip(&sandbox.exercises)
         .zip(verdicts)
-        .map(|((exercise, prepared), verdict)| exercise_grade(course, exercise, prepared, verdict))
+        .map(|((exercise, prepared), verdict)| {
+            exercise_grade(course, exercise, prepared, verdict, &redact)
+        })
         .collect();
     LearnerGrade::graded(
         learner.name.clone(),
@@ -146,6 +159,7 @@ fn check(
     sandbox: &Sandbox,
     package: &str,
     settings: &Settings,
+    users: Option<SlotUsers>,
     cgroup: Option<Arc<Cgroup>>,
     on_progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Vec<Verdict>> {
@@ -177,9 +191,21 @@ fn check(
     let root = sandbox.dir.path();
     let mut cargo = learner_cargo(root, &sandbox.course, settings);
     let copy = root.join(".build");
-    if let Isolation::Sandboxed(sandboxing) = &settings.isolation {
-        isolation::link_tree(&settings.build_dir, &copy)?;
-        sandboxing.confine(&mut cargo, root, &settings.build_dir, &copy)?;
+    match &settings.isolation {
+        Isolation::Sandboxed(sandboxing) => {
+            isolation::link_tree(&settings.build_dir, &copy)?;
+            sandboxing.confine(&mut cargo, root, &settings.build_dir, &copy)?;
+        }
+        Isolation::Separated(separation) => {
+            isolation::link_tree(&settings.build_dir, &copy)?;
+            separation.confine(&mut cargo, root, &copy)?;
+        }
+        Isolation::None { .. } => {}
+    }
+    if let Some(users) = users {
+        // Leftovers of an earlier learner in this slot (or an earlier grader) go first.
+        users.kill_leftovers();
+        users.hand_over(root, &[cargo.package_dir.join("bin")])?;
     }
     let options = Options {
         timeout: settings.timeout,
@@ -187,6 +213,8 @@ fn check(
         memory_bytes: Some(MEMORY_LIMIT),
         build_timeout: settings.build_timeout,
         cgroup,
+        build_identity: users.map(|u| u.build),
+        run_identity: users.map(|u| u.run),
         supervisor: settings.supervisor.clone(),
         ..Options::default()
     };
@@ -230,9 +258,9 @@ fn learner_cargo(root: &Path, course: &Course, settings: &Settings) -> Cargo {
 /// learner code: a package with the course's manifest and one empty test program. Learners'
 /// builds then find every crate fresh in their copies.
 pub fn warm_up(course: &Course, settings: &Settings) -> Result<()> {
-    let Isolation::Sandboxed(sandboxing) = &settings.isolation else {
+    if let Isolation::None { .. } = &settings.isolation {
         return Ok(());
-    };
+    }
     let dir = tempfile::Builder::new()
         .prefix("backendlings-warm-up-")
         .tempdir()
@@ -248,7 +276,16 @@ pub fn warm_up(course: &Course, settings: &Settings) -> Result<()> {
     fs::write(&main, "fn main() {}\n#[test]\nfn builds() {}\n")
         .context("cannot write the warm-up program")?;
     let mut cargo = learner_cargo(root, course, settings);
-    sandboxing.confine(&mut cargo, root, &settings.build_dir, &settings.build_dir)?;
+    // As the grader: this build compiles no learner code, and learners' builds trust it.
+    match &settings.isolation {
+        Isolation::Sandboxed(sandboxing) => {
+            sandboxing.confine(&mut cargo, root, &settings.build_dir, &settings.build_dir)?;
+        }
+        Isolation::Separated(separation) => {
+            separation.confine(&mut cargo, root, &settings.build_dir)?;
+        }
+        Isolation::None { .. } => {}
+    }
     let options = Options {
         build_timeout: crate::engine::BUILD_TIMEOUT,
         supervisor: settings.supervisor.clone(),
@@ -278,6 +315,7 @@ fn exercise_grade(
     exercise: &Exercise,
     prepared: &Prepared,
     verdict: Verdict,
+    redact: &Redaction,
 ) -> ExerciseGrade {
     let (tests_modified, locked_modified) = match prepared {
         Prepared::Ready(modified) => (modified.tests, !modified.locked.is_empty()),
@@ -298,7 +336,53 @@ fn exercise_grade(
         max_score: exercise.points,
         duration_ms: verdict.duration_ms,
         failing_tests: verdict.failing_tests,
-        output: output.plain(),
+        output: redact.apply(&output.plain()),
         output_truncated: output.truncated,
+    }
+}
+
+/// The grading machine's own paths, replaced in what reports show of a learner's output: the
+/// learner's code could print them (`/proc/self/mountinfo`, its environment, a panic's path),
+/// and they say where the course, the toolchain and the grader's home are.
+struct Redaction(Vec<(String, &'static str)>);
+
+impl Redaction {
+    fn of(sandbox: &Sandbox, course: &Course, settings: &Settings) -> Redaction {
+        let mut paths: Vec<(PathBuf, &'static str)> = vec![
+            (sandbox.dir.path().to_path_buf(), "<sandbox>"),
+            (settings.build_dir.clone(), "<build>"),
+            (course.root.clone(), "<course>"),
+            (std::env::temp_dir(), "<tmp>"),
+        ];
+        if let Some(home) = std::env::home_dir() {
+            paths.push((home, "<home>"));
+        }
+        if let Some(cargo_home) = std::env::var_os("CARGO_HOME") {
+            paths.push((PathBuf::from(cargo_home), "<cargo-home>"));
+        }
+        let mut pairs: Vec<(String, &'static str)> = Vec::new();
+        for (path, label) in paths {
+            let real = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            for shown in [path, real] {
+                let text = shown.display().to_string();
+                // `/` or a one-letter path would redact every slash.
+                if text.len() > 4 && !pairs.iter().any(|(p, _)| *p == text) {
+                    pairs.push((text, label));
+                }
+            }
+        }
+        // Longest first: a path inside another is replaced by its own label.
+        pairs.sort_by_key(|(path, _)| std::cmp::Reverse(path.len()));
+        Redaction(pairs)
+    }
+
+    fn apply(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for (path, label) in &self.0 {
+            if text.contains(path.as_str()) {
+                text = text.replace(path.as_str(), label);
+            }
+        }
+        text
     }
 }
