@@ -114,7 +114,13 @@ fn grade_learner(
     let path = learner.dir.display().to_string();
     let error =
         |message: String| LearnerGrade::error(learner.name.clone(), path.clone(), info, message);
-    let tree = match learner::tree(learner, settings.deadline.as_ref(), &settings.supervisor) {
+    let sections: Vec<String> = course.sections.iter().map(|s| s.dir.clone()).collect();
+    let tree = match learner::tree(
+        learner,
+        settings.deadline.as_ref(),
+        &sections,
+        &settings.supervisor,
+    ) {
         Ok(tree) => tree,
         Err(err) => return error(format!("{err:#}")),
     };

@@ -8,6 +8,7 @@
 pub mod cohort;
 pub mod contract;
 pub mod isolation;
+pub mod layout;
 pub mod learner;
 pub mod partition;
 pub mod sandbox;
