@@ -617,9 +617,7 @@ mod tests {
             (Some("uid"), IsolationLevel::Uid),
         ] {
             let mut words = vec!["grade", "x"];
-            words.extend(flag.map_or(vec!["--require-sandbox"], |f| {
-                vec!["--require-sandbox", f]
-            }));
+            words.extend(flag.map_or(vec!["--require-sandbox"], |f| vec!["--require-sandbox", f]));
             let Some(Command::Grade(args)) = parse(&words).unwrap().command else {
                 panic!("grade parses as grade");
             };

@@ -26,9 +26,9 @@ use crate::verdict::Captured;
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
-pub use unix::kill_user;
-#[cfg(unix)]
 use unix as sys;
+#[cfg(unix)]
+pub use unix::kill_user;
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]

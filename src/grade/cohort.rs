@@ -22,9 +22,9 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use super::isolation::{self, Isolation};
-use super::users::SlotUsers;
 use super::learner::{self, Learner};
 use super::sandbox::{self, Prepared, Problem, Sandbox};
+use super::users::SlotUsers;
 use crate::course::{Course, Exercise};
 use crate::engine::cargo::Cargo;
 use crate::engine::cgroup::Cgroup;

@@ -106,9 +106,7 @@ mod tests {
         let sections = vec!["01_http".to_string(), "02_sql".to_string()];
         locate(dir.path(), &sections).map(|l| match l {
             Located::Tree(p) => Located::Tree(p.strip_prefix(dir.path()).unwrap().into()),
-            Located::Exercises(p) => {
-                Located::Exercises(p.strip_prefix(dir.path()).unwrap().into())
-            }
+            Located::Exercises(p) => Located::Exercises(p.strip_prefix(dir.path()).unwrap().into()),
         })
     }
 
@@ -118,7 +116,10 @@ mod tests {
         // The workspace root; a GitHub upload is the same.
         assert_eq!(located(&["exercises/01_http/a.rs", "info.toml"]), at(""));
         // One folder deeper (a zip of the folder).
-        assert_eq!(located(&["backend-course/exercises/01_http/a.rs"]), at("backend-course"));
+        assert_eq!(
+            located(&["backend-course/exercises/01_http/a.rs"]),
+            at("backend-course")
+        );
         // A zip made by macOS Finder.
         assert_eq!(
             located(&[
@@ -143,7 +144,10 @@ mod tests {
     fn anything_else_says_what_was_found_and_what_was_expected() {
         let why = located(&["homework.pdf", "notes/todo.txt"]).unwrap_err();
         assert!(why.contains("homework.pdf, notes/"), "{why}");
-        assert!(why.contains("Expected the whole backendlings folder"), "{why}");
+        assert!(
+            why.contains("Expected the whole backendlings folder"),
+            "{why}"
+        );
         // Two trees: which one is meant cannot be guessed.
         let why = located(&["a/exercises/01_http/x.rs", "b/exercises/01_http/x.rs"]).unwrap_err();
         assert!(why.contains("a/, b/"), "{why}");

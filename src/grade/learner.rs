@@ -151,7 +151,10 @@ fn exercises_only(folder: &Path, sections: &[String]) -> Result<Tree> {
         if !from.is_dir() {
             continue;
         }
-        for entry in walkdir::WalkDir::new(&from).into_iter().filter_map(Result::ok) {
+        for entry in walkdir::WalkDir::new(&from)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
             let Ok(rel) = entry.path().strip_prefix(folder) else {
                 continue;
             };
@@ -583,7 +586,9 @@ mod tests {
         assert!(err("empty").contains("is empty"));
         fs::create_dir(dir.path().join("other")).unwrap();
         fs::write(dir.path().join("other/README"), "hi").unwrap();
-        assert!(err("other").contains("no exercises/ folder found in the submission; it holds README"));
+        assert!(
+            err("other").contains("no exercises/ folder found in the submission; it holds README")
+        );
     }
 
     /// `git ARGS` in `dir` as the learner would run it (their own configuration applies).

@@ -85,14 +85,18 @@ impl SlotUsers {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        for entry in walkdir::WalkDir::new(root).into_iter().filter_map(Result::ok) {
+        for entry in walkdir::WalkDir::new(root)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
             if entry.file_type().is_dir() {
                 own(entry.path(), self.build)?;
             }
         }
         set_mode(root, 0o750)?;
         let run = run_dir(root);
-        std::fs::create_dir_all(&run).with_context(|| format!("cannot create {}", run.display()))?;
+        std::fs::create_dir_all(&run)
+            .with_context(|| format!("cannot create {}", run.display()))?;
         own(&run, self.run)?;
         set_mode(&run, 0o700)
     }
