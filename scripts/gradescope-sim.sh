@@ -17,7 +17,8 @@
 #
 # What it cannot reproduce: the toolchain is this machine's (hard-linked into the image, since
 # rustup's servers are out of reach), not one rustup downloads during setup.sh; the kernel is this
-# machine's. Needs root, debootstrap, util-linux and python3-seccomp (installed when missing).
+# machine's; the archive's signatures are not checked (no Ubuntu keyring in Debian); a proxy's
+# certificate authority found in /usr/local/share/ca-certificates is trusted in the image. Needs root, debootstrap, util-linux and python3-seccomp (installed when missing).
 # Takes about 20 minutes on 2 cores the first time (debootstrap is kept in SIM_DIR).
 #
 #   sudo scripts/gradescope-sim.sh            # SIM_KEEP=1 keeps the image for a look
@@ -126,6 +127,13 @@ sim_exec() {
 echo "== $PROFILE_NAME image: $(. "$img/etc/os-release"; echo "$PRETTY_NAME"), bubblewrap from apt, toolchain $toolchain"
 echo "== the profile refuses user namespaces:"
 sim_exec build /usr/bin/python3 -c 'import ctypes,os,sys; r=ctypes.CDLL(None,use_errno=True).unshare(0x10000000); print("   unshare(CLONE_NEWUSER):", "refused:", os.strerror(ctypes.get_errno())) if r else sys.exit("allowed")'
+# This workplace reaches crates.io through a TLS-inspecting proxy: its certificate authorities
+# (if any) are trusted in the image too, as a Gradescope image trusts the public ones.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$img/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$img/usr/local/share/ca-certificates/"
+  sim_exec build update-ca-certificates >/dev/null 2>&1
+fi
 echo "== setup.sh (as root, network on)"
 start=$SECONDS
 sim_exec build bash /autograder/source/setup.sh > "$SIM_DIR/setup.log" 2>&1 || {
