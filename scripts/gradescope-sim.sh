@@ -189,6 +189,32 @@ rm -rf "$subs/mac"; mkdir -p "$subs/macos_zip"
 /usr/bin/python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
   "$subs/macos.zip" "$subs/macos_zip"
 
+if [ "${SIM_TARGET:-gradescope}" = ci ]; then
+  # A CI container job (GitHub Actions' `container:` conventions: root, the checkout in
+  # /__w/<repo>/<repo>, HOME=/github/home, Docker's default profile, no user namespaces): the
+  # whole cohort graded by one `grade --cohort`, with no network.
+  mkdir -p "$img/__w/backendlings" "$img/github/home" "$img/cohort"
+  for sub in solved untouched cfg_not_test exit_cheat forger macos_zip; do cp -r "$subs/$sub" "$img/cohort/$sub"; done
+  sim_exec run bash -c 'cd /autograder/course && HOME=/github/home GITHUB_ACTIONS=true \
+    RUSTUP_HOME=/usr/local/rustup CARGO_HOME=/usr/local/cargo PATH=/usr/local/cargo/bin:$PATH \
+    backendlings grade --cohort /cohort --require-sandbox=uid --json /__w/report.json' \
+    > "$SIM_DIR/ci.log" 2>&1 || { tail -20 "$SIM_DIR/ci.log"; exit 1; }
+  /usr/bin/python3 - "$img/__w/report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+want = {"solved": 1, "macos_zip": 1, "forger": 1}
+bad = 0
+print(f"isolation {r['isolation']}")
+for l in r["learners"]:
+    full = l["score"] == l["max_score"]
+    ok = (l["score"] == 0, full)[want.get(l["name"], 0)]
+    bad += not ok
+    print(f"{l['name']:<14} {l['score']:>4}/{l['max_score']:<4} {'' if ok else 'UNEXPECTED'}")
+sys.exit(1 if bad or r["isolation"] != "uid" else 0)
+PY
+  exit $?
+fi
+
 # 3. run_autograder per submission, no network.
 failed=0
 printf '%-14s %9s  %-10s %s\n' submission score isolation note
