@@ -297,9 +297,14 @@ fn learner_processes(uids: u32) -> Vec<String> {
             .lines()
             .find_map(|l| l.strip_prefix("Uid:"))
             .and_then(|l| l.split_whitespace().next()?.parse::<u32>().ok());
-        let zombie = status.lines().any(|l| l.starts_with("State:") && l.contains('Z'));
+        let zombie = status
+            .lines()
+            .any(|l| l.starts_with("State:") && l.contains('Z'));
         if !zombie && uid.is_some_and(|uid| (uids..uids + 4).contains(&uid)) {
-            let state = status.lines().find(|l| l.starts_with("State:")).unwrap_or("");
+            let state = status
+                .lines()
+                .find(|l| l.starts_with("State:"))
+                .unwrap_or("");
             let cmdline = fs::read(entry.path().join("cmdline")).unwrap_or_default();
             found.push(format!(
                 "{:?} uid {uid:?} {state} {}",

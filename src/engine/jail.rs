@@ -79,11 +79,11 @@ impl Jail {
             Path::new("/"),
             Path::new("/usr/bin/true"),
         );
-        #[cfg(unix)]
+        #[cfg(target_os = "linux")]
         if let Some(identity) = identity {
             identity.apply(&mut probe);
         }
-        #[cfg(not(unix))]
+        #[cfg(not(target_os = "linux"))]
         let _ = identity;
         let output = probe
             .stdin(Stdio::null())

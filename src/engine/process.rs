@@ -27,7 +27,7 @@ use crate::verdict::Captured;
 mod unix;
 #[cfg(unix)]
 use unix as sys;
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 pub use unix::kill_user;
 #[cfg(windows)]
 mod windows;
@@ -283,7 +283,10 @@ pub struct Limits {
     pub cgroup: Option<Arc<Cgroup>>,
     /// The unprivileged user the process runs as (grading as root, Unix only): see
     /// [`Identity`].
-    #[cfg_attr(windows, allow(dead_code, reason = "user ids are Unix's"))]
+    #[cfg_attr(
+        not(target_os = "linux"),
+        allow(dead_code, reason = "grade switches users on Linux only")
+    )]
     pub identity: Option<Identity>,
 }
 
@@ -300,10 +303,12 @@ pub struct Identity {
 impl Identity {
     /// Processes (and threads) one learner user may have at once: a fork bomb's limit where
     /// control groups are not available.
+    #[cfg(target_os = "linux")]
     pub const PROCESSES: u64 = 512;
 
-    /// Makes `cmd` start as this identity (after every other preparation of the child).
-    #[cfg(unix)]
+    /// Makes `cmd` start as this identity (after every other preparation of the child). Linux
+    /// only: nowhere else does `grade` switch users.
+    #[cfg(target_os = "linux")]
     pub fn apply(self, cmd: &mut Command) {
         sys::switch_identity(cmd, self);
     }

@@ -56,6 +56,9 @@ impl LearnerUsers {
 
     /// Why the users cannot be used for `slots` parallel learners here, if they cannot.
     pub fn check(&self, slots: usize) -> Result<(), String> {
+        if !cfg!(target_os = "linux") {
+            return Err("separate users exist on Linux only".into());
+        }
         if !is_root() {
             return Err("separate users need the grader to run as root".into());
         }
@@ -103,7 +106,7 @@ impl SlotUsers {
 
     /// Kills every process of the slot's users: what the last learner left running.
     pub fn kill_leftovers(&self) {
-        #[cfg(unix)]
+        #[cfg(target_os = "linux")]
         for uid in [self.build.uid, self.run.uid] {
             let _ = crate::engine::process::kill_user(uid);
         }
@@ -156,7 +159,7 @@ fn own(path: &Path, identity: Identity) -> Result<()> {
     #[cfg(not(unix))]
     {
         let _ = (path, identity);
-        bail!("separate users exist on Unix only")
+        anyhow::bail!("separate users exist on Unix only")
     }
 }
 
@@ -170,7 +173,7 @@ fn set_mode(path: &Path, mode: u32) -> Result<()> {
     #[cfg(not(unix))]
     {
         let _ = (path, mode);
-        bail!("separate users exist on Unix only")
+        anyhow::bail!("separate users exist on Unix only")
     }
 }
 

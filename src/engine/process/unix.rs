@@ -9,7 +9,9 @@ use std::thread;
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
-use super::{Exit, Identity, Limits};
+#[cfg(target_os = "linux")]
+use super::Identity;
+use super::{Exit, Limits};
 
 /// What the supervisor keeps for a running child besides its pid: nothing, the pid is also
 /// the process group's id.
@@ -38,6 +40,7 @@ pub(super) fn prepare(cmd: &mut Command, limits: &Limits) {
         }
     }
     // Last: attaching to the control group needs the grader's rights.
+    #[cfg(target_os = "linux")]
     if let Some(identity) = limits.identity {
         switch_identity(cmd, identity);
     }
@@ -46,6 +49,7 @@ pub(super) fn prepare(cmd: &mut Command, limits: &Limits) {
 /// The child drops to `identity` before it runs its program: supplementary groups, group, then
 /// user (in that order: after `setuid` nothing else may be changed), umask 022, and a limit on
 /// that user's processes.
+#[cfg(target_os = "linux")]
 pub(super) fn switch_identity(cmd: &mut Command, identity: Identity) {
     use nix::sys::resource::{Resource, setrlimit};
     use nix::sys::stat::{Mode, umask};
@@ -72,6 +76,7 @@ pub(super) fn switch_identity(cmd: &mut Command, identity: Identity) {
 /// Kills every process of user `uid` (what a learner left running, even outside its process
 /// group): a child that became `uid` sends SIGKILL to every process it may signal, which are
 /// exactly that user's, and then itself.
+#[cfg(target_os = "linux")]
 pub fn kill_user(uid: u32) -> io::Result<()> {
     use nix::sys::signal::kill;
     use nix::sys::wait::waitpid;
