@@ -64,7 +64,16 @@ if [ -d "$COURSE/solutions" ]; then
 fi
 chmod -R a+rX "$warm"
 echo "setup: grading the course's solutions (compiles the course's crates once)"
-if ! (cd "$COURSE" && backendlings grade "$warm" --require-sandbox=uid --fail-under 100); then
+if ! (cd "$COURSE" && backendlings grade "$warm" --require-sandbox=uid --fail-under 100 \
+      --json "$warm/report.json"); then
+  # The first failures, in full: what the instructor needs to fix the image.
+  python3 - "$warm/report.json" <<'PY' >&2 || true
+import json, sys
+failed = [e for l in json.load(open(sys.argv[1]))["learners"] for e in l["exercises"]
+          if e["status"] != "passed"]
+for e in failed[:3]:
+    print(f"--- {e['name']}: {e['status']}\n{e['output'][:2000]}")
+PY
   echo "setup FAILED: the course's own solutions do not score 100% on this image (see above)" >&2
   exit 1
 fi
