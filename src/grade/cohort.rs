@@ -199,11 +199,11 @@ fn check(
     let copy = root.join(".build");
     match &settings.isolation {
         Isolation::Sandboxed(sandboxing) => {
-            isolation::link_tree(&settings.build_dir, &copy)?;
+            isolation::link_tree(&settings.build_dir, &copy, users.is_some())?;
             sandboxing.confine(&mut cargo, root, &settings.build_dir, &copy)?;
         }
         Isolation::Separated(separation) => {
-            isolation::link_tree(&settings.build_dir, &copy)?;
+            isolation::link_tree(&settings.build_dir, &copy, users.is_some())?;
             separation.confine(&mut cargo, root, &copy)?;
         }
         Isolation::None { .. } => {}

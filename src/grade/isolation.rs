@@ -349,8 +349,11 @@ impl Separation {
 
 /// A copy of `from` at `to` made of hard links (folders are created, files linked), without
 /// cargo's lock files, so a learner's build shares no lock with anyone. Falls back to copying a
-/// file that cannot be linked (another file system).
-pub fn link_tree(from: &Path, to: &Path) -> Result<()> {
+/// file that cannot be linked (another file system). With `copy`, files are copied instead:
+/// a learner user that builds in it must be able to own its files, since cargo rewrites some of
+/// them in place (fingerprints), and a hard link cannot change owner without changing the
+/// shared file (a course's build folder is tens of megabytes).
+pub fn link_tree(from: &Path, to: &Path, copy: bool) -> Result<()> {
     fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
     // Folders come before what they hold; symlinks are recreated, not followed.
     for entry in WalkDir::new(from)
@@ -370,9 +373,11 @@ pub fn link_tree(from: &Path, to: &Path) -> Result<()> {
             if entry.file_name().to_string_lossy().ends_with("lock") {
                 continue;
             }
-            fs::hard_link(entry.path(), &target)
-                .or_else(|_| fs::copy(entry.path(), &target).map(|_| ()))
-                .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+            let linked = !copy && fs::hard_link(entry.path(), &target).is_ok();
+            if !linked {
+                fs::copy(entry.path(), &target)
+                    .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+            }
         } else if kind.is_symlink()
             && let Ok(link) = fs::read_link(entry.path())
         {
@@ -397,7 +402,7 @@ mod tests {
         fs::write(from.path().join("debug/deps/libx.rlib"), "rlib").unwrap();
         fs::write(from.path().join("debug/.cargo-lock"), "").unwrap();
         let to = tempfile::tempdir().unwrap();
-        link_tree(from.path(), to.path()).unwrap();
+        link_tree(from.path(), to.path(), false).unwrap();
         assert_eq!(
             fs::read_to_string(to.path().join("debug/deps/libx.rlib")).unwrap(),
             "rlib"
@@ -421,7 +426,7 @@ mod tests {
         std::os::unix::fs::symlink("x/out", from.path().join("debug/build/link")).unwrap();
         std::os::unix::fs::symlink(from.path().join("debug"), from.path().join("loop")).unwrap();
         let to = tempfile::tempdir().unwrap();
-        link_tree(from.path(), to.path()).unwrap();
+        link_tree(from.path(), to.path(), false).unwrap();
         assert_eq!(
             fs::read_link(to.path().join("debug/build/link")).unwrap(),
             Path::new("x/out")

@@ -79,9 +79,9 @@ pub fn run_dir(sandbox: &Path) -> PathBuf {
 }
 
 impl SlotUsers {
-    /// Gives the learner's sandbox at `root` to the slot's users: every folder (not the files,
-    /// some of which are hard links into the grader's shared build folder) to the build user and
-    /// the slot's group, the root readable by that group only, and [`run_dir`] to the run user.
+    /// Gives the learner's sandbox at `root` to the slot's users: every folder and file to the
+    /// build user and the slot's group (never a file with other links, which could be the
+    /// grader's), the root readable by that group only, and [`run_dir`] to the run user.
     /// `dirs` are created first (folders cargo writes into later).
     pub fn hand_over(&self, root: &Path, dirs: &[PathBuf]) -> Result<()> {
         for dir in dirs {
@@ -92,7 +92,7 @@ impl SlotUsers {
             .into_iter()
             .filter_map(Result::ok)
         {
-            if entry.file_type().is_dir() {
+            if entry.file_type().is_dir() || single_link(entry.path()) {
                 own(entry.path(), self.build)?;
             }
         }
@@ -135,6 +135,20 @@ pub fn readable_by_all(path: &Path) -> bool {
     {
         let _ = path;
         true
+    }
+}
+
+/// Whether `path` is a regular file with no other name (no hard link shares its owner).
+fn single_link(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.nlink() == 1)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
     }
 }
 
