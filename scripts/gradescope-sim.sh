@@ -9,8 +9,8 @@
 # 3. run_autograder run per submission, as root, the student's files in /autograder/submission,
 #    under the profile of a `docker run` with no network: the same capabilities and filter, a
 #    network namespace with loopback only;
-# 4. submissions: solved (the course's solutions), untouched (one folder deeper), every exercise
-#    under `#![cfg(not(test))]`, an exit cheat in every exercise, a solved tree whose first
+# 4. submissions: solved (the course's solutions), untouched (one folder deeper), every solved
+#    exercise under `#![cfg(not(test))]`, an exit cheat added to every untouched exercise, a solved tree whose first
 #    exercise forges the grader's results and folders (and leaves a process rewriting them), and
 #    the solved tree zipped by macOS Finder (`__MACOSX/`, `.DS_Store`); each score and the
 #    isolation used are printed, and the script fails when one is not what Gradescope must see.
@@ -48,14 +48,22 @@ if [ ! -f "$base/etc/os-release" ]; then
     "$SIM_RELEASE" "$base.tmp" "$SIM_MIRROR"
   mv "$base.tmp" "$base"
 fi
+sysroot=$(rustc --print sysroot)
+toolchain=$(basename "$sysroot")
 img=$SIM_DIR/image
-rm -rf "$img"
-cp -a "$base" "$img"
+# SIM_REUSE=1 (after a run with SIM_KEEP=1): grade again in the image setup.sh already set up.
+reuse=
+if [ -n "${SIM_REUSE:-}" ] && [ -x "$img/usr/local/bin/backendlings" ]; then reuse=1; fi
+if [ -z "$reuse" ]; then
+  rm -rf "$img"
+  cp -a "$base" "$img"
+fi
 cleanup() {
   for m in proc sys dev; do umount -l "$img/$m" 2>/dev/null || true; done
   if [ -z "${SIM_KEEP:-}" ]; then rm -rf "$img" "$SIM_DIR/subs"; fi
 }
 trap cleanup EXIT
+if [ -z "$reuse" ]; then
 cp /etc/resolv.conf "$img/etc/resolv.conf"
 printf 'deb %s %s main universe\ndeb %s %s-updates main universe\n' \
   "$SIM_MIRROR" "$SIM_RELEASE" "$SIM_MIRROR" "$SIM_RELEASE" > "$img/etc/apt/sources.list"
@@ -64,8 +72,6 @@ echo 'APT::Get::AllowUnauthenticated "true"; Acquire::AllowInsecureRepositories 
   > "$img/etc/apt/apt.conf.d/99sim"
 
 # The toolchain rustup would install, from this machine (no rustup servers here).
-sysroot=$(rustc --print sysroot)
-toolchain=$(basename "$sysroot")
 mkdir -p "$img/usr/local/rustup/toolchains" "$img/usr/local/cargo/bin"
 cp -al "$sysroot" "$img/usr/local/rustup/toolchains/$toolchain" 2>/dev/null ||
   cp -a "$sysroot" "$img/usr/local/rustup/toolchains/$toolchain"
@@ -102,6 +108,7 @@ f.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
 f.load()
 os.execvp(sys.argv[1], sys.argv[1:])
 PY
+fi
 caps=-all,+chown,+dac_override,+fsetid,+fowner,+mknod,+net_raw,+setgid,+setuid,+setfcap,+setpcap,+net_bind_service,+sys_chroot,+kill,+audit_write
 
 # Runs a command in the image under the profile of `docker build` (build) or of `docker run
@@ -134,12 +141,16 @@ if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
   cp /usr/local/share/ca-certificates/*.crt "$img/usr/local/share/ca-certificates/"
   sim_exec build update-ca-certificates >/dev/null 2>&1
 fi
+if [ -n "$reuse" ]; then
+  echo "== setup.sh: reusing the image set up by an earlier run (SIM_REUSE)"
+else
 echo "== setup.sh (as root, network on)"
 start=$SECONDS
 sim_exec build bash /autograder/source/setup.sh > "$SIM_DIR/setup.log" 2>&1 || {
   tail -40 "$SIM_DIR/setup.log"; echo "setup.sh FAILED (log: $SIM_DIR/setup.log)" >&2; exit 1; }
 grep -E "^setup:|learners graded|100.00%|bubblewrap|uid" "$SIM_DIR/setup.log" | sed 's/^/   /' | tail -6
 echo "   setup took $((SECONDS - start)) s; bubblewrap $(chroot "$img" bwrap --version 2>/dev/null | cut -d' ' -f2)"
+fi
 
 # Submissions, as Gradescope unpacks them into /autograder/submission.
 subs=$SIM_DIR/subs
@@ -153,7 +164,7 @@ solved "$subs/solved"
 mkdir -p "$subs/untouched/backend-course"; cp -r "$course/exercises" "$subs/untouched/backend-course/"
 solved "$subs/cfg_not_test"
 find "$subs/cfg_not_test/exercises" -name '*.rs' -exec sed -i '1i #![cfg(not(test))]' {} +
-solved "$subs/exit_cheat"
+mkdir -p "$subs/exit_cheat"; cp -r "$course/exercises" "$subs/exit_cheat/"
 find "$subs/exit_cheat/exercises" -name '*.rs' -exec sh -c 'for f; do
   printf "\n#[allow(dead_code)]\nfn cheat() {\n    println!(\"test result: ok. 99 passed; 0 failed\");\n    std::process::exit(0);\n}\n" >> "$f"; done' sh {} +
 solved "$subs/forger"
@@ -173,7 +184,7 @@ fn main() {
         println!("FORGE {path}: {:?}", std::fs::write(path, forged).map_err(|e| e.to_string()));
     }
     let lingering = std::process::Command::new("/bin/sh")
-        .args(["-c", "(setsid sh -c 'for i in $(seq 120); do echo FORGED > /autograder/results/results.json 2>/dev/null; sleep 1; done' &) ; echo started"])
+        .args(["-c", "(setsid sh -c 'for i in $(seq 120); do echo FORGED > /autograder/results/results.json; sleep 1; done' >/dev/null 2>&1 &) ; echo started"])
         .output();
     println!("FORGE lingering rewriter: {:?}", lingering.map(|o| o.status.success()));
     println!("Starting {service} on 127.0.0.1:8080");
@@ -247,7 +258,7 @@ if sub == "forger":
         note += " COURSE BUILD FOLDER FORGED"
 if "could not be graded" in r.get("output", ""):
     note += r["output"][:120]
-print(score, max_score, note)
+print(f"{score:g}", f"{max_score:g}", note)
 PY
 )
   read -r score max_s note <<<"$line"
