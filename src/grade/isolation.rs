@@ -173,7 +173,7 @@ impl Isolation {
                 why
             ),
             Isolation::Separated(_) => eprintln!(
-                "{} bubblewrap cannot run here; learner builds and programs run under users of their own (uid {}+), which can write nothing the grader reads, but can read what every user may read and reach the network. Reports record isolation \"uid\".",
+                "{} learner builds and programs run under users of their own (uid {}+), which can write nothing the grader reads, but can read what every user may read and reach the network. Reports record isolation \"uid\".",
                 warning("note:"),
                 self.slot_users(0).map_or(0, |u| u.build.uid)
             ),
