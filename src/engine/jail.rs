@@ -258,7 +258,8 @@ mod tests {
         );
         let script = format!(
             "cat {}/solution.rs; echo env=$(env | grep -c HOME); echo pid=$$; \
-             echo hi > /usr/x 2>/dev/null || echo ro; ls /proc/1/environ >/dev/null 2>&1 || echo noproc",
+             echo hi > /usr/x 2>/dev/null || echo ro; ls /proc/1/environ >/dev/null 2>&1 || echo noproc; \
+             ls /etc/shadow >/dev/null 2>&1 || echo noshadow; echo uid=$(id -u)",
             secret.path().display()
         );
         cmd.arg("-c").arg(script);
@@ -271,6 +272,9 @@ mod tests {
         );
         assert!(out.contains("ro"), "{out}");
         assert!(out.contains("noproc"), "{out}");
+        // Never `/etc` whole (issue 19): no host secret; and an unprivileged user inside.
+        assert!(out.contains("noshadow"), "{out}");
+        assert!(out.contains(&format!("uid={INSIDE_ID}")), "{out}");
         assert_eq!(exit, Exit::Code(0), "{out}");
     }
 
