@@ -22,6 +22,7 @@
 # Takes about 20 minutes on 2 cores the first time (debootstrap is kept in SIM_DIR).
 #
 #   sudo scripts/gradescope-sim.sh            # SIM_KEEP=1 keeps the image for a look
+#   SIM_REUSE=1 SIM_ONLY="forger" sudo scripts/gradescope-sim.sh   # again, in the kept image
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -174,6 +175,7 @@ cat > "$subs/forger/exercises/00_intro/intro1_welcome.rs" <<'RS'
 fn main() {
     let service = "orders-api";
     let forged = "{\"score\": 999, \"output\": \"FORGED\", \"tests\": []}";
+    let mut log = String::new();
     for path in [
         "/autograder/results/results.json",
         "/autograder/course/info.toml",
@@ -181,12 +183,15 @@ fn main() {
         "/autograder/submission/FORGED",
         "/tmp/FORGED",
     ] {
-        println!("FORGE {path}: {:?}", std::fs::write(path, forged).map_err(|e| e.to_string()));
+        let outcome = std::fs::write(path, forged).map_err(|e| e.to_string());
+        log.push_str(&format!("FORGE {path}: {outcome:?}\n"));
     }
     let lingering = std::process::Command::new("/bin/sh")
         .args(["-c", "(setsid sh -c 'for i in $(seq 120); do echo FORGED > /autograder/results/results.json; sleep 1; done' >/dev/null 2>&1 &) ; echo started"])
         .output();
-    println!("FORGE lingering rewriter: {:?}", lingering.map(|o| o.status.success()));
+    log.push_str(&format!("FORGE lingering rewriter started: {:?}\n", lingering.map(|o| o.status.success())));
+    // A passing exercise shows no output in results.json: the log goes where every user may write.
+    let _ = std::fs::write("/tmp/forger.log", log);
     println!("Starting {service} on 127.0.0.1:8080");
 }
 RS
@@ -229,7 +234,8 @@ fi
 # 3. run_autograder per submission, no network.
 failed=0
 printf '%-14s %9s  %-10s %s\n' submission score isolation note
-for sub in solved untouched cfg_not_test exit_cheat forger macos_zip; do
+for sub in ${SIM_ONLY:-solved untouched cfg_not_test exit_cheat forger macos_zip}; do
+  rm -f "$img/tmp/forger.log"
   rm -rf "$img/autograder/submission" "$img/autograder/results"
   mkdir -p "$img/autograder/results"
   cp -r "$subs/$sub" "$img/autograder/submission"
@@ -252,8 +258,14 @@ for t in r.get("tests", []):
     out += t.get("output", "")
 note = ""
 if sub == "forger":
-    forges = [l for l in out.splitlines() if l.startswith("FORGE")]
-    note = f"attack ran ({len(forges)} FORGE lines): " + "; ".join(l.split(": ", 1)[-1][:40] for l in forges[:3])
+    try:
+        forges = open(os.path.join(img, "tmp/forger.log")).read().splitlines()
+    except OSError:
+        forges = []
+    refused = sum("denied" in l for l in forges)
+    note = f"attack ran ({len(forges)} FORGE lines, {refused} writes refused)"
+    for l in forges:
+        print("   " + l, file=sys.stderr)
     if os.path.exists(os.path.join(img, "autograder/course/target/backendlings/grade-build/FORGED")):
         note += " COURSE BUILD FOLDER FORGED"
 if "could not be graded" in r.get("output", ""):
@@ -271,7 +283,7 @@ PY
   if [ "$score" != "$want" ] || [ "$iso" != uid ]; then
     echo "   UNEXPECTED: wanted $want with isolation uid (log: $SIM_DIR/$sub.log)"; failed=1
   fi
-  if [ "$sub" = forger ] && ! grep -q FORGE "$results"; then
+  if [ "$sub" = forger ] && ! grep -q "FORGE lingering" "$img/tmp/forger.log"; then
     echo "   UNEXPECTED: the forger's attack did not run"; failed=1
   fi
 done
