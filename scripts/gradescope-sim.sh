@@ -52,6 +52,7 @@ fi
 sysroot=$(rustc --print sysroot)
 toolchain=$(basename "$sysroot")
 img=$SIM_DIR/image
+src=$img/autograder/source
 # SIM_REUSE=1 (after a run with SIM_KEEP=1): grade again in the image setup.sh already set up.
 reuse=
 if [ -n "${SIM_REUSE:-}" ] && [ -x "$img/usr/local/bin/backendlings" ]; then reuse=1; fi
@@ -82,7 +83,7 @@ rustup_bin=$(command -v rustup)
 for tool in rustup cargo rustc; do cp "$rustup_bin" "$img/usr/local/cargo/bin/$tool"; done
 
 # The autograder zip as Gradescope unpacks it: setup.sh, run_autograder and the course.
-src=$img/autograder/source
+src=$img/autograder/source  # (also set above)
 mkdir -p "$src/course" "$img/autograder/results" "$img/autograder/submission"
 cp docs/gradescope/setup.sh docs/gradescope/run_autograder "$src/"
 git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do
