@@ -25,12 +25,18 @@ rustup target add x86_64-pc-windows-gnu >/dev/null
 # A Wine prefix of our own, kept between runs (creating one takes a while), and no Wine chatter.
 export WINEPREFIX="${WINEPREFIX:-$PWD/target/wine}"
 export WINEDEBUG="${WINEDEBUG:--all}"
+# A fresh clone has no target/ yet: wineboot creates the prefix only when its parent exists.
+mkdir -p "$(dirname "$WINEPREFIX")"
 # Rust's std (1.78 and later) draws random numbers with ProcessPrng from bcryptprimitives.dll,
 # which Wine 8 (Debian 12) lacks: every Rust program then fails to start with c0000135. A
 # stand-in DLL built here answers ProcessPrng with RtlGenRandom, which Wine has.
 system32="$WINEPREFIX/drive_c/windows/system32"
 if [[ ! -f $system32/bcryptprimitives.dll ]]; then
     wineboot --init >/dev/null 2>&1 || true
+    if [[ ! -d $system32 ]]; then
+        echo "wineboot could not create the Wine prefix $WINEPREFIX" >&2
+        exit 1
+    fi
     shim=$(mktemp -d)
     cat >"$shim/bcryptprimitives.c" <<'C'
 #include <windows.h>

@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::error::ErrorKind;
 use clap::{ArgGroup, Args, CommandFactory, Parser, Subcommand};
 
+use crate::grade::isolation::Level as IsolationLevel;
 use crate::report::model::Partition;
 use crate::report::{Outputs, is_stdout};
 use crate::{commands, grade, report, watch};
@@ -229,12 +230,22 @@ pub struct GradeArgs {
     /// Seconds one learner's build may take (compiling is learner code too)
     #[arg(long, value_name = "SECS", default_value = "300", value_parser = seconds)]
     pub build_timeout: Duration,
-    /// Fail instead of grading without a sandbox when bubblewrap is not available
-    #[arg(long, conflicts_with = "no_sandbox")]
-    pub require_sandbox: bool,
+    /// Fail instead of grading under weaker isolation than LEVEL: `bubblewrap` (the default),
+    /// or `uid` to also accept learner code under users of its own (a grader running as root
+    /// where namespaces are forbidden, as in Docker and on Gradescope)
+    #[arg(long, value_name = "LEVEL", num_args = 0..=1, default_missing_value = "bubblewrap",
+          value_parser = isolation_level, conflicts_with = "no_sandbox")]
+    pub require_sandbox: Option<IsolationLevel>,
+    /// Use only this isolation: `bubblewrap`, `uid` (users of their own; the grader must be
+    /// root) or `none`; by default the strongest that works here
+    #[arg(long, value_name = "MODE", value_parser = isolation_level, conflicts_with = "no_sandbox")]
+    pub isolation: Option<IsolationLevel>,
     /// Grade without the sandbox even where bubblewrap works (reports say `isolation: none`)
     #[arg(long)]
     pub no_sandbox: bool,
+    /// First user id learner code runs as when the grader is root (two per parallel learner)
+    #[arg(long, value_name = "UID", default_value_t = grade::users::DEFAULT_BASE)]
+    pub learner_uid: u32,
     /// Grade only part K of N of the learners (1 <= K <= N), for N parallel CI jobs; merge
     /// their JSON reports with `backendlings report merge`
     #[arg(long, value_name = "K/N")]
@@ -435,12 +446,17 @@ impl From<VerifyArgs> for commands::VerifySettings {
 
 impl From<GradeArgs> for grade::Config {
     fn from(args: GradeArgs) -> grade::Config {
-        let sandbox = if args.require_sandbox {
-            grade::SandboxPolicy::Required
-        } else if args.no_sandbox {
-            grade::SandboxPolicy::Off
-        } else {
-            grade::SandboxPolicy::WhereAvailable
+        let isolation = grade::isolation::Policy {
+            only: if args.no_sandbox {
+                Some(IsolationLevel::None)
+            } else {
+                args.isolation
+            },
+            require: args.require_sandbox,
+            users: grade::users::LearnerUsers {
+                base: args.learner_uid,
+            },
+            slots: 1,
         };
         grade::Config {
             learners: args.learners,
@@ -449,7 +465,7 @@ impl From<GradeArgs> for grade::Config {
             jobs: args.jobs,
             timeout: args.timeout,
             build_timeout: args.build_timeout,
-            sandbox,
+            isolation,
             partition: args.partition,
             outputs: args.reports.into(),
             gradescope: args.gradescope,
@@ -476,6 +492,15 @@ fn rfc3339(value: &str) -> Result<jiff::Timestamp, String> {
 }
 
 /// A time limit in whole seconds; 0 would stop everything at once.
+fn isolation_level(text: &str) -> Result<IsolationLevel, String> {
+    match text {
+        "bubblewrap" => Ok(IsolationLevel::Bubblewrap),
+        "uid" => Ok(IsolationLevel::Uid),
+        "none" => Ok(IsolationLevel::None),
+        _ => Err("expected `bubblewrap`, `uid` or `none`".into()),
+    }
+}
+
 fn seconds(value: &str) -> Result<Duration, String> {
     match value.parse::<u64>() {
         Ok(0) => Err("must be at least 1 second".into()),
@@ -603,7 +628,19 @@ mod tests {
         assert_eq!(config.timeout, Some(Duration::from_secs(7)));
         assert_eq!(config.build_timeout, Duration::from_secs(300));
         assert_eq!(config.fail_under, Some(50.0));
-        assert_eq!(config.sandbox, grade::SandboxPolicy::Off);
+        assert_eq!(config.isolation.only, Some(IsolationLevel::None));
+        assert_eq!(config.isolation.require, None);
+        for (flag, level) in [
+            (None, IsolationLevel::Bubblewrap),
+            (Some("uid"), IsolationLevel::Uid),
+        ] {
+            let mut words = vec!["grade", "x"];
+            words.extend(flag.map_or(vec!["--require-sandbox"], |f| vec!["--require-sandbox", f]));
+            let Some(Command::Grade(args)) = parse(&words).unwrap().command else {
+                panic!("grade parses as grade");
+            };
+            assert_eq!(grade::Config::from(args).isolation.require, Some(level));
+        }
         assert!(config.outputs.uses_stdout());
     }
 }

@@ -19,6 +19,8 @@ use super::error::{CourseError, InfoSource};
 #[serde(deny_unknown_fields)]
 pub(super) struct TopLevel {
     pub format_version: Option<Spanned<u32>>,
+    /// The course's name, as reports show it (default: its folder's name).
+    pub title: Option<String>,
     pub welcome_message: Option<String>,
     pub final_message: Option<String>,
     pub show_solutions: Option<bool>,

@@ -24,6 +24,8 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
 pub struct Course {
     /// The folder holding `info.toml`, `exercises/` and `solutions/`.
     pub root: PathBuf,
+    /// `title`: the course's name in reports (its folder's name when not set).
+    pub title: Option<String>,
     pub welcome_message: Option<String>,
     pub final_message: Option<String>,
     /// Whether the reference solution is shown after a pass (`show_solutions`, default true).

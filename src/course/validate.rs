@@ -58,6 +58,7 @@ pub(super) fn course(
     let top = &info.top.fields;
     Course {
         root: root.to_path_buf(),
+        title: top.title.clone().filter(|t| !t.trim().is_empty()),
         welcome_message: top.welcome_message.clone().filter(|m| !m.trim().is_empty()),
         final_message: top.final_message.clone().filter(|m| !m.trim().is_empty()),
         show_solutions: top.show_solutions.unwrap_or(true),

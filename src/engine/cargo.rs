@@ -64,11 +64,12 @@ pub struct Cargo {
     pub confinement: Option<Confinement>,
 }
 
-/// What a jailed build needs: the sandbox, what to mount, and the toolchain's real programs
-/// (rustup's proxies need rustup's home, which the sandbox does not show).
+/// What a confined build needs: the sandbox and what to mount (or no sandbox, where learner
+/// code runs under users of its own instead), and the toolchain's real programs (rustup's
+/// proxies need rustup's home, which the sandbox does not show).
 #[derive(Debug, Clone)]
 pub struct Confinement {
-    pub jail: Jail,
+    pub jail: Option<Jail>,
     /// Mounts of a build: system, toolchain, registry, the learner's folder and build folder.
     pub build_mounts: Vec<Mount>,
     /// The toolchain's `bin` folder (holding `cargo` and `rustc`).
@@ -151,7 +152,10 @@ impl Cargo {
                     .env("RUSTC", c.toolchain_bin.join("rustc"))
                     .env("CARGO_NET_OFFLINE", "true")
                     .env("LANG", "C.UTF-8");
-                c.jail.wrap(&cmd, &c.build_mounts)
+                match &c.jail {
+                    Some(jail) => jail.wrap(&cmd, &c.build_mounts),
+                    None => cmd,
+                }
             }
             None => cmd,
         }
@@ -421,7 +425,11 @@ impl Cargo {
                 .env("LANG", "C.UTF-8");
         }
         cmd.env("RUST_BACKTRACE", "0");
-        let Some(confinement) = &self.confinement else {
+        let Some(jail) = self.confinement.as_ref().and_then(|c| c.jail.as_ref()) else {
+            if self.confinement.is_some() {
+                // Under a user of its own: its private folder is its temporary folder too.
+                cmd.env("TMPDIR", &self.workdir);
+            }
             return cmd;
         };
         // The program sees its executable, the shared libraries it links against and a private
@@ -435,7 +443,7 @@ impl Cargo {
         });
         // After /tmp: the executable may live below it.
         mounts.push(Mount::ReadOnly(artifact.executable.clone()));
-        confinement.jail.wrap(&cmd, &mounts)
+        jail.wrap(&cmd, &mounts)
     }
 
     fn units_file(&self) -> PathBuf {

@@ -15,6 +15,8 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use super::process::Identity;
+
 /// A mount in the sandbox.
 #[derive(Debug, Clone)]
 pub enum Mount {
@@ -31,16 +33,26 @@ pub enum Mount {
     Proc,
 }
 
-/// bubblewrap, found and known to work on this machine.
+/// bubblewrap, found and known to work on this machine, with the options its version has.
 #[derive(Debug, Clone)]
 pub struct Jail {
     bwrap: PathBuf,
+    /// `--disable-userns` (bubblewrap 0.8): no user namespace can be created inside.
+    disable_userns: bool,
+    /// `--size` (bubblewrap 0.7): a size cap on a tmpfs.
+    tmpfs_size: bool,
 }
 
+/// The user and group a jailed process is inside its sandbox, whoever started bubblewrap:
+/// `nobody`, which owns nothing that is mounted.
+pub const INSIDE_ID: u32 = 65534;
+
 impl Jail {
-    /// bubblewrap when it is installed and can create its namespaces here (containers and
-    /// some distributions forbid unprivileged user namespaces); otherwise why not.
-    pub fn probe() -> Result<Jail, String> {
+    /// bubblewrap when it is installed and can create its namespaces here, started as
+    /// `identity` (containers and some distributions forbid unprivileged user namespaces);
+    /// otherwise why not. The options used are the ones this bubblewrap lists in its `--help`
+    /// (Ubuntu 22.04 ships 0.6, without `--disable-userns` and `--size`).
+    pub fn probe(identity: Option<Identity>) -> Result<Jail, String> {
         if !cfg!(target_os = "linux") {
             return Err("the grading sandbox (bubblewrap) exists on Linux only".to_string());
         }
@@ -50,14 +62,30 @@ impl Jail {
             .map(|dir| dir.join("bwrap"))
             .find(|p| p.is_file())
             .ok_or_else(|| "bubblewrap (`bwrap`) is not installed".to_string())?;
-        let jail = Jail { bwrap };
-        let output = jail
-            .command(
-                &system_mounts(true),
-                &[],
-                Path::new("/"),
-                Path::new("/usr/bin/true"),
-            )
+        let help = Command::new(&bwrap)
+            .arg("--help")
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot start bwrap: {e}"))?;
+        let help = String::from_utf8_lossy(&help.stdout);
+        let jail = Jail {
+            disable_userns: help.contains("--disable-userns"),
+            tmpfs_size: help.contains("--size"),
+            bwrap,
+        };
+        let mut probe = jail.command(
+            &system_mounts(true),
+            &[],
+            Path::new("/"),
+            Path::new("/usr/bin/true"),
+        );
+        #[cfg(target_os = "linux")]
+        if let Some(identity) = identity {
+            identity.apply(&mut probe);
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = identity;
+        let output = probe
             .stdin(Stdio::null())
             .output()
             .map_err(|e| format!("cannot start bwrap: {e}"))?;
@@ -69,6 +97,18 @@ impl Jail {
                 String::from_utf8_lossy(&output.stderr).trim()
             ))
         }
+    }
+
+    /// What this bubblewrap cannot do that a current one does, for the terminal.
+    pub fn missing_options(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        if !self.disable_userns {
+            missing.push("--disable-userns (programs may create user namespaces of their own)");
+        }
+        if !self.tmpfs_size {
+            missing.push("--size (a private /tmp is limited by the control group only)");
+        }
+        missing
     }
 
     /// `cmd` (its program, arguments, the variables set on it and its folder) run inside the
@@ -95,10 +135,13 @@ impl Jail {
     ) -> Command {
         let mut cmd = Command::new(&self.bwrap);
         cmd.env_clear();
+        cmd.args(["--unshare-all", "--unshare-user"]);
+        if self.disable_userns {
+            cmd.arg("--disable-userns");
+        }
+        cmd.arg("--uid").arg(INSIDE_ID.to_string());
+        cmd.arg("--gid").arg(INSIDE_ID.to_string());
         cmd.args([
-            "--unshare-all",
-            "--unshare-user",
-            "--disable-userns",
             "--cap-drop",
             "ALL",
             "--die-with-parent",
@@ -123,10 +166,10 @@ impl Jail {
                     cmd.arg("--bind").arg(from).arg(at);
                 }
                 Mount::Tmpfs { at, bytes } => {
-                    cmd.arg("--size")
-                        .arg(bytes.to_string())
-                        .arg("--tmpfs")
-                        .arg(at);
+                    if self.tmpfs_size {
+                        cmd.arg("--size").arg(bytes.to_string());
+                    }
+                    cmd.arg("--tmpfs").arg(at);
                 }
                 Mount::Proc => {
                     cmd.args(["--proc", "/proc"]);
@@ -142,21 +185,28 @@ impl Jail {
 }
 
 /// What every jailed program needs of the system: shared libraries and the loader's cache;
-/// for builds also the system's programs (the linker `cc`) and configuration.
+/// for builds also the system's programs (the linker `cc`, found through `/etc/alternatives`
+/// on Debian). Never `/etc` as a whole: it holds the host's secrets (`shadow`, keys, tokens).
 pub fn system_mounts(build: bool) -> Vec<Mount> {
     let mut paths: Vec<&str> = vec!["/lib", "/lib64", "/lib32", "/usr/lib", "/usr/lib64"];
     if build {
-        paths = vec!["/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc"];
-    } else {
-        paths.extend([
-            "/etc/ld.so.cache",
-            "/etc/ld.so.conf",
-            "/etc/ld.so.conf.d",
-            "/etc/hosts",
-            "/etc/nsswitch.conf",
-            "/etc/localtime",
-        ]);
+        paths = vec![
+            "/usr",
+            "/bin",
+            "/sbin",
+            "/lib",
+            "/lib64",
+            "/lib32",
+            "/etc/alternatives",
+        ];
     }
+    paths.extend([
+        "/etc/ld.so.cache",
+        "/etc/ld.so.conf",
+        "/etc/ld.so.conf.d",
+        "/etc/nsswitch.conf",
+        "/etc/localtime",
+    ]);
     paths
         .into_iter()
         .map(PathBuf::from)
@@ -173,7 +223,7 @@ mod tests {
 
     /// bubblewrap here, or a skip message; under CI the sandbox is required.
     fn jail() -> Option<Jail> {
-        match Jail::probe() {
+        match Jail::probe(None) {
             Ok(jail) => Some(jail),
             Err(why) if std::env::var_os("CI").is_none() => {
                 eprintln!("skipped: {why}");
@@ -208,7 +258,8 @@ mod tests {
         );
         let script = format!(
             "cat {}/solution.rs; echo env=$(env | grep -c HOME); echo pid=$$; \
-             echo hi > /usr/x 2>/dev/null || echo ro; ls /proc/1/environ >/dev/null 2>&1 || echo noproc",
+             echo hi > /usr/x 2>/dev/null || echo ro; ls /proc/1/environ >/dev/null 2>&1 || echo noproc; \
+             ls /etc/shadow >/dev/null 2>&1 || echo noshadow; echo uid=$(id -u)",
             secret.path().display()
         );
         cmd.arg("-c").arg(script);
@@ -221,6 +272,9 @@ mod tests {
         );
         assert!(out.contains("ro"), "{out}");
         assert!(out.contains("noproc"), "{out}");
+        // Never `/etc` whole (issue 19): no host secret; and an unprivileged user inside.
+        assert!(out.contains("noshadow"), "{out}");
+        assert!(out.contains(&format!("uid={INSIDE_ID}")), "{out}");
         assert_eq!(exit, Exit::Code(0), "{out}");
     }
 

@@ -26,7 +26,7 @@ use crate::course::{Course, Exercise};
 use crate::verdict::{Captured, Reason, Status, Verdict};
 use cache::{Cache, content_hash};
 use cgroup::Cgroup;
-use process::{Finished, Limits, Supervisor};
+use process::{Finished, Identity, Limits, Supervisor};
 use rules::SourceFacts;
 
 pub use crate::errors::Cancelled;
@@ -231,6 +231,10 @@ pub struct Options {
     pub build_timeout: Duration,
     /// A control group holding every build and run (grading: one per learner).
     pub cgroup: Option<Arc<Cgroup>>,
+    /// The user builds (and lints) run as, and the user programs run as (grading as root: two
+    /// users, so that a running program cannot touch what is still being built).
+    pub build_identity: Option<Identity>,
+    pub run_identity: Option<Identity>,
     /// Owns every process the engine starts; cancel it to stop a check.
     pub supervisor: Supervisor,
 }
@@ -247,6 +251,8 @@ impl Default for Options {
             memory_bytes: None,
             build_timeout: BUILD_TIMEOUT,
             cgroup: None,
+            build_identity: None,
+            run_identity: None,
             supervisor: Supervisor::new(),
         }
     }
@@ -448,6 +454,7 @@ impl<'c> Engine<'c> {
         let build_limits = Limits {
             memory_bytes: None,
             cgroup: self.options.cgroup.clone(),
+            identity: self.options.build_identity,
             ..Limits::new(self.options.build_timeout, self.options.output_cap)
         };
         let started = Instant::now();
@@ -618,6 +625,7 @@ impl<'c> Engine<'c> {
         let limits = Limits {
             memory_bytes: self.options.memory_bytes,
             cgroup: self.options.cgroup.clone(),
+            identity: self.options.run_identity,
             ..Limits::new(timeout, self.options.output_cap)
         };
         let ran = self
@@ -663,6 +671,7 @@ impl<'c> Engine<'c> {
         }
         let limits = Limits {
             cgroup: self.options.cgroup.clone(),
+            identity: self.options.build_identity,
             ..Limits::new(self.options.build_timeout, self.options.output_cap)
         };
         let lints = self.toolchain.lint(

@@ -27,6 +27,8 @@ use crate::verdict::Captured;
 mod unix;
 #[cfg(unix)]
 use unix as sys;
+#[cfg(target_os = "linux")]
+pub use unix::kill_user;
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
@@ -323,6 +325,37 @@ pub struct Limits {
     /// way to find processes that left the process group.
     #[cfg_attr(windows, allow(dead_code, reason = "control groups are Linux's"))]
     pub cgroup: Option<Arc<Cgroup>>,
+    /// The unprivileged user the process runs as (grading as root, Unix only): see
+    /// [`Identity`].
+    #[cfg_attr(
+        not(target_os = "linux"),
+        allow(dead_code, reason = "grade switches users on Linux only")
+    )]
+    pub identity: Option<Identity>,
+}
+
+/// A user and group a process is switched to just before it starts its program: no
+/// supplementary groups, a umask that lets nobody else write what it creates, and at most
+/// [`Identity::PROCESSES`] processes of that user at once. Only a grader running as root can
+/// switch; `grade` uses it to run learner builds and programs under uids of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Identity {
+    pub uid: u32,
+    pub gid: u32,
+}
+
+impl Identity {
+    /// Processes (and threads) one learner user may have at once: a fork bomb's limit where
+    /// control groups are not available.
+    #[cfg(target_os = "linux")]
+    pub const PROCESSES: u64 = 512;
+
+    /// Makes `cmd` start as this identity (after every other preparation of the child). Linux
+    /// only: nowhere else does `grade` switch users.
+    #[cfg(target_os = "linux")]
+    pub fn apply(self, cmd: &mut Command) {
+        sys::switch_identity(cmd, self);
+    }
 }
 
 impl Limits {
@@ -332,6 +365,7 @@ impl Limits {
             output_cap,
             memory_bytes: None,
             cgroup: None,
+            identity: None,
         }
     }
 }

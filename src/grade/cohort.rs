@@ -24,6 +24,7 @@ use anyhow::{Context, Result};
 use super::isolation::{self, Isolation};
 use super::learner::{self, Learner};
 use super::sandbox::{self, Sandbox};
+use super::users::SlotUsers;
 use crate::contract::{Prepared, Problem};
 use crate::course::{Course, Exercise};
 use crate::engine::cargo::Cargo;
@@ -82,9 +83,11 @@ pub fn grade_all(
     let results: Mutex<Vec<Option<LearnerGrade>>> = Mutex::new(vec![None; learners.len()]);
     let workers = settings.jobs.clamp(1, learners.len().max(1));
     thread::scope(|scope| {
-        for _ in 0..workers {
+        for slot in 0..workers {
+            let next = &next;
+            let results = &results;
             let worker = thread::Builder::new().stack_size(WORKER_STACK);
-            let spawned = worker.spawn_scoped(scope, || {
+            let spawned = worker.spawn_scoped(scope, move || {
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(learner) = learners.get(index) else {
@@ -93,7 +96,7 @@ pub fn grade_all(
                     // One learner's file must never take the cohort down: a panic while
                     // preparing, building or judging them is their `grader_error`.
                     let grade = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        grade_learner(course, info, learner, index, settings, on_progress)
+                        grade_learner(course, info, learner, index, slot, settings, on_progress)
                     }))
                     .unwrap_or_else(|panic| {
                         LearnerGrade::grader_error(
@@ -145,6 +148,7 @@ fn grade_learner(
     info: &CourseInfo,
     learner: &Learner,
     index: usize,
+    slot: usize,
     settings: &Settings,
     on_progress: &(dyn Fn(Progress) + Sync),
 ) -> LearnerGrade {
@@ -158,7 +162,13 @@ fn grade_learner(
     let path = learner.dir.display().to_string();
     let error =
         |message: String| LearnerGrade::error(learner.name.clone(), path.clone(), info, message);
-    let tree = match learner::tree(learner, settings.deadline.as_ref(), &settings.supervisor) {
+    let sections: Vec<String> = course.sections.iter().map(|s| s.dir.clone()).collect();
+    let tree = match learner::tree(
+        learner,
+        settings.deadline.as_ref(),
+        &sections,
+        &settings.supervisor,
+    ) {
         Ok(tree) => tree,
         Err(err) => return error(format!("{err:#}")),
     };
@@ -177,16 +187,24 @@ fn grade_learner(
     };
     // Dropped at the end of this learner: whatever of theirs still runs is killed then.
     let cgroup = Cgroup::create(&package, LEARNER_MEMORY, LEARNER_PROCESSES).map(Arc::new);
-    let verdicts = match check(&sandbox, &package, settings, cgroup, on_progress) {
+    let users = settings.isolation.slot_users(slot);
+    let checked = check(&sandbox, &package, settings, users, cgroup, on_progress);
+    if let Some(users) = users {
+        users.kill_leftovers();
+    }
+    let verdicts = match checked {
         Ok(verdicts) => verdicts,
         Err(err) => return error(format!("grading failed: {err:#}")),
     };
+    let redact = Redaction::of(&sandbox, course, settings);
     let exercises = course
         .exercises
         .iter()
         .zip(&sandbox.exercises)
         .zip(verdicts)
-        .map(|((exercise, prepared), verdict)| exercise_grade(course, exercise, prepared, verdict))
+        .map(|((exercise, prepared), verdict)| {
+            exercise_grade(course, exercise, prepared, verdict, &redact)
+        })
         .collect();
     LearnerGrade::graded(
         learner.name.clone(),
@@ -203,6 +221,7 @@ fn check(
     sandbox: &Sandbox,
     package: &str,
     settings: &Settings,
+    users: Option<SlotUsers>,
     cgroup: Option<Arc<Cgroup>>,
     on_progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Vec<Verdict>> {
@@ -242,9 +261,21 @@ fn check(
     let root = sandbox.dir.path();
     let mut cargo = learner_cargo(root, &sandbox.course, settings);
     let copy = root.join(".build");
-    if let Isolation::Sandboxed(sandboxing) = &settings.isolation {
-        isolation::link_tree(&settings.build_dir, &copy)?;
-        sandboxing.confine(&mut cargo, root, &settings.build_dir, &copy)?;
+    match &settings.isolation {
+        Isolation::Sandboxed(sandboxing) => {
+            isolation::link_tree(&settings.build_dir, &copy, users.is_some())?;
+            sandboxing.confine(&mut cargo, root, &settings.build_dir, &copy)?;
+        }
+        Isolation::Separated(separation) => {
+            isolation::link_tree(&settings.build_dir, &copy, users.is_some())?;
+            separation.confine(&mut cargo, root, &copy)?;
+        }
+        Isolation::None { .. } => {}
+    }
+    if let Some(users) = users {
+        // Leftovers of an earlier learner in this slot (or an earlier grader) go first.
+        users.kill_leftovers();
+        users.hand_over(root, &[cargo.package_dir.join("bin")])?;
     }
     let options = Options {
         timeout: settings.timeout,
@@ -252,6 +283,8 @@ fn check(
         memory_bytes: Some(MEMORY_LIMIT),
         build_timeout: settings.build_timeout,
         cgroup,
+        build_identity: users.map(|u| u.build),
+        run_identity: users.map(|u| u.run),
         supervisor: settings.supervisor.clone(),
         ..Options::default()
     };
@@ -311,9 +344,9 @@ fn learner_cargo(root: &Path, course: &Course, settings: &Settings) -> Cargo {
 /// learner code: a package with the course's manifest and one empty test program. Learners'
 /// builds then find every crate fresh in their copies.
 pub fn warm_up(course: &Course, settings: &Settings) -> Result<()> {
-    let Isolation::Sandboxed(sandboxing) = &settings.isolation else {
+    if let Isolation::None { .. } = &settings.isolation {
         return Ok(());
-    };
+    }
     let dir = tempfile::Builder::new()
         .prefix("backendlings-warm-up-")
         .tempdir()
@@ -329,7 +362,16 @@ pub fn warm_up(course: &Course, settings: &Settings) -> Result<()> {
     fs::write(&main, "fn main() {}\n#[test]\nfn builds() {}\n")
         .context("cannot write the warm-up program")?;
     let mut cargo = learner_cargo(root, course, settings);
-    sandboxing.confine(&mut cargo, root, &settings.build_dir, &settings.build_dir)?;
+    // As the grader: this build compiles no learner code, and learners' builds trust it.
+    match &settings.isolation {
+        Isolation::Sandboxed(sandboxing) => {
+            sandboxing.confine(&mut cargo, root, &settings.build_dir, &settings.build_dir)?;
+        }
+        Isolation::Separated(separation) => {
+            separation.confine(&mut cargo, root, &settings.build_dir)?;
+        }
+        Isolation::None { .. } => {}
+    }
     let options = Options {
         build_timeout: crate::engine::BUILD_TIMEOUT,
         supervisor: settings.supervisor.clone(),
@@ -360,6 +402,7 @@ fn exercise_grade(
     exercise: &Exercise,
     prepared: &Prepared,
     verdict: Verdict,
+    redact: &Redaction,
 ) -> ExerciseGrade {
     let (tests_modified, locked_modified) = match prepared {
         Prepared::Ready(ready) => (ready.modified.tests, !ready.modified.locked.is_empty()),
@@ -381,7 +424,53 @@ fn exercise_grade(
         duration_ms: verdict.duration_ms,
         failing_tests: verdict.failing_tests,
         reason: verdict.reason.as_ref().map(|r| r.key().to_string()),
-        output: output.plain(),
+        output: redact.apply(&output.plain()),
         output_truncated: output.truncated,
+    }
+}
+
+/// The grading machine's own paths, replaced in what reports show of a learner's output: the
+/// learner's code could print them (`/proc/self/mountinfo`, its environment, a panic's path),
+/// and they say where the course, the toolchain and the grader's home are.
+struct Redaction(Vec<(String, &'static str)>);
+
+impl Redaction {
+    fn of(sandbox: &Sandbox, course: &Course, settings: &Settings) -> Redaction {
+        let mut paths: Vec<(PathBuf, &'static str)> = vec![
+            (sandbox.dir.path().to_path_buf(), "<sandbox>"),
+            (settings.build_dir.clone(), "<build>"),
+            (course.root.clone(), "<course>"),
+            (std::env::temp_dir(), "<tmp>"),
+        ];
+        if let Some(home) = std::env::home_dir() {
+            paths.push((home, "<home>"));
+        }
+        if let Some(cargo_home) = std::env::var_os("CARGO_HOME") {
+            paths.push((PathBuf::from(cargo_home), "<cargo-home>"));
+        }
+        let mut pairs: Vec<(String, &'static str)> = Vec::new();
+        for (path, label) in paths {
+            let real = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            for shown in [path, real] {
+                let text = shown.display().to_string();
+                // `/` or a one-letter path would redact every slash.
+                if text.len() > 4 && !pairs.iter().any(|(p, _)| *p == text) {
+                    pairs.push((text, label));
+                }
+            }
+        }
+        // Longest first: a path inside another is replaced by its own label.
+        pairs.sort_by_key(|(path, _)| std::cmp::Reverse(path.len()));
+        Redaction(pairs)
+    }
+
+    fn apply(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for (path, label) in &self.0 {
+            if text.contains(path.as_str()) {
+                text = text.replace(path.as_str(), label);
+            }
+        }
+        text
     }
 }

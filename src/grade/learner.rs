@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
+use super::layout::Located;
 use crate::engine::process::{Exit, Limits, Supervisor};
 
 /// A learner to grade, named after their folder.
@@ -91,6 +92,7 @@ fn folder_name(dir: &Path) -> String {
 pub fn tree(
     learner: &Learner,
     deadline: Option<&jiff::Timestamp>,
+    sections: &[String],
     supervisor: &Supervisor,
 ) -> Result<Tree> {
     let dir = &learner.dir;
@@ -115,10 +117,13 @@ pub fn tree(
         Some(deadline) if fs::symlink_metadata(dir.join(".git")).is_ok() => {
             checkout_at(dir, deadline, supervisor)?
         }
-        _ => Tree {
-            root: dir.clone(),
-            commit: None,
-            _checkout: None,
+        _ => match super::layout::locate(dir, sections).map_err(anyhow::Error::msg)? {
+            Located::Tree(root) => Tree {
+                root,
+                commit: None,
+                _checkout: None,
+            },
+            Located::Exercises(folder) => exercises_only(&folder, sections)?,
         },
     };
     if !tree.root.join("exercises").is_dir() {
@@ -132,6 +137,42 @@ pub fn tree(
         );
     }
     Ok(tree)
+}
+
+/// A tree made of a submission that holds only the exercises: its section folders copied into
+/// `exercises/` of a temporary folder (links are not followed).
+fn exercises_only(folder: &Path, sections: &[String]) -> Result<Tree> {
+    let checkout = tempfile::Builder::new()
+        .prefix("backendlings-submission-")
+        .tempdir()
+        .context("cannot create a temporary folder")?;
+    for section in sections {
+        let from = folder.join(section);
+        if !from.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&from)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let Ok(rel) = entry.path().strip_prefix(folder) else {
+                continue;
+            };
+            let to = checkout.path().join("exercises").join(rel);
+            if entry.file_type().is_dir() {
+                fs::create_dir_all(&to)
+                    .with_context(|| format!("cannot create {}", to.display()))?;
+            } else if entry.file_type().is_file() {
+                fs::copy(entry.path(), &to)
+                    .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+            }
+        }
+    }
+    Ok(Tree {
+        root: checkout.path().to_path_buf(),
+        commit: None,
+        _checkout: Some(checkout),
+    })
 }
 
 /// Time allowed to each git (or tar) command on a learner's repository.
@@ -561,7 +602,7 @@ mod tests {
             dir: dir.path().join(name),
         };
         let err = |name: &str| {
-            tree(&learner(name), None, &Supervisor::new())
+            tree(&learner(name), None, &[], &Supervisor::new())
                 .err()
                 .unwrap()
                 .to_string()
@@ -571,7 +612,9 @@ mod tests {
         assert!(err("empty").contains("is empty"));
         fs::create_dir(dir.path().join("other")).unwrap();
         fs::write(dir.path().join("other/README"), "hi").unwrap();
-        assert!(err("other").contains("not a course tree"));
+        assert!(
+            err("other").contains("no exercises/ folder found in the submission; it holds README")
+        );
     }
 
     /// `git ARGS` in `dir` as the learner would run it (their own configuration applies).
@@ -647,7 +690,7 @@ mod tests {
         .unwrap();
         let before = fs::read(learner.dir.join(".git/config")).unwrap();
 
-        let tree = tree(&learner, Some(&deadline()), &Supervisor::new()).unwrap();
+        let tree = tree(&learner, Some(&deadline()), &[], &Supervisor::new()).unwrap();
         assert_eq!(tree.commit.as_ref().map(String::len), Some(40));
         assert_eq!(
             fs::read_to_string(tree.root.join("exercises/a.rs")).unwrap(),
@@ -669,17 +712,17 @@ mod tests {
         let learner = repository(root.path(), "ada", &[("exercises/a.rs", "fn main() {}\n")]);
         learner_git(&learner.dir, &["pack-refs", "--all"]);
         assert!(!learner.dir.join(".git/refs/heads/main").exists());
-        let packed = tree(&learner, Some(&deadline()), &Supervisor::new()).unwrap();
+        let packed = tree(&learner, Some(&deadline()), &[], &Supervisor::new()).unwrap();
         let commit = packed.commit.clone().unwrap();
         learner_git(&learner.dir, &["checkout", "-q", "--detach"]);
         assert_eq!(
-            tree(&learner, Some(&deadline()), &Supervisor::new())
+            tree(&learner, Some(&deadline()), &[], &Supervisor::new())
                 .unwrap()
                 .commit,
             Some(commit)
         );
         let early: jiff::Timestamp = "2024-01-01T00:00:00Z".parse().unwrap();
-        let err = tree(&learner, Some(&early), &Supervisor::new())
+        let err = tree(&learner, Some(&early), &[], &Supervisor::new())
             .err()
             .unwrap()
             .to_string();
@@ -708,7 +751,7 @@ mod tests {
         };
         let err = format!(
             "{:#}",
-            tree(&copycat, Some(&deadline()), &Supervisor::new())
+            tree(&copycat, Some(&deadline()), &[], &Supervisor::new())
                 .err()
                 .unwrap()
         );
@@ -736,7 +779,7 @@ mod tests {
         assert!(err.contains("symlink inside the repository"), "{err}");
         let err = format!(
             "{:#}",
-            tree(&copycat, Some(&deadline()), &Supervisor::new())
+            tree(&copycat, Some(&deadline()), &[], &Supervisor::new())
                 .err()
                 .unwrap()
         );
@@ -749,7 +792,7 @@ mod tests {
         .unwrap();
         let err = format!(
             "{:#}",
-            tree(&other, Some(&deadline()), &Supervisor::new())
+            tree(&other, Some(&deadline()), &[], &Supervisor::new())
                 .err()
                 .unwrap()
         );

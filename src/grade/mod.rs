@@ -7,9 +7,11 @@
 
 pub mod cohort;
 pub mod isolation;
+pub mod layout;
 pub mod learner;
 pub mod partition;
 pub mod sandbox;
+pub mod users;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,7 +43,8 @@ pub struct Config {
     pub timeout: Option<Duration>,
     /// How long one learner's build may take.
     pub build_timeout: Duration,
-    pub sandbox: SandboxPolicy,
+    /// Which isolation, and how much of it is required.
+    pub isolation: isolation::Policy,
     /// Grade only this part of the learners.
     pub partition: Option<Partition>,
     pub outputs: Outputs,
@@ -50,17 +53,6 @@ pub struct Config {
     pub gradescope: Option<PathBuf>,
     /// Exit 1 unless every learner scores at least this percentage.
     pub fail_under: Option<f64>,
-}
-
-/// Whether learners are graded in the sandbox.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SandboxPolicy {
-    /// In the sandbox where bubblewrap works here; without it, loudly, elsewhere.
-    WhereAvailable,
-    /// In the sandbox, or not at all.
-    Required,
-    /// Never in the sandbox.
-    Off,
 }
 
 pub fn run(course: &Course, config: &Config) -> Result<ExitCode> {
@@ -73,6 +65,10 @@ pub fn run(course: &Course, config: &Config) -> Result<ExitCode> {
         );
     }
     let (learners, part) = partition::select(learners, config.partition);
+    let jobs = config
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .clamp(1, learners.len().max(1));
 
     let info_digest = blake3::hash(
         &std::fs::read(course.root.join(INFO_FILE))
@@ -89,29 +85,16 @@ pub fn run(course: &Course, config: &Config) -> Result<ExitCode> {
     // learner's copy at this very path.
     let build_dir = std::fs::canonicalize(&build_dir)
         .with_context(|| format!("cannot resolve the build folder {}", build_dir.display()))?;
-    let isolation = Isolation::detect(config.sandbox == SandboxPolicy::Off);
-    if let Isolation::None { why } = &isolation {
-        if config.sandbox == SandboxPolicy::Required {
-            return Err(crate::errors::Failure(format!(
-                "no sandbox: {why}\n  help: install bubblewrap (`apt-get install bubblewrap`), or grade inside a container (see docs/grading-security.md)"
-            ))
-            .into());
-        }
-        eprintln!(
-            "{} {}\n  Learner code will run as you, with your rights: it can read the course's solutions and other learners' work, reach the network and forge its results. Reports record isolation \"none\". Install bubblewrap, or grade inside a disposable container (docs/grading-security.md).",
-            console::style("WARNING: grading WITHOUT a sandbox:")
-                .red()
-                .bold(),
-            why
-        );
-    }
+    let policy = isolation::Policy {
+        slots: jobs,
+        ..config.isolation
+    };
+    let isolation = Isolation::choose(&policy, &course.root).map_err(crate::errors::Failure)?;
+    isolation.warn();
     let supervisor = Supervisor::new();
     supervisor.cancel_on_signals();
     let settings = cohort::Settings {
-        jobs: config
-            .jobs
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
-            .max(1),
+        jobs,
         timeout: config.timeout,
         deadline: config.deadline,
         build_dir,

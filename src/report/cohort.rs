@@ -97,7 +97,7 @@ pub fn summary(report: &GradeReport) -> String {
     out.push_str(&format!(
         "{graded}/{} learners graded against {} ({} exercises)\n",
         report.learners.len(),
-        report.course.id,
+        report.course.name(),
         report.course.exercises.len()
     ));
     if let Some(note) = &report.deadline_note {

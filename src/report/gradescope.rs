@@ -95,7 +95,7 @@ pub fn render(report: &GradeReport, elapsed: Duration) -> Result<String> {
         learner.score,
         learner.max_score,
         learner.percent,
-        course.id,
+        course.name(),
         learner
             .exercises
             .iter()

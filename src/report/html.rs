@@ -96,7 +96,7 @@ pub fn render(report: &GradeReport) -> String {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { "Grades: " (report.course.id) }
+                title { "Grades: " (report.course.name()) }
                 style { (PreEscaped(STYLE)) }
                 script { (PreEscaped(SCRIPT)) }
             }
@@ -122,7 +122,7 @@ fn summary(report: &GradeReport, graded: &[&LearnerGrade]) -> Markup {
         graded.iter().map(|l| l.percent).sum::<f64>() / graded.len() as f64
     };
     html! {
-        h1 { "Grades: " (report.course.id) }
+        h1 { "Grades: " (report.course.name()) }
         div.meta {
             (report.learners.len()) " learners (" (graded.len()) " graded), "
             (report.course.exercises.len()) " exercises, average " (format!("{average:.1}"))

@@ -98,6 +98,7 @@ pub(crate) fn sample_report(name: &str, output: &str) -> crate::report::model::G
     };
     let course = CourseInfo {
         id: "course".into(),
+        title: "course".into(),
         info_digest: "0".into(),
         max_score: 1,
         sections: vec![SectionInfo {

@@ -87,6 +87,9 @@ pub struct PartInfo {
 pub struct CourseInfo {
     /// The course folder's name.
     pub id: String,
+    /// The course's `title` (its folder's name when it has none): what people read.
+    #[serde(default)]
+    pub title: String,
     /// BLAKE3 of the course's `info.toml` (hex): which version of the course graded this.
     pub info_digest: String,
     pub max_score: u32,
@@ -177,6 +180,15 @@ pub struct ExerciseGrade {
 }
 
 impl CourseInfo {
+    /// The course's title, or its folder's name in reports written before titles.
+    pub fn name(&self) -> &str {
+        if self.title.is_empty() {
+            &self.id
+        } else {
+            &self.title
+        }
+    }
+
     pub fn of(course: &Course, info_digest: String) -> CourseInfo {
         let id = std::fs::canonicalize(&course.root)
             .unwrap_or_else(|_| course.root.clone())
@@ -184,6 +196,7 @@ impl CourseInfo {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         CourseInfo {
+            title: course.title.clone().unwrap_or_else(|| id.clone()),
             id,
             info_digest,
             max_score: course.max_points(),

@@ -9,6 +9,8 @@ use std::thread;
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
+#[cfg(target_os = "linux")]
+use super::Identity;
 use super::{Exit, Limits};
 
 /// What the supervisor keeps for a running child besides its pid: nothing, the pid is also
@@ -35,6 +37,62 @@ pub(super) fn prepare(cmd: &mut Command, limits: &Limits) {
         // before the fork; it allocates nothing.
         unsafe {
             cmd.pre_exec(move || attach.attach_self());
+        }
+    }
+    // Last: attaching to the control group needs the grader's rights.
+    #[cfg(target_os = "linux")]
+    if let Some(identity) = limits.identity {
+        switch_identity(cmd, identity);
+    }
+}
+
+/// The child drops to `identity` before it runs its program: supplementary groups, group, then
+/// user (in that order: after `setuid` nothing else may be changed), umask 022, and a limit on
+/// that user's processes.
+#[cfg(target_os = "linux")]
+pub(super) fn switch_identity(cmd: &mut Command, identity: Identity) {
+    use nix::sys::resource::{Resource, setrlimit};
+    use nix::sys::stat::{Mode, umask};
+    use nix::unistd::{Gid, Uid, setgid, setgroups, setuid};
+    // SAFETY: setgroups, setgid, setuid, umask and setrlimit are async-signal-safe system calls
+    // on values made before the fork; nothing is allocated.
+    unsafe {
+        cmd.pre_exec(move || {
+            let gid = Gid::from_raw(identity.gid);
+            setgroups(&[gid])?;
+            setgid(gid)?;
+            setrlimit(
+                Resource::RLIMIT_NPROC,
+                Identity::PROCESSES,
+                Identity::PROCESSES,
+            )?;
+            setuid(Uid::from_raw(identity.uid))?;
+            umask(Mode::from_bits_truncate(0o022));
+            Ok(())
+        });
+    }
+}
+
+/// Kills every process of user `uid` (what a learner left running, even outside its process
+/// group): a child that became `uid` sends SIGKILL to every process it may signal, which are
+/// exactly that user's, and then itself.
+#[cfg(target_os = "linux")]
+pub fn kill_user(uid: u32) -> io::Result<()> {
+    use nix::sys::signal::kill;
+    use nix::sys::wait::waitpid;
+    use nix::unistd::{ForkResult, Uid, fork, setuid};
+    // SAFETY: the child only makes async-signal-safe system calls and leaves with `_exit`.
+    match unsafe { fork() }.map_err(io::Error::from)? {
+        ForkResult::Child => {
+            if setuid(Uid::from_raw(uid)).is_ok() {
+                let _ = kill(Pid::from_raw(-1), Signal::SIGKILL);
+            }
+            // SAFETY: ends the forked child without running the parent's destructors.
+            unsafe { nix::libc::_exit(0) }
+        }
+        ForkResult::Parent { child } => {
+            waitpid(child, None).map_err(io::Error::from)?;
+            Ok(())
         }
     }
 }
