@@ -9,7 +9,7 @@
 //! | forge | forge_folders_add.rs | writes the course's build folder, `info.toml`, the report, and in its own sandbox the sources and executables still to be built and run | permissions: the run user owns only its private folder / nothing mounted |
 //! | shadow | host_secrets_add.rs | `include_str!("/etc/shadow")` printed from a failing test | the build user cannot read it / `/etc` is not mounted |
 //! | host_paths | host_paths_add.rs | the build's mount table and the program's environment printed | host paths redacted from reports |
-//! | cfg_not_test, panic_exit, vandal, rewriter, copy_solutions, leak_run | `tests/hostile/` of issue 9 | see `tests/hostile/README.md` | same rules; separate users instead of namespaces |
+//! | cfg_not_test, process_ender, vandal, rewriter, copy_solutions, leak_run | `tests/hostile/` of issue 9 | see `tests/hostile/README.md` | same rules; separate users instead of namespaces |
 //!
 //! These tests need root (the grader switches users); under `CI=true` they fail instead of
 //! skipping. The toolchain must be readable by every user: a hard-linked copy of this machine's
@@ -348,10 +348,10 @@ fn hostile_cohort() -> Vec<(&'static str, &'static [(&'static str, &'static str)
             ],
         ),
         (
-            "panic_exit",
+            "process_ender",
             &[
-                (ADD_RS, include_str!("hostile/panic_hook_add.rs")),
-                (LOGIC_RS, include_str!("hostile/print_exit_logic.rs")),
+                (ADD_RS, include_str!("hostile/ender_hook_add.rs")),
+                (LOGIC_RS, include_str!("hostile/ender_exit_logic.rs")),
             ],
         ),
         ("vandal", &[(ADD_RS, include_str!("hostile/vandal_add.rs"))]),

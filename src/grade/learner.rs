@@ -772,7 +772,7 @@ mod tests {
             .unwrap();
         let err = format!(
             "{:#}",
-            tree(&inner, Some(&deadline()), &Supervisor::new())
+            tree(&inner, Some(&deadline()), &[], &Supervisor::new())
                 .err()
                 .unwrap()
         );
