@@ -236,6 +236,22 @@ fn a_directory_exercise_with_two_modules() {
         "{}",
         stdout(&output)
     );
+
+    // A file of the folder that no `mod` names is not part of the program: a learner's
+    // backup of the tests changes nothing (its tests are not counted).
+    course.write("exercises/a/service/store.rs", store);
+    course.write(
+        "exercises/a/service/tests_backup.rs",
+        "#[test]\nfn greets() {}\n#[test]\nfn more() {}\n",
+    );
+    let output = course.run(&["run", "service"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
 }
 
 #[test]
