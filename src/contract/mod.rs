@@ -17,3 +17,17 @@ pub mod names;
 pub mod signature;
 
 pub use exercise::{Prepared, Problem};
+
+/// The course as this binary shipped it, written to a temporary folder: what tests about our
+/// own course read, so that they pass in a clone where a learner solved, edited or deleted
+/// exercises.
+#[cfg(test)]
+pub(crate) fn shipped_course() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for (rel, bytes) in crate::embedded::all() {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("a file has a folder")).expect("folders");
+        std::fs::write(path, bytes).expect("the shipped file is written");
+    }
+    dir
+}
