@@ -108,6 +108,40 @@ mod tests {
         );
     }
 
+    /// Autoref specialization: `(&Probe(value)).implements_display()` resolves, at compile
+    /// time, to `ViaDisplay`'s method when the value's type implements `Display`, and to
+    /// `Fallback`'s (one more `&` away) when it does not.
+    struct Probe<T>(T);
+
+    trait ViaDisplay {
+        fn implements_display(&self) -> bool {
+            true
+        }
+    }
+
+    impl<T: fmt::Display> ViaDisplay for Probe<T> {}
+
+    trait Fallback {
+        fn implements_display(&self) -> bool {
+            false
+        }
+    }
+
+    impl<T> Fallback for &Probe<T> {}
+
+    #[test]
+    fn secret_has_no_display() {
+        assert!(
+            (&Probe(42)).implements_display() && !(&Probe(vec![1])).implements_display(),
+            "the probe itself tells types with Display from types without"
+        );
+        assert!(
+            !(&Probe(Secret::new("hunter2"))).implements_display(),
+            "Secret must not implement Display: `format!(\"{{}}\", secret)`, `to_string()` and \
+             `{{secret}}` in a log line would print the raw value. Callers use `expose()`."
+        );
+    }
+
     #[test]
     fn defaults_apply() {
         let config = Config::from_lookup(env(&full_env())).expect("a valid environment");
@@ -166,7 +200,16 @@ mod tests {
             !shown.contains("sk_test_123"),
             "error messages end up in logs too: never include a secret's value ({shown})"
         );
-        assert!(shown.contains("API_KEY"), "but do name the variable");
+        assert!(
+            err.to_string().contains("API_KEY"),
+            "but do name the variable in the message printed at startup (Display): {shown}"
+        );
+        assert!(
+            ConfigError::Missing("DATABASE_URL")
+                .to_string()
+                .contains("DATABASE_URL"),
+            "a missing variable is named in the message too"
+        );
         let accented = format!("sk_{}", "é".repeat(28));
         assert!(
             matches!(
@@ -178,11 +221,22 @@ mod tests {
             ),
             "31 characters (59 bytes) are still too short: count characters, not bytes"
         );
+        for key in ["k".repeat(32), format!("sk_{}", "é".repeat(29))] {
+            assert!(
+                Config::from_lookup(env(&[("DATABASE_URL", DB), ("API_KEY", &key)])).is_ok(),
+                "{key:?} has exactly 32 characters: at least 32 means 32 is enough"
+            );
+        }
+        assert!(
+            Config::from_lookup(env(&[("DATABASE_URL", DB), ("API_KEY", &"k".repeat(31))]))
+                .is_err(),
+            "31 characters are one too few"
+        );
     }
 
     #[test]
     fn port_and_log_level_are_checked() {
-        for port in ["0", "65536", "http", "-1"] {
+        for port in ["0", "65536", "73616", "4294975376", "http", "-1"] {
             let mut vars = full_env();
             vars.push(("PORT", port));
             assert!(
@@ -190,7 +244,17 @@ mod tests {
                     Config::from_lookup(env(&vars)),
                     Err(ConfigError::Invalid { name: "PORT", .. })
                 ),
-                "PORT={port} must be rejected at startup, not at the first request"
+                "PORT={port} must be rejected at startup, not at the first request \
+                 (73616 is 65536 + 8080: a wider integer cast down `as u16` would wrap to 8080)"
+            );
+        }
+        for (raw, port) in [("1", 1), ("65535", 65535), ("8443", 8443)] {
+            let mut vars = full_env();
+            vars.push(("PORT", raw));
+            assert_eq!(
+                Config::from_lookup(env(&vars)).map(|config| config.port),
+                Ok(port),
+                "PORT={raw} is a valid port"
             );
         }
         let mut vars = full_env();

@@ -242,11 +242,93 @@ mod tests {
 
     #[test]
     fn options_without_preflight_headers_is_not_a_preflight() {
-        let response = preflight(&policy(), &options(vec![("Origin", APP)]));
-        assert!(
-            !has_cors(&response),
-            "no Access-Control-Request-Method: not a CORS preflight"
-        );
+        for headers in [
+            vec![("Origin", APP)],
+            vec![("Access-Control-Request-Method", "DELETE")],
+            vec![],
+        ] {
+            let response = preflight(&policy(), &options(headers.clone()));
+            assert!(
+                !has_cors(&response),
+                "{headers:?}: without both Origin and Access-Control-Request-Method it is not a CORS preflight"
+            );
+            assert_eq!(response.status, 204, "{headers:?}");
+            assert_eq!(
+                response.header("Vary"),
+                Some("Origin"),
+                "{headers:?}: every answer to OPTIONS depends on Origin, this one too (set Vary before any early return)"
+            );
+        }
+    }
+
+    #[test]
+    fn methods_are_case_sensitive() {
+        for method in ["get", "Post", "delete", "DELETe", "PUT"] {
+            let response = preflight(
+                &policy(),
+                &options(vec![
+                    ("Origin", APP),
+                    ("Access-Control-Request-Method", method),
+                ]),
+            );
+            assert!(
+                !has_cors(&response),
+                "{method} is not an allowed method: methods are case-sensitive (RFC 9110 section 9.1), compare them exactly"
+            );
+        }
+    }
+
+    #[test]
+    fn requested_headers_follow_the_list_grammar() {
+        // Access-Control-Request-Headers is a comma-separated list, with optional whitespace
+        // (spaces or tabs) around each comma; browsers send it lower-case without spaces:
+        // "content-type,authorization". A seeded walk over that grammar: random names in any
+        // case, random separators; the preflight is allowed exactly when every name is.
+        let names = [
+            "content-type",
+            "Content-Type",
+            "AUTHORIZATION",
+            "authorization",
+            "x-admin",
+            "X-Requested-With",
+            "content-type-x",
+        ];
+        let separators = [",", ", ", " ,", " , ", ",\t", "\t,", ",  "];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..300 {
+            let chosen: Vec<&str> = (0..1 + next(3)).map(|_| names[next(names.len())]).collect();
+            let mut list = String::new();
+            for (i, name) in chosen.iter().enumerate() {
+                if i > 0 {
+                    list.push_str(separators[next(separators.len())]);
+                }
+                list.push_str(name);
+            }
+            let expected = chosen.iter().all(|name| {
+                ["content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str())
+            });
+            let list: &'static str = Box::leak(list.into_boxed_str());
+            let response = preflight(
+                &policy(),
+                &options(vec![
+                    ("Origin", APP),
+                    ("Access-Control-Request-Method", "POST"),
+                    ("Access-Control-Request-Headers", list),
+                ]),
+            );
+            assert_eq!(
+                has_cors(&response),
+                expected,
+                "Access-Control-Request-Headers: {list:?}: allowed exactly when every listed name is \
+                 (split on ',', trim spaces and tabs, compare lower-case)"
+            );
+        }
     }
 
     #[test]

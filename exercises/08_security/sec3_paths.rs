@@ -99,8 +99,12 @@ mod tests {
 
     #[test]
     fn filenames_are_allow_listed() {
-        for good in ["report.pdf", "IMG_2024-01-01.jpeg", "a"] {
-            assert_eq!(validate_filename(good), Ok(()), "{good:?} is a fine name");
+        for good in ["report.pdf", "IMG_2024-01-01.jpeg", "a", &"a".repeat(64)] {
+            assert_eq!(
+                validate_filename(good),
+                Ok(()),
+                "{good:?} is a fine name (64 characters is the limit, not over it)"
+            );
         }
         assert_eq!(validate_filename(""), Err(PathError::Empty));
         for bad in [
@@ -206,6 +210,23 @@ mod tests {
             Err(PathError::OutsideRoot),
             "`docs/link` looks harmless but points outside: check the canonical path"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_root_reached_through_a_symlink_still_serves_its_files() {
+        // Deployments often name the root through a symlink (/srv/current -> /srv/releases/42).
+        // The canonical file is then compared with the canonical root, not with the path as given.
+        let scratch = Scratch::new("alias");
+        let alias = scratch.0.join("current");
+        std::os::unix::fs::symlink(scratch.root(), &alias).unwrap();
+        assert_eq!(
+            read_under(&alias, "docs/readme.txt"),
+            Ok("public".into()),
+            "the root was given through a symlink: canonicalize the root too before comparing"
+        );
+        std::os::unix::fs::symlink(scratch.0.join("secret.txt"), alias.join("docs/link")).unwrap();
+        assert_eq!(read_under(&alias, "docs/link"), Err(PathError::OutsideRoot));
     }
 
     #[test]

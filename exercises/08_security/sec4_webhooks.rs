@@ -3,9 +3,10 @@
 // Our payment provider POSTs `invoice.paid` events to `/webhooks/payments`, and we mark invoices
 // paid. Anyone who finds that URL can do the same: we never check who sent the request. The
 // provider signs each delivery with a secret we share: the header
-// `Webhook-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. Signing the
-// timestamp lets us refuse old deliveries that an attacker recorded and replays. During a
-// secret rotation the header may carry several `v1=` entries; one valid is enough.
+// `Webhook-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, where `<t>`
+// is the `t` text exactly as it appears in the header. Signing the timestamp lets us refuse old
+// deliveries that an attacker recorded and replays. During a secret rotation the header may
+// carry several `v1=` entries; one valid is enough.
 //
 // Done means: `sign` produces the header, `verify` parses it, refuses timestamps more than
 // `TOLERANCE_SECS` away from `now` (injected: no wall clock in tests) and checks the signature
@@ -85,7 +86,8 @@ fn to_hex(bytes: &[u8]) -> String {
 }
 
 fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.is_ascii() {
+    // Hex digits only: `from_str_radix` alone would also take a sign ("+f").
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..text.len())
@@ -94,7 +96,9 @@ fn from_hex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-fn mac_for(secret: &WebhookSecret, timestamp: u64, body: &[u8]) -> KeyedMac {
+/// `timestamp` is the text of `t`, as sent: the MAC covers the bytes received, not a number
+/// printed back (`t=01700000000` is not `1700000000` once signed).
+fn mac_for(secret: &WebhookSecret, timestamp: &str, body: &[u8]) -> KeyedMac {
     // TODO: a keyed MAC (`secret.mac()`) fed with "<timestamp>.<body>".
     let _ = (secret, timestamp, body);
     todo!()
@@ -115,9 +119,10 @@ pub fn verify(
     body: &[u8],
     now: u64,
 ) -> Result<(), WebhookError> {
-    // TODO: split the header on ',' into key=value entries (trim spaces); collect `t` and
-    // every `v1` (hex-decoded). Then check the tolerance window against `now`, then accept if
-    // any signature passes `verify_slice`. Never compare MACs with `==`.
+    // TODO: split the header on ',' into key=value entries (trim spaces); collect `t` (its text
+    // and its value) and every `v1` (hex-decoded). Then check the tolerance window against
+    // `now`, then accept if any signature passes `verify_slice` over the `t` text as sent.
+    // Never compare MACs with `==`.
     let _ = (secret, header, body, now);
     todo!()
 }
@@ -147,6 +152,14 @@ mod tests {
         sealed::TAGS_READ.with(|count| count.get())
     }
 
+    /// The hex HMAC a provider holding `secret` sends for `"<t text>.<body>"`.
+    fn tag_hex(secret: &WebhookSecret, t_text: &str, body: &[u8]) -> String {
+        let mut mac = secret.mac();
+        mac.update(format!("{t_text}.").as_bytes());
+        mac.update(body);
+        to_hex(&mac.finalize_bytes())
+    }
+
     #[test]
     fn sign_matches_the_provider_format() {
         assert_eq!(
@@ -164,6 +177,16 @@ mod tests {
             verify(&secret(), &header, BODY, T + 299),
             Ok(()),
             "delivered a little late is fine"
+        );
+        assert_eq!(
+            verify(&secret(), &header, BODY, T + 300),
+            Ok(()),
+            "exactly 300 s away is not MORE than 300 s away"
+        );
+        assert_eq!(
+            verify(&secret(), &header, BODY, T - 300),
+            Ok(()),
+            "a clock 300 s behind the provider's is within the window too"
         );
     }
 
@@ -194,6 +217,45 @@ mod tests {
             verify(&secret(), &header, BODY, T - 301),
             Err(WebhookError::Stale),
             "timestamps far in the future are refused too"
+        );
+        let forged = format!("t={T},v1={}", "00".repeat(32));
+        assert_eq!(
+            verify(&secret(), &forged, BODY, T + 10 * TOLERANCE_SECS),
+            Err(WebhookError::Stale),
+            "order: parse, then the time window, then the signature; a stale delivery is \
+             refused as stale without spending a MAC on it"
+        );
+    }
+
+    #[test]
+    fn the_signed_timestamp_is_the_text_as_sent() {
+        // The provider signs the `t` text it puts in the header. `t=01700000000` and
+        // `t=+1700000000` are the number 1700000000, but not the text "1700000000".
+        let good = sign(&secret(), T, BODY);
+        let good_hex = good.split_once("v1=").unwrap().1;
+        assert_eq!(
+            verify(&secret(), &format!("t=01700000000,v1={good_hex}"), BODY, T),
+            Err(WebhookError::BadSignature),
+            "t=01700000000 with the signature of \"1700000000.<body>\": the MAC covers the \
+             text of t as received, not the number printed back"
+        );
+        let signed = verify(&secret(), &format!("t=+1700000000,v1={good_hex}"), BODY, T);
+        assert!(
+            matches!(
+                signed,
+                Err(WebhookError::BadSignature | WebhookError::MalformedHeader)
+            ),
+            "t=+1700000000 with the signature of \"1700000000.<body>\" is no genuine delivery \
+             (refusing the sign as malformed is fine too), got {signed:?}"
+        );
+        let padded = format!(
+            "t=01700000000,v1={}",
+            tag_hex(&secret(), "01700000000", BODY)
+        );
+        assert_eq!(
+            verify(&secret(), &padded, BODY, T),
+            Ok(()),
+            "signed over \"01700000000.<body>\", sent as t=01700000000: genuine"
         );
     }
 
@@ -230,11 +292,73 @@ mod tests {
             "t=1700000000,v1=xyz",
             "t=1700000000,v1=abc",
             "t=1700000000;v1=abcd",
+            "t=1700000000,v1=+f",
+            "t=1700000000,v1=-1",
         ] {
             assert_eq!(
                 verify(&secret(), header, BODY, T),
                 Err(WebhookError::MalformedHeader),
                 "{header:?} is not a valid signature header"
+            );
+        }
+    }
+
+    #[test]
+    fn header_entries_follow_the_grammar() {
+        // A seeded walk over the header grammar: `t` and, in any order and with spaces around
+        // them, v1 entries that are genuine, signed with another secret or not hex at all,
+        // entries of unknown schemes, and entries without `=`. The answer follows from the
+        // parts: anything malformed is MalformedHeader, then one genuine v1 is enough.
+        let good = tag_hex(&secret(), "1700000000", BODY);
+        let other = tag_hex(&WebhookSecret::new(b"whsec_old_secret"), "1700000000", BODY);
+        let malformed = ["v1=zz", "v1=abc", "v1=+f", "garbage", "v1"];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..400 {
+            let mut entries = vec![format!("t={T}")];
+            let (mut genuine, mut signatures, mut broken) = (false, false, false);
+            for _ in 0..next(5) {
+                let entry = match next(7) {
+                    0 | 1 => {
+                        (genuine, signatures) = (true, true);
+                        format!("v1={good}")
+                    }
+                    2 | 3 => {
+                        signatures = true;
+                        format!("v1={other}")
+                    }
+                    4 => format!("v0={good}"),
+                    5 => "scheme=future".to_string(),
+                    _ => {
+                        broken = true;
+                        malformed[next(malformed.len())].to_string()
+                    }
+                };
+                let at = next(entries.len() + 1);
+                entries.insert(at, entry);
+            }
+            let header = entries
+                .iter()
+                .map(|entry| format!("{}{entry}{}", " ".repeat(next(2)), " ".repeat(next(2))))
+                .collect::<Vec<_>>()
+                .join(",");
+            let expected = if broken || !signatures {
+                Err(WebhookError::MalformedHeader)
+            } else if genuine {
+                Ok(())
+            } else {
+                Err(WebhookError::BadSignature)
+            };
+            assert_eq!(
+                verify(&secret(), &header, BODY, T),
+                expected,
+                "{header:?}: an entry without `=` or a v1 that is not hex makes the header \
+                 malformed; otherwise any one genuine v1, wherever it stands, is enough"
             );
         }
     }

@@ -167,6 +167,63 @@ mod tests {
     }
 
     #[test]
+    fn payloads_of_every_length_round_trip() {
+        // base64url packs 3 bytes into 4 characters: payloads of every length modulo 3 (the
+        // empty one too) end the encoding differently. A seeded walk over lengths and bytes.
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let alphabet: Vec<char> = "abc:XYZ09-_.é~ ".chars().collect();
+        for _ in 0..200 {
+            let payload: String = (0..next(24))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            let token = issue(&key(), RESET, &payload, NOW + 900);
+            assert_eq!(
+                verify(&key(), RESET, &token, NOW),
+                Ok(payload.clone()),
+                "{payload:?} ({} bytes) as {token:?}",
+                payload.len()
+            );
+        }
+    }
+
+    #[test]
+    fn a_signature_has_one_spelling() {
+        // 32 bytes are 43 base64url characters: 258 bits for 256, so the last character
+        // carries 2 padding bits, which must be zero. A decoder that ignores them accepts
+        // four spellings of every signature; `AA` appended leaves 6 bits that are no byte.
+        let token = issue(&key(), RESET, "user:42", NOW + 900);
+        let (rest, signature) = token.rsplit_once('.').unwrap();
+        let (body, last) = signature.split_at(signature.len() - 1);
+        let index = ALPHABET
+            .iter()
+            .position(|&c| c == last.as_bytes()[0])
+            .unwrap();
+        assert_eq!(
+            index & 3,
+            0,
+            "the reference signature has zero padding bits"
+        );
+        for variant in [
+            format!("{rest}.{body}{}", ALPHABET[index | 1] as char),
+            format!("{rest}.{body}{}", ALPHABET[index | 2] as char),
+            format!("{rest}.{signature}AA"),
+        ] {
+            assert_eq!(
+                verify(&key(), RESET, &variant, NOW),
+                Err(TokenError::Malformed),
+                "{variant:?} is not the canonical base64url of any byte string: leftover \
+                 bits must be zero, and a lone character is not a byte"
+            );
+        }
+    }
+
+    #[test]
     fn token_has_three_parts() {
         let token = issue(&key(), RESET, "user:42", NOW + 900);
         let parts: Vec<&str> = token.split('.').collect();

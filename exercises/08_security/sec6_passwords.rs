@@ -103,7 +103,8 @@ fn to_hex(bytes: &[u8]) -> String {
 }
 
 fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.is_ascii() {
+    // Hex digits only: `from_str_radix` alone would also take a sign ("+f").
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..text.len())
@@ -203,6 +204,16 @@ mod tests {
             vec![Violation::TooLong],
             "a cap stops multi-megabyte passwords from becoming a denial of service"
         );
+        assert_eq!(
+            check_policy("ada", &"x".repeat(128)),
+            vec![],
+            "128 characters is the maximum, still allowed"
+        );
+        assert_eq!(
+            check_policy("ada", &"é".repeat(128)),
+            vec![],
+            "128 characters (256 bytes) is the maximum, still allowed"
+        );
     }
 
     #[test]
@@ -220,6 +231,12 @@ mod tests {
             check_policy("letmein", "letmein"),
             vec![Violation::TooShort, Violation::ContainsUsername],
             "report every violation, in the order of the enum"
+        );
+        assert_eq!(
+            check_policy("", PASSPHRASE),
+            vec![],
+            "no username (not chosen yet, or an SSO account) is contained in nothing: every \
+             string contains \"\", so guard the empty case"
         );
     }
 
@@ -268,6 +285,9 @@ mod tests {
             good.replacen("$10$", "$ten$", 1),
             format!("{good}00"),
             good[..good.len() - 2].to_string(),
+            good[..good.len() - 1].to_string(),
+            good.replacen("$00", "$+0", 1),
+            format!("{}é", &good[..good.len() - 2]),
         ] {
             assert_eq!(
                 verify_password(PASSPHRASE, &bad),
@@ -275,6 +295,16 @@ mod tests {
                 "{bad:?}: a corrupt or foreign hash is a bug to alert on, not a failed login"
             );
         }
+    }
+
+    #[test]
+    fn one_iteration_is_a_valid_cost() {
+        let stored = hash_password(PASSPHRASE, &SALT_A, 1);
+        assert_eq!(
+            verify_password(PASSPHRASE, &stored),
+            Ok(()),
+            "{stored}: iterations must be at least 1, and 1 is"
+        );
     }
 
     #[test]
@@ -294,6 +324,16 @@ mod tests {
                 1000
             ),
             "a legacy unsalted hash always needs replacing"
+        );
+        let costly = hash_password(PASSPHRASE, &SALT_A, 20);
+        assert!(
+            !needs_rehash(&costly, 10),
+            "20 iterations stored, 10 today: rehashing would LOWER the cost; keep the stronger hash"
+        );
+        assert!(!needs_rehash(&costly, 20), "the same cost: nothing to do");
+        assert!(
+            needs_rehash(&costly, 21),
+            "one more iteration today: rehash"
         );
     }
 

@@ -303,13 +303,47 @@ mod tests {
     fn malformed_verifier_is_invalid_request() {
         let mut server = server();
         let code = code(&mut server);
-        for bad in ["short", &"a".repeat(129), &format!("{}!", "a".repeat(43))] {
+        for bad in [
+            "short",
+            &"a".repeat(42),
+            &"a".repeat(129),
+            &format!("{}!", "a".repeat(43)),
+        ] {
             assert_eq!(
                 server.exchange(APP, &code, CALLBACK, bad, T0 + 10),
                 Err(OAuthError::InvalidRequest),
                 "{bad:?}: a verifier is 43-128 unreserved characters"
             );
         }
+    }
+
+    #[test]
+    fn verifiers_of_43_and_128_characters_are_accepted() {
+        for verifier in ["a".repeat(43), "-._~Az09".repeat(16)] {
+            let mut server = server();
+            let code = server
+                .authorize(APP, CALLBACK, &pkce_challenge(&verifier), "S256", T0)
+                .unwrap();
+            assert!(
+                server
+                    .exchange(APP, &code, CALLBACK, &verifier, T0 + 1)
+                    .is_ok(),
+                "a verifier of {} unreserved characters is well-formed (43 to 128, both included)",
+                verifier.len()
+            );
+        }
+    }
+
+    #[test]
+    fn the_challenge_is_not_a_verifier() {
+        let mut server = server();
+        let code = code(&mut server);
+        assert_eq!(
+            server.exchange(APP, &code, CALLBACK, CHALLENGE, T0 + 10),
+            Err(OAuthError::InvalidGrant),
+            "the challenge travelled in the authorization URL, so anyone may have seen it: only \
+             S256 (SHA-256 of the verifier) is accepted, never `plain` (verifier == challenge)"
+        );
     }
 
     #[test]
@@ -339,7 +373,37 @@ mod tests {
     }
 
     #[test]
+    fn the_redirect_uri_is_the_one_the_code_was_issued_for() {
+        let mut server = AuthServer::new(&[(
+            "web",
+            &["https://web.example.com/a", "https://web.example.com/b"],
+        )]);
+        let code = server
+            .authorize("web", "https://web.example.com/a", CHALLENGE, "S256", T0)
+            .unwrap();
+        assert_eq!(
+            server.exchange("web", &code, "https://web.example.com/b", VERIFIER, T0 + 1),
+            Err(OAuthError::InvalidGrant),
+            "/b is registered for the client, but the code was issued for /a: compare with the \
+             redirect_uri stored with the code (RFC 6749 4.1.3)"
+        );
+        assert!(
+            server
+                .exchange("web", &code, "https://web.example.com/a", VERIFIER, T0 + 1)
+                .is_ok()
+        );
+    }
+
+    #[test]
     fn codes_expire_after_60_seconds() {
+        let mut early = server();
+        let fresh = code(&mut early);
+        assert!(
+            early
+                .exchange(APP, &fresh, CALLBACK, VERIFIER, T0 + 59)
+                .is_ok(),
+            "59 s after issue the code is still valid"
+        );
         let mut server = server();
         let code = code(&mut server);
         assert_eq!(
@@ -370,6 +434,61 @@ mod tests {
             !server.is_active(&token),
             "RFC 6749 4.1.2: on reuse, revoke the tokens issued from that code"
         );
+    }
+
+    #[test]
+    fn any_replay_of_a_used_code_revokes_its_token() {
+        // Whoever replays a used code holds a stolen one: the replay fails AND revokes, even
+        // when the thief gets the verifier, client, redirect_uri or timing wrong. Look at
+        // "already used" before validating the rest.
+        let wrong = "w".repeat(43);
+        let replays: [(&str, &str, &str, u64); 4] = [
+            (APP, CALLBACK, &wrong, T0 + 2),
+            ("web", CALLBACK, VERIFIER, T0 + 2),
+            (APP, "com.example.app:/other", VERIFIER, T0 + 2),
+            (APP, CALLBACK, VERIFIER, T0 + 600),
+        ];
+        for (client, redirect_uri, verifier, now) in replays {
+            let mut server = server();
+            let code = code(&mut server);
+            let token = server
+                .exchange(APP, &code, CALLBACK, VERIFIER, T0 + 1)
+                .unwrap();
+            assert_eq!(
+                server.exchange(client, &code, redirect_uri, verifier, now),
+                Err(OAuthError::InvalidGrant)
+            );
+            assert!(
+                !server.is_active(&token),
+                "replay by {client} to {redirect_uri} with {verifier:?} at {now}: the code was \
+                 used, so the token it produced must be revoked"
+            );
+        }
+    }
+
+    #[test]
+    fn codes_and_tokens_are_distinct() {
+        // Two authorizations in flight: each code is its own grant, each token its own.
+        let mut server = server();
+        let first = code(&mut server);
+        let second = code(&mut server);
+        assert_ne!(first, second, "two authorizations, two codes");
+        let token = server
+            .exchange(APP, &first, CALLBACK, VERIFIER, T0 + 1)
+            .unwrap();
+        let other = server
+            .exchange(APP, &second, CALLBACK, VERIFIER, T0 + 1)
+            .expect("redeeming one code leaves the other unused");
+        assert_ne!(token, other, "two redemptions, two tokens");
+        assert_eq!(
+            server.exchange(APP, &first, CALLBACK, VERIFIER, T0 + 2),
+            Err(OAuthError::InvalidGrant)
+        );
+        assert!(
+            !server.is_active(&token),
+            "the replayed code's token is revoked"
+        );
+        assert!(server.is_active(&other), "and only that one");
     }
 
     #[test]
