@@ -192,6 +192,94 @@ mod tests {
     }
 
     #[test]
+    fn length_and_alphabet_edges() {
+        let mut ids = SequentialIds(0);
+        let longest = "a".repeat(64);
+        for good in ["7", longest.as_str(), "A-z_0.9"] {
+            let headers = request("/", &[("X-Request-Id", good)]).headers;
+            assert_eq!(
+                request_id_from(&headers, &mut ids),
+                good,
+                "{good:?} is 1..=64 characters of A-Z a-z 0-9 - _ . : reuse it"
+            );
+        }
+        let too_long = "a".repeat(65);
+        for bad in [
+            too_long.as_str(),
+            "ñ-1",
+            "٣٣",
+            "ｆｕｌｌ",
+            "caf\u{e9}",
+            "id\t1",
+        ] {
+            let headers = request("/", &[("X-Request-Id", bad)]).headers;
+            assert_eq!(
+                request_id_from(&headers, &mut SequentialIds(0)),
+                "req-1",
+                "{bad:?}: only ASCII letters and digits count (char::is_alphanumeric accepts \
+                 any script), and at most 64 characters: generate a fresh id"
+            );
+        }
+    }
+
+    /// A tiny deterministic generator (xorshift), so the property test needs no crate.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    #[test]
+    fn any_id_is_reused_exactly_when_it_follows_the_grammar() {
+        const ALLOWED: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.";
+        // Look-alikes: letters and digits of other scripts, full-width forms, whitespace,
+        // quotes, separators, control characters (log injection), an emoji.
+        const OTHERS: [char; 22] = [
+            'ñ', 'é', 'ß', '٣', 'ｆ', '１', 'Ⅻ', ' ', '\t', '\n', '\r', '"', '\'', '<', '/', ':',
+            ',', '=', '\u{0}', '\u{1b}', '\u{7f}', '😀',
+        ];
+        let mut rng = Rng(0x5245_5149_4421);
+        let mut generated = 0;
+        for _ in 0..3_000 {
+            // Lengths cluster around the edges of 1..=64.
+            let len = match rng.below(3) {
+                0 => [0, 1, 2, 63, 64, 65][rng.below(6)],
+                _ => rng.below(80),
+            };
+            let mut id: Vec<char> = (0..len)
+                .map(|_| ALLOWED.as_bytes()[rng.below(ALLOWED.len())] as char)
+                .collect();
+            if len > 0 && rng.below(3) == 0 {
+                let at = rng.below(len);
+                id[at] = OTHERS[rng.below(OTHERS.len())];
+            }
+            let id: String = id.into_iter().collect();
+            let valid = (1..=64).contains(&id.len())
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+            let mut ids = SequentialIds(generated);
+            let got = request_id_from(&request("/", &[("x-request-id", &id)]).headers, &mut ids);
+            if valid {
+                assert_eq!(got, id, "{id:?} is a valid id: reuse it");
+                assert_eq!(ids.0, generated, "no id generated for the valid {id:?}");
+            } else {
+                generated += 1;
+                assert_eq!(
+                    got,
+                    format!("req-{generated}"),
+                    "{id:?} is not 1..=64 characters of A-Z a-z 0-9 - _ . : generate one"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn id_flows_through_logs_downstream_and_response() {
         let mut inventory = RecordingInventory::default();
         let req = request("/stock/tea", &[("X-Request-Id", "abc-123")]);
@@ -247,5 +335,19 @@ mod tests {
             "errors are exactly when people need the id"
         );
         assert!(inventory.calls.is_empty());
+
+        let (resp, ctx) = handle(
+            &request("/stock/", &[("X-Request-Id", "err-2")]),
+            &mut SequentialIds(0),
+            &mut inventory,
+        );
+        assert_eq!(resp.status, 404, "GET /stock/ names no sku: not found");
+        assert!(
+            inventory.calls.is_empty(),
+            "no sku, no inventory call (it was asked for {:?})",
+            inventory.calls
+        );
+        assert_eq!(header(&resp.headers, "X-Request-Id"), Some("err-2"));
+        assert!(ctx.logs.iter().all(|l| l["request_id"] == "err-2"));
     }
 }

@@ -7,8 +7,10 @@
 //   (lower than `fire_above`); values in between keep it firing (Prometheus'
 //   `keep_firing_for` and Alertmanager solve the same problem in other ways).
 //
-// Done means: `Rule::new` rejects inconsistent thresholds, and `Alert::evaluate` moves
-// through Ok -> Pending(n) -> Firing -> Ok, returning an event only on a transition.
+// Done means: `Rule::new` rejects inconsistent thresholds (and NaN or infinite ones: every
+// comparison with NaN is false, so such an alert would never fire or never resolve), and
+// `Alert::evaluate` moves through Ok -> Pending(n) -> Firing -> Ok, returning an event only
+// on a transition.
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rule {
@@ -19,8 +21,9 @@ pub struct Rule {
 
 impl Rule {
     pub fn new(fire_above: f64, resolve_below: f64, for_evaluations: u32) -> Result<Rule, String> {
-        // TODO: `resolve_below` must not be above `fire_above` (or the alert could be
-        // firing and resolved at once), and `for_evaluations` must be at least 1.
+        // TODO: both thresholds must be finite (`f64::is_finite`), `resolve_below` must not
+        // be above `fire_above` (or the alert could be firing and resolved at once), and
+        // `for_evaluations` must be at least 1.
         Ok(Rule {
             fire_above,
             resolve_below,
@@ -103,6 +106,19 @@ mod tests {
             "resolving above the firing threshold makes no sense"
         );
         assert!(Rule::new(5.0, 3.0, 0).is_err(), "`for` must be at least 1");
+        for (fire, resolve) in [
+            (f64::NAN, 3.0),
+            (5.0, f64::NAN),
+            (f64::NAN, f64::NAN),
+            (f64::INFINITY, 3.0),
+            (5.0, f64::NEG_INFINITY),
+        ] {
+            assert!(
+                Rule::new(fire, resolve, 3).is_err(),
+                "fire_above {fire} / resolve_below {resolve}: a threshold must be a finite \
+                 number (`value > NaN` is always false: the alert could never fire)"
+            );
+        }
         assert!(
             Rule::new(5.0, 5.0, 1).is_ok(),
             "equal thresholds are allowed (no hysteresis)"

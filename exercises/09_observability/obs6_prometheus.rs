@@ -18,8 +18,11 @@
 //
 // - one HELP and one TYPE line per metric family, then its series, sorted by label values
 //   (BTreeMap order), so the output is deterministic;
-// - labels in declaration order, values escaped: `\` -> `\\`, `"` -> `\"`, newline -> `\n`;
+// - labels in declaration order, values escaped: `\` -> `\\`, `"` -> `\"`, newline -> `\n`,
+//   every other character as it is (these are the format's own rules, not Rust's `{:?}`);
 //   a series without labels has no braces at all;
+// - HELP text escaped the same way, except that quotes stay as they are: `\` -> `\\`,
+//   newline -> `\n` (a raw newline would end the comment line);
 // - histogram buckets are cumulative, end with `le="+Inf"` (equal to `_count`), and the
 //   `le` label comes after the series' own labels. Numbers use Rust's `{}` formatting.
 
@@ -103,6 +106,12 @@ pub fn escape_label_value(value: &str) -> String {
     value.to_string()
 }
 
+/// Escapes HELP text: only the backslash and the newline (quotes are fine in a comment).
+pub fn escape_help(text: &str) -> String {
+    // TODO: like escape_label_value, without the quote.
+    text.to_string()
+}
+
 /// `{a="1",b="2"}`, or "" when there are no labels.
 pub fn format_labels(pairs: &[(&str, &str)]) -> String {
     // TODO: escape every value; no braces for an empty list.
@@ -112,9 +121,10 @@ pub fn format_labels(pairs: &[(&str, &str)]) -> String {
 
 pub fn render(counters: &[Counter], histograms: &[Histogram]) -> String {
     let mut out = String::new();
-    // TODO: the HELP/TYPE header for each family, then its series. For histograms write
-    // cumulative `_bucket` lines (with `le` as the last label, "+Inf" for the overflow),
-    // then `_sum` and `_count`. `writeln!(out, ...)` works on a String (std::fmt::Write).
+    // TODO: the HELP/TYPE header for each family (HELP text through `escape_help`), then
+    // its series. For histograms write cumulative `_bucket` lines (with `le` as the last
+    // label, "+Inf" for the overflow), then `_sum` and `_count`. `writeln!(out, ...)` works
+    // on a String (std::fmt::Write).
     for c in counters {
         for (values, v) in &c.series {
             let _ = writeln!(out, "{}{{{}}} {v}", c.name, values.join(","));
@@ -164,6 +174,71 @@ mod tests {
             r#"{route="/a\"b",code="200"}"#
         );
         assert_eq!(format_labels(&[]), "", "no labels, no braces");
+        assert_eq!(
+            escape_label_value("tab\there, it's café ✓"),
+            "tab\there, it's café ✓",
+            "only \\, \" and newline are escaped: a tab, an apostrophe or a non-ASCII \
+             character stays as it is (Rust's {{:?}} would write \\t, which Prometheus rejects)"
+        );
+        assert_eq!(
+            escape_label_value("C:\\new\n\"q\""),
+            "C:\\\\new\\n\\\"q\\\"",
+            "backslash first, then newline and quote"
+        );
+    }
+
+    #[test]
+    fn help_text_is_escaped_too() {
+        assert_eq!(
+            escape_help("Bytes read from C:\\data.\nSecond line, \"quoted\"."),
+            "Bytes read from C:\\\\data.\\nSecond line, \"quoted\".",
+            "in HELP text only the backslash and the newline are escaped"
+        );
+        assert_eq!(escape_help("tab\tok ✓"), "tab\tok ✓");
+        let mut c = Counter::new("reads_total", "Reads from C:\\data.\nPer disk.", &[]);
+        c.inc(&[]);
+        let mut h = Histogram::new("lag_seconds", "Lag \\ delay\n\"p\".", &[], &[1.0]);
+        h.observe(&[], 0.5);
+        assert_eq!(
+            render(&[c], &[h]),
+            "# HELP reads_total Reads from C:\\\\data.\\nPer disk.\n\
+             # TYPE reads_total counter\n\
+             reads_total 1\n\
+             # HELP lag_seconds Lag \\\\ delay\\n\"p\".\n\
+             # TYPE lag_seconds histogram\n\
+             lag_seconds_bucket{le=\"1\"} 1\n\
+             lag_seconds_bucket{le=\"+Inf\"} 1\n\
+             lag_seconds_sum 0.5\n\
+             lag_seconds_count 1\n",
+            "a raw newline in HELP text would end the comment and make its rest a broken sample"
+        );
+    }
+
+    #[test]
+    fn a_sample_on_a_bound_counts_in_that_bucket() {
+        let mut h = Histogram::new("d", "D.", &["r"], &[0.1, 0.5, 1.0]);
+        for v in [0.1, 0.5, 0.5, 1.0] {
+            h.observe(&["x"], v);
+        }
+        assert_eq!(
+            h.series[&vec!["x".to_string()]].counts,
+            vec![1, 2, 1, 0],
+            "le means less or equal: 0.5 belongs to the le=\"0.5\" bucket"
+        );
+    }
+
+    #[test]
+    #[should_panic]
+    fn a_counter_refuses_the_wrong_number_of_label_values() {
+        let mut c = Counter::new("http_requests_total", "Requests.", &["method", "status"]);
+        c.inc(&["GET"]);
+    }
+
+    #[test]
+    #[should_panic]
+    fn a_histogram_refuses_the_wrong_number_of_label_values() {
+        let mut h = Histogram::new("d", "D.", &["route"], &[1.0]);
+        h.observe(&["/a", "extra"], 0.5);
     }
 
     #[test]

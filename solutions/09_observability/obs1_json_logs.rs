@@ -174,6 +174,26 @@ mod tests {
     }
 
     #[test]
+    fn control_characters_are_escaped_by_json_rules() {
+        // An ANSI escape sequence (a terminal-injection attempt), a NUL and a DEL: JSON writes
+        // control characters as \u001b, while Rust's {:?} would write \u{1b}, which is not JSON.
+        let mut logger = Logger::new(Level::Debug);
+        let msg = "login failed for \u{1b}[31madmin\u{1b}[0m\u{0}\u{7f} ✓";
+        logger.log(9, Level::Warn, msg, &[("path", json!("/a\u{1b}b\\c"))]);
+        let line = &logger.lines[0];
+        assert!(
+            line.contains("\\u001b") && !line.contains('\u{1b}'),
+            "control characters are written as \\u00XX escapes, never raw: {line}"
+        );
+        let event = &parsed(&logger)[0];
+        assert_eq!(
+            event["msg"], msg,
+            "the message survives the round trip exactly"
+        );
+        assert_eq!(event["path"], "/a\u{1b}b\\c");
+    }
+
+    #[test]
     fn events_below_the_level_are_dropped() {
         let mut logger = Logger::from_config("warn").unwrap();
         logger.log(1, Level::Debug, "cache miss", &[]);

@@ -155,6 +155,37 @@ mod tests {
         let h = checkout_latencies();
         assert_eq!(h.quantile(0.0), None, "q must be in (0, 1]");
         assert_eq!(h.quantile(1.5), None);
+        assert_eq!(h.quantile(-0.5), None);
+        assert_eq!(
+            h.quantile(f64::NAN),
+            None,
+            "NaN is not in (0, 1]: every comparison with NaN is false, so `q <= 0.0 || q > 1.0` \
+             lets it through"
+        );
+    }
+
+    #[test]
+    fn mean_needs_at_least_one_sample() {
+        let mut h = Histogram::new(&LATENCY_MS);
+        assert_eq!(
+            h.mean(),
+            None,
+            "no samples, no mean (0 / 0 is NaN, not a mean)"
+        );
+        h.observe(42.0);
+        close(h.mean(), 42.0, "one sample is its own mean");
+    }
+
+    #[test]
+    #[should_panic(expected = "strictly increasing")]
+    fn bounds_must_increase() {
+        Histogram::new(&[10.0, 5.0, 100.0]);
+    }
+
+    #[test]
+    #[should_panic(expected = "strictly increasing")]
+    fn bounds_must_not_repeat() {
+        Histogram::new(&[10.0, 10.0]);
     }
 
     #[test]

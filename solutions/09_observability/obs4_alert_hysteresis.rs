@@ -7,8 +7,10 @@
 //   (lower than `fire_above`); values in between keep it firing (Prometheus'
 //   `keep_firing_for` and Alertmanager solve the same problem in other ways).
 //
-// Done means: `Rule::new` rejects inconsistent thresholds, and `Alert::evaluate` moves
-// through Ok -> Pending(n) -> Firing -> Ok, returning an event only on a transition.
+// Done means: `Rule::new` rejects inconsistent thresholds (and NaN or infinite ones: every
+// comparison with NaN is false, so such an alert would never fire or never resolve), and
+// `Alert::evaluate` moves through Ok -> Pending(n) -> Firing -> Ok, returning an event only
+// on a transition.
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rule {
@@ -19,6 +21,11 @@ pub struct Rule {
 
 impl Rule {
     pub fn new(fire_above: f64, resolve_below: f64, for_evaluations: u32) -> Result<Rule, String> {
+        if !fire_above.is_finite() || !resolve_below.is_finite() {
+            return Err(format!(
+                "thresholds must be finite numbers, got fire_above {fire_above} and resolve_below {resolve_below}"
+            ));
+        }
         if resolve_below > fire_above {
             return Err(format!(
                 "resolve_below ({resolve_below}) must be <= fire_above ({fire_above})"
@@ -116,6 +123,19 @@ mod tests {
             "resolving above the firing threshold makes no sense"
         );
         assert!(Rule::new(5.0, 3.0, 0).is_err(), "`for` must be at least 1");
+        for (fire, resolve) in [
+            (f64::NAN, 3.0),
+            (5.0, f64::NAN),
+            (f64::NAN, f64::NAN),
+            (f64::INFINITY, 3.0),
+            (5.0, f64::NEG_INFINITY),
+        ] {
+            assert!(
+                Rule::new(fire, resolve, 3).is_err(),
+                "fire_above {fire} / resolve_below {resolve}: a threshold must be a finite \
+                 number (`value > NaN` is always false: the alert could never fire)"
+            );
+        }
         assert!(
             Rule::new(5.0, 5.0, 1).is_ok(),
             "equal thresholds are allowed (no hysteresis)"

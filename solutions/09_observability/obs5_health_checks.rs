@@ -232,8 +232,53 @@ mod tests {
     }
 
     #[test]
+    fn a_critical_failure_wins_over_an_optional_one() {
+        for (db, cache, code, status) in [
+            (None, None, 200, "ready"),
+            (None, Some("timeout"), 200, "degraded"),
+            (Some("refused"), None, 503, "unready"),
+            (Some("refused"), Some("timeout"), 503, "unready"),
+        ] {
+            let (health, calls) = service(db, cache);
+            let (got_code, body) = health.handle("/readyz");
+            assert_eq!(
+                (got_code, &body["status"]),
+                (code, &json!(status)),
+                "database {db:?}, cache {cache:?}: a failed critical check makes the pod \
+                 unready whatever the optional ones say"
+            );
+            assert_eq!(
+                body["checks"],
+                json!({"database": db.unwrap_or("ok"), "cache": cache.unwrap_or("ok")}),
+                "every check's result is listed"
+            );
+            assert_eq!(calls.get(), 2, "every check runs exactly once");
+        }
+    }
+
+    #[test]
     fn unknown_path() {
-        let (health, _) = service(None, None);
-        assert_eq!(health.handle("/health").0, 404);
+        let (mut health, calls) = service(None, None);
+        for phase in [Phase::Serving, Phase::Starting] {
+            health.phase = phase;
+            for path in [
+                "/health",
+                "/healthzz",
+                "/healthz/",
+                "/healthz/x",
+                "/readyzz",
+                "/readyz/",
+                "/readyz/x",
+                "/metrics/healthz",
+                "",
+            ] {
+                assert_eq!(
+                    health.handle(path),
+                    (404, json!({"error": "not found"})),
+                    "{path:?} is not a probe: only the exact paths /healthz and /readyz are"
+                );
+            }
+        }
+        assert_eq!(calls.get(), 0, "no probe, no check");
     }
 }

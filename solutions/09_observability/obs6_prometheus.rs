@@ -18,8 +18,11 @@
 //
 // - one HELP and one TYPE line per metric family, then its series, sorted by label values
 //   (BTreeMap order), so the output is deterministic;
-// - labels in declaration order, values escaped: `\` -> `\\`, `"` -> `\"`, newline -> `\n`;
+// - labels in declaration order, values escaped: `\` -> `\\`, `"` -> `\"`, newline -> `\n`,
+//   every other character as it is (these are the format's own rules, not Rust's `{:?}`);
 //   a series without labels has no braces at all;
+// - HELP text escaped the same way, except that quotes stay as they are: `\` -> `\\`,
+//   newline -> `\n` (a raw newline would end the comment line);
 // - histogram buckets are cumulative, end with `le="+Inf"` (equal to `_count`), and the
 //   `le` label comes after the series' own labels. Numbers use Rust's `{}` formatting.
 
@@ -104,6 +107,11 @@ pub fn escape_label_value(value: &str) -> String {
         .replace('\n', "\\n")
 }
 
+/// Escapes HELP text: only the backslash and the newline (quotes are fine in a comment).
+pub fn escape_help(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('\n', "\\n")
+}
+
 /// `{a="1",b="2"}`, or "" when there are no labels.
 pub fn format_labels(pairs: &[(&str, &str)]) -> String {
     if pairs.is_empty() {
@@ -127,7 +135,7 @@ fn label_pairs<'a>(names: &'a [String], values: &'a [String]) -> Vec<(&'a str, &
 pub fn render(counters: &[Counter], histograms: &[Histogram]) -> String {
     let mut out = String::new();
     for c in counters {
-        let _ = writeln!(out, "# HELP {} {}", c.name, c.help);
+        let _ = writeln!(out, "# HELP {} {}", c.name, escape_help(&c.help));
         let _ = writeln!(out, "# TYPE {} counter", c.name);
         for (values, value) in &c.series {
             let labels = format_labels(&label_pairs(&c.label_names, values));
@@ -135,7 +143,7 @@ pub fn render(counters: &[Counter], histograms: &[Histogram]) -> String {
         }
     }
     for h in histograms {
-        let _ = writeln!(out, "# HELP {} {}", h.name, h.help);
+        let _ = writeln!(out, "# HELP {} {}", h.name, escape_help(&h.help));
         let _ = writeln!(out, "# TYPE {} histogram", h.name);
         for (values, series) in &h.series {
             let pairs = label_pairs(&h.label_names, values);
@@ -188,6 +196,71 @@ mod tests {
             r#"{route="/a\"b",code="200"}"#
         );
         assert_eq!(format_labels(&[]), "", "no labels, no braces");
+        assert_eq!(
+            escape_label_value("tab\there, it's café ✓"),
+            "tab\there, it's café ✓",
+            "only \\, \" and newline are escaped: a tab, an apostrophe or a non-ASCII \
+             character stays as it is (Rust's {{:?}} would write \\t, which Prometheus rejects)"
+        );
+        assert_eq!(
+            escape_label_value("C:\\new\n\"q\""),
+            "C:\\\\new\\n\\\"q\\\"",
+            "backslash first, then newline and quote"
+        );
+    }
+
+    #[test]
+    fn help_text_is_escaped_too() {
+        assert_eq!(
+            escape_help("Bytes read from C:\\data.\nSecond line, \"quoted\"."),
+            "Bytes read from C:\\\\data.\\nSecond line, \"quoted\".",
+            "in HELP text only the backslash and the newline are escaped"
+        );
+        assert_eq!(escape_help("tab\tok ✓"), "tab\tok ✓");
+        let mut c = Counter::new("reads_total", "Reads from C:\\data.\nPer disk.", &[]);
+        c.inc(&[]);
+        let mut h = Histogram::new("lag_seconds", "Lag \\ delay\n\"p\".", &[], &[1.0]);
+        h.observe(&[], 0.5);
+        assert_eq!(
+            render(&[c], &[h]),
+            "# HELP reads_total Reads from C:\\\\data.\\nPer disk.\n\
+             # TYPE reads_total counter\n\
+             reads_total 1\n\
+             # HELP lag_seconds Lag \\\\ delay\\n\"p\".\n\
+             # TYPE lag_seconds histogram\n\
+             lag_seconds_bucket{le=\"1\"} 1\n\
+             lag_seconds_bucket{le=\"+Inf\"} 1\n\
+             lag_seconds_sum 0.5\n\
+             lag_seconds_count 1\n",
+            "a raw newline in HELP text would end the comment and make its rest a broken sample"
+        );
+    }
+
+    #[test]
+    fn a_sample_on_a_bound_counts_in_that_bucket() {
+        let mut h = Histogram::new("d", "D.", &["r"], &[0.1, 0.5, 1.0]);
+        for v in [0.1, 0.5, 0.5, 1.0] {
+            h.observe(&["x"], v);
+        }
+        assert_eq!(
+            h.series[&vec!["x".to_string()]].counts,
+            vec![1, 2, 1, 0],
+            "le means less or equal: 0.5 belongs to the le=\"0.5\" bucket"
+        );
+    }
+
+    #[test]
+    #[should_panic]
+    fn a_counter_refuses_the_wrong_number_of_label_values() {
+        let mut c = Counter::new("http_requests_total", "Requests.", &["method", "status"]);
+        c.inc(&["GET"]);
+    }
+
+    #[test]
+    #[should_panic]
+    fn a_histogram_refuses_the_wrong_number_of_label_values() {
+        let mut h = Histogram::new("d", "D.", &["route"], &[1.0]);
+        h.observe(&["/a", "extra"], 0.5);
     }
 
     #[test]

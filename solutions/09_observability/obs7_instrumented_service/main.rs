@@ -10,10 +10,12 @@
 // Done means `Instrumented::handle`:
 // - serves `GET /metrics` itself (Prometheus text format, `Content-Type:
 //   text/plain; version=0.0.4`), without recording it;
-// - for every other request: reuses a valid `X-Request-Id` or generates `req-<n>`
-//   (n = 1, 2, ...), times `app` with the injected `Clock`, records the metrics under the
-//   route template (`route_template`), writes ONE JSON log line, and returns the response
-//   with the `X-Request-Id` header added.
+// - for every other request (`POST /metrics` included): reuses a valid `X-Request-Id`
+//   (1..=64 characters of A-Z a-z 0-9 '-' '_' '.', as in obs2) or generates `req-<n>`
+//   (n = 1, 2, ...), times `app` with the injected `Clock` (a wall clock can step backwards:
+//   the duration is then 0), records the metrics under the route template
+//   (`route_template`), writes ONE JSON log line, and returns the response with the
+//   `X-Request-Id` header added.
 // The log line: {"ts": <start ms>, "level": "info" ("error" for 5xx), "msg": "request",
 // "request_id", "method", "route", "status", "duration_ms"}.
 
