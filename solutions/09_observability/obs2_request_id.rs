@@ -315,6 +315,29 @@ mod tests {
     }
 
     #[test]
+    fn only_the_request_id_goes_downstream() {
+        // The caller's credentials and cookies are for this service, never for the ones it
+        // calls: forwarding every incoming header leaks them.
+        let mut inventory = RecordingInventory::default();
+        let req = request(
+            "/stock/tea",
+            &[
+                ("Authorization", "Bearer user-token"),
+                ("Cookie", "session=s3cret"),
+                ("X-Request-Id", "abc-123"),
+                ("Accept", "application/json"),
+            ],
+        );
+        handle(&req, &mut SequentialIds(0), &mut inventory);
+        assert_eq!(inventory.calls.len(), 1);
+        assert_eq!(
+            inventory.calls[0].1,
+            vec![(REQUEST_ID.to_string(), "abc-123".to_string())],
+            "the downstream call carries the request id and nothing of the caller's"
+        );
+    }
+
+    #[test]
     fn generated_id_is_used_everywhere() {
         let mut inventory = RecordingInventory::default();
         let (resp, ctx) = handle(
