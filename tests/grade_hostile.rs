@@ -1196,7 +1196,7 @@ fn a_sandboxed_cohort_cannot_escape() {
             .expect(
                 "add",
                 expect("compile_error").shows(
-                    "couldn't read `@COURSE@/solutions/basics/add.rs`: No such file or directory",
+                    "couldn't read `<course>/solutions/basics/add.rs`: No such file or directory",
                 ),
             )
             .expect(
@@ -1208,7 +1208,7 @@ fn a_sandboxed_cohort_cannot_escape() {
             .expect(
                 "server",
                 expect("compile_error").shows(
-                    "couldn't read `@COURSE@/solutions/more/server/logic.rs`: No such file",
+                    "couldn't read `<course>/solutions/more/server/logic.rs`: No such file",
                 ),
             ),
         // Defence: clean environment for builds (`env!`, `option_env!`), no course folder at
@@ -1221,7 +1221,7 @@ fn a_sandboxed_cohort_cannot_escape() {
                 "add",
                 expect("compile_error")
                     .shows("environment variable `HOSTILE_GRADER_TOKEN` not defined at compile time")
-                    .shows("couldn't read `@COURSE@/solutions/basics/add.rs`: No such file"),
+                    .shows("couldn't read `<course>/solutions/basics/add.rs`: No such file"),
             )
             .expect(
                 "server",
@@ -1258,7 +1258,7 @@ fn a_sandboxed_cohort_cannot_escape() {
                 "add",
                 ran("vandal")
                     .shows("PROC hidden")
-                    .shows("HIDDEN @COURSE@/solutions/basics/add.rs")
+                    .shows("HIDDEN <course>/solutions/basics/add.rs")
                     .shows("HIDDEN @WORK@/cohort/zz_honest/exercises/basics/add.rs")
                     .hides("WROTE")
                     .hides("READ-ONLY"),
