@@ -118,6 +118,99 @@ mod tests {
     }
 
     #[test]
+    fn backoff_saturates_instead_of_wrapping() {
+        let policy = RetryPolicy {
+            max_attempts: 10,
+            base_delay_ms: 1_000,
+            max_delay_ms: 60_000,
+        };
+        for failed_attempt in [62, 63, 64, 65] {
+            assert_eq!(
+                policy.backoff_ms(failed_attempt),
+                60_000,
+                "1000 * 2^{} does not fit in a u64: it must saturate to the cap, not wrap \
+                 around to a small delay (checked_shl only refuses shifts of 64 bits or more; \
+                 wrapping_mul and plain `*` in release builds wrap)",
+                failed_attempt - 1
+            );
+        }
+        let mut previous = 0;
+        for failed_attempt in 1..=200 {
+            let delay = policy.backoff_ms(failed_attempt);
+            assert!(
+                delay >= previous,
+                "backoff never shrinks: {previous} ms after attempt {}, {delay} ms after \
+                 attempt {failed_attempt}",
+                failed_attempt - 1
+            );
+            previous = delay;
+        }
+    }
+
+    #[test]
+    fn backoff_is_exact_integer_arithmetic() {
+        let base = (1u64 << 53) + 1;
+        let policy = RetryPolicy {
+            max_attempts: 3,
+            base_delay_ms: base,
+            max_delay_ms: u64::MAX,
+        };
+        assert_eq!(
+            policy.backoff_ms(1),
+            base,
+            "2^53 + 1 ms after the first failure, exactly: an f64 has 53 bits of mantissa \
+             and rounds it to 2^53"
+        );
+        assert_eq!(policy.backoff_ms(2), 2 * base, "twice the base, exactly");
+        assert_eq!(
+            policy.backoff_ms(11),
+            (1 << 63) + (1 << 10),
+            "2^10 * (2^53 + 1), exactly"
+        );
+        assert_eq!(
+            policy.backoff_ms(12),
+            u64::MAX,
+            "2^11 * (2^53 + 1) does not fit: saturate"
+        );
+    }
+
+    /// The backoff of every policy and attempt, against a model in u128 arithmetic (seeded,
+    /// the same cases every run).
+    #[test]
+    fn backoff_matches_the_formula_for_many_policies() {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..2_000 {
+            let base = next() >> (next() % 64);
+            let max = next() >> (next() % 64);
+            let failed_attempt = (next() % 70) as u32 + 1;
+            let policy = RetryPolicy {
+                max_attempts: 100,
+                base_delay_ms: base,
+                max_delay_ms: max,
+            };
+            let shift = failed_attempt - 1;
+            let doubled = match (base, shift) {
+                (0, _) => 0,
+                (_, 64..) => u128::MAX,
+                _ => u128::from(base) << shift,
+            };
+            let expected = doubled.min(u128::from(u64::MAX)).min(u128::from(max)) as u64;
+            assert_eq!(
+                policy.backoff_ms(failed_attempt),
+                expected,
+                "base {base} ms, cap {max} ms, after failed attempt {failed_attempt}: \
+                 min(base * 2^(attempt - 1), cap), computed without overflow"
+            );
+        }
+    }
+
+    #[test]
     fn success_needs_no_retry() {
         let outcome = process(&[1], &POLICY, |_, _| Ok(()));
         assert_eq!(

@@ -211,6 +211,39 @@ mod tests {
     }
 
     #[test]
+    fn keys_are_opaque_case_sensitive_strings() {
+        let mut service = PaymentService::default();
+        service
+            .charge(Some("Order-1"), &request("alice", 500))
+            .unwrap();
+        for other_key in ["order-1", "ORDER-1", " Order-1", "Order-1 "] {
+            let charged = service
+                .charge(Some(other_key), &request("alice", 500))
+                .unwrap();
+            assert!(
+                !charged.replayed,
+                "{other_key:?} is not \"Order-1\": keys are opaque strings, compared exactly \
+                 (no trimming, no case folding); a different key is a different operation"
+            );
+        }
+        assert_eq!(service.charges_made(), 5);
+    }
+
+    #[test]
+    fn customer_and_key_cannot_run_into_each_other() {
+        let mut service = PaymentService::default();
+        service.charge(Some("c"), &request("a:b", 500)).unwrap();
+        let other = service.charge(Some("b:c"), &request("a", 500));
+        assert_eq!(
+            other.map(|charged| charged.replayed),
+            Ok(false),
+            "customer \"a:b\" with key \"c\" and customer \"a\" with key \"b:c\" are two \
+             operations: keep the pair, not the two joined into one string"
+        );
+        assert_eq!(service.charges_made(), 2);
+    }
+
+    #[test]
     fn fingerprint_is_sha256_hex_of_the_json() {
         let a = fingerprint(&request("alice", 500));
         assert_eq!(a.len(), 64, "SHA-256 is 32 bytes: 64 hex characters");

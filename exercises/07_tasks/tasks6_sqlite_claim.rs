@@ -162,6 +162,51 @@ mod tests {
     }
 
     #[test]
+    fn the_oldest_job_whatever_order_sqlite_scans_in() {
+        let conn = memory_queue(&["first", "second", "third"]);
+        // SQLite may return rows in any order unless the query asks for one; this setting
+        // makes it scan in reverse wherever no ORDER BY says otherwise.
+        conn.pragma_update(None, "reverse_unordered_selects", true)
+            .unwrap();
+        assert_eq!(
+            claim_next(&conn, "w1").unwrap().map(|job| job.id),
+            Some(1),
+            "\"the oldest queued job\" is an order: without ORDER BY id, SQLite returns \
+             whichever row it meets first"
+        );
+    }
+
+    #[test]
+    fn sql_errors_are_errors_not_an_empty_queue() {
+        let conn = Connection::open_in_memory().unwrap(); // no jobs table
+        assert!(
+            claim_next(&conn, "w1").is_err(),
+            "the statement failed (no such table): report the error; only \
+             QueryReturnedNoRows means \"nothing queued\" (`optional()`, not `ok()`)"
+        );
+    }
+
+    #[test]
+    fn connect_sets_the_documented_pragmas() {
+        let dir = TempDir::new("tasks6-pragmas");
+        let conn = connect(&dir.0.join("queue.db")).unwrap();
+        let pragma = |name: &str| -> String {
+            conn.query_row(&format!("PRAGMA {name}"), [], |row| {
+                row.get::<_, rusqlite::types::Value>(0)
+            })
+            .map(|value| format!("{value:?}"))
+            .unwrap()
+        };
+        assert_eq!(
+            pragma("busy_timeout"),
+            "Integer(5000)",
+            "connect waits up to 5 s for the write lock: the concurrent tests rely on it"
+        );
+        assert_eq!(pragma("journal_mode"), "Text(\"wal\")");
+        assert_eq!(pragma("synchronous"), "Integer(1)", "NORMAL is 1");
+    }
+
+    #[test]
     fn only_the_owner_completes_a_job() {
         let conn = memory_queue(&["job"]);
         let job = claim_next(&conn, "w1").unwrap().unwrap();
