@@ -4,8 +4,10 @@
 //
 // `Db` wraps the connection and counts every statement it runs (think of it as the query log
 // of your ORM); the tests count what SQLite itself executes. Rewrite `front_page` so it needs at most 2 statements whatever the number of
-// authors: one LEFT JOIN grouped in Rust, or the authors plus one `WHERE author_id IN (...)`.
-// The result must stay exactly the same, including authors without posts.
+// authors: one LEFT JOIN grouped in Rust, or the authors plus one query for all their posts
+// (`WHERE author_id IN (SELECT ...)`). Values are never pasted into the SQL text: the SQL
+// SQLite receives is the same whatever the authors. The result must stay exactly the same,
+// including authors without posts.
 
 use rusqlite::{Connection, Params, Result, Row};
 use std::cell::Cell;
@@ -207,6 +209,33 @@ mod tests {
              of rows the database happens to produce changes with its indexes: only ORDER BY \
              (ending with p.id) fixes it. And a title may contain a comma, so titles glued \
              together and split again come apart"
+        );
+    }
+
+    #[test]
+    fn the_sql_text_does_not_depend_on_the_authors() {
+        let small = db(5);
+        small
+            .conn
+            .execute(
+                "INSERT INTO authors (id, name) VALUES (987654, 'author 987654')",
+                [],
+            )
+            .unwrap();
+        let (_, small_sql, _) = traced(&small.conn, || front_page(&small).unwrap());
+        let pasted: Vec<&String> = small_sql.iter().filter(|s| s.contains("987654")).collect();
+        assert!(
+            pasted.is_empty(),
+            "an author id is in the SQL text: {pasted:?}. Ids pasted into the SQL (an IN list \
+             built with format!) are string-built SQL: bind values, or let SQL find them \
+             (a JOIN or a subquery)"
+        );
+        let large = db(50);
+        let (_, large_sql, _) = traced(&large.conn, || front_page(&large).unwrap());
+        assert_eq!(
+            small_sql, large_sql,
+            "the statements for 6 and for 50 authors differ: each page gets a new statement \
+             text (to parse, plan and cache again) that grows with the number of authors"
         );
     }
 

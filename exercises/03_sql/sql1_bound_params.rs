@@ -151,6 +151,41 @@ mod tests {
     }
 
     #[test]
+    fn every_customer_with_the_name_is_found_in_id_order() {
+        let conn = db();
+        conn.execute_batch("INSERT INTO customers (name) VALUES ('Linus'), ('Ada');")
+            .unwrap();
+        let found = find_customers_by_name(&conn, "Ada").unwrap();
+        assert_eq!(
+            found,
+            vec![
+                Customer {
+                    id: 1,
+                    name: "Ada".into()
+                },
+                Customer {
+                    id: 6,
+                    name: "Ada".into()
+                },
+            ],
+            "two customers are called Ada: the search returns both, by id (a name is not a key)"
+        );
+    }
+
+    #[test]
+    fn the_input_is_bound_as_typed() {
+        let conn = db();
+        for name in [" Ada", "Ada ", "Ada\n", "\tGrace", " Grace\r\n"] {
+            let found = find_customers_by_name(&conn, name);
+            assert!(
+                matches!(found.as_deref(), Ok([])),
+                "nobody is called {name:?} (the stored names have no surrounding whitespace), \
+                 got {found:?}: bind the input exactly as given, without trimming it"
+            );
+        }
+    }
+
+    #[test]
     fn stacked_statements_do_not_run() {
         let conn = db();
         // Whatever this returns, it must not drop the table.

@@ -258,6 +258,32 @@ mod tests {
         );
     }
 
+    #[test]
+    fn lines_end_only_at_crlf() {
+        // A bare LF is not a line break in a request head (RFC 9112 section 2.2: a proxy that
+        // treats it as one while the server behind it does not is open to header injection).
+        assert_eq!(
+            parse_request("GET / HTTP/1.1\nHost: a\r\n\r\n"),
+            Err(ParseError::BadRequestLine),
+            "the request line runs up to the first CRLF: \"GET / HTTP/1.1\\nHost: a\" has four \
+             space-separated parts, not a request line and a header"
+        );
+        for raw in [
+            "GET / HTTP/1.1\r\nHost: a\nX-Admin: 1\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: a\rX-Admin: 1\r\n\r\n",
+        ] {
+            match parse_request(raw) {
+                Ok(request) => assert_eq!(
+                    request.headers.get("X-Admin"),
+                    None,
+                    "{raw:?}: a bare LF or CR inside a header line does not start a new header"
+                ),
+                Err(ParseError::BadHeader(_)) => {} // refusing the line is fine too
+                Err(other) => panic!("{raw:?}: expected the request or BadHeader, got {other:?}"),
+            }
+        }
+    }
+
     /// A tiny deterministic generator (xorshift), so the property test needs no crate.
     struct Rng(u64);
 

@@ -133,6 +133,30 @@ mod tests {
     }
 
     #[test]
+    fn binary_bodies_are_sent_byte_for_byte() {
+        // A body is bytes, not text: an image or a gzip stream is not UTF-8.
+        let mut r = Response::new(200);
+        r.body = vec![0xff, 0x00, 0xfe];
+        let bytes = r.to_bytes();
+        let end = bytes
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("the head ends with an empty line")
+            + 4;
+        let head = String::from_utf8(bytes[..end].to_vec()).expect("the head is ASCII");
+        assert!(
+            head.contains("Content-Length: 3\r\n"),
+            "three body bytes: Content-Length 3. Head:\n{head}"
+        );
+        assert_eq!(
+            &bytes[end..],
+            &[0xff, 0x00, 0xfe][..],
+            "the body goes out exactly as given, never through a UTF-8 conversion (which would \
+             replace 0xff and 0xfe with U+FFFD and send more bytes than Content-Length says)"
+        );
+    }
+
+    #[test]
     fn json_response() {
         let r = Response::json(201, &serde_json::json!({"id": 7}));
         assert_eq!(

@@ -226,6 +226,25 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_scheme_is_the_whole_word() {
+        for (header, scheme) in [
+            ("Bearerx tok", "Bearerx"),
+            ("BEARERTOKEN tok", "BEARERTOKEN"),
+            ("Basicx YWxhZGRpbjpvcGVuc2VzYW1l", "Basicx"),
+            ("basically YWxhZGRpbjpvcGVuc2VzYW1l", "basically"),
+            ("Bear tok", "Bear"),
+            ("Basi YWxhZGRpbjpvcGVuc2VzYW1l", "Basi"),
+        ] {
+            assert_eq!(
+                parse_authorization(Some(header)),
+                Err(AuthError::UnsupportedScheme(scheme.into())),
+                "{header:?}: the scheme is the whole first word, compared with \"Basic\" and \
+                 \"Bearer\" ignoring case only; {scheme:?} merely starts like one"
+            );
+        }
+    }
+
     /// A tiny deterministic generator (xorshift), so the property test needs no crate.
     struct Rng(u64);
 

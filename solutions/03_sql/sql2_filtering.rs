@@ -160,6 +160,17 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_category_is_a_category() {
+        let conn = db();
+        assert_eq!(
+            names(&conn, Some(""), 100_000, 10),
+            Vec::<String>::new(),
+            "Some(\"\") asks for the category named \"\", which no product has: only None \
+             means any category (do not encode \"any\" as an empty string)"
+        );
+    }
+
+    #[test]
     fn limit_keeps_the_cheapest() {
         let conn = db();
         assert_eq!(

@@ -1,8 +1,9 @@
 // Two admin reports read from `users` and `orders` (guest checkouts have `user_id` NULL).
 //
-// 1. `orders_with_buyer`: every order placed by a registered user, with the user's name.
-//    Guest orders have no user and are left out. Not written yet.
-// 2. `paid_summary`: one row per user with how many *paid* orders they have and their total.
+// 1. `orders_with_buyer`: every order placed by a registered user, with the user's name,
+//    by order id. Guest orders have no user and are left out. Not written yet.
+// 2. `paid_summary`: one row per user, sorted by the user's name, with how many *paid*
+//    orders they have and their total.
 //    Marketing wants the users who never paid anything too (to send them a coupon), but the
 //    current query silently drops them.
 //
@@ -168,6 +169,23 @@ mod tests {
             ["ada", "bob", "cyd", "dee"],
             "one row per user, even bob (only a cancelled order) and dee (no orders): \
              that is what LEFT JOIN is for"
+        );
+    }
+
+    #[test]
+    fn the_summary_is_sorted_by_name_not_by_id() {
+        let conn = db();
+        conn.execute("INSERT INTO users (id, name) VALUES (5, 'abe')", [])
+            .unwrap();
+        let names: Vec<String> = paid_summary(&conn)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(
+            names,
+            ["abe", "ada", "bob", "cyd", "dee"],
+            "abe joined last (id 5) but comes first: the report is sorted by name"
         );
     }
 

@@ -258,6 +258,37 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_commit_is_a_failed_transfer() {
+        let mut conn = db();
+        // Every ledger row now writes an audit row whose foreign key points nowhere. The key
+        // is DEFERRABLE INITIALLY DEFERRED: SQLite checks it only at COMMIT, so every step of
+        // the transfer succeeds and the COMMIT itself fails.
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON;
+             CREATE TABLE auditors (id INTEGER PRIMARY KEY);
+             CREATE TABLE audit (
+                 auditor_id INTEGER NOT NULL
+                     REFERENCES auditors(id) DEFERRABLE INITIALLY DEFERRED
+             );
+             CREATE TRIGGER audit_ledger AFTER INSERT ON ledger
+             BEGIN INSERT INTO audit (auditor_id) VALUES (42); END;",
+        )
+        .unwrap();
+        let r = transfer(&mut conn, 1, 2, 30);
+        assert!(
+            matches!(r, Err(TransferError::Db(_))),
+            "the COMMIT failed (a deferred foreign key), so nothing was transferred: that is a              database error, not Ok; the result of commit() must not be thrown away, got {r:?}"
+        );
+        assert_eq!(
+            balances(&conn),
+            [(1, 100), (2, 50)],
+            "a transaction whose COMMIT failed changed nothing"
+        );
+        assert_eq!(ledger_rows(&conn), 0);
+        assert!(conn.is_autocommit(), "no transaction may stay open");
+    }
+
+    #[test]
     fn every_write_runs_inside_the_transaction() {
         let mut conn = db();
         for (to, amount) in [(2, 10), (99, 10), (2, 1000)] {

@@ -6,7 +6,10 @@
 // index, the "latest orders" lookup searches on both of its equality columns, and that page no
 // longer sorts in a temporary B-tree. Mind the rules: a multi-column index helps only from its
 // leftmost column on, and a query on `lower(email)` needs an index on that expression, not on
-// `email`.
+// `email`. Indexes are not free: every write updates each of them, so add no index that the
+// queries do not need (none that is a leftmost prefix of another one), and an index must not
+// change what the tables accept (no UNIQUE: two customers may well share an e-mail address
+// in different cases).
 
 use rusqlite::types::Null;
 use rusqlite::{Connection, Result, params_from_iter};
@@ -142,6 +145,87 @@ mod tests {
         let conn = db();
         let plan = plan(&conn, CUSTOMER_BY_EMAIL);
         assert_searches(&plan, "customers");
+    }
+
+    /// The key columns of every index on `table` (by name; an expression is `None`).
+    fn index_columns(conn: &Connection, table: &str) -> Vec<(String, Vec<Option<String>>)> {
+        let mut list = conn
+            .prepare(&format!("PRAGMA index_list('{table}')"))
+            .unwrap();
+        let names: Vec<String> = list
+            .query_map([], |r| r.get::<_, String>("name"))
+            .unwrap()
+            .collect::<Result<_>>()
+            .unwrap();
+        names
+            .into_iter()
+            .map(|name| {
+                let mut info = conn
+                    .prepare(&format!("PRAGMA index_info('{name}')"))
+                    .unwrap();
+                let mut cols: Vec<(i64, Option<String>)> = info
+                    .query_map([], |r| Ok((r.get("seqno")?, r.get("name")?)))
+                    .unwrap()
+                    .collect::<Result<_>>()
+                    .unwrap();
+                cols.sort();
+                (name, cols.into_iter().map(|(_, c)| c).collect())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn no_index_is_a_prefix_of_another() {
+        let conn = db();
+        for table in ["orders", "customers"] {
+            let indexes = index_columns(&conn, table);
+            for (a, cols_a) in &indexes {
+                for (b, cols_b) in &indexes {
+                    assert!(
+                        a == b || !cols_b.starts_with(cols_a),
+                        "index {a} on {table} {cols_a:?} is a leftmost prefix of index {b}                          {cols_b:?}: every query it serves, {b} serves too, and every write                          now updates both. Drop {a}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn indexes_add_no_constraint() {
+        let conn = db();
+        conn.execute(
+            "INSERT INTO customers (id, email) VALUES (3, 'ADA@example.com')",
+            [],
+        )
+        .expect(
+            "a second customer whose e-mail differs from Ada's only in case must still be \
+             accepted: an index speeds lookups up, it is not a UNIQUE constraint",
+        );
+        conn.execute(
+            "INSERT INTO orders (id, customer_id, status, created_at) VALUES (7, 1, 'paid', 100)",
+            [],
+        )
+        .expect("an order like order 1 in every indexed column must still be accepted");
+        let unique: Vec<String> = ["orders", "customers"]
+            .iter()
+            .flat_map(|table| {
+                let mut list = conn
+                    .prepare(&format!("PRAGMA index_list('{table}')"))
+                    .unwrap();
+                list.query_map([], |r| {
+                    Ok((r.get::<_, String>("name")?, r.get::<_, i64>("unique")?))
+                })
+                .unwrap()
+                .collect::<Result<Vec<_>>>()
+                .unwrap()
+            })
+            .filter(|(_, unique)| *unique != 0)
+            .map(|(name, _)| name)
+            .collect();
+        assert!(
+            unique.is_empty(),
+            "these indexes are UNIQUE, a constraint the tables did not have: {unique:?}"
+        );
     }
 
     #[test]

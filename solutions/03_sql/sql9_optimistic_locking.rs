@@ -101,6 +101,7 @@ mod tests {
         /// A second connection to the same database: Bob, saving at the worst moment.
         static OTHER_WRITER: RefCell<Option<Connection>> = const { RefCell::new(None) };
         static OTHER_SAVED: Cell<bool> = const { Cell::new(false) };
+        static UPDATE_STARTED: Cell<bool> = const { Cell::new(false) };
     }
 
     struct TempFile(std::path::PathBuf);
@@ -118,6 +119,27 @@ mod tests {
             return;
         };
         if !sql.trim_start().to_uppercase().starts_with("UPDATE") {
+            return;
+        }
+        if let Some(bob) = OTHER_WRITER.take() {
+            let saved = bob.execute(
+                "UPDATE pages SET title = 'Bob''s title', version = version + 1 WHERE id = 1",
+                [],
+            );
+            OTHER_SAVED.set(matches!(saved, Ok(1)));
+        }
+    }
+
+    /// Trace hook: once the traced connection has started an UPDATE, Bob saves page 1 right
+    /// before the next statement of that connection starts (if there is one).
+    fn bob_saves_after_your_update(event: TraceEvent<'_>) {
+        let TraceEvent::Stmt(_, sql) = event else {
+            return;
+        };
+        if !UPDATE_STARTED.get() {
+            if sql.trim_start().to_uppercase().starts_with("UPDATE") {
+                UPDATE_STARTED.set(true);
+            }
             return;
         }
         if let Some(bob) = OTHER_WRITER.take() {
@@ -204,6 +226,35 @@ mod tests {
             page(&conn, 1).title,
             "Bob's title",
             "Alice's save must not overwrite Bob's"
+        );
+    }
+
+    #[test]
+    fn the_new_version_is_the_one_your_update_wrote() {
+        let file = TempFile(std::env::temp_dir().join(format!(
+            "backendlings-sql9-after-{}.sqlite",
+            std::process::id()
+        )));
+        let _ = std::fs::remove_file(&file.0);
+        let conn = Connection::open(&file.0).unwrap();
+        setup(&conn).unwrap();
+        OTHER_WRITER.set(Some(Connection::open(&file.0).unwrap()));
+        OTHER_SAVED.set(false);
+        UPDATE_STARTED.set(false);
+        conn.trace_v2(
+            TraceEventCodes::SQLITE_TRACE_STMT,
+            Some(bob_saves_after_your_update),
+        );
+        let r = save(&conn, 1, 1, "Alice's title");
+        conn.trace_v2(TraceEventCodes::empty(), None);
+        OTHER_WRITER.take();
+        assert!(
+            matches!(r, Ok(2)),
+            "Alice's UPDATE moved page 1 from version 1 to 2, so save returns 2, got {r:?} \
+             (another writer saved right after your UPDATE: {}). The version your UPDATE \
+             wrote is expected_version + 1; reading it back with another statement returns \
+             whatever the row holds by then",
+            OTHER_SAVED.get()
         );
     }
 

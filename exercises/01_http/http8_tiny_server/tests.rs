@@ -379,6 +379,22 @@ fn read_head_completes_a_head_that_fits_even_with_body_bytes_after_it() {
 }
 
 #[test]
+fn read_head_waits_at_exactly_max_head_bytes() {
+    let mut request = b"GET / HTTP/1.1\r\nX-Fill: ".to_vec();
+    request.resize(MAX_HEAD, b'a');
+    let mut steps: Vec<io::Result<&[u8]>> = request.chunks(1024).map(Ok).collect();
+    steps.push(Ok(b"\r\n\r\n"));
+    let mut connection = Script::new(steps);
+    let head = head_of(read_head(&mut connection, far()));
+    assert_eq!(
+        head.len(),
+        MAX_HEAD,
+        "after exactly MAX_HEAD bytes with no end yet, the head is not beyond MAX_HEAD: wait \
+         for the next read (only a buffer longer than MAX_HEAD is refused)"
+    );
+}
+
+#[test]
 fn read_head_notices_a_closed_connection() {
     assert!(
         matches!(read_head(&mut Script::new(vec![]), far()), Ok(Head::Closed)),
