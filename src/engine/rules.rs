@@ -212,10 +212,11 @@ fn is_allowed_inner(attr: &Attribute) -> bool {
 fn find_process_enders(file: &syn::File, name: &str, problems: &mut Vec<String>) {
     let scan = EnderScan {
         macros: local_macros(file),
+        types: top_level_types(file),
     };
     find_process_modules(file, name, problems);
     let mut found = Vec::new();
-    scan.walk(&file.to_token_stream(), false, &mut found);
+    scan.walk(&file.to_token_stream(), false, false, &mut found);
     for (line, what) in found {
         let problem = format!("{name}:{line}: {what}");
         if !problems.contains(&problem) {
@@ -227,6 +228,8 @@ fn find_process_enders(file: &syn::File, name: &str, problems: &mut Vec<String>)
 struct EnderScan {
     /// `macro_rules!` this file defines: their arguments are read strictly.
     macros: Vec<String>,
+    /// Types and traits at the top of this file (`Job::abort` is a method of the learner's).
+    types: Vec<String>,
 }
 
 fn is_ender(ident: &proc_macro2::Ident) -> Option<String> {
@@ -244,13 +247,29 @@ fn is_path_sep(tokens: &[TokenTree], at: usize) -> bool {
 }
 
 impl EnderScan {
-    fn walk(&self, stream: &TokenStream, strict: bool, found: &mut Vec<(usize, String)>) {
+    /// `strict`: inside a macro body or a local macro's arguments; `in_attribute`: inside
+    /// `#[...]`, where a string can name a function (`serde(with = "...")`).
+    fn walk(
+        &self,
+        stream: &TokenStream,
+        strict: bool,
+        in_attribute: bool,
+        found: &mut Vec<(usize, String)>,
+    ) {
         let tokens: Vec<TokenTree> = stream.clone().into_iter().collect();
         for (at, token) in tokens.iter().enumerate() {
             match token {
                 // Doc comments (`#[doc = "..."]`) are prose, not paths.
                 TokenTree::Group(group) if is_doc_attribute(group) => {}
                 TokenTree::Group(group) => {
+                    let pound =
+                        |i: usize| matches!(&tokens[i], TokenTree::Punct(p) if p.as_char() == '#');
+                    let bang =
+                        |i: usize| matches!(&tokens[i], TokenTree::Punct(p) if p.as_char() == '!');
+                    let attribute = group.delimiter() == proc_macro2::Delimiter::Bracket
+                        && at >= 1
+                        && (pound(at - 1) || (at >= 2 && bang(at - 1) && pound(at - 2)));
+                    let in_attribute = in_attribute || attribute;
                     // `process::{exit, Command}`
                     let after_process = at >= 3
                         && is_path_sep(&tokens, at - 2)
@@ -259,9 +278,9 @@ impl EnderScan {
                         || self.is_local_macro_call(&tokens, at)
                         || is_macro_rules_body(&tokens, at);
                     if after_process && group.delimiter() == proc_macro2::Delimiter::Brace {
-                        self.walk(&group.stream(), true, found);
+                        self.walk(&group.stream(), true, in_attribute, found);
                     } else {
-                        self.walk(&group.stream(), strict_inside, found);
+                        self.walk(&group.stream(), strict_inside, in_attribute, found);
                     }
                 }
                 TokenTree::Ident(ident) => {
@@ -289,6 +308,14 @@ impl EnderScan {
                         ));
                     }
                 }
+                TokenTree::Punct(p) if p.as_char() == '$' && builds_a_path(&tokens, at) => {
+                    // `$a::$b::$c(0)` with `m!(std process exit)`: a path made of a macro's
+                    // arguments, which no rule can read.
+                    found.push((
+                        p.span().start().line,
+                        "a macro builds a path out of its arguments (`$a::$b`); write the path itself".to_string(),
+                    ));
+                }
                 TokenTree::Punct(p) if p.as_char() == '*' || p.as_char() == '$' => {
                     // `process::*` imports them all; `process::$f` builds one in a macro.
                     let after_process = at >= 3
@@ -302,7 +329,7 @@ impl EnderScan {
                         ));
                     }
                 }
-                TokenTree::Literal(literal) => {
+                TokenTree::Literal(literal) if in_attribute => {
                     let text = literal.to_string();
                     if text.contains("::")
                         && text
@@ -316,16 +343,17 @@ impl EnderScan {
                         ));
                     }
                 }
-                TokenTree::Punct(_) => {}
+                TokenTree::Literal(_) | TokenTree::Punct(_) => {}
             }
         }
     }
 
     /// Whether the path whose last `::` is at `sep` stays inside this crate: it starts with
     /// `crate`, `self`, `super` or `Self`, and goes through no `process` module on the way
-    /// (names a file defines prove nothing: a `mod std {}` buried in a function does not make
-    /// `std::process::exit` the learner's own). `helpers::abort(404)` must be written
-    /// `crate::helpers::abort(404)`, or called by its bare name after a `use crate::...`.
+    /// (names a file defines elsewhere prove nothing: a `mod std {}` buried in a function does
+    /// not make `std::process::exit` the learner's own), or is `Type::name` for a type at the
+    /// top of the file. `helpers::abort(404)` must be written `crate::helpers::abort(404)`, or
+    /// called by its bare name after a `use crate::...`.
     fn own_path(&self, tokens: &[TokenTree], sep: usize) -> bool {
         let mut at = sep;
         loop {
@@ -342,10 +370,14 @@ impl EnderScan {
                 at -= 3;
                 continue;
             }
-            // The first segment; a leading `::` makes the path external.
+            // The first segment; a leading `::` makes the path external. `Job::abort` is the
+            // learner's own when `Job` is a type or trait at the top of this file (such an
+            // item shadows anything imported by that name) and the path has no more segments.
             let leading =
                 at >= 3 && matches!(&tokens[at - 2], TokenTree::Punct(p) if p.as_char() == ':');
-            return !leading && ["crate", "self", "super", "Self"].contains(&name.as_str());
+            let own_type = at == sep && self.types.contains(&name);
+            return !leading
+                && (["crate", "self", "super", "Self"].contains(&name.as_str()) || own_type);
         }
     }
 
@@ -475,13 +507,38 @@ fn glob_root(tree: &syn::UseTree) -> Option<String> {
     }
 }
 
-/// Names of the `macro_rules!` a file defines, at any depth.
+/// `$` at `at` starts or continues a path: `::$b`, or `$a::` (not `$crate::`).
+fn builds_a_path(tokens: &[TokenTree], at: usize) -> bool {
+    let after_separator = at >= 2 && is_path_sep(tokens, at - 2);
+    let before_separator = matches!(tokens.get(at + 1), Some(TokenTree::Ident(i)) if i != "crate")
+        && is_path_sep(tokens, at + 2);
+    after_separator || before_separator
+}
+
+/// Structs, enums, unions and traits at the top of a file.
+fn top_level_types(file: &syn::File) -> Vec<String> {
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(s.ident.to_string()),
+            Item::Enum(e) => Some(e.ident.to_string()),
+            Item::Union(u) => Some(u.ident.to_string()),
+            Item::Trait(t) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Names of the `macro_rules!` a file defines, at any depth, as calls write them (`r#go` is
+/// called `go!`).
 fn local_macros(file: &syn::File) -> Vec<String> {
     struct Macros(Vec<String>);
     impl<'ast> syn::visit::Visit<'ast> for Macros {
         fn visit_item_macro(&mut self, item: &'ast syn::ItemMacro) {
             if let Some(ident) = &item.ident {
-                self.0.push(ident.to_string());
+                let name = ident.to_string();
+                self.0
+                    .push(name.strip_prefix("r#").unwrap_or(&name).to_string());
             }
             syn::visit::visit_item_macro(self, item);
         }
@@ -849,6 +906,10 @@ mod tests {
             "use std::process::{self as p};\nfn f() { p::exit(0) }",
             "macro_rules! m { ($a:ident $b:ident $c:ident) => { $a::$b::$c(0) } } fn f() { m!(std process exit) }",
             "fn f() { std::process::ExitCode::SUCCESS.exit_process() }",
+            // Red team round 2: a path built of a macro's arguments, a raw-identifier macro name,
+            // a macro defined by a macro.
+            "macro_rules! r#go { ($a:ident $b:ident $c:ident) => { $a::$b::$c(0) } }\nfn f() { go!(std process exit) }",
+            "macro_rules! make { () => { macro_rules! go { ($a:ident $b:ident $c:ident) => { $a::$b::$c(0) } } } }\nmake!();\nfn f() { go!(std process exit) }",
             "unsafe extern \"C\" { fn _exit(code: i32) -> !; }\nfn f() { unsafe { _exit(0) } }",
             "unsafe extern \"C\" { #[link_name = \"_exit\"] fn leave(code: i32) -> !; }",
         ] {
@@ -867,6 +928,10 @@ mod tests {
             "fn f(h: std::thread::JoinHandle<()>) { let _ = h.join(); }",
             "fn f(h: &Handle) { h.abort() }",
             "fn f() { println!(\"{}\", abort(3)); }",
+            // A method of the learner's own type, by its type's path; a string that is prose.
+            "struct Job;\nimpl Job { fn abort(&mut self) {} }\nfn f(job: &mut Job) { Job::abort(job) }",
+            "const TARGET: &str = \"worker::exit\";",
+            "macro_rules! log { ($($t:tt)*) => { $crate::emit(format!($($t)*)) } }",
         ] {
             assert!(inspect_source(source, true).is_ok(), "{source}");
         }
