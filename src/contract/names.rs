@@ -291,6 +291,24 @@ fn hidden_items(
     }
 }
 
+/// Whether `ty` is the standard library's item named `name` (`std::result::Result<T, E>`,
+/// `::core::option::Option<T>`).
+fn aliases_the_std_item(name: &str, ty: &syn::Type) -> bool {
+    let syn::Type::Path(path) = ty else {
+        return false;
+    };
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    path.qself.is_none()
+        && segments.len() > 1
+        && ["std", "core", "alloc"].contains(&segments[0].as_str())
+        && segments.last().is_some_and(|last| last == name)
+}
+
 /// Whether a macro body defines an item (or binds a `use` name) whose name is a metavariable:
 /// `pub struct $n;`, `use x as $n;`.
 fn names_items_by_argument(tokens: &proc_macro2::TokenStream) -> bool {
@@ -416,6 +434,9 @@ fn module_bindings(items: &[Item], modules: &[String], found: &mut Vec<Binding>)
             }
             // Macros are found wherever they are, below.
             Item::Macro(_) => {}
+            // `type Result<T> = std::result::Result<T, MyError>;`: the language's own type
+            // under its own name, with a parameter fixed (idiomatic, and no stand-in).
+            Item::Type(t) if aliases_the_std_item(&t.ident.to_string(), &t.ty) => {}
             _ => {
                 if let Some(name) = item_name(item)
                     && PROTECTED.contains(&name.as_str())
@@ -571,13 +592,16 @@ mod tests {
             "macro_rules! pass { ($($i:item)*) => { $($i)* } }\npass! { #[test] fn t() { let _: Vec<u16> = std::vec::Vec::new(); } }",
             "#[path = \"db_impl.rs\"]\nmod db;",
             "fn f() -> &'static str { include_str!(\"data.txt\") }",
+            // Red team round 2: an honest, idiomatic alias.
+            "pub type Result<T> = std::result::Result<T, AddError>;",
         ] {
             assert_eq!(found(source, ""), Vec::<String>::new(), "{source}");
         }
         // The course's file binds `Result` itself: the learner's same binding is the course's.
         let shipped = "pub type Result<T> = std::result::Result<T, String>;";
         assert!(found(shipped, shipped).is_empty());
-        // What the alias stands for is the signature contract's business (`signature`).
-        assert!(found("pub type Result<T> = Option<T>;", shipped).is_empty());
+        // An alias of `Result` to anything but the language's own `Result` is refused here too
+        // (what a shipped alias stands for is also the signature contract's business).
+        assert!(!found("pub type Result<T> = Option<T>;", shipped).is_empty());
     }
 }

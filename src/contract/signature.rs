@@ -46,13 +46,25 @@ pub fn breaches(learner: &str, course: Option<&str>) -> Vec<String> {
     };
     let shipped = Contract::of(&course);
     let theirs = Contract::of(&learner);
+    let new_glob = theirs.globs.difference(&shipped.globs).next().is_some();
     for (name, types) in &shipped.functions {
-        if let Some(their_types) = theirs.functions.get(name)
-            && their_types != types
-        {
-            found.push(format!(
+        match theirs.functions.get(name) {
+            Some(their_types) if their_types != types => found.push(format!(
                 "`{name}` must keep its signature `{types}` (it is `{their_types}`): the tests rely on its types"
-            ));
+            )),
+            Some(_) => {}
+            // Not written out where the course wrote it: whatever stands in for it (a
+            // re-export, a glob, a macro's output) is out of the contract's sight.
+            None => {
+                let free = !name.contains("::");
+                let stand_in = theirs.macro_calls
+                    || (free && (theirs.imports.contains_key(name) || new_glob));
+                if stand_in {
+                    found.push(format!(
+                        "`{name}` must stay written out as the course wrote it (not imported, re-exported or made by a macro): the tests rely on its signature `{types}`"
+                    ));
+                }
+            }
         }
     }
     for (name, derives) in &shipped.derives {
@@ -79,7 +91,6 @@ pub fn breaches(learner: &str, course: Option<&str>) -> Vec<String> {
         }
     }
     // A glob the course does not have may bind any name, a shipped import's among them.
-    let new_glob = theirs.globs.difference(&shipped.globs).next().is_some();
     for (name, path) in &shipped.imports {
         let changed = match theirs.imports.get(name) {
             Some(their_path) => their_path != path,
@@ -126,6 +137,9 @@ struct Contract {
     globs: BTreeSet<String>,
     /// Traits the file defines, at any depth.
     traits: BTreeSet<String>,
+    /// Macro calls where items go (in a module or an `impl` block), which may define
+    /// functions the contract cannot see (`thread_local!` aside).
+    macro_calls: bool,
 }
 
 impl Contract {
@@ -158,6 +172,7 @@ impl Contract {
         let mut defined = Defined::default();
         defined.visit_file(file);
         contract.traits = defined.traits;
+        contract.macro_calls = defined.macro_calls;
         let resolve = Resolver::of(file);
         let mut impls = Comparisons {
             resolve: &resolve,
@@ -334,11 +349,24 @@ struct Defined {
     types: BTreeSet<String>,
     traits: BTreeSet<String>,
     modules: BTreeSet<String>,
+    macro_calls: bool,
+}
+
+fn may_define_items(mac: &syn::Macro) -> bool {
+    !mac.path.is_ident("macro_rules") && !mac.path.is_ident("thread_local")
 }
 
 impl<'ast> Visit<'ast> for Defined {
+    fn visit_impl_item_macro(&mut self, item: &'ast syn::ImplItemMacro) {
+        self.macro_calls |= may_define_items(&item.mac);
+        visit::visit_impl_item_macro(self, item);
+    }
+
     fn visit_item(&mut self, item: &'ast Item) {
         match item {
+            Item::Macro(m) if m.ident.is_none() => {
+                self.macro_calls |= may_define_items(&m.mac);
+            }
             Item::Struct(s) => {
                 self.types.insert(s.ident.to_string());
             }
@@ -614,6 +642,34 @@ impl Router {
                     "{replacement}: {found:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn a_shipped_function_must_be_written_out() {
+        let always = "#[derive(Debug)] pub struct Anything; impl<T> PartialEq<T> for Anything { fn eq(&self, _: &T) -> bool { true } }";
+        for sneaky in [
+            // Red team round 2: re-exported from a module, made by a macro.
+            format!(
+                "{always}\nmod probe {{ use super::Anything; pub fn status_for(_: u16) -> Anything {{ Anything }} }}\npub use probe::status_for;"
+            ),
+            format!(
+                "{always}\nmacro_rules! make {{ ($n:ident) => {{ pub fn $n(_: u16) -> Anything {{ Anything }} }} }}\nmake!(status_for);"
+            ),
+            format!(
+                "{always}\nmod probe {{ use super::Anything; pub fn status_for(_: u16) -> Anything {{ Anything }} }}\npub use probe::*;"
+            ),
+        ] {
+            let learner = format!(
+                "#[derive(Debug, Clone, PartialEq)]\npub struct Response {{ pub status: u16 }}\npub struct Router;\nimpl Router {{\n    pub fn route(&self, path: &str) -> Response {{ todo!() }}\n}}\n{sneaky}"
+            );
+            let found = breaches(&learner, Some(COURSE));
+            assert!(
+                found
+                    .iter()
+                    .any(|f| f.contains("`status_for` must stay written out")),
+                "{sneaky}: {found:?}"
+            );
         }
     }
 
