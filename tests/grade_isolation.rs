@@ -172,8 +172,14 @@ impl Scene {
         for dir in ["cohort", "reports"] {
             fs::create_dir_all(scene.work.path().join(dir)).unwrap();
         }
-        // As setup.sh leaves it: the course (and so its solutions) is the grader's alone.
+        // As setup.sh leaves it: the course (and so its solutions) is the grader's alone; and,
+        // as `grade` requires under separate users, so is the cohort.
         fs::set_permissions(scene.course.root(), fs::Permissions::from_mode(0o700)).unwrap();
+        fs::set_permissions(
+            scene.work.path().join("cohort"),
+            fs::Permissions::from_mode(0o700),
+        )
+        .unwrap();
         for (name, files) in learners {
             let dir = scene.work.path().join("cohort").join(name);
             copy_dir(&scene.course.path("exercises"), &dir.join("exercises"));
@@ -510,7 +516,40 @@ fn uid_isolation_refuses_solutions_every_user_can_read() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(
-        stderr.contains("every user can read the course's solutions"),
+        stderr.contains("every user can enter the course folder"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("chmod -R go-rwx"), "{stderr}");
+}
+
+#[test]
+fn uid_isolation_refuses_a_cohort_every_user_can_enter() {
+    if !as_root() {
+        return;
+    }
+    // Red team round 2: learner code under a learner user read a classmate's tree.
+    let scene = Scene::new(&[("untouched", &[]), ("other", &[])]);
+    fs::create_dir_all(scene.course.path("solutions")).unwrap();
+    fs::set_permissions(
+        scene.work.path().join("cohort"),
+        fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let (bin, cargo_home) = readable_toolchain();
+    let output = Command::new(BIN)
+        .args(["grade", "--cohort"])
+        .arg(scene.work.path().join("cohort"))
+        .args(["--isolation", "uid", "--require-sandbox=uid"])
+        .current_dir(scene.course.root())
+        .env_clear()
+        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+        .env("CARGO_HOME", cargo_home)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("every user can enter the learner folder"),
         "{stderr}"
     );
     assert!(stderr.contains("chmod -R go-rwx"), "{stderr}");

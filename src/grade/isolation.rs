@@ -305,11 +305,13 @@ impl Separation {
         let toolchain = Toolchain::find()?;
         toolchain.readable_by_learners()?;
         let solutions = course_root.join("solutions");
-        if solutions.exists() && users::readable_by_all(&solutions) {
+        // Entering is enough to read a file whose name is known (the solutions are named after
+        // the exercises), and the course's `.git` holds the solutions too.
+        if solutions.exists() && users::enterable_by_all(&solutions) {
             return Err(format!(
-                "every user can read the course's solutions ({}), learner users too; make them private first (`chmod -R go-rwx {}`)",
-                solutions.display(),
-                solutions.display()
+                "every user can enter the course folder {} (its solutions and its git history), learner users too; make it private first (`chmod -R go-rwx {}`)",
+                course_root.display(),
+                course_root.display()
             ));
         }
         let temp = std::env::temp_dir();

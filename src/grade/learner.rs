@@ -148,10 +148,14 @@ fn exercises_only(folder: &Path, sections: &[String]) -> Result<Tree> {
         .context("cannot create a temporary folder")?;
     for section in sections {
         let from = folder.join(section);
-        if !from.is_dir() {
+        // A section folder that is a symlink could point at the course's solutions or another
+        // learner's tree, copied here before any isolation: only real folders are read.
+        if !fs::symlink_metadata(&from).is_ok_and(|m| m.is_dir()) {
             continue;
         }
         for entry in walkdir::WalkDir::new(&from)
+            .follow_links(false)
+            .follow_root_links(false)
             .into_iter()
             .filter_map(Result::ok)
         {
@@ -587,6 +591,26 @@ mod tests {
         let learners = discover(&[extra], Some(dir.path())).unwrap();
         let names: Vec<&str> = learners.iter().map(|l| l.name.as_str()).collect();
         assert_eq!(names, ["alice", "alice-2", "bob"]);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn an_exercises_only_submission_never_follows_a_symlinked_section() {
+        let root = tempfile::tempdir().unwrap();
+        let secret = root.path().join("course/solutions/basics");
+        fs::create_dir_all(secret.join("server")).unwrap();
+        fs::write(secret.join("add.rs"), "SOLUTION").unwrap();
+        let submission = root.path().join("steal");
+        fs::create_dir_all(&submission).unwrap();
+        std::os::unix::fs::symlink(&secret, submission.join("basics")).unwrap();
+        fs::create_dir_all(submission.join("more")).unwrap();
+        fs::write(submission.join("more/mine.rs"), "MINE").unwrap();
+        let tree = exercises_only(&submission, &["basics".into(), "more".into()]).unwrap();
+        assert!(!tree.root.join("exercises/basics").exists());
+        assert_eq!(
+            fs::read_to_string(tree.root.join("exercises/more/mine.rs")).unwrap(),
+            "MINE"
+        );
     }
 
     #[test]

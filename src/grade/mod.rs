@@ -90,6 +90,18 @@ pub fn run(course: &Course, config: &Config) -> Result<ExitCode> {
         ..config.isolation
     };
     let isolation = Isolation::choose(&policy, &course.root).map_err(crate::errors::Failure)?;
+    // Learner users run as themselves on the grading machine: another learner's tree that
+    // every user can enter is theirs to read.
+    if matches!(isolation, Isolation::Separated(_))
+        && learners.len() > 1
+        && let Some(open) = learners.iter().find(|l| users::enterable_by_all(&l.dir))
+    {
+        return Err(crate::errors::Failure(format!(
+            "every user can enter the learner folder {}, so under separate users each learner could read the others' work; make the folders private first (`chmod -R go-rwx` on them or on the cohort folder)",
+            open.dir.display()
+        ))
+        .into());
+    }
     isolation.warn();
     let supervisor = Supervisor::new();
     supervisor.cancel_on_signals();

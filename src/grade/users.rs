@@ -113,6 +113,25 @@ impl SlotUsers {
     }
 }
 
+/// Whether every user can enter the folder `path` (and every folder on the way), and so read
+/// any file in it whose name it knows, listing or not (`0711`).
+pub fn enterable_by_all(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(path) = std::fs::canonicalize(path) else {
+            return false;
+        };
+        path.ancestors()
+            .all(|dir| std::fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o001 != 0))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        true
+    }
+}
+
 /// Whether every user can read `path` (and enter every folder on the way): what a learner user,
 /// which is neither its owner nor in its group, can read.
 pub fn readable_by_all(path: &Path) -> bool {
