@@ -883,7 +883,7 @@ fn pruned(tree: &UseTree, parent: Option<&str>, names: &[String]) -> Option<UseT
     }
 }
 
-fn path_attr(attrs: &[Attribute]) -> Option<String> {
+pub(crate) fn path_attr(attrs: &[Attribute]) -> Option<String> {
     attrs.iter().find_map(|a| match &a.meta {
         syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
             syn::Expr::Lit(syn::ExprLit {

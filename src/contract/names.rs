@@ -27,7 +27,7 @@
 use syn::visit::{self, Visit};
 use syn::{Item, UseTree};
 
-use super::assemble::{item_name, use_bindings};
+use super::assemble::{item_name, path_attr, use_bindings};
 
 /// The primitive types, the prelude (2015 to 2024), the standard derives and attributes, the
 /// standard macros and the crate roots: everything a test names without importing it.
@@ -271,7 +271,7 @@ fn hidden_items(
                 }
             }
             Item::Mod(m) => {
-                if let Some(path) = path_of(&m.attrs)
+                if let Some(path) = path_attr(&m.attrs)
                     && !path.ends_with(".rs")
                 {
                     found.push(Binding {
@@ -366,20 +366,6 @@ fn protected_idents(tokens: &proc_macro2::TokenStream) -> Vec<String> {
 
 /// Protected names that a macro body defines: right after an item keyword or `as`.
 fn defined_in_body(tokens: &proc_macro2::TokenStream) -> Vec<String> {
-    const DEFINES: &[&str] = &[
-        "struct",
-        "enum",
-        "union",
-        "type",
-        "fn",
-        "trait",
-        "mod",
-        "static",
-        "const",
-        "as",
-        "crate",
-        "macro_rules",
-    ];
     let tokens: Vec<proc_macro2::TokenTree> = tokens.clone().into_iter().collect();
     let mut names = Vec::new();
     for (at, token) in tokens.iter().enumerate() {
@@ -399,19 +385,6 @@ fn defined_in_body(tokens: &proc_macro2::TokenStream) -> Vec<String> {
         }
     }
     names
-}
-
-fn path_of(attrs: &[syn::Attribute]) -> Option<String> {
-    attrs.iter().find_map(|a| match &a.meta {
-        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) => Some(s.value()),
-            _ => None,
-        },
-        _ => None,
-    })
 }
 
 /// The protected names the `items` of one module bind, and those of its inline modules;

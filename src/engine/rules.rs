@@ -91,16 +91,7 @@ fn module_files(items: &[Item], dir: &Path, base: &Path) -> Vec<PathBuf> {
     for item in items {
         let Item::Mod(module) = item else { continue };
         let name = module.ident.to_string();
-        let path = module.attrs.iter().find_map(|a| match &a.meta {
-            Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value()),
-                _ => None,
-            },
-            _ => None,
-        });
+        let path = crate::contract::assemble::path_attr(&module.attrs);
         match (&module.content, path) {
             (Some((_, inner)), path) => {
                 let inner_base = match path {
