@@ -44,6 +44,10 @@ pub fn match_path(pattern: &str, path: &str) -> Option<HashMap<String, String>> 
 }
 
 /// Routes a request line: `method` and `target` (a path, maybe followed by `?query`).
+/// The path is matched as sent, without percent-decoding: `/users/7%2Forders` is user
+/// `7%2Forders`, never the orders route (decoding `%2F` first would let an encoded slash
+/// smuggle a request onto another route). The table is exact: a method it does not list,
+/// `HEAD` included, is 405 like any other (this service has no HEAD routes).
 pub fn route(method: &str, target: &str) -> Outcome {
     // TODO: drop the query string, then try every route in ROUTES. Remember the methods of
     // routes whose pattern matches the path: they decide between 404 and 405.
@@ -277,5 +281,42 @@ mod tests {
     #[test]
     fn found_is_200() {
         assert_eq!(respond(&route("GET", "/users")).0, 200);
+    }
+
+    #[test]
+    fn the_raw_path_is_routed_without_percent_decoding() {
+        // An encoded slash is part of the segment, not a separator: decoding it before routing
+        // would send this request to another route.
+        assert_eq!(
+            route("GET", "/users/7%2Forders"),
+            Outcome::Found {
+                pattern: "/users/{id}",
+                params: params(&[("id", "7%2Forders")])
+            }
+        );
+        assert_eq!(
+            route("GET", "/users/7%2forders?x=1"),
+            Outcome::Found {
+                pattern: "/users/{id}",
+                params: params(&[("id", "7%2forders")])
+            }
+        );
+        assert_eq!(route("GET", "/us%65rs"), Outcome::NotFound);
+        assert_eq!(route("GET", "/users%2F7"), Outcome::NotFound);
+    }
+
+    #[test]
+    fn head_is_not_in_the_table_so_it_is_405() {
+        // The table is exact: HEAD has no route of its own, so it is a method the resource does
+        // not support (and Allow lists only the table's methods).
+        assert_eq!(
+            route("HEAD", "/users/7"),
+            Outcome::MethodNotAllowed(vec!["GET", "DELETE"])
+        );
+        assert_eq!(
+            respond(&route("HEAD", "/users")),
+            (405, vec![("Allow".to_string(), "GET, POST".to_string())])
+        );
+        assert_eq!(route("HEAD", "/nope"), Outcome::NotFound);
     }
 }

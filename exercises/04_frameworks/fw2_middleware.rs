@@ -4,7 +4,8 @@
 // new handler wrapping it (Express/Flask "before/after request", Django middleware, Tower layers).
 //
 // Done means: `require_auth` rejects requests without the right `Authorization: Bearer <token>`
-// header with 401 (and never calls the inner handler); as in http6, the scheme name is
+// header with 401 (and never calls the inner handler), whatever the method: OPTIONS and HEAD
+// are no exception (this API does not do CORS preflight, and a HEAD runs the GET handler); as in http6, the scheme name is
 // case-insensitive, and the token is a `Secret`, which only compares in constant time (a `==`
 // that stops at the first wrong byte tells an attacker, by its timing, how much was right;
 // a test cannot measure that reliably, so `Secret` makes such a comparison impossible to write).
@@ -327,5 +328,43 @@ mod tests {
             ["GET /admin/stats -> 200"],
             "auth is outside logging, so only the authenticated request reaches the logger"
         );
+    }
+
+    #[test]
+    fn every_method_needs_the_token() {
+        // No method is "harmless": letting OPTIONS or HEAD through unauthenticated is fail-open.
+        for method in [
+            "OPTIONS", "HEAD", "GET", "POST", "PUT", "PATCH", "DELETE", "TRACE",
+        ] {
+            let calls = Rc::new(RefCell::new(0));
+            let seen = Rc::clone(&calls);
+            let app = stack(
+                Box::new(move |_req: &Request| {
+                    *seen.borrow_mut() += 1;
+                    Response::new(200, "secret stats")
+                }),
+                vec![require_auth(Secret::new("s3cret"))],
+            );
+            let request = Request {
+                method: method.to_string(),
+                path: "/admin/stats".to_string(),
+                headers: Vec::new(),
+            };
+            assert_eq!(app(&request).status, 401, "{method} without a token is 401");
+            let wrong = request.clone().with_header("Authorization", "Bearer nope");
+            assert_eq!(
+                app(&wrong).status,
+                401,
+                "{method} with a wrong token is 401"
+            );
+            assert_eq!(*calls.borrow(), 0, "{method}: the inner handler never ran");
+            let right = request.with_header("Authorization", "Bearer s3cret");
+            assert_eq!(
+                app(&right).status,
+                200,
+                "{method} with the token goes through"
+            );
+            assert_eq!(*calls.borrow(), 1);
+        }
     }
 }

@@ -147,7 +147,8 @@ impl<R: UserRepo> UserService<R> {
 
     /// Trims and lowercases the email (all of it, not only ASCII: `str::to_lowercase`, so
     /// `ÉLISE@x.org` is `élise@x.org`), trims the name, rejects an empty name and an email that
-    /// is already registered, then stores the user.
+    /// is already registered, then stores the user. Trimming removes whitespace of any kind
+    /// (`str::trim`: tabs, line breaks, no-break and ideographic spaces, not only `' '`).
     pub fn register(&mut self, email: &str, name: &str) -> Result<User, RegisterError> {
         // TODO: normalize, validate, then insert: the repo's answer says whether the email was
         // free. (A lookup first would leave a gap for a concurrent signup.)
@@ -382,5 +383,39 @@ mod tests {
             "the service must not care which repo it was given"
         );
         assert!(is_registered(service.repo(), " ADA@example.com"));
+    }
+
+    #[test]
+    fn trimming_removes_every_kind_of_whitespace() {
+        let mut service = UserService::new(InMemoryUserRepo::default());
+        let user = service
+            .register("\u{3000}Cy@x.org\r\n", "\tCy\u{a0}")
+            .unwrap();
+        assert_eq!(
+            (user.email.as_str(), user.name.as_str()),
+            ("cy@x.org", "Cy"),
+            "tabs, line breaks, no-break and ideographic spaces are trimmed too"
+        );
+        service.register("ada@x.org", "Ada").unwrap();
+        for email in [
+            "\tada@x.org",
+            "ada@x.org\n",
+            "\u{a0}ada@x.org",
+            " ADA@x.org\u{2003}",
+        ] {
+            assert_eq!(
+                service.register(email, "Ada Again"),
+                Err(RegisterError::EmailTaken),
+                "{email:?} is ada@x.org once trimmed: the same account"
+            );
+        }
+        for name in ["\u{a0}", "\t", "\r\n", "\u{3000} \u{2009}"] {
+            assert_eq!(
+                service.register("new@x.org", name),
+                Err(RegisterError::EmptyName),
+                "{name:?} is blank"
+            );
+        }
+        assert_eq!(service.repo().count(), 2, "rejected signups store nothing");
     }
 }

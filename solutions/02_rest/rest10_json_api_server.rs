@@ -15,7 +15,8 @@
 //                       every field error from `validate`
 //   GET    /books/{id}  200 + the book, or 404
 //   DELETE /books/{id}  204 with no body, or 404
-// Any other method on those two paths: 405 with an `Allow` header. Any other path: 404. Paths
+// Any other method on those two paths, `HEAD` included (this API has no HEAD routes): 405 with
+// an `Allow` header. Any other path: 404. A body that is not valid UTF-8 is not JSON: 400. Paths
 // are compared as sent: case-sensitive, and an extra `/` (`/books/`, `//books`) makes another
 // path. The id is a number written as we write ids, digits without sign or leading zero:
 // `/books/01` and `/books/+1` name no book (404). Every error body is RFC 9457 problem+json
@@ -879,5 +880,50 @@ mod tests {
             reply.status, 200,
             "each connection is served on its own thread"
         );
+    }
+
+    #[test]
+    fn head_is_a_method_these_paths_do_not_have() {
+        // The table has no HEAD: it is 405 like PUT, never a GET with its body.
+        let store = Mutex::new(two_books());
+        for (path, allow) in [("/books", ["GET", "POST"]), ("/books/1", ["GET", "DELETE"])] {
+            let response = call(&store, "HEAD", path, None);
+            assert_eq!(response.status, 405, "HEAD {path}: not in the table, 405");
+            let header = response
+                .headers
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case("Allow"))
+                .map(|(_, value)| value.clone())
+                .expect("a 405 has an Allow header");
+            let listed: BTreeSet<String> =
+                header.split(',').map(|m| m.trim().to_string()).collect();
+            assert_eq!(listed, allow.iter().map(|m| m.to_string()).collect());
+            assert!(
+                !response.body.contains("Dune"),
+                "HEAD {path} never sends the books"
+            );
+        }
+        assert_eq!(call(&store, "HEAD", "/nope", None).status, 404);
+    }
+
+    #[test]
+    fn a_body_that_is_not_utf8_is_400() {
+        // Invalid UTF-8 inside a title is not JSON: refuse it, do not store U+FFFD.
+        let store = Mutex::new(two_books());
+        let mut body = br#"{"title": "Kindred "#.to_vec();
+        body.extend_from_slice(&[0xff, 0xfe, 0xc3]);
+        body.extend_from_slice(br#"", "author": "Octavia E. Butler", "year": 1979}"#);
+        let request = Request {
+            method: "POST".to_string(),
+            path: "/books".to_string(),
+            headers: vec![("Content-Type".to_string(), "application/json".to_string())],
+            body,
+        };
+        let response = route(&store, &request);
+        assert_eq!(
+            response.status, 400,
+            "a body that is not UTF-8 is not JSON: 400"
+        );
+        assert_eq!(stored(&store), [1, 2], "nothing was stored");
     }
 }

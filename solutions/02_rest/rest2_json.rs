@@ -8,7 +8,9 @@
 // Done means: the request struct reads camelCase, treats a missing or null `nickname` as `None`,
 // defaults `marketingOptIn` to false and rejects unknown fields; the response writes camelCase,
 // leaves `nickname` out when there is none, and writes the status as `"pending_verification"`.
-// `handle_create` answers 201 with the JSON user, or 400 with `{"error": "..."}`.
+// `handle_create` answers 201 with the JSON user, or 400 with `{"error": "..."}`. The body must
+// be exactly one JSON object: a key sent twice, anything after the closing brace, or a `null`
+// where a boolean belongs (`"marketingOptIn": null`) is a 400, not a guess.
 
 use serde::{Deserialize, Serialize};
 
@@ -241,5 +243,47 @@ mod tests {
         );
         let (status, _) = handle_create(1, r#"{"displayName": "Ada"}"#);
         assert_eq!(status, 400, "a missing required field is 400 too");
+    }
+
+    #[test]
+    fn the_body_is_exactly_one_object_with_no_key_twice() {
+        // Two displayName keys: which one is meant? A front proxy may read the first, we the
+        // last. Refuse instead of picking.
+        let (status, body) = handle_create(
+            1,
+            r#"{"displayName":"Ada","emailAddress":"a@x.org","displayName":"Root"}"#,
+        );
+        assert_eq!(
+            status, 400,
+            "a duplicate key is a 400, not last-wins: {body}"
+        );
+        assert!(parse(&body)["error"].is_string());
+        for trailing in [
+            r#"{"displayName":"Ada","emailAddress":"a@x.org"} junk"#,
+            r#"{"displayName":"Ada","emailAddress":"a@x.org"}{"isAdmin":true}"#,
+            r#"{"displayName":"Ada","emailAddress":"a@x.org"},"#,
+        ] {
+            let (status, body) = handle_create(1, trailing);
+            assert_eq!(
+                status, 400,
+                "anything after the object is a 400: {trailing} -> {body}"
+            );
+        }
+        let (status, _) = handle_create(
+            1,
+            "{\"displayName\":\"Ada\",\"emailAddress\":\"a@x.org\"}\n  ",
+        );
+        assert_eq!(status, 201, "trailing whitespace is still one JSON value");
+    }
+
+    #[test]
+    fn null_is_not_a_boolean() {
+        // Only a missing marketingOptIn defaults to false; null is a type error.
+        let (status, body) = handle_create(
+            1,
+            r#"{"displayName":"Ada","emailAddress":"a@x.org","marketingOptIn":null}"#,
+        );
+        assert_eq!(status, 400, "\"marketingOptIn\": null is not false: {body}");
+        assert!(parse(&body)["error"].is_string());
     }
 }

@@ -308,4 +308,35 @@ mod tests {
             "a required key is missing: the body does not have the expected shape, 400"
         );
     }
+
+    #[test]
+    fn only_ascii_letters_and_digits_are_allowed() {
+        // `a-z` and `0-9` mean exactly those ASCII characters: not Arabic-Indic or superscript
+        // digits, Roman numerals, full-width or accented letters.
+        for c in [
+            '١', '٣', '²', '³', '½', 'Ⅻ', '߀', '０', 'ａ', 'é', 'ß', 'ǅ', '-', ' ',
+        ] {
+            let request = SignupRequest {
+                username: format!("ab{c}"),
+                email: "a@b.io".to_string(),
+                age: None,
+                tags: Vec::new(),
+            };
+            let found: Vec<(String, String)> = validate(&request)
+                .into_iter()
+                .map(|e| (e.field, e.code.to_string()))
+                .collect();
+            assert_eq!(
+                found,
+                pairs(&[("username", "invalid_chars")]),
+                "username {:?} ({c:?} is not in a-z, 0-9 or _)",
+                request.username
+            );
+        }
+        assert!(
+            codes(r#"{"username": "ab١٢٣", "email": "a@b.io"}"#)
+                .contains(&("username".to_string(), "invalid_chars".to_string()))
+        );
+        assert!(codes(r#"{"username": "az_09", "email": "a@b.io"}"#).is_empty());
+    }
 }

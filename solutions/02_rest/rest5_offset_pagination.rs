@@ -295,4 +295,27 @@ mod tests {
             })
         );
     }
+
+    #[test]
+    fn the_value_is_everything_after_the_first_equals_sign() {
+        // `limit=10=5` has the value "10=5", which is not a number: an error, not 10.
+        for query in [
+            "limit=10=5",
+            "offset=3=x",
+            "limit=10&offset=0=0",
+            "limit==10",
+        ] {
+            assert!(
+                parse_params(query).is_err(),
+                "{query:?}: the value is everything after the first '=', and it is not a number"
+            );
+        }
+        assert_eq!(
+            parse_params("limit=10"),
+            Ok(PageParams {
+                limit: 10,
+                offset: 0
+            })
+        );
+    }
 }

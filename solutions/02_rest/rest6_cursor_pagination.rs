@@ -384,4 +384,44 @@ mod tests {
             "silently restarting from the top would loop clients forever"
         );
     }
+
+    #[test]
+    fn a_cursor_has_exactly_two_numbers() {
+        let hex = |text: &str| -> String { text.bytes().map(|b| format!("{b:02x}")).collect() };
+        assert_eq!(decode_cursor(&hex("v1:5:6")), Ok((5, 6)));
+        for bad in [
+            "v1:5:6:junk",
+            "v1:5:6:",
+            "v1:5:6:7",
+            "v1:5",
+            "v1::6",
+            "v1:5:",
+            "v1:5:6 ",
+        ] {
+            assert!(
+                decode_cursor(&hex(bad)).is_err(),
+                "{bad:?} (hex-encoded) was not produced by encode_cursor: extra or missing fields \
+                 are an Err"
+            );
+        }
+    }
+
+    #[test]
+    fn the_first_page_starts_after_every_possible_key() {
+        // Timestamps are any i64: milliseconds since 1970, dates after 2038, anything.
+        let conn = Connection::open_in_memory().unwrap();
+        setup(&conn).unwrap();
+        insert(&conn, 1, 1_700_000_000_000);
+        insert(&conn, 2, 4_102_444_800_000);
+        insert(&conn, 3, i64::from(i32::MAX) + 1);
+        insert(&conn, 4, i64::MAX - 1);
+        insert(&conn, 5, 7);
+        let page = fetch_page(&conn, 10, None).unwrap();
+        assert_eq!(
+            ids(&page),
+            vec![4, 2, 1, 3, 5],
+            "the first page starts above the largest possible (created_at, id)"
+        );
+        assert!(page.next.is_none());
+    }
 }

@@ -16,7 +16,10 @@
 // Done means: `etag_for` is a quoted, content-derived tag (first 16 hex digits of the SHA-256
 // of the body), `if_none_match_matches` and `if_match_matches` understand lists and `*` and
 // compare weakly and strongly, `handle_get` answers 200/304/404 and `handle_put` requires
-// If-Match (428 without it) and refuses stale versions.
+// If-Match (428 without it) and refuses stale versions. PUT only updates: it never creates an
+// article, so a PUT to a missing id is 404 whatever its If-Match says, `*` included (`If-Match: *`
+// means "only if it exists", and RFC 9110 section 13.2.1 has the server ignore preconditions when
+// the request would fail without them).
 
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -347,5 +350,20 @@ mod tests {
             200,
             "the old tag no longer matches on GET either"
         );
+    }
+
+    #[test]
+    fn put_never_creates_a_missing_article() {
+        for if_match in [Some("*"), Some(" * "), Some("\"0123456789abcdef\""), None] {
+            let mut store = store();
+            let response = handle_put(&mut store, 9, if_match, V2);
+            assert_eq!(
+                response.status, 404,
+                "PUT /articles/9 with If-Match {if_match:?}: the article does not exist; \
+                 `If-Match: *` means \"only if it exists\", it does not create"
+            );
+            assert_eq!(store.articles.len(), 1, "nothing was stored");
+            assert!(!store.articles.contains_key(&9));
+        }
     }
 }

@@ -11,7 +11,8 @@
 // `apply_patch` checks the media type (415; as everywhere, media types are case-insensitive and
 // may carry parameters such as `; charset=utf-8`), parses (400), merges into the current profile and
 // turns the result back into a `Profile` (422 if the result is not a valid profile, or if it
-// tries to change the read-only `id`).
+// tries to change the read-only `id`; a patch that repeats the current id unchanged changes
+// nothing and is accepted).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -270,6 +271,26 @@ mod tests {
             apply_patch(&ada(), MERGE, r#"{"id": 2}"#).unwrap_err().0,
             422,
             "the id is read-only"
+        );
+    }
+
+    #[test]
+    fn repeating_the_current_id_is_not_a_change() {
+        // Clients often PATCH back the object they read, id included: that changes nothing.
+        let patched = apply_patch(&ada(), MERGE, r#"{"id": 1, "bio": "x"}"#)
+            .expect("the id is unchanged: the patch is accepted");
+        assert_eq!(
+            patched,
+            Profile {
+                bio: Some("x".into()),
+                ..ada()
+            }
+        );
+        assert_eq!(apply_patch(&ada(), MERGE, r#"{"id": 1}"#), Ok(ada()));
+        assert_eq!(
+            apply_patch(&ada(), MERGE, r#"{"id": 2, "bio": "x"}"#).map_err(|e| e.0),
+            Err(422),
+            "changing the id is still refused"
         );
     }
 }

@@ -12,7 +12,8 @@
 //
 // Done means: the blanket `impl Handler for F` exists, `StaticText` is a handler, and
 // `Router::dispatch` answers a HEAD request for a path without a HEAD handler with that path's
-// GET handler, minus the body (RFC 9110 section 9.3.2). The rest of `dispatch` is done.
+// GET handler, minus the body (RFC 9110 section 9.3.2). The rest of `dispatch` is done: paths
+// are matched exactly as registered (`/health/` is another path than `/health`: 404).
 
 use std::collections::HashMap;
 
@@ -295,5 +296,21 @@ mod tests {
             res.status, 405,
             "/echo only has POST: HEAD is GET without the body, not 'any handler' without the body"
         );
+    }
+
+    #[test]
+    fn paths_match_exactly_trailing_slash_included() {
+        let router = app();
+        for path in ["/health/", "/health//", "//health", "/Health", "/about/"] {
+            for method in ["GET", "HEAD"] {
+                assert_eq!(
+                    router.dispatch(&Request::new(method, path)).status,
+                    404,
+                    "{method} {path}: another path than the registered one"
+                );
+            }
+        }
+        assert_eq!(router.dispatch(&Request::new("GET", "/")).status, 200);
+        assert_eq!(router.dispatch(&Request::new("GET", "/health")).status, 200);
     }
 }

@@ -28,7 +28,8 @@ impl fmt::Display for ValidationError {
 
 impl std::error::Error for ValidationError {}
 
-/// A syntactically plausible, normalized (trimmed, lowercase) email address.
+/// A syntactically plausible, normalized (trimmed, lowercase) email address. Lowercase means
+/// every letter, not only ASCII (`str::to_lowercase`: `ÉLISE@x.org` is `élise@x.org`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
@@ -302,5 +303,26 @@ mod tests {
             r#""a@b.io""#,
             "on the wire a newtype is just its string"
         );
+    }
+
+    #[test]
+    fn emails_are_lowercased_beyond_ascii() {
+        for (typed, stored) in [
+            ("ÉLISE@x.org", "élise@x.org"),
+            ("Ölçer@Örnek.COM", "ölçer@örnek.com"),
+            ("ΑΘΗΝΑ@x.gr", "αθηνα@x.gr"),
+            ("ДОМ@Пример.рф", "дом@пример.рф"),
+        ] {
+            let email = Email::try_from(typed).unwrap();
+            assert_eq!(email.as_str(), stored, "{typed}: every letter lowercased");
+            assert_eq!(
+                Email::try_from(stored).unwrap(),
+                email,
+                "one address, one form"
+            );
+        }
+        let signup: Signup =
+            serde_json::from_str(r#"{"email": "ÉLISE@X.ORG", "username": "elise"}"#).unwrap();
+        assert_eq!(signup.email.as_str(), "élise@x.org");
     }
 }

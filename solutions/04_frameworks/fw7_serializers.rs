@@ -6,7 +6,9 @@
 //
 // Done means: `UserDto` is the only thing we serialize: camelCase keys, no password hash, no
 // `bio` key at all when there is none; and `CreateUserRequest` rejects unknown fields instead
-// of ignoring them (so a mass-assignment attempt fails loudly with 400).
+// of ignoring them (so a mass-assignment attempt fails loudly with 400). A 400 says what was
+// wrong without echoing the request: the body holds a plaintext password, and error messages
+// end up in logs.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -191,5 +193,29 @@ mod tests {
             message.contains("unknown field"),
             "tell the client which field was wrong, got: {message}"
         );
+    }
+
+    #[test]
+    fn a_400_never_echoes_the_password() {
+        let secret = "c0rrect-h0rse-battery";
+        for body in [
+            format!(
+                r#"{{"username": "eve", "email": "e@x.org", "password": "{secret}", "isAdmin": true}}"#
+            ),
+            format!(r#"{{"username": "eve", "password": "{secret}"}}"#),
+            format!(
+                r#"{{"username": "eve", "email": "e@x.org", "password": "{secret}"}} trailing"#
+            ),
+            format!(
+                r#"{{"username": "eve", "email": "e@x.org", "password": "{secret}", "bio": 7}}"#
+            ),
+        ] {
+            let (status, message) = create_user(&body, 9, 1_700_000_000);
+            assert_eq!(status, 400, "{body}");
+            assert!(
+                !message.contains(secret) && !message.contains("c0rrect"),
+                "the 400 must not reflect the plaintext password back (nor into logs): {message}"
+            );
+        }
     }
 }

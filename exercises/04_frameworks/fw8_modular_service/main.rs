@@ -6,8 +6,9 @@
 //
 // Done means: `NoteStore::delete` removes the row with one DELETE statement (the id bound as a
 // parameter) and says whether it existed, `handlers::delete_note` answers 204 No Content,
-// 404 Not Found, or 500 when storage fails, and the router sends `DELETE /notes/{id}` (the
-// method is case-sensitive, as every method is) to it. The tests live in `tests.rs` and go
+// 404 Not Found, or 500 when storage fails (the same generic `{"error": "storage error"}` as
+// the other handlers: never the database's own error text), and the router sends
+// `DELETE /notes/{id}` (the method is case-sensitive, as every method is) to it. The tests live in `tests.rs` and go
 // through `routes::route`; they trace the SQL the store runs (`storage::open_with`).
 
 mod handlers;

@@ -196,3 +196,25 @@ fn methods_are_case_sensitive() {
         "none of these deleted anything"
     );
 }
+
+#[test]
+fn a_storage_error_does_not_leak_the_database_message() {
+    // SQLite's error text names tables, columns, triggers and SQL: it is for the logs only.
+    let store = prepared_store(
+        "INSERT INTO notes (id, title, body) VALUES (1, 'groceries', 'milk, eggs');
+         CREATE TRIGGER notes_are_kept BEFORE DELETE ON notes
+         BEGIN SELECT RAISE(ABORT, 'the disk is on fire in table notes'); END;",
+    );
+    let (status, body) = call(&store, "DELETE", "/notes/1");
+    assert_eq!(status, 500);
+    assert!(
+        !body.contains("fire"),
+        "the 500 leaks SQLite's error text: {body}"
+    );
+    let body: Value = serde_json::from_str(&body).expect("the 500 body is JSON");
+    assert_eq!(
+        body,
+        json!({ "error": "storage error" }),
+        "the same generic storage error as every other handler"
+    );
+}

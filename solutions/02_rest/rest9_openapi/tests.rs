@@ -317,3 +317,40 @@ fn operation_ids_are_unique() {
     assert_eq!(count, 5, "five routes, five operations");
     assert_eq!(ids.len(), count, "code generators need unique operationIds");
 }
+
+#[test]
+fn error_responses_reference_the_schema_the_table_names() {
+    // problem+json is the media type of every error body; the schema is still the table's.
+    let table = [RouteDoc {
+        method: "PUT",
+        path: "/locks/{id}",
+        operation_id: "takeLock",
+        summary: "Take a lock",
+        request_schema: None,
+        responses: &[
+            (200, "Taken", Some("Lock")),
+            (409, "Conflict", Some("ConflictInfo")),
+            (423, "Locked", Some("LockHolder")),
+            (400, "Bad request", None),
+            (503, "Busy", Some("RetryAdvice")),
+        ],
+    }];
+    let doc = openapi::document(&table);
+    let responses = &doc["paths"]["/locks/{id}"]["put"]["responses"];
+    for (status, media_type, name) in [
+        ("200", "application/json", "Lock"),
+        ("409", "application/problem+json", "ConflictInfo"),
+        ("423", "application/problem+json", "LockHolder"),
+        ("503", "application/problem+json", "RetryAdvice"),
+    ] {
+        assert_eq!(
+            responses[status]["content"],
+            json!({ media_type: { "schema": { "$ref": format!("#/components/schemas/{name}") } } }),
+            "the {status} response references the schema named in the route table ({name})"
+        );
+    }
+    assert!(
+        responses["400"].get("content").is_none(),
+        "a response without a schema has no content, error or not"
+    );
+}
