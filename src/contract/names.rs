@@ -291,10 +291,12 @@ fn hidden_items(
     }
 }
 
-/// Whether `ty` is the standard library's item named `name` (`std::result::Result<T, E>`,
-/// `::core::option::Option<T>`).
-fn aliases_the_std_item(name: &str, ty: &syn::Type) -> bool {
-    let syn::Type::Path(path) = ty else {
+/// Whether a type alias is the standard library's item of the same name with its parameters
+/// passed on in order and only the later ones fixed: `type Result<T> =
+/// std::result::Result<T, MyError>` (idiomatic, and no stand-in), not `type Result<T, E> =
+/// std::result::Result<u16, (T, E)>`.
+fn aliases_the_std_item(alias: &syn::ItemType) -> bool {
+    let syn::Type::Path(path) = &*alias.ty else {
         return false;
     };
     let segments: Vec<String> = path
@@ -303,10 +305,27 @@ fn aliases_the_std_item(name: &str, ty: &syn::Type) -> bool {
         .iter()
         .map(|s| s.ident.to_string())
         .collect();
-    path.qself.is_none()
+    let std_item = path.qself.is_none()
         && segments.len() > 1
         && ["std", "core", "alloc"].contains(&segments[0].as_str())
-        && segments.last().is_some_and(|last| last == name)
+        && segments.last() == Some(&alias.ident.to_string());
+    if !std_item {
+        return false;
+    }
+    let params: Vec<String> = alias
+        .generics
+        .type_params()
+        .map(|p| p.ident.to_string())
+        .collect();
+    let arguments: Vec<String> = match path.path.segments.last().map(|s| &s.arguments) {
+        Some(syn::PathArguments::AngleBracketed(args)) => args
+            .args
+            .iter()
+            .map(|a| quote::ToTokens::to_token_stream(a).to_string())
+            .collect(),
+        _ => Vec::new(),
+    };
+    params.len() <= arguments.len() && params.iter().zip(&arguments).all(|(p, a)| p == a)
 }
 
 /// Whether a macro body defines an item (or binds a `use` name) whose name is a metavariable:
@@ -409,7 +428,7 @@ fn module_bindings(items: &[Item], modules: &[String], found: &mut Vec<Binding>)
             Item::Macro(_) => {}
             // `type Result<T> = std::result::Result<T, MyError>;`: the language's own type
             // under its own name, with a parameter fixed (idiomatic, and no stand-in).
-            Item::Type(t) if aliases_the_std_item(&t.ident.to_string(), &t.ty) => {}
+            Item::Type(t) if aliases_the_std_item(t) => {}
             _ => {
                 if let Some(name) = item_name(item)
                     && PROTECTED.contains(&name.as_str())
@@ -513,6 +532,10 @@ mod tests {
             ("#[derive(Debug)] pub struct str;", "str"),
             ("pub enum bool { Yes }", "bool"),
             ("pub type Result<T, E> = Option<(T, E)>;", "Result"),
+            (
+                "pub type Result<T, E> = std::result::Result<u16, (T, E)>;",
+                "Result",
+            ),
             ("use std::fmt::Debug as PartialEq;", "PartialEq"),
             ("use crate::mine::Anything as String;", "String"),
             ("mod inner { pub struct u16; } pub use inner::*;", "u16"),
@@ -567,6 +590,7 @@ mod tests {
             "fn f() -> &'static str { include_str!(\"data.txt\") }",
             // Red team round 2: an honest, idiomatic alias.
             "pub type Result<T> = std::result::Result<T, AddError>;",
+            "pub type Result<T, E = AddError> = core::result::Result<T, E>;",
         ] {
             assert_eq!(found(source, ""), Vec::<String>::new(), "{source}");
         }
