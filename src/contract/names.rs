@@ -19,7 +19,7 @@
 //! Items inside function bodies are not reachable by path, so they are free.
 //!
 //! The checks see what the file says, not what macros expand to, so what would hide items from
-//! them is refused too: an item-position `include!` (items from a file nobody inspects), a
+//! them is refused too: `include!` anywhere (code from a file nobody inspects), a
 //! `#[path]` module whose file is not a `.rs` file (the grader assembles `.rs` files only), and
 //! an item-position call of one of the file's own macros that passes a protected name or whose
 //! body defines one.
@@ -242,14 +242,7 @@ fn hidden_items(
                     .last()
                     .map(|s| s.ident.to_string())
                     .unwrap_or_default();
-                if called == "include" {
-                    found.push(Binding {
-                        name: "include".into(),
-                        what: What::Hidden(
-                            "an `include!` of items hides them from the grader's checks; put them in a module (`mod name;`)".into(),
-                        ),
-                    });
-                } else if let Some((_, body)) = macros.iter().find(|(name, _)| *name == called) {
+                if let Some((_, body)) = macros.iter().find(|(name, _)| *name == called) {
                     // Names it defines: in its body, in the items passed to it, and the names
                     // passed to a body that defines items named by its arguments (`$n`).
                     let passed = if names_items_by_argument(body) {
@@ -499,6 +492,24 @@ struct Macros<'a> {
 }
 
 impl<'ast> Visit<'ast> for Macros<'_> {
+    // `include!` anywhere (a statement, an expression) brings in code no check reads.
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "include")
+        {
+            self.found.push(Binding {
+                name: "include!".into(),
+                what: What::Hidden(
+                    "`include!` brings in code the grader's checks never read; write it in a `.rs` module (`mod name;`)".into(),
+                ),
+            });
+        }
+        visit::visit_macro(self, mac);
+    }
+
     fn visit_item_macro(&mut self, item: &'ast syn::ItemMacro) {
         if let Some(ident) = &item.ident {
             let name = ident.to_string();
@@ -563,6 +574,7 @@ mod tests {
                 "Result",
             ),
             ("include!(\"items.in\");", "include!"),
+            ("fn f() { include!(\"done.in\"); }", "include!"),
             ("#[path = \"evil.txt\"]\nmod m;\npub use m::*;", "m"),
         ] {
             let problems = found(source, "");

@@ -347,6 +347,8 @@ impl Resolver {
 #[derive(Default)]
 struct Defined {
     types: BTreeSet<String>,
+    /// The type aliases among `types`.
+    aliases: BTreeSet<String>,
     traits: BTreeSet<String>,
     modules: BTreeSet<String>,
     macro_calls: bool,
@@ -378,6 +380,7 @@ impl<'ast> Visit<'ast> for Defined {
             }
             Item::Type(t) => {
                 self.types.insert(t.ident.to_string());
+                self.aliases.insert(t.ident.to_string());
             }
             Item::Trait(t) => {
                 self.traits.insert(t.ident.to_string());
@@ -398,6 +401,7 @@ impl<'ast> Visit<'ast> for Defined {
 fn local_traits_on_foreign_types(file: &syn::File) -> Vec<(String, String)> {
     struct Impls<'a> {
         defined: &'a Defined,
+        resolve: &'a Resolver,
         found: Vec<(String, String)>,
     }
     impl<'ast> Visit<'ast> for Impls<'_> {
@@ -410,9 +414,11 @@ fn local_traits_on_foreign_types(file: &syn::File) -> Vec<(String, String)> {
                     .type_params()
                     .map(|p| p.ident.to_string())
                     .collect();
-                let self_name = type_name(&block.self_ty);
-                let own_type =
-                    self.defined.types.contains(&self_name) && !params.contains(&self_name);
+                // Through aliases: `type Text = String;` does not make `String` the learner's.
+                let self_name = self.resolve.resolve(&type_name(&block.self_ty));
+                let own_type = self.defined.types.contains(&self_name)
+                    && !self.defined.aliases.contains(&self_name)
+                    && !params.contains(&self_name);
                 if !own_type && is_local_trait(path, self.defined) {
                     self.found.push((
                         path.to_token_stream().to_string().replace(' ', ""),
@@ -431,8 +437,10 @@ fn local_traits_on_foreign_types(file: &syn::File) -> Vec<(String, String)> {
     }
     let mut defined = Defined::default();
     defined.visit_file(file);
+    let resolve = Resolver::of(file);
     let mut impls = Impls {
         defined: &defined,
+        resolve: &resolve,
         found: Vec::new(),
     };
     impls.visit_file(file);
@@ -589,6 +597,9 @@ impl Router {
             "mod m { pub trait Looks { fn contains(&self, _: &str) -> bool { true } } }\nimpl m::Looks for str {}",
             "pub trait Looks { fn is_empty(&self) -> bool { false } }\nimpl<T> Looks for Vec<T> {}",
             "pub trait Looks { fn len(&self) -> usize { 3 } }\nimpl<T: ?Sized> Looks for &T {}",
+            // Red team round 3: through an alias.
+            "type Text = String;\npub trait Looks { fn contains(&self, _: &str) -> bool { true } }\nimpl Looks for Text {}",
+            "type Caught = std::thread::Result<()>;\npub trait Verdict { fn is_err(self) -> bool; }\nimpl Verdict for Caught { fn is_err(self) -> bool { false } }",
         ] {
             let learner =
                 format!("pub fn greeting(name: &str) -> String {{ String::new() }}\n{sneaky}");

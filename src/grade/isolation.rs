@@ -132,7 +132,13 @@ impl Isolation {
         } else {
             why_not.join("; ")
         };
-        match policy.require {
+        // Asked for one isolation by name (`--isolation uid`): that one, or none at all; never a
+        // silent fall to no isolation (red team round 3).
+        let require = match (policy.require, policy.only) {
+            (None, Some(only)) if only > Level::None => Some(only),
+            (require, _) => require,
+        };
+        match require {
             Some(level) if level > Level::None => Err(format!(
                 "no {} isolation: {why}\n  help: install bubblewrap (`apt-get install bubblewrap`) and allow user namespaces, or grade as root with separate users (--require-sandbox=uid; see docs/grading-security.md)",
                 level.key()
