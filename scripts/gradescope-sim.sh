@@ -212,6 +212,9 @@ if [ "${SIM_TARGET:-gradescope}" = ci ]; then
   # whole cohort graded by one `grade --cohort`, with no network.
   mkdir -p "$img/__w/backendlings" "$img/github/home" "$img/cohort"
   for sub in solved untouched cfg_not_test exit_cheat forger macos_zip; do cp -r "$subs/$sub" "$img/cohort/$sub"; done
+  # Under separate users a cohort must be private to the grader (`grade` refuses otherwise):
+  # learner code runs as users of its own on this machine.
+  chmod 700 "$img/cohort"
   sim_exec run bash -c 'cd /autograder/course && HOME=/github/home GITHUB_ACTIONS=true \
     RUSTUP_HOME=/usr/local/rustup CARGO_HOME=/usr/local/cargo PATH=/usr/local/cargo/bin:$PATH \
     backendlings grade --cohort /cohort --require-sandbox=uid --json /__w/report.json' \
