@@ -222,8 +222,43 @@ fn bindings(file: &syn::File) -> Vec<Binding> {
     };
     macros.visit_file(file);
     let defined = std::mem::take(&mut macros.defined);
+    // A macro of the learner's that writes items (an `impl`, a type, a function) writes them
+    // where no check reads: the contract sees the file, not the expansion (red team round 4).
+    for (name, body) in &defined {
+        if writes_items(body) {
+            found.push(Binding {
+                name: name.clone(),
+                what: What::Hidden(format!(
+                    "the macro `{name}!` writes items (an `impl`, a type, a function...) that the grader's checks cannot see; write them out"
+                )),
+            });
+        }
+    }
     hidden_items(&file.items, &defined, &mut found);
     found
+}
+
+/// Whether a macro body holds an item keyword, so that it may expand to items.
+fn writes_items(tokens: &proc_macro2::TokenStream) -> bool {
+    const ITEMS: &[&str] = &[
+        "impl",
+        "struct",
+        "enum",
+        "union",
+        "trait",
+        "type",
+        "fn",
+        "mod",
+        "use",
+        "static",
+        "extern",
+        "macro_rules",
+    ];
+    tokens.clone().into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => ITEMS.contains(&ident.to_string().as_str()),
+        proc_macro2::TokenTree::Group(group) => writes_items(&group.stream()),
+        _ => false,
+    })
 }
 
 /// Item-position macro calls and module files that would bring in items the checks never see.
@@ -576,10 +611,19 @@ mod tests {
             ("include!(\"items.in\");", "include!"),
             ("fn f() { include!(\"done.in\"); }", "include!"),
             ("#[path = \"evil.txt\"]\nmod m;\npub use m::*;", "m"),
+            // Red team round 4: items a macro writes are out of the contract's sight.
+            (
+                "macro_rules! mk { () => { impl PartialEq for Response { fn eq(&self, _: &Self) -> bool { true } } } }\nmk!();",
+                "mk!",
+            ),
+            (
+                "macro_rules! row { ($n:ident) => { pub struct $n(u16); } }\nrow!(Header);",
+                "row!",
+            ),
         ] {
             let problems = found(source, "");
             assert!(
-                !problems.is_empty() && problems.iter().all(|p| p.contains(&format!("`{named}`"))),
+                problems.iter().any(|p| p.contains(&format!("`{named}`"))),
                 "{source}: {problems:?}"
             );
         }
@@ -596,8 +640,7 @@ mod tests {
             "fn f() { struct u16; }",
             "pub struct Response { status: u16 }",
             "mod db { pub fn query() {} }",
-            "macro_rules! row { ($n:ident) => { pub struct $n(u16); } }\nrow!(Header);",
-            "macro_rules! pass { ($($i:item)*) => { $($i)* } }\npass! { #[test] fn t() { let _: Vec<u16> = std::vec::Vec::new(); } }",
+            "macro_rules! check { ($e:expr) => { if !$e { return Err(\"bad\".to_string()); } } }",
             "#[path = \"db_impl.rs\"]\nmod db;",
             "fn f() -> &'static str { include_str!(\"data.txt\") }",
             // Red team round 2: an honest, idiomatic alias.
