@@ -207,6 +207,12 @@ autobenches = false
 "#
 }
 
+/// Removes the course manifest's `default-run` from a copy of its `[package]`: it names the
+/// course folder's own `src/main.rs` (`dev/`), which copies and build packages lack.
+pub fn drop_default_run(package: &mut dyn toml_edit::TableLike) {
+    package.remove("default-run");
+}
+
 /// A stand-alone copy of the exercise manifest for a course laid out at `dest` (exercises in
 /// `dest/exercises`): `bin` paths relative to `dest`, solutions only where `with_solutions`, and
 /// an empty `[workspace]` so cargo never looks for an enclosing workspace.
@@ -222,9 +228,8 @@ pub fn standalone(course: &Course, with_solutions: bool) -> Result<String> {
         .filter(|b| with_solutions || course.find(&b.name).is_some())
         .collect();
     set_bins(&mut doc, &bins);
-    // The course's `default-run` names its own folder's `src/main.rs`, which copies lack.
     if let Some(package) = doc.get_mut("package").and_then(Item::as_table_like_mut) {
-        package.remove("default-run");
+        drop_default_run(package);
     }
     if let Some(dir) = path.parent() {
         rebase_path_dependencies(doc.as_table_mut(), dir);

@@ -493,15 +493,9 @@ fn under_bubblewrap_run_as_learner_users_a_hostile_cohort_earns_nothing() {
     assert_cohort_earns_nothing("bubblewrap", BUBBLEWRAP_TEST_UIDS, "NotFound");
 }
 
-#[test]
-fn uid_isolation_refuses_solutions_every_user_can_read() {
-    if !as_root() {
-        return;
-    }
-    let scene = Scene::new(&[("untouched", &[])]);
-    fs::create_dir_all(scene.course.path("solutions")).unwrap();
-    // The course's folder readable by all: its solutions would be readable by learner code.
-    fs::set_permissions(scene.course.root(), fs::Permissions::from_mode(0o755)).unwrap();
+/// Grades `scene`'s cohort under `--require-sandbox=uid` and checks that `grade` refuses to
+/// start, saying `why` and how to make the folder private.
+fn assert_uid_refused(scene: &Scene, why: &str) {
     let (bin, cargo_home) = readable_toolchain();
     let output = Command::new(BIN)
         .args(["grade", "--cohort"])
@@ -515,11 +509,20 @@ fn uid_isolation_refuses_solutions_every_user_can_read() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
-    assert!(
-        stderr.contains("every user can enter the course folder"),
-        "{stderr}"
-    );
+    assert!(stderr.contains(why), "{stderr}");
     assert!(stderr.contains("chmod -R go-rwx"), "{stderr}");
+}
+
+#[test]
+fn uid_isolation_refuses_solutions_every_user_can_read() {
+    if !as_root() {
+        return;
+    }
+    let scene = Scene::new(&[("untouched", &[])]);
+    fs::create_dir_all(scene.course.path("solutions")).unwrap();
+    // The course's folder readable by all: its solutions would be readable by learner code.
+    fs::set_permissions(scene.course.root(), fs::Permissions::from_mode(0o755)).unwrap();
+    assert_uid_refused(&scene, "every user can enter the course folder");
 }
 
 #[test]
@@ -535,22 +538,5 @@ fn uid_isolation_refuses_a_cohort_every_user_can_enter() {
         fs::Permissions::from_mode(0o755),
     )
     .unwrap();
-    let (bin, cargo_home) = readable_toolchain();
-    let output = Command::new(BIN)
-        .args(["grade", "--cohort"])
-        .arg(scene.work.path().join("cohort"))
-        .args(["--isolation", "uid", "--require-sandbox=uid"])
-        .current_dir(scene.course.root())
-        .env_clear()
-        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
-        .env("CARGO_HOME", cargo_home)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(3), "{stderr}");
-    assert!(
-        stderr.contains("every user can enter the learner folder"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("chmod -R go-rwx"), "{stderr}");
+    assert_uid_refused(&scene, "every user can enter the learner folder");
 }

@@ -233,9 +233,7 @@ impl Cargo {
             package.insert(key, toml_edit::value(false));
         }
         package.remove("build");
-        // The course's `default-run` names a binary of its own folder (`dev/src/main.rs`), which
-        // this package does not have.
-        package.remove("default-run");
+        crate::manifest::drop_default_run(package);
         let manifest_dir = self.manifest.parent().unwrap_or(Path::new("."));
         crate::manifest::rebase_path_dependencies(doc.as_table_mut(), manifest_dir);
         let mut bins = Array::new();
