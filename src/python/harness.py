@@ -1,0 +1,213 @@
+"""Runs one Python exercise's tests for the backendlings runner, and reports what pytest decided.
+
+    python -I -B harness.py run DIR TEST_FILE RESULTS [PER_TEST_TIMEOUT]
+    python -I -B harness.py serve
+
+`run` runs pytest once in DIR (the exercise's run folder: the learner's module, the course's test
+file, support files) with the course's configuration only: `-c` names the runner's own ini file,
+conftest files are never loaded, plugin autoload and the cache provider are off, no bytecode is
+written. The verdict is not read from pytest's human output: the plugin below writes one JSON
+document to RESULTS at the end of the session, with the per-test outcomes and a short message
+for each failure, signed with the run's nonce, which the runner leaves in DIR/.nonce and this
+script reads and deletes before any learner code is imported. The exit code is pytest's.
+
+`serve` is the warm worker of watch mode: it imports pytest and the frameworks once, freezes
+them out of the garbage collector's way (`gc.freeze()`) and, for each request read from stdin
+(one JSON object per line), forks a child that runs exactly as `run` does. Replies on stdout, one
+JSON object per line: `{"pid": N}` when the child started (the runner kills its process group at
+the deadline), then `{"code": C}` or `{"signal": S}` when it ended. Learner code is imported only
+in the children, so each check starts from the same clean parent.
+"""
+
+import json
+import os
+import signal
+import sys
+
+os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+os.environ.pop("PYTEST_ADDOPTS", None)
+os.environ.pop("PYTEST_PLUGINS", None)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+INI = os.path.join(HERE, "pytest.ini")
+# One cleaned message per failure, and no more of it than a screen shows.
+MESSAGE_CAP = 4000
+# Windows has no interval timer: there only the whole run's time limit holds.
+CAN_ALARM = hasattr(signal, "setitimer")
+
+
+class TestTimedOut(Exception):
+    """Raised in a test that ran past its own time limit."""
+
+
+class Results:
+    """The plugin: collects per-test outcomes and writes them once, at the end."""
+
+    def __init__(self, nonce, path, per_test_timeout):
+        self.nonce = nonce
+        self.path = path
+        self.per_test_timeout = per_test_timeout
+        self.tests = {}
+        self.order = []
+        self.errors = []
+
+    def outcome(self, nodeid, outcome, message):
+        if nodeid not in self.tests:
+            self.order.append(nodeid)
+            self.tests[nodeid] = {"id": nodeid, "outcome": outcome, "message": message}
+        elif self.tests[nodeid]["outcome"] == "passed" and outcome != "passed":
+            # A teardown that fails turns a passed call into a failure.
+            self.tests[nodeid].update(outcome=outcome, message=message)
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.errors.append({"id": report.nodeid, "message": short(report)})
+
+    def pytest_runtest_logreport(self, report):
+        if report.when == "call":
+            outcome = report.outcome
+            if hasattr(report, "wasxfail"):
+                outcome = "skipped"
+            self.outcome(report.nodeid, outcome, short(report) if report.failed else "")
+        elif report.failed:
+            self.outcome(report.nodeid, "error", short(report))
+        elif report.skipped:
+            self.outcome(report.nodeid, "skipped", "")
+
+    def pytest_runtest_call(self, item):
+        # Not a wrapper: arming the alarm here and disarming it in `pytest_runtest_teardown`
+        # covers exactly the test's own body.
+        if self.per_test_timeout and CAN_ALARM:
+
+            def expired(signum, frame):
+                raise TestTimedOut(f"the test ran longer than {self.per_test_timeout} s")
+
+            signal.signal(signal.SIGALRM, expired)
+            signal.setitimer(signal.ITIMER_REAL, self.per_test_timeout)
+
+    def pytest_runtest_teardown(self, item):
+        if self.per_test_timeout and CAN_ALARM:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    def pytest_sessionfinish(self, session, exitstatus):
+        document = {
+            "nonce": self.nonce,
+            "tests": [self.tests[nodeid] for nodeid in self.order],
+            "errors": self.errors,
+            "exit": int(exitstatus),
+        }
+        with open(self.path, "w", encoding="utf-8") as f:
+            json.dump(document, f)
+
+
+def short(report):
+    crash = getattr(report.longrepr, "reprcrash", None)
+    text = crash.message if crash is not None else str(report.longrepr)
+    return text[:MESSAGE_CAP]
+
+
+def take_nonce(folder):
+    path = os.path.join(folder, ".nonce")
+    with open(path, encoding="utf-8") as f:
+        nonce = f.read().strip()
+    os.unlink(path)
+    return nonce
+
+
+def run(folder, test_file, results, per_test_timeout):
+    """Runs the tests; returns pytest's exit code."""
+    nonce = take_nonce(folder)
+    os.chdir(folder)
+    sys.path.insert(0, folder)
+    import pytest
+
+    args = [
+        "-c", INI, "--rootdir", folder, "--noconftest", "-p", "no:cacheprovider",
+        "-p", "no:stepwise", "-p", "no:pastebin", "-q", "--color=yes", "-o",
+        "console_output_style=classic", test_file,
+    ]
+    return int(pytest.main(args, plugins=[Results(nonce, results, per_test_timeout)]))
+
+
+PRELOAD = [
+    "pytest", "_pytest.python", "_pytest.runner", "_pytest.assertion.rewrite", "_pytest.fixtures",
+    "asyncio", "json", "pydantic", "fastapi", "fastapi.testclient", "starlette.testclient",
+    "flask", "werkzeug.test", "httpx2", "anyio",
+]
+
+
+def serve():
+    import gc
+    import importlib
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in PRELOAD:
+            try:
+                importlib.import_module(name)
+            except Exception:
+                pass
+    gc.collect()
+    gc.freeze()
+    out = sys.stdout
+    for line in sys.stdin:
+        request = json.loads(line)
+        out.flush()
+        pid = os.fork()
+        if pid == 0:
+            code = 70
+            try:
+                os.setsid()
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                memory = request.get("memory")
+                if memory:
+                    import resource
+
+                    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+                null = os.open(os.devnull, os.O_RDONLY)
+                os.dup2(null, 0)
+                log = os.open(request["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.dup2(log, 1)
+                os.dup2(log, 2)
+                os.close(null)
+                os.close(log)
+                sys.stdin = open(0, closefd=False)
+                sys.stdout = open(1, "w", closefd=False, buffering=1)
+                sys.stderr = open(2, "w", closefd=False, buffering=1)
+                code = run(
+                    request["dir"], request["test"], request["results"], request["timeout"]
+                )
+            except BaseException as err:  # noqa: BLE001 - the child must always exit
+                try:
+                    sys.stderr.write(f"backendlings harness: {err!r}\n")
+                    sys.stderr.flush()
+                except BaseException:
+                    pass
+            finally:
+                os._exit(code)
+        out.write(json.dumps({"pid": pid}) + "\n")
+        out.flush()
+        _, status = os.waitpid(pid, 0)
+        if os.WIFSIGNALED(status):
+            reply = {"signal": os.WTERMSIG(status)}
+        else:
+            reply = {"code": os.WEXITSTATUS(status)}
+        out.write(json.dumps(reply) + "\n")
+        out.flush()
+
+
+def main():
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "run" and len(sys.argv) in (5, 6):
+        timeout = float(sys.argv[5]) if len(sys.argv) == 6 else 0
+        sys.exit(run(sys.argv[2], sys.argv[3], sys.argv[4], timeout))
+    if command == "serve":
+        serve()
+        return
+    sys.stderr.write(__doc__)
+    sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,348 @@
+"""The Python track's rule book: what a learner's file may not do, read from its syntax tree.
+
+The runner runs this file with the track's interpreter in isolated mode (`python -I -B`) before
+any learner code runs; it parses the learner's files with `ast` and never imports them. Input:
+one JSON object on stdin, `{"files": [{"path": P, "shown": S, "shipped": Q or null}]}` (`shown`:
+the path as messages name it; `shipped`: the course's version of the file, whose dunder methods
+the learner may keep). Output: one JSON object on stdout, `{"problems": [{"file", "line",
+"message"}], "syntax": null or {"file", "line", "message"}}`.
+
+The rules keep learner code from forging a verdict in-process: the course's tests and the
+results plugin share the interpreter with it. They are deliberately narrow about *reach*
+(imports, private and dunder attributes, frames, monkeypatching what was imported, dynamic
+evaluation, files) and say nothing about style: any correct solution of an exercise passes them.
+"""
+
+import ast
+import json
+import sys
+
+# Modules a learner may import (the top-level name). Everything else is refused: the standard
+# library's reach into the interpreter (sys, gc, inspect, ctypes, importlib, builtins, signal,
+# atexit, types), processes (os beyond the names below, subprocess, multiprocessing, pty) and
+# files (io beyond in-memory buffers, pathlib beyond pure paths, shutil, tempfile, urllib.request)
+# is what a forged verdict needs.
+ALLOWED_MODULES = {
+    "__future__", "abc", "annotated_types", "array", "asyncio", "base64", "binascii", "bisect",
+    "collections", "concurrent", "contextlib", "contextvars", "copy", "csv", "dataclasses",
+    "datetime", "decimal", "email", "enum", "fastapi", "flask", "fractions", "functools",
+    "hashlib", "heapq", "hmac", "html", "http", "httpx", "httpx2", "io", "ipaddress",
+    "itertools", "itsdangerous", "jinja2", "json", "logging", "markupsafe", "math", "numbers",
+    "operator", "os", "pathlib", "pprint", "pydantic", "pytest", "queue", "random", "re",
+    "secrets", "sqlite3", "starlette", "statistics", "string", "struct", "textwrap",
+    "threading", "time", "tomllib", "typing", "typing_extensions", "unicodedata", "urllib",
+    "uuid", "warnings", "werkzeug", "zoneinfo",
+}
+
+# Submodules refused although their package is allowed.
+REFUSED_SUBMODULES = {
+    "asyncio.subprocess", "concurrent.futures.process", "email.generator", "http.client",
+    "http.server", "logging.config", "logging.handlers", "urllib.request", "urllib.response",
+    "urllib.robotparser",
+}
+
+# For these modules only the names listed may be used (`os.environ`, `from os import getenv`).
+RESTRICTED = {
+    "os": {"environ", "getenv", "path", "sep", "linesep", "urandom", "cpu_count", "name",
+           "PathLike", "fspath", "curdir", "pardir"},
+    "io": {"StringIO", "BytesIO"},
+    "pathlib": {"PurePath", "PurePosixPath", "PureWindowsPath"},
+    "pytest": {"fixture", "mark", "raises", "approx", "param", "warns", "MonkeyPatch",
+               "FixtureRequest", "LogCaptureFixture", "CaptureFixture"},
+    "urllib": {"parse"},
+    "logging": {"getLogger", "Logger", "LoggerAdapter", "Formatter", "Filter", "Handler",
+                "StreamHandler", "LogRecord", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL",
+                "NOTSET", "basicConfig", "debug", "info", "warning", "error", "critical",
+                "exception", "log", "getLevelName", "NullHandler"},
+}
+
+# `pytest.mark.X`: only parametrize (skip, xfail and usefixtures change what a run reports).
+PYTEST_MARKS = {"parametrize"}
+
+# Builtins that evaluate text as code, reach the interpreter's namespaces or open files.
+REFUSED_BUILTINS = {
+    "__import__", "eval", "exec", "compile", "globals", "locals", "vars", "breakpoint", "open",
+    "exit", "quit", "help", "input", "memoryview", "__build_class__", "__builtins__",
+    "__loader__", "__spec__",
+}
+
+# Attribute names refused on any object: frames, code and closures, and pytest's machinery as
+# fixtures expose it (`request.node.session`, `pytestconfig.pluginmanager`).
+REFUSED_ATTRIBUTES = {
+    "tb_frame", "tb_next", "f_back", "f_globals", "f_locals", "f_builtins", "f_code", "f_trace",
+    "gi_frame", "gi_code", "cr_frame", "cr_code", "ag_frame", "ag_code", "cell_contents",
+    "co_code", "co_consts", "pluginmanager", "hook", "session", "node", "stash", "config",
+    "getfixturevalue", "applymarker", "load_extension", "enable_load_extension",
+    "FileHandler", "FileResponse", "StaticFiles", "FileSystemLoader", "send_file",
+    "send_from_directory", "open_resource", "open_instance_resource", "from_pyfile",
+    "from_file", "from_envvar", "mro", "with_traceback", "exc_info",
+}
+# `.config` is refused only on these names (pytest's fixtures and objects): `app.config` is how
+# Flask is configured.
+PYTEST_OBJECTS = {"request", "pytestconfig", "pytester", "testdir", "item", "session", "config"}
+
+# Dunder attributes a learner may read: a class's name, and calling an overridden constructor.
+ALLOWED_DUNDER_ATTRIBUTES = {"__init__", "__name__", "__qualname__", "__post_init__", "__doc__"}
+
+# Special methods that answer the course's tests on the learner's behalf (an `__eq__` that is
+# always true) or run code at times the tests do not choose: a learner class may define them
+# only where the shipped file's class of the same name does.
+GUARDED_METHODS = {
+    "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__hash__", "__bool__",
+    "__len__", "__contains__", "__instancecheck__", "__subclasscheck__", "__getattr__",
+    "__getattribute__", "__setattr__", "__delattr__", "__del__", "__init_subclass__",
+    "__class_getitem__", "__set_name__", "__new__", "__get__", "__set__", "__delete__",
+    "__index__", "__int__", "__float__", "__str__", "__format__", "__iter__", "__getitem__",
+}
+
+
+def guarded_methods_of(tree):
+    """{class name: {guarded method names}} of a module."""
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            methods = {
+                item.name
+                for item in node.body
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and item.name in GUARDED_METHODS
+            }
+            found.setdefault(node.name, set()).update(methods)
+    return found
+
+
+class Checker(ast.NodeVisitor):
+    def __init__(self, shown, shipped_methods):
+        self.shown = shown
+        self.shipped_methods = shipped_methods
+        self.problems = []
+        # Local names bound by imports: name -> the module (or module.name) it stands for.
+        self.imported = {}
+
+    def refuse(self, node, message):
+        self.problems.append(
+            {"file": self.shown, "line": getattr(node, "lineno", 1), "message": message}
+        )
+
+    # Imports -----------------------------------------------------------------------------
+
+    def check_module(self, node, module):
+        top = module.split(".")[0]
+        if top not in ALLOWED_MODULES:
+            self.refuse(node, f"imports `{module}`, which graded code may not use")
+            return False
+        for refused in REFUSED_SUBMODULES:
+            if module == refused or module.startswith(refused + "."):
+                self.refuse(node, f"imports `{module}`, which graded code may not use")
+                return False
+        parts = module.split(".")
+        if len(parts) > 1 and parts[0] in RESTRICTED and parts[1] not in RESTRICTED[parts[0]]:
+            self.refuse(node, f"uses `{module}`, which graded code may not use")
+            return False
+        return True
+
+    def visit_Import(self, node):
+        for alias in node.names:
+            if self.check_module(node, alias.name):
+                if alias.asname:
+                    self.imported[alias.asname] = alias.name
+                else:
+                    self.imported[alias.name.split(".")[0]] = alias.name.split(".")[0]
+
+    def visit_ImportFrom(self, node):
+        if node.level:
+            # A relative import stays inside the learner's own package.
+            for alias in node.names:
+                if alias.name == "*":
+                    self.refuse(node, "`import *` is not allowed in graded code")
+            return
+        module = node.module or ""
+        if not self.check_module(node, module):
+            return
+        top = module.split(".")[0]
+        for alias in node.names:
+            if alias.name == "*":
+                self.refuse(node, "`import *` is not allowed in graded code")
+                continue
+            if module in RESTRICTED and alias.name not in RESTRICTED[module]:
+                self.refuse(node, f"uses `{module}.{alias.name}`, which graded code may not use")
+                continue
+            full = f"{module}.{alias.name}"
+            if full in REFUSED_SUBMODULES or alias.name.startswith("_"):
+                self.refuse(node, f"uses `{full}`, which graded code may not use")
+                continue
+            self.imported[alias.asname or alias.name] = full if top != module else module
+
+    # Names and attributes ----------------------------------------------------------------
+
+    def visit_Name(self, node):
+        if node.id in REFUSED_BUILTINS:
+            self.refuse(node, f"uses `{node.id}`, which graded code may not use")
+        elif node.id.startswith("__") and node.id != "__name__":
+            self.refuse(node, f"uses `{node.id}`, which graded code may not use")
+
+    def visit_Attribute(self, node):
+        attr = node.attr
+        root = node.value
+        if attr.startswith("__") and attr.endswith("__"):
+            if attr not in ALLOWED_DUNDER_ATTRIBUTES:
+                self.refuse(node, f"reads `.{attr}`, which graded code may not use")
+        elif attr.startswith("_") and not (
+            isinstance(root, ast.Name) and root.id in ("self", "cls")
+        ):
+            self.refuse(node, f"reads the private attribute `.{attr}` of another object")
+        elif attr in REFUSED_ATTRIBUTES and (
+            attr != "config" or (isinstance(root, ast.Name) and root.id in PYTEST_OBJECTS)
+        ):
+            self.refuse(node, f"uses `.{attr}`, which graded code may not use")
+        # `os.system`, `pytest.exit`: names of restricted modules.
+        if isinstance(root, ast.Name) and root.id in self.imported:
+            module = self.imported[root.id]
+            if module in RESTRICTED and attr not in RESTRICTED[module]:
+                self.refuse(node, f"uses `{module}.{attr}`, which graded code may not use")
+        if (
+            isinstance(root, ast.Attribute)
+            and root.attr == "mark"
+            and isinstance(root.value, ast.Name)
+            and self.imported.get(root.value.id) == "pytest"
+            and attr not in PYTEST_MARKS
+        ):
+            self.refuse(node, f"uses `pytest.mark.{attr}`, which graded code may not use")
+        if (
+            isinstance(root, ast.Name)
+            and self.imported.get(root.id) == "pytest.mark"
+            and attr not in PYTEST_MARKS
+        ):
+            self.refuse(node, f"uses `pytest.mark.{attr}`, which graded code may not use")
+        self.generic_visit(node)
+
+    def visit_Call(self, node):
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in ("getattr", "setattr", "delattr", "hasattr"):
+            name = node.args[1] if len(node.args) > 1 else None
+            if not (
+                isinstance(name, ast.Constant)
+                and isinstance(name.value, str)
+                and not name.value.startswith("_")
+                and name.value not in REFUSED_ATTRIBUTES
+            ):
+                self.refuse(
+                    node, f"`{func.id}` needs an attribute name written out (not private)"
+                )
+        # `monkeypatch.setattr("package.module.name", value)` imports what the string names.
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("setattr", "delattr", "setitem", "syspath_prepend", "chdir")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            self.refuse(node, f"`.{func.attr}` with a dotted name is not allowed in graded code")
+        self.generic_visit(node)
+
+    def visit_Constant(self, node):
+        # Format strings reach attributes through text: `"{0.__class__}".format(x)`.
+        if isinstance(node.value, str) and "__" in node.value and node.value != "__main__":
+            self.refuse(node, "a string holding `__` is not allowed in graded code")
+
+    # Monkeypatching ------------------------------------------------------------------------
+
+    def root_name(self, target):
+        while isinstance(target, (ast.Attribute, ast.Subscript)):
+            target = target.value
+        return target.id if isinstance(target, ast.Name) else None
+
+    def check_target(self, target):
+        if isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.check_target(element)
+        elif isinstance(target, ast.Starred):
+            self.check_target(target.value)
+        elif isinstance(target, (ast.Attribute, ast.Subscript)):
+            root = self.root_name(target)
+            if root in self.imported:
+                self.refuse(
+                    target,
+                    f"changes `{root}`, which was imported: graded code may not patch "
+                    "modules or their classes",
+                )
+
+    def visit_Assign(self, node):
+        for target in node.targets:
+            self.check_target(target)
+        self.generic_visit(node)
+
+    def visit_AugAssign(self, node):
+        self.check_target(node.target)
+        self.generic_visit(node)
+
+    def visit_AnnAssign(self, node):
+        self.check_target(node.target)
+        self.generic_visit(node)
+
+    def visit_Delete(self, node):
+        for target in node.targets:
+            self.check_target(target)
+        self.generic_visit(node)
+
+    # Classes -------------------------------------------------------------------------------
+
+    def visit_ClassDef(self, node):
+        for keyword in node.keywords:
+            if keyword.arg == "metaclass":
+                self.refuse(node, "a metaclass is not allowed in graded code")
+        allowed = self.shipped_methods.get(node.name, set())
+        for item in node.body:
+            if (
+                isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and item.name in GUARDED_METHODS
+                and item.name not in allowed
+            ):
+                self.refuse(
+                    item,
+                    f"`{node.name}.{item.name}` is not in the exercise as shipped: graded code "
+                    "may not define it (it could answer the tests' comparisons)",
+                )
+        self.generic_visit(node)
+
+    def visit_Global(self, node):
+        for name in node.names:
+            if name.startswith("__"):
+                self.refuse(node, f"uses `{name}`, which graded code may not use")
+
+
+def check(path, shown, shipped):
+    with open(path, "rb") as f:
+        source = f.read()
+    try:
+        tree = ast.parse(source, filename=shown)
+    except SyntaxError as err:
+        return [], {"file": shown, "line": err.lineno or 1, "message": err.msg}
+    except ValueError as err:  # null bytes
+        return [], {"file": shown, "line": 1, "message": str(err)}
+    shipped_methods = {}
+    if shipped:
+        try:
+            with open(shipped, "rb") as f:
+                shipped_methods = guarded_methods_of(ast.parse(f.read()))
+        except (OSError, SyntaxError, ValueError):
+            shipped_methods = {}
+    checker = Checker(shown, shipped_methods)
+    checker.visit(tree)
+    return checker.problems, None
+
+
+def main():
+    request = json.load(sys.stdin)
+    problems = []
+    syntax = None
+    for entry in request["files"]:
+        found, error = check(entry["path"], entry["shown"], entry.get("shipped"))
+        problems.extend(found)
+        if error and syntax is None:
+            syntax = error
+    json.dump({"problems": problems, "syntax": syntax}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
