@@ -2,7 +2,7 @@
 
 The runner runs this file with the track's interpreter in isolated mode (`python -I -B`) before
 any learner code runs; it parses the learner's files with `ast` and never imports them. Input:
-one JSON object on stdin, `{"files": [{"path": P, "shown": S, "shipped": Q or null}]}` (`shown`:
+one JSON object as the only argument, `{"files": [{"path": P, "shown": S, "shipped": Q or null}]}` (`shown`:
 the path as messages name it; `shipped`: the course's version of the file, whose dunder methods
 the learner may keep). Output: one JSON object on stdout, `{"problems": [{"file", "line",
 "message"}], "syntax": null or {"file", "line", "message"}}`.
@@ -316,10 +316,12 @@ def check(path, shown, shipped):
         source = f.read()
     try:
         tree = ast.parse(source, filename=shown)
+        # What only the compiler checks (`return` outside a function, `nonlocal` errors).
+        compile(tree, shown, "exec", dont_inherit=True)
     except SyntaxError as err:
         return [], {"file": shown, "line": err.lineno or 1, "message": err.msg}
-    except ValueError as err:  # null bytes
-        return [], {"file": shown, "line": 1, "message": str(err)}
+    except (ValueError, RecursionError, MemoryError) as err:  # null bytes, absurd nesting
+        return [], {"file": shown, "line": 1, "message": f"cannot be parsed: {err}"}
     shipped_methods = {}
     if shipped:
         try:
@@ -333,7 +335,7 @@ def check(path, shown, shipped):
 
 
 def main():
-    request = json.load(sys.stdin)
+    request = json.loads(sys.argv[1])
     problems = []
     syntax = None
     for entry in request["files"]:
