@@ -133,7 +133,7 @@ pub fn reset(course: &Course, name: &str) -> Result<ExitCode> {
 
 /// Checks one exercise and records the result, for `run`.
 pub fn check_one(course: &Course, progress: &mut Progress, index: usize) -> Result<Verdict> {
-    let mut engine = context::engine(course, Options::default(), false)?;
+    let mut engine = context::engine(course, Options::default(), false, context::Use::Once)?;
     engine.supervisor().cancel_on_signals();
     let mut bar = terminal::BuildBar::new(true);
     let verdict = engine
@@ -212,7 +212,7 @@ pub fn verify_all(
     if let Some(jobs) = settings.jobs {
         options.jobs = jobs.max(1);
     }
-    let mut engine = context::engine(course, options, settings.no_cache)?;
+    let mut engine = context::engine(course, options, settings.no_cache, context::Use::Many)?;
     engine.supervisor().cancel_on_signals();
     let all: Vec<usize> = (0..course.exercises.len()).collect();
     let mut bar = terminal::BuildBar::new(show_bar);

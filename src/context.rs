@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::course::{Course, INFO_FILE};
+use crate::course::{Course, INFO_FILE, Language};
 use crate::engine::cache::Cache;
 use crate::engine::cargo::Cargo;
+use crate::engine::python::{Python, PythonEnv};
 use crate::engine::{Engine, Options};
 use crate::manifest::{self, ManifestState};
 
@@ -74,8 +75,42 @@ pub fn cargo_for(course: &Course) -> Cargo {
     cargo
 }
 
+/// How many checks an engine is for: warm workers pay for themselves only over several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    /// One check (`run`).
+    Once,
+    /// A session or a batch (watch mode, `verify`).
+    Many,
+}
+
+/// The Python toolchain for a learner's own course: the environment (built on first use,
+/// with progress on stderr), run folders in the runner's build folder, and for `Use::Many`
+/// warm workers.
+pub fn python_for(course: &Course, runs: Use) -> Result<Python> {
+    let env = PythonEnv::ensure(&course.root, &mut |step| eprintln!("python: {step}"))?;
+    let work_dir = course.root.join(TARGET_SUBDIR).join("python");
+    let python = Python::new(env, work_dir);
+    Ok(match runs {
+        Use::Once => python,
+        Use::Many => python.with_workers(),
+    })
+}
+
 /// An engine over a learner's own course, with the verdict cache unless `no_cache`.
-pub fn engine(course: &Course, options: Options, no_cache: bool) -> Result<Engine<'_>> {
+pub fn engine(course: &Course, options: Options, no_cache: bool, runs: Use) -> Result<Engine<'_>> {
+    if course.language == Language::Python {
+        let python = python_for(course, runs)?;
+        let cache = (!no_cache).then(|| {
+            let id = format!("python {} {}", python.env().version, python.env().lock_hash);
+            Cache::open_with(
+                course.root.join(TARGET_SUBDIR).join("verdicts.json"),
+                vec![course.root.join(crate::engine::python::env::LOCK_FILE)],
+                id.as_bytes(),
+            )
+        });
+        return Ok(Engine::new(course, Box::new(python), options, cache));
+    }
     ensure_manifest(course)?;
     let cache = (!no_cache).then(|| {
         Cache::open(

@@ -173,6 +173,11 @@ pub enum Reason {
     Syntax,
     /// The tests failed without naming a failing test (a crash before or between them).
     EndedEarly,
+    /// Python: the tests could not be collected (importing the exercise or its tests failed).
+    CollectionFailed,
+    /// Python: the results were not the ones the runner's harness writes (missing their
+    /// run's secret, or written twice): code other than the harness wrote them.
+    ForgedResults,
     /// `main` exited with a code other than 0.
     ExitCode { code: i32 },
     /// The program was killed by a signal.
@@ -199,6 +204,8 @@ impl Reason {
             Reason::Contract => "contract",
             Reason::Syntax => "syntax",
             Reason::EndedEarly => "ended_early",
+            Reason::CollectionFailed => "collection_failed",
+            Reason::ForgedResults => "forged_results",
             Reason::ExitCode { .. } => "exit_code",
             Reason::Signal { .. } => "signal",
             Reason::RunnerFailed => "runner_failed",

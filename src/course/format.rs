@@ -25,6 +25,8 @@ pub(super) struct TopLevel {
     pub final_message: Option<String>,
     pub show_solutions: Option<bool>,
     pub forbid_unsafe: Option<bool>,
+    /// What the exercises are written in: `"rust"` (the default) or `"python"`.
+    pub toolchain: Option<Spanned<String>>,
     /// Only checked to be an array here: each entry is read on its own, as a [`SectionEntry`]
     /// (see [`read`]).
     #[serde(default)]
@@ -67,6 +69,11 @@ pub(super) struct ExerciseEntry {
     #[serde(default)]
     pub locked: Vec<Spanned<String>>,
     pub tests: Option<usize>,
+    /// Python: the learner's file must also pass the type checker.
+    pub typecheck: Option<bool>,
+    /// Python: modules of the course the tests import besides the learner's (read-only).
+    #[serde(default)]
+    pub support: Vec<Spanned<String>>,
 }
 
 /// `info.toml` as read, entry by entry. Entries that could not be read at all (a required key

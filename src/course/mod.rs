@@ -37,6 +37,8 @@ pub struct Course {
     /// Whether `info.toml` declares `[[sections]]` (this runner's format) or leaves them
     /// implicit, one per folder (rustlings').
     pub declares_sections: bool,
+    /// What the exercises are written in (`toolchain`, default Rust).
+    pub language: Language,
     /// Sections in curriculum order.
     pub sections: Vec<Section>,
     /// Exercises in curriculum order.
@@ -49,6 +51,41 @@ pub struct Section {
     pub dir: String,
     pub title: String,
     pub summary: Option<String>,
+}
+
+/// What a course's exercises are written in, and so which toolchain checks them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    #[default]
+    Rust,
+    Python,
+}
+
+impl Language {
+    /// The value of `toolchain` in `info.toml`.
+    pub fn from_key(key: &str) -> Option<Language> {
+        match key {
+            "rust" => Some(Language::Rust),
+            "python" => Some(Language::Python),
+            _ => None,
+        }
+    }
+
+    /// The extension of an exercise file.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Language::Rust => "rs",
+            Language::Python => "py",
+        }
+    }
+
+    /// The file a folder exercise starts from.
+    pub fn folder_main(self) -> &'static str {
+        match self {
+            Language::Rust => "main.rs",
+            Language::Python => "__init__.py",
+        }
+    }
 }
 
 /// How an exercise is laid out on disk: one file or a folder with `main.rs` and modules.
@@ -80,6 +117,13 @@ pub struct Exercise {
     /// modules.
     pub tests: Option<usize>,
     pub shape: Shape,
+    /// The course's language (every exercise of a course has the same).
+    pub language: Language,
+    /// Python: the learner's file must also pass the type checker (`typecheck`).
+    pub typecheck: bool,
+    /// Python: the course's support modules the tests import (`support`), file names in the
+    /// exercise's folder.
+    pub support: Vec<String>,
 }
 
 impl Exercise {
@@ -99,7 +143,7 @@ impl Exercise {
             path.push(&self.dir);
         }
         match self.shape {
-            Shape::File => path.push(format!("{}.rs", self.name)),
+            Shape::File => path.push(format!("{}.{}", self.name, self.language.extension())),
             Shape::Dir => path.push(&self.name),
         }
         path
@@ -107,11 +151,25 @@ impl Exercise {
 
     /// The crate root the compiler starts from, relative to the course root.
     pub fn rel_main_file(&self) -> PathBuf {
-        main_file(self.rel_path(), self.shape)
+        main_file(self.rel_path(), self.shape, self.language)
     }
 
     pub fn rel_solution_main_file(&self) -> PathBuf {
-        main_file(self.rel_solution_path(), self.shape)
+        main_file(self.rel_solution_path(), self.shape, self.language)
+    }
+
+    /// Python: the course's test file, next to the exercise (`test_<name>.py`).
+    pub fn rel_test_file(&self) -> PathBuf {
+        self.rel_in_folder(&format!("test_{}.py", self.name))
+    }
+
+    /// A file of the exercise's folder (`exercises/<dir>/<file>`).
+    pub fn rel_in_folder(&self, file: &str) -> PathBuf {
+        let mut path = PathBuf::from("exercises");
+        if !self.dir.is_empty() {
+            path.push(&self.dir);
+        }
+        path.join(file)
     }
 
     /// Name of the solution's binary in the exercise package.
@@ -120,10 +178,10 @@ impl Exercise {
     }
 }
 
-fn main_file(path: PathBuf, shape: Shape) -> PathBuf {
+fn main_file(path: PathBuf, shape: Shape, language: Language) -> PathBuf {
     match shape {
         Shape::File => path,
-        Shape::Dir => path.join("main.rs"),
+        Shape::Dir => path.join(language.folder_main()),
     }
 }
 

@@ -10,7 +10,7 @@ use toml::Spanned;
 
 use super::error::{CourseError, InfoSource};
 use super::format::{Entry, ExerciseEntry, InfoFile, SectionEntry, TopLevel};
-use super::{Course, DEFAULT_TIMEOUT_SECS, Exercise, Section, Shape};
+use super::{Course, DEFAULT_TIMEOUT_SECS, Exercise, Language, Section, Shape};
 
 const MAX_TIMEOUT_SECS: u64 = 3600;
 
@@ -26,6 +26,7 @@ pub(super) fn course(
 ) -> Course {
     let mut builder = Builder {
         root,
+        language: Language::Rust,
         source,
         errors,
         declared: BTreeMap::new(),
@@ -36,6 +37,7 @@ pub(super) fn course(
         unread_sections: info.unread_sections,
     };
     builder.check_format_version(&info.top);
+    builder.language = builder.language_of(&info.top);
     for entry in &info.sections {
         builder.declare_section(entry);
     }
@@ -64,6 +66,7 @@ pub(super) fn course(
         show_solutions: top.show_solutions.unwrap_or(true),
         forbid_unsafe: top.forbid_unsafe.unwrap_or(false),
         declares_sections: info.declares_sections,
+        language: builder.language,
         sections,
         exercises,
     }
@@ -71,6 +74,7 @@ pub(super) fn course(
 
 struct Builder<'a> {
     root: &'a Path,
+    language: Language,
     source: &'a InfoSource<'a>,
     errors: &'a mut Vec<CourseError>,
     /// `[[sections]]` entries with a usable folder name, by folder, with their offset.
@@ -112,6 +116,25 @@ impl<'a> Builder<'a> {
         }
     }
 
+    fn language_of(&mut self, top: &Entry<TopLevel>) -> Language {
+        let Some(key) = &top.fields.toolchain else {
+            return Language::Rust;
+        };
+        Language::from_key(key.get_ref()).unwrap_or_else(|| {
+            self.errors.push(
+                self.source
+                    .error_at(
+                        key.span().start,
+                        format!("unknown toolchain `{}`", key.get_ref()),
+                    )
+                    .help(
+                        "this runner knows `toolchain = \"rust\"` (the default) and `\"python\"`",
+                    ),
+            );
+            Language::Rust
+        })
+    }
+
     fn declare_section(&mut self, entry: &'a Entry<SectionEntry>) {
         let section = &entry.fields;
         let dir = section.dir.get_ref();
@@ -144,7 +167,7 @@ impl<'a> Builder<'a> {
         let readable = folder_name_problem(name).is_none()
             && (fields.dir.is_none() || folder_name_problem(dir).is_none());
         let on_disk = if readable {
-            OnDisk::find(self.root, dir, name)
+            OnDisk::find(self.root, dir, name, self.language)
         } else {
             OnDisk::Neither
         };
@@ -178,7 +201,10 @@ impl<'a> Builder<'a> {
             points: fields.points.unwrap_or(1),
             locked: locked_names(&fields.locked),
             tests: fields.tests,
-            shape: on_disk.shape_or_solutions(self.root, dir, name),
+            shape: on_disk.shape_or_solutions(self.root, dir, name, self.language),
+            language: self.language,
+            typecheck: fields.typecheck.unwrap_or(false),
+            support: fields.support.iter().map(|s| s.get_ref().clone()).collect(),
         })
     }
 
@@ -214,11 +240,91 @@ impl<'a> Builder<'a> {
         }
         self.check_shape(name, dir, name_at, on_disk)?;
         self.check_section(name, dir, name_at)?;
+        self.check_language_keys(fields, dir, name_at);
         for (at, message, help) in locked_problems(&fields.locked, name) {
             self.errors
                 .push(self.source.error_at(at, message).help(help));
         }
         Ok(())
+    }
+
+    /// Keys that only one language has, and what a Python exercise needs besides its file.
+    fn check_language_keys(&mut self, fields: &ExerciseEntry, dir: &str, at: usize) {
+        let name = fields.name.get_ref();
+        let refuse = |this: &mut Self, key: &str, why: &str| {
+            let message = format!("exercise `{name}` sets `{key}`, which {why}");
+            this.errors.push(this.source.error_at(at, message));
+        };
+        match self.language {
+            Language::Rust => {
+                if fields.typecheck.is_some() {
+                    refuse(
+                        self,
+                        "typecheck",
+                        "only Python exercises have (clippy: `strict_clippy`)",
+                    );
+                }
+                if !fields.support.is_empty() {
+                    refuse(self, "support", "only Python exercises have");
+                }
+            }
+            Language::Python => {
+                if fields.strict_clippy.is_some() {
+                    refuse(
+                        self,
+                        "strict_clippy",
+                        "only Rust exercises have (Python: `typecheck`)",
+                    );
+                }
+                if !fields.locked.is_empty() {
+                    refuse(self, "locked", "only Rust exercises have");
+                }
+                if name.starts_with(|c: char| c.is_ascii_digit()) {
+                    let message = format!(
+                        "exercise name `{name}` starts with a digit: the tests import it as a Python module"
+                    );
+                    self.errors.push(self.source.error_at(at, message));
+                }
+                if fields.test != Some(false) && fields.tests.is_none() {
+                    self.errors.push(
+                        self.source
+                            .error_at(at, format!("Python exercise `{name}` has no `tests` count"))
+                            .help("add `tests = N`: the number of tests pytest collects (`dev check` says it)"),
+                    );
+                }
+                let folder = Path::new("exercises").join(dir);
+                let tests = folder.join(format!("test_{name}.py"));
+                if fields.test != Some(false) && !self.root.join(&tests).is_file() {
+                    self.errors.push(
+                        self.source
+                            .error_at(
+                                at,
+                                format!("the tests of `{name}`, {}, are missing", tests.display()),
+                            )
+                            .help(format!(
+                                "a learner restores them with `backendlings reset {name}`"
+                            )),
+                    );
+                }
+                for file in &fields.support {
+                    let file_name = file.get_ref();
+                    let plain =
+                        folder_name_problem(file_name).is_none() && file_name.ends_with(".py");
+                    if !plain {
+                        let message = format!(
+                            "support file `{file_name}` of `{name}` must be a `.py` file name in the exercise's folder"
+                        );
+                        self.error_at(file.span().start, message);
+                    } else if !self.root.join(folder.join(file_name)).is_file() {
+                        let message = format!(
+                            "support file {} of `{name}` is missing",
+                            folder.join(file_name).display()
+                        );
+                        self.error_at(file.span().start, message);
+                    }
+                }
+            }
+        }
     }
 
     fn check_name(&self, name: &str, at: usize) -> Result<(), CourseError> {
@@ -272,7 +378,7 @@ impl<'a> Builder<'a> {
         at: usize,
         on_disk: OnDisk,
     ) -> Result<(), CourseError> {
-        let (file, folder_main) = candidate_paths(dir, name);
+        let (file, folder_main) = candidate_paths(dir, name, self.language);
         let (file, folder_main) = (file.display(), folder_main.display());
         match on_disk {
             OnDisk::File | OnDisk::Dir => Ok(()),
@@ -389,8 +495,8 @@ enum OnDisk {
 }
 
 impl OnDisk {
-    fn find(root: &Path, dir: &str, name: &str) -> OnDisk {
-        let (file, folder_main) = candidate_paths(dir, name);
+    fn find(root: &Path, dir: &str, name: &str, language: Language) -> OnDisk {
+        let (file, folder_main) = candidate_paths(dir, name, language);
         match (root.join(file).is_file(), root.join(folder_main).is_file()) {
             (true, false) => OnDisk::File,
             (false, true) => OnDisk::Dir,
@@ -401,8 +507,9 @@ impl OnDisk {
 
     /// [`OnDisk::shape`], and for a missing exercise the shape of its solution when there is
     /// one (a learner deleted a folder exercise).
-    fn shape_or_solutions(self, root: &Path, dir: &str, name: &str) -> Shape {
-        let solution_folder = root.join("solutions").join(dir).join(name).join("main.rs");
+    fn shape_or_solutions(self, root: &Path, dir: &str, name: &str, language: Language) -> Shape {
+        let solution_folder =
+            (root.join("solutions").join(dir).join(name)).join(language.folder_main());
         match self {
             OnDisk::Neither if solution_folder.is_file() => Shape::Dir,
             _ => self.shape(),
@@ -420,11 +527,15 @@ impl OnDisk {
 }
 
 /// The exercise's path as one file and its `main.rs` as a folder, relative to the root.
-fn candidate_paths(dir: &str, name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+fn candidate_paths(
+    dir: &str,
+    name: &str,
+    language: Language,
+) -> (std::path::PathBuf, std::path::PathBuf) {
     let base = Path::new("exercises").join(dir);
     (
-        base.join(format!("{name}.rs")),
-        base.join(name).join("main.rs"),
+        base.join(format!("{name}.{}", language.extension())),
+        base.join(name).join(language.folder_main()),
     )
 }
 

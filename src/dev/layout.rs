@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::problem::Problem;
-use crate::course::{Course, Exercise};
+use crate::course::{Course, Exercise, Language};
 use crate::fsutil::files_below;
 
 /// The exercise's one-file path and its folder path below `top` (`exercises`/`solutions`).
@@ -18,9 +18,23 @@ fn paths(exercise: &Exercise, top: &str) -> (PathBuf, PathBuf) {
         base.push(&exercise.dir);
     }
     (
-        base.join(format!("{}.rs", exercise.name)),
+        base.join(format!(
+            "{}.{}",
+            exercise.name,
+            exercise.language.extension()
+        )),
         base.join(&exercise.name),
     )
+}
+
+/// The course's files of a Python exercise besides its module: its tests and support modules.
+fn companions(exercise: &Exercise) -> Vec<PathBuf> {
+    if exercise.language != Language::Python {
+        return Vec::new();
+    }
+    std::iter::once(exercise.rel_test_file())
+        .chain(exercise.support.iter().map(|f| exercise.rel_in_folder(f)))
+        .collect()
 }
 
 /// The `.rs` files of the exercise (or its solution) that exist, relative to the root.
@@ -110,16 +124,22 @@ pub(super) fn check_orphans(
     problems: &mut Vec<Problem>,
 ) {
     let owners: Vec<(PathBuf, PathBuf)> = course.exercises.iter().map(|e| paths(e, top)).collect();
+    let companions: Vec<PathBuf> = match top {
+        "exercises" => course.exercises.iter().flat_map(companions).collect(),
+        _ => Vec::new(),
+    };
+    let extension = course.language.extension();
     for rel in files_below(&root.join(top)) {
         let path = Path::new(top).join(&rel);
-        if path.extension().is_none_or(|e| e != "rs")
+        if path.extension().is_none_or(|e| e != extension)
             || reported.iter().any(|f| path.starts_with(f))
         {
             continue;
         }
-        let owned = owners
-            .iter()
-            .any(|(file, folder)| path == *file || path.starts_with(folder));
+        let owned = companions.contains(&path)
+            || owners
+                .iter()
+                .any(|(file, folder)| path == *file || path.starts_with(folder));
         if !owned {
             let help = if top == "exercises" {
                 "add an [[exercises]] entry for it in info.toml, or delete it"
@@ -137,6 +157,10 @@ pub(super) fn check_orphans(
 /// `test = true` exercises have tests to run; `test = false` ones have none that would be
 /// silently ignored. Solutions are held to the same rule.
 pub(super) fn check_test_markers(root: &Path, course: &Course, problems: &mut Vec<Problem>) {
+    // Python tests live in the course's own test files, not in the learner's.
+    if course.language == Language::Python {
+        return;
+    }
     for exercise in &course.exercises {
         for top in ["exercises", "solutions"] {
             let files = rust_files(exercise, root, top);
@@ -211,7 +235,8 @@ pub(super) fn check_solutions_exist(
         .iter()
         .filter(|e| {
             let (file, folder) = paths(e, "solutions");
-            !root.join(file).is_file() && !root.join(folder).join("main.rs").is_file()
+            !root.join(file).is_file()
+                && !root.join(folder).join(e.language.folder_main()).is_file()
         })
         .collect();
     if require_solutions {

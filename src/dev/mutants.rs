@@ -30,7 +30,7 @@ use toml::Spanned;
 use super::problem::{Problem, slash};
 use crate::context::TARGET_SUBDIR;
 use crate::contract::assemble;
-use crate::course::{Course, Exercise, Shape, line_column};
+use crate::course::{Course, Exercise, Language, Shape, line_column};
 use crate::fsutil::{files_below, write_atomic};
 
 /// How a mutants file name ends, next to the solution it edits.
@@ -367,7 +367,11 @@ impl SolutionFiles {
                     .parent()
                     .map(Path::to_path_buf)
                     .unwrap_or_default(),
-                PathBuf::from(format!("{}.rs", exercise.name)),
+                PathBuf::from(format!(
+                    "{}.{}",
+                    exercise.name,
+                    exercise.language.extension()
+                )),
                 Vec::new(),
             ),
             Shape::Dir => (
@@ -685,6 +689,16 @@ impl Workshop {
             dest.push(&exercise.dir);
         }
         let exercise_path = course.root.join(exercise.rel_path());
+        if exercise.language == Language::Python {
+            // The toolchain puts the course's tests beside the module: the program is the
+            // module alone.
+            let main_file = dest.join(format!("{name}.py"));
+            return Ok(Program {
+                files: vec![(main_file.clone(), content(&solution.single)?.into_bytes())],
+                main_file,
+                tests_modified: false,
+            });
+        }
         if exercise.shape == Shape::File {
             // Locked items come back from the exercise as well, exactly as grading restores them.
             let (source, tests_modified) = assembled(

@@ -20,7 +20,7 @@ use super::flaky::{self, Outcome};
 use super::mutants::{ExerciseMutants, Workshop};
 use super::problem::{Built, MutantTally, Problem, slash};
 use crate::context;
-use crate::course::{Course, Exercise, Shape};
+use crate::course::{Course, Exercise, Language, Shape};
 use crate::engine::{Engine, Options, SharedBinary, Target};
 use crate::manifest;
 use crate::report::terminal;
@@ -99,6 +99,10 @@ fn plan(course: &Course, mutants: &[ExerciseMutants]) -> Result<Batch> {
             continue;
         }
         batch.add(Target::of(course, exercise, true), Role::Solution(index));
+        if course.language == Language::Python {
+            // Its tests are the course's whatever the solution holds: no grader's view apart.
+            continue;
+        }
         batch.solution_files.push((index, main));
         let name = format!("{}_graded", exercise.name);
         let graded = workshop.render(course, exercise, &name, None)?;
@@ -119,7 +123,7 @@ fn plan(course: &Course, mutants: &[ExerciseMutants]) -> Result<Batch> {
             let name = format!("{}_mut{}", exercise.name, mutant + 1);
             let program = workshop.render(course, exercise, &name, Some(declared))?;
             let main_file = workshop.write(program)?;
-            if exercise.shape == Shape::File && exercise.test {
+            if exercise.shape == Shape::File && exercise.test && course.language == Language::Rust {
                 let slot = batch.targets.len();
                 sections
                     .entry(exercise.section)
@@ -174,7 +178,11 @@ pub(super) fn check_programs(
     if let Some(jobs) = settings.jobs {
         options.jobs = jobs.max(1);
     }
-    let engine = Engine::new(course, Box::new(context::cargo_for(course)), options, None);
+    let toolchain: Box<dyn crate::engine::Toolchain> = match course.language {
+        Language::Rust => Box::new(context::cargo_for(course)),
+        Language::Python => Box::new(context::python_for(course, context::Use::Many)?),
+    };
+    let engine = Engine::new(course, toolchain, options, None);
     engine.supervisor().cancel_on_signals();
     let edition = manifest_edition(course);
     // rustfmt needs no build: it runs while cargo works.

@@ -10,7 +10,7 @@ use std::process::Command;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
-use crate::course::{Course, Exercise, Shape};
+use crate::course::{Course, Exercise, Language, Shape};
 use crate::fsutil::{files_below, write_atomic};
 use crate::verdict::Verdict;
 
@@ -30,8 +30,9 @@ struct Entry {
 
 pub struct Cache {
     path: PathBuf,
-    /// The files every verdict depends on (exercise manifest and lock file).
-    shared_files: [PathBuf; 2],
+    /// The files every verdict depends on (Rust: the exercise manifest and lock file; Python:
+    /// the package lock).
+    shared_files: Vec<PathBuf>,
     /// Hash of the runner build and the compiler: fixed for this process, so taken once
     /// (asking `rustc -vV` costs a process start, too much for every check in watch mode).
     toolchain: blake3::Hash,
@@ -42,14 +43,21 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// Opens the cache at `path` (a missing or unreadable cache is simply empty).
+    /// Opens the cache of a Rust course at `path` (a missing or unreadable cache is simply
+    /// empty): verdicts depend on the exercise package's manifest and lock and on the compiler.
     pub fn open(path: PathBuf, course: &Course, manifest: &Path) -> Cache {
+        let shared_files = vec![manifest.to_path_buf(), course.root.join("Cargo.lock")];
+        Cache::open_with(path, shared_files, &compiler_version())
+    }
+
+    /// Opens a cache whose verdicts depend on `shared_files` and on the toolchain `toolchain`
+    /// names (its exact version).
+    pub fn open_with(path: PathBuf, shared_files: Vec<PathBuf>, toolchain_id: &[u8]) -> Cache {
         let file = fs::read(&path)
             .ok()
             .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
             .filter(|f| f.version == CACHE_VERSION)
             .unwrap_or_default();
-        let shared_files = [manifest.to_path_buf(), course.root.join("Cargo.lock")];
         let mut toolchain = blake3::Hasher::new();
         toolchain.update(env!("CARGO_PKG_VERSION").as_bytes());
         // A rebuilt runner (same version, new code) may judge differently.
@@ -60,7 +68,7 @@ impl Cache {
             toolchain.update(&meta.len().to_le_bytes());
             toolchain.update(format!("{:?}", meta.modified().ok()).as_bytes());
         }
-        toolchain.update(&compiler_version());
+        toolchain.update(toolchain_id);
         let mut cache = Cache {
             path,
             file,
@@ -128,15 +136,26 @@ impl Cache {
 pub fn content_hash(course: &Course, exercise: &Exercise) -> blake3::Hash {
     let mut hasher = blake3::Hasher::new();
     let settings = format!(
-        "{}|{}|{}|{}|{}|{}",
+        "{}|{}|{}|{}|{}|{}|{}|{:?}",
         exercise.name,
         exercise.test,
         exercise.strict_clippy,
         exercise.timeout_secs,
         exercise.rel_path().display(),
-        course.forbid_unsafe
+        course.forbid_unsafe,
+        exercise.typecheck,
+        exercise.tests,
     );
     hasher.update(settings.as_bytes());
+    if course.language == Language::Python {
+        // The tests and support modules are the course's files, read from the learner's tree.
+        let companions = std::iter::once(exercise.rel_test_file())
+            .chain(exercise.support.iter().map(|f| exercise.rel_in_folder(f)));
+        for rel in companions {
+            hasher.update(rel.to_string_lossy().as_bytes());
+            hasher.update(&fs::read(course.root.join(rel)).unwrap_or_default());
+        }
+    }
     let path = course.root.join(exercise.rel_path());
     match exercise.shape {
         Shape::File => {

@@ -704,6 +704,7 @@ mod tests {
             timeout: std::time::Duration::from_secs(1),
             shared: None,
             tests: crate::engine::TestCount::Source,
+            python: None,
         };
         cargo.write_package(&[&target]).unwrap();
         let written = std::fs::read_to_string(dir.path().join("pkg/Cargo.toml")).unwrap();

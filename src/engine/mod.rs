@@ -11,6 +11,7 @@ pub mod cargo;
 pub mod cgroup;
 pub mod jail;
 pub mod process;
+pub mod python;
 pub mod rules;
 
 use std::panic::{self, AssertUnwindSafe};
@@ -22,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::course::{Course, Exercise};
+use crate::course::{Course, Exercise, Language};
 use crate::verdict::{Captured, Reason, Status, Verdict};
 use cache::{Cache, content_hash};
 use cgroup::Cgroup;
@@ -50,6 +51,23 @@ pub struct Target {
     pub shared: Option<SharedBinary>,
     /// Where the number of tests a pass must report comes from.
     pub tests: TestCount,
+    /// Python: what the run folder holds besides the learner's module.
+    pub python: Option<PythonParts>,
+}
+
+/// What a Python target's run folder holds besides the module under test, all from the course.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PythonParts {
+    /// The module's name: the tests `import` it (the exercise's name).
+    pub module: String,
+    /// The course's test file (`test_<name>.py`).
+    pub tests_file: PathBuf,
+    /// The course's support modules.
+    pub support: Vec<PathBuf>,
+    /// The exercise as shipped: the special methods its classes define may stay.
+    pub shipped: PathBuf,
+    /// The module must pass the type checker.
+    pub typecheck: bool,
 }
 
 /// Where the number of tests a passing run must report comes from.
@@ -65,6 +83,21 @@ pub enum TestCount {
 impl Target {
     /// The target that checks `exercise` of `course`, or its solution.
     pub fn of(course: &Course, exercise: &Exercise, solution: bool) -> Target {
+        let python = (course.language == Language::Python).then(|| PythonParts {
+            module: exercise.name.clone(),
+            tests_file: course.root.join(exercise.rel_test_file()),
+            support: (exercise.support.iter())
+                .map(|file| course.root.join(exercise.rel_in_folder(file)))
+                .collect(),
+            shipped: course.root.join(exercise.rel_main_file()),
+            typecheck: exercise.typecheck,
+        });
+        // Python tests live in the course's test file, never in the learner's: the count is the
+        // course's in every command.
+        let tests = match python {
+            Some(_) => TestCount::Course(exercise.tests),
+            None => TestCount::Source,
+        };
         if solution {
             Target {
                 name: exercise.solution_bin_name(),
@@ -74,7 +107,8 @@ impl Target {
                 strict_clippy: true,
                 timeout: Duration::from_secs(exercise.timeout_secs),
                 shared: None,
-                tests: TestCount::Source,
+                tests,
+                python,
             }
         } else {
             Target {
@@ -84,7 +118,8 @@ impl Target {
                 strict_clippy: exercise.strict_clippy,
                 timeout: Duration::from_secs(exercise.timeout_secs),
                 shared: None,
-                tests: TestCount::Source,
+                tests,
+                python,
             }
         }
     }
@@ -140,11 +175,42 @@ pub enum BuildProgress {
     },
 }
 
-/// The seam between "how an exercise is built and run" and everything else. Only cargo is
-/// implemented; another toolchain (pytest, say) would implement this and nothing else changes.
-/// Toolchains start processes only through the [`Supervisor`] they are given, under the
-/// [`Limits`] the engine sets; what a run's outcome means is decided by [`rules`], not here.
+/// The seam between "how an exercise is built and run" and everything else: cargo for Rust
+/// courses ([`cargo::Cargo`]), pytest for Python ones ([`python::Python`]). Toolchains start
+/// processes only through the [`Supervisor`] they are given, under the [`Limits`] the engine
+/// sets.
 pub trait Toolchain: Send + Sync {
+    /// The source rules, checked before anything is built: what the target's files declare,
+    /// or one line per violation (the target is `rejected`, not built). Rust's are
+    /// [`rules::inspect`].
+    fn inspect(
+        &self,
+        target: &Target,
+        shown: &dyn Fn(&Path) -> String,
+    ) -> Result<SourceFacts, Vec<String>> {
+        rules::inspect(&rules::source_files(&target.main_file), target.test, shown)
+    }
+    /// What a finished run means. Rust's verdict comes from libtest's summary and the exit
+    /// code ([`rules::judge`]).
+    fn judge(
+        &self,
+        target: &Target,
+        _artifact: &Artifact,
+        facts: &SourceFacts,
+        finished: Finished,
+        timeout: Duration,
+    ) -> Verdict {
+        let mut verdict = rules::judge(
+            target.test,
+            facts,
+            target.shared.is_some(),
+            finished.exit,
+            timeout.as_secs(),
+            finished.output,
+        );
+        verdict.duration_ms = millis(finished.duration);
+        verdict
+    }
     /// How many units a build of `exercises` exercises compiles at most, for progress display.
     fn estimated_units(&self, exercises: usize) -> usize;
     /// Builds all of `targets` in one batch, past failures; one result per target, in order.
@@ -396,11 +462,23 @@ impl<'c> Engine<'c> {
                 verdicts[slot] = Some(verdict);
                 continue;
             }
-            let files = rules::source_files(&target.main_file);
-            match rules::inspect(&files, target.test, &|p| self.shown(p)) {
+            match self.toolchain.inspect(target, &|p| self.shown(p)) {
                 Ok(mut found) => {
                     if let TestCount::Course(tests) = target.tests {
                         found.tests = tests;
+                    }
+                    if let Some(output) = found.compile_error.take() {
+                        // The toolchain found while inspecting that the source does not compile.
+                        let verdict = Verdict {
+                            reason: Some(Reason::Syntax),
+                            ..Verdict::new(Status::CompileError, output)
+                        };
+                        on_event(Event::Checked {
+                            name: target.name.clone(),
+                            verdict: verdict.clone(),
+                        });
+                        verdicts[slot] = Some(verdict);
+                        continue;
                     }
                     facts[slot] = found;
                     to_build.push(slot);
@@ -633,15 +711,14 @@ impl<'c> Engine<'c> {
             .run(target, &job.artifact, &self.options.supervisor, &limits);
         let mut verdict = match ran {
             Ok(finished) => {
-                let mut verdict = rules::judge(
-                    target.test,
+                let verdict = (self.toolchain).judge(
+                    target,
+                    &job.artifact,
                     &batch.facts[job.slot],
-                    target.shared.is_some(),
-                    finished.exit,
-                    timeout.as_secs(),
-                    finished.output,
+                    finished,
+                    timeout,
                 );
-                verdict.duration_ms = millis(finished.duration);
+                let mut verdict = verdict;
                 if verdict.status == Status::TimedOut && target.test && target.shared.is_none() {
                     // Which tests hung: those listed that printed no result.
                     let listed = self.toolchain.list_tests(
@@ -736,6 +813,7 @@ impl BuildPlan {
                         timeout: target.timeout,
                         shared: None,
                         tests: target.tests,
+                        python: None,
                     }
                 }
             };

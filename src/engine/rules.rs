@@ -34,6 +34,9 @@ pub struct SourceFacts {
     /// `#[test]` functions that are not `#[ignore]`d: what libtest must report as passed.
     /// `None` when macros may generate tests, so the number cannot be read off the source.
     pub tests: Option<usize>,
+    /// The source does not compile, as the toolchain found while inspecting it (Python's
+    /// syntax errors): the target is not built, this is its compiler output.
+    pub compile_error: Option<Captured>,
 }
 
 /// Inner attributes exercise files may carry: lint levels and docs. Anything else changes how
@@ -162,7 +165,10 @@ pub fn inspect(
         }
     }
     if problems.is_empty() {
-        Ok(SourceFacts { tests })
+        Ok(SourceFacts {
+            tests,
+            compile_error: None,
+        })
     } else {
         Err(problems)
     }
@@ -676,7 +682,10 @@ mod tests {
     use super::*;
 
     fn facts(tests: usize) -> SourceFacts {
-        SourceFacts { tests: Some(tests) }
+        SourceFacts {
+            tests: Some(tests),
+            ..SourceFacts::default()
+        }
     }
 
     fn inspect_source(source: &str, test: bool) -> Result<SourceFacts, Vec<String>> {
@@ -737,14 +746,11 @@ mod tests {
         assert_eq!(selected(&facts(2), &filtered), Status::Passed);
         assert_eq!(selected(&facts(3), &filtered), Status::RunFailed);
         let none = filtered.replace("2 passed", "0 passed");
-        assert_eq!(
-            selected(&SourceFacts { tests: None }, &none),
-            Status::RunFailed
-        );
+        assert_eq!(selected(&SourceFacts::default(), &none), Status::RunFailed);
         let zero = "test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out\n";
         assert_eq!(judge0(2, zero), Status::RunFailed, "tests compiled away");
         // A count nobody can read is never a pass.
-        let unknown = SourceFacts { tests: None };
+        let unknown = SourceFacts::default();
         let verdict = judge(true, &unknown, false, Exit::Code(0), 1, Captured::new(GOOD));
         assert_eq!(verdict.status, Status::RunFailed);
         assert_eq!(verdict.reason, Some(Reason::UnknownTestCount));

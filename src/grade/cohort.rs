@@ -23,6 +23,7 @@ use anyhow::{Context, Result};
 
 use super::isolation::{self, Isolation};
 use super::learner::{self, Learner};
+use super::python;
 use super::sandbox::{self, Sandbox};
 use super::users::SlotUsers;
 use crate::contract::{Prepared, Problem};
@@ -30,6 +31,7 @@ use crate::course::{Course, Exercise};
 use crate::engine::cargo::Cargo;
 use crate::engine::cgroup::Cgroup;
 use crate::engine::process::Supervisor;
+use crate::engine::python::PythonEnv;
 use crate::engine::{Engine, Event, Options, Target, TestCount};
 use crate::report::model::{CourseInfo, ExerciseGrade, LearnerGrade};
 use crate::report::reason::explained_output;
@@ -63,6 +65,8 @@ pub struct Settings {
     pub isolation: Isolation,
     /// Owns every process of the grading; cancelled by Ctrl-C.
     pub supervisor: Supervisor,
+    /// A Python course's environment, built before any learner.
+    pub python: Option<PythonEnv>,
 }
 
 /// What a progress display learns while grading.
@@ -173,7 +177,11 @@ fn grade_learner(
         Err(err) => return error(format!("{err:#}")),
     };
     let package = format!("grade-{}-{index}", std::process::id());
-    let sandbox = match sandbox::prepare(course, &tree.root, &package, &settings.supervisor) {
+    let prepared = match &settings.python {
+        Some(_) => python::prepare(course, &tree.root),
+        None => sandbox::prepare(course, &tree.root, &package, &settings.supervisor),
+    };
+    let sandbox = match prepared {
         Ok(sandbox) => sandbox,
         Err(err) if err.is::<sandbox::Crashed>() => {
             return LearnerGrade::grader_error(
@@ -188,7 +196,10 @@ fn grade_learner(
     // Dropped at the end of this learner: whatever of theirs still runs is killed then.
     let cgroup = Cgroup::create(&package, LEARNER_MEMORY, LEARNER_PROCESSES).map(Arc::new);
     let users = settings.isolation.slot_users(slot);
-    let checked = check(&sandbox, &package, settings, users, cgroup, on_progress);
+    let checked = match &settings.python {
+        Some(env) => check_python(course, &sandbox, env, settings, cgroup, on_progress),
+        None => check(&sandbox, &package, settings, users, cgroup, on_progress),
+    };
     if let Some(users) = users {
         users.kill_leftovers();
     }
@@ -215,17 +226,9 @@ fn grade_learner(
     )
 }
 
-/// One verdict per course exercise: compiled and run for the ready ones, the sandbox's problem
-/// for the others.
-fn check(
-    sandbox: &Sandbox,
-    package: &str,
-    settings: &Settings,
-    users: Option<SlotUsers>,
-    cgroup: Option<Arc<Cgroup>>,
-    on_progress: &(dyn Fn(Progress) + Sync),
-) -> Result<Vec<Verdict>> {
-    let mut verdicts: Vec<Verdict> = sandbox
+/// The verdicts of a sandbox's exercises that are not ready: their problems.
+fn skipped_verdicts(sandbox: &Sandbox, on_progress: &(dyn Fn(Progress) + Sync)) -> Vec<Verdict> {
+    let verdicts = sandbox
         .exercises
         .iter()
         .map(|prepared| match prepared {
@@ -254,6 +257,76 @@ fn check(
             on_progress(Progress::ExerciseChecked);
         }
     }
+    verdicts
+}
+
+/// One verdict per exercise of a Python course, checked in the jail (when there is one) with
+/// the course's tests and the grader's environment.
+fn check_python(
+    course: &Course,
+    sandbox: &Sandbox,
+    env: &PythonEnv,
+    settings: &Settings,
+    cgroup: Option<Arc<Cgroup>>,
+    on_progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Vec<Verdict>> {
+    let mut verdicts = skipped_verdicts(sandbox, on_progress);
+    let ready = sandbox.ready();
+    if ready.is_empty() {
+        return Ok(verdicts);
+    }
+    let root = sandbox.dir.path();
+    let jail = match &settings.isolation {
+        Isolation::Sandboxed(sandboxing) => Some(sandboxing.jail()),
+        _ => None,
+    };
+    let toolchain = python::toolchain(env, root, jail);
+    let options = Options {
+        timeout: settings.timeout,
+        output_cap: GRADE_OUTPUT_CAP,
+        memory_bytes: Some(MEMORY_LIMIT),
+        build_timeout: settings.build_timeout,
+        cgroup,
+        supervisor: settings.supervisor.clone(),
+        ..Options::default()
+    };
+    let targets: Vec<Target> = ready
+        .iter()
+        .map(|&index| {
+            let exercise = &sandbox.course.exercises[index];
+            let mut target = Target::of(&sandbox.course, exercise, false);
+            // The course's own count, and its shipped file for the rule book, whatever the
+            // learner's tree holds.
+            target.tests = TestCount::Course(course.exercises[index].tests);
+            if let Some(parts) = target.python.as_mut() {
+                parts.shipped = root.join(python::shipped_path(exercise));
+            }
+            target
+        })
+        .collect();
+    let engine = Engine::new(&sandbox.course, Box::new(toolchain), options, None);
+    let result = engine.check_targets(&targets, &mut |event| {
+        if let Event::Checked { .. } = event {
+            on_progress(Progress::ExerciseChecked);
+        }
+    })?;
+    for (index, verdict) in ready.into_iter().zip(result) {
+        verdicts[index] = verdict;
+    }
+    Ok(verdicts)
+}
+
+/// One verdict per course exercise: compiled and run for the ready ones, the sandbox's problem
+/// for the others.
+fn check(
+    sandbox: &Sandbox,
+    package: &str,
+    settings: &Settings,
+    users: Option<SlotUsers>,
+    cgroup: Option<Arc<Cgroup>>,
+    on_progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Vec<Verdict>> {
+    let mut verdicts = skipped_verdicts(sandbox, on_progress);
     let ready = sandbox.ready();
     if ready.is_empty() {
         return Ok(verdicts);
@@ -385,6 +458,7 @@ pub fn warm_up(course: &Course, settings: &Settings) -> Result<()> {
         timeout: Duration::from_secs(60),
         shared: None,
         tests: TestCount::Course(Some(1)),
+        python: None,
     };
     let engine = Engine::new(course, Box::new(cargo), options, None);
     let verdict = engine.check_targets(&[target], &mut |_| {})?.remove(0);

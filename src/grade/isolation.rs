@@ -245,6 +245,11 @@ impl Toolchain {
 }
 
 impl Sandboxing {
+    /// The sandbox itself (a Python course's jail is made of it).
+    pub fn jail(&self) -> &Jail {
+        &self.jail
+    }
+
     fn probe(users: Option<LearnerUsers>) -> Result<Sandboxing, String> {
         let toolchain = Toolchain::find()?;
         // Started as a learner user where possible: then even bubblewrap itself has no more

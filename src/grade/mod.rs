@@ -10,6 +10,7 @@ pub mod isolation;
 pub mod layout;
 pub mod learner;
 pub mod partition;
+pub mod python;
 pub mod sandbox;
 pub mod users;
 
@@ -102,6 +103,23 @@ pub fn run(course: &Course, config: &Config) -> Result<ExitCode> {
         ))
         .into());
     }
+    let python = match course.language {
+        crate::course::Language::Rust => None,
+        crate::course::Language::Python => {
+            if matches!(isolation, Isolation::Separated(_)) {
+                return Err(crate::errors::Failure(
+                    "the uid isolation does not grade Python courses yet\n  help: grade them with bubblewrap (`--isolation bubblewrap`, Linux)"
+                        .to_string(),
+                )
+                .into());
+            }
+            // Built by the grader, before any learner code, and only read afterwards.
+            Some(crate::engine::python::PythonEnv::ensure(
+                &course.root,
+                &mut |step| eprintln!("python: {step}"),
+            )?)
+        }
+    };
     isolation.warn();
     let supervisor = Supervisor::new();
     supervisor.cancel_on_signals();
@@ -113,8 +131,11 @@ pub fn run(course: &Course, config: &Config) -> Result<ExitCode> {
         build_timeout: config.build_timeout,
         isolation,
         supervisor: supervisor.clone(),
+        python,
     };
-    cohort::warm_up(course, &settings)?;
+    if settings.python.is_none() {
+        cohort::warm_up(course, &settings)?;
+    }
 
     let bar = GradeBar::new(learners.len(), course.exercises.len());
     let graded = cohort::grade_all(course, &info, &learners, &settings, &|event| match event {

@@ -34,8 +34,8 @@ pub fn explain(reason: &Reason) -> String {
             }
             text.push_str(
                 "Exercises are checked by their tests running to the end; code that changes how \
-                 the crate is compiled, or that ends the process itself, is refused everywhere, \
-                 and in grading.",
+                 it is compiled, reaches into the tests' machinery or ends the process itself is \
+                 refused everywhere, and in grading.",
             );
             text
         }
@@ -60,12 +60,18 @@ pub fn explain(reason: &Reason) -> String {
         Reason::NothingSelected => "No test of this program was selected to run.".into(),
         Reason::UnknownTestCount => "Nobody can say how many tests this exercise has (a macro generates them and the course does not declare `tests`), so no run passes.".into(),
         Reason::Contract => "Graded files must keep the exercise's contract with its tests.".into(),
-        Reason::Syntax => "The file is not Rust syntax, so it was not compiled.".into(),
+        Reason::Syntax => "The file does not parse (the output says where), so it was not run.".into(),
         Reason::TestCount { passed, expected } => format!(
             "The tests reported {passed} passed, but the exercise has {expected}: every test must run and pass."
         ),
         Reason::EndedEarly => {
             "The tests did not run to the end (a crash before or between them?).".into()
+        }
+        Reason::CollectionFailed => {
+            "The tests could not start: importing the exercise failed (the error is above).".into()
+        }
+        Reason::ForgedResults => {
+            "The test results were not written by the runner's harness, so they count for nothing.".into()
         }
         Reason::ExitCode { code } => {
             format!("The program exited with code {code}; it must exit with 0.")

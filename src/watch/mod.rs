@@ -83,7 +83,7 @@ pub fn run(course: &Course, settings: &Settings) -> Result<ExitCode> {
     // Everything that may print (a damaged state file, a regenerated manifest) happens before
     // the screen is taken over.
     let progress = commands::load_progress(course);
-    let engine = context::engine(course, Options::default(), false)?;
+    let engine = context::engine(course, Options::default(), false, context::Use::Many)?;
     // Watch mode turns signals into an orderly quit itself (the terminal must be restored);
     // quitting mid-check cancels through this handle.
     let supervisor = engine.supervisor().clone();

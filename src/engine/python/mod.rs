@@ -1,0 +1,505 @@
+//! The Python toolchain: pytest through the runner's own harness.
+//!
+//! Inspect = the rule book (`rules.py`, run with the environment's interpreter on the learner's
+//! syntax tree; a syntax error is a compile error with file and line). Build = a run folder per
+//! target holding the learner's module, the course's test file and support modules, nothing
+//! else (no `conftest.py`, no `pytest.ini` of the learner's), and the type checker where the
+//! exercise asks for it. Run = `harness.py`, which runs pytest with the course's configuration
+//! and writes per-test results signed with the run's secret; the verdict comes from those
+//! results and pytest's exit code, never from its human output. In watch mode a warm worker
+//! forks each run from a parent that already imported pytest and the frameworks ([`worker`]).
+
+pub mod env;
+#[cfg(unix)]
+mod worker;
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use anyhow::Result;
+use serde::Deserialize;
+
+use super::process::{Exit, Finished, Limits, Supervisor};
+use super::rules::SourceFacts;
+use super::{Artifact, BuildProgress, Built, Target, Toolchain, millis};
+use crate::verdict::{Captured, Reason, Status, Verdict};
+pub use env::PythonEnv;
+
+/// How long the rule book may take on one file (it only parses).
+const INSPECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest results document read (a run's per-test outcomes and short messages).
+const RESULTS_CAP: u64 = 8 * 1024 * 1024;
+/// The secret's file in a run folder; the harness reads and deletes it before any learner code.
+const NONCE_FILE: &str = ".nonce";
+const RESULTS_FILE: &str = ".results.json";
+
+/// How the grader wraps a command: its jail, given the command and the run folder.
+pub type Confine = dyn Fn(&mut Command, &Path) + Send + Sync;
+
+pub struct Python {
+    env: PythonEnv,
+    /// Where run folders are made (one per target, remade by every build).
+    work_dir: PathBuf,
+    /// Watch mode's warm workers; `None`: every run starts a fresh interpreter.
+    #[cfg(unix)]
+    workers: Option<worker::Pool>,
+    /// Wraps every command the toolchain starts (grading: the jail); the run folder is the one
+    /// place it may write.
+    confine: Option<Box<Confine>>,
+    /// The secret of each run in progress, by run folder: `judge` compares the results' with it.
+    secrets: Mutex<HashMap<PathBuf, String>>,
+}
+
+impl Python {
+    pub fn new(env: PythonEnv, work_dir: PathBuf) -> Python {
+        Python {
+            env,
+            work_dir,
+            #[cfg(unix)]
+            workers: None,
+            confine: None,
+            secrets: Mutex::default(),
+        }
+    }
+
+    /// Keeps warm workers for the runs (watch mode, `verify`): each run is forked from a parent
+    /// that already imported pytest and the frameworks. Not on Windows, which has no fork.
+    pub fn with_workers(mut self) -> Python {
+        #[cfg(unix)]
+        {
+            self.workers = Some(worker::Pool::new(&self.env));
+        }
+        self
+    }
+
+    /// Runs every command through `confine(command, run_folder)` (the grader's jail).
+    pub fn confined(
+        mut self,
+        confine: impl Fn(&mut Command, &Path) + Send + Sync + 'static,
+    ) -> Python {
+        self.confine = Some(Box::new(confine));
+        self
+    }
+
+    pub fn env(&self) -> &PythonEnv {
+        &self.env
+    }
+
+    fn command(&self, program: &Path, folder: &Path) -> Command {
+        let mut cmd = Command::new(program);
+        clean_env(&mut cmd);
+        cmd.current_dir(folder);
+        if let Some(confine) = &self.confine {
+            confine(&mut cmd, folder);
+        }
+        cmd
+    }
+
+    fn parts(target: &Target) -> Result<&super::PythonParts, String> {
+        target
+            .python
+            .as_ref()
+            .ok_or_else(|| format!("{} is not a Python target", target.name))
+    }
+
+    /// Makes the run folder of `target`: its module, the course's tests and support modules.
+    fn prepare(&self, target: &Target) -> Result<PathBuf, String> {
+        let parts = Self::parts(target)?;
+        let folder = self.work_dir.join(&target.name);
+        if folder.exists() {
+            fs::remove_dir_all(&folder)
+                .map_err(|e| format!("cannot clear {}: {e}", folder.display()))?;
+        }
+        fs::create_dir_all(&folder)
+            .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+        let copy = |from: &Path, name: &str| {
+            fs::copy(from, folder.join(name))
+                .map(drop)
+                .map_err(|e| format!("cannot copy {}: {e}", from.display()))
+        };
+        copy(&target.main_file, &format!("{}.py", parts.module))?;
+        copy(&parts.tests_file, &format!("test_{}.py", parts.module))?;
+        for support in &parts.support {
+            let name = support.file_name().unwrap_or_default().to_string_lossy();
+            copy(support, &name)?;
+        }
+        Ok(folder)
+    }
+
+    fn typecheck(
+        &self,
+        target: &Target,
+        folder: &Path,
+        supervisor: &Supervisor,
+        limits: &Limits,
+    ) -> Result<Option<Captured>, String> {
+        let parts = Self::parts(target)?;
+        let mut cmd = self.command(&self.env.type_checker(), folder);
+        cmd.args(["check", "--no-progress", "--color", "never", "--python"])
+            .arg(&self.env.prefix)
+            .arg("--config-file")
+            .arg(self.env.harness_dir.join("ty.toml"))
+            .arg(format!("{}.py", parts.module));
+        let finished = supervisor
+            .run(cmd, limits)
+            .map_err(|e| format!("cannot start the type checker: {e}"))?;
+        Ok(match finished.exit {
+            Exit::Code(0) => None,
+            _ => Some(finished.output),
+        })
+    }
+}
+
+/// The environment every command starts with: nothing of the caller's but what finding
+/// programs and Windows need, UTF-8 everywhere, no bytecode written.
+fn clean_env(cmd: &mut Command) {
+    cmd.env_clear();
+    for keep in ["PATH", "SYSTEMROOT", "SystemRoot", "TEMP", "TMP"] {
+        if let Some(value) = std::env::var_os(keep) {
+            cmd.env(keep, value);
+        }
+    }
+    cmd.env("PYTHONUTF8", "1")
+        .env("PYTHONIOENCODING", "utf-8")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+        .env("LANG", "C.UTF-8")
+        .env("TZ", "UTC");
+}
+
+/// A secret no learner code can know: it signs the results of one run.
+fn nonce() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = blake3::Hasher::new();
+    // Each `RandomState` is keyed from the operating system's randomness.
+    for _ in 0..2 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+        hasher.update(&h.finish().to_le_bytes());
+    }
+    hasher.update(format!("{:?}{}", std::time::SystemTime::now(), std::process::id()).as_bytes());
+    hasher.finalize().to_hex()[..32].to_string()
+}
+
+#[derive(Deserialize)]
+struct RulesReport {
+    problems: Vec<RuleProblem>,
+    syntax: Option<RuleProblem>,
+}
+
+#[derive(Deserialize)]
+struct RuleProblem {
+    file: String,
+    line: u64,
+    message: String,
+}
+
+#[derive(Deserialize)]
+struct Results {
+    nonce: String,
+    tests: Vec<TestResult>,
+    errors: Vec<CollectError>,
+    exit: i32,
+}
+
+#[derive(Deserialize)]
+struct TestResult {
+    id: String,
+    outcome: String,
+}
+
+#[derive(Deserialize)]
+struct CollectError {}
+
+impl Toolchain for Python {
+    fn inspect(
+        &self,
+        target: &Target,
+        shown: &dyn Fn(&Path) -> String,
+    ) -> std::result::Result<SourceFacts, Vec<String>> {
+        let shipped = target
+            .python
+            .as_ref()
+            .map(|p| p.shipped.clone())
+            .filter(|p| p.is_file() && *p != target.main_file);
+        let request = serde_json::json!({
+            "files": [{
+                "path": target.main_file,
+                "shown": shown(&target.main_file),
+                "shipped": shipped,
+            }]
+        });
+        let folder = target.main_file.parent().unwrap_or(Path::new("."));
+        let mut cmd = self.command(&self.env.python, folder);
+        cmd.args(["-I", "-B"])
+            .arg(self.env.rules())
+            .arg(request.to_string());
+        let supervisor = Supervisor::new();
+        let finished = supervisor.run(cmd, &Limits::new(INSPECT_TIMEOUT, 1024 * 1024));
+        let report = finished
+            .ok()
+            .filter(|f| f.exit == Exit::Code(0))
+            .and_then(|f| serde_json::from_str::<RulesReport>(&f.output.text).ok());
+        let Some(report) = report else {
+            // The parser itself gave up (a file built to break it): not a program to run.
+            return Ok(SourceFacts {
+                tests: None,
+                compile_error: Some(Captured::new(format!(
+                    "{}: the file could not be parsed\n",
+                    shown(&target.main_file)
+                ))),
+            });
+        };
+        if let Some(syntax) = report.syntax {
+            return Ok(SourceFacts {
+                tests: None,
+                compile_error: Some(Captured::new(format!(
+                    "{}:{}: SyntaxError: {}\n",
+                    syntax.file, syntax.line, syntax.message
+                ))),
+            });
+        }
+        if report.problems.is_empty() {
+            Ok(SourceFacts::default())
+        } else {
+            Err(report
+                .problems
+                .into_iter()
+                .map(|p| format!("{}:{}: {}", p.file, p.line, p.message))
+                .collect())
+        }
+    }
+
+    fn estimated_units(&self, exercises: usize) -> usize {
+        exercises
+    }
+
+    fn build(
+        &self,
+        targets: &[&Target],
+        supervisor: &Supervisor,
+        limits: &Limits,
+        on_progress: &mut dyn FnMut(BuildProgress),
+    ) -> Result<Vec<Built>> {
+        let mut built = Vec::with_capacity(targets.len());
+        for target in targets {
+            let folder = match self.prepare(target) {
+                Ok(folder) => folder,
+                Err(why) => {
+                    built.push(Built::Failed {
+                        output: Captured::new(format!("{why}\n")),
+                        reason: None,
+                    });
+                    continue;
+                }
+            };
+            let typecheck = target.python.as_ref().is_some_and(|p| p.typecheck);
+            let checked = if typecheck {
+                self.typecheck(target, &folder, supervisor, limits)
+            } else {
+                Ok(None)
+            };
+            on_progress(BuildProgress::Unit {
+                name: target.name.clone(),
+                fresh: !typecheck,
+            });
+            built.push(match checked {
+                Ok(None) => Built::Ok {
+                    artifact: Artifact { executable: folder },
+                    diagnostics: Captured::default(),
+                },
+                Ok(Some(output)) => Built::Failed {
+                    output,
+                    reason: None,
+                },
+                Err(why) => Built::Failed {
+                    output: Captured::new(format!("{why}\n")),
+                    reason: None,
+                },
+            });
+        }
+        Ok(built)
+    }
+
+    fn run(
+        &self,
+        target: &Target,
+        artifact: &Artifact,
+        supervisor: &Supervisor,
+        limits: &Limits,
+    ) -> std::result::Result<Finished, String> {
+        let parts = Self::parts(target)?;
+        let folder = &artifact.executable;
+        let results = folder.join(RESULTS_FILE);
+        let _ = fs::remove_file(&results);
+        let secret = nonce();
+        fs::write(folder.join(NONCE_FILE), &secret)
+            .map_err(|e| format!("cannot write to {}: {e}", folder.display()))?;
+        (self.secrets.lock().unwrap_or_else(|e| e.into_inner())).insert(folder.clone(), secret);
+        let tests = format!("test_{}.py", parts.module);
+        // Half the run's limit for each test: a test that hangs is named, and the others run.
+        let per_test = (limits.timeout.as_secs_f64() / 2.0).max(1.0);
+        #[cfg(unix)]
+        if let (Some(workers), None) = (&self.workers, &self.confine) {
+            return workers.run(folder, &tests, &results, per_test, supervisor, limits);
+        }
+        let mut cmd = self.command(&self.env.python, folder);
+        cmd.args(["-I", "-B"])
+            .arg(self.env.harness())
+            .arg("run")
+            .arg(folder)
+            .arg(&tests)
+            .arg(&results)
+            .arg(format!("{per_test}"));
+        supervisor
+            .run(cmd, limits)
+            .map_err(|e| format!("cannot start Python: {e}"))
+    }
+
+    fn judge(
+        &self,
+        target: &Target,
+        artifact: &Artifact,
+        facts: &SourceFacts,
+        finished: Finished,
+        timeout: Duration,
+    ) -> Verdict {
+        let folder = &artifact.executable;
+        let results = read_results(&folder.join(RESULTS_FILE));
+        let nonce_left = folder.join(NONCE_FILE).exists();
+        let secret = (self.secrets.lock().unwrap_or_else(|e| e.into_inner())).remove(folder);
+        let run = Run {
+            finished: &finished,
+            timeout,
+            secret: secret.as_deref(),
+            nonce_left,
+        };
+        let mut verdict = judge_results(facts, &run, results);
+        let _ = target;
+        verdict.output = finished.output;
+        verdict.duration_ms = millis(finished.duration);
+        verdict
+    }
+
+    fn lint(
+        &self,
+        targets: &[&Target],
+        _supervisor: &Supervisor,
+        _limits: &Limits,
+    ) -> Result<Vec<Option<Captured>>> {
+        // Type checking is part of the build.
+        Ok(vec![None; targets.len()])
+    }
+}
+
+/// The results document of a run, if there is exactly one well-formed document.
+fn read_results(path: &Path) -> Option<Results> {
+    use std::io::Read as _;
+    let file = fs::File::open(path).ok()?;
+    let mut text = String::new();
+    file.take(RESULTS_CAP).read_to_string(&mut text).ok()?;
+    let _ = fs::remove_file(path);
+    serde_json::from_str(&text).ok()
+}
+
+/// What is known of a finished run besides its results.
+struct Run<'a> {
+    finished: &'a Finished,
+    timeout: Duration,
+    /// The secret written for the run (`None`: the run never started).
+    secret: Option<&'a str>,
+    /// The harness did not take the secret: it never got that far.
+    nonce_left: bool,
+}
+
+/// What a run's results and exit mean.
+fn judge_results(facts: &SourceFacts, run: &Run, results: Option<Results>) -> Verdict {
+    let (finished, timeout, nonce_left) = (run.finished, run.timeout, run.nonce_left);
+    let verdict = |status, reason: Option<Reason>, failing: Vec<String>| Verdict {
+        failing_tests: failing,
+        reason,
+        ..Verdict::new(status, Captured::default())
+    };
+    let code = match finished.exit {
+        Exit::TimedOut => {
+            return verdict(
+                Status::TimedOut,
+                Some(Reason::TimedOut {
+                    secs: timeout.as_secs(),
+                }),
+                Vec::new(),
+            );
+        }
+        Exit::Signal(signal) => {
+            return verdict(
+                Status::RunFailed,
+                Some(Reason::Signal { signal }),
+                Vec::new(),
+            );
+        }
+        Exit::Code(code) => code,
+    };
+    let Some(results) = results else {
+        let reason = if nonce_left {
+            // The harness never started (the interpreter failed first).
+            Reason::ExitCode { code }
+        } else {
+            Reason::NoSummary
+        };
+        return verdict(Status::RunFailed, Some(reason), Vec::new());
+    };
+    // Only the harness knows the secret: anything else that wrote results did not sign them,
+    // and pytest's exit code must say what they say.
+    if run.secret != Some(results.nonce.as_str()) || nonce_left || results.exit != code {
+        return verdict(Status::RunFailed, Some(Reason::ForgedResults), Vec::new());
+    }
+    if !results.errors.is_empty() {
+        return verdict(
+            Status::RunFailed,
+            Some(Reason::CollectionFailed),
+            Vec::new(),
+        );
+    }
+    let failing: Vec<String> = results
+        .tests
+        .iter()
+        .filter(|t| t.outcome != "passed")
+        .map(|t| test_name(&t.id))
+        .collect();
+    if !failing.is_empty() {
+        return verdict(Status::TestsFailed, None, failing);
+    }
+    if code != 0 {
+        return verdict(
+            Status::RunFailed,
+            Some(Reason::ExitCode { code }),
+            Vec::new(),
+        );
+    }
+    let passed = results.tests.len();
+    match facts.tests {
+        None => verdict(
+            Status::RunFailed,
+            Some(Reason::UnknownTestCount),
+            Vec::new(),
+        ),
+        Some(expected) if expected != passed => verdict(
+            Status::RunFailed,
+            Some(Reason::TestCount { passed, expected }),
+            Vec::new(),
+        ),
+        Some(_) => verdict(Status::Passed, None, Vec::new()),
+    }
+}
+
+/// A test's name as reports show it: its id without the file (`test_x.py::TestA::test_b[1]`
+/// is `TestA::test_b[1]`).
+fn test_name(id: &str) -> String {
+    id.split_once("::").map_or(id, |(_, name)| name).to_string()
+}

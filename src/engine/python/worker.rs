@@ -1,0 +1,223 @@
+//! Warm workers: `harness.py serve` processes that imported pytest and the frameworks once and
+//! fork one child per run (Unix only).
+//!
+//! A worker answers each request with the child's pid, then with how it ended. The child leads
+//! a session of its own, so the runner kills its whole process group at the deadline or when
+//! the check is cancelled, and the worker itself lives on for the next run. A worker that
+//! misbehaves (its pipe closes, a reply does not parse) is dropped and the next run starts a
+//! new one.
+
+use std::fs;
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::Mutex;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+use serde::Deserialize;
+
+use super::{PythonEnv, clean_env};
+use crate::engine::process::{Exit, Finished, Limits, Supervisor};
+use crate::verdict::Captured;
+
+/// How often a waiting run looks at its deadline and at cancellation.
+const TICK: Duration = Duration::from_millis(20);
+/// How long a worker may take to start and answer with a child's pid (it imports the
+/// frameworks first).
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a worker has to report a child killed at its deadline.
+const KILL_GRACE: Duration = Duration::from_secs(5);
+
+pub struct Pool {
+    python: std::path::PathBuf,
+    harness: std::path::PathBuf,
+    idle: Mutex<Vec<Worker>>,
+}
+
+struct Worker {
+    child: Child,
+    stdin: ChildStdin,
+    replies: Receiver<String>,
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Deserialize)]
+struct Started {
+    pid: i32,
+}
+
+#[derive(Deserialize)]
+struct Ended {
+    code: Option<i32>,
+    signal: Option<i32>,
+}
+
+impl Pool {
+    /// A pool with one worker already starting, so the first run finds it warm.
+    pub fn new(env: &PythonEnv) -> Pool {
+        let pool = Pool {
+            python: env.python.clone(),
+            harness: env.harness(),
+            idle: Mutex::new(Vec::new()),
+        };
+        if let Ok(worker) = pool.take() {
+            pool.give_back(worker);
+        }
+        pool
+    }
+
+    fn take(&self) -> Result<Worker, String> {
+        if let Some(worker) = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop() {
+            return Ok(worker);
+        }
+        let mut cmd = Command::new(&self.python);
+        clean_env(&mut cmd);
+        cmd.args(["-I", "-B"])
+            .arg(&self.harness)
+            .arg("serve")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start the Python worker: {e}"))?;
+        let stdin = child.stdin.take().expect("piped");
+        let stdout = child.stdout.take().expect("piped");
+        let (tx, replies) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Worker {
+            child,
+            stdin,
+            replies,
+        })
+    }
+
+    fn give_back(&self, worker: Worker) {
+        self.idle
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(worker);
+    }
+
+    /// Runs the tests in `folder` in a child of a warm worker, under `limits`.
+    pub fn run(
+        &self,
+        folder: &Path,
+        tests: &str,
+        results: &Path,
+        per_test: f64,
+        supervisor: &Supervisor,
+        limits: &Limits,
+    ) -> Result<Finished, String> {
+        if supervisor.cancelled() {
+            return Err("the check was cancelled".into());
+        }
+        let output = folder.join(".output");
+        let request = serde_json::json!({
+            "dir": folder,
+            "test": tests,
+            "results": results,
+            "output": output,
+            "timeout": per_test,
+            "memory": limits.memory_bytes,
+        });
+        let mut worker = self.take()?;
+        let started = Instant::now();
+        writeln!(worker.stdin, "{request}")
+            .and_then(|()| worker.stdin.flush())
+            .map_err(|e| format!("the Python worker stopped: {e}"))?;
+        let pid = match worker.replies.recv_timeout(START_TIMEOUT) {
+            Ok(line) => {
+                serde_json::from_str::<Started>(&line)
+                    .map_err(|_| format!("the Python worker answered {line:?}"))?
+                    .pid
+            }
+            Err(_) => return Err("the Python worker did not answer".into()),
+        };
+        let deadline = started + limits.timeout;
+        let mut exit = None;
+        let mut killed_at = None;
+        let ended = loop {
+            match worker.replies.recv_timeout(TICK) {
+                Ok(line) => break Some(line),
+                Err(RecvTimeoutError::Disconnected) => break None,
+                Err(RecvTimeoutError::Timeout) => {
+                    let late = Instant::now() >= deadline;
+                    if (late || supervisor.cancelled()) && exit.is_none() {
+                        let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
+                        exit = Some(Exit::TimedOut);
+                        killed_at = Some(Instant::now());
+                    }
+                    // A worker that does not report its killed child is dropped.
+                    if killed_at.is_some_and(|at| at.elapsed() > KILL_GRACE) {
+                        break None;
+                    }
+                }
+            }
+        };
+        let duration = started.elapsed();
+        let ended = ended.and_then(|line| serde_json::from_str::<Ended>(&line).ok());
+        // Whatever the child left running in its group goes with it.
+        let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
+        let exit = match (exit, &ended) {
+            (Some(timed_out), _) => timed_out,
+            (
+                None,
+                Some(Ended {
+                    code: Some(code), ..
+                }),
+            ) => Exit::Code(*code),
+            (
+                None,
+                Some(Ended {
+                    signal: Some(signal),
+                    ..
+                }),
+            ) => Exit::Signal(*signal),
+            (None, _) => return Err("the Python worker stopped during a run".into()),
+        };
+        if ended.is_some() {
+            self.give_back(worker);
+        }
+        Ok(Finished {
+            exit,
+            output: read_capped(&output, limits.output_cap),
+            duration,
+        })
+    }
+}
+
+fn read_capped(path: &Path, cap: usize) -> Captured {
+    let Ok(file) = fs::File::open(path) else {
+        return Captured::default();
+    };
+    let mut bytes = Vec::new();
+    let _ = file.take(cap as u64 + 1).read_to_end(&mut bytes);
+    let truncated = bytes.len() > cap;
+    bytes.truncate(cap);
+    let mut text = String::from_utf8_lossy(&bytes).into_owned();
+    if truncated {
+        while text.len() > cap {
+            text.pop();
+        }
+    }
+    let _ = fs::remove_file(path);
+    Captured { text, truncated }
+}

@@ -1,0 +1,133 @@
+//! Grading a Python course: each learner's modules, and nothing else of theirs, next to the
+//! course's tests, run by the Python toolchain inside the jail.
+//!
+//! A learner's sandbox holds `exercises/<dir>/<name>.py` copied from their tree (a regular
+//! file, UTF-8, at most [`MAX_FILE`] bytes), and beside it the course's own test file and
+//! support modules; the course's shipped exercise goes to `.shipped/` for the rule book (which
+//! lets a learner keep the special methods the course itself wrote). Nothing is parsed in the
+//! grader's process: the rule book runs in the jail like everything else.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use super::sandbox::Sandbox;
+use crate::contract::exercise::{Prepared, Problem, Ready};
+use crate::course::{Course, Exercise};
+use crate::engine::jail::{self, Jail, Mount};
+use crate::engine::python::{Python, PythonEnv};
+
+/// The largest learner module graded.
+const MAX_FILE: u64 = 1024 * 1024;
+/// Where the course's shipped exercises go in a sandbox.
+pub const SHIPPED: &str = ".shipped";
+
+/// The sandbox of one learner: their modules, the course's tests.
+pub fn prepare(course: &Course, learner_root: &Path) -> Result<Sandbox> {
+    let dir = tempfile::Builder::new()
+        .prefix("backendlings-grade-")
+        .tempdir()
+        .context("cannot create a temporary folder for the sandbox")?;
+    let root = dir.path();
+    let exercises = course
+        .exercises
+        .iter()
+        .map(|exercise| prepare_one(course, exercise, learner_root, root))
+        .collect::<Result<Vec<_>>>()?;
+    let mut sandbox_course = course.clone();
+    sandbox_course.root = root.to_path_buf();
+    Ok(Sandbox {
+        dir,
+        course: sandbox_course,
+        exercises,
+    })
+}
+
+fn prepare_one(
+    course: &Course,
+    exercise: &Exercise,
+    learner_root: &Path,
+    root: &Path,
+) -> Result<Prepared> {
+    let rel = exercise.rel_main_file();
+    let shown = rel.display().to_string();
+    let from = learner_root.join(&rel);
+    let problem = match fs::symlink_metadata(&from) {
+        Err(_) => Some(Problem::Missing(format!("{shown} is missing"))),
+        Ok(meta) if !meta.is_file() => Some(Problem::Unreadable(format!(
+            "{shown} is not a regular file (a link or a folder)"
+        ))),
+        Ok(meta) if meta.len() > MAX_FILE => Some(Problem::Unreadable(format!(
+            "{shown} is larger than {} KiB",
+            MAX_FILE / 1024
+        ))),
+        Ok(_) => None,
+    };
+    if let Some(problem) = problem {
+        return Ok(Prepared::Skipped(problem));
+    }
+    let Ok(bytes) = fs::read(&from) else {
+        return Ok(Prepared::Skipped(Problem::Unreadable(format!(
+            "{shown} cannot be read"
+        ))));
+    };
+    if std::str::from_utf8(&bytes).is_err() {
+        return Ok(Prepared::Skipped(Problem::Unreadable(format!(
+            "{shown} is not UTF-8 text"
+        ))));
+    }
+    let write = |rel: &Path, bytes: &[u8]| -> Result<()> {
+        let to = root.join(rel);
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        fs::write(&to, bytes).with_context(|| format!("cannot write {}", to.display()))
+    };
+    write(&rel, &bytes)?;
+    let from_course = |rel: &Path| -> Result<Vec<u8>> {
+        let path = course.root.join(rel);
+        fs::read(&path).with_context(|| format!("cannot read the course's {}", path.display()))
+    };
+    let tests = exercise.rel_test_file();
+    write(&tests, &from_course(&tests)?)?;
+    for file in &exercise.support {
+        let rel = exercise.rel_in_folder(file);
+        write(&rel, &from_course(&rel)?)?;
+    }
+    write(&shipped_path(exercise), &from_course(&rel)?)?;
+    Ok(Prepared::Ready(Ready {
+        modified: Default::default(),
+        tests: exercise.tests,
+    }))
+}
+
+/// The course's shipped exercise in a sandbox, relative to its root.
+pub fn shipped_path(exercise: &Exercise) -> PathBuf {
+    Path::new(SHIPPED).join(exercise.rel_main_file())
+}
+
+/// The toolchain for one learner's sandbox at `root`: run folders inside it, every process in
+/// `jail` when there is one, with the environment and the interpreter read-only, the sandbox
+/// the only writable place, a private `/tmp`, no network and no `/proc` (nothing of the
+/// process's own memory or descriptors to read).
+pub fn toolchain(env: &PythonEnv, root: &Path, jail: Option<&Jail>) -> Python {
+    let python = Python::new(env.clone(), root.join(".run"));
+    let Some(jail) = jail.cloned() else {
+        return python;
+    };
+    // The private `/tmp` first: what is mounted after it may live below the host's `/tmp`.
+    let mut mounts = vec![Mount::Tmpfs {
+        at: "/tmp".into(),
+        bytes: 256 * 1024 * 1024,
+    }];
+    mounts.extend(jail::system_mounts(false));
+    for path in env.read_only_paths() {
+        mounts.push(Mount::ReadOnly(path));
+    }
+    mounts.push(Mount::Writable(root.to_path_buf()));
+    python.confined(move |cmd, _folder| {
+        *cmd = jail.wrap(cmd, &mounts);
+    })
+}
