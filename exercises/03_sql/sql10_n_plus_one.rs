@@ -135,6 +135,10 @@ mod tests {
     fn db(authors: i64) -> Db {
         let conn = Connection::open_in_memory().unwrap();
         setup(&conn, authors).unwrap();
+        // Rows a query does not order come back in reverse: an order that only comes from how
+        // SQLite stores the tables shows it.
+        conn.pragma_update(None, "reverse_unordered_selects", true)
+            .unwrap();
         Db::new(conn)
     }
 
@@ -159,6 +163,30 @@ mod tests {
             page, expected,
             "authors by name, titles in post order; author 003 has no posts and must still \
              appear with an empty list"
+        );
+    }
+
+    #[test]
+    fn authors_are_ordered_by_name_not_by_id() {
+        let db = db(3);
+        db.conn
+            .execute_batch(
+                "INSERT INTO authors (id, name) VALUES (100, 'aaa'), (50, 'zed');
+                 INSERT INTO posts (author_id, title) VALUES (100, 'first post by aaa');",
+            )
+            .unwrap();
+        let page = front_page(&db).unwrap();
+        let authors: Vec<&str> = page.iter().map(|a| a.author.as_str()).collect();
+        assert_eq!(
+            authors,
+            ["aaa", "author 001", "author 002", "author 003", "zed"],
+            "aaa joined last (id 100) and zed before it (id 50): the page is sorted by name, \
+             ids only break ties between equal names"
+        );
+        assert_eq!(
+            page.first().map(|a| a.titles.clone()),
+            Some(vec!["first post by aaa".to_string()]),
+            "aaa's entry carries aaa's post"
         );
     }
 

@@ -116,7 +116,31 @@ mod tests {
     fn db() -> Connection {
         let conn = Connection::open_in_memory().unwrap();
         setup(&conn).unwrap();
+        // Rows a query does not order come back in reverse: an order that only comes from how
+        // SQLite stores the table shows it.
+        conn.pragma_update(None, "reverse_unordered_selects", true)
+            .unwrap();
         conn
+    }
+
+    /// A small deterministic generator (xorshift64*): the same cases on every run.
+    struct Gen(u64);
+
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[self.below(items.len())]
+        }
     }
 
     #[test]
@@ -270,6 +294,75 @@ mod tests {
                 "no category is called {category:?}: the filter is an exact match (`=`); \
                  LIKE treats `%` and `_` as wildcards and ignores case"
             );
+        }
+    }
+
+    #[test]
+    fn a_limit_of_zero_is_an_empty_page() {
+        let conn = db();
+        for category in [Some("books"), None] {
+            assert_eq!(
+                names(&conn, category, 100_000, 0),
+                Vec::<String>::new(),
+                "limit 0 asks for a page of no rows ({category:?}): bind it as it is, it does \
+                 not mean \"no limit\""
+            );
+        }
+    }
+
+    #[test]
+    fn generated_catalogs_and_queries_agree_with_the_specification() {
+        const CATEGORIES: [&str; 7] = ["books", "Books", "merch", "", "b%", "books ", "O'Reilly"];
+        const PRICES: [i64; 5] = [0, 999, 1000, 1001, 2500];
+        const NAMES: [&str; 8] = ["a", "B", "b", "ab", "Ab", "a b", "é", "_"];
+        let mut g = Gen(0x5EED_0302);
+        for round in 0..20 {
+            let conn = db();
+            conn.execute("DELETE FROM products", []).unwrap();
+            // (name, category, price, in stock), inserted in random order.
+            let mut catalog = Vec::new();
+            for name in NAMES {
+                let product = (
+                    name,
+                    g.pick(&CATEGORIES),
+                    PRICES[g.below(PRICES.len())],
+                    g.below(4) != 0,
+                );
+                conn.execute(
+                    "INSERT INTO products (name, category, price_cents, in_stock)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![product.0, product.1, product.2, product.3],
+                )
+                .unwrap();
+                catalog.push(product);
+            }
+            for _ in 0..15 {
+                let category = if g.below(3) == 0 {
+                    None
+                } else {
+                    Some(g.pick(&CATEGORIES))
+                };
+                let max = PRICES[g.below(PRICES.len())] + [-1, 0, 1][g.below(3)];
+                let limit = g.below(5) as u32;
+                let mut expected: Vec<(i64, &str)> = catalog
+                    .iter()
+                    .filter(|(_, c, price, stock)| {
+                        *stock && category.is_none_or(|want| want == *c) && *price <= max
+                    })
+                    .map(|(name, _, price, _)| (*price, *name))
+                    .collect();
+                expected.sort();
+                expected.truncate(limit as usize);
+                let expected: Vec<&str> = expected.into_iter().map(|(_, name)| name).collect();
+                assert_eq!(
+                    names(&conn, category, max, limit),
+                    expected,
+                    "round {round}, catalog (name, category, price, in stock) {catalog:?}, \
+                     category {category:?}, max price {max}, limit {limit}: in stock, exactly \
+                     that category (None: any), price <= max, by price then name, at most \
+                     `limit` rows"
+                );
+            }
         }
     }
 

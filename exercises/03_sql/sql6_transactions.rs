@@ -200,6 +200,36 @@ mod tests {
     }
 
     #[test]
+    fn a_receiver_closed_during_the_transfer_is_unknown() {
+        let mut conn = db();
+        // Debiting account 1 closes account 2, as another request could do between a check
+        // and the credit: only the result of the credit itself tells whether it happened.
+        conn.execute_batch(
+            "CREATE TRIGGER close_receiver AFTER UPDATE ON accounts WHEN NEW.id = 1
+             BEGIN DELETE FROM accounts WHERE id = 2; END;",
+        )
+        .unwrap();
+        let r = transfer(&mut conn, 1, 2, 30);
+        assert!(
+            matches!(r, Err(TransferError::UnknownAccount(2))),
+            "account 2 was gone when the credit ran (it changed no row): the transfer fails \
+             with UnknownAccount(2), got {r:?}. A SELECT before the transaction proves nothing \
+             about the moment of the credit: check how many rows the credit changed"
+        );
+        assert_eq!(
+            balances(&conn),
+            [(1, 100), (2, 50)],
+            "the failed transfer is rolled back whole: the debit, and the closing it caused"
+        );
+        assert_eq!(
+            ledger_rows(&conn),
+            0,
+            "no transfer happened, so no ledger row"
+        );
+        assert!(conn.is_autocommit(), "no transaction may stay open");
+    }
+
+    #[test]
     fn unknown_sender_creates_no_money() {
         let mut conn = db();
         let r = transfer(&mut conn, 99, 2, 30);
@@ -276,7 +306,8 @@ mod tests {
         let r = transfer(&mut conn, 1, 2, 30);
         assert!(
             matches!(r, Err(TransferError::Db(_))),
-            "the COMMIT failed (a deferred foreign key), so nothing was transferred: that is a              database error, not Ok; the result of commit() must not be thrown away, got {r:?}"
+            "the COMMIT failed (a deferred foreign key), so nothing was transferred: that is a \
+             database error, not Ok; the result of commit() must not be thrown away, got {r:?}"
         );
         assert_eq!(
             balances(&conn),

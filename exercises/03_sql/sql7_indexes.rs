@@ -180,10 +180,42 @@ mod tests {
                 for (b, cols_b) in &indexes {
                     assert!(
                         a == b || !cols_b.starts_with(cols_a),
-                        "index {a} on {table} {cols_a:?} is a leftmost prefix of index {b}                          {cols_b:?}: every query it serves, {b} serves too, and every write                          now updates both. Drop {a}"
+                        "index {a} on {table} {cols_a:?} is a leftmost prefix of index {b} \
+                         {cols_b:?}: every query it serves, {b} serves too, and every write \
+                         now updates both. Drop {a}"
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn every_index_serves_one_of_the_queries() {
+        let conn = db();
+        let plans: Vec<String> = [ORDERS_OF_CUSTOMER, LATEST_ORDERS, CUSTOMER_BY_EMAIL]
+            .iter()
+            .flat_map(|sql| plan(&conn, sql))
+            .collect();
+        let mut stmt = conn
+            .prepare(
+                "SELECT name FROM sqlite_master
+                 WHERE type = 'index' AND name NOT LIKE 'sqlite\\_autoindex\\_%' ESCAPE '\\'",
+            )
+            .unwrap();
+        let indexes: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_>>()
+            .unwrap();
+        for index in &indexes {
+            assert!(
+                plans
+                    .iter()
+                    .any(|step| step.split_whitespace().any(|word| word == index)),
+                "index {index} appears in none of the three queries' plans {plans:?}: no hot \
+                 query needs it, and every write to its table pays for keeping it up to date. \
+                 Drop it"
+            );
         }
     }
 

@@ -217,6 +217,60 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 1, "migrating must not lose existing rows");
+        assert_eq!(
+            schema_version(&conn).unwrap(),
+            3,
+            "version 1 plus the 2 migrations applied now: user_version counts from the \
+             database's version, not from 1 within the pending ones"
+        );
+        let again = migrate(&mut conn, MIGRATIONS);
+        assert!(
+            matches!(again, Ok(0)),
+            "the next start-up finds version 3 and applies nothing, got {again:?}"
+        );
+    }
+
+    #[test]
+    fn successive_releases_count_versions_from_the_database() {
+        // Each list is the number of migrations known by successive releases.
+        for releases in [&[1, 2, 3][..], &[1, 3], &[2, 3], &[0, 2, 2, 3], &[3, 3]] {
+            let mut conn = Connection::open_in_memory().unwrap();
+            let mut version = 0;
+            for &known in releases {
+                let r = migrate(&mut conn, &MIGRATIONS[..known]);
+                assert!(
+                    matches!(r, Ok(n) if n == known - version),
+                    "releases {releases:?}: at version {version}, a release with {known} \
+                     migrations applies {}, got {r:?}",
+                    known - version
+                );
+                version = known;
+                assert_eq!(
+                    schema_version(&conn).unwrap() as usize,
+                    version,
+                    "releases {releases:?}: after the release with {known} migrations, \
+                     user_version is {known}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_failure_after_earlier_releases_names_its_own_version() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, &MIGRATIONS[..1]).unwrap();
+        let broken = [
+            MIGRATIONS[0],
+            MIGRATIONS[1],
+            "INSERT INTO no_such_table VALUES (1);",
+        ];
+        let r = migrate(&mut conn, &broken);
+        assert!(
+            matches!(r, Err(MigrateError::Failed { version: 3, .. })),
+            "the database was at version 1, migration 2 applies and migration 3 fails: the \
+             error names version 3, got {r:?}"
+        );
+        assert_eq!(schema_version(&conn).unwrap(), 2);
     }
 
     #[test]

@@ -70,7 +70,35 @@ mod tests {
     fn db() -> Connection {
         let conn = Connection::open_in_memory().unwrap();
         setup(&conn).unwrap();
+        // Rows a query does not order come back in reverse: a result that is in id order only
+        // because of how SQLite stores the table shows it.
+        conn.pragma_update(None, "reverse_unordered_selects", true)
+            .unwrap();
         conn
+    }
+
+    /// A small deterministic generator (xorshift64*): the same cases on every run.
+    struct Gen(u64);
+
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+
+        /// A name of 0 to 3 pieces taken from what breaks a sloppy lookup: quotes, LIKE
+        /// wildcards, case, whitespace, non-ASCII letters. Short, so names repeat.
+        fn name(&mut self) -> String {
+            const PIECES: [&str; 10] = ["a", "A", "b", "'", "%", "_", " ", "\t", "é", "É"];
+            let len = self.below(4);
+            (0..len).map(|_| PIECES[self.below(PIECES.len())]).collect()
+        }
     }
 
     fn count(conn: &Connection) -> i64 {
@@ -167,6 +195,61 @@ mod tests {
             ],
             "two customers are called Ada: the search returns both, by id (a name is not a key)"
         );
+    }
+
+    #[test]
+    fn an_empty_search_matches_nobody() {
+        let conn = db();
+        let found = find_customers_by_name(&conn, "");
+        assert!(
+            matches!(found.as_deref(), Ok([])),
+            "nobody is called \"\" (the empty string), got {found:?}: an empty search box is \
+             a name like any other, not a shortcut for \"everyone\""
+        );
+    }
+
+    #[test]
+    fn generated_names_find_exactly_the_customers_called_that() {
+        let mut g = Gen(0x5EED_0301);
+        for round in 0..20 {
+            let conn = db();
+            conn.execute("DELETE FROM customers", []).unwrap();
+            let stored: Vec<String> = (0..12).map(|_| g.name()).collect();
+            for name in &stored {
+                conn.execute("INSERT INTO customers (name) VALUES (?1)", [name])
+                    .unwrap();
+            }
+            let mut all: Vec<Customer> = conn
+                .prepare("SELECT id, name FROM customers")
+                .unwrap()
+                .query_map([], |r| {
+                    Ok(Customer {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                    })
+                })
+                .unwrap()
+                .collect::<Result<_>>()
+                .unwrap();
+            all.sort_by_key(|c| c.id);
+            let queries: Vec<String> = stored
+                .iter()
+                .cloned()
+                .chain((0..10).map(|_| g.name()))
+                .chain([String::new()])
+                .collect();
+            for name in queries {
+                let expected: Vec<&Customer> = all.iter().filter(|c| c.name == name).collect();
+                let found = find_customers_by_name(&conn, &name).unwrap();
+                assert_eq!(
+                    found.iter().collect::<Vec<_>>(),
+                    expected,
+                    "round {round}, customers {stored:?}: a search for {name:?} returns exactly \
+                     the customers with that name, byte for byte (empty, quotes, `%`, `_`, case \
+                     and whitespace included), in id order"
+                );
+            }
+        }
     }
 
     #[test]

@@ -124,6 +124,10 @@ mod tests {
     fn db() -> Connection {
         let conn = Connection::open_in_memory().unwrap();
         setup(&conn).unwrap();
+        // Rows a query does not order come back in reverse: an order that only comes from how
+        // SQLite stores the tables shows it.
+        conn.pragma_update(None, "reverse_unordered_selects", true)
+            .unwrap();
         conn
     }
 
@@ -202,6 +206,38 @@ mod tests {
             rows.get(2),
             Some(&summary("cyd", 1, 100)),
             "cyd: one paid order of 100"
+        );
+    }
+
+    #[test]
+    fn only_the_status_paid_counts_as_paid() {
+        let conn = db();
+        conn.execute_batch(
+            "INSERT INTO orders (id, user_id, status, total_cents) VALUES
+                 (20, 4, 'refunded', 1),
+                 (21, 4, 'pending', 2),
+                 (22, 4, 'paid_back', 4),
+                 (23, 4, 'PAID', 8),
+                 (24, 4, 'Paid', 16),
+                 (25, 4, 'paid ', 32),
+                 (26, 4, 'unpaid', 64),
+                 (27, 4, 'paid', 128),
+                 (28, 2, 'pending', 256),
+                 (29, 2, 'paid%', 512);",
+        )
+        .unwrap();
+        let rows = paid_summary(&conn).unwrap();
+        assert_eq!(
+            rows.get(3),
+            Some(&summary("dee", 1, 128)),
+            "dee has orders refunded, pending, paid_back, PAID, Paid, 'paid ', unpaid and one \
+             'paid' (128): only the status that is exactly 'paid' counts; \"not cancelled\", a \
+             prefix (LIKE 'paid%') or another case is another status"
+        );
+        assert_eq!(
+            rows.get(1),
+            Some(&summary("bob", 0, 0)),
+            "bob's orders are cancelled, pending and 'paid%': none is paid"
         );
     }
 

@@ -102,7 +102,32 @@ mod tests {
     fn db() -> Connection {
         let conn = Connection::open_in_memory().unwrap();
         setup(&conn).unwrap();
+        // Rows a query does not order come back in reverse: an order that only comes from how
+        // SQLite stores the table shows it.
+        conn.pragma_update(None, "reverse_unordered_selects", true)
+            .unwrap();
         conn
+    }
+
+    /// A small deterministic generator (xorshift64*): the same cases on every run.
+    struct Gen(u64);
+
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+
+        /// A day of the first quarter of 2024, as `sales` stores it.
+        fn date(&mut self) -> String {
+            format!("2024-{:02}-{:02}", 1 + self.below(3), 1 + self.below(28))
+        }
     }
 
     #[test]
@@ -189,6 +214,88 @@ mod tests {
             "top_categories: the order of the report is the database's job too (ORDER BY), got \
              {statements:?}"
         );
+    }
+
+    #[test]
+    fn the_date_bound_is_a_day_not_a_month() {
+        let conn = db();
+        let books = top_categories(&conn, "2024-02-02", 0)
+            .unwrap()
+            .into_iter()
+            .find(|r| r.category == "books");
+        assert_eq!(
+            books.map(|r| (r.sales, r.revenue_cents)),
+            Some((1, 1500)),
+            "since 2024-02-02: only bob's sale of 2024-02-03 counts for books; ada's of \
+             2024-02-01 is in the same month but before the day (compare whole dates)"
+        );
+    }
+
+    #[test]
+    fn generated_sales_agree_with_the_specification() {
+        const CATEGORIES: [&str; 4] = ["books", "games", "Books", "merch"];
+        const CUSTOMERS: [&str; 4] = ["ada", "bob", "Ada", "cyd"];
+        const AMOUNTS: [i64; 4] = [100, 250, 250, 1000];
+        let mut g = Gen(0x5EED_0304);
+        for round in 0..20 {
+            let conn = db();
+            conn.execute("DELETE FROM sales", []).unwrap();
+            let mut sales = Vec::new();
+            for _ in 0..14 {
+                let sale = (
+                    CATEGORIES[g.below(CATEGORIES.len())],
+                    CUSTOMERS[g.below(CUSTOMERS.len())],
+                    AMOUNTS[g.below(AMOUNTS.len())],
+                    g.date(),
+                );
+                conn.execute(
+                    "INSERT INTO sales (category, customer, amount_cents, sold_on)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![sale.0, sale.1, sale.2, sale.3],
+                )
+                .unwrap();
+                sales.push(sale);
+            }
+            for _ in 0..8 {
+                // Half the bounds are days that have a sale, to test the edge.
+                let since = if g.below(2) == 0 {
+                    sales[g.below(sales.len())].3.clone()
+                } else {
+                    g.date()
+                };
+                let min = [0, 250, 1000, 1500][g.below(4)];
+                let mut expected: Vec<CategoryRevenue> = Vec::new();
+                for category in CATEGORIES {
+                    let kept: Vec<_> = sales
+                        .iter()
+                        .filter(|s| s.0 == category && s.3 >= since)
+                        .collect();
+                    let mut customers: Vec<&str> = kept.iter().map(|s| s.1).collect();
+                    customers.sort();
+                    customers.dedup();
+                    let revenue: i64 = kept.iter().map(|s| s.2).sum();
+                    if !kept.is_empty() && revenue >= min {
+                        expected.push(CategoryRevenue {
+                            category: category.into(),
+                            sales: kept.len() as i64,
+                            customers: customers.len() as i64,
+                            revenue_cents: revenue,
+                        });
+                    }
+                }
+                expected.sort_by(|a, b| {
+                    (b.revenue_cents, &a.category).cmp(&(a.revenue_cents, &b.category))
+                });
+                assert_eq!(
+                    top_categories(&conn, &since, min).unwrap(),
+                    expected,
+                    "round {round}, sales (category, customer, amount, day) {sales:?}, since \
+                     {since}, min revenue {min}: per category, the sales on or after that day, \
+                     their distinct customers and revenue, categories reaching the threshold, \
+                     best revenue first, ties by name"
+                );
+            }
+        }
     }
 
     #[test]

@@ -297,6 +297,30 @@ mod tests {
     }
 
     #[test]
+    fn a_stale_save_of_the_same_title_is_still_a_conflict() {
+        let conn = db();
+        save(&conn, 1, 1, "Onboarding v2").unwrap();
+        for title in ["Onboarding v2", "Onboarding"] {
+            let r = save(&conn, 1, 1, title);
+            assert!(
+                matches!(r, Err(SaveError::Conflict { current_version: 2 })),
+                "page 1 is at version 2; a save of {title:?} expecting version 1 is stale, \
+                 whatever its title: Conflict {{ current_version: 2 }}, got {r:?}. The version \
+                 alone decides (`version = ?`), not the content"
+            );
+        }
+        assert_eq!(
+            page(&conn, 1),
+            Page {
+                id: 1,
+                title: "Onboarding v2".into(),
+                version: 2
+            },
+            "refused saves leave the row (and its version) as it was"
+        );
+    }
+
+    #[test]
     fn missing_page_is_not_found() {
         let conn = db();
         let r = save(&conn, 99, 1, "ghost");
