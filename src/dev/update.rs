@@ -6,20 +6,23 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::course::Course;
+use crate::course::{Course, Language};
 use crate::course_lock;
 use crate::fsutil::write_atomic;
 use crate::manifest;
 use crate::stdout::outln;
 
 pub fn update(course: &Course) -> Result<ExitCode> {
-    let changed = manifest::update(course)?;
-    let path = manifest::manifest_path(&course.root);
-    outln!(
-        "{} {}",
-        path.display(),
-        if changed { "updated" } else { "is up to date" }
-    )?;
+    // A Python course has no exercise package: its packages are in its lock file.
+    if course.language == Language::Rust {
+        let changed = manifest::update(course)?;
+        let path = manifest::manifest_path(&course.root);
+        outln!(
+            "{} {}",
+            path.display(),
+            if changed { "updated" } else { "is up to date" }
+        )?;
+    }
     let changed = write_lock(&course.root)?;
     outln!(
         "{} {}",

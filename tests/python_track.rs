@@ -1,0 +1,363 @@
+//! The Python track through the real binary: a small `toolchain = "python"` course in a
+//! temporary folder, checked by `run`, `verify`, `dev check` and `grade`. The environment is
+//! built once from the repository's own lock (with uv where it is installed) into a data
+//! folder shared by these tests (`target/test-python-data`).
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{BIN, process_running, text};
+
+const GREET_TESTS: &str = r#"from greet import greet
+
+
+def test_greets_by_name():
+    assert greet("Ada") == "Hello, Ada!"
+
+
+def test_strips_the_name():
+    assert greet("  Bo ") == "Hello, Bo!"
+"#;
+
+const GREET_SOLVED: &str = "def greet(name: str) -> str:\n    return f\"Hello, {name.strip()}!\"\n";
+const GREET_UNSOLVED: &str = "def greet(name: str) -> str:\n    return \"TODO\"\n";
+
+/// The interpreter, or a skip message (never a skip under CI).
+fn python_here() -> bool {
+    let found = ["python3", "python"].iter().any(|p| {
+        Command::new(p)
+            .args(["-c", "import sys; assert sys.version_info >= (3, 11)"])
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the Python track's tests need Python 3.11 or newer under CI"
+        );
+        eprintln!("skipped: no Python 3.11 or newer here");
+    }
+    found
+}
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-python-data")
+}
+
+/// A Python course in a temporary folder: section `01_basics`, exercise `greet` unsolved, its
+/// solution and two mutants (one the tests kill).
+struct PyCourse {
+    dir: tempfile::TempDir,
+}
+
+impl PyCourse {
+    fn new(extra_entries: &str) -> PyCourse {
+        let course = PyCourse {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/requirements.lock");
+        fs::copy(lock, course.path("requirements.lock")).expect("the track's lock");
+        course.write(
+            "info.toml",
+            &format!(
+                "format_version = 1\ntoolchain = \"python\"\n\n[[sections]]\ndir = \"01_basics\"\ntitle = \"Basics\"\n\n[[exercises]]\nname = \"greet\"\ndir = \"01_basics\"\ntests = 2\nhint = \"Strip the name, then greet.\"\n{extra_entries}"
+            ),
+        );
+        course.write("exercises/01_basics/README.md", "# Basics\n");
+        course.write("exercises/01_basics/greet.py", GREET_UNSOLVED);
+        course.write("exercises/01_basics/test_greet.py", GREET_TESTS);
+        course.write("solutions/01_basics/greet.py", GREET_SOLVED);
+        course.write(
+            "solutions/01_basics/greet.mutants.toml",
+            "[[mutant]]\nlabel = \"no strip\"\n[[mutant.edit]]\nfind = '''name.strip()'''\nreplace = '''name'''\n\n[[mutant]]\nlabel = \"lstrip only\"\n[[mutant.edit]]\nfind = '''name.strip()'''\nreplace = '''name.lstrip()'''\n",
+        );
+        course
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    fn write(&self, rel: &str, content: &str) {
+        let path = self.path(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, content).unwrap();
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        run_in(self.root(), args)
+    }
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("BACKENDLINGS_DATA_DIR", data_dir())
+        .output()
+        .expect("run backendlings")
+}
+
+#[test]
+fn an_exercise_is_judged_by_the_course_tests_in_cold_and_warm_runs() {
+    if !python_here() {
+        return;
+    }
+    let course = PyCourse::new("");
+    let out = course.run(&["run", "greet"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("tests failed"), "{said}");
+    assert!(said.contains("test_greets_by_name"), "{said}");
+
+    course.write("exercises/01_basics/greet.py", GREET_SOLVED);
+    let out = course.run(&["run", "greet"]);
+    assert!(out.status.success(), "{}", text(&out));
+    // `verify` forks its runs from a warm worker: the same verdict.
+    let out = course.run(&["verify", "--no-cache"]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    // A learner's conftest.py and pytest.ini are not the course's: never loaded.
+    course.write(
+        "exercises/01_basics/conftest.py",
+        "import pytest\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_makereport(item, call):\n    outcome = yield\n    outcome.get_result().outcome = 'passed'\n",
+    );
+    course.write("exercises/01_basics/pytest.ini", "[pytest]\naddopts = -p no:python\n");
+    course.write("exercises/01_basics/greet.py", GREET_UNSOLVED);
+    let out = course.run(&["run", "greet"]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("test_strips_the_name"), "{}", text(&out));
+}
+
+#[test]
+fn syntax_errors_are_compile_errors_and_the_count_must_match() {
+    if !python_here() {
+        return;
+    }
+    let course = PyCourse::new("");
+    course.write(
+        "exercises/01_basics/greet.py",
+        "def greet(name: str) -> str:\n    return f\"Hello, {name.strip()}!\"\n\ndef broken(:\n",
+    );
+    let out = course.run(&["run", "greet"]);
+    let said = text(&out);
+    assert!(said.contains("compile error"), "{said}");
+    assert!(said.contains("greet.py:4"), "{said}");
+
+    // The course says 2 tests: a solution that passes fewer does not pass.
+    let info = fs::read_to_string(course.path("info.toml")).unwrap();
+    course.write("info.toml", &info.replace("tests = 2", "tests = 3"));
+    course.write("exercises/01_basics/greet.py", GREET_SOLVED);
+    let out = course.run(&["run", "greet"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("reported 2 passed, but the exercise has 3"), "{said}");
+}
+
+#[test]
+fn an_endless_loop_times_out_and_leaves_nothing_running() {
+    if !python_here() {
+        return;
+    }
+    let course = PyCourse::new("");
+    let info = fs::read_to_string(course.path("info.toml")).unwrap();
+    course.write(
+        "info.toml",
+        &info.replace("tests = 2\n", "tests = 2\ntimeout_secs = 2\n"),
+    );
+    course.write(
+        "exercises/01_basics/greet.py",
+        "import time\n\nMARKER = 'py-endless-loop-marker'\n\ndef greet(name):\n    while True:\n        time.sleep(0.01)\n",
+    );
+    for args in [&["run", "greet"][..], &["verify", "--no-cache"][..]] {
+        let out = course.run(args);
+        let said = text(&out);
+        assert!(!out.status.success(), "{said}");
+        assert!(
+            said.contains("timed out") || said.contains("ran longer than"),
+            "{args:?}: {said}"
+        );
+    }
+    assert!(!process_running("py-endless-loop-marker"));
+}
+
+#[test]
+fn the_rule_book_refuses_what_could_forge_a_verdict() {
+    if !python_here() {
+        return;
+    }
+    let course = PyCourse::new("");
+    let attacks = [
+        ("import os\ndef greet(name):\n    os._exit(0)\n", "os._exit"),
+        ("import sys\nsys.exit(0)\ndef greet(name):\n    pass\n", "imports `sys`"),
+        ("import _pytest.runner\ndef greet(name):\n    pass\n", "imports `_pytest.runner`"),
+        ("def greet(name):\n    return __import__('os')\n", "__import__"),
+        ("import json\njson.dumps = str\ndef greet(name):\n    pass\n", "changes `json`"),
+        (
+            "class Yes(str):\n    def __eq__(self, other):\n        return True\n    __hash__ = str.__hash__\ndef greet(name):\n    return Yes()\n",
+            "Yes.__eq__",
+        ),
+        ("import os\ndef greet(name):\n    return getattr(os, '_' + 'exit')\n", "getattr"),
+        ("def greet(name):\n    return '{0.__class__}'.format(name)\n", "holding `__`"),
+        (
+            "def greet(name):\n    try:\n        raise ValueError\n    except ValueError as e:\n        return e.__traceback__.tb_frame\n",
+            "tb_frame",
+        ),
+        (
+            "def greet(name):\n    open('.results.json', 'w').write('{}')\n",
+            "uses `open`",
+        ),
+    ];
+    for (source, says) in attacks {
+        course.write("exercises/01_basics/greet.py", source);
+        let out = course.run(&["run", "greet"]);
+        let said = text(&out);
+        assert!(!out.status.success(), "{source}\n{said}");
+        assert!(said.contains("rejected"), "{source}\n{said}");
+        assert!(said.contains(says), "{source}: wanted {says:?}\n{said}");
+    }
+}
+
+#[test]
+fn dev_check_proves_solutions_pass_and_mutants_fail() {
+    if !python_here() {
+        return;
+    }
+    let course = PyCourse::new("");
+    let out = course.run(&["dev", "check", "--require-solutions", "--require-mutants", "2"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    // `lstrip only` keeps the leading space's test passing but not the trailing one: killed.
+    // `no strip` is killed too; both are counted.
+    assert!(said.contains("2 of 2") || said.contains("killed"), "{said}");
+    // A mutant the tests cannot tell apart survives: an error.
+    course.write(
+        "solutions/01_basics/greet.mutants.toml",
+        "[[mutant]]\nlabel = \"strip twice (same behaviour)\"\n[[mutant.edit]]\nfind = '''name.strip()'''\nreplace = '''name.strip().strip()'''\n\n[[mutant]]\nlabel = \"no strip\"\n[[mutant.edit]]\nfind = '''name.strip()'''\nreplace = '''name'''\n",
+    );
+    let out = course.run(&["dev", "check", "--require-solutions", "--require-mutants", "2"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("strip twice"), "{said}");
+}
+
+/// `grade` on a Python cohort: honest controls keep their marks, hostile learners earn nothing,
+/// in the bubblewrap sandbox (required under CI).
+#[test]
+fn grade_grades_a_python_cohort_and_hostile_learners_earn_nothing() {
+    if !python_here() {
+        return;
+    }
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let course = PyCourse::new("");
+    let cohort = tempfile::tempdir().unwrap();
+    let learner = |name: &str, files: &[(&str, &str)]| {
+        let dir = cohort.path().join(name);
+        for (rel, content) in files {
+            let path = dir.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, content).unwrap();
+        }
+    };
+    let module = "exercises/01_basics/greet.py";
+    learner("solved", &[(module, GREET_SOLVED)]);
+    learner("untouched", &[(module, GREET_UNSOLVED)]);
+    // Rewrites the tests it is given: the course's are used.
+    learner(
+        "edits_tests",
+        &[
+            (module, GREET_UNSOLVED),
+            (
+                "exercises/01_basics/test_greet.py",
+                "def test_greets_by_name():\n    pass\n\ndef test_strips_the_name():\n    pass\n",
+            ),
+        ],
+    );
+    // A conftest.py that turns every report into a pass: never loaded.
+    learner(
+        "conftest",
+        &[
+            (module, GREET_UNSOLVED),
+            (
+                "exercises/01_basics/conftest.py",
+                "import pytest\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_makereport(item, call):\n    outcome = yield\n    outcome.get_result().outcome = 'passed'\n",
+            ),
+        ],
+    );
+    // Ends the process at import, before the tests: no results, no pass.
+    learner(
+        "system_exit",
+        &[(module, "raise SystemExit(0)\n\ndef greet(name):\n    pass\n")],
+    );
+    // Answers every comparison with yes.
+    learner(
+        "always_equal",
+        &[(
+            module,
+            "class Yes(str):\n    def __eq__(self, other):\n        return True\n\ndef greet(name):\n    return Yes()\n",
+        )],
+    );
+    // Reads a host secret and the grader's environment: refused, and not there in the jail.
+    learner(
+        "reader",
+        &[(
+            module,
+            "import os\n\ndef greet(name):\n    return os.environ.get('HOME', '') + os.getenv('GRADER_SECRET', '')\n",
+        )],
+    );
+    let out = Command::new(BIN)
+        .args(["grade", "--course"])
+        .arg(course.root())
+        .arg("--cohort")
+        .arg(cohort.path())
+        .arg("--json")
+        .arg(cohort.path().join("grades.json"))
+        .env("NO_COLOR", "1")
+        .env("BACKENDLINGS_DATA_DIR", data_dir())
+        .env("GRADER_SECRET", "s3cr3t-of-the-grader")
+        .output()
+        .unwrap();
+    let said = text(&out);
+    let report = fs::read_to_string(cohort.path().join("grades.json")).expect(&said);
+    assert!(!report.contains("s3cr3t-of-the-grader"), "{report}");
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let jailed = report["isolation"].as_str().unwrap_or_default() == "bubblewrap"
+        || report.to_string().contains("\"bubblewrap\"");
+    if std::env::var_os("CI").is_some() {
+        assert!(jailed, "under CI the sandbox is required: {said}");
+    }
+    for learner in report["learners"].as_array().unwrap() {
+        let name = learner["name"].as_str().unwrap();
+        let exercise = &learner["exercises"][0];
+        let status = exercise["status"].as_str().unwrap();
+        let expected_pass = name == "solved";
+        assert_eq!(
+            status == "passed",
+            expected_pass,
+            "{name}: {status} {}",
+            exercise["output"]
+        );
+    }
+    let status_of = |name: &str| {
+        report["learners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["name"] == name)
+            .map(|l| l["exercises"][0]["status"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(status_of("always_equal"), "rejected");
+    assert_eq!(status_of("edits_tests"), "tests_failed");
+    assert_eq!(status_of("conftest"), "tests_failed");
+}
