@@ -57,8 +57,10 @@ impl Config {
     /// Rules:
     /// - `DATABASE_URL` and `API_KEY` are required; unset or empty is `Missing`.
     /// - `API_KEY` must be at least 32 characters (`Invalid`, reason "must be at least 32 characters").
-    /// - `PORT` is optional (default 8080); otherwise a number from 1 to 65535 (`Invalid`).
-    /// - `LOG_LEVEL` is optional (default "info"); otherwise error, warn, info or debug (`Invalid`).
+    /// - `PORT` is optional (default 8080 when unset); when set, even to an empty string, it must be
+    ///   a number from 1 to 65535 with nothing around it, not even spaces (`Invalid`).
+    /// - `LOG_LEVEL` is optional (default "info" when unset); when set, even to an empty string, it
+    ///   must be exactly one of error, warn, info or debug, in lower case (`Invalid`).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         // TODO: read each variable with `lookup(name)` and apply the rules above.
         let _ = lookup;
@@ -179,6 +181,27 @@ mod tests {
             ConfigError::Missing("API_KEY"),
             "`API_KEY=` (empty) is a deployment mistake, treat it as missing"
         );
+        assert_eq!(
+            Config::from_lookup(env(&[("DATABASE_URL", ""), ("API_KEY", KEY)])).unwrap_err(),
+            ConfigError::Missing("DATABASE_URL"),
+            "`DATABASE_URL=` (empty) is missing too: both required variables follow the same rule"
+        );
+    }
+
+    #[test]
+    fn optional_variables_set_but_empty_are_invalid() {
+        for name in ["PORT", "LOG_LEVEL"] {
+            let mut vars = full_env();
+            vars.push((name, ""));
+            assert!(
+                matches!(
+                    Config::from_lookup(env(&vars)),
+                    Err(ConfigError::Invalid { name: got, .. }) if got == name
+                ),
+                "`{name}=` (set, but empty) is a typo in the deployment, not \"unset\": the \
+                 default applies only when the variable is absent"
+            );
+        }
     }
 
     #[test]
@@ -236,7 +259,18 @@ mod tests {
 
     #[test]
     fn port_and_log_level_are_checked() {
-        for port in ["0", "65536", "73616", "4294975376", "http", "-1"] {
+        for port in [
+            "0",
+            "65536",
+            "73616",
+            "4294975376",
+            "http",
+            "-1",
+            " 8080",
+            "8080 ",
+            "8080\n",
+            "\t8080",
+        ] {
             let mut vars = full_env();
             vars.push(("PORT", port));
             assert!(
@@ -244,8 +278,9 @@ mod tests {
                     Config::from_lookup(env(&vars)),
                     Err(ConfigError::Invalid { name: "PORT", .. })
                 ),
-                "PORT={port} must be rejected at startup, not at the first request \
-                 (73616 is 65536 + 8080: a wider integer cast down `as u16` would wrap to 8080)"
+                "PORT={port:?} must be rejected at startup, not at the first request \
+                 (73616 is 65536 + 8080: a wider integer cast down `as u16` would wrap to 8080; \
+                 a value with spaces around it is not a port: do not trim it into one)"
             );
         }
         for (raw, port) in [("1", 1), ("65535", 65535), ("8443", 8443)] {
@@ -257,14 +292,28 @@ mod tests {
                 "PORT={raw} is a valid port"
             );
         }
-        let mut vars = full_env();
-        vars.push(("LOG_LEVEL", "verbose"));
-        assert!(matches!(
-            Config::from_lookup(env(&vars)),
-            Err(ConfigError::Invalid {
-                name: "LOG_LEVEL",
-                ..
-            })
-        ));
+        for level in ["verbose", "DEBUG", "Info", "WARN", " info", "debug "] {
+            let mut vars = full_env();
+            vars.push(("LOG_LEVEL", level));
+            assert!(
+                matches!(
+                    Config::from_lookup(env(&vars)),
+                    Err(ConfigError::Invalid {
+                        name: "LOG_LEVEL",
+                        ..
+                    })
+                ),
+                "LOG_LEVEL={level:?} is not one of the exact values error, warn, info, debug"
+            );
+        }
+        for level in ["error", "warn", "info", "debug"] {
+            let mut vars = full_env();
+            vars.push(("LOG_LEVEL", level));
+            assert_eq!(
+                Config::from_lookup(env(&vars)).map(|config| config.log_level),
+                Ok(level.to_string()),
+                "LOG_LEVEL={level} is allowed and kept as given"
+            );
+        }
     }
 }

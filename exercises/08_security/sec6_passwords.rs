@@ -90,7 +90,8 @@ pub enum VerifyError {
     WrongPassword,
 }
 
-/// Length counts characters, not bytes. The breached list and the username check ignore case.
+/// Length counts characters, not bytes. The breached list and the username check ignore case,
+/// in every alphabet (`É` is `é`), not only in ASCII.
 /// No composition rules: a long passphrase of lower-case words is fine.
 pub fn check_policy(username: &str, password: &str) -> Vec<Violation> {
     // TODO: push each violation that applies, in the order of the enum.
@@ -232,6 +233,18 @@ mod tests {
             vec![Violation::TooShort, Violation::ContainsUsername],
             "report every violation, in the order of the enum"
         );
+        for (username, password) in [
+            ("ÉMILE", "émile-likes-green-tea"),
+            ("émile", "ÉMILE-likes-green-tea"),
+            ("Ωmega", "my-ωMEGA-passphrase"),
+        ] {
+            assert_eq!(
+                check_policy(username, password),
+                vec![Violation::ContainsUsername],
+                "{password:?} contains {username:?} but for case: ignore case beyond ASCII \
+                 (`to_lowercase`, not `to_ascii_lowercase`)"
+            );
+        }
         assert_eq!(
             check_policy("", PASSPHRASE),
             vec![],

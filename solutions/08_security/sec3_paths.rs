@@ -240,6 +240,29 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn a_symlinked_directory_inside_the_root_is_followed_and_refused() {
+        // The file itself is a regular file: only a directory on the way to it is a symlink.
+        // Checking whether the last component is a symlink misses it; the canonical path does not.
+        let scratch = Scratch::new("linkdir");
+        std::os::unix::fs::symlink(&scratch.0, scratch.root().join("linkdir")).unwrap();
+        std::os::unix::fs::symlink(&scratch.0, scratch.root().join("docs/up")).unwrap();
+        for path in ["linkdir/secret.txt", "docs/up/secret.txt"] {
+            assert_eq!(
+                read_under(&scratch.root(), path),
+                Err(PathError::OutsideRoot),
+                "{path:?} goes through a symlinked directory to a file outside the root: \
+                 compare the canonical path of the whole file, not just its last component"
+            );
+        }
+        assert_eq!(
+            read_under(&scratch.root(), "linkdir/root/docs/readme.txt"),
+            Ok("public".into()),
+            "through the same symlink, a path that resolves back inside the root is fine"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn a_root_reached_through_a_symlink_still_serves_its_files() {
         // Deployments often name the root through a symlink (/srv/current -> /srv/releases/42).
         // The canonical file is then compared with the canonical root, not with the path as given.

@@ -113,7 +113,8 @@ pub fn sign(secret: &WebhookSecret, timestamp: u64, body: &[u8]) -> String {
 }
 
 /// Checks a delivery. Order: parse the header, then the timestamp, then the signature(s).
-/// Unknown `key=value` entries are ignored (future schemes); entries without `=` are malformed.
+/// Keys are exact and lower case (`T=` or `V1=` is an unknown key). Unknown `key=value` entries
+/// are ignored (future schemes); entries without `=` and a second `t` entry are malformed.
 pub fn verify(
     secret: &WebhookSecret,
     header: &str,
@@ -129,6 +130,10 @@ pub fn verify(
             .ok_or(WebhookError::MalformedHeader)?;
         match key {
             "t" => {
+                if timestamp.is_some() {
+                    // Two timestamps: the MAC and the window must not read different ones.
+                    return Err(WebhookError::MalformedHeader);
+                }
                 let seconds = value
                     .parse::<u64>()
                     .map_err(|_| WebhookError::MalformedHeader)?;
@@ -334,11 +339,57 @@ mod tests {
     }
 
     #[test]
+    fn a_second_timestamp_is_malformed() {
+        // Replay: an old delivery's `t` and signature, plus a fresh `t` appended by the attacker.
+        // If the MAC reads one `t` and the window the other, the old delivery passes as new.
+        let old = T - 10_000;
+        let old_sig = tag_hex(&secret(), &old.to_string(), BODY);
+        let fresh_sig = tag_hex(&secret(), &T.to_string(), BODY);
+        for header in [
+            format!("t={old},v1={old_sig},t={T}"),
+            format!("t={T},t={old},v1={old_sig}"),
+            format!("t={old},t={T},v1={old_sig},v1={fresh_sig}"),
+            format!("t={T},v1={fresh_sig},t={T}"),
+        ] {
+            assert_eq!(
+                verify(&secret(), &header, BODY, T),
+                Err(WebhookError::MalformedHeader),
+                "{header:?}: two `t` entries; which one was signed? Refuse the header rather \
+                 than let the MAC and the time window read different timestamps"
+            );
+        }
+    }
+
+    #[test]
+    fn keys_are_exact_lower_case() {
+        let sig = tag_hex(&secret(), &T.to_string(), BODY);
+        for header in [
+            format!("T={T},V1={sig}"),
+            format!("t={T},V1={sig}"),
+            format!("T={T},v1={sig}"),
+            format!("T={T},t={T},v1={sig}"),
+        ] {
+            let expected = if header.contains(",t=") {
+                Ok(())
+            } else {
+                Err(WebhookError::MalformedHeader)
+            };
+            assert_eq!(
+                verify(&secret(), &header, BODY, T),
+                expected,
+                "{header:?}: keys are exact: `T` and `V1` are unknown keys (ignored), not `t` \
+                 and `v1`"
+            );
+        }
+    }
+
+    #[test]
     fn header_entries_follow_the_grammar() {
         // A seeded walk over the header grammar: `t` and, in any order and with spaces around
         // them, v1 entries that are genuine, signed with another secret or not hex at all,
-        // entries of unknown schemes, and entries without `=`. The answer follows from the
-        // parts: anything malformed is MalformedHeader, then one genuine v1 is enough.
+        // entries of unknown schemes (upper-case `V1` and `T` among them), entries without `=`
+        // and a second `t`. The answer follows from the parts: anything malformed is
+        // MalformedHeader, then one genuine v1 is enough.
         let good = tag_hex(&secret(), "1700000000", BODY);
         let other = tag_hex(&WebhookSecret::new(b"whsec_old_secret"), "1700000000", BODY);
         let malformed = ["v1=zz", "v1=abc", "v1=+f", "garbage", "v1"];
@@ -353,7 +404,7 @@ mod tests {
             let mut entries = vec![format!("t={T}")];
             let (mut genuine, mut signatures, mut broken) = (false, false, false);
             for _ in 0..next(5) {
-                let entry = match next(7) {
+                let entry = match next(10) {
                     0 | 1 => {
                         (genuine, signatures) = (true, true);
                         format!("v1={good}")
@@ -364,6 +415,12 @@ mod tests {
                     }
                     4 => format!("v0={good}"),
                     5 => "scheme=future".to_string(),
+                    6 => format!("V1={good}"),
+                    7 => format!("T={}", T + 1),
+                    8 => {
+                        broken = true;
+                        format!("t={}", [T, T - 10_000][next(2)])
+                    }
                     _ => {
                         broken = true;
                         malformed[next(malformed.len())].to_string()
@@ -387,8 +444,9 @@ mod tests {
             assert_eq!(
                 verify(&secret(), &header, BODY, T),
                 expected,
-                "{header:?}: an entry without `=` or a v1 that is not hex makes the header \
-                 malformed; otherwise any one genuine v1, wherever it stands, is enough"
+                "{header:?}: an entry without `=`, a v1 that is not hex or a second t makes \
+                 the header malformed; keys are exact (`V1`, `T` are unknown, ignored); \
+                 otherwise any one genuine v1, wherever it stands, is enough"
             );
         }
     }

@@ -328,6 +328,71 @@ mod tests {
         );
     }
 
+    /// A token the server itself signed over these exact parts, whatever they hold.
+    fn server_signed(payload: &[u8], expiry: &str) -> String {
+        let payload = b64url_encode(payload);
+        let signature = mac_for(&key(), RESET, &payload, expiry).finalize_bytes();
+        format!("{payload}.{expiry}.{}", b64url_encode(&signature))
+    }
+
+    #[test]
+    fn the_expiry_is_signed_as_the_text_received() {
+        // The signature covers the expiry digits that travel in the token. Parsing them and
+        // signing the number printed back would make `01700000900` and `+1700000900` two more
+        // valid spellings of the same token: anyone could mint variants of a token.
+        let token = issue(&key(), RESET, "user:42", NOW + 900);
+        for spelling in ["01700000900", "001700000900", "+1700000900"] {
+            let respelled = token.replacen(".1700000900.", &format!(".{spelling}."), 1);
+            assert_eq!(
+                verify(&key(), RESET, &respelled, NOW),
+                Err(TokenError::BadSignature),
+                "{respelled:?}: the expiry was signed as \"1700000900\"; {spelling:?} is \
+                 another text, so the signature does not match it"
+            );
+        }
+    }
+
+    #[test]
+    fn payloads_that_are_not_utf8_are_malformed() {
+        // A seeded walk over byte strings, signed by the server itself so that the signature
+        // is fine: the payload is returned exactly when its bytes are UTF-8, and refused as
+        // Malformed otherwise (never repaired with U+FFFD).
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let pieces: [&[u8]; 8] = [
+            b"user:",
+            b"42",
+            "\u{e9}".as_bytes(),
+            "\u{1f600}".as_bytes(),
+            &[0xff],
+            &[0xc3],
+            &[0x80],
+            &[0xed, 0xa0, 0x80],
+        ];
+        let mut refused = 0;
+        for _ in 0..300 {
+            let mut payload = Vec::new();
+            for _ in 0..next(5) {
+                payload.extend_from_slice(pieces[next(pieces.len())]);
+            }
+            let token = server_signed(&payload, "1700000900");
+            let expected = String::from_utf8(payload.clone()).map_err(|_| TokenError::Malformed);
+            refused += usize::from(expected.is_err());
+            assert_eq!(
+                verify(&key(), RESET, &token, NOW),
+                expected,
+                "payload bytes {payload:?}: a payload that is not UTF-8 is Malformed, not \
+                 repaired (from_utf8_lossy would hand back a different string than was signed)"
+            );
+        }
+        assert!(refused > 50, "the walk must reach invalid UTF-8 often");
+    }
+
     #[test]
     fn malformed_tokens() {
         let token = issue(&key(), RESET, "user:42", NOW + 900);
@@ -337,12 +402,18 @@ mod tests {
             "abc".to_string(),
             "a.b".to_string(),
             format!("{token}.extra"),
+            format!("{token}."),
+            format!(".{token}"),
+            format!("{token}="),
+            format!("{token}=="),
+            format!("{token} "),
             token.replacen(signature, "not*base64", 1),
         ] {
             assert_eq!(
                 verify(&key(), RESET, &bad, NOW),
                 Err(TokenError::Malformed),
-                "{bad:?} does not have the payload.expiry.signature shape"
+                "{bad:?} does not have the payload.expiry.signature shape (base64url here has \
+                 no `=` padding: a signature with `=` after it is not the signature)"
             );
         }
     }

@@ -7,8 +7,9 @@
 // redeemed by that app.
 //
 // The checks, from RFC 6749 (OAuth 2.0), RFC 7636 (PKCE) and RFC 9700 (security BCP):
-// - client callback: `state` must equal the one we stored before redirecting, before anything
-//   else is looked at; an `error` parameter means the user said no.
+// - client callback: `state` must equal the one we stored before redirecting, exactly (no
+//   prefix, no case folding), before anything else is looked at; an empty stored state matches
+//   nothing (fail closed: it means we lost ours); an `error` parameter means the user said no.
 // - server `/token`: the code exists, has not expired (60 s lifetime), was issued to this
 //   client and this exact redirect_uri, and `BASE64URL(SHA256(code_verifier)) == code_challenge`
 //   (method S256 only; the verifier is 43-128 characters of `A-Z a-z 0-9 - . _ ~`).
@@ -72,6 +73,10 @@ pub fn check_callback(expected_state: &str, query: &str) -> Result<String, OAuth
         .split('&')
         .filter_map(|pair| pair.split_once('='))
         .collect();
+    if expected_state.is_empty() {
+        // We lost our state (a missing session, say): nothing may match it, not even `state=`.
+        return Err(OAuthError::StateMismatch);
+    }
     if params.get("state") != Some(&expected_state) {
         return Err(OAuthError::StateMismatch);
     }
@@ -258,6 +263,90 @@ mod tests {
             Err(OAuthError::StateMismatch),
             "a missing state is a mismatch too"
         );
+        for (expected, query) in [
+            ("s3cr3t", "state=s3cr3tXYZ&code=abc"),
+            ("s3cr3t", "state=s3cr&code=abc"),
+            ("s3cr3t", "state=S3CR3T&code=abc"),
+            ("s3cr3t", "state=&code=abc"),
+        ] {
+            assert_eq!(
+                check_callback(expected, query),
+                Err(OAuthError::StateMismatch),
+                "{query:?} for our state {expected:?}: the state must be equal, byte for byte"
+            );
+        }
+    }
+
+    #[test]
+    fn an_empty_expected_state_matches_nothing() {
+        for query in [
+            "state=&code=x",
+            "code=x",
+            "state=anything&code=x",
+            "state&code=x",
+        ] {
+            assert_eq!(
+                check_callback("", query),
+                Err(OAuthError::StateMismatch),
+                "{query:?}: we have no state of our own (the session lost it), so no callback \
+                 can be ours: fail closed"
+            );
+        }
+    }
+
+    #[test]
+    fn callback_states_are_compared_exactly() {
+        // A seeded walk: our state, and the callback's state equal to it or one edit away from
+        // it (a character appended, dropped, changed or flipped in case), with the parameters in
+        // any order. Only the equal state passes.
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let alphabet: Vec<char> = "abcXYZ0189-_".chars().collect();
+        for _ in 0..300 {
+            let ours: String = (0..1 + next(12))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            let mut theirs: Vec<char> = ours.chars().collect();
+            let at = next(theirs.len());
+            match next(5) {
+                0 => {}
+                1 => theirs.push(alphabet[next(alphabet.len())]),
+                2 => {
+                    theirs.remove(at);
+                }
+                3 => theirs[at] = if theirs[at] == 'a' { 'b' } else { 'a' },
+                _ => {
+                    let flipped = if theirs[at].is_ascii_lowercase() {
+                        theirs[at].to_ascii_uppercase()
+                    } else {
+                        theirs[at].to_ascii_lowercase()
+                    };
+                    theirs[at] = flipped;
+                }
+            }
+            let theirs: String = theirs.into_iter().collect();
+            let mut params = vec![format!("state={theirs}"), "code=c0de".to_string()];
+            if next(2) == 0 {
+                params.reverse();
+            }
+            let query = params.join("&");
+            let expected = if theirs == ours {
+                Ok("c0de".to_string())
+            } else {
+                Err(OAuthError::StateMismatch)
+            };
+            assert_eq!(
+                check_callback(&ours, &query),
+                expected,
+                "our state {ours:?}, callback {query:?}: equal passes, anything else is a \
+                 mismatch (no prefix, no case folding)"
+            );
+        }
     }
 
     #[test]
@@ -335,6 +424,35 @@ mod tests {
     }
 
     #[test]
+    fn the_challenge_is_compared_exactly() {
+        // base64url is case-sensitive: `A` and `a` are different 6-bit values. A challenge that
+        // differs from BASE64URL(SHA256(verifier)) only in case belongs to another verifier.
+        let swapped: String = CHALLENGE
+            .chars()
+            .map(|c| {
+                if c.is_ascii_lowercase() {
+                    c.to_ascii_uppercase()
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
+            .collect();
+        let one_flipped = format!("e{}", &CHALLENGE[1..]);
+        for challenge in [swapped, one_flipped] {
+            let mut server = server();
+            let code = server
+                .authorize(APP, CALLBACK, &challenge, "S256", T0)
+                .unwrap();
+            assert_eq!(
+                server.exchange(APP, &code, CALLBACK, VERIFIER, T0 + 1),
+                Err(OAuthError::InvalidGrant),
+                "the code was issued for challenge {challenge:?}, and SHA-256 of the verifier \
+                 is {CHALLENGE:?}: the same letters in another case are another challenge"
+            );
+        }
+    }
+
+    #[test]
     fn the_challenge_is_not_a_verifier() {
         let mut server = server();
         let code = code(&mut server);
@@ -355,11 +473,22 @@ mod tests {
             Err(OAuthError::InvalidGrant),
             "the code was issued to `mobile`, not `web`"
         );
-        assert_eq!(
-            server.exchange(APP, &code, "com.example.app:/other", VERIFIER, T0 + 10),
-            Err(OAuthError::InvalidGrant),
-            "redirect_uri must be identical to the one in the authorization request"
-        );
+        for redirect_uri in [
+            "com.example.app:/other",
+            "com.example.app:/callback.evil",
+            "com.example.app:/callback/../steal",
+            "com.example.app:/callback?next=evil",
+            "com.example.app:/callbacK",
+            "com.example.app:/call",
+            "",
+        ] {
+            assert_eq!(
+                server.exchange(APP, &code, redirect_uri, VERIFIER, T0 + 10),
+                Err(OAuthError::InvalidGrant),
+                "{redirect_uri:?}: redirect_uri must be identical to the one in the authorization \
+                 request, compared as a whole string (not by prefix, not ignoring case)"
+            );
+        }
         assert_eq!(
             server.exchange("nobody", &code, CALLBACK, VERIFIER, T0 + 10),
             Err(OAuthError::InvalidClient)
