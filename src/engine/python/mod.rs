@@ -503,3 +503,85 @@ fn judge_results(facts: &SourceFacts, run: &Run, results: Option<Results>) -> Ve
 fn test_name(id: &str) -> String {
     id.split_once("::").map_or(id, |(_, name)| name).to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finished(code: i32) -> Finished {
+        Finished {
+            exit: Exit::Code(code),
+            output: Captured::default(),
+            duration: Duration::ZERO,
+        }
+    }
+
+    fn results(nonce: &str, outcomes: &[&str], exit: i32) -> Option<Results> {
+        Some(Results {
+            nonce: nonce.to_string(),
+            tests: (outcomes.iter().enumerate())
+                .map(|(i, o)| TestResult {
+                    id: format!("test_x.py::test_{i}"),
+                    outcome: o.to_string(),
+                })
+                .collect(),
+            errors: Vec::new(),
+            exit,
+        })
+    }
+
+    fn judge(code: i32, secret: &str, found: Option<Results>, expected: usize) -> Verdict {
+        let finished = finished(code);
+        let run = Run {
+            finished: &finished,
+            timeout: Duration::from_secs(5),
+            secret: Some(secret),
+            nonce_left: false,
+        };
+        let facts = SourceFacts {
+            tests: Some(expected),
+            compile_error: None,
+        };
+        judge_results(&facts, &run, found)
+    }
+
+    #[test]
+    fn only_signed_results_that_agree_with_the_exit_code_pass() {
+        let ok = judge(0, "s", results("s", &["passed", "passed"], 0), 2);
+        assert_eq!(ok.status, Status::Passed);
+        // Not signed with this run's secret: written by something else.
+        let forged = judge(0, "s", results("guess", &["passed", "passed"], 0), 2);
+        assert_eq!(forged.reason, Some(Reason::ForgedResults));
+        // Signed, but pytest's exit code says otherwise.
+        let disagree = judge(1, "s", results("s", &["passed", "passed"], 0), 2);
+        assert_eq!(disagree.reason, Some(Reason::ForgedResults));
+        // No results at all: the process ended before the harness wrote them.
+        let none = judge(0, "s", None, 2);
+        assert_eq!(none.reason, Some(Reason::NoSummary));
+    }
+
+    #[test]
+    fn failures_are_named_and_the_count_is_the_course() {
+        let failed = judge(1, "s", results("s", &["passed", "failed", "error"], 1), 3);
+        assert_eq!(failed.status, Status::TestsFailed);
+        assert_eq!(failed.failing_tests, ["test_1", "test_2"]);
+        let fewer = judge(0, "s", results("s", &["passed"], 0), 2);
+        assert_eq!(
+            fewer.reason,
+            Some(Reason::TestCount {
+                passed: 1,
+                expected: 2
+            })
+        );
+        let skipped = judge(0, "s", results("s", &["passed", "skipped"], 0), 2);
+        assert_eq!(skipped.status, Status::TestsFailed);
+        let mut collect = results("s", &[], 2);
+        if let Some(r) = collect.as_mut() {
+            r.errors.push(CollectError {});
+        }
+        assert_eq!(
+            judge(2, "s", collect, 2).reason,
+            Some(Reason::CollectionFailed)
+        );
+    }
+}
