@@ -35,7 +35,7 @@ impl std::error::Error for ValidationError {}
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Email(String);
 
-/// 3 to 20 characters: lowercase ASCII letters, digits and '_', starting with a letter.
+/// 3 to 20 characters: ASCII only (a-z, 0-9 and '_'), starting with a letter.
 // TODO: as written, serde fills the field directly and skips validation. Make deserialization
 // go through `TryFrom<String>` (and serialization through `From<...> for String`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -304,5 +304,51 @@ mod tests {
         let signup: Signup =
             serde_json::from_str(r#"{"email": "ÉLISE@X.ORG", "username": "elise"}"#).unwrap();
         assert_eq!(signup.email.as_str(), "élise@x.org");
+    }
+
+    #[test]
+    fn username_characters_are_exactly_the_ascii_ones() {
+        // Every character of the planes that hold letters and digits (0 to 3), in first and in
+        // later position: only a-z first, then only a-z, 0-9 and '_'. `char::is_numeric`, `is_alphanumeric` or `is_lowercase` let in
+        // Arabic-Indic digits, superscripts, fractions, full-width digits, ñ, ß...
+        let mut name = String::new();
+        for c in (0..=0x3FFFFu32).filter_map(char::from_u32) {
+            let later = c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_';
+            for (first, allowed) in [(false, later), (true, c.is_ascii_lowercase())] {
+                name.clear();
+                if first {
+                    name.push(c);
+                    name.push_str("bc");
+                } else {
+                    name.push_str("abc");
+                    name.push(c);
+                }
+                let got = Username::try_from(name.as_str());
+                assert!(
+                    if allowed {
+                        got.is_ok()
+                    } else {
+                        matches!(got, Err(ValidationError::InvalidUsername(_)))
+                    },
+                    "{name:?} (U+{:04X}): usernames are lowercase ASCII letters, ASCII digits \
+                     and '_', starting with a letter; allowed: {allowed}, got: {got:?}",
+                    c as u32
+                );
+            }
+        }
+        for name in [
+            "abc\u{0661}\u{0662}",
+            "ab\u{00B2}",
+            "user\u{00BD}",
+            "abc\u{FF11}",
+        ] {
+            let json = format!(r#"{{"username": "{name}", "email": "a@b.io"}}"#);
+            let err = serde_json::from_str::<Signup>(&json)
+                .expect_err("a username with a non-ASCII digit must fail deserialization");
+            assert!(
+                err.to_string().contains("invalid username"),
+                "{name}: {err}"
+            );
+        }
     }
 }

@@ -4,11 +4,13 @@
 // Frameworks separate the *model* (what is stored) from *DTOs* (what crosses the wire): DRF
 // serializers, FastAPI `response_model`, Django forms' `fields = [...]`.
 //
-// Done means: `UserDto` is the only thing we serialize: camelCase keys, no password hash, no
-// `bio` key at all when there is none; and `CreateUserRequest` rejects unknown fields instead
-// of ignoring them (so a mass-assignment attempt fails loudly with 400). A 400 says what was
-// wrong without echoing the request: the body holds a plaintext password, and error messages
-// end up in logs.
+// Done means: `UserDto` is the only thing we serialize: camelCase keys, no password hash (not
+// even a field serde skips: DTOs get logged with `{:?}`), no `bio` key at all when there is
+// none (`None`; an empty bio `Some("")` is still sent as ""); and `CreateUserRequest` rejects
+// unknown fields instead of ignoring them (so a mass-assignment attempt fails loudly with 400).
+// A 400 says what was wrong without echoing the request: the body holds a plaintext password,
+// and error messages end up in logs (serde's own message can quote a value, so `bad_request`
+// keeps only the kind of mistake and the field).
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -65,11 +67,30 @@ fn hash_password(password: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The 400's message: what was wrong, never a value from the request. serde's own message can
+/// quote one (`invalid type: integer `31415926`, expected a string`: that was the password), so
+/// only the kind of mistake, the field it names and where it is are kept.
+fn bad_request(e: &serde_json::Error) -> String {
+    let at = format!("at line {} column {}", e.line(), e.column());
+    if e.classify() != serde_json::error::Category::Data {
+        return format!("bad request: malformed JSON {at}");
+    }
+    let message = e.to_string();
+    for kind in ["unknown field", "missing field", "duplicate field"] {
+        if message.starts_with(kind) {
+            // serde names the field between backticks: "unknown field `isAdmin`, expected ..."
+            let field = message.split('`').nth(1).unwrap_or_default();
+            return format!("bad request: {kind} `{field}`");
+        }
+    }
+    format!("bad request: a field has the wrong type or value {at}")
+}
+
 /// POST /users: parse the body, build the model, answer with the DTO.
 pub fn create_user(body: &str, id: u64, now: u64) -> (u16, String) {
     let req: CreateUserRequest = match serde_json::from_str(body) {
         Ok(req) => req,
-        Err(e) => return (400, format!("bad request: {e}")),
+        Err(e) => return (400, bad_request(&e)),
     };
     let user = User {
         id,
@@ -213,5 +234,69 @@ mod tests {
                 "the 400 must not reflect the plaintext password back (nor into logs): {message}"
             );
         }
+    }
+
+    #[test]
+    fn an_empty_bio_is_still_a_bio() {
+        let mut user = ada();
+        user.bio = Some(String::new());
+        let value = serde_json::to_value(UserDto::from(&user)).unwrap();
+        assert_eq!(
+            value.get("bio"),
+            Some(&json!("")),
+            "only a missing bio (None) leaves the key out: Some(\"\") is a bio the user emptied, \
+             and clients must be able to tell the two apart: {value}"
+        );
+    }
+
+    #[test]
+    fn the_dto_never_holds_the_hash() {
+        // DTOs end up in logs through `{:?}`: the hash must not be in the DTO at all, not
+        // merely hidden from serde by an attribute.
+        let user = ada();
+        let dto = UserDto::from(&user);
+        let debug = format!("{dto:?}");
+        assert!(
+            !debug.contains(&user.password_hash) && !debug.to_lowercase().contains("password"),
+            "the DTO carries the password hash (its Debug shows it): {debug}"
+        );
+    }
+
+    #[test]
+    fn a_400_never_echoes_a_value_of_the_wrong_type() {
+        // serde's message for a type mismatch quotes the value: "invalid type: integer
+        // `31415926`, expected a string". A password sent as a number is still a password.
+        for (body, value) in [
+            (
+                r#"{"username":"ada","email":"a@x.org","password":31415926}"#,
+                "31415926",
+            ),
+            (
+                r#"{"username":"ada","email":"a@x.org","password":2.7182818}"#,
+                "7182818",
+            ),
+            (
+                r#"{"username":"ada","email":"a@x.org","password":"x","bio":16180339}"#,
+                "16180339",
+            ),
+            (
+                r#"{"username":"ada","email":-14142135,"password":"x"}"#,
+                "14142135",
+            ),
+        ] {
+            let (status, message) = create_user(body, 1, 1);
+            assert_eq!(status, 400, "{body}");
+            assert!(
+                !message.contains(value),
+                "the 400 quotes a value of the request back: {message}"
+            );
+            assert!(message.starts_with("bad request"), "{message}");
+        }
+        let (status, message) = create_user(r#"{"username":"ada","password":"x"}"#, 1, 1);
+        assert_eq!(status, 400);
+        assert!(
+            message.contains("missing field") && message.contains("email"),
+            "the 400 still names the field that is missing: {message}"
+        );
     }
 }

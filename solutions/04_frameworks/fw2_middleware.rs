@@ -377,4 +377,38 @@ mod tests {
             assert_eq!(*calls.borrow(), 1);
         }
     }
+
+    #[test]
+    fn the_header_name_is_case_insensitive() {
+        // HTTP/2 and HTTP/3 send every header name in lowercase, and proxies may change the case.
+        for name in [
+            "authorization",
+            "AUTHORIZATION",
+            "aUtHoRiZaTiOn",
+            "Authorization",
+        ] {
+            let calls = Rc::new(RefCell::new(0));
+            let seen = Rc::clone(&calls);
+            let app = stack(
+                Box::new(move |_req: &Request| {
+                    *seen.borrow_mut() += 1;
+                    Response::new(200, "secret stats")
+                }),
+                vec![auth()],
+            );
+            let res = app(&Request::get("/admin/stats").with_header(name, "Bearer s3cret"));
+            assert_eq!(
+                (res.status, *calls.borrow()),
+                (200, 1),
+                "{name}: Bearer s3cret: header names are case-insensitive (RFC 9110 5.1; \
+                 Request::header compares them so); (status, handler calls)"
+            );
+            let res = app(&Request::get("/admin/stats").with_header(name, "Bearer nope"));
+            assert_eq!(
+                (res.status, *calls.borrow()),
+                (401, 1),
+                "{name}: a wrong token"
+            );
+        }
+    }
 }

@@ -77,9 +77,9 @@ impl NoteStore {
 
     /// Deletes the note; `Ok(true)` if it existed, `Ok(false)` if there was nothing to delete.
     pub fn delete(&self, id: i64) -> rusqlite::Result<bool> {
-        // TODO: run ONE DELETE statement, with the id as a bound parameter (`?1`), never
-        // pasted into the SQL text (the tests trace what SQLite runs). `Connection::execute`
-        // returns how many rows changed.
+        // TODO: run ONE DELETE statement, with the id as a bound parameter (`?1`, bound as the
+        // integer it is, not as text), never pasted into the SQL text (the tests trace what
+        // SQLite runs). `Connection::execute` returns how many rows changed.
         let _ = id;
         todo!()
     }

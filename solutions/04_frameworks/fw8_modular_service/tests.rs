@@ -9,11 +9,15 @@ use std::cell::RefCell;
 thread_local! {
     /// The SQL text of every statement run on this thread's traced connections.
     static STATEMENTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// The same statements with their bound values written in, as SQLite sees them.
+    static EXPANDED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 fn record(event: TraceEvent<'_>) {
-    if let TraceEvent::Stmt(_, sql) = event {
+    if let TraceEvent::Stmt(stmt, sql) = event {
         STATEMENTS.with_borrow_mut(|s| s.push(sql.to_owned()));
+        let expanded = stmt.expanded_sql().unwrap_or_default();
+        EXPANDED.with_borrow_mut(|s| s.push(expanded));
     }
 }
 
@@ -35,6 +39,14 @@ fn statements_of(f: impl FnOnce()) -> Vec<String> {
     STATEMENTS.with_borrow_mut(Vec::clear);
     f();
     STATEMENTS.take()
+}
+
+/// The statements `f` made SQLite run, with their bound values written in: an integer as
+/// `7`, a text as `'7'`, a real as `7.0`.
+fn expanded_statements_of(f: impl FnOnce()) -> Vec<String> {
+    EXPANDED.with_borrow_mut(Vec::clear);
+    f();
+    EXPANDED.take()
 }
 
 fn assert_one_delete_without_the_id(sql: &[String], id: &str) {
@@ -217,4 +229,33 @@ fn a_storage_error_does_not_leak_the_database_message() {
         json!({ "error": "storage error" }),
         "the same generic storage error as every other handler"
     );
+}
+
+fn assert_bound_as_an_integer(expanded: &[String], id: &str) {
+    assert_eq!(expanded.len(), 1, "one DELETE, got: {expanded:?}");
+    let bound: Vec<&str> = expanded[0]
+        .split(|c: char| c.is_whitespace() || "=(),;".contains(c))
+        .filter(|token| token.contains(id))
+        .collect();
+    assert_eq!(
+        bound,
+        [id],
+        "the id is bound as an integer (params![id], an i64), so SQLite runs `DELETE FROM notes \
+         WHERE id = {id}` with the value written in; it ran {:?}",
+        expanded[0]
+    );
+}
+
+#[test]
+fn the_id_is_bound_as_an_integer() {
+    // `id` is an INTEGER column: bound as text ('73519') it only matches through SQLite's type
+    // affinity, and the same habit breaks on a column without one.
+    let store = prepared_store(
+        "INSERT INTO notes (id, title, body) VALUES (73519, 'far', 'away'), (86427, 'other', 'x');",
+    );
+    let expanded = expanded_statements_of(|| assert!(store.delete(73519).unwrap()));
+    assert_bound_as_an_integer(&expanded, "73519");
+    let expanded =
+        expanded_statements_of(|| assert_eq!(call(&store, "DELETE", "/notes/86427").0, 204));
+    assert_bound_as_an_integer(&expanded, "86427");
 }
