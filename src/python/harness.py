@@ -11,7 +11,8 @@ document to RESULTS at the end of the session, with the per-test outcomes and a 
 for each failure, signed with the run's nonce, which the runner leaves in DIR/.nonce and this
 script reads and deletes before any learner code is imported. The exit code is pytest's.
 
-`serve` is the warm worker of watch mode: it imports pytest and the frameworks once, freezes
+`serve` is the warm worker of watch mode (it also answers the rule book's requests, `{"rules":
+...}`, in the parent: parsing runs no learner code): it imports pytest and the frameworks once, freezes
 them out of the garbage collector's way (`gc.freeze()`) and, for each request read from stdin
 (one JSON object per line), forks a child that runs exactly as `run` does. Replies on stdout, one
 JSON object per line: `{"pid": N}` when the child started (the runner kills its process group at
@@ -131,28 +132,51 @@ def run(folder, test_file, results, per_test_timeout):
 
 PRELOAD = [
     "pytest", "_pytest.python", "_pytest.runner", "_pytest.assertion.rewrite", "_pytest.fixtures",
-    "asyncio", "json", "pydantic", "fastapi", "fastapi.testclient", "starlette.testclient",
-    "flask", "werkzeug.test", "httpx2", "anyio",
+    "asyncio", "json", "pdb", "readline", "unittest", "faulthandler", "queue", "code", "cmd",
+    "xml.etree.ElementTree", "pydantic", "pydantic.v1", "fastapi", "fastapi.testclient",
+    "starlette.testclient", "flask", "werkzeug.test", "httpx2", "anyio", "anyio._backends._asyncio",
 ]
 
 
-def serve():
-    import gc
+def preload():
+    """Imports what every run imports, so that forked children find it in memory: pytest with
+    its built-in plugins, the frameworks and their test clients."""
     import importlib
     import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for name in PRELOAD:
+        names = list(PRELOAD)
+        try:
+            from _pytest.config import default_plugins
+
+            names += [f"_pytest.{name}" for name in default_plugins]
+        except ImportError:
+            pass
+        for name in names:
             try:
                 importlib.import_module(name)
             except Exception:
                 pass
+
+
+def serve():
+    import gc
+
+    preload()
     gc.collect()
     gc.freeze()
     out = sys.stdout
+    sys.path.insert(0, HERE)
+    import rules
+
     for line in sys.stdin:
         request = json.loads(line)
+        if "rules" in request:
+            # Parsing runs no learner code: the parent answers without a fork.
+            out.write(json.dumps(rules.answer(request["rules"])) + "\n")
+            out.flush()
+            continue
         out.flush()
         pid = os.fork()
         if pid == 0:

@@ -334,8 +334,8 @@ def check(path, shown, shipped):
     return checker.problems, None
 
 
-def main():
-    request = json.loads(sys.argv[1])
+def answer(request):
+    """The report on every file of `request`."""
     problems = []
     syntax = None
     for entry in request["files"]:
@@ -343,7 +343,11 @@ def main():
         problems.extend(found)
         if error and syntax is None:
             syntax = error
-    json.dump({"problems": problems, "syntax": syntax}, sys.stdout)
+    return {"problems": problems, "syntax": syntax}
+
+
+def main():
+    json.dump(answer(json.loads(sys.argv[1])), sys.stdout)
 
 
 if __name__ == "__main__":

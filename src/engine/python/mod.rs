@@ -131,6 +131,31 @@ impl Python {
         Ok(folder)
     }
 
+    /// The rule book's report from a warm worker, when there are workers.
+    fn warm_rules(&self, request: &serde_json::Value) -> Option<String> {
+        #[cfg(unix)]
+        if let (Some(workers), None) = (&self.workers, &self.confine) {
+            return workers.rules(request);
+        }
+        let _ = request;
+        None
+    }
+
+    /// The rule book's report from an interpreter of its own (in the jail when grading).
+    fn cold_rules(&self, target: &Target, request: &serde_json::Value) -> Option<String> {
+        let folder = target.main_file.parent().unwrap_or(Path::new("."));
+        let mut cmd = self.command(&self.env.python, folder);
+        cmd.args(["-I", "-B"])
+            .arg(self.env.rules())
+            .arg(request.to_string());
+        let supervisor = Supervisor::new();
+        let finished = supervisor.run(cmd, &Limits::new(INSPECT_TIMEOUT, 1024 * 1024));
+        finished
+            .ok()
+            .filter(|f| f.exit == Exit::Code(0))
+            .map(|f| f.output.text)
+    }
+
     fn typecheck(
         &self,
         target: &Target,
@@ -235,17 +260,10 @@ impl Toolchain for Python {
                 "shipped": shipped,
             }]
         });
-        let folder = target.main_file.parent().unwrap_or(Path::new("."));
-        let mut cmd = self.command(&self.env.python, folder);
-        cmd.args(["-I", "-B"])
-            .arg(self.env.rules())
-            .arg(request.to_string());
-        let supervisor = Supervisor::new();
-        let finished = supervisor.run(cmd, &Limits::new(INSPECT_TIMEOUT, 1024 * 1024));
-        let report = finished
-            .ok()
-            .filter(|f| f.exit == Exit::Code(0))
-            .and_then(|f| serde_json::from_str::<RulesReport>(&f.output.text).ok());
+        let report = self
+            .warm_rules(&request)
+            .or_else(|| self.cold_rules(target, &request))
+            .and_then(|text| serde_json::from_str::<RulesReport>(&text).ok());
         let Some(report) = report else {
             // The parser itself gave up (a file built to break it): not a program to run.
             return Ok(SourceFacts {

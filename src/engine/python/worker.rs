@@ -116,6 +116,18 @@ impl Pool {
             .push(worker);
     }
 
+    /// The rule book's report on `request` (see `rules.py`), answered by a warm worker's parent
+    /// without a fork; `None` when no worker could answer in time.
+    pub fn rules(&self, request: &serde_json::Value) -> Option<String> {
+        let mut worker = self.take().ok()?;
+        writeln!(worker.stdin, "{}", serde_json::json!({ "rules": request }))
+            .and_then(|()| worker.stdin.flush())
+            .ok()?;
+        let reply = worker.replies.recv_timeout(START_TIMEOUT).ok()?;
+        self.give_back(worker);
+        Some(reply)
+    }
+
     /// Runs the tests in `folder` in a child of a warm worker, under `limits`.
     pub fn run(
         &self,
