@@ -119,7 +119,11 @@ mod tests {
 
     #[test]
     fn the_harness_judges_every_function_alike() {
-        let hidden = [("it's 4:20", "its-4-20"), ("A-B_C D", "a-b-c-d"), ("x", "x")];
+        let hidden = [
+            ("it's 4:20", "its-4-20"),
+            ("A-B_C D", "a-b-c-d"),
+            ("x", "x"),
+        ];
         for table in [SLUG_CASES, &hidden[..]] {
             for (n, f) in right_slugifiers().into_iter().enumerate() {
                 assert_eq!(

@@ -901,6 +901,10 @@ mod tests {
             "macro_rules! make { () => { macro_rules! go { ($a:ident $b:ident $c:ident) => { $a::$b::$c(0) } } } }\nmake!();\nfn f() { go!(std process exit) }",
             "unsafe extern \"C\" { fn _exit(code: i32) -> !; }\nfn f() { unsafe { _exit(0) } }",
             "unsafe extern \"C\" { #[link_name = \"_exit\"] fn leave(code: i32) -> !; }",
+            // Red team round 5: names spelled raw are the names they spell.
+            "use std::r#process as p;\nfn f() { p::r#exit(0) }",
+            "use std::r#process::*;\nfn f() { exit(0) }",
+            "macro_rules! r#go { ($f:ident) => { $f(0) } }\nfn f() { r#go!(exit) }",
         ] {
             assert!(inspect_source(source, true).is_err(), "{source}");
         }
