@@ -64,7 +64,11 @@ const LOGIC_SECRET: &str = "SOLUTION-TOKEN-logic-b93a05f6";
 
 const ADD: &str =
     "fn add(a: i32, b: i32) -> i32 {\n    let _ = (a, b);\n    0\n}\n\nfn main() {}\n";
-const ADD_TESTS: &str = "\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn adds() {\n        assert_eq!(add(2, 3), 5);\n    }\n}\n";
+/// The test names a crate of the course's manifest by path (`serde_json::to_string`), as real
+/// course tests do: what a learner item named after that crate would answer (red team round 5).
+const ADD_TESTS: &str = "\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn adds() {\n        assert_eq!(serde_json::to_string(&add(2, 3)).unwrap(), \"5\");\n    }\n}\n";
+/// The course's manifest: one dependency, so that its crate name is one the tests use.
+const MANIFEST: &str = "bin = []\n\n[package]\nname = \"exercises\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\nautobins = false\nautoexamples = false\nautotests = false\nautobenches = false\n\n[dependencies]\nserde_json = \"1\"\n";
 const SOLVED_ADD: &str = "fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n\nfn main() {}\n";
 const GREET: &str = "fn main() {\n    std::process::exit(1);\n}\n";
 const SOLVED_GREET: &str = "fn main() {\n    println!(\"hi\");\n}\n";
@@ -117,6 +121,10 @@ fn course() -> TestCourse {
             points(3),
         )
         .finish();
+    // This repository's lock file pins `serde_json` (and more): nothing is resolved anew, so
+    // the sandboxed build needs no network.
+    course.write("Cargo.toml", MANIFEST);
+    course.write("Cargo.lock", include_str!("../Cargo.lock"));
     course.write("solutions/more/server/main.rs", SERVER_MAIN);
     course.write(
         "solutions/more/server/logic.rs",
@@ -1122,6 +1130,43 @@ fn forged_verdicts_earn_nothing() {
                 "server",
                 contract("the macro `assert_eq` replaces a standard macro")
                     .shows("the macro `vec` replaces a standard macro")
+                    .shows(LOGIC_RS),
+            ),
+        // Red team round 5. Defence: the contract decides that a type is the learner's own by
+        // the full path resolving to a module-level item of the file (a `struct Result` in a
+        // function body does not make `std::thread::Result` the learner's). Before the fix the
+        // file got past the contract (`tests_failed` here; in the course, a pass).
+        learner("decoy_type")
+            .file(ADD_RS, include_str!("hostile/decoy_type_add.rs"))
+            .expect(
+                "add",
+                contract("`impl Caught for std::thread::Result<()>`: a trait of yours on a type you did not define"),
+            ),
+        // Defence: no learner item may take the name of a crate of the course's manifest. The
+        // attack reaches the test without it (2 marks for an unsolved `add` before the fix).
+        learner("crate_shadow")
+            .file(ADD_RS, include_str!("hostile/crate_shadow_add.rs"))
+            .expect(
+                "add",
+                contract("the module `serde_json` takes the name of the crate `serde_json`"),
+            ),
+        // Defence: names are compared unrawed (`r#u16` is `u16`): every form of round 0's
+        // impersonations, spelled raw. Before the fix the contract saw none of them.
+        learner("raw_names")
+            .file(ADD_RS, include_str!("hostile/raw_names_add.rs"))
+            .file(LOGIC_RS, include_str!("hostile/raw_names_logic.rs"))
+            .expect(
+                "add",
+                contract("the struct `u16` takes the name of a part of the language")
+                    .shows("the struct `str` takes the name")
+                    .shows("the struct `Vec` takes the name")
+                    .shows("the type alias `Result` takes the name")
+                    .shows("binds `PartialEq`, a name of the language"),
+            )
+            .expect(
+                "server",
+                contract("the macro `vec` replaces a standard macro")
+                    .shows("the crate `std` takes the name")
                     .shows(LOGIC_RS),
             ),
         // Defence: a byte-order mark is removed before parsing and the program is printed from

@@ -66,15 +66,103 @@ fn main() {
 mod tests {
     use super::*;
 
+    /// The course's own table runner: what `table_failures` must report. The tests judge
+    /// `slugify` with it, so that no verdict on `slugify` rests on the harness under test.
+    fn expected_report(f: fn(&str) -> String, cases: &[(&str, &str)]) -> Vec<String> {
+        let mut report = Vec::new();
+        for (index, (input, expected)) in cases.iter().enumerate() {
+            let actual = f(input);
+            if actual.as_str() != *expected {
+                report.push(format!(
+                    "case {index}: f({input:?}) = {actual:?}, expected {expected:?}"
+                ));
+            }
+        }
+        report
+    }
+
     #[test]
     fn slug_table() {
-        let failures = table_failures(slugify, SLUG_CASES);
+        let failures = expected_report(slugify, SLUG_CASES);
         assert!(
             failures.is_empty(),
             "{} of {} slug cases failed:\n{}",
             failures.len(),
             SLUG_CASES.len(),
             failures.join("\n")
+        );
+        assert_eq!(
+            table_failures(slugify, SLUG_CASES),
+            failures,
+            "table_failures must report on slugify what it reports on any function"
+        );
+    }
+
+    /// Slugifiers the harness is tried on: right ones written differently, and wrong ones with
+    /// the bugs a slug table exists to catch. None is `slugify` itself.
+    fn right_slugifiers() -> Vec<fn(&str) -> String> {
+        vec![reference_slug, |title| reference_slug(title), |title| {
+            reference_slug(&title.replace('\'', ""))
+        }]
+    }
+
+    fn wrong_slugifiers() -> Vec<fn(&str) -> String> {
+        vec![
+            // The starter's slugify.
+            |title| title.to_lowercase().replace(' ', "-"),
+            // An apostrophe as a separator.
+            |title| reference_slug(&title.replace('\'', " ")),
+            // Non-ASCII letters kept.
+            |title| {
+                title
+                    .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                    .map(|word| word.replace('\'', "").to_lowercase())
+                    .filter(|word| !word.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("-")
+            },
+            // A trailing dash.
+            |title| format!("{}-", reference_slug(title)),
+            // Right on the first rows only.
+            |title| {
+                if title.len() < 6 {
+                    reference_slug(title)
+                } else {
+                    title.to_string()
+                }
+            },
+        ]
+    }
+
+    #[test]
+    fn the_harness_judges_every_function_alike() {
+        let hidden = [
+            ("it's 4:20", "its-4-20"),
+            ("A-B_C D", "a-b-c-d"),
+            ("x", "x"),
+        ];
+        for table in [SLUG_CASES, &hidden[..]] {
+            for (n, f) in right_slugifiers().into_iter().enumerate() {
+                assert_eq!(
+                    table_failures(f, table),
+                    Vec::<String>::new(),
+                    "right slugifier {n}: a function that follows the rules passes the table"
+                );
+            }
+            for (n, f) in wrong_slugifiers().into_iter().enumerate() {
+                let expected = expected_report(f, table);
+                assert_eq!(
+                    table_failures(f, table),
+                    expected,
+                    "planted bug {n}: every failing row, with its index, input, actual and expected value"
+                );
+            }
+        }
+        assert!(
+            wrong_slugifiers()
+                .into_iter()
+                .all(|f| !expected_report(f, SLUG_CASES).is_empty()),
+            "every planted bug fails some row of SLUG_CASES"
         );
     }
 
@@ -122,7 +210,7 @@ mod tests {
             ("\u{212A}elvin", "elvin"),
             ("\u{130}stanbul", "stanbul"),
         ];
-        let failures = table_failures(slugify, hidden);
+        let failures = expected_report(slugify, hidden);
         assert!(
             failures.is_empty(),
             "slugify must follow the rules, not the rows of SLUG_CASES; cases the table does \
@@ -136,7 +224,7 @@ mod tests {
             .zip(&expected)
             .map(|(t, e)| (t.as_str(), e.as_str()))
             .collect();
-        let failures = table_failures(slugify, &generated);
+        let failures = expected_report(slugify, &generated);
         assert!(
             failures.is_empty(),
             "{} of {} generated titles break the slug rules, e.g.:\n{}",

@@ -41,6 +41,8 @@ use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Item, ItemImpl, ItemMod, ItemUse, Type, UseTree};
 
+use super::{is_named, name};
+
 /// Explicit imports added to every course test module (see the module docs).
 const HARDENING: &str = "#[allow(unused_imports)] use ::core::{assert, assert_eq, assert_ne, debug_assert, debug_assert_eq, debug_assert_ne, matches};";
 
@@ -120,13 +122,13 @@ pub fn assemble(learner: &str, course: &str, locked: &[String]) -> Result<Assemb
             _ => None,
         })
         .collect();
-    let names: Vec<String> = course_tests.iter().map(|m| m.ident.to_string()).collect();
+    let names: Vec<String> = course_tests.iter().map(|m| name(&m.ident)).collect();
 
     let learner_tests: Vec<String> = file
         .items
         .iter()
         .filter_map(|item| match item {
-            Item::Mod(m) if names.contains(&m.ident.to_string()) => Some(tokens(m)),
+            Item::Mod(m) if names.contains(&name(&m.ident)) => Some(tokens(m)),
             _ => None,
         })
         .collect();
@@ -159,7 +161,7 @@ pub fn assemble(learner: &str, course: &str, locked: &[String]) -> Result<Assemb
     // Every test of the learner's goes, and every module that would collide with the course's;
     // then what is left may not tell the tests from the program.
     file.items.retain(|item| match item {
-        Item::Mod(m) => !is_cfg_test(&m.attrs) && !names.contains(&m.ident.to_string()),
+        Item::Mod(m) => !is_cfg_test(&m.attrs) && !names.contains(&name(&m.ident)),
         _ => true,
     });
     TestStripper.visit_file_mut(&mut file);
@@ -254,8 +256,8 @@ pub(crate) fn count_tests(items: &[Item], generated: Generated) -> Option<usize>
             Item::Macro(m) => {
                 // `thread_local!` declares statics; `names` keeps learners from redefining it.
                 let invocation = m.ident.is_none()
-                    && !m.mac.path.is_ident("macro_rules")
-                    && !m.mac.path.is_ident("thread_local");
+                    && !is_named(&m.mac.path, "macro_rules")
+                    && !is_named(&m.mac.path, "thread_local");
                 if mentions_test(m.mac.tokens.clone())
                     || (invocation && generated == Generated::AnyInvocation)
                 {
@@ -271,14 +273,14 @@ pub(crate) fn count_tests(items: &[Item], generated: Generated) -> Option<usize>
 /// Whether tokens name `test` (as `#[test]` does): a macro invocation that may generate tests.
 fn mentions_test(tokens: proc_macro2::TokenStream) -> bool {
     tokens.into_iter().any(|token| match token {
-        TokenTree::Ident(ident) => ident == "test",
+        TokenTree::Ident(ident) => name(&ident) == "test",
         TokenTree::Group(group) => mentions_test(group.stream()),
         _ => false,
     })
 }
 
-fn has_attr(attrs: &[Attribute], name: &str) -> bool {
-    attrs.iter().any(|a| a.path().is_ident(name))
+fn has_attr(attrs: &[Attribute], wanted: &str) -> bool {
+    attrs.iter().any(|a| is_named(a.path(), wanted))
 }
 
 fn empty_file() -> syn::File {
@@ -309,7 +311,7 @@ fn defines_macros(file: &syn::File) -> bool {
     struct Finder(bool);
     impl<'ast> Visit<'ast> for Finder {
         fn visit_item_macro(&mut self, item: &'ast syn::ItemMacro) {
-            self.0 |= item.ident.is_some() || item.mac.path.is_ident("macro_rules");
+            self.0 |= item.ident.is_some() || is_named(&item.mac.path, "macro_rules");
             visit::visit_item_macro(self, item);
         }
     }
@@ -328,9 +330,9 @@ impl<'ast> Visit<'ast> for TestDetector {
         if matches!(attr.style, syn::AttrStyle::Inner(_)) {
             return;
         }
-        let gated = if attr.path().is_ident("cfg") {
+        let gated = if is_named(attr.path(), "cfg") {
             is_cfg_test(std::slice::from_ref(attr))
-        } else if attr.path().is_ident("cfg_attr") {
+        } else if is_named(attr.path(), "cfg_attr") {
             // The predicate is the first argument; `names_test` looks at all of them, which
             // is stricter and as simple.
             attr.meta
@@ -349,7 +351,7 @@ impl<'ast> Visit<'ast> for TestDetector {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        if mac.path.is_ident("cfg") && mentions_test(mac.tokens.clone()) {
+        if is_named(&mac.path, "cfg") && mentions_test(mac.tokens.clone()) {
             let line = mac.bang_token.span.start().line;
             self.0.push(format!(
                 "line {line}: `cfg!(test)` makes the tests see other code than your program runs; remove it"
@@ -417,13 +419,13 @@ fn item_attrs(item: &Item) -> Option<&Vec<Attribute>> {
 pub(crate) fn is_cfg_test(attrs: &[Attribute]) -> bool {
     fn names_test(tokens: proc_macro2::TokenStream) -> bool {
         tokens.into_iter().any(|token| match token {
-            TokenTree::Ident(ident) => ident == "test",
+            TokenTree::Ident(ident) => name(&ident) == "test",
             TokenTree::Group(group) => names_test(group.stream()),
             _ => false,
         })
     }
     attrs.iter().any(|a| {
-        a.path().is_ident("cfg")
+        is_named(a.path(), "cfg")
             && a.meta
                 .require_list()
                 .is_ok_and(|list| names_test(list.tokens.clone()))
@@ -601,9 +603,9 @@ pub fn with_module_names(locked: &[String], course_file: &str) -> Vec<String> {
                 && m.content.is_none()
                 && !is_cfg_test(&m.attrs)
             {
-                let name = m.ident.to_string();
-                if !names.contains(&name) {
-                    names.push(name);
+                let module = name(&m.ident);
+                if !names.contains(&module) {
+                    names.push(module);
                 }
             }
         }
@@ -662,7 +664,7 @@ pub fn external_test_modules(source: &str) -> Vec<(String, Option<String>)> {
         .iter()
         .filter_map(|item| match item {
             Item::Mod(m) if m.content.is_none() && is_cfg_test(&m.attrs) => {
-                Some((m.ident.to_string(), path_attr(&m.attrs)))
+                Some((name(&m.ident), path_attr(&m.attrs)))
             }
             _ => None,
         })
@@ -686,14 +688,14 @@ pub(crate) fn item_name(item: &Item) -> Option<String> {
         Item::ExternCrate(i) => i.rename.as_ref().map_or(&i.ident, |(_, r)| r),
         _ => return None,
     };
-    Some(ident.to_string())
+    Some(name(ident))
 }
 
 /// The type an `impl` block is for, by its last path segment (`&Counter`, `crate::Counter<T>`
 /// are both `Counter`).
 fn self_type_name(ty: &Type) -> Option<String> {
     match ty {
-        Type::Path(p) if p.qself.is_none() => p.path.segments.last().map(|s| s.ident.to_string()),
+        Type::Path(p) if p.qself.is_none() => p.path.segments.last().map(|s| name(&s.ident)),
         Type::Reference(r) => self_type_name(&r.elem),
         Type::Paren(p) => self_type_name(&p.elem),
         Type::Group(g) => self_type_name(&g.elem),
@@ -717,7 +719,7 @@ impl<'a> LockedTypes<'a> {
             match item {
                 Item::Type(t) => {
                     if let Some(target) = self_type_name(&t.ty) {
-                        aliases.push((t.ident.to_string(), target));
+                        aliases.push((name(&t.ident), target));
                     }
                 }
                 Item::Use(u) => {
@@ -811,13 +813,13 @@ pub(crate) fn use_bindings(tree: &UseTree) -> Vec<(String, Vec<String>)> {
         };
         match tree {
             UseTree::Path(p) => {
-                let ident = p.ident.to_string();
+                let ident = name(&p.ident);
                 prefix.push(ident.clone());
                 walk(&p.tree, prefix, Some(&ident), out);
                 prefix.pop();
             }
             UseTree::Name(n) => {
-                let ident = n.ident.to_string();
+                let ident = name(&n.ident);
                 let bound = if ident == "self" {
                     parent.map(str::to_string)
                 } else {
@@ -828,9 +830,9 @@ pub(crate) fn use_bindings(tree: &UseTree) -> Vec<(String, Vec<String>)> {
                 }
             }
             UseTree::Rename(r) => {
-                let bound = r.rename.to_string();
+                let bound = name(&r.rename);
                 if bound != "_" {
-                    out.push((bound, joined(prefix, &r.ident.to_string())));
+                    out.push((bound, joined(prefix, &name(&r.ident))));
                 }
             }
             UseTree::Glob(_) => {}
@@ -851,14 +853,14 @@ fn pruned(tree: &UseTree, parent: Option<&str>, names: &[String]) -> Option<UseT
     let keep = |bound: &str| !names.iter().any(|n| n == bound);
     match tree {
         UseTree::Path(p) => {
-            let ident = p.ident.to_string();
+            let ident = name(&p.ident);
             let inner = pruned(&p.tree, Some(&ident), names)?;
             let mut p = p.clone();
             p.tree = Box::new(inner);
             Some(UseTree::Path(p))
         }
         UseTree::Name(n) => {
-            let ident = n.ident.to_string();
+            let ident = name(&n.ident);
             let bound = if ident == "self" {
                 parent.unwrap_or_default()
             } else {
@@ -866,7 +868,7 @@ fn pruned(tree: &UseTree, parent: Option<&str>, names: &[String]) -> Option<UseT
             };
             keep(bound).then(|| tree.clone())
         }
-        UseTree::Rename(r) => keep(&r.rename.to_string()).then(|| tree.clone()),
+        UseTree::Rename(r) => keep(&name(&r.rename)).then(|| tree.clone()),
         UseTree::Glob(_) => Some(tree.clone()),
         UseTree::Group(g) => {
             let items: syn::punctuated::Punctuated<UseTree, syn::Token![,]> = g
@@ -885,7 +887,7 @@ fn pruned(tree: &UseTree, parent: Option<&str>, names: &[String]) -> Option<UseT
 
 pub(crate) fn path_attr(attrs: &[Attribute]) -> Option<String> {
     attrs.iter().find_map(|a| match &a.meta {
-        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+        syn::Meta::NameValue(nv) if is_named(&nv.path, "path") => match &nv.value {
             syn::Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(s),
                 ..
@@ -997,6 +999,15 @@ mod tests {
         assert!(spliced.source.contains("pub fn kept"));
         // A feature named with the word is not the `test` option.
         assert!(spliced.source.contains("feature_gated"));
+        // Red team round 5: attributes spelled raw are the same attributes to rustc.
+        let raw = "#[r#test]\nfn mine() {}\n#[r#cfg(r#test)]\nfn answer() -> i32 { 5 }\n#[r#cfg(not(test))]\nfn answer() -> i32 { 0 }\n";
+        let spliced = splice(
+            &learner("a + b", &format!("{raw}{COURSE_TESTS}")),
+            COURSE,
+            &[],
+        );
+        assert_eq!(test_fns(&spliced.source), ["adds"]);
+        assert!(!spliced.source.contains("answer"), "{}", spliced.source);
     }
 
     #[test]
@@ -1005,6 +1016,9 @@ mod tests {
             "#[cfg(test)]\n    return 3;\n    0",
             "if cfg!(test) { 3 } else { 0 }",
             "#[cfg(not(test))]\n    let x = 0;\n    #[cfg(test)]\n    let x = 3;\n    x",
+            // Red team round 5: spelled raw.
+            "#[r#cfg(r#test)]\n    return 3;\n    0",
+            "if r#cfg!(test) { 3 } else { 0 }",
         ] {
             let spliced = splice(&learner(body, COURSE_TESTS), COURSE, &[]);
             assert_eq!(spliced.test_only_code.len().min(1), 1, "{body}");

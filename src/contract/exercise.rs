@@ -94,11 +94,16 @@ pub fn prepare(
     sandbox: &Path,
 ) -> Result<Ready, Problem> {
     let rel = exercise.rel_path();
+    let crates = super::course_crates(course_root);
     let (modified, counted) = match exercise.shape {
         Shape::File => {
             let learner = read_learner_text(learner_root, &rel)?;
             let canonical = read_course_text(course_root, &rel)?;
-            keeps_contract(&rel, &learner, Some(&canonical))?;
+            let context = signature::Context {
+                crates: &crates,
+                crate_root: true,
+            };
+            keeps_contract(&rel, &learner, Some(&canonical), context)?;
             let assembled = assemble::assemble(&learner, &canonical, &exercise.locked)
                 .map_err(|e| syntax(&rel, &e))?;
             tells_tests_apart(&rel, &assembled.test_only_code)?;
@@ -109,7 +114,14 @@ pub fn prepare(
             };
             (modified, assemble::course_test_count(&canonical, false))
         }
-        Shape::Dir => prepare_dir(course_root, &rel, &exercise.locked, learner_root, sandbox)?,
+        Shape::Dir => prepare_dir(
+            course_root,
+            &rel,
+            &exercise.locked,
+            &crates,
+            learner_root,
+            sandbox,
+        )?,
     };
     Ok(Ready {
         modified,
@@ -143,6 +155,7 @@ fn prepare_dir(
     course_root: &Path,
     rel: &Path,
     locked: &[String],
+    crates: &[String],
     learner_root: &Path,
     sandbox: &Path,
 ) -> Result<(Modified, Option<usize>), Problem> {
@@ -180,7 +193,11 @@ fn prepare_dir(
         // A module the course does not have is the learner's own; it may not define locked
         // items either.
         let canonical = fs::read_to_string(course_dir.join(file)).ok();
-        keeps_contract(&rel_file, &learner, canonical.as_deref())?;
+        let context = signature::Context {
+            crates,
+            crate_root: file == Path::new("main.rs"),
+        };
+        keeps_contract(&rel_file, &learner, canonical.as_deref(), context)?;
         let canonical = canonical.unwrap_or_default();
         let names = assemble::with_module_names(locked, &canonical);
         let assembled =
@@ -350,8 +367,13 @@ fn read_learner_bytes(learner_root: &Path, rel: &Path) -> Result<Vec<u8>, Proble
     Ok(bytes)
 }
 
-fn keeps_contract(rel: &Path, learner: &str, course: Option<&str>) -> Result<(), Problem> {
-    let breaches = signature::breaches(learner, course);
+fn keeps_contract(
+    rel: &Path,
+    learner: &str,
+    course: Option<&str>,
+    context: signature::Context,
+) -> Result<(), Problem> {
+    let breaches = signature::breaches(learner, course, context);
     if breaches.is_empty() {
         return Ok(());
     }

@@ -16,6 +16,14 @@
 //! - no `macro_rules!` anywhere, even inside a function, may take a protected name
 //!   (`#[macro_export]` puts it at the crate root, whatever its place).
 //!
+//! - no item, `use` binding, `extern crate` rename or macro may take the name of a crate the
+//!   course's tests can name by path: the standard crates and every dependency of the course's
+//!   manifest ([`super::course_crates`]). The tests' `serde_json::from_str(..)` would otherwise
+//!   reach a learner's `mod serde_json` through `use super::*`: a glob import beats the extern
+//!   prelude in expression paths (red team round 5). `use serde_json;` and an `extern crate`
+//!   without a rename bind the crate itself, and are fine;
+//! - names are compared as the compiler reads them: `r#u16` is `u16` (red team round 5).
+//!
 //! Items inside function bodies are not reachable by path, so they are free.
 //!
 //! The checks see what the file says, not what macros expand to, so what would hide items from
@@ -28,6 +36,7 @@ use syn::visit::{self, Visit};
 use syn::{Item, UseTree};
 
 use super::assemble::{item_name, path_attr, use_bindings};
+use super::name;
 
 /// The primitive types, the prelude (2015 to 2024), the standard derives and attributes, the
 /// standard macros and the crate roots: everything a test names without importing it.
@@ -164,11 +173,17 @@ pub const PROTECTED: &[&str] = &[
     "assert_matches",
 ];
 
-/// The learner's bindings of protected names that the course's file (`shipped`, when there is
-/// one) does not make the same way, one line each.
-pub fn impersonations(learner: &syn::File, shipped: Option<&syn::File>) -> Vec<String> {
-    let theirs = bindings(learner);
-    let ours = shipped.map(bindings).unwrap_or_default();
+/// The learner's bindings of protected names (and of the names of `crates`, those the course's
+/// tests can name by path) that the course's file (`shipped`, when there is one) does not make
+/// the same way, one line each.
+pub fn impersonations(
+    learner: &syn::File,
+    shipped: Option<&syn::File>,
+    crates: &[String],
+) -> Vec<String> {
+    let taken = Taken(crates);
+    let theirs = bindings(learner, taken);
+    let ours = shipped.map(|f| bindings(f, taken)).unwrap_or_default();
     let mut found: Vec<String> = Vec::new();
     for binding in theirs {
         if ours.contains(&binding) {
@@ -176,6 +191,15 @@ pub fn impersonations(learner: &syn::File, shipped: Option<&syn::File>) -> Vec<S
         }
         let Binding { name, what } = binding;
         let line = match what {
+            What::Import(path) if taken.is_crate(&name) => format!(
+                "`use {path}` binds `{name}`, the name of the crate `{name}`, which the tests name by path; use a name of your own"
+            ),
+            What::Item(kind) if taken.is_crate(&name) => format!(
+                "the {kind} `{name}` takes the name of the crate `{name}`, which the tests name by path; rename it"
+            ),
+            What::Macro if taken.is_crate(&name) => format!(
+                "the macro `{name}` takes the name of the crate `{name}`, which the tests name by path; rename it"
+            ),
             What::Import(path) => format!(
                 "`use {path}` binds `{name}`, a name of the language the tests rely on; use a name of your own"
             ),
@@ -192,6 +216,20 @@ pub fn impersonations(learner: &syn::File, shipped: Option<&syn::File>) -> Vec<S
         }
     }
     found
+}
+
+/// The names a learner may not bind: [`PROTECTED`], and the crates the tests name by path.
+#[derive(Clone, Copy)]
+struct Taken<'a>(&'a [String]);
+
+impl Taken<'_> {
+    fn contains(self, name: &str) -> bool {
+        PROTECTED.contains(&name) || self.is_crate(name)
+    }
+
+    fn is_crate(self, name: &str) -> bool {
+        self.0.iter().any(|c| c == name) || super::STANDARD_CRATES.contains(&name)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -211,14 +249,15 @@ enum What {
     Hidden(String),
 }
 
-fn bindings(file: &syn::File) -> Vec<Binding> {
+fn bindings(file: &syn::File, taken: Taken) -> Vec<Binding> {
     let mut found = Vec::new();
     let mut modules = Modules(Vec::new());
     modules.visit_file(file);
-    module_bindings(&file.items, &modules.0, &mut found);
+    module_bindings(&file.items, &modules.0, taken, &mut found);
     let mut macros = Macros {
         found: &mut found,
         defined: Vec::new(),
+        taken,
     };
     macros.visit_file(file);
     let defined = std::mem::take(&mut macros.defined);
@@ -234,7 +273,7 @@ fn bindings(file: &syn::File) -> Vec<Binding> {
             });
         }
     }
-    hidden_items(&file.items, &defined, &mut found);
+    hidden_items(&file.items, &defined, taken, &mut found);
     found
 }
 
@@ -255,7 +294,7 @@ fn writes_items(tokens: &proc_macro2::TokenStream) -> bool {
         "macro_rules",
     ];
     tokens.clone().into_iter().any(|token| match token {
-        proc_macro2::TokenTree::Ident(ident) => ITEMS.contains(&ident.to_string().as_str()),
+        proc_macro2::TokenTree::Ident(ident) => ITEMS.contains(&name(&ident).as_str()),
         proc_macro2::TokenTree::Group(group) => writes_items(&group.stream()),
         _ => false,
     })
@@ -265,6 +304,7 @@ fn writes_items(tokens: &proc_macro2::TokenStream) -> bool {
 fn hidden_items(
     items: &[Item],
     macros: &[(String, proc_macro2::TokenStream)],
+    taken: Taken,
     found: &mut Vec<Binding>,
 ) {
     for item in items {
@@ -275,19 +315,19 @@ fn hidden_items(
                     .path
                     .segments
                     .last()
-                    .map(|s| s.ident.to_string())
+                    .map(|s| name(&s.ident))
                     .unwrap_or_default();
-                if let Some((_, body)) = macros.iter().find(|(name, _)| *name == called) {
+                if let Some((_, body)) = macros.iter().find(|(defined, _)| *defined == called) {
                     // Names it defines: in its body, in the items passed to it, and the names
                     // passed to a body that defines items named by its arguments (`$n`).
                     let passed = if names_items_by_argument(body) {
-                        protected_idents(&m.mac.tokens)
+                        protected_idents(&m.mac.tokens, taken)
                     } else {
                         Vec::new()
                     };
-                    let defined = defined_in_body(body)
+                    let defined = defined_in_body(body, taken)
                         .into_iter()
-                        .chain(defined_in_body(&m.mac.tokens));
+                        .chain(defined_in_body(&m.mac.tokens, taken));
                     if let Some(name) = passed.into_iter().chain(defined).next() {
                         found.push(Binding {
                             what: What::Hidden(format!(
@@ -303,7 +343,7 @@ fn hidden_items(
                     && !path.ends_with(".rs")
                 {
                     found.push(Binding {
-                        name: m.ident.to_string(),
+                        name: name(&m.ident),
                         what: What::Hidden(format!(
                             "the module `{}` lives in `{path}`, which is not a `.rs` file: the grader checks only Rust files; rename it to end in `.rs`",
                             m.ident
@@ -311,7 +351,7 @@ fn hidden_items(
                     });
                 }
                 if let Some((_, content)) = &m.content {
-                    hidden_items(content, macros, found);
+                    hidden_items(content, macros, taken, found);
                 }
             }
             _ => {}
@@ -327,29 +367,31 @@ fn aliases_the_std_item(alias: &syn::ItemType) -> bool {
     let syn::Type::Path(path) = &*alias.ty else {
         return false;
     };
-    let segments: Vec<String> = path
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
+    let segments: Vec<String> = path.path.segments.iter().map(|s| name(&s.ident)).collect();
     let std_item = path.qself.is_none()
         && segments.len() > 1
         && ["std", "core", "alloc"].contains(&segments[0].as_str())
-        && segments.last() == Some(&alias.ident.to_string());
+        && segments.last() == Some(&name(&alias.ident));
     if !std_item {
         return false;
     }
     let params: Vec<String> = alias
         .generics
         .type_params()
-        .map(|p| p.ident.to_string())
+        .map(|p| name(&p.ident))
         .collect();
     let arguments: Vec<String> = match path.path.segments.last().map(|s| &s.arguments) {
         Some(syn::PathArguments::AngleBracketed(args)) => args
             .args
             .iter()
-            .map(|a| quote::ToTokens::to_token_stream(a).to_string())
+            .map(|a| match a {
+                syn::GenericArgument::Type(syn::Type::Path(t))
+                    if t.qself.is_none() && t.path.get_ident().is_some() =>
+                {
+                    t.path.get_ident().map(name).unwrap_or_default()
+                }
+                a => quote::ToTokens::to_token_stream(a).to_string(),
+            })
             .collect(),
         _ => Vec::new(),
     };
@@ -362,7 +404,7 @@ fn names_items_by_argument(tokens: &proc_macro2::TokenStream) -> bool {
     let tokens: Vec<proc_macro2::TokenTree> = tokens.clone().into_iter().collect();
     tokens.iter().enumerate().any(|(at, token)| match token {
         proc_macro2::TokenTree::Punct(p) if p.as_char() == '$' && at > 0 => {
-            matches!(&tokens[at - 1], proc_macro2::TokenTree::Ident(k) if DEFINES.contains(&k.to_string().as_str()))
+            matches!(&tokens[at - 1], proc_macro2::TokenTree::Ident(k) if DEFINES.contains(&name(k).as_str()))
         }
         proc_macro2::TokenTree::Group(group) => names_items_by_argument(&group.stream()),
         _ => false,
@@ -386,7 +428,7 @@ const DEFINES: &[&str] = &[
 ];
 
 /// Protected names among `tokens`, at any depth; attributes (`#[test]`) name no item.
-fn protected_idents(tokens: &proc_macro2::TokenStream) -> Vec<String> {
+fn protected_idents(tokens: &proc_macro2::TokenStream, taken: Taken) -> Vec<String> {
     let mut names = Vec::new();
     let mut after_pound = false;
     for token in tokens.clone() {
@@ -399,12 +441,14 @@ fn protected_idents(tokens: &proc_macro2::TokenStream) -> Vec<String> {
         }
         match token {
             proc_macro2::TokenTree::Ident(ident) => {
-                let name = ident.to_string();
-                if PROTECTED.contains(&name.as_str()) {
+                let name = name(&ident);
+                if taken.contains(&name) {
                     names.push(name);
                 }
             }
-            proc_macro2::TokenTree::Group(group) => names.extend(protected_idents(&group.stream())),
+            proc_macro2::TokenTree::Group(group) => {
+                names.extend(protected_idents(&group.stream(), taken))
+            }
             _ => {}
         }
     }
@@ -412,22 +456,24 @@ fn protected_idents(tokens: &proc_macro2::TokenStream) -> Vec<String> {
 }
 
 /// Protected names that a macro body defines: right after an item keyword or `as`.
-fn defined_in_body(tokens: &proc_macro2::TokenStream) -> Vec<String> {
+fn defined_in_body(tokens: &proc_macro2::TokenStream, taken: Taken) -> Vec<String> {
     let tokens: Vec<proc_macro2::TokenTree> = tokens.clone().into_iter().collect();
     let mut names = Vec::new();
     for (at, token) in tokens.iter().enumerate() {
         match token {
             proc_macro2::TokenTree::Ident(ident) if at > 0 => {
-                let name = ident.to_string();
-                let after_keyword = matches!(&tokens[at - 1], proc_macro2::TokenTree::Ident(k) if DEFINES.contains(&k.to_string().as_str()))
+                let defined = name(ident);
+                let after_keyword = matches!(&tokens[at - 1], proc_macro2::TokenTree::Ident(k) if DEFINES.contains(&name(k).as_str()))
                     || (at > 1
                         && matches!(&tokens[at - 1], proc_macro2::TokenTree::Punct(p) if p.as_char() == '!')
-                        && matches!(&tokens[at - 2], proc_macro2::TokenTree::Ident(k) if k == "macro_rules"));
-                if after_keyword && PROTECTED.contains(&name.as_str()) {
-                    names.push(name);
+                        && matches!(&tokens[at - 2], proc_macro2::TokenTree::Ident(k) if name(k) == "macro_rules"));
+                if after_keyword && taken.contains(&defined) {
+                    names.push(defined);
                 }
             }
-            proc_macro2::TokenTree::Group(group) => names.extend(defined_in_body(&group.stream())),
+            proc_macro2::TokenTree::Group(group) => {
+                names.extend(defined_in_body(&group.stream(), taken))
+            }
             _ => {}
         }
     }
@@ -436,12 +482,15 @@ fn defined_in_body(tokens: &proc_macro2::TokenStream) -> Vec<String> {
 
 /// The protected names the `items` of one module bind, and those of its inline modules;
 /// `modules` are the names of the file's own modules.
-fn module_bindings(items: &[Item], modules: &[String], found: &mut Vec<Binding>) {
+fn module_bindings(items: &[Item], modules: &[String], taken: Taken, found: &mut Vec<Binding>) {
     for item in items {
         match item {
             Item::Use(u) => {
                 for (name, path) in use_bindings(&u.tree) {
-                    if !PROTECTED.contains(&name.as_str())
+                    // `use serde_json;`: the crate itself.
+                    let the_crate = taken.is_crate(&name) && path == [name.as_str()];
+                    if !taken.contains(&name)
+                        || the_crate
                         || is_external_under_own_name(&name, &path, modules)
                     {
                         continue;
@@ -457,9 +506,11 @@ fn module_bindings(items: &[Item], modules: &[String], found: &mut Vec<Binding>)
             // `type Result<T> = std::result::Result<T, MyError>;`: the language's own type
             // under its own name, with a parameter fixed (idiomatic, and no stand-in).
             Item::Type(t) if aliases_the_std_item(t) => {}
+            // `extern crate serde_json;`: the crate under its own name.
+            Item::ExternCrate(c) if c.rename.is_none() && taken.is_crate(&name(&c.ident)) => {}
             _ => {
                 if let Some(name) = item_name(item)
-                    && PROTECTED.contains(&name.as_str())
+                    && taken.contains(&name)
                 {
                     found.push(Binding {
                         name,
@@ -471,7 +522,7 @@ fn module_bindings(items: &[Item], modules: &[String], found: &mut Vec<Binding>)
         if let Item::Mod(m) = item
             && let Some((_, content)) = &m.content
         {
-            module_bindings(content, modules, found);
+            module_bindings(content, modules, taken, found);
         }
     }
 }
@@ -492,7 +543,7 @@ struct Modules(Vec<String>);
 
 impl<'ast> Visit<'ast> for Modules {
     fn visit_item_mod(&mut self, module: &'ast syn::ItemMod) {
-        self.0.push(module.ident.to_string());
+        self.0.push(name(&module.ident));
         visit::visit_item_mod(self, module);
     }
 }
@@ -524,6 +575,7 @@ fn kind_of(item: &Item) -> &'static str {
 struct Macros<'a> {
     found: &'a mut Vec<Binding>,
     defined: Vec<(String, proc_macro2::TokenStream)>,
+    taken: Taken<'a>,
 }
 
 impl<'ast> Visit<'ast> for Macros<'_> {
@@ -533,7 +585,7 @@ impl<'ast> Visit<'ast> for Macros<'_> {
             .path
             .segments
             .last()
-            .is_some_and(|s| s.ident == "include")
+            .is_some_and(|s| name(&s.ident) == "include")
         {
             self.found.push(Binding {
                 name: "include!".into(),
@@ -547,8 +599,8 @@ impl<'ast> Visit<'ast> for Macros<'_> {
 
     fn visit_item_macro(&mut self, item: &'ast syn::ItemMacro) {
         if let Some(ident) = &item.ident {
-            let name = ident.to_string();
-            if PROTECTED.contains(&name.as_str()) {
+            let name = name(ident);
+            if self.taken.contains(&name) {
                 self.found.push(Binding {
                     name: name.clone(),
                     what: What::Macro,
@@ -568,6 +620,7 @@ mod tests {
         impersonations(
             &syn::parse_file(learner).unwrap(),
             Some(&syn::parse_file(shipped).unwrap()),
+            &["serde_json".to_string(), "rusqlite".to_string()],
         )
     }
 
@@ -620,6 +673,36 @@ mod tests {
                 "macro_rules! row { ($n:ident) => { pub struct $n(u16); } }\nrow!(Header);",
                 "row!",
             ),
+            // Red team round 5: raw identifiers are the names they spell.
+            ("pub struct r#u16;", "u16"),
+            ("#[derive(Debug)] pub struct r#str;", "str"),
+            ("pub struct r#Vec<T>(T);", "Vec"),
+            ("pub type r#Result<T> = Option<T>;", "Result"),
+            ("use std::fmt::Debug as r#PartialEq;", "PartialEq"),
+            ("extern crate core as r#std;", "std"),
+            ("#[macro_export] macro_rules! r#vec { () => {} }", "vec"),
+            ("mod inner { pub struct r#u16; } pub use inner::*;", "u16"),
+            (
+                "macro_rules! r#mk { ($n:ident) => { pub struct $n; } }\nmk!(r#u16);",
+                "u16",
+            ),
+            ("fn f() { r#include!(\"done.in\"); }", "include!"),
+            // Red team round 5: the name of a crate the tests name by path (the course's
+            // manifest here: `serde_json`, `rusqlite`).
+            ("pub mod serde_json { pub fn from_str() {} }", "serde_json"),
+            ("pub mod r#serde_json {}", "serde_json"),
+            ("pub fn rusqlite() {}", "rusqlite"),
+            ("pub struct serde_json;", "serde_json"),
+            ("mod fake {} use self::fake as serde_json;", "serde_json"),
+            ("use std::collections as rusqlite;", "rusqlite"),
+            ("extern crate core as serde_json;", "serde_json"),
+            ("extern crate self as serde_json;", "serde_json"),
+            ("macro_rules! serde_json { () => {} }", "serde_json"),
+            (
+                "mod inner { pub mod serde_json {} } pub use inner::*;",
+                "serde_json",
+            ),
+            ("pub mod alloc {}", "alloc"),
         ] {
             let problems = found(source, "");
             assert!(
@@ -646,6 +729,13 @@ mod tests {
             // Red team round 2: an honest, idiomatic alias.
             "pub type Result<T> = std::result::Result<T, AddError>;",
             "pub type Result<T, E = AddError> = core::result::Result<T, E>;",
+            // The crates themselves, under their own names; a name only a function body sees.
+            "use serde_json;",
+            "extern crate serde_json;",
+            "use serde_json::{Value, from_str};",
+            "use rusqlite::Result;",
+            "fn f() { mod serde_json {} }",
+            "pub fn r#match() {}",
         ] {
             assert_eq!(found(source, ""), Vec::<String>::new(), "{source}");
         }

@@ -29,18 +29,28 @@ use syn::visit::{self, Visit};
 use syn::{FnArg, ImplItem, Item, Signature};
 
 use super::assemble::{SpanReset, normalize, use_bindings};
+use super::{is_named, name};
 
 const COMPARISONS: &[&str] = &["PartialEq", "Eq", "PartialOrd", "Ord"];
 
+/// Where a file is checked: the crates the course's tests can name by path
+/// ([`super::course_crates`]), and whether the file is its program's crate root (`crate::`
+/// paths then point into it).
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub crates: &'a [String],
+    pub crate_root: bool,
+}
+
 /// What the learner's file changed of the course's contract, one line each; empty when it is
 /// kept (or when either file does not parse: the compiler will say why).
-pub fn breaches(learner: &str, course: Option<&str>) -> Vec<String> {
+pub fn breaches(learner: &str, course: Option<&str>, context: Context) -> Vec<String> {
     let _reset = SpanReset;
     let Ok(learner) = syn::parse_file(&normalize(learner)) else {
         return Vec::new();
     };
     let course = course.and_then(|c| syn::parse_file(&normalize(c)).ok());
-    let mut found = super::names::impersonations(&learner, course.as_ref());
+    let mut found = super::names::impersonations(&learner, course.as_ref(), context.crates);
     let Some(course) = course else {
         return found;
     };
@@ -102,7 +112,7 @@ pub fn breaches(learner: &str, course: Option<&str>) -> Vec<String> {
             ));
         }
     }
-    for (trait_name, self_type) in local_traits_on_foreign_types(&learner) {
+    for (trait_name, self_type) in local_traits_on_foreign_types(&learner, context) {
         if !shipped.traits.contains(&trait_name) {
             found.push(format!(
                 "`impl {trait_name} for {self_type}`: a trait of yours on a type you did not define can answer the tests' method calls on it (`.contains()`, `.starts_with()`); implement it for a type of your own"
@@ -150,7 +160,7 @@ impl Contract {
                 Item::Type(t) if !is_test_item(&t.attrs) => {
                     let generics = t.generics.to_token_stream().to_string();
                     contract.aliases.insert(
-                        t.ident.to_string(),
+                        name(&t.ident),
                         format!("{generics} = {}", t.ty.to_token_stream()),
                     );
                 }
@@ -185,22 +195,16 @@ impl Contract {
                 Item::Fn(f) if !is_test_item(&f.attrs) => {
                     contract
                         .functions
-                        .insert(f.sig.ident.to_string(), types_of(&f.sig));
+                        .insert(name(&f.sig.ident), types_of(&f.sig));
                 }
                 Item::Struct(s) => {
-                    contract
-                        .derives
-                        .insert(s.ident.to_string(), derives(&s.attrs));
+                    contract.derives.insert(name(&s.ident), derives(&s.attrs));
                 }
                 Item::Enum(e) => {
-                    contract
-                        .derives
-                        .insert(e.ident.to_string(), derives(&e.attrs));
+                    contract.derives.insert(name(&e.ident), derives(&e.attrs));
                 }
                 Item::Union(u) => {
-                    contract
-                        .derives
-                        .insert(u.ident.to_string(), derives(&u.attrs));
+                    contract.derives.insert(name(&u.ident), derives(&u.attrs));
                 }
                 Item::Impl(block) if !is_test_item(&block.attrs) => {
                     let self_type = type_name(&block.self_ty);
@@ -213,9 +217,10 @@ impl Contract {
                     };
                     for inner in &block.items {
                         if let ImplItem::Fn(f) = inner {
-                            contract
-                                .functions
-                                .insert(format!("{owner}::{}", f.sig.ident), types_of(&f.sig));
+                            contract.functions.insert(
+                                format!("{owner}::{}", name(&f.sig.ident)),
+                                types_of(&f.sig),
+                            );
                         }
                     }
                 }
@@ -261,12 +266,12 @@ fn types_of(sig: &Signature) -> String {
 
 fn derives(attrs: &[syn::Attribute]) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
+    for attr in attrs.iter().filter(|a| is_named(a.path(), "derive")) {
         let _ = attr.parse_nested_meta(|meta| {
             if let Some(last) = meta.path.segments.last()
-                && COMPARISONS.contains(&last.ident.to_string().as_str())
+                && COMPARISONS.contains(&name(&last.ident).as_str())
             {
-                found.insert(last.ident.to_string());
+                found.insert(name(&last.ident));
             }
             Ok(())
         });
@@ -283,7 +288,7 @@ fn type_name(ty: &syn::Type) -> String {
             .path
             .segments
             .last()
-            .map(|s| s.ident.to_string())
+            .map(|s| name(&s.ident))
             .unwrap_or_default(),
         other => other.to_token_stream().to_string(),
     }
@@ -300,7 +305,7 @@ fn has_glob(tree: &syn::UseTree) -> bool {
 
 /// Items under `#[test]` or `#[cfg(test)]`: the assembler removes them.
 fn is_test_item(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|a| a.path().is_ident("test")) || super::assemble::is_cfg_test(attrs)
+    attrs.iter().any(|a| is_named(a.path(), "test")) || super::assemble::is_cfg_test(attrs)
 }
 
 /// What a one-segment name at the top of a file stands for: its `type` aliases and `use`
@@ -315,7 +320,7 @@ impl Resolver {
         for item in &file.items {
             match item {
                 Item::Type(t) => {
-                    names.insert(t.ident.to_string(), type_name(&t.ty));
+                    names.insert(name(&t.ident), type_name(&t.ty));
                 }
                 Item::Use(u) => {
                     for (bound, path) in use_bindings(&u.tree) {
@@ -343,19 +348,19 @@ impl Resolver {
     }
 }
 
-/// What a file defines, at any depth: its types (with aliases), traits and modules.
+/// What a file defines, at any depth: its traits, the `use` bindings of every module, and
+/// whether it calls macros where items go.
 #[derive(Default)]
 struct Defined {
-    types: BTreeSet<String>,
-    /// The type aliases among `types`.
-    aliases: BTreeSet<String>,
     traits: BTreeSet<String>,
     modules: BTreeSet<String>,
+    /// Every `use` binding and `extern crate` rename, at any depth: name -> the paths bound.
+    bound: BTreeMap<String, Vec<Vec<String>>>,
     macro_calls: bool,
 }
 
 fn may_define_items(mac: &syn::Macro) -> bool {
-    !mac.path.is_ident("macro_rules") && !mac.path.is_ident("thread_local")
+    !is_named(&mac.path, "macro_rules") && !is_named(&mac.path, "thread_local")
 }
 
 impl<'ast> Visit<'ast> for Defined {
@@ -369,24 +374,24 @@ impl<'ast> Visit<'ast> for Defined {
             Item::Macro(m) if m.ident.is_none() => {
                 self.macro_calls |= may_define_items(&m.mac);
             }
-            Item::Struct(s) => {
-                self.types.insert(s.ident.to_string());
-            }
-            Item::Enum(e) => {
-                self.types.insert(e.ident.to_string());
-            }
-            Item::Union(u) => {
-                self.types.insert(u.ident.to_string());
-            }
-            Item::Type(t) => {
-                self.types.insert(t.ident.to_string());
-                self.aliases.insert(t.ident.to_string());
-            }
             Item::Trait(t) => {
-                self.traits.insert(t.ident.to_string());
+                self.traits.insert(name(&t.ident));
             }
             Item::Mod(m) => {
-                self.modules.insert(m.ident.to_string());
+                self.modules.insert(name(&m.ident));
+            }
+            Item::Use(u) => {
+                for (bound, path) in use_bindings(&u.tree) {
+                    self.bound.entry(bound).or_default().push(path);
+                }
+            }
+            Item::ExternCrate(c) => {
+                if let Some((_, rename)) = &c.rename {
+                    self.bound
+                        .entry(name(rename))
+                        .or_default()
+                        .push(vec![name(&c.ident)]);
+                }
             }
             _ => {}
         }
@@ -394,14 +399,196 @@ impl<'ast> Visit<'ast> for Defined {
     }
 }
 
+/// The module-level items of one module of a file: what a path can name in it. Items inside
+/// function bodies are no module's: a `struct Result` in a function does not make
+/// `std::thread::Result` the learner's (red team round 5).
+#[derive(Default)]
+struct Scope {
+    /// Structs, enums and unions.
+    types: BTreeSet<String>,
+    /// Type aliases -> what they stand for.
+    aliases: BTreeMap<String, syn::Type>,
+    /// Inline modules, with their items below.
+    modules: BTreeSet<String>,
+    /// `use` bindings -> their path.
+    uses: BTreeMap<String, Vec<String>>,
+    /// Glob imports, by the path before the `*`.
+    globs: Vec<Vec<String>>,
+    /// `extern crate self as name`: the crate root under another name.
+    roots: BTreeSet<String>,
+}
+
+/// Every module of a file, by its path from the file's root (`[]`), with what it defines.
+struct ModuleTree {
+    scopes: BTreeMap<Vec<String>, Scope>,
+    /// The file is its program's crate root: `crate::` paths point into it.
+    crate_root: bool,
+}
+
+impl ModuleTree {
+    fn of(file: &syn::File, crate_root: bool) -> ModuleTree {
+        let mut tree = ModuleTree {
+            scopes: BTreeMap::new(),
+            crate_root,
+        };
+        tree.add(&[], &file.items);
+        tree
+    }
+
+    fn add(&mut self, module: &[String], items: &[Item]) {
+        let mut scope = Scope::default();
+        for item in items {
+            match item {
+                Item::Struct(s) => {
+                    scope.types.insert(name(&s.ident));
+                }
+                Item::Enum(e) => {
+                    scope.types.insert(name(&e.ident));
+                }
+                Item::Union(u) => {
+                    scope.types.insert(name(&u.ident));
+                }
+                Item::Type(t) => {
+                    scope.aliases.insert(name(&t.ident), (*t.ty).clone());
+                }
+                Item::Use(u) => {
+                    for (bound, path) in use_bindings(&u.tree) {
+                        scope.uses.insert(bound, path);
+                    }
+                    glob_prefixes(&u.tree, &mut Vec::new(), &mut scope.globs);
+                }
+                Item::ExternCrate(c) if name(&c.ident) == "self" => {
+                    if let Some((_, rename)) = &c.rename {
+                        scope.roots.insert(name(rename));
+                    }
+                }
+                Item::Mod(m) if !is_test_item(&m.attrs) => {
+                    if let Some((_, content)) = &m.content {
+                        scope.modules.insert(name(&m.ident));
+                        let mut inner = module.to_vec();
+                        inner.push(name(&m.ident));
+                        self.add(&inner, content);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.scopes.insert(module.to_vec(), scope);
+    }
+
+    /// Whether `path`, written in `module`, names a struct, enum or union defined at module
+    /// level in this file: followed through `crate`/`self`/`super`, the file's modules, `use`
+    /// bindings (globs included), type aliases and `extern crate self`. Anything else (a
+    /// prelude or standard name, another crate's path, a module file this file does not hold)
+    /// is foreign.
+    fn own(&self, module: &[String], path: &[String], depth: usize) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        let (Some(scope), Some(first)) = (self.scopes.get(module), path.first()) else {
+            return false;
+        };
+        let rest = &path[1..];
+        match first.as_str() {
+            "crate" if self.crate_root => return self.own(&[], rest, depth + 1),
+            "crate" => return false,
+            "self" => return self.own(module, rest, depth + 1),
+            "super" => {
+                return match module.split_last() {
+                    Some((_, parent)) => self.own(parent, rest, depth + 1),
+                    // Above this file's root: another file's module.
+                    None => false,
+                };
+            }
+            _ => {}
+        }
+        if rest.is_empty() {
+            if scope.types.contains(first) {
+                return true;
+            }
+            if let Some(target) = scope.aliases.get(first) {
+                return match type_path(target) {
+                    Some(target) => self.own(module, &target, depth + 1),
+                    None => false,
+                };
+            }
+            if let Some(target) = scope.uses.get(first) {
+                return self.own(module, target, depth + 1);
+            }
+            return scope.globs.iter().any(|prefix| {
+                let mut target = prefix.clone();
+                target.push(first.clone());
+                self.own(module, &target, depth + 1)
+            });
+        }
+        if scope.modules.contains(first) {
+            let mut inner = module.to_vec();
+            inner.push(first.clone());
+            return self.own(&inner, rest, depth + 1);
+        }
+        if scope.roots.contains(first) && self.crate_root {
+            return self.own(&[], rest, depth + 1);
+        }
+        if let Some(target) = scope.uses.get(first) {
+            let mut target = target.clone();
+            target.extend(rest.iter().cloned());
+            return self.own(module, &target, depth + 1);
+        }
+        false
+    }
+}
+
+/// The path before each `*` of a `use` tree.
+fn glob_prefixes(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    match tree {
+        syn::UseTree::Path(p) => {
+            prefix.push(name(&p.ident));
+            glob_prefixes(&p.tree, prefix, out);
+            prefix.pop();
+        }
+        syn::UseTree::Glob(_) => out.push(prefix.clone()),
+        syn::UseTree::Group(g) => {
+            for tree in &g.items {
+                glob_prefixes(tree, prefix, out);
+            }
+        }
+        syn::UseTree::Name(_) | syn::UseTree::Rename(_) => {}
+    }
+}
+
+/// The path of a type as names (`&Mine`, `(Mine)` are `Mine`'s); `None` for anything but a
+/// plain path (a tuple, a slice, `<T as X>::Y`, a path from `::`, a macro).
+fn type_path(ty: &syn::Type) -> Option<Vec<String>> {
+    match ty {
+        syn::Type::Reference(r) => type_path(&r.elem),
+        syn::Type::Paren(p) => type_path(&p.elem),
+        syn::Type::Group(g) => type_path(&g.elem),
+        syn::Type::Path(p) if p.qself.is_none() && p.path.leading_colon.is_none() => {
+            Some(p.path.segments.iter().map(|s| name(&s.ident)).collect())
+        }
+        _ => None,
+    }
+}
+
 /// `impl Trait for Type` blocks (any depth, test items aside) where the trait is the crate's
 /// own and the type is not: the only impls on a foreign type that compile are of local traits,
 /// and a local trait's methods win over the type's own methods reached through `Deref`
 /// (`String` has no `contains` of its own; `str` has). As (trait, type) text.
-fn local_traits_on_foreign_types(file: &syn::File) -> Vec<(String, String)> {
+///
+/// A type is the learner's when its full path resolves to a struct, enum or union defined at
+/// module level in the file ([`ModuleTree::own`]), never by its last name: a decoy `struct
+/// Result` in a function body made `std::thread::Result<()>` look like the learner's (red team
+/// round 5). Inside a function body, where the body's own items and imports shadow the
+/// module's, only a `crate::` path is resolved.
+fn local_traits_on_foreign_types(file: &syn::File, context: Context) -> Vec<(String, String)> {
     struct Impls<'a> {
         defined: &'a Defined,
-        resolve: &'a Resolver,
+        tree: &'a ModuleTree,
+        crates: &'a [String],
+        /// The inline module being visited, from the file's root.
+        module: Vec<String>,
+        /// How many function bodies (blocks) the visit is in.
+        blocks: usize,
         found: Vec<(String, String)>,
     }
     impl<'ast> Visit<'ast> for Impls<'_> {
@@ -412,14 +599,16 @@ fn local_traits_on_foreign_types(file: &syn::File) -> Vec<(String, String)> {
                 let params: Vec<String> = block
                     .generics
                     .type_params()
-                    .map(|p| p.ident.to_string())
+                    .map(|p| name(&p.ident))
                     .collect();
-                // Through aliases: `type Text = String;` does not make `String` the learner's.
-                let self_name = self.resolve.resolve(&type_name(&block.self_ty));
-                let own_type = self.defined.types.contains(&self_name)
-                    && !self.defined.aliases.contains(&self_name)
-                    && !params.contains(&self_name);
-                if !own_type && is_local_trait(path, self.defined) {
+                let own_type = type_path(&block.self_ty).is_some_and(|path| {
+                    let first = path.first().map(String::as_str).unwrap_or_default();
+                    let reachable = self.blocks == 0 || first == "crate";
+                    reachable
+                        && !params.iter().any(|p| p == first)
+                        && self.tree.own(&self.module, &path, 0)
+                });
+                if !own_type && is_local_trait(path, self.defined, self.crates) {
                     self.found.push((
                         path.to_token_stream().to_string().replace(' ', ""),
                         block.self_ty.to_token_stream().to_string().replace(' ', ""),
@@ -429,29 +618,43 @@ fn local_traits_on_foreign_types(file: &syn::File) -> Vec<(String, String)> {
             visit::visit_item_impl(self, block);
         }
 
+        fn visit_block(&mut self, block: &'ast syn::Block) {
+            self.blocks += 1;
+            visit::visit_block(self, block);
+            self.blocks -= 1;
+        }
+
         fn visit_item_mod(&mut self, module: &'ast syn::ItemMod) {
             if !is_test_item(&module.attrs) {
+                self.module.push(name(&module.ident));
                 visit::visit_item_mod(self, module);
+                self.module.pop();
             }
         }
     }
     let mut defined = Defined::default();
     defined.visit_file(file);
-    let resolve = Resolver::of(file);
+    let tree = ModuleTree::of(file, context.crate_root);
     let mut impls = Impls {
         defined: &defined,
-        resolve: &resolve,
+        tree: &tree,
+        crates: context.crates,
+        module: Vec::new(),
+        blocks: 0,
         found: Vec::new(),
     };
     impls.visit_file(file);
     impls.found
 }
 
-/// Whether a trait path names a trait of this crate: `crate::`/`self::`/`super::` paths, paths
-/// through the file's modules, and bare names the file defines. A bare name it does not define
-/// comes from the prelude (`From`) or an import: those of other crates are named by path.
-fn is_local_trait(path: &syn::Path, defined: &Defined) -> bool {
-    let Some(first) = path.segments.first().map(|s| s.ident.to_string()) else {
+/// Whether a trait path may name a trait of this crate. Only what surely is another crate's is
+/// not: a path from `::`, a path whose first name is a crate the course's code can name
+/// ([`super::course_crates`]: a learner may not bind those names) or is bound only by imports
+/// from such crates (`use std::fmt;`), and a bare prelude name the file defines no trait of
+/// (`From`). Everything else (`crate::`, the file's modules, a rename of them) counts as the
+/// learner's: a wrong guess refuses an impl, never lets one through.
+fn is_local_trait(path: &syn::Path, defined: &Defined, crates: &[String]) -> bool {
+    let Some(first) = path.segments.first().map(|s| name(&s.ident)) else {
         return false;
     };
     if path.leading_colon.is_some() {
@@ -463,7 +666,18 @@ fn is_local_trait(path: &syn::Path, defined: &Defined) -> bool {
         return defined.traits.contains(&first)
             || !super::names::PROTECTED.contains(&first.as_str());
     }
-    ["crate", "self", "super"].contains(&first.as_str()) || defined.modules.contains(&first)
+    let external =
+        |root: &str| super::STANDARD_CRATES.contains(&root) || crates.iter().any(|c| c == root);
+    if ["crate", "self", "super"].contains(&first.as_str()) || defined.modules.contains(&first) {
+        return true;
+    }
+    match defined.bound.get(&first) {
+        // Every binding of that name imports from another crate.
+        Some(paths) => !paths
+            .iter()
+            .all(|p| p.first().is_some_and(|root| external(root))),
+        None => !external(&first),
+    }
 }
 
 /// Comparison impls anywhere in a file (an `impl` inside a function body is global too).
@@ -478,7 +692,7 @@ impl<'ast> Visit<'ast> for Comparisons<'_> {
             && let Some((_, path, _)) = &block.trait_
             && let Some(last) = path.segments.last()
         {
-            let trait_name = self.resolve.resolve(&last.ident.to_string());
+            let trait_name = self.resolve.resolve(&name(&last.ident));
             if COMPARISONS.contains(&trait_name.as_str()) {
                 let self_type = self.resolve.resolve(&type_name(&block.self_ty));
                 self.found.insert((trait_name, self_type));
@@ -497,6 +711,11 @@ impl<'ast> Visit<'ast> for Comparisons<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const CONTEXT: Context = Context {
+        crates: &[],
+        crate_root: true,
+    };
 
     const COURSE: &str = r#"
 #[derive(Debug, Clone, PartialEq)]
@@ -529,7 +748,10 @@ fn helper() {}
 struct Mine;
 impl PartialEq for Mine { fn eq(&self, _: &Self) -> bool { true } }
 "#;
-        assert_eq!(breaches(learner, Some(COURSE)), Vec::<String>::new());
+        assert_eq!(
+            breaches(learner, Some(COURSE), CONTEXT),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
@@ -542,7 +764,7 @@ pub struct Anything;
 impl PartialEq<Option<u16>> for Anything { fn eq(&self, _: &Option<u16>) -> bool { true } }
 pub fn status_for(code: u16) -> Anything { Anything }
 "#;
-        let found = breaches(learner, Some(COURSE));
+        let found = breaches(learner, Some(COURSE), CONTEXT);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].contains("`status_for`"), "{found:?}");
     }
@@ -558,7 +780,7 @@ impl Router {
     pub fn route(&self, path: &str) -> Response { todo!() }
 }
 "#;
-        let found = breaches(learner, Some(COURSE));
+        let found = breaches(learner, Some(COURSE), CONTEXT);
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found.iter().any(|f| f.contains("#[derive(PartialEq)]")));
         assert!(
@@ -579,7 +801,7 @@ impl Router {
             let learner = format!(
                 "#[derive(Debug, Clone)]\npub struct Response {{ pub status: u16 }}\n{sneaky}"
             );
-            let found = breaches(&learner, Some(COURSE));
+            let found = breaches(&learner, Some(COURSE), CONTEXT);
             assert!(
                 found
                     .iter()
@@ -600,10 +822,24 @@ impl Router {
             // Red team round 3: through an alias.
             "type Text = String;\npub trait Looks { fn contains(&self, _: &str) -> bool { true } }\nimpl Looks for Text {}",
             "type Caught = std::thread::Result<()>;\npub trait Verdict { fn is_err(self) -> bool; }\nimpl Verdict for Caught { fn is_err(self) -> bool { false } }",
+            // Red team round 5: a decoy of the type's last name, in a function body or in a
+            // module of the file; a type is the learner's by its full path only.
+            "pub trait Caught { fn is_err(self) -> bool; }\nimpl Caught for std::thread::Result<()> { fn is_err(self) -> bool { false } }\nfn decoy() { struct Result; }",
+            "fn decoy() { struct String; }\npub trait Looks { fn contains(&self, _: &str) -> bool { true } }\nimpl Looks for String {}",
+            "mod thread { pub struct Outcome; }\npub trait Caught { fn is_err(self) -> bool; }\nimpl Caught for std::thread::Result<()> { fn is_err(self) -> bool { false } }",
+            "mod m { pub struct Text; }\npub trait Looks { fn contains(&self, _: &str) -> bool { true } }\nimpl Looks for ::std::string::String {}",
+            "mod m { pub type Text = String; }\npub trait Looks { fn contains(&self, _: &str) -> bool { true } }\nimpl Looks for m::Text {}",
+            // The function body's own import shadows the module's type of that name.
+            "pub struct Text;\npub trait Looks { fn contains(&self, _: &str) -> bool { true } }\nfn f() { use std::string::String as Text; impl Looks for Text {} }",
+            // A local trait reached through a renamed module or the crate's own root.
+            "mod m { pub trait Looks { fn contains(&self, _: &str) -> bool { true } } }\nuse m as x;\nimpl x::Looks for String {}",
+            "extern crate self as me;\nmod m { pub trait Looks { fn contains(&self, _: &str) -> bool { true } } }\nimpl me::m::Looks for String {}",
+            // Raw names.
+            "pub trait Looks { fn contains(&self, _: &str) -> bool { true } }\nimpl r#Looks for r#String {}",
         ] {
             let learner =
                 format!("pub fn greeting(name: &str) -> String {{ String::new() }}\n{sneaky}");
-            let found = breaches(&learner, Some(course));
+            let found = breaches(&learner, Some(course), CONTEXT);
             assert!(
                 found.iter().any(|f| f.contains("a trait of yours")),
                 "{sneaky}: {found:?}"
@@ -614,11 +850,20 @@ impl Router {
             "pub struct Mine;\npub trait Looks { fn look(&self) {} }\nimpl Looks for Mine {}",
             "pub struct Email(String);\nimpl From<Email> for String { fn from(e: Email) -> String { e.0 } }",
             "pub struct W;\nimpl std::fmt::Display for W { fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { write!(f, \"w\") } }",
+            // The learner's own types by any path that resolves to them.
+            "mod models { pub struct Mine; }\npub trait Looks { fn look(&self) {} }\nimpl Looks for models::Mine {}",
+            "mod models { pub struct Mine; }\nuse models::Mine;\npub trait Looks { fn look(&self) {} }\nimpl Looks for Mine {}",
+            "mod models { pub struct Mine; }\nuse crate::models::*;\npub trait Looks { fn look(&self) {} }\nimpl Looks for &Mine {}",
+            "pub struct Mine;\ntype M = Mine;\npub trait Looks { fn look(&self) {} }\nimpl Looks for M {}",
+            "pub struct Mine;\npub trait Looks { fn look(&self) {} }\nfn f() { impl Looks for crate::Mine {} }",
+            "mod a { pub struct Mine; pub mod b { pub trait Looks { fn look(&self) {} } impl Looks for super::Mine {} } }",
+            "pub struct r#Mine;\npub trait Looks { fn look(&self) {} }\nimpl Looks for Mine {}",
+            "pub struct Email(String);\nuse std::convert;\nimpl convert::From<Email> for String { fn from(e: Email) -> String { e.0 } }",
         ] {
             let learner =
                 format!("pub fn greeting(name: &str) -> String {{ String::new() }}\n{fine}");
             assert_eq!(
-                breaches(&learner, Some(course)),
+                breaches(&learner, Some(course), CONTEXT),
                 Vec::<String>::new(),
                 "{fine}"
             );
@@ -629,7 +874,10 @@ impl Router {
     fn shipped_aliases_and_imports_keep_what_they_stand_for() {
         let course = "use std::collections::HashMap;\npub type Result<T> = std::result::Result<T, String>;\npub fn counts() -> Result<HashMap<String, u32>> { todo!() }\n";
         let honest = course.replace("todo!()", "Ok(HashMap::new())");
-        assert_eq!(breaches(&honest, Some(course)), Vec::<String>::new());
+        assert_eq!(
+            breaches(&honest, Some(course), CONTEXT),
+            Vec::<String>::new()
+        );
         for (swap, named) in [
             ("use std::collections::HashMap;", "HashMap"),
             (
@@ -647,7 +895,7 @@ impl Router {
                     continue;
                 }
                 let learner = honest.replace(swap, replacement);
-                let found = breaches(&learner, Some(course));
+                let found = breaches(&learner, Some(course), CONTEXT);
                 assert!(
                     found.iter().any(|f| f.contains(&format!("`{named}`"))),
                     "{replacement}: {found:?}"
@@ -674,7 +922,7 @@ impl Router {
             let learner = format!(
                 "#[derive(Debug, Clone, PartialEq)]\npub struct Response {{ pub status: u16 }}\npub struct Router;\nimpl Router {{\n    pub fn route(&self, path: &str) -> Response {{ todo!() }}\n}}\n{sneaky}"
             );
-            let found = breaches(&learner, Some(COURSE));
+            let found = breaches(&learner, Some(COURSE), CONTEXT);
             assert!(
                 found
                     .iter()
@@ -694,7 +942,7 @@ impl Router {
     pub fn route(&self, path: &str) -> bool { true }
 }
 "#;
-        let found = breaches(learner, Some(COURSE));
+        let found = breaches(learner, Some(COURSE), CONTEXT);
         assert!(found[0].contains("`Router::route`"), "{found:?}");
     }
 }
@@ -707,6 +955,8 @@ mod course_tests {
     fn our_solutions_keep_their_exercises_contracts() {
         let shipped = super::super::shipped_course();
         let root = shipped.path();
+        let crates = super::super::course_crates(root);
+        assert!(crates.contains(&"serde_json".to_string()), "{crates:?}");
         let mut broken = Vec::new();
         for rel in crate::fsutil::files_below(&root.join("exercises")) {
             if rel.extension().is_none_or(|e| e != "rs") {
@@ -716,7 +966,13 @@ mod course_tests {
             let Ok(solution) = std::fs::read_to_string(root.join("solutions").join(&rel)) else {
                 continue;
             };
-            for breach in super::breaches(&solution, Some(&exercise)) {
+            // A folder exercise's crate root is its `main.rs`; the other files are modules.
+            let in_folder = rel.components().count() > 2;
+            let context = super::Context {
+                crates: &crates,
+                crate_root: !in_folder || rel.file_name().is_some_and(|n| n == "main.rs"),
+            };
+            for breach in super::breaches(&solution, Some(&exercise), context) {
                 broken.push(format!("{}: {breach}", rel.display()));
             }
         }

@@ -26,6 +26,7 @@ use quote::ToTokens;
 use syn::{Attribute, Item, Meta};
 
 use super::process::Exit;
+use crate::contract::name as unraw;
 use crate::verdict::{Captured, Reason, Status, Verdict};
 
 /// What the source of one program declares, read before it is built.
@@ -93,7 +94,7 @@ fn module_files(items: &[Item], dir: &Path, base: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for item in items {
         let Item::Mod(module) = item else { continue };
-        let name = module.ident.to_string();
+        let name = unraw(&module.ident);
         let path = crate::contract::assemble::path_attr(&module.attrs);
         match (&module.content, path) {
             (Some((_, inner)), path) => {
@@ -191,7 +192,7 @@ fn is_allowed_inner(attr: &Attribute) -> bool {
         Meta::NameValue(nv) => &nv.path,
     };
     path.get_ident()
-        .is_some_and(|ident| ALLOWED_INNER.contains(&ident.to_string().as_str()))
+        .is_some_and(|ident| ALLOWED_INNER.contains(&unraw(ident).as_str()))
 }
 
 /// Calls and paths that reach a process-ending function (the identifiers alone are fine: a
@@ -230,8 +231,7 @@ struct EnderScan {
 }
 
 fn is_ender(ident: &proc_macro2::Ident) -> Option<String> {
-    let text = ident.to_string();
-    let bare = text.strip_prefix("r#").unwrap_or(&text).to_string();
+    let bare = unraw(ident);
     PROCESS_ENDERS.contains(&bare.as_str()).then_some(bare)
 }
 
@@ -270,7 +270,7 @@ impl EnderScan {
                     // `process::{exit, Command}`
                     let after_process = at >= 3
                         && is_path_sep(&tokens, at - 2)
-                        && matches!(&tokens[at - 3], TokenTree::Ident(i) if i == "process");
+                        && matches!(&tokens[at - 3], TokenTree::Ident(i) if unraw(i) == "process");
                     let strict_inside = strict
                         || self.is_local_macro_call(&tokens, at)
                         || is_macro_rules_body(&tokens, at);
@@ -317,7 +317,7 @@ impl EnderScan {
                     // `process::*` imports them all; `process::$f` builds one in a macro.
                     let after_process = at >= 3
                         && is_path_sep(&tokens, at - 2)
-                        && matches!(&tokens[at - 3], TokenTree::Ident(i) if i == "process");
+                        && matches!(&tokens[at - 3], TokenTree::Ident(i) if unraw(i) == "process");
                     if after_process {
                         let line = p.span().start().line;
                         found.push((
@@ -359,7 +359,7 @@ impl EnderScan {
                 // `$m::exit`, `<T as X>::exit`: not a path of ours.
                 return false;
             };
-            let name = ident.to_string();
+            let name = unraw(ident);
             if name == "process" {
                 return false;
             }
@@ -382,7 +382,7 @@ impl EnderScan {
     fn is_local_macro_call(&self, tokens: &[TokenTree], at: usize) -> bool {
         at >= 2
             && matches!(&tokens[at - 1], TokenTree::Punct(p) if p.as_char() == '!')
-            && matches!(&tokens[at - 2], TokenTree::Ident(i) if self.macros.contains(&i.to_string()))
+            && matches!(&tokens[at - 2], TokenTree::Ident(i) if self.macros.contains(&unraw(i)))
     }
 }
 
@@ -404,7 +404,7 @@ fn is_macro_rules_body(tokens: &[TokenTree], at: usize) -> bool {
     at >= 3
         && matches!(&tokens[at - 1], TokenTree::Ident(_))
         && matches!(&tokens[at - 2], TokenTree::Punct(p) if p.as_char() == '!')
-        && matches!(&tokens[at - 3], TokenTree::Ident(i) if i == "macro_rules")
+        && matches!(&tokens[at - 3], TokenTree::Ident(i) if unraw(i) == "macro_rules")
 }
 
 /// `a::b::name` as written, for messages.
@@ -492,12 +492,12 @@ fn find_process_modules(file: &syn::File, name: &str, problems: &mut Vec<String>
 fn glob_root(tree: &syn::UseTree) -> Option<String> {
     match tree {
         syn::UseTree::Path(p) => match &*p.tree {
-            syn::UseTree::Glob(_) => Some(p.ident.to_string()),
+            syn::UseTree::Glob(_) => Some(unraw(&p.ident)),
             syn::UseTree::Group(g) => g
                 .items
                 .iter()
                 .any(|t| matches!(t, syn::UseTree::Glob(_)))
-                .then(|| p.ident.to_string()),
+                .then(|| unraw(&p.ident)),
             _ => None,
         },
         _ => None,
@@ -517,10 +517,10 @@ fn top_level_types(file: &syn::File) -> Vec<String> {
     file.items
         .iter()
         .filter_map(|item| match item {
-            Item::Struct(s) => Some(s.ident.to_string()),
-            Item::Enum(e) => Some(e.ident.to_string()),
-            Item::Union(u) => Some(u.ident.to_string()),
-            Item::Trait(t) => Some(t.ident.to_string()),
+            Item::Struct(s) => Some(unraw(&s.ident)),
+            Item::Enum(e) => Some(unraw(&e.ident)),
+            Item::Union(u) => Some(unraw(&u.ident)),
+            Item::Trait(t) => Some(unraw(&t.ident)),
             _ => None,
         })
         .collect()
@@ -533,9 +533,7 @@ fn local_macros(file: &syn::File) -> Vec<String> {
     impl<'ast> syn::visit::Visit<'ast> for Macros {
         fn visit_item_macro(&mut self, item: &'ast syn::ItemMacro) {
             if let Some(ident) = &item.ident {
-                let name = ident.to_string();
-                self.0
-                    .push(name.strip_prefix("r#").unwrap_or(&name).to_string());
+                self.0.push(unraw(ident));
             }
             syn::visit::visit_item_macro(self, item);
         }
@@ -547,7 +545,7 @@ fn local_macros(file: &syn::File) -> Vec<String> {
 
 fn is_doc_attribute(group: &proc_macro2::Group) -> bool {
     group.delimiter() == proc_macro2::Delimiter::Bracket
-        && matches!(group.stream().into_iter().next(), Some(TokenTree::Ident(i)) if i == "doc")
+        && matches!(group.stream().into_iter().next(), Some(TokenTree::Ident(i)) if unraw(&i) == "doc")
 }
 
 /// libtest's summary line, parsed.
@@ -909,6 +907,10 @@ mod tests {
             "macro_rules! make { () => { macro_rules! go { ($a:ident $b:ident $c:ident) => { $a::$b::$c(0) } } } }\nmake!();\nfn f() { go!(std process exit) }",
             "unsafe extern \"C\" { fn _exit(code: i32) -> !; }\nfn f() { unsafe { _exit(0) } }",
             "unsafe extern \"C\" { #[link_name = \"_exit\"] fn leave(code: i32) -> !; }",
+            // Red team round 5: names spelled raw are the names they spell.
+            "use std::r#process as p;\nfn f() { p::r#exit(0) }",
+            "use std::r#process::*;\nfn f() { exit(0) }",
+            "macro_rules! r#go { ($f:ident) => { $f(0) } }\nfn f() { r#go!(exit) }",
         ] {
             assert!(inspect_source(source, true).is_err(), "{source}");
         }
