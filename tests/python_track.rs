@@ -130,11 +130,18 @@ fn an_exercise_is_judged_by_the_course_tests_in_cold_and_warm_runs() {
         "exercises/01_basics/conftest.py",
         "import pytest\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_makereport(item, call):\n    outcome = yield\n    outcome.get_result().outcome = 'passed'\n",
     );
-    course.write("exercises/01_basics/pytest.ini", "[pytest]\naddopts = -p no:python\n");
+    course.write(
+        "exercises/01_basics/pytest.ini",
+        "[pytest]\naddopts = -p no:python\n",
+    );
     course.write("exercises/01_basics/greet.py", GREET_UNSOLVED);
     let out = course.run(&["run", "greet"]);
     assert!(!out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("test_strips_the_name"), "{}", text(&out));
+    assert!(
+        text(&out).contains("test_strips_the_name"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -159,7 +166,10 @@ fn syntax_errors_are_compile_errors_and_the_count_must_match() {
     let out = course.run(&["run", "greet"]);
     let said = text(&out);
     assert!(!out.status.success(), "{said}");
-    assert!(said.contains("reported 2 passed, but the exercise has 3"), "{said}");
+    assert!(
+        said.contains("reported 2 passed, but the exercise has 3"),
+        "{said}"
+    );
 }
 
 #[test]
@@ -197,16 +207,34 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
     let course = PyCourse::new("");
     let attacks = [
         ("import os\ndef greet(name):\n    os._exit(0)\n", "os._exit"),
-        ("import sys\nsys.exit(0)\ndef greet(name):\n    pass\n", "imports `sys`"),
-        ("import _pytest.runner\ndef greet(name):\n    pass\n", "imports `_pytest.runner`"),
-        ("def greet(name):\n    return __import__('os')\n", "__import__"),
-        ("import json\njson.dumps = str\ndef greet(name):\n    pass\n", "changes `json`"),
+        (
+            "import sys\nsys.exit(0)\ndef greet(name):\n    pass\n",
+            "imports `sys`",
+        ),
+        (
+            "import _pytest.runner\ndef greet(name):\n    pass\n",
+            "imports `_pytest.runner`",
+        ),
+        (
+            "def greet(name):\n    return __import__('os')\n",
+            "__import__",
+        ),
+        (
+            "import json\njson.dumps = str\ndef greet(name):\n    pass\n",
+            "changes `json`",
+        ),
         (
             "class Yes(str):\n    def __eq__(self, other):\n        return True\n    __hash__ = str.__hash__\ndef greet(name):\n    return Yes()\n",
             "Yes.__eq__",
         ),
-        ("import os\ndef greet(name):\n    return getattr(os, '_' + 'exit')\n", "getattr"),
-        ("def greet(name):\n    return '{0.__class__}'.format(name)\n", "holding `__`"),
+        (
+            "import os\ndef greet(name):\n    return getattr(os, '_' + 'exit')\n",
+            "getattr",
+        ),
+        (
+            "def greet(name):\n    return '{0.__class__}'.format(name)\n",
+            "holding `__`",
+        ),
         (
             "def greet(name):\n    try:\n        raise ValueError\n    except ValueError as e:\n        return e.__traceback__.tb_frame\n",
             "tb_frame",
@@ -232,7 +260,13 @@ fn dev_check_proves_solutions_pass_and_mutants_fail() {
         return;
     }
     let course = PyCourse::new("");
-    let out = course.run(&["dev", "check", "--require-solutions", "--require-mutants", "2"]);
+    let out = course.run(&[
+        "dev",
+        "check",
+        "--require-solutions",
+        "--require-mutants",
+        "2",
+    ]);
     let said = text(&out);
     // Both mutants fail a test (`lstrip only` keeps the trailing space): the course is fine.
     assert!(out.status.success(), "{said}");
@@ -242,7 +276,13 @@ fn dev_check_proves_solutions_pass_and_mutants_fail() {
         "solutions/01_basics/greet.mutants.toml",
         "[[mutant]]\nlabel = \"strip twice (same behaviour)\"\n[[mutant.edit]]\nfind = '''name.strip()'''\nreplace = '''name.strip().strip()'''\n\n[[mutant]]\nlabel = \"no strip\"\n[[mutant.edit]]\nfind = '''name.strip()'''\nreplace = '''name'''\n",
     );
-    let out = course.run(&["dev", "check", "--require-solutions", "--require-mutants", "2"]);
+    let out = course.run(&[
+        "dev",
+        "check",
+        "--require-solutions",
+        "--require-mutants",
+        "2",
+    ]);
     let said = text(&out);
     assert!(!out.status.success(), "{said}");
     assert!(said.contains("strip twice"), "{said}");
@@ -296,7 +336,10 @@ fn grade_grades_a_python_cohort_and_hostile_learners_earn_nothing() {
     // Ends the process at import, before the tests: no results, no pass.
     learner(
         "system_exit",
-        &[(module, "raise SystemExit(0)\n\ndef greet(name):\n    pass\n")],
+        &[(
+            module,
+            "raise SystemExit(0)\n\ndef greet(name):\n    pass\n",
+        )],
     );
     // Answers every comparison with yes.
     learner(
