@@ -27,7 +27,8 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
@@ -57,7 +58,7 @@ pub struct NewBook {
 // ---------------------------------------------------------------------------------------------
 
 /// `POST /books`.
-pub fn create_book(store: &Mutex<Store>, request: &Request) -> Response {
+pub fn create_book(store: &Db, request: &Request) -> Response {
     // TODO: in this order, each check refusing with a `problem(...)`:
     // 1. 415 unless the Content-Type's media type is application/json. Media types are
     //    case-insensitive and may carry parameters: `application/json; charset=utf-8` is JSON,
@@ -67,13 +68,14 @@ pub fn create_book(store: &Mutex<Store>, request: &Request) -> Response {
     //    of `{"name": field, "reason": reason}` (start from `problem_json`, send it with
     //    `Response::with_body` and the problem+json media type).
     // 4. Otherwise insert it into the store and answer 201 with the created book and a
-    //    `Location` header naming its URL.
+    //    `Location` header naming its URL. Take the store's lock once: the insert and the id
+    //    it returns are one step (between two locks, another request's insert can land).
     let _ = (store, request);
     problem(501, "POST /books is not implemented yet")
 }
 
 /// Which handler answers `request`.
-pub fn route(store: &Mutex<Store>, request: &Request) -> Response {
+pub fn route(store: &Db, request: &Request) -> Response {
     // TODO: this only knows two exact (method, path) pairs, so everything else is a 404.
     // - `/books/{id}`: GET -> `get_book`, DELETE -> `delete_book`. An id that is not a
     //   number names no book: 404 whatever the method.
@@ -93,6 +95,32 @@ pub fn route(store: &Mutex<Store>, request: &Request) -> Response {
 // ---------------------------------------------------------------------------------------------
 // Provided: the store, validation, responses, handlers and the HTTP plumbing. Read, don't edit.
 // ---------------------------------------------------------------------------------------------
+
+/// Provided: the store behind one lock, shared by every connection. `lock` counts how often it
+/// was taken (the tests read the count).
+#[derive(Debug, Default)]
+pub struct Db {
+    store: Mutex<Store>,
+    locks: AtomicU64,
+}
+
+impl Db {
+    pub fn new(store: Store) -> Db {
+        Db {
+            store: Mutex::new(store),
+            locks: AtomicU64::new(0),
+        }
+    }
+
+    /// The store, locked until the guard is dropped. Between two locks, other requests run:
+    /// what one lock read may be stale by the next.
+    pub fn lock(&self) -> MutexGuard<'_, Store> {
+        self.locks.fetch_add(1, Ordering::Relaxed);
+        self.store
+            .lock()
+            .expect("a handler panicked while holding the store")
+    }
+}
 
 /// Provided: the books, by id. Ids are never reused, even after a delete.
 #[derive(Debug, Default)]
@@ -246,21 +274,21 @@ pub fn method_not_allowed(allow: &str) -> Response {
     problem(405, format!("supported methods: {allow}")).header("Allow", allow)
 }
 
-pub fn list_books(store: &Mutex<Store>) -> Response {
-    let store = store.lock().unwrap();
+pub fn list_books(store: &Db) -> Response {
+    let store = store.lock();
     let books: Vec<&Book> = store.books.values().collect();
     Response::json(200, &books)
 }
 
-pub fn get_book(store: &Mutex<Store>, id: u64, path: &str) -> Response {
-    match store.lock().unwrap().books.get(&id) {
+pub fn get_book(store: &Db, id: u64, path: &str) -> Response {
+    match store.lock().books.get(&id) {
         Some(book) => Response::json(200, book),
         None => not_found(path),
     }
 }
 
-pub fn delete_book(store: &Mutex<Store>, id: u64, path: &str) -> Response {
-    match store.lock().unwrap().books.remove(&id) {
+pub fn delete_book(store: &Db, id: u64, path: &str) -> Response {
+    match store.lock().books.remove(&id) {
         Some(_) => Response::no_content(),
         None => not_found(path),
     }
@@ -271,7 +299,7 @@ pub fn delete_book(store: &Mutex<Store>, id: u64, path: &str) -> Response {
 pub fn start(store: Store) -> io::Result<(SocketAddr, JoinHandle<()>)> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let addr = listener.local_addr()?;
-    let store = Arc::new(Mutex::new(store));
+    let store = Arc::new(Db::new(store));
     let handle = thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let store = Arc::clone(&store);
@@ -281,7 +309,7 @@ pub fn start(store: Store) -> io::Result<(SocketAddr, JoinHandle<()>)> {
     Ok((addr, handle))
 }
 
-fn serve(mut stream: TcpStream, store: &Mutex<Store>) {
+fn serve(mut stream: TcpStream, store: &Db) {
     if stream.set_read_timeout(Some(READ_TIMEOUT)).is_err() {
         return;
     }
@@ -502,12 +530,7 @@ mod tests {
     }
 
     /// `route` called directly, with the request the parser would build.
-    fn call(
-        store: &Mutex<Store>,
-        method: &str,
-        path: &str,
-        content_type: Option<&str>,
-    ) -> Response {
+    fn call(store: &Db, method: &str, path: &str, content_type: Option<&str>) -> Response {
         let headers = content_type
             .map(|value| vec![("Content-Type".to_string(), value.to_string())])
             .unwrap_or_default();
@@ -522,8 +545,8 @@ mod tests {
     }
 
     /// The ids in the store, read from its private state.
-    fn stored(store: &Mutex<Store>) -> Vec<u64> {
-        store.lock().unwrap().books.keys().copied().collect()
+    fn stored(store: &Db) -> Vec<u64> {
+        store.lock().books.keys().copied().collect()
     }
 
     fn ids(addr: SocketAddr) -> Vec<u64> {
@@ -701,7 +724,7 @@ mod tests {
 
     #[test]
     fn post_needs_the_json_media_type_itself() {
-        let store = Mutex::new(two_books());
+        let store = Db::new(two_books());
         for content_type in [
             None,
             Some(""),
@@ -734,7 +757,7 @@ mod tests {
 
     #[test]
     fn paths_and_ids_are_compared_as_sent() {
-        let store = Mutex::new(two_books());
+        let store = Db::new(two_books());
         assert_eq!(call(&store, "GET", "/books/1", None).status, 200);
         assert_eq!(call(&store, "GET", "/books", None).status, 200);
         for path in [
@@ -856,7 +879,7 @@ mod tests {
     #[test]
     fn head_is_a_method_these_paths_do_not_have() {
         // The table has no HEAD: it is 405 like PUT, never a GET with its body.
-        let store = Mutex::new(two_books());
+        let store = Db::new(two_books());
         for (path, allow) in [("/books", ["GET", "POST"]), ("/books/1", ["GET", "DELETE"])] {
             let response = call(&store, "HEAD", path, None);
             assert_eq!(response.status, 405, "HEAD {path}: not in the table, 405");
@@ -877,10 +900,105 @@ mod tests {
         assert_eq!(call(&store, "HEAD", "/nope", None).status, 404);
     }
 
+    /// A `POST /books` request for a valid book called `title`.
+    fn post_request(title: &str) -> Request {
+        Request {
+            method: "POST".to_string(),
+            path: "/books".to_string(),
+            headers: vec![("Content-Type".to_string(), "application/json".to_string())],
+            body: json!({"title": title, "author": "Octavia E. Butler", "year": 1979})
+                .to_string()
+                .into_bytes(),
+        }
+    }
+
+    fn location(response: &Response) -> Option<&str> {
+        let found = response
+            .headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("Location"));
+        found.map(|(_, value)| value.as_str())
+    }
+
+    #[test]
+    fn a_post_takes_the_store_once() {
+        // Between two locks of one request, another request's insert can land: an id read
+        // back from the store after the insert may be another request's book. The id comes
+        // from the insert's own result, in the same single lock. (`Db::lock` counts the locks.)
+        let store = Db::new(two_books());
+        for round in 0..3 {
+            let title = format!("Kindred {round}");
+            let before = store.locks.load(Ordering::Relaxed);
+            let response = create_book(&store, &post_request(&title));
+            let taken = store.locks.load(Ordering::Relaxed) - before;
+            assert_eq!(response.status, 201, "{}", response.body);
+            assert_eq!(
+                taken, 1,
+                "a POST that creates a book takes the store's lock once, not {taken} times: the \
+                 insert and the id it returns are one step, and between two locks another \
+                 request's insert can land"
+            );
+            let book: Book = serde_json::from_str(&response.body).expect("the 201 body is a book");
+            assert_eq!(book.title, title);
+            assert_eq!(
+                location(&response),
+                Some(format!("/books/{}", book.id).as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn concurrent_posts_each_get_the_location_of_their_own_book() {
+        // Eight clients POST at once on one store: each Location names the book in its own 201
+        // body, and no id is given twice.
+        const CLIENTS: usize = 8;
+        const POSTS: usize = 100;
+        let store = Arc::new(Db::new(two_books()));
+        let start = Arc::new(std::sync::Barrier::new(CLIENTS));
+        let clients: Vec<_> = (0..CLIENTS)
+            .map(|client| {
+                let (store, start) = (Arc::clone(&store), Arc::clone(&start));
+                thread::spawn(move || {
+                    start.wait();
+                    (0..POSTS)
+                        .map(|post| {
+                            let title = format!("Kindred {client}-{post}");
+                            let response = create_book(&store, &post_request(&title));
+                            (title, response)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut ids = BTreeSet::new();
+        for client in clients {
+            for (title, response) in client.join().expect("create_book must not panic") {
+                assert_eq!(response.status, 201, "{title}: {}", response.body);
+                let book: Book =
+                    serde_json::from_str(&response.body).expect("the 201 body is the new book");
+                assert_eq!(
+                    book.title, title,
+                    "the 201 body is the book this request sent"
+                );
+                assert!(ids.insert(book.id), "id {} was given twice", book.id);
+                assert_eq!(
+                    location(&response),
+                    Some(format!("/books/{}", book.id).as_str()),
+                    "{title}: the Location names the book this request created"
+                );
+            }
+        }
+        assert_eq!(
+            stored(&store).len(),
+            2 + CLIENTS * POSTS,
+            "every POST stored one book"
+        );
+    }
+
     #[test]
     fn a_body_that_is_not_utf8_is_400() {
         // Invalid UTF-8 inside a title is not JSON: refuse it, do not store U+FFFD.
-        let store = Mutex::new(two_books());
+        let store = Db::new(two_books());
         let mut body = br#"{"title": "Kindred "#.to_vec();
         body.extend_from_slice(&[0xff, 0xfe, 0xc3]);
         body.extend_from_slice(br#"", "author": "Octavia E. Butler", "year": 1979}"#);

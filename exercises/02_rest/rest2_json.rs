@@ -9,7 +9,8 @@
 // defaults `marketingOptIn` to false and rejects unknown fields; the response writes camelCase,
 // leaves `nickname` out when there is none, and writes the status as `"pending_verification"`.
 // `handle_create` answers 201 with the JSON user, or 400 with `{"error": "..."}`. The body must
-// be exactly one JSON object: a key sent twice, anything after the closing brace, or a `null`
+// be exactly one JSON object: a key sent twice, anything after the closing brace, a JSON array
+// (serde's derive would read `["Ada", "ada@example.com"]` as the fields in order), or a `null`
 // where a boolean belongs (`"marketingOptIn": null`) is a 400, not a guess.
 
 use serde::{Deserialize, Serialize};
@@ -46,7 +47,8 @@ pub struct UserResponse {
 pub fn handle_create(id: u64, body: &str) -> (u16, String) {
     // TODO: parse the body with serde_json::from_str. On success build a UserResponse
     // (status PendingVerification) and answer 201 with it as JSON. On failure answer 400
-    // with {"error": "<the serde error message>"} (serde_json::json! builds that).
+    // with {"error": "<the serde error message>"} (serde_json::json! builds that). serde's
+    // derive also reads a JSON array of the fields in order: refuse a body that is no object.
     let _ = (id, body);
     todo!()
 }
@@ -262,6 +264,39 @@ mod tests {
             "{\"displayName\":\"Ada\",\"emailAddress\":\"a@x.org\"}\n  ",
         );
         assert_eq!(status, 201, "trailing whitespace is still one JSON value");
+    }
+
+    #[test]
+    fn an_array_of_the_fields_is_not_an_object() {
+        // serde's derive reads a struct from a JSON array of its fields, in order. Our
+        // contract is one JSON object with named keys.
+        for body in [
+            r#"["Ada","ada@example.com",null,true]"#,
+            r#"["Ada","ada@example.com"]"#,
+            " \n\t[\"Ada\", \"ada@example.com\", \"ace\", false]",
+            r#"[{"displayName":"Ada","emailAddress":"a@x.org"}]"#,
+            r#""Ada""#,
+            "null",
+            "42",
+        ] {
+            let (status, answer) = handle_create(1, body);
+            assert_eq!(
+                status, 400,
+                "{body:?} is not a JSON object: 400 (answered {answer})"
+            );
+            assert!(
+                parse(&answer)["error"].is_string(),
+                "the 400 body is {{\"error\": \"...\"}}: {answer}"
+            );
+        }
+        let (status, answer) = handle_create(
+            1,
+            " \r\n\t{\"displayName\":\"Ada\",\"emailAddress\":\"a@x.org\"}",
+        );
+        assert_eq!(
+            status, 201,
+            "JSON whitespace before the object is still one object: {answer}"
+        );
     }
 
     #[test]

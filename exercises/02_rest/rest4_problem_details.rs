@@ -237,6 +237,54 @@ mod tests {
     }
 
     #[test]
+    fn the_body_is_json_whatever_the_strings_hold() {
+        // A conflict message, a resource name and a request path come from code and clients:
+        // they may hold quotes, backslashes, control characters and non-ASCII text. The body is
+        // JSON written by a JSON serializer, never pasted together with format!.
+        let awkward = [
+            r#"title "Dune" already exists"#,
+            r"C:\books\dune",
+            "line one\nline two\ttabbed",
+            "\u{1}\u{1f} controls",
+            "caf\u{e9} \u{1f600} \u{2028}",
+            "\\\"",
+            "",
+        ];
+        for (i, text) in awkward.iter().enumerate() {
+            let path = format!("/books/{}?q={}", i, awkward[(i + 1) % awkward.len()]);
+            let response = error_response(&ApiError::Conflict((*text).to_string()), &path);
+            let value: Value = serde_json::from_str(&response.body).unwrap_or_else(|e| {
+                panic!(
+                    "the body must be JSON even when the detail is {text:?} and the path \
+                     {path:?} ({e}): {}",
+                    response.body
+                )
+            });
+            assert_eq!(
+                value["detail"],
+                json!(text),
+                "the detail arrives exactly as written"
+            );
+            assert_eq!(
+                value["instance"],
+                json!(path),
+                "the path arrives exactly as written"
+            );
+            assert_eq!(value["title"], json!("Conflict"));
+        }
+        let response = error_response(
+            &ApiError::Validation(vec![("na\"me".into(), "back\\slash \"quoted\"".into())]),
+            "/a\"b",
+        );
+        let value: Value = serde_json::from_str(&response.body).expect("the body must be JSON");
+        assert_eq!(
+            value["errors"],
+            json!([{ "name": "na\"me", "reason": "back\\slash \"quoted\"" }])
+        );
+        assert_eq!(value["instance"], json!("/a\"b"));
+    }
+
+    #[test]
     fn status_in_body_matches_response() {
         for error in [
             ApiError::NotFound {

@@ -38,6 +38,8 @@ pub struct Page<T> {
 }
 
 /// Parses `limit=10&offset=20` (any order, other parameters ignored, empty query allowed).
+/// A `limit` or `offset` without a usable value (`limit`, `limit=`, `offset=x`) is an error:
+/// the client asked for something, and we must not guess what.
 pub fn parse_params(query: &str) -> Result<PageParams, String> {
     // TODO: split on '&', then each pair on '='. Parse `limit` and `offset` as usize;
     // a parse failure or limit 0 is an Err(message). Clamp limit to MAX_LIMIT.
@@ -157,6 +159,101 @@ mod tests {
                 parse_params(query).is_err(),
                 "{query:?} is a client error (the handler answers 400)"
             );
+        }
+    }
+
+    #[test]
+    fn a_name_without_a_value_is_an_error() {
+        for query in [
+            "limit",
+            "offset",
+            "offset&limit=5",
+            "limit=5&offset",
+            "sort=title&limit&offset=2",
+            "limit&",
+        ] {
+            assert!(
+                parse_params(query).is_err(),
+                "{query:?}: `limit` or `offset` without '=' names our parameter with no value, \
+                 a client error like `limit=` (not a parameter to skip)"
+            );
+        }
+        assert_eq!(
+            parse_params("debug&limit=5&verbose"),
+            Ok(PageParams {
+                limit: 5,
+                offset: 0
+            }),
+            "other names without a value are someone else's business"
+        );
+    }
+
+    #[test]
+    fn seeded_queries_over_the_grammar() {
+        // Each segment: its text, and what it means (None: ignored; Some(Err): client error;
+        // Some(Ok(n)): the value). Each query holds at most one limit and one offset segment,
+        // shuffled among ignored ones and empty segments.
+        let limits: [(&str, Option<Result<usize, ()>>); 8] = [
+            ("limit=7", Some(Ok(7))),
+            ("limit=100", Some(Ok(100))),
+            ("limit=250", Some(Ok(100))),
+            ("limit=1", Some(Ok(1))),
+            ("limit", Some(Err(()))),
+            ("limit=", Some(Err(()))),
+            ("limit=0", Some(Err(()))),
+            ("limit=3x", Some(Err(()))),
+        ];
+        let offsets: [(&str, Option<Result<usize, ()>>); 7] = [
+            ("offset=0", Some(Ok(0))),
+            ("offset=12", Some(Ok(12))),
+            ("offset", Some(Err(()))),
+            ("offset=", Some(Err(()))),
+            ("offset=-2", Some(Err(()))),
+            ("offset= 4", Some(Err(()))),
+            ("offset=1.5", Some(Err(()))),
+        ];
+        let others = [
+            "",
+            "sort=title",
+            "debug",
+            "limits=0",
+            "q=limit",
+            "=5",
+            "page=offset",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound as u64) as usize
+        };
+        for _ in 0..500 {
+            let mut segments: Vec<&str> = Vec::new();
+            let mut limit = Ok(DEFAULT_LIMIT);
+            let mut offset = Ok(0);
+            if next(4) > 0 {
+                let (text, meaning) = limits[next(limits.len())];
+                segments.push(text);
+                limit = meaning.unwrap();
+            }
+            if next(4) > 0 {
+                let (text, meaning) = offsets[next(offsets.len())];
+                segments.push(text);
+                offset = meaning.unwrap();
+            }
+            for _ in 0..next(4) {
+                segments.push(others[next(others.len())]);
+            }
+            for i in (1..segments.len()).rev() {
+                segments.swap(i, next(i + 1));
+            }
+            let query = segments.join("&");
+            let expected = match (limit, offset) {
+                (Ok(limit), Ok(offset)) => Some(PageParams { limit, offset }),
+                _ => None,
+            };
+            assert_eq!(parse_params(&query).ok(), expected, "query {query:?}");
         }
     }
 

@@ -42,10 +42,13 @@ pub fn encode_cursor(created_at: i64, id: i64) -> String {
         .collect()
 }
 
-/// Inverse of `encode_cursor`. Anything else (bad hex, wrong version, bad numbers) is an Err.
+/// Inverse of `encode_cursor`: accepts exactly the strings `encode_cursor` produces. Anything
+/// else (bad or uppercase hex, another version, numbers written another way: `+5`, `05`,
+/// `-0`, extra or missing fields) is an Err, so one position has exactly one cursor.
 pub fn decode_cursor(cursor: &str) -> Result<(i64, i64), String> {
     // TODO: hex-decode (two characters per byte, u8::from_str_radix(.., 16)), check the
-    // `v1:` prefix, split the rest on ':' and parse both numbers. Every failure is an Err.
+    // `v1:` prefix, split the rest on ':' and parse both numbers. Every failure is an Err, and
+    // so is any string that `encode_cursor` would not write for the key you decoded.
     let _ = cursor;
     todo!()
 }
@@ -361,6 +364,119 @@ mod tests {
                  are an Err"
             );
         }
+    }
+
+    #[test]
+    fn only_version_1_is_read() {
+        let hex = |text: &str| -> String { text.bytes().map(|b| format!("{b:02x}")).collect() };
+        for bad in [
+            "v2:5:3", "v10:5:3", "vx:5:3", "v:5:3", "v11:5:3", "V1:5:3", "v01:5:3", "1:5:3", "5:3",
+            "v1;5:3", " v1:5:3",
+        ] {
+            assert!(
+                decode_cursor(&hex(bad)).is_err(),
+                "{bad:?} (hex-encoded) is not a version 1 cursor: reading it as one would \
+                 misread every cursor of a later format"
+            );
+        }
+    }
+
+    #[test]
+    fn a_cursor_is_written_one_way_only() {
+        let hex = |text: &str| -> String { text.bytes().map(|b| format!("{b:02x}")).collect() };
+        let upper = encode_cursor(1000, 10).to_uppercase();
+        assert_ne!(upper, encode_cursor(1000, 10), "the test needs hex letters");
+        for bad in [
+            hex("v1:+5:3"),
+            hex("v1:5:+3"),
+            hex("v1:05:3"),
+            hex("v1:5:03"),
+            hex("v1:00:3"),
+            hex("v1:-0:3"),
+            hex("v1:5:-0"),
+            hex("v1:-05:3"),
+            upper,
+            encode_cursor(1, 2).replacen('a', "A", 1),
+        ] {
+            assert!(
+                decode_cursor(&bad).is_err(),
+                "{bad:?} is not what encode_cursor writes for any key: Err (the doc: exactly \
+                 what encode_cursor produces)"
+            );
+        }
+    }
+
+    #[test]
+    fn seeded_cursors_decode_only_when_encode_writes_them() {
+        // Property: decode_cursor(c) == Ok(key) exactly when c == encode_cursor(key). The
+        // candidates are real cursors with one edit of their text (a character inserted,
+        // replaced or removed, from the cursor's own alphabet) and then hex-encoded in lower
+        // or mixed case.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |bound: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % bound
+        };
+        let alphabet: Vec<char> = "v1:-+0123456789x2 ".chars().collect();
+        let mut accepted = 0;
+        for _ in 0..3000 {
+            let sign = |n: i64, negative: bool| if negative { -n } else { n };
+            let created_at = sign(next(3_000_000_000) as i64, next(4) == 0);
+            let id = sign(next(1000) as i64, next(6) == 0);
+            let good = encode_cursor(created_at, id);
+            assert_eq!(decode_cursor(&good), Ok((created_at, id)), "{good:?}");
+            let mut text: Vec<char> = format!("v1:{created_at}:{id}").chars().collect();
+            let at = next(text.len() as u64 + 1) as usize;
+            let char = alphabet[next(alphabet.len() as u64) as usize];
+            match next(4) {
+                0 if at < text.len() => text[at] = char,
+                1 if at < text.len() => {
+                    text.remove(at);
+                }
+                2 => {}
+                _ => text.insert(at, char),
+            }
+            let mut candidate: String = text
+                .iter()
+                .collect::<String>()
+                .bytes()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            if next(5) == 0 {
+                candidate = candidate.to_uppercase();
+            }
+            match decode_cursor(&candidate) {
+                Ok((c, i)) => {
+                    accepted += 1;
+                    assert_eq!(
+                        encode_cursor(c, i),
+                        candidate,
+                        "{candidate:?} decoded to ({c}, {i}), but encode_cursor writes that key \
+                         differently: only what encode_cursor produces is a cursor"
+                    );
+                }
+                Err(_) => {
+                    let text: String = text.iter().collect();
+                    if let Some((c, i)) = text
+                        .strip_prefix("v1:")
+                        .and_then(|rest| rest.split_once(':'))
+                        .and_then(|(c, i)| Some((c.parse::<i64>().ok()?, i.parse::<i64>().ok()?)))
+                    {
+                        assert_ne!(
+                            encode_cursor(c, i),
+                            candidate,
+                            "{candidate:?} is encode_cursor({c}, {i}): it must decode"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            accepted > 300,
+            "the generator must also produce valid cursors"
+        );
     }
 
     #[test]

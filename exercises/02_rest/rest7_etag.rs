@@ -45,7 +45,8 @@ pub fn etag_for(body: &str) -> String {
 
 /// Does an `If-None-Match` header value match `current` (a strong tag of ours)? The value is
 /// `*` (matches any existing representation) or a comma-separated list of entity tags, compared
-/// weakly: `W/"x"` matches `"x"`. The `W/` prefix is case-sensitive.
+/// weakly: `W/"x"` matches `"x"`. The `W/` prefix is case-sensitive. `*` is only ever the whole
+/// value: inside a list it is not an entity tag and matches nothing.
 pub fn if_none_match_matches(header: &str, current: &str) -> bool {
     // TODO: `*` matches; otherwise split on ',' and compare each trimmed tag, without its
     // `W/` prefix if it has one.
@@ -54,7 +55,8 @@ pub fn if_none_match_matches(header: &str, current: &str) -> bool {
 }
 
 /// Does an `If-Match` header value match `current` (a strong tag of ours)? `*` or a
-/// comma-separated list, compared strongly: a weak tag `W/"x"` never matches.
+/// comma-separated list, compared strongly: a weak tag `W/"x"` never matches. As in
+/// If-None-Match, `*` counts only as the whole value, never as a member of a list.
 pub fn if_match_matches(header: &str, current: &str) -> bool {
     // TODO: like `if_none_match_matches`, but a weak tag never matches.
     let _ = (header, current);
@@ -183,7 +185,7 @@ mod tests {
             let mut elements = Vec::new();
             let (mut weak_match, mut strong_match) = (false, false);
             for _ in 0..1 + rng.below(4) {
-                let element = match rng.below(6) {
+                let element = match rng.below(7) {
                     0 => {
                         strong_match = true;
                         weak_match = true;
@@ -196,12 +198,27 @@ mod tests {
                     2 => other.clone(),
                     3 => format!("W/{other}"),
                     4 => format!("w/{current}"),
+                    5 => "*".to_string(),
                     _ => String::new(),
                 };
                 let space = |rng: &mut Rng| ["", " ", "\t", " \t "][rng.below(4)];
                 elements.push(format!("{}{element}{}", space(&mut rng), space(&mut rng)));
             }
             let header = elements.join(",");
+            // `*` alone is the whole value and matches; a `*` in a list is no entity tag. (A
+            // `*` among empty elements only is neither: the rules leave it to us, so skip it.)
+            let non_empty: Vec<&str> = elements
+                .iter()
+                .map(|e| e.trim())
+                .filter(|e| !e.is_empty())
+                .collect();
+            if non_empty == ["*"] {
+                if elements.len() > 1 {
+                    continue;
+                }
+                weak_match = true;
+                strong_match = true;
+            }
             assert_eq!(
                 if_none_match_matches(&header, &current),
                 weak_match,
@@ -215,6 +232,43 @@ mod tests {
                  not part of them)"
             );
         }
+    }
+
+    #[test]
+    fn a_star_inside_a_list_is_not_a_wildcard() {
+        let tag = etag_for(V1);
+        for header in [
+            "\"0000000000000000\", *",
+            "*, \"0000000000000000\"",
+            "*,*",
+            "W/\"0000000000000000\", *",
+        ] {
+            assert!(
+                !if_match_matches(header, &tag),
+                "If-Match: {header:?}: `*` is only a wildcard as the whole value; in a list it is \
+                 no entity tag, and no tag of the list is the current one"
+            );
+            assert!(
+                !if_none_match_matches(header, &tag),
+                "If-None-Match: {header:?}: `*` is only a wildcard as the whole value"
+            );
+        }
+        assert!(
+            if_match_matches(&format!("*, {tag}"), &tag),
+            "the current tag is listed"
+        );
+        let mut store = store();
+        let response = handle_put(&mut store, 1, Some("\"0000000000000000\", *"), V2);
+        assert_eq!(
+            response.status, 412,
+            "a stale tag next to a `*` in a list authorizes nothing"
+        );
+        assert_eq!(store.articles[&1], V1, "the article is unchanged");
+        assert_eq!(
+            handle_get(&store, 1, Some("\"0000000000000000\", *")).status,
+            200,
+            "a stale tag next to a `*` in a list: the client's copy is not current"
+        );
     }
 
     #[test]

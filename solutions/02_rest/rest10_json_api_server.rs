@@ -27,7 +27,8 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
@@ -57,7 +58,7 @@ pub struct NewBook {
 // ---------------------------------------------------------------------------------------------
 
 /// `POST /books`.
-pub fn create_book(store: &Mutex<Store>, request: &Request) -> Response {
+pub fn create_book(store: &Db, request: &Request) -> Response {
     // Media types are case-insensitive and may have parameters: `application/json; charset=utf-8`
     let media_type = request.header("Content-Type").unwrap_or("");
     let media_type = media_type.split(';').next().unwrap_or("").trim();
@@ -77,12 +78,14 @@ pub fn create_book(store: &Mutex<Store>, request: &Request) -> Response {
             .collect();
         return Response::with_body(422, "application/problem+json", body.to_string());
     }
-    let book = store.lock().unwrap().insert(new);
+    // One lock: the insert and the id it gives are one step (read back later, `last_id` may
+    // already be another request's).
+    let book = store.lock().insert(new);
     Response::json(201, &book).header("Location", format!("/books/{}", book.id))
 }
 
 /// Which handler answers `request`.
-pub fn route(store: &Mutex<Store>, request: &Request) -> Response {
+pub fn route(store: &Db, request: &Request) -> Response {
     let path = request.path.as_str();
     // As sent: one leading '/', case-sensitive, and an extra '/' is an empty segment.
     let Some(rest) = path.strip_prefix('/') else {
@@ -122,6 +125,32 @@ fn parse_id(segment: &str) -> Option<u64> {
 // ---------------------------------------------------------------------------------------------
 // Provided: the store, validation, responses, handlers and the HTTP plumbing. Read, don't edit.
 // ---------------------------------------------------------------------------------------------
+
+/// Provided: the store behind one lock, shared by every connection. `lock` counts how often it
+/// was taken (the tests read the count).
+#[derive(Debug, Default)]
+pub struct Db {
+    store: Mutex<Store>,
+    locks: AtomicU64,
+}
+
+impl Db {
+    pub fn new(store: Store) -> Db {
+        Db {
+            store: Mutex::new(store),
+            locks: AtomicU64::new(0),
+        }
+    }
+
+    /// The store, locked until the guard is dropped. Between two locks, other requests run:
+    /// what one lock read may be stale by the next.
+    pub fn lock(&self) -> MutexGuard<'_, Store> {
+        self.locks.fetch_add(1, Ordering::Relaxed);
+        self.store
+            .lock()
+            .expect("a handler panicked while holding the store")
+    }
+}
 
 /// Provided: the books, by id. Ids are never reused, even after a delete.
 #[derive(Debug, Default)]
@@ -275,21 +304,21 @@ pub fn method_not_allowed(allow: &str) -> Response {
     problem(405, format!("supported methods: {allow}")).header("Allow", allow)
 }
 
-pub fn list_books(store: &Mutex<Store>) -> Response {
-    let store = store.lock().unwrap();
+pub fn list_books(store: &Db) -> Response {
+    let store = store.lock();
     let books: Vec<&Book> = store.books.values().collect();
     Response::json(200, &books)
 }
 
-pub fn get_book(store: &Mutex<Store>, id: u64, path: &str) -> Response {
-    match store.lock().unwrap().books.get(&id) {
+pub fn get_book(store: &Db, id: u64, path: &str) -> Response {
+    match store.lock().books.get(&id) {
         Some(book) => Response::json(200, book),
         None => not_found(path),
     }
 }
 
-pub fn delete_book(store: &Mutex<Store>, id: u64, path: &str) -> Response {
-    match store.lock().unwrap().books.remove(&id) {
+pub fn delete_book(store: &Db, id: u64, path: &str) -> Response {
+    match store.lock().books.remove(&id) {
         Some(_) => Response::no_content(),
         None => not_found(path),
     }
@@ -300,7 +329,7 @@ pub fn delete_book(store: &Mutex<Store>, id: u64, path: &str) -> Response {
 pub fn start(store: Store) -> io::Result<(SocketAddr, JoinHandle<()>)> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let addr = listener.local_addr()?;
-    let store = Arc::new(Mutex::new(store));
+    let store = Arc::new(Db::new(store));
     let handle = thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let store = Arc::clone(&store);
@@ -310,7 +339,7 @@ pub fn start(store: Store) -> io::Result<(SocketAddr, JoinHandle<()>)> {
     Ok((addr, handle))
 }
 
-fn serve(mut stream: TcpStream, store: &Mutex<Store>) {
+fn serve(mut stream: TcpStream, store: &Db) {
     if stream.set_read_timeout(Some(READ_TIMEOUT)).is_err() {
         return;
     }
@@ -531,12 +560,7 @@ mod tests {
     }
 
     /// `route` called directly, with the request the parser would build.
-    fn call(
-        store: &Mutex<Store>,
-        method: &str,
-        path: &str,
-        content_type: Option<&str>,
-    ) -> Response {
+    fn call(store: &Db, method: &str, path: &str, content_type: Option<&str>) -> Response {
         let headers = content_type
             .map(|value| vec![("Content-Type".to_string(), value.to_string())])
             .unwrap_or_default();
@@ -551,8 +575,8 @@ mod tests {
     }
 
     /// The ids in the store, read from its private state.
-    fn stored(store: &Mutex<Store>) -> Vec<u64> {
-        store.lock().unwrap().books.keys().copied().collect()
+    fn stored(store: &Db) -> Vec<u64> {
+        store.lock().books.keys().copied().collect()
     }
 
     fn ids(addr: SocketAddr) -> Vec<u64> {
@@ -730,7 +754,7 @@ mod tests {
 
     #[test]
     fn post_needs_the_json_media_type_itself() {
-        let store = Mutex::new(two_books());
+        let store = Db::new(two_books());
         for content_type in [
             None,
             Some(""),
@@ -763,7 +787,7 @@ mod tests {
 
     #[test]
     fn paths_and_ids_are_compared_as_sent() {
-        let store = Mutex::new(two_books());
+        let store = Db::new(two_books());
         assert_eq!(call(&store, "GET", "/books/1", None).status, 200);
         assert_eq!(call(&store, "GET", "/books", None).status, 200);
         for path in [
@@ -885,7 +909,7 @@ mod tests {
     #[test]
     fn head_is_a_method_these_paths_do_not_have() {
         // The table has no HEAD: it is 405 like PUT, never a GET with its body.
-        let store = Mutex::new(two_books());
+        let store = Db::new(two_books());
         for (path, allow) in [("/books", ["GET", "POST"]), ("/books/1", ["GET", "DELETE"])] {
             let response = call(&store, "HEAD", path, None);
             assert_eq!(response.status, 405, "HEAD {path}: not in the table, 405");
@@ -906,10 +930,105 @@ mod tests {
         assert_eq!(call(&store, "HEAD", "/nope", None).status, 404);
     }
 
+    /// A `POST /books` request for a valid book called `title`.
+    fn post_request(title: &str) -> Request {
+        Request {
+            method: "POST".to_string(),
+            path: "/books".to_string(),
+            headers: vec![("Content-Type".to_string(), "application/json".to_string())],
+            body: json!({"title": title, "author": "Octavia E. Butler", "year": 1979})
+                .to_string()
+                .into_bytes(),
+        }
+    }
+
+    fn location(response: &Response) -> Option<&str> {
+        let found = response
+            .headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("Location"));
+        found.map(|(_, value)| value.as_str())
+    }
+
+    #[test]
+    fn a_post_takes_the_store_once() {
+        // Between two locks of one request, another request's insert can land: an id read
+        // back from the store after the insert may be another request's book. The id comes
+        // from the insert's own result, in the same single lock. (`Db::lock` counts the locks.)
+        let store = Db::new(two_books());
+        for round in 0..3 {
+            let title = format!("Kindred {round}");
+            let before = store.locks.load(Ordering::Relaxed);
+            let response = create_book(&store, &post_request(&title));
+            let taken = store.locks.load(Ordering::Relaxed) - before;
+            assert_eq!(response.status, 201, "{}", response.body);
+            assert_eq!(
+                taken, 1,
+                "a POST that creates a book takes the store's lock once, not {taken} times: the \
+                 insert and the id it returns are one step, and between two locks another \
+                 request's insert can land"
+            );
+            let book: Book = serde_json::from_str(&response.body).expect("the 201 body is a book");
+            assert_eq!(book.title, title);
+            assert_eq!(
+                location(&response),
+                Some(format!("/books/{}", book.id).as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn concurrent_posts_each_get_the_location_of_their_own_book() {
+        // Eight clients POST at once on one store: each Location names the book in its own 201
+        // body, and no id is given twice.
+        const CLIENTS: usize = 8;
+        const POSTS: usize = 100;
+        let store = Arc::new(Db::new(two_books()));
+        let start = Arc::new(std::sync::Barrier::new(CLIENTS));
+        let clients: Vec<_> = (0..CLIENTS)
+            .map(|client| {
+                let (store, start) = (Arc::clone(&store), Arc::clone(&start));
+                thread::spawn(move || {
+                    start.wait();
+                    (0..POSTS)
+                        .map(|post| {
+                            let title = format!("Kindred {client}-{post}");
+                            let response = create_book(&store, &post_request(&title));
+                            (title, response)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut ids = BTreeSet::new();
+        for client in clients {
+            for (title, response) in client.join().expect("create_book must not panic") {
+                assert_eq!(response.status, 201, "{title}: {}", response.body);
+                let book: Book =
+                    serde_json::from_str(&response.body).expect("the 201 body is the new book");
+                assert_eq!(
+                    book.title, title,
+                    "the 201 body is the book this request sent"
+                );
+                assert!(ids.insert(book.id), "id {} was given twice", book.id);
+                assert_eq!(
+                    location(&response),
+                    Some(format!("/books/{}", book.id).as_str()),
+                    "{title}: the Location names the book this request created"
+                );
+            }
+        }
+        assert_eq!(
+            stored(&store).len(),
+            2 + CLIENTS * POSTS,
+            "every POST stored one book"
+        );
+    }
+
     #[test]
     fn a_body_that_is_not_utf8_is_400() {
         // Invalid UTF-8 inside a title is not JSON: refuse it, do not store U+FFFD.
-        let store = Mutex::new(two_books());
+        let store = Db::new(two_books());
         let mut body = br#"{"title": "Kindred "#.to_vec();
         body.extend_from_slice(&[0xff, 0xfe, 0xc3]);
         body.extend_from_slice(br#"", "author": "Octavia E. Butler", "year": 1979}"#);
