@@ -354,10 +354,16 @@ fn check_verdict(
         Role::Mutant { set, mutant } => {
             let exercise = &course.exercises[mutants[set].exercise];
             let declared = &mutants[set].mutants[mutant];
+            // A Python exercise that asks for the type checker is checked by it: a mutant it
+            // refuses is caught by the exercise's check (a syntax error is not).
+            let typed = exercise.typecheck
+                && verdict.status == Status::CompileError
+                && verdict.reason != Some(Reason::Syntax);
             match verdict.status {
                 Status::TestsFailed | Status::RunFailed | Status::TimedOut => {
                     tallies[set].killed += 1;
                 }
+                Status::CompileError if typed => tallies[set].killed += 1,
                 Status::Passed | Status::ClippyFailed => problems.push(
                     Problem::error(
                         &declared.location,

@@ -22,6 +22,8 @@ use crate::engine::python::{Python, PythonEnv};
 const MAX_FILE: u64 = 1024 * 1024;
 /// Where the course's shipped exercises go in a sandbox.
 pub const SHIPPED: &str = ".shipped";
+/// Where the run folders are made in a sandbox (one per exercise).
+const RUNS: &str = ".run";
 
 /// The sandbox of one learner: their modules, the course's tests.
 pub fn prepare(course: &Course, learner_root: &Path) -> Result<Sandbox> {
@@ -109,11 +111,11 @@ pub fn shipped_path(exercise: &Exercise) -> PathBuf {
 }
 
 /// The toolchain for one learner's sandbox at `root`: run folders inside it, every process in
-/// `jail` when there is one, with the environment and the interpreter read-only, the sandbox
-/// the only writable place, a private `/tmp`, no network and no `/proc` (nothing of the
-/// process's own memory or descriptors to read).
+/// `jail` when there is one, with the environment, the interpreter and the sandbox read-only,
+/// the command's own run folder the only writable place, a private `/tmp`, no network and no
+/// `/proc` (nothing of the process's own memory or descriptors to read).
 pub fn toolchain(env: &PythonEnv, root: &Path, jail: Option<&Jail>) -> Python {
-    let python = Python::new(env.clone(), root.join(".run"));
+    let python = Python::new(env.clone(), root.join(RUNS));
     let Some(jail) = jail.cloned() else {
         return python;
     };
@@ -126,8 +128,15 @@ pub fn toolchain(env: &PythonEnv, root: &Path, jail: Option<&Jail>) -> Python {
     for path in env.read_only_paths() {
         mounts.push(Mount::ReadOnly(path));
     }
-    mounts.push(Mount::Writable(root.to_path_buf()));
-    python.confined(move |cmd, _folder| {
+    // The sandbox read-only: one exercise's run may not touch another's files (its tests, its
+    // secret, its results); each command may write its own run folder only.
+    mounts.push(Mount::ReadOnly(root.to_path_buf()));
+    let runs = root.join(RUNS);
+    python.confined(move |cmd, folder| {
+        let mut mounts = mounts.clone();
+        if folder.starts_with(&runs) && folder != runs {
+            mounts.push(Mount::Writable(folder.to_path_buf()));
+        }
         *cmd = jail.wrap(cmd, &mounts);
     })
 }

@@ -75,7 +75,14 @@ REFUSED_ATTRIBUTES = {
     "getfixturevalue", "applymarker", "load_extension", "enable_load_extension",
     "FileHandler", "FileResponse", "StaticFiles", "FileSystemLoader", "send_file",
     "send_from_directory", "open_resource", "open_instance_resource", "from_pyfile",
-    "from_file", "from_envvar", "mro", "with_traceback", "exc_info",
+    "from_file", "from_envvar", "mro", "with_traceback", "exc_info", "attrgetter",
+    "methodcaller", "Formatter", "format_map", "create_subprocess_exec",
+    "create_subprocess_shell", "settrace", "setprofile", "settrace_all_threads",
+    "setprofile_all_threads", "excepthook", "get_type_hints", "showwarning", "load_module",
+    "exec_module", "skip", "skipif", "xfail", "importorskip", "usefixtures", "filterwarnings",
+    # Modules reach other modules through what they imported (`os.path.os`, `x.sys`).
+    "sys", "os", "subprocess", "importlib", "builtins", "inspect", "ctypes", "gc", "signal",
+    "types", "traceback", "pickle", "marshal", "shutil", "tempfile", "posix", "nt", "_io",
 }
 # `.config` is refused only on these names (pytest's fixtures and objects): `app.config` is how
 # Flask is configured.
@@ -111,6 +118,10 @@ def guarded_methods_of(tree):
     return found
 
 
+# Builtins that take an attribute's name as text: only ever called, with the name written out.
+NAMED_ACCESS = {"getattr", "setattr", "delattr", "hasattr"}
+
+
 class Checker(ast.NodeVisitor):
     def __init__(self, shown, shipped_methods):
         self.shown = shown
@@ -118,6 +129,10 @@ class Checker(ast.NodeVisitor):
         self.problems = []
         # Local names bound by imports: name -> the module (or module.name) it stands for.
         self.imported = {}
+        # Names bound to modules by `import` statements: used only as `module.name`.
+        self.modules = set()
+        # Name nodes that are the value of an attribute (`module.name`) or a call's function.
+        self.allowed_names = set()
 
     def refuse(self, node, message):
         self.problems.append(
@@ -146,8 +161,10 @@ class Checker(ast.NodeVisitor):
             if self.check_module(node, alias.name):
                 if alias.asname:
                     self.imported[alias.asname] = alias.name
+                    self.modules.add(alias.asname)
                 else:
                     self.imported[alias.name.split(".")[0]] = alias.name.split(".")[0]
+                    self.modules.add(alias.name.split(".")[0])
 
     def visit_ImportFrom(self, node):
         if node.level:
@@ -176,6 +193,15 @@ class Checker(ast.NodeVisitor):
     # Names and attributes ----------------------------------------------------------------
 
     def visit_Name(self, node):
+        # A module, or an attribute-by-name builtin, given another name or passed around
+        # escapes every check that reads `module.name` and `getattr(x, "name")`.
+        if id(node) not in self.allowed_names:
+            if node.id in self.modules:
+                self.refuse(
+                    node, f"uses the module `{node.id}` other than as `{node.id}.name`"
+                )
+            elif node.id in NAMED_ACCESS:
+                self.refuse(node, f"uses `{node.id}` other than by calling it")
         if node.id in REFUSED_BUILTINS:
             self.refuse(node, f"uses `{node.id}`, which graded code may not use")
         elif node.id.startswith("__") and node.id != "__name__":
@@ -184,6 +210,8 @@ class Checker(ast.NodeVisitor):
     def visit_Attribute(self, node):
         attr = node.attr
         root = node.value
+        if isinstance(root, ast.Name):
+            self.allowed_names.add(id(root))
         if attr.startswith("__") and attr.endswith("__"):
             if attr not in ALLOWED_DUNDER_ATTRIBUTES:
                 self.refuse(node, f"reads `.{attr}`, which graded code may not use")
@@ -218,7 +246,17 @@ class Checker(ast.NodeVisitor):
 
     def visit_Call(self, node):
         func = node.func
-        if isinstance(func, ast.Name) and func.id in ("getattr", "setattr", "delattr", "hasattr"):
+        if isinstance(func, ast.Name):
+            self.allowed_names.add(id(func))
+        if isinstance(func, ast.Name) and func.id == "type" and len(node.args) > 1:
+            self.refuse(node, "`type` with three arguments builds a class: write the class")
+        # `"{0.attr}".format(x)` reads attributes through text: only literal formats without
+        # attribute or item access.
+        if isinstance(func, ast.Attribute) and func.attr == "format":
+            literal = isinstance(func.value, ast.Constant) and isinstance(func.value.value, str)
+            if not literal or reaches_through(func.value.value):
+                self.refuse(node, "`.format` with attribute or item access in its fields")
+        if isinstance(func, ast.Name) and func.id in NAMED_ACCESS:
             name = node.args[1] if len(node.args) > 1 else None
             if not (
                 isinstance(name, ast.Constant)
@@ -309,6 +347,17 @@ class Checker(ast.NodeVisitor):
         for name in node.names:
             if name.startswith("__"):
                 self.refuse(node, f"uses `{name}`, which graded code may not use")
+
+
+def reaches_through(text):
+    """Whether a format string's fields read attributes or items (`{0.x}`, `{0[k]}`)."""
+    import string
+
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(text) if f]
+    except ValueError:
+        return True
+    return any("." in f or "[" in f for f in fields)
 
 
 def check(path, shown, shipped):

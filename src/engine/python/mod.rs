@@ -355,9 +355,11 @@ impl Toolchain for Python {
         let parts = Self::parts(target)?;
         let folder = &artifact.executable;
         let results = folder.join(RESULTS_FILE);
+        // Learner code may have planted links here (the grader writes as root): remove whatever
+        // is there, and create the secret's file anew, never through a link.
         let _ = fs::remove_file(&results);
         let secret = nonce();
-        fs::write(folder.join(NONCE_FILE), &secret)
+        write_new(&folder.join(NONCE_FILE), secret.as_bytes())
             .map_err(|e| format!("cannot write to {}: {e}", folder.display()))?;
         (self.secrets.lock().unwrap_or_else(|e| e.into_inner())).insert(folder.clone(), secret);
         let tests = format!("test_{}.py", parts.module);
@@ -416,10 +418,46 @@ impl Toolchain for Python {
     }
 }
 
+/// Writes a file that did not exist: whatever was at `path` (a learner's link) is removed first,
+/// and the file is created exclusively, which never follows a link.
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    match fs::remove_file(path) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err),
+        _ => {}
+    }
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(bytes)
+}
+
+/// Opens a file the learner's run may have replaced, never following a link.
+fn open_no_follow(path: &Path) -> Option<fs::File> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(nix::fcntl::OFlag::O_NOFOLLOW.bits());
+    }
+    options.open(path).ok()
+}
+
+/// How many failing tests a verdict names, and how long a name may be: a run's results are
+/// written in the learner's process, and reports must stay readable.
+const MAX_NAMES: usize = 50;
+const MAX_NAME: usize = 200;
+
 /// The results document of a run, if there is exactly one well-formed document.
 fn read_results(path: &Path) -> Option<Results> {
     use std::io::Read as _;
-    let file = fs::File::open(path).ok()?;
+    let file = open_no_follow(path)?;
     let mut text = String::new();
     file.take(RESULTS_CAP).read_to_string(&mut text).ok()?;
     let _ = fs::remove_file(path);
@@ -488,6 +526,7 @@ fn judge_results(facts: &SourceFacts, run: &Run, results: Option<Results>) -> Ve
         .tests
         .iter()
         .filter(|t| t.outcome != "passed")
+        .take(MAX_NAMES)
         .map(|t| test_name(&t.id))
         .collect();
     if !failing.is_empty() {
@@ -519,7 +558,11 @@ fn judge_results(facts: &SourceFacts, run: &Run, results: Option<Results>) -> Ve
 /// A test's name as reports show it: its id without the file (`test_x.py::TestA::test_b[1]`
 /// is `TestA::test_b[1]`).
 fn test_name(id: &str) -> String {
-    id.split_once("::").map_or(id, |(_, name)| name).to_string()
+    let name = id.split_once("::").map_or(id, |(_, name)| name);
+    match name.char_indices().nth(MAX_NAME) {
+        Some((cut, _)) => format!("{}...", &name[..cut]),
+        None => name.to_string(),
+    }
 }
 
 #[cfg(test)]
