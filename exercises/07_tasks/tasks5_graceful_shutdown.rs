@@ -9,7 +9,9 @@
 //    queued (not started), so the caller can put those back into the durable queue.
 //
 // Done means: the tests below pass, and no test depends on sleeping: idle workers wait on the
-// condition variable, and shutdown wakes them with `notify_all`.
+// condition variable (and go back to sleep after a wake-up that brought no job), and shutdown
+// wakes them with `notify_all`. `submit` checks the flag and queues the job under one lock, and
+// a job is completed once its handler has returned, not when a worker takes it.
 //
 // The lock and the condition variable are given as one value: `Monitor<State>` (module
 // `monitor` below, which you must not edit) is a `Mutex<State>` and a `Condvar`, with the same
@@ -62,6 +64,8 @@ pub mod monitor {
 
         /// Takes the lock (`Mutex::lock`); a poisoned lock panics.
         pub fn lock(&self) -> Guard<'_, T> {
+            #[cfg(test)]
+            self.probe.lock_called();
             Guard {
                 held: Some(self.mutex.lock().expect("pool lock poisoned")),
                 #[cfg(test)]
@@ -136,7 +140,7 @@ pub mod monitor {
     #[cfg(test)]
     pub mod probe {
         use std::cell::Cell;
-        use std::collections::HashSet;
+        use std::collections::{HashMap, HashSet};
         use std::sync::{Condvar, Mutex, MutexGuard};
         use std::thread::{self, ThreadId};
         use std::time::Duration;
@@ -147,6 +151,10 @@ pub mod monitor {
             pub waiters: HashSet<ThreadId>,
             /// How many threads sleep in `wait` now.
             pub sleeping: usize,
+            /// How many times a thread woke up in `wait` so far.
+            pub wakeups: usize,
+            /// How many times each thread called `lock`.
+            locks: HashMap<ThreadId, usize>,
             pause: Pause,
         }
 
@@ -215,7 +223,14 @@ pub mod monitor {
             }
 
             pub(super) fn wait_ends(&self) {
-                self.update(|seen| seen.sleeping -= 1);
+                self.update(|seen| {
+                    seen.sleeping -= 1;
+                    seen.wakeups += 1;
+                });
+            }
+
+            pub(super) fn lock_called(&self) {
+                *self.seen().locks.entry(thread::current().id()).or_default() += 1;
             }
 
             pub(super) fn released(&self) {
@@ -272,6 +287,17 @@ pub mod monitor {
             pub fn waiter_threads(&self) -> usize {
                 self.seen().waiters.len()
             }
+
+            /// How many times a thread woke up in `wait` so far.
+            pub fn wakeups(&self) -> usize {
+                self.seen().wakeups
+            }
+
+            /// How many times the calling thread called `lock` so far.
+            pub fn locks_by_this_thread(&self) -> usize {
+                let me = thread::current().id();
+                self.seen().locks.get(&me).copied().unwrap_or(0)
+            }
         }
     }
 }
@@ -289,6 +315,7 @@ pub struct ShutdownReport {
 struct State {
     queue: VecDeque<u32>,
     shutting_down: bool,
+    /// The jobs whose handler has returned.
     completed: Vec<u32>,
 }
 
@@ -325,7 +352,8 @@ impl WorkerPool {
 
     pub fn submit(&self, job: u32) -> Result<(), Rejected> {
         // TODO: reject the job once shutdown has begun; otherwise queue it and wake one
-        // worker.
+        // worker. Check the flag and queue the job under ONE lock: a check made under one lock
+        // and acted on under another is the race this exercise is about.
         todo!("submit job {job}")
     }
 
@@ -567,6 +595,74 @@ mod tests {
         let (pool, _done_rx) = act_between_release_and_wait(|pool| pool.begin_shutdown());
         let report = join_within_5s(pool);
         assert_eq!(report, ShutdownReport::default());
+    }
+    #[test]
+    fn a_wake_up_without_a_job_sends_the_worker_back_to_sleep() {
+        let (done_tx, done_rx) = mpsc::channel();
+        let pool = WorkerPool::start(2, move |job| done_tx.send(job).unwrap());
+        let shared = Arc::clone(&pool.shared);
+        assert!(
+            shared.probe.wait_until(|seen| seen.sleeping >= 2),
+            "2 idle workers should sleep on the condition variable"
+        );
+        let wakeups = {
+            // Both workers released the lock to sleep: holding it, the notify reaches both, and
+            // it is a wake-up with nothing to do (no job, no shutdown).
+            let _state = shared.lock();
+            shared.notify_all();
+            shared.probe.wakeups()
+        };
+        assert!(
+            shared.probe.wait_until(|seen| seen.wakeups >= wakeups + 2),
+            "notify_all wakes both sleeping workers"
+        );
+        pool.submit(1).unwrap();
+        assert_eq!(
+            done_rx.recv_timeout(Duration::from_secs(5)),
+            Ok(1),
+            "a condition variable may wake a thread with nothing to do (a spurious wake-up, or \
+             another worker took the job first): check the condition again and sleep again, \
+             in a loop (`wait_while`), never `if` around one `wait`"
+        );
+        assert_eq!(join_within_5s(pool).completed, vec![1]);
+    }
+
+    #[test]
+    fn submit_checks_the_flag_and_queues_under_one_lock() {
+        let pool = WorkerPool::start(1, |_| {});
+        let before = pool.shared.probe.locks_by_this_thread();
+        pool.submit(1).unwrap();
+        assert_eq!(
+            pool.shared.probe.locks_by_this_thread() - before,
+            1,
+            "submit should take the lock once: checking `shutting_down` under one lock and \
+             queueing under another lets shutdown begin in between, and the job is accepted \
+             after the pool stopped accepting jobs"
+        );
+        join_within_5s(pool);
+    }
+
+    #[test]
+    fn a_job_is_completed_only_when_its_handler_returns() {
+        let gate = Arc::new(Gate::default());
+        let (started_tx, started_rx) = mpsc::channel();
+        let pool = {
+            let gate = Arc::clone(&gate);
+            WorkerPool::start(1, move |job| {
+                started_tx.send(job).unwrap();
+                gate.wait();
+            })
+        };
+        pool.submit(1).unwrap();
+        assert_eq!(started_rx.recv_timeout(Duration::from_secs(5)), Ok(1));
+        assert!(
+            pool.shared.lock().completed.is_empty(),
+            "job 1's handler is still running: record it in `completed` after the handler \
+             returns, not when the worker takes it (a handler that dies halfway did not \
+             complete its job)"
+        );
+        gate.open();
+        assert_eq!(join_within_5s(pool).completed, vec![1]);
     }
 
     #[test]
