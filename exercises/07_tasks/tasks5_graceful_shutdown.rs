@@ -17,8 +17,9 @@
 // `monitor` below, which you must not edit) is a `Mutex<State>` and a `Condvar`, with the same
 // methods: `lock`, `wait`, `wait_while`, `notify_one`, `notify_all`. The tests read how the
 // workers use it, and they pause a worker right after it releases the lock to submit a job or
-// begin the shutdown exactly then: a wake-up lost in that gap is lost every run, not once in a
-// thousand.
+// begin the shutdown exactly then, or hold the thread that called `notify_all` until the
+// workers it woke have looked at the state: a wake-up lost in such a gap is lost every run, not
+// once in a thousand.
 
 use monitor::Monitor;
 use std::collections::VecDeque;
@@ -66,8 +67,11 @@ pub mod monitor {
         pub fn lock(&self) -> Guard<'_, T> {
             #[cfg(test)]
             self.probe.lock_called();
+            let held = self.mutex.lock().expect("pool lock poisoned");
+            #[cfg(test)]
+            self.probe.acquired();
             Guard {
-                held: Some(self.mutex.lock().expect("pool lock poisoned")),
+                held: Some(held),
                 #[cfg(test)]
                 probe: &self.probe,
             }
@@ -109,6 +113,8 @@ pub mod monitor {
         /// Wakes every sleeping thread (`Condvar::notify_all`).
         pub fn notify_all(&self) {
             self.condvar.notify_all();
+            #[cfg(test)]
+            self.probe.notified_all();
         }
     }
 
@@ -155,6 +161,10 @@ pub mod monitor {
             pub wakeups: usize,
             /// How many times each thread called `lock`.
             locks: HashMap<ThreadId, usize>,
+            /// The thread that holds the lock, if any.
+            holder: Option<ThreadId>,
+            /// Whether `notify_all` waits for the threads it woke (`pause_after_notify_all`).
+            hold_notifier: bool,
             pause: Pause,
         }
 
@@ -219,6 +229,7 @@ pub mod monitor {
                 self.update(|seen| {
                     seen.waiters.insert(thread::current().id());
                     seen.sleeping += 1;
+                    seen.holder = None;
                 });
             }
 
@@ -226,7 +237,28 @@ pub mod monitor {
                 self.update(|seen| {
                     seen.sleeping -= 1;
                     seen.wakeups += 1;
+                    seen.holder = Some(thread::current().id());
                 });
+            }
+
+            pub(super) fn acquired(&self) {
+                self.update(|seen| seen.holder = Some(thread::current().id()));
+            }
+
+            /// After `pause_after_notify_all`, a thread that called `notify_all` without holding
+            /// the lock waits (at most 5 s) until every thread that slept has woken up: each of
+            /// them has then looked at the state, under the lock, before this thread goes on.
+            pub(super) fn notified_all(&self) {
+                let me = thread::current().id();
+                let seen = self.seen();
+                if !seen.hold_notifier || seen.holder == Some(me) {
+                    return;
+                }
+                let woken = seen.wakeups + seen.sleeping;
+                let _woken = self
+                    .changed
+                    .wait_timeout_while(seen, Duration::from_secs(5), |seen| seen.wakeups < woken)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
             }
 
             pub(super) fn lock_called(&self) {
@@ -236,6 +268,7 @@ pub mod monitor {
             pub(super) fn released(&self) {
                 let me = thread::current().id();
                 let mut seen = self.seen();
+                seen.holder = None;
                 if matches!(seen.pause, Pause::Armed(by) if by != me) {
                     seen.pause = Pause::Paused;
                     self.changed.notify_all();
@@ -272,6 +305,13 @@ pub mod monitor {
                     seen.pause = Pause::Off;
                     (seen.sleeping >= sleeping).then_some(false)
                 }
+            }
+
+            /// From now on, a thread that calls `notify_all` without holding the lock goes on
+            /// only once the threads sleeping in `wait` then have woken up and looked at the
+            /// state (at most 5 s).
+            pub fn pause_after_notify_all(&self) {
+                self.update(|seen| seen.hold_notifier = true);
             }
 
             /// Lets the paused thread go on.
@@ -613,8 +653,12 @@ mod tests {
             shared.probe.wakeups()
         };
         assert!(
-            shared.probe.wait_until(|seen| seen.wakeups >= wakeups + 2),
-            "notify_all wakes both sleeping workers"
+            shared
+                .probe
+                .wait_until(|seen| seen.wakeups >= wakeups + 2 && seen.sleeping >= 2),
+            "notify_all woke both idle workers with no job and no shutdown: each should check \
+             again and go back to sleep (`wait_while` loops; `if` around one `wait` does not, \
+             and a worker that panics holding the lock poisons it)"
         );
         pool.submit(1).unwrap();
         assert_eq!(
@@ -625,6 +669,28 @@ mod tests {
              in a loop (`wait_while`), never `if` around one `wait`"
         );
         assert_eq!(join_within_5s(pool).completed, vec![1]);
+    }
+
+    #[test]
+    fn workers_woken_by_the_shutdown_find_the_flag_set() {
+        let pool = WorkerPool::start(2, |_| {});
+        let shared = Arc::clone(&pool.shared);
+        assert!(
+            shared.probe.wait_until(|seen| seen.sleeping >= 2),
+            "2 idle workers should sleep on the condition variable"
+        );
+        // Both workers released the lock to sleep: from now on they sleep in `wait`.
+        drop(shared.lock());
+        shared.probe.pause_after_notify_all();
+        pool.begin_shutdown();
+        assert!(
+            shared.probe.wait_until(|seen| seen.sleeping == 0),
+            "begin_shutdown woke the idle workers, and they looked at the state before it went \
+             on: they must find `shutting_down` set and leave. Set the flag under the lock \
+             first, then notify_all: a worker woken before the flag is set goes back to sleep, \
+             and nothing wakes it again"
+        );
+        assert_eq!(join_within_5s(pool), ShutdownReport::default());
     }
 
     #[test]
