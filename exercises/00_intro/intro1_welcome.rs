@@ -3,21 +3,29 @@
 // Every exercise is a small Rust program with something broken in it. The runner compiles it and
 // then either runs its tests or, as here, runs `main` and expects it to exit successfully.
 //
-// This one does not compile yet: the greeting below uses a variable that does not exist.
+// This one does not compile yet: `startup_line` below uses a variable that does not exist.
 // Define `service` as the name of the service you are about to build ("orders-api" is fine),
-// save the file, and watch the verdict change. Once it compiles, `main` checks its own log
-// line: a name must be there, so deleting `{service}` or leaving the name empty still fails.
+// save the file, and watch the verdict change. Once it compiles, `main` checks the log line it
+// printed: a name must be there, so deleting `{service}` or leaving the name empty still fails.
+// Edit only `startup_line`: `main` and `check_startup_line` belong to the course, and grading
+// puts them back as they are.
 //
 // New to Rust? The next exercises expect everyday Rust: ownership and borrowing, structs, enums
 // and `match`, `Option` and `Result`, `Vec` and `HashMap`. exercises/00_intro/README.md lists
 // what you need and where to learn it (The Rust Book, Rust by Example, rustlings).
 
+/// Prints the startup line and checks it. The course keeps `main` as it is: grading puts it back.
 fn main() {
-    // TODO: define `service` here.
-
-    let line = format!("Starting {service} on 127.0.0.1:8080");
+    let line = startup_line();
     println!("{line}");
     check_startup_line(&line);
+}
+
+/// The line the service logs when it starts.
+fn startup_line() -> String {
+    // TODO: define `service` here.
+
+    format!("Starting {service} on 127.0.0.1:8080")
 }
 
 /// Ends the program with an error unless `line` names the service: the runner passes this

@@ -186,6 +186,27 @@ mod tests {
         );
         assert_eq!(service.charges_made(), 1);
     }
+    #[test]
+    fn a_rejected_reuse_does_not_replace_what_the_key_stands_for() {
+        let mut service = PaymentService::default();
+        let first = service.charge(Some("k"), &request("alice", 500)).unwrap();
+        for _ in 0..2 {
+            assert_eq!(
+                service.charge(Some("k"), &request("alice", 900)),
+                Err(IdempotencyError::KeyReusedWithDifferentRequest),
+                "k stands for the 5.00 EUR charge: a 9.00 EUR request under it is refused, \
+                 the second time too"
+            );
+        }
+        let retry = service.charge(Some("k"), &request("alice", 500)).unwrap();
+        assert_eq!(
+            (retry.receipt, retry.replayed),
+            (first.receipt, true),
+            "a refused request stores nothing: the retry of the original request still gets \
+             its receipt, replayed"
+        );
+        assert_eq!(service.charges_made(), 1);
+    }
 
     #[test]
     fn missing_key_is_rejected() {

@@ -9,14 +9,17 @@
 //    queued (not started), so the caller can put those back into the durable queue.
 //
 // Done means: the tests below pass, and no test depends on sleeping: idle workers wait on the
-// condition variable, and shutdown wakes them with `notify_all`.
+// condition variable (and go back to sleep after a wake-up that brought no job), and shutdown
+// wakes them with `notify_all`. `submit` checks the flag and queues the job under one lock, and
+// a job is completed once its handler has returned, not when a worker takes it.
 //
 // The lock and the condition variable are given as one value: `Monitor<State>` (module
 // `monitor` below, which you must not edit) is a `Mutex<State>` and a `Condvar`, with the same
 // methods: `lock`, `wait`, `wait_while`, `notify_one`, `notify_all`. The tests read how the
 // workers use it, and they pause a worker right after it releases the lock to submit a job or
-// begin the shutdown exactly then: a wake-up lost in that gap is lost every run, not once in a
-// thousand.
+// begin the shutdown exactly then, or hold the thread that called `notify_all` until the
+// workers it woke have looked at the state: a wake-up lost in such a gap is lost every run, not
+// once in a thousand.
 
 use monitor::Monitor;
 use std::collections::VecDeque;
@@ -62,8 +65,13 @@ pub mod monitor {
 
         /// Takes the lock (`Mutex::lock`); a poisoned lock panics.
         pub fn lock(&self) -> Guard<'_, T> {
+            #[cfg(test)]
+            self.probe.lock_called();
+            let held = self.mutex.lock().expect("pool lock poisoned");
+            #[cfg(test)]
+            self.probe.acquired();
             Guard {
-                held: Some(self.mutex.lock().expect("pool lock poisoned")),
+                held: Some(held),
                 #[cfg(test)]
                 probe: &self.probe,
             }
@@ -105,6 +113,8 @@ pub mod monitor {
         /// Wakes every sleeping thread (`Condvar::notify_all`).
         pub fn notify_all(&self) {
             self.condvar.notify_all();
+            #[cfg(test)]
+            self.probe.notified_all();
         }
     }
 
@@ -136,7 +146,7 @@ pub mod monitor {
     #[cfg(test)]
     pub mod probe {
         use std::cell::Cell;
-        use std::collections::HashSet;
+        use std::collections::{HashMap, HashSet};
         use std::sync::{Condvar, Mutex, MutexGuard};
         use std::thread::{self, ThreadId};
         use std::time::Duration;
@@ -147,6 +157,14 @@ pub mod monitor {
             pub waiters: HashSet<ThreadId>,
             /// How many threads sleep in `wait` now.
             pub sleeping: usize,
+            /// How many times a thread woke up in `wait` so far.
+            pub wakeups: usize,
+            /// How many times each thread called `lock`.
+            locks: HashMap<ThreadId, usize>,
+            /// The thread that holds the lock, if any.
+            holder: Option<ThreadId>,
+            /// Whether `notify_all` waits for the threads it woke (`pause_after_notify_all`).
+            hold_notifier: bool,
             pause: Pause,
         }
 
@@ -211,16 +229,46 @@ pub mod monitor {
                 self.update(|seen| {
                     seen.waiters.insert(thread::current().id());
                     seen.sleeping += 1;
+                    seen.holder = None;
                 });
             }
 
             pub(super) fn wait_ends(&self) {
-                self.update(|seen| seen.sleeping -= 1);
+                self.update(|seen| {
+                    seen.sleeping -= 1;
+                    seen.wakeups += 1;
+                    seen.holder = Some(thread::current().id());
+                });
+            }
+
+            pub(super) fn acquired(&self) {
+                self.update(|seen| seen.holder = Some(thread::current().id()));
+            }
+
+            /// After `pause_after_notify_all`, a thread that called `notify_all` without holding
+            /// the lock waits (at most 5 s) until every thread that slept has woken up: each of
+            /// them has then looked at the state, under the lock, before this thread goes on.
+            pub(super) fn notified_all(&self) {
+                let me = thread::current().id();
+                let seen = self.seen();
+                if !seen.hold_notifier || seen.holder == Some(me) {
+                    return;
+                }
+                let woken = seen.wakeups + seen.sleeping;
+                let _woken = self
+                    .changed
+                    .wait_timeout_while(seen, Duration::from_secs(5), |seen| seen.wakeups < woken)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+            }
+
+            pub(super) fn lock_called(&self) {
+                *self.seen().locks.entry(thread::current().id()).or_default() += 1;
             }
 
             pub(super) fn released(&self) {
                 let me = thread::current().id();
                 let mut seen = self.seen();
+                seen.holder = None;
                 if matches!(seen.pause, Pause::Armed(by) if by != me) {
                     seen.pause = Pause::Paused;
                     self.changed.notify_all();
@@ -259,6 +307,13 @@ pub mod monitor {
                 }
             }
 
+            /// From now on, a thread that calls `notify_all` without holding the lock goes on
+            /// only once the threads sleeping in `wait` then have woken up and looked at the
+            /// state (at most 5 s).
+            pub fn pause_after_notify_all(&self) {
+                self.update(|seen| seen.hold_notifier = true);
+            }
+
             /// Lets the paused thread go on.
             pub fn resume(&self) {
                 self.update(|seen| {
@@ -271,6 +326,17 @@ pub mod monitor {
             /// How many threads called `wait` or `wait_while` so far.
             pub fn waiter_threads(&self) -> usize {
                 self.seen().waiters.len()
+            }
+
+            /// How many times a thread woke up in `wait` so far.
+            pub fn wakeups(&self) -> usize {
+                self.seen().wakeups
+            }
+
+            /// How many times the calling thread called `lock` so far.
+            pub fn locks_by_this_thread(&self) -> usize {
+                let me = thread::current().id();
+                self.seen().locks.get(&me).copied().unwrap_or(0)
             }
         }
     }
@@ -289,6 +355,7 @@ pub struct ShutdownReport {
 struct State {
     queue: VecDeque<u32>,
     shutting_down: bool,
+    /// The jobs whose handler has returned.
     completed: Vec<u32>,
 }
 
@@ -325,7 +392,8 @@ impl WorkerPool {
 
     pub fn submit(&self, job: u32) -> Result<(), Rejected> {
         // TODO: reject the job once shutdown has begun; otherwise queue it and wake one
-        // worker.
+        // worker. Check the flag and queue the job under ONE lock: a check made under one lock
+        // and acted on under another is the race this exercise is about.
         todo!("submit job {job}")
     }
 
@@ -567,6 +635,100 @@ mod tests {
         let (pool, _done_rx) = act_between_release_and_wait(|pool| pool.begin_shutdown());
         let report = join_within_5s(pool);
         assert_eq!(report, ShutdownReport::default());
+    }
+    #[test]
+    fn a_wake_up_without_a_job_sends_the_worker_back_to_sleep() {
+        let (done_tx, done_rx) = mpsc::channel();
+        let pool = WorkerPool::start(2, move |job| done_tx.send(job).unwrap());
+        let shared = Arc::clone(&pool.shared);
+        assert!(
+            shared.probe.wait_until(|seen| seen.sleeping >= 2),
+            "2 idle workers should sleep on the condition variable"
+        );
+        let wakeups = {
+            // Both workers released the lock to sleep: holding it, the notify reaches both, and
+            // it is a wake-up with nothing to do (no job, no shutdown).
+            let _state = shared.lock();
+            shared.notify_all();
+            shared.probe.wakeups()
+        };
+        assert!(
+            shared
+                .probe
+                .wait_until(|seen| seen.wakeups >= wakeups + 2 && seen.sleeping >= 2),
+            "notify_all woke both idle workers with no job and no shutdown: each should check \
+             again and go back to sleep (`wait_while` loops; `if` around one `wait` does not, \
+             and a worker that panics holding the lock poisons it)"
+        );
+        pool.submit(1).unwrap();
+        assert_eq!(
+            done_rx.recv_timeout(Duration::from_secs(5)),
+            Ok(1),
+            "a condition variable may wake a thread with nothing to do (a spurious wake-up, or \
+             another worker took the job first): check the condition again and sleep again, \
+             in a loop (`wait_while`), never `if` around one `wait`"
+        );
+        assert_eq!(join_within_5s(pool).completed, vec![1]);
+    }
+
+    #[test]
+    fn workers_woken_by_the_shutdown_find_the_flag_set() {
+        let pool = WorkerPool::start(2, |_| {});
+        let shared = Arc::clone(&pool.shared);
+        assert!(
+            shared.probe.wait_until(|seen| seen.sleeping >= 2),
+            "2 idle workers should sleep on the condition variable"
+        );
+        // Both workers released the lock to sleep: from now on they sleep in `wait`.
+        drop(shared.lock());
+        shared.probe.pause_after_notify_all();
+        pool.begin_shutdown();
+        assert!(
+            shared.probe.wait_until(|seen| seen.sleeping == 0),
+            "begin_shutdown woke the idle workers, and they looked at the state before it went \
+             on: they must find `shutting_down` set and leave. Set the flag under the lock \
+             first, then notify_all: a worker woken before the flag is set goes back to sleep, \
+             and nothing wakes it again"
+        );
+        assert_eq!(join_within_5s(pool), ShutdownReport::default());
+    }
+
+    #[test]
+    fn submit_checks_the_flag_and_queues_under_one_lock() {
+        let pool = WorkerPool::start(1, |_| {});
+        let before = pool.shared.probe.locks_by_this_thread();
+        pool.submit(1).unwrap();
+        assert_eq!(
+            pool.shared.probe.locks_by_this_thread() - before,
+            1,
+            "submit should take the lock once: checking `shutting_down` under one lock and \
+             queueing under another lets shutdown begin in between, and the job is accepted \
+             after the pool stopped accepting jobs"
+        );
+        join_within_5s(pool);
+    }
+
+    #[test]
+    fn a_job_is_completed_only_when_its_handler_returns() {
+        let gate = Arc::new(Gate::default());
+        let (started_tx, started_rx) = mpsc::channel();
+        let pool = {
+            let gate = Arc::clone(&gate);
+            WorkerPool::start(1, move |job| {
+                started_tx.send(job).unwrap();
+                gate.wait();
+            })
+        };
+        pool.submit(1).unwrap();
+        assert_eq!(started_rx.recv_timeout(Duration::from_secs(5)), Ok(1));
+        assert!(
+            pool.shared.lock().completed.is_empty(),
+            "job 1's handler is still running: record it in `completed` after the handler \
+             returns, not when the worker takes it (a handler that dies halfway did not \
+             complete its job)"
+        );
+        gate.open();
+        assert_eq!(join_within_5s(pool).completed, vec![1]);
     }
 
     #[test]

@@ -186,6 +186,66 @@ mod tests {
             "backslash first, then newline and quote"
         );
     }
+    /// The text format's escaping of a label value, one character at a time.
+    fn escaped_by_the_format(value: &str) -> String {
+        let mut out = String::new();
+        for c in value.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '"' => out.push_str("\\\""),
+                '\n' => out.push_str("\\n"),
+                other => out.push(other),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn labels_and_samples_escape_by_the_format_not_by_rust() {
+        assert_eq!(
+            format_labels(&[("route", "a\tb")]),
+            "{route=\"a\tb\"}",
+            "a tab stays a tab in the label set (Rust's {{:?}} writes \\t, which the format \
+             does not define)"
+        );
+        let mut c = Counter::new("hits_total", "Hits.", &["route"]);
+        c.inc(&["x\ry"]);
+        c.inc(&["\u{7f}"]);
+        let text = render(&[c], &[]);
+        for value in ["x\ry", "\u{7f}"] {
+            assert!(
+                text.contains(&format!("hits_total{{route=\"{value}\"}} 1\n")),
+                "{value:?} goes out as it is: only \\, \" and newline are escaped; got:\n{text}"
+            );
+        }
+        // Seeded random values over the characters that matter: the label set is each value
+        // escaped by the format's three rules and nothing else.
+        let alphabet: Vec<char> = "ab/\\\"\n\t\r\u{1b}\u{7f} é✓{}=,'".chars().collect();
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound as u64) as usize
+        };
+        for _ in 0..500 {
+            let route: String = (0..next(8))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            let code: String = (0..next(4))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            assert_eq!(
+                format_labels(&[("route", &route), ("code", &code)]),
+                format!(
+                    "{{route=\"{}\",code=\"{}\"}}",
+                    escaped_by_the_format(&route),
+                    escaped_by_the_format(&code)
+                ),
+                "labels route={route:?}, code={code:?}"
+            );
+        }
+    }
 
     #[test]
     fn help_text_is_escaped_too() {

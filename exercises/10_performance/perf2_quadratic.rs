@@ -190,6 +190,32 @@ mod tests {
             "each customer once, in the order of their first order (13 is the deleted one)"
         );
     }
+    #[test]
+    fn ids_are_keys_not_positions() {
+        let customer = |id: i64, name: &str| Customer {
+            id: CustomerId::new(id),
+            name: name.to_string(),
+        };
+        let order = |id: i64, customer: i64| Order {
+            id,
+            customer: CustomerId::new(customer),
+        };
+        let customers = [
+            customer(-1, "legacy import"),
+            customer(4_000_000_000_000, "sharded id"),
+        ];
+        let orders = [order(1, 4_000_000_000_000), order(2, -1), order(3, 7)];
+        assert_eq!(
+            orders_with_names(&customers, &orders),
+            [
+                (1, "sharded id".to_string()),
+                (2, "legacy import".to_string()),
+                (3, "(deleted)".to_string()),
+            ],
+            "an id is any i64, negative or far apart: look it up by key (HashMap), never use \
+             it as a position in a Vec sized by the largest id"
+        );
+    }
 
     #[test]
     fn joining_is_linear() {

@@ -275,6 +275,28 @@ mod tests {
             "deleting a post the user already saw must not make page 2 skip post 6"
         );
     }
+    #[test]
+    fn deleting_the_cursor_post_causes_no_skip() {
+        let conn = db();
+        let first = first_page(&conn, 4).unwrap();
+        assert_eq!(ids(&first), [10, 9, 8, 7]);
+        conn.execute("DELETE FROM posts WHERE id = 7", []).unwrap();
+        let second = next_page(
+            &conn,
+            first
+                .next
+                .expect("a full page (4 of 10 posts) needs a next cursor"),
+            4,
+        )
+        .unwrap();
+        assert_eq!(
+            ids(&second),
+            [6, 5, 4, 3],
+            "the cursor is a position in the feed order, not a row: with post 7 (the last one \
+             the user saw) deleted, page 2 still starts right after it, at post 6. Ask for the \
+             rows strictly after the cursor; never fetch it again to drop it"
+        );
+    }
 
     #[test]
     fn offset_pagination_drifts() {

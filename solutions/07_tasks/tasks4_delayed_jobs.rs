@@ -184,6 +184,21 @@ mod tests {
             "same run time: first scheduled, first run (not alphabetical, not random)"
         );
     }
+    #[test]
+    fn ties_keep_insertion_order_past_small_counters() {
+        let mut queue = DelayQueue::default();
+        // Names sort the other way round, so a tie broken by name shows.
+        let names: Vec<String> = (0..300).map(|i| format!("job {:03}", 299 - i)).collect();
+        for name in &names {
+            queue.schedule(100, name);
+        }
+        assert_eq!(
+            queue.pop_due(100),
+            names,
+            "300 jobs due at the same instant run in the order they were scheduled: the \
+             sequence number must not wrap (a u8 counter repeats after 256 jobs)"
+        );
+    }
 
     #[test]
     fn sequence_numbers_are_never_reused() {

@@ -125,6 +125,76 @@ mod tests {
             "levels are ordered by severity"
         );
     }
+    #[test]
+    fn a_level_is_one_of_the_names_never_a_prefix_or_a_longer_word() {
+        for wrong in [
+            "whatever", "w", "warnings", "war", "e", "errors", "inf", "infos", "debugger",
+        ] {
+            assert_eq!(
+                Level::parse(wrong),
+                None,
+                "{wrong:?} is not a level: compare the whole name, not its first letters"
+            );
+        }
+        assert!(
+            Logger::from_config("whatever").is_err(),
+            "LOG_LEVEL=whatever is a typo to report at startup, not Warn"
+        );
+        // Seeded random words over the letters of the level names, in any case: a word is a
+        // level exactly when it is one of the names, case aside.
+        let letters: Vec<char> = "debuginfowarnngerror".chars().collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound as u64) as usize
+        };
+        let names = [
+            ("debug", Level::Debug),
+            ("info", Level::Info),
+            ("warn", Level::Warn),
+            ("warning", Level::Warn),
+            ("error", Level::Error),
+        ];
+        let mut words: Vec<String> = Vec::new();
+        for (name, _) in names {
+            // Every prefix and every one-letter extension of every name.
+            for end in 0..name.len() {
+                words.push(name[..end].to_string());
+            }
+            for &c in &letters {
+                words.push(format!("{name}{c}"));
+                words.push(format!("{c}{name}"));
+            }
+        }
+        for _ in 0..2_000 {
+            let len = next(9);
+            words.push((0..len).map(|_| letters[next(letters.len())]).collect());
+        }
+        for word in words {
+            let word: String = word
+                .chars()
+                .map(|c| {
+                    if next(2) == 0 {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            let expected = names
+                .iter()
+                .find(|(name, _)| word.eq_ignore_ascii_case(name))
+                .map(|&(_, level)| level);
+            assert_eq!(
+                Level::parse(&word),
+                expected,
+                "{word:?}: a level is debug, info, warn (or warning) or error, in any case, and \
+                 nothing else"
+            );
+        }
+    }
 
     #[test]
     fn unknown_config_level_is_an_error() {

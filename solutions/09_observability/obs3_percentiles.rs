@@ -187,6 +187,24 @@ mod tests {
     fn bounds_must_not_repeat() {
         Histogram::new(&[10.0, 10.0]);
     }
+    #[test]
+    fn the_rank_is_not_rounded_to_a_whole_sample() {
+        let mut h = Histogram::new(&[10.0, 20.0]);
+        for _ in 0..10 {
+            h.observe(5.0);
+        }
+        close(
+            h.quantile(0.95),
+            9.5,
+            "10 samples in [0, 10]: rank 0.95 * 10 = 9.5 sits 95% of the way through the \
+             bucket. Rounding the rank up to 10 gives 10, a whole bound",
+        );
+        close(
+            h.quantile(0.01),
+            0.1,
+            "rank 0.1 of 10 samples spread over [0, 10]: 0.1",
+        );
+    }
 
     #[test]
     fn percentiles_are_interpolated_in_their_bucket() {

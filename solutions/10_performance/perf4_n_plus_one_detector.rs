@@ -224,6 +224,16 @@ mod tests {
     }
 
     #[test]
+    fn a_backslash_is_an_ordinary_character_in_a_string() {
+        assert_eq!(
+            shape("SELECT * FROM f WHERE path = 'C:\\' AND owner = 7"),
+            "SELECT * FROM f WHERE path = ? AND owner = ?",
+            "in SQL a string ends at the first lone quote, whatever comes before it: a \\ \
+             escapes nothing (only '' stands for a quote), so 'C:\\' is a whole string"
+        );
+    }
+
+    #[test]
     fn quoted_names_are_not_values() {
         assert_eq!(
             shape(r#"SELECT "name" FROM "users" WHERE "id" = 7"#),
@@ -306,6 +316,9 @@ mod tests {
             "x'00ff'",
             "X''",
             "'\"q\"'",
+            "'C:\\'",
+            "'\\\\'",
+            "'a\\''b'",
         ];
         const SPACES: &[&str] = &[" ", "  ", "\n", "\t ", " \n   "];
         let mut next = generator(0x9e37_79b9_7f4a_7c15);

@@ -252,6 +252,19 @@ fn scrapes_are_neither_recorded_nor_logged() {
 }
 
 #[test]
+fn scrapes_use_up_no_request_id() {
+    let mut svc = service(5);
+    svc.handle(&get("/metrics"));
+    svc.handle(&get("/metrics"));
+    assert_eq!(
+        svc.handle(&get("/orders")).header("X-Request-Id"),
+        Some("req-1"),
+        "a scrape is answered before anything else: it takes no generated id, so the first \
+         request after two scrapes is still req-1"
+    );
+}
+
+#[test]
 fn the_whole_metrics_page() {
     let mut svc = service(50);
     svc.handle(&get("/orders"));
