@@ -1,0 +1,122 @@
+"""Course code (read it, do not edit it): how the course grades a test suite you write.
+
+The course runs YOUR test module with pytest, in the same interpreter, several times:
+
+1. against the real implementation (the support module next to it): every test you wrote must
+   pass, and there must be enough of them;
+2. against "planted bugs": copies of the support module with one realistic mistake edited in.
+   For each one, at least one of your tests must fail. A bug that your suite lets through is a
+   bug your suite would let through to production.
+
+A planted bug is made exactly like a curated wrong solution: a find/replace edit of the source.
+Your module imports the implementation by its module name (`from byte_ranges import ...`); during a
+planted-bug run, that name is bound to the buggy copy.
+"""
+
+import dataclasses
+import pathlib
+import sys
+import types
+
+import pytest
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+@dataclasses.dataclass
+class SuiteResult:
+    exit_code: int
+    passed: list
+    failed: list
+    collection_errors: list
+
+    @property
+    def total(self):
+        return len(self.passed) + len(self.failed)
+
+    def summary(self):
+        lines = [f"{len(self.passed)} passed, {len(self.failed)} failed (pytest exit {self.exit_code})"]
+        lines += [f"  FAILED {nodeid}: {message}" for nodeid, message in self.failed[:8]]
+        lines += [f"  COLLECTION ERROR {nodeid}: {message}" for nodeid, message in self.collection_errors[:3]]
+        return "\n".join(lines)
+
+
+class _Recorder:
+    def __init__(self):
+        self.outcomes = {}
+        self.order = []
+        self.collection_errors = []
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.collection_errors.append((report.nodeid, _short(report)))
+
+    def pytest_runtest_logreport(self, report):
+        nodeid = report.nodeid
+        if nodeid not in self.outcomes:
+            self.order.append(nodeid)
+            self.outcomes[nodeid] = ("passed", "")
+        if report.failed or (report.when == "call" and not report.passed):
+            if self.outcomes[nodeid][0] == "passed":
+                self.outcomes[nodeid] = ("failed", f"{report.when}: {_short(report)}")
+
+
+def _short(report):
+    crash = getattr(report.longrepr, "reprcrash", None)
+    text = crash.message if crash is not None else str(report.longrepr)
+    return text.strip().splitlines()[0][:300] if text.strip() else ""
+
+
+def load_subject(subject, edits=()):
+    """A fresh module object built from `<subject>.py`, with find/replace `edits` applied."""
+    path = HERE / f"{subject}.py"
+    source = path.read_text(encoding="utf-8")
+    for find, replace in edits:
+        count = source.count(find)
+        assert count == 1, f"course bug: planted edit {find!r} occurs {count} times in {subject}.py"
+        source = source.replace(find, replace)
+    module = types.ModuleType(subject)
+    module.__file__ = str(path)
+    code = compile(source, str(path) if not edits else f"<planted bug in {subject}.py>", "exec")
+    sys.modules[subject] = module
+    exec(code, module.__dict__)
+    return module
+
+
+def run_suite(pytestconfig, learner, subject, edits=(), plugins=()):
+    """Runs the tests of `<learner>.py` with `subject` bound to the real module or a planted bug."""
+    names = (learner, subject)
+    saved = {name: sys.modules.get(name) for name in names}
+    recorder = _Recorder()
+    try:
+        sys.modules.pop(learner, None)
+        load_subject(subject, edits)
+        args = [
+            "-c", str(pytestconfig.inipath), "--rootdir", str(HERE), "--noconftest",
+            "-p", "no:cacheprovider", "-p", "no:stepwise", "-q", "--color=no",
+            str(HERE / f"{learner}.py"),
+        ]
+        code = pytest.main(args, plugins=[recorder, *plugins])
+    finally:
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+    passed = [n for n in recorder.order if recorder.outcomes[n][0] == "passed"]
+    failed = [(n, recorder.outcomes[n][1]) for n in recorder.order if recorder.outcomes[n][0] != "passed"]
+    return SuiteResult(int(code), passed, failed, recorder.collection_errors)
+
+
+def assert_suite_passes(result, minimum):
+    assert not result.collection_errors, "your test module does not import/collect:\n" + result.summary()
+    assert not result.failed, "against the CORRECT implementation, your tests must all pass:\n" + result.summary()
+    assert result.total >= minimum, (
+        f"your module has {result.total} tests; this exercise asks for at least {minimum}"
+    )
+
+
+def assert_bug_caught(result, label):
+    assert not result.collection_errors, "your test module does not import/collect:\n" + result.summary()
+    assert result.total > 0, "your module has no tests"
+    assert result.failed, f"planted bug NOT caught: {label}\nall {result.total} of your tests passed against it"
