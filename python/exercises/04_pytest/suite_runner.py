@@ -9,8 +9,16 @@ The course runs YOUR test module with pytest, in the same interpreter, several t
    bug your suite would let through to production.
 
 A planted bug is made exactly like a curated wrong solution: a find/replace edit of the source.
-Your module imports the implementation by its module name (`from byte_ranges import ...`); during a
-planted-bug run, that name is bound to the buggy copy.
+
+Your module does not import the implementation (graded code may only import an allow-list of
+modules): the course hands it to your tests as a FIXTURE named in the exercise (for example
+`ranges`), the module object itself. A test asks for it by naming it as a parameter:
+
+    def test_first_bytes(ranges):
+        assert ranges.parse_range("bytes=0-9", 100) == (0, 9)
+
+Your own fixtures can depend on it the same way. During a planted-bug run, that fixture is the
+buggy copy.
 """
 
 import dataclasses
@@ -29,6 +37,7 @@ class SuiteResult:
     passed: list
     failed: list
     collection_errors: list
+    module: types.ModuleType
 
     @property
     def total(self):
@@ -58,13 +67,20 @@ class _Recorder:
             self.outcomes[nodeid] = ("passed", "")
         if report.failed or (report.when == "call" and not report.passed):
             if self.outcomes[nodeid][0] == "passed":
-                self.outcomes[nodeid] = ("failed", f"{report.when}: {_short(report)}")
+                # A fixture that does not exist is a broken test, not a caught bug.
+                broken = type(report.longrepr).__name__ == "FixtureLookupErrorRepr"
+                outcome = "broken" if broken or report.skipped else "failed"
+                self.outcomes[nodeid] = (outcome, f"{report.when}: {_short(report)}")
 
 
 def _short(report):
     crash = getattr(report.longrepr, "reprcrash", None)
     text = crash.message if crash is not None else str(report.longrepr)
-    return text.strip().splitlines()[0][:300] if text.strip() else ""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith(("E ", "fixture '")):
+            return line[:300]
+    return lines[0][:300] if lines else ""
 
 
 def load_subject(subject, edits=()):
@@ -83,29 +99,44 @@ def load_subject(subject, edits=()):
     return module
 
 
-def run_suite(pytestconfig, learner, subject, edits=(), plugins=()):
-    """Runs the tests of `<learner>.py` with `subject` bound to the real module or a planted bug."""
+def subject_plugin(fixture_name, module):
+    """A plugin that provides `module` to the learner's tests as the fixture `fixture_name`."""
+
+    @pytest.fixture(name=fixture_name)
+    def subject_fixture():
+        return module
+
+    plugin = types.ModuleType(f"course_fixture_{fixture_name}")
+    plugin.subject_fixture = subject_fixture
+    return plugin
+
+
+def run_suite(pytestconfig, learner, subject, fixture_name, edits=(), plugins=()):
+    """Runs the tests of `<learner>.py` with the fixture `fixture_name` bound to the real
+    `subject` module or to a planted bug. Returns the SuiteResult and the module used."""
     names = (learner, subject)
     saved = {name: sys.modules.get(name) for name in names}
     recorder = _Recorder()
     try:
         sys.modules.pop(learner, None)
-        load_subject(subject, edits)
+        module = load_subject(subject, edits)
         args = [
             "-c", str(pytestconfig.inipath), "--rootdir", str(HERE), "--noconftest",
             "-p", "no:cacheprovider", "-p", "no:stepwise", "-q", "--color=no",
             str(HERE / f"{learner}.py"),
         ]
-        code = pytest.main(args, plugins=[recorder, *plugins])
+        code = pytest.main(args, plugins=[recorder, subject_plugin(fixture_name, module), *plugins])
     finally:
         for name, module in saved.items():
             if module is None:
                 sys.modules.pop(name, None)
             else:
                 sys.modules[name] = module
-    passed = [n for n in recorder.order if recorder.outcomes[n][0] == "passed"]
-    failed = [(n, recorder.outcomes[n][1]) for n in recorder.order if recorder.outcomes[n][0] != "passed"]
-    return SuiteResult(int(code), passed, failed, recorder.collection_errors)
+    outcomes = recorder.outcomes
+    passed = [n for n in recorder.order if outcomes[n][0] == "passed"]
+    failed = [(n, outcomes[n][1]) for n in recorder.order if outcomes[n][0] == "failed"]
+    broken = [(n, outcomes[n][1]) for n in recorder.order if outcomes[n][0] == "broken"]
+    return SuiteResult(int(code), passed, failed, recorder.collection_errors + broken, module)
 
 
 def assert_suite_passes(result, minimum):
