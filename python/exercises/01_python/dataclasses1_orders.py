@@ -1,30 +1,30 @@
-"""Dataclasses for a shop's domain objects.
+# Dataclasses for a shop's domain objects.
+#
+# `@dataclass` writes `__init__`, `__repr__` and `__eq__` from the annotated fields
+# (https://docs.python.org/3/library/dataclasses.html). Its options are design decisions:
+#
+# - `frozen=True`: a VALUE OBJECT (Money) cannot change after it is made; assigning a field raises
+#   `dataclasses.FrozenInstanceError`, and a frozen dataclass with `eq` gets a `__hash__`, so it
+#   can be a dict key or in a set. (A plain `eq=True` dataclass sets `__hash__ = None`.)
+# - `__post_init__` runs after the generated `__init__`: the place to VALIDATE. Money takes a
+#   `Decimal` only (TypeError for anything else: 0.1 + 0.2 != 0.3 in floats) and an ISO 4217 code
+#   (three uppercase letters, else ValueError). OrderLine needs quantity >= 1 (ValueError).
+# - MUTABLE DEFAULTS: `lines: list = []` is refused by dataclasses, but the same bug sneaks back as
+#   `default_factory=lambda: SOME_GLOBAL` (every order shares one object). A default factory must
+#   build a NEW object each time: every order starts with its own copy of DEFAULT_TAGS.
+# - `field(repr=False)`: the payment token must never show up in a repr (reprs end up in logs and
+#   error reports). `field(compare=False)`: two orders that differ only by token are equal.
+# - `order=True` generates `<`: a Job sorts by (priority, sequence). Its payload is a dict, and
+#   dicts cannot be compared, so the payload must be left out of comparisons (`compare=False`),
+#   or `heapq` crashes on two jobs with equal priority and sequence.
+#
+# Also:
+# - `Money.add`: only the same currency (ValueError otherwise); returns a new Money.
+# - `OrderLine.total` is unit price times quantity; `Order.total()` sums the lines (an empty order
+#   totals 0 in its currency); `Order.add_line` refuses a line in another currency (ValueError).
+# - `to_json(order)`: `dataclasses.asdict` plus what JSON needs: amounts as strings (exact), the
+#   tags as a sorted list, no payment_token, and a "total" (string).
 
-`@dataclass` writes `__init__`, `__repr__` and `__eq__` from the annotated fields
-(https://docs.python.org/3/library/dataclasses.html). Its options are design decisions:
-
-- `frozen=True`: a VALUE OBJECT (Money) cannot change after it is made; assigning a field raises
-  `dataclasses.FrozenInstanceError`, and a frozen dataclass with `eq` gets a `__hash__`, so it
-  can be a dict key or in a set. (A plain `eq=True` dataclass sets `__hash__ = None`.)
-- `__post_init__` runs after the generated `__init__`: the place to VALIDATE. Money takes a
-  `Decimal` only (TypeError for anything else: 0.1 + 0.2 != 0.3 in floats) and an ISO 4217 code
-  (three uppercase letters, else ValueError). OrderLine needs quantity >= 1 (ValueError).
-- MUTABLE DEFAULTS: `lines: list = []` is refused by dataclasses, but the same bug sneaks back as
-  `default_factory=lambda: SOME_GLOBAL` (every order shares one object). A default factory must
-  build a NEW object each time: every order starts with its own copy of DEFAULT_TAGS.
-- `field(repr=False)`: the payment token must never show up in a repr (reprs end up in logs and
-  error reports). `field(compare=False)`: two orders that differ only by token are equal.
-- `order=True` generates `<`: a Job sorts by (priority, sequence). Its payload is a dict, and
-  dicts cannot be compared, so the payload must be left out of comparisons (`compare=False`),
-  or `heapq` crashes on two jobs with equal priority and sequence.
-
-Also:
-- `Money.add`: only the same currency (ValueError otherwise); returns a new Money.
-- `OrderLine.total` is unit price times quantity; `Order.total()` sums the lines (an empty order
-  totals 0 in its currency); `Order.add_line` refuses a line in another currency (ValueError).
-- `to_json(order)`: `dataclasses.asdict` plus what JSON needs: amounts as strings (exact), the
-  tags as a sorted list, no payment_token, and a "total" (string).
-"""
 
 import re
 from dataclasses import asdict, dataclass, field

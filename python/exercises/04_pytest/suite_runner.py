@@ -127,11 +127,11 @@ def run_suite(pytestconfig, learner, subject, fixture_name, edits=(), plugins=()
         ]
         code = pytest.main(args, plugins=[recorder, subject_plugin(fixture_name, module), *plugins])
     finally:
-        for name, module in saved.items():
-            if module is None:
+        for name, previous in saved.items():
+            if previous is None:
                 sys.modules.pop(name, None)
             else:
-                sys.modules[name] = module
+                sys.modules[name] = previous
     outcomes = recorder.outcomes
     passed = [n for n in recorder.order if outcomes[n][0] == "passed"]
     failed = [(n, outcomes[n][1]) for n in recorder.order if outcomes[n][0] == "failed"]
