@@ -120,8 +120,10 @@ def run_suite(pytestconfig, learner, subject, fixture_name, edits=(), plugins=()
     try:
         sys.modules.pop(learner, None)
         module = load_subject(subject, edits)
+        # The course's own configuration (the runner's ini file), never one found by searching.
+        config = ["-c", str(pytestconfig.inipath)] if pytestconfig.inipath else []
         args = [
-            "-c", str(pytestconfig.inipath), "--rootdir", str(HERE), "--noconftest",
+            *config, "--rootdir", str(HERE), "--noconftest",
             "-p", "no:cacheprovider", "-p", "no:stepwise", "-q", "--color=no",
             str(HERE / f"{learner}.py"),
         ]
@@ -139,7 +141,12 @@ def run_suite(pytestconfig, learner, subject, fixture_name, edits=(), plugins=()
     return SuiteResult(int(code), passed, failed, recorder.collection_errors + broken, module)
 
 
+def assert_ran(result):
+    assert result.exit_code in (0, 1, 5), f"pytest could not run your module (exit {result.exit_code})"
+
+
 def assert_suite_passes(result, minimum):
+    assert_ran(result)
     assert not result.collection_errors, "your test module does not import/collect:\n" + result.summary()
     assert not result.failed, "against the CORRECT implementation, your tests must all pass:\n" + result.summary()
     assert result.total >= minimum, (
@@ -148,6 +155,7 @@ def assert_suite_passes(result, minimum):
 
 
 def assert_bug_caught(result, label):
+    assert_ran(result)
     assert not result.collection_errors, "your test module does not import/collect:\n" + result.summary()
     assert result.total > 0, "your module has no tests"
     assert result.failed, f"planted bug NOT caught: {label}\nall {result.total} of your tests passed against it"
