@@ -111,7 +111,7 @@ def subject_plugin(fixture_name, module):
     return plugin
 
 
-def run_suite(pytestconfig, learner, subject, fixture_name, edits=(), plugins=()):
+def run_suite(pytestconfig, learner, subject, fixture_name, edits=(), plugins=(), stop_at_first_failure=None):
     """Runs the tests of `<learner>.py` with the fixture `fixture_name` bound to the real
     `subject` module or to a planted bug. Returns the SuiteResult and the module used."""
     names = (learner, subject)
@@ -127,6 +127,9 @@ def run_suite(pytestconfig, learner, subject, fixture_name, edits=(), plugins=()
             "-p", "no:cacheprovider", "-p", "no:stepwise", "-q", "--color=no",
             str(HERE / f"{learner}.py"),
         ]
+        # Against a planted bug one failing test is the answer: stop there (it keeps runs short).
+        if stop_at_first_failure if stop_at_first_failure is not None else bool(edits):
+            args.insert(0, "-x")
         code = pytest.main(args, plugins=[recorder, subject_plugin(fixture_name, module), *plugins])
     finally:
         for name, previous in saved.items():
