@@ -1,13 +1,13 @@
 """The application factory: a fresh, fully configured app per call.
 
-A Flask app built at import time (`app = Flask(__name__)` at module level) is one global
+A Flask app built at import time (an `app = Flask(...)` at module level) is one global
 object: every test shares its state, the configuration is frozen at import, and two
 configurations (testing, production) cannot live in one process. The factory pattern
 (https://flask.palletsprojects.com/en/stable/patterns/appfactories/) builds the app inside a
 function instead:
 
     def create_app(test_config=None):
-        app = Flask(__name__)
+        app = Flask(...)  # the import name of this module
         app.config.from_mapping(...)        # defaults
         ...                                 # environment, then the caller's overrides
         register routes, blueprints, extensions

@@ -4,7 +4,7 @@ A Blueprint (https://flask.palletsprojects.com/en/stable/blueprints/) is a set o
 hooks and error handlers recorded now and registered on an app later
 (`app.register_blueprint(bp)`), so one module can serve many apps built by a factory.
 
-- `Blueprint("api", __name__, url_prefix="/api/v1")`: every route of the blueprint lives under
+- `Blueprint("api", <import name>, url_prefix="/api/v1")`: every route of the blueprint lives under
   the prefix, and its endpoints are named `"api.<function>"`. Build URLs with
   `url_for("api.get_book", book_id=7)`, never by hand: the prefix can change.
 - `@admin.before_request` runs before the views *of that blueprint only*.
