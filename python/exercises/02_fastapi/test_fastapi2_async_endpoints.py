@@ -1,0 +1,117 @@
+import asyncio
+
+import pytest
+from fastapi.testclient import TestClient
+
+from fastapi2_async_endpoints import UpstreamError, create_app
+
+
+class Upstreams:
+    """Fakes of the three upstream services; they record what happened, in order."""
+
+    def __init__(self):
+        self.log = []
+        self.geocode_on_loop = None
+        self.weather_fails = None  # an exception to raise, or "hang"
+        self.traffic_fails = None
+        # Turns of the event loop a fetch waits (an upstream waiting on the network). The tests
+        # with a tiny timeout use 0 for the fetch that must succeed: a fetch that completes
+        # without suspending cannot lose a race against the timer on a loaded machine.
+        self.turns = {"weather": 3, "traffic": 3}
+
+    def geocode(self, address):
+        try:
+            asyncio.get_running_loop()
+            self.geocode_on_loop = True
+        except RuntimeError:
+            self.geocode_on_loop = False
+        self.log.append(("geocode", address))
+        return {"lat": 52.52, "lon": 13.405}
+
+    async def _fetch(self, name, city, fails, result):
+        self.log.append((name + " start", city))
+        if fails == "hang":
+            await asyncio.Event().wait()
+        if fails is not None:
+            raise fails
+        for _ in range(self.turns[name]):
+            await asyncio.sleep(0)
+        self.log.append((name + " end", city))
+        return result
+
+    async def weather(self, city):
+        return await self._fetch("weather", city, self.weather_fails, {"temp_c": 21})
+
+    async def traffic(self, city):
+        return await self._fetch("traffic", city, self.traffic_fails, {"jams": 2})
+
+
+@pytest.fixture
+def up():
+    return Upstreams()
+
+
+def client_for(up, timeout=2.0):
+    app = create_app(up.geocode, up.weather, up.traffic, upstream_timeout=timeout)
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def test_geocode_runs_the_blocking_call_off_the_event_loop(up):
+    r = client_for(up).get("/geocode", params={"address": "Unter den Linden 1"})
+    assert r.status_code == 200
+    assert r.json() == {"address": "Unter den Linden 1", "lat": 52.52, "lon": 13.405}
+    assert up.geocode_on_loop is False, (
+        "the blocking geocoder ran on the event loop's thread: every other request waits for it"
+    )
+
+
+def test_dashboard_combines_both_upstreams(up):
+    r = client_for(up).get("/dashboard/berlin")
+    assert r.status_code == 200
+    assert r.json() == {"city": "berlin", "weather": {"temp_c": 21}, "traffic": {"jams": 2}}
+    assert sorted(e for e in up.log if e[0].endswith("start")) == [
+        ("traffic start", "berlin"), ("weather start", "berlin")
+    ], "each upstream is called exactly once"
+
+
+def test_dashboard_awaits_both_upstreams_concurrently(up):
+    client_for(up).get("/dashboard/berlin")
+    kinds = [entry[0].split()[1] for entry in up.log]
+    assert kinds == ["start", "start", "end", "end"], (
+        f"the calls ran one after the other ({up.log}): start both, then await both "
+        "(asyncio.gather)"
+    )
+
+
+def test_weather_upstream_error_is_502(up):
+    up.weather_fails = UpstreamError("weather: 503 from upstream")
+    r = client_for(up).get("/dashboard/berlin")
+    assert r.status_code == 502, "an upstream that failed is 502 Bad Gateway (RFC 9110 §15.6.3)"
+    assert "detail" in r.json()
+
+
+def test_weather_timeout_is_504(up):
+    up.weather_fails = "hang"
+    r = client_for(up, timeout=0.05).get("/dashboard/berlin")
+    assert r.status_code == 504, "an upstream that did not answer in time is 504 (RFC 9110 §15.6.5)"
+
+
+@pytest.mark.parametrize("failure", [UpstreamError("traffic down"), "hang"], ids=["error", "timeout"])
+def test_traffic_is_optional(up, failure):
+    up.traffic_fails = failure
+    up.turns["weather"] = 0
+    r = client_for(up, timeout=0.05).get("/dashboard/hamburg")
+    assert r.status_code == 200, "without traffic data the dashboard still answers"
+    assert r.json() == {"city": "hamburg", "weather": {"temp_c": 21}, "traffic": None}
+
+
+@pytest.mark.parametrize(
+    "which,bug", [("weather", ValueError("bug")), ("traffic", KeyError("bug"))], ids=["weather", "traffic"]
+)
+def test_bugs_are_not_swallowed(up, which, bug):
+    setattr(up, which + "_fails", bug)
+    r = client_for(up).get("/dashboard/berlin")
+    assert r.status_code == 500, (
+        "only UpstreamError and timeouts are expected failures; a bug in our code must not "
+        "turn into 502 or a silently empty field"
+    )

@@ -1,0 +1,106 @@
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+
+from fastapi3_validation import create_app
+
+ADDRESS = {"street": "Hauptstr. 5", "city": "Köln", "postcode": "50667", "country": "DE"}
+PICKUP = {"sku": "MUG-0001", "quantity": 2, "delivery": "pickup"}
+SHIP = {"sku": "TEE-0042", "quantity": 1, "delivery": "ship", "address": ADDRESS}
+
+
+@pytest.fixture
+def client():
+    return TestClient(create_app())
+
+
+def with_(base, **changes):
+    body = dict(base)
+    for key, value in changes.items():
+        if value is ...:
+            body.pop(key)
+        else:
+            body[key] = value
+    return body
+
+
+def test_a_valid_order_is_201_with_the_public_fields_only(client):
+    r = client.post("/orders", json=SHIP)
+    assert r.status_code == 201
+    body = r.json()
+    assert set(body) == {"id", "sku", "quantity", "delivery", "address", "note", "total_cents"}, (
+        "the response model filters what leaves the server: no cost, no internal fields"
+    )
+    assert body["total_cents"] == 2400
+    assert body["address"] == ADDRESS
+    uuid.UUID(body["id"])
+    again = client.get(f"/orders/{body['id']}")
+    assert again.status_code == 200
+    assert again.json() == body
+
+
+@pytest.mark.parametrize("quantity", [1, 100])
+def test_quantity_bounds_are_inclusive(client, quantity):
+    r = client.post("/orders", json=with_(PICKUP, quantity=quantity))
+    assert r.status_code == 201
+    assert r.json()["total_cents"] == 1250 * quantity
+
+
+INVALID = [
+    ("quantity zero", with_(PICKUP, quantity=0), ["body", "quantity"]),
+    ("quantity 101", with_(PICKUP, quantity=101), ["body", "quantity"]),
+    ("quantity true", with_(PICKUP, quantity=True), ["body", "quantity"]),
+    ("quantity as text", with_(PICKUP, quantity="3"), ["body", "quantity"]),
+    ("quantity 2.5", with_(PICKUP, quantity=2.5), ["body", "quantity"]),
+    ("quantity missing", with_(PICKUP, quantity=...), ["body", "quantity"]),
+    # The sku's format is checked by the model (its error type says so), before the catalog.
+    ("sku lowercase", with_(PICKUP, sku="mug-0001"), ["body", "sku", "string_pattern_mismatch"]),
+    ("sku with extra digits", with_(PICKUP, sku="MUG-00011"), ["body", "sku", "string_pattern_mismatch"]),
+    ("sku with a prefix", with_(PICKUP, sku="XMUG-0001"), ["body", "sku", "string_pattern_mismatch"]),
+    ("unknown delivery", with_(PICKUP, delivery="drone"), ["body", "delivery"]),
+    ("client sets its price", with_(PICKUP, total_cents=1), ["body", "total_cents"]),
+    ("note too long", with_(PICKUP, note="x" * 201), ["body", "note"]),
+    ("bad postcode", with_(SHIP, address=with_(ADDRESS, postcode="5066")), ["body", "address", "postcode"]),
+    ("country lowercase", with_(SHIP, address=with_(ADDRESS, country="de")), ["body", "address", "country"]),
+    ("unknown address field", with_(SHIP, address=with_(ADDRESS, floor=3)), ["body", "address", "floor"]),
+]
+
+
+@pytest.mark.parametrize("body,loc", [case[1:] for case in INVALID], ids=[case[0] for case in INVALID])
+def test_invalid_fields_are_422_pointing_at_the_field(client, body, loc):
+    r = client.post("/orders", json=body)
+    assert r.status_code == 422, "invalid content is 422 Unprocessable Content, not 400 or 201"
+    expected_type = None
+    if loc[-1].endswith("_mismatch"):
+        loc, expected_type = loc[:-1], loc[-1]
+    errors = r.json()["detail"]
+    locs = [error["loc"] for error in errors]
+    assert loc in locs, f"the error names the field that is wrong: {loc} not in {locs}"
+    if expected_type:
+        types = [error.get("type") for error in errors if error["loc"] == loc]
+        assert expected_type in types, f"expected a {expected_type} error for {loc}, got {types}"
+
+
+@pytest.mark.parametrize(
+    "body", [with_(SHIP, address=...), with_(PICKUP, address=ADDRESS)], ids=["ship without address", "pickup with address"]
+)
+def test_address_must_match_the_delivery(client, body):
+    r = client.post("/orders", json=body)
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"][0] == "body"
+
+
+def test_unknown_sku_is_422(client):
+    r = client.post("/orders", json=with_(PICKUP, sku="ZZZ-9999"))
+    assert r.status_code == 422, "well-formed but unprocessable: not 404 (the URI exists), not 500"
+
+
+def test_order_id_must_be_a_uuid(client):
+    assert client.get("/orders/42").status_code == 422
+    assert client.get(f"/orders/{uuid.uuid4()}").status_code == 404
+
+
+def test_not_json_is_422(client):
+    r = client.post("/orders", content=b"sku=MUG-0001", headers={"content-type": "application/json"})
+    assert r.status_code == 422
