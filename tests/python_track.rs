@@ -243,6 +243,31 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
             "def greet(name):\n    open('.results.json', 'w').write('{}')\n",
             "uses `open`",
         ),
+        // Red team round 6: aliases, computed names and classes built at run time.
+        (
+            "import pytest\nP = pytest\nR = P.TestReport\ndef greet(name):\n    pass\n",
+            "other than as `pytest.name`",
+        ),
+        (
+            "g = getattr\ndef greet(name):\n    return g(name, 'upper')()\n",
+            "other than by calling it",
+        ),
+        (
+            "def greet(name):\n    return type('A', (), {'_' * 2 + 'eq' + '_' * 2: lambda s, o: True})()\n",
+            "three arguments",
+        ),
+        (
+            "def greet(name):\n    return ('{0._' + '_class_' + '_}').format(name)\n",
+            "`.format`",
+        ),
+        (
+            "from os import path\ndef greet(name):\n    return path.os.getcwd()\n",
+            "`.os`",
+        ),
+        (
+            "import operator\ndef greet(name):\n    return operator.attrgetter('upper')(name)()\n",
+            "attrgetter",
+        ),
     ];
     for (source, says) in attacks {
         course.write("exercises/01_basics/greet.py", source);

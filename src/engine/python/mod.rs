@@ -621,6 +621,40 @@ mod tests {
         assert_eq!(none.reason, Some(Reason::NoSummary));
     }
 
+    /// A learner's run could plant links where the grader (root) writes the next secret and
+    /// reads the next results (red team round 6): neither follows them.
+    #[cfg(unix)]
+    #[test]
+    fn the_secret_and_the_results_never_go_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        fs::write(&victim, "host file").unwrap();
+        let nonce = dir.path().join(NONCE_FILE);
+        std::os::unix::fs::symlink(&victim, &nonce).unwrap();
+        write_new(&nonce, b"secret").unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "host file");
+        assert_eq!(fs::read_to_string(&nonce).unwrap(), "secret");
+        assert!(!fs::symlink_metadata(&nonce).unwrap().is_symlink());
+
+        let results = dir.path().join(RESULTS_FILE);
+        fs::write(
+            &victim,
+            r#"{"nonce": "s", "tests": [], "errors": [], "exit": 0}"#,
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(&victim, &results).unwrap();
+        assert!(read_results(&results).is_none());
+    }
+
+    #[test]
+    fn failing_test_names_are_capped() {
+        let long = format!("test_x.py::test_{}", "a".repeat(5000));
+        assert!(test_name(&long).chars().count() <= MAX_NAME + 3);
+        let many: Vec<&str> = vec!["failed"; 500];
+        let verdict = judge(1, "s", results("s", &many, 1), 500);
+        assert_eq!(verdict.failing_tests.len(), MAX_NAMES);
+    }
+
     #[test]
     fn failures_are_named_and_the_count_is_the_course() {
         let failed = judge(1, "s", results("s", &["passed", "failed", "error"], 1), 3);
