@@ -64,7 +64,44 @@ fn main() {
             course_lock::LOCK_FILE
         );
     }
+    embed_python(&root, &out, &mut source);
     write(&out.join("course_files.rs"), source.as_bytes());
+}
+
+/// The Python track (`python/`, its own `course.lock`), for `init --track python` and `reset`:
+/// the files its lock names, in their shipped versions, and its package lock.
+fn embed_python(root: &Path, out: &Path, source: &mut String) {
+    let python = root.join("python");
+    println!("cargo:rerun-if-changed=python/{}", course_lock::LOCK_FILE);
+    println!("cargo:rerun-if-changed=python/requirements.lock");
+    let entries = match course_lock::read(&python) {
+        Ok(Some(entries)) => entries,
+        _ => Vec::new(),
+    };
+    let store = out.join("python");
+    let _ = fs::remove_dir_all(&store);
+    source.push_str("pub static PYTHON_FILES: &[(&str, &[u8])] = &[\n");
+    let mut embed = |path: &str, bytes: &[u8]| {
+        let dest = store.join(path);
+        write(&dest, bytes);
+        let _ = writeln!(
+            source,
+            "    ({:?}, include_bytes!({:?})),",
+            path,
+            dest.display().to_string()
+        );
+    };
+    for entry in &entries {
+        if let Some((bytes, _)) = course_lock::shipped_bytes(&python, entry) {
+            embed(&entry.path, &bytes);
+        }
+    }
+    if !entries.is_empty()
+        && let Ok(lock) = fs::read(python.join("requirements.lock"))
+    {
+        embed("requirements.lock", &lock);
+    }
+    source.push_str("];\n");
 }
 
 fn write(path: &Path, bytes: &[u8]) {

@@ -89,8 +89,11 @@ pub enum Command {
     },
     /// Create a ready learner workspace with the course built into this binary
     Init {
-        /// Where to create it (default: ./backendlings)
+        /// Where to create it (default: ./backendlings, or ./backendlings-python)
         dir: Option<PathBuf>,
+        /// Which course: `rust` (the default) or `python` (the Python track)
+        #[arg(long, value_name = "TRACK", default_value = "rust", value_parser = ["rust", "python"])]
+        track: String,
     },
     /// Grade learner trees against the course's own tests (for bootcamps and CI)
     Grade(GradeArgs),

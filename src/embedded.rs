@@ -35,15 +35,35 @@ pub fn manifest() -> &'static str {
     text(MANIFEST_PATH)
 }
 
-/// Whether `root` holds the embedded course (its `info.toml` is the same, byte for byte).
-pub fn is_embedded_course(root: &Path) -> bool {
-    std::fs::read_to_string(root.join(crate::course::INFO_FILE))
-        .is_ok_and(|text| text == info_toml())
+/// The Python track's embedded files (paths relative to its own root, `python/` in the
+/// repository); empty when the binary was built without it.
+pub fn python_all() -> &'static [(&'static str, &'static [u8])] {
+    generated::PYTHON_FILES
+}
+
+/// The embedded files of `course` (the Rust course, or the Python track) whose root holds the
+/// same `info.toml`, byte for byte; `None` for any other course.
+pub fn course_files(root: &Path) -> Option<&'static [(&'static str, &'static [u8])]> {
+    let info = std::fs::read(root.join(crate::course::INFO_FILE)).ok()?;
+    [all(), python_all()].into_iter().find(|files| {
+        files
+            .iter()
+            .any(|(path, bytes)| *path == crate::course::INFO_FILE && *bytes == info.as_slice())
+    })
 }
 
 /// The embedded files at `rel` (a path relative to the course root, `exercises/...` or
 /// `solutions/...`): one file, or every file of a folder. Paths are relative to the course root.
+#[cfg(test)]
 pub fn files(rel: &Path) -> Vec<(PathBuf, &'static [u8])> {
+    files_of(all(), rel)
+}
+
+/// [`files`] of a given set of embedded files.
+pub fn files_of(
+    set: &'static [(&'static str, &'static [u8])],
+    rel: &Path,
+) -> Vec<(PathBuf, &'static [u8])> {
     let parts: Vec<String> = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -53,8 +73,7 @@ pub fn files(rel: &Path) -> Vec<(PathBuf, &'static [u8])> {
         return Vec::new();
     }
     let folder = format!("{wanted}/");
-    all()
-        .iter()
+    set.iter()
         .filter(|(path, _)| *path == wanted || path.starts_with(&folder))
         .map(|(path, bytes)| (PathBuf::from(path), *bytes))
         .collect()

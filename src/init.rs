@@ -23,6 +23,8 @@ use crate::stdout::outln;
 
 /// Where `init` puts the workspace when no folder is named.
 const DEFAULT_DIR: &str = "backendlings";
+/// Where `init --track python` puts it.
+const DEFAULT_PYTHON_DIR: &str = "backendlings-python";
 
 /// What `init` did beyond writing files.
 #[derive(Debug, PartialEq, Eq)]
@@ -35,7 +37,7 @@ pub enum Git {
     Unavailable(String),
 }
 
-pub fn run(dir: Option<&Path>) -> Result<ExitCode> {
+pub fn run(dir: Option<&Path>, python: bool) -> Result<ExitCode> {
     if dir.is_none()
         && let Ok(course) = crate::context::course_root(None)
     {
@@ -48,8 +50,17 @@ pub fn run(dir: Option<&Path>) -> Result<ExitCode> {
             crate::invocation::typed("init DIR")
         );
     }
-    let dest = dir.unwrap_or(Path::new(DEFAULT_DIR));
-    let git = create_workspace(dest, true)?;
+    let default = if python {
+        DEFAULT_PYTHON_DIR
+    } else {
+        DEFAULT_DIR
+    };
+    let dest = dir.unwrap_or(Path::new(default));
+    let git = if python {
+        create_python_workspace(dest, true)?
+    } else {
+        create_workspace(dest, true)?
+    };
     let course = Course::load(dest)?;
     outln!(
         "{} a backendlings workspace in {} ({} in {})",
@@ -78,6 +89,37 @@ pub fn create_workspace(dest: &Path, git: bool) -> Result<Git> {
     let mut outcome = Git::Skipped;
     create_dir_with(dest, |staging| {
         write_files(staging)?;
+        if git {
+            outcome = git_init(staging);
+        }
+        Ok(())
+    })?;
+    Ok(outcome)
+}
+
+/// Creates a Python track workspace at `dest`: its exercises, `info.toml`, the package lock and
+/// a git repository; the environment is built on the first start.
+pub fn create_python_workspace(dest: &Path, git: bool) -> Result<Git> {
+    if embedded::python_all().is_empty() {
+        bail!(
+            "this backendlings was built without the Python track (python/course.lock was missing)"
+        );
+    }
+    let mut outcome = Git::Skipped;
+    create_dir_with(dest, |staging| {
+        for (path, bytes) in embedded::python_all() {
+            if path.starts_with("exercises/") || *path == INFO_FILE || *path == "requirements.lock"
+            {
+                write_atomic(&staging.join(path), bytes)?;
+            }
+        }
+        Course::load(staging).map_err(anyhow::Error::new).context(
+            "the Python track built into backendlings is not valid (a bug: please report it)",
+        )?;
+        write_atomic(
+            &staging.join(".gitignore"),
+            format!("/target\n/{STATE_DIR}\n/solutions\n/classroom.db*\n__pycache__/\n").as_bytes(),
+        )?;
         if git {
             outcome = git_init(staging);
         }

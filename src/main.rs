@@ -47,7 +47,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match command {
         Command::Watch(args) => watch::run(&load()?, &args.into()),
         // Commands that create a course need none to start from.
-        Command::Init { dir } => init::run(dir.as_deref()),
+        Command::Init { dir, track } => init::run(dir.as_deref(), track == "python"),
         Command::Dev(DevCommand::New { path }) => dev::new(&path),
         Command::Classroom(ClassroomCommand::Serve {
             listen,

@@ -42,8 +42,8 @@ pub fn original(course: &Course, exercise: &Exercise) -> Result<(Files, &'static
 }
 
 fn originals(root: &Path, rel: &Path) -> Result<(Files, &'static str)> {
-    if embedded::is_embedded_course(root) {
-        let files = embedded::files(rel)
+    if let Some(set) = embedded::course_files(root) {
+        let files = embedded::files_of(set, rel)
             .into_iter()
             .map(|(p, bytes)| (p, bytes.to_vec()))
             .collect();

@@ -15,16 +15,19 @@ use crate::fsutil::write_atomic;
 /// than the embedded one (its author ships its solutions), when the course sets
 /// `show_solutions = false`, and for a solution already there (the learner may have edited it).
 pub fn reveal(course: &Course, passed: &[usize]) -> Result<Vec<PathBuf>> {
-    if passed.is_empty() || !course.show_solutions || !embedded::is_embedded_course(&course.root) {
+    if passed.is_empty() || !course.show_solutions {
         return Ok(Vec::new());
     }
+    let Some(set) = embedded::course_files(&course.root) else {
+        return Ok(Vec::new());
+    };
     let mut written = Vec::new();
     for &index in passed {
         let rel = course.exercises[index].rel_solution_path();
         if course.root.join(&rel).exists() {
             continue;
         }
-        for (path, bytes) in embedded::files(&rel) {
+        for (path, bytes) in embedded::files_of(set, &rel) {
             write_atomic(&course.root.join(&path), bytes)?;
         }
         written.push(rel);

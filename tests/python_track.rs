@@ -428,3 +428,46 @@ fn grade_grades_a_python_cohort_and_hostile_learners_earn_nothing() {
     assert_eq!(status_of("edits_tests"), "tests_failed");
     assert_eq!(status_of("conftest"), "tests_failed");
 }
+
+/// `init --track python`: the Python track built into the binary, anywhere; after a pass its
+/// solution appears, and `reset` restores the shipped exercise.
+#[test]
+fn init_makes_a_python_workspace_with_reset_and_solutions() {
+    if !python_here() {
+        return;
+    }
+    let parent = tempfile::tempdir().unwrap();
+    let out = run_in(parent.path(), &["init", "--track", "python", "ws"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let root = parent.path().join("ws");
+    let info = fs::read_to_string(root.join("info.toml")).unwrap();
+    assert!(info.contains("toolchain = \"python\""), "{info}");
+    assert!(root.join("requirements.lock").is_file());
+    assert!(
+        !root.join("solutions").exists(),
+        "solutions come after a pass"
+    );
+    // The first exercise, solved with the repository's solution.
+    let name = info
+        .lines()
+        .find_map(|l| l.strip_prefix("name = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap();
+    let dir = info
+        .split("[[exercises]]")
+        .nth(1)
+        .and_then(|e| e.lines().find_map(|l| l.strip_prefix("dir = \"")))
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap();
+    let exercise = root.join(format!("exercises/{dir}/{name}.py"));
+    let shipped = fs::read(&exercise).unwrap();
+    let solution =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("python/solutions/{dir}/{name}.py"));
+    fs::copy(&solution, &exercise).unwrap();
+    let out = run_in(&root, &["run", name]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(root.join(format!("solutions/{dir}/{name}.py")).is_file());
+    let out = run_in(&root, &["reset", name]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(fs::read(&exercise).unwrap(), shipped);
+}
