@@ -509,6 +509,11 @@ impl Watch {
         cmd.args(args);
         cmd.cwd(dir);
         cmd.env("TERM", "xterm-256color");
+        // The Python track's environment, shared with tests/python_track.rs.
+        cmd.env(
+            "BACKENDLINGS_DATA_DIR",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-python-data"),
+        );
         let child = pair.slave.spawn_command(cmd).unwrap();
         let mut reader = pair.master.try_clone_reader().unwrap();
         let keys = pair.master.take_writer().unwrap();
@@ -707,6 +712,66 @@ fn a_pass_in_watch_mode_is_counted_on_the_instructors_page() {
     assert!(!dom.contains("(passed)"), "{dom}");
     // The failing verdict before the pass is the one failure listed.
     assert!(dom.contains("<td>1 failing run</td>"), "{dom}");
+}
+
+/// The Python track in the classroom: the same events through the same client and server, with
+/// pytest's test names as the failing tests.
+#[test]
+fn a_python_learner_is_counted_on_the_instructors_page() {
+    let python = ["python3", "python"].iter().any(|p| {
+        Command::new(p)
+            .args(["-c", "import sys; assert sys.version_info >= (3, 11)"])
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    if !python {
+        assert!(std::env::var_os("CI").is_none(), "CI needs Python 3.11+");
+        return;
+    }
+    let course = tempfile::tempdir().unwrap();
+    let root = course.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    };
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("python/requirements.lock"),
+        root.join("requirements.lock"),
+    )
+    .unwrap();
+    write(
+        "info.toml",
+        "format_version = 1\ntoolchain = \"python\"\n[[exercises]]\nname = \"status\"\ndir = \"basics\"\ntests = 1\nhint = \"201\"\n",
+    );
+    write("exercises/basics/status.py", "CREATED = 200\n");
+    write(
+        "exercises/basics/test_status.py",
+        "from status import CREATED\n\ndef test_created_is_201():\n    assert CREATED == 201\n",
+    );
+    write(
+        ".backendlings/state.json",
+        r#"{"version": 1, "welcome_shown": true}"#,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(
+        &dir.path().join("room.db"),
+        "127.0.0.1:0",
+        &["--stuck-minutes", "0"],
+    );
+    let mut watch = Watch::start(
+        root,
+        &["watch", "--join", &server.join_url, "--as", "guido"],
+    );
+    watch.wait_for("status: tests failed");
+    server.wait_stats("guido's failure", |s| s["learners"] == 1);
+    write("exercises/basics/status.py", "CREATED = 201\n");
+    watch.wait_for("status passed");
+    server.wait_stats("guido's pass", |s| s["passes"] == 1);
+    let Some(dom) = chromium_dom(&server.teach_url, None) else {
+        return;
+    };
+    assert!(dom.contains("test_created_is_201"), "{dom}");
 }
 
 /// `watch --leave` works from a script (no terminal) and says what it did.

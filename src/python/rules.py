@@ -14,7 +14,9 @@ evaluation, files) and say nothing about style: any correct solution of an exerc
 """
 
 import ast
+import importlib.util
 import json
+import re
 import sys
 
 # Modules a learner may import (the top-level name). Everything else is refused: the standard
@@ -84,12 +86,13 @@ REFUSED_ATTRIBUTES = {
     "sys", "os", "subprocess", "importlib", "builtins", "inspect", "ctypes", "gc", "signal",
     "types", "traceback", "pickle", "marshal", "shutil", "tempfile", "posix", "nt", "_io",
 }
-# `.config` is refused only on these names (pytest's fixtures and objects): `app.config` is how
-# Flask is configured.
+# `.config`, `.session` and `.node` are refused only on these names (pytest's fixtures and
+# objects): `app.config` is how Flask is configured, `db.session` how SQLAlchemy is used.
 PYTEST_OBJECTS = {"request", "pytestconfig", "pytester", "testdir", "item", "session", "config"}
+PYTEST_ONLY = {"config", "session", "node"}
 
 # Dunder attributes a learner may read: a class's name, and calling an overridden constructor.
-ALLOWED_DUNDER_ATTRIBUTES = {"__init__", "__name__", "__qualname__", "__post_init__", "__doc__"}
+ALLOWED_DUNDER_ATTRIBUTES = {"__init__", "__name__", "__qualname__", "__post_init__"}
 
 # Special methods that answer the course's tests on the learner's behalf (an `__eq__` that is
 # always true) or run code at times the tests do not choose: a learner class may define them
@@ -118,6 +121,9 @@ def guarded_methods_of(tree):
     return found
 
 
+# A special attribute's name in text.
+DUNDER = re.compile(r"__\w*__|\{[^}]*__")
+
 # Builtins that take an attribute's name as text: only ever called, with the name written out.
 NAMED_ACCESS = {"getattr", "setattr", "delattr", "hasattr"}
 
@@ -133,6 +139,12 @@ class Checker(ast.NodeVisitor):
         self.modules = set()
         # Name nodes that are the value of an attribute (`module.name`) or a call's function.
         self.allowed_names = set()
+        # String nodes that are docstrings.
+        self.docstrings = set()
+        # Names from-imported (`from flask import session`): name -> `module.name`.
+        self.from_imported = {}
+        # Modules of the learner's own exercise (the course's support modules) it may import.
+        self.own_modules = set()
 
     def refuse(self, node, message):
         self.problems.append(
@@ -143,6 +155,8 @@ class Checker(ast.NodeVisitor):
 
     def check_module(self, node, module):
         top = module.split(".")[0]
+        if module in self.own_modules:
+            return True
         if top not in ALLOWED_MODULES:
             self.refuse(node, f"imports `{module}`, which graded code may not use")
             return False
@@ -188,7 +202,8 @@ class Checker(ast.NodeVisitor):
             if full in REFUSED_SUBMODULES or alias.name.startswith("_"):
                 self.refuse(node, f"uses `{full}`, which graded code may not use")
                 continue
-            self.imported[alias.asname or alias.name] = full if top != module else module
+            self.imported[alias.asname or alias.name] = full
+            self.from_imported[alias.asname or alias.name] = full
 
     # Names and attributes ----------------------------------------------------------------
 
@@ -220,7 +235,8 @@ class Checker(ast.NodeVisitor):
         ):
             self.refuse(node, f"reads the private attribute `.{attr}` of another object")
         elif attr in REFUSED_ATTRIBUTES and (
-            attr != "config" or (isinstance(root, ast.Name) and root.id in PYTEST_OBJECTS)
+            attr not in PYTEST_ONLY
+            or (isinstance(root, ast.Name) and root.id in PYTEST_OBJECTS)
         ):
             self.refuse(node, f"uses `.{attr}`, which graded code may not use")
         # `os.system`, `pytest.exit`: names of restricted modules.
@@ -279,9 +295,14 @@ class Checker(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Constant(self, node):
-        # Format strings reach attributes through text: `"{0.__class__}".format(x)`.
-        if isinstance(node.value, str) and "__" in node.value and node.value != "__main__":
-            self.refuse(node, "a string holding `__` is not allowed in graded code")
+        # Text that names a special attribute reaches it through `getattr`-like paths and
+        # format fields (`"{0.__class__}"`); docstrings are never read (`.__doc__` is refused).
+        if (
+            isinstance(node.value, str)
+            and id(node) not in self.docstrings
+            and DUNDER.search(node.value.replace("__main__", ""))
+        ):
+            self.refuse(node, "a string naming a special attribute (`__x__`) is not allowed")
 
     # Monkeypatching ------------------------------------------------------------------------
 
@@ -289,6 +310,18 @@ class Checker(ast.NodeVisitor):
         while isinstance(target, (ast.Attribute, ast.Subscript)):
             target = target.value
         return target.id if isinstance(target, ast.Name) else None
+
+    def is_module_or_class(self, name):
+        """Whether an imported name stands for a module or a class (what patching changes for
+        everyone), rather than an object such as Flask's `session` or `g`."""
+        if name in self.modules or name not in self.from_imported:
+            return True
+        if name[:1].isupper():
+            return True
+        try:
+            return importlib.util.find_spec(self.from_imported[name]) is not None
+        except (ImportError, ValueError, AttributeError):
+            return False
 
     def check_target(self, target):
         if isinstance(target, (ast.Tuple, ast.List)):
@@ -298,7 +331,7 @@ class Checker(ast.NodeVisitor):
             self.check_target(target.value)
         elif isinstance(target, (ast.Attribute, ast.Subscript)):
             root = self.root_name(target)
-            if root in self.imported:
+            if root in self.imported and self.is_module_or_class(root):
                 self.refuse(
                     target,
                     f"changes `{root}`, which was imported: graded code may not patch "
@@ -360,7 +393,7 @@ def reaches_through(text):
     return any("." in f or "[" in f for f in fields)
 
 
-def check(path, shown, shipped):
+def check(path, shown, shipped, own_modules=None):
     with open(path, "rb") as f:
         source = f.read()
     try:
@@ -379,6 +412,17 @@ def check(path, shown, shipped):
         except (OSError, SyntaxError, ValueError):
             shipped_methods = {}
     checker = Checker(shown, shipped_methods)
+    checker.own_modules = set(own_modules or [])
+    for owner in ast.walk(tree):
+        if isinstance(owner, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = owner.body
+            if (
+                body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)
+            ):
+                checker.docstrings.add(id(body[0].value))
     checker.visit(tree)
     return checker.problems, None
 
@@ -388,7 +432,9 @@ def answer(request):
     problems = []
     syntax = None
     for entry in request["files"]:
-        found, error = check(entry["path"], entry["shown"], entry.get("shipped"))
+        found, error = check(
+            entry["path"], entry["shown"], entry.get("shipped"), request.get("own_modules")
+        )
         problems.extend(found)
         if error and syntax is None:
             syntax = error

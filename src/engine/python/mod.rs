@@ -69,11 +69,13 @@ impl Python {
 
     /// Keeps warm workers for the runs (watch mode, `verify`): each run is forked from a parent
     /// that already imported pytest and the frameworks. Not on Windows, which has no fork.
-    pub fn with_workers(mut self) -> Python {
+    pub fn with_workers(self) -> Python {
         #[cfg(unix)]
         {
-            self.workers = Some(worker::Pool::new(&self.env));
+            let workers = Some(worker::Pool::new(&self.env));
+            Python { workers, ..self }
         }
+        #[cfg(not(unix))]
         self
     }
 
@@ -253,12 +255,18 @@ impl Toolchain for Python {
             .as_ref()
             .map(|p| p.shipped.clone())
             .filter(|p| p.is_file() && *p != target.main_file);
+        // The course's support modules of this exercise: the learner may import them.
+        let own_modules: Vec<String> = (target.python.iter())
+            .flat_map(|p| &p.support)
+            .filter_map(|f| Some(f.file_stem()?.to_string_lossy().into_owned()))
+            .collect();
         let request = serde_json::json!({
             "files": [{
                 "path": target.main_file,
                 "shown": shown(&target.main_file),
                 "shipped": shipped,
-            }]
+            }],
+            "own_modules": own_modules,
         });
         let report = self
             .warm_rules(&request)
