@@ -172,8 +172,15 @@ find "$subs/exit_cheat/exercises" -name '*.rs' -exec sh -c 'for f; do
 solved "$subs/forger"
 cat > "$subs/forger/exercises/00_intro/intro1_welcome.rs" <<'RS'
 // Forges: writes the results, the course, its build folder and the submission, and leaves a
-// process that keeps rewriting the results after grading.
+// process that keeps rewriting the results after grading. `main` and the check are the
+// course's (grading puts them back): the attack lives in `startup_line`, which `main` calls.
 fn main() {
+    let line = startup_line();
+    println!("{line}");
+    check_startup_line(&line);
+}
+
+fn startup_line() -> String {
     let service = "orders-api";
     let forged = "{\"score\": 999, \"output\": \"FORGED\", \"tests\": []}";
     let mut log = String::new();
@@ -193,7 +200,18 @@ fn main() {
     log.push_str(&format!("FORGE lingering rewriter started: {:?}\n", lingering.map(|o| o.status.success())));
     // A passing exercise shows no output in results.json: the log goes where every user may write.
     let _ = std::fs::write("/tmp/forger.log", log);
-    println!("Starting {service} on 127.0.0.1:8080");
+    format!("Starting {service} on 127.0.0.1:8080")
+}
+
+fn check_startup_line(line: &str) {
+    let name = line
+        .strip_prefix("Starting ")
+        .and_then(|rest| rest.strip_suffix(" on 127.0.0.1:8080"));
+    assert!(
+        name.is_some_and(|name| !name.trim().is_empty()),
+        "the log line must read `Starting <name> on 127.0.0.1:8080` with the service's name, \
+         got {line:?}"
+    );
 }
 RS
 # A zip made by macOS Finder, unpacked as Gradescope unpacks it.
