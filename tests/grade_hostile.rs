@@ -82,6 +82,8 @@ const ADD_RS: &str = "exercises/basics/add.rs";
 const GREET_RS: &str = "exercises/basics/greet.rs";
 const MAIN_RS: &str = "exercises/more/server/main.rs";
 const LOGIC_RS: &str = "exercises/more/server/logic.rs";
+/// A data file of the folder exercise (red team round 6: a module file that is not `.rs`).
+const NOTES_TXT: &str = "exercises/more/server/notes.txt";
 
 /// Three exercises (a file with tests, a file without, a folder with a test module file) in a
 /// course that forbids `unsafe` and locks `add`'s signature. Its solutions hold secrets.
@@ -237,7 +239,7 @@ fn exercise_of(path: &str) -> &'static str {
     match path {
         ADD_RS => "add",
         GREET_RS => "greet",
-        MAIN_RS | LOGIC_RS => "server",
+        MAIN_RS | LOGIC_RS | NOTES_TXT => "server",
         other => panic!("{other} is no exercise file of the test course"),
     }
 }
@@ -1169,6 +1171,57 @@ fn forged_verdicts_earn_nothing() {
                     .shows("the crate `std` takes the name")
                     .shows(LOGIC_RS),
             ),
+        // Red team round 6 (W1). Defence: the contract sees what the compiler compiles: a
+        // `#[cfg]` the course's file does not have is refused, and so are two items of one name
+        // in one namespace of a module. Before the fix the cfg'd-out `struct Caught` made the
+        // alias `Caught = std::thread::Result<()>` look like the learner's type, and the file
+        // got past the contract (`tests_failed` here, the marker printed; in the course, a pass).
+        learner("cfg_decoy_type")
+            .file(ADD_RS, include_str!("hostile/cfg_decoy_type_add.rs"))
+            .expect(
+                "add",
+                contract("`#[cfg(any())]` decides what the compiler sees")
+                    .shows("`Caught` is defined twice")
+                    .hides("HOSTILE-RAN"),
+            ),
+        // Red team round 6 (W2). Defence: as for W1; the contract read the cfg'd-out twin of
+        // `add` (the last of that name) and found the shipped signature kept. Before the fix:
+        // `tests_failed` with the marker of the `add` the compiler built.
+        learner("cfg_twin")
+            .file(ADD_RS, include_str!("hostile/cfg_twin_add.rs"))
+            .expect(
+                "add",
+                contract("`#[cfg(any())]` decides what the compiler sees")
+                    .shows("`add` is defined twice in this file (a function, twice)")
+                    .hides("HOSTILE-RAN"),
+            ),
+        // Red team round 6 (W3). Defence: `path` inside `cfg_attr` is refused, and read like a
+        // plain `#[path]` (the refusal of non-`.rs` module files; the rule book's module tree,
+        // whose ender rule would refuse `notes.txt`). Before the fix: `passed`, 3 marks.
+        learner("cfg_attr_path")
+            .file(MAIN_RS, include_str!("hostile/cfg_attr_path_main.rs"))
+            .file(LOGIC_RS, include_str!("hostile/cfg_attr_path_logic.rs"))
+            .file(NOTES_TXT, include_str!("hostile/cfg_attr_path_notes.txt"))
+            .expect(
+                "server",
+                contract("`#[cfg_attr(all(),path=\"notes.txt\")]` puts `path` under a condition")
+                    .shows("the module `notes` lives in `notes.txt`, which is not a `.rs` file")
+                    .shows(MAIN_RS)
+                    .hides("HOSTILE-RAN"),
+            ),
+        // Red team round 6 (W4). Defence: a single-file exercise may not declare a module file
+        // (`mod x;`) the course's file does not, and the rule book reads every file a program
+        // pulls in with the rules of the exercise that includes it. Before the fix: `passed`,
+        // 2 marks, through the other exercise's `exit`.
+        learner("path_to_greet")
+            .file(ADD_RS, include_str!("hostile/path_to_greet_add.rs"))
+            .file(GREET_RS, include_str!("hostile/path_to_greet_greet.rs"))
+            .expect(
+                "add",
+                contract("`mod greet_exercise;` brings in the file `greet.rs`")
+                    .hides("HOSTILE-RAN"),
+            )
+            .expect("greet", unsolved("greet")),
         // Defence: a byte-order mark is removed before parsing and the program is printed from
         // the syntax tree: the course's tests really run (and fail, by name); a macro naming
         // `test` in a folder exercise changes nothing of the count.

@@ -122,7 +122,7 @@ pub fn assemble(learner: &str, course: &str, locked: &[String]) -> Result<Assemb
             _ => None,
         })
         .collect();
-    let names: Vec<String> = course_tests.iter().map(|m| name(&m.ident)).collect();
+    let names = test_module_names(&course);
 
     let learner_tests: Vec<String> = file
         .items
@@ -160,11 +160,7 @@ pub fn assemble(learner: &str, course: &str, locked: &[String]) -> Result<Assemb
     }
     // Every test of the learner's goes, and every module that would collide with the course's;
     // then what is left may not tell the tests from the program.
-    file.items.retain(|item| match item {
-        Item::Mod(m) => !is_cfg_test(&m.attrs) && !names.contains(&name(&m.ident)),
-        _ => true,
-    });
-    TestStripper.visit_file_mut(&mut file);
+    strip_tests(&mut file, &names);
     let mut detector = TestDetector(Vec::new());
     detector.visit_file(&file);
     let test_only_code = detector.0;
@@ -182,6 +178,31 @@ pub fn assemble(learner: &str, course: &str, locked: &[String]) -> Result<Assemb
         locked_modified,
         test_only_code,
     })
+}
+
+/// The names of the course's test modules (`#[cfg(test)] mod tests`) at the top of its file: a
+/// learner's module of such a name is removed with the learner's tests.
+pub(crate) fn test_module_names(course: &syn::File) -> Vec<String> {
+    course
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Mod(m) if is_cfg_test(&m.attrs) => Some(name(&m.ident)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Removes from `file` what the graded program never holds of it: every test module at the top
+/// (`#[cfg(test)]`, or named like one of the course's, `course_tests`) and, at every module
+/// depth, every item marked `#[test]` or gated on `test`. The contract reads a learner's file
+/// after this, so that it sees what the compiler compiles (red team round 6).
+pub(crate) fn strip_tests(file: &mut syn::File, course_tests: &[String]) {
+    file.items.retain(|item| match item {
+        Item::Mod(m) => !is_cfg_test(&m.attrs) && !course_tests.contains(&name(&m.ident)),
+        _ => true,
+    });
+    TestStripper.visit_file_mut(file);
 }
 
 /// A course test module file (the file behind `#[cfg(test)] mod tests;`) as it is compiled:
@@ -885,6 +906,46 @@ fn pruned(tree: &UseTree, parent: Option<&str>, names: &[String]) -> Option<UseT
     }
 }
 
+/// Every file a module's attributes may name: its plain `#[path = ".."]` and every `path`
+/// inside a `#[cfg_attr(..)]`, however nested (red team round 6: `#[cfg_attr(all(), path =
+/// "notes.txt")]` was invisible to [`path_attr`]).
+pub(crate) fn path_attrs(attrs: &[Attribute]) -> Vec<String> {
+    let mut found: Vec<String> = path_attr(attrs).into_iter().collect();
+    for attr in attrs.iter().filter(|a| is_named(a.path(), "cfg_attr")) {
+        if let Ok(list) = attr.meta.require_list() {
+            cfg_attr_paths(list.tokens.clone(), &mut found);
+        }
+    }
+    found
+}
+
+/// The `path = ".."` values among the attributes a `cfg_attr`'s tokens (predicate first) apply.
+pub(crate) fn cfg_attr_paths(tokens: proc_macro2::TokenStream, found: &mut Vec<String>) {
+    let parsed = syn::parse::Parser::parse2(
+        syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+        tokens,
+    );
+    let Ok(metas) = parsed else { return };
+    for meta in metas.iter().skip(1) {
+        match meta {
+            syn::Meta::NameValue(nv) if is_named(&nv.path, "path") => {
+                if let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) = &nv.value
+                {
+                    found.push(s.value());
+                }
+            }
+            syn::Meta::List(list) if is_named(&list.path, "cfg_attr") => {
+                cfg_attr_paths(list.tokens.clone(), found);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A plain `#[path = ".."]`.
 pub(crate) fn path_attr(attrs: &[Attribute]) -> Option<String> {
     attrs.iter().find_map(|a| match &a.meta {
         syn::Meta::NameValue(nv) if is_named(&nv.path, "path") => match &nv.value {

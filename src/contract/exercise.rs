@@ -102,6 +102,7 @@ pub fn prepare(
             let context = signature::Context {
                 crates: &crates,
                 crate_root: true,
+                single_file: true,
             };
             keeps_contract(&rel, &learner, Some(&canonical), context)?;
             let assembled = assemble::assemble(&learner, &canonical, &exercise.locked)
@@ -196,6 +197,7 @@ fn prepare_dir(
         let context = signature::Context {
             crates,
             crate_root: file == Path::new("main.rs"),
+            single_file: false,
         };
         keeps_contract(&rel_file, &learner, canonical.as_deref(), context)?;
         let canonical = canonical.unwrap_or_default();

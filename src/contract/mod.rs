@@ -9,9 +9,12 @@
 //! - [`signature`]: shipped functions, types and imports keep what the tests rely on.
 //! - [`names`]: learner names may not impersonate the language (a `struct u16` whose `==`
 //!   always says yes, a `#[macro_export] macro_rules! vec`).
+//! - [`compiled`]: the contract reads what the compiler compiles (no `cfg` of the learner's,
+//!   no item twice, no module file in a single-file exercise).
 //! - [`exercise`]: one exercise of a learner tree, read safely and assembled file by file.
 
 pub mod assemble;
+pub mod compiled;
 pub mod exercise;
 pub mod names;
 pub mod signature;

@@ -35,7 +35,7 @@
 use syn::visit::{self, Visit};
 use syn::{Item, UseTree};
 
-use super::assemble::{item_name, path_attr, use_bindings};
+use super::assemble::{item_name, path_attrs, use_bindings};
 use super::name;
 
 /// The primitive types, the prelude (2015 to 2024), the standard derives and attributes, the
@@ -339,8 +339,10 @@ fn hidden_items(
                 }
             }
             Item::Mod(m) => {
-                if let Some(path) = path_attr(&m.attrs)
-                    && !path.ends_with(".rs")
+                // A `path` inside `cfg_attr` names the file too (red team round 6).
+                for path in path_attrs(&m.attrs)
+                    .into_iter()
+                    .filter(|p| !p.ends_with(".rs"))
                 {
                     found.push(Binding {
                         name: name(&m.ident),

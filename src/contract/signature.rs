@@ -40,17 +40,40 @@ const COMPARISONS: &[&str] = &["PartialEq", "Eq", "PartialOrd", "Ord"];
 pub struct Context<'a> {
     pub crates: &'a [String],
     pub crate_root: bool,
+    /// The file is a single-file exercise: it may declare no module file (`mod x;`) its
+    /// course's file does not (red team round 6).
+    pub single_file: bool,
 }
 
 /// What the learner's file changed of the course's contract, one line each; empty when it is
 /// kept (or when either file does not parse: the compiler will say why).
 pub fn breaches(learner: &str, course: Option<&str>, context: Context) -> Vec<String> {
     let _reset = SpanReset;
-    let Ok(learner) = syn::parse_file(&normalize(learner)) else {
+    let Ok(mut learner) = syn::parse_file(&normalize(learner)) else {
         return Vec::new();
     };
-    let course = course.and_then(|c| syn::parse_file(&normalize(c)).ok());
-    let mut found = super::names::impersonations(&learner, course.as_ref(), context.crates);
+    let mut course = course.and_then(|c| syn::parse_file(&normalize(c)).ok());
+    // What the graded program holds of either file: no test module, no item gated on `test`
+    // (red team round 6: a `#[cfg(test)] struct` the contract counted and the compiler never
+    // saw made a foreign type look like the learner's).
+    let tests = course
+        .as_ref()
+        .map(super::assemble::test_module_names)
+        .unwrap_or_default();
+    super::assemble::strip_tests(&mut learner, &tests);
+    if let Some(course) = &mut course {
+        super::assemble::strip_tests(course, &tests);
+    }
+    let mut found = super::compiled::conditions(&learner, course.as_ref());
+    found.extend(super::compiled::duplicates(&learner));
+    if context.single_file {
+        found.extend(super::compiled::module_files(&learner, course.as_ref()));
+    }
+    found.extend(super::names::impersonations(
+        &learner,
+        course.as_ref(),
+        context.crates,
+    ));
     let Some(course) = course else {
         return found;
     };
@@ -58,6 +81,15 @@ pub fn breaches(learner: &str, course: Option<&str>, context: Context) -> Vec<St
     let theirs = Contract::of(&learner);
     let new_glob = theirs.globs.difference(&shipped.globs).next().is_some();
     for (name, types) in &shipped.functions {
+        // Free functions twice are `compiled::duplicates`' to report; methods may be written
+        // in `impl` blocks the compiler tells apart (`impl R<A>`, `impl R<B>`) and the contract
+        // does not.
+        if name.contains("::") && theirs.twice.contains(name) {
+            found.push(format!(
+                "`{name}` is written more than once: the tests rely on its signature `{types}`, so write it once"
+            ));
+            continue;
+        }
         match theirs.functions.get(name) {
             Some(their_types) if their_types != types => found.push(format!(
                 "`{name}` must keep its signature `{types}` (it is `{their_types}`): the tests rely on its types"
@@ -150,6 +182,9 @@ struct Contract {
     /// Macro calls where items go (in a module or an `impl` block), which may define
     /// functions the contract cannot see (`thread_local!` aside).
     macro_calls: bool,
+    /// Functions (`functions`' keys) defined more than once: which one the compiler builds is
+    /// not the contract's to guess (red team round 6).
+    twice: BTreeSet<String>,
 }
 
 impl Contract {
@@ -193,9 +228,14 @@ impl Contract {
         for item in &file.items {
             match item {
                 Item::Fn(f) if !is_test_item(&f.attrs) => {
-                    contract
+                    let key = name(&f.sig.ident);
+                    if contract
                         .functions
-                        .insert(name(&f.sig.ident), types_of(&f.sig));
+                        .insert(key.clone(), types_of(&f.sig))
+                        .is_some()
+                    {
+                        contract.twice.insert(key);
+                    }
                 }
                 Item::Struct(s) => {
                     contract.derives.insert(name(&s.ident), derives(&s.attrs));
@@ -217,10 +257,14 @@ impl Contract {
                     };
                     for inner in &block.items {
                         if let ImplItem::Fn(f) = inner {
-                            contract.functions.insert(
-                                format!("{owner}::{}", name(&f.sig.ident)),
-                                types_of(&f.sig),
-                            );
+                            let key = format!("{owner}::{}", name(&f.sig.ident));
+                            if contract
+                                .functions
+                                .insert(key.clone(), types_of(&f.sig))
+                                .is_some()
+                            {
+                                contract.twice.insert(key);
+                            }
                         }
                     }
                 }
@@ -715,6 +759,7 @@ mod tests {
     const CONTEXT: Context = Context {
         crates: &[],
         crate_root: true,
+        single_file: true,
     };
 
     const COURSE: &str = r#"
@@ -836,6 +881,9 @@ impl Router {
             "extern crate self as me;\nmod m { pub trait Looks { fn contains(&self, _: &str) -> bool { true } } }\nimpl me::m::Looks for String {}",
             // Raw names.
             "pub trait Looks { fn contains(&self, _: &str) -> bool { true } }\nimpl r#Looks for r#String {}",
+            // Red team round 6: a struct the compiler never sees (the tests' build removes it)
+            // under the alias's name.
+            "#[cfg(test)]\npub struct Caught;\npub type Caught = std::thread::Result<()>;\npub trait Verdict { fn is_err(self) -> bool; }\nimpl Verdict for Caught { fn is_err(self) -> bool { false } }",
         ] {
             let learner =
                 format!("pub fn greeting(name: &str) -> String {{ String::new() }}\n{sneaky}");
@@ -932,6 +980,30 @@ impl Router {
         }
     }
 
+    /// Red team round 6: which of two definitions the compiler builds is not the contract's
+    /// to guess (here two `impl` blocks it tells apart, and the contract does not).
+    #[test]
+    fn a_shipped_method_written_twice_is_refused() {
+        let learner = r#"
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response { pub status: u16 }
+pub struct Router<T = ()>(T);
+impl Router<u8> {
+    pub fn route(&self, path: &str) -> bool { true }
+}
+impl Router<()> {
+    pub fn route(&self, path: &str) -> Response { todo!() }
+}
+"#;
+        let found = breaches(learner, Some(COURSE), CONTEXT);
+        assert!(
+            found
+                .iter()
+                .any(|f| f.contains("`Router::route` is written more than once")),
+            "{found:?}"
+        );
+    }
+
     #[test]
     fn a_method_with_another_return_type_is_refused() {
         let learner = r#"
@@ -971,6 +1043,7 @@ mod course_tests {
             let context = super::Context {
                 crates: &crates,
                 crate_root: !in_folder || rel.file_name().is_some_and(|n| n == "main.rs"),
+                single_file: !in_folder,
             };
             for breach in super::breaches(&solution, Some(&exercise), context) {
                 broken.push(format!("{}: {breach}", rel.display()));

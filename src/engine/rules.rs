@@ -48,15 +48,13 @@ const ALLOWED_INNER: &[&str] = &["allow", "warn", "deny", "forbid", "expect", "d
 /// business calling them, and they are how a test fakes a passing run.
 const PROCESS_ENDERS: &[&str] = &["exit", "abort", "exec", "_exit", "exit_process"];
 
-/// The Rust files of a program: its crate root and, for a folder exercise (`main.rs` in a
-/// folder of its own), the module files it declares (`mod db;`, `#[path]` honoured), found the
-/// way the compiler finds them. Other `.rs` files in the folder are not part of the program (a
-/// learner's `tests_backup.rs` changes nothing).
+/// The Rust files of a program: its crate root and the module files it declares (`mod db;`,
+/// `#[path]` honoured, and a `path` inside `cfg_attr` too), found the way the compiler finds
+/// them, for a folder exercise and a single-file one alike: the rules of the exercise apply to
+/// every file it pulls in (red team round 6: a single-file test exercise pulled in another
+/// exercise's file, graded by `main`, and called the `exit` in it). Other `.rs` files in a
+/// folder are not part of the program (a learner's `tests_backup.rs` changes nothing).
 pub fn source_files(main_file: &Path) -> Vec<PathBuf> {
-    let is_folder_exercise = main_file.file_name().is_some_and(|n| n == "main.rs");
-    if !is_folder_exercise {
-        return vec![main_file.to_path_buf()];
-    }
     let _reset = crate::contract::assemble::SpanReset;
     let mut files = vec![main_file.to_path_buf()];
     let mut next = 0;
@@ -71,9 +69,12 @@ pub fn source_files(main_file: &Path) -> Vec<PathBuf> {
             continue;
         };
         let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
-        let owns_dir = file
-            .file_name()
-            .is_some_and(|n| n == "main.rs" || n == "mod.rs" || n == "lib.rs");
+        // The crate root owns its folder whatever its name (`mod x;` in `add.rs` is `x.rs`
+        // next to it), and so do `main.rs`, `mod.rs` and `lib.rs`.
+        let owns_dir = next == 1
+            || file
+                .file_name()
+                .is_some_and(|n| n == "main.rs" || n == "mod.rs" || n == "lib.rs");
         let base = if owns_dir {
             dir.clone()
         } else {
@@ -89,29 +90,40 @@ pub fn source_files(main_file: &Path) -> Vec<PathBuf> {
 }
 
 /// The files of the `mod name;` declarations among `items` (inline modules searched too):
-/// `#[path]` is relative to `dir`, other modules live in `base`.
+/// `#[path]` is relative to `dir`, other modules live in `base`. A `path` inside `cfg_attr`
+/// may or may not apply: both its file and the default one are read (the contract refuses such
+/// modules anyway).
 fn module_files(items: &[Item], dir: &Path, base: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for item in items {
         let Item::Mod(module) = item else { continue };
         let name = unraw(&module.ident);
-        let path = crate::contract::assemble::path_attr(&module.attrs);
-        match (&module.content, path) {
-            (Some((_, inner)), path) => {
-                let inner_base = match path {
-                    Some(path) => dir.join(path),
-                    None => base.join(&name),
-                };
-                found.extend(module_files(inner, &inner_base, &inner_base));
-            }
-            (None, Some(path)) => found.push(dir.join(path)),
-            (None, None) => {
-                let flat = base.join(format!("{name}.rs"));
-                found.push(if flat.is_file() {
-                    flat
-                } else {
-                    base.join(&name).join("mod.rs")
-                });
+        let plain = crate::contract::assemble::path_attr(&module.attrs);
+        let mut places: Vec<Option<String>> = crate::contract::assemble::path_attrs(&module.attrs)
+            .into_iter()
+            .map(Some)
+            .collect();
+        if plain.is_none() {
+            places.push(None);
+        }
+        for place in places {
+            match (&module.content, place) {
+                (Some((_, inner)), path) => {
+                    let inner_base = match path {
+                        Some(path) => dir.join(path),
+                        None => base.join(&name),
+                    };
+                    found.extend(module_files(inner, &inner_base, &inner_base));
+                }
+                (None, Some(path)) => found.push(dir.join(path)),
+                (None, None) => {
+                    let flat = base.join(format!("{name}.rs"));
+                    found.push(if flat.is_file() {
+                        flat
+                    } else {
+                        base.join(&name).join("mod.rs")
+                    });
+                }
             }
         }
     }
@@ -849,6 +861,59 @@ mod tests {
             inspect_source(ending, true).unwrap_err(),
             "same problems, same lines and columns"
         );
+    }
+
+    /// Red team round 6 (W3, W4): the files a program pulls in are read with its rules, a
+    /// single file's and a `path` inside `cfg_attr` included.
+    #[test]
+    fn every_file_a_program_pulls_in_is_read_with_its_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        };
+        let ender = "pub fn done() { std::process::exit(0) }\n";
+        // A single-file exercise that pulls in another exercise's file (W4).
+        write(
+            "intro/intro2.rs",
+            "#[path = \"intro1.rs\"]\nmod welcome;\nmod helpers;\nfn main() { welcome::done() }\n",
+        );
+        write("intro/intro1.rs", &format!("fn main() {{}}\n{ender}"));
+        write("intro/helpers.rs", "pub fn h() {}\n");
+        let files = source_files(&root.join("intro/intro2.rs"));
+        assert_eq!(
+            files,
+            [
+                root.join("intro/intro2.rs"),
+                root.join("intro/intro1.rs"),
+                root.join("intro/helpers.rs")
+            ]
+        );
+        let problems = inspect(&files, true, &|p| {
+            p.strip_prefix(root).unwrap().display().to_string()
+        })
+        .unwrap_err();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("intro/intro1.rs:") && p.contains("std::process::exit")),
+            "{problems:?}"
+        );
+        // A folder exercise whose module file is named inside `cfg_attr` (W3).
+        write(
+            "server/main.rs",
+            "#[cfg_attr(all(), path = \"notes.txt\")]\nmod notes;\n#[cfg_attr(any(), path = \"other.rs\")]\nmod db;\nfn main() {}\n",
+        );
+        write("server/notes.txt", ender);
+        write("server/other.rs", "");
+        write("server/db.rs", "");
+        let files = source_files(&root.join("server/main.rs"));
+        for file in ["server/notes.txt", "server/other.rs", "server/db.rs"] {
+            assert!(files.contains(&root.join(file)), "{file}: {files:?}");
+        }
+        assert!(inspect(&files, true, &|p| p.display().to_string()).is_err());
     }
 
     #[test]
