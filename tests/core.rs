@@ -539,8 +539,9 @@ fn done_count(course: &TestCourse) -> serde_json::Value {
     progress["done"].clone()
 }
 
-/// What makes cargo run `build.rs` again is what the build script printed last time; only
-/// `course.lock` may be there, so saving or committing an exercise never rebuilds the runner.
+/// What makes cargo run `build.rs` again is what the build script printed last time; only the
+/// locks may be there (the Rust course's, the Python track's and its package lock), so saving
+/// or committing an exercise never rebuilds the runner.
 #[test]
 fn only_course_lock_makes_the_runner_rebuild() {
     // OUT_DIR is `.../build/backendlings-HASH/out`; cargo keeps the script's output beside it.
@@ -556,7 +557,15 @@ fn only_course_lock_makes_the_runner_rebuild() {
                 .or_else(|| l.strip_prefix("cargo::rerun-if-changed="))
         })
         .collect();
-    assert_eq!(watched, ["course.lock"], "{printed}");
+    assert_eq!(
+        watched,
+        [
+            "course.lock",
+            "python/course.lock",
+            "python/requirements.lock"
+        ],
+        "{printed}"
+    );
 }
 
 /// A course with a `course.lock`: the author revised an exercise after first adding it, the
