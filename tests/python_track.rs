@@ -233,7 +233,7 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
         ),
         (
             "def greet(name):\n    return '{0.__class__}'.format(name)\n",
-            "holding `__`",
+            "special attribute",
         ),
         (
             "def greet(name):\n    try:\n        raise ValueError\n    except ValueError as e:\n        return e.__traceback__.tb_frame\n",
@@ -267,6 +267,41 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
         (
             "import operator\ndef greet(name):\n    return operator.attrgetter('upper')(name)()\n",
             "attrgetter",
+        ),
+        // Red team round 7: from-imports of what the rules refuse as attributes, modules other
+        // modules imported, template engines, pytest's objects through a fixture, special
+        // methods defined under a block, silenced type checks.
+        (
+            "from operator import attrgetter\ndef greet(name):\n    return attrgetter('upper')(name)()\n",
+            "operator.attrgetter",
+        ),
+        (
+            "from typing import sys\ndef greet(name):\n    pass\n",
+            "typing.sys",
+        ),
+        (
+            "import json\ndef greet(name):\n    return json.codecs\n",
+            "codecs",
+        ),
+        (
+            "import pytest\n@pytest.fixture(autouse=True)\ndef greet(request):\n    handle = request\n    return handle\n",
+            "autouse",
+        ),
+        (
+            "class Yes(str):\n    if True:\n        def __eq__(self, other):\n            return True\ndef greet(name):\n    return Yes()\n",
+            "Yes.__eq__",
+        ),
+        (
+            "import os\ndef greet(name, self=os):\n    return self._exit\n",
+            "private attribute",
+        ),
+        (
+            "def greet(name):  # type: ignore\n    return name\n",
+            "silences the type checker",
+        ),
+        (
+            "def greet(name):\n    fmt = str.format\n    return fmt\n",
+            "`.format`",
         ),
     ];
     for (source, says) in attacks {

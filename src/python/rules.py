@@ -29,7 +29,7 @@ ALLOWED_MODULES = {
     "collections", "concurrent", "contextlib", "contextvars", "copy", "csv", "dataclasses",
     "datetime", "decimal", "email", "enum", "fastapi", "flask", "fractions", "functools",
     "hashlib", "heapq", "hmac", "html", "http", "httpx", "httpx2", "io", "ipaddress",
-    "itertools", "itsdangerous", "jinja2", "json", "logging", "markupsafe", "math", "numbers",
+    "itertools", "itsdangerous", "json", "logging", "math", "numbers",
     "operator", "os", "pathlib", "pprint", "pydantic", "pytest", "queue", "random", "re",
     "secrets", "sqlite3", "starlette", "statistics", "string", "struct", "textwrap",
     "threading", "time", "tomllib", "typing", "typing_extensions", "unicodedata", "urllib",
@@ -54,7 +54,7 @@ RESTRICTED = {
     "urllib": {"parse"},
     "logging": {"getLogger", "Logger", "LoggerAdapter", "Formatter", "Filter", "Handler",
                 "StreamHandler", "LogRecord", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL",
-                "NOTSET", "basicConfig", "debug", "info", "warning", "error", "critical",
+                "NOTSET", "debug", "info", "warning", "error", "critical",
                 "exception", "log", "getLevelName", "NullHandler"},
 }
 
@@ -82,6 +82,10 @@ REFUSED_ATTRIBUTES = {
     "create_subprocess_shell", "settrace", "setprofile", "settrace_all_threads",
     "setprofile_all_threads", "excepthook", "get_type_hints", "showwarning", "load_module",
     "exec_module", "skip", "skipif", "xfail", "importorskip", "usefixtures", "filterwarnings",
+    # Code written as text or classes built at run time.
+    "render_template_string", "stream_template_string", "from_string", "Template",
+    "make_dataclass", "create_model", "ABCMeta", "EnumMeta", "EnumType", "new_class",
+    "FunctionType", "CodeType", "LambdaType", "MethodType", "codecs",
     # Modules reach other modules through what they imported (`os.path.os`, `x.sys`).
     "sys", "os", "subprocess", "importlib", "builtins", "inspect", "ctypes", "gc", "signal",
     "types", "traceback", "pickle", "marshal", "shutil", "tempfile", "posix", "nt", "_io",
@@ -89,7 +93,9 @@ REFUSED_ATTRIBUTES = {
 # `.config`, `.session` and `.node` are refused only on these names (pytest's fixtures and
 # objects): `app.config` is how Flask is configured, `db.session` how SQLAlchemy is used.
 PYTEST_OBJECTS = {"request", "pytestconfig", "pytester", "testdir", "item", "session", "config"}
-PYTEST_ONLY = {"config", "session", "node"}
+PYTEST_ONLY = {"config"}
+# Refused as attributes (`request.session`), not as names a framework exports (`flask.session`).
+ATTRIBUTE_ONLY = {"config", "session", "node"}
 
 # Dunder attributes a learner may read: a class's name, and calling an overridden constructor.
 ALLOWED_DUNDER_ATTRIBUTES = {"__init__", "__name__", "__qualname__", "__post_init__"}
@@ -106,23 +112,50 @@ GUARDED_METHODS = {
 }
 
 
+def class_functions(node):
+    """The functions a class body defines, also under `if`, `try`, `with` or loops."""
+    found = []
+    pending = list(node.body)
+    while pending:
+        item = pending.pop()
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found.append(item)
+        elif not isinstance(item, ast.ClassDef):
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                pending.extend(getattr(item, field, []) or [])
+            if isinstance(item, ast.Match):
+                for case in item.cases:
+                    pending.extend(case.body)
+    return found
+
+
+def decorator_named(decorator, name):
+    """Whether a decorator is `name`, `x.name`, or a call of either."""
+    if isinstance(decorator, ast.Call):
+        decorator = decorator.func
+    if isinstance(decorator, ast.Attribute):
+        return decorator.attr == name
+    return isinstance(decorator, ast.Name) and decorator.id == name
+
+
 def guarded_methods_of(tree):
     """{class name: {guarded method names}} of a module."""
     found = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef):
-            methods = {
-                item.name
-                for item in node.body
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-                and item.name in GUARDED_METHODS
-            }
+            methods = {item.name for item in class_functions(node) if item.name in GUARDED_METHODS}
             found.setdefault(node.name, set()).update(methods)
     return found
 
 
 # A special attribute's name in text.
 DUNDER = re.compile(r"__\w*__|\{[^}]*__")
+
+# pytest's own objects, which fixtures and tests get by naming them as parameters.
+PYTEST_PARAMETERS = {
+    "request", "pytestconfig", "pytester", "testdir", "record_property",
+    "record_testsuite_property", "record_xml_attribute", "cache", "doctest_namespace",
+}
 
 # Builtins that take an attribute's name as text: only ever called, with the name written out.
 NAMED_ACCESS = {"getattr", "setattr", "delattr", "hasattr"}
@@ -145,6 +178,9 @@ class Checker(ast.NodeVisitor):
         self.from_imported = {}
         # Modules of the learner's own exercise (the course's support modules) it may import.
         self.own_modules = set()
+        # The functions (with whether each is a method) and classes being read.
+        self.functions = []
+        self.classes = []
 
     def refuse(self, node, message):
         self.problems.append(
@@ -199,8 +235,16 @@ class Checker(ast.NodeVisitor):
                 self.refuse(node, f"uses `{module}.{alias.name}`, which graded code may not use")
                 continue
             full = f"{module}.{alias.name}"
-            if full in REFUSED_SUBMODULES or alias.name.startswith("_"):
+            if (
+                full in REFUSED_SUBMODULES
+                or alias.name.startswith("_")
+                or (alias.name in REFUSED_ATTRIBUTES and alias.name not in ATTRIBUTE_ONLY)
+            ):
                 self.refuse(node, f"uses `{full}`, which graded code may not use")
+                continue
+            # A module another module imported (`from typing import sys`) is that module.
+            found = module_named(module, alias.name)
+            if found is not None and not self.check_module(node, found):
                 continue
             self.imported[alias.asname or alias.name] = full
             self.from_imported[alias.asname or alias.name] = full
@@ -231,9 +275,13 @@ class Checker(ast.NodeVisitor):
             if attr not in ALLOWED_DUNDER_ATTRIBUTES:
                 self.refuse(node, f"reads `.{attr}`, which graded code may not use")
         elif attr.startswith("_") and not (
-            isinstance(root, ast.Name) and root.id in ("self", "cls")
+            isinstance(root, ast.Name) and root.id in self.own_parameters()
         ):
             self.refuse(node, f"reads the private attribute `.{attr}` of another object")
+        elif attr in ("format", "format_map") and not (
+            isinstance(root, ast.Constant) and isinstance(root.value, str)
+        ):
+            self.refuse(node, f"`.{attr}` is allowed on a string written out only")
         elif attr in REFUSED_ATTRIBUTES and (
             attr not in PYTEST_ONLY
             or (isinstance(root, ast.Name) and root.id in PYTEST_OBJECTS)
@@ -244,6 +292,11 @@ class Checker(ast.NodeVisitor):
             module = self.imported[root.id]
             if module in RESTRICTED and attr not in RESTRICTED[module]:
                 self.refuse(node, f"uses `{module}.{attr}`, which graded code may not use")
+            elif root.id in self.modules and not attr.startswith("_"):
+                # `json.codecs`: a module reached through another is checked as imported.
+                found = module_named(module, attr)
+                if found is not None:
+                    self.check_module(node, found)
         if (
             isinstance(root, ast.Attribute)
             and root.attr == "mark"
@@ -358,28 +411,92 @@ class Checker(ast.NodeVisitor):
 
     # Classes -------------------------------------------------------------------------------
 
+    def own_parameters(self):
+        """`self`/`cls` where they are what they say: the first parameter of the method being
+        read, never rebound in it (`self = os` would make any object's privates readable)."""
+        if not self.functions:
+            return set()
+        function, method = self.functions[-1]
+        if not method or not function.args.args:
+            return set()
+        first = function.args.args[0].arg
+        if first not in ("self", "cls") or function.args.defaults and len(
+            function.args.defaults
+        ) >= len(function.args.args):
+            return set()
+        rebound = any(
+            isinstance(n, ast.Name) and n.id == first and not isinstance(n.ctx, ast.Load)
+            for n in ast.walk(function)
+        )
+        return set() if rebound else {first}
+
+    def visit_FunctionDef(self, node):
+        self.check_function(node)
+        method = bool(self.classes) and node in self.classes[-1].body
+        self.functions.append((node, method))
+        self.generic_visit(node)
+        self.functions.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def check_function(self, node):
+        fixture = any(decorator_named(d, "fixture") for d in node.decorator_list)
+        if fixture or node.name.startswith("test"):
+            for arg in node.args.args + node.args.kwonlyargs:
+                if arg.arg in PYTEST_PARAMETERS:
+                    self.refuse(
+                        node, f"takes pytest's `{arg.arg}`, which graded code may not use"
+                    )
+
+    def visit_keyword(self, node):
+        if node.arg == "autouse":
+            self.refuse(node, "`autouse` fixtures are not allowed in graded code")
+        elif node.arg is not None and node.arg.startswith("__"):
+            self.refuse(node, f"passes `{node.arg}`, which graded code may not use")
+        self.generic_visit(node)
+
     def visit_ClassDef(self, node):
         for keyword in node.keywords:
             if keyword.arg == "metaclass":
                 self.refuse(node, "a metaclass is not allowed in graded code")
         allowed = self.shipped_methods.get(node.name, set())
-        for item in node.body:
-            if (
-                isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-                and item.name in GUARDED_METHODS
-                and item.name not in allowed
-            ):
+        for item in class_functions(node):
+            if item.name in GUARDED_METHODS and item.name not in allowed:
                 self.refuse(
                     item,
                     f"`{node.name}.{item.name}` is not in the exercise as shipped: graded code "
                     "may not define it (it could answer the tests' comparisons)",
                 )
+        self.classes.append(node)
         self.generic_visit(node)
+        self.classes.pop()
 
     def visit_Global(self, node):
         for name in node.names:
             if name.startswith("__"):
                 self.refuse(node, f"uses `{name}`, which graded code may not use")
+
+
+_MODULES = {}
+
+
+def module_named(module, name):
+    """The real name of `module.name` when it is a module (a submodule, or a module the package
+    imported); `None` when it is anything else. Only allowed, trusted modules are imported."""
+    import types
+
+    key = (module, name)
+    if key not in _MODULES:
+        try:
+            parent = importlib.import_module(module)
+            value = getattr(parent, name, None)
+            if value is None and importlib.util.find_spec(f"{module}.{name}") is not None:
+                _MODULES[key] = f"{module}.{name}"
+            else:
+                _MODULES[key] = value.__name__ if isinstance(value, types.ModuleType) else None
+        except Exception:
+            _MODULES[key] = None
+    return _MODULES[key]
 
 
 def reaches_through(text):
@@ -424,7 +541,30 @@ def check(path, shown, shipped, own_modules=None):
             ):
                 checker.docstrings.add(id(body[0].value))
     checker.visit(tree)
+    checker.problems.extend(silenced_checks(source, shown))
     return checker.problems, None
+
+
+def silenced_checks(source, shown):
+    """Comments that switch off the type checker (`# type: ignore`, `# ty: ignore`)."""
+    import io
+    import tokenize
+
+    problems = []
+    try:
+        for token in tokenize.tokenize(io.BytesIO(source).readline):
+            text = token.string.replace(" ", "").lower()
+            if token.type == tokenize.COMMENT and ("type:ignore" in text or "ty:ignore" in text):
+                problems.append(
+                    {
+                        "file": shown,
+                        "line": token.start[0],
+                        "message": "a comment that silences the type checker is not allowed",
+                    }
+                )
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return problems
 
 
 def answer(request):
