@@ -22,8 +22,10 @@ In FastAPI:
 
 Two more rules the tests check:
 - State lives inside the app that `create_app()` builds, never at module level: every test (and
-  every worker process) gets its own app and must not see another app's notes.
-- Ids are never reused. `len(notes) + 1` hands out an id that is still in use after a delete.
+  every worker process) gets its own app and must not see another app's notes. The id counter
+  is state too: the first note of every app is 1.
+- Ids are never reused. `len(notes) + 1` hands out an id that is still in use after a delete,
+  and `max(ids) + 1` hands out the id of the newest note again once it is deleted.
 """
 
 from fastapi import FastAPI

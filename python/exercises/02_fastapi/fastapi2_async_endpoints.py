@@ -12,6 +12,8 @@ waiting on I/O. That is only fast if each endpoint gives the loop back while it 
   `await asyncio.wait_for(coro, timeout=...)`, which raises `TimeoutError` when it is late.
 
 The dashboard's contract (RFC 9110 §15.6 for the gateway codes):
+- each upstream call is bounded by `create_app`'s `upstream_timeout` (seconds), never by a
+  number of your own: the caller knows how long its upstreams may take.
 - weather is required: an `UpstreamError` from it is 502 Bad Gateway (§15.6.3), a timeout is
   504 Gateway Timeout (§15.6.5).
 - traffic is optional: an `UpstreamError` or a timeout gives `"traffic": null` and still 200.

@@ -10,7 +10,8 @@ in the model, not in `if` statements that `raise HTTPException(400)`: the client
 Pydantic tools (https://docs.pydantic.dev/latest/concepts/fields/):
 - `Field(ge=1, le=100)`, `Field(min_length=..., max_length=...)`, `Field(pattern=r"^...$")`.
   A pattern is *searched*, not matched as a whole: without `^` and `$`, "XMUG-00011" contains a
-  valid sku and passes.
+  valid sku and passes. And `\d` is any Unicode digit (Pydantic's regex engine is Unicode-aware):
+  "١٢٣٤٥" (Arabic-Indic) is five `\d`. Digits here are ASCII: write `[0-9]`.
 - Lax mode converts: `"3"` becomes 3 and `true` becomes 1. For a JSON number field that is a bug
   (a quantity of `true`?). `Field(strict=True)` (or `StrictInt`) refuses anything but an int.
 - `Literal["pickup", "ship"]` accepts exactly those strings.
@@ -24,7 +25,8 @@ What leaves the server is a contract too: `response_model=OrderOut` (or the retu
 filters the returned dict down to the model's fields, so the internal `cost_cents` stays inside.
 
 A sku that is well-formed but not in the catalog is unprocessable content as well: 422 (the URI
-/orders exists, so not 404).
+/orders exists, so not 404), with a body of the same shape as the model's errors, so a client
+finds the field: `detail` a list whose error has `"loc": ["body", "sku"]`.
 """
 
 import uuid
@@ -41,7 +43,7 @@ CATALOG: dict[str, tuple[int, int]] = {
 
 
 class Address(BaseModel):
-    # TODO: no unknown fields; street 1..100 chars, city 1..60 chars, postcode five digits,
+    # TODO: no unknown fields; street 1..100 chars, city 1..60 chars, postcode five digits 0-9,
     # country two uppercase letters (ISO 3166-1 alpha-2).
     street: str
     city: str
@@ -50,7 +52,7 @@ class Address(BaseModel):
 
 
 class OrderIn(BaseModel):
-    # TODO: no unknown fields; sku is three uppercase letters, "-", four digits; quantity a
+    # TODO: no unknown fields; sku is three uppercase letters, "-", four digits 0-9; quantity a
     # strict int from 1 to 100; delivery "pickup" or "ship"; note at most 200 characters.
     # TODO: "ship" needs an address, "pickup" takes none (a model validator).
     sku: str

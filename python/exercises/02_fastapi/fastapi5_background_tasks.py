@@ -14,11 +14,14 @@ task runs. So schedule the mail only once the signup has succeeded.
 
 For work the client wants to follow, answer 202 Accepted (RFC 9110 §15.3.3): "accepted for
 processing, not yet done". Point the client at a status monitor with `Location: /reports/{id}`;
-the monitor says "pending", then "done" with the result, or "failed" with the error.
+the monitor says "pending" (from the moment the 202 is sent: store that record before you
+answer), then "done" with the result, or "failed" with the error.
 
 Nobody awaits a background task, so nobody sees its exception: a task that can fail must record
 its own outcome (catch the *expected* error, `ReportError`, and store "failed"), or the report
-stays "pending" forever. (In production, work that must survive a restart belongs in a real
+stays "pending" forever. Any other exception is a bug in our code, not a report that failed: let
+it propagate (the server logs it with its traceback); `except Exception` would file it as
+"failed" and hide it. (In production, work that must survive a restart belongs in a real
 queue: Celery, RQ, arq. BackgroundTasks is for small, best-effort follow-ups.)
 """
 

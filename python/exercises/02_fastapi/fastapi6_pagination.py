@@ -17,8 +17,10 @@ Keyset (cursor) pagination, `GET /feed?limit=10&after=<cursor>`, newest first:
 - An offset counts rows *now*: when a new article arrives between page 1 and page 2, every row
   shifts by one and page 2 repeats the last item of page 1. A keyset cursor says "continue
   after id 43" instead, so new rows do not disturb it.
+- The feed's `limit` is bounded like the table's: default 10, from 1 to 100, else 422.
 - The cursor is opaque to clients (base64url of the last id here), so you may change it later.
-  A cursor that does not decode is the client's error: 400.
+  A cursor that does not decode is the client's error: 400. An empty one (`?after=`) is such a
+  cursor, not "no cursor": test `after is None`, not `if after`.
 - `next_cursor` is null on the last page. Fetch `limit + 1` rows to know whether more exist;
   otherwise a feed of 6 in pages of 2 ends with an extra empty page.
 """
@@ -66,8 +68,8 @@ def create_app(articles: list[dict]) -> FastAPI:
         store.append(article)
         return article
 
-    # TODO: newest first; `after` is a keyset cursor (continue below that id), next_cursor is
-    # null on the last page.
+    # TODO: limit 1..100; newest first; `after` is a keyset cursor (continue below that id),
+    # next_cursor is null on the last page.
     @app.get("/feed")
     def feed(limit: int = 10, after: str | None = None) -> dict:
         newest_first = sorted(store, key=lambda a: a["id"], reverse=True)

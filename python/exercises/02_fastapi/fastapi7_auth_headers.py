@@ -6,9 +6,12 @@ A client sends `Authorization: Bearer <token>` (RFC 6750 §2.1). The server's an
   WWW-Authenticate; without it the client cannot know how to authenticate. No `error` here
   (RFC 6750 §3.1: a request that had no auth information gets no error code).
 - The auth-scheme is case-insensitive (RFC 9110 §11.1): `bearer`, `Bearer` and `BEARER` are the
-  same scheme. The token itself is compared exactly.
-- Credentials that are not a b64token at all (empty, two words, non-ASCII): **400** with
-  `error="invalid_request"`.
+  same scheme, and it is the whole word before the first space: `Bearerx tok` and `Bearer:tok`
+  are other schemes (401 as above), not Bearer. The token itself is compared exactly.
+- Credentials that are not a b64token at all (empty, two words, non-ASCII, a tab or a newline
+  around it): **400** with `error="invalid_request"`. Spaces between the scheme and the token
+  are separators; any other whitespace is part of the credentials, so `.strip()` (which drops
+  tabs and newlines too) would turn a malformed header into a valid one.
 - A well-formed token that matches no record: **401** with `error="invalid_token"`.
 - A valid token without the scope the route needs: **403** Forbidden (§15.5.4: known, not
   allowed) with `error="insufficient_scope", scope="reports:write"`.

@@ -34,6 +34,16 @@ def test_ids_are_never_reused_after_a_delete(client):
     assert client.get(f"/notes/{second}").json()["title"] == "b", "the second note is untouched"
 
 
+def test_deleting_the_newest_note_does_not_free_its_id(client):
+    ids = [make(client, title).json()["id"] for title in ("a", "b")]
+    assert client.delete(f"/notes/{ids[1]}").status_code == 204
+    r = make(client, "c")
+    assert r.json()["id"] not in ids, "a client holding the deleted note's URI must never see another note there"
+    assert r.json()["id"] > max(ids), "ids only grow: max(ids) + 1 hands out the id of a deleted note again"
+    assert client.delete(f"/notes/{r.json()['id']}").status_code == 204
+    assert make(client, "d").json()["id"] > r.json()["id"]
+
+
 def test_missing_note_is_404_with_a_detail(client):
     r = client.get("/notes/41")
     assert r.status_code == 404
@@ -50,6 +60,13 @@ def test_delete_answers_204_with_no_body(client):
     assert r.content == b"", "204 No Content has no body (RFC 9110 §15.3.5)"
     assert client.get(f"/notes/{note_id}").status_code == 404
     assert client.delete(f"/notes/{note_id}").status_code == 404, "a second DELETE finds nothing"
+
+
+def test_put_to_a_missing_note_is_404_even_with_a_taken_title(client):
+    make(client, "taken")
+    r = client.put("/notes/99", json={"title": "taken"})
+    assert r.status_code == 404, "there is no note 99 to conflict with: look the note up first"
+    assert [n["title"] for n in client.get("/notes").json()] == ["taken"]
 
 
 def test_put_replaces_and_answers_200(client):
@@ -80,8 +97,24 @@ def test_invalid_body_is_422(client, payload):
     assert client.get("/notes").json() == []
 
 
+@pytest.mark.parametrize("length, code", [(100, 201), (101, 422)])
+def test_a_title_is_at_most_100_characters(client, length, code):
+    r = make(client, "x" * length)
+    assert r.status_code == code, f"a {length}-character title: the limit is 100, inclusive"
+
+
 def test_each_app_has_its_own_notes():
     one, two = TestClient(create_app()), TestClient(create_app())
     make(one, "only in one")
     assert two.get("/notes").json() == [], "state is per app, not per module"
     assert make(two, "only in one").status_code == 201
+
+
+def test_each_app_counts_its_own_ids():
+    one, two = TestClient(create_app()), TestClient(create_app())
+    for title in ("a", "b", "c"):
+        make(one, title)
+    r = make(two, "first of two")
+    assert r.json()["id"] == 1, "the id counter is state too: every app's first note is 1"
+    assert r.headers["location"] == "/notes/1"
+    assert make(one, "d").json()["id"] == 4

@@ -6,6 +6,9 @@ from fastapi.testclient import TestClient
 from fastapi2_async_endpoints import UpstreamError, create_app
 
 
+SLOW = 0.5
+
+
 class Upstreams:
     """Fakes of the three upstream services; they record what happened, in order."""
 
@@ -32,6 +35,11 @@ class Upstreams:
         self.log.append((name + " start", city))
         if fails == "hang":
             await asyncio.Event().wait()
+        if fails == "slow":
+            # Answers, but only after SLOW seconds. The timer of a timeout smaller than SLOW is
+            # set before this one, so it always fires first, however loaded the machine is.
+            await asyncio.sleep(SLOW)
+            fails = None
         if fails is not None:
             raise fails
         for _ in range(self.turns[name]):
@@ -94,6 +102,24 @@ def test_weather_timeout_is_504(up):
     up.weather_fails = "hang"
     r = client_for(up, timeout=0.05).get("/dashboard/berlin")
     assert r.status_code == 504, "an upstream that did not answer in time is 504 (RFC 9110 §15.6.5)"
+
+
+def test_the_timeout_is_upstream_timeout(up):
+    up.weather_fails = "slow"
+    r = client_for(up, timeout=SLOW / 10).get("/dashboard/berlin")
+    assert r.status_code == 504, (
+        f"weather answers after {SLOW} s, create_app's upstream_timeout is {SLOW / 10} s: bound "
+        "each call by upstream_timeout, not by a number of your own"
+    )
+    assert ("weather end", "berlin") not in up.log, "the late call is cancelled, not awaited to its end"
+
+
+def test_a_slow_traffic_is_cut_off_at_upstream_timeout(up):
+    up.traffic_fails = "slow"
+    up.turns["weather"] = 0
+    r = client_for(up, timeout=SLOW / 10).get("/dashboard/hamburg")
+    assert r.status_code == 200
+    assert r.json()["traffic"] is None, f"traffic took {SLOW} s, longer than upstream_timeout"
 
 
 @pytest.mark.parametrize("failure", [UpstreamError("traffic down"), "hang"], ids=["error", "timeout"])

@@ -58,10 +58,15 @@ INVALID = [
     ("sku lowercase", with_(PICKUP, sku="mug-0001"), ["body", "sku", "string_pattern_mismatch"]),
     ("sku with extra digits", with_(PICKUP, sku="MUG-00011"), ["body", "sku", "string_pattern_mismatch"]),
     ("sku with a prefix", with_(PICKUP, sku="XMUG-0001"), ["body", "sku", "string_pattern_mismatch"]),
+    ("sku with Arabic-Indic digits", with_(PICKUP, sku="MUG-٠٠٠١"), ["body", "sku", "string_pattern_mismatch"]),
     ("unknown delivery", with_(PICKUP, delivery="drone"), ["body", "delivery"]),
     ("client sets its price", with_(PICKUP, total_cents=1), ["body", "total_cents"]),
     ("note too long", with_(PICKUP, note="x" * 201), ["body", "note"]),
     ("bad postcode", with_(SHIP, address=with_(ADDRESS, postcode="5066")), ["body", "address", "postcode"]),
+    # \d matches any Unicode digit: a postcode is five ASCII digits.
+    ("postcode in Arabic-Indic digits", with_(SHIP, address=with_(ADDRESS, postcode="٥٠٦٦٧")), ["body", "address", "postcode"]),
+    ("empty street", with_(SHIP, address=with_(ADDRESS, street="")), ["body", "address", "street"]),
+    ("empty city", with_(SHIP, address=with_(ADDRESS, city="")), ["body", "address", "city"]),
     ("country lowercase", with_(SHIP, address=with_(ADDRESS, country="de")), ["body", "address", "country"]),
     ("unknown address field", with_(SHIP, address=with_(ADDRESS, floor=3)), ["body", "address", "floor"]),
 ]
@@ -94,6 +99,9 @@ def test_address_must_match_the_delivery(client, body):
 def test_unknown_sku_is_422(client):
     r = client.post("/orders", json=with_(PICKUP, sku="ZZZ-9999"))
     assert r.status_code == 422, "well-formed but unprocessable: not 404 (the URI exists), not 500"
+    detail = r.json()["detail"]
+    assert isinstance(detail, list), "the same shape as the model's errors: a list of errors"
+    assert [error["loc"] for error in detail] == [["body", "sku"]], "the error points at the sku"
 
 
 def test_order_id_must_be_a_uuid(client):

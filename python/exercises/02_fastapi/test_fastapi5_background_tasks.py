@@ -110,6 +110,27 @@ def test_a_failed_report_is_recorded_not_lost(world):
     assert status["error"] == "quota exceeded"
 
 
+def test_a_bug_in_the_report_task_is_not_filed_as_a_failed_report(world):
+    _, reports, client = world
+    reports.fail_with = RuntimeError("bug in our code")
+    with pytest.raises(RuntimeError, match="bug in our code"):
+        client.post("/reports", json={"kind": "sales"})
+    assert reports.calls == [("sales", True)]
+
+
+def test_the_monitor_says_pending_until_the_task_recorded_an_outcome(world):
+    _, reports, client = world
+    reports.fail_with = RuntimeError("bug in our code")
+    quiet = TestClient(client.app, raise_server_exceptions=False)
+    r = quiet.post("/reports", json={"kind": "sales"})
+    assert r.status_code == 202
+    status = quiet.get(r.headers["location"])
+    assert status.status_code == 200, "the pending record is stored before the task is scheduled"
+    assert status.json() == {"id": r.json()["id"], "status": "pending"}, (
+        "the task crashed on a bug: only ReportError is recorded as 'failed'"
+    )
+
+
 def test_reports_are_independent(world):
     _, _, client = world
     one = client.post("/reports", json={"kind": "a"}).json()["id"]

@@ -138,7 +138,18 @@ def test_the_feed_cursor_survives_new_articles(client):
     )
 
 
-@pytest.mark.parametrize("cursor", ["!!!", "bm9wZQ"])
+@pytest.mark.parametrize("limit", [0, 101, -1])
+def test_the_feed_limit_is_bounded_too(client, limit):
+    r = client.get("/feed", params={"limit": limit})
+    assert r.status_code == 422, "the feed's limit is 1 to 100, like the table's"
+
+
+def test_the_feed_limit_bounds_are_inclusive(client):
+    assert len(ids(client.get("/feed", params={"limit": 1}))) == 1
+    assert len(ids(client.get("/feed", params={"limit": 100}))) == 45
+
+
+@pytest.mark.parametrize("cursor", ["!!!", "bm9wZQ", ""], ids=["not base64", "not a number", "empty"])
 def test_a_garbage_cursor_is_400(client, cursor):
     r = client.get("/feed", params={"after": cursor})
     assert r.status_code == 400

@@ -66,6 +66,13 @@ def test_another_scheme_is_treated_as_no_bearer_credentials(client):
     assert challenge(r) == ("bearer", {"realm": "api"})
 
 
+@pytest.mark.parametrize("header", [f"Bearerx {READER}", f"Bearer:{READER}", f"Bearer\t{READER}"])
+def test_the_scheme_is_the_whole_first_word(client, header):
+    r = client.get("/me", headers={"Authorization": header})
+    assert r.status_code == 401, f"{header.split()[0]!r} is not the Bearer scheme: no bearer credentials"
+    assert challenge(r) == ("bearer", {"realm": "api"}), "another scheme gets the plain challenge"
+
+
 @pytest.mark.parametrize("scheme", ["Bearer", "bearer", "BEARER"])
 def test_the_scheme_is_case_insensitive(client, scheme):
     r = client.get("/me", headers=bearer(READER, scheme))
@@ -84,6 +91,13 @@ def test_a_wrong_token_is_401_invalid_token(client, token):
 def test_a_malformed_header_is_400_invalid_request(client, header):
     r = client.get("/me", headers={"Authorization": header.encode("utf-8")})
     assert r.status_code == 400, "not a b64token at all (RFC 6750 §2.1): invalid_request is 400"
+    assert challenge(r) == ("bearer", {"realm": "api", "error": "invalid_request"})
+
+
+@pytest.mark.parametrize("header", [f"Bearer \t{READER}", f"Bearer {READER}\t", f"Bearer \n{READER}"])
+def test_whitespace_other_than_spaces_is_not_stripped(client, header):
+    r = client.get("/me", headers={"Authorization": header})
+    assert r.status_code == 400, f"{header!r}: a tab or newline is not part of a b64token, and not a separator"
     assert challenge(r) == ("bearer", {"realm": "api", "error": "invalid_request"})
 
 

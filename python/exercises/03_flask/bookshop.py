@@ -8,8 +8,10 @@ would). Endpoints:
 - `GET /books`: 200, a JSON list sorted by id. `GET /books?author=austen` keeps the books whose
   author matches, case-insensitively.
 - `GET /books/<id>`: 200 with the book, 404 when there is none.
-- `POST /books` (logged in), JSON `{"title": ..., "author": ...}` (both non-empty strings): 201,
-  the book as JSON, `Location: /books/<id>`. Not logged in: 401. A bad body: 400.
+- `POST /books` (logged in), JSON `{"title": ..., "author": ...}` (both strings with at least one
+  character that is not whitespace): 201, the book as JSON with its new id (one more than the
+  highest id in the shop: 4 after the seed), `Location: /books/<id>`. Not logged in: 401. A bad
+  body: 400, and nothing is stored.
 - `DELETE /books/<id>` (logged in): 204 with an empty body; 404 when there is none; 401 when
   not logged in.
 

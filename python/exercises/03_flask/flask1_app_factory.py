@@ -29,7 +29,9 @@ Per-app state lives on the app: `app.extensions["notes"]`, read in views through
 `current_app`. Routes: `GET /` (the greeting), `GET /notes`, `GET /notes/<id>` (404 when
 missing), `POST /notes` with JSON `{"text": "..."}`: 201 with the note and a Location header
 (`url_for("get_note", note_id=...)`), 400 for a body that is not such JSON, 409 when
-`MAX_NOTES` notes exist.
+`MAX_NOTES` notes exist. Check the body first: a request that is not a note is 400 whatever
+the state (the client must fix the request itself; it cannot conflict with anything), and only
+a valid note is refused with 409 at the limit.
 """
 
 import os
@@ -57,7 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     def list_notes():
         return jsonify(NOTES)
 
-    # TODO: 400 for a bad body, 409 at MAX_NOTES, 201 with a Location header.
+    # TODO: 400 for a bad body (checked first), 409 at MAX_NOTES, 201 with a Location header.
     @app.post("/notes")
     def add_note():
         data = request.get_json(silent=True) or {}

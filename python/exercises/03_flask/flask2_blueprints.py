@@ -16,7 +16,8 @@ hooks and error handlers recorded now and registered on an app later
   error handler may `return error` to fall back to it).
 
 The admin part is guarded by the header `X-Admin-Token`, compared with `hmac.compare_digest`
-against `ADMIN_TOKEN` from the config. Fail closed: with no token configured, nobody is admin.
+against `ADMIN_TOKEN` from the config (the tests' token refuses `==` and `!=`). Fail closed: with
+no token configured, nobody is admin.
 Refusals are 403 (this is no HTTP authentication scheme, so no 401 challenge).
 
 API errors are JSON: `{"error": "not found"}`.

@@ -3,7 +3,8 @@
 Flask's `session` (https://flask.palletsprojects.com/en/stable/api/#sessions) is a dict stored
 *in a cookie*, signed with SECRET_KEY (itsdangerous): the client can read it (base64) but not
 change it; a cookie signed with another key is ignored, the visitor is anonymous. So never put a
-secret in it (no password, no hash), only what identifies the visitor.
+secret in it (no password, no hash), only what identifies the visitor: here the keys `user`
+and `cart` (and Flask's own `_permanent`), nothing else.
 
 The cookie's attributes (RFC 6265 §4.1.2, set through the config):
 - `SESSION_COOKIE_HTTPONLY=True`: scripts on the page cannot read it (XSS cannot steal it).
@@ -15,7 +16,12 @@ The cookie's attributes (RFC 6265 §4.1.2, set through the config):
 
 Login:
 - One answer for every failure, `401 {"error": "wrong user or password"}`: telling "unknown
-  user" apart from "wrong password" lets anyone test which accounts exist.
+  user" apart from "wrong password" lets anyone test which accounts exist. That includes a
+  body that is not JSON, and a user or password that is not a string (`{"password": 123}` is
+  the same 401, not a 500).
+- The time tells too: a wrong password costs one (slow, by design) hash check, so an unknown
+  user must cost one as well. Check the password against a dummy hash when the user does not
+  exist (the tests count the calls of `check_password_hash`: exactly one per login).
 - Session fixation: whatever was in the session *before* login (something an attacker planted)
   must not survive into the logged-in session. `session.clear()`, then store what you keep on
   purpose (the cart) and the user.

@@ -82,3 +82,13 @@ def test_bad_bodies_are_400(body):
     r = client.post("/notes", json=body) if body is not None else client.post("/notes", data="text=x")
     assert r.status_code == 400
     assert client.get("/notes").get_json() == []
+
+
+@pytest.mark.parametrize("body", [None, {"txt": "x"}, {"text": ""}])
+def test_at_the_limit_a_bad_body_is_still_400(body):
+    client = create_app({**KEY, "MAX_NOTES": 1}).test_client()
+    assert client.post("/notes", json={"text": "a"}).status_code == 201
+    r = client.post("/notes", json=body) if body is not None else client.post("/notes", data="text=x")
+    assert r.status_code == 400, "the body is checked first: a request that is not a note cannot conflict"
+    assert client.post("/notes", json={"text": "b"}).status_code == 409
+    assert client.get("/notes").get_json() == [{"id": 1, "text": "a"}]

@@ -6,6 +6,19 @@ from flask2_blueprints import create_app
 TOKEN = {"X-Admin-Token": "s3cret"}
 
 
+class Secret(str):
+    """A token that refuses `==` and `!=`: they stop at the first differing character, so the
+    response time tells an attacker how much of a guess was right (use hmac.compare_digest)."""
+
+    def __eq__(self, other):
+        raise AssertionError("the admin token was compared with == (or looked up in a dict/set)")
+
+    def __ne__(self, other):
+        raise AssertionError("the admin token was compared with !=")
+
+    __hash__ = str.__hash__
+
+
 @pytest.fixture
 def app():
     return create_app({"ADMIN_TOKEN": "s3cret"})
@@ -78,3 +91,10 @@ def test_apps_share_blueprints_not_state():
 def test_no_configured_token_means_no_admin(token):
     client = create_app().test_client()
     assert client.get("/admin/stats", headers={"X-Admin-Token": token}).status_code == 403
+
+
+@pytest.mark.parametrize("sent, code", [("s3cret", 200), ("s3creT", 403), ("s3", 403), ("", 403)])
+def test_the_admin_token_is_compared_in_constant_time(sent, code):
+    app = create_app({"ADMIN_TOKEN": Secret("s3cret"), "TESTING": True})
+    r = app.test_client().get("/admin/stats", headers={"X-Admin-Token": sent})
+    assert r.status_code == code

@@ -170,6 +170,45 @@ def bug_blank_title_accepted():
     return app
 
 
+def bug_blank_title_not_stripped():
+    app = bookshop.create_app()
+    real = app.view_functions["create_book"]
+
+    def create_book():
+        data = request.get_json(silent=True)
+        # valid_text without .strip(): "" is refused, "  " is a title.
+        if isinstance(data, dict) and isinstance(data.get("title"), str) and data["title"] != "":
+            if isinstance(data.get("author"), str) and data["author"] != "":
+                bookshop.require_login()
+                book_id = max(bookshop.books(), default=0) + 1
+                book = {"id": book_id, "title": data["title"], "author": data["author"]}
+                bookshop.books()[book_id] = book
+                return book, 201, {"Location": f"/books/{book_id}"}
+        return real()
+
+    app.view_functions["create_book"] = create_book
+    return app
+
+
+def bug_new_id_is_the_number_of_books():
+    app = bookshop.create_app()
+    real = app.view_functions["create_book"]
+
+    def create_book():
+        data = request.get_json(silent=True)
+        if isinstance(data, dict) and bookshop.valid_text(data.get("title")) and bookshop.valid_text(data.get("author")):
+            bookshop.require_login()
+            # len(books()) is 3 with the seed: the new book takes id 3 and replaces Persuasion.
+            book_id = len(bookshop.books())
+            book = {"id": book_id, "title": data["title"], "author": data["author"]}
+            bookshop.books()[book_id] = book
+            return book, 201, {"Location": f"/books/{book_id}"}
+        return real()
+
+    app.view_functions["create_book"] = create_book
+    return app
+
+
 def bug_missing_author_accepted():
     app = bookshop.create_app()
     real = app.view_functions["create_book"]
@@ -280,6 +319,8 @@ BUGS = [
     bug_unknown_user_logged_in,
     bug_failed_login_keeps_session,
     bug_blank_title_accepted,
+    bug_blank_title_not_stripped,
+    bug_new_id_is_the_number_of_books,
     bug_missing_author_accepted,
     bug_missing_book_is_200,
     bug_filter_is_case_sensitive,

@@ -2,8 +2,10 @@ from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 import pytest
+import werkzeug.security
 from werkzeug.security import generate_password_hash
 
+import flask5_sessions
 from flask5_sessions import create_app
 
 USERS = {"ada": generate_password_hash("lovelace", method="pbkdf2:sha256:1000")}
@@ -66,6 +68,54 @@ def test_a_failed_login_grants_nothing_and_tells_nothing(client, user, password)
         "the same answer for an unknown user and a wrong password: no user enumeration"
     )
     assert client.get("/me").status_code == 401
+
+
+@pytest.fixture
+def hash_checks(monkeypatch):
+    """Counts the calls of check_password_hash, however the module imported it."""
+    real = werkzeug.security.check_password_hash
+    calls = []
+
+    def counting(pwhash, password):
+        calls.append(password)
+        return real(pwhash, password)
+
+    monkeypatch.setattr(werkzeug.security, "check_password_hash", counting)
+    monkeypatch.setattr(flask5_sessions, "check_password_hash", counting, raising=False)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "user,password,code", [("ada", "lovelace", 204), ("ada", "wrong", 401), ("bob", "lovelace", 401)]
+)
+def test_every_login_costs_one_hash_check(client, hash_checks, user, password, code):
+    assert login(client, user, password).status_code == code
+    assert hash_checks == [password], (
+        "an unknown user is checked against a dummy hash: otherwise it answers faster than a "
+        "wrong password, and the time tells which accounts exist"
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"user": "ada", "password": 123}, {"user": "ada", "password": None}, {"user": "ada", "password": ["lovelace"]},
+     {"user": 7, "password": "lovelace"}, ["ada", "lovelace"], "ada:lovelace"],
+)
+def test_a_login_body_of_the_wrong_types_is_the_usual_401(client, body):
+    r = client.post("/login", json=body)
+    assert r.status_code == 401, "not a 500: a password that is no string is a failed login"
+    assert r.get_json() == {"error": "wrong user or password"}
+    assert client.get("/me").status_code == 401
+
+
+def test_the_session_holds_no_secret(client):
+    client.post("/cart", json={"item": "mug"})
+    login(client)
+    with client.session_transaction() as session:
+        assert set(session) <= {"user", "cart", "_permanent"}, (
+            f"the session cookie is signed, not encrypted: anyone can read {sorted(session)}"
+        )
+        assert USERS["ada"] not in str(dict(session)), "not even the password's hash"
 
 
 def test_login_starts_a_new_session_but_keeps_the_cart(client):
