@@ -88,6 +88,21 @@ def test_to_json():
     assert order.lines[0].unit_price.amount == Decimal("1.10")  # to_json does not change the order
 
 
+class BackwardsSet(set):
+    """A set that iterates in reverse alphabetical order, whatever the hash seed: list(tags) is
+    then never sorted by chance."""
+
+    def __iter__(self):
+        return iter(sorted(set(super().__iter__()), reverse=True))
+
+
+def test_to_json_sorts_the_tags_whatever_order_the_set_iterates_in():
+    tags = BackwardsSet(["web", "b2b", "gift", "api", "vip", "eu", "mobile", "zeta"])
+    assert list(tags)[:3] == ["zeta", "web", "vip"]
+    order = Order(id="o-2", currency="EUR", tags=tags)
+    assert to_json(order)["tags"] == ["api", "b2b", "eu", "gift", "mobile", "vip", "web", "zeta"]
+
+
 def test_jobs_sort_by_priority_then_sequence_and_ignore_the_payload():
     jobs = [Job(2, 1, {"a": 1}), Job(1, 2, {"b": 2}), Job(1, 1, {"c": 3}), Job(1, 1, {"d": 4})]
     heap = []

@@ -55,6 +55,7 @@ def test_python_names_are_accepted_too_and_display_name_is_optional():
         ({"email": "@example.com"}, "email", "value_error"),
         ({"email": "alice@localhost"}, "email", "value_error"),
         ({"email": "alice@example.com."}, "email", "value_error"),
+        ({"email": "a@.com"}, "email", "value_error"),
         ({"email": "a" * 243 + "@example.com"}, "email", "string_too_long"),
         ({"password": "x" * 11}, "password", "too_short"),
         ({"password": "x" * 129}, "password", "too_long"),

@@ -74,11 +74,20 @@ def test_wildcard_host_only_in_debug():
     assert load_settings(env(ALLOWED_HOSTS="*", DEBUG="1")).allowed_hosts == ("*",)
 
 
-@pytest.mark.parametrize("url", ["mysql://u:hunter2@db/orders", "db.internal:5432", "postgres://u:hunter2@db/x"])
+@pytest.mark.parametrize("url", [
+    "mysql://u:hunter2@db/orders", "db.internal:5432", "postgres://u:hunter2@db/x",
+    # the scheme is compared whole: a known prefix is not a known scheme
+    "postgresql+asyncpg://u:hunter2@db/x", "sqlite3:///orders.db", "postgresqlx://u:hunter2@db/x",
+])
 def test_database_url_scheme(url):
     error = problems_of(env(DATABASE_URL=url))
     assert [p.split(":")[0] for p in error.problems] == ["APP_DATABASE_URL"]
     assert "hunter2" not in str(error)
+
+
+@pytest.mark.parametrize("url", ["postgresql+psycopg://u:pw@db/orders", "sqlite:///orders.db", DB])
+def test_every_listed_database_scheme_is_accepted(url):
+    assert load_settings(env(DATABASE_URL=url)).database_url == url
 
 
 def test_short_secret_key_is_refused_without_echoing_it():

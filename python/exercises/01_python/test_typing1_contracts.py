@@ -33,6 +33,12 @@ def test_to_payload_has_no_email_key_when_there_is_no_email():
     assert get_type_hints(to_payload)["return"] is UserPayload
 
 
+def test_to_payload_keeps_an_empty_email_only_none_is_missing():
+    # `if user.email:` drops "" too: only None means "no email".
+    empty = User(id=4, name="dave", role="editor", email="")
+    assert to_payload(empty) == {"id": 4, "name": "dave", "role": "editor", "email": ""}
+
+
 def test_repository_is_a_runtime_checkable_protocol():
     assert getattr(UserRepository, "_is_protocol", False), "UserRepository must be a typing.Protocol"
     assert isinstance(InMemoryUsers(), UserRepository)

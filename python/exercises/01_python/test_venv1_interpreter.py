@@ -105,6 +105,21 @@ def test_activating_another_venv_deactivates_the_first():
     assert first["PATH"] == "/srv/a/.venv/bin:/usr/bin"
 
 
+def test_deactivating_removes_exactly_the_old_scripts_dir():
+    # Only the old venv's scripts folder goes: not every entry that starts with its path.
+    environ = {"VIRTUAL_ENV": "/srv/a/.venv", "PATH": "/srv/a/.venv/bin:/srv/a/.venv-tools/bin:/usr/bin"}
+    env = activate(environ, "/srv/b/.venv", "posix", PY)
+    assert env["PATH"] == "/srv/b/.venv/bin:/srv/a/.venv-tools/bin:/usr/bin"
+
+
+def test_activating_another_venv_on_windows_deactivates_the_first():
+    # The old scripts folder is the old venv's layout on THIS system: Scripts, not bin.
+    environ = {"VIRTUAL_ENV": "C:\\a\\.venv", "PATH": "C:\\a\\.venv\\Scripts;C:\\Windows"}
+    env = activate(environ, "C:\\b\\.venv", "nt", PY)
+    assert env["PATH"] == "C:\\b\\.venv\\Scripts;C:\\Windows"
+    assert env["VIRTUAL_ENV"] == "C:\\b\\.venv"
+
+
 class FakeFilesystem:
     def __init__(self, executables):
         self.executables = set(executables)

@@ -11,8 +11,9 @@ What to write (the tests read the hints with `typing.get_type_hints`):
    https://docs.python.org/3/library/typing.html#typing.Literal
 2. `User.role: Role`, and `User.email` may be missing: `str | None`, default None.
 3. `UserPayload`: the JSON shape of a user, a `TypedDict` (PEP 589). `email` is NOT REQUIRED
-   (`NotRequired[str]`, PEP 655): a user without an email has no "email" key at all; `null` is a
-   different contract. https://docs.python.org/3/library/typing.html#typing.TypedDict
+   (`NotRequired[str]`, PEP 655): a user without an email (None) has no "email" key at all; `null`
+   is a different contract. An empty string is a value, not a missing one: it is kept.
+   https://docs.python.org/3/library/typing.html#typing.TypedDict
 4. `UserRepository`: a `Protocol` (PEP 544, structural typing: any class with these methods is
    one, no inheritance needed), `@runtime_checkable` so `isinstance` works on it. `get` returns
    `User | None` (a lookup that can miss says so in its type), `all` returns `Sequence[User]`.

@@ -26,7 +26,8 @@ these functions take the values as arguments (a real caller passes `sys.prefix` 
    environment, as a NEW dict (never change the caller's mapping): VIRTUAL_ENV = venv, the
    venv's scripts dir FIRST in PATH (separator ":" on POSIX, ";" on Windows; no empty entries),
    PYTHONHOME removed (it would send the interpreter to another installation). If another venv
-   was active (VIRTUAL_ENV already set), its scripts dir leaves PATH first, as `deactivate` does.
+   was active (VIRTUAL_ENV already set), its scripts dir (that exact entry, in its layout for
+   `os_name`) leaves PATH first, as `deactivate` does.
 7. `which_python(path_value, os_name, is_executable)`: which interpreter `python` starts: the
    first PATH entry whose `python` (`python.exe` on Windows) is executable, asked in PATH order
    through `is_executable(candidate_path)`, and not asked again once found. Skip empty entries (a

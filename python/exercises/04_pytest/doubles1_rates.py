@@ -22,7 +22,7 @@ arguments, so a typo'd method name or a wrong keyword passes silently (and grade
 import unittest anyway).
 
 The course runs your suite against the real client (it must pass, at least 15 tests) and
-against a dozen planted bugs (each must fail one of your tests).
+against some twenty planted bugs (each must fail one of your tests).
 """
 
 import pytest

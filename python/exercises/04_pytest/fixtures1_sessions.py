@@ -25,8 +25,9 @@ Then the tests: the idle timeout (one second before it, exactly at it), the slid
 absolute lifetime, deletion of expired sessions, distinct tokens, revoke and revoke_all.
 
 What the course checks: your tests pass against the real store, in file order AND in reverse
-order; during every test at most one store is open and no store is used by two tests; none is
-left open at the end; at least 8 tests use a store; and each planted bug fails one of your tests.
+order; during every test at most one store is open and no store, and no clock, is used by two
+tests; none is left open at the end; at least 8 tests use a store; and each planted bug fails one
+of your tests.
 """
 
 import time

@@ -2,8 +2,8 @@
 
 This time YOU write the tests. `byte_ranges.py` (next to this file) implements RFC 9110 range
 requests; read its docstring: it is the specification. The course runs your tests against it
-(they must all pass) and then against a dozen copies of it with one realistic bug planted in each
-(a test of yours must fail for every one of them). See suite_runner.py for how.
+(they must all pass) and then against sixteen copies of it with one realistic bug planted in
+each (a test of yours must fail for every one of them). See suite_runner.py for how.
 
 The module under test reaches your tests as the fixture `ranges` (the course provides it; graded
 code cannot import it): ask for it as a parameter and call `ranges.parse_range(...)`,

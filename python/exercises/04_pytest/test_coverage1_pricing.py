@@ -58,6 +58,12 @@ PLANTED_BUGS = [
      [("discount = subtotal * 5 // 100", "discount = -(-subtotal * 5 // 100)")]),
     ("the total forgets shipping",
      [('"total": net + shipping}', '"total": net}')]),
+    ("a negative unit price accepted",
+     [("if quantity < 1 or unit_price < 0:", "if quantity < 1:")]),
+    ("a free item (price 0) refused",
+     [("if quantity < 1 or unit_price < 0:", "if quantity < 1 or unit_price <= 0:")]),
+    ("the total forgets the discount",
+     [('"total": net + shipping}', '"total": subtotal + shipping}')]),
 ]
 
 

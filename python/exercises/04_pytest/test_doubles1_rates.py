@@ -56,6 +56,17 @@ PLANTED_BUGS = [
      [("if cached is not None and self.clock() - cached[1] < STALE_FOR:", "if cached is not None:")]),
     ("no stale fallback",
      [("        if cached is not None and self.clock() - cached[1] < STALE_FOR:\n            return cached[0]\n", "")]),
+    ("an HTTP-date Retry-After is read as seconds (and crashes)",
+     [("if retry_after.isascii() and retry_after.isdigit():", "if retry_after:")]),
+    ("the API key in the query string as well as the header",
+     [('params={"base": "EUR", "symbols": currency},', 'params={"base": "EUR", "symbols": currency, "api_key": key},')]),
+    ("only 400, 401, 403 and 404 are client errors: a 422 is retried",
+     [("if 400 <= response.status < 500 and response.status != 429:", "if response.status in (400, 401, 403, 404):")]),
+    ("a client error raises at once: no stale fallback after a 4xx",
+     [("if 400 <= response.status < 500 and response.status != 429:\n                    break",
+       "if 400 <= response.status < 500 and response.status != 429:\n                    raise RateUnavailable(currency)")]),
+    ("a rate exactly one hour old is still served stale",
+     [("self.clock() - cached[1] < STALE_FOR:", "self.clock() - cached[1] <= STALE_FOR:")]),
 ]
 
 

@@ -93,6 +93,17 @@ PLANTED_BUGS = [
      [("    if not _signed_in(user):\n        return False\n    if doc.owner_id", "    if user is None:\n        return doc.visibility == \"org\"\n    if doc.owner_id")]),
     ("colleagues can edit org documents",
      [("    return doc.owner_id == user.id or _admin_of(user, doc)", "    return doc.owner_id == user.id or doc.org_id == user.org_id and user.role == \"admin\" or _admin_of(user, doc) or doc.visibility == \"org\" and user.org_id == doc.org_id")]),
+    ("an admin of another organization edits a locked document",
+     [("    if doc.locked:\n        return _admin_of(user, doc)\n", "    if doc.locked:\n        return user.role == \"admin\"\n")]),
+    ("the owner sees their document before the signed-in check (a suspended owner keeps it)",
+     [("    if not _signed_in(user):\n        return False\n    if doc.owner_id == user.id:\n        return True\n",
+       "    if user is not None and doc.owner_id == user.id:\n        return True\n    if not _signed_in(user):\n        return False\n")]),
+    ("a suspended admin is still signed in",
+     [("    return user is not None and user.active", "    return user is not None and (user.active or user.role == \"admin\")")]),
+    ("an admin of any organization edits unlocked documents",
+     [("    return doc.owner_id == user.id or _admin_of(user, doc)", "    return doc.owner_id == user.id or _admin_of(user, doc) or user.role == \"admin\"")]),
+    ("suspended users can still edit (only anonymous is refused)",
+     [("    if not _signed_in(user):\n        return False\n    if doc.locked:", "    if user is None:\n        return False\n    if doc.locked:")]),
 ]
 
 

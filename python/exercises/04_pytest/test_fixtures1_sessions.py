@@ -1,6 +1,8 @@
 """The course's grading of fixtures1_sessions: YOUR fixtures and tests are run against the real
 session store and against planted bugs (see suite_runner.py)."""
 
+import types
+
 import pytest
 
 from suite_runner import assert_bug_caught, assert_suite_passes, run_suite
@@ -10,13 +12,15 @@ MINIMUM_TESTS = 8
 
 
 class StoreWatcher:
-    """Looks at the subject's OPEN_STORES when each test starts and ends."""
+    """Looks at the subject's OPEN_STORES when each test starts and ends, and at the clock each
+    open store reads."""
 
     def __init__(self):
         self.module = None
         self.per_test = {}
         self.leaks = []
         self.too_many = []
+        self.clocks = {}  # id -> (the clock object, kept alive so no id is reused, [nodeids])
 
     def pytest_runtest_call(self, item):
         module = item.funcargs.get(FIXTURE) if hasattr(item, "funcargs") else None
@@ -27,6 +31,14 @@ class StoreWatcher:
         if len(open_now) > 1:
             self.too_many.append(item.nodeid)
         self.per_test[item.nodeid] = set(open_now)
+        for store in module.OPEN_STORES:
+            # clock=clock.time: the bound method's instance is the clock object itself.
+            owner = getattr(store.clock, "__self__", store.clock)
+            if isinstance(owner, types.ModuleType):  # time.monotonic: a real clock, not a fake one
+                continue
+            _, tests = self.clocks.setdefault(id(owner), (owner, []))
+            if item.nodeid not in tests:
+                tests.append(item.nodeid)
 
 
 class Reverse:
@@ -59,6 +71,11 @@ def test_every_test_gets_a_fresh_store_and_every_store_is_closed(pytestconfig):
             users.setdefault(serial, []).append(nodeid)
     shared = {serial: tests for serial, tests in users.items() if len(tests) > 1}
     assert not shared, f"one store used by several tests: {list(shared.values())[0][:3]} (use function scope)"
+    shared_clocks = [tests for _, tests in watcher.clocks.values() if len(tests) > 1]
+    assert not shared_clocks, (
+        f"one clock used by several tests: {shared_clocks[0][:3]} (a new FakeClock per test: a "
+        "function-scoped fixture, no module-level instance, or time moved by one test leaks into the next)"
+    )
     used = sum(1 for serials in watcher.per_test.values() if serials)
     assert used >= MINIMUM_TESTS, f"only {used} tests use a store; write at least {MINIMUM_TESTS}"
     assert result.module.OPEN_STORES == [], (

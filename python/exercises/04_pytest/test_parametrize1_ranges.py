@@ -35,6 +35,15 @@ PLANTED_BUGS = [
      [('return f"bytes {start}-{end}/{size}"', 'return f"bytes {start}-{end + 1}/{size}"')]),
     ("the 416 Content-Range omits the star",
      [('return f"bytes */{size}"', 'return f"bytes {size}"')]),
+    ("isdigit() without isascii(): non-ASCII digits pass",
+     [("if text and text.isascii() and text.isdigit():", "if text and text.isdigit():")]),
+    ("a leading '+' is accepted",
+     [("if text and text.isascii() and text.isdigit():\n        return int(text)",
+       "if text and text.isascii() and text.lstrip(\"+\").isdigit():\n        return int(text)")]),
+    ("a first-pos past the end raises ValueError, not Unsatisfiable",
+     [("    if first >= size:\n        raise Unsatisfiable(header)", "    if first >= size:\n        raise ValueError(header)")]),
+    ("several ranges answer an empty tuple instead of None",
+     [('    if "," in spec:\n        return None\n', '    if "," in spec:\n        return ()\n')]),
 ]
 
 
