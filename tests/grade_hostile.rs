@@ -62,8 +62,9 @@ const ENV_SECRET: &str = "tok-4f1e9b27c3d8a6e0";
 const ADD_SECRET: &str = "SOLUTION-TOKEN-add-8c2d7e41";
 const LOGIC_SECRET: &str = "SOLUTION-TOKEN-logic-b93a05f6";
 
-const ADD: &str =
-    "fn add(a: i32, b: i32) -> i32 {\n    let _ = (a, b);\n    0\n}\n\nfn main() {}\n";
+/// `add` ships a trait, as the course's test exercises do (`Mailer`, `Clock`): its name is what
+/// red team round 7's W2 borrowed.
+const ADD: &str = "fn add(a: i32, b: i32) -> i32 {\n    let _ = (a, b);\n    0\n}\n\n/// What the tests sum with (shipped).\npub trait Summed {\n    fn total(&self) -> i32;\n}\n\nfn main() {}\n";
 /// The test names a crate of the course's manifest by path (`serde_json::to_string`), as real
 /// course tests do: what a learner item named after that crate would answer (red team round 5).
 const ADD_TESTS: &str = "\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn adds() {\n        assert_eq!(serde_json::to_string(&add(2, 3)).unwrap(), \"5\");\n    }\n}\n";
@@ -1222,6 +1223,34 @@ fn forged_verdicts_earn_nothing() {
                     .hides("HOSTILE-RAN"),
             )
             .expect("greet", unsolved("greet")),
+        // Red team round 7 (W1). Defence: an alias is followed with its generic arguments
+        // (defaults included) put in for its parameters: `Id<X>` with `type Id<T> = T` is `X`,
+        // whatever `struct T` the module holds. Before the fix the contract took all three
+        // shapes for impls on the learner's own types: `tests_failed` here, the marker printed;
+        // in the course, a pass (test1_assertions, its checks untouched).
+        learner("generic_alias")
+            .file(ADD_RS, include_str!("hostile/generic_alias_add.rs"))
+            .expect(
+                "add",
+                contract("`impl Verdict for Id<std::thread::Result<()>>`: a trait of yours on a type you did not define")
+                    .shows("`impl Checked for m::Same<std::thread::Result<u8>>`: a trait of yours")
+                    .shows("`impl Answer for Caught`: a trait of yours")
+                    .hides("HOSTILE-RAN"),
+            ),
+        // Red team round 7 (W2). Defence: only the course's own top-level trait, reached by its
+        // resolved path and defined token for token as shipped, may be implemented for a
+        // foreign type; a trait that only shares its name is the learner's. Before the fix both
+        // impls got past the contract: `tests_failed` here, the marker printed; in the course,
+        // a pass (test4_mock_mailer with no reset link sent).
+        learner("shipped_trait")
+            .file(ADD_RS, include_str!("hostile/shipped_trait_add.rs"))
+            .expect(
+                "add",
+                contract("`impl Summed for String`: a trait of yours on a type you did not define")
+                    .shows("`impl Summed for str`: a trait of yours")
+                    .shows("`Summed` is not the course's trait as shipped")
+                    .hides("HOSTILE-RAN"),
+            ),
         // Defence: a byte-order mark is removed before parsing and the program is printed from
         // the syntax tree: the course's tests really run (and fail, by name); a macro naming
         // `test` in a folder exercise changes nothing of the count.

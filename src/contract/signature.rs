@@ -17,6 +17,9 @@
 //!   with a lying `==` would otherwise keep every signature's tokens;
 //! - comparisons are found through aliases and renames (`impl Same for R` after
 //!   `use std::cmp::PartialEq as Same;` and `type R = Response;`), at any depth;
+//! - a trait of the learner's goes only on the learner's own types (aliases followed with
+//!   their generic arguments put in, red team round 7); the course's own trait, reached by its
+//!   path and defined token for token as shipped, may go on any type;
 //! - no learner name impersonates the language ([`super::names`]).
 //!
 //! New functions, types, fields and impls of the learner's own are free. Test items are the
@@ -144,12 +147,39 @@ pub fn breaches(learner: &str, course: Option<&str>, context: Context) -> Vec<St
             ));
         }
     }
-    for (trait_name, self_type) in local_traits_on_foreign_types(&learner, context) {
-        if !shipped.traits.contains(&trait_name) {
-            found.push(format!(
-                "`impl {trait_name} for {self_type}`: a trait of yours on a type you did not define can answer the tests' method calls on it (`.contains()`, `.starts_with()`); implement it for a type of your own"
-            ));
+    // Only the course's own trait may be implemented for a foreign type: the top-level trait
+    // the impl's path resolves to, defined token for token as shipped. A trait that only shares
+    // its name (given an extra method, or defined in a module) is the learner's (red team
+    // round 7: `Mailer` given a `contains` and implemented for `String`).
+    for found_impl in local_traits_on_foreign_types(&learner, context) {
+        let shipped_as_is = found_impl.top_level.as_ref().is_some_and(|name| {
+            shipped
+                .traits
+                .get(name)
+                .is_some_and(|def| theirs.traits.get(name) == Some(def))
+        });
+        if shipped_as_is {
+            continue;
         }
+        let ImplOnForeign {
+            trait_path,
+            self_type,
+            ..
+        } = &found_impl;
+        let named = found_impl
+            .top_level
+            .iter()
+            .chain([&found_impl.name])
+            .find(|name| shipped.traits.contains_key(*name));
+        let note = match named {
+            Some(name) => format!(
+                " (`{name}` is not the course's trait as shipped: only that one, unchanged and at the top of the file, may be implemented for a type you did not define)"
+            ),
+            None => String::new(),
+        };
+        found.push(format!(
+            "`impl {trait_path} for {self_type}`: a trait of yours on a type you did not define can answer the tests' method calls on it (`.contains()`, `.starts_with()`); implement it for a type of your own{note}"
+        ));
     }
     for (trait_name, type_name) in theirs.comparisons.difference(&shipped.comparisons) {
         if shipped.derives.contains_key(type_name) {
@@ -177,8 +207,9 @@ struct Contract {
     items: BTreeSet<String>,
     /// Top-level glob imports, as token text: each may bind any name.
     globs: BTreeSet<String>,
-    /// Traits the file defines, at any depth.
-    traits: BTreeSet<String>,
+    /// Top-level traits the file defines -> their definition as token text (doc comments
+    /// aside): the course's may be implemented for foreign types only as shipped.
+    traits: BTreeMap<String, String>,
     /// Macro calls where items go (in a module or an `impl` block), which may define
     /// functions the contract cannot see (`thread_local!` aside).
     macro_calls: bool,
@@ -207,6 +238,10 @@ impl Contract {
                         contract.globs.insert(u.to_token_stream().to_string());
                     }
                 }
+                Item::Trait(t) if !is_test_item(&t.attrs) => {
+                    contract.traits.insert(name(&t.ident), trait_definition(t));
+                    contract.items.insert(name(&t.ident));
+                }
                 _ => {
                     if let Some(name) = super::assemble::item_name(item) {
                         contract.items.insert(name);
@@ -216,7 +251,6 @@ impl Contract {
         }
         let mut defined = Defined::default();
         defined.visit_file(file);
-        contract.traits = defined.traits;
         contract.macro_calls = defined.macro_calls;
         let resolve = Resolver::of(file);
         let mut impls = Comparisons {
@@ -273,6 +307,24 @@ impl Contract {
         }
         contract
     }
+}
+
+/// A trait's definition as token text, its doc comments (on the trait and its items) aside:
+/// its items, their signatures and default bodies.
+fn trait_definition(t: &syn::ItemTrait) -> String {
+    let mut t = t.clone();
+    let prose = |attrs: &mut Vec<syn::Attribute>| attrs.retain(|a| !is_named(a.path(), "doc"));
+    prose(&mut t.attrs);
+    for item in &mut t.items {
+        match item {
+            syn::TraitItem::Const(c) => prose(&mut c.attrs),
+            syn::TraitItem::Fn(f) => prose(&mut f.attrs),
+            syn::TraitItem::Type(ty) => prose(&mut ty.attrs),
+            syn::TraitItem::Macro(m) => prose(&mut m.attrs),
+            _ => {}
+        }
+    }
+    t.to_token_stream().to_string()
 }
 
 /// `fn(T, U) -> R` of a signature: types only, since names and `mut` are the learner's.
@@ -356,15 +408,19 @@ fn is_test_item(attrs: &[syn::Attribute]) -> bool {
 /// renames, followed to the last segment of their target.
 struct Resolver {
     names: BTreeMap<String, String>,
+    /// Type aliases, with their generic parameters.
+    aliases: BTreeMap<String, syn::ItemType>,
 }
 
 impl Resolver {
     fn of(file: &syn::File) -> Resolver {
         let mut names = BTreeMap::new();
+        let mut aliases = BTreeMap::new();
         for item in &file.items {
             match item {
                 Item::Type(t) => {
                     names.insert(name(&t.ident), type_name(&t.ty));
+                    aliases.insert(name(&t.ident), t.clone());
                 }
                 Item::Use(u) => {
                     for (bound, path) in use_bindings(&u.tree) {
@@ -376,7 +432,45 @@ impl Resolver {
                 _ => {}
             }
         }
-        Resolver { names }
+        Resolver { names, aliases }
+    }
+
+    /// The last name of the type `ty` stands for, through aliases with their generic arguments
+    /// (defaults included) put in for their parameters: `Id<Response>` after
+    /// `type Id<T> = T;` is `Response` (red team round 7), and through `use` renames.
+    fn resolve_type(&self, ty: &syn::Type) -> String {
+        let mut ty = ty.clone();
+        for _ in 0..8 {
+            let mut inner = &ty;
+            while let syn::Type::Reference(syn::TypeReference { elem, .. })
+            | syn::Type::Paren(syn::TypeParen { elem, .. })
+            | syn::Type::Group(syn::TypeGroup { elem, .. }) = inner
+            {
+                inner = elem;
+            }
+            let syn::Type::Path(p) = inner else {
+                return type_name(inner);
+            };
+            let Some(last) = p.path.segments.last() else {
+                return type_name(inner);
+            };
+            // `use` renames, up to an alias.
+            let mut current = name(&last.ident);
+            for _ in 0..8 {
+                if self.aliases.contains_key(&current) {
+                    break;
+                }
+                match self.names.get(&current) {
+                    Some(next) if *next != current => current = next.clone(),
+                    _ => break,
+                }
+            }
+            let Some(alias) = self.aliases.get(&current) else {
+                return current;
+            };
+            ty = substitute(alias, &last.arguments);
+        }
+        type_name(&ty)
     }
 
     /// `name` followed through aliases (a few steps at most: aliases may form a cycle).
@@ -390,6 +484,66 @@ impl Resolver {
         }
         name
     }
+}
+
+/// The target of `alias` with its generic parameters replaced by `arguments` (the parameter's
+/// default where an argument is missing), as text: what `Alias<..>` stands for.
+fn substitute(alias: &syn::ItemType, arguments: &syn::PathArguments) -> syn::Type {
+    use syn::visit_mut::VisitMut;
+    struct Replace(BTreeMap<String, syn::Type>);
+    impl VisitMut for Replace {
+        fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+            if let syn::Type::Path(p) = ty
+                && p.qself.is_none()
+                && p.path.leading_colon.is_none()
+                && p.path.segments.len() == 1
+                && p.path.segments[0].arguments.is_none()
+                && let Some(with) = self.0.get(&name(&p.path.segments[0].ident))
+            {
+                *ty = with.clone();
+                return;
+            }
+            syn::visit_mut::visit_type_mut(self, ty);
+        }
+    }
+    let given: Vec<Option<&syn::Type>> = match arguments {
+        syn::PathArguments::AngleBracketed(list) => list
+            .args
+            .iter()
+            .filter_map(|arg| match arg {
+                syn::GenericArgument::Type(t) => Some(Some(t)),
+                syn::GenericArgument::Const(_) => Some(None),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut replace = Replace(BTreeMap::new());
+    let params = alias
+        .generics
+        .params
+        .iter()
+        .filter(|p| !matches!(p, syn::GenericParam::Lifetime(_)));
+    for (at, param) in params.enumerate() {
+        let syn::GenericParam::Type(t) = param else {
+            continue;
+        };
+        let with = match (given.get(at), &t.default) {
+            (Some(Some(arg)), _) => (*arg).clone(),
+            (Some(None), _) => continue,
+            // A default may name the parameters before it.
+            (None, Some(default)) => {
+                let mut default = default.clone();
+                replace.visit_type_mut(&mut default);
+                default
+            }
+            (None, None) => continue,
+        };
+        replace.0.insert(name(&t.ident), with);
+    }
+    let mut target = (*alias.ty).clone();
+    replace.visit_type_mut(&mut target);
+    target
 }
 
 /// What a file defines, at any depth: its traits, the `use` bindings of every module, and
@@ -450,8 +604,10 @@ impl<'ast> Visit<'ast> for Defined {
 struct Scope {
     /// Structs, enums and unions.
     types: BTreeSet<String>,
-    /// Type aliases -> what they stand for.
-    aliases: BTreeMap<String, syn::Type>,
+    /// Type aliases, with their generic parameters.
+    aliases: BTreeMap<String, syn::ItemType>,
+    /// Traits.
+    traits: BTreeSet<String>,
     /// Inline modules, with their items below.
     modules: BTreeSet<String>,
     /// `use` bindings -> their path.
@@ -493,7 +649,10 @@ impl ModuleTree {
                     scope.types.insert(name(&u.ident));
                 }
                 Item::Type(t) => {
-                    scope.aliases.insert(name(&t.ident), (*t.ty).clone());
+                    scope.aliases.insert(name(&t.ident), t.clone());
+                }
+                Item::Trait(t) => {
+                    scope.traits.insert(name(&t.ident));
                 }
                 Item::Use(u) => {
                     for (bound, path) in use_bindings(&u.tree) {
@@ -520,65 +679,177 @@ impl ModuleTree {
         self.scopes.insert(module.to_vec(), scope);
     }
 
-    /// Whether `path`, written in `module`, names a struct, enum or union defined at module
-    /// level in this file: followed through `crate`/`self`/`super`, the file's modules, `use`
-    /// bindings (globs included), type aliases and `extern crate self`. Anything else (a
-    /// prelude or standard name, another crate's path, a module file this file does not hold)
-    /// is foreign.
-    fn own(&self, module: &[String], path: &[String], depth: usize) -> bool {
+    /// Where `path`, written in `module`, leads in this file: the module and name of the type,
+    /// alias or trait it names, followed through `crate`/`self`/`super`, the file's modules,
+    /// `use` bindings (globs included) and `extern crate self`. `None` for anything else (a
+    /// prelude or standard name, another crate's path, a module file this file does not hold).
+    fn locate(
+        &self,
+        module: &[String],
+        path: &[String],
+        depth: usize,
+    ) -> Option<(Vec<String>, String)> {
         if depth > 16 {
-            return false;
+            return None;
         }
         let (Some(scope), Some(first)) = (self.scopes.get(module), path.first()) else {
-            return false;
+            return None;
         };
         let rest = &path[1..];
         match first.as_str() {
-            "crate" if self.crate_root => return self.own(&[], rest, depth + 1),
-            "crate" => return false,
-            "self" => return self.own(module, rest, depth + 1),
+            "crate" if self.crate_root => return self.locate(&[], rest, depth + 1),
+            "crate" => return None,
+            "self" => return self.locate(module, rest, depth + 1),
             "super" => {
                 return match module.split_last() {
-                    Some((_, parent)) => self.own(parent, rest, depth + 1),
+                    Some((_, parent)) => self.locate(parent, rest, depth + 1),
                     // Above this file's root: another file's module.
-                    None => false,
+                    None => None,
                 };
             }
             _ => {}
         }
         if rest.is_empty() {
-            if scope.types.contains(first) {
-                return true;
-            }
-            if let Some(target) = scope.aliases.get(first) {
-                return match type_path(target) {
-                    Some(target) => self.own(module, &target, depth + 1),
-                    None => false,
-                };
+            if scope.types.contains(first)
+                || scope.aliases.contains_key(first)
+                || scope.traits.contains(first)
+            {
+                return Some((module.to_vec(), first.clone()));
             }
             if let Some(target) = scope.uses.get(first) {
-                return self.own(module, target, depth + 1);
+                return self.locate(module, target, depth + 1);
             }
-            return scope.globs.iter().any(|prefix| {
+            return scope.globs.iter().find_map(|prefix| {
                 let mut target = prefix.clone();
                 target.push(first.clone());
-                self.own(module, &target, depth + 1)
+                self.locate(module, &target, depth + 1)
             });
         }
         if scope.modules.contains(first) {
             let mut inner = module.to_vec();
             inner.push(first.clone());
-            return self.own(&inner, rest, depth + 1);
+            return self.locate(&inner, rest, depth + 1);
         }
         if scope.roots.contains(first) && self.crate_root {
-            return self.own(&[], rest, depth + 1);
+            return self.locate(&[], rest, depth + 1);
         }
         if let Some(target) = scope.uses.get(first) {
             let mut target = target.clone();
             target.extend(rest.iter().cloned());
-            return self.own(module, &target, depth + 1);
+            return self.locate(module, &target, depth + 1);
         }
-        false
+        None
+    }
+
+    /// Whether the type `ty`, written in `module` where the generic parameters `params` are
+    /// in scope, is a struct, enum or union defined at module level in this file
+    /// ([`ModuleTree::locate`]), through type aliases with their generic arguments put in for
+    /// their parameters. A name among `params` is a parameter, no module's type.
+    fn own_type(
+        &self,
+        module: &[String],
+        ty: &syn::Type,
+        params: &BTreeSet<String>,
+        depth: usize,
+    ) -> bool {
+        let Some((path, args)) = type_path_args(ty) else {
+            return false;
+        };
+        if path.first().is_none_or(|first| params.contains(first)) || depth > 16 {
+            return false;
+        }
+        let Some((home, found)) = self.locate(module, &path, depth) else {
+            return false;
+        };
+        let Some(scope) = self.scopes.get(&home) else {
+            return false;
+        };
+        if scope.types.contains(&found) {
+            return true;
+        }
+        let Some(alias) = scope.aliases.get(&found) else {
+            return false;
+        };
+        // To rustc, `Id<X>` after `type Id<T> = T;` is `X`, whatever `struct T` the module holds:
+        // the alias's parameters shadow the module's names in its target (red team round 7).
+        let own_params: Vec<(String, Option<&syn::Type>)> = alias
+            .generics
+            .params
+            .iter()
+            .filter_map(|p| match p {
+                syn::GenericParam::Type(t) => Some((name(&t.ident), t.default.as_ref())),
+                syn::GenericParam::Const(c) => Some((name(&c.ident), None)),
+                syn::GenericParam::Lifetime(_) => None,
+            })
+            .collect();
+        let names: BTreeSet<String> = own_params.iter().map(|(n, _)| n.clone()).collect();
+        let Some((target, _)) = type_path_args(&alias.ty) else {
+            return false;
+        };
+        let Some(at) = own_params
+            .iter()
+            .position(|(n, _)| Some(n) == target.first())
+        else {
+            // The target names a type of the alias's module; its own arguments do not decide
+            // whose type it is.
+            return self.own_type(&home, &alias.ty, &names, depth + 1);
+        };
+        if target.len() > 1 || !is_bare_path(&alias.ty) {
+            // `T::Output`, `T<..>`: not a type this file defines.
+            return false;
+        }
+        match (args.get(at), own_params[at].1) {
+            // The argument, read where it was written.
+            (Some(Some(arg)), _) => self.own_type(module, arg, params, depth + 1),
+            (Some(None), _) => false,
+            // The parameter's default, read where the alias is (an earlier parameter named in
+            // it is not followed: a wrong guess refuses an impl, never lets one through).
+            (None, Some(default)) => self.own_type(&home, default, &names, depth + 1),
+            (None, None) => false,
+        }
+    }
+}
+
+/// The path of a type as names, with the generic arguments of its last segment that are not
+/// lifetimes (`None` for a constant); see [`type_path`].
+fn type_path_args(ty: &syn::Type) -> Option<(Vec<String>, Vec<Option<syn::Type>>)> {
+    let path = type_path(ty)?;
+    let mut inner = ty;
+    while let syn::Type::Reference(syn::TypeReference { elem, .. })
+    | syn::Type::Paren(syn::TypeParen { elem, .. })
+    | syn::Type::Group(syn::TypeGroup { elem, .. }) = inner
+    {
+        inner = elem;
+    }
+    let mut args = Vec::new();
+    if let syn::Type::Path(p) = inner
+        && let Some(last) = p.path.segments.last()
+        && let syn::PathArguments::AngleBracketed(list) = &last.arguments
+    {
+        for arg in &list.args {
+            match arg {
+                syn::GenericArgument::Type(t) => args.push(Some(t.clone())),
+                syn::GenericArgument::Const(_) => args.push(None),
+                _ => {}
+            }
+        }
+    }
+    Some((path, args))
+}
+
+/// Whether `ty` is a path of one segment with no generic arguments (`T`, `&T`, `(T)`).
+fn is_bare_path(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(r) => is_bare_path(&r.elem),
+        syn::Type::Paren(p) => is_bare_path(&p.elem),
+        syn::Type::Group(g) => is_bare_path(&g.elem),
+        syn::Type::Path(p) => {
+            p.qself.is_none()
+                && p.path.leading_colon.is_none()
+                && p.path.segments.len() == 1
+                && p.path.segments[0].arguments.is_none()
+        }
+        _ => false,
     }
 }
 
@@ -617,14 +888,17 @@ fn type_path(ty: &syn::Type) -> Option<Vec<String>> {
 /// `impl Trait for Type` blocks (any depth, test items aside) where the trait is the crate's
 /// own and the type is not: the only impls on a foreign type that compile are of local traits,
 /// and a local trait's methods win over the type's own methods reached through `Deref`
-/// (`String` has no `contains` of its own; `str` has). As (trait, type) text.
+/// (`String` has no `contains` of its own; `str` has).
 ///
 /// A type is the learner's when its full path resolves to a struct, enum or union defined at
-/// module level in the file ([`ModuleTree::own`]), never by its last name: a decoy `struct
+/// module level in the file ([`ModuleTree::own_type`]), never by its last name: a decoy `struct
 /// Result` in a function body made `std::thread::Result<()>` look like the learner's (red team
 /// round 5). Inside a function body, where the body's own items and imports shadow the
 /// module's, only a `crate::` path is resolved.
-fn local_traits_on_foreign_types(file: &syn::File, context: Context) -> Vec<(String, String)> {
+///
+/// Each with the top-level trait its path resolves to, if any: the only one that may be the
+/// course's (red team round 7).
+fn local_traits_on_foreign_types(file: &syn::File, context: Context) -> Vec<ImplOnForeign> {
     struct Impls<'a> {
         defined: &'a Defined,
         tree: &'a ModuleTree,
@@ -633,38 +907,90 @@ fn local_traits_on_foreign_types(file: &syn::File, context: Context) -> Vec<(Str
         module: Vec<String>,
         /// How many function bodies (blocks) the visit is in.
         blocks: usize,
-        found: Vec<(String, String)>,
+        /// The names the items and imports of each enclosing block bind (`*` for a glob):
+        /// they shadow the module's.
+        shadows: Vec<BTreeSet<String>>,
+        found: Vec<ImplOnForeign>,
     }
     impl<'ast> Visit<'ast> for Impls<'_> {
         fn visit_item_impl(&mut self, block: &'ast syn::ItemImpl) {
             if !is_test_item(&block.attrs)
                 && let Some((_, path, _)) = &block.trait_
             {
-                let params: Vec<String> = block
+                let params: BTreeSet<String> = block
                     .generics
-                    .type_params()
-                    .map(|p| name(&p.ident))
+                    .params
+                    .iter()
+                    .filter_map(|p| match p {
+                        syn::GenericParam::Type(t) => Some(name(&t.ident)),
+                        syn::GenericParam::Const(c) => Some(name(&c.ident)),
+                        syn::GenericParam::Lifetime(_) => None,
+                    })
                     .collect();
+                // Inside a function body, whose own items and imports shadow the module's,
+                // only a `crate::` path is resolved.
+                let reachable = |first: Option<&String>| {
+                    self.blocks == 0 || first.is_some_and(|f| f == "crate")
+                };
                 let own_type = type_path(&block.self_ty).is_some_and(|path| {
-                    let first = path.first().map(String::as_str).unwrap_or_default();
-                    let reachable = self.blocks == 0 || first == "crate";
-                    reachable
-                        && !params.iter().any(|p| p == first)
-                        && self.tree.own(&self.module, &path, 0)
+                    reachable(path.first())
+                        && self.tree.own_type(&self.module, &block.self_ty, &params, 0)
                 });
                 if !own_type && is_local_trait(path, self.defined, self.crates) {
-                    self.found.push((
-                        path.to_token_stream().to_string().replace(' ', ""),
-                        block.self_ty.to_token_stream().to_string().replace(' ', ""),
-                    ));
+                    let names: Vec<String> = path.segments.iter().map(|s| name(&s.ident)).collect();
+                    // A trait's path in a function body is the module's unless a block
+                    // around it binds its first name.
+                    let unshadowed = names.first().is_some_and(|first| {
+                        !self
+                            .shadows
+                            .iter()
+                            .any(|bound| bound.contains(first) || bound.contains("*"))
+                    });
+                    let top_level = match self.tree.locate(&self.module, &names, 0) {
+                        Some((home, found))
+                            if home.is_empty()
+                                && path.leading_colon.is_none()
+                                && (reachable(names.first()) || unshadowed)
+                                && self
+                                    .tree
+                                    .scopes
+                                    .get(&home)
+                                    .is_some_and(|s| s.traits.contains(&found)) =>
+                        {
+                            Some(found)
+                        }
+                        _ => None,
+                    };
+                    self.found.push(ImplOnForeign {
+                        trait_path: path.to_token_stream().to_string().replace(' ', ""),
+                        self_type: block.self_ty.to_token_stream().to_string().replace(' ', ""),
+                        name: names.last().cloned().unwrap_or_default(),
+                        top_level,
+                    });
                 }
             }
             visit::visit_item_impl(self, block);
         }
 
         fn visit_block(&mut self, block: &'ast syn::Block) {
+            let mut bound = BTreeSet::new();
+            for stmt in &block.stmts {
+                let syn::Stmt::Item(item) = stmt else {
+                    continue;
+                };
+                if let Item::Use(u) = item {
+                    bound.extend(use_bindings(&u.tree).into_iter().map(|(name, _)| name));
+                    if has_glob(&u.tree) {
+                        bound.insert("*".to_string());
+                    }
+                } else if let Some(name) = super::assemble::item_name(item) {
+                    bound.insert(name);
+                }
+            }
             self.blocks += 1;
+            self.shadows.push(bound);
             visit::visit_block(self, block);
+            self.shadows.pop();
             self.blocks -= 1;
         }
 
@@ -685,10 +1011,22 @@ fn local_traits_on_foreign_types(file: &syn::File, context: Context) -> Vec<(Str
         crates: context.crates,
         module: Vec::new(),
         blocks: 0,
+        shadows: Vec::new(),
         found: Vec::new(),
     };
     impls.visit_file(file);
     impls.found
+}
+
+/// An `impl` of a trait that may be the learner's for a type that is not.
+struct ImplOnForeign {
+    /// The trait's path and the type, as token text.
+    trait_path: String,
+    self_type: String,
+    /// The trait path's last name.
+    name: String,
+    /// The top-level trait of the file the trait path resolves to.
+    top_level: Option<String>,
 }
 
 /// Whether a trait path may name a trait of this crate. Only what surely is another crate's is
@@ -738,7 +1076,7 @@ impl<'ast> Visit<'ast> for Comparisons<'_> {
         {
             let trait_name = self.resolve.resolve(&name(&last.ident));
             if COMPARISONS.contains(&trait_name.as_str()) {
-                let self_type = self.resolve.resolve(&type_name(&block.self_ty));
+                let self_type = self.resolve.resolve_type(&block.self_ty);
                 self.found.insert((trait_name, self_type));
             }
         }
@@ -842,6 +1180,10 @@ impl Router {
             "type R = Response;\nimpl PartialEq for R { fn eq(&self, _: &Self) -> bool { true } }",
             "impl PartialEq for &Response { fn eq(&self, _: &Self) -> bool { true } }",
             "fn hide() { impl PartialEq for Response { fn eq(&self, _: &Self) -> bool { true } } }",
+            // Red team round 7: through a generic alias, its argument or its default.
+            "type Id<T> = T;\nimpl PartialEq for Id<Response> { fn eq(&self, _: &Self) -> bool { true } }",
+            "type Id<X, T = X> = T;\nimpl PartialEq for Id<Response> { fn eq(&self, _: &Self) -> bool { true } }",
+            "type Id<T> = T;\ntype Twice<U> = Id<U>;\nimpl PartialEq for &Twice<Response> { fn eq(&self, _: &Self) -> bool { true } }",
         ] {
             let learner = format!(
                 "#[derive(Debug, Clone)]\npub struct Response {{ pub status: u16 }}\n{sneaky}"
@@ -884,6 +1226,18 @@ impl Router {
             // Red team round 6: a struct the compiler never sees (the tests' build removes it)
             // under the alias's name.
             "#[cfg(test)]\npub struct Caught;\npub type Caught = std::thread::Result<()>;\npub trait Verdict { fn is_err(self) -> bool; }\nimpl Verdict for Caught { fn is_err(self) -> bool { false } }",
+            // Red team round 7 (W1): a generic alias whose parameter is named after a struct of
+            // the file; to rustc `Id<X>` is `X`. At the top, in a module, through the
+            // parameter's default, through a renamed import and an alias of the alias.
+            "pub struct T;\npub type Id<T> = T;\npub trait Verdict { fn is_err(self) -> bool; }\nimpl Verdict for Id<std::thread::Result<()>> { fn is_err(self) -> bool { false } }",
+            "pub mod m { pub struct T; pub type Id<T> = T; }\npub trait Verdict { fn is_err(self) -> bool; }\nimpl Verdict for m::Id<std::thread::Result<()>> { fn is_err(self) -> bool { false } }",
+            "pub struct Outcome;\npub type Caught<Outcome = std::thread::Result<()>> = Outcome;\npub trait Verdict { fn is_err(self) -> bool; }\nimpl Verdict for Caught { fn is_err(self) -> bool { false } }",
+            "pub struct T;\npub type Id<'a, T> = &'a T;\npub trait Looks { fn contains(&self, _: &str) -> bool { true } }\nimpl Looks for Id<'static, String> {}",
+            "pub mod m { pub struct T; pub type Id<T> = T; }\nuse m::Id as Same;\npub trait Looks { fn contains(&self, _: &str) -> bool { true } }\nimpl Looks for Same<String> {}",
+            "pub struct T;\npub struct U;\npub type Id<T> = T;\npub type Twice<U> = Id<U>;\npub trait Looks { fn contains(&self, _: &str) -> bool { true } }\nimpl Looks for Twice<String> {}",
+            // The argument is read where it is written: `T` at the top is `String`.
+            "pub mod m { pub struct T; pub type Id<X> = X; }\nuse std::string::String as T;\npub trait Looks { fn contains(&self, _: &str) -> bool { true } }\nimpl Looks for m::Id<T> {}",
+            "pub struct T;\npub type Id<T> = <T as IntoIterator>::Item;\npub trait Looks { fn contains(&self, _: &str) -> bool { true } }\nimpl Looks for Id<Vec<String>> {}",
         ] {
             let learner =
                 format!("pub fn greeting(name: &str) -> String {{ String::new() }}\n{sneaky}");
@@ -907,6 +1261,12 @@ impl Router {
             "mod a { pub struct Mine; pub mod b { pub trait Looks { fn look(&self) {} } impl Looks for super::Mine {} } }",
             "pub struct r#Mine;\npub trait Looks { fn look(&self) {} }\nimpl Looks for Mine {}",
             "pub struct Email(String);\nuse std::convert;\nimpl convert::From<Email> for String { fn from(e: Email) -> String { e.0 } }",
+            // Generic aliases of the learner's own types (round 7): the argument or default
+            // put in for the parameter, read where it is written.
+            "pub struct Mine;\npub type Id<T> = T;\npub trait Looks { fn look(&self) {} }\nimpl Looks for Id<Mine> {}",
+            "pub struct Mine;\npub mod m { pub type Id<T> = T; }\npub trait Looks { fn look(&self) {} }\nimpl Looks for m::Id<Mine> {}",
+            "pub struct Mine;\npub type Caught<O = Mine> = O;\npub trait Looks { fn look(&self) {} }\nimpl Looks for Caught {}",
+            "pub struct Wrap<T>(T);\npub type W<T> = Wrap<T>;\npub trait Looks { fn look(&self) {} }\nimpl Looks for W<String> {}",
         ] {
             let learner =
                 format!("pub fn greeting(name: &str) -> String {{ String::new() }}\n{fine}");
@@ -914,6 +1274,78 @@ impl Router {
                 breaches(&learner, Some(course), CONTEXT),
                 Vec::<String>::new(),
                 "{fine}"
+            );
+        }
+    }
+
+    /// Red team round 7 (W2): only the course's own top-level trait, reached by its path and
+    /// defined as shipped, may be implemented for a foreign type.
+    #[test]
+    fn only_the_shipped_trait_as_shipped_goes_on_foreign_types() {
+        let course = "/// Sends mail.\npub trait Mailer {\n    fn send(&self, to: &str) -> bool;\n    fn name(&self) -> &str { \"mailer\" }\n}\npub fn greeting(name: &str) -> String { todo!() }\n";
+        let solved = "pub fn greeting(name: &str) -> String { String::new() }\n";
+        let shipped = "/// Sends mail (mine).\npub trait Mailer {\n    /// One mail.\n    fn send(&self, to: &str) -> bool;\n    fn name(&self) -> &str { \"mailer\" }\n}\n";
+        for fine in [
+            "impl Mailer for String { fn send(&self, _: &str) -> bool { true } }",
+            "mod m { impl super::Mailer for Vec<u8> { fn send(&self, _: &str) -> bool { true } } }",
+            "impl crate::Mailer for String { fn send(&self, _: &str) -> bool { true } }",
+            "use Mailer as Post;\nimpl Post for String { fn send(&self, _: &str) -> bool { true } }",
+            // In a function body that binds no name of its own over it (obs2's `main`).
+            "fn main() { struct Fixed; impl Mailer for Fixed { fn send(&self, _: &str) -> bool { true } } }",
+        ] {
+            let learner = format!("{solved}{shipped}{fine}");
+            assert_eq!(
+                breaches(&learner, Some(course), CONTEXT),
+                Vec::<String>::new(),
+                "{fine}"
+            );
+        }
+        for (trait_def, sneaky) in [
+            // An extra method, a changed default body, a changed signature.
+            (
+                shipped.replace(
+                    "fn name",
+                    "fn contains(&self, _: &str) -> bool { true }\nfn name",
+                ),
+                "impl Mailer for String { fn send(&self, _: &str) -> bool { true } }",
+            ),
+            (
+                shipped.replace("\"mailer\"", "\"x\""),
+                "impl Mailer for String { fn send(&self, _: &str) -> bool { true } }",
+            ),
+            (
+                shipped.replace("to: &str) -> bool", "to: &str) -> u8"),
+                "impl Mailer for String { fn send(&self, _: &str) -> u8 { 1 } }",
+            ),
+            // A trait of the learner's under the shipped name, the shipped one untouched.
+            (
+                shipped.to_string(),
+                "pub mod hide { pub trait Mailer { fn contains(&self, _: &str) -> bool; } impl Mailer for String { fn contains(&self, _: &str) -> bool { true } } }\npub use hide::Mailer as _;",
+            ),
+            (
+                shipped.to_string(),
+                "pub mod hide { pub trait Mailer { fn contains(&self, _: &str) -> bool; } }\nimpl hide::Mailer for String { fn contains(&self, _: &str) -> bool { true } }",
+            ),
+            (
+                shipped.to_string(),
+                "fn f() { trait Mailer { fn contains(&self, _: &str) -> bool; } impl Mailer for String { fn contains(&self, _: &str) -> bool { true } } }",
+            ),
+            (
+                shipped.to_string(),
+                "mod hide { pub trait Mailer { fn contains(&self, _: &str) -> bool; } }\nfn f() { use hide::*; { impl Mailer for String { fn contains(&self, _: &str) -> bool { true } } } }",
+            ),
+            // No shipped trait at all, only its name.
+            (
+                String::new(),
+                "pub trait Mailer { fn contains(&self, _: &str) -> bool; }\nimpl Mailer for String { fn contains(&self, _: &str) -> bool { true } }",
+            ),
+        ] {
+            let learner = format!("{solved}{trait_def}{sneaky}");
+            let found = breaches(&learner, Some(course), CONTEXT);
+            assert!(
+                found.iter().any(|f| f.contains("a trait of yours")
+                    && f.contains("`Mailer` is not the course's trait as shipped")),
+                "{trait_def}{sneaky}: {found:?}"
             );
         }
     }
