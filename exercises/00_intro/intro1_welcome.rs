@@ -46,4 +46,8 @@ fn check_startup_line(line: &str) {
         "the name must be printable text without surrounding spaces: a newline or another \
          control character would split or forge log lines, got {name:?}"
     );
+    assert!(
+        !name.contains(['<', '>', '{', '}']),
+        "{name:?} looks like a placeholder left in: put the service's real name there"
+    );
 }

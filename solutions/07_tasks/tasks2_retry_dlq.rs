@@ -30,7 +30,8 @@ pub struct RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// How long to wait after failed attempt number `failed_attempt` (1-based).
+    /// How long to wait after failed attempt number `failed_attempt` (1-based; 0, which is no
+    /// attempt number, counts as 1: no underflow).
     pub fn backoff_ms(&self, failed_attempt: u32) -> u64 {
         let factor = 2u64.saturating_pow(failed_attempt.saturating_sub(1));
         self.base_delay_ms
@@ -141,6 +142,12 @@ mod tests {
             POLICY.backoff_ms(200),
             1_000,
             "2^199 does not fit in a u64: saturate instead of panicking or wrapping to 0"
+        );
+        assert_eq!(
+            POLICY.backoff_ms(0),
+            100,
+            "0 is no attempt number: it counts as 1 (the base delay); `failed_attempt - 1` \
+             would underflow"
         );
     }
 
