@@ -6,7 +6,8 @@
 // This one does not compile yet: `startup_line` below uses a variable that does not exist.
 // Define `service` as the name of the service you are about to build ("orders-api" is fine),
 // save the file, and watch the verdict change. Once it compiles, `main` checks the log line it
-// printed: a name must be there, so deleting `{service}` or leaving the name empty still fails.
+// printed: a name must be there, so deleting `{service}` or leaving the name empty still fails,
+// and so does a name with surrounding spaces or a newline (it would split the log line).
 // Edit only `startup_line`: `main` and `check_startup_line` belong to the course, and grading
 // puts them back as they are.
 //
@@ -38,5 +39,15 @@ fn check_startup_line(line: &str) {
         name.is_some_and(|name| !name.trim().is_empty()),
         "the log line must read `Starting <name> on 127.0.0.1:8080` with the service's name, \
          got {line:?}"
+    );
+    let name = name.unwrap_or_default();
+    assert!(
+        name.trim() == name && !name.chars().any(char::is_control),
+        "the name must be printable text without surrounding spaces: a newline or another \
+         control character would split or forge log lines, got {name:?}"
+    );
+    assert!(
+        !name.contains(['<', '>', '{', '}']),
+        "{name:?} looks like a placeholder left in: put the service's real name there"
     );
 }

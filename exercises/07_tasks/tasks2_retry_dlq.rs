@@ -7,8 +7,10 @@
 // - Retries wait longer each time (exponential backoff): `base_delay_ms` before the 2nd attempt,
 //   twice that before the 3rd, and so on, never more than `max_delay_ms`, and without
 //   overflowing for large attempt numbers.
-// - A job gets at most `max_attempts` attempts. A job that still fails goes to the dead-letter
-//   queue (DLQ) with its attempt count and last error, for a human to look at.
+// - A job gets at most `max_attempts` attempts, and always at least one: a policy with
+//   `max_attempts: 0` (a config typo) runs each job once, it never drops a job unrun. A job that
+//   still fails goes to the dead-letter queue (DLQ) with its attempt count and last error, for a
+//   human to look at.
 // - A permanent error (retrying cannot help) goes to the DLQ at once.
 // - Nothing sleeps: `process` returns the retry schedule it would use, so it can be tested.
 
@@ -28,7 +30,8 @@ pub struct RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// How long to wait after failed attempt number `failed_attempt` (1-based).
+    /// How long to wait after failed attempt number `failed_attempt` (1-based; 0, which is no
+    /// attempt number, counts as 1: no underflow).
     pub fn backoff_ms(&self, failed_attempt: u32) -> u64 {
         // TODO: base_delay_ms * 2^(failed_attempt - 1), capped at max_delay_ms. Large attempt
         // numbers must not overflow.
@@ -114,6 +117,12 @@ mod tests {
             POLICY.backoff_ms(200),
             1_000,
             "2^199 does not fit in a u64: saturate instead of panicking or wrapping to 0"
+        );
+        assert_eq!(
+            POLICY.backoff_ms(0),
+            100,
+            "0 is no attempt number: it counts as 1 (the base delay); `failed_attempt - 1` \
+             would underflow"
         );
     }
 
@@ -316,5 +325,51 @@ mod tests {
         );
         assert_eq!(outcome.dead_letters.len(), 1);
         assert_eq!(outcome.dead_letters[0].job_id, 2);
+    }
+
+    #[test]
+    fn every_job_runs_at_least_once() {
+        // `max_attempts: 0` is a config mistake; it must not make jobs vanish, neither
+        // succeeded nor dead-lettered. Each job runs once and ends up in exactly one list.
+        for max_attempts in [0, 1] {
+            let policy = RetryPolicy {
+                max_attempts,
+                ..POLICY
+            };
+            let mut calls = Vec::new();
+            let outcome = process(&[1, 2, 3], &policy, |job_id, attempt| {
+                calls.push((job_id, attempt));
+                match job_id {
+                    1 => Ok(()),
+                    2 => Err(timeout(attempt)),
+                    _ => Err(JobError::Permanent("410: gone".to_string())),
+                }
+            });
+            assert_eq!(
+                calls,
+                vec![(1, 1), (2, 1), (3, 1)],
+                "max_attempts {max_attempts}: every job gets exactly one attempt"
+            );
+            assert_eq!(
+                outcome,
+                Outcome {
+                    succeeded: vec![1],
+                    retries: vec![],
+                    dead_letters: vec![
+                        DeadLetter {
+                            job_id: 2,
+                            attempts: 1,
+                            last_error: "timeout on attempt 1".to_string()
+                        },
+                        DeadLetter {
+                            job_id: 3,
+                            attempts: 1,
+                            last_error: "410: gone".to_string()
+                        },
+                    ],
+                },
+                "max_attempts {max_attempts}: no retry, a failed job is dead-lettered, none is lost"
+            );
+        }
     }
 }

@@ -10,7 +10,8 @@
 // - The same key with a *different* request is a client bug: reject it (Stripe answers 422)
 //   instead of silently returning the receipt of another charge. To notice, store a
 //   fingerprint of the request: the SHA-256 of its JSON.
-// - A request without a key is rejected (400): this endpoint is too dangerous without one.
+// - A request without a key, or with an empty one (`Idempotency-Key:` with no value), is
+//   rejected (400): this endpoint is too dangerous without one.
 // - Keys belong to a customer: two customers who both use "k1" are two different operations.
 
 use serde::Serialize;
@@ -87,7 +88,7 @@ impl PaymentService {
         request: &ChargeRequest,
     ) -> Result<Charged, IdempotencyError> {
         // TODO: today every request charges the card, retries included.
-        // - no key: MissingKey;
+        // - no key, or an empty one: MissingKey;
         // - (customer, key) seen before: same fingerprint -> the stored receipt as a replay,
         //   different fingerprint -> KeyReusedWithDifferentRequest;
         // - new (customer, key): charge, store fingerprint and receipt, return it.
@@ -216,6 +217,15 @@ mod tests {
             Err(IdempotencyError::MissingKey),
             "no Idempotency-Key header: 400, and no charge"
         );
+        assert_eq!(service.charges_made(), 0);
+        for _ in 0..2 {
+            assert_eq!(
+                service.charge(Some(""), &request("alice", 500)),
+                Err(IdempotencyError::MissingKey),
+                "an empty Idempotency-Key is no key: every client sending it would share one \
+                 operation (the second charge a replay of the first)"
+            );
+        }
         assert_eq!(service.charges_made(), 0);
     }
 

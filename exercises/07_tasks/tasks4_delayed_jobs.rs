@@ -282,4 +282,24 @@ mod tests {
         );
         assert_eq!(queue.len(), 500);
     }
+
+    #[test]
+    fn sequence_numbers_count_from_next_seq() {
+        // Ties are broken by a counter, not by a clock: two schedules within one clock tick (or
+        // after the clock steps back) would get equal or decreasing stamps. `next_seq` starts at
+        // 0 and each `schedule` takes it and adds one, whatever the run times.
+        let mut queue = DelayQueue::default();
+        assert_eq!(queue.next_seq, 0);
+        queue.schedule(300, "c");
+        queue.schedule(100, "a");
+        queue.schedule_in(50, 150, "b");
+        assert_eq!(
+            queue.next_seq, 3,
+            "three jobs scheduled took the sequence numbers 0, 1 and 2 from `next_seq`: it is \
+             a counter, not a timestamp"
+        );
+        assert_eq!(queue.pop_due(300), vec!["a", "b", "c"]);
+        queue.schedule(300, "d");
+        assert_eq!(queue.next_seq, 4, "popping does not rewind the counter");
+    }
 }

@@ -58,7 +58,8 @@ impl Config {
     /// - `DATABASE_URL` and `API_KEY` are required; unset or empty is `Missing`.
     /// - `API_KEY` must be at least 32 characters (`Invalid`, reason "must be at least 32 characters").
     /// - `PORT` is optional (default 8080 when unset); when set, even to an empty string, it must be
-    ///   a number from 1 to 65535 with nothing around it, not even spaces (`Invalid`).
+    ///   a number from 1 to 65535 in decimal digits only: no sign, nothing around it, not even
+    ///   spaces (`Invalid`).
     /// - `LOG_LEVEL` is optional (default "info" when unset); when set, even to an empty string, it
     ///   must be exactly one of error, warn, info or debug, in lower case (`Invalid`).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
@@ -270,6 +271,9 @@ mod tests {
             "8080 ",
             "8080\n",
             "\t8080",
+            "+8080",
+            "+1",
+            "",
         ] {
             let mut vars = full_env();
             vars.push(("PORT", port));
@@ -280,7 +284,8 @@ mod tests {
                 ),
                 "PORT={port:?} must be rejected at startup, not at the first request \
                  (73616 is 65536 + 8080: a wider integer cast down `as u16` would wrap to 8080; \
-                 a value with spaces around it is not a port: do not trim it into one)"
+                 a value with spaces around it is not a port: do not trim it into one; `parse` also takes a \
+                 leading `+`, which is not a digit)"
             );
         }
         for (raw, port) in [("1", 1), ("65535", 65535), ("8443", 8443)] {

@@ -439,4 +439,36 @@ mod tests {
              `verify_slice` instead."
         );
     }
+
+    #[test]
+    fn the_window_holds_at_the_ends_of_u64() {
+        // `t` is whatever a sender writes: the window check must not overflow (a panic in a
+        // debug build, a wrapped comparison in release). Compare the distance, `abs_diff`.
+        let far = format!("t={},v1={}", u64::MAX, "00".repeat(32));
+        assert_eq!(
+            verify(&secret(), &far, BODY, T),
+            Err(WebhookError::Stale),
+            "t=u64::MAX is far in the future: stale, no panic"
+        );
+        let zero = sign(&secret(), 0, BODY);
+        assert_eq!(
+            verify(&secret(), &zero, BODY, u64::MAX),
+            Err(WebhookError::Stale),
+            "t=0 at now=u64::MAX: stale, no panic"
+        );
+        for (t, now) in [
+            (u64::MAX - 10, u64::MAX),
+            (u64::MAX, u64::MAX - TOLERANCE_SECS),
+            (u64::MAX, u64::MAX),
+            (0, TOLERANCE_SECS),
+            (TOLERANCE_SECS, 0),
+        ] {
+            let header = sign(&secret(), t, BODY);
+            assert_eq!(
+                verify(&secret(), &header, BODY, now),
+                Ok(()),
+                "t={t}, now={now}: within {TOLERANCE_SECS} s, a genuine delivery"
+            );
+        }
+    }
 }

@@ -130,8 +130,8 @@ pub fn hash_password(password: &str, salt: &[u8; 16], iterations: u32) -> String
 }
 
 fn parse(stored: &str) -> Option<(u32, Vec<u8>, Vec<u8>)> {
-    // TODO: four '$'-separated parts, scheme "sha256-iter", iterations > 0, hex salt and
-    // hash. None for anything else.
+    // TODO: four '$'-separated parts, scheme exactly "sha256-iter" (lower case), iterations > 0,
+    // a non-empty hex salt (no salt is the legacy flaw) and a hex hash. None for anything else.
     let _ = stored;
     todo!()
 }
@@ -364,5 +364,30 @@ mod tests {
              at the first difference, and the timing tells an attacker how close a guess is. \
              Compare with `PasswordDigest::matches`."
         );
+    }
+
+    #[test]
+    fn the_scheme_is_exact_and_the_salt_is_not_empty() {
+        let good = hash_password(PASSPHRASE, &SALT_A, 10);
+        let hash_hex = good.rsplit('$').next().unwrap().to_string();
+        for bad in [
+            good.replacen("sha256-iter", "SHA256-ITER", 1),
+            good.replacen("sha256-iter", "Sha256-Iter", 1),
+            good.replacen("sha256-iter", " sha256-iter", 1),
+            good.replacen("sha256-iter", "sha256-iter ", 1),
+            good.replacen("sha256-iter", "sha256-iterx", 1),
+            format!("sha256-iter$10$${hash_hex}"),
+        ] {
+            assert_eq!(
+                verify_password(PASSPHRASE, &bad),
+                Err(VerifyError::MalformedHash),
+                "{bad:?}: the scheme is exactly \"sha256-iter\" and the salt is not empty; \
+                 anything else is not our format"
+            );
+            assert!(
+                needs_rehash(&bad, 1),
+                "{bad:?}: not our format, so it needs replacing whatever its cost"
+            );
+        }
     }
 }

@@ -23,4 +23,14 @@ fn check_startup_line(line: &str) {
         "the log line must read `Starting <name> on 127.0.0.1:8080` with the service's name, \
          got {line:?}"
     );
+    let name = name.unwrap_or_default();
+    assert!(
+        name.trim() == name && !name.chars().any(char::is_control),
+        "the name must be printable text without surrounding spaces: a newline or another \
+         control character would split or forge log lines, got {name:?}"
+    );
+    assert!(
+        !name.contains(['<', '>', '{', '}']),
+        "{name:?} looks like a placeholder left in: put the service's real name there"
+    );
 }

@@ -108,11 +108,15 @@ pub mod monitor {
         /// Wakes one sleeping thread, if any (`Condvar::notify_one`).
         pub fn notify_one(&self) {
             self.condvar.notify_one();
+            #[cfg(test)]
+            self.probe.notified();
         }
 
         /// Wakes every sleeping thread (`Condvar::notify_all`).
         pub fn notify_all(&self) {
             self.condvar.notify_all();
+            #[cfg(test)]
+            self.probe.notified();
             #[cfg(test)]
             self.probe.notified_all();
         }
@@ -159,6 +163,8 @@ pub mod monitor {
             pub sleeping: usize,
             /// How many times a thread woke up in `wait` so far.
             pub wakeups: usize,
+            /// How many times `notify_one` or `notify_all` was called so far.
+            pub notifications: usize,
             /// How many times each thread called `lock`.
             locks: HashMap<ThreadId, usize>,
             /// The thread that holds the lock, if any.
@@ -261,6 +267,10 @@ pub mod monitor {
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
             }
 
+            pub(super) fn notified(&self) {
+                self.update(|seen| seen.notifications += 1);
+            }
+
             pub(super) fn lock_called(&self) {
                 *self.seen().locks.entry(thread::current().id()).or_default() += 1;
             }
@@ -331,6 +341,11 @@ pub mod monitor {
             /// How many times a thread woke up in `wait` so far.
             pub fn wakeups(&self) -> usize {
                 self.seen().wakeups
+            }
+
+            /// How many times `notify_one` or `notify_all` was called so far.
+            pub fn notifications(&self) -> usize {
+                self.seen().notifications
             }
 
             /// How many times the calling thread called `lock` so far.
@@ -769,5 +784,44 @@ mod tests {
             vec![1, 2],
             "job 2 finished before job 1; the report lists completed jobs by id"
         );
+    }
+
+    #[test]
+    fn every_queued_job_signals_the_condition_variable() {
+        // "Only the first job needs a wake-up" (notify when the queue goes from empty to one)
+        // loses wake-ups: a burst of jobs submitted while several workers sleep wakes one of
+        // them, and the others sleep on with jobs queued. Each job queued is one signal. With
+        // the only worker held at a gate, the queue fills up; the count does not race.
+        let gate = Arc::new(Gate::default());
+        let (started_tx, started_rx) = mpsc::channel();
+        let pool = {
+            let gate = Arc::clone(&gate);
+            WorkerPool::start(1, move |job| {
+                started_tx.send(job).unwrap();
+                gate.wait();
+            })
+        };
+        let shared = Arc::clone(&pool.shared);
+        pool.submit(1).unwrap();
+        assert_eq!(
+            started_rx.recv_timeout(Duration::from_secs(5)),
+            Ok(1),
+            "the worker should pick up job 1"
+        );
+        let before = shared.probe.notifications();
+        for job in 2..=4 {
+            pool.submit(job).unwrap();
+        }
+        assert_eq!(
+            shared.probe.notifications() - before,
+            3,
+            "3 jobs queued, 3 signals (notify_one each): a job queued behind another needs its \
+             own wake-up, or sleeping workers stay asleep while jobs wait"
+        );
+        pool.begin_shutdown();
+        gate.open();
+        let report = join_within_5s(pool);
+        assert_eq!(report.completed, vec![1]);
+        assert_eq!(report.not_started, vec![2, 3, 4]);
     }
 }

@@ -362,4 +362,45 @@ mod tests {
         }
         assert_eq!(seen.len(), 40, "every one of the 40 jobs is claimed once");
     }
+
+    #[test]
+    fn done_jobs_are_never_claimed_again() {
+        let conn = memory_queue(&["one", "two"]);
+        let first = claim_next(&conn, "w1").unwrap().unwrap();
+        assert!(complete(&conn, first.id, "w1").unwrap());
+        let second = claim_next(&conn, "w1").unwrap().unwrap();
+        assert_eq!(second.id, 2, "job 1 is done: the next claim is job 2");
+        assert!(complete(&conn, second.id, "w1").unwrap());
+        assert_eq!(
+            claim_next(&conn, "w2").unwrap(),
+            None,
+            "every job is done: nothing is claimable (claim status = 'queued', not \
+             \"anything but running\")"
+        );
+        assert_eq!(
+            status_and_worker(&conn, 1),
+            ("done".to_string(), Some("w1".to_string()))
+        );
+    }
+
+    #[test]
+    fn the_worker_is_compared_exactly() {
+        // The worker name is data, compared with `=`: LIKE ignores ASCII case and treats `%`
+        // and `_` as wildcards, so "%" would complete anybody's job.
+        for other in [
+            "%", "worker%", "WORKER-A", "Worker-A", "worker_a", "worker-_", "_orker-a",
+        ] {
+            let conn = memory_queue(&["job"]);
+            let job = claim_next(&conn, "worker-a").unwrap().unwrap();
+            assert!(
+                !complete(&conn, job.id, other).unwrap(),
+                "{other:?} is not \"worker-a\": it must not complete its job"
+            );
+            assert_eq!(status_and_worker(&conn, job.id).0, "running", "{other:?}");
+            assert!(
+                complete(&conn, job.id, "worker-a").unwrap(),
+                "the owner can"
+            );
+        }
+    }
 }

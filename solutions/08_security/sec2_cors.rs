@@ -376,4 +376,36 @@ mod tests {
             "Vary: Origin on every response, or a shared cache may serve one origin's answer to another"
         );
     }
+
+    #[test]
+    fn actual_requests_compare_whole_origins_and_always_vary() {
+        for origin in [
+            None,
+            Some("https://app.example.com.evil.io"),
+            Some("https://app.example.com:8443"),
+            Some("https://evil.io/https://app.example.com"),
+            Some("https://evil.io?https://app.example.com"),
+            Some("HTTPS://APP.EXAMPLE.COM"),
+            Some("https://app.example.co"),
+            Some("https://app.example.com/"),
+            Some(""),
+        ] {
+            let mut response = Response {
+                status: 200,
+                headers: vec![],
+            };
+            add_cors_headers(&policy(), origin, &mut response);
+            assert!(
+                !has_cors(&response),
+                "{origin:?} is not on the allow-list: compare the whole origin exactly (no prefix, \
+                 substring or case-insensitive match)"
+            );
+            assert_eq!(
+                response.header("Vary"),
+                Some("Origin"),
+                "{origin:?}: Vary: Origin on every response, also without an Origin header: a \
+                 shared cache must not serve this no-Origin answer to a cross-origin caller"
+            );
+        }
+    }
 }

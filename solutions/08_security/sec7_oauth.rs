@@ -364,6 +364,13 @@ mod tests {
             check_callback("st", "state=st"),
             Err(OAuthError::InvalidRequest)
         );
+        for query in ["state=st&code=", "code=&state=st", "state=st&code"] {
+            assert_eq!(
+                check_callback("st", query),
+                Err(OAuthError::InvalidRequest),
+                "{query}: an empty or valueless code is no code; exchanging it can only fail"
+            );
+        }
     }
 
     #[test]
