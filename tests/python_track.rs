@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{BIN, process_running, text};
+use common::{BIN, process_running, python_here, text};
 
 const GREET_TESTS: &str = r#"from greet import greet
 
@@ -24,24 +24,6 @@ def test_strips_the_name():
 
 const GREET_SOLVED: &str = "def greet(name: str) -> str:\n    return f\"Hello, {name.strip()}!\"\n";
 const GREET_UNSOLVED: &str = "def greet(name: str) -> str:\n    return \"TODO\"\n";
-
-/// The interpreter, or a skip message (never a skip under CI).
-fn python_here() -> bool {
-    let found = ["python3", "python"].iter().any(|p| {
-        Command::new(p)
-            .args(["-c", "import sys; assert sys.version_info >= (3, 11)"])
-            .status()
-            .is_ok_and(|s| s.success())
-    });
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the Python track's tests need Python 3.11 or newer under CI"
-        );
-        eprintln!("skipped: no Python 3.11 or newer here");
-    }
-    found
-}
 
 fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-python-data")

@@ -138,13 +138,18 @@ impl Exercise {
     }
 
     fn rel_path_in(&self, top: &str) -> PathBuf {
+        let folder = self.section_folder(top);
+        match self.shape {
+            Shape::File => folder.join(format!("{}.{}", self.name, self.language.extension())),
+            Shape::Dir => folder.join(&self.name),
+        }
+    }
+
+    /// `top/<dir>` (`top` alone for an exercise directly in `top`).
+    fn section_folder(&self, top: &str) -> PathBuf {
         let mut path = PathBuf::from(top);
         if !self.dir.is_empty() {
             path.push(&self.dir);
-        }
-        match self.shape {
-            Shape::File => path.push(format!("{}.{}", self.name, self.language.extension())),
-            Shape::Dir => path.push(&self.name),
         }
         path
     }
@@ -165,11 +170,7 @@ impl Exercise {
 
     /// A file of the exercise's folder (`exercises/<dir>/<file>`).
     pub fn rel_in_folder(&self, file: &str) -> PathBuf {
-        let mut path = PathBuf::from("exercises");
-        if !self.dir.is_empty() {
-            path.push(&self.dir);
-        }
-        path.join(file)
+        self.section_folder("exercises").join(file)
     }
 
     /// Name of the solution's binary in the exercise package.

@@ -226,7 +226,6 @@ class Checker(ast.NodeVisitor):
         module = node.module or ""
         if not self.check_module(node, module):
             return
-        top = module.split(".")[0]
         for alias in node.names:
             if alias.name == "*":
                 self.refuse(node, "`import *` is not allowed in graded code")

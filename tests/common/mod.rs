@@ -208,3 +208,21 @@ pub fn process_running(needle: &str) -> bool {
             .unwrap_or(false)
     })
 }
+
+/// Whether a Python 3.11 or newer is here for the Python track's tests; under CI it must be.
+pub fn python_here() -> bool {
+    let found = ["python3", "python"].iter().any(|p| {
+        Command::new(p)
+            .args(["-c", "import sys; assert sys.version_info >= (3, 11)"])
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the Python track's tests need Python 3.11 or newer under CI"
+        );
+        eprintln!("skipped: no Python 3.11 or newer here");
+    }
+    found
+}

@@ -392,7 +392,7 @@ impl Toolchain for Python {
 
     fn judge(
         &self,
-        target: &Target,
+        _target: &Target,
         artifact: &Artifact,
         facts: &SourceFacts,
         finished: Finished,
@@ -409,7 +409,6 @@ impl Toolchain for Python {
             nonce_left,
         };
         let mut verdict = judge_results(facts, &run, results);
-        let _ = target;
         verdict.output = finished.output;
         verdict.duration_ms = millis(finished.duration);
         verdict
