@@ -157,6 +157,10 @@ pub enum DevCommand {
         /// [[equivalent]] in the exercise's mutants file
         #[arg(long)]
         mutate: bool,
+        /// Check only these exercises (names) or sections (folder names); the course's files
+        /// and mutants files are still checked whole
+        #[arg(value_name = "EXERCISE|SECTION")]
+        only: Vec<String>,
         #[command(flatten)]
         course: CourseFlag,
     },

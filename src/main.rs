@@ -64,6 +64,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             repeat,
             jobs,
             mutate,
+            only,
             course: _,
         }) => {
             let options = dev::CheckOptions {
@@ -72,6 +73,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 repeat,
                 jobs,
                 mutate,
+                only,
             };
             dev::check(&course_root()?, &options)
         }

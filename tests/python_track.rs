@@ -328,6 +328,16 @@ fn dev_check_proves_solutions_pass_and_mutants_fail() {
     let said = text(&out);
     assert!(!out.status.success(), "{said}");
     assert!(said.contains("strip twice"), "{said}");
+    // Checking one exercise or section by name still finds it; an unknown name is an error.
+    let said = text(&course.run(&["dev", "check", "01_basics"]));
+    assert!(said.contains("strip twice"), "{said}");
+    let out = course.run(&["dev", "check", "nope"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(
+        said.contains("no exercise or section named `nope`"),
+        "{said}"
+    );
 }
 
 /// `grade` on a Python cohort: honest controls keep their marks, hostile learners earn nothing,

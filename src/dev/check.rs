@@ -34,6 +34,8 @@ pub struct CheckOptions {
     pub jobs: Option<usize>,
     /// Generate mutants from every solution that passes and require the tests to kill them.
     pub mutate: bool,
+    /// Exercise names or section folders to build and run (empty: all of them).
+    pub only: Vec<String>,
 }
 
 pub fn check(root: &Path, options: &CheckOptions) -> Result<ExitCode> {
@@ -62,11 +64,14 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<ExitCode> {
     // summary says that nothing was built.
     let mut built = None;
     if let Some(course) = &course {
-        let mutants = mutants::load_all(course, options.require_mutants, &mut problems);
-        if check_manifest(course, &mut problems)? {
+        let mut mutants = mutants::load_all(course, options.require_mutants, &mut problems);
+        let chosen = chosen_exercises(course, &options.only, &mut problems);
+        mutants.retain(|m| chosen.get(m.exercise) == Some(&true));
+        if check_manifest(course, &mut problems)? && !chosen.is_empty() {
             let settings = Settings {
                 jobs: options.jobs,
                 repeat: options.repeat,
+                chosen,
             };
             let mut programs = check_programs(course, &mutants, &settings, &mut problems)?;
             if options.mutate {
@@ -89,6 +94,39 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Which exercises `only` names, by exercise name or section folder (all when it is empty). A
+/// name that matches nothing is an error, and then nothing is built.
+fn chosen_exercises(course: &Course, only: &[String], problems: &mut Vec<Problem>) -> Vec<bool> {
+    if only.is_empty() {
+        return vec![true; course.exercises.len()];
+    }
+    let mut chosen = vec![false; course.exercises.len()];
+    let mut unknown = Vec::new();
+    for wanted in only {
+        let mut found = false;
+        for (index, exercise) in course.exercises.iter().enumerate() {
+            if exercise.name == *wanted || course.sections[exercise.section].dir == *wanted {
+                chosen[index] = true;
+                found = true;
+            }
+        }
+        if !found {
+            unknown.push(wanted.as_str());
+        }
+    }
+    if unknown.is_empty() {
+        return chosen;
+    }
+    problems.push(Problem {
+        severity: Severity::Error,
+        location: "info.toml".into(),
+        message: format!("no exercise or section named `{}`", unknown.join("`, `")),
+        help: Some("name exercises as `list` shows them, or sections by their folder".into()),
+        output: None,
+    });
+    Vec::new()
 }
 
 fn course_problems(root: &Path, errors: &[CourseError]) -> Vec<Problem> {

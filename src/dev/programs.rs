@@ -31,6 +31,8 @@ pub(super) struct Settings {
     pub(super) jobs: Option<usize>,
     /// Runs of each solution and mutant (1: no repetition).
     pub(super) repeat: usize,
+    /// Per exercise, whether it is checked (`dev check ONLY...`).
+    pub(super) chosen: Vec<bool>,
 }
 
 /// What one program of the batch is checked for.
@@ -81,21 +83,21 @@ impl Batch {
 
 /// Every exercise as shipped, every solution (and its grader's view when its tests differ) and
 /// every mutant, with the mutants' programs written below the course's target folder.
-fn plan(course: &Course, mutants: &[ExerciseMutants]) -> Result<Batch> {
+fn plan(course: &Course, mutants: &[ExerciseMutants], chosen: &[bool]) -> Result<Batch> {
     let mut batch = Batch {
         targets: Vec::new(),
         roles: Vec::new(),
         solution_files: Vec::new(),
     };
     for (index, exercise) in course.exercises.iter().enumerate() {
-        if !exercise.skip_check_unsolved {
+        if chosen[index] && !exercise.skip_check_unsolved {
             batch.add(Target::of(course, exercise, false), Role::Unsolved(index));
         }
     }
     let mut workshop = Workshop::new(course);
     for (index, exercise) in course.exercises.iter().enumerate() {
         let main = exercise.rel_solution_main_file();
-        if !course.root.join(&main).is_file() {
+        if !chosen[index] || !course.root.join(&main).is_file() {
             continue;
         }
         batch.add(Target::of(course, exercise, true), Role::Solution(index));
@@ -164,7 +166,7 @@ pub(super) fn check_programs(
     settings: &Settings,
     problems: &mut Vec<Problem>,
 ) -> Result<Built> {
-    let mut batch = plan(course, mutants)?;
+    let mut batch = plan(course, mutants, &settings.chosen)?;
     if batch.targets.is_empty() {
         return Ok(Built {
             programs: 0,
