@@ -285,6 +285,23 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
             "def greet(name):\n    fmt = str.format\n    return fmt\n",
             "`.format`",
         ),
+        // PyJWT is allowed for the security section; its network and process-wide parts are not.
+        (
+            "import jwt\ndef greet(name):\n    return jwt.PyJWKClient(name)\n",
+            "PyJWKClient",
+        ),
+        (
+            "from jwt.jwks_client import PyJWKClient\ndef greet(name):\n    pass\n",
+            "jwt.jwks_client",
+        ),
+        (
+            "import jwt\ndef greet(name):\n    return jwt.jwks_client\n",
+            "jwt.jwks_client",
+        ),
+        (
+            "import jwt\ndef greet(name):\n    jwt.unregister_algorithm('HS256')\n",
+            "unregister_algorithm",
+        ),
     ];
     for (source, says) in attacks {
         course.write("exercises/01_basics/greet.py", source);

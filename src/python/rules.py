@@ -29,7 +29,7 @@ ALLOWED_MODULES = {
     "collections", "concurrent", "contextlib", "contextvars", "copy", "csv", "dataclasses",
     "datetime", "decimal", "email", "enum", "fastapi", "flask", "fractions", "functools",
     "hashlib", "heapq", "hmac", "html", "http", "httpx", "httpx2", "io", "ipaddress",
-    "itertools", "itsdangerous", "json", "logging", "math", "numbers",
+    "itertools", "itsdangerous", "json", "jwt", "logging", "math", "numbers",
     "operator", "os", "pathlib", "pprint", "pydantic", "pytest", "queue", "random", "re",
     "secrets", "sqlite3", "starlette", "statistics", "string", "struct", "textwrap",
     "threading", "time", "tomllib", "typing", "typing_extensions", "unicodedata", "urllib",
@@ -41,6 +41,9 @@ REFUSED_SUBMODULES = {
     "asyncio.subprocess", "concurrent.futures.process", "email.generator", "http.client",
     "http.server", "logging.config", "logging.handlers", "urllib.request", "urllib.response",
     "urllib.robotparser",
+    # PyJWT: the JWKS client fetches keys over the network (urllib.request, any URL scheme its
+    # opener supports); `jwt.help` reports the interpreter and platform.
+    "jwt.jwks_client", "jwt.help",
 }
 
 # For these modules only the names listed may be used (`os.environ`, `from os import getenv`).
@@ -89,6 +92,9 @@ REFUSED_ATTRIBUTES = {
     # Modules reach other modules through what they imported (`os.path.os`, `x.sys`).
     "sys", "os", "subprocess", "importlib", "builtins", "inspect", "ctypes", "gc", "signal",
     "types", "traceback", "pickle", "marshal", "shutil", "tempfile", "posix", "nt", "_io",
+    # PyJWT: the JWKS client reaches the network; (un)registering an algorithm changes the
+    # process-wide default decoder the course's tests share with graded code.
+    "PyJWKClient", "register_algorithm", "unregister_algorithm",
 }
 # `.config`, `.session` and `.node` are refused only on these names (pytest's fixtures and
 # objects): `app.config` is how Flask is configured, `db.session` how SQLAlchemy is used.
