@@ -22,7 +22,9 @@ nothing to do with an attacker breaking in:
    (https://docs.python.org/3/library/logging.html#filter-objects)
 3. **In error pages.** A debug traceback page shows local variables and settings; an error body
    that echoes `str(exc)` sends the upstream's message (with your key in its URL) to the client.
-   Answer errors with a fixed, generic body, and never run with `debug` in production.
+   Answer errors with a fixed, generic body, and never run with `debug` in production. Log
+   the exception's message (`logger.error("...: %s", exc)`), not its traceback:
+   `logger.exception` adds the traceback text after the filter has run, unredacted.
 
 OWASP: Secrets Management Cheat Sheet, Logging Cheat Sheet ("data to exclude"), Error Handling
 Cheat Sheet.

@@ -116,6 +116,22 @@ def test_environment_and_debug(variables, expected):
     assert (s.environment, s.debug) == expected
 
 
+@pytest.mark.parametrize(
+    "variables, name",
+    [
+        ({"APP_ENV": "PROD"}, "APP_ENV"),
+        ({"APP_ENV": "production"}, "APP_ENV"),
+        ({"APP_DEBUG": "yes"}, "APP_DEBUG"),
+        ({"APP_DEBUG": "1"}, "APP_DEBUG"),
+        ({"APP_DEBUG": "off"}, "APP_DEBUG"),
+    ],
+)
+def test_words_outside_the_table_are_problems(variables, name):
+    with pytest.raises(ConfigError) as caught:
+        settings(**variables)
+    assert [p.split(":")[0] for p in caught.value.problems] == [name]
+
+
 def test_debug_is_refused_in_prod():
     with pytest.raises(ConfigError) as caught:
         settings(APP_ENV="prod", APP_DEBUG="true")

@@ -204,6 +204,9 @@ def test_a_callback_from_another_issuer_is_refused(client, provider, browser, is
         client.finish_login(with_params(callback, iss=iss))
     assert caught.value.error == "invalid_issuer"
     assert provider.paths() == ["/authorize"]
+    with pytest.raises(OAuthError):
+        client.finish_login(callback)
+    assert provider.paths() == ["/authorize"]
 
 
 def test_a_provider_without_iss_is_accepted(client, provider, browser):
@@ -220,6 +223,9 @@ def test_a_missing_code_is_refused_before_any_exchange(client, provider, browser
         client.finish_login(with_params(callback, code=code))
     assert caught.value.error == "invalid_request"
     assert provider.paths() == ["/authorize"]
+    with pytest.raises(OAuthError) as again:
+        client.finish_login(callback)
+    assert again.value.error == "invalid_state", "the state was spent by the first callback"
 
 
 @pytest.mark.parametrize("repeated", ["code", "state"])

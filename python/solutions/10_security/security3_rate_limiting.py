@@ -46,6 +46,7 @@ Unrestricted Resource Consumption.
 
 import ipaddress
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -78,9 +79,16 @@ class RateLimiter:
         self.clock = clock
         self.max_clients = max_clients
         self.buckets: OrderedDict[str, TokenBucket] = OrderedDict()
+        # Flask serves requests on several threads: one check at a time (already written).
+        self.lock = threading.Lock()
 
     def check(self, key: str) -> float:
         """0.0 when the client may proceed, else the seconds it must wait."""
+        with self.lock:
+            return self.check_locked(key)
+
+    def check_locked(self, key: str) -> float:
+        """The check itself; the caller holds the lock."""
         now = self.clock()
         bucket = self.buckets.get(key)
         if bucket is None:
