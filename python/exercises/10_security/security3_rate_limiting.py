@@ -38,10 +38,13 @@ proxy the client is the leftmost entry; an absent or blank header means the peer
 
 Only `/api/` is limited; `/healthz` (the load balancer's probe) never is.
 
-Frameworks: Flask-Limiter, django-ratelimit, slowapi for FastAPI; Werkzeug's `ProxyFix` and
-Django's `SECURE_PROXY_SSL_HEADER`/`USE_X_FORWARDED_HOST` do the proxy part (ProxyFix's `x_for=1`
-is "trust exactly one hop"). OWASP: Denial of Service Cheat Sheet; API Security Top 10, API4:2023
-Unrestricted Resource Consumption.
+The map lives in one process: with several workers, production limiters keep the buckets in a
+shared store (Redis, updated atomically). Real limiters also key IPv6 clients by their /64.
+
+Frameworks: Flask-Limiter, django-ratelimit and DRF's throttling (`NUM_PROXIES` says how many
+X-Forwarded-For hops to trust), slowapi for FastAPI; Werkzeug's `ProxyFix(x_for=1)` ("trust
+exactly one hop") and `uvicorn --forwarded-allow-ips` do the proxy part. OWASP: Denial of Service
+Cheat Sheet; API Security Top 10, API4:2023 Unrestricted Resource Consumption.
 """
 
 import ipaddress

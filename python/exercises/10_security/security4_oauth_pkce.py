@@ -28,8 +28,9 @@ The flow (RFC 6749 section 4.1, RFC 7636, and the OAuth 2.0 Security BCP, RFC 97
      RFC 6749 4.1.3) with `grant_type=authorization_code`, `code`, the SAME `redirect_uri` string
      as in step 1, `client_id` and `code_verifier`;
    - a non-200 answer raises `OAuthError` with the body's `error` (or `server_error` when the body
-     is not a JSON object with one); a 200 must say `token_type` "Bearer" in ANY case (RFC 6749
-     7.1: case-insensitive; many providers send "bearer"), else `unsupported_token_type`.
+     is not a JSON object with one); a 200 must carry a string `access_token` (else
+     `server_error`) and say `token_type` "Bearer" in ANY case (RFC 6749 5.1: case-insensitive;
+     many providers send "bearer"), else `unsupported_token_type`.
 3. The tokens are secrets: `TokenSet` keeps them out of its repr.
 
 `start_login` also forgets logins older than `LOGIN_TTL` (abandoned logins must not pile up).
