@@ -84,8 +84,20 @@ impl StatusBoard {
 
 fn main() {
     let mut board = StatusBoard::default();
-    board.record("db", Report { healthy: false, at: 10 });
-    board.record("api", Report { healthy: true, at: 11 });
+    board.record(
+        "db",
+        Report {
+            healthy: false,
+            at: 10,
+        },
+    );
+    board.record(
+        "api",
+        Report {
+            healthy: true,
+            at: 11,
+        },
+    );
     for line in board.table() {
         println!("{line}");
     }
@@ -123,7 +135,11 @@ mod tests {
         assert_eq!(board.is_up("api"), Some(true));
         board.record("api", down(11));
         assert_eq!(board.is_up("api"), Some(false));
-        assert_eq!(board.is_up("db"), None, "one service's report is not another's");
+        assert_eq!(
+            board.is_up("db"),
+            None,
+            "one service's report is not another's"
+        );
     }
 
     #[test]
@@ -135,7 +151,11 @@ mod tests {
         assert_eq!(board.consecutive_failures("db"), 2);
         assert_eq!(board.consecutive_failures("api"), 1);
         board.record("db", up(3));
-        assert_eq!(board.consecutive_failures("db"), 0, "a healthy report resets");
+        assert_eq!(
+            board.consecutive_failures("db"),
+            0,
+            "a healthy report resets"
+        );
         board.record("db", down(4));
         assert_eq!(board.consecutive_failures("db"), 1);
     }
@@ -145,7 +165,11 @@ mod tests {
         let mut board = StatusBoard::default();
         board.record("db", up(20));
         board.record("db", down(19));
-        assert_eq!(board.is_up("db"), Some(true), "a report from before is stale");
+        assert_eq!(
+            board.is_up("db"),
+            Some(true),
+            "a report from before is stale"
+        );
         assert_eq!(
             board.consecutive_failures("db"),
             0,
@@ -166,9 +190,11 @@ mod tests {
     #[test]
     fn down_is_sorted() {
         let mut board = StatusBoard::default();
-        for (i, name) in ["queue", "db", "search", "api", "mail", "cache", "auth", "billing"]
-            .into_iter()
-            .enumerate()
+        for (i, name) in [
+            "queue", "db", "search", "api", "mail", "cache", "auth", "billing",
+        ]
+        .into_iter()
+        .enumerate()
         {
             let at = i as u64;
             board.record(name, if i % 3 == 0 { up(at) } else { down(at) });

@@ -48,12 +48,18 @@ pub const MAX_ATTEMPTS: u32 = 3;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobState {
     /// Waiting for a worker; `attempts` runs have failed so far.
-    Queued { attempts: u32 },
+    Queued {
+        attempts: u32,
+    },
     /// On a worker: run number `attempt` (1 for the first run).
-    Running { attempt: u32 },
+    Running {
+        attempt: u32,
+    },
     Succeeded,
     /// Gave up after `attempts` failed runs.
-    Failed { attempts: u32 },
+    Failed {
+        attempts: u32,
+    },
     Cancelled,
 }
 
@@ -122,8 +128,14 @@ pub fn parse_command(line: &str) -> Option<Command> {
     match words[..] {
         ["status"] => Some(Command::Status),
         ["cancel", id] => id.parse().ok().map(Command::Cancel),
-        ["retry", id] => id.parse().ok().map(|job| Command::Retry { job, force: false }),
-        ["retry", id, "--force"] => id.parse().ok().map(|job| Command::Retry { job, force: true }),
+        ["retry", id] => id
+            .parse()
+            .ok()
+            .map(|job| Command::Retry { job, force: false }),
+        ["retry", id, "--force"] => id
+            .parse()
+            .ok()
+            .map(|job| Command::Retry { job, force: true }),
         _ => None,
     }
 }
@@ -148,8 +160,15 @@ mod tests {
     #[test]
     fn a_job_that_succeeds_first_time() {
         let running = next(Queued { attempts: 0 }, Event::Start);
-        assert_eq!(running, Some(Running { attempt: 1 }), "the first run is attempt 1");
-        assert_eq!(next(Running { attempt: 1 }, Event::Exit(0)), Some(Succeeded));
+        assert_eq!(
+            running,
+            Some(Running { attempt: 1 }),
+            "the first run is attempt 1"
+        );
+        assert_eq!(
+            next(Running { attempt: 1 }, Event::Exit(0)),
+            Some(Succeeded)
+        );
     }
 
     #[test]
@@ -181,7 +200,12 @@ mod tests {
     #[test]
     fn success_on_the_last_attempt_is_a_success() {
         assert_eq!(
-            next(Running { attempt: MAX_ATTEMPTS }, Event::Exit(0)),
+            next(
+                Running {
+                    attempt: MAX_ATTEMPTS
+                },
+                Event::Exit(0)
+            ),
             Some(Succeeded)
         );
         assert_eq!(
@@ -217,7 +241,11 @@ mod tests {
         );
         for done in [Succeeded, Failed { attempts: 3 }, Cancelled] {
             for event in [Event::Start, Event::Exit(0), Event::Exit(1)] {
-                assert_eq!(next(done, event), None, "{done:?} never changes ({event:?})");
+                assert_eq!(
+                    next(done, event),
+                    None,
+                    "{done:?} never changes ({event:?})"
+                );
             }
         }
     }
@@ -227,7 +255,11 @@ mod tests {
         for state in [Succeeded, Failed { attempts: 3 }, Cancelled] {
             assert!(is_terminal(state), "{state:?} is terminal");
         }
-        for state in [Queued { attempts: 0 }, Queued { attempts: 2 }, Running { attempt: 3 }] {
+        for state in [
+            Queued { attempts: 0 },
+            Queued { attempts: 2 },
+            Running { attempt: 3 },
+        ] {
             assert!(!is_terminal(state), "{state:?} is not terminal");
         }
     }
@@ -248,11 +280,17 @@ mod tests {
         assert_eq!(parse_command("cancel 42"), Some(Command::Cancel(42)));
         assert_eq!(
             parse_command("retry 7"),
-            Some(Command::Retry { job: 7, force: false })
+            Some(Command::Retry {
+                job: 7,
+                force: false
+            })
         );
         assert_eq!(
             parse_command("retry 7 --force"),
-            Some(Command::Retry { job: 7, force: true })
+            Some(Command::Retry {
+                job: 7,
+                force: true
+            })
         );
         assert_eq!(
             parse_command("  cancel\t9 \n"),

@@ -226,10 +226,7 @@ mod tests {
                 "{bad:?} is neither true nor false (Python's bool(\"false\") is True: not here)"
             );
         }
-        assert_eq!(
-            load(&[URL, ("DEBUG", "false")]).map(|c| c.debug),
-            Ok(false)
-        );
+        assert_eq!(load(&[URL, ("DEBUG", "false")]).map(|c| c.debug), Ok(false));
         assert_eq!(
             load(&[URL, ("DEBUG", "on")]),
             Err(ConfigError::Invalid {
