@@ -177,7 +177,7 @@ mod tests {
 
     #[test]
     fn parses_settings_with_comments_and_defaults() {
-        let conf = "# orders service\n\nport = 9000\n  # workers = 1\nname = orders\n";
+        let conf = "# orders service\n\nport = 9000\n  # workers: one per core\nname = orders\n";
         assert_eq!(
             parse_settings(conf).unwrap(),
             Settings {
@@ -204,6 +204,13 @@ mod tests {
             parse_settings("motd = a = b\nport = 81").unwrap().port,
             81,
             "the first `=` splits; unknown keys are ignored"
+        );
+        assert!(
+            matches!(
+                parse_settings("port = 81 = 82"),
+                Err(SettingsError::BadNumber { line: 1, .. })
+            ),
+            "the value is `81 = 82`: not a number"
         );
     }
 
