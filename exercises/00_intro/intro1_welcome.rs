@@ -13,8 +13,8 @@
 //
 // New to Rust? The section after this one, 00_rust (Rust for Python developers), teaches the
 // everyday Rust the backend sections use: ownership and borrowing, enums and `match`, `Option`
-// and `Result`, iterators, `HashMap`, traits, error types and modules, each next to the Python
-// you know. exercises/00_intro/README.md lists what you need and where to learn it.
+// and `Result`, iterators, `HashMap`, traits, error types, modules and threads, each next to the
+// Python you know. exercises/00_intro/README.md lists what you need and where to learn it.
 
 /// Prints the startup line and checks it. The course keeps `main` as it is: grading puts it back.
 fn main() {
