@@ -45,7 +45,8 @@ pub struct Config {
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum ConfigError {
-    /// A required variable is missing or empty.
+    /// A required variable is missing or empty. (`&'static str`: a string that lives as long as
+    /// the program, such as the literal `"DATABASE_URL"`.)
     Missing(&'static str),
     /// A variable is set to a value we cannot use: the variable and the value as given.
     Invalid { key: &'static str, value: String },
