@@ -41,6 +41,8 @@ use std::thread;
 /// Runs `work` on every job, on `workers` threads started for this call (never on the caller's
 /// thread), each taking the next job as soon as it is free, so the jobs run side by side. Every
 /// job runs exactly once. Returns `(job, result)` pairs sorted by job. `workers` is at least 1.
+/// A job that panics makes `run_pool` panic too, once the workers are done (as `pool.map`
+/// re-raises a job's exception): `join()` says whether a thread panicked.
 pub fn run_pool<F>(jobs: Vec<u32>, workers: usize, work: F) -> Vec<(u32, u64)>
 where
     F: Fn(u32) -> u64 + Send + Sync + 'static,
@@ -170,6 +172,59 @@ mod tests {
             "3 workers run 3 jobs at the same time (is a lock held while a job runs?)"
         );
         assert_eq!(results, [(1, 1), (2, 1), (3, 1)]);
+    }
+
+    #[test]
+    fn never_more_jobs_at_once_than_workers() {
+        // 2 workers, 4 jobs that each wait for a go: 2 start, and no third one can start until
+        // a go arrives. A pool with a thread per job starts a third one at once: the test waits
+        // a fifth of a second for it (a correct pool always passes; the wait is all it costs).
+        let (started_tx, started_rx) = mpsc::channel::<u32>();
+        let (go_tx, go_rx) = mpsc::channel::<()>();
+        let go_rx = Arc::new(Mutex::new(go_rx));
+        let pool = thread::spawn(move || {
+            run_pool(vec![1, 2, 3, 4], 2, move |n| {
+                started_tx.send(n).unwrap();
+                let go = go_rx.lock().unwrap().recv_timeout(PATIENCE);
+                u64::from(go.is_ok())
+            })
+        });
+        let first_two = [
+            started_rx.recv_timeout(PATIENCE),
+            started_rx.recv_timeout(PATIENCE),
+        ];
+        let third_early = started_rx.recv_timeout(Duration::from_millis(200));
+        for _ in 0..4 {
+            go_tx.send(()).unwrap();
+        }
+        let results = pool.join().expect("the pool finishes");
+        assert!(
+            first_two.iter().all(Result::is_ok),
+            "2 workers start 2 jobs at once"
+        );
+        assert_eq!(
+            third_early.ok(),
+            None,
+            "2 workers never run a third job while two are still running"
+        );
+        assert_eq!(results, [(1, 1), (2, 1), (3, 1), (4, 1)]);
+    }
+
+    #[test]
+    fn a_panicking_job_is_not_swallowed() {
+        let outcome = std::panic::catch_unwind(|| {
+            run_pool(vec![1, 2, 3], 2, |n| {
+                if n == 2 {
+                    panic!("job 2 fails (a panic the test expects)");
+                }
+                u64::from(n)
+            })
+        });
+        assert!(
+            outcome.is_err(),
+            "a job's panic reaches the caller (like an exception from `pool.map`), instead of a \
+             result list with a job silently missing: {outcome:?}"
+        );
     }
 
     #[test]
