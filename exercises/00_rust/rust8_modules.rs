@@ -1,6 +1,6 @@
 // Rust for Python developers 8: modules and crates instead of packages.
 // The Rust Book, chapter 7 (https://doc.rust-lang.org/book/ch07-00-managing-growing-projects-with-packages-crates-and-modules.html)
-// and chapter 14.1 / "Using external packages" in 2.0 (Cargo.toml dependencies).
+// and chapter 2, "Using a Crate to Get More Functionality" (dependencies in Cargo.toml).
 //
 // Scenario: the orders service reads its database URL at startup. The URL holds the database
 // password, and last month it ended up in the logs twice: once printed by a health endpoint,
