@@ -175,6 +175,44 @@ mod tests {
     }
 
     #[test]
+    fn a_slow_job_does_not_hold_up_the_others() {
+        // The first job to start waits for a go; meanwhile the other worker takes every other
+        // job, one after the other. (Jobs split up front, a share per worker, would leave the
+        // slow job's share waiting behind it.)
+        let (done_tx, done_rx) = mpsc::channel::<u32>();
+        let (go_tx, go_rx) = mpsc::channel::<()>();
+        let go_rx = Mutex::new(go_rx);
+        let slow = Mutex::new(None);
+        let pool = thread::spawn(move || {
+            run_pool((1..=6).collect(), 2, move |n| {
+                let first = *slow.lock().unwrap().get_or_insert(n) == n;
+                if first {
+                    let _ = go_rx.lock().unwrap().recv_timeout(PATIENCE);
+                } else {
+                    done_tx.send(n).unwrap();
+                }
+                u64::from(n)
+            })
+        });
+        let mut others = Vec::new();
+        while others.len() < 5 {
+            match done_rx.recv_timeout(PATIENCE) {
+                Ok(n) => others.push(n),
+                Err(_) => break,
+            }
+        }
+        go_tx.send(()).unwrap();
+        let results = pool.join().expect("the pool finishes");
+        assert_eq!(
+            others.len(),
+            5,
+            "while one job is slow, the other worker runs all 5 others: a free worker takes the \
+             next job"
+        );
+        assert_eq!(results.len(), 6);
+    }
+
+    #[test]
     fn never_more_jobs_at_once_than_workers() {
         // 2 workers, 4 jobs that each wait for a go: 2 start, and no third one can start until
         // a go arrives. A pool with a thread per job starts a third one at once: the test waits
