@@ -43,6 +43,9 @@ use std::thread;
 /// job runs exactly once. Returns `(job, result)` pairs sorted by job. `workers` is at least 1.
 /// A job that panics makes `run_pool` panic too, once the workers are done (as `pool.map`
 /// re-raises a job's exception): `join()` says whether a thread panicked.
+/// The bounds on `F` say what threads need of `work`: it can be called many times (`Fn`), moved
+/// to another thread (`Send`) and used by several at once (`Sync`), and it owns what it uses
+/// (`'static`: no borrow that could end while a thread still runs). The Rust Book ch. 16.4.
 pub fn run_pool<F>(jobs: Vec<u32>, workers: usize, work: F) -> Vec<(u32, u64)>
 where
     F: Fn(u32) -> u64 + Send + Sync + 'static,
