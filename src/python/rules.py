@@ -434,7 +434,18 @@ class Checker(ast.NodeVisitor):
         namespace. Each one that parses as an expression is checked as if written out."""
         if annotation is None:
             return
-        for node in ast.walk(annotation):
+        pending = [annotation]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.Subscript):
+                name = node.value.attr if isinstance(node.value, ast.Attribute) else getattr(
+                    node.value, "id", None
+                )
+                if name == "Literal":
+                    continue  # values, not types: never evaluated
+                if name == "Annotated" and isinstance(node.slice, ast.Tuple) and node.slice.elts:
+                    pending.append(node.slice.elts[0])  # the rest is metadata
+                    continue
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 try:
                     parsed = ast.parse(node.value.strip(), mode="eval")
@@ -444,6 +455,8 @@ class Checker(ast.NodeVisitor):
                     if hasattr(inner, "lineno"):
                         inner.lineno = node.lineno
                 self.visit(parsed)
+                continue
+            pending.extend(ast.iter_child_nodes(node))
 
     def visit_Delete(self, node):
         for target in node.targets:
