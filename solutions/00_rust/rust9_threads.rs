@@ -323,4 +323,68 @@ mod tests {
             "the guard is dropped while the panic unwinds"
         );
     }
+
+    #[test]
+    fn one_worker_is_still_a_worker_thread_not_the_caller() {
+        let caller = thread::current().id();
+        let ids = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&ids);
+        run_pool(vec![1, 2, 3], 1, move |n| {
+            seen.lock().unwrap().push(thread::current().id());
+            u64::from(n)
+        });
+        let ids = ids.lock().unwrap();
+        assert_eq!(ids.len(), 3);
+        assert!(
+            ids.iter().all(|id| *id != caller),
+            "a pool of one still runs its jobs on its worker, never on the caller's thread"
+        );
+    }
+
+    #[test]
+    fn a_blocked_job_never_holds_up_a_job_queued_behind_it() {
+        use std::sync::Condvar;
+        // Job `blocked` waits until the three others are done: a free worker must take them.
+        // A pool that splits the jobs between workers up front queues one of them behind it.
+        for blocked in 1..=4u32 {
+            let state = Arc::new((Mutex::new(0usize), Condvar::new()));
+            let shared = Arc::clone(&state);
+            let results = run_pool((1..=4).collect(), 2, move |n| {
+                let (done, changed) = &*shared;
+                if n == blocked {
+                    let guard = done.lock().unwrap();
+                    let (guard, _) = changed
+                        .wait_timeout_while(guard, PATIENCE, |d| *d < 3)
+                        .unwrap();
+                    u64::from(*guard == 3)
+                } else {
+                    *done.lock().unwrap() += 1;
+                    changed.notify_all();
+                    1
+                }
+            });
+            assert!(
+                results.iter().all(|&(_, ok)| ok == 1),
+                "job {blocked} waited for a job queued behind it: {results:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_poisoned_gauge_still_counts_down() {
+        let gauge = Arc::new(Mutex::new(0usize));
+        let guard = InFlight::enter(&gauge);
+        let shared = Arc::clone(&gauge);
+        let _ = thread::spawn(move || {
+            let _held = shared.lock().unwrap();
+            panic!("a metrics reader crashed while holding the gauge");
+        })
+        .join();
+        drop(guard);
+        assert_eq!(
+            *gauge.lock().unwrap_or_else(PoisonError::into_inner),
+            0,
+            "a request that ends is counted out even after another thread poisoned the gauge"
+        );
+    }
 }
