@@ -51,6 +51,9 @@ pub struct Section {
     pub dir: String,
     pub title: String,
     pub summary: Option<String>,
+    /// Cargo features of the exercise package its exercises need (`features`): off in every
+    /// build that checks none of them.
+    pub features: Vec<String>,
 }
 
 /// What a course's exercises are written in, and so which toolchain checks them.
@@ -124,6 +127,8 @@ pub struct Exercise {
     /// Python: the course's support modules the tests import (`support`), file names in the
     /// exercise's folder.
     pub support: Vec<String>,
+    /// Cargo features of the exercise package it needs: its section's `features`.
+    pub features: Vec<String>,
 }
 
 impl Exercise {
@@ -279,6 +284,16 @@ impl Course {
             .map(|s| s.title.chars().count())
             .max()
             .unwrap_or(0)
+    }
+
+    /// Every feature some section asks for: lazy features, off in a build that needs none.
+    pub fn lazy_features(&self) -> Vec<String> {
+        let mut features: Vec<String> = (self.sections.iter())
+            .flat_map(|s| s.features.iter().cloned())
+            .collect();
+        features.sort();
+        features.dedup();
+        features
     }
 
     pub fn max_points(&self) -> u32 {

@@ -184,10 +184,12 @@ impl<'a> Builder<'a> {
         self.first_use
             .entry(name.clone())
             .or_insert(fields.name.span().start);
+        let section = self.section_of(dir);
         Some(Exercise {
             name: name.clone(),
             dir: dir.to_string(),
-            section: self.section_of(dir),
+            section,
+            features: self.sections[section].features.clone(),
             test: fields.test.unwrap_or(true),
             strict_clippy: fields.strict_clippy.unwrap_or(false),
             hint: hint(fields),
@@ -425,6 +427,7 @@ impl<'a> Builder<'a> {
                 dir: dir.to_string(),
                 title: entry.title.get_ref().trim().to_string(),
                 summary: entry.summary.clone(),
+                features: entry.features.clone(),
             },
             None => Section {
                 dir: dir.to_string(),
@@ -434,6 +437,7 @@ impl<'a> Builder<'a> {
                     dir.to_string()
                 },
                 summary: None,
+                features: Vec::new(),
             },
         };
         self.sections.push(section);

@@ -181,7 +181,10 @@ impl BuildBar {
 
     pub fn on_event(&mut self, event: &Event) {
         match event {
-            Event::BuildStarted { units, .. } => {
+            Event::BuildStarted { units, notice } => {
+                if let Some(notice) = notice.as_deref().filter(|_| self.enabled) {
+                    self.bar.suspend(|| eprintln!("{notice}"));
+                }
                 self.building = true;
                 self.bar.set_prefix("Building");
                 self.bar.set_length(*units as u64);

@@ -481,9 +481,11 @@ impl<'a> App<'a> {
 
     fn on_report(&mut self, report: Report) {
         match report {
-            Report::Engine(Event::BuildStarted { units }) => {
+            Report::Engine(Event::BuildStarted { units, notice }) => {
                 self.batch.building = true;
-                self.batch.first_build = first_build_notice(self.course);
+                self.batch.first_build = first_build_notice(self.course)
+                    .map(str::to_string)
+                    .or(notice);
                 self.batch.units = units;
                 self.batch.units_done = 0;
             }
