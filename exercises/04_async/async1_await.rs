@@ -192,7 +192,11 @@ mod tests {
             (result, start.elapsed())
         });
         assert_eq!(result, Err(PageError::NotFound));
-        assert_eq!(elapsed, Duration::from_millis(100), "the 404 waited for the order service");
+        assert_eq!(
+            elapsed,
+            Duration::from_millis(100),
+            "the 404 waited for the order service"
+        );
     }
 
     #[test]
@@ -205,7 +209,11 @@ mod tests {
             (result, start.elapsed())
         });
         assert_eq!(result, Err(PageError::Upstream("orders")));
-        assert_eq!(elapsed, Duration::from_millis(50), "the 502 waited for the user service");
+        assert_eq!(
+            elapsed,
+            Duration::from_millis(50),
+            "the 502 waited for the user service"
+        );
     }
 
     #[test]
