@@ -790,3 +790,81 @@ fn a_timeout_names_the_test_that_hung() {
         text(&output)
     );
 }
+
+/// A section's `features` are lazy: the crates they turn on are compiled by the first check of
+/// one of its exercises, never by a check of another section, and that first build says so.
+#[test]
+fn a_sections_features_are_built_only_when_one_of_its_exercises_is_checked() {
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .section("b", "Beta")
+        .exercise("a", "plain", &test_source("1 + 1 == 2"), None, test_opts())
+        .exercise(
+            "b",
+            "uses_heavy",
+            &test_source("heavy::answer() == 42"),
+            None,
+            test_opts(),
+        )
+        .finish();
+    let info = course.read("info.toml").replace(
+        "title = \"Beta\"\n",
+        "title = \"Beta\"\nfeatures = [\"heavy\"]\n",
+    );
+    course.write("info.toml", &info);
+    course.write(
+        "Cargo.toml",
+        "bin = []\n\n[package]\nname = \"exercises\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\nautobins = false\n\n[dependencies]\nheavy = { path = \"heavy\", optional = true }\n\n[features]\n# On for the editor; the runner turns it on only for section b.\ndefault = [\"heavy\"]\nheavy = [\"dep:heavy\"]\n\n[workspace]\n",
+    );
+    course.write(
+        "heavy/Cargo.toml",
+        "[package]\nname = \"heavy\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+    );
+    course.write("heavy/src/lib.rs", "pub fn answer() -> u32 {\n    42\n}\n");
+    let heavy_built = || {
+        let deps = course.path("target/backendlings/debug/deps");
+        std::fs::read_dir(deps)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .any(|e| e.file_name().to_string_lossy().starts_with("libheavy-"))
+            })
+            .unwrap_or(false)
+    };
+
+    let first = course.run(&["run", "plain"]);
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(
+        !heavy_built(),
+        "a check of section a compiled section b's crate"
+    );
+    assert!(
+        !text(&first).contains("First check that needs"),
+        "{}",
+        text(&first)
+    );
+
+    let lazy = course.run(&["run", "uses_heavy"]);
+    assert!(lazy.status.success(), "{}", text(&lazy));
+    assert!(heavy_built());
+    assert!(
+        stderr(&lazy).contains("First check that needs heavy: compiling them; this happens once."),
+        "{}",
+        stderr(&lazy)
+    );
+    course.write(
+        "exercises/b/uses_heavy.rs",
+        &test_source("heavy::answer() + 0 == 42"),
+    );
+    let again = course.run(&["run", "uses_heavy"]);
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(
+        !text(&again).contains("First check that needs"),
+        "{}",
+        text(&again)
+    );
+
+    // A batch of both sections builds them together; section a's program still works.
+    let report = verify_json(&course);
+    assert_eq!(report["passed"], 2, "{report}");
+}

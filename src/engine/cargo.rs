@@ -192,11 +192,13 @@ impl Cargo {
         let mut crates = Vec::new();
         for feature in self.requested_features(targets) {
             for enabled in table.get(&feature).into_iter().flatten() {
-                let name = enabled.strip_prefix("dep:").unwrap_or(enabled);
-                if !name.contains('/')
-                    && !table.contains_key(name)
-                    && !crates.contains(&name.to_string())
-                {
+                // `dep:name` names a crate; a bare name is a crate unless it is a feature.
+                let name = match enabled.strip_prefix("dep:") {
+                    Some(name) => name,
+                    None if table.contains_key(enabled.as_str()) => continue,
+                    None => enabled.as_str(),
+                };
+                if !name.contains('/') && !crates.iter().any(|c| c == name) {
                     crates.push(name.to_string());
                 }
             }
