@@ -52,7 +52,7 @@ pub async fn serve(
     grace: Duration,
     done: Arc<Mutex<Vec<u32>>>,
 ) -> Report {
-    let mut running = JoinSet::new();
+    let mut running: JoinSet<()> = JoinSet::new();
     let mut completed = 0;
     let mut open = true;
     loop {
