@@ -795,32 +795,7 @@ fn a_timeout_names_the_test_that_hung() {
 /// one of its exercises, never by a check of another section, and that first build says so.
 #[test]
 fn a_sections_features_are_built_only_when_one_of_its_exercises_is_checked() {
-    let course = TestCourse::new()
-        .section("a", "Alpha")
-        .section("b", "Beta")
-        .exercise("a", "plain", &test_source("1 + 1 == 2"), None, test_opts())
-        .exercise(
-            "b",
-            "uses_heavy",
-            &test_source("heavy::answer() == 42"),
-            None,
-            test_opts(),
-        )
-        .finish();
-    let info = course.read("info.toml").replace(
-        "title = \"Beta\"\n",
-        "title = \"Beta\"\nfeatures = [\"heavy\"]\n",
-    );
-    course.write("info.toml", &info);
-    course.write(
-        "Cargo.toml",
-        "bin = []\n\n[package]\nname = \"exercises\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\nautobins = false\n\n[dependencies]\nheavy = { path = \"heavy\", optional = true }\n\n[features]\n# On for the editor; the runner turns it on only for section b.\ndefault = [\"heavy\"]\nheavy = [\"dep:heavy\"]\n\n[workspace]\n",
-    );
-    course.write(
-        "heavy/Cargo.toml",
-        "[package]\nname = \"heavy\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
-    );
-    course.write("heavy/src/lib.rs", "pub fn answer() -> u32 {\n    42\n}\n");
+    let course = common::lazy_feature_course();
     let heavy_built = || {
         let deps = course.path("target/backendlings/debug/deps");
         std::fs::read_dir(deps)

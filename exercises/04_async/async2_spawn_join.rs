@@ -155,13 +155,17 @@ mod tests {
         let (outcomes, elapsed) = run(async {
             let start = Instant::now();
             let outcomes = render_all(
-                vec![job(1, 300), job(2, 100), job(3, 200)],
+                vec![job(7, 300), job(2, 100), job(5, 200)],
                 Arc::clone(&rendered),
             )
             .await;
             (outcomes, start.elapsed())
         });
-        assert_eq!(outcomes, [done(1), done(2), done(3)]);
+        assert_eq!(
+            outcomes,
+            [done(7), done(2), done(5)],
+            "not in the order of the jobs"
+        );
         assert_eq!(
             elapsed,
             Duration::from_millis(300),

@@ -151,6 +151,20 @@ impl<'a> Builder<'a> {
             if self.declared.contains_key(dir) {
                 self.error_at(at, format!("section `{dir}` is declared twice"));
             }
+            if self.language == Language::Python && !section.features.is_empty() {
+                let message = format!(
+                    "section `{dir}` sets `features`, which only Rust courses have (cargo features of the exercise package)"
+                );
+                self.error_at(at, message);
+            }
+            if let Some(bad) = (section.features.iter())
+                .find(|f| f.is_empty() || !f.chars().all(|c| c.is_ascii_alphanumeric() || "_-".contains(c)))
+            {
+                let message = format!(
+                    "section `{dir}` names the feature `{bad}`: a cargo feature name is letters, digits, `_` and `-`"
+                );
+                self.error_at(at, message);
+            }
         }
         if usable {
             self.declared.entry(dir.clone()).or_insert((at, section));
