@@ -357,7 +357,11 @@ hint = "h"
     #[test]
     fn a_sections_features_go_to_its_exercises_and_must_be_cargo_names() {
         let info = "format_version = 1\n[[sections]]\ndir = \"a\"\ntitle = \"A\"\n[[sections]]\ndir = \"b\"\ntitle = \"B\"\nfeatures = [\"async\", \"sqlite\"]\n[[sections]]\ndir = \"c\"\ntitle = \"C\"\nfeatures = [\"sqlite\"]\n[[exercises]]\nname = \"one\"\ndir = \"a\"\nhint = \"h\"\n[[exercises]]\nname = \"two\"\ndir = \"b\"\nhint = \"h\"\n[[exercises]]\nname = \"three\"\ndir = \"c\"\nhint = \"h\"\n";
-        let files = ["exercises/a/one.rs", "exercises/b/two.rs", "exercises/c/three.rs"];
+        let files = [
+            "exercises/a/one.rs",
+            "exercises/b/two.rs",
+            "exercises/c/three.rs",
+        ];
         let (_dir, result) = course_with(info, &files);
         let course = result.unwrap();
         assert!(course.exercises[0].features.is_empty());
@@ -368,7 +372,11 @@ hint = "h"
         let bad = info.replace("[\"sqlite\"]", "[\"sqlite,async\"]");
         let (_dir, result) = course_with(&bad, &files);
         let error = first_error(result);
-        assert!(error.message.contains("the feature `sqlite,async`"), "{}", error.message);
+        assert!(
+            error.message.contains("the feature `sqlite,async`"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

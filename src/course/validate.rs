@@ -157,9 +157,12 @@ impl<'a> Builder<'a> {
                 );
                 self.error_at(at, message);
             }
-            if let Some(bad) = (section.features.iter())
-                .find(|f| f.is_empty() || !f.chars().all(|c| c.is_ascii_alphanumeric() || "_-".contains(c)))
-            {
+            if let Some(bad) = (section.features.iter()).find(|f| {
+                f.is_empty()
+                    || !f
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_-".contains(c))
+            }) {
                 let message = format!(
                     "section `{dir}` names the feature `{bad}`: a cargo feature name is letters, digits, `_` and `-`"
                 );

@@ -619,7 +619,11 @@ fn first_build_notice(course: &Course) -> Option<&'static str> {
     let sqlite_now = (manifest.parse::<toml_edit::DocumentMut>().ok())
         .and_then(|doc| {
             let dep = doc.get("dependencies")?.get("rusqlite")?;
-            Some(!dep.get("optional").and_then(|o| o.as_bool()).unwrap_or(false))
+            Some(
+                !dep.get("optional")
+                    .and_then(|o| o.as_bool())
+                    .unwrap_or(false),
+            )
         })
         .unwrap_or(false);
     Some(if sqlite_now {

@@ -233,7 +233,13 @@ pub fn lazy_feature_course() -> TestCourse {
     let course = TestCourse::new()
         .section("a", "Alpha")
         .section("b", "Beta")
-        .exercise("a", "plain", &test_source("1 + 1 == 2"), None, Opts::default())
+        .exercise(
+            "a",
+            "plain",
+            &test_source("1 + 1 == 2"),
+            None,
+            Opts::default(),
+        )
         .exercise(
             "b",
             "uses_heavy",
@@ -242,9 +248,10 @@ pub fn lazy_feature_course() -> TestCourse {
             Opts::default(),
         )
         .finish();
-    let info = course
-        .read("info.toml")
-        .replace("title = \"Beta\"\n", "title = \"Beta\"\nfeatures = [\"heavy\"]\n");
+    let info = course.read("info.toml").replace(
+        "title = \"Beta\"\n",
+        "title = \"Beta\"\nfeatures = [\"heavy\"]\n",
+    );
     course.write("info.toml", &info);
     course.write(
         "Cargo.toml",
