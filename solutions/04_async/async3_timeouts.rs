@@ -159,6 +159,7 @@ mod tests {
         assert_eq!(reply, Reply::Price(600));
         assert_eq!(elapsed, Duration::from_millis(120));
         assert_eq!(running, 0);
+        assert_eq!(pricing.completed.load(Ordering::SeqCst), 1);
     }
 
     #[test]

@@ -71,8 +71,8 @@ fn problem(status: StatusCode, detail: &str) -> Response {
     (status, Json(serde_json::json!({ "detail": detail }))).into_response()
 }
 
-async fn health() -> &'static str {
-    "ok"
+async fn health() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
 }
 
 async fn get_note(
@@ -196,8 +196,9 @@ mod tests {
     fn health_is_public() {
         run(async {
             let app = app(state());
-            let (status, _, _) = call(&app, "GET", "/health", None, None).await;
+            let (status, _, body) = call(&app, "GET", "/health", None, None).await;
             assert_eq!(status, StatusCode::OK);
+            assert_eq!(body, serde_json::json!({"status": "ok"}));
         });
     }
 
