@@ -9,7 +9,9 @@
 // The parts, all seen before: a `JoinSet` of in-flight jobs, `tokio::select!` over "a new job",
 // "a job finished" and "the signal", a `sleep` for the grace period, `abort_all`. Two details:
 // `&mut shutdown` in `select!` polls the receiver without giving it away (so the loop can poll it
-// again), and a `select!` branch can have a condition (`..., if !set.is_empty() => ...`).
+// again), a `select!` branch can have a condition (`..., if !set.is_empty() => ...`), and when
+// several branches are ready at once `select!` picks one AT RANDOM, unless it starts with
+// `biased;`, which tries them in the order written (so the signal can come first).
 //
 // Done means: jobs run concurrently as they arrive; after the signal no new job starts; the jobs
 // in flight get the grace period, counted from the signal, and no more; what is still running
