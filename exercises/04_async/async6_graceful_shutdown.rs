@@ -9,7 +9,9 @@
 // The parts, all seen before: a `JoinSet` of in-flight jobs, `tokio::select!` over "a new job",
 // "a job finished" and "the signal", a `sleep` for the grace period, `abort_all`. Two details:
 // `&mut shutdown` in `select!` polls the receiver without giving it away (so the loop can poll it
-// again), and a `select!` branch can have a condition (`..., if !set.is_empty() => ...`).
+// again), a `select!` branch can have a condition (`..., if !set.is_empty() => ...`), and when
+// several branches are ready at once `select!` picks one AT RANDOM, unless it starts with
+// `biased;`, which tries them in the order written (so the signal can come first).
 //
 // Done means: jobs run concurrently as they arrive; after the signal no new job starts; the jobs
 // in flight get the grace period, counted from the signal, and no more; what is still running
@@ -215,26 +217,30 @@ mod tests {
 
     #[test]
     fn no_new_job_starts_after_the_signal() {
-        run(async {
-            let mut worker = start(1_000);
-            worker.submit(1, 300).await;
-            sleep(Duration::from_millis(100)).await;
-            worker.sigterm();
-            // Still queued when the worker hears the signal: it is left for the next worker.
-            let _ = worker.jobs.try_send(Job {
-                id: 2,
-                cost: Duration::from_millis(10),
+        // Twenty times: when the signal and a job are both waiting, the signal must win every
+        // time, not every other time.
+        for round in 0..20 {
+            run(async {
+                let mut worker = start(1_000);
+                worker.submit(1, 300).await;
+                sleep(Duration::from_millis(100)).await;
+                worker.sigterm();
+                // Queued when the worker hears the signal: it is left for the next worker.
+                let _ = worker.jobs.try_send(Job {
+                    id: 2,
+                    cost: Duration::from_millis(10),
+                });
+                let (report, _, done) = worker.finish().await;
+                assert_eq!(done, [1], "round {round}");
+                assert_eq!(
+                    report,
+                    Report {
+                        completed: 1,
+                        aborted: 0
+                    }
+                );
             });
-            let (report, _, done) = worker.finish().await;
-            assert_eq!(done, [1]);
-            assert_eq!(
-                report,
-                Report {
-                    completed: 1,
-                    aborted: 0
-                }
-            );
-        });
+        }
     }
 
     #[test]

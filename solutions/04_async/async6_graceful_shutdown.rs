@@ -65,6 +65,7 @@ pub async fn serve(
             };
         }
         tokio::select! {
+            biased;
             _ = &mut shutdown => break,
             job = jobs.recv(), if open => match job {
                 Some(job) => {
@@ -245,26 +246,30 @@ mod tests {
 
     #[test]
     fn no_new_job_starts_after_the_signal() {
-        run(async {
-            let mut worker = start(1_000);
-            worker.submit(1, 300).await;
-            sleep(Duration::from_millis(100)).await;
-            worker.sigterm();
-            // Still queued when the worker hears the signal: it is left for the next worker.
-            let _ = worker.jobs.try_send(Job {
-                id: 2,
-                cost: Duration::from_millis(10),
+        // Twenty times: when the signal and a job are both waiting, the signal must win every
+        // time, not every other time.
+        for round in 0..20 {
+            run(async {
+                let mut worker = start(1_000);
+                worker.submit(1, 300).await;
+                sleep(Duration::from_millis(100)).await;
+                worker.sigterm();
+                // Queued when the worker hears the signal: it is left for the next worker.
+                let _ = worker.jobs.try_send(Job {
+                    id: 2,
+                    cost: Duration::from_millis(10),
+                });
+                let (report, _, done) = worker.finish().await;
+                assert_eq!(done, [1], "round {round}");
+                assert_eq!(
+                    report,
+                    Report {
+                        completed: 1,
+                        aborted: 0
+                    }
+                );
             });
-            let (report, _, done) = worker.finish().await;
-            assert_eq!(done, [1]);
-            assert_eq!(
-                report,
-                Report {
-                    completed: 1,
-                    aborted: 0
-                }
-            );
-        });
+        }
     }
 
     #[test]
