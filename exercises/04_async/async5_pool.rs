@@ -81,6 +81,7 @@ impl Pool {
         // Wait (at most `wait`) for a permit, reuse an idle connection when there is one, and
         // keep the permit in the guard.
         let _ = wait;
+        // A permit for zero connections: it limits nothing.
         let permit = Arc::clone(&self.permits)
             .try_acquire_many_owned(0)
             .expect("zero permits");
