@@ -47,8 +47,10 @@ toml = "0.9"
 [workspace]
 TOML
 echo 'fn main() {}' >"$work/reference/src/main.rs"
-# The clone's lock pins versions that are already downloaded.
+# The clone's lock pins versions that are already downloaded; the reference's own crates
+# (crossterm's default features need derive_more, which the runner does not) are fetched here.
 cp "$repo/Cargo.lock" "$work/reference/"
+cargo fetch --quiet --manifest-path "$work/reference/Cargo.toml"
 
 echo "reference: cargo build --release of the fixed dependency set..."
 t0=$(now)
