@@ -823,7 +823,7 @@ fn a_sections_features_are_built_only_when_one_of_its_exercises_is_checked() {
     assert!(lazy.status.success(), "{}", text(&lazy));
     assert!(heavy_built());
     assert!(
-        stderr(&lazy).contains("First check that needs heavy: compiling them; this happens once."),
+        stderr(&lazy).contains("First check that needs heavy: compiling it; this happens once."),
         "{}",
         stderr(&lazy)
     );

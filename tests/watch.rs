@@ -673,7 +673,7 @@ fn the_first_check_of_a_lazy_section_says_it_compiles_its_crates() {
     watch.wait_for(&["✓ uses_heavy passed"]);
     let raw = String::from_utf8_lossy(&watch.raw.lock().unwrap()).into_owned();
     assert!(
-        raw.contains("First check that needs heavy: compiling them; this happens once."),
+        raw.contains("First check that needs heavy: compiling it; this happens once."),
         "the notice was never drawn"
     );
     watch.keys("q");

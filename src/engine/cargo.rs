@@ -642,8 +642,9 @@ impl Toolchain for Cargo {
         if crates.is_empty() || self.units_file(targets).is_file() {
             return None;
         }
+        let them = if crates.len() == 1 { "it" } else { "them" };
         Some(format!(
-            "First check that needs {}: compiling them; this happens once.",
+            "First check that needs {}: compiling {them}; this happens once.",
             crates.join(", ")
         ))
     }
