@@ -8,6 +8,8 @@
 #
 # The first check is `backendlings run`: the same build and check as watch mode's first screen,
 # without a terminal. The clone is of the committed HEAD (commit what you want measured).
+# Then the async section: its first check (which compiles tokio, axum and tower, left out of the
+# first start) and save-to-verdict of one of its exercises.
 # Usage: scripts/bench-first-start.sh [--timings]   (--timings keeps cargo's HTML reports)
 # CARGO_PROFILE_RELEASE_* variables apply to the runner's build only, to try profile settings.
 set -euo pipefail
@@ -45,8 +47,10 @@ toml = "0.9"
 [workspace]
 TOML
 echo 'fn main() {}' >"$work/reference/src/main.rs"
-# The clone's lock pins versions that are already downloaded.
+# The clone's lock pins versions that are already downloaded; the reference's own crates
+# (crossterm's default features need derive_more, which the runner does not) are fetched here.
 cp "$repo/Cargo.lock" "$work/reference/"
+cargo fetch --quiet --manifest-path "$work/reference/Cargo.toml"
 
 echo "reference: cargo build --release of the fixed dependency set..."
 t0=$(now)
@@ -70,12 +74,32 @@ check=$(elapsed "$t1" "$t2")
 total=$(elapsed "$t0" "$t2")
 ratio=$(python3 -c "print(f'{$total / $reference:.2f}')")
 
+# The async section's crates (tokio, axum, tower) are not part of the first start: the first
+# check of one of its exercises compiles them. Then save-to-verdict there: an edit of the
+# exercise and one check, as watch mode does on a save (median of 5).
+echo "async section: the first check of async1_await (compiles tokio, axum, tower)..."
+t3=$(now)
+./target/release/backendlings run async1_await >/dev/null 2>&1 || true
+t4=$(now)
+async_first=$(elapsed "$t3" "$t4")
+saves=()
+for i in 1 2 3 4 5; do
+  echo "// save $i" >>exercises/04_async/async1_await.rs
+  t5=$(now)
+  ./target/release/backendlings run async1_await >/dev/null 2>&1 || true
+  t6=$(now)
+  saves+=("$(elapsed "$t5" "$t6")")
+done
+save_median=$(printf '%s\n' "${saves[@]}" | sort -n | sed -n 3p)
+
 echo
 echo "load average at the end: $(load)"
 printf '%-44s %8s s\n' "reference build (rustlings-like crates)" "$reference"
 printf '%-44s %8s s\n' "runner build (cargo build --release)" "$runner"
 printf '%-44s %8s s\n' "first check (exercise crates + verdict)" "$check"
 printf '%-44s %8s s  (%sx the reference)\n' "first start, total" "$total" "$ratio"
+printf '%-44s %8s s\n' "async section: first check (its crates)" "$async_first"
+printf '%-44s %8s s  (%s)\n' "async section: save to verdict, median of 5" "$save_median" "${saves[*]}"
 if [[ ${#timings[@]} -gt 0 ]]; then
   echo "cargo timing reports: $work/reference/target/cargo-timings, $work/clone/target/cargo-timings"
 fi

@@ -72,6 +72,7 @@ pub fn cargo_for(course: &Course) -> Cargo {
         target_dir,
     );
     cargo.forbid_unsafe = course.forbid_unsafe;
+    cargo.lazy_features = course.lazy_features();
     cargo
 }
 

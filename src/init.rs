@@ -157,6 +157,7 @@ fn write_files(root: &Path) -> Result<()> {
         &root.join("Cargo.lock"),
         prune_lock(embedded::LOCK_FILE, &package)?.as_bytes(),
     )?;
+    settle_lock(root);
     write_atomic(
         &root.join(".gitignore"),
         // Solutions appear after a pass: the learner's to read, not to commit. The classroom
@@ -177,6 +178,29 @@ fn write_files(root: &Path) -> Result<()> {
         course_lock::render(&lock).as_bytes(),
     )?;
     Ok(())
+}
+
+/// Lets cargo write the lock file as it wants it for this workspace alone, offline, from the
+/// pruned one: a crate the course shares with the runner's other packages (axum and tokio with
+/// the classroom server) is locked there with the dependencies of every feature the repository
+/// turns on, which cargo drops for the exercise package alone on its first build. Versions do
+/// not change. Without cargo, or offline without what it needs, the pruned lock stays.
+fn settle_lock(root: &Path) {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let _ = std::process::Command::new(cargo)
+        .args([
+            "metadata",
+            "--offline",
+            "--format-version",
+            "1",
+            "--manifest-path",
+        ])
+        .arg(root.join("Cargo.toml"))
+        .current_dir(root)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
 }
 
 fn package_name(manifest: &str) -> Result<String> {

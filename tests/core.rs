@@ -790,3 +790,56 @@ fn a_timeout_names_the_test_that_hung() {
         text(&output)
     );
 }
+
+/// A section's `features` are lazy: the crates they turn on are compiled by the first check of
+/// one of its exercises, never by a check of another section, and that first build says so.
+#[test]
+fn a_sections_features_are_built_only_when_one_of_its_exercises_is_checked() {
+    let course = common::lazy_feature_course();
+    let heavy_built = || {
+        let deps = course.path("target/backendlings/debug/deps");
+        std::fs::read_dir(deps)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .any(|e| e.file_name().to_string_lossy().starts_with("libheavy-"))
+            })
+            .unwrap_or(false)
+    };
+
+    let first = course.run(&["run", "plain"]);
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(
+        !heavy_built(),
+        "a check of section a compiled section b's crate"
+    );
+    assert!(
+        !text(&first).contains("First check that needs"),
+        "{}",
+        text(&first)
+    );
+
+    let lazy = course.run(&["run", "uses_heavy"]);
+    assert!(lazy.status.success(), "{}", text(&lazy));
+    assert!(heavy_built());
+    assert!(
+        stderr(&lazy).contains("First check that needs heavy: compiling it; this happens once."),
+        "{}",
+        stderr(&lazy)
+    );
+    course.write(
+        "exercises/b/uses_heavy.rs",
+        &test_source("heavy::answer() + 0 == 42"),
+    );
+    let again = course.run(&["run", "uses_heavy"]);
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(
+        !text(&again).contains("First check that needs"),
+        "{}",
+        text(&again)
+    );
+
+    // A batch of both sections builds them together; section a's program still works.
+    let report = verify_json(&course);
+    assert_eq!(report["passed"], 2, "{report}");
+}

@@ -657,3 +657,25 @@ fn an_edit_to_a_done_exercise_is_checked_and_counted() {
     let progress: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(progress["done"], 0, "{}", common::text(&output));
 }
+
+/// The first check of an exercise whose section asks for a lazy feature says, on the watch
+/// screen, that it compiles that feature's crates.
+#[test]
+fn the_first_check_of_a_lazy_section_says_it_compiles_its_crates() {
+    let course = common::lazy_feature_course();
+    // The first section is done (and the exercise crates were compiled once, without `heavy`).
+    let plain = course.run(&["run", "plain"]);
+    assert!(plain.status.success(), "{}", common::text(&plain));
+
+    let mut watch = Watch::start(&course, &[], 120, 30);
+    watch.wait_for(&["Press Enter"]);
+    watch.keys("\r");
+    watch.wait_for(&["✓ uses_heavy passed"]);
+    let raw = String::from_utf8_lossy(&watch.raw.lock().unwrap()).into_owned();
+    assert!(
+        raw.contains("First check that needs heavy: compiling it; this happens once."),
+        "the notice was never drawn"
+    );
+    watch.keys("q");
+    assert_eq!(watch.wait_exit(), 0);
+}

@@ -52,6 +52,10 @@ pub(super) struct SectionEntry {
     pub dir: Spanned<String>,
     pub title: Spanned<String>,
     pub summary: Option<String>,
+    /// Cargo features of the exercise package that this section's exercises need, built only
+    /// when one of them is checked (heavy crates such as tokio stay off the first start).
+    #[serde(default)]
+    pub features: Vec<String>,
 }
 
 /// One `[[exercises]]` entry.
@@ -307,7 +311,10 @@ mod tests {
 
     #[test]
     fn the_known_keys_are_the_struct_fields() {
-        assert_eq!(keys_of::<SectionEntry>(), ["dir", "title", "summary"]);
+        assert_eq!(
+            keys_of::<SectionEntry>(),
+            ["dir", "title", "summary", "features"]
+        );
         assert!(keys_of::<ExerciseEntry>().contains(&"locked"));
         assert!(keys_of::<TopLevel>().contains(&"exercises"));
     }

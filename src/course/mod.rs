@@ -51,6 +51,9 @@ pub struct Section {
     pub dir: String,
     pub title: String,
     pub summary: Option<String>,
+    /// Cargo features of the exercise package its exercises need (`features`): off in every
+    /// build that checks none of them.
+    pub features: Vec<String>,
 }
 
 /// What a course's exercises are written in, and so which toolchain checks them.
@@ -124,6 +127,8 @@ pub struct Exercise {
     /// Python: the course's support modules the tests import (`support`), file names in the
     /// exercise's folder.
     pub support: Vec<String>,
+    /// Cargo features of the exercise package it needs: its section's `features`.
+    pub features: Vec<String>,
 }
 
 impl Exercise {
@@ -281,6 +286,16 @@ impl Course {
             .unwrap_or(0)
     }
 
+    /// Every feature some section asks for: lazy features, off in a build that needs none.
+    pub fn lazy_features(&self) -> Vec<String> {
+        let mut features: Vec<String> = (self.sections.iter())
+            .flat_map(|s| s.features.iter().cloned())
+            .collect();
+        features.sort();
+        features.dedup();
+        features
+    }
+
     pub fn max_points(&self) -> u32 {
         self.exercises.iter().map(|e| e.points).sum()
     }
@@ -337,6 +352,31 @@ hint = "h"
         );
         assert!(!course.exercises[1].test);
         assert_eq!(course.max_points(), 4);
+    }
+
+    #[test]
+    fn a_sections_features_go_to_its_exercises_and_must_be_cargo_names() {
+        let info = "format_version = 1\n[[sections]]\ndir = \"a\"\ntitle = \"A\"\n[[sections]]\ndir = \"b\"\ntitle = \"B\"\nfeatures = [\"async\", \"sqlite\"]\n[[sections]]\ndir = \"c\"\ntitle = \"C\"\nfeatures = [\"sqlite\"]\n[[exercises]]\nname = \"one\"\ndir = \"a\"\nhint = \"h\"\n[[exercises]]\nname = \"two\"\ndir = \"b\"\nhint = \"h\"\n[[exercises]]\nname = \"three\"\ndir = \"c\"\nhint = \"h\"\n";
+        let files = [
+            "exercises/a/one.rs",
+            "exercises/b/two.rs",
+            "exercises/c/three.rs",
+        ];
+        let (_dir, result) = course_with(info, &files);
+        let course = result.unwrap();
+        assert!(course.exercises[0].features.is_empty());
+        assert_eq!(course.exercises[1].features, ["async", "sqlite"]);
+        assert_eq!(course.exercises[2].features, ["sqlite"]);
+        assert_eq!(course.lazy_features(), ["async", "sqlite"]);
+
+        let bad = info.replace("[\"sqlite\"]", "[\"sqlite,async\"]");
+        let (_dir, result) = course_with(&bad, &files);
+        let error = first_error(result);
+        assert!(
+            error.message.contains("the feature `sqlite,async`"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

@@ -151,6 +151,23 @@ impl<'a> Builder<'a> {
             if self.declared.contains_key(dir) {
                 self.error_at(at, format!("section `{dir}` is declared twice"));
             }
+            if self.language == Language::Python && !section.features.is_empty() {
+                let message = format!(
+                    "section `{dir}` sets `features`, which only Rust courses have (cargo features of the exercise package)"
+                );
+                self.error_at(at, message);
+            }
+            if let Some(bad) = (section.features.iter()).find(|f| {
+                f.is_empty()
+                    || !f
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_-".contains(c))
+            }) {
+                let message = format!(
+                    "section `{dir}` names the feature `{bad}`: a cargo feature name is letters, digits, `_` and `-`"
+                );
+                self.error_at(at, message);
+            }
         }
         if usable {
             self.declared.entry(dir.clone()).or_insert((at, section));
@@ -184,10 +201,12 @@ impl<'a> Builder<'a> {
         self.first_use
             .entry(name.clone())
             .or_insert(fields.name.span().start);
+        let section = self.section_of(dir);
         Some(Exercise {
             name: name.clone(),
             dir: dir.to_string(),
-            section: self.section_of(dir),
+            section,
+            features: self.sections[section].features.clone(),
             test: fields.test.unwrap_or(true),
             strict_clippy: fields.strict_clippy.unwrap_or(false),
             hint: hint(fields),
@@ -425,6 +444,7 @@ impl<'a> Builder<'a> {
                 dir: dir.to_string(),
                 title: entry.title.get_ref().trim().to_string(),
                 summary: entry.summary.clone(),
+                features: entry.features.clone(),
             },
             None => Section {
                 dir: dir.to_string(),
@@ -434,6 +454,7 @@ impl<'a> Builder<'a> {
                     dir.to_string()
                 },
                 summary: None,
+                features: Vec::new(),
             },
         };
         self.sections.push(section);

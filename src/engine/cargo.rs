@@ -14,7 +14,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 use cargo_metadata::diagnostic::DiagnosticLevel;
-use cargo_metadata::{Message, MetadataCommand, PackageId, TargetKind};
+use cargo_metadata::{CargoOpt, Message, MetadataCommand, PackageId, TargetKind};
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Value};
 
 use super::jail::{self, Jail, Mount};
@@ -62,6 +62,11 @@ pub struct Cargo {
     pub forbid_unsafe: bool,
     /// Build and run inside a sandbox (grading), instead of as the user.
     pub confinement: Option<Confinement>,
+    /// The manifest's features that only some exercises need (the course's section
+    /// `features`): a build turns on those its targets ask for and leaves the others off, so
+    /// their crates are compiled the first time such an exercise is checked, not before.
+    /// Empty: cargo's default features, as the manifest says.
+    pub lazy_features: Vec<String>,
 }
 
 /// What a confined build needs: the sandbox and what to mount (or no sandbox, where learner
@@ -111,7 +116,94 @@ impl Cargo {
             keep_outputs: true,
             forbid_unsafe: false,
             confinement: None,
+            lazy_features: Vec::new(),
         }
+    }
+
+    /// The lazy features `targets` ask for, sorted, once each.
+    fn requested_features(&self, targets: &[&Target]) -> Vec<String> {
+        let mut features: Vec<String> = (targets.iter())
+            .flat_map(|t| t.features.iter().cloned())
+            .collect();
+        features.sort();
+        features.dedup();
+        features
+    }
+
+    /// The manifest's `[features]` table: each feature and what it turns on.
+    fn manifest_features(&self) -> HashMap<String, Vec<String>> {
+        let Ok(text) = fs::read_to_string(&self.manifest) else {
+            return HashMap::new();
+        };
+        let Ok(doc) = text.parse::<DocumentMut>() else {
+            return HashMap::new();
+        };
+        let Some(table) = doc.get("features").and_then(Item::as_table_like) else {
+            return HashMap::new();
+        };
+        table
+            .iter()
+            .map(|(name, item)| {
+                let enables = (item.as_array().into_iter().flatten())
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect();
+                (name.to_string(), enables)
+            })
+            .collect()
+    }
+
+    /// The features a build of `targets` turns on, with cargo's defaults off: the manifest's
+    /// default features except the lazy ones, and the lazy ones the targets ask for. `None`
+    /// when the course has no lazy features (cargo's defaults stand).
+    fn features_for(&self, targets: &[&Target]) -> Option<Vec<String>> {
+        if self.lazy_features.is_empty() {
+            return None;
+        }
+        let defaults = self
+            .manifest_features()
+            .remove("default")
+            .unwrap_or_default();
+        let mut on: Vec<String> = (defaults.into_iter())
+            .filter(|f| !self.lazy_features.contains(f))
+            .collect();
+        on.extend(self.requested_features(targets));
+        on.sort();
+        on.dedup();
+        Some(on)
+    }
+
+    /// Cargo's arguments for [`Cargo::features_for`].
+    fn feature_args(&self, targets: &[&Target]) -> Vec<String> {
+        let Some(features) = self.features_for(targets) else {
+            return Vec::new();
+        };
+        let mut args = vec!["--no-default-features".to_string()];
+        if !features.is_empty() {
+            args.push("--features".into());
+            args.push(features.join(","));
+        }
+        args
+    }
+
+    /// The crates the lazy features of `targets` turn on (`dep:tokio` in the manifest), for
+    /// the learner's notice.
+    fn lazy_crates(&self, targets: &[&Target]) -> Vec<String> {
+        let table = self.manifest_features();
+        let mut crates = Vec::new();
+        for feature in self.requested_features(targets) {
+            for enabled in table.get(&feature).into_iter().flatten() {
+                // `dep:name` names a crate; a bare name is a crate unless it is a feature.
+                let name = match enabled.strip_prefix("dep:") {
+                    Some(name) => name,
+                    None if table.contains_key(enabled.as_str()) => continue,
+                    None => enabled.as_str(),
+                };
+                if !name.contains('/') && !crates.iter().any(|c| c == name) {
+                    crates.push(name.to_string());
+                }
+            }
+        }
+        crates
     }
 
     fn build_manifest(&self) -> PathBuf {
@@ -444,29 +536,43 @@ impl Cargo {
         jail.wrap(&cmd, &mounts)
     }
 
-    fn units_file(&self) -> PathBuf {
-        self.package_dir.join("dependency-units")
+    /// Where the number of dependency units of a build of `targets` is kept: one file per set
+    /// of lazy features, since each set compiles other crates. It exists once a build of that
+    /// set compiled its dependencies.
+    fn units_file(&self, targets: &[&Target]) -> PathBuf {
+        let mut name = "dependency-units".to_string();
+        for feature in self.requested_features(targets) {
+            name.push('+');
+            name.push_str(&feature);
+        }
+        self.package_dir.join(name)
     }
 
-    /// How many dependency units a build compiles (or reports as fresh): what the last
-    /// complete build saw, or else the crates `cargo metadata` says the package depends on.
-    fn dependency_units(&self) -> usize {
-        if let Some(n) = fs::read_to_string(self.units_file())
+    /// How many dependency units a build of `targets` compiles (or reports as fresh): what the
+    /// last build of the same features saw, or else the crates `cargo metadata` says the
+    /// package depends on with those features.
+    fn dependency_units(&self, targets: &[&Target]) -> usize {
+        if let Some(n) = fs::read_to_string(self.units_file(targets))
             .ok()
             .and_then(|t| t.trim().parse().ok())
         {
             return n;
         }
-        self.count_dependencies().unwrap_or(0)
+        self.count_dependencies(targets).unwrap_or(0)
     }
 
-    /// Packages the exercise manifest depends on (transitively), plus one unit per build
-    /// script, from `cargo metadata` (which runs the `CARGO` cargo, as builds do).
-    fn count_dependencies(&self) -> Option<usize> {
-        let metadata = MetadataCommand::new()
-            .manifest_path(&self.manifest)
-            .exec()
-            .ok()?;
+    /// Packages the exercise manifest depends on (transitively) with the features of a build
+    /// of `targets`, plus one unit per build script, from `cargo metadata` (which runs the
+    /// `CARGO` cargo, as builds do).
+    fn count_dependencies(&self, targets: &[&Target]) -> Option<usize> {
+        let mut command = MetadataCommand::new();
+        command.manifest_path(&self.manifest);
+        if let Some(features) = self.features_for(targets) {
+            command
+                .features(CargoOpt::NoDefaultFeatures)
+                .features(CargoOpt::SomeFeatures(features));
+        }
+        let metadata = command.exec().ok()?;
         let resolve = metadata.resolve.as_ref()?;
         let nodes: HashMap<&PackageId, &Vec<PackageId>> = resolve
             .nodes
@@ -527,8 +633,20 @@ struct Invocation {
 }
 
 impl Toolchain for Cargo {
-    fn estimated_units(&self, targets: usize) -> usize {
-        self.dependency_units() + targets
+    fn estimated_units(&self, targets: &[&Target]) -> usize {
+        self.dependency_units(targets) + targets.len()
+    }
+
+    fn build_notice(&self, targets: &[&Target]) -> Option<String> {
+        let crates = self.lazy_crates(targets);
+        if crates.is_empty() || self.units_file(targets).is_file() {
+            return None;
+        }
+        let them = if crates.len() == 1 { "it" } else { "them" };
+        Some(format!(
+            "First check that needs {}: compiling {them}; this happens once.",
+            crates.join(", ")
+        ))
     }
 
     fn build(
@@ -548,17 +666,31 @@ impl Toolchain for Cargo {
             // mode) and costs about a fifth of a batch's build time, where each binary is built
             // once. Only the batch's own binaries are affected; crates are never incremental.
             cmd.env("CARGO_INCREMENTAL", self.incremental(targets.len()));
+            cmd.args(self.feature_args(targets));
             for target in targets.iter().filter(|t| !t.test) {
                 cmd.arg("--bin").arg(&target.name);
             }
             self.invoke(cmd, &names, supervisor, limits, on_progress)
         })?;
         // Remember how many dependency units a build reports, for the next progress bar.
-        let dependency_units = run
-            .units
-            .saturating_sub(run.executables.len() + run.errored.len());
-        if run.executables.len() == targets.len() {
-            let _ = write_if_changed(&self.units_file(), dependency_units.to_string().as_bytes());
+        // A program that fails to compile reports no unit (and one error per message).
+        let dependency_units = run.units.saturating_sub(run.executables.len());
+        // The dependencies compiled when every target either built or failed on its own
+        // code (an exercise as shipped): a later build of these features is no first build.
+        let dependencies_built = !run.timed_out
+            && !supervisor.cancelled()
+            && targets.iter().all(|t| {
+                run.executables.contains_key(&t.name)
+                    || run
+                        .diagnostics
+                        .get(&t.name)
+                        .is_some_and(|d| !d.trim().is_empty())
+            });
+        if dependencies_built {
+            let _ = write_if_changed(
+                &self.units_file(targets),
+                dependency_units.to_string().as_bytes(),
+            );
         }
         let timed_out = run.timed_out.then_some(Reason::BuildTimedOut {
             secs: limits.timeout.as_secs(),
@@ -635,6 +767,7 @@ impl Toolchain for Cargo {
         let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
         let mut run = self.locked(|| {
             let mut cmd = self.cargo("clippy");
+            cmd.args(self.feature_args(targets));
             for name in &names {
                 cmd.arg("--bin").arg(name);
             }
@@ -705,6 +838,7 @@ mod tests {
             shared: None,
             tests: crate::engine::TestCount::Source,
             python: None,
+            features: Vec::new(),
         };
         cargo.write_package(&[&target]).unwrap();
         let written = std::fs::read_to_string(dir.path().join("pkg/Cargo.toml")).unwrap();

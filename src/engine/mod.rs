@@ -53,6 +53,8 @@ pub struct Target {
     pub tests: TestCount,
     /// Python: what the run folder holds besides the learner's module.
     pub python: Option<PythonParts>,
+    /// Cargo features of the exercise package the program needs (its section's `features`).
+    pub features: Vec<String>,
 }
 
 /// What a Python target's run folder holds besides the module under test, all from the course.
@@ -109,6 +111,7 @@ impl Target {
                 shared: None,
                 tests,
                 python,
+                features: exercise.features.clone(),
             }
         } else {
             Target {
@@ -120,6 +123,7 @@ impl Target {
                 shared: None,
                 tests,
                 python,
+                features: exercise.features.clone(),
             }
         }
     }
@@ -211,8 +215,13 @@ pub trait Toolchain: Send + Sync {
         verdict.duration_ms = millis(finished.duration);
         verdict
     }
-    /// How many units a build of `exercises` exercises compiles at most, for progress display.
-    fn estimated_units(&self, exercises: usize) -> usize;
+    /// How many units a build of `targets` compiles at most, for progress display.
+    fn estimated_units(&self, targets: &[&Target]) -> usize;
+    /// What to tell the learner while `targets` build, when this build is unusually long: the
+    /// first one that compiles crates only some exercises need.
+    fn build_notice(&self, _targets: &[&Target]) -> Option<String> {
+        None
+    }
     /// Builds all of `targets` in one batch, past failures; one result per target, in order.
     fn build(
         &self,
@@ -267,8 +276,12 @@ pub enum Event {
     Queued { name: String },
     /// The cache answered for `name`: nothing is built or run.
     Cached { name: String, verdict: Verdict },
-    /// A build starts; about `units` compilation units will be reported.
-    BuildStarted { units: usize },
+    /// A build starts; about `units` compilation units will be reported. `notice`: why this
+    /// build takes long (it compiles crates for the first time), in words for the learner.
+    BuildStarted {
+        units: usize,
+        notice: Option<String>,
+    },
     /// One compilation unit (a dependency crate or a program) is done; `fresh`: it was up to
     /// date, nothing was compiled.
     Compiled { unit: String, fresh: bool },
@@ -536,8 +549,10 @@ impl<'c> Engine<'c> {
             ..Limits::new(self.options.build_timeout, self.options.output_cap)
         };
         let started = Instant::now();
+        let binaries: Vec<&Target> = plan.binaries.iter().collect();
         on_event(Event::BuildStarted {
-            units: self.toolchain.estimated_units(plan.binaries.len()),
+            units: self.toolchain.estimated_units(&binaries),
+            notice: self.toolchain.build_notice(&binaries),
         });
         let (tx, rx) = mpsc::channel::<Step>();
         let (job_tx, job_rx) = mpsc::channel::<RunJob>();
@@ -814,6 +829,7 @@ impl BuildPlan {
                         shared: None,
                         tests: target.tests,
                         python: None,
+                        features: target.features.clone(),
                     }
                 }
             };
@@ -941,8 +957,8 @@ mod tests {
     }
 
     impl Toolchain for &Fake {
-        fn estimated_units(&self, exercises: usize) -> usize {
-            exercises
+        fn estimated_units(&self, targets: &[&Target]) -> usize {
+            targets.len()
         }
 
         fn build(
@@ -1070,7 +1086,7 @@ mod tests {
     /// Every event as a line, for comparing sequences (queued and run events left out).
     fn describe(event: &Event) -> Option<String> {
         Some(match event {
-            Event::BuildStarted { units } => format!("build {units}"),
+            Event::BuildStarted { units, .. } => format!("build {units}"),
             Event::Compiled { unit, .. } => format!("unit {unit}"),
             Event::BuildFinished => "built".into(),
             Event::Checked { name, verdict } => format!("{name} {}", verdict.status.key()),

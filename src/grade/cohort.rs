@@ -409,6 +409,7 @@ fn learner_cargo(root: &Path, course: &Course, settings: &Settings) -> Cargo {
     cargo.clean_env = true;
     cargo.keep_outputs = false;
     cargo.forbid_unsafe = course.forbid_unsafe;
+    cargo.lazy_features = course.lazy_features();
     cargo.shared_build_dir = Some(settings.build_dir.clone());
     cargo
 }
@@ -459,6 +460,8 @@ pub fn warm_up(course: &Course, settings: &Settings) -> Result<()> {
         shared: None,
         tests: TestCount::Course(Some(1)),
         python: None,
+        // Every crate a learner's build may need, lazy ones included: a cohort builds them all.
+        features: course.lazy_features(),
     };
     let engine = Engine::new(course, Box::new(cargo), options, None);
     let verdict = engine.check_targets(&[target], &mut |_| {})?.remove(0);

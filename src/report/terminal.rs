@@ -154,6 +154,8 @@ pub struct BuildBar {
     started: Instant,
     visible: bool,
     enabled: bool,
+    /// Output for people (not `--json`): notices go to stderr, terminal or not.
+    human: bool,
     building: bool,
     checked: usize,
     failing: usize,
@@ -171,6 +173,7 @@ impl BuildBar {
             started: Instant::now(),
             visible: false,
             enabled: enabled && console::Term::stderr().is_term(),
+            human: enabled,
             building: false,
             checked: 0,
             failing: 0,
@@ -181,7 +184,10 @@ impl BuildBar {
 
     pub fn on_event(&mut self, event: &Event) {
         match event {
-            Event::BuildStarted { units, .. } => {
+            Event::BuildStarted { units, notice } => {
+                if let Some(notice) = notice.as_deref().filter(|_| self.human) {
+                    self.bar.suspend(|| eprintln!("{notice}"));
+                }
                 self.building = true;
                 self.bar.set_prefix("Building");
                 self.bar.set_length(*units as u64);

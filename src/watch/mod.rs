@@ -481,9 +481,11 @@ impl<'a> App<'a> {
 
     fn on_report(&mut self, report: Report) {
         match report {
-            Report::Engine(Event::BuildStarted { units }) => {
+            Report::Engine(Event::BuildStarted { units, notice }) => {
                 self.batch.building = true;
-                self.batch.first_build = first_build_notice(self.course);
+                self.batch.first_build = first_build_notice(self.course)
+                    .map(str::to_string)
+                    .or(notice);
                 self.batch.units = units;
                 self.batch.units_done = 0;
             }
@@ -613,7 +615,18 @@ fn first_build_notice(course: &Course) -> Option<&'static str> {
     }
     let manifest =
         std::fs::read_to_string(crate::manifest::manifest_path(&course.root)).unwrap_or_default();
-    Some(if manifest.contains("rusqlite") {
+    // An optional crate is built by the first check that needs it, which says so itself.
+    let sqlite_now = (manifest.parse::<toml_edit::DocumentMut>().ok())
+        .and_then(|doc| {
+            let dep = doc.get("dependencies")?.get("rusqlite")?;
+            Some(
+                !dep.get("optional")
+                    .and_then(|o| o.as_bool())
+                    .unwrap_or(false),
+            )
+        })
+        .unwrap_or(false);
+    Some(if sqlite_now {
         "First start: compiling the exercise crates, SQLite among them; this happens once."
     } else {
         "First start: compiling the exercise crates; this happens once."

@@ -64,7 +64,12 @@ pub fn exercise(frame: &Frame, width: usize, height: usize) -> (Vec<String>, usi
             ),
         ));
     }
-    if let Some(first_build) = frame.batch.first_build.filter(|_| frame.batch.building) {
+    if let Some(first_build) = frame
+        .batch
+        .first_build
+        .as_deref()
+        .filter(|_| frame.batch.building)
+    {
         footer.push((2, style(first_build).cyan().to_string()));
     }
     for notice in view.notice.as_deref().into_iter().chain(frame.pinned) {
@@ -298,7 +303,9 @@ mod tests {
         let view = ExerciseView::default();
         let batch = BatchProgress {
             building: true,
-            first_build: Some("First start: compiling the exercise crates; this happens once."),
+            first_build: Some(
+                "First start: compiling the exercise crates; this happens once.".into(),
+            ),
             units_done: 12,
             units: 87,
             compiling: 12,

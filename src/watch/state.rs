@@ -72,7 +72,7 @@ pub struct BatchProgress {
     pub building: bool,
     /// Set while the build compiles the exercise crates for the first time in this course
     /// (minutes, not seconds): what the screen says while the learner waits.
-    pub first_build: Option<&'static str>,
+    pub first_build: Option<String>,
     pub units_done: usize,
     pub units: usize,
     pub checked: usize,

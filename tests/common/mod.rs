@@ -226,3 +226,41 @@ pub fn python_here() -> bool {
     }
     found
 }
+
+/// A course whose section `b` asks for the cargo feature `heavy`, which turns on the optional
+/// path crate `heavy` (`heavy::answer()` is 42); section `a` needs nothing. Both exercises pass.
+pub fn lazy_feature_course() -> TestCourse {
+    let course = TestCourse::new()
+        .section("a", "Alpha")
+        .section("b", "Beta")
+        .exercise(
+            "a",
+            "plain",
+            &test_source("1 + 1 == 2"),
+            None,
+            Opts::default(),
+        )
+        .exercise(
+            "b",
+            "uses_heavy",
+            &test_source("heavy::answer() == 42"),
+            None,
+            Opts::default(),
+        )
+        .finish();
+    let info = course.read("info.toml").replace(
+        "title = \"Beta\"\n",
+        "title = \"Beta\"\nfeatures = [\"heavy\"]\n",
+    );
+    course.write("info.toml", &info);
+    course.write(
+        "Cargo.toml",
+        "bin = []\n\n[package]\nname = \"exercises\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\nautobins = false\n\n[dependencies]\nheavy = { path = \"heavy\", optional = true }\n\n[features]\n# On for the editor; the runner turns it on only for section b.\ndefault = [\"heavy\"]\nheavy = [\"dep:heavy\"]\n\n[workspace]\n",
+    );
+    course.write(
+        "heavy/Cargo.toml",
+        "[package]\nname = \"heavy\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+    );
+    course.write("heavy/src/lib.rs", "pub fn answer() -> u32 {\n    42\n}\n");
+    course
+}

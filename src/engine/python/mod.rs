@@ -302,8 +302,8 @@ impl Toolchain for Python {
         }
     }
 
-    fn estimated_units(&self, exercises: usize) -> usize {
-        exercises
+    fn estimated_units(&self, targets: &[&Target]) -> usize {
+        targets.len()
     }
 
     fn build(

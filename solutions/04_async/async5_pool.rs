@@ -1,0 +1,275 @@
+// Scenario: every request of the orders service needs a database connection. Opening one costs a
+// TCP and TLS handshake and the database accepts only so many, so connections are pooled: at most
+// `max_size` exist, a request borrows an idle one (or opens one if there is room), and gives it
+// back when it is done. When all are borrowed, a request waits, but only up to `wait`: then it
+// fails fast (a 503 beats a request hanging until the client gives up). A connection that broke
+// while borrowed is thrown away, not handed to the next request. This is what SQLAlchemy's
+// `QueuePool(pool_size=..., pool_timeout=...)` does behind a FastAPI dependency, and what
+// sqlx's and deadpool's pools do in Rust.
+//
+// The tools: a `tokio::sync::Semaphore` with `max_size` permits counts the connections that may
+// exist; `Arc<Semaphore>::acquire_owned().await` waits for a permit and returns an
+// `OwnedSemaphorePermit`, which gives the permit back when it is dropped. Keeping the permit
+// inside the borrowed connection's guard ties the two together: RAII, as with `MutexGuard`. And
+// `Drop` on the guard is where the connection goes back to the idle list.
+//
+// Done means: connections are reused, never more than `max_size` exist, a request waits for a
+// connection to come back and fails with `Timeout` after `wait`, a broken connection is discarded
+// and its place freed, and a request that gave up holds nothing.
+//
+// Tokio tutorial: https://tokio.rs/tokio/tutorial/shared-state (and the `Semaphore` docs)
+
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+#[derive(Debug, PartialEq)]
+pub struct Conn {
+    pub id: u32,
+    /// Set when a query failed in a way that leaves the connection unusable.
+    pub broken: bool,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum PoolError {
+    Timeout,
+}
+
+pub struct Pool {
+    /// Connections open and not borrowed.
+    idle: Mutex<Vec<Conn>>,
+    /// One permit per connection that may exist (borrowed or being opened).
+    permits: Arc<Semaphore>,
+    /// Connections opened so far (also the next id).
+    opened: AtomicU32,
+    connect_latency: Duration,
+}
+
+impl Pool {
+    pub fn new(max_size: usize, connect_latency: Duration) -> Arc<Pool> {
+        Arc::new(Pool {
+            idle: Mutex::new(Vec::new()),
+            permits: Arc::new(Semaphore::new(max_size)),
+            opened: AtomicU32::new(0),
+            connect_latency,
+        })
+    }
+
+    /// How many connections were opened so far.
+    pub fn opened(&self) -> u32 {
+        self.opened.load(Ordering::SeqCst)
+    }
+
+    /// How many connections are idle in the pool.
+    pub fn idle(&self) -> usize {
+        self.idle.lock().unwrap().len()
+    }
+
+    /// Opens a new connection (the handshakes).
+    async fn connect(&self) -> Conn {
+        tokio::time::sleep(self.connect_latency).await;
+        let id = self.opened.fetch_add(1, Ordering::SeqCst) + 1;
+        Conn { id, broken: false }
+    }
+
+    /// Borrows a connection, waiting at most `wait` for one.
+    pub async fn get(self: &Arc<Self>, wait: Duration) -> Result<Pooled, PoolError> {
+        let permit = tokio::time::timeout(wait, Arc::clone(&self.permits).acquire_owned())
+            .await
+            .map_err(|_elapsed| PoolError::Timeout)?
+            .expect("the pool's semaphore is never closed");
+        let idle = self.idle.lock().unwrap().pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => self.connect().await,
+        };
+        Ok(Pooled {
+            conn: Some(conn),
+            pool: Arc::clone(self),
+            _permit: permit,
+        })
+    }
+}
+
+/// A borrowed connection: use it like a `Conn`; dropping it gives it back.
+pub struct Pooled {
+    /// Always `Some` until `drop` takes it out.
+    conn: Option<Conn>,
+    pool: Arc<Pool>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Deref for Pooled {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        self.conn.as_ref().expect("a borrowed connection")
+    }
+}
+
+impl DerefMut for Pooled {
+    fn deref_mut(&mut self) -> &mut Conn {
+        self.conn.as_mut().expect("a borrowed connection")
+    }
+}
+
+impl Drop for Pooled {
+    fn drop(&mut self) {
+        // The permit is a field: it is released after this body, with the connection back.
+        if let Some(conn) = self.conn.take().filter(|conn| !conn.broken) {
+            self.pool.idle.lock().unwrap().push(conn);
+        }
+    }
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let pool = Pool::new(2, Duration::from_millis(5));
+        let first = pool
+            .get(Duration::from_millis(50))
+            .await
+            .expect("a connection");
+        println!("borrowed connection {}", first.id);
+        drop(first);
+        let again = pool
+            .get(Duration::from_millis(50))
+            .await
+            .expect("a connection");
+        println!(
+            "borrowed connection {} again; {} opened",
+            again.id,
+            pool.opened()
+        );
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::time::{Instant, sleep, timeout};
+
+    /// A single-threaded runtime on paused time (what `#[tokio::test(start_paused = true)]`
+    /// sets up): sleeps take no real time and elapsed times are exact.
+    fn run<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .expect("a runtime")
+            .block_on(future)
+    }
+
+    /// `pool.get(wait)`, which must answer by itself within `wait` (and a connect).
+    async fn get(pool: &Arc<Pool>, wait_ms: u64) -> Result<Pooled, PoolError> {
+        timeout(
+            Duration::from_millis(wait_ms) + Duration::from_secs(60),
+            pool.get(Duration::from_millis(wait_ms)),
+        )
+        .await
+        .expect("get waited past its own limit")
+    }
+
+    #[test]
+    fn a_returned_connection_is_reused() {
+        run(async {
+            let pool = Pool::new(3, Duration::from_millis(40));
+            let start = Instant::now();
+            let conn = get(&pool, 100).await.unwrap();
+            assert_eq!(conn.id, 1);
+            assert_eq!(start.elapsed(), Duration::from_millis(40), "one connect");
+            drop(conn);
+            assert_eq!(pool.idle(), 1);
+            let start = Instant::now();
+            let conn = get(&pool, 100).await.unwrap();
+            assert_eq!(conn.id, 1);
+            assert_eq!(
+                start.elapsed(),
+                Duration::ZERO,
+                "an idle connection needs no connect"
+            );
+            assert_eq!(pool.opened(), 1);
+            assert_eq!(pool.idle(), 0, "a borrowed connection is not idle");
+        });
+    }
+
+    #[test]
+    fn a_request_waits_for_a_connection_to_come_back() {
+        run(async {
+            let pool = Pool::new(2, Duration::from_millis(10));
+            let first = get(&pool, 100).await.unwrap();
+            let second = get(&pool, 100).await.unwrap();
+            assert_eq!((first.id, second.id), (1, 2));
+            tokio::spawn(async move {
+                sleep(Duration::from_millis(300)).await;
+                drop(second);
+                sleep(Duration::from_secs(60)).await;
+                drop(first);
+            });
+            let start = Instant::now();
+            let third = get(&pool, 1_000).await.unwrap();
+            assert_eq!(start.elapsed(), Duration::from_millis(300));
+            assert_eq!(third.id, 2, "the connection given back is the one borrowed");
+            assert_eq!(pool.opened(), 2, "more connections than max_size");
+        });
+    }
+
+    #[test]
+    fn a_request_gives_up_after_wait_and_holds_nothing() {
+        run(async {
+            let pool = Pool::new(1, Duration::from_millis(10));
+            let held = get(&pool, 100).await.unwrap();
+            let start = Instant::now();
+            assert_eq!(get(&pool, 500).await.err(), Some(PoolError::Timeout));
+            assert_eq!(start.elapsed(), Duration::from_millis(500));
+            drop(held);
+            let start = Instant::now();
+            let again = get(&pool, 100).await.unwrap();
+            assert_eq!(start.elapsed(), Duration::ZERO);
+            assert_eq!(again.id, 1);
+        });
+    }
+
+    #[test]
+    fn a_broken_connection_is_discarded_and_its_place_freed() {
+        run(async {
+            let pool = Pool::new(1, Duration::from_millis(10));
+            let mut conn = get(&pool, 100).await.unwrap();
+            conn.broken = true;
+            drop(conn);
+            assert_eq!(pool.idle(), 0, "a broken connection went back to the pool");
+            let conn = get(&pool, 100).await.unwrap();
+            assert_eq!(conn.id, 2);
+            assert!(!conn.broken);
+            assert_eq!(pool.opened(), 2);
+        });
+    }
+
+    #[test]
+    fn many_requests_share_max_size_connections() {
+        run(async {
+            let pool = Pool::new(3, Duration::from_millis(10));
+            let mut tasks = Vec::new();
+            for _ in 0..12 {
+                let pool = Arc::clone(&pool);
+                tasks.push(tokio::spawn(async move {
+                    let conn = get(&pool, 10_000).await.unwrap();
+                    sleep(Duration::from_millis(100)).await;
+                    conn.id
+                }));
+            }
+            let mut ids = Vec::new();
+            for task in tasks {
+                ids.push(task.await.unwrap());
+            }
+            assert!(ids.iter().all(|id| (1..=3).contains(id)), "{ids:?}");
+            assert_eq!(pool.opened(), 3);
+            assert_eq!(pool.idle(), 3);
+        });
+    }
+}
