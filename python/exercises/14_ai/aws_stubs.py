@@ -30,18 +30,29 @@ REGION = "eu-west-1"
 OFFLINE = Config(retries={"total_max_attempts": 1}, connect_timeout=1, read_timeout=1)
 
 
+_SESSIONS = []
+
+
+def session():
+    """One boto3 session for the whole run (it caches the service models it loaded)."""
+    if not _SESSIONS:
+        core = botocore.session.Session()
+        core.set_config_variable("config_file", os.devnull)
+        core.set_config_variable("credentials_file", os.devnull)
+        _SESSIONS.append(
+            boto3.session.Session(
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+                region_name=REGION,
+                botocore_session=core,
+            )
+        )
+    return _SESSIONS[0]
+
+
 def client(service, config=None):
-    """A real boto3 client for `service` that cannot leave this machine."""
-    core = botocore.session.Session()
-    core.set_config_variable("config_file", os.devnull)
-    core.set_config_variable("credentials_file", os.devnull)
-    session = boto3.session.Session(
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name=REGION,
-        botocore_session=core,
-    )
-    return session.client(service, endpoint_url=NOWHERE, config=config or OFFLINE)
+    """A new real boto3 client for `service` that cannot leave this machine."""
+    return session().client(service, endpoint_url=NOWHERE, config=config or OFFLINE)
 
 
 class FakeClock:

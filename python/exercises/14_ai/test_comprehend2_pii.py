@@ -31,11 +31,12 @@ class FakeStore:
 def comprehend():
     client = aws_stubs.client("comprehend")
     calls = []
-    client.meta.events.register(
-        "before-parameter-build.comprehend.DetectPiiEntities",
-        lambda params, **kwargs: calls.append(dict(params)),
-    )
     with Stubber(client) as stub:
+        # Registered first, after the stubber: it sees every call, also an unexpected one.
+        client.meta.events.register_first(
+            "before-parameter-build.comprehend.DetectPiiEntities",
+            lambda params, **kwargs: calls.append(dict(params)),
+        )
         yield client, stub, calls
         stub.assert_no_pending_responses()
 
