@@ -193,6 +193,8 @@ def test_botocore_does_not_retry_a_throttled_inference():
 
 
 def test_an_unreachable_endpoint_is_a_502_and_no_request_leaves():
-    client = runtime_client()  # endpoint http://127.0.0.1:9: nothing listens there
+    # The course's offline client (no retries, whatever the exercise's Config says): its
+    # endpoint is http://127.0.0.1:9, where nothing listens.
+    client = aws_stubs.client("sagemaker-runtime")
     r = TestClient(create_app(client)).post("/v1/sentiment", json={"text": "hello"})
     assert r.status_code == 502
