@@ -32,9 +32,9 @@ def comprehend():
     client = aws_stubs.client("comprehend")
     calls = []
     with Stubber(client) as stub:
-        # Registered first, after the stubber: it sees every call, also an unexpected one.
+        # It sees every call, also one the stubber did not expect.
         client.meta.events.register_first(
-            "before-parameter-build.comprehend.DetectPiiEntities",
+            "provide-client-params.comprehend.DetectPiiEntities",  # runs before the stubber's checks
             lambda params, **kwargs: calls.append(dict(params)),
         )
         yield client, stub, calls

@@ -16,10 +16,10 @@ UPSTREAM_SECRET = "Traceback: /opt/ml/model/code/inference.py line 42"
 
 
 def count_calls(client):
-    """Every call of invoke_endpoint, also one the stubber did not expect (registered first)."""
+    """Every call of invoke_endpoint, also one the stubber did not expect."""
     calls = []
     client.meta.events.register_first(
-        "before-parameter-build.sagemaker-runtime.InvokeEndpoint",
+        "provide-client-params.sagemaker-runtime.InvokeEndpoint",  # runs before the stubber's checks
         lambda params, **kwargs: calls.append(dict(params)),
     )
     return calls
@@ -41,6 +41,8 @@ def stubbed():
 
 def answer(body, content_type="application/json"):
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    if content_type is None:
+        return {"Body": StreamingBody(io.BytesIO(data), len(data))}
     return {"Body": StreamingBody(io.BytesIO(data), len(data)), "ContentType": content_type}
 
 
@@ -92,8 +94,10 @@ def test_a_charset_parameter_is_still_json(stubbed):
         ({"error": "no labels"}, "application/json"),
         ([], "application/json"),
         ([{"label": "POSITIVE"}], "application/json"),
+        ([{"label": "POSITIVE", "score": 0.9}], "application/jsonlines"),
+        ([{"label": "POSITIVE", "score": 0.9}], None),
     ],
-    ids=["html", "csv", "broken-json", "object", "empty-list", "no-score"],
+    ids=["html", "csv", "broken-json", "object", "empty-list", "no-score", "jsonlines", "no-type"],
 )
 def test_an_answer_that_is_not_a_prediction_is_a_502(stubbed, body, content_type):
     http, stub, _ = stubbed
