@@ -174,6 +174,8 @@ def test_the_rate_limit_is_a_sliding_window_with_retry_after(world, http):
     r = sentiment(http, ["hi"])
     assert r.status_code == 429
     assert r.headers["retry-after"] == "15", "the request at 0 s leaves the window at 60 s"
+    clock.now = start + 44.2
+    assert sentiment(http, ["hi"]).headers.get("retry-after") == "16", "15.8 s: rounded up"
     clock.now = start + 59.5
     assert sentiment(http, ["hi"]).headers.get("retry-after") == "1", "whole seconds, rounded up"
     clock.now = start + 60
