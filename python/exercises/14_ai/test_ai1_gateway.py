@@ -314,12 +314,15 @@ def test_a_conflict_reported_by_the_service_is_a_409_and_not_charged(world):
     assert transcribe(http, "k-2").status_code == 202
 
 
-def test_a_busy_transcription_service_is_a_503_with_its_retry_after(world, http):
-    backends, _, _ = world
+def test_a_busy_transcription_service_is_a_503_with_its_retry_after(world):
+    backends, _, make = world
+    http = make(daily_budget_micros=TRANSCRIPTION_MICROS)
     backends.fail_start = Unavailable(retry_after=30)
     r = transcribe(http)
     assert (r.status_code, r.headers.get("retry-after")) == (503, "30")
     assert backends.named("wait") == []
+    backends.fail_start = None
+    assert transcribe(http).status_code == 202, "the refused start was not charged"
 
 
 @pytest.mark.parametrize(

@@ -80,6 +80,12 @@ def test_offsets_are_characters_not_bytes():
     assert redact(text, [entity("EMAIL", begin, begin + 15)]) == "🙂 café, mail [EMAIL]!"
 
 
+def test_only_the_span_is_masked_not_every_copy_of_its_text():
+    text = "Order 42 for Ada, age 42, item 42"
+    age = text.index("42", 20)
+    assert redact(text, [entity("AGE", age, age + 2)]) == "Order 42 for Ada, age [AGE], item 42"
+
+
 def test_low_scores_are_masked_too():
     assert redact(TEXT, [dict(NAME, Score=0.31)]) == "Hi, I am [NAME], mail ada@example.org or call 020 7946 0958."
 
