@@ -54,7 +54,6 @@ def store_message(client, store: Store, text: str, language: str = "en") -> int:
     # TODO: fail closed. Refuse a text over MAX_PII_BYTES (UTF-8) before calling; turn any
     # failure of the call (`ClientError`, `BotoCoreError`) into `PiiUnavailable` with a message
     # that does not contain the text; never store or log the raw text.
-    logger.debug("redacting %s", text)
     try:
         answer = client.detect_pii_entities(Text=text, LanguageCode=language)
         clean = redact(text, answer["Entities"])

@@ -62,7 +62,7 @@ def world():
     backends, clock = FakeBackends(), aws_stubs.FakeClock()
 
     def make(**options):
-        return TestClient(create_app(backends, KEYS, clock=clock, **options))
+        return TestClient(create_app(backends, KEYS, clock=clock, **options), raise_server_exceptions=False)
 
     return backends, clock, make
 

@@ -1,6 +1,6 @@
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
-from botocore.stub import Stubber
+from botocore.stub import ANY, Stubber
 
 import aws_stubs
 from comprehend1_batches import entities, run_batches, sentiment
@@ -98,11 +98,24 @@ def test_an_items_index_is_its_place_in_its_own_batch(comprehend):
 
 def test_documents_over_5000_utf8_bytes_are_not_sent(comprehend):
     client, stub = comprehend
+    sent = []
+    client.meta.events.register_first(
+        "provide-client-params.comprehend.BatchDetectSentiment",
+        lambda params, **kwargs: sent.append(params["TextList"]),
+    )
     fits = ["a" * 5000, "é" * 2500]  # 5000 bytes each
     too_big = ["a" * 5001, "é" * 2501]  # 5001 and 5002 bytes (2501 characters)
     texts = [too_big[0], fits[0], too_big[1], fits[1]]
-    expect(stub, fits, [ok(0), ok(1)])
+    stub.add_response(
+        "batch_detect_sentiment",
+        {"ResultList": [ok(0), ok(1)], "ErrorList": []},
+        {"TextList": ANY, "LanguageCode": "en"},
+    )
     got = sentiment(client, texts, sleep=[].append, rand=Rand(0.5))
+    assert [[len(t.encode()) for t in batch] for batch in sent] == [[5000, 5000]], (
+        "the UTF-8 sizes of the documents sent"
+    )
+    assert sent == [fits]
     assert got == [
         {"error": "TextSizeLimitExceededException"},
         result(),

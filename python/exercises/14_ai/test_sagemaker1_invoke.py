@@ -15,6 +15,11 @@ EXPECTED = {"EndpointName": ENDPOINT, "ContentType": "application/json", "Accept
 UPSTREAM_SECRET = "Traceback: /opt/ml/model/code/inference.py line 42"
 
 
+def http_for(client):
+    """A test client of the app: an exception that escapes the app is a 500, as in production."""
+    return TestClient(create_app(client), raise_server_exceptions=False)
+
+
 def count_calls(client):
     """Every call of invoke_endpoint, also one the stubber did not expect."""
     calls = []
@@ -35,7 +40,7 @@ def stubbed():
     client = runtime_client()
     with Stubber(client) as stub:
         calls = count_calls(client)
-        yield TestClient(create_app(client)), stub, calls
+        yield http_for(client), stub, calls
         stub.assert_no_pending_responses()
 
 
@@ -163,7 +168,7 @@ def unstubbed(on_send):
         return on_send(request)
 
     client.meta.events.register("before-send.sagemaker-runtime.InvokeEndpoint", handler)
-    return TestClient(create_app(client)), sends
+    return http_for(client), sends
 
 
 @pytest.mark.parametrize("timeout", [ReadTimeoutError, ConnectTimeoutError])
@@ -200,5 +205,5 @@ def test_an_unreachable_endpoint_is_a_502_and_no_request_leaves():
     # The course's offline client (no retries, whatever the exercise's Config says): its
     # endpoint is http://127.0.0.1:9, where nothing listens.
     client = aws_stubs.client("sagemaker-runtime")
-    r = TestClient(create_app(client)).post("/v1/sentiment", json={"text": "hello"})
+    r = http_for(client).post("/v1/sentiment", json={"text": "hello"})
     assert r.status_code == 502
