@@ -1,18 +1,24 @@
-import json
+import io
 
 import pytest
+from botocore.response import StreamingBody
+from botocore.stub import ANY, Stubber
 from fastapi.testclient import TestClient
 
 import aws_stubs
 from ai1_gateway import (
+    CLASSIFY_MICROS,
     MAX_BODY_BYTES,
     RATE_LIMIT,
     TRANSCRIPTION_MICROS,
     IdempotencyConflict,
+    ModelFailed,
+    ModelTimeout,
     TranscriptionFailed,
     Unavailable,
     create_app,
 )
+from ai_backends import AwsBackends
 
 KEYS = {"key-ada": "ada", "key-bob": "bob"}
 ADA = {"X-API-Key": "key-ada"}
@@ -31,6 +37,7 @@ class FakeBackends:
         self.fail_sentiment = None
         self.fail_start = None
         self.fail_wait = None
+        self.fail_classify = None
 
     def sentiment(self, texts, language):
         self.calls.append(("sentiment", list(texts), language))
@@ -52,6 +59,12 @@ class FakeBackends:
         if self.fail_wait:
             raise self.fail_wait
         return f"s3://transcripts/{job_id}.json"
+
+    def classify(self, text):
+        self.calls.append(("classify", text))
+        if self.fail_classify:
+            raise self.fail_classify
+        return {"label": "SPAM", "score": 0.87}
 
     def named(self, kind):
         return [c for c in self.calls if c[0] == kind]
@@ -341,6 +354,99 @@ def test_the_idempotency_key_is_required(world, http):
     assert r.status_code == 422
 
 
+# The custom model ----------------------------------------------------------------------------
+
+
+def test_classify_answers_the_models_label(world, http):
+    backends, _, _ = world
+    r = http.post("/v1/classify", json={"text": "WIN A FREE CRUISE"}, headers=ADA)
+    assert (r.status_code, r.json()) == (200, {"label": "SPAM", "score": 0.87})
+    assert backends.calls == [("classify", "WIN A FREE CRUISE")]
+
+
+@pytest.mark.parametrize(
+    "error, status, retry_after",
+    [(Unavailable(retry_after=12), 503, "12"), (ModelFailed("ModelError"), 502, None), (ModelTimeout("slow"), 504, None)],
+    ids=["busy", "failed", "slow"],
+)
+def test_the_models_errors_are_honest_statuses(world, http, error, status, retry_after):
+    backends, _, _ = world
+    backends.fail_classify = error
+    r = http.post("/v1/classify", json={"text": "hello"}, headers=ADA)
+    assert (r.status_code, r.headers.get("retry-after")) == (status, retry_after)
+    assert "ModelError" not in r.text
+
+
+def test_a_model_call_is_charged_unless_it_was_refused(world):
+    backends, _, make = world
+    http = make(daily_budget_micros=2 * CLASSIFY_MICROS)
+    backends.fail_classify = Unavailable(retry_after=1)
+    assert http.post("/v1/classify", json={"text": "a"}, headers=ADA).status_code == 503
+    backends.fail_classify = ModelTimeout("slow")
+    assert http.post("/v1/classify", json={"text": "a"}, headers=ADA).status_code == 504
+    backends.fail_classify = None
+    assert http.post("/v1/classify", json={"text": "a"}, headers=ADA).status_code == 200
+    r = http.post("/v1/classify", json={"text": "a"}, headers=ADA)
+    assert r.status_code == 503, "the slow call ran on the endpoint: it was billed"
+    assert len(backends.named("classify")) == 3
+
+
+# The three services through real boto3 clients ----------------------------------------------
+
+
+@pytest.fixture
+def aws(world):
+    _, clock, _ = world
+    clients = [aws_stubs.client(s) for s in ("comprehend", "sagemaker-runtime", "transcribe")]
+    stubs = [Stubber(c) for c in clients]
+    for stub in stubs:
+        stub.activate()
+    app = create_app(AwsBackends(*clients), KEYS, clock=clock)
+    yield TestClient(app, raise_server_exceptions=False), *stubs
+    for stub in stubs:
+        stub.assert_no_pending_responses()
+        stub.deactivate()
+
+
+def test_one_api_in_front_of_the_three_services(aws):
+    http, comprehend, runtime, transcription = aws
+    comprehend.add_response(
+        "batch_detect_sentiment",
+        {"ResultList": [{"Index": 0, "Sentiment": "NEGATIVE", "SentimentScore": SCORES}], "ErrorList": []},
+        {"TextList": ["Late again"], "LanguageCode": "en"},
+    )
+    r = sentiment(http, ["Late again"])
+    assert (r.status_code, r.json()["results"][0]["sentiment"]) == (200, "NEGATIVE")
+
+    data = b'[{"label": "SPAM", "score": 0.91}]'
+    runtime.add_response(
+        "invoke_endpoint",
+        {"Body": StreamingBody(io.BytesIO(data), len(data)), "ContentType": "application/json"},
+        {"EndpointName": ANY, "ContentType": "application/json", "Accept": "application/json", "Body": ANY},
+    )
+    r = http.post("/v1/classify", json={"text": "FREE CRUISE"}, headers=ADA)
+    assert (r.status_code, r.json()) == (200, {"label": "SPAM", "score": 0.91})
+
+    transcription.add_response("start_transcription_job", {}, {"TranscriptionJobName": ANY, "Media": {"MediaFileUri": MEDIA}, "LanguageCode": "en-US"})
+    transcription.add_response(
+        "get_transcription_job",
+        {"TranscriptionJob": {"TranscriptionJobStatus": "COMPLETED", "Transcript": {"TranscriptFileUri": "s3://out/t.json"}}},
+        {"TranscriptionJobName": ANY},
+    )
+    r = transcribe(http)
+    assert r.status_code == 202
+    assert http.get(r.headers["location"], headers=ADA).json()["transcript_uri"] == "s3://out/t.json"
+
+
+def test_aws_throttling_reaches_the_client_as_a_503(aws):
+    http, comprehend, runtime, _ = aws
+    comprehend.add_client_error("batch_detect_sentiment", service_error_code="ThrottlingException", http_status_code=400)
+    runtime.add_client_error("invoke_endpoint", service_error_code="ModelError", http_status_code=424)
+    r = sentiment(http, ["hi"])
+    assert (r.status_code, r.headers.get("retry-after")) == (503, "5")
+    assert http.post("/v1/classify", json={"text": "hi"}, headers=ADA).status_code == 502
+
+
 # The documented API -------------------------------------------------------------------------
 
 
@@ -362,6 +468,9 @@ def test_the_openapi_document_names_the_models(openapi):
     assert ref(tx["responses"]["202"]) == "TranscriptionStatus"
     get = openapi["paths"]["/v1/transcriptions/{job_id}"]["get"]
     assert ref(get["responses"]["200"]) == "TranscriptionStatus"
+    classify = openapi["paths"]["/v1/classify"]["post"]
+    assert ref(classify["requestBody"]) == "ClassifyRequest"
+    assert ref(classify["responses"]["200"]) == "ClassifyResponse"
 
 
 def test_the_openapi_document_lists_the_errors_and_limits(openapi):
@@ -370,6 +479,7 @@ def test_the_openapi_document_lists_the_errors_and_limits(openapi):
     tx = openapi["paths"]["/v1/transcriptions"]["post"]
     assert {"401", "409", "413", "422", "429", "503"} <= set(tx["responses"])
     assert {"401", "404", "429"} <= set(openapi["paths"]["/v1/transcriptions/{job_id}"]["get"]["responses"])
+    assert {"401", "413", "422", "429", "502", "503", "504"} <= set(openapi["paths"]["/v1/classify"]["post"]["responses"])
     texts = openapi["components"]["schemas"]["SentimentRequest"]["properties"]["texts"]
     assert (texts["minItems"], texts["maxItems"], texts["items"]["maxLength"]) == (1, 25, 5000)
     header = [p for p in tx["parameters"] if p["in"] == "header"]
@@ -379,5 +489,10 @@ def test_the_openapi_document_lists_the_errors_and_limits(openapi):
 def test_the_openapi_document_declares_the_api_key(openapi):
     schemes = openapi["components"]["securitySchemes"]
     assert [(s["type"], s["in"], s["name"]) for s in schemes.values()] == [("apiKey", "header", "X-API-Key")]
-    for path, method in [("/v1/sentiment", "post"), ("/v1/transcriptions", "post"), ("/v1/transcriptions/{job_id}", "get")]:
+    for path, method in [
+        ("/v1/sentiment", "post"),
+        ("/v1/classify", "post"),
+        ("/v1/transcriptions", "post"),
+        ("/v1/transcriptions/{job_id}", "get"),
+    ]:
         assert openapi["paths"][path][method].get("security"), f"{method} {path} shows its security"

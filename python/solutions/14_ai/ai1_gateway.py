@@ -8,6 +8,10 @@ documented HTTP API (https://fastapi.tiangolo.com/tutorial/metadata/, the OpenAP
 - Pydantic models are the contract: `SentimentRequest` refuses what Comprehend would refuse
   (1 to 25 texts of 1 to 5,000 characters, a supported language) with a 422 *before* anything
   is paid for; the response models are documented, and `None` fields are left out.
+- `/v1/classify` calls the custom model on its SageMaker endpoint (as in `sagemaker1_invoke`,
+  whose errors arrive here as `Unavailable`, `ModelFailed` and `ModelTimeout`): 503 with
+  `Retry-After`, 502, 504. Each call costs `CLASSIFY_MICROS`; the model ran (and was billed)
+  even when it failed or was slow, so only `Unavailable` gives the cost back.
 - Every `/v1` call names its client with an `X-API-Key` header (`APIKeyHeader`, so that the
   OpenAPI document shows the scheme): a missing or unknown key is a 401.
 - Request size: a body over `MAX_BODY_BYTES` is refused with 413 Content Too Large (RFC 9110
@@ -49,6 +53,7 @@ RATE_LIMIT = 5
 RATE_WINDOW = 60
 UNIT_MICROS = 100
 TRANSCRIPTION_MICROS = 720_000
+CLASSIFY_MICROS = 2_000
 DAY = 86_400
 
 
@@ -68,10 +73,19 @@ class TranscriptionFailed(Exception):
     """The transcription job failed or timed out; the message says why."""
 
 
+class ModelFailed(Exception):
+    """The model endpoint failed or answered nonsense (the upstream's fault)."""
+
+
+class ModelTimeout(Exception):
+    """The model endpoint did not answer in time."""
+
+
 class Backends(Protocol):
     def sentiment(self, texts: list[str], language: str) -> list[dict]: ...
     def start_transcription(self, key: str, media_uri: str, language: str) -> str: ...
     def wait_transcription(self, job_id: str) -> str: ...
+    def classify(self, text: str) -> dict: ...
 
 
 class Problem(BaseModel):
@@ -93,6 +107,15 @@ class SentimentResult(BaseModel):
 
 class SentimentResponse(BaseModel):
     results: list[SentimentResult]
+
+
+class ClassifyRequest(BaseModel):
+    text: str = Field(min_length=1, max_length=5000)
+
+
+class ClassifyResponse(BaseModel):
+    label: str
+    score: float
 
 
 class TranscriptionRequest(BaseModel):
@@ -228,6 +251,27 @@ def create_app(
                 scores = {k.lower(): v for k, v in item["SentimentScore"].items()}
                 results.append(SentimentResult(sentiment=item["Sentiment"], scores=scores))
         return SentimentResponse(results=results)
+
+    @app.post(
+        "/v1/classify",
+        response_model=ClassifyResponse,
+        responses={
+            **ERRORS,
+            502: {"model": Problem, "description": "The model failed"},
+            504: {"model": Problem, "description": "The model did not answer in time"},
+        },
+    )
+    def classify(data: ClassifyRequest, client: Annotated[str, Depends(client_of)]):
+        charge(CLASSIFY_MICROS)
+        try:
+            return ClassifyResponse(**backends.classify(data.text))
+        except Unavailable as err:
+            budget.release(CLASSIFY_MICROS)
+            raise refuse(503, "the model is busy", err.retry_after) from err
+        except ModelFailed as err:
+            raise refuse(502, "the model failed") from err
+        except ModelTimeout as err:
+            raise refuse(504, "the model did not answer in time") from err
 
     def run(job_id: str) -> None:
         try:
