@@ -4,7 +4,7 @@ import json
 import re
 
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, EndpointConnectionError
 from botocore.stub import Stubber
 
 import aws_stubs
@@ -71,6 +71,14 @@ def start(stub, name, media=MEDIA, language="en-US", error=None):
 
 
 # Starting a job, once -------------------------------------------------------------------------
+
+
+def test_the_clients_cannot_reach_the_network():
+    client = aws_stubs.client("transcribe")  # not stubbed: nothing listens on its endpoint
+    clock = aws_stubs.FakeClock()
+    with pytest.raises(EndpointConnectionError):
+        Transcriber(client, clock=clock, sleep=clock.sleep).submit("k", MEDIA)
+    assert clock.sleeps == []
 
 
 @pytest.mark.parametrize("key", ["order-42", "ünïcode key/with spaces?", "k" * 1000, "a"])
