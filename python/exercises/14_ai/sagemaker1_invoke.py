@@ -16,12 +16,13 @@ answer's content type (`application/json`, parameters such as `; charset=utf-8` 
 its shape before trusting it. A broken answer is the upstream's fault: 502.
 
 Our API is a gateway in front of the model, so its errors say whose fault it is (RFC 9110
-§15.6): the model failed or answered nonsense: 502 Bad Gateway; the endpoint is overloaded or
-not ready (throttled, `ServiceUnavailable`, `ModelNotReadyException`): 503 Service Unavailable
-with a `Retry-After` header (§10.2.3) telling the client when to come back; the model did not
-answer in time: 504 Gateway Timeout; anything else the service refused (a validation error, a
-denied permission) is a mistake of ours: 500. Never a 200 with an error inside, never the
-upstream's message (it can carry internals) in our body.
+§15.6): the model failed, answered nonsense or could not be reached: 502 Bad Gateway; the
+endpoint is overloaded or not ready (throttled, `ServiceUnavailable`, `ModelNotReadyException`):
+503 Service Unavailable with a `Retry-After` header (§10.2.3) telling the client when to come
+back; the model did not answer in time (a read or connect timeout): 504 Gateway Timeout;
+anything else the service refused (a validation error, a denied permission) is a mistake of
+ours: 500. Never a 200 with an error inside, never the upstream's message (it can carry
+internals) in our body.
 
 Timeouts belong to the client: botocore waits 60 s by default for a connection and for each
 read. Build the client's `botocore.config.Config` with `CONNECT_TIMEOUT` and `READ_TIMEOUT`
