@@ -285,6 +285,28 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
             "def greet(name):\n    fmt = str.format\n    return fmt\n",
             "`.format`",
         ),
+        // botocore: its exceptions and Config only; the rest reads files (~/.aws, service
+        // models), loads code or patches clients.
+        (
+            "import botocore.session\ndef greet(name):\n    pass\n",
+            "botocore.session",
+        ),
+        (
+            "from botocore import loaders\ndef greet(name):\n    pass\n",
+            "botocore.loaders",
+        ),
+        (
+            "from botocore.stub import Stubber\ndef greet(name):\n    pass\n",
+            "botocore.stub",
+        ),
+        (
+            "import boto3\ndef greet(name):\n    pass\n",
+            "boto3",
+        ),
+        (
+            "import botocore.exceptions\ndef greet(name):\n    return botocore.exceptions.urllib3\n",
+            "urllib3",
+        ),
         // PyJWT is allowed for the security section; its network and process-wide parts are not.
         (
             "import jwt\ndef greet(name):\n    return jwt.PyJWKClient(name)\n",

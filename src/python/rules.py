@@ -26,7 +26,7 @@ import sys
 # is what a forged verdict needs.
 ALLOWED_MODULES = {
     "__future__", "abc", "annotated_types", "array", "asyncio", "base64", "binascii", "bisect",
-    "collections", "concurrent", "contextlib", "contextvars", "copy", "csv", "dataclasses",
+    "botocore", "collections", "concurrent", "contextlib", "contextvars", "copy", "csv", "dataclasses",
     "datetime", "decimal", "email", "enum", "fastapi", "flask", "fractions", "functools",
     "hashlib", "heapq", "hmac", "html", "http", "httpx", "httpx2", "io", "ipaddress",
     "itertools", "itsdangerous", "json", "jwt", "logging", "math", "numbers",
@@ -68,6 +68,11 @@ RESTRICTED = {
     "pytest": {"fixture", "mark", "raises", "approx", "param", "warns", "MonkeyPatch",
                "FixtureRequest", "LogCaptureFixture", "CaptureFixture"},
     "urllib": {"parse"},
+    # AWS clients are built by the course and passed in: a learner needs only the exception
+    # classes and `Config` (timeouts, retries). The rest of botocore loads service models and
+    # config files from disk (`loaders`, `session`, `configprovider`, `credentials` reading
+    # ~/.aws), patches clients (`stub`, `hooks`) or talks HTTP (`httpsession`, `endpoint`).
+    "botocore": {"exceptions", "config"},
     "logging": {"getLogger", "Logger", "LoggerAdapter", "Formatter", "Filter", "Handler",
                 "StreamHandler", "LogRecord", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL",
                 "NOTSET", "debug", "info", "warning", "error", "critical",
@@ -105,6 +110,8 @@ REFUSED_ATTRIBUTES = {
     # Modules reach other modules through what they imported (`os.path.os`, `x.sys`).
     "sys", "os", "subprocess", "importlib", "builtins", "inspect", "ctypes", "gc", "signal",
     "types", "traceback", "pickle", "marshal", "shutil", "tempfile", "posix", "nt", "_io",
+    # What `botocore.exceptions` imported: an HTTP library that is not the client's.
+    "urllib3",
     # PyJWT: the JWKS client reaches the network; (un)registering an algorithm changes the
     # process-wide default decoder the course's tests share with graded code.
     "PyJWKClient", "register_algorithm", "unregister_algorithm",
