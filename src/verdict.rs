@@ -184,6 +184,11 @@ pub enum Reason {
     Signal { signal: i32 },
     /// The runner itself failed while checking the program (a bug in the runner).
     RunnerFailed,
+    /// A server the exercise needs (`postgres`, `redis`) is not installed: not the learner's
+    /// failure; reports say what to install.
+    ServiceMissing { service: String },
+    /// A server the exercise needs is installed but did not start or answer.
+    ServiceFailed { service: String, message: String },
 }
 
 impl Reason {
@@ -209,6 +214,8 @@ impl Reason {
             Reason::ExitCode { .. } => "exit_code",
             Reason::Signal { .. } => "signal",
             Reason::RunnerFailed => "runner_failed",
+            Reason::ServiceMissing { .. } => "service_missing",
+            Reason::ServiceFailed { .. } => "service_failed",
         }
     }
 }

@@ -68,6 +68,8 @@ pub struct PythonParts {
     pub shipped: PathBuf,
     /// The module must pass the type checker.
     pub typecheck: bool,
+    /// The servers its tests need (`services`).
+    pub services: Vec<crate::course::Service>,
 }
 
 /// Where the number of tests a passing run must report comes from.
@@ -91,6 +93,7 @@ impl Target {
                 .collect(),
             shipped: course.root.join(exercise.rel_main_file()),
             typecheck: exercise.typecheck,
+            services: exercise.services.clone(),
         });
         // Python tests live in the course's test file, never in the learner's: the count is the
         // course's in every command.

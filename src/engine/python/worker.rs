@@ -128,13 +128,16 @@ impl Pool {
         Some(reply)
     }
 
-    /// Runs the tests in `folder` in a child of a warm worker, under `limits`.
+    /// Runs the tests in `folder` in a child of a warm worker, under `limits`, with `env` set
+    /// in the child.
+    #[expect(clippy::too_many_arguments, reason = "one run's whole description")]
     pub fn run(
         &self,
         folder: &Path,
         tests: &str,
         results: &Path,
         per_test: f64,
+        env: &[(String, String)],
         supervisor: &Supervisor,
         limits: &Limits,
     ) -> Result<Finished, String> {
@@ -149,6 +152,7 @@ impl Pool {
             "output": output,
             "timeout": per_test,
             "memory": limits.memory_bytes,
+            "env": env.iter().cloned().collect::<std::collections::HashMap<_, _>>(),
         });
         let mut worker = self.take()?;
         let started = Instant::now();
