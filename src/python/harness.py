@@ -118,6 +118,11 @@ def take_nonce(folder):
 # Unix sockets have a path of at most 107 bytes (104 on macOS): a longer run folder puts the
 # check's Redis socket in a temporary folder instead.
 SOCKET_PATH_MAX = 100
+# Commands the check's Redis does not have (renamed to nothing).
+REDIS_REFUSED = [
+    "CONFIG", "MODULE", "DEBUG", "SAVE", "BGSAVE", "BGREWRITEAOF", "REPLICAOF", "SLAVEOF",
+    "MIGRATE", "SYNC", "PSYNC", "FAILOVER", "ACL", "SHUTDOWN", "MONITOR",
+]
 
 
 class Redis:
@@ -143,6 +148,10 @@ class Redis:
             "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", folder,
             "--loglevel", "warning", "--logfile", "", "--protected-mode", "no",
         ]
+        # What reaches beyond the check's data: files (CONFIG SET dir + SAVE), native code
+        # (MODULE LOAD), the server's own state (DEBUG), other servers (replication, MIGRATE).
+        for command in REDIS_REFUSED:
+            args += ["--rename-command", command, ""]
         self.process = subprocess.Popen(
             args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
