@@ -192,6 +192,15 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Whether the verdict says something about the machine, not about the learner's code:
+    /// never cached, never a learner's failure.
+    pub fn is_environment(&self) -> bool {
+        matches!(
+            self,
+            Reason::ServiceMissing { .. } | Reason::ServiceFailed { .. }
+        )
+    }
+
     /// The reason's name in reports (its `kind`).
     pub fn key(&self) -> &'static str {
         match self {

@@ -403,7 +403,11 @@ impl<'c> Engine<'c> {
                 cache.refresh();
             }
             for (slot, verdict) in todo.into_iter().zip(fresh) {
-                if let (Some(cache), Some(content)) = (&mut self.cache, &contents[slot]) {
+                // A verdict on the machine (a missing server) is no verdict on the content.
+                let environment = verdict.reason.as_ref().is_some_and(Reason::is_environment);
+                if let (Some(cache), Some(content), false) =
+                    (&mut self.cache, &contents[slot], environment)
+                {
                     let key = cache.key_for(content);
                     cache.put(&self.course.exercises[indices[slot]].name, &key, &verdict);
                 }

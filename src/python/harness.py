@@ -203,8 +203,14 @@ def run(folder, test_file, results, per_test_timeout):
     server = os.environ.pop("BACKENDLINGS_REDIS_SERVER", None)
     redis = None
     if server:
+        import time
+
+        began = time.perf_counter()
         redis = Redis(server, folder)
         os.environ["BACKENDLINGS_REDIS_URL"] = redis.url()
+        if os.environ.pop("BACKENDLINGS_SERVICE_TIMES", None):
+            took = (time.perf_counter() - began) * 1000
+            sys.stderr.write(f"services: redis-server answered in {took:.0f} ms\n")
     try:
         return run_tests(folder, test_file, results, per_test_timeout, nonce)
     finally:

@@ -140,9 +140,17 @@ impl Python {
                 }
                 crate::course::Service::Postgres => {
                     let server = services::postgres()?;
+                    let creating = std::time::Instant::now();
                     let db = server
                         .create_database()
                         .map_err(|why| services::Problem::Failed(*service, why))?;
+                    if services::timed() {
+                        eprintln!(
+                            "services: database {} created in {} ms",
+                            db.name,
+                            creating.elapsed().as_millis()
+                        );
+                    }
                     extras.mounts.push(server.socket_dir().to_path_buf());
                     extras
                         .env
@@ -150,6 +158,11 @@ impl Python {
                     extras.database = Some((server, db.name));
                 }
             }
+        }
+        if services::timed() {
+            extras
+                .env
+                .push((services::TIMES_VAR.to_string(), "1".to_string()));
         }
         Ok(extras)
     }
@@ -430,7 +443,14 @@ impl Toolchain for Python {
         let finished = self.run_with(parts, folder, &extras, supervisor, limits);
         if let Some((server, name)) = &extras.database {
             // Ends whatever the check left connected (a run killed at its deadline).
+            let dropping = std::time::Instant::now();
             server.drop_database(name);
+            if services::timed() {
+                eprintln!(
+                    "services: database {name} dropped in {} ms",
+                    dropping.elapsed().as_millis()
+                );
+            }
         }
         finished
     }
