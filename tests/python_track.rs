@@ -225,6 +225,23 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
             "def greet(name):\n    open('.results.json', 'w').write('{}')\n",
             "uses `open`",
         ),
+        // The servers' clients: raw libpq, raw Redis commands, server configuration.
+        (
+            "from psycopg import pq\ndef greet(name):\n    pass\n",
+            "psycopg.pq",
+        ),
+        (
+            "def greet(r):\n    return r.execute_command('CONFIG', 'SET', 'dir', '/')\n",
+            "execute_command",
+        ),
+        (
+            "def greet(r):\n    return r.config_set('dir', '/')\n",
+            "config_set",
+        ),
+        (
+            "def greet(conn):\n    return conn.pgconn.trace(1)\n",
+            "pgconn",
+        ),
         // Red team round 6: aliases, computed names and classes built at run time.
         (
             "import pytest\nP = pytest\nR = P.TestReport\ndef greet(name):\n    pass\n",
@@ -622,16 +639,25 @@ fn redis_and_postgres_exercises_fail_unsolved_and_pass_solved_against_real_serve
         let started = std::time::Instant::now();
         let out = run_with_tmp(&course, tmp.path(), &["run", name], &[]);
         assert!(out.status.success(), "{name}: {}", text(&out));
-        eprintln!("run {name}: {:?} (a fresh runner process)", started.elapsed());
+        eprintln!(
+            "run {name}: {:?} (a fresh runner process)",
+            started.elapsed()
+        );
     }
     // Warm workers (`verify`): the same verdicts, and the addresses reach the forked children.
     let out = run_with_tmp(&course, tmp.path(), &["verify", "--no-cache"], &[]);
     assert!(out.status.success(), "{}", text(&out));
     // Every server is gone with the runner, and so is PostgreSQL's session folder.
     let root = course.root().to_string_lossy().into_owned();
-    assert!(!process_running(&root), "a server of {root} is still running");
+    assert!(
+        !process_running(&root),
+        "a server of {root} is still running"
+    );
     let tmp_text = tmp.path().to_string_lossy().into_owned();
-    assert!(!process_running(&tmp_text), "PostgreSQL of {tmp_text} is still running");
+    assert!(
+        !process_running(&tmp_text),
+        "PostgreSQL of {tmp_text} is still running"
+    );
     assert_eq!(session_folders(tmp.path()), Vec::<String>::new());
 }
 
@@ -666,7 +692,10 @@ fn a_check_that_times_out_leaves_no_server_behind() {
     }
     assert!(!process_running("py-service-loop-marker"));
     let root = course.root().to_string_lossy().into_owned();
-    assert!(!process_running(&root), "redis-server of {root} is still running");
+    assert!(
+        !process_running(&root),
+        "redis-server of {root} is still running"
+    );
     let tmp_text = tmp.path().to_string_lossy().into_owned();
     assert!(!process_running(&tmp_text), "PostgreSQL is still running");
     assert_eq!(session_folders(tmp.path()), Vec::<String>::new());
@@ -693,7 +722,10 @@ fn a_missing_server_says_what_to_install_and_grading_does_not_start() {
     let said = text(&out);
     assert!(said.contains("sudo apt install postgresql"), "{said}");
     assert!(said.contains("brew install postgresql@16"), "{said}");
-    assert!(said.contains("winget install PostgreSQL.PostgreSQL"), "{said}");
+    assert!(
+        said.contains("winget install PostgreSQL.PostgreSQL"),
+        "{said}"
+    );
     // Grading: an environment problem before any learner, never a zero.
     let cohort = tempfile::tempdir().unwrap();
     let learner = cohort.path().join("ada/exercises/01_basics");
@@ -838,4 +870,24 @@ fn grading_jails_postgres_checks_and_a_learner_reaches_no_other_database() {
     assert_eq!(status("ada", "hits").0, "passed");
     assert_eq!(status("bo", "hits").0, "tests_failed");
     assert_eq!(session_folders(tmp.path()), Vec::<String>::new());
+}
+
+#[test]
+fn an_unknown_service_is_an_error_of_info_toml_with_its_line() {
+    let course = services_course();
+    let info = fs::read_to_string(course.path("info.toml")).unwrap();
+    let info = info.replace(
+        "services = [\"redis\"]",
+        "services = [\"redis\", \"mysql\"]",
+    );
+    let line = 1 + info.lines().position(|l| l.contains("\"mysql\"")).unwrap();
+    course.write("info.toml", &info);
+    let out = course.run(&["list"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(
+        said.contains(&format!("info.toml:{line}:")) && said.contains("unknown service `mysql`"),
+        "{said}"
+    );
+    assert!(said.contains("postgres, redis"), "{said}");
 }

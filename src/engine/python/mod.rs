@@ -130,8 +130,8 @@ impl Python {
         for service in &parts.services {
             match service {
                 crate::course::Service::Redis => {
-                    let server = services::find_redis()
-                        .ok_or(services::Problem::Missing(*service))?;
+                    let server =
+                        services::find_redis().ok_or(services::Problem::Missing(*service))?;
                     extras.mounts.extend(services::redis_paths(&server));
                     extras.env.push((
                         "BACKENDLINGS_REDIS_SERVER".into(),
@@ -431,8 +431,11 @@ impl Toolchain for Python {
             Ok(extras) => extras,
             Err(problem) => {
                 // Not the learner's failure: `judge` says what to install.
-                (self.service_problems.lock().unwrap_or_else(|e| e.into_inner()))
-                    .insert(folder.clone(), problem);
+                (self
+                    .service_problems
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()))
+                .insert(folder.clone(), problem);
                 return Ok(Finished {
                     exit: Exit::Code(0),
                     output: Captured::default(),
@@ -464,8 +467,11 @@ impl Toolchain for Python {
         timeout: Duration,
     ) -> Verdict {
         let folder = &artifact.executable;
-        let problem = (self.service_problems.lock().unwrap_or_else(|e| e.into_inner()))
-            .remove(folder);
+        let problem = (self
+            .service_problems
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()))
+        .remove(folder);
         if let Some(problem) = problem {
             let reason = match problem {
                 services::Problem::Missing(service) => Reason::ServiceMissing {

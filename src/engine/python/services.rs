@@ -89,7 +89,7 @@ fn search_dirs(service: Service) -> Vec<PathBuf> {
                 Some((number, entry.path().join(suffix)))
             })
             .collect();
-        found.sort_by(|a, b| b.0.cmp(&a.0));
+        found.sort_by_key(|f| std::cmp::Reverse(f.0));
         found.into_iter().map(|(_, p)| p).collect()
     };
     match service {
@@ -187,10 +187,13 @@ pub struct CheckDatabase {
     pub dsn: String,
 }
 
-/// The one PostgreSQL server of this runner process, started on first use.
-static POSTGRES: OnceLock<Mutex<Option<Result<Arc<pg::Postgres>, String>>>> = OnceLock::new();
+/// The session's server once started, or why it could not start (not retried).
+type Started = Option<Result<Arc<pg::Postgres>, String>>;
 
-fn postgres_slot() -> &'static Mutex<Option<Result<Arc<pg::Postgres>, String>>> {
+/// The one PostgreSQL server of this runner process, started on first use.
+static POSTGRES: OnceLock<Mutex<Started>> = OnceLock::new();
+
+fn postgres_slot() -> &'static Mutex<Started> {
     POSTGRES.get_or_init(|| Mutex::new(None))
 }
 
@@ -327,7 +330,12 @@ pub mod pg {
                 .args(["-c", "fsync=off", "-c", "synchronous_commit=off"])
                 .args(["-c", "full_page_writes=off", "-c", "max_connections=200"])
                 .args(["-c", "unix_socket_permissions=0777"])
-                .args(["-c", "log_min_messages=warning", "-c", "logging_collector=off"])
+                .args([
+                    "-c",
+                    "log_min_messages=warning",
+                    "-c",
+                    "logging_collector=off",
+                ])
                 .stdin(Stdio::null())
                 .stdout(log.try_clone().map_err(|e| e.to_string())?)
                 .stderr(log);
@@ -380,8 +388,8 @@ pub mod pg {
                             .as_mut()
                             .is_none_or(|c| c.try_wait().ok().flatten().is_some());
                         if exited || began.elapsed() > START_TIMEOUT {
-                            let log = fs::read_to_string(self.dir.join("server.log"))
-                                .unwrap_or_default();
+                            let log =
+                                fs::read_to_string(self.dir.join("server.log")).unwrap_or_default();
                             let tail: Vec<&str> = log.lines().rev().take(8).collect();
                             let tail: Vec<&str> = tail.into_iter().rev().collect();
                             return Err(format!(
@@ -502,8 +510,9 @@ pub mod pg {
     fn template(bin: &Path, version: &str) -> Result<PathBuf, String> {
         let data = crate::engine::python::env::data_dir().map_err(|e| format!("{e:#}"))?;
         // The options below are part of the key: a template made otherwise is another one.
-        let key = blake3::hash(format!("{version}|{}|{INITDB_OPTIONS:?}", bin.display()).as_bytes())
-            .to_hex();
+        let key =
+            blake3::hash(format!("{version}|{}|{INITDB_OPTIONS:?}", bin.display()).as_bytes())
+                .to_hex();
         // `postgres (PostgreSQL) 16.4 (Debian 16.4-1)`: the first word that is a version.
         let number: String = (version.split_whitespace())
             .find(|w| w.starts_with(|c: char| c.is_ascii_digit()))
@@ -518,7 +527,8 @@ pub mod pg {
             return Ok(folder);
         }
         let parent = folder.parent().expect("joined above");
-        fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         let building = tempfile::Builder::new()
             .prefix(".template-")
             .tempdir_in(parent)
@@ -554,7 +564,10 @@ pub mod pg {
         if folder.join(MARKER).is_file() {
             Ok(folder)
         } else {
-            Err(format!("the PostgreSQL template in {} is incomplete", folder.display()))
+            Err(format!(
+                "the PostgreSQL template in {} is incomplete",
+                folder.display()
+            ))
         }
     }
 
@@ -784,9 +797,11 @@ pub mod pg {
 
     impl Postgres {
         pub fn start(_bin: &Path) -> Result<Postgres, String> {
-            Err("the runner starts PostgreSQL on Linux and macOS only: on Windows, run the \
+            Err(
+                "the runner starts PostgreSQL on Linux and macOS only: on Windows, run the \
                  course in WSL (sudo apt install postgresql)"
-                .into())
+                    .into(),
+            )
         }
         pub fn socket_dir(&self) -> &Path {
             Path::new("")
