@@ -127,7 +127,8 @@ impl Python {
     /// a database of the session's PostgreSQL.
     fn services_for(&self, parts: &super::PythonParts) -> Result<Extras, services::Problem> {
         let mut extras = Extras::default();
-        for service in &parts.services {
+        // Redis first: only servers that are there, then a database that must be dropped.
+        for service in parts.services.iter().rev() {
             match service {
                 crate::course::Service::Redis => {
                     let server =
