@@ -823,6 +823,15 @@ fn grading_jails_postgres_checks_and_a_learner_reaches_no_other_database() {
     }
     let course = services_course();
     course.write("exercises/01_basics/test_rows.py", PROBE_TESTS);
+    // The probe waits for the other learner's check and tries some forty connections.
+    let info = fs::read_to_string(course.path("info.toml")).unwrap();
+    course.write(
+        "info.toml",
+        &info.replace(
+            "services = [\"postgres\"]\n",
+            "services = [\"postgres\"]\ntimeout_secs = 60\n",
+        ),
+    );
     let cohort = tempfile::tempdir().unwrap();
     for (name, hits) in [("ada", REDIS_SOLVED), ("bo", REDIS_UNSOLVED)] {
         let dir = cohort.path().join(name).join("exercises/01_basics");
