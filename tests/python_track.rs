@@ -302,6 +302,49 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
             "def greet(name):\n    fmt = str.format\n    return fmt\n",
             "`.format`",
         ),
+        // PyJWT is allowed for the security section; its network and process-wide parts are not.
+        (
+            "import jwt\ndef greet(name):\n    return jwt.PyJWKClient(name)\n",
+            "PyJWKClient",
+        ),
+        (
+            "from jwt.jwks_client import PyJWKClient\ndef greet(name):\n    pass\n",
+            "jwt.jwks_client",
+        ),
+        (
+            "import jwt\ndef greet(name):\n    return jwt.jwks_client\n",
+            "jwt.jwks_client",
+        ),
+        (
+            "import jwt\ndef greet(name):\n    jwt.unregister_algorithm('HS256')\n",
+            "unregister_algorithm",
+        ),
+        // 06_databases: string annotations are evaluated (Pydantic, SQLAlchemy's mapping);
+        // SQLAlchemy and Alembic's file, plugin and code-loading parts.
+        (
+            "import os\nclass M:\n    x: \"os.system('id')\"\ndef greet(name):\n    pass\n",
+            "os.system",
+        ),
+        (
+            "from sqlalchemy import create_engine\ndef greet(name):\n    pass\n",
+            "sqlalchemy.create_engine",
+        ),
+        (
+            "from sqlalchemy import orm\ndef greet(name):\n    return orm.relationships.util.PluginLoader\n",
+            "PluginLoader",
+        ),
+        (
+            "from alembic.config import Config\ndef greet(name):\n    pass\n",
+            "alembic.config",
+        ),
+        (
+            "from sqlalchemy.orm import relationship\ndef greet(name):\n    pass\n",
+            "sqlalchemy.orm.relationship",
+        ),
+        (
+            "def greet(engine):\n    return engine.dispatch\n",
+            "dispatch",
+        ),
     ];
     for (source, says) in attacks {
         course.write("exercises/01_basics/greet.py", source);

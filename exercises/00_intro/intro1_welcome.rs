@@ -11,9 +11,10 @@
 // Edit only `startup_line`: `main` and `check_startup_line` belong to the course, and grading
 // puts them back as they are.
 //
-// New to Rust? The next exercises expect everyday Rust: ownership and borrowing, structs, enums
-// and `match`, `Option` and `Result`, `Vec` and `HashMap`. exercises/00_intro/README.md lists
-// what you need and where to learn it (The Rust Book, Rust by Example, rustlings).
+// New to Rust? The section after this one, 00_rust (Rust for Python developers), teaches the
+// everyday Rust the backend sections use: ownership and borrowing, enums and `match`, `Option`
+// and `Result`, iterators, `HashMap`, traits, error types, modules and threads, each next to the
+// Python you know. exercises/00_intro/README.md lists what you need and where to learn it.
 
 /// Prints the startup line and checks it. The course keeps `main` as it is: grading puts it back.
 fn main() {

@@ -28,12 +28,14 @@ ALLOWED_MODULES = {
     "__future__", "abc", "annotated_types", "array", "asyncio", "base64", "binascii", "bisect",
     "collections", "concurrent", "contextlib", "contextvars", "copy", "csv", "dataclasses",
     "datetime", "decimal", "email", "enum", "fastapi", "flask", "fractions", "functools",
-    "hashlib", "heapq", "hmac", "html", "http", "httpx", "httpx2", "io", "psycopg", "redis", "ipaddress",
-    "itertools", "itsdangerous", "json", "logging", "math", "numbers",
+    "hashlib", "heapq", "hmac", "html", "http", "httpx", "httpx2", "io", "ipaddress",
+    "itertools", "itsdangerous", "json", "jwt", "logging", "math", "numbers", "psycopg", "redis",
     "operator", "os", "pathlib", "pprint", "pydantic", "pytest", "queue", "random", "re",
     "secrets", "sqlite3", "starlette", "statistics", "string", "struct", "textwrap",
     "threading", "time", "tomllib", "typing", "typing_extensions", "unicodedata", "urllib",
     "uuid", "warnings", "werkzeug", "zoneinfo",
+    # The rest of the roadmap's packages (their dangerous parts are refused below).
+    "alembic", "sqlalchemy",
 }
 
 # Submodules refused although their package is allowed.
@@ -45,6 +47,20 @@ REFUSED_SUBMODULES = {
     "asyncio.subprocess", "concurrent.futures.process", "email.generator", "http.client",
     "http.server", "logging.config", "logging.handlers", "urllib.request", "urllib.response",
     "urllib.robotparser",
+    # PyJWT: the JWKS client fetches keys over the network (urllib.request, any URL scheme its
+    # opener supports); `jwt.help` reports the interpreter and platform.
+    "jwt.jwks_client", "jwt.help",
+    # SQLAlchemy: `util` holds PluginLoader (registers and loads any `module:attribute` by name)
+    # and the code generator that `exec`s text; `testing` is a pytest plugin that reads config
+    # files and provisions databases; `clsregistry` evaluates strings as Python; the mypy plugin
+    # loads code. Graded code needs none of them.
+    "sqlalchemy.util", "sqlalchemy.testing", "sqlalchemy.orm.clsregistry", "sqlalchemy.ext.mypy",
+    # Alembic: only `alembic.op`, `alembic.operations` and `alembic.runtime.migration` are for
+    # graded code. `config` and `command` read ini/toml files and run commands, `script` loads
+    # migration files from a directory (code loaded by path), `util` has `load_python_file`,
+    # `context` and `runtime.environment` run env.py, `autogenerate` writes revision files.
+    "alembic.config", "alembic.command", "alembic.script", "alembic.util", "alembic.testing",
+    "alembic.context", "alembic.runtime.environment", "alembic.autogenerate",
 }
 
 # For these modules only the names listed may be used (`os.environ`, `from os import getenv`).
@@ -97,6 +113,18 @@ REFUSED_ATTRIBUTES = {
     # Modules reach other modules through what they imported (`os.path.os`, `x.sys`).
     "sys", "os", "subprocess", "importlib", "builtins", "inspect", "ctypes", "gc", "signal",
     "types", "traceback", "pickle", "marshal", "shutil", "tempfile", "posix", "nt", "_io",
+    # PyJWT: the JWKS client reaches the network; (un)registering an algorithm changes the
+    # process-wide default decoder the course's tests share with graded code.
+    "PyJWKClient", "register_algorithm", "unregister_algorithm",
+    # SQLAlchemy: engines are made from URLs, which open database files and load dialects and
+    # `plugins=` by name: graded code gets its engine, connection or session from the tests.
+    "create_engine", "engine_from_config", "create_async_engine", "async_engine_from_config",
+    "create_pool_from_url", "create_mock_engine", "get_dialect", "PluginLoader", "register",
+    # `relationship("X", order_by="...")` and `backref` evaluate their strings with `eval`;
+    # graded code uses the course's mapped classes instead of declaring relationships.
+    "relationship", "backref",
+    # `engine.dispatch` holds the event listeners the tests installed (statement counters).
+    "dispatch",
 }
 # `.config`, `.session` and `.node` are refused only on these names (pytest's fixtures and
 # objects): `app.config` is how Flask is configured, `db.session` how SQLAlchemy is used.
@@ -409,7 +437,42 @@ class Checker(ast.NodeVisitor):
 
     def visit_AnnAssign(self, node):
         self.check_target(node.target)
+        self.check_annotation(node.annotation)
         self.generic_visit(node)
+
+    def visit_arg(self, node):
+        self.check_annotation(node.annotation)
+        self.generic_visit(node)
+
+    def check_annotation(self, annotation):
+        """A string in an annotation is code: Pydantic and SQLAlchemy's declarative mapping
+        resolve forward references (`x: "Other"`, `Mapped["Book"]`) with `eval` in the module's
+        namespace. Each one that parses as an expression is checked as if written out."""
+        if annotation is None:
+            return
+        pending = [annotation]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.Subscript):
+                name = node.value.attr if isinstance(node.value, ast.Attribute) else getattr(
+                    node.value, "id", None
+                )
+                if name == "Literal":
+                    continue  # values, not types: never evaluated
+                if name == "Annotated" and isinstance(node.slice, ast.Tuple) and node.slice.elts:
+                    pending.append(node.slice.elts[0])  # the rest is metadata
+                    continue
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                try:
+                    parsed = ast.parse(node.value.strip(), mode="eval")
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    continue
+                for inner in ast.walk(parsed):
+                    if hasattr(inner, "lineno"):
+                        inner.lineno = node.lineno
+                self.visit(parsed)
+                continue
+            pending.extend(ast.iter_child_nodes(node))
 
     def visit_Delete(self, node):
         for target in node.targets:
@@ -439,6 +502,7 @@ class Checker(ast.NodeVisitor):
 
     def visit_FunctionDef(self, node):
         self.check_function(node)
+        self.check_annotation(node.returns)
         method = bool(self.classes) and node in self.classes[-1].body
         self.functions.append((node, method))
         self.generic_visit(node)
