@@ -155,7 +155,6 @@ impl Pool {
             "env": env.iter().cloned().collect::<std::collections::HashMap<_, _>>(),
         });
         let mut worker = self.take()?;
-        let started = Instant::now();
         writeln!(worker.stdin, "{request}")
             .and_then(|()| worker.stdin.flush())
             .map_err(|e| format!("the Python worker stopped: {e}"))?;
@@ -167,6 +166,9 @@ impl Pool {
             }
             Err(_) => return Err("the Python worker did not answer".into()),
         };
+        // The time limit is the check's own: it starts when the child does, not while a worker
+        // that is still importing the frameworks (seconds on a busy machine) gets to the request.
+        let started = Instant::now();
         let deadline = started + limits.timeout;
         let mut exit = None;
         let mut killed_at = None;
