@@ -37,7 +37,10 @@ fn main() -> ExitCode {
         console::set_colors_enabled(false);
         console::set_colors_enabled_stderr(false);
     }
-    dispatch(cli).unwrap_or_else(|err| errors::report(&err))
+    let code = dispatch(cli).unwrap_or_else(|err| errors::report(&err));
+    // The session's PostgreSQL server, if a check started one.
+    engine::python::services::shutdown();
+    code
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {

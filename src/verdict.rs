@@ -184,9 +184,23 @@ pub enum Reason {
     Signal { signal: i32 },
     /// The runner itself failed while checking the program (a bug in the runner).
     RunnerFailed,
+    /// A server the exercise needs (`postgres`, `redis`) is not installed: not the learner's
+    /// failure; reports say what to install.
+    ServiceMissing { service: String },
+    /// A server the exercise needs is installed but did not start or answer.
+    ServiceFailed { service: String, message: String },
 }
 
 impl Reason {
+    /// Whether the verdict says something about the machine, not about the learner's code:
+    /// never cached, never a learner's failure.
+    pub fn is_environment(&self) -> bool {
+        matches!(
+            self,
+            Reason::ServiceMissing { .. } | Reason::ServiceFailed { .. }
+        )
+    }
+
     /// The reason's name in reports (its `kind`).
     pub fn key(&self) -> &'static str {
         match self {
@@ -209,6 +223,8 @@ impl Reason {
             Reason::ExitCode { .. } => "exit_code",
             Reason::Signal { .. } => "signal",
             Reason::RunnerFailed => "runner_failed",
+            Reason::ServiceMissing { .. } => "service_missing",
+            Reason::ServiceFailed { .. } => "service_failed",
         }
     }
 }

@@ -225,6 +225,23 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
             "def greet(name):\n    open('.results.json', 'w').write('{}')\n",
             "uses `open`",
         ),
+        // The servers' clients: raw libpq, raw Redis commands, server configuration.
+        (
+            "from psycopg import pq\ndef greet(name):\n    pass\n",
+            "psycopg.pq",
+        ),
+        (
+            "def greet(r):\n    return r.execute_command('CONFIG', 'SET', 'dir', '/')\n",
+            "execute_command",
+        ),
+        (
+            "def greet(r):\n    return r.config_set('dir', '/')\n",
+            "config_set",
+        ),
+        (
+            "def greet(conn):\n    return conn.pgconn.trace(1)\n",
+            "pgconn",
+        ),
         // Red team round 6: aliases, computed names and classes built at run time.
         (
             "import pytest\nP = pytest\nR = P.TestReport\ndef greet(name):\n    pass\n",
@@ -562,4 +579,387 @@ fn init_makes_a_python_workspace_with_reset_and_solutions() {
     let out = run_in(&root, &["reset", name]);
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(fs::read(&exercise).unwrap(), shipped);
+}
+
+/// Whether `redis-server` and PostgreSQL (`postgres` and `initdb`) are installed where the
+/// runner looks for them; under CI they must be (`.ci/run` installs them): never a skip there.
+fn services_here() -> bool {
+    let on_path = |name: &str| {
+        std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
+            .unwrap_or(false)
+    };
+    let debian_pg = fs::read_dir("/usr/lib/postgresql")
+        .map(|dirs| {
+            dirs.flatten()
+                .any(|d| d.path().join("bin/postgres").is_file())
+        })
+        .unwrap_or(false);
+    let found = on_path("redis-server") && (debian_pg || on_path("postgres"));
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the services tests need redis-server and PostgreSQL under CI (.ci/run installs them)"
+        );
+        eprintln!("skipped: redis-server or PostgreSQL is not installed");
+    }
+    found
+}
+
+const REDIS_TESTS: &str = r#"import os
+
+import redis
+
+import hits
+
+
+def test_counts_hits():
+    r = redis.Redis.from_url(os.environ["BACKENDLINGS_REDIS_URL"], decode_responses=True)
+    assert os.environ["BACKENDLINGS_REDIS_URL"].startswith("unix://")
+    assert hits.hit(r, "home") == 1
+    assert hits.hit(r, "home") == 2
+    assert r.get("hits:home") == "2"
+"#;
+const REDIS_SOLVED: &str = "def hit(r, page):\n    return r.incr(f\"hits:{page}\")\n";
+const REDIS_UNSOLVED: &str = "def hit(r, page):\n    return 1\n";
+
+const PG_TESTS: &str = r#"import os
+
+import psycopg
+
+import rows
+
+
+def test_counts_rows():
+    with psycopg.connect(os.environ["BACKENDLINGS_POSTGRES_DSN"], autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (x int)")
+        conn.execute("INSERT INTO t VALUES (1), (2), (3)")
+        assert rows.count(conn) == 3
+"#;
+const PG_SOLVED: &str =
+    "def count(conn):\n    return conn.execute(\"SELECT count(*) FROM t\").fetchone()[0]\n";
+const PG_UNSOLVED: &str = "def count(conn):\n    return 0\n";
+
+/// Generous time limits: these tests run beside each other on a loaded 2-core machine.
+const SERVICE_ENTRIES: &str = "\n[[exercises]]\nname = \"hits\"\ndir = \"01_basics\"\ntests = 1\nservices = [\"redis\"]\nhint = \"INCR.\"\n\n[[exercises]]\nname = \"rows\"\ndir = \"01_basics\"\ntests = 1\nservices = [\"postgres\"]\ntimeout_secs = 60\nhint = \"count(*).\"\n";
+
+/// A course with `greet`, a Redis exercise `hits` and a PostgreSQL exercise `rows`, unsolved.
+fn services_course() -> PyCourse {
+    let course = PyCourse::new(SERVICE_ENTRIES);
+    course.write("exercises/01_basics/hits.py", REDIS_UNSOLVED);
+    course.write("exercises/01_basics/test_hits.py", REDIS_TESTS);
+    course.write("solutions/01_basics/hits.py", REDIS_SOLVED);
+    course.write("exercises/01_basics/rows.py", PG_UNSOLVED);
+    course.write("exercises/01_basics/test_rows.py", PG_TESTS);
+    course.write("solutions/01_basics/rows.py", PG_SOLVED);
+    course
+}
+
+/// The runner with a temporary folder of its own (where PostgreSQL's session folder goes), so
+/// that what it leaves behind can be looked for.
+fn run_with_tmp(course: &PyCourse, tmp: &Path, args: &[&str], extra: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .current_dir(course.root())
+        .env("NO_COLOR", "1")
+        .env("BACKENDLINGS_DATA_DIR", data_dir())
+        .env("TMPDIR", tmp);
+    for (key, value) in extra {
+        cmd.env(key, value);
+    }
+    cmd.output().expect("run backendlings")
+}
+
+fn session_folders(tmp: &Path) -> Vec<String> {
+    fs::read_dir(tmp)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with("backendlings-pg-"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn redis_and_postgres_exercises_fail_unsolved_and_pass_solved_against_real_servers() {
+    if !python_here() || !services_here() {
+        return;
+    }
+    let course = services_course();
+    let tmp = tempfile::tempdir().unwrap();
+    // `dev check`: the solutions pass and the exercises as shipped fail, against the servers.
+    let out = run_with_tmp(&course, tmp.path(), &["dev", "check", "hits", "rows"], &[]);
+    assert!(text(&out).contains("the course is fine"), "{}", text(&out));
+    for name in ["hits", "rows"] {
+        let out = run_with_tmp(&course, tmp.path(), &["run", name], &[]);
+        let said = text(&out);
+        assert!(!out.status.success(), "{name}: {said}");
+        assert!(said.contains("tests failed"), "{name}: {said}");
+    }
+    course.write("exercises/01_basics/hits.py", REDIS_SOLVED);
+    course.write("exercises/01_basics/rows.py", PG_SOLVED);
+    course.write("exercises/01_basics/greet.py", GREET_SOLVED);
+    for name in ["hits", "rows"] {
+        let started = std::time::Instant::now();
+        let out = run_with_tmp(&course, tmp.path(), &["run", name], &[]);
+        assert!(out.status.success(), "{name}: {}", text(&out));
+        eprintln!(
+            "run {name}: {:?} (a fresh runner process)",
+            started.elapsed()
+        );
+    }
+    // Warm workers (`verify`): the same verdicts, and the addresses reach the forked children.
+    let out = run_with_tmp(&course, tmp.path(), &["verify", "--no-cache"], &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    // Every server is gone with the runner, and so is PostgreSQL's session folder.
+    let root = course.root().to_string_lossy().into_owned();
+    assert!(
+        !process_running(&root),
+        "a server of {root} is still running"
+    );
+    let tmp_text = tmp.path().to_string_lossy().into_owned();
+    assert!(
+        !process_running(&tmp_text),
+        "PostgreSQL of {tmp_text} is still running"
+    );
+    assert_eq!(session_folders(tmp.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_check_that_times_out_leaves_no_server_behind() {
+    if !python_here() || !services_here() {
+        return;
+    }
+    let course = services_course();
+    let info = fs::read_to_string(course.path("info.toml")).unwrap();
+    course.write(
+        "info.toml",
+        &info.replace(
+            "services = [\"redis\"]\n",
+            "services = [\"redis\", \"postgres\"]\ntimeout_secs = 2\n",
+        ),
+    );
+    course.write(
+        "exercises/01_basics/hits.py",
+        "import time\n\nMARKER = 'py-service-loop-marker'\n\ndef hit(r, page):\n    while True:\n        time.sleep(0.01)\n",
+    );
+    course.write("exercises/01_basics/greet.py", GREET_SOLVED);
+    let tmp = tempfile::tempdir().unwrap();
+    for args in [&["run", "hits"][..], &["verify", "--no-cache"][..]] {
+        let out = run_with_tmp(&course, tmp.path(), args, &[]);
+        let said = text(&out);
+        assert!(!out.status.success(), "{said}");
+        assert!(
+            said.contains("timed out") || said.contains("ran longer than"),
+            "{args:?}: {said}"
+        );
+    }
+    assert!(!process_running("py-service-loop-marker"));
+    let root = course.root().to_string_lossy().into_owned();
+    assert!(
+        !process_running(&root),
+        "redis-server of {root} is still running"
+    );
+    let tmp_text = tmp.path().to_string_lossy().into_owned();
+    assert!(!process_running(&tmp_text), "PostgreSQL is still running");
+    assert_eq!(session_folders(tmp.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_missing_server_says_what_to_install_and_grading_does_not_start() {
+    if !python_here() {
+        return;
+    }
+    let course = services_course();
+    let tmp = tempfile::tempdir().unwrap();
+    let nowhere = tempfile::tempdir().unwrap();
+    let nowhere = nowhere.path().to_str().unwrap();
+    let hide = [("BACKENDLINGS_SERVICE_PATH", nowhere)];
+    let out = run_with_tmp(&course, tmp.path(), &["run", "hits"], &hide);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("sudo apt install redis-server"), "{said}");
+    assert!(said.contains("brew install redis"), "{said}");
+    assert!(said.contains("not a problem with your code"), "{said}");
+    assert!(!said.contains("tests failed"), "{said}");
+    let out = run_with_tmp(&course, tmp.path(), &["run", "rows"], &hide);
+    let said = text(&out);
+    assert!(said.contains("sudo apt install postgresql"), "{said}");
+    assert!(said.contains("brew install postgresql@16"), "{said}");
+    assert!(
+        said.contains("winget install PostgreSQL.PostgreSQL"),
+        "{said}"
+    );
+    // Grading: an environment problem before any learner, never a zero.
+    let cohort = tempfile::tempdir().unwrap();
+    let learner = cohort.path().join("ada/exercises/01_basics");
+    fs::create_dir_all(&learner).unwrap();
+    fs::write(learner.join("hits.py"), REDIS_SOLVED).unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.args(["grade", "--course"])
+        .arg(course.root())
+        .arg("--cohort")
+        .arg(cohort.path())
+        .env("NO_COLOR", "1")
+        .env("BACKENDLINGS_DATA_DIR", data_dir())
+        .env("BACKENDLINGS_SERVICE_PATH", nowhere);
+    let out = cmd.output().unwrap();
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("nobody was graded"), "{said}");
+    assert!(said.contains("apt install"), "{said}");
+}
+
+/// Both learners' code tries to reach another check's database, the administrator and the
+/// server's own databases while the other learner's check is running: nothing answers.
+const PROBE: &str = r#"import time
+from urllib.parse import urlsplit, parse_qs
+
+import psycopg
+
+
+def attempt(conninfo, **kwargs):
+    try:
+        with psycopg.connect(conninfo, connect_timeout=3, **kwargs) as conn:
+            conn.execute("SELECT 1")
+        return True
+    except psycopg.Error:
+        return False
+
+
+def probe(dsn):
+    parts = urlsplit(dsn)
+    mine = parts.path.lstrip("/")
+    host = parse_qs(parts.query)["host"][0]
+    password = parts.password
+    reached = []
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        others = []
+        deadline = time.monotonic() + 20
+        while not others and time.monotonic() < deadline:
+            others = [r[0] for r in conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'check%%' AND datname <> %s",
+                (mine,),
+            )]
+            time.sleep(0.05)
+        roles = [r[0] for r in conn.execute("SELECT rolname FROM pg_roles")]
+        superusers = [r[0] for r in conn.execute("SELECT rolname FROM pg_roles WHERE rolsuper")]
+        for target in others + ["postgres", "template1", "template0"]:
+            for user in [mine] + others:
+                if attempt(f"host={host} dbname={target} user={user} password={password}"):
+                    reached.append((target, user))
+        for admin in superusers + ["postgres", "root", "nobody"]:
+            for db in [mine, "postgres"]:
+                for secret in [password, "", "postgres"]:
+                    if attempt(f"host={host} dbname={db} user={admin} password={secret}"):
+                        reached.append((db, admin))
+        try:
+            conn.execute("CREATE ROLE intruder LOGIN SUPERUSER")
+            reached.append(("create role", "intruder"))
+        except psycopg.Error:
+            pass
+        try:
+            conn.execute("COPY (SELECT 1) TO PROGRAM 'true'")
+            reached.append(("copy to program", mine))
+        except psycopg.Error:
+            pass
+        # Stay a little, so that the other learner's probe sees this database too.
+        time.sleep(1.5)
+    return others, superusers, roles, reached
+"#;
+
+const PROBE_TESTS: &str = r#"import os
+
+import rows
+
+
+def test_counts_rows():
+    others, superusers, roles, reached = rows.probe(os.environ["BACKENDLINGS_POSTGRES_DSN"])
+    assert others, "no other check's database was there to attack"
+    assert superusers, "no superuser was named"
+    assert reached == []
+"#;
+
+#[test]
+fn grading_jails_postgres_checks_and_a_learner_reaches_no_other_database() {
+    if !python_here() || !services_here() || !cfg!(target_os = "linux") {
+        return;
+    }
+    let course = services_course();
+    course.write("exercises/01_basics/test_rows.py", PROBE_TESTS);
+    // The probe waits for the other learner's check and tries some forty connections.
+    let info = fs::read_to_string(course.path("info.toml")).unwrap();
+    course.write(
+        "info.toml",
+        &info.replace("timeout_secs = 60\n", "timeout_secs = 90\n"),
+    );
+    let cohort = tempfile::tempdir().unwrap();
+    for (name, hits) in [("ada", REDIS_SOLVED), ("bo", REDIS_UNSOLVED)] {
+        let dir = cohort.path().join(name).join("exercises/01_basics");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("rows.py"), PROBE).unwrap();
+        fs::write(dir.join("hits.py"), hits).unwrap();
+        fs::write(dir.join("greet.py"), GREET_SOLVED).unwrap();
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["grade", "--jobs", "2", "--course"])
+        .arg(course.root())
+        .arg("--cohort")
+        .arg(cohort.path())
+        .arg("--json")
+        .arg(cohort.path().join("grades.json"))
+        .env("NO_COLOR", "1")
+        .env("BACKENDLINGS_DATA_DIR", data_dir())
+        .env("TMPDIR", tmp.path())
+        .output()
+        .unwrap();
+    let said = text(&out);
+    let report = fs::read_to_string(cohort.path().join("grades.json")).expect(&said);
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let jailed = report["isolation"].as_str().unwrap_or_default() == "bubblewrap";
+    if std::env::var_os("CI").is_some() {
+        assert!(jailed, "under CI the sandbox is required: {said}");
+    }
+    let status = |learner: &str, exercise: &str| {
+        let learner = (report["learners"].as_array().unwrap().iter())
+            .find(|l| l["name"] == learner)
+            .unwrap();
+        let found = (learner["exercises"].as_array().unwrap().iter())
+            .find(|e| e["name"] == exercise)
+            .unwrap();
+        (
+            found["status"].as_str().unwrap().to_string(),
+            found["output"].to_string(),
+        )
+    };
+    for learner in ["ada", "bo"] {
+        let (rows, output) = status(learner, "rows");
+        assert_eq!(rows, "passed", "{learner}: {output}");
+    }
+    assert_eq!(status("ada", "hits").0, "passed");
+    assert_eq!(status("bo", "hits").0, "tests_failed");
+    assert_eq!(session_folders(tmp.path()), Vec::<String>::new());
+}
+
+#[test]
+fn an_unknown_service_is_an_error_of_info_toml_with_its_line() {
+    let course = services_course();
+    let info = fs::read_to_string(course.path("info.toml")).unwrap();
+    let info = info.replace(
+        "services = [\"redis\"]",
+        "services = [\"redis\", \"mysql\"]",
+    );
+    let line = 1 + info.lines().position(|l| l.contains("\"mysql\"")).unwrap();
+    course.write("info.toml", &info);
+    let out = course.run(&["list"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(
+        said.contains(&format!("info.toml:{line}:")) && said.contains("unknown service `mysql`"),
+        "{said}"
+    );
+    assert!(said.contains("postgres, redis"), "{said}");
 }

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{BIN, Opts, TestCourse, test_source};
+use common::{BIN, Opts, TestCourse, python_here, test_source};
 use portable_pty::{CommandBuilder, MasterPty, PtySize, SlavePty, native_pty_system};
 
 /// Generous: the first check of a course compiles its exercises from scratch.
@@ -54,9 +54,17 @@ impl Watch {
 
     /// Starts the runner with `cwd` as its current folder.
     fn start_in(cwd: &Path, args: &[&str], cols: u16, rows: u16) -> Watch {
+        Watch::start_with(cwd, args, cols, rows, &[])
+    }
+
+    /// Starts the runner with `cwd` as its current folder and `env` set.
+    fn start_with(cwd: &Path, args: &[&str], cols: u16, rows: u16, env: &[(&str, &Path)]) -> Watch {
         let pair = native_pty_system().openpty(size(cols, rows)).unwrap();
         let mut cmd = CommandBuilder::new(BIN);
         cmd.args(args);
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
         cmd.cwd(cwd);
         let log_dir = tempfile::tempdir().unwrap();
         let log = log_dir.path().join("watch.log");
@@ -676,6 +684,54 @@ fn the_first_check_of_a_lazy_section_says_it_compiles_its_crates() {
         raw.contains("First check that needs heavy: compiling it; this happens once."),
         "the notice was never drawn"
     );
+    watch.keys("q");
+    assert_eq!(watch.wait_exit(), 0);
+}
+
+/// A Python exercise whose server is not installed: watch mode says what to install, not that
+/// the learner's code failed.
+#[test]
+fn a_missing_server_is_named_with_its_package_in_watch_mode() {
+    if !python_here() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| {
+        let path = root.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    };
+    let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/requirements.lock");
+    fs::copy(lock, root.path().join("requirements.lock")).unwrap();
+    write(
+        "info.toml",
+        "format_version = 1\ntoolchain = \"python\"\n\n[[sections]]\ndir = \"a\"\ntitle = \"A\"\n\n[[exercises]]\nname = \"hits\"\ndir = \"a\"\ntests = 1\nservices = [\"redis\"]\nhint = \"INCR.\"\n",
+    );
+    write("exercises/a/README.md", "# A\n");
+    write("exercises/a/hits.py", "def hit(r, page):\n    return 1\n");
+    write(
+        "exercises/a/test_hits.py",
+        "import hits\n\ndef test_hit():\n    assert hits.hit(None, 'x') == 2\n",
+    );
+    write(
+        ".backendlings/state.json",
+        r#"{"version": 1, "welcome_shown": true}"#,
+    );
+    let nowhere = tempfile::tempdir().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-python-data");
+    let mut watch = Watch::start_with(
+        root.path(),
+        &[],
+        200,
+        40,
+        &[
+            ("BACKENDLINGS_SERVICE_PATH", nowhere.path()),
+            ("BACKENDLINGS_DATA_DIR", &data),
+        ],
+    );
+    let screen = watch.wait_for(&["sudo apt install redis-server", "brew install redis"]);
+    assert!(screen.contains("not a problem with your code"), "{screen}");
+    assert!(!screen.contains("tests failed"), "{screen}");
     watch.keys("q");
     assert_eq!(watch.wait_exit(), 0);
 }

@@ -78,6 +78,9 @@ pub(super) struct ExerciseEntry {
     /// Python: modules of the course the tests import besides the learner's (read-only).
     #[serde(default)]
     pub support: Vec<Spanned<String>>,
+    /// Python: servers the tests need (`postgres`, `redis`), started by the runner.
+    #[serde(default)]
+    pub services: Vec<Spanned<String>>,
 }
 
 /// `info.toml` as read, entry by entry. Entries that could not be read at all (a required key

@@ -129,6 +129,32 @@ pub struct Exercise {
     pub support: Vec<String>,
     /// Cargo features of the exercise package it needs: its section's `features`.
     pub features: Vec<String>,
+    /// Python: the servers the tests talk to (`services`), started by the runner for each check.
+    pub services: Vec<Service>,
+}
+
+/// A server an exercise's tests need (`services = ["postgres"]`): the runner starts it and
+/// hands its address to the tests (`engine::python::services`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Service {
+    Postgres,
+    Redis,
+}
+
+impl Service {
+    pub const ALL: [Service; 2] = [Service::Postgres, Service::Redis];
+
+    /// Its name in `info.toml`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Service::Postgres => "postgres",
+            Service::Redis => "redis",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Service> {
+        Service::ALL.into_iter().find(|s| s.key() == key)
+    }
 }
 
 impl Exercise {

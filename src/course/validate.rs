@@ -10,7 +10,7 @@ use toml::Spanned;
 
 use super::error::{CourseError, InfoSource};
 use super::format::{Entry, ExerciseEntry, InfoFile, SectionEntry, TopLevel};
-use super::{Course, DEFAULT_TIMEOUT_SECS, Exercise, Language, Section, Shape};
+use super::{Course, DEFAULT_TIMEOUT_SECS, Exercise, Language, Section, Service, Shape};
 
 const MAX_TIMEOUT_SECS: u64 = 3600;
 
@@ -224,6 +224,7 @@ impl<'a> Builder<'a> {
             language: self.language,
             typecheck: fields.typecheck.unwrap_or(false),
             support: fields.support.iter().map(|s| s.get_ref().clone()).collect(),
+            services: services_of(fields),
         })
     }
 
@@ -286,6 +287,9 @@ impl<'a> Builder<'a> {
                 if !fields.support.is_empty() {
                     refuse(self, "support", "only Python exercises have");
                 }
+                if !fields.services.is_empty() {
+                    refuse(self, "services", "only Python exercises have");
+                }
             }
             Language::Python => {
                 if fields.strict_clippy.is_some() {
@@ -324,6 +328,17 @@ impl<'a> Builder<'a> {
                                 "a learner restores them with `backendlings reset {name}`"
                             )),
                     );
+                }
+                for service in &fields.services {
+                    if Service::from_key(service.get_ref()).is_none() {
+                        let known: Vec<&str> = Service::ALL.iter().map(|s| s.key()).collect();
+                        let message = format!(
+                            "unknown service `{}` in `{name}`: the runner knows {}",
+                            service.get_ref(),
+                            known.join(", ")
+                        );
+                        self.error_at(service.span().start, message);
+                    }
                 }
                 for file in &fields.support {
                     let file_name = file.get_ref();
@@ -558,6 +573,16 @@ fn candidate_paths(
         base.join(format!("{name}.{}", language.extension())),
         base.join(name).join(language.folder_main()),
     )
+}
+
+/// The known services an entry names, each once, in a fixed order (unknown ones are reported).
+fn services_of(fields: &ExerciseEntry) -> Vec<Service> {
+    let mut services: Vec<Service> = (fields.services.iter())
+        .filter_map(|s| Service::from_key(s.get_ref()))
+        .collect();
+    services.sort();
+    services.dedup();
+    services
 }
 
 fn hint(fields: &ExerciseEntry) -> String {

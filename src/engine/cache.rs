@@ -147,6 +147,9 @@ pub fn content_hash(course: &Course, exercise: &Exercise) -> blake3::Hash {
         exercise.tests,
     );
     hasher.update(settings.as_bytes());
+    if !exercise.services.is_empty() {
+        hasher.update(format!("|services {:?}", exercise.services).as_bytes());
+    }
     if course.language == Language::Python {
         // The tests and support modules are the course's files, read from the learner's tree.
         let companions = std::iter::once(exercise.rel_test_file())

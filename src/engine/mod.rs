@@ -70,6 +70,8 @@ pub struct PythonParts {
     pub shipped: PathBuf,
     /// The module must pass the type checker.
     pub typecheck: bool,
+    /// The servers its tests need (`services`).
+    pub services: Vec<crate::course::Service>,
 }
 
 /// Where the number of tests a passing run must report comes from.
@@ -93,6 +95,7 @@ impl Target {
                 .collect(),
             shipped: course.root.join(exercise.rel_main_file()),
             typecheck: exercise.typecheck,
+            services: exercise.services.clone(),
         });
         // Python tests live in the course's test file, never in the learner's: the count is the
         // course's in every command.
@@ -413,7 +416,11 @@ impl<'c> Engine<'c> {
                 cache.refresh();
             }
             for (slot, verdict) in todo.into_iter().zip(fresh) {
-                if let (Some(cache), Some(content)) = (&mut self.cache, &contents[slot]) {
+                // A verdict on the machine (a missing server) is no verdict on the content.
+                let environment = verdict.reason.as_ref().is_some_and(Reason::is_environment);
+                if let (Some(cache), Some(content), false) =
+                    (&mut self.cache, &contents[slot], environment)
+                {
                     let key = cache.key_for(content);
                     cache.put(&self.course.exercises[indices[slot]].name, &key, &verdict);
                 }

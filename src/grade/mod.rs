@@ -114,10 +114,11 @@ pub fn run(course: &Course, config: &Config) -> Result<ExitCode> {
                 .into());
             }
             // Built by the grader, before any learner code, and only read afterwards.
-            Some(crate::engine::python::PythonEnv::ensure(
-                &course.root,
-                &mut |step| eprintln!("python: {step}"),
-            )?)
+            let env = crate::engine::python::PythonEnv::ensure(&course.root, &mut |step| {
+                eprintln!("python: {step}")
+            })?;
+            ensure_services(course)?;
+            Some(env)
         }
     };
     isolation.warn();
@@ -205,4 +206,32 @@ pub fn run(course: &Course, config: &Config) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The servers the course's exercises need, ready before any learner is graded: a missing or
+/// broken server is the grading machine's problem, never a learner's zero.
+fn ensure_services(course: &Course) -> Result<()> {
+    use crate::engine::python::services;
+    let mut needed: Vec<crate::course::Service> = (course.exercises.iter())
+        .flat_map(|e| e.services.iter().copied())
+        .collect();
+    needed.sort();
+    needed.dedup();
+    for service in needed {
+        let problem = match service {
+            crate::course::Service::Redis => services::available(service).err(),
+            crate::course::Service::Postgres => services::postgres().err().map(|p| match p {
+                services::Problem::Missing(s) => services::install_message(s),
+                services::Problem::Failed(_, why) => why,
+            }),
+        };
+        if let Some(problem) = problem {
+            return Err(crate::errors::Failure(format!(
+                "this course's exercises need `{}`, which this machine cannot run, so nobody was graded (an environment problem, not the learners'):\n{problem}",
+                service.key()
+            ))
+            .into());
+        }
+    }
+    Ok(())
 }

@@ -132,8 +132,10 @@ pub fn toolchain(env: &PythonEnv, root: &Path, jail: Option<&Jail>) -> Python {
     // secret, its results); each command may write its own run folder only.
     mounts.push(Mount::ReadOnly(root.to_path_buf()));
     let runs = root.join(RUNS);
-    python.confined(move |cmd, folder| {
+    python.confined(move |cmd, folder, extra| {
         let mut mounts = mounts.clone();
+        // The exercise's servers: `redis-server` to start, PostgreSQL's socket folder.
+        mounts.extend(extra.iter().cloned().map(Mount::ReadOnly));
         if folder.starts_with(&runs) && folder != runs {
             mounts.push(Mount::Writable(folder.to_path_buf()));
         }

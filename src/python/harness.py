@@ -115,10 +115,110 @@ def take_nonce(folder):
     return nonce
 
 
+# Unix sockets have a path of at most 107 bytes (104 on macOS): a longer run folder puts the
+# check's Redis socket in a temporary folder instead.
+SOCKET_PATH_MAX = 100
+# Commands the check's Redis does not have (renamed to nothing).
+REDIS_REFUSED = [
+    "CONFIG", "MODULE", "DEBUG", "SAVE", "BGSAVE", "BGREWRITEAOF", "REPLICAOF", "SLAVEOF",
+    "MIGRATE", "SYNC", "PSYNC", "FAILOVER", "ACL", "SHUTDOWN", "MONITOR",
+]
+
+
+class Redis:
+    """The check's own `redis-server` (the runner passes its path in BACKENDLINGS_REDIS_SERVER):
+    a unix socket in the run folder, no TCP port, no persistence. It is a child of this process in
+    its process group, so a check killed at its deadline takes it along; a check that ends stops
+    it here."""
+
+    def __init__(self, server, folder):
+        import socket
+        import subprocess
+        import tempfile
+        import time
+
+        self.tmp = None
+        path = os.path.join(folder, ".redis.sock")
+        if len(path.encode()) > SOCKET_PATH_MAX:
+            self.tmp = tempfile.mkdtemp(prefix="bdl-redis-")
+            path = os.path.join(self.tmp, "redis.sock")
+        self.path = path
+        args = [
+            server, "--port", "0", "--unixsocket", path, "--unixsocketperm", "700",
+            "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", folder,
+            "--loglevel", "warning", "--logfile", "", "--protected-mode", "no",
+        ]
+        # What reaches beyond the check's data: files (CONFIG SET dir + SAVE), native code
+        # (MODULE LOAD), the server's own state (DEBUG), other servers (replication, MIGRATE).
+        for command in REDIS_REFUSED:
+            args += ["--rename-command", command, ""]
+        self.process = subprocess.Popen(
+            args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            if self.process.poll() is not None:
+                said = self.process.stderr.read().decode(errors="replace")[-2000:]
+                raise RuntimeError(f"redis-server did not start: {said}")
+            try:
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+                    conn.settimeout(1)
+                    conn.connect(path)
+                    conn.sendall(b"PING\r\n")
+                    if conn.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("redis-server did not answer within 10 s")
+            time.sleep(0.002)
+        self.process.stderr.close()
+
+    def url(self):
+        return "unix://" + self.path
+
+    def stop(self):
+        try:
+            self.process.kill()
+            self.process.wait()
+        except OSError:
+            pass
+        for leftover in (self.path,):
+            try:
+                os.unlink(leftover)
+            except OSError:
+                pass
+        if self.tmp:
+            try:
+                os.rmdir(self.tmp)
+            except OSError:
+                pass
+
+
 def run(folder, test_file, results, per_test_timeout):
     """Runs the tests; returns pytest's exit code."""
     nonce = take_nonce(folder)
     os.chdir(folder)
+    server = os.environ.pop("BACKENDLINGS_REDIS_SERVER", None)
+    redis = None
+    if server:
+        import time
+
+        began = time.perf_counter()
+        redis = Redis(server, folder)
+        os.environ["BACKENDLINGS_REDIS_URL"] = redis.url()
+        if os.environ.pop("BACKENDLINGS_SERVICE_TIMES", None):
+            took = (time.perf_counter() - began) * 1000
+            sys.stderr.write(f"services: redis-server answered in {took:.0f} ms\n")
+    try:
+        return run_tests(folder, test_file, results, per_test_timeout, nonce)
+    finally:
+        if redis is not None:
+            redis.stop()
+
+
+def run_tests(folder, test_file, results, per_test_timeout, nonce):
     sys.path.insert(0, folder)
     import pytest
 
@@ -138,6 +238,7 @@ PRELOAD = [
     # 06_databases: about half a second of imports per check otherwise.
     "sqlite3", "sqlalchemy", "sqlalchemy.orm", "sqlalchemy.pool", "sqlalchemy.dialects.sqlite",
     "alembic.operations", "alembic.runtime.migration", "alembic.ddl.sqlite",
+    "subprocess", "tempfile", "socket", "redis", "psycopg",
 ]
 
 
@@ -202,6 +303,7 @@ def serve():
                 sys.stdin = open(0, closefd=False)
                 sys.stdout = open(1, "w", closefd=False, buffering=1)
                 sys.stderr = open(2, "w", closefd=False, buffering=1)
+                os.environ.update(request.get("env") or {})
                 code = run(
                     request["dir"], request["test"], request["results"], request["timeout"]
                 )

@@ -29,7 +29,7 @@ ALLOWED_MODULES = {
     "botocore", "collections", "concurrent", "contextlib", "contextvars", "copy", "csv", "dataclasses",
     "datetime", "decimal", "email", "enum", "fastapi", "flask", "fractions", "functools",
     "hashlib", "heapq", "hmac", "html", "http", "httpx", "httpx2", "io", "ipaddress",
-    "itertools", "itsdangerous", "json", "jwt", "logging", "math", "numbers",
+    "itertools", "itsdangerous", "json", "jwt", "logging", "math", "numbers", "psycopg", "redis",
     "operator", "os", "pathlib", "pprint", "pydantic", "pytest", "queue", "random", "re",
     "secrets", "sqlite3", "starlette", "statistics", "string", "struct", "textwrap",
     "threading", "time", "tomllib", "typing", "typing_extensions", "unicodedata", "urllib",
@@ -39,7 +39,11 @@ ALLOWED_MODULES = {
 }
 
 # Submodules refused although their package is allowed.
+# `psycopg.pq` is libpq's raw interface (connection objects outside psycopg's checks, protocol
+# traces written to any file descriptor); `redis.ocsp`/`redis.sentinel` reach other servers
+# and files the exercise never needs.
 REFUSED_SUBMODULES = {
+    "psycopg.pq", "redis.ocsp", "redis.sentinel",
     "asyncio.subprocess", "concurrent.futures.process", "email.generator", "http.client",
     "http.server", "logging.config", "logging.handlers", "urllib.request", "urllib.response",
     "urllib.robotparser",
@@ -103,6 +107,10 @@ REFUSED_ATTRIBUTES = {
     "create_subprocess_shell", "settrace", "setprofile", "settrace_all_threads",
     "setprofile_all_threads", "excepthook", "get_type_hints", "showwarning", "load_module",
     "exec_module", "skip", "skipif", "xfail", "importorskip", "usefixtures", "filterwarnings",
+    # Redis commands that reach beyond the check's keys (files, native modules, the server's
+    # configuration; the check's server refuses them too), and raw commands that would bypass
+    # this list. psycopg's raw libpq connection.
+    "config_set", "config_rewrite", "module_load", "module_loadex", "execute_command", "pgconn",
     # Code written as text or classes built at run time.
     "render_template_string", "stream_template_string", "from_string", "Template",
     "make_dataclass", "create_model", "ABCMeta", "EnumMeta", "EnumType", "new_class",

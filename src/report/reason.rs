@@ -82,6 +82,13 @@ pub fn explain(reason: &Reason) -> String {
         Reason::RunnerFailed => {
             "The runner itself failed while checking this program: a bug in backendlings, please report it.".into()
         }
+        Reason::ServiceMissing { service } => match crate::course::Service::from_key(service) {
+            Some(known) => crate::engine::python::services::install_message(known),
+            None => format!("This exercise needs the server `{service}`, which is not installed."),
+        },
+        Reason::ServiceFailed { service, message } => format!(
+            "This exercise needs the server `{service}`, which is installed but could not serve the check (not a problem with your code):\n{message}"
+        ),
     }
 }
 

@@ -10,6 +10,7 @@
 //! forks each run from a parent that already imported pytest and the frameworks ([`worker`]).
 
 pub mod env;
+pub mod services;
 #[cfg(unix)]
 mod worker;
 
@@ -38,8 +39,20 @@ const RESULTS_CAP: u64 = 8 * 1024 * 1024;
 const NONCE_FILE: &str = ".nonce";
 const RESULTS_FILE: &str = ".results.json";
 
-/// How the grader wraps a command: its jail, given the command and the run folder.
-pub type Confine = dyn Fn(&mut Command, &Path) + Send + Sync;
+/// How the grader wraps a command: its jail, given the command, the run folder and what else
+/// the command must see read-only (the servers of its exercise).
+pub type Confine = dyn Fn(&mut Command, &Path, &[PathBuf]) + Send + Sync;
+
+/// What a check of an exercise with `services` gets besides its run folder.
+#[derive(Default)]
+struct Extras {
+    /// Variables for the harness: the server to start, the addresses for the tests.
+    env: Vec<(String, String)>,
+    /// Paths a jailed check must see read-only: `redis-server`, PostgreSQL's socket folder.
+    mounts: Vec<PathBuf>,
+    /// The check's own database, dropped after the run.
+    database: Option<(std::sync::Arc<services::pg::Postgres>, String)>,
+}
 
 pub struct Python {
     env: PythonEnv,
@@ -53,6 +66,8 @@ pub struct Python {
     confine: Option<Box<Confine>>,
     /// The secret of each run in progress, by run folder: `judge` compares the results' with it.
     secrets: Mutex<HashMap<PathBuf, String>>,
+    /// Runs that did not start because a server was missing or broken, by run folder.
+    service_problems: Mutex<HashMap<PathBuf, services::Problem>>,
 }
 
 impl Python {
@@ -64,6 +79,7 @@ impl Python {
             workers: None,
             confine: None,
             secrets: Mutex::default(),
+            service_problems: Mutex::default(),
         }
     }
 
@@ -82,7 +98,7 @@ impl Python {
     /// Runs every command through `confine(command, run_folder)` (the grader's jail).
     pub fn confined(
         mut self,
-        confine: impl Fn(&mut Command, &Path) + Send + Sync + 'static,
+        confine: impl Fn(&mut Command, &Path, &[PathBuf]) + Send + Sync + 'static,
     ) -> Python {
         self.confine = Some(Box::new(confine));
         self
@@ -93,13 +109,63 @@ impl Python {
     }
 
     fn command(&self, program: &Path, folder: &Path) -> Command {
+        self.command_with(program, folder, &Extras::default())
+    }
+
+    fn command_with(&self, program: &Path, folder: &Path, extras: &Extras) -> Command {
         let mut cmd = Command::new(program);
         clean_env(&mut cmd);
+        cmd.envs(extras.env.iter().map(|(k, v)| (k, v)));
         cmd.current_dir(folder);
         if let Some(confine) = &self.confine {
-            confine(&mut cmd, folder);
+            confine(&mut cmd, folder, &extras.mounts);
         }
         cmd
+    }
+
+    /// Gets the servers of `parts` ready for one check: `redis-server` for the harness to start,
+    /// a database of the session's PostgreSQL.
+    fn services_for(&self, parts: &super::PythonParts) -> Result<Extras, services::Problem> {
+        let mut extras = Extras::default();
+        // Redis first: only servers that are there, then a database that must be dropped.
+        for service in parts.services.iter().rev() {
+            match service {
+                crate::course::Service::Redis => {
+                    let server =
+                        services::find_redis().ok_or(services::Problem::Missing(*service))?;
+                    extras.mounts.extend(services::redis_paths(&server));
+                    extras.env.push((
+                        "BACKENDLINGS_REDIS_SERVER".into(),
+                        server.display().to_string(),
+                    ));
+                }
+                crate::course::Service::Postgres => {
+                    let server = services::postgres()?;
+                    let creating = std::time::Instant::now();
+                    let db = server
+                        .create_database()
+                        .map_err(|why| services::Problem::Failed(*service, why))?;
+                    if services::timed() {
+                        eprintln!(
+                            "services: database {} created in {} ms",
+                            db.name,
+                            creating.elapsed().as_millis()
+                        );
+                    }
+                    extras.mounts.push(server.socket_dir().to_path_buf());
+                    extras
+                        .env
+                        .push(("BACKENDLINGS_POSTGRES_DSN".into(), db.dsn.clone()));
+                    extras.database = Some((server, db.name));
+                }
+            }
+        }
+        if services::timed() {
+            extras
+                .env
+                .push((services::TIMES_VAR.to_string(), "1".to_string()));
+        }
+        Ok(extras)
     }
 
     fn parts(target: &Target) -> Result<&super::PythonParts, String> {
@@ -362,6 +428,89 @@ impl Toolchain for Python {
     ) -> std::result::Result<Finished, String> {
         let parts = Self::parts(target)?;
         let folder = &artifact.executable;
+        let extras = match self.services_for(parts) {
+            Ok(extras) => extras,
+            Err(problem) => {
+                // Not the learner's failure: `judge` says what to install.
+                (self
+                    .service_problems
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()))
+                .insert(folder.clone(), problem);
+                return Ok(Finished {
+                    exit: Exit::Code(0),
+                    output: Captured::default(),
+                    duration: Duration::ZERO,
+                });
+            }
+        };
+        let finished = self.run_with(parts, folder, &extras, supervisor, limits);
+        if let Some((server, name)) = &extras.database {
+            // Ends whatever the check left connected (a run killed at its deadline).
+            let dropping = std::time::Instant::now();
+            server.drop_database(name);
+            if services::timed() {
+                eprintln!(
+                    "services: database {name} dropped in {} ms",
+                    dropping.elapsed().as_millis()
+                );
+            }
+        }
+        finished
+    }
+
+    fn judge(
+        &self,
+        _target: &Target,
+        artifact: &Artifact,
+        facts: &SourceFacts,
+        finished: Finished,
+        timeout: Duration,
+    ) -> Verdict {
+        let folder = &artifact.executable;
+        let problem = (self
+            .service_problems
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()))
+        .remove(folder);
+        if let Some(problem) = problem {
+            let reason = match problem {
+                services::Problem::Missing(service) => Reason::ServiceMissing {
+                    service: service.key().to_string(),
+                },
+                services::Problem::Failed(service, message) => Reason::ServiceFailed {
+                    service: service.key().to_string(),
+                    message,
+                },
+            };
+            return Verdict {
+                reason: Some(reason),
+                ..Verdict::new(Status::RunFailed, Captured::default())
+            };
+        }
+        self.judge_run(folder, facts, finished, timeout)
+    }
+
+    fn lint(
+        &self,
+        targets: &[&Target],
+        _supervisor: &Supervisor,
+        _limits: &Limits,
+    ) -> Result<Vec<Option<Captured>>> {
+        // Type checking is part of the build.
+        Ok(vec![None; targets.len()])
+    }
+}
+
+impl Python {
+    fn run_with(
+        &self,
+        parts: &super::PythonParts,
+        folder: &PathBuf,
+        extras: &Extras,
+        supervisor: &Supervisor,
+        limits: &Limits,
+    ) -> std::result::Result<Finished, String> {
         let results = folder.join(RESULTS_FILE);
         // Learner code may have planted links here (the grader writes as root): remove whatever
         // is there, and create the secret's file anew, never through a link.
@@ -375,9 +524,17 @@ impl Toolchain for Python {
         let per_test = (limits.timeout.as_secs_f64() / 2.0).max(1.0);
         #[cfg(unix)]
         if let (Some(workers), None) = (&self.workers, &self.confine) {
-            return workers.run(folder, &tests, &results, per_test, supervisor, limits);
+            return workers.run(
+                folder,
+                &tests,
+                &results,
+                per_test,
+                &extras.env,
+                supervisor,
+                limits,
+            );
         }
-        let mut cmd = self.command(&self.env.python, folder);
+        let mut cmd = self.command_with(&self.env.python, folder, extras);
         cmd.args(["-I", "-B"])
             .arg(self.env.harness())
             .arg("run")
@@ -390,15 +547,13 @@ impl Toolchain for Python {
             .map_err(|e| format!("cannot start Python: {e}"))
     }
 
-    fn judge(
+    fn judge_run(
         &self,
-        _target: &Target,
-        artifact: &Artifact,
+        folder: &PathBuf,
         facts: &SourceFacts,
         finished: Finished,
         timeout: Duration,
     ) -> Verdict {
-        let folder = &artifact.executable;
         let results = read_results(&folder.join(RESULTS_FILE));
         let nonce_left = folder.join(NONCE_FILE).exists();
         let secret = (self.secrets.lock().unwrap_or_else(|e| e.into_inner())).remove(folder);
@@ -412,16 +567,6 @@ impl Toolchain for Python {
         verdict.output = finished.output;
         verdict.duration_ms = millis(finished.duration);
         verdict
-    }
-
-    fn lint(
-        &self,
-        targets: &[&Target],
-        _supervisor: &Supervisor,
-        _limits: &Limits,
-    ) -> Result<Vec<Option<Captured>>> {
-        // Type checking is part of the build.
-        Ok(vec![None; targets.len()])
     }
 }
 

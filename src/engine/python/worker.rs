@@ -128,13 +128,16 @@ impl Pool {
         Some(reply)
     }
 
-    /// Runs the tests in `folder` in a child of a warm worker, under `limits`.
+    /// Runs the tests in `folder` in a child of a warm worker, under `limits`, with `env` set
+    /// in the child.
+    #[expect(clippy::too_many_arguments, reason = "one run's whole description")]
     pub fn run(
         &self,
         folder: &Path,
         tests: &str,
         results: &Path,
         per_test: f64,
+        env: &[(String, String)],
         supervisor: &Supervisor,
         limits: &Limits,
     ) -> Result<Finished, String> {
@@ -149,9 +152,9 @@ impl Pool {
             "output": output,
             "timeout": per_test,
             "memory": limits.memory_bytes,
+            "env": env.iter().cloned().collect::<std::collections::HashMap<_, _>>(),
         });
         let mut worker = self.take()?;
-        let started = Instant::now();
         writeln!(worker.stdin, "{request}")
             .and_then(|()| worker.stdin.flush())
             .map_err(|e| format!("the Python worker stopped: {e}"))?;
@@ -163,6 +166,9 @@ impl Pool {
             }
             Err(_) => return Err("the Python worker did not answer".into()),
         };
+        // The time limit is the check's own: it starts when the child does, not while a worker
+        // that is still importing the frameworks (seconds on a busy machine) gets to the request.
+        let started = Instant::now();
         let deadline = started + limits.timeout;
         let mut exit = None;
         let mut killed_at = None;

@@ -1,0 +1,120 @@
+"""A reliable work queue on Redis lists: a job is never lost when a worker crashes.
+
+A plain `RPOP` hands the job to the worker and forgets it: if the worker dies before finishing,
+the job is gone. The reliable-queue pattern
+(https://redis.io/docs/latest/commands/lmove/#pattern-reliable-queue) moves the job, in one
+atomic command, from the queue to a *processing* list: `LMOVE queue processing RIGHT LEFT`, or
+`BLMOVE ... timeout` to wait for one (https://redis.io/docs/latest/commands/blmove/). A worker
+that finishes *acknowledges* the job by removing it from the processing list (`LREM processing
+1 payload`). A reaper returns the jobs whose worker has not acknowledged them within the
+visibility timeout to the queue, at the end that is consumed next, so they are redelivered first.
+A job redelivered `max_deliveries` times goes to a dead-letter list instead (a poison message must
+not cycle forever).
+
+Layout (for a queue named `q`):
+- `q` (list): waiting payloads; producers `LPUSH`, consumers take from the RIGHT (FIFO);
+- `q:processing` (list): payloads claimed and not yet acknowledged;
+- `q:claimed` (hash): payload -> time it was claimed (by the injected clock);
+- `q:deliveries` (hash): payload -> how many times it was handed out;
+- `q:dead` (list): payloads given up on.
+A payload is the JSON text `{"id": ..., "body": ...}`; ids are unique, so payloads are too.
+"""
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+# Moves one payload out of the processing list, if it is still there (its worker may have
+# acknowledged it meanwhile), back to the consuming end of the queue or to the dead letters.
+# KEYS: processing, claimed, deliveries, queue, dead. ARGV: payload, "1" for a dead letter.
+GIVE_BACK = """
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
+    return 0
+end
+redis.call('HDEL', KEYS[2], ARGV[1])
+if ARGV[2] == '1' then
+    redis.call('HDEL', KEYS[3], ARGV[1])
+    redis.call('LPUSH', KEYS[5], ARGV[1])
+    return 2
+end
+redis.call('RPUSH', KEYS[4], ARGV[1])
+return 1
+"""
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    body: Any
+    payload: str
+    deliveries: int
+
+
+class ReliableQueue:
+    def __init__(
+        self,
+        r: redis.Redis,
+        name: str,
+        visibility_timeout: float = 30.0,
+        max_deliveries: int = 3,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.r = r
+        self.name = name
+        self.processing = f"{name}:processing"
+        self.claimed = f"{name}:claimed"
+        self.deliveries = f"{name}:deliveries"
+        self.dead = f"{name}:dead"
+        self.visibility_timeout = visibility_timeout
+        self.max_deliveries = max_deliveries
+        self.clock = clock
+        self.give_back = r.register_script(GIVE_BACK)
+
+    def push(self, body: Any) -> str:
+        job_id = uuid.uuid4().hex
+        self.r.lpush(self.name, json.dumps({"id": job_id, "body": body}))
+        return job_id
+
+    def claim(self, timeout: float = 0) -> Job | None:
+        """The oldest waiting job, moved atomically to the processing list; with `timeout`,
+        waits up to that many seconds for one (BLMOVE). None when there is none."""
+        if timeout > 0:
+            payload = self.r.blmove(self.name, self.processing, timeout, "RIGHT", "LEFT")
+        else:
+            payload = self.r.lmove(self.name, self.processing, "RIGHT", "LEFT")
+        if payload is None:
+            return None
+        self.r.hset(self.claimed, payload, repr(self.clock()))
+        deliveries = self.r.hincrby(self.deliveries, payload, 1)
+        data = json.loads(payload)
+        return Job(id=data["id"], body=data["body"], payload=payload, deliveries=deliveries)
+
+    def ack(self, job: Job) -> bool:
+        """Done: the job leaves the processing list. False if it was not there (already
+        acknowledged, or given back to the queue by the reaper)."""
+        removed = self.r.lrem(self.processing, 1, job.payload)
+        if removed:
+            self.r.hdel(self.claimed, job.payload)
+            self.r.hdel(self.deliveries, job.payload)
+        return removed == 1
+
+    def requeue_expired(self) -> int:
+        """Gives back every job claimed `visibility_timeout` seconds ago or more and never
+        acknowledged; returns how many went back to the queue (dead letters not counted)."""
+        now = self.clock()
+        requeued = 0
+        for payload in self.r.lrange(self.processing, 0, -1):
+            claimed_at = self.r.hget(self.claimed, payload)
+            if claimed_at is None or now - float(claimed_at) < self.visibility_timeout:
+                continue
+            deliveries = int(self.r.hget(self.deliveries, payload) or 0)
+            dead = "1" if deliveries >= self.max_deliveries else "0"
+            keys = [self.processing, self.claimed, self.deliveries, self.name, self.dead]
+            if self.give_back(keys=keys, args=[payload, dead]) == 1:
+                requeued += 1
+        return requeued
