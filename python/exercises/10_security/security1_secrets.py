@@ -38,13 +38,15 @@ What to write (the table is the contract):
 | APP_ENV                  | environment        | "dev", "staging" or "prod"; default "dev"         |
 | APP_DEBUG                | debug              | "true" or "false" (any case); default false; true is refused when APP_ENV is prod |
 
-- `load_settings(environ=None)`: read `environ`, or `os.environ` AT CALL TIME when None. A value
+- `load_settings(environ=None)`: read `environ`, or `os.environ` AT CALL TIME when None (only
+  then: an empty mapping is an environment without any variable). A value
   that is empty or only whitespace counts as missing; values are stripped. Every problem is
   collected and ONE `ConfigError(problems)` is raised: each problem starts with the variable's
   name and a colon, missing ones in the table's order, and NO problem ever contains a value (an
   invalid APP_ENV may be a secret pasted into the wrong variable).
 - `RedactSecrets(secrets)`: a `logging.Filter` that replaces every one of the given secret
-  values in the rendered message with `[REDACTED]` and keeps the record.
+  values in the rendered message with `[REDACTED]` and keeps the record. A secret is literal
+  text, not a pattern: `+`, `?`, `.` or `(` in it are characters like any other.
 - `create_app(settings, payments, logger)`: installs `RedactSecrets` on `logger` for the two
   secrets, and serves `POST /charges` (already written) and `GET /settings` (the settings as
   JSON, secrets masked). A `PaymentError` from the provider answers 502 with the fixed body

@@ -11,6 +11,7 @@ The flow (RFC 6749 section 4.1, RFC 7636, and the OAuth 2.0 Security BCP, RFC 97
    through the browser, its history, proxies and the provider's logs; only the hash does. `plain`
    (challenge = verifier) defeats the point and is not used. `secrets.token_urlsafe(32)` makes a
    43-character verifier of unreserved characters (RFC 7636 4.1 wants 43 to 128) and a good state.
+   Never the `random` module: a Mersenne Twister, predictable once seeded or observed.
 2. The provider redirects the browser back to `redirect_uri?code=...&state=...&iss=...` (or
    `?error=access_denied&state=...`). `finish_login(callback_url)`:
    - parse the query (`urllib.parse.parse_qs(..., keep_blank_values=True)`); a parameter given
@@ -21,14 +22,15 @@ The flow (RFC 6749 section 4.1, RFC 7636, and the OAuth 2.0 Security BCP, RFC 97
      `LOGIN_TTL` seconds (measured with the injected `clock`; exactly `LOGIN_TTL` is still fine);
    - an `iss` parameter, when present, must equal the configured issuer (`invalid_issuer`,
      RFC 9207: the mix-up attack, where a malicious provider's code is sent to an honest one);
+     it is checked BEFORE anything else in the callback is believed, an `error` included;
    - an `error` parameter raises `OAuthError` with that error code (`access_denied`, ...);
    - a missing or empty `code` is `invalid_request`;
    - in every one of those cases NO request reaches the provider;
    - otherwise exchange the code, ONCE: `POST token_url` FORM-ENCODED (`data=`, not `json=`,
      RFC 6749 4.1.3) with `grant_type=authorization_code`, `code`, the SAME `redirect_uri` string
      as in step 1, `client_id` and `code_verifier`;
-   - a non-200 answer raises `OAuthError` with the body's `error` (or `server_error` when the body
-     is not a JSON object with one); a 200 must carry a string `access_token` (else
+   - a non-200 answer raises `OAuthError` with the body's `error` when that is a non-empty string
+     (else `server_error`: not JSON, not an object, no `error`, or `42`); a 200 must carry a string `access_token` (else
      `server_error`) and say `token_type` "Bearer" in ANY case (RFC 6749 5.1: case-insensitive;
      many providers send "bearer"), else `unsupported_token_type`.
 3. The tokens are secrets: `TokenSet` keeps them out of its repr.

@@ -11,8 +11,9 @@ believe the header (RFC 8725, "JSON Web Token Best Current Practices", section 2
   sends `alg: HS256` and signs with HMAC, using that public key (which is public) as the HMAC
   secret. A verifier that lets the token choose the algorithm checks an HMAC with the public key
   and accepts. The fix (RFC 8725 3.1): the ALGORITHM BELONGS TO THE KEY. Each `VerificationKey`
-  says its algorithm; a token whose `alg` differs is rejected before any verification, and
-  `jwt.decode(..., algorithms=[that one algorithm])` pins it again.
+  says its algorithm; a token whose `alg` differs (compared exactly: `hs256` is not `HS256`) is
+  rejected before any verification, and `jwt.decode(..., algorithms=[that one algorithm])` pins
+  it again.
 - **`kid`** selects a key from YOUR table (`keys`), by exact lookup. An unknown kid is rejected;
   never "try every key" and never fetch a key from a URL the token names (`jku`, `x5u`).
 - **Audience** (`aud`, a string or a list): this API's identifier must be in it, compared whole.

@@ -102,6 +102,26 @@ def test_reads_the_process_environment_at_call_time(monkeypatch):
     assert load_settings().payment_api_key.get_secret_value() == API_KEY
 
 
+def test_an_explicit_mapping_is_the_only_source(monkeypatch):
+    # An empty mapping is still the caller's environment: it never falls back to os.environ.
+    monkeypatch.setenv("APP_DATABASE_URL", DB_URL)
+    monkeypatch.setenv("APP_PAYMENT_API_KEY", API_KEY)
+    with pytest.raises(ConfigError) as caught:
+        load_settings({})
+    assert [p.split(":")[0] for p in caught.value.problems] == [
+        "APP_DATABASE_URL",
+        "APP_PAYMENT_API_KEY",
+    ], "load_settings(environ) reads environ only: `environ or os.environ` treats {} as None"
+
+
+@pytest.mark.parametrize("blank", ["", "  ", "\n"])
+def test_a_blank_optional_variable_takes_its_default(blank):
+    s = settings(APP_ENV=blank, APP_DEBUG=blank)
+    assert (s.environment, s.debug) == ("dev", False), (
+        "empty or whitespace-only counts as missing for every variable, not only the secrets"
+    )
+
+
 @pytest.mark.parametrize(
     "variables, expected",
     [
@@ -166,6 +186,24 @@ def test_the_filter_redacts_the_message_and_its_arguments():
         f"calling https://pay.example/v1?key={REDACTED}",
         f"connect to {REDACTED} failed (key {REDACTED} key {REDACTED})",
     ]
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "postgresql+psycopg://u:p4ss@db/shop?ssl=1",  # + and ? are regex operators
+        "k3y.with.dots|or|bars",
+        "p(a)ss[wo]rd*",
+        "sk_(unbalanced",
+    ],
+)
+def test_the_filter_redacts_secrets_as_literal_text(secret):
+    logger, handler = fresh_logger("literal")
+    logger.addFilter(RedactSecrets([secret]))
+    logger.warning("connect to %s failed", secret)
+    assert handler.lines == [f"connect to {REDACTED} failed"], (
+        "a secret is plain text, not a pattern: replace it literally (str.replace, or re.escape)"
+    )
 
 
 def test_the_filter_keeps_every_record():

@@ -1,4 +1,5 @@
 import pytest
+from fastapi import Response
 from fastapi.testclient import TestClient
 
 from security2_cors import create_app
@@ -57,6 +58,21 @@ def test_an_allowed_origin_is_echoed_exactly_with_credentials(client, origin):
 def test_vary_origin_is_added_to_the_endpoint_s_vary(client):
     r = client.get("/api/orders", headers={"Origin": APP})
     assert r.headers["vary"] == "Accept-Encoding, Origin", "append Origin, keep Accept-Encoding"
+
+
+@pytest.mark.parametrize("endpoint_vary", ["Origin", "origin, Accept-Encoding", "Accept-Encoding , ORIGIN"])
+@pytest.mark.parametrize("origin", [APP, "https://evil.example", None])
+def test_vary_origin_is_never_listed_twice(app, client, endpoint_vary, origin):
+    @app.get("/api/cached")
+    def cached(response: Response) -> dict:
+        response.headers["Vary"] = endpoint_vary
+        return {}
+
+    r = client.get("/api/cached", headers={} if origin is None else {"Origin": origin})
+    assert r.status_code == 200
+    assert r.headers["vary"] == endpoint_vary, (
+        "the endpoint's Vary already names Origin (in any case): keep it as it is, do not add it again"
+    )
 
 
 @pytest.mark.parametrize(
@@ -144,6 +160,8 @@ def test_requested_headers_are_compared_case_insensitively(app, client, requeste
         ("null", "DELETE", None),
         (APP, "PATCH", None),
         (APP, "TRACE", None),
+        (APP, "delete", None),
+        (ADMIN, "get", None),
         (APP, "DELETE", "x-admin"),
         (APP, "DELETE", "content-type, x-admin"),
         (APP, "DELETE", "*"),
@@ -168,3 +186,12 @@ def test_an_options_request_without_a_requested_method_is_not_a_preflight(app, c
     assert r.status_code == 200
     assert r.headers["allow"] == "GET, OPTIONS"
     assert app.state.calls == ["OPTIONS /api/orders"]
+
+
+def test_an_options_request_without_an_origin_is_not_a_preflight(app, client):
+    # Not from a browser's CORS machinery (no Origin): an ordinary OPTIONS for the app.
+    r = client.options("/api/orders", headers={"Access-Control-Request-Method": "GET"})
+    assert r.status_code == 200
+    assert r.headers["allow"] == "GET, OPTIONS"
+    assert cors_headers(r) == {}
+    assert app.state.calls == ["OPTIONS /api/orders"], "a preflight needs Origin AND the method"

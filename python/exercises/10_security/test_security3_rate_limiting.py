@@ -1,3 +1,5 @@
+import threading
+
 import pytest
 
 from security3_rate_limiting import BadForwardedFor, RateLimiter, client_key, create_app
@@ -92,6 +94,77 @@ def test_the_map_of_buckets_is_bounded_and_drops_the_least_recently_seen(clock):
     assert len(rl.buckets) == 2
 
 
+class LockWatchingClock(FakeClock):
+    """Records, at each reading, whether the limiter's lock is held."""
+
+    def __init__(self):
+        super().__init__()
+        self.limiter = None
+        self.held = []
+
+    def __call__(self):
+        self.held.append(self.limiter.lock.locked())
+        return self.now
+
+
+def test_the_check_runs_under_the_limiter_s_lock():
+    clock = LockWatchingClock()
+    rl = clock.limiter = limiter(clock)
+    rl.check("a")
+    rl.check("a")
+    rl.check("b")
+    assert clock.held == [True, True, True], (
+        "Flask serves requests on several threads: check() holds self.lock around the whole check"
+    )
+
+
+class OverlapClock(FakeClock):
+    """The first reading waits for a second caller to come in too; counts callers inside at once."""
+
+    def __init__(self):
+        super().__init__()
+        self.guard = threading.Lock()
+        self.inside = 0
+        self.most_inside = 0
+        self.readings = 0
+        self.first_in = threading.Event()
+        self.second_in = threading.Event()
+
+    def __call__(self):
+        with self.guard:
+            self.inside += 1
+            self.readings += 1
+            self.most_inside = max(self.most_inside, self.inside)
+            first = self.readings == 1
+        try:
+            if first:
+                self.first_in.set()
+                # Under the lock no second caller can get in: this wait runs out (no timing is
+                # asserted). Without the lock the second caller gets in and ends it at once.
+                self.second_in.wait(timeout=1.0)
+            else:
+                self.second_in.set()
+            return self.now
+        finally:
+            with self.guard:
+                self.inside -= 1
+
+
+def test_two_threads_never_check_at_the_same_time():
+    clock = OverlapClock()
+    rl = limiter(clock)
+    results = []
+    first = threading.Thread(target=lambda: results.append(rl.check("a")))
+    second = threading.Thread(target=lambda: results.append(rl.check("a")))
+    first.start()
+    assert clock.first_in.wait(timeout=30)
+    second.start()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert results == [0.0, 0.0]
+    assert clock.most_inside == 1, "two requests were inside the limiter at once: hold self.lock"
+
+
 def test_a_thousand_clients_never_hold_more_than_max_clients(clock):
     rl = limiter(clock, max_clients=50)
     for n in range(1000):
@@ -148,7 +221,8 @@ def app_client(clock):
 def test_429_with_retry_after_rounded_up(app_client, clock):
     assert get(app_client, "198.51.100.7").status_code == 200
     assert get(app_client, "198.51.100.7").status_code == 200
-    expected = {0.0: "2", 0.5: "2", 1.5: "1", 1.99: "1"}
+    # 0.6 s after the burst the next token is 1.4 s away: round() says 1, the client needs 2.
+    expected = {0.0: "2", 0.5: "2", 0.6: "2", 1.2: "1", 1.5: "1", 1.99: "1"}
     start = clock.now
     for offset, retry_after in expected.items():
         clock.now = start + offset

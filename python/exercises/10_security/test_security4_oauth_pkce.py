@@ -1,3 +1,4 @@
+import random
 import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -127,6 +128,18 @@ def test_each_login_gets_its_own_state_and_verifier(client, provider, browser):
     assert all(re.fullmatch(r"[A-Za-z0-9\-._~]{43,128}", v) for v in verifiers)
 
 
+def test_state_and_verifier_come_from_the_os_not_a_seeded_generator(client, provider, browser):
+    # `random` is a Mersenne Twister: seeded (or observed) once, every later "secret" is known.
+    random.seed(2026)
+    first = client.start_login()
+    random.seed(2026)
+    second = client.start_login()
+    assert query(first)["state"] != query(second)["state"], "use secrets.token_urlsafe, not random"
+    assert query(first)["code_challenge"] != query(second)["code_challenge"], (
+        "use secrets.token_urlsafe for the verifier, not random"
+    )
+
+
 # The callback -------------------------------------------------------------------------------
 
 
@@ -194,6 +207,18 @@ def test_an_error_callback_raises_its_error_and_spends_the_state(client, provide
     with pytest.raises(OAuthError) as again:
         client.finish_login(callback)
     assert again.value.error == "invalid_state"
+    assert provider.paths() == ["/authorize"]
+
+
+def test_an_error_from_another_issuer_is_invalid_issuer(client, provider, browser):
+    # RFC 9207: iss is checked before anything in the response is believed, its error included.
+    provider.deny_next = True
+    provider.send_iss = "https://evil.example"
+    callback = authorize(browser, client.start_login())
+    assert query(callback)["error"] == ["access_denied"]
+    with pytest.raises(OAuthError) as caught:
+        client.finish_login(callback)
+    assert caught.value.error == "invalid_issuer"
     assert provider.paths() == ["/authorize"]
 
 
@@ -287,3 +312,74 @@ def test_a_server_error_without_json_is_server_error(client, provider, browser):
     with pytest.raises(OAuthError) as caught:
         client.finish_login(authorize(browser, client.start_login()))
     assert caught.value.error == "server_error"
+
+
+class FakeResponse:
+    def __init__(self, status_code, body):
+        self.status_code = status_code
+        self.body = body
+
+    def json(self):
+        if isinstance(self.body, str):
+            raise ValueError("not JSON")
+        return self.body
+
+
+class FakeHttp:
+    """A token endpoint that answers what the test says, and records each POST."""
+
+    def __init__(self, status_code, body):
+        self.answer = FakeResponse(status_code, body)
+        self.posts = []
+
+    def post(self, url, **kwargs):
+        self.posts.append((url, kwargs))
+        return self.answer
+
+
+def exchange_with(status_code, body):
+    http = FakeHttp(status_code, body)
+    oauth = OAuthClient(CONFIG, http, FakeClock())
+    state = query(oauth.start_login())["state"][0]
+    with pytest.raises(OAuthError) as caught:
+        oauth.finish_login(f"{REDIRECT}?code=c-1&state={state}&iss={ISSUER}")
+    assert [url for url, _ in http.posts] == [CONFIG.token_url]
+    return caught.value.error
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"access_token": 12345, "token_type": "Bearer"},
+        {"access_token": ["at-1"], "token_type": "Bearer"},
+        {"access_token": {"value": "at-1"}, "token_type": "Bearer"},
+        {"access_token": None, "token_type": "Bearer"},
+        ["at-1"],
+    ],
+)
+def test_a_200_without_a_string_access_token_is_server_error(body):
+    assert exchange_with(200, body) == "server_error"
+
+
+@pytest.mark.parametrize(
+    "status_code, body",
+    [
+        (400, {"error": 42}),
+        (400, {"error": ""}),
+        (400, {"error": None}),
+        (400, {"error": ["invalid_grant"]}),
+        (400, {"detail": "no error field"}),
+        (400, ["invalid_grant"]),
+        (502, "<html>bad gateway</html>"),
+    ],
+)
+def test_a_refusal_without_a_string_error_code_is_server_error(status_code, body):
+    assert exchange_with(status_code, body) == "server_error", (
+        "only a non-empty string `error` is the provider's code; anything else is server_error"
+    )
+
+
+def test_a_refusal_with_an_error_code_raises_it():
+    assert exchange_with(400, {"error": "invalid_grant", "error_description": "expired"}) == (
+        "invalid_grant"
+    )

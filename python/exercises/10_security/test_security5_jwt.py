@@ -135,6 +135,34 @@ def test_the_algorithm_belongs_to_the_key(verifier):
     assert rejected(verifier, token("idp-2025", signer=("HS256", HMAC_SECRET))) == "algorithm"
 
 
+@pytest.mark.parametrize("alg", ["hs256", "Hs256", "hS256"])
+def test_the_algorithm_is_compared_exactly(verifier, alg):
+    # Validly signed with the HMAC key, but the header does not say the key's algorithm.
+    tok = handmade(
+        {"alg": alg, "typ": "at+jwt", "kid": "internal"},
+        claims(),
+        lambda signing_input: hmac.new(HMAC_SECRET, signing_input, hashlib.sha256).digest(),
+    )
+    assert rejected(verifier, tok) == "algorithm", "JWS alg values are case-sensitive (RFC 7515 4.1.1)"
+
+
+@pytest.mark.parametrize("typ", [None, "JWT", "application/jwt"])
+def test_the_algorithm_is_checked_before_the_type(verifier, typ):
+    # The table's order: an algorithm-confusion token is reported as such, whatever its typ.
+    assert rejected(verifier, token("internal", typ=typ, signer=("RS256", RSA_KEY))) == "algorithm"
+    confused = {"alg": "HS256", "kid": "idp-2026"}
+    if typ is not None:
+        confused["typ"] = typ
+    tok = handmade(
+        confused,
+        claims(),
+        lambda signing_input: hmac.new(RSA_PUBLIC_PEM, signing_input, hashlib.sha256).digest(),
+    )
+    assert rejected(verifier, tok) == "algorithm"
+    unsigned = dict(confused, alg="none")
+    assert rejected(verifier, handmade(unsigned, claims())) == "algorithm"
+
+
 @pytest.mark.parametrize("kid", [None, "nope", "IDP-2026", "idp-2026 "])
 def test_an_unknown_kid_is_refused_without_trying_other_keys(verifier, kid):
     # Signed with a key the table has, under a kid it does not.

@@ -24,7 +24,8 @@ The rules this middleware implements (MDN: https://developer.mozilla.org/en-US/d
 - **`Vary: Origin`** on EVERY `/api/` response, allowed origin or not, Origin header or not: the
   answer depends on the Origin header, and a shared cache that ignores that serves one origin's
   CORS headers to another (https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches). Add
-  `Origin` to a `Vary` the endpoint already set (`Accept-Encoding, Origin`); do not replace it.
+  `Origin` to a `Vary` the endpoint already set (`Accept-Encoding, Origin`); do not replace it,
+  and do not add it again when it already lists `Origin` (in any case).
 - Actual responses for an allowed origin also expose `X-Request-Id` to the page:
   `Access-Control-Expose-Headers: X-Request-Id`.
 - A **preflight** is an `OPTIONS` request carrying `Origin` AND `Access-Control-Request-Method`
