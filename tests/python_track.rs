@@ -316,10 +316,7 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
             "from botocore.stub import Stubber\ndef greet(name):\n    pass\n",
             "botocore.stub",
         ),
-        (
-            "import boto3\ndef greet(name):\n    pass\n",
-            "boto3",
-        ),
+        ("import boto3\ndef greet(name):\n    pass\n", "boto3"),
         (
             "import botocore.exceptions\ndef greet(name):\n    return botocore.exceptions.urllib3\n",
             "urllib3",
