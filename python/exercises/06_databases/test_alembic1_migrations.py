@@ -87,6 +87,15 @@ def test_upgrade_keeps_every_user_and_splits_their_names(conn):
     ]
 
 
+def test_upgrade_keeps_users_without_a_name(conn):
+    conn.execute(sa.text("INSERT INTO users VALUES (20, '', 'nameless@x'), (21, '   ', 'blank@x')"))
+    conn.commit()
+    run(conn, migration.upgrade)
+    assert rows(conn, "first_name", "last_name")[-2:] == [(20, "", ""), (21, "", "")], (
+        "an empty or blank full name splits into two empty names: no user may be lost"
+    )
+
+
 def test_the_data_migration_is_not_row_by_row(conn):
     updates = []
 
@@ -138,6 +147,16 @@ def test_downgrade_restores_the_previous_schema(conn):
     assert set(cols) == {"id", "full_name", "email"}
     assert cols["full_name"]["nullable"] is False and cols["full_name"]["type"].length == 200
     assert sa.inspect(conn).get_indexes("users") == [], "the index goes with its revision"
+
+
+def test_downgrade_brings_back_full_name_without_a_default(conn):
+    run(conn, migration.upgrade)
+    run(conn, migration.downgrade)
+    assert columns(conn)["full_name"]["default"] is None, (
+        "revision 0001 had no default on full_name: the downgrade restores that schema exactly"
+    )
+    with pytest.raises(sa.exc.IntegrityError):
+        conn.execute(sa.text("INSERT INTO users (id, email) VALUES (30, 'no-name@x')"))
 
 
 def test_downgrade_rebuilds_every_full_name(conn):

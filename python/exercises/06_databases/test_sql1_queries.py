@@ -140,6 +140,27 @@ def test_add_users_keeps_hostile_text_as_data(conn, raw):
     assert raw.execute("SELECT COUNT(*) FROM users").fetchone() == (11,)
 
 
+def test_add_users_leaves_the_callers_dicts_alone(conn):
+    new = [{"email": "grace@example.com", "name": "Grace Hopper"},
+           {"email": "linus@example.com", "name": "Linus", "phone": "+1 9"}]
+    copies = [dict(user) for user in new]
+    assert q.add_users(conn, new) == 2
+    assert new == copies, "the caller's dicts are theirs: build new ones, never fill in theirs"
+
+
+def test_a_duplicate_email_is_not_counted_as_inserted(conn, raw):
+    rows = [{"email": "new@example.com", "name": "New"}, {"email": "ada@example.com", "name": "Copy"}]
+    try:
+        count = q.add_users(conn, rows)
+    except sqlite3.IntegrityError:
+        return  # the UNIQUE violation reaches the caller: fine
+    inserted = raw.execute("SELECT COUNT(*) FROM users").fetchone()[0] - len(USERS)
+    assert count == inserted, (
+        f"{count} returned, {inserted} inserted: return the rows the database inserted "
+        "(cursor.rowcount), never len(users)"
+    )
+
+
 def test_add_no_users(conn):
     assert q.add_users(conn, []) == 0
 
@@ -155,8 +176,23 @@ def test_users_outside_team_include_those_in_no_team(conn):
     assert all("core" not in c[1] for c in conn.calls)
 
 
+def test_users_outside_the_empty_team_include_those_in_no_team(conn, raw):
+    raw.execute("INSERT INTO users VALUES (11, 'e@example.com', 'Empty team', '', NULL)")
+    assert q.users_outside_team(conn, "") == list(range(1, 11)), (
+        "NULL (no team) is not the team '': COALESCE(team, '') makes them equal"
+    )
+    assert q.users_outside_team(conn, "core") == [2, 3, 5, 6, 8, 9, 11]
+
+
 def test_phone_coverage(conn, raw):
     assert tuple(q.phone_coverage(conn)) == (10, 4)
     raw.execute("UPDATE users SET phone = NULL")
     assert tuple(q.phone_coverage(conn)) == (10, 0)
     assert len(conn.calls) == 2, "one query each time"
+
+
+def test_phone_coverage_of_an_empty_table(conn, raw):
+    raw.execute("DELETE FROM users")
+    assert tuple(q.phone_coverage(conn)) == (0, 0), (
+        "no users: 0 with a known phone, not NULL (SUM of no rows is NULL, COUNT is 0)"
+    )

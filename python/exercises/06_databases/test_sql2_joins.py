@@ -173,3 +173,13 @@ def test_revenue_by_country(conn):
         "every country, each customer counted once however many orders, 0 without revenue"
     )
     assert len(conn.statements) == 1
+
+
+@pytest.mark.parametrize("report", ["customer_report", "revenue_by_country"])
+def test_counts_and_cents_are_integers(conn, report):
+    rows = getattr(j, report)(conn)
+    assert rows
+    numbers = [value for row in rows for value in row if not isinstance(value, str)]
+    assert all(type(value) is int for value in numbers), (
+        f"money in cents is an int, never a float (SQLite's TOTAL() returns a float): {rows}"
+    )

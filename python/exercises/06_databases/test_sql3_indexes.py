@@ -142,6 +142,16 @@ def test_status_counts_read_only_a_covering_index(db):
     assert ix.order_status_counts(db, 4) == expected and expected
 
 
+def test_the_covering_index_holds_exactly_what_the_query_needs(db):
+    [(name,)] = db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders'").fetchall()
+    key = [row[2] for row in db.execute(f"PRAGMA index_info({name})")]
+    assert key == ["customer_id", "status"], (
+        f"the per-status count reads customer_id and status: {key} is wider than that, and every "
+        "change of a column in the key rewrites the index"
+    )
+
+
 def test_email_lookup_searches_an_expression_index(db):
     step = " / ".join(details(db, BY_EMAIL, ("ada@example.com",)))
     assert re.fullmatch(r"SEARCH users USING (COVERING )?INDEX \w+ \(<expr>=\?\)", step), step
@@ -182,6 +192,20 @@ def test_events_on_day_keeps_exactly_the_day(day_events):
 
 def test_events_on_day_across_a_month_end(day_events):
     assert [r[0] for r in ix.events_on_day(day_events, 99, datetime.date(2026, 3, 1))] == [9001]
+
+
+@pytest.mark.parametrize("day", [
+    datetime.date(2026, 1, 31), datetime.date(2026, 2, 28), datetime.date(2026, 12, 31),
+], ids=str)
+def test_events_on_the_last_day_of_a_month(db, day):
+    after = day + datetime.timedelta(days=1)
+    db.executemany("INSERT INTO events (id, user_id, kind, created_at) VALUES (?, 99, 'view', ?)", [
+        (9101, f"{day} 23:59:59.900"),
+        (9102, f"{after} 00:00:00"),
+    ])
+    assert [r[0] for r in ix.events_on_day(db, 99, day)] == [9101], (
+        "the day after the last of a month is the first of the next one: day + timedelta(days=1)"
+    )
 
 
 def test_events_on_day_is_answered_by_the_index_range(day_events):

@@ -33,6 +33,31 @@ class TracedConnection(sqlite3.Connection):
     statements: list
 
 
+class InterruptedConnection(TracedConnection):
+    """Raises KeyboardInterrupt (Ctrl-C, or a worker's SystemExit: not an Exception) instead of
+    running the `nth` statement that starts with `prefix`; runs every other one."""
+
+    prefix = ""
+    nth = 0
+
+    def execute(self, sql, *args):
+        if self.prefix and " ".join(sql.split()).upper().startswith(self.prefix):
+            self.nth -= 1
+            if self.nth == 0:
+                raise KeyboardInterrupt
+        return super().execute(sql, *args)
+
+
+@pytest.fixture
+def interrupted():
+    conn = sqlite3.connect(":memory:", isolation_level=None, factory=InterruptedConnection)
+    conn.executescript(SCHEMA)
+    conn.statements = []
+    conn.set_trace_callback(conn.statements.append)
+    yield conn
+    conn.close()
+
+
 @pytest.fixture
 def conn():
     conn = sqlite3.connect(":memory:", isolation_level=None, factory=TracedConnection)
@@ -130,6 +155,17 @@ def test_the_balance_check_is_in_the_update(conn):
     )
 
 
+def test_an_interrupt_between_the_updates_rolls_back_too(interrupted):
+    interrupted.prefix, interrupted.nth = "UPDATE ACCOUNTS", 2   # the credit
+    with pytest.raises(KeyboardInterrupt):
+        tx.transfer(interrupted, 1, 2, 100)
+    assert not interrupted.in_transaction, (
+        "KeyboardInterrupt and SystemExit are not Exceptions: `except BaseException` (or a "
+        "`with conn:`-like try/finally) must roll back on them too"
+    )
+    assert balances(interrupted) == {1: 10000, 2: 500, 3: 0} and ledger(interrupted) == []
+
+
 def test_after_a_failure_the_connection_works(conn):
     with pytest.raises(tx.InsufficientFunds):
         tx.transfer(conn, 3, 1, 1)
@@ -196,6 +232,47 @@ def test_a_fatal_error_rolls_back_the_whole_batch(conn):
     assert products(conn) == [("OLD-1", 100, 3)], "nothing of a failed batch is kept"
     assert not conn.in_transaction
     assert keywords(conn)[-1] == "ROLLBACK"
+
+
+@pytest.mark.parametrize("fatal", ["unbindable value", "missing table"])
+def test_a_database_error_that_is_no_rejection_rolls_back_the_whole_batch(conn, fatal):
+    rows = [GOOD[0], {"sku": "L-1", "name": "List price", "price_cents": 100, "stock": 1}, GOOD[1]]
+    if fatal == "unbindable value":
+        rows[1]["price_cents"] = [100]
+    else:
+        conn.execute("DROP TABLE stock")
+    with pytest.raises(sqlite3.Error) as raised:
+        tx.import_products(conn, rows)
+    assert not isinstance(raised.value, sqlite3.IntegrityError)
+    assert conn.execute("SELECT sku FROM products ORDER BY id").fetchall() == [("OLD-1",)], (
+        "only an IntegrityError rejects a row: any other sqlite3.Error is fatal, nothing is kept"
+    )
+    assert not conn.in_transaction and keywords(conn)[-1] == "ROLLBACK"
+
+
+def test_an_interrupt_mid_import_rolls_back_the_whole_batch(interrupted):
+    interrupted.prefix, interrupted.nth = "INSERT INTO STOCK", 2   # the second row's stock
+    with pytest.raises(KeyboardInterrupt):
+        tx.import_products(interrupted, GOOD)
+    assert not interrupted.in_transaction, "`except Exception` misses KeyboardInterrupt"
+    assert products(interrupted) == [("OLD-1", 100, 3)]
+
+
+def test_every_savepoint_is_released(conn):
+    rows = [
+        {"sku": "OLD-1", "name": "Duplicate", "price_cents": 100, "stock": 1},
+        GOOD[0],
+        {"sku": "N-1", "name": "Negative", "price_cents": 100, "stock": -1},
+        GOOD[1],
+    ]
+    tx.import_products(conn, rows)
+    kinds = keywords(conn)
+    assert kinds.count("SAVEPOINT") == kinds.count("RELEASE") == 4, (
+        f"ROLLBACK TO undoes the work but keeps the savepoint open: RELEASE it too: {kinds}"
+    )
+    for i, kind in enumerate(kinds):
+        if kind == "ROLLBACK TO":
+            assert kinds[i + 1] == "RELEASE", kinds
 
 
 def test_an_empty_import(conn):

@@ -87,6 +87,16 @@ def test_catalogue(session):
     ]
 
 
+def test_catalogue_is_in_the_databases_order_of_names(engine):
+    seed(engine, {"bell hooks": [("All About Love", 1000)], "Zadie Smith": []})
+    with Session(engine) as session:
+        names = [name for name, _ in s.catalogue(session)]
+    assert names == [
+        "N. K. Jemisin", "Octavia E. Butler", "Ted Chiang", "Ursula K. Le Guin", "Zadie Smith",
+        "bell hooks",
+    ], "ORDER BY name: the database compares the names as they are ('Z' < 'b'), no lower()"
+
+
 @pytest.mark.parametrize("more_authors", [0, 6])
 def test_catalogue_runs_a_constant_number_of_queries(engine, sql, more_authors):
     seed(engine, {f"Author {i:02}": [(f"Book {i}", 100 + i)] for i in range(more_authors)})
@@ -132,6 +142,18 @@ def test_a_duplicate_author_writes_nothing(factory, log, engine):
     assert "Not a real book" not in prices(engine)
 
 
+def test_the_database_detects_the_duplicate(factory, sql):
+    with pytest.raises(s.DuplicateAuthor):
+        s.add_author(factory, "Ted Chiang", [("Not a real book", 100)])
+    statements = [" ".join(statement.split()).upper() for statement, _ in sql.statements]
+    inserts = [i for i, st in enumerate(statements) if st.startswith("INSERT INTO AUTHORS")]
+    assert inserts, "the INSERT is what finds the duplicate: the UNIQUE constraint says so"
+    assert not any(st.startswith("SELECT") for st in statements[:inserts[0]]), (
+        "a SELECT before the INSERT is check-then-act: a concurrent request inserts the same name "
+        "between the two. Insert, and turn the IntegrityError into DuplicateAuthor"
+    )
+
+
 def test_a_bad_book_rolls_back_its_author(factory, log, engine):
     with pytest.raises(Exception) as raised:
         s.add_author(factory, "Someone New", [("Fine", 100), ("Negative", -1)])
@@ -164,4 +186,11 @@ def test_reprice_commits_once(factory, log, engine):
     ids = book_ids(engine)
     s.reprice(factory, {ids["Kindred"]: 1000, ids["Exhalation"]: 1600})
     assert prices(engine)["Kindred"] == 1000 and prices(engine)["Exhalation"] == 1600
+    assert log == ["commit", "close"]
+
+
+def test_a_book_may_be_free(factory, log, engine):
+    ids = book_ids(engine)
+    s.reprice(factory, {ids["Kindred"]: 0})
+    assert prices(engine)["Kindred"] == 0, "0 is a price (the CHECK allows it): only < 0 is refused"
     assert log == ["commit", "close"]

@@ -51,7 +51,8 @@ def author_by_name(session: Session, name: str) -> Author | None:
 
 
 def catalogue(session: Session) -> list[tuple[str, list[str]]]:
-    """(author name, [their book titles by title]) for every author, by name, in a constant
+    """(author name, [their book titles by title]) for every author, by name as the database
+    orders it (`ORDER BY name`: the text as it is, so "Zadie" comes before "bell"), in a constant
     number of queries, however many authors there are."""
     authors = session.scalars(
         select(Author).options(selectinload(Author.books)).order_by(Author.name)
