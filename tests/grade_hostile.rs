@@ -71,6 +71,11 @@ const ADD_TESTS: &str = "\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #
 /// The course's manifest: one dependency, so that its crate name is one the tests use.
 const MANIFEST: &str = "bin = []\n\n[package]\nname = \"exercises\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\nautobins = false\nautoexamples = false\nautotests = false\nautobenches = false\n\n[dependencies]\nserde_json = \"1\"\n";
 const SOLVED_ADD: &str = "fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n\nfn main() {}\n";
+/// A shipped type with derived comparisons and a method (red team round 8 retyped its fields,
+/// or put an alias of a look-alike in its place).
+const REPLY: &str = "/// An answer (shipped): the tests compare whole replies and their fields.\n#[derive(Debug, Clone, PartialEq)]\npub struct Reply {\n    pub status: u16,\n    pub body: String,\n}\n\nimpl Reply {\n    pub fn new(status: u16, body: &str) -> Reply {\n        Reply {\n            status,\n            body: body.to_string(),\n        }\n    }\n}\n\n/// The answer to `GET path`: 200 \"home\" for `/`, 404 \"not found\" otherwise.\npub fn answer(path: &str) -> Reply {\n    let _ = path;\n    Reply::new(500, \"todo\")\n}\n\nfn main() {}\n";
+const REPLY_TESTS: &str = "\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn answers() {\n        assert_eq!(answer(\"/\"), Reply::new(200, \"home\"));\n        assert_eq!(answer(\"/nope\").status, 404);\n    }\n}\n";
+const SOLVED_REPLY: &str = "/// An answer (shipped): the tests compare whole replies and their fields.\n#[derive(Debug, Clone, PartialEq)]\npub struct Reply {\n    pub status: u16,\n    pub body: String,\n}\n\nimpl Reply {\n    pub fn new(status: u16, body: &str) -> Reply {\n        Reply {\n            status,\n            body: body.to_string(),\n        }\n    }\n}\n\npub fn answer(path: &str) -> Reply {\n    match path {\n        \"/\" => Reply::new(200, \"home\"),\n        _ => Reply::new(404, \"not found\"),\n    }\n}\n\nfn main() {}\n";
 const GREET: &str = "fn main() {\n    std::process::exit(1);\n}\n";
 const SOLVED_GREET: &str = "fn main() {\n    println!(\"hi\");\n}\n";
 const SERVER_MAIN: &str = "mod logic;\n#[cfg(test)]\nmod tests;\n\nfn main() {\n    println!(\"{}\", logic::double(1));\n}\n";
@@ -81,6 +86,7 @@ const SERVER_TESTS: &str =
 
 const ADD_RS: &str = "exercises/basics/add.rs";
 const GREET_RS: &str = "exercises/basics/greet.rs";
+const REPLY_RS: &str = "exercises/basics/reply.rs";
 const MAIN_RS: &str = "exercises/more/server/main.rs";
 const LOGIC_RS: &str = "exercises/more/server/logic.rs";
 /// A data file of the folder exercise (red team round 6: a module file that is not `.rs`).
@@ -102,6 +108,13 @@ fn course() -> TestCourse {
             &format!("{ADD}{ADD_TESTS}"),
             Some(&format!("{SOLVED_ADD}// {ADD_SECRET}\n")),
             points(2),
+        )
+        .exercise(
+            "basics",
+            "reply",
+            &format!("{REPLY}{REPLY_TESTS}"),
+            Some(SOLVED_REPLY),
+            points(1),
         )
         .exercise(
             "basics",
@@ -217,6 +230,7 @@ fn course_test_failed(exercise: &str) -> Expect {
     match exercise {
         "add" => expect("tests_failed").failing("tests::adds"),
         "server" => expect("tests_failed").failing("tests::doubles"),
+        "reply" => expect("tests_failed").failing("tests::answers"),
         other => panic!("{other} has no test"),
     }
 }
@@ -239,13 +253,14 @@ fn passed() -> Expect {
 fn exercise_of(path: &str) -> &'static str {
     match path {
         ADD_RS => "add",
+        REPLY_RS => "reply",
         GREET_RS => "greet",
         MAIN_RS | LOGIC_RS | NOTES_TXT => "server",
         other => panic!("{other} is no exercise file of the test course"),
     }
 }
 
-const EXERCISES: [&str; 3] = ["add", "greet", "server"];
+const EXERCISES: [&str; 4] = ["add", "reply", "greet", "server"];
 
 /// One learner of the cohort: the course's unsolved exercises with `files` replaced, and what
 /// grading must make of every exercise.
@@ -303,6 +318,7 @@ fn honest() -> Learner {
         honest: true,
         ..learner("zz_honest")
             .file(ADD_RS, HONEST_ADD)
+            .file(REPLY_RS, SOLVED_REPLY)
             .file(GREET_RS, SOLVED_GREET)
             .file(LOGIC_RS, SOLVED_LOGIC)
     }
@@ -315,6 +331,7 @@ fn honest_windows() -> Learner {
         honest: true,
         ..learner("zz_honest_windows")
             .file(ADD_RS, crlf(HONEST_ADD))
+            .file(REPLY_RS, crlf(SOLVED_REPLY))
             .file(GREET_RS, crlf(SOLVED_GREET))
             .file(MAIN_RS, crlf(SERVER_MAIN))
             .file(LOGIC_RS, format!("\u{feff}{}", crlf(SOLVED_LOGIC)))
@@ -910,7 +927,7 @@ fn inspect(
     for honest in scene.learners.iter().filter(|l| l.honest) {
         match find(&honest.name) {
             Some(graded) => findings
-                .check(graded["score"] == 6 && graded["percent"] == 100.0, || {
+                .check(graded["score"] == 7 && graded["percent"] == 100.0, || {
                     format!("the honest learner {:?} lost marks: {graded}", honest.name)
                 }),
             None => findings.0.push(format!(
@@ -1101,16 +1118,15 @@ fn forged_verdicts_earn_nothing() {
                     .reason("many_summaries")
                     .ran("forged_summary"),
             ),
-        // Defence: the expected count comes from the course (1), never from the learner's file
-        // (where a macro naming `test` makes it unknown) nor from libtest ("2 passed").
+        // Defence: since red team round 8 no macro call may be given an item, so a learner
+        // macro can no longer generate a test; behind that, the expected count comes from the
+        // course (1), never from the learner's file (where a macro naming `test` makes it
+        // unknown) nor from libtest ("2 passed"), which refused this run before round 8.
         learner("macro_test_count")
             .file(LOGIC_RS, include_str!("hostile/macro_test_count_logic.rs"))
             .expect(
                 "server",
-                expect("run_failed")
-                    .reason("test_count")
-                    .shows("reported 2 passed, but the exercise has 1")
-                    .ran("macro_test_count"),
+                contract("the call `generate!` is given an item (`fn ..`)").hides("HOSTILE-RAN"),
             ),
         // Defence: the exercise's contract (`contract::signature`): shipped signatures stay.
         learner("always_eq")
@@ -1251,9 +1267,50 @@ fn forged_verdicts_earn_nothing() {
                     .shows("`Summed` is not the course's trait as shipped")
                     .hides("HOSTILE-RAN"),
             ),
+        // Red team round 8 (W1). Defence: a shipped struct, enum or union stays that kind of item
+        // with its fields' and variants' types as shipped. Before the fix: `passed`, the marker
+        // printed (in the course, fw1_handlers at full marks with wrong handlers).
+        learner("field_retype")
+            .file(REPLY_RS, include_str!("hostile/field_retype_reply.rs"))
+            .expect(
+                "reply",
+                contract("`Reply`'s field `status` must keep its type `u16` (it is `Any`)")
+                    .shows("`Reply`'s field `body` must keep its type `String`")
+                    .hides("HOSTILE-RAN"),
+            ),
+        // Red team round 8 (W2). Defence: a shipped type stays a type definition (no alias in
+        // its place), and every shipped method stays written out with its signature. Before
+        // the fix: `passed`, the marker printed.
+        learner("alias_twin")
+            .file(REPLY_RS, include_str!("hostile/alias_twin_reply.rs"))
+            .expect(
+                "reply",
+                contract("`Reply` must stay the struct the course wrote")
+                    .shows("`Reply::new` must stay written out")
+                    .hides("HOSTILE-RAN"),
+            ),
+        // Red team round 8 (W5). Defence: no macro call may be given an item among its
+        // arguments (a pass-through macro writes it out of every check's sight). Before the
+        // fix: `passed`, 2 marks, through a hijacked `String::contains`.
+        learner("macro_hidden_impl")
+            .file(ADD_RS, include_str!("hostile/macro_hidden_impl_add.rs"))
+            .expect(
+                "add",
+                contract("the call `verbatim!` is given an item (`impl ..`)").hides("HOSTILE-RAN"),
+            ),
+        // Red team round 8 (W6). Defence: as W5 (the contract), and the rule book refuses a
+        // module declared inside a macro and follows `#[path]` modules in function bodies.
+        // Before the fix: `passed`, 2 marks, through greet's `exit`.
+        learner("macro_path")
+            .file(ADD_RS, include_str!("hostile/macro_path_add.rs"))
+            .file(GREET_RS, include_str!("hostile/macro_path_greet.rs"))
+            .expect(
+                "add",
+                contract("the call `verbatim!` is given an item (`mod ..`)").hides("HOSTILE-RAN"),
+            )
+            .expect("greet", unsolved("greet")),
         // Defence: a byte-order mark is removed before parsing and the program is printed from
-        // the syntax tree: the course's tests really run (and fail, by name); a macro naming
-        // `test` in a folder exercise changes nothing of the count.
+        // the syntax tree: the course's tests really run (and fail, by name).
         learner("bom")
             .file(ADD_RS, with_bom(include_str!("hostile/bom_add.rs")))
             .file(GREET_RS, with_bom(GREET))

@@ -98,32 +98,60 @@ fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::panic::catch_unwind;
 
-    /// Runs `check` on `parse`; true if it panicked (its message is printed above).
-    fn panics(check: fn(ParseFn), parse: ParseFn) -> bool {
-        catch_unwind(|| check(parse)).is_err()
+    /// The parsers a test judges a check on, in an order no code of the learner's can
+    /// predict: a check that counts its calls, or remembers which came first, learns nothing
+    /// (red team round 8). The seed comes from the standard library's per-process random hash
+    /// keys, and is printed when a test fails.
+    fn shuffled<T>(mut items: Vec<T>) -> (Vec<T>, u64) {
+        use std::hash::{BuildHasher, Hasher};
+        let seed = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish()
+            | 1;
+        let mut state = seed;
+        for i in (1..items.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            items.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        (items, seed)
     }
 
-    /// `check` must accept the correct parsers and catch every buggy one.
+    /// Runs `check` on `parse` in a thread of its own, named like every other (so the name
+    /// tells nothing); true if it panicked (its message is printed above).
+    fn panics(check: fn(ParseFn), parse: ParseFn) -> bool {
+        std::thread::Builder::new()
+            .name("judge".to_string())
+            .spawn(move || check(parse))
+            .expect("a thread")
+            .join()
+            .is_err()
+    }
+
+    /// `check` must accept the correct parsers and catch every buggy one, all of them judged
+    /// in one shuffled run.
     fn grade(name: &str, check: fn(ParseFn), bugs: &[(ParseFn, &str)]) {
-        assert!(
-            !panics(check, parse_limit),
-            "{name} panics on the CORRECT parse_limit (see the assertion above): \
-             it expects something parse_limit rightly doesn't do"
-        );
-        assert!(
-            !panics(check, correct_rewrite),
-            "{name} panics on a correct parser that is not parse_limit itself (a rewrite \
-             that follows every rule): a check must judge what the parser answers, not \
-             which function it is"
-        );
-        for &(buggy, bug) in bugs {
-            assert!(
-                panics(check, buggy),
-                "{name} passes a buggy parser that {bug}: assert the exact answers its \
-                 comment asks for"
-            );
+        let mut judged: Vec<(ParseFn, Option<&str>)> =
+            vec![(parse_limit, None), (correct_rewrite, None)];
+        judged.extend(bugs.iter().map(|&(buggy, bug)| (buggy, Some(bug))));
+        let (judged, seed) = shuffled(judged);
+        for (parse, bug) in judged {
+            match bug {
+                None => assert!(
+                    !panics(check, parse),
+                    "{name} panics on a CORRECT parser (parse_limit, or a rewrite that follows \
+                     every rule; see the assertion above): it expects something a correct \
+                     parser rightly doesn't do, or judges which function it is given or when \
+                     it is called rather than what the parser answers (order seed {seed})"
+                ),
+                Some(bug) => assert!(
+                    panics(check, parse),
+                    "{name} passes a buggy parser that {bug}: assert the exact answers its \
+                     comment asks for (order seed {seed})"
+                ),
+            }
         }
     }
 

@@ -44,15 +44,59 @@ fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::panic::catch_unwind;
 
+    /// Runs `suite` on `f` in a thread of its own, named like every other (the test's name
+    /// would tell which implementations it judges); true if it panicked.
     fn caught(f: PageFn) -> bool {
-        catch_unwind(|| suite(f)).is_err()
+        std::thread::Builder::new()
+            .name("judge".to_string())
+            .spawn(move || suite(f))
+            .expect("a thread")
+            .join()
+            .is_err()
     }
 
-    // ---- Planted bugs. Your suite must catch every one. ----
+    /// Judges `suite` on the correct implementations and on `bugs` together, in an order no
+    /// code of the learner's can predict (the seed comes from the standard library's
+    /// per-process random hash keys, and is printed when a test fails): every test judges
+    /// correct and buggy implementations alike, so neither the test (its thread's name), nor
+    /// the order, nor a count of calls tells one from the other (red team round 8).
+    fn judge(bugs: &[(PageFn, &str)]) {
+        use std::hash::{BuildHasher, Hasher};
+        let mut judged: Vec<(PageFn, Option<&str>)> =
+            vec![(page_bounds, None), (correct_rewrite, None)];
+        judged.extend(bugs.iter().map(|&(buggy, bug)| (buggy, Some(bug))));
+        let seed = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish()
+            | 1;
+        let mut state = seed;
+        for i in (1..judged.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            judged.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        let mut wrong = Vec::new();
+        for (f, bug) in judged {
+            match (bug, caught(f)) {
+                (None, true) => wrong.push(
+                    "your suite fails a CORRECT implementation (page_bounds, or another one): \
+                     one of your assertions expects the wrong thing, or it judges which \
+                     function it is given or when it runs rather than what `f` answers"
+                        .to_string(),
+                ),
+                (Some(bug), false) => wrong.push(format!("missed: {bug}")),
+                _ => {}
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "{}\n(order seed {seed})",
+            wrong.join("\n")
+        );
+    }
 
-    /// Treats the page as 0-based.
     fn buggy_zero_based(total: usize, page: usize, per_page: usize) -> Option<(usize, usize)> {
         if page == 0 || per_page == 0 {
             return None;
@@ -331,80 +375,55 @@ mod tests {
                 "page 1 of a list shorter than a page runs past its end (3 items: (0, 10))",
             ),
         ];
-        let missed: Vec<&str> = bugs
-            .iter()
-            .filter(|&&(bug, _)| !caught(bug))
-            .map(|&(_, what)| what)
-            .collect();
-        assert!(
-            missed.is_empty(),
-            "your suite misses {} planted bug(s):\n{}",
-            missed.len(),
-            missed.join("\n")
-        );
+        judge(&bugs);
     }
 
     #[test]
     fn suite_accepts_the_correct_implementation() {
-        assert!(
-            !caught(page_bounds),
-            "your suite fails the CORRECT page_bounds: one of your assertions expects the wrong thing"
-        );
-        assert!(
-            !caught(correct_rewrite),
-            "your suite fails a correct implementation that is not page_bounds itself: judge \
-             what `f` answers, not which function it is"
-        );
+        judge(&[(buggy_zero_based, "page treated as 0-based")]);
     }
 
     #[test]
     fn catches_bugs_it_was_not_told_about() {
-        assert!(
-            caught(buggy_per_page_zero),
-            "missed: per_page 0 accepted (the doc comment says None)"
-        );
-        assert!(
-            caught(buggy_inclusive_end),
-            "missed: the end index is inclusive, one item short per page"
-        );
+        judge(&[
+            (
+                buggy_per_page_zero,
+                "per_page 0 accepted (the doc comment says None)",
+            ),
+            (
+                buggy_inclusive_end,
+                "the end index is inclusive, one item short per page",
+            ),
+        ]);
     }
 
     #[test]
     fn catches_zero_based_pages() {
-        assert!(caught(buggy_zero_based), "missed: page treated as 0-based");
+        judge(&[(buggy_zero_based, "page treated as 0-based")]);
     }
 
     #[test]
     fn catches_unclamped_end() {
-        assert!(
-            caught(buggy_unclamped_end),
-            "missed: last page runs past the end"
-        );
+        judge(&[(buggy_unclamped_end, "last page runs past the end")]);
     }
 
     #[test]
     fn catches_extra_empty_page() {
-        assert!(
-            caught(buggy_extra_page),
-            "missed: exact multiple gets an extra page"
-        );
+        judge(&[(buggy_extra_page, "exact multiple gets an extra page")]);
     }
 
     #[test]
     fn catches_clamped_page_number() {
-        assert!(
-            caught(buggy_clamps_page),
-            "missed: page past the end shows the last page"
-        );
+        judge(&[(buggy_clamps_page, "page past the end shows the last page")]);
     }
 
     #[test]
     fn catches_page_zero() {
-        assert!(caught(buggy_page_zero), "missed: page 0 accepted as page 1");
+        judge(&[(buggy_page_zero, "page 0 accepted as page 1")]);
     }
 
     #[test]
     fn catches_empty_list_without_pages() {
-        assert!(caught(buggy_empty_list), "missed: empty list has no page 1");
+        judge(&[(buggy_empty_list, "empty list has no page 1")]);
     }
 }

@@ -274,7 +274,77 @@ fn bindings(file: &syn::File, taken: Taken) -> Vec<Binding> {
         }
     }
     hidden_items(&file.items, &defined, taken, &mut found);
+    // Items passed to a macro are read by no check: a pass-through macro writes them out where
+    // the call is (red team round 8: `verbatim! { impl Looks for String {} }`, `verbatim! {
+    // #[path = "../00_intro/intro1_welcome.rs"] mod welcome; }`). So no macro call, the
+    // learner's or the standard library's, may be given an item: the rule is total because
+    // every item starts with a keyword, and a macro cannot make one out of other tokens.
+    let mut calls = CallArguments { found: &mut found };
+    calls.visit_file(file);
     found
+}
+
+/// Every macro call whose arguments hold an item (`macro_rules!` definitions are read by
+/// [`writes_items`]).
+struct CallArguments<'a> {
+    found: &'a mut Vec<Binding>,
+}
+
+impl<'ast> Visit<'ast> for CallArguments<'_> {
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let called = mac
+            .path
+            .segments
+            .last()
+            .map(|s| name(&s.ident))
+            .unwrap_or_default();
+        if called != "macro_rules"
+            && let Some(keyword) = item_keyword(&mac.tokens, called == "thread_local")
+        {
+            self.found.push(Binding {
+                name: format!("{called}!"),
+                what: What::Hidden(format!(
+                    "the call `{called}!` is given an item (`{keyword} ..`) among its arguments: items passed to a macro are out of the grader's checks, and a macro can write them out anywhere; write the item outside the call"
+                )),
+            });
+        }
+        visit::visit_macro(self, mac);
+    }
+}
+
+/// The keyword of the first item `tokens` hold, at any depth (in blocks too: an `impl` in a
+/// block is in force everywhere). `fn(..)` (a type), `'static` (a lifetime), `a.union(..)` (a
+/// method) and raw names (`r#type`) start no item; `thread_local!` declares its `static`s.
+fn item_keyword(tokens: &proc_macro2::TokenStream, thread_local: bool) -> Option<String> {
+    use proc_macro2::TokenTree;
+    let tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    for (at, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Ident(ident) => {
+                let written = ident.to_string();
+                let lifetime =
+                    at > 0 && matches!(&tokens[at - 1], TokenTree::Punct(p) if p.as_char() == '\'');
+                let named_next = matches!(tokens.get(at + 1), Some(TokenTree::Ident(_)));
+                let starts_item = match written.as_str() {
+                    "impl" | "struct" | "enum" | "trait" | "mod" | "use" | "extern" | "type"
+                    | "macro_rules" | "macro" => true,
+                    "fn" | "const" | "union" => named_next,
+                    "static" => named_next && !thread_local,
+                    _ => false,
+                };
+                if starts_item && !lifetime {
+                    return Some(written);
+                }
+            }
+            TokenTree::Group(group) => {
+                if let Some(found) = item_keyword(&group.stream(), false) {
+                    return Some(found);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Whether a macro body holds an item keyword, so that it may expand to items.
@@ -624,6 +694,39 @@ mod tests {
             Some(&syn::parse_file(shipped).unwrap()),
             &["serde_json".to_string(), "rusqlite".to_string()],
         )
+    }
+
+    #[test]
+    fn items_passed_to_a_macro_are_refused() {
+        let verbatim = "macro_rules! verbatim { ($($t:tt)*) => { $($t)* }; }\n";
+        for sneaky in [
+            // Red team round 8 (W5, W6).
+            "verbatim! { impl Looks for String {} }",
+            "verbatim! { #[path = \"../00_intro/intro1_welcome.rs\"] mod welcome; }",
+            "fn f() { verbatim! { impl Looks for String {} } }",
+            "fn f() -> bool { assert!({ impl Looks for String {} true }); true }",
+            "fn f() { let _ = vec![{ struct S; 1 }]; }",
+            "fn f() { verbatim!(pub fn health() -> u8 { 1 }); }",
+            "verbatim! { const X: u8 = 1; }",
+            "thread_local! { static X: u8 = { impl Looks for String {} 0 }; }",
+        ] {
+            let found = found(&format!("{verbatim}{sneaky}"), "");
+            assert!(
+                found.iter().any(|f| f.contains("is given an item")),
+                "{sneaky}: {found:?}"
+            );
+        }
+        for fine in [
+            "fn f(a: &std::collections::HashSet<u8>, b: &std::collections::HashSet<u8>) { assert!(a.union(b).count() > 0); }",
+            "fn f() { let g = 1u8; assert_eq!(g as u8, 1); let _: Vec<fn(u8) -> u8> = vec![]; println!(\"{}\", \"type impl\"); }",
+            "fn f() { let s: &'static str = \"x\"; assert_eq!(s, \"x\"); }",
+            "thread_local! { static COUNT: std::cell::Cell<u8> = const { std::cell::Cell::new(0) }; }",
+        ] {
+            assert_eq!(found(fine, ""), Vec::<String>::new(), "{fine}");
+        }
+        // The course's own call of the same kind is the course's.
+        let shipped = "fn f() { let _ = vec![{ struct S; 1 }]; }";
+        assert_eq!(found(shipped, shipped), Vec::<String>::new());
     }
 
     #[test]

@@ -99,15 +99,52 @@ pub fn breaches(learner: &str, course: Option<&str>, context: Context) -> Vec<St
             )),
             Some(_) => {}
             // Not written out where the course wrote it: whatever stands in for it (a
-            // re-export, a glob, a macro's output) is out of the contract's sight.
-            None => {
-                let free = !name.contains("::");
-                let stand_in = theirs.macro_calls
-                    || (free && (theirs.imports.contains_key(name) || new_glob));
-                if stand_in {
+            // re-export, a glob, a macro's output, a method of a look-alike type behind an
+            // alias, a `static` holding a function pointer) is out of the contract's sight,
+            // so a shipped function or method is never missing (red team round 8).
+            None => found.push(format!(
+                "`{name}` must stay written out as the course wrote it (not removed, imported, re-exported, moved to another type or made by a macro): the tests rely on its signature `{types}`"
+            )),
+        }
+    }
+    // A shipped struct, enum or union stays that kind of item, with the types of its fields
+    // and variants as shipped: a derive's `==` compares the fields with *their* `==`, and the
+    // tests compare fields directly (red team round 8: `status: Any`, whose `==` is always
+    // true, under a kept `#[derive(PartialEq)]`; `pub type Response = Reply;` with a
+    // look-alike `Reply`). New fields and variants are the learner's, and so is removing one of
+    // a type the tests never compare (a DTO that must lose its `password_hash`).
+    for (name, shape) in &shipped.shapes {
+        match theirs.shapes.get(name) {
+            None => found.push(format!(
+                "`{name}` must stay the {} the course wrote (not an alias, an import or another kind of item): the tests rely on its fields",
+                shape.kind
+            )),
+            Some(their_shape) if their_shape.kind != shape.kind => found.push(format!(
+                "`{name}` must stay the {} the course wrote (yours is a `{}`): the tests rely on its fields",
+                shape.kind, their_shape.kind
+            )),
+            Some(their_shape) => {
+                // A member removed changes nothing the tests can reach (they would not compile),
+                // unless values of the type are compared: a derived `==` then skips it.
+                let compared = shipped.derives.get(name).is_some_and(|d| !d.is_empty())
+                    || shipped.comparisons.iter().any(|(_, ty)| ty == name);
+                if their_shape.generics != shape.generics {
                     found.push(format!(
-                        "`{name}` must stay written out as the course wrote it (not imported, re-exported or made by a macro): the tests rely on its signature `{types}`"
+                        "`{name}` must keep its generic parameters `{}` (they are `{}`): the tests rely on them",
+                        shape.generics, their_shape.generics
                     ));
+                }
+                for (member, ty) in &shape.members {
+                    match their_shape.members.get(member) {
+                        Some(their_ty) if their_ty == ty => {}
+                        Some(their_ty) => found.push(format!(
+                            "`{name}`'s {member} must keep its type `{ty}` (it is `{their_ty}`): the tests compare it"
+                        )),
+                        None if compared => found.push(format!(
+                            "`{name}` must keep its {member} (`{ty}`): the tests compare its values, and a derived comparison would skip what is removed"
+                        )),
+                        None => {}
+                    }
                 }
             }
         }
@@ -197,6 +234,8 @@ struct Contract {
     functions: BTreeMap<String, String>,
     /// Shipped types (structs, enums, unions) -> their derived comparisons.
     derives: BTreeMap<String, BTreeSet<String>>,
+    /// Top-level structs, enums and unions -> their kind, generics and member types.
+    shapes: BTreeMap<String, Shape>,
     /// Hand-written comparison impls, at any depth: (trait, self type), through aliases.
     comparisons: BTreeSet<(String, String)>,
     /// Top-level type aliases -> what they stand for, as token text.
@@ -210,9 +249,6 @@ struct Contract {
     /// Top-level traits the file defines -> their definition as token text (doc comments
     /// aside): the course's may be implemented for foreign types only as shipped.
     traits: BTreeMap<String, String>,
-    /// Macro calls where items go (in a module or an `impl` block), which may define
-    /// functions the contract cannot see (`thread_local!` aside).
-    macro_calls: bool,
     /// Functions (`functions`' keys) defined more than once: which one the compiler builds is
     /// not the contract's to guess (red team round 6).
     twice: BTreeSet<String>,
@@ -249,9 +285,6 @@ impl Contract {
                 }
             }
         }
-        let mut defined = Defined::default();
-        defined.visit_file(file);
-        contract.macro_calls = defined.macro_calls;
         let resolve = Resolver::of(file);
         let mut impls = Comparisons {
             resolve: &resolve,
@@ -273,12 +306,40 @@ impl Contract {
                 }
                 Item::Struct(s) => {
                     contract.derives.insert(name(&s.ident), derives(&s.attrs));
+                    let mut members = BTreeMap::new();
+                    fields("field", &s.fields, &mut members);
+                    contract
+                        .shapes
+                        .insert(name(&s.ident), Shape::of("struct", &s.generics, members));
                 }
                 Item::Enum(e) => {
                     contract.derives.insert(name(&e.ident), derives(&e.attrs));
+                    let mut members = BTreeMap::new();
+                    for variant in &e.variants {
+                        let form = match &variant.fields {
+                            syn::Fields::Named(_) => "{ .. }",
+                            syn::Fields::Unnamed(_) => "( .. )",
+                            syn::Fields::Unit => "without fields",
+                        };
+                        let variant_name = name(&variant.ident);
+                        members.insert(format!("variant `{variant_name}`"), form.to_string());
+                        fields(
+                            &format!("variant `{variant_name}`, field"),
+                            &variant.fields,
+                            &mut members,
+                        );
+                    }
+                    contract
+                        .shapes
+                        .insert(name(&e.ident), Shape::of("enum", &e.generics, members));
                 }
                 Item::Union(u) => {
                     contract.derives.insert(name(&u.ident), derives(&u.attrs));
+                    let mut members = BTreeMap::new();
+                    fields("field", &syn::Fields::Named(u.fields.clone()), &mut members);
+                    contract
+                        .shapes
+                        .insert(name(&u.ident), Shape::of("union", &u.generics, members));
                 }
                 Item::Impl(block) if !is_test_item(&block.attrs) => {
                     let self_type = type_name(&block.self_ty);
@@ -306,6 +367,52 @@ impl Contract {
             }
         }
         contract
+    }
+}
+
+/// What the tests rely on of a struct, enum or union: its kind, its generic parameters and
+/// the type of each field (`field `status``, `field `0``) and the form of each variant, as
+/// token text (the normalisation of signatures). Attributes (docs, `serde`) and visibility
+/// are the learner's.
+#[derive(Debug, PartialEq)]
+struct Shape {
+    kind: &'static str,
+    generics: String,
+    members: BTreeMap<String, String>,
+}
+
+impl Shape {
+    fn of(
+        kind: &'static str,
+        generics: &syn::Generics,
+        members: BTreeMap<String, String>,
+    ) -> Shape {
+        let generics = format!(
+            "{} {}",
+            generics.to_token_stream(),
+            generics.where_clause.to_token_stream()
+        )
+        .trim()
+        .to_string();
+        Shape {
+            kind,
+            generics,
+            members,
+        }
+    }
+}
+
+/// The types of `fields`, each under `what` and its name (or position).
+fn fields(what: &str, fields: &syn::Fields, members: &mut BTreeMap<String, String>) {
+    for (at, field) in fields.iter().enumerate() {
+        let label = match &field.ident {
+            Some(ident) => name(ident),
+            None => at.to_string(),
+        };
+        members.insert(
+            format!("{what} `{label}`"),
+            field.ty.to_token_stream().to_string(),
+        );
     }
 }
 
@@ -546,32 +653,18 @@ fn substitute(alias: &syn::ItemType, arguments: &syn::PathArguments) -> syn::Typ
     target
 }
 
-/// What a file defines, at any depth: its traits, the `use` bindings of every module, and
-/// whether it calls macros where items go.
+/// What a file defines, at any depth: its traits and the `use` bindings of every module.
 #[derive(Default)]
 struct Defined {
     traits: BTreeSet<String>,
     modules: BTreeSet<String>,
     /// Every `use` binding and `extern crate` rename, at any depth: name -> the paths bound.
     bound: BTreeMap<String, Vec<Vec<String>>>,
-    macro_calls: bool,
-}
-
-fn may_define_items(mac: &syn::Macro) -> bool {
-    !is_named(&mac.path, "macro_rules") && !is_named(&mac.path, "thread_local")
 }
 
 impl<'ast> Visit<'ast> for Defined {
-    fn visit_impl_item_macro(&mut self, item: &'ast syn::ImplItemMacro) {
-        self.macro_calls |= may_define_items(&item.mac);
-        visit::visit_impl_item_macro(self, item);
-    }
-
     fn visit_item(&mut self, item: &'ast Item) {
         match item {
-            Item::Macro(m) if m.ident.is_none() => {
-                self.macro_calls |= may_define_items(&m.mac);
-            }
             Item::Trait(t) => {
                 self.traits.insert(name(&t.ident));
             }
@@ -1146,6 +1239,10 @@ pub struct Response { pub status: u16 }
 pub struct Anything;
 impl PartialEq<Option<u16>> for Anything { fn eq(&self, _: &Option<u16>) -> bool { true } }
 pub fn status_for(code: u16) -> Anything { Anything }
+pub struct Router;
+impl Router {
+    pub fn route(&self, _p: &str) -> Response { todo!() }
+}
 "#;
         let found = breaches(learner, Some(COURSE), CONTEXT);
         assert_eq!(found.len(), 1, "{found:?}");
@@ -1162,6 +1259,7 @@ pub struct Router;
 impl Router {
     pub fn route(&self, path: &str) -> Response { todo!() }
 }
+pub fn status_for(code: u16) -> Option<u16> { todo!() }
 "#;
         let found = breaches(learner, Some(COURSE), CONTEXT);
         assert_eq!(found.len(), 2, "{found:?}");
@@ -1434,6 +1532,79 @@ impl Router<()> {
                 .any(|f| f.contains("`Router::route` is written more than once")),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn shipped_types_keep_their_kind_and_member_types() {
+        const SHIPPED: &str = r#"
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response { pub status: u16, pub body: String }
+impl Response {
+    pub fn new(status: u16, body: &str) -> Response { todo!() }
+}
+#[derive(Debug, PartialEq)]
+pub enum Outcome { Done(u16), Failed { why: String }, Skipped }
+#[derive(Debug)]
+pub struct Dto { pub id: u64, pub secret: String }
+"#;
+        let kept = r#"
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// Docs and attributes are free.
+    pub status: u16,
+    pub body: String,
+    extra: bool,
+}
+impl Response {
+    pub fn new(status: u16, body: &str) -> Response { Response { status, body: body.into(), extra: false } }
+}
+#[derive(Debug, PartialEq)]
+pub enum Outcome { Done(u16), Failed { why: String }, Skipped, New }
+#[derive(Debug)]
+pub struct Dto { pub id: u64 }
+"#;
+        assert_eq!(breaches(kept, Some(SHIPPED), CONTEXT), Vec::<String>::new());
+        let rest = "impl Response { pub fn new(status: u16, body: &str) -> Response { todo!() } }
+#[derive(Debug, PartialEq)]
+pub enum Outcome { Done(u16), Failed { why: String }, Skipped }
+#[derive(Debug)]
+pub struct Dto { pub id: u64, pub secret: String }
+";
+        let any = "#[derive(Debug, Clone)] pub struct Any;
+impl<T: ?Sized> PartialEq<T> for Any { fn eq(&self, _: &T) -> bool { true } }
+";
+        for (sneaky, line) in [
+            // Red team round 8 (W1): a field retyped to an always-equal type of the learner's.
+            (
+                format!("{any}#[derive(Debug, Clone, PartialEq)]\npub struct Response {{ pub status: Any, pub body: Any }}\n{rest}"),
+                "`Response`'s field `status` must keep its type `u16`",
+            ),
+            // A field of a compared type removed: the derived `==` would skip it.
+            (
+                format!("#[derive(Debug, Clone, PartialEq)]\npub struct Response {{ pub status: u16 }}\n{rest}"),
+                "`Response` must keep its field `body`",
+            ),
+            // Red team round 8 (W2): an alias of a look-alike, its method on the look-alike.
+            (
+                "#[derive(Debug, Clone)]\npub struct Reply { pub status: u16, pub body: String }\nimpl PartialEq for Reply { fn eq(&self, _: &Self) -> bool { true } }\npub type Response = Reply;\nimpl Reply { pub fn new(status: u16, body: &str) -> Reply { todo!() } }\n#[derive(Debug, PartialEq)]\npub enum Outcome { Done(u16), Failed { why: String }, Skipped }\n#[derive(Debug)]\npub struct Dto { pub id: u64, pub secret: String }\n".to_string(),
+                "`Response` must stay the struct the course wrote",
+            ),
+            (
+                "#[derive(Debug, Clone, PartialEq)]\npub struct Response { pub status: u16, pub body: String }\n#[derive(Debug, PartialEq)]\npub enum Outcome { Done(u16), Failed { why: String }, Skipped }\n#[derive(Debug)]\npub struct Dto { pub id: u64, pub secret: String }\npub static NEW: fn(u16, &str) -> Response = |_, _| todo!();\n".to_string(),
+                "`Response::new` must stay written out",
+            ),
+            (
+                format!("{any}#[derive(Debug, Clone, PartialEq)]\npub struct Response {{ pub status: u16, pub body: String }}\n{}", rest.replace("Done(u16)", "Done(Any)")),
+                "`Outcome`'s variant `Done`, field `0` must keep its type `u16`",
+            ),
+            (
+                format!("#[derive(Debug, Clone, PartialEq)]\npub struct Response {{ pub status: u16, pub body: String }}\n{}", rest.replace("pub enum Outcome", "pub struct Outcome;\npub enum Gone")),
+                "`Outcome` must stay the enum the course wrote (yours is a `struct`)",
+            ),
+        ] {
+            let found = breaches(&sneaky, Some(SHIPPED), CONTEXT);
+            assert!(found.iter().any(|f| f.contains(line)), "{sneaky}\n{found:#?}");
+        }
     }
 
     #[test]

@@ -96,7 +96,12 @@ pub fn source_files(main_file: &Path) -> Vec<PathBuf> {
 fn module_files(items: &[Item], dir: &Path, base: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for item in items {
-        let Item::Mod(module) = item else { continue };
+        let Item::Mod(module) = item else {
+            // `#[path = ".."] mod x;` in a function body is a module file too (red team round
+            // 8): its path is relative to this file's folder.
+            found.extend(block_module_files(item, dir));
+            continue;
+        };
         let name = unraw(&module.ident);
         let plain = crate::contract::assemble::path_attr(&module.attrs);
         let mut places: Vec<Option<String>> = crate::contract::assemble::path_attrs(&module.attrs)
@@ -129,6 +134,63 @@ fn module_files(items: &[Item], dir: &Path, base: &Path) -> Vec<PathBuf> {
     }
     found.retain(|f| f.is_file());
     found
+}
+
+/// The files of the `#[path]` modules declared inside the bodies (blocks) of `item`.
+fn block_module_files(item: &Item, dir: &Path) -> Vec<PathBuf> {
+    struct Blocks<'a>(&'a Path, Vec<PathBuf>);
+    impl<'ast> syn::visit::Visit<'ast> for Blocks<'_> {
+        fn visit_item_mod(&mut self, module: &'ast syn::ItemMod) {
+            if module.content.is_none() {
+                for path in crate::contract::assemble::path_attrs(&module.attrs) {
+                    self.1.push(self.0.join(path));
+                }
+            }
+            syn::visit::visit_item_mod(self, module);
+        }
+    }
+    let mut blocks = Blocks(dir, Vec::new());
+    syn::visit::Visit::visit_item(&mut blocks, item);
+    blocks.1
+}
+
+/// Module declarations (`mod name`) inside macro calls and `macro_rules!` bodies: the module
+/// walk reads parsed items only, so a module made by a macro would bring in a file these rules
+/// never read (red team round 8: `verbatim! { #[path = ".."] mod welcome; }` pulled a
+/// `main`-graded exercise's file, which may end the process, into a test exercise).
+fn find_macro_modules(file: &syn::File, name: &str, problems: &mut Vec<String>) {
+    fn declares_module(tokens: &TokenStream) -> Option<usize> {
+        let tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
+        tokens
+            .iter()
+            .enumerate()
+            .find_map(|(at, token)| match token {
+                TokenTree::Ident(ident)
+                    if ident == "mod"
+                        && matches!(tokens.get(at + 1), Some(TokenTree::Ident(_))) =>
+                {
+                    Some(ident.span().start().line)
+                }
+                TokenTree::Group(group) => declares_module(&group.stream()),
+                _ => None,
+            })
+    }
+    struct Calls(Vec<usize>);
+    impl<'ast> syn::visit::Visit<'ast> for Calls {
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            self.0.extend(declares_module(&mac.tokens));
+        }
+    }
+    let mut calls = Calls(Vec::new());
+    syn::visit::Visit::visit_file(&mut calls, file);
+    for line in calls.0 {
+        let problem = format!(
+            "{name}:{line}: a module declared inside a macro brings in code these rules cannot follow; declare it outside the macro"
+        );
+        if !problems.contains(&problem) {
+            problems.push(problem);
+        }
+    }
 }
 
 /// Checks the source rules on the files of one program; `shown` turns a path into what the
@@ -165,6 +227,7 @@ pub fn inspect(
         if test {
             find_process_enders(&file, &name, &mut problems);
             find_foreign_functions(&file, &name, &mut problems);
+            find_macro_modules(&file, &name, &mut problems);
         }
         match (
             tests,
@@ -914,6 +977,31 @@ mod tests {
             assert!(files.contains(&root.join(file)), "{file}: {files:?}");
         }
         assert!(inspect(&files, true, &|p| p.display().to_string()).is_err());
+        // Red team round 8 (W6): a module file declared in a function body is followed, and one
+        // declared inside a macro call is refused.
+        write(
+            "intro/intro3.rs",
+            "fn f() {\n    #[path = \"intro1.rs\"]\n    mod welcome;\n    welcome::done();\n}\n",
+        );
+        let files = source_files(&root.join("intro/intro3.rs"));
+        assert_eq!(
+            files,
+            [root.join("intro/intro3.rs"), root.join("intro/intro1.rs")]
+        );
+        write(
+            "intro/intro4.rs",
+            "macro_rules! verbatim { ($($t:tt)*) => { $($t)* }; }\nverbatim! {\n    #[path = \"intro1.rs\"]\n    mod welcome;\n}\n",
+        );
+        let problems = inspect(&[root.join("intro/intro4.rs")], true, &|p| {
+            p.strip_prefix(root).unwrap().display().to_string()
+        })
+        .unwrap_err();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("intro/intro4.rs:4:") && p.contains("inside a macro")),
+            "{problems:?}"
+        );
     }
 
     #[test]

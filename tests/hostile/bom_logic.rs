@@ -1,17 +1,6 @@
-// The test puts a UTF-8 byte-order mark before this line. In a folder exercise, a top-level
-// macro call that names `test` made the expected count "unknown", which was accepted: here it
-// generates a test that passes next to the course's, which must still run and fail.
-macro_rules! generate {
-    ($($item:item)*) => {
-        $($item)*
-    };
-}
-
-generate! {
-    #[test]
-    fn generated() {}
-}
-
+// The test puts a UTF-8 byte-order mark before this line, in a module file of a folder exercise.
+// (Until red team round 8 a macro call here also generated a test next to the course's; items
+// passed to a macro are refused since, see `macro_test_count`.)
 pub fn double(x: i32) -> i32 {
     println!("HOSTILE-RAN:bom");
     x
