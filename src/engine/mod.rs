@@ -68,6 +68,9 @@ pub struct PythonParts {
     pub shipped: PathBuf,
     /// The module must pass the type checker.
     pub typecheck: bool,
+    /// Stop at the first failing test (pytest `-x`): for programs that must fail (`dev check`'s
+    /// mutants), whose verdict the first failure decides.
+    pub fail_fast: bool,
 }
 
 /// Where the number of tests a passing run must report comes from.
@@ -91,6 +94,7 @@ impl Target {
                 .collect(),
             shipped: course.root.join(exercise.rel_main_file()),
             typecheck: exercise.typecheck,
+            fail_fast: false,
         });
         // Python tests live in the course's test file, never in the learner's: the count is the
         // course's in every command.

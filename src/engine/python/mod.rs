@@ -407,7 +407,14 @@ impl Toolchain for Python {
         let per_test = (limits.timeout.as_secs_f64() / 2.0).max(1.0);
         #[cfg(unix)]
         if let (Some(workers), None) = (&self.workers, &self.confine) {
-            return workers.run(folder, &tests, &results, per_test, supervisor, limits);
+            return workers.run(
+                folder,
+                &tests,
+                &results,
+                (per_test, parts.fail_fast),
+                supervisor,
+                limits,
+            );
         }
         let mut cmd = self.command(&self.env.python, folder);
         cmd.args(["-I", "-B"])
@@ -417,6 +424,9 @@ impl Toolchain for Python {
             .arg(&tests)
             .arg(&results)
             .arg(format!("{per_test}"));
+        if parts.fail_fast {
+            cmd.arg("fail-fast");
+        }
         supervisor
             .run(cmd, limits)
             .map_err(|e| format!("cannot start Python: {e}"))

@@ -128,13 +128,14 @@ impl Pool {
         Some(reply)
     }
 
-    /// Runs the tests in `folder` in a child of a warm worker, under `limits`.
+    /// Runs the tests in `folder` in a child of a warm worker, under `limits`: each test for at
+    /// most `per_test` seconds, and with `fail_fast`, no test after the first that fails.
     pub fn run(
         &self,
         folder: &Path,
         tests: &str,
         results: &Path,
-        per_test: f64,
+        (per_test, fail_fast): (f64, bool),
         supervisor: &Supervisor,
         limits: &Limits,
     ) -> Result<Finished, String> {
@@ -148,6 +149,7 @@ impl Pool {
             "results": results,
             "output": output,
             "timeout": per_test,
+            "fail_fast": fail_fast,
             "memory": limits.memory_bytes,
         });
         let mut worker = self.take()?;
