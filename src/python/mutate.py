@@ -30,7 +30,8 @@ The operators are mutmut's and a few more (every one on the syntax tree):
 | default | a parameter's default that is not a constant becomes `None` (constants are changed by the operators above) |
 
 Left alone: annotations (they are types, not behaviour; a type-checked exercise's checker
-reads them), docstrings, `if TYPE_CHECKING:` and `if __name__ == "__main__":` blocks, the name
+reads them), docstrings, the message of an `assert`, the ids of `pytest.param(id=...)` and
+`parametrize(ids=...)` (names in a report, not behaviour), `if TYPE_CHECKING:` and `if __name__ == "__main__":` blocks, the name
 given to `TypeVar`/`NewType`/`NamedTuple`-like calls, the bodies of `@overload` stubs and of
 functions that are only `...` or `pass`, and `while` conditions (the loop then either never runs
 or never ends, which says nothing about the tests).
@@ -89,6 +90,9 @@ NAMING_CALLS = {
     "TypeVar", "ParamSpec", "TypeVarTuple", "NewType", "NamedTuple", "namedtuple", "TypedDict",
     "Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ContextVar", "getLogger",
 }
+
+# Keyword arguments that only name something (a test's id in a report), never behaviour.
+NAMING_KEYWORDS = {"param": {"id"}, "parametrize": {"ids"}}
 
 # What a function's body becomes, by the name its return annotation starts with.
 DEFAULTS = {
@@ -334,7 +338,10 @@ class Collector:
             self.annotation(node.annotation)
             if node.value is not None:
                 self.expr(node.value)
-        elif isinstance(node, (ast.Expr, ast.Raise, ast.Assert, ast.Delete)):
+        elif isinstance(node, ast.Assert):
+            # Its message is not graded: only its test is.
+            self.expr(node.test)
+        elif isinstance(node, (ast.Expr, ast.Raise, ast.Delete)):
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.expr):
                     self.expr(child)
@@ -585,6 +592,8 @@ class Collector:
                     )
             self.expr(argument)
         for index, keyword in enumerate(node.keywords):
+            if callee in NAMING_KEYWORDS and keyword.arg in NAMING_KEYWORDS[callee]:
+                continue
             if keyword.arg is not None:
                 kept = node.keywords[:index] + node.keywords[index + 1:]
                 self.add(
