@@ -168,6 +168,9 @@ pub enum DevCommand {
     New {
         /// The folder to create
         path: PathBuf,
+        /// The course's toolchain: `rust` (the default) or `python` (modules graded by pytest)
+        #[arg(long, value_name = "TOOLCHAIN", default_value = "rust", value_parser = ["rust", "python"])]
+        toolchain: String,
     },
     /// Regenerate the exercise package's bin list from info.toml
     Update {

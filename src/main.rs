@@ -51,7 +51,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Watch(args) => watch::run(&load()?, &args.into()),
         // Commands that create a course need none to start from.
         Command::Init { dir, track } => init::run(dir.as_deref(), track == "python"),
-        Command::Dev(DevCommand::New { path }) => dev::new(&path),
+        Command::Dev(DevCommand::New { path, toolchain }) => dev::new(&path, toolchain == "python"),
         Command::Classroom(ClassroomCommand::Serve {
             listen,
             db,

@@ -960,3 +960,138 @@ fn an_unknown_service_is_an_error_of_info_toml_with_its_line() {
     );
     assert!(said.contains("postgres, redis"), "{said}");
 }
+
+const CLAMP_TESTS: &str = r#"from clamp import clamp
+
+
+def test_small_values_pass_through():
+    assert clamp(5) == 5
+
+
+def test_large_values_are_capped():
+    assert clamp(150) == 100
+    assert clamp(101) == 100
+"#;
+
+const CLAMP_SOLVED: &str =
+    "def clamp(n: int) -> int:\n    if n > 100:\n        return 100\n    return n\n";
+
+/// `dev check --mutate` on a Python course: mutants generated from the solution's syntax tree,
+/// run through the engine; a survivor is an error that names it by a stable id until it is
+/// listed as `[[equivalent]]` with a reason; an equivalent that no mutant has is an error too.
+#[test]
+fn dev_check_mutate_generates_python_mutants_and_honours_equivalents() {
+    if !python_here() {
+        return;
+    }
+    let course = PyCourse::new(
+        "\n[[exercises]]\nname = \"clamp\"\ndir = \"01_basics\"\ntests = 2\nhint = \"Cap at 100.\"\n",
+    );
+    course.write(
+        "exercises/01_basics/clamp.py",
+        "def clamp(n: int) -> int:\n    return n\n",
+    );
+    course.write("exercises/01_basics/test_clamp.py", CLAMP_TESTS);
+    course.write("solutions/01_basics/clamp.py", CLAMP_SOLVED);
+    // `n >= 100` and `n > 99` cap 100 at 100 too: no test can tell them from the solution.
+    let out = course.run(&["dev", "check", "--mutate", "clamp"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    let survivors = [
+        "clamp: replace > with >= in `n > 100`",
+        "clamp: replace 100 with 99",
+    ];
+    for id in survivors {
+        assert!(
+            said.contains(&format!("generated mutant \"{id}\" of `clamp` survives")),
+            "{id}\n{said}"
+        );
+    }
+    assert_eq!(said.matches("survives").count(), 2, "{said}");
+    assert!(said.contains("cost: "), "{said}");
+    assert!(
+        said.contains("generated mutants killed (2 survived, 0 equivalent, 0 unviable)"),
+        "{said}"
+    );
+
+    let equivalents = survivors
+        .iter()
+        .map(|id| {
+            format!(
+                "[[equivalent]]\nmutant = \"{id}\"\nreason = \"100 is capped at 100 either way\"\n"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    course.write("solutions/01_basics/clamp.mutants.toml", &equivalents);
+    let out = course.run(&["dev", "check", "--mutate", "clamp"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("0 survived, 2 equivalent"), "{said}");
+
+    course.write(
+        "solutions/01_basics/clamp.mutants.toml",
+        &format!("{equivalents}\n[[equivalent]]\nmutant = \"clamp: gone\"\nreason = \"stale\"\n"),
+    );
+    let out = course.run(&["dev", "check", "--mutate", "clamp"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(
+        said.contains("no generated mutant of `clamp` has the id \"clamp: gone\""),
+        "{said}"
+    );
+}
+
+/// `dev new --toolchain python`: a Python course with one example exercise, its tests, solution
+/// and mutants, which passes the strictest `dev check` as it is and fails as shipped.
+#[test]
+fn dev_new_python_makes_a_course_that_passes_dev_check_mutate() {
+    if !python_here() {
+        return;
+    }
+    let parent = tempfile::tempdir().unwrap();
+    let out = run_in(
+        parent.path(),
+        &["dev", "new", "--toolchain", "python", "course"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let root = parent.path().join("course");
+    let info = fs::read_to_string(root.join("info.toml")).unwrap();
+    assert!(info.contains("toolchain = \"python\""), "{info}");
+    for file in [
+        "requirements.lock",
+        "exercises/00_intro/intro1.py",
+        "exercises/00_intro/test_intro1.py",
+        "solutions/00_intro/intro1.py",
+        "solutions/00_intro/intro1.mutants.toml",
+    ] {
+        assert!(root.join(file).is_file(), "{file}");
+    }
+    let out = run_in(
+        &root,
+        &[
+            "dev",
+            "check",
+            "--require-solutions",
+            "--require-mutants",
+            "2",
+            "--mutate",
+        ],
+    );
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("the course is fine"), "{said}");
+    assert!(
+        said.contains("0 survived, 0 equivalent, 0 unviable"),
+        "{said}"
+    );
+    // As shipped, the exercise fails.
+    let out = run_in(&root, &["run", "intro1"]);
+    assert!(!out.status.success(), "{}", text(&out));
+    // A folder that exists is not overwritten.
+    let out = run_in(
+        parent.path(),
+        &["dev", "new", "--toolchain", "python", "course"],
+    );
+    assert!(!out.status.success(), "{}", text(&out));
+}

@@ -29,7 +29,7 @@ use super::operators::{self, Scope};
 use super::problem::{GeneratedCost, GeneratedTally, Problem, slash};
 use super::programs::derived_target;
 use crate::context;
-use crate::course::{Course, Exercise, Shape};
+use crate::course::{Course, Exercise, Language, Shape};
 use crate::engine::{Engine, Event, Options, SharedBinary, Target};
 use crate::report::terminal;
 use crate::verdict::{Reason, Status, Verdict};
@@ -103,7 +103,12 @@ pub(super) fn check(
         .filter(|&i| course.exercises[i].test)
         .collect();
     let workers = jobs.unwrap_or_else(default_jobs).max(1);
-    let generated = generate_all(course, &exercises, workers, problems);
+    if course.language == Language::Python {
+        return check_python(course, curated, &exercises, workers, problems, started);
+    }
+    let generated = generate_all(course, &exercises, workers, problems, &|exercise| {
+        generate_one(course, exercise)
+    });
     let mut cost = GeneratedCost {
         // Not counting the baselines.
         mutants: generated.iter().map(|(_, m)| m.len() - 1).sum(),
@@ -144,6 +149,7 @@ fn generate_all(
     exercises: &[usize],
     workers: usize,
     problems: &mut Vec<Problem>,
+    make: &(dyn Fn(&Exercise) -> Result<Vec<Mutant>, Problem> + Sync),
 ) -> Vec<(usize, Vec<Mutant>)> {
     let next = AtomicUsize::new(0);
     let results = Mutex::new(Vec::new());
@@ -151,7 +157,7 @@ fn generate_all(
         for _ in 0..workers.min(exercises.len()) {
             scope.spawn(|| {
                 while let Some(&index) = exercises.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let made = generate_one(course, &course.exercises[index]);
+                    let made = make(&course.exercises[index]);
                     if let Ok(mut results) = results.lock() {
                         results.push((index, made));
                     }
@@ -213,6 +219,132 @@ fn generate_one(course: &Course, exercise: &Exercise) -> Result<Vec<Mutant>, Pro
     }
     mutants[0] = Mutant::with_files("baseline".into(), baseline);
     Ok(mutants)
+}
+
+/// The Python track's generated mutants (see `mutate.py`): made by the track's interpreter from
+/// the syntax tree of each solution (the learner's module only), each a program of one batch
+/// through the same engine as the curated mutants: the rule book, the type checker where the
+/// exercise asks for it, then the course's tests in a warm worker, `workers` at a time.
+fn check_python(
+    course: &Course,
+    curated: &[ExerciseMutants],
+    exercises: &[usize],
+    workers: usize,
+    problems: &mut Vec<Problem>,
+    started: Instant,
+) -> Result<Outcome> {
+    let python = context::python_for(course, context::Use::Many)?;
+    let generated = generate_all(course, exercises, workers, problems, &|exercise| {
+        generate_python(course, exercise, &python)
+    });
+    let mut cost = GeneratedCost {
+        // Not counting the baselines.
+        mutants: generated.iter().map(|(_, m)| m.len() - 1).sum(),
+        generate: started.elapsed(),
+        rounds: 1,
+        ..GeneratedCost::default()
+    };
+    let mut workshop = Workshop::at(course, PROGRAMS_DIR);
+    let mut slots = Vec::new();
+    for (index, mutants) in generated {
+        let exercise = &course.exercises[index];
+        for (number, mutant) in mutants.into_iter().enumerate() {
+            let name = format!("{}_gen{number}", exercise.name);
+            let program = workshop.render(course, exercise, &name, Some(&mutant))?;
+            let main_file = workshop.write(program)?;
+            slots.push(Slot {
+                exercise: index,
+                mutant,
+                baseline: number == 0,
+                target: derived_target(course, exercise, name, main_file),
+                group: None,
+                nested: false,
+            });
+        }
+    }
+    let options = Options {
+        jobs: workers,
+        ..Options::default()
+    };
+    let engine = Engine::new(course, Box::new(python), options, None);
+    engine.supervisor().cancel_on_signals();
+    let targets: Vec<Target> = slots.iter().map(|s| s.target.clone()).collect();
+    let verdicts = run(&engine, &targets, 1, &mut cost)?;
+    workshop.prune();
+    let tallies = judge(course, curated, &slots, &verdicts, problems);
+    cost.wall = started.elapsed();
+    Ok(Outcome { tallies, cost })
+}
+
+#[derive(serde::Deserialize)]
+struct PythonMutants {
+    baseline: Option<String>,
+    mutants: Vec<PythonMutant>,
+    syntax: Option<PythonSyntax>,
+}
+
+#[derive(serde::Deserialize)]
+struct PythonMutant {
+    id: String,
+    line: usize,
+    source: String,
+}
+
+#[derive(serde::Deserialize)]
+struct PythonSyntax {
+    line: usize,
+    message: String,
+}
+
+/// The baseline (first: the solution printed from its tree) and the mutants of one Python
+/// exercise's solution module.
+fn generate_python(
+    course: &Course,
+    exercise: &Exercise,
+    python: &crate::engine::python::Python,
+) -> Result<Vec<Mutant>, Problem> {
+    let rel = exercise.rel_solution_path();
+    let cannot = |why: String| {
+        Problem::error(
+            &rel,
+            format!("cannot generate mutants of `{}`: {why}", exercise.name),
+        )
+    };
+    let Some((file, source)) = mutants::solution_sources(course, exercise)
+        .into_iter()
+        .next()
+    else {
+        return Err(cannot("its solution cannot be read".into()));
+    };
+    let answer = python.generate_mutants(&source).map_err(&cannot)?;
+    let answer: PythonMutants = serde_json::from_str(&answer)
+        .map_err(|e| cannot(format!("the generator's answer does not parse: {e}")))?;
+    if let Some(syntax) = answer.syntax {
+        return Err(Problem::error(
+            format!("{}:{}", slash(&rel), syntax.line),
+            format!(
+                "cannot generate mutants of `{}`: {}",
+                exercise.name, syntax.message
+            ),
+        ));
+    }
+    let baseline = answer.baseline.unwrap_or_default();
+    let mut made = vec![Mutant::generated(
+        "baseline".into(),
+        "baseline".into(),
+        file.clone(),
+        baseline,
+    )];
+    for generated in answer.mutants {
+        let location = format!("{}:{}", slash(&rel), generated.line);
+        made.push(Mutant::generated(
+            generated.id,
+            location,
+            file.clone(),
+            generated.source,
+        ));
+    }
+    Ok(made)
 }
 
 /// Writes every program and plans its target: one-file exercises in a shared binary each.
@@ -476,7 +608,10 @@ fn judge(
                         verdicts[slot].status.label()
                     ),
                 )
-                .help("its generated mutants are not counted: a test that depends on the source text (line numbers, `file!()`) or a module that only works as a crate root cannot be mutated")
+                .help(match course.language {
+                    Language::Rust => "its generated mutants are not counted: a test that depends on the source text (line numbers, `file!()`) or a module that only works as a crate root cannot be mutated",
+                    Language::Python => "its generated mutants are not counted: printed by `ast.unparse`, it has no comments and its own layout, so a test that depends on the source text (line numbers, `inspect.getsource`) cannot be mutated",
+                })
                 .output(terminal::output_text(&verdicts[slot])),
             );
             continue;
@@ -494,7 +629,15 @@ fn judge(
             tally.generated += 1;
             ids.push(mutant.label.as_str());
             let equivalent = equivalents.iter().find(|e| e.id == mutant.label);
-            match verdicts[slot].status {
+            let verdict = &verdicts[slot];
+            // A Python exercise that asks for the type checker is checked by it: a mutant it
+            // refuses is refused to a learner too (a syntax error or the rule book is not:
+            // no learner writes what the generator prints, and such a mutant shows nothing).
+            let typed = exercise.typecheck
+                && verdict.status == Status::CompileError
+                && verdict.reason != Some(Reason::Syntax);
+            match verdict.status {
+                _ if typed => tally.killed += 1,
                 Status::TestsFailed | Status::RunFailed | Status::TimedOut => {
                     tally.killed += 1;
                     if let Some(equivalent) = equivalent {

@@ -223,11 +223,19 @@ fn print_generated(tallies: &[GeneratedTally], cost: &GeneratedCost) {
     }
     let count =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let built = if cost.binaries == 0 {
+        // Python: no binaries, one batch of runs.
+        String::new()
+    } else {
+        format!(
+            " in {} ({})",
+            count(cost.binaries, "binary", "binaries"),
+            count(cost.rounds, "build round", "build rounds"),
+        )
+    };
     println!(
-        "  cost: {} in {} ({}); generated in {:.1} s, built in {:.1} s, runs {:.1} s added up, {:.1} s in all",
+        "  cost: {}{built}; generated in {:.1} s, built in {:.1} s, runs {:.1} s added up, {:.1} s in all",
         count(cost.mutants, "mutant", "mutants"),
-        count(cost.binaries, "binary", "binaries"),
-        count(cost.rounds, "build round", "build rounds"),
         cost.generate.as_secs_f64(),
         cost.build.as_secs_f64(),
         cost.runs.as_secs_f64(),

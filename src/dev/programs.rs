@@ -52,18 +52,24 @@ enum Role {
 /// The target of a program made from `exercise`'s solution (a mutant, the grader's view): the
 /// solution's settings, its own name and crate root, not linted (its code is the solution's).
 /// The one place that builds such targets, so a new `Target` field needs one change here.
+/// A Python one stops at its first failing test: it is a mutant (Python courses have no
+/// grader's view apart), whose verdict that failure decides.
 pub(super) fn derived_target(
     course: &Course,
     exercise: &Exercise,
     name: String,
     main_file: PathBuf,
 ) -> Target {
-    Target {
+    let mut target = Target {
         name,
         main_file,
         strict_clippy: false,
         ..Target::of(course, exercise, true)
+    };
+    if let Some(python) = target.python.as_mut() {
+        python.fail_fast = true;
     }
+    target
 }
 
 /// The programs of one batch, each with what it is checked for.

@@ -72,6 +72,9 @@ pub struct PythonParts {
     pub typecheck: bool,
     /// The servers its tests need (`services`).
     pub services: Vec<crate::course::Service>,
+    /// Stop at the first failing test (pytest `-x`): for programs that must fail (`dev check`'s
+    /// mutants), whose verdict the first failure decides.
+    pub fail_fast: bool,
 }
 
 /// Where the number of tests a passing run must report comes from.
@@ -96,6 +99,7 @@ impl Target {
             shipped: course.root.join(exercise.rel_main_file()),
             typecheck: exercise.typecheck,
             services: exercise.services.clone(),
+            fail_fast: false,
         });
         // Python tests live in the course's test file, never in the learner's: the count is the
         // course's in every command.

@@ -1,6 +1,6 @@
 """Runs one Python exercise's tests for the backendlings runner, and reports what pytest decided.
 
-    python -I -B harness.py run DIR TEST_FILE RESULTS [PER_TEST_TIMEOUT]
+    python -I -B harness.py run DIR TEST_FILE RESULTS [PER_TEST_TIMEOUT [fail-fast]]
     python -I -B harness.py serve
 
 `run` runs pytest once in DIR (the exercise's run folder: the learner's module, the course's test
@@ -10,6 +10,8 @@ written. The verdict is not read from pytest's human output: the plugin below wr
 document to RESULTS at the end of the session, with the per-test outcomes and a short message
 for each failure, signed with the run's nonce, which the runner leaves in DIR/.nonce and this
 script reads and deletes before any learner code is imported. The exit code is pytest's.
+`fail-fast` stops at the first failing test (pytest's `-x`): `dev check` runs its mutants so,
+since the first failure decides their verdict.
 
 `serve` is the warm worker of watch mode (it also answers the rule book's requests, `{"rules":
 ...}`, in the parent: parsing runs no learner code): it imports pytest and the frameworks once, freezes
@@ -196,7 +198,7 @@ class Redis:
                 pass
 
 
-def run(folder, test_file, results, per_test_timeout):
+def run(folder, test_file, results, per_test_timeout, fail_fast=False):
     """Runs the tests; returns pytest's exit code."""
     nonce = take_nonce(folder)
     os.chdir(folder)
@@ -227,6 +229,8 @@ def run_tests(folder, test_file, results, per_test_timeout, nonce):
         "-p", "no:stepwise", "-p", "no:pastebin", "-q", "--color=yes", "-o",
         "console_output_style=classic", test_file,
     ]
+    if fail_fast:
+        args.insert(-1, "-x")
     return int(pytest.main(args, plugins=[Results(nonce, results, per_test_timeout)]))
 
 
@@ -305,7 +309,8 @@ def serve():
                 sys.stderr = open(2, "w", closefd=False, buffering=1)
                 os.environ.update(request.get("env") or {})
                 code = run(
-                    request["dir"], request["test"], request["results"], request["timeout"]
+                    request["dir"], request["test"], request["results"], request["timeout"],
+                    request.get("fail_fast", False),
                 )
             except BaseException as err:  # noqa: BLE001 - the child must always exit
                 try:
@@ -328,9 +333,10 @@ def serve():
 
 def main():
     command = sys.argv[1] if len(sys.argv) > 1 else ""
-    if command == "run" and len(sys.argv) in (5, 6):
-        timeout = float(sys.argv[5]) if len(sys.argv) == 6 else 0
-        sys.exit(run(sys.argv[2], sys.argv[3], sys.argv[4], timeout))
+    if command == "run" and len(sys.argv) in (5, 6, 7):
+        timeout = float(sys.argv[5]) if len(sys.argv) >= 6 else 0
+        fail_fast = len(sys.argv) == 7 and sys.argv[6] == "fail-fast"
+        sys.exit(run(sys.argv[2], sys.argv[3], sys.argv[4], timeout, fail_fast))
     if command == "serve":
         serve()
         return

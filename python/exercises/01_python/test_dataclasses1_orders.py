@@ -23,7 +23,7 @@ def test_money_is_an_immutable_hashable_value():
 
 @pytest.mark.parametrize("amount", [9.99, 10, "10.00"])
 def test_money_takes_a_decimal_only(amount):
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="^amount must be a Decimal$"):
         Money(amount, "EUR")
 
 
@@ -42,7 +42,7 @@ def test_money_add_same_currency_only():
 
 @pytest.mark.parametrize("quantity", [0, -1])
 def test_order_line_quantity_is_at_least_one(quantity):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^quantity must be at least 1$"):
         OrderLine("SKU-1", quantity, eur("1"))
 
 
@@ -53,9 +53,13 @@ def test_order_totals():
     order.add_line(OrderLine("SKU-2", 1, eur("0.99")))
     assert order.lines[0].total == eur("7.50")
     assert order.total() == eur("8.49")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^line currency differs from the order's$"):
         order.add_line(OrderLine("SKU-3", 1, Money(Decimal("1"), "USD")))
     assert len(order.lines) == 2
+    line = order.lines[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        line.quantity = 30  # a line is a value: changing it would change a placed order's total
+    assert len({line, OrderLine("SKU-1", 3, eur("2.50"))}) == 1
 
 
 def test_every_order_gets_its_own_lines_and_tags():
@@ -73,6 +77,7 @@ def test_the_payment_token_never_shows_in_a_repr_and_is_not_compared():
     assert "o-1" in repr(order)
     assert order == Order(id="o-1", currency="EUR", payment_token="tok_other")
     assert order != Order(id="o-2", currency="EUR", payment_token="tok_live_SECRET")
+    assert Order(id="o-3", currency="EUR").payment_token == "", "no token until one is given"
 
 
 def test_to_json():

@@ -81,6 +81,41 @@ def test_invalid_bodies_answer_422_problem_details(overrides, loc, error_type):
     assert store == [] and calls == []
 
 
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"username": "abc"},
+        {"username": "a" * 20},
+        {"email": "a" * 242 + "@example.com"},
+        {"password": "x" * 12},
+        {"password": "x" * 128},
+        {"displayName": "d" * 50},
+        {"age": 13},
+    ],
+    ids=["username-3", "username-20", "email-254", "password-12", "password-128", "display-name-50", "age-13"],
+)
+def test_every_limit_is_inclusive(overrides):
+    status, out = signup(body(**overrides), [], fake_hasher([]))
+    assert status == 201, out
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"email": "alice.example.com"}, "Value error, not an email address"),
+        ({"acceptTerms": False}, "Value error, the terms must be accepted"),
+        ({"password": "my alice_01 password"}, "Value error, the password must not contain the username"),
+    ],
+)
+def test_the_validators_say_what_is_wrong(overrides, message):
+    status, out = signup(body(**overrides), [], fake_hasher([]))
+    assert [e["msg"] for e in out["errors"]] == [message]
+
+
+def test_accepted_terms_stay_true_in_the_model():
+    assert SignupRequest.model_validate(body()).accept_terms is True
+
+
 def test_every_error_is_reported_at_once():
     status, out = signup(body(username="x", age=5, isAdmin=True), [], fake_hasher([]))
     assert status == 422
@@ -118,6 +153,7 @@ def test_a_taken_username_is_409_and_changes_nothing():
     assert signup(body(), store, fake_hasher(calls))[0] == 201
     status, out = signup(body(username="ALICE_01", email="other@example.com"), store, fake_hasher(calls))
     assert status == 409 and out["status"] == 409
+    assert out == {"type": "about:blank", "title": "Conflict", "status": 409, "detail": "username already taken"}
     assert len(store) == 1 and len(calls) == 1
     assert signup(body(username="bob_02"), store, fake_hasher(calls)) == (
         201, {"id": 2, "username": "bob_02", "email": "Alice.Smith@example.com", "displayName": "Alice"}

@@ -26,6 +26,15 @@ def test_defaults():
                                 allowed_hosts=("localhost",), log_level="INFO")
 
 
+def test_the_settings_class_has_the_same_defaults():
+    assert Settings(database_url=DB, secret_key=SECRET) == load_settings(env())
+
+
+@pytest.mark.parametrize("level", ["DEBUG", "info", "Warning", "ERROR", "critical"])
+def test_every_log_level_is_accepted_in_any_case(level):
+    assert load_settings(env(LOG_LEVEL=level)).log_level == level.upper()
+
+
 def test_a_full_configuration():
     settings = load_settings(env(PORT=" 8080 ", DEBUG="On", ALLOWED_HOSTS=" API.Shop.example, ,admin.shop.example,",
                                  LOG_LEVEL="warning", DATABASE_URL="sqlite:///./orders.db"))
@@ -81,7 +90,9 @@ def test_wildcard_host_only_in_debug():
 ])
 def test_database_url_scheme(url):
     error = problems_of(env(DATABASE_URL=url))
-    assert [p.split(":")[0] for p in error.problems] == ["APP_DATABASE_URL"]
+    assert error.problems == [
+        "APP_DATABASE_URL: the scheme must be one of postgresql, postgresql+psycopg, sqlite"
+    ]
     assert "hunter2" not in str(error)
 
 
@@ -95,6 +106,7 @@ def test_short_secret_key_is_refused_without_echoing_it():
     assert [p.split(":")[0] for p in error.problems] == ["APP_SECRET_KEY"]
     assert "short-but-secret-value" not in str(error)
     assert load_settings(env(SECRET_KEY="s" * 32)).secret_key == "s" * 32
+    assert problems_of(env(SECRET_KEY="s" * 31)).problems == ["APP_SECRET_KEY: must be at least 32 characters"]
 
 
 def test_every_problem_is_reported_at_once():
@@ -104,6 +116,8 @@ def test_every_problem_is_reported_at_once():
     ]
     for problem in error.problems:
         assert problem in str(error)
+    assert "APP_LOG_LEVEL: must be one of CRITICAL, DEBUG, ERROR, INFO, WARNING" in error.problems
+    assert str(error) == "invalid settings: " + "; ".join(error.problems)
 
 
 def test_only_prefixed_variables_count():

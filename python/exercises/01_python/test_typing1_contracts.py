@@ -1,3 +1,4 @@
+import dataclasses
 from collections.abc import Sequence
 from typing import Literal, Optional, get_args, get_origin, get_type_hints
 
@@ -64,6 +65,24 @@ def test_a_lookup_that_can_miss_says_so_in_its_type():
     assert get_type_hints(InMemoryUsers.get) == {"user_id": int, "return": Optional[User]}
 
 
+def test_in_memory_users_lists_by_id_and_adds():
+    repo = InMemoryUsers([BOB, ALICE])
+    assert repo.all() == [ALICE, BOB], "all() lists the users by id"
+    carol = User(id=3, name="carol", role="editor")
+    repo.add(carol)
+    assert repo.get(3) is carol
+    assert repo.all() == [ALICE, BOB, carol]
+
+
+def test_users_and_pages_are_immutable_values():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ALICE.role = "reader"  # a User is a value passed between layers: nobody edits it in place
+    assert len({ALICE, User(id=1, name="alice", role="admin", email="alice@example.com")}) == 1
+    page = paginate([1, 2, 3], 1, 2)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        page.total = 0
+
+
 def test_display_name_handles_a_missing_user():
     repo = InMemoryUsers([ALICE, BOB])
     assert display_name(repo, 1) == "alice"
@@ -93,8 +112,16 @@ def test_paginate_slices_one_based_pages(page, size, expected):
 
 @pytest.mark.parametrize("page, size", [(0, 10), (-1, 10), (1, 0), (1, MAX_PAGE_SIZE + 1), (1, -5)])
 def test_paginate_rejects_out_of_range_parameters(page, size):
-    with pytest.raises(ValueError):
+    message = "^page starts at 1$" if page < 1 else "^size must be between 1 and 100$"
+    with pytest.raises(ValueError, match=message):
         paginate(list(range(10)), page, size)
+
+
+def test_the_largest_page_size_is_100():
+    assert MAX_PAGE_SIZE == 100
+    assert paginate(list(range(150)), 1, 100).items == list(range(100))
+    with pytest.raises(ValueError):
+        paginate(list(range(150)), 1, 101)
 
 
 def test_paginate_accepts_any_sequence_and_returns_a_list():

@@ -47,7 +47,7 @@ def test_deleting_the_newest_note_does_not_free_its_id(client):
 def test_missing_note_is_404_with_a_detail(client):
     r = client.get("/notes/41")
     assert r.status_code == 404
-    assert r.json().get("detail"), "an error body says what went wrong"
+    assert r.json() == {"detail": "note 41 not found"}, "an error body says what went wrong"
     assert client.put("/notes/41", json={"title": "x"}).status_code == 404, "PUT here does not create"
     assert client.delete("/notes/41").status_code == 404
     assert client.get("/notes").json() == [], "nothing was created by the failed PUT"
@@ -60,6 +60,8 @@ def test_delete_answers_204_with_no_body(client):
     assert r.content == b"", "204 No Content has no body (RFC 9110 §15.3.5)"
     assert client.get(f"/notes/{note_id}").status_code == 404
     assert client.delete(f"/notes/{note_id}").status_code == 404, "a second DELETE finds nothing"
+    documented = client.get("/openapi.json").json()["paths"]["/notes/{note_id}"]["delete"]["responses"]
+    assert "204" in documented and "200" not in documented, "the OpenAPI document promises 204"
 
 
 def test_put_to_a_missing_note_is_404_even_with_a_taken_title(client):
@@ -76,6 +78,7 @@ def test_put_replaces_and_answers_200(client):
     assert r.json() == {"id": note_id, "title": "draft", "body": "v2"}
     r = client.put(f"/notes/{note_id}", json={"title": "final"})
     assert r.json() == {"id": note_id, "title": "final", "body": ""}, "PUT replaces the whole note"
+    assert client.get(f"/notes/{note_id}").json() == r.json(), "and the replacement is stored"
 
 
 def test_duplicate_title_is_409_conflict(client):
@@ -83,6 +86,7 @@ def test_duplicate_title_is_409_conflict(client):
     other = make(client, "other").json()["id"]
     r = make(client, "todo")
     assert r.status_code == 409
+    assert r.json() == {"detail": "a note titled 'todo' already exists"}, "the body says what conflicts"
     assert "location" not in r.headers
     assert len(client.get("/notes").json()) == 2, "the conflicting note was not stored"
     r = client.put(f"/notes/{other}", json={"title": "todo"})

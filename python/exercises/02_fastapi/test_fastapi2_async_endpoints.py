@@ -1,4 +1,5 @@
 import asyncio
+import inspect
 
 import pytest
 from fastapi.testclient import TestClient
@@ -95,13 +96,14 @@ def test_weather_upstream_error_is_502(up):
     up.weather_fails = UpstreamError("weather: 503 from upstream")
     r = client_for(up).get("/dashboard/berlin")
     assert r.status_code == 502, "an upstream that failed is 502 Bad Gateway (RFC 9110 §15.6.3)"
-    assert "detail" in r.json()
+    assert r.json() == {"detail": "the weather service failed"}
 
 
 def test_weather_timeout_is_504(up):
     up.weather_fails = "hang"
     r = client_for(up, timeout=0.05).get("/dashboard/berlin")
     assert r.status_code == 504, "an upstream that did not answer in time is 504 (RFC 9110 §15.6.5)"
+    assert r.json() == {"detail": "the weather service did not answer in time"}
 
 
 def test_the_timeout_is_upstream_timeout(up):
@@ -141,3 +143,11 @@ def test_bugs_are_not_swallowed(up, which, bug):
         "only UpstreamError and timeouts are expected failures; a bug in our code must not "
         "turn into 502 or a silently empty field"
     )
+    with pytest.raises(type(bug)) as raised:
+        TestClient(create_app(up.geocode, up.weather, up.traffic)).get("/dashboard/berlin")
+    assert raised.value is bug, "the bug itself propagates, not another error made from it"
+
+
+def test_upstream_timeout_defaults_to_two_seconds():
+    default = inspect.signature(create_app).parameters["upstream_timeout"].default
+    assert default == 2.0, "each upstream call gets 2 s unless the app is told otherwise"

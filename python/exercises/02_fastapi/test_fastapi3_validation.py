@@ -34,6 +34,7 @@ def test_a_valid_order_is_201_with_the_public_fields_only(client):
     )
     assert body["total_cents"] == 2400
     assert body["address"] == ADDRESS
+    assert body["note"] is None, "a note that was not sent is null, not an empty string"
     uuid.UUID(body["id"])
     again = client.get(f"/orders/{body['id']}")
     assert again.status_code == 200
@@ -45,6 +46,31 @@ def test_quantity_bounds_are_inclusive(client, quantity):
     r = client.post("/orders", json=with_(PICKUP, quantity=quantity))
     assert r.status_code == 201
     assert r.json()["total_cents"] == 1250 * quantity
+
+
+@pytest.mark.parametrize("sku,price", [("MUG-0001", 1250), ("TEE-0042", 2400), ("CAP-0100", 1800)])
+def test_every_sku_is_priced_from_the_catalog(client, sku, price):
+    r = client.post("/orders", json=with_(PICKUP, sku=sku, quantity=3))
+    assert r.status_code == 201
+    assert r.json()["total_cents"] == 3 * price
+
+
+LIMITS = [
+    ("street of 1", with_(SHIP, address=with_(ADDRESS, street="x"))),
+    ("street of 100", with_(SHIP, address=with_(ADDRESS, street="x" * 100))),
+    ("city of 1", with_(SHIP, address=with_(ADDRESS, city="x"))),
+    ("city of 60", with_(SHIP, address=with_(ADDRESS, city="x" * 60))),
+    ("note of 200", with_(PICKUP, note="x" * 200)),
+]
+
+
+@pytest.mark.parametrize("body", [case[1] for case in LIMITS], ids=[case[0] for case in LIMITS])
+def test_lengths_at_their_limits_are_accepted(client, body):
+    r = client.post("/orders", json=body)
+    assert r.status_code == 201, r.json()
+    sent = body.get("address") or {}
+    assert r.json()["address"] == (sent or None)
+    assert r.json()["note"] == body.get("note")
 
 
 INVALID = [
@@ -66,6 +92,8 @@ INVALID = [
     # \d matches any Unicode digit: a postcode is five ASCII digits.
     ("postcode in Arabic-Indic digits", with_(SHIP, address=with_(ADDRESS, postcode="٥٠٦٦٧")), ["body", "address", "postcode"]),
     ("empty street", with_(SHIP, address=with_(ADDRESS, street="")), ["body", "address", "street"]),
+    ("street of 101", with_(SHIP, address=with_(ADDRESS, street="x" * 101)), ["body", "address", "street"]),
+    ("city of 61", with_(SHIP, address=with_(ADDRESS, city="x" * 61)), ["body", "address", "city"]),
     ("empty city", with_(SHIP, address=with_(ADDRESS, city="")), ["body", "address", "city"]),
     ("country lowercase", with_(SHIP, address=with_(ADDRESS, country="de")), ["body", "address", "country"]),
     ("unknown address field", with_(SHIP, address=with_(ADDRESS, floor=3)), ["body", "address", "floor"]),
@@ -88,12 +116,19 @@ def test_invalid_fields_are_422_pointing_at_the_field(client, body, loc):
 
 
 @pytest.mark.parametrize(
-    "body", [with_(SHIP, address=...), with_(PICKUP, address=ADDRESS)], ids=["ship without address", "pickup with address"]
+    "body,message",
+    [
+        (with_(SHIP, address=...), "an order to ship needs an address"),
+        (with_(PICKUP, address=ADDRESS), "an order for pickup takes no address"),
+    ],
+    ids=["ship without address", "pickup with address"],
 )
-def test_address_must_match_the_delivery(client, body):
+def test_address_must_match_the_delivery(client, body, message):
     r = client.post("/orders", json=body)
     assert r.status_code == 422
-    assert r.json()["detail"][0]["loc"][0] == "body"
+    error = r.json()["detail"][0]
+    assert error["loc"][0] == "body"
+    assert error["msg"] == f"Value error, {message}", "the validator's own message reaches the client"
 
 
 def test_unknown_sku_is_422(client):
@@ -102,11 +137,14 @@ def test_unknown_sku_is_422(client):
     detail = r.json()["detail"]
     assert isinstance(detail, list), "the same shape as the model's errors: a list of errors"
     assert [error["loc"] for error in detail] == [["body", "sku"]], "the error points at the sku"
+    assert detail == [{"loc": ["body", "sku"], "msg": "unknown sku", "type": "value_error"}]
 
 
 def test_order_id_must_be_a_uuid(client):
     assert client.get("/orders/42").status_code == 422
-    assert client.get(f"/orders/{uuid.uuid4()}").status_code == 404
+    missing = client.get(f"/orders/{uuid.uuid4()}")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "no such order"}
 
 
 def test_not_json_is_422(client):

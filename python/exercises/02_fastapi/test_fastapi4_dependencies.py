@@ -40,7 +40,9 @@ def test_repo_and_audit_share_the_request_s_session(client, db):
 def test_each_request_gets_a_fresh_session(client, db):
     client.post("/items", json={"name": "a", "quantity": 1})
     assert client.get("/items/a").status_code == 200
-    assert client.get("/items/b").status_code == 404
+    missing = client.get("/items/b")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "no item 'b'"}
     assert db.opened == 3, "one session per request, never one shared by all requests"
     assert [e for e in db.log if e[0] == "close"] == [("close", 1), ("close", 2), ("close", 3)]
 
@@ -50,6 +52,7 @@ def test_an_http_error_rolls_back(client, db):
     db.log.clear()
     r = client.post("/items", json={"name": "gear", "quantity": 5})
     assert r.status_code == 409
+    assert r.json() == {"detail": "item 'gear' exists"}
     assert db.log == [("open", 2), ("rollback", 2), ("close", 2)], "an error is never committed"
     assert db.rows[("item", "gear")]["quantity"] == 1
 
@@ -71,10 +74,39 @@ def test_settings_come_from_a_dependency_tests_can_override(app, client, db):
     assert client.post("/items", json={"name": "one", "quantity": 1}).status_code == 201
     r = client.post("/items", json={"name": "two", "quantity": 1})
     assert r.status_code == 409, "the overridden settings allow one item"
+    assert r.json() == {"detail": "the inventory is full"}
     assert ("item", "two") not in db.rows
 
 
-def test_an_invalid_body_commits_nothing(client, db):
-    r = client.post("/items", json={"name": "", "quantity": -1})
+def test_the_default_settings_allow_100_items():
+    assert get_settings() == Settings(max_items=100)
+
+
+def test_only_items_count_towards_the_limit(app, client, db):
+    for number in (1, 2, 3):
+        db.rows[("audit", number)] = f"older event {number}"
+    app.dependency_overrides[get_settings] = lambda: Settings(max_items=2)
+    assert client.post("/items", json={"name": "one", "quantity": 1}).status_code == 201
+    assert client.post("/items", json={"name": "two", "quantity": 1}).status_code == 201
+    assert client.post("/items", json={"name": "three", "quantity": 1}).status_code == 409
+
+
+def test_every_write_gets_the_next_audit_number(client, db):
+    for name in ("a", "b", "c"):
+        client.post("/items", json={"name": name, "quantity": 1})
+    audit = {key: value for key, value in db.rows.items() if key[0] == "audit"}
+    assert audit == {("audit", 1): "created a", ("audit", 2): "created b", ("audit", 3): "created c"}
+
+
+@pytest.mark.parametrize(
+    "body", [{"name": "", "quantity": -1}, {"name": "", "quantity": 1}, {"name": "x", "quantity": -1}]
+)
+def test_an_invalid_body_commits_nothing(client, db, body):
+    r = client.post("/items", json=body)
     assert r.status_code == 422
     assert all(event != "commit" for event, _ in db.log)
+
+
+def test_a_quantity_of_zero_is_an_item_out_of_stock(client):
+    r = client.post("/items", json={"name": "washer", "quantity": 0})
+    assert r.status_code == 201

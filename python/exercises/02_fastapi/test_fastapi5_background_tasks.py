@@ -71,6 +71,7 @@ def test_a_duplicate_signup_sends_no_mail(world):
     client.post("/signup", json={"email": "ada@example.org"})
     r = client.post("/signup", json={"email": "ADA@example.org"})
     assert r.status_code == 409
+    assert r.json() == {"detail": "this email is registered"}
     assert len(mailer.sent) == 1, "a failed request schedules nothing"
 
 
@@ -78,6 +79,14 @@ def test_an_invalid_signup_sends_no_mail(world):
     mailer, _, client = world
     assert client.post("/signup", json={"email": "not-an-email"}).status_code == 422
     assert mailer.sent == []
+
+
+def test_a_report_needs_a_kind(world):
+    _, reports, client = world
+    r = client.post("/reports", json={"kind": ""})
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["body", "kind"]
+    assert reports.calls == [], "an invalid request schedules nothing"
 
 
 def test_a_report_is_202_accepted_with_a_status_location(world):
@@ -95,9 +104,10 @@ def test_the_status_monitor_shows_the_result(world):
     location = client.post("/reports", json={"kind": "sales"}).headers["location"]
     r = client.get(location)
     assert r.status_code == 200
-    assert r.json()["status"] == "done"
-    assert r.json()["result"] == {"kind": "sales", "rows": 3}
-    assert client.get("/reports/nope").status_code == 404
+    assert r.json() == {"id": location.rsplit("/", 1)[1], "status": "done", "result": {"kind": "sales", "rows": 3}}
+    missing = client.get("/reports/nope")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "no such report"}
 
 
 def test_a_failed_report_is_recorded_not_lost(world):
@@ -107,7 +117,7 @@ def test_a_failed_report_is_recorded_not_lost(world):
     assert r.status_code == 202
     status = client.get(r.headers["location"]).json()
     assert status["status"] == "failed", "a task that failed must not stay 'pending' forever"
-    assert status["error"] == "quota exceeded"
+    assert status == {"id": r.json()["id"], "status": "failed", "error": "quota exceeded"}
 
 
 def test_a_bug_in_the_report_task_is_not_filed_as_a_failed_report(world):

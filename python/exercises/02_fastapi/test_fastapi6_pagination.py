@@ -68,6 +68,16 @@ def test_a_short_last_page(client):
     assert links(r) == {"prev": {"limit": "20", "offset": "20"}}
 
 
+def test_offset_1_has_a_prev_link_to_the_start(client):
+    r = client.get("/articles", params={"limit": 10, "offset": 1})
+    assert links(r)["prev"] == {"limit": "10", "offset": "0"}
+
+
+def test_the_links_carry_the_default_limit_too(client):
+    r = client.get("/articles", params={"offset": 20})
+    assert links(r) == {"next": {"limit": "20", "offset": "40"}, "prev": {"limit": "20", "offset": "0"}}
+
+
 def test_prev_is_clamped_at_zero(client):
     r = client.get("/articles", params={"limit": 10, "offset": 5})
     assert ids(r) == list(range(6, 16))
@@ -96,6 +106,33 @@ def test_limit_bounds_are_inclusive(client, limit):
     r = client.get("/articles", params={"limit": limit})
     assert r.status_code == 200
     assert len(ids(r)) == min(limit, 45)
+
+
+def test_offset_0_is_allowed_explicitly(client):
+    assert ids(client.get("/articles", params={"offset": 0, "limit": 2})) == [1, 2]
+
+
+def test_a_new_article_gets_the_next_id_and_is_listed(client):
+    r = client.post("/articles", json={"title": "t", "tag": "x"})
+    assert r.status_code == 201, "a title and a tag of one character are fine"
+    assert r.json() == {"id": 46, "title": "t", "tag": "x"}
+    assert client.post("/articles", json={"title": "u", "tag": "rust"}).json()["id"] == 47
+    assert client.get("/articles", params={"offset": 44}).json()["items"] == [
+        {"id": 45, "title": "article 45", "tag": "python" if 45 % 3 == 0 else "go"},
+        {"id": 46, "title": "t", "tag": "x"},
+        {"id": 47, "title": "u", "tag": "rust"},
+    ]
+    empty = TestClient(create_app([]))
+    assert empty.post("/articles", json={"title": "first", "tag": "go"}).json()["id"] == 1
+
+
+@pytest.mark.parametrize(
+    "body", [{"title": "", "tag": "go"}, {"title": "t", "tag": ""}, {"tag": "go"}, {"title": "t"}],
+    ids=["empty-title", "empty-tag", "no-title", "no-tag"],
+)
+def test_an_article_needs_a_title_and_a_tag(client, body):
+    assert client.post("/articles", json=body).status_code == 422
+    assert client.get("/articles").json()["total"] == 45
 
 
 @pytest.mark.parametrize(
@@ -144,6 +181,12 @@ def test_the_feed_limit_is_bounded_too(client, limit):
     assert r.status_code == 422, "the feed's limit is 1 to 100, like the table's"
 
 
+def test_the_feed_pages_by_10_by_default(client):
+    r = client.get("/feed")
+    assert ids(r) == list(range(45, 35, -1))
+    assert "=" not in r.json()["next_cursor"], "a cursor travels in a URL: no base64 padding"
+
+
 def test_the_feed_limit_bounds_are_inclusive(client):
     assert len(ids(client.get("/feed", params={"limit": 1}))) == 1
     assert len(ids(client.get("/feed", params={"limit": 100}))) == 45
@@ -153,4 +196,4 @@ def test_the_feed_limit_bounds_are_inclusive(client):
 def test_a_garbage_cursor_is_400(client, cursor):
     r = client.get("/feed", params={"after": cursor})
     assert r.status_code == 400
-    assert r.json()["detail"]
+    assert r.json() == {"detail": "invalid cursor"}

@@ -51,7 +51,9 @@ def test_environment_values_are_parsed(monkeypatch):
     client = app.test_client()
     assert client.post("/notes", json={"text": "a"}).status_code == 201
     assert client.post("/notes", json={"text": "b"}).status_code == 201
-    assert client.post("/notes", json={"text": "c"}).status_code == 409
+    r = client.post("/notes", json={"text": "c"})
+    assert r.status_code == 409
+    assert r.get_json() == {"error": "too many notes"}
 
 
 def test_other_prefixes_are_not_read(monkeypatch):
@@ -62,7 +64,7 @@ def test_other_prefixes_are_not_read(monkeypatch):
 
 @pytest.mark.parametrize("config", [{}, {"SECRET_KEY": ""}, {"SECRET_KEY": None}])
 def test_no_secret_key_refuses_to_start(config):
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match=r"^SECRET_KEY is not set \(NOTES_SECRET_KEY in the environment\)$"):
         create_app(config)
 
 
@@ -74,6 +76,18 @@ def test_apps_do_not_share_state():
     assert one.get("/notes/1").get_json() == {"id": 1, "text": "only in one"}
     assert two.get("/notes").get_json() == [], "state belongs to the app (app.extensions)"
     assert two.get("/notes/1").status_code == 404
+    assert two.get("/notes/1").get_json() == {"error": "no such note"}
+
+
+def test_note_ids_start_at_1_and_each_id_finds_its_own_note():
+    client = create_app(KEY).test_client()
+    for text in ("first", "second", "third"):
+        client.post("/notes", json={"text": text})
+    assert client.get("/notes/1").get_json() == {"id": 1, "text": "first"}
+    assert client.get("/notes/2").get_json() == {"id": 2, "text": "second"}
+    assert client.get("/notes/3").get_json() == {"id": 3, "text": "third"}
+    assert client.get("/notes/0").status_code == 404, "ids start at 1: 0 is no note (not the last one)"
+    assert client.get("/notes/4").status_code == 404
 
 
 @pytest.mark.parametrize("body", [None, {"txt": "x"}, {"text": ""}, {"text": 5}])
@@ -81,6 +95,7 @@ def test_bad_bodies_are_400(body):
     client = create_app(KEY).test_client()
     r = client.post("/notes", json=body) if body is not None else client.post("/notes", data="text=x")
     assert r.status_code == 400
+    assert r.get_json() == {"error": "send JSON with a non-empty text"}
     assert client.get("/notes").get_json() == []
 
 

@@ -56,7 +56,9 @@ def test_the_admin_guard_covers_the_admin_blueprint_only(client):
     assert client.get("/admin/stats", headers={"X-Admin-Token": ""}).status_code == 403
     assert client.get("/admin/stats", headers=TOKEN).get_json() == {"books": 1}
     assert client.get("/api/v1/books").status_code == 200, "the API needs no admin token"
-    assert client.get("/").status_code == 200, "neither does the home page"
+    home = client.get("/")
+    assert home.status_code == 200, "neither does the home page"
+    assert home.get_data(as_text=True) == "<h1>Bookshop</h1>"
 
 
 def test_the_guard_runs_before_the_view(client):
@@ -64,6 +66,26 @@ def test_the_guard_runs_before_the_view(client):
     assert client.get("/api/v1/books/1").status_code == 200, "a refused request changed nothing"
     assert client.delete("/admin/books/1", headers=TOKEN).status_code == 204
     assert client.get("/api/v1/books/1").status_code == 404
+    assert client.delete("/admin/books/1", headers=TOKEN).status_code == 404, "no book 1 any more"
+    r = client.post("/api/v1/books", json={"title": "Emma"})
+    assert r.get_json() == {"id": 1, "title": "Emma"}, "an empty shop numbers its first book 1"
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"json": {"title": ""}}, {"json": {"title": 5}}, {"json": {"name": "Emma"}}, {"json": ["Emma"]},
+     {"data": "title=Emma"}],
+    ids=["empty-title", "title-not-a-string", "no-title", "not-an-object", "not-json"],
+)
+def test_a_new_book_needs_json_with_a_title(client, kwargs):
+    r = client.post("/api/v1/books", **kwargs)
+    assert r.status_code == 400
+    assert r.get_json() == {"error": "send JSON with a title"}
+    assert client.get("/api/v1/books").get_json() == [{"id": 1, "title": "Dune"}]
+
+
+def test_a_wrong_method_on_the_api_stays_405(client):
+    assert client.delete("/api/v1/books").status_code == 405, "only 404s become the API's JSON 404"
 
 
 @pytest.mark.parametrize("path", ["/api/v1/books/99", "/api/v1/nothing-here", "/api/v1"])

@@ -35,6 +35,7 @@ def session_cookie(response):
 def test_login_sets_a_hardened_cookie(client):
     r = login(client)
     assert r.status_code == 204
+    assert r.data == b"", "204 No Content has no body"
     _, attrs = session_cookie(r)
     assert "httponly" in attrs, "HttpOnly: page scripts cannot read the session"
     assert "secure" in attrs, "Secure: never sent over plain http"
@@ -51,7 +52,9 @@ def test_the_session_lasts_eight_hours(client):
 
 
 def test_me_needs_a_login(client):
-    assert client.get("/me").status_code == 401
+    anonymous = client.get("/me")
+    assert anonymous.status_code == 401
+    assert anonymous.get_json() == {"error": "not logged in"}
     login(client)
     r = client.get("/me")
     assert r.status_code == 200
@@ -139,6 +142,37 @@ def test_the_cart_remembers_every_item(client):
     )
 
 
+def test_a_login_that_is_not_json_is_the_usual_401(client):
+    r = client.post("/login", data="user=ada&password=lovelace")
+    assert r.status_code == 401, "a form body is no JSON login: 401, not 400 or 415"
+    assert r.get_json() == {"error": "wrong user or password"}
+
+
+def test_without_users_configured_nobody_logs_in():
+    client = create_app({"SECRET_KEY": "test-secret"}).test_client()
+    r = login(client)
+    assert r.status_code == 401, "no USERS: nobody can log in (not a 500)"
+
+
+def test_the_app_refuses_to_start_without_a_secret_key():
+    for config in (None, {}, {"SECRET_KEY": ""}):
+        with pytest.raises(RuntimeError, match="^SECRET_KEY is not set$"):
+            create_app(config)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"json": {"item": 5}}, {"json": {"name": "mug"}}, {"json": ["mug"]}, {"data": "item=mug"}],
+    ids=["item-not-a-string", "no-item", "not-an-object", "not-json"],
+)
+def test_a_cart_item_must_be_json_with_an_item(client, kwargs):
+    client.post("/cart", json={"item": "mug"})
+    r = client.post("/cart", **kwargs)
+    assert r.status_code == 400
+    assert r.get_json() == {"error": "send JSON with an item"}
+    assert client.get("/cart").get_json() == {"items": ["mug"]}
+
+
 def test_a_cookie_signed_with_another_key_is_ignored():
     other = create_app({**CONFIG, "SECRET_KEY": "someone-else"}).test_client()
     name_value, _ = session_cookie(login(other))
@@ -152,6 +186,7 @@ def test_logout_clears_the_session(client):
     login(client)
     r = client.post("/logout")
     assert r.status_code == 204
+    assert r.data == b""
     _, attrs = session_cookie(r)
     assert parsedate_to_datetime(attrs["expires"]) < datetime.now(timezone.utc), "the cookie is deleted"
     assert client.get("/me").status_code == 401

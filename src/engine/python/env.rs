@@ -25,6 +25,7 @@ const MINIMUM: (u32, u32) = (3, 11);
 pub const HARNESS: &str = include_str!("../../python/harness.py");
 pub const RULES: &str = include_str!("../../python/rules.py");
 pub const PYTEST_INI: &str = include_str!("../../python/pytest.ini");
+pub const MUTATE: &str = include_str!("../../python/mutate.py");
 
 /// A ready environment and the runner's Python files.
 #[derive(Debug, Clone)]
@@ -33,7 +34,7 @@ pub struct PythonEnv {
     pub python: PathBuf,
     /// The environment's folder (its `sys.prefix`).
     pub prefix: PathBuf,
-    /// The folder holding `harness.py`, `rules.py` and `pytest.ini`.
+    /// The folder holding `harness.py`, `rules.py`, `mutate.py` and `pytest.ini`.
     pub harness_dir: PathBuf,
     /// `major.minor` of the interpreter, part of the verdict cache's key.
     pub version: String,
@@ -48,6 +49,11 @@ impl PythonEnv {
 
     pub fn rules(&self) -> PathBuf {
         self.harness_dir.join("rules.py")
+    }
+
+    /// The mutant generator of `dev check --mutate`.
+    pub fn mutate(&self) -> PathBuf {
+        self.harness_dir.join("mutate.py")
     }
 
     /// The `ty` type checker installed in the environment.
@@ -330,7 +336,7 @@ fn build(
 /// Writes the runner's Python files once, into a folder named by their hash.
 fn write_harness(data: &Path) -> Result<PathBuf> {
     let mut hasher = blake3::Hasher::new();
-    for text in [HARNESS, RULES, PYTEST_INI] {
+    for text in [HARNESS, RULES, PYTEST_INI, MUTATE] {
         hasher.update(text.as_bytes());
     }
     let dir = data
@@ -348,6 +354,7 @@ fn write_harness(data: &Path) -> Result<PathBuf> {
     for (name, text) in [
         ("harness.py", HARNESS),
         ("rules.py", RULES),
+        ("mutate.py", MUTATE),
         // The type checker's configuration: its defaults, whatever the learner's folders hold.
         ("ty.toml", ""),
         // Last: its presence says the folder is complete.

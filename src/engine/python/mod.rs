@@ -108,6 +108,39 @@ impl Python {
         &self.env
     }
 
+    /// The generated mutants of a module's `source` (`mutate.py`'s JSON answer), made by the
+    /// environment's interpreter, which only parses it.
+    pub fn generate_mutants(&self, source: &str) -> Result<String, String> {
+        use std::io::Write as _;
+        use std::process::Stdio;
+        let mut cmd = Command::new(&self.env.python);
+        clean_env(&mut cmd);
+        cmd.args(["-I", "-B"])
+            .arg(self.env.mutate())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start Python: {e}"))?;
+        let request = serde_json::json!({ "source": source }).to_string();
+        let mut stdin = child.stdin.take().expect("piped");
+        // The answer is read while the request is written: both may be large.
+        let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
+        let output = child
+            .wait_with_output()
+            .map_err(|e| format!("cannot run the mutant generator: {e}"))?;
+        let _ = writer.join();
+        if !output.status.success() {
+            return Err(format!(
+                "the mutant generator failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ));
+        }
+        String::from_utf8(output.stdout)
+            .map_err(|_| "the mutant generator's answer is not UTF-8".into())
+    }
+
     fn command(&self, program: &Path, folder: &Path) -> Command {
         self.command_with(program, folder, &Extras::default())
     }
@@ -528,7 +561,7 @@ impl Python {
                 folder,
                 &tests,
                 &results,
-                per_test,
+                (per_test, parts.fail_fast),
                 &extras.env,
                 supervisor,
                 limits,
@@ -542,6 +575,9 @@ impl Python {
             .arg(&tests)
             .arg(&results)
             .arg(format!("{per_test}"));
+        if parts.fail_fast {
+            cmd.arg("fail-fast");
+        }
         supervisor
             .run(cmd, limits)
             .map_err(|e| format!("cannot start Python: {e}"))

@@ -129,14 +129,15 @@ impl Pool {
     }
 
     /// Runs the tests in `folder` in a child of a warm worker, under `limits`, with `env` set
-    /// in the child.
+    /// in the child: each test for at most `per_test` seconds, and with `fail_fast`, no test
+    /// after the first that fails.
     #[expect(clippy::too_many_arguments, reason = "one run's whole description")]
     pub fn run(
         &self,
         folder: &Path,
         tests: &str,
         results: &Path,
-        per_test: f64,
+        (per_test, fail_fast): (f64, bool),
         env: &[(String, String)],
         supervisor: &Supervisor,
         limits: &Limits,
@@ -151,6 +152,7 @@ impl Pool {
             "results": results,
             "output": output,
             "timeout": per_test,
+            "fail_fast": fail_fast,
             "memory": limits.memory_bytes,
             "env": env.iter().cloned().collect::<std::collections::HashMap<_, _>>(),
         });
