@@ -135,6 +135,29 @@ PRELOAD = [
     "asyncio", "json", "pdb", "readline", "unittest", "faulthandler", "queue", "code", "cmd",
     "xml.etree.ElementTree", "pydantic", "pydantic.v1", "fastapi", "fastapi.testclient",
     "starlette.testclient", "flask", "werkzeug.test", "httpx2", "anyio", "anyio._backends._asyncio",
+    # Django and DRF: only modules that import without settings. Django is never configured in
+    # the parent (`settings.configure()` and `django.setup()` happen in each child, in the
+    # course's support module), so a child starts from an unconfigured Django with its code
+    # already in memory; what needs settings to import (the contrib apps' models, DRF's views)
+    # is imported by `django.setup()` in the child, in a few tens of milliseconds.
+    "django", "django.db.models", "django.db.backends.sqlite3.base",
+    "django.db.backends.sqlite3.schema", "django.db.backends.sqlite3.features",
+    "django.db.backends.sqlite3.operations", "django.db.backends.sqlite3.introspection",
+    "django.db.backends.sqlite3.creation", "django.test", "django.test.client",
+    "django.test.utils", "django.contrib.admin", "django.contrib.admin.options",
+    "django.contrib.admin.sites", "django.contrib.admin.helpers", "django.contrib.admin.views.main",
+    "django.contrib.admin.templatetags.admin_list", "django.contrib.auth",
+    "django.contrib.auth.hashers", "django.contrib.auth.password_validation",
+    "django.contrib.sessions.middleware", "django.contrib.sessions.backends.db",
+    "django.contrib.messages.middleware", "django.contrib.messages.storage.fallback",
+    "django.middleware.common", "django.middleware.csrf", "django.urls", "django.http",
+    "django.core.handlers.wsgi", "django.core.cache.backends.locmem",
+    "django.template.backends.django", "django.template.loader_tags",
+    "django.template.defaulttags", "django.forms", "rest_framework", "rest_framework.serializers",
+    "rest_framework.permissions", "rest_framework.response", "rest_framework.negotiation",
+    "rest_framework.authentication", "rest_framework.exceptions", "rest_framework.fields",
+    "rest_framework.relations", "rest_framework.validators", "rest_framework.mixins",
+    "rest_framework.metadata", "rest_framework.status", "rest_framework.request",
 ]
 
 

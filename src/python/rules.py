@@ -27,10 +27,11 @@ import sys
 ALLOWED_MODULES = {
     "__future__", "abc", "annotated_types", "array", "asyncio", "base64", "binascii", "bisect",
     "collections", "concurrent", "contextlib", "contextvars", "copy", "csv", "dataclasses",
-    "datetime", "decimal", "email", "enum", "fastapi", "flask", "fractions", "functools",
+    "datetime", "decimal", "django", "email", "enum", "fastapi", "flask", "fractions", "functools",
     "hashlib", "heapq", "hmac", "html", "http", "httpx", "httpx2", "io", "ipaddress",
     "itertools", "itsdangerous", "json", "logging", "math", "numbers",
     "operator", "os", "pathlib", "pprint", "pydantic", "pytest", "queue", "random", "re",
+    "rest_framework",
     "secrets", "sqlite3", "starlette", "statistics", "string", "struct", "textwrap",
     "threading", "time", "tomllib", "typing", "typing_extensions", "unicodedata", "urllib",
     "uuid", "warnings", "werkzeug", "zoneinfo",
@@ -41,6 +42,24 @@ REFUSED_SUBMODULES = {
     "asyncio.subprocess", "concurrent.futures.process", "email.generator", "http.client",
     "http.server", "logging.config", "logging.handlers", "urllib.request", "urllib.response",
     "urllib.robotparser",
+    # Django (its top-level names are limited in RESTRICTED below: no `django.conf`, whose
+    # `settings` the course configures; no `django.test`, the machinery that runs and observes
+    # the tests; no `django.apps`, the registry of models; no `django.template`, templates from
+    # text; no `django.setup`). Management commands run anything (`flush`, `loaddata` from
+    # files, `shell`); files and mail reach outside the process; `wsgi`/`asgi` re-run
+    # `django.setup()`; `module_loading` loads code by name; `autoreload` restarts processes;
+    # `log` configures logging from settings; `archive` extracts files; migrations import
+    # modules by name; the database backends and `db.utils` are the raw connections whose
+    # query log the tests read (the ORM is the lesson).
+    "django.core.management", "django.core.files", "django.core.mail", "django.core.wsgi",
+    "django.core.asgi", "django.core.servers", "django.contrib.staticfiles",
+    "django.contrib.admindocs", "django.contrib.gis", "django.views.static",
+    "django.utils.module_loading", "django.utils.autoreload", "django.utils.log",
+    "django.utils.archive", "django.db.migrations", "django.db.backends", "django.db.utils",
+    # Django REST framework: its settings object (read at run time, and reloadable), its test
+    # client and `force_authenticate` (the course's test machinery), its management commands.
+    "rest_framework.settings", "rest_framework.test", "rest_framework.management",
+    "rest_framework.authtoken.management",
 }
 
 # For these modules only the names listed may be used (`os.environ`, `from os import getenv`).
@@ -52,6 +71,10 @@ RESTRICTED = {
     "pytest": {"fixture", "mark", "raises", "approx", "param", "warns", "MonkeyPatch",
                "FixtureRequest", "LogCaptureFixture", "CaptureFixture"},
     "urllib": {"parse"},
+    # Django's packages a lesson uses; not `conf` (settings), `test`, `apps`, `template(tags)`,
+    # `setup` (see REFUSED_SUBMODULES).
+    "django": {"db", "contrib", "core", "http", "urls", "utils", "views", "shortcuts",
+               "dispatch", "forms", "middleware", "VERSION", "get_version"},
     "logging": {"getLogger", "Logger", "LoggerAdapter", "Formatter", "Filter", "Handler",
                 "StreamHandler", "LogRecord", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL",
                 "NOTSET", "debug", "info", "warning", "error", "critical",
@@ -89,7 +112,25 @@ REFUSED_ATTRIBUTES = {
     # Modules reach other modules through what they imported (`os.path.os`, `x.sys`).
     "sys", "os", "subprocess", "importlib", "builtins", "inspect", "ctypes", "gc", "signal",
     "types", "traceback", "pickle", "marshal", "shutil", "tempfile", "posix", "nt", "_io",
+    # Django and DRF: the settings objects, reachable as an attribute of any module that
+    # imported them (`django.db.models.base.settings`, `APIView.settings`): changing settings
+    # at run time changes how the course's tests run. The app registry (`apps.register_model`,
+    # `apps.clear_cache`). Loading code by its dotted name (`import_string`, `get_callable`,
+    # `autodiscover`), and management commands (`call_command`), wherever they were imported.
+    "settings", "api_settings", "apps", "import_string", "import_module", "get_callable",
+    "autodiscover", "autodiscover_modules", "call_command", "load_backend",
+    # The database connection under the ORM, through any path: its query log and debug cursor
+    # are what the tests count queries with; `execute_wrapper` and the `connection_created`
+    # signal can hide queries. (`connection`/`connections` are refused on Django's modules and
+    # as imported names only: see DJANGO_CONNECTION.)
+    "get_connection", "get_compiler", "queries_log", "force_debug_cursor", "execute_wrapper",
+    "connection_created",
 }
+# Django's database connections: refused as imported names (`from django.db import
+# connection`) and as attributes of what came from django (`django.db.connection`,
+# `transaction.connections`), but not on other objects (`session.connection()` is SQLAlchemy).
+DJANGO_CONNECTION = {"connection", "connections"}
+DJANGO_TOPS = {"django", "rest_framework"}
 # `.config`, `.session` and `.node` are refused only on these names (pytest's fixtures and
 # objects): `app.config` is how Flask is configured, `db.session` how SQLAlchemy is used.
 PYTEST_OBJECTS = {"request", "pytestconfig", "pytester", "testdir", "item", "session", "config"}
@@ -149,7 +190,9 @@ def guarded_methods_of(tree):
 
 
 # A special attribute's name in text.
-DUNDER = re.compile(r"__\w*__|\{[^}]*__")
+# Only where a name starts (`"__class__"`, `"x.__class__"`): Django's lookups join names with
+# double underscores (`"books__reviews__stars"`), which names no special attribute.
+DUNDER = re.compile(r"(?<!\w)__\w*__|\{[^}]*__")
 
 # pytest's own objects, which fixtures and tests get by naming them as parameters.
 PYTEST_PARAMETERS = {
@@ -234,6 +277,9 @@ class Checker(ast.NodeVisitor):
                 self.refuse(node, f"uses `{module}.{alias.name}`, which graded code may not use")
                 continue
             full = f"{module}.{alias.name}"
+            if alias.name in DJANGO_CONNECTION and module.split(".")[0] in DJANGO_TOPS:
+                self.refuse(node, f"uses `{full}`, which graded code may not use")
+                continue
             if (
                 full in REFUSED_SUBMODULES
                 or alias.name.startswith("_")
@@ -286,6 +332,10 @@ class Checker(ast.NodeVisitor):
             or (isinstance(root, ast.Name) and root.id in PYTEST_OBJECTS)
         ):
             self.refuse(node, f"uses `.{attr}`, which graded code may not use")
+        if attr in DJANGO_CONNECTION:
+            owner = self.root_name(root)
+            if owner in self.imported and self.imported[owner].split(".")[0] in DJANGO_TOPS:
+                self.refuse(node, f"uses `.{attr}`, which graded code may not use")
         # `os.system`, `pytest.exit`: names of restricted modules.
         if isinstance(root, ast.Name) and root.id in self.imported:
             module = self.imported[root.id]
