@@ -191,7 +191,8 @@ def guarded_methods_of(tree):
 
 # A special attribute's name in text.
 # Only where a name starts (`"__class__"`, `"x.__class__"`): Django's lookups join names with
-# double underscores (`"books__reviews__stars"`), which names no special attribute.
+# double underscores (`"books__reviews__stars"`), which names no special attribute. `"__all__"`
+# (Django's and DRF's `fields = "__all__"`) and `"__main__"` are let through where it is used.
 DUNDER = re.compile(r"(?<!\w)__\w*__|\{[^}]*__")
 
 # pytest's own objects, which fixtures and tests get by naming them as parameters.
@@ -402,7 +403,7 @@ class Checker(ast.NodeVisitor):
         if (
             isinstance(node.value, str)
             and id(node) not in self.docstrings
-            and DUNDER.search(node.value.replace("__main__", ""))
+            and DUNDER.search(node.value.replace("__main__", "").replace("__all__", ""))
         ):
             self.refuse(node, "a string naming a special attribute (`__x__`) is not allowed")
 
