@@ -127,6 +127,15 @@ def test_logout_flushes_the_session(alice):
     assert client.cookies["sessionid"].value != key
 
 
+def test_logout_is_post_only(alice):
+    # A GET that logs out can be triggered by any page (`<img src="/logout">`).
+    client = Client()
+    client.force_login(alice)
+    response = client.get("/logout")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert client.session["_auth_user_id"] == str(alice.pk)
+
+
 def perms(group):
     return sorted(group.permissions.values_list("codename", flat=True))
 
