@@ -8,12 +8,16 @@ delete or publish what is the `ModelAdmin`'s job, and every page runs queries yo
 Make `BookAdmin` the editors' tool (the tests drive it through Django's test `Client`, logged in
 as a superuser or as staff with the `lessons.*_book` permissions):
 
-1. The list (`list_display`): title, author, published, the number of reviews, created_by, in
-   that order, ordered by title (`ordering`). The review count is a method column
-   (`@admin.display(description="Reviews", ordering=...)`). Calling `obj.reviews.count()` in it
-   runs one query per row: count in `get_queryset` with `.annotate(...)` instead, so the column
-   reads a value already fetched, and its `ordering` sorts in SQL. (Foreign keys in
-   `list_display` are joined by the admin itself: see `list_select_related`.)
+1. The list (`list_display`): title, the author's name, published, the number of reviews,
+   created_by, in that order, ordered by title (`ordering`). The author's name and the review
+   count are method columns (`@admin.display(description="Author", ordering="author__name")`,
+   `description="Reviews"`), and every column must be sortable in SQL. A method column runs
+   whatever it reads for *each row*: `obj.author.name` is a query per row unless the list joins
+   it (`list_select_related`; left unset, with a foreign key among the columns, the admin calls
+   `select_related()` without arguments, which follows only the foreign keys that cannot be
+   null: `created_by` can); `obj.reviews.count()` is a query per row: count in
+   `get_queryset` with `.annotate(...)` instead, so the column reads a value already fetched
+   and its `ordering` sorts by it.
 2. Search (`search_fields`) over the title and the author's name (a lookup across the foreign
    key: `"author__name"`), and a filter on `published` (`list_filter`).
 3. `created_by` is set by the server, never by a form: show it read-only (`readonly_fields`),
@@ -43,9 +47,6 @@ class Author(models.Model):
     class Meta:
         app_label = "lessons"
 
-    def __str__(self):
-        return self.name
-
 
 class Book(models.Model):
     title = models.CharField(max_length=200)
@@ -58,9 +59,6 @@ class Book(models.Model):
     class Meta:
         app_label = "lessons"
         permissions = [("publish_book", "Can publish books")]
-
-    def __str__(self):
-        return self.title
 
 
 class Review(models.Model):
@@ -75,7 +73,10 @@ class Review(models.Model):
 class BookAdmin(admin.ModelAdmin):
     # TODO: the columns, ordering, search, filter, read-only creator, per-user queryset,
     # the delete rule and the publish action (see the module's docstring).
-    list_display = ("title", "author")
+    list_display = ("title", "author_name")
+
+    def author_name(self, obj):
+        return obj.author.name
 
     def review_count(self, obj):
         return obj.reviews.count()

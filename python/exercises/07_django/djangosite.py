@@ -16,6 +16,7 @@ those parts:
   migrations), then creates the content types and the default permissions (`add_`, `change_`,
   `delete_`, `view_<model>`, plus your `Meta.permissions`), as `migrate` does after it runs.
 - **Your module is the URLconf** (`ROOT_URLCONF`): its `urlpatterns` are the site's URLs.
+  `setup()` imports it once Django is ready, so its models are registered.
 - **Test isolation**: the `db` fixture runs each test inside a transaction that is rolled back
   at its end, as `django.test.TestCase` does, and empties the cache (throttling keeps its
   counters there).
@@ -114,6 +115,11 @@ def setup(urls, rest_framework=None, **extra):
     # What `manage.py test` does first: the test client records templates and contexts,
     # e-mail goes to a list in memory.
     setup_test_environment()
+    # The URLconf is the exercise's module: importing it now registers its models before any
+    # table is created, even when the test file itself imports nothing from it.
+    import importlib
+
+    importlib.import_module(urls)
 
 
 _created = set()

@@ -16,9 +16,6 @@ class Author(models.Model):
     class Meta:
         app_label = "lessons"
 
-    def __str__(self):
-        return self.name
-
 
 class Book(models.Model):
     title = models.CharField(max_length=200)
@@ -32,9 +29,6 @@ class Book(models.Model):
         app_label = "lessons"
         permissions = [("publish_book", "Can publish books")]
 
-    def __str__(self):
-        return self.title
-
 
 class Review(models.Model):
     book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="reviews")
@@ -46,7 +40,8 @@ class Review(models.Model):
 
 @admin.register(Book)
 class BookAdmin(admin.ModelAdmin):
-    list_display = ("title", "author", "published", "review_count", "created_by")
+    list_display = ("title", "author_name", "published", "review_count", "created_by")
+    list_select_related = ("author", "created_by")
     list_filter = ("published",)
     search_fields = ("title", "author__name")
     ordering = ("title",)
@@ -60,6 +55,10 @@ class BookAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return books
         return books.filter(created_by=request.user)
+
+    @admin.display(description="Author", ordering="author__name")
+    def author_name(self, obj):
+        return obj.author.name
 
     @admin.display(description="Reviews", ordering="reviews_total")
     def review_count(self, obj):
