@@ -560,6 +560,7 @@ fn django_is_configured_per_check_and_its_reach_is_refused() {
         ("from django.template import engines\n", "django.template"),
         ("from django.db.models import sql\nx = sql.Query.get_compiler\n", "get_compiler"),
         ("x = 'name__startswith'\ny = '__class__'\n", "special attribute"),
+        ("from django.db import reset_queries\n", "reset_queries"),
     ];
     for (source, says) in attacks {
         let (_, module) = django_exercise("dja");

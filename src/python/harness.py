@@ -158,6 +158,29 @@ PRELOAD = [
     "rest_framework.authentication", "rest_framework.exceptions", "rest_framework.fields",
     "rest_framework.relations", "rest_framework.validators", "rest_framework.mixins",
     "rest_framework.metadata", "rest_framework.status", "rest_framework.request",
+    # What `django.setup()`, the admin and DRF's views import beside the modules that need
+    # settings (found by importing each in an unconfigured interpreter).
+    "django.contrib.contenttypes", "django.contrib.contenttypes.checks",
+    "django.db.migrations.utils", "django.contrib.contenttypes.management",
+    "django.contrib.contenttypes.apps", "django.contrib.auth.management",
+    "django.contrib.auth.checks", "django.contrib.auth.apps", "django.contrib.sessions.apps",
+    "django.contrib.messages.apps", "django.contrib.admin.apps", "rest_framework.apps",
+    "django.contrib.auth.validators", "django.utils.translation.reloader",
+    "django.contrib.auth.tokens", "django.contrib.sites", "django.contrib.sites.requests",
+    "django.contrib.sites.shortcuts", "rest_framework.checks", "rest_framework.utils.encoders",
+    "rest_framework.utils.breadcrumbs", "django.contrib.admindocs",
+    "django.contrib.admin.views.decorators", "django.contrib.admindocs.utils",
+    "django.contrib.admindocs.views", "rest_framework.urlpatterns",
+    "django.db.models.sql.compiler", "django.contrib.sessions.serializers",
+    "django.core.cache.utils", "django.templatetags.cache", "django.templatetags.l10n",
+    "django.templatetags.tz", "django.contrib.admin.templatetags.admin_modify",
+    "django.contrib.admin.templatetags.log", "rest_framework.templatetags",
+    "django.template.loaders", "django.template.loaders.base", "django.template.loaders.cached",
+    "django.template.loaders.filesystem", "django.template.loaders.app_directories",
+    "django.template.context_processors", "django.contrib.auth.context_processors",
+    "django.contrib.messages.context_processors", "django.conf.locale.en",
+    "django.conf.locale.en.formats", "django.views.defaults", "django.conf.urls",
+    "django.middleware.http", "django.views.decorators.http",
 ]
 
 

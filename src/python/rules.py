@@ -121,10 +121,11 @@ REFUSED_ATTRIBUTES = {
     "autodiscover", "autodiscover_modules", "call_command", "load_backend",
     # The database connection under the ORM, through any path: its query log and debug cursor
     # are what the tests count queries with; `execute_wrapper` and the `connection_created`
-    # signal can hide queries. (`connection`/`connections` are refused on Django's modules and
-    # as imported names only: see DJANGO_CONNECTION.)
+    # signal can hide queries, `reset_queries` empties the log under a count. (`connection`
+    # and `connections` are refused on Django's modules and as imported names only: see
+    # DJANGO_CONNECTION.)
     "get_connection", "get_compiler", "queries_log", "force_debug_cursor", "execute_wrapper",
-    "connection_created",
+    "connection_created", "reset_queries",
 }
 # Django's database connections: refused as imported names (`from django.db import
 # connection`) and as attributes of what came from django (`django.db.connection`,

@@ -7,14 +7,15 @@ those parts:
 
 - **Settings** (https://docs.djangoproject.com/en/5.2/topics/settings/#using-settings-without-setting-django-settings-module):
   `settings.configure(...)` then `django.setup()`: an in-memory SQLite database, the contrib
-  apps (auth, contenttypes, sessions, messages, admin), Django REST framework, and one app of
-  the course whose label is `lessons`.
+  apps (auth, contenttypes, sessions; messages and admin when the exercise asks for the
+  admin), Django REST framework, and one app of the course whose label is `lessons`.
 - **Your models** declare `class Meta: app_label = "lessons"`: that is how Django knows which
   installed app a model belongs to when its module is not an app's `models.py`.
 - **Tables**: instead of migrations, `create_tables()` asks the schema editor to create the
   table of every model that has none yet (what `migrate --run-syncdb` does for apps without
-  migrations), then creates the content types and the default permissions (`add_`, `change_`,
-  `delete_`, `view_<model>`, plus your `Meta.permissions`), as `migrate` does after it runs.
+  migrations), then (for the exercises that use them) creates the content types and the
+  default permissions (`add_`, `change_`, `delete_`, `view_<model>`, plus your
+  `Meta.permissions`), as `migrate` does after it runs.
 - **Your module is the URLconf** (`ROOT_URLCONF`): its `urlpatterns` are the site's URLs.
   `setup()` imports it once Django is ready, so its models are registered.
 - **Test isolation**: the `db` fixture runs each test inside a transaction that is rolled back
@@ -53,44 +54,51 @@ class LessonsConfig(AppConfig):
         self.models_module = self.module
 
 
-def setup(urls, rest_framework=None, **extra):
-    """Configures Django for this test process (once), with the module `urls` as the URLconf
-    and `rest_framework` as DRF's settings."""
+_permissions = False
+
+
+def setup(urls, rest_framework=None, admin=False, permissions=False):
+    """Configures Django for this test process (once), with the module `urls` as the URLconf,
+    `rest_framework` as DRF's settings, the admin (and its messages) only when `admin` is true,
+    and the content types and permissions in the database only when `permissions` is true (a
+    check that does not use them does not pay for them)."""
+    global _permissions
     if settings.configured:
         return
+    _permissions = permissions or admin
+    installed = [
+        "django.contrib.contenttypes",
+        "django.contrib.auth",
+        "django.contrib.sessions",
+        *(["django.contrib.messages", "django.contrib.admin"] if admin else []),
+        "rest_framework",
+        "djangosite.LessonsConfig",
+    ]
+    middleware = [
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        *(["django.contrib.messages.middleware.MessageMiddleware"] if admin else []),
+    ]
+    processors = [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        *(["django.contrib.messages.context_processors.messages"] if admin else []),
+    ]
     settings.configure(
         DEBUG=False,
         SECRET_KEY="backendlings-course-only-not-a-secret-0123456789abcdef",
         ALLOWED_HOSTS=["testserver"],
         ROOT_URLCONF=urls,
         DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
-        INSTALLED_APPS=[
-            "django.contrib.contenttypes",
-            "django.contrib.auth",
-            "django.contrib.sessions",
-            "django.contrib.messages",
-            "django.contrib.admin",
-            "rest_framework",
-            "djangosite.LessonsConfig",
-        ],
-        MIDDLEWARE=[
-            "django.contrib.sessions.middleware.SessionMiddleware",
-            "django.middleware.common.CommonMiddleware",
-            "django.middleware.csrf.CsrfViewMiddleware",
-            "django.contrib.auth.middleware.AuthenticationMiddleware",
-            "django.contrib.messages.middleware.MessageMiddleware",
-        ],
+        INSTALLED_APPS=installed,
+        MIDDLEWARE=middleware,
         TEMPLATES=[
             {
                 "BACKEND": "django.template.backends.django.DjangoTemplates",
                 "APP_DIRS": True,
-                "OPTIONS": {
-                    "context_processors": [
-                        "django.template.context_processors.request",
-                        "django.contrib.auth.context_processors.auth",
-                        "django.contrib.messages.context_processors.messages",
-                    ]
-                },
+                "OPTIONS": {"context_processors": processors},
             }
         ],
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
@@ -107,7 +115,6 @@ def setup(urls, rest_framework=None, **extra):
         TIME_ZONE="UTC",
         DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
         REST_FRAMEWORK=rest_framework or {},
-        **extra,
     )
     django.setup()
     from django.test.utils import setup_test_environment
@@ -139,9 +146,10 @@ def create_tables():
         for model in missing:
             editor.create_model(model)
             _created.add(model)
-    for config in apps.get_app_configs():
-        create_contenttypes(config, verbosity=0)
-        create_permissions(config, verbosity=0)
+    if _permissions:
+        for config in apps.get_app_configs():
+            create_contenttypes(config, verbosity=0)
+            create_permissions(config, verbosity=0)
 
 
 @pytest.fixture

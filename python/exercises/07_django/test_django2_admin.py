@@ -2,7 +2,7 @@ import pytest
 
 import djangosite
 
-djangosite.setup(urls="django2_admin")
+djangosite.setup(urls="django2_admin", admin=True)
 
 from django.contrib.auth.models import Permission, User  # noqa: E402
 from django.test import Client  # noqa: E402

@@ -4,7 +4,7 @@ import pytest
 
 import djangosite
 
-djangosite.setup(urls="django3_auth")
+djangosite.setup(urls="django3_auth", permissions=True)
 
 from django.contrib.auth.models import Group, Permission, User  # noqa: E402
 from django.core.exceptions import ValidationError  # noqa: E402
