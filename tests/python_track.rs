@@ -516,7 +516,8 @@ fn django_is_configured_per_check_and_its_reach_is_refused() {
     if !python_here() {
         return;
     }
-    let support = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/exercises/07_django/djangosite.py");
+    let support =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("python/exercises/07_django/djangosite.py");
     let course = PyCourse::new(
         "\n[[exercises]]\nname = \"dja\"\ndir = \"01_basics\"\ntests = 2\nhint = \"none\"\nsupport = [\"djangosite.py\"]\n\n[[exercises]]\nname = \"djb\"\ndir = \"01_basics\"\ntests = 2\nhint = \"none\"\nsupport = [\"djangosite.py\"]\n",
     );
@@ -541,25 +542,52 @@ fn django_is_configured_per_check_and_its_reach_is_refused() {
         ("from django.conf import settings\n", "django.conf"),
         ("import django\ndjango.setup()\n", "django.setup"),
         ("from django.db import connection\n", "django.db.connection"),
-        ("import django.db\nx = django.db.connections\n", "`.connections`"),
+        (
+            "import django.db\nx = django.db.connections\n",
+            "`.connections`",
+        ),
         (
             "from django.db import transaction\nx = transaction.get_connection()\n",
             "get_connection",
         ),
-        ("from django.db.models import base\nx = base.settings\n", "`.settings`"),
-        ("from django.test.utils import override_settings\n", "django.test"),
-        ("from rest_framework.settings import api_settings\n", "rest_framework.settings"),
-        ("from rest_framework.test import APIClient\n", "rest_framework.test"),
-        ("from rest_framework.views import APIView\nx = APIView.settings\n", "`.settings`"),
-        ("from django.core.management import call_command\n", "django.core.management"),
+        (
+            "from django.db.models import base\nx = base.settings\n",
+            "`.settings`",
+        ),
+        (
+            "from django.test.utils import override_settings\n",
+            "django.test",
+        ),
+        (
+            "from rest_framework.settings import api_settings\n",
+            "rest_framework.settings",
+        ),
+        (
+            "from rest_framework.test import APIClient\n",
+            "rest_framework.test",
+        ),
+        (
+            "from rest_framework.views import APIView\nx = APIView.settings\n",
+            "`.settings`",
+        ),
+        (
+            "from django.core.management import call_command\n",
+            "django.core.management",
+        ),
         (
             "from django.contrib.auth.hashers import import_string\n",
             "hashers.import_string",
         ),
         ("from django.apps import apps\n", "django.apps"),
         ("from django.template import engines\n", "django.template"),
-        ("from django.db.models import sql\nx = sql.Query.get_compiler\n", "get_compiler"),
-        ("x = 'name__startswith'\ny = '__class__'\n", "special attribute"),
+        (
+            "from django.db.models import sql\nx = sql.Query.get_compiler\n",
+            "get_compiler",
+        ),
+        (
+            "x = 'name__startswith'\ny = '__class__'\n",
+            "special attribute",
+        ),
         ("from django.db import reset_queries\n", "reset_queries"),
     ];
     for (source, says) in attacks {
