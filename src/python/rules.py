@@ -112,26 +112,40 @@ REFUSED_ATTRIBUTES = {
     # Modules reach other modules through what they imported (`os.path.os`, `x.sys`).
     "sys", "os", "subprocess", "importlib", "builtins", "inspect", "ctypes", "gc", "signal",
     "types", "traceback", "pickle", "marshal", "shutil", "tempfile", "posix", "nt", "_io",
-    # Django and DRF: the settings objects, reachable as an attribute of any module that
-    # imported them (`django.db.models.base.settings`, `APIView.settings`): changing settings
-    # at run time changes how the course's tests run. The app registry (`apps.register_model`,
-    # `apps.clear_cache`). Loading code by its dotted name (`import_string`, `get_callable`,
+    # Django and DRF (with DJANGO_ATTRIBUTES below): DRF's settings object, reachable as an
+    # attribute of any module that imported it: changing settings at run time changes how the
+    # course's tests run. Loading code by its dotted name (`import_string`, `get_callable`,
     # `autodiscover`), and management commands (`call_command`), wherever they were imported.
-    "settings", "api_settings", "apps", "import_string", "import_module", "get_callable",
-    "autodiscover", "autodiscover_modules", "call_command", "load_backend",
+    "api_settings", "import_string", "import_module", "get_callable", "autodiscover",
+    "autodiscover_modules", "call_command", "load_backend",
     # The database connection under the ORM, through any path: its query log and debug cursor
     # are what the tests count queries with; `execute_wrapper` and the `connection_created`
-    # signal can hide queries, `reset_queries` empties the log under a count. (`connection`
-    # and `connections` are refused on Django's modules and as imported names only: see
-    # DJANGO_CONNECTION.)
+    # signal can hide queries, `reset_queries` empties the log under a count.
     "get_connection", "get_compiler", "queries_log", "force_debug_cursor", "execute_wrapper",
     "connection_created", "reset_queries",
 }
-# Django's database connections: refused as imported names (`from django.db import
-# connection`) and as attributes of what came from django (`django.db.connection`,
-# `transaction.connections`), but not on other objects (`session.connection()` is SQLAlchemy).
-DJANGO_CONNECTION = {"connection", "connections"}
+# Refused in a file that imports Django or DRF, as attributes of anything and as imported
+# names, and only there (FastAPI code reads `app.state.settings`, SQLAlchemy code calls
+# `session.connection()`): Django's settings object, reachable from any module that imported
+# it (`django.db.models.base.settings`) and from every DRF view (`self.settings`); the app
+# registry (`apps.register_model`, `apps.clear_cache`); the database connections under the
+# ORM, whose query log the tests count queries with.
+DJANGO_ATTRIBUTES = {"settings", "apps", "connection", "connections"}
 DJANGO_TOPS = {"django", "rest_framework"}
+
+
+def imports_django(tree):
+    """Whether a module imports Django or DRF anywhere."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [node.module or ""]
+        else:
+            continue
+        if any(name.split(".")[0] in DJANGO_TOPS for name in names):
+            return True
+    return False
 # `.config`, `.session` and `.node` are refused only on these names (pytest's fixtures and
 # objects): `app.config` is how Flask is configured, `db.session` how SQLAlchemy is used.
 PYTEST_OBJECTS = {"request", "pytestconfig", "pytester", "testdir", "item", "session", "config"}
@@ -223,6 +237,8 @@ class Checker(ast.NodeVisitor):
         self.from_imported = {}
         # Modules of the learner's own exercise (the course's support modules) it may import.
         self.own_modules = set()
+        # Whether the module imports Django or DRF (see DJANGO_ATTRIBUTES).
+        self.django = False
         # The functions (with whether each is a method) and classes being read.
         self.functions = []
         self.classes = []
@@ -279,7 +295,7 @@ class Checker(ast.NodeVisitor):
                 self.refuse(node, f"uses `{module}.{alias.name}`, which graded code may not use")
                 continue
             full = f"{module}.{alias.name}"
-            if alias.name in DJANGO_CONNECTION and module.split(".")[0] in DJANGO_TOPS:
+            if alias.name in DJANGO_ATTRIBUTES and self.django:
                 self.refuse(node, f"uses `{full}`, which graded code may not use")
                 continue
             if (
@@ -334,10 +350,8 @@ class Checker(ast.NodeVisitor):
             or (isinstance(root, ast.Name) and root.id in PYTEST_OBJECTS)
         ):
             self.refuse(node, f"uses `.{attr}`, which graded code may not use")
-        if attr in DJANGO_CONNECTION:
-            owner = self.root_name(root)
-            if owner in self.imported and self.imported[owner].split(".")[0] in DJANGO_TOPS:
-                self.refuse(node, f"uses `.{attr}`, which graded code may not use")
+        if attr in DJANGO_ATTRIBUTES and self.django:
+            self.refuse(node, f"uses `.{attr}`, which graded code may not use")
         # `os.system`, `pytest.exit`: names of restricted modules.
         if isinstance(root, ast.Name) and root.id in self.imported:
             module = self.imported[root.id]
@@ -581,6 +595,7 @@ def check(path, shown, shipped, own_modules=None):
             shipped_methods = {}
     checker = Checker(shown, shipped_methods)
     checker.own_modules = set(own_modules or [])
+    checker.django = imports_django(tree)
     for owner in ast.walk(tree):
         if isinstance(owner, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = owner.body
