@@ -1095,3 +1095,113 @@ fn dev_new_python_makes_a_course_that_passes_dev_check_mutate() {
     );
     assert!(!out.status.success(), "{}", text(&out));
 }
+
+/// A Django exercise of the course's own kind (`07_django/djangosite.py` as its support module):
+/// its models, views and URLs in the learner's module, Django configured by the tests.
+fn django_exercise(app: &str) -> (String, String) {
+    let tests = format!(
+        "import djangosite\n\ndjangosite.setup(urls=\"{app}\")\n\nfrom django.test import Client  # noqa: E402\nfrom djangosite import Queries, db  # noqa: E402,F401\n\nfrom {app} import Thing  # noqa: E402\n\n\ndef test_the_view_is_this_exercise_s(db):\n    assert Client().get(\"/ping\").json() == {{\"app\": \"{app}\"}}\n\n\ndef test_the_orm_counts_queries(db):\n    Thing.objects.create(name=\"a\")\n    with Queries() as q:\n        assert [t.name for t in Thing.objects.filter(name__startswith=\"a\")] == [\"a\"]\n    assert q.count == 1\n"
+    );
+    let module = format!(
+        "from django.db import models\nfrom django.http import JsonResponse\nfrom django.urls import path\n\n\nclass Thing(models.Model):\n    name = models.CharField(max_length=10)\n\n    class Meta:\n        app_label = \"lessons\"\n\n\ndef ping(request):\n    return JsonResponse({{\"app\": \"{app}\"}})\n\n\nurlpatterns = [path(\"ping\", ping)]\n"
+    );
+    (tests, module)
+}
+
+#[test]
+fn django_is_configured_per_check_and_its_reach_is_refused() {
+    if !python_here() {
+        return;
+    }
+    let support =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("python/exercises/07_django/djangosite.py");
+    let course = PyCourse::new(
+        "\n[[exercises]]\nname = \"dja\"\ndir = \"01_basics\"\ntests = 2\nhint = \"none\"\nsupport = [\"djangosite.py\"]\n\n[[exercises]]\nname = \"djb\"\ndir = \"01_basics\"\ntests = 2\nhint = \"none\"\nsupport = [\"djangosite.py\"]\n",
+    );
+    course.write("exercises/01_basics/greet.py", GREET_SOLVED);
+    course.write(
+        "exercises/01_basics/djangosite.py",
+        &fs::read_to_string(support).unwrap(),
+    );
+    for app in ["dja", "djb"] {
+        let (tests, module) = django_exercise(app);
+        course.write(&format!("exercises/01_basics/test_{app}.py"), &tests);
+        course.write(&format!("exercises/01_basics/{app}.py"), &module);
+    }
+    // Cold, then through one warm worker: each child configures Django with its own URLconf, so
+    // the worker's parent was never configured by the first.
+    let out = course.run(&["run", "dja"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = course.run(&["verify", "--no-cache"]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    let attacks = [
+        ("from django.conf import settings\n", "django.conf"),
+        ("import django\ndjango.setup()\n", "django.setup"),
+        ("from django.db import connection\n", "django.db.connection"),
+        (
+            "import django.db\nx = django.db.connections\n",
+            "`.connections`",
+        ),
+        (
+            "from django.db import transaction\nx = transaction.get_connection()\n",
+            "get_connection",
+        ),
+        (
+            "from django.db.models import base\nx = base.settings\n",
+            "`.settings`",
+        ),
+        (
+            "from django.test.utils import override_settings\n",
+            "django.test",
+        ),
+        (
+            "from rest_framework.settings import api_settings\n",
+            "rest_framework.settings",
+        ),
+        (
+            "from rest_framework.test import APIClient\n",
+            "rest_framework.test",
+        ),
+        (
+            "from rest_framework.views import APIView\nx = APIView.settings\n",
+            "`.settings`",
+        ),
+        (
+            "from django.core.management import call_command\n",
+            "django.core.management",
+        ),
+        (
+            "from django.contrib.auth.hashers import import_string\n",
+            "hashers.import_string",
+        ),
+        ("from django.apps import apps\n", "django.apps"),
+        ("from django.template import engines\n", "django.template"),
+        (
+            "from django.db.models import sql\nx = sql.Query.get_compiler\n",
+            "get_compiler",
+        ),
+        (
+            "x = 'name__startswith'\ny = '__class__'\n",
+            "special attribute",
+        ),
+        ("from django.db import reset_queries\n", "reset_queries"),
+    ];
+    for (source, says) in attacks {
+        let (_, module) = django_exercise("dja");
+        course.write("exercises/01_basics/dja.py", &format!("{source}{module}"));
+        let out = course.run(&["run", "dja"]);
+        let said = text(&out);
+        assert!(!out.status.success(), "{source}\n{said}");
+        assert!(said.contains("rejected"), "{source}\n{said}");
+        assert!(said.contains(says), "{source}: wanted {says:?}\n{said}");
+    }
+    // What a lesson needs passes: lookups with double underscores, `fields = "__all__"`.
+    let (_, module) = django_exercise("dja");
+    course.write(
+        "exercises/01_basics/dja.py",
+        &format!("from rest_framework import serializers\n{module}\n\nclass ThingSerializer(serializers.ModelSerializer):\n    class Meta:\n        model = Thing\n        fields = \"__all__\"\n\n\nLOOKUP = \"name__startswith\"\n"),
+    );
+    let out = course.run(&["run", "dja"]);
+    assert!(out.status.success(), "{}", text(&out));
+}

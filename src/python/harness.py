@@ -243,6 +243,52 @@ PRELOAD = [
     "sqlite3", "sqlalchemy", "sqlalchemy.orm", "sqlalchemy.pool", "sqlalchemy.dialects.sqlite",
     "alembic.operations", "alembic.runtime.migration", "alembic.ddl.sqlite",
     "subprocess", "tempfile", "socket", "redis", "psycopg",
+    # Django and DRF: only modules that import without settings. Django is never configured in
+    # the parent (`settings.configure()` and `django.setup()` happen in each child, in the
+    # course's support module), so a child starts from an unconfigured Django with its code
+    # already in memory; what needs settings to import (the contrib apps' models, DRF's views)
+    # is imported by `django.setup()` in the child, in a few tens of milliseconds.
+    "django", "django.db.models", "django.db.backends.sqlite3.base",
+    "django.db.backends.sqlite3.schema", "django.db.backends.sqlite3.features",
+    "django.db.backends.sqlite3.operations", "django.db.backends.sqlite3.introspection",
+    "django.db.backends.sqlite3.creation", "django.test", "django.test.client",
+    "django.test.utils", "django.contrib.admin", "django.contrib.admin.options",
+    "django.contrib.admin.sites", "django.contrib.admin.helpers", "django.contrib.admin.views.main",
+    "django.contrib.admin.templatetags.admin_list", "django.contrib.auth",
+    "django.contrib.auth.hashers", "django.contrib.auth.password_validation",
+    "django.contrib.sessions.middleware", "django.contrib.sessions.backends.db",
+    "django.contrib.messages.middleware", "django.contrib.messages.storage.fallback",
+    "django.middleware.common", "django.middleware.csrf", "django.urls", "django.http",
+    "django.core.handlers.wsgi", "django.core.cache.backends.locmem",
+    "django.template.backends.django", "django.template.loader_tags",
+    "django.template.defaulttags", "django.forms", "rest_framework", "rest_framework.serializers",
+    "rest_framework.permissions", "rest_framework.response", "rest_framework.negotiation",
+    "rest_framework.authentication", "rest_framework.exceptions", "rest_framework.fields",
+    "rest_framework.relations", "rest_framework.validators", "rest_framework.mixins",
+    "rest_framework.metadata", "rest_framework.status", "rest_framework.request",
+    # What `django.setup()`, the admin and DRF's views import beside the modules that need
+    # settings (found by importing each in an unconfigured interpreter).
+    "django.contrib.contenttypes", "django.contrib.contenttypes.checks",
+    "django.db.migrations.utils", "django.contrib.contenttypes.management",
+    "django.contrib.contenttypes.apps", "django.contrib.auth.management",
+    "django.contrib.auth.checks", "django.contrib.auth.apps", "django.contrib.sessions.apps",
+    "django.contrib.messages.apps", "django.contrib.admin.apps", "rest_framework.apps",
+    "django.contrib.auth.validators", "django.utils.translation.reloader",
+    "django.contrib.auth.tokens", "django.contrib.sites", "django.contrib.sites.requests",
+    "django.contrib.sites.shortcuts", "rest_framework.checks", "rest_framework.utils.encoders",
+    "rest_framework.utils.breadcrumbs", "django.contrib.admindocs",
+    "django.contrib.admin.views.decorators", "django.contrib.admindocs.utils",
+    "django.contrib.admindocs.views", "rest_framework.urlpatterns",
+    "django.db.models.sql.compiler", "django.contrib.sessions.serializers",
+    "django.core.cache.utils", "django.templatetags.cache", "django.templatetags.l10n",
+    "django.templatetags.tz", "django.contrib.admin.templatetags.admin_modify",
+    "django.contrib.admin.templatetags.log", "rest_framework.templatetags",
+    "django.template.loaders", "django.template.loaders.base", "django.template.loaders.cached",
+    "django.template.loaders.filesystem", "django.template.loaders.app_directories",
+    "django.template.context_processors", "django.contrib.auth.context_processors",
+    "django.contrib.messages.context_processors", "django.conf.locale.en",
+    "django.conf.locale.en.formats", "django.views.defaults", "django.conf.urls",
+    "django.middleware.http", "django.views.decorators.http",
 ]
 
 

@@ -26,11 +26,13 @@ import sys
 # is what a forged verdict needs.
 ALLOWED_MODULES = {
     "__future__", "abc", "annotated_types", "array", "asyncio", "base64", "binascii", "bisect",
-    "botocore", "collections", "concurrent", "contextlib", "contextvars", "copy", "csv", "dataclasses",
-    "datetime", "decimal", "email", "enum", "fastapi", "flask", "fractions", "functools",
+    "botocore", "collections", "concurrent", "contextlib", "contextvars", "copy", "csv",
+    "dataclasses", "datetime", "decimal", "django", "email", "enum", "fastapi", "flask",
+    "fractions", "functools",
     "hashlib", "heapq", "hmac", "html", "http", "httpx", "httpx2", "io", "ipaddress",
     "itertools", "itsdangerous", "json", "jwt", "logging", "math", "numbers", "psycopg", "redis",
     "operator", "os", "pathlib", "pprint", "pydantic", "pytest", "queue", "random", "re",
+    "rest_framework",
     "secrets", "sqlite3", "starlette", "statistics", "string", "struct", "textwrap",
     "threading", "time", "tomllib", "typing", "typing_extensions", "unicodedata", "urllib",
     "uuid", "warnings", "werkzeug", "zoneinfo",
@@ -61,6 +63,24 @@ REFUSED_SUBMODULES = {
     # `context` and `runtime.environment` run env.py, `autogenerate` writes revision files.
     "alembic.config", "alembic.command", "alembic.script", "alembic.util", "alembic.testing",
     "alembic.context", "alembic.runtime.environment", "alembic.autogenerate",
+    # Django (its top-level names are limited in RESTRICTED below: no `django.conf`, whose
+    # `settings` the course configures; no `django.test`, the machinery that runs and observes
+    # the tests; no `django.apps`, the registry of models; no `django.template`, templates from
+    # text; no `django.setup`). Management commands run anything (`flush`, `loaddata` from
+    # files, `shell`); files and mail reach outside the process; `wsgi`/`asgi` re-run
+    # `django.setup()`; `module_loading` loads code by name; `autoreload` restarts processes;
+    # `log` configures logging from settings; `archive` extracts files; migrations import
+    # modules by name; the database backends and `db.utils` are the raw connections whose
+    # query log the tests read (the ORM is the lesson).
+    "django.core.management", "django.core.files", "django.core.mail", "django.core.wsgi",
+    "django.core.asgi", "django.core.servers", "django.contrib.staticfiles",
+    "django.contrib.admindocs", "django.contrib.gis", "django.views.static",
+    "django.utils.module_loading", "django.utils.autoreload", "django.utils.log",
+    "django.utils.archive", "django.db.migrations", "django.db.backends", "django.db.utils",
+    # Django REST framework: its settings object (read at run time, and reloadable), its test
+    # client and `force_authenticate` (the course's test machinery), its management commands.
+    "rest_framework.settings", "rest_framework.test", "rest_framework.management",
+    "rest_framework.authtoken.management",
 }
 
 # For these modules only the names listed may be used (`os.environ`, `from os import getenv`).
@@ -77,6 +97,10 @@ RESTRICTED = {
     # config files from disk (`loaders`, `session`, `configprovider`, `credentials` reading
     # ~/.aws), patches clients (`stub`, `hooks`) or talks HTTP (`httpsession`, `endpoint`).
     "botocore": {"exceptions", "config"},
+    # Django's packages a lesson uses; not `conf` (settings), `test`, `apps`, `template(tags)`,
+    # `setup` (see REFUSED_SUBMODULES).
+    "django": {"db", "contrib", "core", "http", "urls", "utils", "views", "shortcuts",
+               "dispatch", "forms", "middleware", "VERSION", "get_version"},
     "logging": {"getLogger", "Logger", "LoggerAdapter", "Formatter", "Filter", "Handler",
                 "StreamHandler", "LogRecord", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL",
                 "NOTSET", "debug", "info", "warning", "error", "critical",
@@ -132,7 +156,40 @@ REFUSED_ATTRIBUTES = {
     "relationship", "backref",
     # `engine.dispatch` holds the event listeners the tests installed (statement counters).
     "dispatch",
+    # Django and DRF (with DJANGO_ATTRIBUTES below): DRF's settings object, reachable as an
+    # attribute of any module that imported it: changing settings at run time changes how the
+    # course's tests run. Loading code by its dotted name (`import_string`, `get_callable`,
+    # `autodiscover`), and management commands (`call_command`), wherever they were imported.
+    "api_settings", "import_string", "import_module", "get_callable", "autodiscover",
+    "autodiscover_modules", "call_command", "load_backend",
+    # The database connection under the ORM, through any path: its query log and debug cursor
+    # are what the tests count queries with; `execute_wrapper` and the `connection_created`
+    # signal can hide queries, `reset_queries` empties the log under a count.
+    "get_connection", "get_compiler", "queries_log", "force_debug_cursor", "execute_wrapper",
+    "connection_created", "reset_queries",
 }
+# Refused in a file that imports Django or DRF, as attributes of anything and as imported
+# names, and only there (FastAPI code reads `app.state.settings`, SQLAlchemy code calls
+# `session.connection()`): Django's settings object, reachable from any module that imported
+# it (`django.db.models.base.settings`) and from every DRF view (`self.settings`); the app
+# registry (`apps.register_model`, `apps.clear_cache`); the database connections under the
+# ORM, whose query log the tests count queries with.
+DJANGO_ATTRIBUTES = {"settings", "apps", "connection", "connections"}
+DJANGO_TOPS = {"django", "rest_framework"}
+
+
+def imports_django(tree):
+    """Whether a module imports Django or DRF anywhere."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [node.module or ""]
+        else:
+            continue
+        if any(name.split(".")[0] in DJANGO_TOPS for name in names):
+            return True
+    return False
 # `.config`, `.session` and `.node` are refused only on these names (pytest's fixtures and
 # objects): `app.config` is how Flask is configured, `db.session` how SQLAlchemy is used.
 PYTEST_OBJECTS = {"request", "pytestconfig", "pytester", "testdir", "item", "session", "config"}
@@ -192,7 +249,10 @@ def guarded_methods_of(tree):
 
 
 # A special attribute's name in text.
-DUNDER = re.compile(r"__\w*__|\{[^}]*__")
+# Only where a name starts (`"__class__"`, `"x.__class__"`): Django's lookups join names with
+# double underscores (`"books__reviews__stars"`), which names no special attribute. `"__all__"`
+# (Django's and DRF's `fields = "__all__"`) and `"__main__"` are let through where it is used.
+DUNDER = re.compile(r"(?<!\w)__\w*__|\{[^}]*__")
 
 # pytest's own objects, which fixtures and tests get by naming them as parameters.
 PYTEST_PARAMETERS = {
@@ -221,6 +281,8 @@ class Checker(ast.NodeVisitor):
         self.from_imported = {}
         # Modules of the learner's own exercise (the course's support modules) it may import.
         self.own_modules = set()
+        # Whether the module imports Django or DRF (see DJANGO_ATTRIBUTES).
+        self.django = False
         # The functions (with whether each is a method) and classes being read.
         self.functions = []
         self.classes = []
@@ -277,6 +339,9 @@ class Checker(ast.NodeVisitor):
                 self.refuse(node, f"uses `{module}.{alias.name}`, which graded code may not use")
                 continue
             full = f"{module}.{alias.name}"
+            if alias.name in DJANGO_ATTRIBUTES and self.django:
+                self.refuse(node, f"uses `{full}`, which graded code may not use")
+                continue
             if (
                 full in REFUSED_SUBMODULES
                 or alias.name.startswith("_")
@@ -328,6 +393,8 @@ class Checker(ast.NodeVisitor):
             attr not in PYTEST_ONLY
             or (isinstance(root, ast.Name) and root.id in PYTEST_OBJECTS)
         ):
+            self.refuse(node, f"uses `.{attr}`, which graded code may not use")
+        if attr in DJANGO_ATTRIBUTES and self.django:
             self.refuse(node, f"uses `.{attr}`, which graded code may not use")
         # `os.system`, `pytest.exit`: names of restricted modules.
         if isinstance(root, ast.Name) and root.id in self.imported:
@@ -395,7 +462,7 @@ class Checker(ast.NodeVisitor):
         if (
             isinstance(node.value, str)
             and id(node) not in self.docstrings
-            and DUNDER.search(node.value.replace("__main__", ""))
+            and DUNDER.search(node.value.replace("__main__", "").replace("__all__", ""))
         ):
             self.refuse(node, "a string naming a special attribute (`__x__`) is not allowed")
 
@@ -608,6 +675,7 @@ def check(path, shown, shipped, own_modules=None):
             shipped_methods = {}
     checker = Checker(shown, shipped_methods)
     checker.own_modules = set(own_modules or [])
+    checker.django = imports_django(tree)
     for owner in ast.walk(tree):
         if isinstance(owner, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = owner.body
