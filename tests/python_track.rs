@@ -353,6 +353,53 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
             "PluginLoader",
         ),
         (
+            "from sqlalchemy import dialects\ndef greet(name):\n    dialects.registry.register('x', 'os', 'system')\n",
+            "registry",
+        ),
+        (
+            "from sqlalchemy.dialects import plugins\ndef greet(name):\n    pass\n",
+            "plugins",
+        ),
+        // Red team round 8: a module from-imported out of another module, patched.
+        (
+            "from starlette.responses import json\njson.dump = print\ndef greet(name):\n    pass\n",
+            "changes `json`",
+        ),
+        // Modules and code loaded by name through allowed libraries, and patching through
+        // what a call returns.
+        (
+            "from werkzeug.utils import import_string\ndef greet(name):\n    pass\n",
+            "import_string",
+        ),
+        (
+            "import werkzeug\ndef greet(name):\n    werkzeug.utils.import_string('json').dump = print\n",
+            "import_string",
+        ),
+        (
+            "def greet(name):\n    name.lower().x = 1\n",
+            "what a call returns",
+        ),
+        (
+            "from pydantic import ImportString\ndef greet(name):\n    pass\n",
+            "ImportString",
+        ),
+        (
+            "import pytest\nimport json\ndef greet(name):\n    pytest.MonkeyPatch().setattr(json, 'dump', print)\n",
+            "on an object",
+        ),
+        (
+            "import asyncio\ndef greet(name):\n    return asyncio.new_event_loop().subprocess_exec\n",
+            "subprocess_exec",
+        ),
+        (
+            "import typing\n@typing.no_type_check\ndef greet(name):\n    pass\n",
+            "no_type_check",
+        ),
+        (
+            "from flask import Flask\ndef greet(name):\n    return Flask('x').jinja_env.compile_expression(name)()\n",
+            "jinja_env",
+        ),
+        (
             "from alembic.config import Config\ndef greet(name):\n    pass\n",
             "alembic.config",
         ),

@@ -144,13 +144,23 @@ REFUSED_ATTRIBUTES = {
     "types", "traceback", "pickle", "marshal", "shutil", "tempfile", "posix", "nt", "_io",
     # What `botocore.exceptions` imported: an HTTP library that is not the client's.
     "urllib3",
+    # Gadgets of allowed libraries (red team round 8): code or modules loaded by name
+    # (werkzeug's `import_string`, pydantic's `ImportString`), expressions evaluated from text
+    # (Jinja's `compile_expression`), processes started by the event loop, and the decorator
+    # that switches the type checker off like `# type: ignore` does.
+    "import_string", "ImportString", "compile_expression", "subprocess_exec", "subprocess_shell",
+    "no_type_check", "no_type_check_decorator", "jinja_env", "jinja_loader",
     # PyJWT: the JWKS client reaches the network; (un)registering an algorithm changes the
     # process-wide default decoder the course's tests share with graded code.
     "PyJWKClient", "register_algorithm", "unregister_algorithm",
     # SQLAlchemy: engines are made from URLs, which open database files and load dialects and
     # `plugins=` by name: graded code gets its engine, connection or session from the tests.
     "create_engine", "engine_from_config", "create_async_engine", "async_engine_from_config",
-    "create_pool_from_url", "create_mock_engine", "get_dialect", "PluginLoader", "register",
+    "create_pool_from_url", "create_mock_engine", "get_dialect", "PluginLoader",
+    # The PluginLoaders themselves (`sqlalchemy.dialects.registry.register(name, "module",
+    # "Class")` loads code by name): refused by their names, since `register` is how Django's
+    # admin and DRF's routers are used.
+    "registry", "plugins",
     # `relationship("X", order_by="...")` and `backref` evaluate their strings with `eval`;
     # graded code uses the course's mapped classes instead of declaring relationships.
     "relationship", "backref",
@@ -355,6 +365,10 @@ class Checker(ast.NodeVisitor):
                 continue
             self.imported[alias.asname or alias.name] = full
             self.from_imported[alias.asname or alias.name] = full
+            if found is not None:
+                # Patching it patches that module for everyone (`from starlette.responses
+                # import json` then `json.dump = ...`).
+                self.modules.add(alias.asname or alias.name)
 
     # Names and attributes ----------------------------------------------------------------
 
@@ -445,6 +459,14 @@ class Checker(ast.NodeVisitor):
                 self.refuse(
                     node, f"`{func.id}` needs an attribute name written out (not private)"
                 )
+        # `monkeypatch.setattr(module, "name", value)` patches like an assignment does.
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("setattr", "delattr")
+            and len(node.args) >= 2
+            and not (isinstance(node.args[0], ast.Constant))
+        ):
+            self.refuse(node, f"`.{func.attr}` on an object is not allowed in graded code")
         # `monkeypatch.setattr("package.module.name", value)` imports what the string names.
         if (
             isinstance(func, ast.Attribute)
@@ -493,7 +515,11 @@ class Checker(ast.NodeVisitor):
             self.check_target(target.value)
         elif isinstance(target, (ast.Attribute, ast.Subscript)):
             root = self.root_name(target)
-            if root in self.imported and self.is_module_or_class(root):
+            if root is None and isinstance(target, ast.Attribute):
+                # `f().x = ...`: what a call returns may be a module (`import_string("json")`);
+                # graded code sets attributes on names it holds.
+                self.refuse(target, "graded code may not set an attribute of what a call returns")
+            elif root in self.imported and self.is_module_or_class(root):
                 self.refuse(
                     target,
                     f"changes `{root}`, which was imported: graded code may not patch "
