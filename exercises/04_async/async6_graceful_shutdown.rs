@@ -302,4 +302,34 @@ mod tests {
             assert_eq!(elapsed, Duration::from_millis(900));
         });
     }
+
+    #[test]
+    fn the_grace_period_counts_from_the_signal_not_from_the_last_finished_job() {
+        run(async {
+            let mut worker = start(50);
+            for (id, cost_ms) in [(1, 40), (2, 70), (3, 100), (4, 510)] {
+                worker.submit(id, cost_ms).await;
+            }
+            sleep(Duration::from_millis(10)).await;
+            // Left at the signal: 30, 60, 90 and 500 ms; the grace period ends 50 ms later.
+            worker.sigterm();
+            let done = Arc::clone(&worker.done);
+            let (report, elapsed, _) = worker.finish().await;
+            assert_eq!(
+                report,
+                Report {
+                    completed: 1,
+                    aborted: 3
+                },
+                "the grace period was restarted when a job finished"
+            );
+            assert_eq!(
+                elapsed,
+                Duration::from_millis(60),
+                "grace counts from the signal"
+            );
+            sleep(Duration::from_secs(1)).await;
+            assert_eq!(*done.lock().unwrap(), [1], "an aborted job kept running");
+        });
+    }
 }

@@ -170,4 +170,17 @@ mod tests {
             "the server still serves"
         );
     }
+
+    #[test]
+    fn the_password_is_hashed_exactly_as_typed() {
+        let hasher = plain_hasher();
+        let users = users();
+        for password in ["lovelace ", " lovelace", "lovelace\n", "Lovelace"] {
+            assert_eq!(
+                run(login(&users, &hasher, "ada", password)),
+                401,
+                "password {password:?}"
+            );
+        }
+    }
 }

@@ -233,4 +233,65 @@ mod tests {
             writer.await.unwrap();
         });
     }
+
+    #[test]
+    fn a_request_that_finds_room_takes_it_in_the_same_step() {
+        // Looking (`capacity()`) and then taking (`send().await`) is two steps: on a
+        // multi-threaded server another request can take the last place between them, and
+        // this one then waits for room. Here another thread fills and empties the queue
+        // without pause while this one posts: every `accept` must answer at its first poll,
+        // 202 or 503, never wait (`try_send` looks and takes in one step). The test stops once
+        // 1000 events got in, or after 5 seconds on a busy machine.
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::task::Poll;
+
+        let (ingest, mut rx) = Ingest::new(1);
+        let other = ingest.tx.clone();
+        let stop = Arc::new(AtomicBool::new(false));
+        let started = Arc::new(AtomicBool::new(false));
+        let churn = std::thread::spawn({
+            let (stop, started) = (Arc::clone(&stop), Arc::clone(&started));
+            move || {
+                started.store(true, Ordering::SeqCst);
+                let mut turn = 0u32;
+                while !stop.load(Ordering::Relaxed) {
+                    // The queue is full for a while, then empty for a while.
+                    turn = turn.wrapping_add(1);
+                    let _ = other.try_send(0);
+                    for _ in 0..turn % 64 {
+                        std::hint::spin_loop();
+                    }
+                    let _ = rx.try_recv();
+                    for _ in 0..turn % 61 {
+                        std::hint::spin_loop();
+                    }
+                }
+            }
+        });
+        while !started.load(Ordering::SeqCst) {
+            std::thread::yield_now();
+        }
+        let waited = run(async {
+            let deadline = std::time::Instant::now() + Duration::from_secs(5);
+            let mut accepted = 0;
+            let mut event = 0;
+            while accepted < 1_000 && std::time::Instant::now() < deadline {
+                event += 1;
+                let mut request = std::pin::pin!(ingest.accept(event));
+                match std::future::poll_fn(|cx| Poll::Ready(request.as_mut().poll(cx))).await {
+                    Poll::Ready(response) if response == ACCEPTED => accepted += 1,
+                    Poll::Ready(response) => assert_eq!(response, SHED, "event {event}"),
+                    Poll::Pending => return Some(event),
+                }
+            }
+            None
+        });
+        stop.store(true, Ordering::Relaxed);
+        churn.join().unwrap();
+        assert_eq!(
+            waited, None,
+            "a request saw room in the queue, then waited for it: another request took the \
+             place between the look and the send"
+        );
+    }
 }

@@ -272,4 +272,79 @@ mod tests {
             assert_eq!(pool.idle(), 3);
         });
     }
+
+    #[test]
+    fn a_broken_connection_frees_its_place_once() {
+        run(async {
+            let pool = Pool::new(1, Duration::from_millis(5));
+            let mut a = get(&pool, 10).await.unwrap();
+            a.broken = true;
+            drop(a);
+            let b = get(&pool, 10).await.unwrap();
+            assert_eq!(
+                get(&pool, 10).await.err(),
+                Some(PoolError::Timeout),
+                "a second connection was borrowed from a pool of one"
+            );
+            assert_eq!(pool.opened(), 2);
+            drop(b);
+        });
+    }
+
+    /// A waker that notes how many connections were idle when it was woken.
+    struct Witness {
+        pool: Arc<Pool>,
+        idle_when_woken: Mutex<Vec<usize>>,
+    }
+
+    impl std::task::Wake for Witness {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+        fn wake_by_ref(self: &Arc<Self>) {
+            let idle = self.pool.idle();
+            self.idle_when_woken.lock().unwrap().push(idle);
+        }
+    }
+
+    #[test]
+    fn a_waiter_is_woken_only_once_the_connection_is_back() {
+        // On a multi-threaded server the woken request runs on another thread at once: if its
+        // place is freed before the connection is back in the idle list, it finds none and
+        // opens an extra one. The waker below looks at the idle list the moment it is called.
+        run(async {
+            let pool = Pool::new(1, Duration::from_millis(5));
+            let held = get(&pool, 10).await.unwrap();
+            let witness = Arc::new(Witness {
+                pool: Arc::clone(&pool),
+                idle_when_woken: Mutex::new(Vec::new()),
+            });
+            let waker = std::task::Waker::from(Arc::clone(&witness));
+            let mut waiting = Box::pin(pool.get(Duration::from_secs(10)));
+            let polled = std::future::Future::poll(
+                waiting.as_mut(),
+                &mut std::task::Context::from_waker(&waker),
+            );
+            assert!(
+                polled.is_pending(),
+                "a pool of one lent a second connection"
+            );
+            drop(held);
+            let seen = witness.idle_when_woken.lock().unwrap().clone();
+            assert!(
+                !seen.is_empty(),
+                "giving the connection back woke no waiter"
+            );
+            assert!(
+                seen.iter().all(|&idle| idle == 1),
+                "the waiter was woken before the connection was back in the idle list: {seen:?}"
+            );
+            let conn = timeout(Duration::from_secs(60), waiting)
+                .await
+                .expect("the waiter never got the connection")
+                .unwrap();
+            assert_eq!(conn.id, 1);
+            assert_eq!(pool.opened(), 1);
+        });
+    }
 }

@@ -310,4 +310,25 @@ mod tests {
             assert_eq!(status, StatusCode::NOT_FOUND);
         });
     }
+
+    #[test]
+    fn an_unknown_route_is_404_even_without_the_key() {
+        run(async {
+            let app = app(state());
+            // Not a route: the fallback answers, whatever the key (`.route_layer`, not `.layer`).
+            let (status, _, _) = call(&app, "GET", "/nope", None, None).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "GET /nope without a key");
+        });
+    }
+
+    #[test]
+    fn the_key_is_compared_exactly() {
+        run(async {
+            let app = app(state());
+            for key in ["S3CRET-KEY", "S3cret-key", "s3cret-KEY"] {
+                let (status, _, _) = call(&app, "POST", "/notes", Some(key), Some(TEA)).await;
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "POST with key {key:?}");
+            }
+        });
+    }
 }
