@@ -16,7 +16,8 @@ documented HTTP API (https://fastapi.tiangolo.com/tutorial/metadata/, the OpenAP
   OpenAPI document shows the scheme): a missing or unknown key is a 401.
 - Request size: a body over `MAX_BODY_BYTES` is refused with 413 Content Too Large (RFC 9110
   §15.5.14) from its `Content-Length`, before it is read; a POST without `Content-Length`
-  (chunked) is refused with 411 Length Required (§15.5.12). This runs before anything else.
+  (chunked) is refused with 411 Length Required (§15.5.12), and one whose `Content-Length` is
+  not a number (only ASCII digits: §8.6) with 400. This runs before anything else.
 - Per-client rate limit: at most `RATE_LIMIT` requests in any `RATE_WINDOW` seconds (a sliding
   log: a request at `now` counts the client's accepted requests after `now - RATE_WINDOW`).
   Over it: 429 Too Many Requests (RFC 6585 §4) with `Retry-After` (whole seconds, rounded up)
@@ -200,7 +201,8 @@ def create_app(
     keys: dict[tuple[str, str], tuple[str, TranscriptionRequest]] = {}
 
     # TODO: an HTTP middleware (`@app.middleware("http")`) that refuses a POST body from its
-    # Content-Length before it is read: 411 without one, 413 over MAX_BODY_BYTES.
+    # Content-Length before it is read: 411 without one, 400 if it is not digits, 413 over
+    # MAX_BODY_BYTES.
 
     # TODO: read the key with `APIKeyHeader(name="X-API-Key", auto_error=False)` as a
     # dependency (then OpenAPI documents the scheme), and apply the rate limit: 429 with

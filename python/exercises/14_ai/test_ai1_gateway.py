@@ -1,4 +1,5 @@
 import io
+import threading
 
 import pytest
 from botocore.response import StreamingBody
@@ -174,6 +175,18 @@ def test_a_post_without_content_length_is_a_411(world, http):
     assert backends.calls == []
 
 
+@pytest.mark.parametrize("length", ["abc", "-1", "+19", "1e3"])
+def test_a_content_length_that_is_not_a_number_is_a_400(world, http, length):
+    backends, _, _ = world
+    r = http.post(
+        "/v1/sentiment",
+        content=b'{"texts": ["hi"]}',
+        headers={**ADA, "Content-Type": "application/json", "Content-Length": length},
+    )
+    assert r.status_code == 400, "Content-Length is 1*DIGIT (RFC 9110): anything else is a bad request"
+    assert backends.calls == []
+
+
 # Rate limits ------------------------------------------------------------------------------
 
 
@@ -204,6 +217,15 @@ def test_rate_limits_are_per_client(world, http):
         assert sentiment(http, ["hi"]).status_code == 200
     assert sentiment(http, ["hi"]).status_code == 429
     assert sentiment(http, ["hi"], headers=BOB).status_code == 200
+
+
+def test_the_rate_limit_is_per_client_not_per_key(world):
+    backends, clock, _ = world
+    http = TestClient(create_app(backends, {"k1": "acme", "k2": "acme"}, clock=clock), raise_server_exceptions=False)
+    for _ in range(RATE_LIMIT):
+        assert sentiment(http, ["hi"], headers={"X-API-Key": "k1"}).status_code == 200
+    r = sentiment(http, ["hi"], headers={"X-API-Key": "k2"})
+    assert r.status_code == 429, "two keys of one client share the client's limit"
 
 
 def test_every_endpoint_counts(world, http):
@@ -389,6 +411,47 @@ def test_a_model_call_is_charged_unless_it_was_refused(world):
     r = http.post("/v1/classify", json={"text": "a"}, headers=ADA)
     assert r.status_code == 503, "the slow call ran on the endpoint: it was billed"
     assert len(backends.named("classify")) == 3
+
+
+def test_a_failed_model_call_is_charged_too(world):
+    backends, _, make = world
+    http = make(daily_budget_micros=CLASSIFY_MICROS)
+    backends.fail_classify = ModelFailed("ModelError")
+    assert http.post("/v1/classify", json={"text": "a"}, headers=ADA).status_code == 502
+    backends.fail_classify = None
+    r = http.post("/v1/classify", json={"text": "a"}, headers=ADA)
+    assert r.status_code == 503, "the model ran and failed: the endpoint was billed for it"
+    assert len(backends.named("classify")) == 1
+
+
+def test_the_cost_is_reserved_before_the_call_not_after_it(world):
+    # Two requests that each fit the budget, but not both: the second one arrives while the
+    # first one's call is still running. Checking the budget first and charging once the
+    # service answered lets both through; the first one must hold its cost during its call.
+    backends, _, make = world
+    http = make(daily_budget_micros=500)  # one text of 3 units (300) fits, two do not
+    inside, release = threading.Event(), threading.Event()
+    answer = backends.sentiment
+
+    def slow_sentiment(texts, language):
+        if not inside.is_set():
+            inside.set()
+            release.wait(timeout=10)
+        return answer(texts, language)
+
+    backends.sentiment = slow_sentiment
+    first = []
+    worker = threading.Thread(target=lambda: first.append(sentiment(http, ["a"])))
+    worker.start()
+    try:
+        assert inside.wait(timeout=10), "the first request never reached the service"
+        second = sentiment(http, ["b"])
+    finally:
+        release.set()
+        worker.join(timeout=30)
+    assert second.status_code == 503, "the first call's 300 were reserved: 300 more would be 600"
+    assert [r.status_code for r in first] == [200]
+    assert len(backends.named("sentiment")) == 1
 
 
 # The three services through real boto3 clients ----------------------------------------------

@@ -1,3 +1,5 @@
+import random
+
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 from botocore.stub import ANY, Stubber
@@ -191,6 +193,38 @@ def test_the_pause_is_capped(comprehend):
     sleeps = []
     sentiment(client, ["a"], sleep=sleeps.append, rand=Rand(1.0), max_attempts=7, base=1.0, cap=4.0)
     assert sleeps == [1.0, 2.0, 4.0, 4.0, 4.0, 4.0]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_cap_bounds_the_range_before_the_random_fraction_is_drawn(comprehend, seed):
+    # Full jitter is rand() * min(cap, base * 2 ** (n - 1)): once the exponential passes the cap,
+    # the pause is a fraction of the cap, never the cap itself (min(cap, rand() * ...) is not it).
+    client, stub = comprehend
+    gen = random.Random(seed)
+    fractions = [gen.uniform(0.3, 0.7) for _ in range(6)]
+    for _ in range(6):
+        refuse(stub, ["a"], "ThrottlingException")
+    expect(stub, ["a"], [ok(0)])
+    sleeps = []
+    sentiment(
+        client, ["a"], sleep=sleeps.append, rand=Rand(*fractions), max_attempts=7, base=4.0, cap=8.0
+    )
+    expected = [f * min(8.0, 4.0 * 2 ** n) for n, f in enumerate(fractions)]
+    assert sleeps == pytest.approx(expected), "pause n = rand() * min(cap, base * 2 ** (n - 1))"
+    assert all(pause < 8.0 * 0.75 for pause in sleeps[1:]), "a fraction of the cap, not the cap"
+
+
+def test_item_retries_and_throttling_share_one_count_of_attempts(comprehend):
+    client, stub = comprehend
+    refuse(stub, ["a"], "ThrottlingException")
+    expect(stub, ["a"], [], [{"Index": 0, "ErrorCode": "InternalServerException", "ErrorMessage": "x"}])
+    sleeps = []
+    got = sentiment(client, ["a"], sleep=sleeps.append, rand=Rand(1.0), max_attempts=2)
+    assert got == [{"error": "InternalServerException"}], (
+        "max_attempts counts every call of the batch: a throttled call and a call with a "
+        "transient item error are 2 attempts, so there is no third call"
+    )
+    assert sleeps == [0.5], "one pause (after the throttled call), none after the last attempt"
 
 
 def test_throttling_that_persists_is_raised_after_max_attempts(comprehend):

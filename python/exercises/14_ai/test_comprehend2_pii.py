@@ -193,3 +193,38 @@ def test_a_text_of_exactly_the_limit_is_sent(comprehend, logs):
     assert len(calls) == 1
     assert calls[0]["Text"] == text
     assert store.saved == ["a" * (MAX_PII_BYTES - 3) + "[NAME]"]
+
+
+def test_low_scores_are_masked_when_stored_too(comprehend, logs):
+    client, stub, _ = comprehend
+    stub.add_response(
+        "detect_pii_entities",
+        {"Entities": [dict(EMAIL, Score=0.3), NAME]},
+        {"Text": TEXT, "LanguageCode": "en"},
+    )
+    store = FakeStore()
+    store_message(client, store, TEXT)
+    assert store.saved == ["Hi, I am [NAME], mail [EMAIL] or call 020 7946 0958."], (
+        "a score is the model's confidence, not permission to keep the address: mask it anyway"
+    )
+    assert leaked(logs, "ada@example.org") == []
+
+
+def test_the_upstream_message_is_not_passed_on(comprehend, logs):
+    # Validation errors quote the request: "Value '<your text>' at 'text' failed to satisfy ...".
+    client, stub, _ = comprehend
+    upstream = f"1 validation error detected: Value '{TEXT}' at 'text' failed to satisfy constraint"
+    stub.add_client_error(
+        "detect_pii_entities",
+        service_error_code="ValidationException",
+        service_message=upstream,
+        http_status_code=400,
+    )
+    store = FakeStore()
+    with pytest.raises(PiiUnavailable) as caught:
+        store_message(client, store, TEXT)
+    assert store.saved == []
+    message = str(caught.value)
+    assert not any(s in message for s in SECRETS), "the upstream message echoes the raw text"
+    assert "validation error detected" not in message, "say what failed, not what upstream said"
+    assert leaked(logs, *SECRETS) == []

@@ -1,5 +1,6 @@
 import io
 import json
+import threading
 
 import pytest
 from botocore.awsrequest import AWSResponse
@@ -101,8 +102,14 @@ def test_a_charset_parameter_is_still_json(stubbed):
         ([{"label": "POSITIVE"}], "application/json"),
         ([{"label": "POSITIVE", "score": 0.9}], "application/jsonlines"),
         ([{"label": "POSITIVE", "score": 0.9}], None),
+        (b'"POSITIVE"', "application/json"),
+        (b'["POSITIVE"]', "application/json"),
+        (b"0.9", "application/json"),
     ],
-    ids=["html", "csv", "broken-json", "object", "empty-list", "no-score", "jsonlines", "no-type"],
+    ids=[
+        "html", "csv", "broken-json", "object", "empty-list", "no-score", "jsonlines", "no-type",
+        "string", "list-of-strings", "number",
+    ],
 )
 def test_an_answer_that_is_not_a_prediction_is_a_502(stubbed, body, content_type):
     http, stub, _ = stubbed
@@ -207,3 +214,34 @@ def test_an_unreachable_endpoint_is_a_502_and_no_request_leaves():
     client = aws_stubs.client("sagemaker-runtime")
     r = http_for(client).post("/v1/sentiment", json={"text": "hello"})
     assert r.status_code == 502
+
+
+def test_the_blocking_client_does_not_block_the_server():
+    # boto3 blocks its thread until the model answers (up to READ_TIMEOUT). A sync `def` endpoint
+    # runs in FastAPI's thread pool; an `async def` one that calls it blocks the event loop, and
+    # every other request of the process waits. While one inference hangs in its HTTP send,
+    # another request must be answered.
+    client = runtime_client()
+    inside, served, seen = threading.Event(), threading.Event(), []
+
+    def hanging_send(request, **kwargs):
+        inside.set()
+        seen.append(served.wait(timeout=10))
+        headers = {"x-amzn-ErrorType": "ThrottlingException", "Content-Type": "application/json"}
+        return AWSResponse(request.url, 400, headers, Raw(b'{"message": "Rate exceeded"}'))
+
+    client.meta.events.register("before-send.sagemaker-runtime.InvokeEndpoint", hanging_send)
+    with TestClient(create_app(client), raise_server_exceptions=False) as http:  # one event loop
+        slow = []
+        first = threading.Thread(target=lambda: slow.append(http.post("/v1/sentiment", json={"text": "hi"})))
+        first.start()
+        try:
+            assert inside.wait(timeout=10), "the first request never reached the model"
+            other = http.post("/v1/sentiment", json={"text": ""})  # answered by the app alone
+            served.set()
+        finally:
+            served.set()
+            first.join(timeout=30)
+    assert other.status_code == 422
+    assert seen == [True], "the second request waited for the first one's model call: the event loop was blocked"
+    assert [r.status_code for r in slow] == [503]

@@ -200,6 +200,28 @@ def test_the_deadline_is_never_overslept(world):
     assert clock.now == started + 20.0
 
 
+def test_the_time_of_the_first_poll_counts_toward_the_deadline(world):
+    transcriber, stub, clock = world
+    transcriber.timeout = 60.0
+    started = clock.now
+    slow = []
+
+    def first_poll_takes_30_s(params, **kwargs):
+        if not slow:
+            slow.append(params)
+            clock.now += 30.0  # the service answered the first poll after 30 s
+
+    transcriber.client.meta.events.register_first(
+        "provide-client-params.transcribe.GetTranscriptionJob", first_poll_takes_30_s
+    )
+    for _ in range(5):
+        poll(stub, "job-1", "IN_PROGRESS")
+    with pytest.raises(TranscriptionTimeout):
+        transcriber.wait("job-1")
+    assert clock.now == started + 60.0, "the deadline is timeout seconds after wait was called"
+    assert clock.sleeps == [2.0, 4.0, 8.0, 16.0], "30 s went in the first poll: 30 s of pauses remain"
+
+
 def test_a_job_done_at_the_deadline_is_done(world):
     transcriber, stub, clock = world
     transcriber.timeout = 6.0
