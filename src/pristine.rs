@@ -13,7 +13,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::course::{Course, Exercise};
+use crate::course::{Course, Exercise, Language, Shape};
 use crate::course_lock;
 use crate::embedded;
 use crate::fsutil::write_atomic;
@@ -24,6 +24,18 @@ pub type Files = Vec<(PathBuf, Vec<u8>)>;
 /// Restores `exercise` to its original content. Returns where the original came from.
 pub fn restore(course: &Course, exercise: &Exercise) -> Result<&'static str> {
     let (files, source) = original(course, exercise)?;
+    if exercise.language == Language::Python && exercise.shape == Shape::Dir {
+        // Every `.py` file of a package is one of its modules, checked and graded: a module
+        // the learner added is not the shipped exercise.
+        let package = course.root.join(exercise.rel_path());
+        let shipped: Vec<PathBuf> = files.iter().map(|(p, _)| course.root.join(p)).collect();
+        for file in crate::engine::python::package_files(&package).unwrap_or_default() {
+            if !shipped.contains(&file) {
+                std::fs::remove_file(&file)
+                    .with_context(|| format!("cannot remove {}", file.display()))?;
+            }
+        }
+    }
     for (path, bytes) in files {
         write_atomic(&course.root.join(path), &bytes)?;
     }

@@ -1256,3 +1256,269 @@ fn django_is_configured_per_check_and_its_reach_is_refused() {
     let out = course.run(&["run", "dja"]);
     assert!(out.status.success(), "{}", text(&out));
 }
+
+// ---- folder exercises: a package of the learner's modules ----
+
+const SHOP_ENTRY: &str = "\n[[exercises]]\nname = \"shop\"\ndir = \"01_basics\"\ntests = 3\nhint = \"Sum the lines in cents.\"\n";
+const SHOP_TESTS: &str = r#"from shop import total
+from shop.money import cents
+
+
+def test_cents_of_a_price():
+    assert cents("0.29") == 29
+
+
+def test_total_of_lines():
+    assert total([("0.29", 2), ("0.10", 3)]) == 88
+
+
+def test_empty_cart():
+    assert total([]) == 0
+"#;
+const SHOP_INIT_SOLVED: &str = "from .money import cents\n\n\ndef total(lines: list[tuple[str, int]]) -> int:\n    return sum(cents(price) * qty for price, qty in lines)\n";
+const SHOP_INIT_UNSOLVED: &str =
+    "from .money import cents\n\n\ndef total(lines: list[tuple[str, int]]) -> int:\n    return 0\n";
+const SHOP_MONEY_SOLVED: &str = "from decimal import Decimal\n\n\ndef cents(price: str) -> int:\n    return int(Decimal(price) * 100)\n";
+const SHOP_MONEY_UNSOLVED: &str = "def cents(price: str) -> int:\n    return 0\n";
+
+/// The course of [`PyCourse::new`] with a folder exercise `shop`: a package of two modules.
+fn folder_course() -> PyCourse {
+    let course = PyCourse::new(SHOP_ENTRY);
+    course.write("exercises/01_basics/shop/__init__.py", SHOP_INIT_UNSOLVED);
+    course.write("exercises/01_basics/shop/money.py", SHOP_MONEY_UNSOLVED);
+    course.write("exercises/01_basics/test_shop.py", SHOP_TESTS);
+    course.write("solutions/01_basics/shop/__init__.py", SHOP_INIT_SOLVED);
+    course.write("solutions/01_basics/shop/money.py", SHOP_MONEY_SOLVED);
+    course.write(
+        "solutions/01_basics/shop.mutants.toml",
+        "[[mutant]]\nlabel = \"float arithmetic\"\n[[mutant.edit]]\nfile = \"money.py\"\nfind = '''int(Decimal(price) * 100)'''\nreplace = '''int(float(price) * 100)'''\n\n[[mutant]]\nlabel = \"quantity ignored\"\n[[mutant.edit]]\nfile = \"__init__.py\"\nfind = '''cents(price) * qty'''\nreplace = '''cents(price)'''\n",
+    );
+    course
+}
+
+#[test]
+fn a_folder_exercise_is_a_package_checked_module_by_module() {
+    if !python_here() {
+        return;
+    }
+    let course = folder_course();
+    // The shipped course, committed: where `reset` finds the originals.
+    for args in [
+        &["init", "-q"][..],
+        &["add", "."],
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "x",
+        ],
+    ] {
+        let ok = Command::new("git")
+            .args(args)
+            .current_dir(course.root())
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+    let out = course.run(&["run", "shop"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("tests failed"), "{said}");
+    assert!(said.contains("test_total_of_lines"), "{said}");
+
+    course.write("exercises/01_basics/shop/__init__.py", SHOP_INIT_SOLVED);
+    course.write("exercises/01_basics/shop/money.py", SHOP_MONEY_SOLVED);
+    let out = course.run(&["run", "shop"]);
+    assert!(out.status.success(), "{}", text(&out));
+    // The warm worker of `verify`: the same verdict.
+    course.write("exercises/01_basics/greet.py", GREET_SOLVED);
+    let out = course.run(&["verify", "--no-cache"]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    // A refused import in the second module is named with that module and its line; modules
+    // import each other relatively or by the package's name.
+    course.write(
+        "exercises/01_basics/shop/money.py",
+        &format!("from shop import total as _t2\nimport subprocess\n{SHOP_MONEY_SOLVED}"),
+    );
+    let out = course.run(&["run", "shop"]);
+    let said = text(&out);
+    assert!(said.contains("rejected"), "{said}");
+    assert!(
+        said.contains("exercises/01_basics/shop/money.py:2: imports `subprocess`"),
+        "{said}"
+    );
+    course.write(
+        "exercises/01_basics/shop/money.py",
+        &format!("from shop import __init__ as t3\n{SHOP_MONEY_SOLVED}"),
+    );
+    let said = text(&course.run(&["run", "shop"]));
+    assert!(
+        said.contains("exercises/01_basics/shop/money.py:1:"),
+        "{said}"
+    );
+    course.write(
+        "exercises/01_basics/shop/extra.py",
+        "from shop.money import cents\nfrom . import money\n\n\ndef broken(:\n",
+    );
+    course.write("exercises/01_basics/shop/money.py", SHOP_MONEY_SOLVED);
+    let out = course.run(&["run", "shop"]);
+    let said = text(&out);
+    assert!(said.contains("compile error"), "{said}");
+    assert!(
+        said.contains("exercises/01_basics/shop/extra.py:5: SyntaxError"),
+        "{said}"
+    );
+
+    // The type checker checks every module when the exercise asks for it.
+    course.write(
+        "exercises/01_basics/shop/extra.py",
+        "from .money import cents\n\n\ndef twice(price: str) -> int:\n    return cents(price) + \"0\"\n",
+    );
+    let info = fs::read_to_string(course.path("info.toml")).unwrap();
+    course.write(
+        "info.toml",
+        &info.replace("tests = 3\n", "tests = 3\ntypecheck = true\n"),
+    );
+    let said = text(&course.run(&["run", "shop"]));
+    assert!(said.contains("compile error"), "{said}");
+    assert!(said.contains("extra.py"), "{said}");
+    course.write("info.toml", &info);
+
+    // `reset` restores the shipped modules (from git, this course has no lock) and takes away
+    // the one the learner added.
+    let out = course.run(&["reset", "shop"]);
+    assert!(out.status.success(), "{}", text(&out));
+    course.write("exercises/01_basics/greet.py", GREET_UNSOLVED);
+    let package = course.path("exercises/01_basics/shop");
+    assert_eq!(
+        fs::read_to_string(package.join("__init__.py")).unwrap(),
+        SHOP_INIT_UNSOLVED
+    );
+    assert!(!package.join("extra.py").exists());
+
+    // `dev check`: the solution passes, the shipped package fails, each curated mutant (an edit
+    // of one named module) is killed; `--mutate` mutates every module.
+    let out = course.run(&[
+        "dev",
+        "check",
+        "--require-solutions",
+        "--require-mutants",
+        "2",
+    ]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("the course is fine"), "{said}");
+    // `0.29 * 101` is still 29 cents once truncated: a survivor, named by its module.
+    let out = course.run(&["dev", "check", "--mutate", "shop"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(
+        said.contains("solutions/01_basics/shop/money.py:5: generated mutant \"money.py: cents: replace 100 with 101\""),
+        "{said}"
+    );
+    assert!(said.contains("10 generated"), "{said}");
+    course.write(
+        "solutions/01_basics/shop.mutants.toml",
+        "[[mutant]]\nlabel = \"no file\"\n[[mutant.edit]]\nfind = '''cents(price) * qty'''\nreplace = '''cents(price)'''\n",
+    );
+    let said = text(&course.run(&["dev", "check", "shop"]));
+    assert!(said.contains("the edit needs a `file`"), "{said}");
+}
+
+#[test]
+fn grade_copies_a_learners_package_and_follows_no_link() {
+    if !python_here() || !cfg!(unix) {
+        return;
+    }
+    let course = folder_course();
+    let cohort = tempfile::tempdir().unwrap();
+    let package = "exercises/01_basics/shop";
+    let learner = |name: &str, files: &[(&str, &str)]| {
+        let dir = cohort.path().join(name);
+        for (rel, content) in files {
+            let path = dir.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, content).unwrap();
+        }
+        dir
+    };
+    let init = format!("{package}/__init__.py");
+    let money = format!("{package}/money.py");
+    learner(
+        "solved",
+        &[(&init, SHOP_INIT_SOLVED), (&money, SHOP_MONEY_SOLVED)],
+    );
+    learner(
+        "untouched",
+        &[(&init, SHOP_INIT_UNSOLVED), (&money, SHOP_MONEY_UNSOLVED)],
+    );
+    // Its own tests and a conftest.py inside the package: neither is the course's.
+    learner(
+        "own_tests",
+        &[
+            (&init, SHOP_INIT_UNSOLVED),
+            (&money, SHOP_MONEY_UNSOLVED),
+            (
+                "exercises/01_basics/test_shop.py",
+                "def test_a():\n    pass\n\ndef test_b():\n    pass\n\ndef test_c():\n    pass\n",
+            ),
+            (&format!("{package}/conftest.py"), "import subprocess\n"),
+        ],
+    );
+    // Its second module is a link to a solved one outside its tree: never followed.
+    let linked = learner("linked", &[(&init, SHOP_INIT_SOLVED)]);
+    let outside = cohort.path().join("money_solved.py");
+    fs::write(&outside, SHOP_MONEY_SOLVED).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, linked.join(&money)).unwrap();
+    // The package itself a link to a solved one.
+    let whole = learner("linked_package", &[]);
+    let elsewhere = cohort.path().join("elsewhere_pkg");
+    fs::create_dir_all(&elsewhere).unwrap();
+    fs::write(elsewhere.join("__init__.py"), SHOP_INIT_SOLVED).unwrap();
+    fs::write(elsewhere.join("money.py"), SHOP_MONEY_SOLVED).unwrap();
+    fs::create_dir_all(whole.join("exercises/01_basics")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&elsewhere, whole.join(package)).unwrap();
+    let out = Command::new(BIN)
+        .args(["grade", "--course"])
+        .arg(course.root())
+        .arg("--cohort")
+        .arg(cohort.path())
+        .arg("--json")
+        .arg(cohort.path().join("grades.json"))
+        .env("NO_COLOR", "1")
+        .env("BACKENDLINGS_DATA_DIR", data_dir())
+        .output()
+        .unwrap();
+    let said = text(&out);
+    let report = fs::read_to_string(cohort.path().join("grades.json")).expect(&said);
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let shop_of = |name: &str| {
+        let learner = (report["learners"].as_array().unwrap().iter())
+            .find(|l| l["name"] == name)
+            .unwrap_or_else(|| panic!("{name} is not in the report: {report}"));
+        (learner["exercises"].as_array().unwrap().iter())
+            .find(|e| e["name"] == "shop")
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(
+        shop_of("solved")["status"],
+        "passed",
+        "{}",
+        shop_of("solved")
+    );
+    for name in ["untouched", "own_tests", "linked", "linked_package"] {
+        let shop = shop_of(name);
+        assert_ne!(shop["status"], "passed", "{name}: {shop}");
+    }
+    // The conftest.py in the package is one of its modules: refused by the rule book, named.
+    let own = shop_of("own_tests");
+    assert_eq!(own["status"], "rejected", "{own}");
+    assert!(own.to_string().contains("shop/conftest.py"), "{own}");
+}

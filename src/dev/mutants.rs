@@ -374,6 +374,10 @@ impl SolutionFiles {
                 )),
                 Vec::new(),
             ),
+            // A Python package's tests are the course's test file beside it, never its modules.
+            Shape::Dir if exercise.language == Language::Python => {
+                (exercise.rel_solution_path(), PathBuf::new(), Vec::new())
+            }
             Shape::Dir => (
                 exercise.rel_solution_path(),
                 PathBuf::new(),
@@ -402,6 +406,12 @@ pub(super) fn solution_sources(course: &Course, exercise: &Exercise) -> Vec<(Pat
     let solution = SolutionFiles::new(course, exercise);
     let files = match solution.shape {
         Shape::File => vec![solution.single.clone()],
+        // A package's modules sit directly in its folder (the toolchain copies nothing else).
+        Shape::Dir if exercise.language == Language::Python => files_below(&solution.base)
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "py"))
+            .filter(|f| f.components().count() == 1)
+            .collect(),
         Shape::Dir => files_below(&solution.base)
             .into_iter()
             .filter(|f| f.extension().is_some_and(|e| e == "rs"))
@@ -689,6 +699,20 @@ impl Workshop {
             dest.push(&exercise.dir);
         }
         let exercise_path = course.root.join(exercise.rel_path());
+        if exercise.language == Language::Python && exercise.shape == Shape::Dir {
+            // A package: its modules, edited where the mutant says; the toolchain copies them
+            // into the run folder under the exercise's own name.
+            let folder = dest.join(name);
+            let files = solution_sources(course, exercise)
+                .into_iter()
+                .map(|(rel, _)| Ok((folder.join(&rel), content(&rel)?.into_bytes())))
+                .collect::<Result<Vec<_>>>()?;
+            return Ok(Program {
+                main_file: folder.join(exercise.language.folder_main()),
+                files,
+                tests_modified: false,
+            });
+        }
         if exercise.language == Language::Python {
             // The toolchain puts the course's tests beside the module: the program is the
             // module alone.

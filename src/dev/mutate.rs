@@ -310,40 +310,46 @@ fn generate_python(
             format!("cannot generate mutants of `{}`: {why}", exercise.name),
         )
     };
-    let Some((file, source)) = mutants::solution_sources(course, exercise)
-        .into_iter()
-        .next()
-    else {
+    let sources = mutants::solution_sources(course, exercise);
+    if sources.is_empty() {
         return Err(cannot("its solution cannot be read".into()));
-    };
-    let answer = python.generate_mutants(&source).map_err(&cannot)?;
-    let answer: PythonMutants = serde_json::from_str(&answer)
-        .map_err(|e| cannot(format!("the generator's answer does not parse: {e}")))?;
-    if let Some(syntax) = answer.syntax {
-        return Err(Problem::error(
-            format!("{}:{}", slash(&rel), syntax.line),
-            format!(
-                "cannot generate mutants of `{}`: {}",
-                exercise.name, syntax.message
-            ),
-        ));
     }
-    let baseline = answer.baseline.unwrap_or_default();
-    let mut made = vec![Mutant::generated(
-        "baseline".into(),
-        "baseline".into(),
-        file.clone(),
-        baseline,
-    )];
-    for generated in answer.mutants {
-        let location = format!("{}:{}", slash(&rel), generated.line);
-        made.push(Mutant::generated(
-            generated.id,
-            location,
-            file.clone(),
-            generated.source,
-        ));
+    // A package's files are each mutated; the baseline prints them all.
+    let mut baseline = BTreeMap::new();
+    let mut made = Vec::new();
+    for (file, source) in sources {
+        let shown = match exercise.shape {
+            Shape::File => rel.clone(),
+            Shape::Dir => rel.join(&file),
+        };
+        let answer = python.generate_mutants(&source).map_err(&cannot)?;
+        let answer: PythonMutants = serde_json::from_str(&answer)
+            .map_err(|e| cannot(format!("the generator's answer does not parse: {e}")))?;
+        if let Some(syntax) = answer.syntax {
+            return Err(Problem::error(
+                format!("{}:{}", slash(&shown), syntax.line),
+                format!(
+                    "cannot generate mutants of `{}`: {}",
+                    exercise.name, syntax.message
+                ),
+            ));
+        }
+        baseline.insert(file.clone(), answer.baseline.unwrap_or_default());
+        for generated in answer.mutants {
+            let id = match exercise.shape {
+                Shape::File => generated.id,
+                Shape::Dir => format!("{}: {}", slash(&file), generated.id),
+            };
+            let location = format!("{}:{}", slash(&shown), generated.line);
+            made.push(Mutant::generated(
+                id,
+                location,
+                file.clone(),
+                generated.source,
+            ));
+        }
     }
+    made.insert(0, Mutant::with_files("baseline".into(), baseline));
     Ok(made)
 }
 

@@ -66,8 +66,12 @@ pub struct PythonParts {
     pub tests_file: PathBuf,
     /// The course's support modules.
     pub support: Vec<PathBuf>,
-    /// The exercise as shipped: the special methods its classes define may stay.
+    /// The exercise as shipped: the special methods its classes define may stay (a package's
+    /// `__init__.py`: each module is compared with its namesake beside it).
     pub shipped: PathBuf,
+    /// A folder exercise: the target's `main_file` is the `__init__.py` of a package named
+    /// `module`, whose regular `.py` files ([`python::package_files`]) are the learner's.
+    pub package: bool,
     /// The module must pass the type checker.
     pub typecheck: bool,
     /// The servers its tests need (`services`).
@@ -97,6 +101,7 @@ impl Target {
                 .map(|file| course.root.join(exercise.rel_in_folder(file)))
                 .collect(),
             shipped: course.root.join(exercise.rel_main_file()),
+            package: exercise.shape == crate::course::Shape::Dir,
             typecheck: exercise.typecheck,
             services: exercise.services.clone(),
             fail_fast: false,

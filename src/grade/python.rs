@@ -5,7 +5,8 @@
 //! file, UTF-8, at most [`MAX_FILE`] bytes), and beside it the course's own test file and
 //! support modules; the course's shipped exercise goes to `.shipped/` for the rule book (which
 //! lets a learner keep the special methods the course itself wrote). Nothing is parsed in the
-//! grader's process: the rule book runs in the jail like everything else.
+//! grader's process: the rule book runs in the jail like everything else. A folder exercise is a
+//! package `exercises/<dir>/<name>/`: its regular `.py` files are copied, nothing else.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,9 +15,9 @@ use anyhow::{Context as _, Result};
 
 use super::sandbox::Sandbox;
 use crate::contract::exercise::{Prepared, Problem, Ready};
-use crate::course::{Course, Exercise};
+use crate::course::{Course, Exercise, Shape};
 use crate::engine::jail::{self, Jail, Mount};
-use crate::engine::python::{Python, PythonEnv};
+use crate::engine::python::{MAX_MODULE_BYTES, Python, PythonEnv, package_files};
 
 /// The largest learner module graded.
 const MAX_FILE: u64 = 1024 * 1024;
@@ -52,6 +53,9 @@ fn prepare_one(
     learner_root: &Path,
     root: &Path,
 ) -> Result<Prepared> {
+    if exercise.shape == Shape::Dir {
+        return prepare_package(course, exercise, learner_root, root);
+    }
     let rel = exercise.rel_main_file();
     let shown = rel.display().to_string();
     let from = learner_root.join(&rel);
@@ -79,30 +83,108 @@ fn prepare_one(
             "{shown} is not UTF-8 text"
         ))));
     }
-    let write = |rel: &Path, bytes: &[u8]| -> Result<()> {
-        let to = root.join(rel);
-        if let Some(parent) = to.parent() {
-            fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        fs::write(&to, bytes).with_context(|| format!("cannot write {}", to.display()))
-    };
-    write(&rel, &bytes)?;
-    let from_course = |rel: &Path| -> Result<Vec<u8>> {
-        let path = course.root.join(rel);
-        fs::read(&path).with_context(|| format!("cannot read the course's {}", path.display()))
-    };
+    write(root, &rel, &bytes)?;
+    write(root, &shipped_path(exercise), &from_course(course, &rel)?)?;
+    course_companions(course, exercise, root)
+}
+
+/// Writes `bytes` to `rel` in the sandbox at `root`.
+fn write(root: &Path, rel: &Path, bytes: &[u8]) -> Result<()> {
+    let to = root.join(rel);
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    fs::write(&to, bytes).with_context(|| format!("cannot write {}", to.display()))
+}
+
+fn from_course(course: &Course, rel: &Path) -> Result<Vec<u8>> {
+    let path = course.root.join(rel);
+    fs::read(&path).with_context(|| format!("cannot read the course's {}", path.display()))
+}
+
+/// The course's test file and support modules of `exercise`, written to the sandbox.
+fn course_companions(course: &Course, exercise: &Exercise, root: &Path) -> Result<Prepared> {
     let tests = exercise.rel_test_file();
-    write(&tests, &from_course(&tests)?)?;
+    write(root, &tests, &from_course(course, &tests)?)?;
     for file in &exercise.support {
         let rel = exercise.rel_in_folder(file);
-        write(&rel, &from_course(&rel)?)?;
+        write(root, &rel, &from_course(course, &rel)?)?;
     }
-    write(&shipped_path(exercise), &from_course(&rel)?)?;
     Ok(Prepared::Ready(Ready {
         modified: Default::default(),
         tests: exercise.tests,
     }))
+}
+
+/// A folder exercise: the learner's package `exercises/<dir>/<name>/`, of which only its
+/// regular `.py` files directly in the folder are copied (no link is followed, nothing else of
+/// theirs comes along), at most [`crate::engine::python::MAX_PACKAGE_FILES`] of them, each UTF-8 and at most
+/// [`MAX_MODULE_BYTES`]; the course's shipped package goes to `.shipped/` for the rule book.
+fn prepare_package(
+    course: &Course,
+    exercise: &Exercise,
+    learner_root: &Path,
+    root: &Path,
+) -> Result<Prepared> {
+    let rel = exercise.rel_path();
+    let shown = rel.display().to_string();
+    let main = exercise.rel_main_file();
+    let from = learner_root.join(&rel);
+    let problem = match fs::symlink_metadata(&from) {
+        Err(_) => Some(Problem::Missing(format!("{shown} is missing"))),
+        Ok(meta) if !meta.is_dir() => Some(Problem::Unreadable(format!(
+            "{shown} is not a folder (a link or a file)"
+        ))),
+        Ok(_) => match fs::symlink_metadata(learner_root.join(&main)) {
+            Ok(meta) if meta.is_file() => None,
+            Ok(_) => Some(Problem::Unreadable(format!(
+                "{} is not a regular file (a link or a folder)",
+                main.display()
+            ))),
+            Err(_) => Some(Problem::Missing(format!("{} is missing", main.display()))),
+        },
+    };
+    if let Some(problem) = problem {
+        return Ok(Prepared::Skipped(problem));
+    }
+    let files = match package_files(&from) {
+        Ok(files) => files,
+        Err(why) => {
+            let why = why.replace(&from.display().to_string(), &shown);
+            return Ok(Prepared::Skipped(Problem::Unreadable(why)));
+        }
+    };
+    let mut modules = Vec::with_capacity(files.len());
+    for file in files {
+        let name = PathBuf::from(file.file_name().unwrap_or_default());
+        let shown = rel.join(&name).display().to_string();
+        let Ok(bytes) = fs::read(&file) else {
+            return Ok(Prepared::Skipped(Problem::Unreadable(format!(
+                "{shown} cannot be read"
+            ))));
+        };
+        if bytes.len() as u64 > MAX_MODULE_BYTES || std::str::from_utf8(&bytes).is_err() {
+            return Ok(Prepared::Skipped(Problem::Unreadable(format!(
+                "{shown} is not UTF-8 text of at most {} KiB",
+                MAX_MODULE_BYTES / 1024
+            ))));
+        }
+        modules.push((name, bytes));
+    }
+    for (name, bytes) in modules {
+        write(root, &rel.join(name), &bytes)?;
+    }
+    let shipped = Path::new(SHIPPED).join(&rel);
+    let course_files = package_files(&course.root.join(&rel))
+        .map_err(|why| anyhow::anyhow!("the course's package: {why}"))?;
+    for file in course_files {
+        let name = file.file_name().unwrap_or_default();
+        let bytes = fs::read(&file)
+            .with_context(|| format!("cannot read the course's {}", file.display()))?;
+        write(root, &shipped.join(name), &bytes)?;
+    }
+    course_companions(course, exercise, root)
 }
 
 /// The course's shipped exercise in a sandbox, relative to its root.

@@ -2,9 +2,11 @@
 
 The runner runs this file with the track's interpreter in isolated mode (`python -I -B`) before
 any learner code runs; it parses the learner's files with `ast` and never imports them. Input:
-one JSON object as the only argument, `{"files": [{"path": P, "shown": S, "shipped": Q or null}]}` (`shown`:
-the path as messages name it; `shipped`: the course's version of the file, whose dunder methods
-the learner may keep). Output: one JSON object on stdout, `{"problems": [{"file", "line",
+one JSON object as the only argument, `{"files": [{"path": P, "shown": S, "shipped": Q or null}],
+"own_modules": [...], "own_packages": [...]}` (`shown`: the path as messages name it; `shipped`:
+the course's version of the file, whose dunder methods the learner may keep; `own_modules`: the
+course's support modules the exercise may import; `own_packages`: the learner's own package of a
+folder exercise, whose modules import each other by its name). Output: one JSON object on stdout, `{"problems": [{"file", "line",
 "message"}], "syntax": null or {"file", "line", "message"}}`.
 
 The rules keep learner code from forging a verdict in-process: the course's tests and the
@@ -291,6 +293,8 @@ class Checker(ast.NodeVisitor):
         self.from_imported = {}
         # Modules of the learner's own exercise (the course's support modules) it may import.
         self.own_modules = set()
+        # The learner's own package (a folder exercise): it and its modules may be imported.
+        self.own_packages = set()
         # Whether the module imports Django or DRF (see DJANGO_ATTRIBUTES).
         self.django = False
         # The functions (with whether each is a method) and classes being read.
@@ -306,7 +310,7 @@ class Checker(ast.NodeVisitor):
 
     def check_module(self, node, module):
         top = module.split(".")[0]
-        if module in self.own_modules:
+        if module in self.own_modules or top in self.own_packages:
             return True
         if top not in ALLOWED_MODULES:
             self.refuse(node, f"imports `{module}`, which graded code may not use")
@@ -340,6 +344,16 @@ class Checker(ast.NodeVisitor):
             return
         module = node.module or ""
         if not self.check_module(node, module):
+            return
+        if module.split(".")[0] in self.own_packages:
+            # The learner's own package: never imported here (nor anywhere before the tests).
+            for alias in node.names:
+                if alias.name == "*":
+                    self.refuse(node, "`import *` is not allowed in graded code")
+                elif alias.name.startswith("_"):
+                    self.refuse(node, f"uses `{module}.{alias.name}`, which graded code may not use")
+                else:
+                    self.imported[alias.asname or alias.name] = f"{module}.{alias.name}"
             return
         for alias in node.names:
             if alias.name == "*":
@@ -681,7 +695,7 @@ def reaches_through(text):
     return any("." in f or "[" in f for f in fields)
 
 
-def check(path, shown, shipped, own_modules=None):
+def check(path, shown, shipped, own_modules=None, own_packages=None):
     with open(path, "rb") as f:
         source = f.read()
     try:
@@ -701,6 +715,7 @@ def check(path, shown, shipped, own_modules=None):
             shipped_methods = {}
     checker = Checker(shown, shipped_methods)
     checker.own_modules = set(own_modules or [])
+    checker.own_packages = set(own_packages or [])
     checker.django = imports_django(tree)
     for owner in ast.walk(tree):
         if isinstance(owner, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -745,7 +760,11 @@ def answer(request):
     syntax = None
     for entry in request["files"]:
         found, error = check(
-            entry["path"], entry["shown"], entry.get("shipped"), request.get("own_modules")
+            entry["path"],
+            entry["shown"],
+            entry.get("shipped"),
+            request.get("own_modules"),
+            request.get("own_packages"),
         )
         problems.extend(found)
         if error and syntax is None:

@@ -208,7 +208,8 @@ impl Python {
             .ok_or_else(|| format!("{} is not a Python target", target.name))
     }
 
-    /// Makes the run folder of `target`: its module, the course's tests and support modules.
+    /// Makes the run folder of `target`: its module (or package), the course's tests and
+    /// support modules.
     fn prepare(&self, target: &Target) -> Result<PathBuf, String> {
         let parts = Self::parts(target)?;
         let folder = self.work_dir.join(&target.name);
@@ -218,16 +219,32 @@ impl Python {
         }
         fs::create_dir_all(&folder)
             .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
-        let copy = |from: &Path, name: &str| {
-            fs::copy(from, folder.join(name))
+        let copy = |from: &Path, to: &Path| {
+            fs::copy(from, to)
                 .map(drop)
                 .map_err(|e| format!("cannot copy {}: {e}", from.display()))
         };
-        copy(&target.main_file, &format!("{}.py", parts.module))?;
-        copy(&parts.tests_file, &format!("test_{}.py", parts.module))?;
+        if parts.package {
+            let package = folder.join(&parts.module);
+            fs::create_dir_all(&package)
+                .map_err(|e| format!("cannot create {}: {e}", package.display()))?;
+            for file in package_files(package_dir(target))? {
+                let name = file.file_name().unwrap_or_default();
+                copy(&file, &package.join(name))?;
+            }
+        } else {
+            copy(
+                &target.main_file,
+                &folder.join(format!("{}.py", parts.module)),
+            )?;
+        }
+        copy(
+            &parts.tests_file,
+            &folder.join(format!("test_{}.py", parts.module)),
+        )?;
         for support in &parts.support {
-            let name = support.file_name().unwrap_or_default().to_string_lossy();
-            copy(support, &name)?;
+            let name = support.file_name().unwrap_or_default();
+            copy(support, &folder.join(name))?;
         }
         Ok(folder)
     }
@@ -270,7 +287,11 @@ impl Python {
             .arg(&self.env.prefix)
             .arg("--config-file")
             .arg(self.env.harness_dir.join("ty.toml"))
-            .arg(format!("{}.py", parts.module));
+            .arg(if parts.package {
+                parts.module.clone()
+            } else {
+                format!("{}.py", parts.module)
+            });
         let finished = supervisor
             .run(cmd, limits)
             .map_err(|e| format!("cannot start the type checker: {e}"))?;
@@ -296,6 +317,57 @@ fn clean_env(cmd: &mut Command) {
         .env("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
         .env("LANG", "C.UTF-8")
         .env("TZ", "UTC");
+}
+
+/// The most modules a folder exercise's package may hold, and the largest module: the same
+/// caps in every command, so what a learner checks is what the grader reads.
+pub const MAX_PACKAGE_FILES: usize = 64;
+pub const MAX_MODULE_BYTES: u64 = 1024 * 1024;
+
+/// The package folder of a folder exercise's target (its `__init__.py`'s folder).
+fn package_dir(target: &Target) -> &Path {
+    target.main_file.parent().unwrap_or(Path::new("."))
+}
+
+/// The modules of a folder exercise's package: the regular `.py` files directly in `folder`,
+/// sorted. Links are never followed (a link is not a module of the package), subfolders and
+/// other files are not part of it; more than [`MAX_PACKAGE_FILES`] modules, or one larger than
+/// [`MAX_MODULE_BYTES`], is an error naming the folder or the file.
+pub fn package_files(folder: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries =
+        fs::read_dir(folder).map_err(|e| format!("cannot read {}: {e}", folder.display()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", folder.display()))?;
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "py") {
+            continue;
+        }
+        // `file_type` of a directory entry is the entry's own: a link stays a link.
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if !kind.is_file() {
+            continue;
+        }
+        let size = entry.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+        if size > MAX_MODULE_BYTES {
+            return Err(format!(
+                "{} is larger than {} KiB",
+                path.display(),
+                MAX_MODULE_BYTES / 1024
+            ));
+        }
+        files.push(path);
+        if files.len() > MAX_PACKAGE_FILES {
+            return Err(format!(
+                "{} holds more than {MAX_PACKAGE_FILES} modules",
+                folder.display()
+            ));
+        }
+    }
+    files.sort();
+    Ok(files)
 }
 
 /// A secret no learner code can know: it signs the results of one run.
@@ -349,23 +421,53 @@ impl Toolchain for Python {
         target: &Target,
         shown: &dyn Fn(&Path) -> String,
     ) -> std::result::Result<SourceFacts, Vec<String>> {
-        let shipped = target
-            .python
-            .as_ref()
-            .map(|p| p.shipped.clone())
-            .filter(|p| p.is_file() && *p != target.main_file);
+        let parts = target.python.as_ref();
         // The course's support modules of this exercise: the learner may import them.
-        let own_modules: Vec<String> = (target.python.iter())
+        let own_modules: Vec<String> = (parts.iter())
             .flat_map(|p| &p.support)
             .filter_map(|f| Some(f.file_stem()?.to_string_lossy().into_owned()))
             .collect();
+        // A package's own modules may import each other by its name (`from pkg import models`).
+        let own_packages: Vec<&str> = (parts.iter())
+            .filter(|p| p.package)
+            .map(|p| p.module.as_str())
+            .collect();
+        // Every module of a package goes through the rule book, each beside its shipped namesake.
+        let files = match parts {
+            Some(p) if p.package => match package_files(package_dir(target)) {
+                Ok(files) => files,
+                Err(why) => {
+                    return Ok(SourceFacts {
+                        tests: None,
+                        compile_error: Some(Captured::new(format!("{why}\n"))),
+                    });
+                }
+            },
+            _ => vec![target.main_file.clone()],
+        };
+        let shipped_of = |file: &Path| -> Option<PathBuf> {
+            let p = parts?;
+            let shipped = if p.package {
+                p.shipped.parent()?.join(file.file_name()?)
+            } else {
+                p.shipped.clone()
+            };
+            (shipped.is_file() && shipped != file).then_some(shipped)
+        };
+        let entries: Vec<serde_json::Value> = files
+            .iter()
+            .map(|file| {
+                serde_json::json!({
+                    "path": file,
+                    "shown": shown(file),
+                    "shipped": shipped_of(file),
+                })
+            })
+            .collect();
         let request = serde_json::json!({
-            "files": [{
-                "path": target.main_file,
-                "shown": shown(&target.main_file),
-                "shipped": shipped,
-            }],
+            "files": entries,
             "own_modules": own_modules,
+            "own_packages": own_packages,
         });
         let report = self
             .warm_rules(&request)
