@@ -356,6 +356,8 @@ struct SolutionFiles {
     single: PathBuf,
     /// The exercise's test module files (folder exercises), relative to `base`.
     test_files: Vec<PathBuf>,
+    /// The file a folder exercise starts from (`main.rs`, `__init__.py`), for help texts.
+    folder_main: &'static str,
 }
 
 impl SolutionFiles {
@@ -392,6 +394,7 @@ impl SolutionFiles {
             rel_base,
             single,
             test_files,
+            folder_main: exercise.language.folder_main(),
         }
     }
 
@@ -557,7 +560,10 @@ fn edit_file(
                 at(shown, text, edit.find.span().start),
                 says("this is a folder exercise: the edit needs a `file`"),
             )
-            .help("add file = \"main.rs\" (or another file, relative to the solution's folder)"));
+            .help(format!(
+                "add file = \"{}\" (or another file, relative to the solution's folder)",
+                solution.folder_main
+            )));
         }
         (Shape::Dir, Some(file)) => file,
     };
@@ -573,7 +579,10 @@ fn edit_file(
                 file.get_ref()
             )),
         )
-        .help("name a file relative to the solution's folder, e.g. \"main.rs\""));
+        .help(format!(
+            "name a file relative to the solution's folder, e.g. \"{}\"",
+            solution.folder_main
+        )));
     }
     if !solution.base.join(path).is_file() {
         return Err(Problem::error(

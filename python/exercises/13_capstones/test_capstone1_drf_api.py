@@ -238,6 +238,10 @@ def test_the_owner_edits_the_words_of_an_open_ticket_not_its_triage(people):
     assert response.status_code == 200
     own.refresh_from_db()
     assert (own.title, own.status, own.priority) == ("printer still on fire", "open", "normal")
+    own.status = "pending"
+    own.save()
+    response = client.put(f"{TICKETS}{own.pk}/", {"title": "waiting on you", "body": "any news?"}, format="json")
+    assert response.status_code == 200, "a pending ticket is not closed"
     own.status = "closed"
     own.save()
     response = client.patch(f"{TICKETS}{own.pk}/", {"title": "reopen?"}, format="json")
