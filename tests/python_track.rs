@@ -422,6 +422,63 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
     }
 }
 
+/// A support module of the course is trusted, not a way around the rules: what it imported is
+/// checked as if the learner imported it from where it comes from, and a learner method read
+/// through its class (which would take a course object as `self` and read its privates) is
+/// refused. Found by the author of the Git section, round 9.
+#[test]
+fn a_support_module_is_no_way_around_the_rule_book() {
+    if !python_here() {
+        return;
+    }
+    let course = PyCourse::new("support = [\"helper.py\"]\n");
+    course.write(
+        "exercises/01_basics/helper.py",
+        "import os\nimport pytest\nfrom os import path as where\n\nclass Lab:\n    def __init__(self):\n        self._secret = 'nonce'\n\ndef polite(text):\n    return text.strip()\n",
+    );
+    let attacks = [
+        (
+            "from helper import os\ndef greet(name):\n    os.system('true')\n",
+            "os.system",
+        ),
+        (
+            "from helper import pytest as P\ndef greet(name):\n    P.exit('forged')\n",
+            "pytest.exit",
+        ),
+        (
+            "import helper\ndef greet(name):\n    return helper.os.getcwd()\n",
+            "which the support module imported",
+        ),
+        (
+            "from helper import where\ndef greet(name):\n    return where\n",
+            "posixpath",
+        ),
+        (
+            "from helper import Lab\nclass Peek:\n    def read(self):\n        return self._secret\ndef greet(name):\n    return Peek.read(Lab())\n",
+            "through its class",
+        ),
+        (
+            "from helper import Lab\nclass Peek:\n    def read(self):\n        return self._secret\ndef greet(name):\n    return getattr(Peek, 'read')(Lab())\n",
+            "getattr",
+        ),
+    ];
+    for (source, says) in attacks {
+        course.write("exercises/01_basics/greet.py", source);
+        let out = course.run(&["run", "greet"]);
+        let said = text(&out);
+        assert!(!out.status.success(), "{source}\n{said}");
+        assert!(said.contains("rejected"), "{source}\n{said}");
+        assert!(said.contains(says), "{source}: wanted {says:?}\n{said}");
+    }
+    // What the support module defines is the learner's to use, and methods on instances too.
+    course.write(
+        "exercises/01_basics/greet.py",
+        "from helper import polite\n\nclass Greeter:\n    def hello(self, name):\n        return f\"Hello, {polite(name)}!\"\n\ndef greet(name):\n    return Greeter().hello(name)\n",
+    );
+    let out = course.run(&["run", "greet"]);
+    assert!(out.status.success(), "{}", text(&out));
+}
+
 #[test]
 fn dev_check_proves_solutions_pass_and_mutants_fail() {
     if !python_here() {

@@ -16,6 +16,7 @@ evaluation, files) and say nothing about style: any correct solution of an exerc
 import ast
 import importlib.util
 import json
+import os
 import re
 import sys
 
@@ -291,6 +292,10 @@ class Checker(ast.NodeVisitor):
         self.from_imported = {}
         # Modules of the learner's own exercise (the course's support modules) it may import.
         self.own_modules = set()
+        # What each support module binds by importing, and the learner's classes and methods.
+        self.own_bindings = {}
+        self.learner_classes = set()
+        self.learner_methods = set()
         # Whether the module imports Django or DRF (see DJANGO_ATTRIBUTES).
         self.django = False
         # The functions (with whether each is a method) and classes being read.
@@ -344,6 +349,21 @@ class Checker(ast.NodeVisitor):
         for alias in node.names:
             if alias.name == "*":
                 self.refuse(node, "`import *` is not allowed in graded code")
+                continue
+            # A name a support module imported (`from djangosite import os`) is checked as
+            # imported from where it comes from: the support module is trusted, not a way around
+            # the rules.
+            origin = self.own_bindings.get(module, {}).get(alias.name)
+            if origin is not None:
+                bound = alias.asname or alias.name
+                if origin[0] == "module":
+                    via = ast.Import(names=[ast.alias(name=origin[1], asname=bound)])
+                else:
+                    via = ast.ImportFrom(
+                        module=origin[1], names=[ast.alias(name=origin[2], asname=bound)], level=0
+                    )
+                ast.copy_location(via, node)
+                self.visit(via)
                 continue
             if module in RESTRICTED and alias.name not in RESTRICTED[module]:
                 self.refuse(node, f"uses `{module}.{alias.name}`, which graded code may not use")
@@ -410,6 +430,27 @@ class Checker(ast.NodeVisitor):
             self.refuse(node, f"uses `.{attr}`, which graded code may not use")
         if attr in DJANGO_ATTRIBUTES and self.django:
             self.refuse(node, f"uses `.{attr}`, which graded code may not use")
+        # `djangosite.os`: what a support module imported is imported the same way.
+        if (
+            isinstance(root, ast.Name)
+            and self.imported.get(root.id) in self.own_bindings
+            and attr in self.own_bindings[self.imported[root.id]]
+        ):
+            self.refuse(
+                node,
+                f"uses `{root.id}.{attr}`, which the support module imported: import it yourself",
+            )
+        # `Mine.peek(obj)`: a method read through its class takes any object as `self`.
+        if (
+            isinstance(root, ast.Name)
+            and root.id in self.learner_classes
+            and attr in self.learner_methods
+        ):
+            self.refuse(
+                node,
+                f"reads the method `{root.id}.{attr}` through its class: call methods on "
+                "instances (or use super())",
+            )
         # `os.system`, `pytest.exit`: names of restricted modules.
         if isinstance(root, ast.Name) and root.id in self.imported:
             module = self.imported[root.id]
@@ -450,7 +491,14 @@ class Checker(ast.NodeVisitor):
                 self.refuse(node, "`.format` with attribute or item access in its fields")
         if isinstance(func, ast.Name) and func.id in NAMED_ACCESS:
             name = node.args[1] if len(node.args) > 1 else None
-            if not (
+            through_class = (
+                node.args
+                and isinstance(node.args[0], ast.Name)
+                and node.args[0].id in self.learner_classes
+                and isinstance(name, ast.Constant)
+                and name.value in self.learner_methods
+            )
+            if through_class or not (
                 isinstance(name, ast.Constant)
                 and isinstance(name.value, str)
                 and not name.value.startswith("_")
@@ -651,6 +699,47 @@ class Checker(ast.NodeVisitor):
 _MODULES = {}
 
 
+def imports_of(path):
+    """The names a course's support module binds by importing (`import os` binds `os` to the
+    module `os`; `from m import n as k` binds `k` to `n` of `m`): what learner code would get
+    through it without the rules seeing the real origin."""
+    try:
+        with open(path, "rb") as f:
+            tree = ast.parse(f.read())
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    bound = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    bound[alias.asname] = ("module", alias.name)
+                else:
+                    top = alias.name.split(".")[0]
+                    bound[top] = ("module", top)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                bound[alias.asname or alias.name] = ("name", node.module, alias.name)
+    return bound
+
+
+def plain_methods(tree):
+    """The classes the learner's module defines, and the names of their plain methods (not
+    static or class methods, not properties): a method read through its class can be called
+    with any object as `self`, and `self._x` is the one private read the rules allow."""
+    classes, methods = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            classes.add(node.name)
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and not any(
+                    decorator_named(d, "staticmethod") or decorator_named(d, "classmethod")
+                    for d in item.decorator_list
+                ):
+                    methods.add(item.name)
+    return classes, methods
+
+
 def module_named(module, name):
     """The real name of `module.name` when it is a module (a submodule, or a module the package
     imported); `None` when it is anything else. Only allowed, trusted modules are imported."""
@@ -701,6 +790,9 @@ def check(path, shown, shipped, own_modules=None):
             shipped_methods = {}
     checker = Checker(shown, shipped_methods)
     checker.own_modules = set(own_modules or [])
+    folder = os.path.dirname(path)
+    checker.own_bindings = {m: imports_of(os.path.join(folder, m + ".py")) for m in checker.own_modules}
+    checker.learner_classes, checker.learner_methods = plain_methods(tree)
     checker.django = imports_django(tree)
     for owner in ast.walk(tree):
         if isinstance(owner, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
