@@ -15,6 +15,7 @@ those settings.
 
 import os
 from collections.abc import Mapping
+from contextlib import contextmanager
 
 import pytest
 from kombu import serialization
@@ -98,3 +99,32 @@ def check_configuration(app, broker=None, backend=None) -> None:
             )
     if type(app.loader).__module__ != "celery.loaders.app":
         pytest.fail("the app has a loader of its own", pytrace=False)
+
+
+WAIT = 10.0  # seconds: how long a test waits for the worker before it fails (never reached)
+
+
+@contextmanager
+def running_worker(app, queues):
+    """A real worker for `app` (already configured, its tasks registered), in a thread of the
+    test process: the threads pool with one thread, consuming `queues` only. Stopped on exit."""
+    from celery.contrib.testing.worker import start_worker
+
+    # The course's own settings for a fast check: the worker polls the queue every 50 ms (so it
+    # also stops within that), fails at once if the broker is unreachable, and leaves logging
+    # alone.
+    options = dict(app.conf.broker_transport_options or {})
+    options["polling_interval"] = 0.05
+    app.conf.broker_transport_options = options
+    app.conf.broker_connection_retry_on_startup = False
+    app.conf.worker_hijack_root_logger = False
+    with start_worker(
+        app,
+        pool="threads",
+        concurrency=1,
+        perform_ping_check=False,
+        loglevel="WARNING",
+        shutdown_timeout=WAIT,
+        queues=list(queues),
+    ) as worker:
+        yield worker

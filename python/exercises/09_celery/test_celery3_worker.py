@@ -8,13 +8,10 @@ from typing import Any
 import pytest
 import redis
 from celery import Celery
-from celery.contrib.testing.worker import start_worker
 from celery.signals import before_task_publish, task_prerun
-from celery_support import celery_url, check_configuration, redis_url
+from celery_support import WAIT, celery_url, check_configuration, redis_url, running_worker
 
 import celery3_worker as reports
-
-WAIT = 10.0  # seconds: how long a test waits for the worker before it fails (never reached)
 
 
 def wait_until(condition, what):
@@ -79,13 +76,6 @@ def env():
     reports.configure(app)
     check_configuration(app, broker=url, backend=url)
     build, email = reports.register_tasks(app)
-    # The course's own settings for a fast check: the worker polls the queue every 50 ms (so it
-    # stops within that), and fails at once if the broker is unreachable.
-    options = dict(app.conf.broker_transport_options or {})
-    options["polling_interval"] = 0.05
-    app.conf.broker_transport_options = options
-    app.conf.broker_connection_retry_on_startup = False
-    app.conf.worker_hijack_root_logger = False
     renderer = Renderer()
     saved = reports.render
     reports.render = renderer
@@ -100,15 +90,7 @@ def env():
     before_task_publish.connect(on_publish, weak=False)
     task_prerun.connect(on_prerun, weak=False)
     try:
-        with start_worker(
-            app,
-            pool="threads",
-            concurrency=1,
-            perform_ping_check=False,
-            loglevel="WARNING",
-            shutdown_timeout=WAIT,
-            queues=[reports.REPORTS_QUEUE],
-        ) as worker:
+        with running_worker(app, [reports.REPORTS_QUEUE]) as worker:
             env.worker = worker
             yield env
             renderer.gate.set()
