@@ -199,6 +199,17 @@ def test_an_invalid_retry_after_is_ignored(run, value):
     assert countdowns == [1.0]
 
 
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [(None, None), ("0", 0.0), (" 120 ", 120.0), ("soon", None), ("-1", None),
+     (formatdate(NOW + 5, usegmt=True), 5.0), (formatdate(NOW - 5, usegmt=True), 0.0),
+     ("Wed, 31 Dec 2025 25:00:00 GMT", None)],
+    ids=["absent", "zero", "spaces", "word", "negative", "date", "past-date", "bad-date"],
+)
+def test_retry_after_seconds_reads_both_forms(value, seconds):
+    assert billing.retry_after_seconds(value, NOW) == seconds
+
+
 def test_retry_after_on_other_statuses_is_not_read(run):
     _, countdowns, _ = run((502, {"Retry-After": "30"}), 200, fraction=0.0)
     assert countdowns == [0.0]
