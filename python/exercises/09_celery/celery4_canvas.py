@@ -19,7 +19,9 @@ The pipeline (https://docs.celeryq.dev/en/stable/userguide/canvas.html), for one
   errback with the parameters `(request, exc, traceback)` is called by the worker with the failed
   task's request. When a region fails the chord fails once (a `ChordError` naming it), after all
   the regions ran: one alert per failed night, not one per region (an errback on each fetch would
-  alert once per failed region).
+  alert once per failed region). Celery 5 announces that a later version may attach a chord's
+  errbacks to its header tasks too (`task_allow_error_cb_on_chord_header`): this lesson relies on
+  today's default.
 
 The schedule (https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html): `beat_schedule`
 maps an entry's name to its task, its schedule and the options it is sent with. `crontab`'s fields
