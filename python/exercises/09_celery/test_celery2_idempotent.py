@@ -57,6 +57,25 @@ class OtherWorkerSneaksIn:
         return getattr(self.client, name)
 
 
+class ExpiresWhileReleasing:
+    """A client through which a read of our own claim is the last moment it is ours: right after
+    it, the claim expires and another worker takes it (a compare then a delete is two steps)."""
+
+    def __init__(self, client):
+        self.client = client
+        self.sneaked = False
+
+    def get(self, key):
+        value = self.client.get(key)
+        if key == KEY and value not in (None, "done", "other-worker") and not self.sneaked:
+            self.sneaked = True
+            self.client.set(KEY, "other-worker", ex=receipts.CLAIM_TTL)
+        return value
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+
 class WorkerDies(BaseException):
     """The worker process is killed (OOM killer, a deploy): nothing after this point runs."""
 
@@ -219,6 +238,17 @@ def test_a_failure_after_the_claim_expired_does_not_release_another_workers_clai
     result = deliver()
     assert result.state == "FAILURE"
     assert mailer.sent == [] and r.get(KEY) == "other-worker"
+
+
+def test_the_release_compares_and_deletes_in_one_step(r, mail, monkeypatch):
+    mail(fail=[ValueError("bounced")])
+    proxy = ExpiresWhileReleasing(r)
+    monkeypatch.setattr(receipts, "r", proxy)
+    assert deliver().state == "FAILURE"
+    if proxy.sneaked:
+        assert r.get(KEY) == "other-worker", "the release deleted another worker's claim"
+    else:
+        assert not r.exists(KEY)
 
 
 def test_the_task_is_acknowledged_late(r):
