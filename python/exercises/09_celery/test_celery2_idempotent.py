@@ -30,31 +30,30 @@ class Mailer:
 
 
 class OtherWorkerSneaksIn:
-    """A client through which reads of the claim see it free, and another worker claims it right
-    after: what happens when two deliveries run at the same time and one checks before setting."""
+    """A client through which any read that finds the claim free is followed, at once, by another
+    worker claiming it: what happens when two deliveries run at the same time and one looks
+    before it sets."""
+
+    READS = {"get", "exists", "ttl", "pttl", "type", "strlen", "mget", "keys", "scan_iter",
+             "getrange", "object", "dump", "expiretime", "pexpiretime"}
 
     def __init__(self, client):
         self.client = client
         self.sneaked = False
 
-    def sneak(self, key, found):
-        if key == KEY and not found and not self.sneaked:
-            self.sneaked = True
-            self.client.set(KEY, "other-worker", ex=receipts.CLAIM_TTL)
-
-    def get(self, key):
-        value = self.client.get(key)
-        self.sneak(key, value is not None)
-        return value
-
-    def exists(self, *keys):
-        count = self.client.exists(*keys)
-        for key in keys:
-            self.sneak(key, bool(count))
-        return count
-
     def __getattr__(self, name):
-        return getattr(self.client, name)
+        attr = getattr(self.client, name)
+        if name not in self.READS:
+            return attr
+
+        def read(*args, **kwargs):
+            answer = attr(*args, **kwargs)
+            if not self.sneaked and not self.client.exists(KEY):
+                self.sneaked = True
+                self.client.set(KEY, "other-worker", ex=receipts.CLAIM_TTL)
+            return answer
+
+        return read
 
 
 class ExpiresWhileReleasing:
