@@ -411,6 +411,72 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
             "def greet(engine):\n    return engine.dispatch\n",
             "dispatch",
         ),
+        // 09_celery: Celery and kombu load code, configuration and serializers by name, run
+        // the command line and the worker in-process, and reach files.
+        (
+            "from celery.utils.imports import symbol_by_name\ndef greet(name):\n    pass\n",
+            "celery.utils",
+        ),
+        (
+            "from kombu.utils.imports import symbol_by_name\ndef greet(name):\n    pass\n",
+            "kombu.utils",
+        ),
+        (
+            "from celery import Celery\ndef greet(name):\n    Celery('x').config_from_object('os')\n",
+            "config_from_object",
+        ),
+        (
+            "from celery import Celery\ndef greet(name):\n    Celery('x').autodiscover_tasks(['os'])\n",
+            "autodiscover_tasks",
+        ),
+        (
+            "from celery import Celery\ndef greet(name):\n    return Celery('x', loader='os:system')\n",
+            "passes `loader`",
+        ),
+        (
+            "import celery.bin.worker\ndef greet(name):\n    pass\n",
+            "celery.bin",
+        ),
+        (
+            "from celery.apps import worker\ndef greet(name):\n    pass\n",
+            "celery.apps",
+        ),
+        (
+            "from celery.concurrency import prefork\ndef greet(name):\n    pass\n",
+            "celery.concurrency",
+        ),
+        (
+            "from celery.contrib import rdb\ndef greet(name):\n    pass\n",
+            "celery.contrib",
+        ),
+        (
+            "from kombu.serialization import register_pickle\ndef greet(name):\n    pass\n",
+            "kombu.serialization",
+        ),
+        (
+            "from celery import Celery\ndef greet(name):\n    Celery('x').conf.update({'CELERY_IMPORTS': ['os']})\n",
+            "CELERY_IMPORTS",
+        ),
+        (
+            "from celery import Celery\ndef greet(name):\n    Celery('x').conf.update(accept_content=['json', 'pickle'])\n",
+            "accept_content",
+        ),
+        (
+            "from celery import Task\nclass T(Task):\n    Request = 'os:system'\ndef greet(name):\n    pass\n",
+            "T.Request",
+        ),
+        (
+            "from celery import Celery\nclass C(Celery):\n    amqp_cls = 'os:system'\ndef greet(name):\n    pass\n",
+            "C.amqp_cls",
+        ),
+        (
+            "from celery import Celery\ndef greet(name):\n    Celery('x').start(['celery', 'purge'])\n",
+            "`.start`",
+        ),
+        (
+            "from celery import current_app\ndef greet(name):\n    return current_app.control\n",
+            "`.control`",
+        ),
     ];
     for (source, says) in attacks {
         course.write("exercises/01_basics/greet.py", source);
@@ -419,6 +485,17 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
         assert!(!out.status.success(), "{source}\n{said}");
         assert!(said.contains("rejected"), "{source}\n{said}");
         assert!(said.contains(says), "{source}: wanted {says:?}\n{said}");
+    }
+    // What the Celery lessons need passes: an app configured in code, bound tasks with
+    // retries, the canvas, schedules, kombu's queues.
+    let fine = [
+        "from celery import Celery, chain, chord, group\nfrom celery.schedules import crontab\nfrom kombu import Queue\napp = Celery('x', set_as_current=False)\napp.conf.update(task_acks_late=True, task_queues=[Queue('q')], task_routes={'a.b': {'queue': 'q'}}, beat_schedule={'n': {'task': 'a.b', 'schedule': crontab(minute=30, hour=2)}})\n@app.task(bind=True, name='a.b', max_retries=3)\ndef b(self, x):\n    raise self.retry(countdown=1, exc=ValueError())\ndef greet(name):\n    return chain(chord(group(b.s(1)), b.s()), b.s())\n",
+    ];
+    for source in fine {
+        course.write("exercises/01_basics/greet.py", source);
+        let out = course.run(&["run", "greet"]);
+        let said = text(&out);
+        assert!(!said.contains("rejected"), "{source}\n{said}");
     }
 }
 
