@@ -436,12 +436,22 @@ class Lab:
         return self.work_git("rev-parse", commit + "^{tree}").strip()
 
     def files(self, commit: str) -> dict[str, str]:
-        """{path: text} of every file in a commit."""
-        names = self.work_git("ls-tree", "-r", "--name-only", commit).split("\n")
-        return {
-            name: self.work_git("cat-file", "blob", f"{commit}:{name}")
-            for name in names if name
-        }
+        """{path: text} of every file in a commit (two git commands, whatever the count)."""
+        names = [n for n in self.work_git("ls-tree", "-r", "--name-only", commit).split("\n") if n]
+        done = subprocess.run(
+            [self.program, "cat-file", "--batch"],
+            input="".join(f"{commit}:{name}\n" for name in names).encode(),
+            env=self.env(self.work / ".git", self.work), capture_output=True, timeout=TIMEOUT,
+            cwd=str(self.work), check=True,
+        )
+        out = done.stdout
+        files = {}
+        for name in names:
+            header, _, out = out.partition(b"\n")
+            size = int(header.split()[2])
+            files[name] = out[:size].decode("utf-8", "replace")
+            out = out[size + 1:]
+        return files
 
     def field(self, commit: str, fmt: str) -> str:
         return self.work_git("log", "-1", f"--format={fmt}", commit).strip()
