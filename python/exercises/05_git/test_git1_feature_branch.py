@@ -89,7 +89,7 @@ def test_branch_name(ticket, summary, expected):
         pytest.param("SHOP-0142", SUMMARY, id="leading-zero"),
         pytest.param("SHOP142", SUMMARY, id="no-dash"),
         pytest.param("SHOP-142\n", SUMMARY, id="trailing-newline"),
-        pytest.param("SHOP-１４２", SUMMARY, id="non-ascii-digits"),
+        pytest.param("SHOP-1４２", SUMMARY, id="non-ascii-digits"),
         pytest.param("S-1", SUMMARY, id="one-letter-project"),
         pytest.param("SHOP-142", " ✓ !! ", id="nothing-left"),
     ],
