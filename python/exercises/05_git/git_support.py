@@ -31,13 +31,16 @@ checked). Everything else is real git: read its messages.
 Docs: https://git-scm.com/docs (each command), https://git-scm.com/book/en/v2 (Pro Git).
 """
 
-import os
+# Every module is imported under a private name: graded code may import what a support module
+# holds, and none of these is for it.
+import os as _os
 import re
-import subprocess
-import sys
+import subprocess as _subprocess
+import sys as _sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path as _Path
+from types import MappingProxyType as _Frozen
 
 # /usr/bin/git, or the same program in git's own folder (what the grader's sandbox mounts).
 GIT_CANDIDATES = ("/usr/bin/git", "/usr/lib/git-core/git", "/usr/libexec/git-core/git")
@@ -50,13 +53,13 @@ EPOCH = 1767603600
 USER_NAME = "Ada Lovelace"
 USER_EMAIL = "ada@shop.example"
 
-SUBCOMMANDS = {
+SUBCOMMANDS = frozenset({
     "add", "branch", "cat-file", "checkout", "cherry-pick", "commit", "diff", "diff-tree",
     "fetch", "for-each-ref", "interpret-trailers", "log", "ls-files", "merge", "merge-base",
     "mv", "pull", "push", "rebase", "reflog", "remote", "reset", "restore", "rev-list",
     "rev-parse", "revert", "rm", "shortlog", "show", "show-ref", "stash", "status", "switch",
     "tag",
-}
+})
 # Long options refused wherever they appear, also abbreviated (git accepts `--upload-p`).
 REFUSED_LONG = (
     "--exec", "--upload-pack", "--receive-pack", "--output", "--template", "--git-dir",
@@ -67,20 +70,20 @@ REFUSED_LONG = (
     "--filters", "--reference", "--server-option", "--push-option",
 )
 # Short options that run programs, sign, choose a merge strategy or name files, per subcommand.
-REFUSED_SHORT = {
+REFUSED_SHORT = _Frozen({
     "commit": "StF", "merge": "SsF", "rebase": "Ssx", "pull": "Ss", "cherry-pick": "S",
     "revert": "S", "tag": "suF", "diff": "O", "log": "O", "show": "O", "diff-tree": "O",
     "ls-files": "X",
-}
+})
 # Complete option names that start like a refused one (abbreviations are refused, not these).
-LEGIT_LONG = {"--exclude", "--text", "--exclude-standard", "--signoff", "--stat"}
+LEGIT_LONG = frozenset({"--exclude", "--text", "--exclude-standard", "--signoff", "--stat"})
 # `-F -` / `--file=-`: a message read from standard input, never from a file.
-FILE_OPTIONS = {"commit", "merge", "tag"}
-REMOTE_COMMANDS = {"fetch", "pull", "push"}
-TODO_COMMANDS = {
+FILE_OPTIONS = frozenset({"commit", "merge", "tag"})
+REMOTE_COMMANDS = frozenset({"fetch", "pull", "push"})
+TODO_COMMANDS = frozenset({
     "pick", "p", "reword", "r", "edit", "e", "squash", "s", "fixup", "f", "drop", "d",
     "break", "b", "noop",
-}
+})
 URLISH = re.compile(r"://|::|^[^/:]*@[^/:]*:")
 
 
@@ -107,7 +110,7 @@ class Run:
 
 def git_program() -> str:
     for candidate in GIT_CANDIDATES:
-        if os.access(candidate, os.X_OK):
+        if _os.access(candidate, _os.X_OK):
             return candidate
     raise RuntimeError("git is not installed here: install it (apt install git), then retry")
 
@@ -231,12 +234,12 @@ with open(sys.argv[1], "wb") as f:
 """
 
 
-class Lab:
+class _Lab:
     """The test's side (trusted): builds the scratch repositories and inspects them with
     unrestricted git. Graded code only ever gets `lab.repo`."""
 
-    def __init__(self, root: Path):
-        self.root = Path(root)
+    def __init__(self, root: _Path):
+        self.root = _Path(root)
         self.home = self.root / "home"
         self.hooks = self.root / "no-hooks"
         self.queues = self.root / "editor"
@@ -250,7 +253,7 @@ class Lab:
         self.ids: dict[str, str] = {}
         self.imported = 0
         if not re.fullmatch(r"[\w/.+-]+", str(self.root)) or not re.fullmatch(
-            r"[\w/.+-]+", sys.executable
+            r"[\w/.+-]+", _sys.executable
         ):
             raise RuntimeError(f"{self.root}: git runs its editor by path, which needs no spaces")
         (self.home / "gitconfig").write_text(
@@ -259,7 +262,7 @@ class Lab:
             "[init]\n\tdefaultBranch = main\n"
             f"[core]\n\thooksPath = {self.hooks}\n\tfsmonitor = false\n\tpager = cat\n"
             "\tautocrlf = false\n"
-            "[protocol]\n\tallow = never\n[protocol \"file\"]\n\tallow = always\n"
+            "[protocol]\n\tallow = never\n[protocol \"ext\"]\n\tallow = always\n"
             "[commit]\n\tgpgSign = false\n[tag]\n\tgpgSign = false\n"
             "[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n[color]\n\tui = never\n"
             "[advice]\n\tdetachedHead = false\n\tskippedCherryPicks = false\n"
@@ -272,7 +275,7 @@ class Lab:
             script = self.root / f"{what}-editor"
             script.write_text(
                 EDITOR.format(
-                    python=sys.executable,
+                    python=_sys.executable,
                     queue=str(self.queues / what),
                     what="a rebase todo" if what == "todo" else "a commit message",
                     arg=arg,
@@ -280,11 +283,12 @@ class Lab:
             )
             script.chmod(0o755)
             self.editors[what] = str(script)
-        self.repo = Repo(self)
+        self.repo = Repo()
+        _LABS[self.repo] = self
 
     # Environment ------------------------------------------------------------------------
 
-    def env(self, git_dir: Path | None, work_tree: Path | None) -> dict[str, str]:
+    def env(self, git_dir: _Path | None, work_tree: _Path | None) -> dict[str, str]:
         self.ticks += 1
         stamp = f"@{EPOCH + 60 * self.ticks} +0000"
         env = {
@@ -297,7 +301,9 @@ class Lab:
             "GIT_ATTR_NOSYSTEM": "1",
             "GIT_CEILING_DIRECTORIES": str(self.root.parent),
             "GIT_TERMINAL_PROMPT": "0",
-            "GIT_ALLOW_PROTOCOL": "file",
+            # origin is reached through `ext::` (see `origin_url`), and only origin: graded code
+            # can name no URL, and cannot change the remote's.
+            "GIT_ALLOW_PROTOCOL": "ext",
             "GIT_PAGER": "cat",
             "PAGER": "cat",
             "GIT_EDITOR": self.editors["msg"],
@@ -323,7 +329,7 @@ class Lab:
         full_env = self.env(git_dir, work_tree)
         full_env.update(env or {})
         try:
-            done = subprocess.run(
+            done = _subprocess.run(
                 [self.program, *args],
                 cwd=str(cwd or work_tree or git_dir or self.root),
                 env=full_env,
@@ -331,7 +337,7 @@ class Lab:
                 capture_output=True,
                 timeout=TIMEOUT,
             )
-        except subprocess.TimeoutExpired as err:
+        except _subprocess.TimeoutExpired as err:
             raise GitError(f"git {' '.join(args)} took longer than {TIMEOUT} s") from err
         run = Run(
             done.returncode,
@@ -359,10 +365,17 @@ class Lab:
     def init(self) -> None:
         self.run(["init", "-q", "--bare", "--template=", str(self.origin)])
 
-    def clone(self) -> None:
-        self.run(["clone", "-q", "--template=", str(self.origin), str(self.work)])
+    @property
+    def origin_url(self) -> str:
+        """origin as git's `ext::` transport: git starts `git upload-pack PATH` (or
+        receive-pack) itself, with no shell in between. A plain path would make git run
+        `git-upload-pack 'PATH'` through /bin/sh, which the grader's sandbox does not have."""
+        return f"ext::{self.program} %s {self.origin}"
 
-    def fast_import(self, git_dir: Path, commits: Sequence["Commit"]) -> dict[str, str]:
+    def clone(self) -> None:
+        self.run(["clone", "-q", "--template=", self.origin_url, str(self.work)])
+
+    def fast_import(self, git_dir: _Path, commits: Sequence["Commit"]) -> dict[str, str]:
         """Writes `commits` (in order) with `git fast-import`; returns name -> commit id."""
         marks = {}
         chunks = []
@@ -438,7 +451,7 @@ class Lab:
     def files(self, commit: str) -> dict[str, str]:
         """{path: text} of every file in a commit (two git commands, whatever the count)."""
         names = [n for n in self.work_git("ls-tree", "-r", "--name-only", commit).split("\n") if n]
-        done = subprocess.run(
+        done = _subprocess.run(
             [self.program, "cat-file", "--batch"],
             input="".join(f"{commit}:{name}\n" for name in names).encode(),
             env=self.env(self.work / ".git", self.work), capture_output=True, timeout=TIMEOUT,
@@ -480,12 +493,28 @@ class Commit:
     merge: Sequence[str] = ()
 
 
+# Each Repo's scratch repository, out of graded code's reach: a Repo holds no state of its own
+# (graded code can call a method of its own class on a Repo and read `self._anything`).
+_LABS: dict["Repo", _Lab] = {}
+
+
+def _resolve(lab: _Lab, path: str) -> _Path:
+    if not isinstance(path, str) or not path or "\x00" in path or "\\" in path:
+        raise Refused(f"{path!r} is not a path inside the repository")
+    parts = path.split("/")
+    if path.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise Refused(f"{path!r}: a relative path inside the repository (no `..`)")
+    if any(p.lower() == ".git" for p in parts):
+        raise Refused(f"{path!r}: the .git folder is git's, not yours")
+    root = lab.work.resolve()
+    target = (root / path).resolve()
+    if root not in target.parents:
+        raise Refused(f"{path!r} is outside the repository")
+    return target
+
+
 class Repo:
     """What graded code gets: git work in the scratch repository `work`, and its files."""
-
-    def __init__(self, lab: Lab):
-        self._lab = lab
-        self._remotes: tuple[str, ...] = ("origin",)
 
     def git(
         self,
@@ -496,8 +525,8 @@ class Repo:
         check: bool = True,
     ) -> Run:
         """Runs `git ARGS...` in the repository (see the module's docstring)."""
-        lab = self._lab
-        check_command(args, self._remotes)
+        lab = _LABS[self]
+        check_command(args, ("origin",))
         if input is not None:
             check_text("input", input)
         if isinstance(messages, str):
@@ -533,23 +562,9 @@ class Repo:
             )
         return run
 
-    def _path(self, path: str) -> Path:
-        if not isinstance(path, str) or not path or "\x00" in path or "\\" in path:
-            raise Refused(f"{path!r} is not a path inside the repository")
-        parts = path.split("/")
-        if path.startswith("/") or any(p in ("", ".", "..") for p in parts):
-            raise Refused(f"{path!r}: a relative path inside the repository (no `..`)")
-        if any(p.lower() == ".git" for p in parts):
-            raise Refused(f"{path!r}: the .git folder is git's, not yours")
-        root = self._lab.work.resolve()
-        target = (root / path).resolve()
-        if root not in target.parents:
-            raise Refused(f"{path!r} is outside the repository")
-        return target
-
     def write(self, path: str, text: str) -> None:
         """Saves `text` as the file `path` (relative to the repository's top folder)."""
-        target = self._path(path)
+        target = _resolve(_LABS[self], path)
         check_text("the file's text", text)
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("w", encoding="utf-8", newline="") as f:
@@ -557,7 +572,7 @@ class Repo:
 
     def read(self, path: str) -> str:
         """The file `path` of the working tree, as it is now."""
-        target = self._path(path)
+        target = _resolve(_LABS[self], path)
         if not target.is_file():
             raise GitError(f"{path} does not exist in the working tree")
         return target.read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
 import pytest
 
-from git_support import Commit, Lab, Refused
+from git_support import Commit, Refused, _Lab as Lab
 
 import git1_feature_branch as lesson
 
@@ -182,6 +182,14 @@ def test_graded_code_cannot_leave_the_repository(started):
     lab, _ = started
     for args in (("-c", "core.pager=sh", "log"), ("config", "alias.x", "!sh"),
                  ("push", "/tmp/elsewhere"), ("fetch", "ext::sh -c id"),
-                 ("push", "--receive-pack=sh", "origin")):
+                 ("push", "--receive-pack=sh", "origin"), ("rebase", "-x", "sh", "main"),
+                 ("commit", "-F", "/etc/passwd"), ("log", "--output=/tmp/x")):
         with pytest.raises(Refused):
             lab.repo.git(*args)
+    with pytest.raises(Refused):
+        lab.repo.git("rebase", "-i", "main", todo="exec sh -c id\n")
+    for path in (".git/config", "../origin.git/config", "/etc/passwd", "a/../../x"):
+        with pytest.raises(Refused):
+            lab.repo.write(path, "x")
+    # A Repo holds nothing a method of graded code could read through `self`.
+    assert vars(lab.repo) == {}

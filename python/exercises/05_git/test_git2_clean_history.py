@@ -1,6 +1,6 @@
 import pytest
 
-from git_support import Commit, Lab
+from git_support import Commit, _Lab as Lab
 
 import git2_clean_history as lesson
 

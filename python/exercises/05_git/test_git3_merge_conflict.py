@@ -2,7 +2,7 @@ import ast
 
 import pytest
 
-from git_support import Commit, Lab
+from git_support import Commit, _Lab as Lab
 
 import git3_merge_conflict as lesson
 

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from git_support import Commit, Lab
+from git_support import Commit, _Lab as Lab
 
 import git4_commit_message as lesson
 
