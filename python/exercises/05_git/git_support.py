@@ -125,14 +125,18 @@ def refused_long(arg: str) -> str | None:
     return None
 
 
-def check_path_like(arg: str) -> None:
+def check_path_like(arg: str, remote: bool) -> None:
+    """Refuses a path outside the repository (and, for fetch/pull/push, a URL)."""
     value = arg.split("=", 1)[1] if arg.startswith("--") and "=" in arg else arg
     if value.startswith(("/", "~")) or value == ".." or "../" in value or "/.." in value:
         raise Refused(f"`{arg}`: paths outside the repository are not for this course")
-    if "\x00" in arg:
-        raise Refused(f"`{arg!r}`: an argument with a NUL")
-    if URLISH.search(value) and not arg.startswith("--format") and not arg.startswith("--pretty"):
+    if remote and URLISH.search(value):
         raise Refused(f"`{arg}`: URLs are not for this course; the only remote is origin")
+
+
+# Options whose value is text, never a path: a message may well start with "/" or hold a URL.
+TEXT_OPTIONS = frozenset({"-m", "--message", "--author", "--trailer", "--grep", "--format",
+                          "--pretty", "--date"})
 
 
 def check_command(args: Sequence[str], remotes: Iterable[str]) -> None:
@@ -142,6 +146,8 @@ def check_command(args: Sequence[str], remotes: Iterable[str]) -> None:
     for arg in args:
         if not isinstance(arg, str):
             raise Refused(f"every argument is a str, not {type(arg).__name__}")
+        if "\x00" in arg:
+            raise Refused(f"`{arg!r}`: an argument with a NUL")
     command, rest = args[0], list(args[1:])
     if command not in SUBCOMMANDS:
         raise Refused(
@@ -155,9 +161,16 @@ def check_command(args: Sequence[str], remotes: Iterable[str]) -> None:
     positional = []
     after_dashes = False
     previous = ""
+    remote = command in REMOTE_COMMANDS
     for arg in rest:
         if after_dashes:
-            check_path_like(arg)
+            check_path_like(arg, remote)
+            continue
+        if previous in TEXT_OPTIONS or (
+            arg.startswith("--") and arg.split("=", 1)[0] in TEXT_OPTIONS and "=" in arg
+        ):
+            # A message, an author, a format: text git never opens or contacts.
+            previous = ""
             continue
         if arg == "--":
             after_dashes = True
@@ -188,7 +201,7 @@ def check_command(args: Sequence[str], remotes: Iterable[str]) -> None:
             if previous in ("-F", "--file") and command in FILE_OPTIONS and arg != "-":
                 raise Refused("a message is read from standard input: `-F -` with input=")
             positional.append(arg)
-        check_path_like(arg)
+        check_path_like(arg, remote)
         previous = arg
     if command in REMOTE_COMMANDS and positional and positional[0] not in set(remotes):
         raise Refused(
