@@ -70,7 +70,9 @@ def rebase_todo(commits: list[tuple[str, str]]) -> str:
 
 
 def clean_up(repo: Repo, branch: str) -> None:
-    """Rewrites the checked-out `branch` onto origin's current main, then publishes it.
+    """Rewrites the checked-out `branch` onto origin's current main, then publishes it. If
+    someone pushed to the branch on origin since your fetch, the push is refused: let that
+    GitError propagate (you will fetch, look at their commit, and redo the rebase).
 
     TODO: onto origin's *current* main (fetch first), with the reworded message for the
     "Apply coupons" commit in `messages=[...]`, and a push that may replace the old branch on

@@ -1,6 +1,6 @@
 import pytest
 
-from git_support import Commit, _Lab as Lab
+from git_support import Commit, GitError, _Lab as Lab
 
 import git2_clean_history as lesson
 
@@ -178,6 +178,25 @@ def test_origin_has_the_rewritten_branch(cleaned):
     assert lab.rev(BRANCH) != before["messy"]
     upstream = lab.work_git("rev-parse", "--abbrev-ref", f"{BRANCH}@{{upstream}}").strip()
     assert upstream == f"origin/{BRANCH}"
+
+
+def test_a_teammates_push_is_not_overwritten(tmp_path):
+    """Grace pushes to the branch after your fetch and before your push: the push must be
+    refused (a lease on what you fetched), not overwrite her commit."""
+    lab = scenario(tmp_path, ORDERS["in-order"])
+
+    def grace_pushes():
+        lab.fast_import(lab.origin, [
+            Commit("g1", f"refs/heads/{BRANCH}", "Document coupon codes\n",
+                   {"docs/coupons.md": "# Coupons\n"}, parent=lab.rev(BRANCH, where="origin"),
+                   author="Grace Hopper <grace@shop.example>"),
+        ])
+
+    lab.before["push"] = grace_pushes
+    with pytest.raises(GitError):
+        lesson.clean_up(lab.repo, BRANCH)
+    assert lab.before == {}, "clean_up never pushed"
+    assert lab.rev(BRANCH, where="origin") == lab.ids["g1"]
 
 
 def test_the_todo_refuses_a_commit_nobody_planned_for():

@@ -81,7 +81,10 @@ def run_pricing(source, items):
     runs only if it is plain arithmetic over dicts: functions, assignments, if/for, comparisons,
     calls of its own functions, sum/min/max/int/round/abs/len, and `.get`; no import, no
     attribute but `.get`, no name starting with `_`, no `**`, no `while`."""
-    tree = ast.parse(source)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as err:
+        pytest.fail(f"shop/pricing.py as merged is not Python (a conflict marker left?): {err}")
     allowed = (
         ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Return, ast.Assign,
         ast.AugAssign, ast.If, ast.For, ast.Expr, ast.Name, ast.Load, ast.Store, ast.Constant,

@@ -79,7 +79,9 @@ def rebase_todo(commits: list[tuple[str, str]]) -> str:
 
 
 def clean_up(repo: Repo, branch: str) -> None:
-    """Rewrites the checked-out `branch` onto origin's current main, then publishes it."""
+    """Rewrites the checked-out `branch` onto origin's current main, then publishes it. If
+    someone pushed to the branch on origin since your fetch, the push is refused: let that
+    GitError propagate (you will fetch, look at their commit, and redo the rebase)."""
     repo.git("fetch", "origin")
     listed = repo.git("log", "--reverse", "--format=%H %s", "origin/main..HEAD").out
     commits = [tuple(line.split(" ", 1)) for line in listed.splitlines()]
