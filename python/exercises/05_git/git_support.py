@@ -265,9 +265,9 @@ class _Lab:
         self.calls = 0
         self.ids: dict[str, str] = {}
         self.imported = 0
-        # Test-side events: {subcommand: callable} run once, just before graded code's next
-        # `git SUBCOMMAND` (a teammate pushing while you work).
-        self.before: dict[str, object] = {}
+        # Test-side events: {subcommand: callable} run once, right after graded code's next
+        # successful `git SUBCOMMAND` (a teammate pushing while you work).
+        self.after: dict[str, object] = {}
         if not re.fullmatch(r"[\w/.+-]+", str(self.root)) or not re.fullmatch(
             r"[\w/.+-]+", _sys.executable
         ):
@@ -543,9 +543,6 @@ class Repo:
         """Runs `git ARGS...` in the repository (see the module's docstring)."""
         lab = _LABS[self]
         check_command(args, ("origin",))
-        event = lab.before.pop(args[0], None)
-        if callable(event):
-            event()
         if input is not None:
             check_text("input", input)
         if isinstance(messages, str):
@@ -579,6 +576,10 @@ class Repo:
                 f"git {args[0]} asked for {len(messages) - unused['msg']} commit "
                 f"message(s), {len(messages)} were given"
             )
+        if run.code == 0:
+            event = lab.after.pop(args[0], None)
+            if callable(event):
+                event()
         return run
 
     def write(self, path: str, text: str) -> None:

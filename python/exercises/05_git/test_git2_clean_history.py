@@ -181,8 +181,8 @@ def test_origin_has_the_rewritten_branch(cleaned):
 
 
 def test_a_teammates_push_is_not_overwritten(tmp_path):
-    """Grace pushes to the branch after your fetch and before your push: the push must be
-    refused (a lease on what you fetched), not overwrite her commit."""
+    """Grace pushes to the branch right after your fetch: your push must be refused (a lease on
+    what you fetched), not overwrite her commit."""
     lab = scenario(tmp_path, ORDERS["in-order"])
 
     def grace_pushes():
@@ -192,10 +192,10 @@ def test_a_teammates_push_is_not_overwritten(tmp_path):
                    author="Grace Hopper <grace@shop.example>"),
         ])
 
-    lab.before["push"] = grace_pushes
+    lab.after["fetch"] = grace_pushes
     with pytest.raises(GitError):
         lesson.clean_up(lab.repo, BRANCH)
-    assert lab.before == {}, "clean_up never pushed"
+    assert lab.after == {}, "clean_up never fetched"
     assert lab.rev(BRANCH, where="origin") == lab.ids["g1"]
 
 
