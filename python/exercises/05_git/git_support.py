@@ -35,6 +35,7 @@ Docs: https://git-scm.com/docs (each command), https://git-scm.com/book/en/v2 (P
 # holds, and none of these is for it.
 import os as _os
 import re
+import shutil as _shutil
 import subprocess as _subprocess
 import sys as _sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -112,6 +113,9 @@ def git_program() -> str:
     for candidate in GIT_CANDIDATES:
         if _os.access(candidate, _os.X_OK):
             return candidate
+    found = _shutil.which("git")  # Homebrew's, on a learner's Mac
+    if found:
+        return found
     raise RuntimeError("git is not installed here: install it (apt install git), then retry")
 
 
