@@ -1393,7 +1393,7 @@ fn django_is_configured_per_check_and_its_reach_is_refused() {
 
 // ---- folder exercises: a package of the learner's modules ----
 
-const SHOP_ENTRY: &str = "\n[[exercises]]\nname = \"shop\"\ndir = \"01_basics\"\ntests = 3\nhint = \"Sum the lines in cents.\"\n";
+const SHOP_ENTRY: &str = "\n[[exercises]]\nname = \"shop\"\ndir = \"01_basics\"\ntests = 3\nsupport = [\"prices.py\"]\nhint = \"Sum the lines in cents.\"\n";
 const SHOP_TESTS: &str = r#"from shop import total
 from shop.money import cents
 
@@ -1421,6 +1421,11 @@ fn folder_course() -> PyCourse {
     course.write("exercises/01_basics/shop/__init__.py", SHOP_INIT_UNSOLVED);
     course.write("exercises/01_basics/shop/money.py", SHOP_MONEY_UNSOLVED);
     course.write("exercises/01_basics/test_shop.py", SHOP_TESTS);
+    // A support module of the course, beside the tests: what it imported is not the learner's.
+    course.write(
+        "exercises/01_basics/prices.py",
+        "from pathlib import Path\n\nCENTS = 100\n",
+    );
     course.write("solutions/01_basics/shop/__init__.py", SHOP_INIT_SOLVED);
     course.write("solutions/01_basics/shop/money.py", SHOP_MONEY_SOLVED);
     course.write(
@@ -1485,6 +1490,20 @@ fn a_folder_exercise_is_a_package_checked_module_by_module() {
         said.contains("exercises/01_basics/shop/money.py:2: imports `subprocess`"),
         "{said}"
     );
+    // What the course's support module imported is refused through it, also when the package
+    // holds a module of the same name (the tests import the course's).
+    course.write("exercises/01_basics/shop/prices.py", "CENTS = 100\n");
+    course.write(
+        "exercises/01_basics/shop/money.py",
+        &format!("from prices import CENTS, Path\n{SHOP_MONEY_SOLVED}"),
+    );
+    let said = text(&course.run(&["run", "shop"]));
+    assert!(said.contains("rejected"), "{said}");
+    assert!(
+        said.contains("exercises/01_basics/shop/money.py:1: uses `pathlib.Path`"),
+        "{said}"
+    );
+    fs::remove_file(course.path("exercises/01_basics/shop/prices.py")).unwrap();
     course.write(
         "exercises/01_basics/shop/money.py",
         &format!("from shop import __init__ as t3\n{SHOP_MONEY_SOLVED}"),
