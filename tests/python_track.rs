@@ -446,6 +446,11 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
             "def greet(name):\n    return getattr('{0.upper}', 'format')(name)\n",
             "getattr",
         ),
+        // Text naming a special attribute, built around a name that is let through.
+        (
+            "def greet(name):\n    return getattr(name, '__cl__main__ass__'.replace('__main__', ''))\n",
+            "special attribute",
+        ),
         // prometheus_client: the registry and metrics, not its servers, files or push client.
         (
             "from prometheus_client import start_http_server\ndef greet(name):\n    pass\n",

@@ -295,8 +295,12 @@ def guarded_methods_of(tree):
 # A special attribute's name in text.
 # Only where a name starts (`"__class__"`, `"x.__class__"`): Django's lookups join names with
 # double underscores (`"books__reviews__stars"`), which names no special attribute. `"__all__"`
-# (Django's and DRF's `fields = "__all__"`) and `"__main__"` are let through where it is used.
+# (Django's and DRF's `fields = "__all__"`) and `"__main__"` are let through where it is used;
+# so is `"__pycache__"` (a folder, no attribute: 12_devops's `.dockerignore` names it).
 DUNDER = re.compile(r"(?<!\w)__\w*__|\{[^}]*__")
+# Whole matches let through (never a fragment removed first: `"__cl__main__ass__"` is one
+# match, `__cl__main__ass__`, and refused).
+DUNDER_TEXT = {"__main__", "__all__", "__pycache__"}
 
 # pytest's own objects, which fixtures and tests get by naming them as parameters.
 PYTEST_PARAMETERS = {
@@ -629,7 +633,7 @@ class Checker(ast.NodeVisitor):
         if (
             isinstance(node.value, str)
             and id(node) not in self.docstrings
-            and DUNDER.search(node.value.replace("__main__", "").replace("__all__", ""))
+            and any(m.group(0) not in DUNDER_TEXT for m in DUNDER.finditer(node.value))
         ):
             self.refuse(node, "a string naming a special attribute (`__x__`) is not allowed")
 
