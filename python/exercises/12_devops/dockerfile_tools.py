@@ -151,6 +151,22 @@ def key_values(instruction: Instruction) -> list[tuple[str, str | None]]:
     return pairs
 
 
+def from_image(dockerfile: Dockerfile, stage: Stage) -> str:
+    """The stage's FROM image with the global ARGs' defaults substituted (`FROM
+    python:${PY_VERSION}-slim` after `ARG PY_VERSION=3.12.8`), as Docker does."""
+    defaults: dict[str, str] = {}
+    for instruction in dockerfile.global_args:
+        for name, value in key_values(instruction):
+            if value is not None:
+                defaults[name] = value
+
+    def substitute(match: re.Match) -> str:
+        name = match.group(1) or match.group(2)
+        return defaults.get(name, "")
+
+    return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)", substitute, stage.image)
+
+
 @dataclass
 class ImageRef:
     name: str  # registry/repository, e.g. "python" or "gcr.io/distroless/python3"

@@ -3,11 +3,12 @@ import re
 import pytest
 
 import devops1_dockerfile as m
-from dockerfile_tools import image_ref, ignored, key_values, parse, patterns
+from dockerfile_tools import from_image, image_ref, ignored, key_values, parse, patterns
 
 SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL", re.I)
 EXACT_VERSION = re.compile(r"^v?\d+\.\d+\.\d+([-.][A-Za-z0-9.-]+)?$")
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+CREDENTIALS_IN_URL = re.compile(r"://[^/\s:@]+:[^/\s@]+@")
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def test_every_base_image_is_pinned(dockerfile):
     for stage in dockerfile.stages:
         if stage.image.lower() in earlier_stage_names(dockerfile, stage):
             continue
-        ref = image_ref(stage.image)
+        ref = image_ref(from_image(dockerfile, stage))
         assert ref.tag, f"{stage.image}: no tag is `latest`"
         assert ref.tag != "latest", f"{stage.image}: latest moves"
         if ref.digest is not None:
@@ -50,7 +51,7 @@ def test_every_base_image_is_pinned(dockerfile):
 
 
 def test_the_runtime_stage_starts_from_a_slim_image(dockerfile, final):
-    ref = image_ref(final.image)
+    ref = image_ref(from_image(dockerfile, final))
     assert final.image.lower() not in earlier_stage_names(dockerfile, final), (
         "the runtime starts from a fresh base, not from the builder"
     )
@@ -97,10 +98,18 @@ def test_no_secrets_in_env_or_arg(dockerfile):
     for instruction in dockerfile.global_args + [
         i for stage in dockerfile.stages for i in stage.instructions if i.keyword in ("ENV", "ARG")
     ]:
-        for name, _ in key_values(instruction):
+        for name, value in key_values(instruction):
             assert not SECRET_NAME.search(name), (
                 f"line {instruction.line}: {name} would be stored in the image's history"
             )
+            assert not CREDENTIALS_IN_URL.search(value or ""), (
+                f"line {instruction.line}: {name} holds a URL with a password"
+            )
+
+
+def test_global_args_are_substituted_in_from():
+    parsed = parse("ARG PY=3.12.8\nFROM python:${PY}-slim AS builder\nFROM python:$PY-slim\n")
+    assert [from_image(parsed, s) for s in parsed.stages] == ["python:3.12.8-slim"] * 2
 
 
 def test_cmd_is_the_exec_form_and_runs_the_app_on_all_interfaces(final):

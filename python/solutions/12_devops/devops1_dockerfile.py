@@ -21,8 +21,10 @@ nothing is built. What a reviewer of a Dockerfile checks
   owns the container.
 - **No secrets in the image**: `ENV` values and `ARG`s are stored in the image's history and
   config (`docker history`, `docker inspect`); nothing named like a password, secret, token or
-  key goes in either (pass them at run time, or use `RUN --mount=type=secret`). This includes
-  an `ARG` without a value: its build-time value lands in the history too.
+  key goes in either, nor a URL with a password in it (`postgresql://app:pw@db/app`); pass
+  them at run time, or use `RUN --mount=type=secret`. This includes an `ARG` without a value:
+  its build-time value lands in the history too. (Global `ARG`s with defaults may be used in
+  `FROM`, e.g. `FROM python:${PYTHON_VERSION}-slim`: the tests substitute them like Docker.)
 - **Exec form `CMD`** (`CMD ["uvicorn", "app.main:app", ...]`): the shell form runs `/bin/sh -c`
   as PID 1, which does not forward SIGTERM, so `docker stop` waits 10 s and kills the app
   mid-request. Not `["sh", "-c", ...]` either. uvicorn must listen on `0.0.0.0` (not localhost,
