@@ -370,7 +370,11 @@ class Checker(ast.NodeVisitor):
         """Whether a call of `func` builds a formatter (or runs a formatter's `__init__`)."""
         if self.names_formatter(func):
             return True
-        if isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "type":
+        if (
+            isinstance(func, ast.Call)
+            and isinstance(func.func, ast.Name)
+            and func.func.id == "type"
+        ):
             return True  # `type(self)(...)`, `type(some_formatter)(...)`
         if isinstance(func, ast.Attribute) and func.attr == "__init__":
             if self.names_formatter(func.value):
@@ -512,6 +516,10 @@ class Checker(ast.NodeVisitor):
         elif node.id.startswith("__") and node.id != "__name__":
             self.refuse(node, f"uses `{node.id}`, which graded code may not use")
 
+    def visit_Subscript(self, node):
+        self.type_places.add(id(node.slice))
+        self.generic_visit(node)
+
     def visit_Compare(self, node):
         for operand in [node.left, *node.comparators]:
             self.type_places.add(id(operand))
@@ -543,7 +551,9 @@ class Checker(ast.NodeVisitor):
             self.refuse(node, f"uses `.{attr}`, which graded code may not use")
         if attr == "Formatter":
             if not (isinstance(root, ast.Name) and self.imported.get(root.id) == "logging"):
-                self.refuse(node, "uses `.Formatter`, which graded code may use from `logging` only")
+                self.refuse(
+                    node, "uses `.Formatter`, which graded code may use from `logging` only"
+                )
             elif id(node) not in self.formatter_places:
                 self.refuse(
                     node, "uses `logging.Formatter` other than by calling or deriving it"
@@ -582,14 +592,20 @@ class Checker(ast.NodeVisitor):
         if isinstance(func, ast.Name) and func.id == "type" and len(node.args) > 1:
             self.refuse(node, "`type` with three arguments builds a class: write the class")
         # `type(x)` is a class that can be called or passed on (`type(formatter)(fmt, None,
-        # "{")`, `partial(type(x), ...)`): only its name is read, or it is compared.
+        # "{")`, `partial(type(x), ...)`): only its name is read, or it is compared, used as a
+        # key (`handlers[type(x)]`) or given to `isinstance`/`issubclass`.
+        if isinstance(func, ast.Name) and func.id in ("isinstance", "issubclass"):
+            for arg in node.args:
+                self.type_places.add(id(arg))
         if (
             isinstance(func, ast.Name)
             and func.id == "type"
             and len(node.args) == 1
             and id(node) not in self.type_places
         ):
-            self.refuse(node, "`type(x)` may only be read as `type(x).__name__` or compared")
+            self.refuse(
+                node, "`type(x)` may only be read (`type(x).__name__`), compared, or used as a key"
+            )
         # `"{0.attr}".format(x)` reads attributes through text: only literal formats without
         # attribute or item access.
         if isinstance(func, ast.Attribute) and func.attr == "format":
