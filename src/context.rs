@@ -87,14 +87,14 @@ pub enum Use {
 
 /// The Python toolchain for a learner's own course: the environment (built on first use,
 /// with progress on stderr), run folders in the runner's build folder, and for `Use::Many`
-/// warm workers.
+/// warm workers that follow the course's lock (a changed lock switches environments).
 pub fn python_for(course: &Course, runs: Use) -> Result<Python> {
     let env = PythonEnv::ensure(&course.root, &mut |step| eprintln!("python: {step}"))?;
     let work_dir = course.root.join(TARGET_SUBDIR).join("python");
     let python = Python::new(env, work_dir);
     Ok(match runs {
         Use::Once => python,
-        Use::Many => python.with_workers(),
+        Use::Many => python.with_workers().following_lock(course.root.clone()),
     })
 }
 

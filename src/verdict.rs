@@ -189,6 +189,9 @@ pub enum Reason {
     ServiceMissing { service: String },
     /// A server the exercise needs is installed but did not start or answer.
     ServiceFailed { service: String, message: String },
+    /// Python: the environment of the course's package lock could not be built (the lock
+    /// changed during a session and building its environment failed).
+    EnvironmentFailed { message: String },
 }
 
 impl Reason {
@@ -197,7 +200,9 @@ impl Reason {
     pub fn is_environment(&self) -> bool {
         matches!(
             self,
-            Reason::ServiceMissing { .. } | Reason::ServiceFailed { .. }
+            Reason::ServiceMissing { .. }
+                | Reason::ServiceFailed { .. }
+                | Reason::EnvironmentFailed { .. }
         )
     }
 
@@ -225,6 +230,7 @@ impl Reason {
             Reason::RunnerFailed => "runner_failed",
             Reason::ServiceMissing { .. } => "service_missing",
             Reason::ServiceFailed { .. } => "service_failed",
+            Reason::EnvironmentFailed { .. } => "environment_failed",
         }
     }
 }

@@ -468,6 +468,72 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
             "from prometheus_client import decorator\ndef greet(name):\n    pass\n",
             "prometheus_client.decorator",
         ),
+        // 09_celery: Celery and kombu load code, configuration and serializers by name, run
+        // the command line and the worker in-process, and reach files.
+        (
+            "from celery.utils.imports import symbol_by_name\ndef greet(name):\n    pass\n",
+            "celery.utils",
+        ),
+        (
+            "from kombu.utils.imports import symbol_by_name\ndef greet(name):\n    pass\n",
+            "kombu.utils",
+        ),
+        (
+            "from celery import Celery\ndef greet(name):\n    Celery('x').config_from_object('os')\n",
+            "config_from_object",
+        ),
+        (
+            "from celery import Celery\ndef greet(name):\n    Celery('x').autodiscover_tasks(['os'])\n",
+            "autodiscover_tasks",
+        ),
+        (
+            "from celery import Celery\ndef greet(name):\n    return Celery('x', loader='os:system')\n",
+            "passes `loader`",
+        ),
+        (
+            "import celery.bin.worker\ndef greet(name):\n    pass\n",
+            "celery.bin",
+        ),
+        (
+            "from celery.apps import worker\ndef greet(name):\n    pass\n",
+            "celery.apps",
+        ),
+        (
+            "from celery.concurrency import prefork\ndef greet(name):\n    pass\n",
+            "celery.concurrency",
+        ),
+        (
+            "from celery.contrib import rdb\ndef greet(name):\n    pass\n",
+            "celery.contrib",
+        ),
+        (
+            "from kombu.serialization import register_pickle\ndef greet(name):\n    pass\n",
+            "kombu.serialization",
+        ),
+        (
+            "from celery import Celery\ndef greet(name):\n    Celery('x').conf.update({'CELERY_IMPORTS': ['os']})\n",
+            "CELERY_IMPORTS",
+        ),
+        (
+            "from celery import Celery\ndef greet(name):\n    Celery('x').conf.update(accept_content=['json', 'pickle'])\n",
+            "accept_content",
+        ),
+        (
+            "from celery import Task\nclass T(Task):\n    Request = 'os:system'\ndef greet(name):\n    pass\n",
+            "T.Request",
+        ),
+        (
+            "from celery import Celery\nclass C(Celery):\n    amqp_cls = 'os:system'\ndef greet(name):\n    pass\n",
+            "C.amqp_cls",
+        ),
+        (
+            "from celery import Celery\ndef greet(name):\n    Celery('x').start(['celery', 'purge'])\n",
+            "`.start`",
+        ),
+        (
+            "from celery import current_app\ndef greet(name):\n    return current_app.control\n",
+            "`.control`",
+        ),
     ];
     for (source, says) in attacks {
         course.write("exercises/01_basics/greet.py", source);
@@ -477,6 +543,74 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
         assert!(said.contains("rejected"), "{source}\n{said}");
         assert!(said.contains(says), "{source}: wanted {says:?}\n{said}");
     }
+    // What the Celery lessons need passes: an app configured in code, bound tasks with
+    // retries, the canvas, schedules, kombu's queues.
+    let fine = [
+        "from celery import Celery, chain, chord, group\nfrom celery.schedules import crontab\nfrom kombu import Queue\napp = Celery('x', set_as_current=False)\napp.conf.update(task_acks_late=True, task_queues=[Queue('q')], task_routes={'a.b': {'queue': 'q'}}, beat_schedule={'n': {'task': 'a.b', 'schedule': crontab(minute=30, hour=2)}})\n@app.task(bind=True, name='a.b', max_retries=3)\ndef b(self, x):\n    raise self.retry(countdown=1, exc=ValueError())\ndef greet(name):\n    return chain(chord(group(b.s(1)), b.s()), b.s())\n",
+    ];
+    for source in fine {
+        course.write("exercises/01_basics/greet.py", source);
+        let out = course.run(&["run", "greet"]);
+        let said = text(&out);
+        assert!(!said.contains("rejected"), "{source}\n{said}");
+    }
+}
+
+/// A support module of the course is trusted, not a way around the rules: what it imported is
+/// checked as if the learner imported it from where it comes from, and a learner method read
+/// through its class (which would take a course object as `self` and read its privates) is
+/// refused. Found by the author of the Git section, round 9.
+#[test]
+fn a_support_module_is_no_way_around_the_rule_book() {
+    if !python_here() {
+        return;
+    }
+    let course = PyCourse::new("support = [\"helper.py\"]\n");
+    course.write(
+        "exercises/01_basics/helper.py",
+        "import os\nimport pytest\nfrom os import path as where\n\nclass Lab:\n    def __init__(self):\n        self._secret = 'nonce'\n\ndef polite(text):\n    return text.strip()\n",
+    );
+    let attacks = [
+        (
+            "from helper import os\ndef greet(name):\n    os.system('true')\n",
+            "os.system",
+        ),
+        (
+            "from helper import pytest as P\ndef greet(name):\n    P.exit('forged')\n",
+            "pytest.exit",
+        ),
+        (
+            "import helper\ndef greet(name):\n    return helper.os.getcwd()\n",
+            "which the support module imported",
+        ),
+        (
+            "from helper import where\ndef greet(name):\n    return where\n",
+            "posixpath",
+        ),
+        (
+            "from helper import Lab\nclass Peek:\n    def read(self):\n        return self._secret\ndef greet(name):\n    return Peek.read(Lab())\n",
+            "through its class",
+        ),
+        (
+            "from helper import Lab\nclass Peek:\n    def read(self):\n        return self._secret\ndef greet(name):\n    return getattr(Peek, 'read')(Lab())\n",
+            "getattr",
+        ),
+    ];
+    for (source, says) in attacks {
+        course.write("exercises/01_basics/greet.py", source);
+        let out = course.run(&["run", "greet"]);
+        let said = text(&out);
+        assert!(!out.status.success(), "{source}\n{said}");
+        assert!(said.contains("rejected"), "{source}\n{said}");
+        assert!(said.contains(says), "{source}: wanted {says:?}\n{said}");
+    }
+    // What the support module defines is the learner's to use, and methods on instances too.
+    course.write(
+        "exercises/01_basics/greet.py",
+        "from helper import polite\n\nclass Greeter:\n    def hello(self, name):\n        return f\"Hello, {polite(name)}!\"\n\ndef greet(name):\n    return Greeter().hello(name)\n",
+    );
+    let out = course.run(&["run", "greet"]);
+    assert!(out.status.success(), "{}", text(&out));
 }
 
 #[test]

@@ -735,3 +735,107 @@ fn a_missing_server_is_named_with_its_package_in_watch_mode() {
     watch.keys("q");
     assert_eq!(watch.wait_exit(), 0);
 }
+
+/// The warm workers of a process, as (pid, interpreter) of its children running `serve`.
+#[cfg(target_os = "linux")]
+fn warm_workers(parent: u32) -> Vec<(u32, String)> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let stat = fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        // `pid (comm) state ppid ...`: the command may hold spaces, so read after its `)`.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        let cmdline = fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let args: Vec<String> = cmdline
+            .split(|&b| b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        if ppid == Some(parent) && args.iter().any(|a| a == "serve") {
+            found.push((pid, args[0].clone()));
+        }
+    }
+    found
+}
+
+/// A changed package lock during a session (a `git pull`): the next check runs in the new
+/// lock's environment, and the warm workers of the old one are gone.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_changed_python_lock_restarts_the_warm_workers_on_its_environment() {
+    if !python_here() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| {
+        let path = root.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    };
+    // Locks of this test alone (a comment changes the hash), so no other test's workers run
+    // from the same environments.
+    let lock =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("python/requirements.lock"))
+            .unwrap();
+    write(
+        "requirements.lock",
+        &format!("{lock}\n# the lock before the pull\n"),
+    );
+    write(
+        "info.toml",
+        "format_version = 1\ntoolchain = \"python\"\n\n[[sections]]\ndir = \"a\"\ntitle = \"A\"\n\n[[exercises]]\nname = \"first\"\ndir = \"a\"\ntests = 1\nhint = \"Two.\"\n\n[[exercises]]\nname = \"second\"\ndir = \"a\"\ntests = 1\nhint = \"Three.\"\n",
+    );
+    write("exercises/a/README.md", "# A\n");
+    write("exercises/a/first.py", "def two():\n    return 1\n");
+    write(
+        "exercises/a/test_first.py",
+        "import first\n\ndef test_two():\n    assert first.two() == 2\n",
+    );
+    write("exercises/a/second.py", "def three():\n    return 1\n");
+    write(
+        "exercises/a/test_second.py",
+        "import second\n\ndef test_three():\n    assert second.three() == 3\n",
+    );
+    write(
+        ".backendlings/state.json",
+        r#"{"version": 1, "welcome_shown": true}"#,
+    );
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-python-data");
+    let mut watch = Watch::start_with(
+        root.path(),
+        &[],
+        120,
+        40,
+        &[("BACKENDLINGS_DATA_DIR", &data)],
+    );
+    watch.wait_idle_after(1);
+    let pid = watch.child.process_id().unwrap();
+    let before = warm_workers(pid);
+    assert!(!before.is_empty(), "no warm worker before the pull");
+
+    write(
+        "requirements.lock",
+        &format!("{lock}\n# the lock after the pull\n"),
+    );
+    rename_save(
+        &root.path().join("exercises/a/first.py"),
+        "def two():\n    return 2\n",
+    );
+    watch.wait_for(&["✓ first passed"]);
+    let after = warm_workers(pid);
+    assert!(!after.is_empty(), "no warm worker after the pull");
+    for (old_pid, old_python) in &before {
+        assert!(
+            after
+                .iter()
+                .all(|(p, python)| p != old_pid && python != old_python),
+            "a worker of the old environment ({old_python}) still runs: {after:?}"
+        );
+    }
+    watch.keys("q");
+    assert_eq!(watch.wait_exit(), 0);
+}

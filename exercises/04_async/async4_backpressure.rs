@@ -237,6 +237,31 @@ mod tests {
     }
 
     #[test]
+    fn a_request_is_answered_at_its_first_poll_even_when_its_task_must_yield() {
+        // Tokio gives each task a budget of operations per poll; once it is spent, every
+        // awaited channel operation yields (`Pending`) to let other tasks run, even when it
+        // could go ahead. A request that looks and takes in one step (`try_send`) never awaits
+        // the queue, so it answers at once all the same; one that awaits it (`send().await`)
+        // yields here, as it would wait on a full queue.
+        use std::task::Poll;
+
+        let (ingest, _rx) = Ingest::new(4);
+        let answer = run(std::future::poll_fn(|cx| {
+            // Spend this task's budget: `consume_budget` yields once it is used up.
+            while std::pin::pin!(tokio::task::coop::consume_budget())
+                .poll(cx)
+                .is_ready()
+            {}
+            Poll::Ready(std::pin::pin!(ingest.accept(1)).poll(cx))
+        }));
+        assert_eq!(
+            answer,
+            Poll::Ready(ACCEPTED),
+            "accept waited on the queue (send().await) instead of taking a place at once"
+        );
+    }
+
+    #[test]
     fn a_request_that_finds_room_takes_it_in_the_same_step() {
         // Looking (`capacity()`) and then taking (`send().await`) is two steps: on a
         // multi-threaded server another request can take the last place between them, and

@@ -16,7 +16,8 @@
 // Done means: jobs run concurrently as they arrive; after the signal no new job starts; the jobs
 // in flight get the grace period, counted from the signal, and no more; what is still running
 // then is aborted (not left running) and counted; when the queue closes, the worker finishes
-// the jobs it has and returns.
+// the jobs it has and returns, and a signal that comes while it finishes them still gives them
+// only the grace period.
 //
 // Tokio tutorial: https://tokio.rs/tokio/topics/shutdown
 
@@ -143,6 +144,11 @@ mod tests {
                 cost: Duration::from_millis(cost_ms),
             };
             self.jobs.send(job).await.expect("the worker takes jobs");
+        }
+
+        /// Closes the queue: the worker's last sender is dropped.
+        fn close_queue(&mut self) {
+            self.jobs = mpsc::channel(1).0;
         }
 
         fn sigterm(&mut self) {
@@ -274,22 +280,10 @@ mod tests {
     #[test]
     fn a_closed_queue_lets_the_last_jobs_finish() {
         run(async {
-            let worker = start(100);
+            let mut worker = start(100);
             worker.submit(1, 400).await;
             worker.submit(2, 900).await;
-            let Worker {
-                jobs,
-                stop,
-                done,
-                handle,
-            } = worker;
-            drop(jobs);
-            let worker = Worker {
-                jobs: mpsc::channel(1).0,
-                stop,
-                done,
-                handle,
-            };
+            worker.close_queue();
             let (report, elapsed, done) = worker.finish().await;
             assert_eq!(done, [1, 2]);
             assert_eq!(
@@ -300,6 +294,37 @@ mod tests {
                 }
             );
             assert_eq!(elapsed, Duration::from_millis(900));
+        });
+    }
+
+    #[test]
+    fn a_signal_after_the_queue_closed_still_ends_with_the_grace_period() {
+        run(async {
+            let mut worker = start(50);
+            worker.submit(1, 1_000).await;
+            worker.close_queue();
+            sleep(Duration::from_millis(10)).await;
+            worker.sigterm();
+            let done = Arc::clone(&worker.done);
+            let (report, elapsed, _) = worker.finish().await;
+            assert_eq!(
+                report,
+                Report {
+                    completed: 0,
+                    aborted: 1
+                },
+                "the signal was not heard once the queue had closed"
+            );
+            assert_eq!(
+                elapsed,
+                Duration::from_millis(60),
+                "grace counts from the signal"
+            );
+            sleep(Duration::from_secs(2)).await;
+            assert!(
+                done.lock().unwrap().is_empty(),
+                "an aborted job kept running"
+            );
         });
     }
 

@@ -14,8 +14,9 @@
 //   rx`) is disabled and `select!` keeps waiting on the others.
 // A spawned task is not cancelled by dropping its handle: it runs to its end.
 //
-// Done means: the quote comes back when it is in time; past the deadline the answer is 504 at
-// the deadline; a client that goes away (it says so, or its connection's end of the channel is
+// Done means: the quote comes back when it is in time, and a quote that comes back exactly at
+// the deadline is in time (the price, not 504); past the deadline the answer is 504 at the
+// deadline; a client that goes away (it says so, or its connection's end of the channel is
 // dropped) gets 499 at once; in both cases no call to the pricing service is left running.
 //
 // Tokio tutorial: https://tokio.rs/tokio/tutorial/select
@@ -179,6 +180,21 @@ mod tests {
             0,
             "the call ran to its end after the 504"
         );
+    }
+
+    #[test]
+    fn a_quote_exactly_at_the_deadline_is_in_time() {
+        let pricing = pricing(500);
+        let (_client, disconnected) = oneshot::channel();
+        let (reply, elapsed, running) = run(timed(&pricing, 500, disconnected));
+        assert_eq!(
+            reply,
+            Reply::Price(600),
+            "a quote that came exactly at the deadline was answered 504: only past it is too late"
+        );
+        assert_eq!(elapsed, Duration::from_millis(500));
+        assert_eq!(running, 0);
+        assert_eq!(pricing.completed.load(Ordering::SeqCst), 1);
     }
 
     #[test]

@@ -2,7 +2,9 @@
 // TCP and TLS handshake and the database accepts only so many, so connections are pooled: at most
 // `max_size` exist, a request borrows an idle one (or opens one if there is room), and gives it
 // back when it is done. When all are borrowed, a request waits, but only up to `wait`: then it
-// fails fast (a 503 beats a request hanging until the client gives up). A connection that broke
+// fails fast (a 503 beats a request hanging until the client gives up). `wait` bounds only the
+// wait for a place: a request that has one opens its connection however long the handshake
+// takes, so a pool with a free place never answers `Timeout`. A connection that broke
 // while borrowed is thrown away, not handed to the next request. This is what SQLAlchemy's
 // `QueuePool(pool_size=..., pool_timeout=...)` does behind a FastAPI dependency, and what
 // sqlx's and deadpool's pools do in Rust.
@@ -13,8 +15,9 @@
 // inside the borrowed connection's guard ties the two together: RAII, as with `MutexGuard`. And
 // `Drop` on the guard is where the connection goes back to the idle list.
 //
-// Done means: connections are reused, never more than `max_size` exist, a request waits for a
-// connection to come back and fails with `Timeout` after `wait`, a broken connection is discarded
+// Done means: connections are reused, never more than `max_size` exist or are borrowed at once
+// (an idle one is lent only with a place too), a request waits for a connection to come back and
+// fails with `Timeout` after `wait` (the handshake is not counted in it), a broken connection is discarded
 // and its place freed, and a request that gave up holds nothing.
 //
 // Tokio tutorial: https://tokio.rs/tokio/tutorial/shared-state (and the `Semaphore` docs)
@@ -75,7 +78,8 @@ impl Pool {
         Conn { id, broken: false }
     }
 
-    /// Borrows a connection, waiting at most `wait` for one.
+    /// Borrows a connection, waiting at most `wait` for a place (a handshake, if one is needed,
+    /// comes after and is not counted in `wait`).
     pub async fn get(self: &Arc<Self>, wait: Duration) -> Result<Pooled, PoolError> {
         let permit = tokio::time::timeout(wait, Arc::clone(&self.permits).acquire_owned())
             .await
@@ -288,6 +292,39 @@ mod tests {
             );
             assert_eq!(pool.opened(), 2);
             drop(b);
+        });
+    }
+
+    #[test]
+    fn wait_bounds_the_wait_for_a_place_not_the_handshake() {
+        run(async {
+            let pool = Pool::new(1, Duration::from_millis(50));
+            let start = Instant::now();
+            let conn = get(&pool, 10)
+                .await
+                .expect("the place was free at once: a slow handshake is not a pool timeout");
+            assert_eq!(start.elapsed(), Duration::from_millis(50), "one connect");
+            assert_eq!(conn.id, 1);
+            assert_eq!(pool.opened(), 1);
+        });
+    }
+
+    #[test]
+    fn an_idle_connection_is_lent_only_with_a_place() {
+        run(async {
+            let pool = Pool::new(2, Duration::from_millis(5));
+            let a = get(&pool, 10).await.unwrap();
+            let b = get(&pool, 10).await.unwrap();
+            drop(a);
+            let c = get(&pool, 10).await.unwrap();
+            assert_eq!(c.id, 1, "the idle connection is reused");
+            assert_eq!(
+                get(&pool, 10).await.err(),
+                Some(PoolError::Timeout),
+                "a third connection was borrowed at once from a pool of two"
+            );
+            assert_eq!(pool.opened(), 2);
+            drop((b, c));
         });
     }
 

@@ -248,6 +248,13 @@ PRELOAD = [
     "sqlite3", "sqlalchemy", "sqlalchemy.orm", "sqlalchemy.pool", "sqlalchemy.dialects.sqlite",
     "alembic.operations", "alembic.runtime.migration", "alembic.ddl.sqlite",
     "subprocess", "tempfile", "socket", "redis", "psycopg",
+    # 09_celery: about a quarter of a second of imports per check otherwise (no threads start
+    # at import; the tests start their worker in the child).
+    "celery", "celery.app", "celery.app.task", "celery.app.trace", "celery.app.amqp",
+    "celery.app.routes", "celery.app.control", "celery.app.log", "celery.app.events",
+    "celery.canvas", "celery.schedules", "celery.result", "celery.events", "celery.loaders.app",
+    "celery.backends.redis", "celery.contrib.testing.worker", "celery.worker.consumer",
+    "celery.concurrency.solo", "celery.concurrency.thread", "kombu", "kombu.transport.redis",
     # Django and DRF: only modules that import without settings. Django is never configured in
     # the parent (`settings.configure()` and `django.setup()` happen in each child, in the
     # course's support module), so a child starts from an unconfigured Django with its code

@@ -16,6 +16,7 @@ evaluation, files) and say nothing about style: any correct solution of an exerc
 import ast
 import importlib.util
 import json
+import os
 import re
 import sys
 
@@ -41,6 +42,8 @@ ALLOWED_MODULES = {
     # 11_observability: metrics on a registry the app owns (its file, network and process
     # parts are refused below).
     "prometheus_client",
+    # 09_celery: only the names in RESTRICTED below, with CELERY_NAMES refused.
+    "celery", "kombu",
 }
 
 # Submodules refused although their package is allowed.
@@ -116,6 +119,27 @@ RESTRICTED = {
     # `setup` (see REFUSED_SUBMODULES).
     "django": {"db", "contrib", "core", "http", "urls", "utils", "views", "shortcuts",
                "dispatch", "forms", "middleware", "VERSION", "get_version"},
+    # Celery: the app, tasks, the canvas, results, states, schedules and exceptions. Not
+    # `celery.bin`/`celery.apps` (the command line and the worker/beat programs: processes,
+    # pid and log files), `celery.concurrency` (the prefork pool forks processes; eventlet and
+    # gevent patch the interpreter), `celery.contrib` (`rdb` opens a debugger on a socket,
+    # `testing` starts workers: the course's tests do that), `celery.loaders`/`celery.fixups`
+    # (configuration and modules loaded by name), `celery.utils` (`imports.symbol_by_name` and
+    # `instantiate` load code by name, `functional.head_from_fun` builds code with `exec`),
+    # `celery.beat` (writes its schedule to a shelve file), `celery.worker`/`celery.bootsteps`
+    # (the worker the tests run; its state db is a file), `celery.platforms` (daemons, pid
+    # files, signals), `celery.security` (key files), `celery.backends` (result backends by
+    # URL: the course gives the app its backend), `celery.signals` (hooks into the course's
+    # own task runs), `celery.app` (its `backends`, `log`, `utils` and `control` load classes
+    # by name, configure logging to files and broadcast commands to the course's worker).
+    "celery": {"Celery", "Task", "shared_task", "Signature", "chain", "chord", "chunks",
+               "group", "signature", "maybe_signature", "xmap", "xstarmap", "current_app",
+               "current_task", "uuid", "states", "schedules", "exceptions", "result", "canvas"},
+    # kombu: declaring queues and exchanges for routing, and its exceptions. Not
+    # `kombu.serialization` (registers pickle/yaml decoders: a message would run code when
+    # read), `kombu.utils.imports` (`symbol_by_name`), `kombu.transport` (transports by name,
+    # the filesystem transport writes files), `kombu.pidbox` (remote control of workers).
+    "kombu": {"Queue", "Exchange", "exceptions"},
     "logging": {"getLogger", "Logger", "LoggerAdapter", "Formatter", "Filter", "Handler",
                 "StreamHandler", "LogRecord", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL",
                 "NOTSET", "debug", "info", "warning", "error", "critical",
@@ -221,9 +245,68 @@ DJANGO_TOPS = {"django", "rest_framework"}
 # of its traceback stay behind the `tb_frame`/`tb_next` refusals.
 FORMATTER_STYLES = {"%", "$"}
 
+# Refused in a file that imports Celery or kombu, as attributes, imported names, keyword
+# arguments, names assigned in a class body, and strings (configuration keys): Celery loads
+# much of itself by name, and its configuration is where names go. `Celery(loader=, amqp=,
+# events=, log=, control=, fixups=, config_source=, include=)`, the `*_cls` class attributes
+# (`amqp_cls`, `task_cls`, `registry_cls`), a task class's `Request` and `Strategy`, the
+# `imports`/`include` settings, `task_annotations` and the bootsteps are dotted names passed to
+# `symbol_by_name`/`instantiate` (any module imported, any callable called); the broker and
+# result backend URLs choose transports and backends by name, the filesystem ones write files
+# (the course gives the app its broker and backend); `worker_state_db`, `worker_log_file`,
+# `beat_schedule_filename` and the security keys are files; `start`/`worker_main` run the
+# command line in-process, `Worker`/`WorkController`/`Beat` start programs, `control`
+# broadcasts to the course's worker (`pool_restart` reimports modules by name), `log` sets up
+# logging to files; the `config_from_*` and `autodiscover_tasks` family import modules by
+# name; (un)registering serializers turns pickle or yaml decoding back on.
+CELERY_NAMES = {
+    "loader", "config_source", "include", "imports", "fixups", "builtin_fixups", "amqp",
+    "events", "log", "control", "steps", "user_options", "Request", "Strategy",
+    "task_annotations", "annotations", "broker", "backend", "broker_url", "broker_read_url",
+    "broker_write_url", "result_backend", "transport", "broker_transport", "database_url",
+    "worker_pool", "pool", "worker_consumer", "worker_timer", "worker_autoscaler",
+    "worker_state_db", "statedb", "worker_log_file", "logfile", "beat_scheduler", "scheduler",
+    "beat_schedule_filename", "schedule_filename", "security_key", "security_certificate",
+    "security_cert_store", "security_key_password", "setup_security", "start", "worker_main",
+    "Worker", "WorkController", "Beat", "subclass_with_self", "symbol_by_name", "instantiate",
+    "config_from_object", "config_from_envvar", "config_from_cmdline", "autodiscover_tasks",
+    "import_default_modules", "import_task_module", "import_from_cwd", "find_module",
+    "read_configuration", "load_extension_commands", "maybe_patch_concurrency",
+    "enable_insecure_serializers", "disable_insecure_serializers", "register_pickle",
+    "register_yaml", "register_msgpack", "task_serializer", "result_serializer",
+    "accept_content", "result_accept_content", "event_serializer", "serializer",
+}
+CELERY_TOPS = {"celery", "kombu"}
+# Serializers that run code when a message is read (pickle) or build objects by tag (yaml),
+# refused in strings of a file that imports Celery or kombu: JSON is the only format there.
+CELERY_SERIALIZERS = re.compile(r"pickle|yaml|python-serialize", re.IGNORECASE)
 
-def imports_django(tree):
-    """Whether a module imports Django or DRF anywhere."""
+
+def is_celery_name(name):
+    return name in CELERY_NAMES or name.endswith("_cls")
+
+
+# Configuration keys written as strings (`conf.update({"imports": ...})`, `conf["BROKER_URL"]`):
+# the names above that are settings, also in Celery's old upper-case spelling
+# (`CELERY_IMPORTS`, `CELERYD_STATE_DB`, `CELERYBEAT_SCHEDULER`), which Celery still reads.
+CELERY_WORDS = {"include", "imports", "broker", "backend", "loader", "annotations"}
+
+
+def is_celery_setting(text):
+    if not text.isidentifier():
+        return False
+    name = text.lower()
+    for old, new in (("celeryd_", "worker_"), ("celerybeat_", "beat_"), ("celery_", "")):
+        if name.startswith(old):
+            name = new + name[len(old):]
+            break
+    return ("_" in name or name in CELERY_WORDS) and (
+        is_celery_name(name) or is_celery_name("task_" + name) or is_celery_name(text)
+    )
+
+
+def imports_django(tree, tops=DJANGO_TOPS):
+    """Whether a module imports Django or DRF (or any of `tops`) anywhere."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
@@ -231,7 +314,7 @@ def imports_django(tree):
             names = [node.module or ""]
         else:
             continue
-        if any(name.split(".")[0] in DJANGO_TOPS for name in names):
+        if any(name.split(".")[0] in tops for name in names):
             return True
     return False
 # `.config`, `.session` and `.node` are refused only on these names (pytest's fixtures and
@@ -329,8 +412,14 @@ class Checker(ast.NodeVisitor):
         self.from_imported = {}
         # Modules of the learner's own exercise (the course's support modules) it may import.
         self.own_modules = set()
+        # What each support module binds by importing, and the learner's classes and methods.
+        self.own_bindings = {}
+        self.learner_classes = set()
+        self.learner_methods = set()
         # Whether the module imports Django or DRF (see DJANGO_ATTRIBUTES).
         self.django = False
+        # Whether the module imports Celery or kombu (see CELERY_NAMES).
+        self.celery = False
         # The functions (with whether each is a method) and classes being read.
         self.functions = []
         self.classes = []
@@ -467,6 +556,21 @@ class Checker(ast.NodeVisitor):
             if alias.name == "*":
                 self.refuse(node, "`import *` is not allowed in graded code")
                 continue
+            # A name a support module imported (`from djangosite import os`) is checked as
+            # imported from where it comes from: the support module is trusted, not a way around
+            # the rules.
+            origin = self.own_bindings.get(module, {}).get(alias.name)
+            if origin is not None:
+                bound = alias.asname or alias.name
+                if origin[0] == "module":
+                    via = ast.Import(names=[ast.alias(name=origin[1], asname=bound)])
+                else:
+                    via = ast.ImportFrom(
+                        module=origin[1], names=[ast.alias(name=origin[2], asname=bound)], level=0
+                    )
+                ast.copy_location(via, node)
+                self.visit(via)
+                continue
             if module in RESTRICTED and alias.name not in RESTRICTED[module]:
                 self.refuse(node, f"uses `{module}.{alias.name}`, which graded code may not use")
                 continue
@@ -476,6 +580,9 @@ class Checker(ast.NodeVisitor):
                 continue
             if alias.name in DJANGO_ATTRIBUTES and self.django:
                 self.refuse(node, f"uses `{full}`, which graded code may not use")
+                continue
+            if self.celery and is_celery_name(alias.name):
+                self.refuse(node, f"uses `{full}`, which graded code may not use with Celery")
                 continue
             if (
                 full in REFUSED_SUBMODULES
@@ -558,6 +665,29 @@ class Checker(ast.NodeVisitor):
                 self.refuse(
                     node, "uses `logging.Formatter` other than by calling or deriving it"
                 )
+        # `djangosite.os`: what a support module imported is imported the same way.
+        if (
+            isinstance(root, ast.Name)
+            and self.imported.get(root.id) in self.own_bindings
+            and attr in self.own_bindings[self.imported[root.id]]
+        ):
+            self.refuse(
+                node,
+                f"uses `{root.id}.{attr}`, which the support module imported: import it yourself",
+            )
+        # `Mine.peek(obj)`: a method read through its class takes any object as `self`.
+        if (
+            isinstance(root, ast.Name)
+            and root.id in self.learner_classes
+            and attr in self.learner_methods
+        ):
+            self.refuse(
+                node,
+                f"reads the method `{root.id}.{attr}` through its class: call methods on "
+                "instances (or use super())",
+            )
+        if self.celery and is_celery_name(attr):
+            self.refuse(node, f"uses `.{attr}`, which graded code may not use with Celery")
         # `os.system`, `pytest.exit`: names of restricted modules.
         if isinstance(root, ast.Name) and root.id in self.imported:
             module = self.imported[root.id]
@@ -614,7 +744,14 @@ class Checker(ast.NodeVisitor):
                 self.refuse(node, "`.format` with attribute or item access in its fields")
         if isinstance(func, ast.Name) and func.id in NAMED_ACCESS:
             name = node.args[1] if len(node.args) > 1 else None
-            if not (
+            through_class = (
+                node.args
+                and isinstance(node.args[0], ast.Name)
+                and node.args[0].id in self.learner_classes
+                and isinstance(name, ast.Constant)
+                and name.value in self.learner_methods
+            )
+            if through_class or not (
                 isinstance(name, ast.Constant)
                 and isinstance(name.value, str)
                 and not name.value.startswith("_")
@@ -652,6 +789,13 @@ class Checker(ast.NodeVisitor):
             and any(m.group(0) not in DUNDER_TEXT for m in DUNDER.finditer(node.value))
         ):
             self.refuse(node, "a string naming a special attribute (`__x__`) is not allowed")
+        if self.celery and isinstance(node.value, str) and id(node) not in self.docstrings:
+            if is_celery_setting(node.value.strip()):
+                self.refuse(
+                    node, f"the setting {node.value!r} is not for graded code with Celery"
+                )
+            elif CELERY_SERIALIZERS.search(node.value):
+                self.refuse(node, "only JSON is allowed as a message format with Celery")
 
     # Monkeypatching ------------------------------------------------------------------------
 
@@ -792,6 +936,10 @@ class Checker(ast.NodeVisitor):
             self.refuse(node, "`autouse` fixtures are not allowed in graded code")
         elif node.arg is not None and node.arg.startswith("__"):
             self.refuse(node, f"passes `{node.arg}`, which graded code may not use")
+        elif node.arg is not None and self.celery and (
+            is_celery_name(node.arg) or is_celery_setting(node.arg)
+        ):
+            self.refuse(node, f"passes `{node.arg}`, which graded code may not set with Celery")
         self.generic_visit(node)
 
     def visit_ClassDef(self, node):
@@ -808,6 +956,18 @@ class Checker(ast.NodeVisitor):
                     f"`{node.name}.{item.name}` is not in the exercise as shipped: graded code "
                     "may not define it (it could answer the tests' comparisons)",
                 )
+        if self.celery:
+            for item in node.body:
+                targets = item.targets if isinstance(item, ast.Assign) else [
+                    getattr(item, "target", None)
+                ]
+                for target in targets:
+                    if isinstance(target, ast.Name) and is_celery_name(target.id):
+                        self.refuse(
+                            item,
+                            f"sets `{node.name}.{target.id}`, which graded code may not set "
+                            "with Celery",
+                        )
         self.classes.append(node)
         self.generic_visit(node)
         self.classes.pop()
@@ -819,6 +979,47 @@ class Checker(ast.NodeVisitor):
 
 
 _MODULES = {}
+
+
+def imports_of(path):
+    """The names a course's support module binds by importing (`import os` binds `os` to the
+    module `os`; `from m import n as k` binds `k` to `n` of `m`): what learner code would get
+    through it without the rules seeing the real origin."""
+    try:
+        with open(path, "rb") as f:
+            tree = ast.parse(f.read())
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    bound = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    bound[alias.asname] = ("module", alias.name)
+                else:
+                    top = alias.name.split(".")[0]
+                    bound[top] = ("module", top)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                bound[alias.asname or alias.name] = ("name", node.module, alias.name)
+    return bound
+
+
+def plain_methods(tree):
+    """The classes the learner's module defines, and the names of their plain methods (not
+    static or class methods, not properties): a method read through its class can be called
+    with any object as `self`, and `self._x` is the one private read the rules allow."""
+    classes, methods = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            classes.add(node.name)
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and not any(
+                    decorator_named(d, "staticmethod") or decorator_named(d, "classmethod")
+                    for d in item.decorator_list
+                ):
+                    methods.add(item.name)
+    return classes, methods
 
 
 def module_named(module, name):
@@ -871,8 +1072,12 @@ def check(path, shown, shipped, own_modules=None):
             shipped_methods = {}
     checker = Checker(shown, shipped_methods)
     checker.own_modules = set(own_modules or [])
+    folder = os.path.dirname(path)
+    checker.own_bindings = {m: imports_of(os.path.join(folder, m + ".py")) for m in checker.own_modules}
+    checker.learner_classes, checker.learner_methods = plain_methods(tree)
     checker.django = imports_django(tree)
     checker.find_formatters(tree)
+    checker.celery = imports_django(tree, CELERY_TOPS)
     for owner in ast.walk(tree):
         if isinstance(owner, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = owner.body

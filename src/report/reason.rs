@@ -89,6 +89,9 @@ pub fn explain(reason: &Reason) -> String {
         Reason::ServiceFailed { service, message } => format!(
             "This exercise needs the server `{service}`, which is installed but could not serve the check (not a problem with your code):\n{message}"
         ),
+        Reason::EnvironmentFailed { message } => format!(
+            "The Python environment of the course's package lock could not be built (not a problem with your code):\n{message}"
+        ),
     }
 }
 

@@ -106,7 +106,7 @@ impl PythonEnv {
         })?;
         let (base, version) = find_python()?;
         let data = data_dir()?;
-        let lock_hash = blake3::hash(&lock).to_hex()[..16].to_string();
+        let lock_hash = hash_of_lock(&lock);
         let key = {
             let mut hasher = blake3::Hasher::new();
             hasher.update(&lock);
@@ -132,6 +132,18 @@ impl PythonEnv {
             lock_hash,
         })
     }
+}
+
+/// The hash of a lock file's bytes: what [`PythonEnv::lock_hash`] holds.
+fn hash_of_lock(lock: &[u8]) -> String {
+    blake3::hash(lock).to_hex()[..16].to_string()
+}
+
+/// The hash of the lock of the course at `root` as it is now; `None` when it cannot be read.
+pub fn lock_hash_now(root: &Path) -> Option<String> {
+    fs::read(root.join(LOCK_FILE))
+        .ok()
+        .map(|lock| hash_of_lock(&lock))
 }
 
 fn scripts_dir(prefix: &Path) -> PathBuf {

@@ -18,8 +18,8 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -55,7 +55,12 @@ struct Extras {
 }
 
 pub struct Python {
-    env: PythonEnv,
+    /// The environment of the course's lock; a learner's session replaces it when the lock
+    /// changes (see [`Python::following_lock`]).
+    env: RwLock<Arc<PythonEnv>>,
+    /// A learner's session: the course folder whose lock is followed, and the lock held while
+    /// an environment is swapped (one swap at a time).
+    follows: Option<(PathBuf, Mutex<()>)>,
     /// Where run folders are made (one per target, remade by every build).
     work_dir: PathBuf,
     /// Watch mode's warm workers; `None`: every run starts a fresh interpreter.
@@ -73,7 +78,8 @@ pub struct Python {
 impl Python {
     pub fn new(env: PythonEnv, work_dir: PathBuf) -> Python {
         Python {
-            env,
+            env: RwLock::new(Arc::new(env)),
+            follows: None,
             work_dir,
             #[cfg(unix)]
             workers: None,
@@ -88,7 +94,7 @@ impl Python {
     pub fn with_workers(self) -> Python {
         #[cfg(unix)]
         {
-            let workers = Some(worker::Pool::new(&self.env));
+            let workers = Some(worker::Pool::new(&self.env()));
             Python { workers, ..self }
         }
         #[cfg(not(unix))]
@@ -104,8 +110,43 @@ impl Python {
         self
     }
 
-    pub fn env(&self) -> &PythonEnv {
-        &self.env
+    pub fn env(&self) -> Arc<PythonEnv> {
+        Arc::clone(&self.env.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// A learner's session on the course at `root`: when its lock changes (a `git pull`, an
+    /// instructor's update), the next build switches to the new lock's environment (built if
+    /// needed) and the warm workers restart on it. The grader never switches.
+    pub fn following_lock(self, root: PathBuf) -> Python {
+        Python {
+            follows: Some((root, Mutex::new(()))),
+            ..self
+        }
+    }
+
+    /// Switches to the environment of the course's lock as it is now, if that changed.
+    fn follow_lock(&self) -> Result<(), String> {
+        let Some((root, swapping)) = &self.follows else {
+            return Ok(());
+        };
+        let _one_at_a_time = swapping.lock().unwrap_or_else(|e| e.into_inner());
+        // An unreadable lock keeps the environment: `ensure` said what was wrong at the start.
+        match env::lock_hash_now(root) {
+            Some(hash) if hash != self.env().lock_hash => {}
+            _ => return Ok(()),
+        }
+        let fresh = PythonEnv::ensure(root, &mut |_| {}).map_err(|e| {
+            format!(
+                "the course's {} changed and its environment cannot be built: {e:#}",
+                env::LOCK_FILE
+            )
+        })?;
+        #[cfg(unix)]
+        if let Some(workers) = &self.workers {
+            workers.switch(&fresh);
+        }
+        *self.env.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fresh);
+        Ok(())
     }
 
     /// The generated mutants of a module's `source` (`mutate.py`'s JSON answer), made by the
@@ -113,10 +154,11 @@ impl Python {
     pub fn generate_mutants(&self, source: &str) -> Result<String, String> {
         use std::io::Write as _;
         use std::process::Stdio;
-        let mut cmd = Command::new(&self.env.python);
+        let env = self.env();
+        let mut cmd = Command::new(&env.python);
         clean_env(&mut cmd);
         cmd.args(["-I", "-B"])
-            .arg(self.env.mutate())
+            .arg(env.mutate())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -245,9 +287,10 @@ impl Python {
     /// The rule book's report from an interpreter of its own (in the jail when grading).
     fn cold_rules(&self, target: &Target, request: &serde_json::Value) -> Option<String> {
         let folder = target.main_file.parent().unwrap_or(Path::new("."));
-        let mut cmd = self.command(&self.env.python, folder);
+        let env = self.env();
+        let mut cmd = self.command(&env.python, folder);
         cmd.args(["-I", "-B"])
-            .arg(self.env.rules())
+            .arg(env.rules())
             .arg(request.to_string());
         let supervisor = Supervisor::new();
         let finished = supervisor.run(cmd, &Limits::new(INSPECT_TIMEOUT, 1024 * 1024));
@@ -265,11 +308,12 @@ impl Python {
         limits: &Limits,
     ) -> Result<Option<Captured>, String> {
         let parts = Self::parts(target)?;
-        let mut cmd = self.command(&self.env.type_checker(), folder);
+        let env = self.env();
+        let mut cmd = self.command(&env.type_checker(), folder);
         cmd.args(["check", "--no-progress", "--color", "never", "--python"])
-            .arg(&self.env.prefix)
+            .arg(&env.prefix)
             .arg("--config-file")
-            .arg(self.env.harness_dir.join("ty.toml"))
+            .arg(env.harness_dir.join("ty.toml"))
             .arg(format!("{}.py", parts.module));
         let finished = supervisor
             .run(cmd, limits)
@@ -413,6 +457,17 @@ impl Toolchain for Python {
         on_progress: &mut dyn FnMut(BuildProgress),
     ) -> Result<Vec<Built>> {
         let mut built = Vec::with_capacity(targets.len());
+        if let Err(why) = self.follow_lock() {
+            return Ok(targets
+                .iter()
+                .map(|_| Built::Failed {
+                    output: Captured::new(format!("{why}\n")),
+                    reason: Some(Reason::EnvironmentFailed {
+                        message: why.clone(),
+                    }),
+                })
+                .collect());
+        }
         for target in targets {
             let folder = match self.prepare(target) {
                 Ok(folder) => folder,
@@ -567,9 +622,10 @@ impl Python {
                 limits,
             );
         }
-        let mut cmd = self.command_with(&self.env.python, folder, extras);
+        let env = self.env();
+        let mut cmd = self.command_with(&env.python, folder, extras);
         cmd.args(["-I", "-B"])
-            .arg(self.env.harness())
+            .arg(env.harness())
             .arg("run")
             .arg(folder)
             .arg(&tests)

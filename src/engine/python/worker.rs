@@ -9,7 +9,7 @@
 
 use std::fs;
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -33,12 +33,20 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 const KILL_GRACE: Duration = Duration::from_secs(5);
 
 pub struct Pool {
-    python: std::path::PathBuf,
-    harness: std::path::PathBuf,
+    /// What workers start from now, and how many times that changed: a worker started from an
+    /// older environment is not given back.
+    launch: Mutex<Launch>,
     idle: Mutex<Vec<Worker>>,
 }
 
+struct Launch {
+    python: PathBuf,
+    harness: PathBuf,
+    generation: u64,
+}
+
 struct Worker {
+    generation: u64,
     child: Child,
     stdin: ChildStdin,
     replies: Receiver<String>,
@@ -66,24 +74,54 @@ impl Pool {
     /// A pool with one worker already starting, so the first run finds it warm.
     pub fn new(env: &PythonEnv) -> Pool {
         let pool = Pool {
-            python: env.python.clone(),
-            harness: env.harness(),
+            launch: Mutex::new(Launch {
+                python: env.python.clone(),
+                harness: env.harness(),
+                generation: 0,
+            }),
             idle: Mutex::new(Vec::new()),
         };
-        if let Ok(worker) = pool.take() {
-            pool.give_back(worker);
-        }
+        pool.warm_up();
         pool
+    }
+
+    /// Starts a worker now, so the next run finds it warm.
+    fn warm_up(&self) {
+        if let Ok(worker) = self.take() {
+            self.give_back(worker);
+        }
+    }
+
+    /// Restarts the pool on `env`: idle workers of the old environment are stopped now, busy
+    /// ones when their run ends, and a worker of the new one starts warming up.
+    pub fn switch(&self, env: &PythonEnv) {
+        {
+            let mut launch = self.launch.lock().unwrap_or_else(|e| e.into_inner());
+            launch.python = env.python.clone();
+            launch.harness = env.harness();
+            launch.generation += 1;
+        }
+        // Dropping a worker kills it.
+        self.idle.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.warm_up();
     }
 
     fn take(&self) -> Result<Worker, String> {
         if let Some(worker) = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop() {
             return Ok(worker);
         }
-        let mut cmd = Command::new(&self.python);
+        let (python, harness, generation) = {
+            let launch = self.launch.lock().unwrap_or_else(|e| e.into_inner());
+            (
+                launch.python.clone(),
+                launch.harness.clone(),
+                launch.generation,
+            )
+        };
+        let mut cmd = Command::new(&python);
         clean_env(&mut cmd);
         cmd.args(["-I", "-B"])
-            .arg(&self.harness)
+            .arg(&harness)
             .arg("serve")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -103,6 +141,7 @@ impl Pool {
             }
         });
         Ok(Worker {
+            generation,
             child,
             stdin,
             replies,
@@ -110,10 +149,18 @@ impl Pool {
     }
 
     fn give_back(&self, worker: Worker) {
-        self.idle
+        let current = self
+            .launch
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(worker);
+            .generation;
+        // A worker of an environment switched away from is dropped, which kills it.
+        if worker.generation == current {
+            self.idle
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(worker);
+        }
     }
 
     /// The rule book's report on `request` (see `rules.py`), answered by a warm worker's parent
