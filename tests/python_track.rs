@@ -411,6 +411,63 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
             "def greet(engine):\n    return engine.dispatch\n",
             "dispatch",
         ),
+        // 11_observability: `logging.Formatter` is allowed with its %-style only (the
+        // `{`-style reads attributes by text), from `logging` only; `type(x)` is read or
+        // compared, never called; `getattr(s, "format")` is `.format`.
+        (
+            "import logging\ndef greet(name):\n    return logging.Formatter('{name.upper}', style='{')\n",
+            "`style`",
+        ),
+        (
+            "from logging import Formatter\nclass J(Formatter):\n    def __init__(self):\n        super().__init__('{exc_info}', None, '{')\ndef greet(name):\n    return J()\n",
+            "a formatter takes",
+        ),
+        (
+            "import logging\nclass J(logging.Formatter):\n    pass\ndef greet(name):\n    return J(**{'style': '{'})\n",
+            "a formatter takes",
+        ),
+        (
+            "import functools, logging\ndef greet(name):\n    return functools.partial(logging.Formatter, style=name)\n",
+            "`style`",
+        ),
+        (
+            "import logging\nclass J(logging.Formatter):\n    pass\ndef greet(name):\n    return [J][0]('{x.y}', None, '{')\n",
+            "formatter class `J`",
+        ),
+        (
+            "def greet(f):\n    return type(f)('{exc_info}', None, '{')\n",
+            "`type(x)`",
+        ),
+        (
+            "import string\ndef greet(name):\n    return string.Formatter().get_field('0.upper', [name], {})\n",
+            "Formatter",
+        ),
+        (
+            "def greet(name):\n    return getattr('{0.upper}', 'format')(name)\n",
+            "getattr",
+        ),
+        // Text naming a special attribute, built around a name that is let through.
+        (
+            "def greet(name):\n    return getattr(name, '__cl__main__ass__'.replace('__main__', ''))\n",
+            "special attribute",
+        ),
+        // prometheus_client: the registry and metrics, not its servers, files or push client.
+        (
+            "from prometheus_client import start_http_server\ndef greet(name):\n    pass\n",
+            "start_http_server",
+        ),
+        (
+            "import prometheus_client\ndef greet(r):\n    prometheus_client.write_to_textfile('/tmp/x', r)\n",
+            "write_to_textfile",
+        ),
+        (
+            "from prometheus_client.multiprocess import MultiProcessCollector\ndef greet(name):\n    pass\n",
+            "prometheus_client.multiprocess",
+        ),
+        (
+            "from prometheus_client import decorator\ndef greet(name):\n    pass\n",
+            "prometheus_client.decorator",
+        ),
         // 09_celery: Celery and kombu load code, configuration and serializers by name, run
         // the command line and the worker in-process, and reach files.
         (

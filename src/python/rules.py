@@ -42,6 +42,9 @@ ALLOWED_MODULES = {
     "uuid", "warnings", "werkzeug", "zoneinfo",
     # The rest of the roadmap's packages (their dangerous parts are refused below).
     "alembic", "sqlalchemy",
+    # 11_observability: metrics on a registry the app owns (its file, network and process
+    # parts are refused below).
+    "prometheus_client",
     # 09_celery: only the names in RESTRICTED below, with CELERY_NAMES refused.
     "celery", "kombu",
 }
@@ -87,6 +90,18 @@ REFUSED_SUBMODULES = {
     # client and `force_authenticate` (the course's test machinery), its management commands.
     "rest_framework.settings", "rest_framework.test", "rest_framework.management",
     "rest_framework.authtoken.management",
+    # prometheus_client: multiprocess mode reads and writes mmap files in a directory
+    # (`multiprocess`, `mmap_dict`, `values` switches every metric of the process to it);
+    # the collectors read /proc and the interpreter (`process_collector`, `gc_collector`,
+    # `platform_collector`); the bridges open sockets; `decorator` builds functions from source
+    # text with `exec`; `exposition` also holds the HTTP servers, the textfile writer and the
+    # Pushgateway client (its safe names, `generate_latest` and `CONTENT_TYPE_LATEST`, are
+    # imported from `prometheus_client` itself).
+    "prometheus_client.multiprocess", "prometheus_client.mmap_dict", "prometheus_client.values",
+    "prometheus_client.process_collector", "prometheus_client.gc_collector",
+    "prometheus_client.platform_collector", "prometheus_client.bridge",
+    "prometheus_client.twisted", "prometheus_client.decorator", "prometheus_client.exposition",
+    "prometheus_client.aiohttp", "prometheus_client.django",
 }
 
 # For these modules only the names listed may be used (`os.environ`, `from os import getenv`).
@@ -153,8 +168,8 @@ REFUSED_ATTRIBUTES = {
     "getfixturevalue", "applymarker", "load_extension", "enable_load_extension",
     "FileHandler", "FileResponse", "StaticFiles", "FileSystemLoader", "send_file",
     "send_from_directory", "open_resource", "open_instance_resource", "from_pyfile",
-    "from_file", "from_envvar", "mro", "with_traceback", "exc_info", "attrgetter",
-    "methodcaller", "Formatter", "format_map", "create_subprocess_exec",
+    "from_file", "from_envvar", "mro", "with_traceback", "attrgetter",
+    "methodcaller", "format_map", "create_subprocess_exec",
     "create_subprocess_shell", "settrace", "setprofile", "settrace_all_threads",
     "setprofile_all_threads", "excepthook", "get_type_hints", "showwarning", "load_module",
     "exec_module", "skip", "skipif", "xfail", "importorskip", "usefixtures", "filterwarnings",
@@ -204,6 +219,13 @@ REFUSED_ATTRIBUTES = {
     # signal can hide queries, `reset_queries` empties the log under a count.
     "get_connection", "get_compiler", "queries_log", "force_debug_cursor", "execute_wrapper",
     "connection_created", "reset_queries",
+    # prometheus_client's servers, files and network clients, and its collectors of the
+    # process (as re-exported by the package itself): graded code serves its registry through
+    # the app's own `/metrics` endpoint.
+    "start_http_server", "start_wsgi_server", "write_to_textfile", "push_to_gateway",
+    "pushadd_to_gateway", "delete_from_gateway", "instance_ip_grouping_key",
+    "MultiProcessCollector", "ProcessCollector", "GCCollector", "PlatformCollector",
+    "PROCESS_COLLECTOR", "GC_COLLECTOR", "PLATFORM_COLLECTOR",
 }
 # Refused in a file that imports Django or DRF, as attributes of anything and as imported
 # names, and only there (FastAPI code reads `app.state.settings`, SQLAlchemy code calls
@@ -213,6 +235,18 @@ REFUSED_ATTRIBUTES = {
 # ORM, whose query log the tests count queries with.
 DJANGO_ATTRIBUTES = {"settings", "apps", "connection", "connections"}
 DJANGO_TOPS = {"django", "rest_framework"}
+
+# `logging.Formatter` (11_observability: a JSON formatter subclasses it), from `logging` only,
+# and with its %-style only: `style="{"` formats a record with `str.format`, which reads
+# attributes by text (`"{exc_info[2].tb_frame}"`), what the `.format` rule refuses.
+# `string.Formatter` (whose `get_field` reads attributes by text) stays refused. So a call of
+# a formatter class (`Formatter`, a class of the file deriving from it, `type(x)`, or
+# `super().__init__` in such a class) may pass at most `fmt` and `datefmt` positionally, no
+# `*`/`**`, and a `style` keyword (anywhere) must be "%" or "$" written out; the class itself
+# is only called, derived from or named in an annotation (never passed to `partial`).
+# `record.exc_info` (once refused as `exc_info`) is what a formatter serialises: the frames
+# of its traceback stay behind the `tb_frame`/`tb_next` refusals.
+FORMATTER_STYLES = {"%", "$"}
 
 # Refused in a file that imports Celery or kombu, as attributes, imported names, keyword
 # arguments, names assigned in a class body, and strings (configuration keys): Celery loads
@@ -347,8 +381,12 @@ def guarded_methods_of(tree):
 # A special attribute's name in text.
 # Only where a name starts (`"__class__"`, `"x.__class__"`): Django's lookups join names with
 # double underscores (`"books__reviews__stars"`), which names no special attribute. `"__all__"`
-# (Django's and DRF's `fields = "__all__"`) and `"__main__"` are let through where it is used.
+# (Django's and DRF's `fields = "__all__"`) and `"__main__"` are let through where it is used;
+# so is `"__pycache__"` (a folder, no attribute: 12_devops's `.dockerignore` names it).
 DUNDER = re.compile(r"(?<!\w)__\w*__|\{[^}]*__")
+# Whole matches let through (never a fragment removed first: `"__cl__main__ass__"` is one
+# match, `__cl__main__ass__`, and refused).
+DUNDER_TEXT = {"__main__", "__all__", "__pycache__"}
 
 # pytest's own objects, which fixtures and tests get by naming them as parameters.
 PYTEST_PARAMETERS = {
@@ -390,6 +428,90 @@ class Checker(ast.NodeVisitor):
         # The functions (with whether each is a method) and classes being read.
         self.functions = []
         self.classes = []
+        # Names of `logging.Formatter` and of the file's classes deriving from it, and the
+        # nodes where naming a formatter class is allowed (called, derived from, annotated).
+        self.formatter_names = set()
+        self.formatter_places = set()
+        # `type(x)` calls read as `type(x).name` or compared (see visit_Call).
+        self.type_places = set()
+
+    # logging.Formatter ---------------------------------------------------------------------
+
+    def find_formatters(self, tree):
+        """The names that stand for `logging.Formatter` or a class of the file derived from it."""
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "logging" and not node.level:
+                for alias in node.names:
+                    if alias.name == "Formatter":
+                        self.formatter_names.add(alias.asname or alias.name)
+        classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+        changed = True
+        while changed:
+            changed = False
+            for node in classes:
+                if node.name not in self.formatter_names and any(
+                    self.names_formatter(base) for base in node.bases
+                ):
+                    self.formatter_names.add(node.name)
+                    changed = True
+
+    def names_formatter(self, node):
+        return (isinstance(node, ast.Name) and node.id in self.formatter_names) or (
+            isinstance(node, ast.Attribute) and node.attr == "Formatter"
+        )
+
+    def makes_formatter(self, func):
+        """Whether a call of `func` builds a formatter (or runs a formatter's `__init__`)."""
+        if self.names_formatter(func):
+            return True
+        if (
+            isinstance(func, ast.Call)
+            and isinstance(func.func, ast.Name)
+            and func.func.id == "type"
+        ):
+            return True  # `type(self)(...)`, `type(some_formatter)(...)`
+        if isinstance(func, ast.Attribute) and func.attr == "__init__":
+            if self.names_formatter(func.value):
+                return True
+            return bool(self.classes) and self.classes[-1].name in self.formatter_names
+        return False
+
+    def check_formatter_call(self, node):
+        func = node.func
+        if isinstance(func, (ast.Name, ast.Attribute)):
+            self.formatter_places.add(id(func))
+        if self.makes_formatter(func):
+            super_call = (
+                isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Call)
+                and isinstance(func.value.func, ast.Name)
+                and func.value.func.id == "super"
+            )
+            limit = 3 if isinstance(func, ast.Attribute) and func.attr == "__init__" and not (
+                super_call
+            ) else 2
+            if (
+                len(node.args) > limit
+                or any(isinstance(arg, ast.Starred) for arg in node.args)
+                or any(keyword.arg is None for keyword in node.keywords)
+            ):
+                self.refuse(
+                    node,
+                    "a formatter takes `fmt` and `datefmt` positionally, and its other "
+                    "arguments as keywords written out (its style must be `%`)",
+                )
+        for keyword in node.keywords:
+            if keyword.arg == "style" and not (
+                isinstance(keyword.value, ast.Constant) and keyword.value.value in FORMATTER_STYLES
+            ):
+                self.refuse(
+                    node, "a `style` other than \"%\" or \"$\" formats text with attribute access"
+                )
+
+    def mark_annotation(self, annotation):
+        if annotation is not None:
+            for inner in ast.walk(annotation):
+                self.formatter_places.add(id(inner))
 
     def refuse(self, node, message):
         self.problems.append(
@@ -468,6 +590,9 @@ class Checker(ast.NodeVisitor):
                 self.refuse(node, f"uses `{module}.{alias.name}`, which graded code may not use")
                 continue
             full = f"{module}.{alias.name}"
+            if alias.name == "Formatter" and module != "logging":
+                self.refuse(node, f"uses `{full}`, which graded code may not use")
+                continue
             if alias.name in DJANGO_ATTRIBUTES and self.django:
                 self.refuse(node, f"uses `{full}`, which graded code may not use")
                 continue
@@ -504,14 +629,28 @@ class Checker(ast.NodeVisitor):
                 )
             elif node.id in NAMED_ACCESS:
                 self.refuse(node, f"uses `{node.id}` other than by calling it")
+        if node.id in self.formatter_names and id(node) not in self.formatter_places:
+            self.refuse(
+                node, f"uses the formatter class `{node.id}` other than by calling or deriving it"
+            )
         if node.id in REFUSED_BUILTINS:
             self.refuse(node, f"uses `{node.id}`, which graded code may not use")
         elif node.id.startswith("__") and node.id != "__name__":
             self.refuse(node, f"uses `{node.id}`, which graded code may not use")
 
+    def visit_Subscript(self, node):
+        self.type_places.add(id(node.slice))
+        self.generic_visit(node)
+
+    def visit_Compare(self, node):
+        for operand in [node.left, *node.comparators]:
+            self.type_places.add(id(operand))
+        self.generic_visit(node)
+
     def visit_Attribute(self, node):
         attr = node.attr
         root = node.value
+        self.type_places.add(id(root))
         if isinstance(root, ast.Name):
             self.allowed_names.add(id(root))
         if attr.startswith("__") and attr.endswith("__"):
@@ -532,6 +671,15 @@ class Checker(ast.NodeVisitor):
             self.refuse(node, f"uses `.{attr}`, which graded code may not use")
         if attr in DJANGO_ATTRIBUTES and self.django:
             self.refuse(node, f"uses `.{attr}`, which graded code may not use")
+        if attr == "Formatter":
+            if not (isinstance(root, ast.Name) and self.imported.get(root.id) == "logging"):
+                self.refuse(
+                    node, "uses `.Formatter`, which graded code may use from `logging` only"
+                )
+            elif id(node) not in self.formatter_places:
+                self.refuse(
+                    node, "uses `logging.Formatter` other than by calling or deriving it"
+                )
         # `djangosite.os`: what a support module imported is imported the same way.
         if (
             isinstance(root, ast.Name)
@@ -583,10 +731,26 @@ class Checker(ast.NodeVisitor):
 
     def visit_Call(self, node):
         func = node.func
+        self.check_formatter_call(node)
         if isinstance(func, ast.Name):
             self.allowed_names.add(id(func))
         if isinstance(func, ast.Name) and func.id == "type" and len(node.args) > 1:
             self.refuse(node, "`type` with three arguments builds a class: write the class")
+        # `type(x)` is a class that can be called or passed on (`type(formatter)(fmt, None,
+        # "{")`, `partial(type(x), ...)`): only its name is read, or it is compared, used as a
+        # key (`handlers[type(x)]`) or given to `isinstance`/`issubclass`.
+        if isinstance(func, ast.Name) and func.id in ("isinstance", "issubclass"):
+            for arg in node.args:
+                self.type_places.add(id(arg))
+        if (
+            isinstance(func, ast.Name)
+            and func.id == "type"
+            and len(node.args) == 1
+            and id(node) not in self.type_places
+        ):
+            self.refuse(
+                node, "`type(x)` may only be read (`type(x).__name__`), compared, or used as a key"
+            )
         # `"{0.attr}".format(x)` reads attributes through text: only literal formats without
         # attribute or item access.
         if isinstance(func, ast.Attribute) and func.attr == "format":
@@ -607,6 +771,7 @@ class Checker(ast.NodeVisitor):
                 and isinstance(name.value, str)
                 and not name.value.startswith("_")
                 and name.value not in REFUSED_ATTRIBUTES
+                and name.value not in ("format", "format_map", "Formatter")
             ):
                 self.refuse(
                     node, f"`{func.id}` needs an attribute name written out (not private)"
@@ -636,7 +801,7 @@ class Checker(ast.NodeVisitor):
         if (
             isinstance(node.value, str)
             and id(node) not in self.docstrings
-            and DUNDER.search(node.value.replace("__main__", "").replace("__all__", ""))
+            and any(m.group(0) not in DUNDER_TEXT for m in DUNDER.finditer(node.value))
         ):
             self.refuse(node, "a string naming a special attribute (`__x__`) is not allowed")
         if self.celery and isinstance(node.value, str) and id(node) not in self.docstrings:
@@ -695,11 +860,13 @@ class Checker(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_AnnAssign(self, node):
+        self.mark_annotation(node.annotation)
         self.check_target(node.target)
         self.check_annotation(node.annotation)
         self.generic_visit(node)
 
     def visit_arg(self, node):
+        self.mark_annotation(node.annotation)
         self.check_annotation(node.annotation)
         self.generic_visit(node)
 
@@ -760,6 +927,7 @@ class Checker(ast.NodeVisitor):
         return set() if rebound else {first}
 
     def visit_FunctionDef(self, node):
+        self.mark_annotation(node.returns)
         self.check_function(node)
         self.check_annotation(node.returns)
         method = bool(self.classes) and node in self.classes[-1].body
@@ -790,6 +958,8 @@ class Checker(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_ClassDef(self, node):
+        for base in node.bases:
+            self.formatter_places.add(id(base))
         for keyword in node.keywords:
             if keyword.arg == "metaclass":
                 self.refuse(node, "a metaclass is not allowed in graded code")
@@ -928,6 +1098,7 @@ def check(path, shown, shipped, own_modules=None, own_packages=None, own_module_
     }
     checker.learner_classes, checker.learner_methods = plain_methods(tree)
     checker.django = imports_django(tree)
+    checker.find_formatters(tree)
     checker.celery = imports_django(tree, CELERY_TOPS)
     for owner in ast.walk(tree):
         if isinstance(owner, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):

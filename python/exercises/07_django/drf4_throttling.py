@@ -25,7 +25,9 @@ it with a fake clock: do not override `timer`).
 - **Login throttling** keyed by address alone lets an attacker spread guesses of one account's
   password over many addresses. Key it by the *account*: the submitted username, stripped and
   case-folded (`str.casefold`), so "ALICE" and " alice" count as alice; a request without a
-  usable username (missing, empty, blank, not a string) is keyed by address. Build the key as
+  usable username (missing, empty, blank, not a string) is keyed by address. Keep the two kinds
+  of key apart (`"user:" + ...` and `"addr:" + ...`): an account named "127.0.0.1" must not share
+  the bucket of the address 127.0.0.1. Build the key as
   `self.cache_format % {"scope": self.scope, "ident": ...}`; `request.data` is the parsed body.
 
 The rates: reports 3/min ("burst") and 5/hour ("sustained") per user, 2/min per address for

@@ -76,6 +76,27 @@ def test_tags_are_sorted_by_name_not_by_insertion(db):
     assert q.count == 2, q.report()
 
 
+def test_book_list_breaks_title_ties_by_id(db):
+    # Two books with one title: the second author's book is created first, so an order by the
+    # title alone would leave their order to the database (SQLite happens to scan by id).
+    zed = Author.objects.create(name="Zed")
+    ann = Author.objects.create(name="Ann")
+    Book.objects.create(title="Same", author=zed)
+    Book.objects.create(title="Same", author=ann)
+    Book.objects.create(title="Other", author=ann)
+    with Queries() as q:
+        rows = book_list()
+    assert [(row["title"], row["author"]) for row in rows] == [
+        ("Other", "Ann"), ("Same", "Zed"), ("Same", "Ann"),
+    ], "equal titles keep the order they were created in (by id)"
+    order_by = q.sql[0].upper().rpartition("ORDER BY")[2]
+    assert '"LESSONS_BOOK"."TITLE"' in order_by and '"LESSONS_BOOK"."ID"' in order_by, (
+        "the query orders by the title, then by the id (order_by(\"title\", \"id\")): without the "
+        f"id, equal titles come back in whatever order the database finds them:\n{q.report()}"
+    )
+    assert order_by.index('"LESSONS_BOOK"."TITLE"') < order_by.index('"LESSONS_BOOK"."ID"')
+
+
 def test_author_stats_counts_books_not_review_rows(db):
     library(3)
     assert author_stats() == [
@@ -105,6 +126,18 @@ def test_author_stats_rounds_to_two_places(db):
     for stars in (5, 5, 4):
         Review.objects.create(book=book, stars=stars)
     assert author_stats() == [{"name": "Ann", "books": 1, "average_stars": 4.67}]
+
+
+def test_an_average_of_zero_stars_is_zero_not_none(db):
+    ann = Author.objects.create(name="Ann")
+    book = Book.objects.create(title="One", author=ann)
+    for _ in range(2):
+        Review.objects.create(book=book, stars=0)
+    stats = author_stats()
+    assert stats == [{"name": "Ann", "books": 1, "average_stars": 0}]
+    assert stats[0]["average_stars"] is not None, (
+        "None means no reviews; reviews of 0 stars average 0 (test `is None`, not truthiness)"
+    )
 
 
 @pytest.mark.parametrize("books_per_author", [2, 12])

@@ -188,6 +188,24 @@ def test_a_published_book_cannot_be_deleted(people, shelf):
     assert client.get(f"/admin/lessons/book/{draft.pk}/delete/").status_code == 200
 
 
+def test_a_draft_can_be_deleted_only_with_the_delete_permission(people, shelf):
+    # Published books are never deletable; for a draft, the user's own delete_book decides.
+    vic = staff("vic", "view_book", "add_book", "change_book")
+    draft = Book.objects.create(title="Vic's draft", author=shelf["Exhalation"].author, created_by=vic)
+    client = client_for(vic)
+    assert client.get(f"/admin/lessons/book/{draft.pk}/change/").status_code == 200, "vic may edit it"
+    assert client.get(f"/admin/lessons/book/{draft.pk}/delete/").status_code == 403, (
+        "without delete_book, even an unpublished book of one's own cannot be deleted: "
+        "defer to super().has_delete_permission() for drafts"
+    )
+    client.post(f"/admin/lessons/book/{draft.pk}/delete/", {"post": "yes"})
+    form = client.get(LIST).context["action_form"]  # None when no action is offered at all
+    choices = {} if form is None else dict(form.fields["action"].choices)
+    assert "delete_selected" not in choices, "the bulk delete is not offered without delete_book"
+    client.post(LIST, {"action": "delete_selected", "_selected_action": [str(draft.pk)], "post": "yes"})
+    assert Book.objects.filter(pk=draft.pk).exists()
+
+
 def test_bulk_delete_cannot_delete_a_published_book(people, shelf):
     client = client_for(people[0])
     ids = [str(book.pk) for book in shelf.values()]

@@ -55,6 +55,13 @@ def test_register_refuses_weak_passwords(db, username, password):
     assert not User.objects.filter(username=username).exists()
 
 
+def test_register_compares_the_password_with_the_e_mail_too(db):
+    # The similarity validator reads the user's attributes: the unsaved user needs the e-mail.
+    with pytest.raises(ValidationError):
+        register("bob", "carolinesmith@example.com", "carolinesmith")
+    assert not User.objects.filter(username="bob").exists()
+
+
 def test_register_refuses_a_taken_username_in_any_case(alice):
     with pytest.raises(ValidationError):
         register("Alice", "other@example.com", PASSWORD)
@@ -212,3 +219,16 @@ def test_the_user_permission_is_checked_not_the_staff_flag(alice):
     alice.save()
     article = Article.objects.create(title="Draft")
     assert post(logged_in(alice), f"/articles/{article.pk}/publish").status_code == 403
+
+
+
+def test_the_login_and_permission_checks_come_before_the_lookup(alice):
+    # Otherwise a missing id answers 404 and an existing one 401/403: ids can be probed.
+    missing = "/articles/999/publish"
+    response = post(Client(), missing)
+    assert response.status_code == 401, "anonymous: the challenge, whether the article exists or not"
+    assert response["WWW-Authenticate"] == 'Session realm="api"'
+    assert response.json() == {"detail": "log in first"}
+    response = post(logged_in(alice), missing)
+    assert response.status_code == 403, "without the permission: 403, whether the article exists or not"
+    assert response.json() == {"detail": "you may not publish articles"}

@@ -138,6 +138,33 @@ def test_bulk5_needs_ten_units_in_the_whole_order(alice):
     assert data["total"] == "24.46", "(5.75 + 20.00) - 5% = 24.4625"
 
 
+def test_a_failure_while_writing_the_items_leaves_no_order(alice, monkeypatch):
+    # The database refuses the items (a constraint, a lost connection...): the order written
+    # just before them must go too, in one transaction.atomic().
+    from django.db import IntegrityError
+    from django.db.models.query import QuerySet
+
+    def refuse(*args, **kwargs):
+        raise IntegrityError("simulated: the items cannot be written")
+
+    bulk_create = QuerySet.bulk_create
+
+    def refuse_items(queryset, *args, **kwargs):
+        if queryset.model is OrderItem:
+            refuse()
+        return bulk_create(queryset, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "bulk_create", refuse_items)
+    monkeypatch.setattr(OrderItem, "save", refuse)
+    serializer = OrderSerializer(data={"note": "half", "items": [{"sku": "PEN", "quantity": 1}]})
+    assert serializer.is_valid(), serializer.errors
+    with pytest.raises(IntegrityError):
+        serializer.save(owner=alice)
+    assert Order.objects.count() == 0, (
+        "the order was written but its items were not: write both in one transaction.atomic()"
+    )
+
+
 def test_a_partial_update_changes_only_writable_fields(alice):
     order, _ = create(alice, {"note": "a", "items": [{"sku": "PEN", "quantity": 1}]})
     serializer = OrderSerializer(

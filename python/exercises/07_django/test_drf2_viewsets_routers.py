@@ -68,6 +68,14 @@ def test_archived_notes_are_listed_on_request(notes):
     ]
 
 
+@pytest.mark.parametrize("value", ["false", "0", "no", ""])
+def test_only_archived_true_lists_the_archived_notes(notes, value):
+    client = client_for("alice")
+    assert client.get("/api/notes/", {"archived": value}).json() == client.get("/api/notes/").json(), (
+        f"?archived={value} is not ?archived=true: the current notes, as without the parameter"
+    )
+
+
 def test_an_archived_note_can_still_be_read(notes):
     response = client_for("alice").get(f"/api/notes/{notes['a2'].pk}/")
     assert response.status_code == 200 and response.json() == as_json(notes["a2"])

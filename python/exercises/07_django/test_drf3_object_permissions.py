@@ -37,7 +37,22 @@ def world(db):
     d["carol-public"].shared_with.add(alice, bob, dave)
     # Shared with alice once, then made private: the list of names stays, the sharing stops.
     d["dave-stale"].shared_with.add(alice)
+    # Checked before every test: with duplicates in the queryset, every request for one of those
+    # documents fails in get_object() (MultipleObjectsReturned) with a long traceback.
+    duplicated(client_for(alice))
     return SimpleNamespace(alice=alice, bob=bob, carol=carol, dave=dave, docs=d)
+
+
+def duplicated(client):
+    response = client.get(URL)
+    listed = response.json() if response.status_code == 200 else []
+    listed = [doc.get("id") for doc in listed if isinstance(doc, dict)] if isinstance(listed, list) else []
+    twice = sorted({pk for pk in listed if listed.count(pk) > 1})
+    assert not twice, (
+        f"documents {twice} are listed more than once: each row of the joined sharing list that "
+        "matches is a row of the result; add .distinct() to get_queryset() (otherwise get_object() "
+        "raises MultipleObjectsReturned for them)"
+    )
 
 
 def ids(response):
@@ -50,6 +65,8 @@ def pks(world, *names):
 
 
 def test_the_list_has_what_the_user_may_read_once_each(world):
+    for user in (world.alice, world.bob, world.carol, world.dave):
+        duplicated(client_for(user))
     assert ids(client_for(world.alice).get(URL)) == pks(
         world, "alice-private", "bob-public", "carol-shared", "carol-public"
     )
@@ -132,6 +149,27 @@ def test_only_the_owner_may_share(world):
     response = client_for(world.alice).post(f"{URL}{other.pk}/share/", {"username": "alice"}, format="json")
     assert response.status_code == 403
     assert not other.shared_with.exists()
+
+
+def test_sharing_a_document_you_cannot_see_is_404(world):
+    # The share action goes through get_object(): the queryset (404) and then the permission
+    # (403), like every other action on one document.
+    for name in ("bob-private", "dave-stale"):
+        doc = world.docs[name]
+        before = sorted(doc.shared_with.values_list("username", flat=True))
+        response = client_for(world.alice).post(f"{URL}{doc.pk}/share/", {"username": "carol"}, format="json")
+        assert response.status_code == 404, f"{name}: a 403 would confirm that it exists"
+        assert sorted(doc.shared_with.values_list("username", flat=True)) == before
+    assert client_for(world.alice).post(f"{URL}99999/share/", {"username": "alice"}, format="json").status_code == 404
+
+
+def test_a_username_that_is_not_a_string_is_400_even_if_it_matches(world):
+    User.objects.create_user("42")
+    doc = world.docs["carol-shared"]
+    response = client_for(world.carol).post(f"{URL}{doc.pk}/share/", {"username": 42}, format="json")
+    assert response.status_code == 400, "42 is a number, not the username \"42\""
+    assert set(response.json()) == {"username"}
+    assert not doc.shared_with.filter(username="42").exists()
 
 
 @pytest.mark.parametrize("username", ["nobody", None, ["dave"]])

@@ -166,6 +166,25 @@ def test_username_variants_share_the_account_s_bucket(clock, users, variant):
     assert login(client, variant).status_code == 429
 
 
+def test_usernames_are_case_folded_not_lower_cased(clock, users):
+    # "ß".lower() is "ß", "ß".casefold() is "ss": Straße and STRASSE are one account's bucket.
+    client = APIClient()
+    for _ in range(3):
+        login(client, "Straße")
+    assert login(client, "STRASSE").status_code == 429, "str.casefold(), not str.lower()"
+
+
+def test_a_username_like_an_address_has_its_own_bucket(clock, users):
+    # Usernames and addresses are two kinds of key: keep them apart ("user:..." and "addr:...").
+    client = APIClient()
+    assert [login(client, "127.0.0.1").status_code for _ in range(4)] == [400, 400, 400, 429]
+    response = client.post("/login", {"username": ""}, format="json", REMOTE_ADDR="127.0.0.1")
+    assert response.status_code == 400, (
+        "a login without a username is keyed by the address 127.0.0.1, not by the account named "
+        "127.0.0.1: prefix the two kinds of key differently"
+    )
+
+
 def test_the_login_limit_includes_the_right_password(clock, users):
     client = APIClient()
     assert [login(client, "alice").status_code for _ in range(3)] == [400, 400, 400]

@@ -17,9 +17,11 @@ for personal data a false positive costs a word, a false negative a leak.
 
 The rule that matters most is *fail closed*: the raw text is never stored, logged, put in an
 exception message or sent to another service. If it is too long for the API
-(`MAX_PII_BYTES` of UTF-8), or if detection fails (throttled, down, denied), `store_message`
-raises `PiiUnavailable` (a message without the text) and nothing is stored or logged; the
-caller answers 503 and the client retries later. Storing the raw text "for now" is the leak.
+(`MAX_PII_BYTES` of UTF-8), if detection fails (throttled, down, denied), or if its answer has
+no `Entities` (an answer without them is not "no personal data"), `store_message` raises
+`PiiUnavailable` (a message without the text) and nothing is stored or logged, not even in a
+traceback (`logger.exception` prints the upstream error, which can quote the text); the caller
+answers 503 and the client retries later. Storing the raw text "for now" is the leak.
 """
 
 import logging
@@ -52,8 +54,9 @@ def redact(text: str, entities: list[dict]) -> str:
 def store_message(client, store: Store, text: str, language: str = "en") -> int:
     """Redact `text` with Comprehend, store and log the redacted text only; return its id."""
     # TODO: fail closed. Refuse a text over MAX_PII_BYTES (UTF-8) before calling; turn any
-    # failure of the call (`ClientError`, `BotoCoreError`) into `PiiUnavailable` with a message
-    # that does not contain the text; never store or log the raw text.
+    # failure of the call (`ClientError`, `BotoCoreError`) and an answer without `Entities`
+    # into `PiiUnavailable` with a message that does not contain the text; never store or log
+    # the raw text.
     try:
         answer = client.detect_pii_entities(Text=text, LanguageCode=language)
         clean = redact(text, answer["Entities"])

@@ -228,6 +228,17 @@ def test_the_rate_limit_is_per_client_not_per_key(world):
     assert r.status_code == 429, "two keys of one client share the client's limit"
 
 
+@pytest.mark.parametrize("key", ["nope", "ada"], ids=["unknown-key", "a-clients-name"])
+def test_an_unknown_key_cannot_burn_a_clients_quota(world, http, key):
+    # The key is checked before the limiter: who is not a client has no quota to spend, and
+    # a client's name is not its key.
+    backends, _, _ = world
+    for _ in range(RATE_LIMIT + 1):
+        assert sentiment(http, ["hi"], headers={"X-API-Key": key}).status_code == 401
+    assert sentiment(http, ["hi"]).status_code == 200, "ada's quota is whole"
+    assert len(backends.named("sentiment")) == 1
+
+
 def test_every_endpoint_counts(world, http):
     for _ in range(RATE_LIMIT - 1):
         assert http.get("/v1/transcriptions/tx-none", headers=ADA).status_code == 404
@@ -261,6 +272,14 @@ def test_units_are_100_characters_rounded_up_with_3_per_text_at_least(world):
     assert sentiment(http, ["a" * 300, "b"]).status_code == 200  # 3 + 3 units
     assert sentiment(http, ["a" * 601]).status_code == 503  # 7 units: 1300
     assert sentiment(http, ["a" * 600]).status_code == 200  # 6 units: 1200
+
+
+def test_units_count_characters_not_utf8_bytes(world):
+    backends, _, make = world
+    http = make(daily_budget_micros=300)
+    assert sentiment(http, ["é" * 300]).status_code == 200, "300 characters (600 bytes): 3 units"
+    assert sentiment(http, ["a"]).status_code == 503, "the 300 are spent"
+    assert len(backends.named("sentiment")) == 1
 
 
 def test_a_refused_call_is_not_charged(world):
@@ -362,12 +381,28 @@ def test_a_busy_transcription_service_is_a_503_with_its_retry_after(world):
 
 @pytest.mark.parametrize(
     "media, key",
-    [("https://example.org/a.wav", "k"), ("s3://calls-eu/", "k"), (MEDIA, ""), (MEDIA, "k" * 256)],
-    ids=["not-s3", "no-object", "empty-key", "long-key"],
+    [
+        ("https://example.org/a.wav", "k"),
+        ("s3://calls-eu/", "k"),
+        (MEDIA, ""),
+        (MEDIA, "k" * 256),
+        ("https://evil.example/x?s3://calls-eu/key", "k"),
+        ("s3://calls-eu/a b", "k"),
+        (MEDIA + " ", "k"),
+    ],
+    ids=["not-s3", "no-object", "empty-key", "long-key", "s3-inside-another-url", "space-in-key", "trailing-space"],
 )
 def test_a_bad_transcription_request_is_a_422(world, http, media, key):
+    # A Pydantic pattern is searched, not matched: only ^...$ makes it the whole value.
     backends, _, _ = world
     assert transcribe(http, key, media=media).status_code == 422
+    assert backends.calls == []
+
+
+@pytest.mark.parametrize("language", ["xen-USx", "en-US; DROP", "en-us", "en"])
+def test_a_bad_transcription_language_is_a_422(world, http, language):
+    backends, _, _ = world
+    assert transcribe(http, language=language).status_code == 422
     assert backends.calls == []
 
 

@@ -276,3 +276,29 @@ def test_entities_use_their_own_batch_operation_and_the_language(comprehend):
     )
     got = entities(client, ["ACME liefert", "nichts"], language="de", sleep=[].append, rand=Rand(1.0))
     assert got == [{"Entities": found}, {"Entities": []}]
+
+
+def test_every_call_and_every_retry_carries_the_callers_language():
+    """A recording fake: the item retry and the throttled retry are sent in German too."""
+    calls = []
+    answers = [
+        {"ResultList": [{"Index": 1, "Sentiment": "NEUTRAL"}],
+         "ErrorList": [{"Index": 0, "ErrorCode": "InternalServerException", "ErrorMessage": "x"}]},
+        ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow"}}, "BatchDetectSentiment"),
+        {"ResultList": [{"Index": 0, "Sentiment": "POSITIVE"}], "ErrorList": []},
+    ]
+
+    def call(**params):
+        calls.append(params)
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    got = run_batches(call, ["gut", "naja"], language="de", sleep=[].append, rand=Rand(1.0))
+    assert got == [{"Sentiment": "POSITIVE"}, {"Sentiment": "NEUTRAL"}]
+    assert calls == [
+        {"TextList": ["gut", "naja"], "LanguageCode": "de"},
+        {"TextList": ["gut"], "LanguageCode": "de"},
+        {"TextList": ["gut"], "LanguageCode": "de"},
+    ], "each call, the retries included, names the caller's language"

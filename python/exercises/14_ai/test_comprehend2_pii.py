@@ -50,8 +50,10 @@ def logs(caplog):
 def leaked(caplog, *secrets):
     # botocore's and urllib3's own DEBUG lines carry whole request bodies: a production service
     # keeps those loggers at INFO or above. Here only the application's lines are read.
+    # Each line is read as a handler writes it: the message, and the traceback and stack that
+    # `logger.exception` or `exc_info=True` print under it.
     ours = [r for r in caplog.records if not r.name.startswith(("botocore", "urllib3"))]
-    text = "\n".join(r.getMessage() for r in ours)
+    text = "\n".join(r.getMessage() + "\n" + logging.Formatter().format(r) for r in ours)
     return [s for s in secrets if s in text]
 
 
@@ -228,3 +230,45 @@ def test_the_upstream_message_is_not_passed_on(comprehend, logs):
     assert not any(s in message for s in SECRETS), "the upstream message echoes the raw text"
     assert "validation error detected" not in message, "say what failed, not what upstream said"
     assert leaked(logs, *SECRETS) == []
+
+
+def test_a_long_text_is_refused_without_quoting_it(comprehend, logs):
+    client, _, calls = comprehend
+    text = TEXT + " " + "x" * MAX_PII_BYTES  # personal data at the start, where a preview looks
+    store = FakeStore()
+    with pytest.raises(PiiUnavailable) as caught:
+        store_message(client, store, text)
+    assert calls == [] and store.saved == []
+    assert not any(s in str(caught.value) for s in SECRETS), "no preview of the text in the error"
+    assert leaked(logs, *SECRETS) == []
+
+
+def test_an_answer_without_entities_fails_closed(comprehend, logs):
+    # An answer without `Entities` is not "no personal data": nobody looked.
+    client, stub, _ = comprehend
+    stub.add_response("detect_pii_entities", {}, {"Text": TEXT, "LanguageCode": "en"})
+    store = FakeStore()
+    with pytest.raises(PiiUnavailable) as caught:
+        store_message(client, store, TEXT)
+    assert store.saved == [], "fail closed: nothing stored"
+    assert leaked(logs, *SECRETS) == []
+    assert not any(s in str(caught.value) for s in SECRETS)
+
+
+def test_a_failure_is_not_logged_with_its_traceback(comprehend, caplog):
+    # The formatted log, as a handler writes it, with the traceback of the upstream error.
+    caplog.set_level(logging.DEBUG, logger="tickets")
+    client, stub, _ = comprehend
+    stub.add_client_error(
+        "detect_pii_entities",
+        service_error_code="ValidationException",
+        service_message=f"1 validation error detected: Value '{TEXT}' at 'text'",
+        http_status_code=400,
+    )
+    with pytest.raises(PiiUnavailable):
+        store_message(client, FakeStore(), TEXT)
+    ours = [r for r in caplog.records if r.name == "tickets"]
+    assert all(r.exc_info is None and r.stack_info is None for r in ours), (
+        "a traceback of the upstream error quotes the raw text"
+    )
+    assert not any(s in caplog.text for s in SECRETS)

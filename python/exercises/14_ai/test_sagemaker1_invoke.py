@@ -82,11 +82,17 @@ def test_a_prediction_is_a_200_with_the_first_label(stubbed):
     assert json.loads(calls[0]["Body"]) == {"inputs": "Loved it, café crème included"}
 
 
-def test_a_charset_parameter_is_still_json(stubbed):
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "Application/JSON; charset=utf-8",
+        "application/json ; charset=utf-8",  # optional whitespace around ";" (RFC 9110 5.6.6)
+        "application/json;charset=UTF-8",
+    ],
+)
+def test_a_charset_parameter_is_still_json(stubbed, content_type):
     http, stub, _ = stubbed
-    stub.add_response(
-        "invoke_endpoint", answer([{"label": "NEUTRAL", "score": 0.5}], "Application/JSON; charset=utf-8"), EXPECTED
-    )
+    stub.add_response("invoke_endpoint", answer([{"label": "NEUTRAL", "score": 0.5}], content_type), EXPECTED)
     r = http.post("/v1/sentiment", json={"text": "ok"})
     assert (r.status_code, r.json()) == (200, {"label": "NEUTRAL", "score": 0.5})
 
@@ -117,6 +123,25 @@ def test_an_answer_that_is_not_a_prediction_is_a_502(stubbed, body, content_type
     r = http.post("/v1/sentiment", json={"text": "hello"})
     assert r.status_code == 502, "the upstream answered nonsense: Bad Gateway, not 200 or 500"
     assert "label" not in r.json()
+
+
+@pytest.mark.parametrize(
+    "body, content_type",
+    [
+        (f"<html><pre>{UPSTREAM_SECRET}</pre></html>".encode(), "application/json"),
+        (json.dumps({"error": UPSTREAM_SECRET}).encode(), "application/json"),
+        (json.dumps([{"label": UPSTREAM_SECRET}]).encode(), "application/json"),
+    ],
+    ids=["html-page", "error-object", "no-score"],
+)
+def test_a_nonsense_answer_is_not_echoed_in_the_502(stubbed, body, content_type):
+    http, stub, _ = stubbed
+    stub.add_response("invoke_endpoint", answer(body, content_type), EXPECTED)
+    r = http.post("/v1/sentiment", json={"text": "hello"})
+    assert r.status_code == 502
+    assert "Traceback" not in r.text and "inference.py" not in r.text, (
+        "the upstream's body is its internals: say that it was invalid, not what it said"
+    )
 
 
 @pytest.mark.parametrize(

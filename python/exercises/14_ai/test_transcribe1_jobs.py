@@ -89,6 +89,19 @@ def test_a_job_name_is_valid_and_derived_from_the_key(world, key):
     assert transcriber.job_name(key) == name, "the same key gives the same name"
 
 
+@pytest.mark.parametrize(
+    "key, digest",
+    [
+        ("order-42", "3bf8b157c4238eefe5ae4a66eca81c6b887d4dcedb58dd674271859f4dc2edfd"),
+        ("ünïcode key/with spaces?", "d0258e89209111303d8abe8aa8966be8b29a359ff1f549d5be51b92c9ac3b1af"),
+    ],
+)
+def test_a_job_name_is_the_same_in_every_process(world, key, digest):
+    # A retry after a restart must find the job: no per-process salt (hash()), no randomness.
+    transcriber, _, _ = world
+    assert transcriber.job_name(key) == "tx-" + digest, "tx- and the hex SHA-256 of the key's UTF-8"
+
+
 def test_different_keys_give_different_names(world):
     transcriber, _, _ = world
     names = {transcriber.job_name(k) for k in ["a", "b", "A", "a ", "k" * 300, "k" * 301]}
@@ -238,6 +251,8 @@ SECRET = b"whsec_7f3a9c"
 NOW = 1_700_000_000
 BODY = b'{"job": "tx-1",  "status": "COMPLETED", "transcript": "s3://out/tx-1.json"}'
 
+FULLWIDTH_NOW = "".join(chr(0xFF10 + int(d)) for d in str(NOW))  # int() reads it as NOW
+
 
 def sign(body=BODY, t=NOW, secret=SECRET):
     return hmac.new(secret, f"{t}.".encode() + body, hashlib.sha256).hexdigest()
@@ -273,11 +288,20 @@ def test_the_signature_covers_the_raw_bytes():
         (f"t={NOW},v1=é{sign()[1:]}", BODY, NOW),
         ("", BODY, NOW),
         (None, BODY, NOW),
+        # Correctly signed over their own `t`, which int() would read as NOW: still not digits.
+        (f"t=+{NOW},v1={sign(t=f'+{NOW}')}", BODY, NOW),
+        (f"t=1_700_000_000,v1={sign(t='1_700_000_000')}", BODY, NOW),
+        (f"t={FULLWIDTH_NOW},v1={sign(t=FULLWIDTH_NOW)}", BODY, NOW),
+        (f"t= {NOW},v1={sign(t=f' {NOW}')}", BODY, NOW),
+        (f"t={NOW},v1={sign()},garbage", BODY, NOW),
+        (f"garbage,t={NOW},v1={sign()}", BODY, NOW),
     ],
     ids=[
         "body-changed", "other-secret", "other-timestamp", "too-old", "too-new", "scheme-v0",
         "no-timestamp", "two-timestamps", "two-timestamps-last-fits", "not-digits", "arabic-indic-digits", "no-equals",
-        "empty-v1", "non-ascii", "empty", "missing",
+        "empty-v1", "non-ascii", "empty", "missing", "plus-sign-signed", "underscores-signed",
+        "fullwidth-digits-signed", "space-in-t-signed", "valid-then-a-part-without-equals",
+        "a-part-without-equals-then-valid",
     ],
 )
 def test_a_webhook_that_is_not_proven_is_refused(header, body, now):
@@ -288,6 +312,11 @@ def test_a_webhook_that_is_not_proven_is_refused(header, body, now):
 @pytest.mark.parametrize("t", [NOW - TOLERANCE, NOW + TOLERANCE])
 def test_the_tolerance_is_inclusive(t):
     assert verify_webhook(SECRET, f"t={t},v1={sign(t=t)}", BODY, NOW)["job"] == "tx-1"
+
+
+def test_whitespace_around_the_parts_is_allowed():
+    header = f" t={NOW} ,  v1={sign()}  "
+    assert verify_webhook(SECRET, header, BODY, NOW)["job"] == "tx-1", "a list in HTTP may have spaces"
 
 
 def test_any_v1_may_match_during_a_key_rotation():

@@ -7,13 +7,15 @@ documented HTTP API (https://fastapi.tiangolo.com/tutorial/metadata/, the OpenAP
 
 - Pydantic models are the contract: `SentimentRequest` refuses what Comprehend would refuse
   (1 to 25 texts of 1 to 5,000 characters, a supported language) with a 422 *before* anything
-  is paid for; the response models are documented, and `None` fields are left out.
+  is paid for; the response models are documented, and `None` fields are left out. A `pattern`
+  is searched in the value, not matched against all of it: anchor it (`^...$`).
 - `/v1/classify` calls the custom model on its SageMaker endpoint (as in `sagemaker1_invoke`,
   whose errors arrive here as `Unavailable`, `ModelFailed` and `ModelTimeout`): 503 with
   `Retry-After`, 502, 504. Each call costs `CLASSIFY_MICROS`; the model ran (and was billed)
   even when it failed or was slow, so only `Unavailable` gives the cost back.
 - Every `/v1` call names its client with an `X-API-Key` header (`APIKeyHeader`, so that the
-  OpenAPI document shows the scheme): a missing or unknown key is a 401.
+  OpenAPI document shows the scheme): a missing or unknown key is a 401, before the rate limit
+  (a caller who is not a client has no quota, and cannot spend a client's).
 - Request size: a body over `MAX_BODY_BYTES` is refused with 413 Content Too Large (RFC 9110
   §15.5.14) from its `Content-Length`, before it is read; a POST without `Content-Length`
   (chunked) is refused with 411 Length Required (§15.5.12), and one whose `Content-Length` is

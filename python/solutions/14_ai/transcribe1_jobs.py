@@ -14,8 +14,10 @@ either by polling or by a completion webhook.
 
 Starting is not idempotent by itself: a client that timed out and retries would start (and pay
 for) a second job. Job names are unique per account, so derive the name from the caller's
-idempotency key (`job_name`: the same key always gives the same name, and a name matches
-`^[0-9a-zA-Z._-]+`, at most 200 characters). A second start with that name fails with
+idempotency key. The name must be the same for the same key in every process, after a restart
+or a redeploy too (Python's built-in `hash()` of a str is salted per process: PYTHONHASHSEED),
+and it must match `^[0-9a-zA-Z._-]+`, at most 200 characters, so `job_name(key)` is `"tx-"`
+followed by the hex SHA-256 of the key's UTF-8 bytes. A second start with that name fails with
 `ConflictException`: that is the retry of a job we already started, so look the job up and
 return its name, unless it was started for *other* media or another language: then the key is
 being reused for a different request (`IdempotencyConflict`, a 409 for our API; compare
@@ -36,10 +38,14 @@ us. Anyone can POST, so the worker signs it (the scheme Stripe and Standard Webh
 where v1 is the hex HMAC-SHA256 (RFC 2104), with our shared secret, of `t`, a dot and the raw
 body bytes (not the parsed JSON: re-serialising changes bytes). `verify_webhook` accepts the
 body only if some v1 matches, compared with `hmac.compare_digest` (constant time), and if `t`
-(ASCII decimal digits) is at most `TOLERANCE` seconds from now either way, so that a captured
-request cannot be replayed later. Anything malformed (no `t`, two of them, `t=abc`, a part
-without `=`, a signature that is not ASCII: `compare_digest` raises TypeError on non-ASCII
-text, so compare bytes) is refused the same way: `InvalidSignature`, never a crash.
+(ASCII decimal digits only: no sign, no `_`, no spaces, no other script's digits, all of which
+`int()` would take) is at most `TOLERANCE` seconds from now either way, so that a captured
+request cannot be replayed later. The header is a comma-separated list of `key=value` parts;
+whitespace around a part is allowed (`t=1700000000, v1=...`, as in HTTP lists, RFC 9110
+5.6.1) and parts of other keys are ignored. Anything malformed (no `t`, two of them, `t=abc`,
+a part without `=` anywhere in the list, a signature that is not ASCII: `compare_digest`
+raises TypeError on non-ASCII text, so compare bytes) is refused the same way:
+`InvalidSignature`, never a crash.
 """
 
 import hashlib
