@@ -46,6 +46,9 @@ pub struct Context<'a> {
     /// The file is a single-file exercise: it may declare no module file (`mod x;`) its
     /// course's file does not (red team round 6).
     pub single_file: bool,
+    /// The methods the course's files of the exercise make the tests rely on
+    /// ([`super::methods`]); `None` checks nothing of the kind.
+    pub relied: Option<&'a super::methods::Relied>,
 }
 
 /// What the learner's file changed of the course's contract, one line each; empty when it is
@@ -77,6 +80,9 @@ pub fn breaches(learner: &str, course: Option<&str>, context: Context) -> Vec<St
         course.as_ref(),
         context.crates,
     ));
+    if let Some(relied) = context.relied {
+        found.extend(super::methods::shadowing(&learner, relied));
+    }
     let Some(course) = course else {
         return found;
     };
@@ -1191,6 +1197,7 @@ mod tests {
         crates: &[],
         crate_root: true,
         single_file: true,
+        relied: None,
     };
 
     const COURSE: &str = r#"
@@ -1643,10 +1650,17 @@ mod course_tests {
             };
             // A folder exercise's crate root is its `main.rs`; the other files are modules.
             let in_folder = rel.components().count() > 2;
+            let relied = if in_folder {
+                let folder: std::path::PathBuf = rel.components().take(2).collect();
+                super::super::exercise::relied_on(&root.join("exercises").join(folder))
+            } else {
+                super::super::methods::Relied::of_texts(&[(&exercise, false)])
+            };
             let context = super::Context {
                 crates: &crates,
                 crate_root: !in_folder || rel.file_name().is_some_and(|n| n == "main.rs"),
                 single_file: !in_folder,
+                relied: Some(&relied),
             };
             for breach in super::breaches(&solution, Some(&exercise), context) {
                 broken.push(format!("{}: {breach}", rel.display()));
