@@ -720,7 +720,12 @@ fn check_learner(scene: &Scene, learner: &Learner, graded: &Value, findings: &mu
         if let Some(text) = learner.error_shows {
             findings.check(
                 graded["error"].as_str().is_some_and(|e| e.contains(text)),
-                || format!("learner {name:?}: the error {} does not show {text:?}", graded["error"]),
+                || {
+                    format!(
+                        "learner {name:?}: the error {} does not show {text:?}",
+                        graded["error"]
+                    )
+                },
             );
         }
         return;
@@ -1423,7 +1428,11 @@ fn forged_verdicts_earn_nothing() {
 /// 1 MiB cap) overflows any parser's stack (red team round 9, W2).
 fn dotrs_stack() -> Learner {
     let depth = 400_000;
-    let nested = format!("pub const X: () = {}{};\n", "(".repeat(depth), ")".repeat(depth));
+    let nested = format!(
+        "pub const X: () = {}{};\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
     Learner {
         status: "grader_error",
         error_shows: Some("its reader was killed by signal"),

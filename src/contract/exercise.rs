@@ -243,9 +243,7 @@ fn prepare_dir(
     // Locked items in a course file the learner deleted.
     if !locked.is_empty() {
         for file in crate::fsutil::files_below(&course_dir) {
-            if is_rust_name(&file)
-                && !learner_files.contains(&file)
-                && !test_files.contains(&file)
+            if is_rust_name(&file) && !learner_files.contains(&file) && !test_files.contains(&file)
             {
                 let canonical = read_course_text(course_root, &rel.join(&file))?;
                 modified.add(false, assemble::locked_names_in(&canonical, locked));

@@ -234,7 +234,10 @@ mod tests {
         );
         write(".rs", "pub struct u16;");
         write("notes.txt", "");
-        write("sub/mod.rs", "#[path = \"../../outside.rs\"]\nmod up;\n#[path = \"../notes.txt\"]\nmod back;\n");
+        write(
+            "sub/mod.rs",
+            "#[path = \"../../outside.rs\"]\nmod up;\n#[path = \"../notes.txt\"]\nmod back;\n",
+        );
         std::fs::write(dir.path().join("outside.rs"), "").unwrap();
         let found = program_files(&root.join("main.rs"), &root, &read_capped);
         assert_eq!(

@@ -173,11 +173,7 @@ fn impl_key(i: &syn::ItemImpl) -> Option<(String, String)> {
     let (_, path, _) = i.trait_.as_ref()?;
     let last = path.segments.last()?;
     Some((
-        format!(
-            "{}{}",
-            name(&last.ident),
-            last.arguments.to_token_stream()
-        ),
+        format!("{}{}", name(&last.ident), last.arguments.to_token_stream()),
         i.self_ty.to_token_stream().to_string(),
     ))
 }
@@ -212,7 +208,11 @@ impl<'ast> Visit<'ast> for Finder<'_> {
         // shipped signatures, below).
         if let Some(key) = impl_key(i)
             && !self.relied.impls.contains(&key)
-            && !i.trait_.as_ref().and_then(|(_, p, _)| p.segments.last()).is_some_and(|s| self.relied.traits.contains(&name(&s.ident)))
+            && !i
+                .trait_
+                .as_ref()
+                .and_then(|(_, p, _)| p.segments.last())
+                .is_some_and(|s| self.relied.traits.contains(&name(&s.ident)))
         {
             for item in &i.items {
                 if let ImplItem::Fn(f) = item {
@@ -280,7 +280,9 @@ mod tests {
             "fn f() { trait B { fn is_up(self) -> bool; } }",
         ] {
             assert!(
-                found(sneaky).iter().any(|f| f.contains("method resolution")),
+                found(sneaky)
+                    .iter()
+                    .any(|f| f.contains("method resolution")),
                 "{sneaky}: {:?}",
                 found(sneaky)
             );
