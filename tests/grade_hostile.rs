@@ -1386,7 +1386,7 @@ fn forged_verdicts_earn_nothing() {
             ),
         // Red team round 9 (W4). Defence: no `#[path]` may be absolute or lead out of the
         // exercise's folder (`contract::files`), and the rule book follows none (it reads only
-        // the program's folder, none of it over 1 MiB). Before the fix the grader, as root and
+        // the program's folder, reading none of it past 16 MiB). Before the fix the grader, as root and
         // outside every sandbox, read and parsed `@WORK@/outside.rs` and quoted it.
         learner("host_path")
             .file(MAIN_RS, include_str!("hostile/host_path_main.rs"))

@@ -27,10 +27,15 @@ pub fn is_rust_name(path: &Path) -> bool {
         .is_some_and(|n| n.as_encoded_bytes().ends_with(b".rs"))
 }
 
-/// Reads a file as text, or nothing when it cannot be read or is over
-/// [`super::exercise::MAX_FILE_BYTES`] (no exercise file is; the grader never parses more).
+/// The largest file the rule book reads: a printed file may be longer than the learner's
+/// (at most [`super::exercise::MAX_FILE_BYTES`]) it was printed from; a longer one is refused
+/// by the rule book, never skipped.
+pub const MAX_PROGRAM_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a file as text, or nothing when it cannot be read, is not UTF-8 or is over
+/// [`MAX_PROGRAM_FILE_BYTES`] (the rule book reads files in the grader's own process).
 pub fn read_capped(path: &Path) -> Option<String> {
-    let limit = super::exercise::MAX_FILE_BYTES;
+    let limit = MAX_PROGRAM_FILE_BYTES;
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .ok()?
@@ -41,6 +46,11 @@ pub fn read_capped(path: &Path) -> Option<String> {
         return None;
     }
     String::from_utf8(bytes).ok()
+}
+
+/// Whether a file is over [`MAX_PROGRAM_FILE_BYTES`].
+pub fn too_large(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_PROGRAM_FILE_BYTES)
 }
 
 /// The files of a program and the module paths it was refused.

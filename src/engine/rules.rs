@@ -54,7 +54,7 @@ const PROCESS_ENDERS: &[&str] = &["exit", "abort", "exec", "_exit", "exit_proces
 /// exercise's file, graded by `main`, and called the `exit` in it). Other `.rs` files in a
 /// folder are not part of the program (a learner's `tests_backup.rs` changes nothing).
 ///
-/// Only files in the crate root's folder are followed, none over 1 MiB: the grader runs these
+/// Only files in the crate root's folder are followed, none read past 16 MiB: the grader runs these
 /// rules in its own process, outside every sandbox, and an absolute `#[path]` had it read and
 /// parse any host file (red team round 9). The contract refuses such modules
 /// ([`crate::contract::files`]), and every file below the folder was parsed first by the
@@ -117,6 +117,15 @@ pub fn inspect(
     let mut problems = Vec::new();
     let mut tests = Some(0usize);
     for path in files {
+        // A file too large to read is refused, never skipped: the rules would not see it.
+        if crate::contract::files::too_large(path) {
+            problems.push(format!(
+                "{}: over {} MiB, too large for these rules to read; split it",
+                shown(path),
+                crate::contract::files::MAX_PROGRAM_FILE_BYTES / (1024 * 1024)
+            ));
+            continue;
+        }
         // Unreadable or unparsable files are the compiler's to report.
         let Some(source) = crate::contract::files::read_capped(path) else {
             continue;
@@ -840,6 +849,37 @@ mod tests {
 
     /// Red team round 6 (W3, W4): the files a program pulls in are read with its rules, a
     /// single file's and a `path` inside `cfg_attr` included.
+    /// Red team round 9 (W4): the rules run in the grader's process. They follow no module
+    /// out of the crate root's folder (an absolute `#[path]` made the grader read host files),
+    /// and a file too large to read is refused, never skipped.
+    #[test]
+    fn the_rules_read_only_the_program_folder_and_refuse_what_they_cannot_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("ex")).unwrap();
+        fs::write(
+            root.join("outside.rs"),
+            "pub fn f() { std::process::exit(0) }\n",
+        )
+        .unwrap();
+        let outside = root.join("outside.rs").display().to_string();
+        fs::write(
+            root.join("ex/main.rs"),
+            format!("#[path = \"{outside}\"]\nmod a;\n#[path = \"../outside.rs\"]\nmod b;\nmod big;\nfn main() {{}}\n"),
+        )
+        .unwrap();
+        let big =
+            "// padding\n".repeat((crate::contract::files::MAX_PROGRAM_FILE_BYTES / 10) as usize);
+        fs::write(root.join("ex/big.rs"), big).unwrap();
+        let files = source_files(&root.join("ex/main.rs"));
+        assert_eq!(files, [root.join("ex/main.rs"), root.join("ex/big.rs")]);
+        let problems = inspect(&files, true, &|p| p.display().to_string()).unwrap_err();
+        assert!(
+            problems.len() == 1 && problems[0].contains("too large for these rules"),
+            "{problems:?}"
+        );
+    }
+
     #[test]
     fn every_file_a_program_pulls_in_is_read_with_its_rules() {
         let dir = tempfile::tempdir().unwrap();
