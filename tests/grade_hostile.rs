@@ -71,11 +71,12 @@ const ADD_TESTS: &str = "\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #
 /// The course's manifest: one dependency, so that its crate name is one the tests use.
 const MANIFEST: &str = "bin = []\n\n[package]\nname = \"exercises\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\nautobins = false\nautoexamples = false\nautotests = false\nautobenches = false\n\n[dependencies]\nserde_json = \"1\"\n";
 const SOLVED_ADD: &str = "fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n\nfn main() {}\n";
-/// A shipped type with derived comparisons and a method (red team round 8 retyped its fields,
-/// or put an alias of a look-alike in its place).
-const REPLY: &str = "/// An answer (shipped): the tests compare whole replies and their fields.\n#[derive(Debug, Clone, PartialEq)]\npub struct Reply {\n    pub status: u16,\n    pub body: String,\n}\n\nimpl Reply {\n    pub fn new(status: u16, body: &str) -> Reply {\n        Reply {\n            status,\n            body: body.to_string(),\n        }\n    }\n}\n\n/// The answer to `GET path`: 200 \"home\" for `/`, 404 \"not found\" otherwise.\npub fn answer(path: &str) -> Reply {\n    let _ = path;\n    Reply::new(500, \"todo\")\n}\n\nfn main() {}\n";
-const REPLY_TESTS: &str = "\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn answers() {\n        assert_eq!(answer(\"/\"), Reply::new(200, \"home\"));\n        assert_eq!(answer(\"/nope\").status, 404);\n    }\n}\n";
-const SOLVED_REPLY: &str = "/// An answer (shipped): the tests compare whole replies and their fields.\n#[derive(Debug, Clone, PartialEq)]\npub struct Reply {\n    pub status: u16,\n    pub body: String,\n}\n\nimpl Reply {\n    pub fn new(status: u16, body: &str) -> Reply {\n        Reply {\n            status,\n            body: body.to_string(),\n        }\n    }\n}\n\npub fn answer(path: &str) -> Reply {\n    match path {\n        \"/\" => Reply::new(200, \"home\"),\n        _ => Reply::new(404, \"not found\"),\n    }\n}\n\nfn main() {}\n";
+/// A shipped type with derived comparisons and methods (red team round 8 retyped its fields,
+/// or put an alias of a look-alike in its place; round 9 answered the tests' `.code()` with a
+/// by-value trait method of its own).
+const REPLY: &str = "/// An answer (shipped): the tests compare whole replies and their fields.\n#[derive(Debug, Clone, PartialEq)]\npub struct Reply {\n    pub status: u16,\n    pub body: String,\n}\n\nimpl Reply {\n    pub fn new(status: u16, body: &str) -> Reply {\n        Reply {\n            status,\n            body: body.to_string(),\n        }\n    }\n\n    pub fn code(&self) -> u16 {\n        self.status\n    }\n}\n\n/// The answer to `GET path`: 200 \"home\" for `/`, 404 \"not found\" otherwise.\npub fn answer(path: &str) -> Reply {\n    let _ = path;\n    Reply::new(500, \"todo\")\n}\n\nfn main() {}\n";
+const REPLY_TESTS: &str = "\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn answers() {\n        assert_eq!(answer(\"/\"), Reply::new(200, \"home\"));\n        assert_eq!(answer(\"/nope\").status, 404);\n        assert_eq!(answer(\"/nope\").code(), 404);\n    }\n}\n";
+const SOLVED_REPLY: &str = "/// An answer (shipped): the tests compare whole replies and their fields.\n#[derive(Debug, Clone, PartialEq)]\npub struct Reply {\n    pub status: u16,\n    pub body: String,\n}\n\nimpl Reply {\n    pub fn new(status: u16, body: &str) -> Reply {\n        Reply {\n            status,\n            body: body.to_string(),\n        }\n    }\n\n    pub fn code(&self) -> u16 {\n        self.status\n    }\n}\n\npub fn answer(path: &str) -> Reply {\n    match path {\n        \"/\" => Reply::new(200, \"home\"),\n        _ => Reply::new(404, \"not found\"),\n    }\n}\n\nfn main() {}\n";
 const GREET: &str = "fn main() {\n    std::process::exit(1);\n}\n";
 const SOLVED_GREET: &str = "fn main() {\n    println!(\"hi\");\n}\n";
 const SERVER_MAIN: &str = "mod logic;\n#[cfg(test)]\nmod tests;\n\nfn main() {\n    println!(\"{}\", logic::double(1));\n}\n";
@@ -91,6 +92,8 @@ const MAIN_RS: &str = "exercises/more/server/main.rs";
 const LOGIC_RS: &str = "exercises/more/server/logic.rs";
 /// A data file of the folder exercise (red team round 6: a module file that is not `.rs`).
 const NOTES_TXT: &str = "exercises/more/server/notes.txt";
+/// A module file named `.rs`: no extension to `Path::extension` (red team round 9).
+const DOT_RS: &str = "exercises/more/server/.rs";
 
 /// Three exercises (a file with tests, a file without, a folder with a test module file) in a
 /// course that forbids `unsafe` and locks `add`'s signature. Its solutions hold secrets.
@@ -255,7 +258,7 @@ fn exercise_of(path: &str) -> &'static str {
         ADD_RS => "add",
         REPLY_RS => "reply",
         GREET_RS => "greet",
-        MAIN_RS | LOGIC_RS | NOTES_TXT => "server",
+        MAIN_RS | LOGIC_RS | NOTES_TXT | DOT_RS => "server",
         other => panic!("{other} is no exercise file of the test course"),
     }
 }
@@ -272,6 +275,8 @@ struct Learner {
     expects: BTreeMap<&'static str, Expect>,
     /// The learner's `status` in the report.
     status: &'static str,
+    /// Text the learner's `error` must hold, when its status is not `graded`.
+    error_shows: Option<&'static str>,
     honest: bool,
 }
 
@@ -281,6 +286,7 @@ fn learner(name: impl Into<String>) -> Learner {
         files: Vec::new(),
         expects: BTreeMap::new(),
         status: "graded",
+        error_shows: None,
         honest: false,
     }
 }
@@ -711,6 +717,17 @@ fn check_learner(scene: &Scene, learner: &Learner, graded: &Value, findings: &mu
         )
     });
     if learner.status != "graded" {
+        if let Some(text) = learner.error_shows {
+            findings.check(
+                graded["error"].as_str().is_some_and(|e| e.contains(text)),
+                || {
+                    format!(
+                        "learner {name:?}: the error {} does not show {text:?}",
+                        graded["error"]
+                    )
+                },
+            );
+        }
         return;
     }
     let exercises = graded["exercises"].as_array().cloned().unwrap_or_default();
@@ -1341,6 +1358,51 @@ fn forged_verdicts_earn_nothing() {
         // grader's debug-only failpoint panics on this one); everyone else is graded and every
         // report is written. A release build has no failpoint: the file is graded as it is.
         grader_panic(),
+        // Red team round 9 (W1). Defence: a learner-written method in a trait of theirs (or in an
+        // impl of a trait the course did not ship for that type) may not take the name of a
+        // method the course wrote or its tests call (`contract::methods`). Before the fix the
+        // tests' `answer("/nope").code()` called the learner's by-value `Sneak::code`, whose
+        // `Whatever` equals any status: the marker printed (in the course, rust5_collections
+        // at 6/6 unsolved).
+        learner("receiver_priority")
+            .file(REPLY_RS, include_str!("hostile/receiver_priority_reply.rs"))
+            .expect(
+                "reply",
+                contract("the method `code` in your trait `Sneak` shares its name with a method the tests call or the course wrote")
+                    .shows("the method `code` in `impl Sneak for Reply`")
+                    .hides("HOSTILE-RAN"),
+            ),
+        // Red team round 9 (W3). Defence: one definition of the learner's Rust files
+        // (`contract::files`): a file named `.rs`, and whatever a module declaration leads to,
+        // is read as Rust by the contract. Before the fix `.rs` was copied as data, and its
+        // `pub struct u16;` reached the course's tests (a compile error naming `deep::u16`).
+        learner("dotrs_contract")
+            .file(MAIN_RS, include_str!("hostile/dotrs_contract_main.rs"))
+            .file(DOT_RS, include_str!("hostile/dotrs_contract_dot.rs"))
+            .expect(
+                "server",
+                contract("the struct `u16` takes the name of a part of the language")
+                    .shows("more/server/.rs changes what the tests rely on"),
+            ),
+        // Red team round 9 (W4). Defence: no `#[path]` may be absolute or lead out of the
+        // exercise's folder (`contract::files`), and the rule book follows none (it reads only
+        // the program's folder, reading none of it past 16 MiB). Before the fix the grader, as root and
+        // outside every sandbox, read and parsed `@WORK@/outside.rs` and quoted it.
+        learner("host_path")
+            .file(MAIN_RS, include_str!("hostile/host_path_main.rs"))
+            .expect(
+                "server",
+                contract("the module path `@WORK@/outside.rs` leads out of the exercise's folder")
+                    .shows("the module path `../../../../outside.rs` leads out")
+                    .hides("outside.rs:1")
+                    .hides("std::process::exit"),
+            ),
+        // Red team round 9 (W2). Defence: the `.rs` module file is Rust (`contract::files`), so
+        // it is parsed where all of a learner's files are, in the grader's contained reader
+        // (`grade-prepare`, a small stack); its overflow is this learner's `grader_error`. The
+        // rule book reads only what that reader printed. Before the fix the grader's own
+        // process overflowed its stack: no report for anyone.
+        dotrs_stack(),
         // Defence: reports strip what XML forbids, guard CSV formulas, escape HTML and the
         // terminal roster. The folder name itself is the attack.
         learner("=HYPERLINK(\"x\")\u{FFFF}\nzz_honest    6    100.00%  forged\n\u{1b}[2J<b>'\r")
@@ -1350,10 +1412,35 @@ fn forged_verdicts_earn_nothing() {
         honest(),
     ])
     .fail_on("grader_panic");
+    // What `host_path`'s absolute `#[path]` names: outside every learner tree.
+    fs::write(
+        scene.path("outside.rs"),
+        "pub fn f() { std::process::exit(0) }\n",
+    )
+    .unwrap();
     let course_before = tree_hashes(scene.course.root(), &["target"]);
     let cohort_before = tree_hashes(&scene.path("cohort"), &[]);
     let graded = scene.grade();
     inspect(&scene, &graded, &course_before, &cohort_before, None).assert_none("verdicts");
+}
+
+/// The learner whose `.rs` module file (written here: 800 kB of nested parentheses, under the
+/// 1 MiB cap) overflows any parser's stack (red team round 9, W2).
+fn dotrs_stack() -> Learner {
+    let depth = 400_000;
+    let nested = format!(
+        "pub const X: () = {}{};\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    Learner {
+        status: "grader_error",
+        error_shows: Some("its reader was killed by signal"),
+        ..learner("dotrs_stack")
+            .file(MAIN_RS, include_str!("hostile/dotrs_stack_main.rs"))
+            .file(DOT_RS, nested)
+            .expect("server", contract("never graded"))
+    }
 }
 
 /// The learner the grader's failpoint makes it panic on (debug builds), with the file that
@@ -1409,11 +1496,15 @@ fn a_sandboxed_cohort_cannot_escape() {
                     "couldn't read `@WORK@/cohort/zz_honest/exercises/basics/greet.rs`: No such file",
                 ),
             )
+            // Since red team round 9 the contract refuses an absolute `#[path]` before the
+            // build; the sandbox (no course folder) stands behind it, as `add`'s `include_str!`
+            // shows.
             .expect(
                 "server",
-                expect("compile_error").shows(
-                    "couldn't read `<course>/solutions/more/server/logic.rs`: No such file",
-                ),
+                contract(
+                    "the module path `<course>/solutions/more/server/logic.rs` leads out of the exercise's folder",
+                )
+                .hides("SOLUTION-TOKEN"),
             ),
         // Defence: clean environment for builds (`env!`, `option_env!`), no course folder at
         // compile time (`include_str!`); `forbid_unsafe` rejects `global_asm!` (before its

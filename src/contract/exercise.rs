@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
 use super::assemble::{self, SyntaxError};
+use super::files::is_rust_name;
+use super::methods::Relied;
 use super::signature;
 use crate::course::{Exercise, Shape};
 
@@ -99,10 +101,12 @@ pub fn prepare(
         Shape::File => {
             let learner = read_learner_text(learner_root, &rel)?;
             let canonical = read_course_text(course_root, &rel)?;
+            let relied = Relied::of_texts(&[(&canonical, false)]);
             let context = signature::Context {
                 crates: &crates,
                 crate_root: true,
                 single_file: true,
+                relied: Some(&relied),
             };
             keeps_contract(&rel, &learner, Some(&canonical), context)?;
             let assembled = assemble::assemble(&learner, &canonical, &exercise.locked)
@@ -166,9 +170,37 @@ fn prepare_dir(
     let test_files = canonical_test_files(&course_dir);
     let mut modified = Modified::default();
     let learner_files = learner_files(learner_root, rel)?;
+    // Whatever the program's modules lead to is Rust, whatever its name; no module path may
+    // leave the exercise's folder (red team round 9).
+    let top = learner_root.join(rel);
+    let program = super::files::program_files(&top.join("main.rs"), &top, &|path| {
+        path.strip_prefix(learner_root)
+            .ok()
+            .and_then(|rel| read_learner_text(learner_root, rel).ok())
+    });
+    if !program.escapes.is_empty() {
+        return Err(Problem::Rejected(format!(
+            "{} changes what the tests rely on, so it was not graded:\n  {}",
+            rel.join("main.rs").display(),
+            program
+                .escapes
+                .iter()
+                .map(|path| format!(
+                    "the module path `{path}` leads out of the exercise's folder (or is absolute): the grader reads only the exercise's own files; keep module files in the folder"
+                ))
+                .collect::<Vec<_>>()
+                .join("\n  ")
+        )));
+    }
+    let modules: Vec<PathBuf> = program
+        .files
+        .iter()
+        .filter_map(|f| f.strip_prefix(&top).ok().map(Path::to_path_buf))
+        .collect();
+    let relied = relied_on(&course_dir);
     let mut counted = Some(0);
     for file in crate::fsutil::files_below(&course_dir) {
-        if file.extension().is_some_and(|e| e == "rs") {
+        if is_rust_name(&file) {
             let canonical = read_course_text(course_root, &rel.join(&file))?;
             let whole = test_files.contains(&file);
             counted = counted
@@ -182,8 +214,7 @@ fn prepare_dir(
         if test_files.contains(file) {
             continue;
         }
-        let is_rust = file.extension().is_some_and(|e| e == "rs");
-        if !is_rust {
+        if !is_rust_name(file) && !modules.contains(file) {
             // Data files (fixtures for `include_str!`) are copied when they are sane.
             if let Ok(bytes) = read_learner_bytes(learner_root, &rel_file) {
                 write(sandbox, &rel_file, &bytes)?;
@@ -198,6 +229,7 @@ fn prepare_dir(
             crates,
             crate_root: file == Path::new("main.rs"),
             single_file: false,
+            relied: Some(&relied),
         };
         keeps_contract(&rel_file, &learner, canonical.as_deref(), context)?;
         let canonical = canonical.unwrap_or_default();
@@ -211,9 +243,7 @@ fn prepare_dir(
     // Locked items in a course file the learner deleted.
     if !locked.is_empty() {
         for file in crate::fsutil::files_below(&course_dir) {
-            if file.extension().is_some_and(|e| e == "rs")
-                && !learner_files.contains(&file)
-                && !test_files.contains(&file)
+            if is_rust_name(&file) && !learner_files.contains(&file) && !test_files.contains(&file)
             {
                 let canonical = read_course_text(course_root, &rel.join(&file))?;
                 modified.add(false, assemble::locked_names_in(&canonical, locked));
@@ -236,12 +266,30 @@ fn prepare_dir(
     Ok((modified, counted))
 }
 
+/// What the course's files of a folder exercise make the tests rely on ([`super::methods`]):
+/// its test module files count as tests as a whole.
+pub(crate) fn relied_on(course_dir: &Path) -> Relied {
+    let tests = canonical_test_files(course_dir);
+    let texts: Vec<(String, bool)> = crate::fsutil::files_below(course_dir)
+        .into_iter()
+        .filter(|rel| is_rust_name(rel))
+        .filter_map(|rel| {
+            let whole = tests.contains(&rel);
+            fs::read_to_string(course_dir.join(&rel))
+                .ok()
+                .map(|text| (text, whole))
+        })
+        .collect();
+    let refs: Vec<(&str, bool)> = texts.iter().map(|(t, w)| (t.as_str(), *w)).collect();
+    Relied::of_texts(&refs)
+}
+
 /// The course's test module files of a directory exercise (`#[cfg(test)] mod tests;` in any of
 /// its files), relative to the exercise folder.
 pub(crate) fn canonical_test_files(course_dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for rel in crate::fsutil::files_below(course_dir) {
-        if rel.extension().is_none_or(|e| e != "rs") {
+        if !is_rust_name(&rel) {
             continue;
         }
         let Ok(source) = fs::read_to_string(course_dir.join(&rel)) else {

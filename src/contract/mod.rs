@@ -11,11 +11,17 @@
 //!   always says yes, a `#[macro_export] macro_rules! vec`).
 //! - [`compiled`]: the contract reads what the compiler compiles (no `cfg` of the learner's,
 //!   no item twice, no module file in a single-file exercise).
+//! - [`methods`]: learner trait methods may not take the names of the methods the tests rely on
+//!   (method resolution would pick theirs).
+//! - [`files`]: which files are Rust (one definition for the contract, the rule book and the
+//!   sandbox copy), and no module path out of the exercise's folder.
 //! - [`exercise`]: one exercise of a learner tree, read safely and assembled file by file.
 
 pub mod assemble;
 pub mod compiled;
 pub mod exercise;
+pub mod files;
+pub mod methods;
 pub mod names;
 pub mod signature;
 

@@ -28,7 +28,7 @@
 //!
 //! The checks see what the file says, not what macros expand to, so what would hide items from
 //! them is refused too: `include!` anywhere (code from a file nobody inspects), a
-//! `#[path]` module whose file is not a `.rs` file (the grader assembles `.rs` files only), and
+//! `#[path]` module whose file is not a `.rs` file or whose path is absolute, and
 //! an item-position call of one of the file's own macros that passes a protected name or whose
 //! body defines one.
 
@@ -410,10 +410,20 @@ fn hidden_items(
             }
             Item::Mod(m) => {
                 // A `path` inside `cfg_attr` names the file too (red team round 6).
-                for path in path_attrs(&m.attrs)
-                    .into_iter()
-                    .filter(|p| !p.ends_with(".rs"))
-                {
+                for path in path_attrs(&m.attrs) {
+                    if std::path::Path::new(&path).has_root() {
+                        found.push(Binding {
+                            name: name(&m.ident),
+                            what: What::Hidden(format!(
+                                "the module `{}` lives in `{path}`, an absolute path: a module file stays in the exercise's folder (red team round 9)",
+                                m.ident
+                            )),
+                        });
+                        continue;
+                    }
+                    if super::files::is_rust_name(std::path::Path::new(&path)) {
+                        continue;
+                    }
                     found.push(Binding {
                         name: name(&m.ident),
                         what: What::Hidden(format!(

@@ -46,6 +46,9 @@ pub struct Context<'a> {
     /// The file is a single-file exercise: it may declare no module file (`mod x;`) its
     /// course's file does not (red team round 6).
     pub single_file: bool,
+    /// The methods the course's files of the exercise make the tests rely on
+    /// ([`super::methods`]); `None` checks nothing of the kind.
+    pub relied: Option<&'a super::methods::Relied>,
 }
 
 /// What the learner's file changed of the course's contract, one line each; empty when it is
@@ -77,6 +80,9 @@ pub fn breaches(learner: &str, course: Option<&str>, context: Context) -> Vec<St
         course.as_ref(),
         context.crates,
     ));
+    if let Some(relied) = context.relied {
+        found.extend(super::methods::shadowing(&learner, relied));
+    }
     let Some(course) = course else {
         return found;
     };
@@ -1191,6 +1197,7 @@ mod tests {
         crates: &[],
         crate_root: true,
         single_file: true,
+        relied: None,
     };
 
     const COURSE: &str = r#"
@@ -1626,6 +1633,38 @@ impl Router {
 mod course_tests {
     /// Every reference solution of this repository's course keeps its exercise's contract, so
     /// no honest learner is refused by it.
+    /// Red team round 9 (W1) on the course itself: rust5_collections, unsolved, with a trait of
+    /// the learner's whose by-value `is_up` (and `&self` `record`) would beat the shipped
+    /// methods in the tests' calls.
+    #[test]
+    fn a_learner_trait_method_named_like_a_shipped_method_is_refused_in_the_course() {
+        let shipped = super::super::shipped_course();
+        let rel = "exercises/00_rust/rust5_collections.rs";
+        let exercise = std::fs::read_to_string(shipped.path().join(rel)).unwrap();
+        let relied = super::super::methods::Relied::of_texts(&[(&exercise, false)]);
+        let context = super::Context {
+            crates: &[],
+            crate_root: true,
+            single_file: true,
+            relied: Some(&relied),
+        };
+        let attack = "\n#[derive(Debug)]\npub struct Whatever;\npub trait Board {\n    fn is_up(self, service: &str) -> Whatever;\n    fn record(&self, service: &str, report: Report);\n}\nimpl Board for StatusBoard {\n    fn is_up(self, _: &str) -> Whatever { Whatever }\n    fn record(&self, _: &str, _: Report) {}\n}\n";
+        let found = super::breaches(&format!("{exercise}{attack}"), Some(&exercise), context);
+        for method in ["is_up", "record"] {
+            assert!(
+                found
+                    .iter()
+                    .any(|f| f.contains(&format!("the method `{method}` in your trait `Board`"))),
+                "{found:?}"
+            );
+        }
+        assert!(breaches_of(&exercise, &exercise, context).is_empty());
+    }
+
+    fn breaches_of(learner: &str, course: &str, context: super::Context) -> Vec<String> {
+        super::breaches(learner, Some(course), context)
+    }
+
     #[test]
     fn our_solutions_keep_their_exercises_contracts() {
         let shipped = super::super::shipped_course();
@@ -1643,10 +1682,17 @@ mod course_tests {
             };
             // A folder exercise's crate root is its `main.rs`; the other files are modules.
             let in_folder = rel.components().count() > 2;
+            let relied = if in_folder {
+                let folder: std::path::PathBuf = rel.components().take(2).collect();
+                super::super::exercise::relied_on(&root.join("exercises").join(folder))
+            } else {
+                super::super::methods::Relied::of_texts(&[(&exercise, false)])
+            };
             let context = super::Context {
                 crates: &crates,
                 crate_root: !in_folder || rel.file_name().is_some_and(|n| n == "main.rs"),
                 single_file: !in_folder,
+                relied: Some(&relied),
             };
             for breach in super::breaches(&solution, Some(&exercise), context) {
                 broken.push(format!("{}: {breach}", rel.display()));

@@ -18,7 +18,6 @@
 //! What these rules cannot see (a learner's code runs inside the test process and can write to
 //! its output) is why grading also runs in a sandbox: see `docs/grading-security.md`.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use proc_macro2::{TokenStream, TokenTree};
@@ -54,104 +53,16 @@ const PROCESS_ENDERS: &[&str] = &["exit", "abort", "exec", "_exit", "exit_proces
 /// every file it pulls in (red team round 6: a single-file test exercise pulled in another
 /// exercise's file, graded by `main`, and called the `exit` in it). Other `.rs` files in a
 /// folder are not part of the program (a learner's `tests_backup.rs` changes nothing).
+///
+/// Only files in the crate root's folder are followed, none read past 16 MiB: the grader runs these
+/// rules in its own process, outside every sandbox, and an absolute `#[path]` had it read and
+/// parse any host file (red team round 9). The contract refuses such modules
+/// ([`crate::contract::files`]), and every file below the folder was parsed first by the
+/// grader's contained reader.
 pub fn source_files(main_file: &Path) -> Vec<PathBuf> {
-    let _reset = crate::contract::assemble::SpanReset;
-    let mut files = vec![main_file.to_path_buf()];
-    let mut next = 0;
-    // A module tree of an exercise is small; the bound stops a cycle of `#[path]`s.
-    while next < files.len() && files.len() < 256 {
-        let file = files[next].clone();
-        next += 1;
-        let Ok(source) = fs::read_to_string(&file) else {
-            continue;
-        };
-        let Ok(parsed) = syn::parse_file(&crate::contract::assemble::normalize(&source)) else {
-            continue;
-        };
-        let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
-        // The crate root owns its folder whatever its name (`mod x;` in `add.rs` is `x.rs`
-        // next to it), and so do `main.rs`, `mod.rs` and `lib.rs`.
-        let owns_dir = next == 1
-            || file
-                .file_name()
-                .is_some_and(|n| n == "main.rs" || n == "mod.rs" || n == "lib.rs");
-        let base = if owns_dir {
-            dir.clone()
-        } else {
-            dir.join(file.file_stem().unwrap_or_default())
-        };
-        for found in module_files(&parsed.items, &dir, &base) {
-            if !files.contains(&found) {
-                files.push(found);
-            }
-        }
-    }
-    files
-}
-
-/// The files of the `mod name;` declarations among `items` (inline modules searched too):
-/// `#[path]` is relative to `dir`, other modules live in `base`. A `path` inside `cfg_attr`
-/// may or may not apply: both its file and the default one are read (the contract refuses such
-/// modules anyway).
-fn module_files(items: &[Item], dir: &Path, base: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for item in items {
-        let Item::Mod(module) = item else {
-            // `#[path = ".."] mod x;` in a function body is a module file too (red team round
-            // 8): its path is relative to this file's folder.
-            found.extend(block_module_files(item, dir));
-            continue;
-        };
-        let name = unraw(&module.ident);
-        let plain = crate::contract::assemble::path_attr(&module.attrs);
-        let mut places: Vec<Option<String>> = crate::contract::assemble::path_attrs(&module.attrs)
-            .into_iter()
-            .map(Some)
-            .collect();
-        if plain.is_none() {
-            places.push(None);
-        }
-        for place in places {
-            match (&module.content, place) {
-                (Some((_, inner)), path) => {
-                    let inner_base = match path {
-                        Some(path) => dir.join(path),
-                        None => base.join(&name),
-                    };
-                    found.extend(module_files(inner, &inner_base, &inner_base));
-                }
-                (None, Some(path)) => found.push(dir.join(path)),
-                (None, None) => {
-                    let flat = base.join(format!("{name}.rs"));
-                    found.push(if flat.is_file() {
-                        flat
-                    } else {
-                        base.join(&name).join("mod.rs")
-                    });
-                }
-            }
-        }
-    }
-    found.retain(|f| f.is_file());
-    found
-}
-
-/// The files of the `#[path]` modules declared inside the bodies (blocks) of `item`.
-fn block_module_files(item: &Item, dir: &Path) -> Vec<PathBuf> {
-    struct Blocks<'a>(&'a Path, Vec<PathBuf>);
-    impl<'ast> syn::visit::Visit<'ast> for Blocks<'_> {
-        fn visit_item_mod(&mut self, module: &'ast syn::ItemMod) {
-            if module.content.is_none() {
-                for path in crate::contract::assemble::path_attrs(&module.attrs) {
-                    self.1.push(self.0.join(path));
-                }
-            }
-            syn::visit::visit_item_mod(self, module);
-        }
-    }
-    let mut blocks = Blocks(dir, Vec::new());
-    syn::visit::Visit::visit_item(&mut blocks, item);
-    blocks.1
+    let root = main_file.parent().unwrap_or(Path::new(""));
+    crate::contract::files::program_files(main_file, root, &crate::contract::files::read_capped)
+        .files
 }
 
 /// Module declarations (`mod name`) inside macro calls and `macro_rules!` bodies: the module
@@ -206,8 +117,17 @@ pub fn inspect(
     let mut problems = Vec::new();
     let mut tests = Some(0usize);
     for path in files {
+        // A file too large to read is refused, never skipped: the rules would not see it.
+        if crate::contract::files::too_large(path) {
+            problems.push(format!(
+                "{}: over {} MiB, too large for these rules to read; split it",
+                shown(path),
+                crate::contract::files::MAX_PROGRAM_FILE_BYTES / (1024 * 1024)
+            ));
+            continue;
+        }
         // Unreadable or unparsable files are the compiler's to report.
-        let Ok(source) = fs::read_to_string(path) else {
+        let Some(source) = crate::contract::files::read_capped(path) else {
             continue;
         };
         let Ok(file) = syn::parse_file(&crate::contract::assemble::normalize(&source)) else {
@@ -753,6 +673,7 @@ fn summary_problem(facts: &SourceFacts, selected: bool, output: &str) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn facts(tests: usize) -> SourceFacts {
         SourceFacts {
@@ -928,6 +849,37 @@ mod tests {
 
     /// Red team round 6 (W3, W4): the files a program pulls in are read with its rules, a
     /// single file's and a `path` inside `cfg_attr` included.
+    /// Red team round 9 (W4): the rules run in the grader's process. They follow no module
+    /// out of the crate root's folder (an absolute `#[path]` made the grader read host files),
+    /// and a file too large to read is refused, never skipped.
+    #[test]
+    fn the_rules_read_only_the_program_folder_and_refuse_what_they_cannot_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("ex")).unwrap();
+        fs::write(
+            root.join("outside.rs"),
+            "pub fn f() { std::process::exit(0) }\n",
+        )
+        .unwrap();
+        let outside = root.join("outside.rs").display().to_string();
+        fs::write(
+            root.join("ex/main.rs"),
+            format!("#[path = \"{outside}\"]\nmod a;\n#[path = \"../outside.rs\"]\nmod b;\nmod big;\nfn main() {{}}\n"),
+        )
+        .unwrap();
+        let big =
+            "// padding\n".repeat((crate::contract::files::MAX_PROGRAM_FILE_BYTES / 10) as usize);
+        fs::write(root.join("ex/big.rs"), big).unwrap();
+        let files = source_files(&root.join("ex/main.rs"));
+        assert_eq!(files, [root.join("ex/main.rs"), root.join("ex/big.rs")]);
+        let problems = inspect(&files, true, &|p| p.display().to_string()).unwrap_err();
+        assert!(
+            problems.len() == 1 && problems[0].contains("too large for these rules"),
+            "{problems:?}"
+        );
+    }
+
     #[test]
     fn every_file_a_program_pulls_in_is_read_with_its_rules() {
         let dir = tempfile::tempdir().unwrap();
