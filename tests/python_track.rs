@@ -411,6 +411,67 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
             "def greet(engine):\n    return engine.dispatch\n",
             "dispatch",
         ),
+        // Red team round 9. W1: MonkeyPatch's methods bound, passed or read by name escape
+        // the checks made at their calls (a dotted target imports and patches pytest).
+        (
+            "from pytest import MonkeyPatch\npatch = MonkeyPatch().setattr\npatch('_pytest.python.Function.runtest', lambda self: None)\ndef greet(name):\n    pass\n",
+            "`.setattr` other than by calling it",
+        ),
+        (
+            "import functools\nfrom pytest import MonkeyPatch\nfunctools.partial(MonkeyPatch().setattr, 'a.b')(1)\ndef greet(name):\n    pass\n",
+            "`.setattr` other than by calling it",
+        ),
+        (
+            "from pytest import MonkeyPatch\n[MonkeyPatch().delattr][0]('a.b')\ndef greet(name):\n    pass\n",
+            "`.delattr` other than by calling it",
+        ),
+        (
+            "from pytest import MonkeyPatch\ngetattr(MonkeyPatch(), 'setattr')('a.b', 1)\ndef greet(name):\n    pass\n",
+            "`getattr` needs an attribute name",
+        ),
+        (
+            "from pytest import MonkeyPatch\nMonkeyPatch().setattr(target='a.b', value=1)\ndef greet(name):\n    pass\n",
+            "arguments not written out",
+        ),
+        (
+            "f = '{0.x}'.format\ndef greet(name):\n    return f(name)\n",
+            "`.format` other than by calling it",
+        ),
+        // W2: operators inherited from a library class that routes them to an ordinary
+        // method (`ColumnOperators.__eq__` calls `self.operate`): always equal.
+        (
+            "from sqlalchemy.sql.operators import ColumnOperators\nclass Yes(ColumnOperators):\n    def operate(self, op, *other, **kw):\n        return True\ndef greet(name):\n    return Yes()\n",
+            "subclasses `sqlalchemy.sql.operators.ColumnOperators`",
+        ),
+        (
+            "from sqlalchemy import sql\nclass Yes(sql.elements.ColumnElement):\n    pass\ndef greet(name):\n    return Yes()\n",
+            "subclasses `sqlalchemy.sql.elements.ColumnElement`",
+        ),
+        (
+            "from sqlalchemy.sql.operators import ColumnOperators\nBase = ColumnOperators\nclass Yes(Base):\n    pass\ndef greet(name):\n    return Yes()\n",
+            "a base class must be",
+        ),
+        (
+            "from sqlalchemy import column\ndef greet(name):\n    c = column('x')\n    c.operate = lambda *a, **k: True\n    return c\n",
+            "sets `.operate`",
+        ),
+        // W4: attributes read by computed names through Pydantic's aliases and DRF.
+        (
+            "from typing import Any\nfrom pydantic import AliasPath, BaseModel, Field\nU = '_' * 2\nclass Peek(BaseModel):\n    g: Any = Field(validation_alias=AliasPath('fn', U + 'globals' + U))\ndef greet(name):\n    pass\n",
+            "`AliasPath` needs names written out",
+        ),
+        (
+            "from typing import Any\nfrom pydantic import BaseModel, Field\nU = '_' * 2\nclass Peek(BaseModel):\n    g: Any = Field(alias=U + 'globals' + U)\ndef greet(name):\n    pass\n",
+            "`alias=` needs a name written out",
+        ),
+        (
+            "from pydantic import BaseModel, ConfigDict\nclass Peek(BaseModel):\n    model_config = ConfigDict(alias_generator=lambda n: n)\ndef greet(name):\n    pass\n",
+            "`alias_generator` may be only",
+        ),
+        (
+            "from rest_framework.fields import get_attribute\ndef greet(name):\n    return get_attribute(name, ['x'])\n",
+            "get_attribute",
+        ),
     ];
     for (source, says) in attacks {
         course.write("exercises/01_basics/greet.py", source);
@@ -535,6 +596,50 @@ fn grade_grades_a_python_cohort_and_hostile_learners_earn_nothing() {
             "import os\n\ndef greet(name):\n    return os.environ.get('HOME', '') + os.getenv('GRADER_SECRET', '')\n",
         )],
     );
+    // Red team round 9. W1: MonkeyPatch's `setattr` bound to a name, with a dotted target
+    // (`_pytest.python.Function.runtest`): every test body would be skipped. The rule book
+    // refuses it.
+    learner(
+        "monkeypatch_alias",
+        &[(
+            module,
+            "from pytest import MonkeyPatch\n\npatch = MonkeyPatch().setattr\npatch('_pytest.python.Function.runtest', lambda self: None)\n\ndef greet(name):\n    return 'TODO'\n",
+        )],
+    );
+    // W2: an always-equal value inherited from SQLAlchemy's ColumnOperators.
+    learner(
+        "operators",
+        &[(
+            module,
+            "from sqlalchemy.sql.operators import ColumnOperators\n\nclass Yes(ColumnOperators):\n    def operate(self, op, *other, **kw):\n        return True\n\ndef greet(name):\n    return Yes()\n",
+        )],
+    );
+    // W4: pydantic reads `__globals__` by a computed alias, then patches pytest.
+    learner(
+        "alias_path",
+        &[(
+            module,
+            "from typing import Any\nfrom pydantic import AliasPath, BaseModel, ConfigDict, Field\nfrom pytest import MonkeyPatch\n\nU = '_' * 2\n\nclass Box:\n    def __init__(self) -> None:\n        self.fn = MonkeyPatch.undo\n\nclass Peek(BaseModel):\n    model_config = ConfigDict(from_attributes=True, arbitrary_types_allowed=True)\n    g: Any = Field(validation_alias=AliasPath('fn', U + 'globals' + U))\n\nspace = Peek.model_validate(Box(), from_attributes=True).g\nspace['sys'].modules['_pytest.python'].Function.runtest = lambda self: None\n\ndef greet(name):\n    return 'TODO'\n",
+        )],
+    );
+    // W5: the section folder is a link to a classmate's, or to the course's solutions: the
+    // grader (outside the jail) must not follow it.
+    #[cfg(unix)]
+    {
+        let linked = |name: &str, to: &Path| {
+            let dir = cohort.path().join(name).join("exercises");
+            fs::create_dir_all(&dir).unwrap();
+            std::os::unix::fs::symlink(to, dir.join("01_basics")).unwrap();
+        };
+        linked("link_classmate", Path::new("../../solved/exercises/01_basics"));
+        linked("link_solutions", &course.root().join("solutions/01_basics"));
+        // The file itself through a link that stays inside the tree is still refused (no
+        // component may be a link).
+        let dir = cohort.path().join("link_inside/exercises/01_basics");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("real.py"), GREET_SOLVED).unwrap();
+        std::os::unix::fs::symlink("real.py", dir.join("greet.py")).unwrap();
+    }
     let out = Command::new(BIN)
         .args(["grade", "--course"])
         .arg(course.root())
@@ -578,6 +683,24 @@ fn grade_grades_a_python_cohort_and_hostile_learners_earn_nothing() {
             .unwrap()
     };
     assert_eq!(status_of("always_equal"), "rejected");
+    // Which defence held: the rule book (W1, W2, W4), the grader's reader (W5).
+    for name in ["monkeypatch_alias", "operators", "alias_path"] {
+        assert_eq!(status_of(name), "rejected", "{name}");
+    }
+    let output_of = |name: &str| {
+        report["learners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["name"] == name)
+            .map(|l| l["exercises"][0].to_string())
+            .unwrap()
+    };
+    #[cfg(unix)]
+    for name in ["link_classmate", "link_solutions", "link_inside"] {
+        let exercise = output_of(name);
+        assert!(exercise.contains("is a link"), "{name}: {exercise}");
+    }
     assert_eq!(status_of("edits_tests"), "tests_failed");
     assert_eq!(status_of("conftest"), "tests_failed");
 }
