@@ -631,7 +631,10 @@ fn grade_grades_a_python_cohort_and_hostile_learners_earn_nothing() {
             fs::create_dir_all(&dir).unwrap();
             std::os::unix::fs::symlink(to, dir.join("01_basics")).unwrap();
         };
-        linked("link_classmate", Path::new("../../solved/exercises/01_basics"));
+        linked(
+            "link_classmate",
+            Path::new("../../solved/exercises/01_basics"),
+        );
         linked("link_solutions", &course.root().join("solutions/01_basics"));
         // The file itself through a link that stays inside the tree is still refused (no
         // component may be a link).

@@ -122,7 +122,11 @@ fn linked_on_the_way(learner_root: &Path, rel: &Path, shown: &str) -> Option<Pro
         match fs::symlink_metadata(&at) {
             Err(_) => return None,
             Ok(meta) if meta.file_type().is_symlink() => {
-                let link = at.strip_prefix(learner_root).unwrap_or(&at).display().to_string();
+                let link = at
+                    .strip_prefix(learner_root)
+                    .unwrap_or(&at)
+                    .display()
+                    .to_string();
                 return Some(Problem::Unreadable(format!(
                     "{shown}: {link} is a link; links in the learner's tree are not followed"
                 )));

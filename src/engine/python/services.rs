@@ -245,8 +245,7 @@ impl OwnPostgres {
         if let Some(server) = slot.as_ref() {
             return Ok(server.clone());
         }
-        let server =
-            start_postgres(&bin).map_err(|why| Problem::Failed(Service::Postgres, why))?;
+        let server = start_postgres(&bin).map_err(|why| Problem::Failed(Service::Postgres, why))?;
         *slot = Some(server.clone());
         Ok(server)
     }
