@@ -472,6 +472,16 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
             "from rest_framework.fields import get_attribute\ndef greet(name):\n    return get_attribute(name, ['x'])\n",
             "get_attribute",
         ),
+        // `functools.wraps`/`update_wrapper` copy any object's attributes (`operate`) onto
+        // another: `wraps` only decorates a function of the file.
+        (
+            "import functools\nfrom sqlalchemy import column\ndef greet(name):\n    return functools.wraps(name)(column('x'))\n",
+            "`wraps` only as",
+        ),
+        (
+            "from functools import update_wrapper\ndef greet(name):\n    pass\n",
+            "update_wrapper",
+        ),
     ];
     for (source, says) in attacks {
         course.write("exercises/01_basics/greet.py", source);

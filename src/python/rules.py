@@ -180,6 +180,10 @@ REFUSED_ATTRIBUTES = {
     # Red team round 9: DRF's `fields.get_attribute(obj, [names])` reads any attribute by
     # computed names; Pydantic's AliasGenerator computes aliases (see NAMED_BY_TEXT_CALLS).
     "get_attribute", "AliasGenerator",
+    # `functools.update_wrapper(obj, box)` copies `box.__dict__` (any attributes, `operate`
+    # among them) onto any object, and sets the attributes `assigned=` names; `wraps` only as
+    # a decorator of the learner's own function (see `visit_FunctionDef`).
+    "update_wrapper",
 }
 # Refused in a file that imports Django or DRF, as attributes of anything and as imported
 # names, and only there (FastAPI code reads `app.state.settings`, SQLAlchemy code calls
@@ -339,6 +343,8 @@ class Checker(ast.NodeVisitor):
         self.allowed_names = set()
         # Attribute nodes that are a call's function (see CALL_ONLY_METHODS).
         self.callees = set()
+        # `wraps` nodes that decorate a function the file defines (`@functools.wraps(f)`).
+        self.decorating_wraps = set()
         # Names bound by `class` statements in this file, and names imported from the learner's
         # own package (relative imports): bases the rules have read or that are the course's.
         self.own_classes = set()
@@ -442,6 +448,8 @@ class Checker(ast.NodeVisitor):
                 )
             elif node.id in NAMED_ACCESS:
                 self.refuse(node, f"uses `{node.id}` other than by calling it")
+        if node.id == "wraps" and id(node) not in self.decorating_wraps:
+            self.refuse(node, "`wraps` only as `@wraps(function)` on a function of the file")
         if node.id in REFUSED_BUILTINS:
             self.refuse(node, f"uses `{node.id}`, which graded code may not use")
         elif node.id.startswith("__") and node.id != "__name__":
@@ -452,6 +460,8 @@ class Checker(ast.NodeVisitor):
         root = node.value
         if isinstance(root, ast.Name):
             self.allowed_names.add(id(root))
+        if attr == "wraps" and id(node) not in self.decorating_wraps:
+            self.refuse(node, "`wraps` only as `@wraps(function)` on a function of the file")
         if attr in CALL_ONLY_METHODS and id(node) not in self.callees:
             self.refuse(
                 node,
@@ -805,6 +815,14 @@ class Checker(ast.NodeVisitor):
         return set() if rebound else {first}
 
     def visit_FunctionDef(self, node):
+        for decorator in node.decorator_list:
+            if (
+                isinstance(decorator, ast.Call)
+                and len(decorator.args) == 1
+                and not decorator.keywords
+                and decorator_named(decorator, "wraps")
+            ):
+                self.decorating_wraps.add(id(decorator.func))
         self.check_function(node)
         self.check_annotation(node.returns)
         method = bool(self.classes) and node in self.classes[-1].body
