@@ -997,7 +997,9 @@ fn a_missing_server_says_what_to_install_and_grading_does_not_start() {
 }
 
 /// Both learners' code tries to reach another check's database, the administrator and the
-/// server's own databases while the other learner's check is running: nothing answers.
+/// server's own databases while the other learner's check is running: nothing answers. Each
+/// learner has a server of its own while grading (red team round 9), so the other learner's
+/// database is not even listed.
 const PROBE: &str = r#"import time
 from urllib.parse import urlsplit, parse_qs
 
@@ -1021,7 +1023,7 @@ def probe(dsn):
     reached = []
     with psycopg.connect(dsn, autocommit=True) as conn:
         others = []
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 4
         while not others and time.monotonic() < deadline:
             others = [r[0] for r in conn.execute(
                 "SELECT datname FROM pg_database WHERE datname LIKE 'check%%' AND datname <> %s",
@@ -1061,7 +1063,7 @@ import rows
 
 def test_counts_rows():
     others, superusers, roles, reached = rows.probe(os.environ["BACKENDLINGS_POSTGRES_DSN"])
-    assert others, "no other check's database was there to attack"
+    assert others == [], f"another learner's database is on this learner's server: {others}"
     assert superusers, "no superuser was named"
     assert reached == []
 "#;
@@ -1125,6 +1127,81 @@ fn grading_jails_postgres_checks_and_a_learner_reaches_no_other_database() {
     }
     assert_eq!(status("ada", "hits").0, "passed");
     assert_eq!(status("bo", "hits").0, "tests_failed");
+    assert_eq!(session_folders(tmp.path()), Vec::<String>::new());
+}
+
+/// Red team round 9 (W3): a learner's module fills its PostgreSQL server's lock table with
+/// session advisory locks and holds them; an honest learner graded at the same time keeps its
+/// mark (its DDL needs the lock table), because each learner has a server of its own. A server
+/// setting no check can change bounds temporary files.
+const HOG: &str = r#"import os
+import time
+
+import psycopg
+
+hog = psycopg.connect(os.environ.get("BACKENDLINGS_POSTGRES_DSN", ""), autocommit=True)
+try:
+    hog.execute("SELECT count(pg_advisory_lock(i)) FROM generate_series(1, 10000000) i")
+except psycopg.Error as err:
+    print("hog:", err)
+try:
+    hog.execute("SET temp_file_limit = -1")
+    print("hog: temp_file_limit changed")
+except psycopg.Error as err:
+    print("hog:", err)
+time.sleep(12)
+
+
+def count(conn):
+    return 0
+"#;
+
+#[test]
+fn grading_gives_each_learner_a_postgres_server_a_hog_fills_only_its_own() {
+    if !python_here() || !services_here() || !cfg!(target_os = "linux") {
+        return;
+    }
+    let course = services_course();
+    let cohort = tempfile::tempdir().unwrap();
+    let honest = "import time\n\ntime.sleep(4)  # the hog has filled its lock table by now\n\n\ndef count(conn):\n    return conn.execute(\"SELECT count(*) FROM t\").fetchone()[0]\n";
+    for (name, rows) in [("honest", honest), ("hog", HOG)] {
+        let dir = cohort.path().join(name).join("exercises/01_basics");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("rows.py"), rows).unwrap();
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["grade", "--jobs", "2", "--course"])
+        .arg(course.root())
+        .arg("--cohort")
+        .arg(cohort.path())
+        .arg("--json")
+        .arg(cohort.path().join("grades.json"))
+        .env("NO_COLOR", "1")
+        .env("BACKENDLINGS_DATA_DIR", data_dir())
+        .env("TMPDIR", tmp.path())
+        .output()
+        .unwrap();
+    let said = text(&out);
+    let report = fs::read_to_string(cohort.path().join("grades.json")).expect(&said);
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let rows_of = |learner: &str| {
+        let learner = (report["learners"].as_array().unwrap().iter())
+            .find(|l| l["name"] == learner)
+            .unwrap();
+        (learner["exercises"].as_array().unwrap().iter())
+            .find(|e| e["name"] == "rows")
+            .unwrap()
+            .clone()
+    };
+    let honest = rows_of("honest");
+    assert_eq!(honest["status"], "passed", "{honest}");
+    let hog = rows_of("hog");
+    assert_eq!(hog["status"], "tests_failed", "{hog}");
+    let output = hog["output"].to_string();
+    assert!(output.contains("out of shared memory"), "{output}");
+    assert!(!output.contains("temp_file_limit changed"), "{output}");
+    // Every learner's server stopped, its folder removed.
     assert_eq!(session_folders(tmp.path()), Vec::<String>::new());
 }
 
