@@ -1141,7 +1141,7 @@ import psycopg
 
 hog = psycopg.connect(os.environ.get("BACKENDLINGS_POSTGRES_DSN", ""), autocommit=True)
 try:
-    hog.execute("SELECT count(pg_advisory_lock(i)) FROM generate_series(1, 10000000) i")
+    hog.execute("SELECT count(pg_advisory_lock(i)) FROM generate_series(1, 1000000) i")
 except psycopg.Error as err:
     print("hog:", err)
 try:
@@ -1149,11 +1149,33 @@ try:
     print("hog: temp_file_limit changed")
 except psycopg.Error as err:
     print("hog:", err)
-time.sleep(12)
+time.sleep(15)
 
 
 def count(conn):
     return 0
+"#;
+
+/// The honest learner: waits (up to 10 s) until some server's lock table holds the hog's
+/// advisory locks, which on a shared server it would see, then counts.
+const WAITS_FOR_HOG: &str = r#"import os
+import time
+
+import psycopg
+
+with psycopg.connect(os.environ.get("BACKENDLINGS_POSTGRES_DSN", ""), autocommit=True) as c:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        held = c.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").fetchone()
+        if held[0] > 1000:
+            print("honest: the hog's locks are on this server")
+            time.sleep(1)
+            break
+        time.sleep(0.1)
+
+
+def count(conn):
+    return conn.execute("SELECT count(*) FROM t").fetchone()[0]
 "#;
 
 #[test]
@@ -1163,8 +1185,7 @@ fn grading_gives_each_learner_a_postgres_server_a_hog_fills_only_its_own() {
     }
     let course = services_course();
     let cohort = tempfile::tempdir().unwrap();
-    let honest = "import time\n\ntime.sleep(4)  # the hog has filled its lock table by now\n\n\ndef count(conn):\n    return conn.execute(\"SELECT count(*) FROM t\").fetchone()[0]\n";
-    for (name, rows) in [("honest", honest), ("hog", HOG)] {
+    for (name, rows) in [("honest", WAITS_FOR_HOG), ("hog", HOG)] {
         let dir = cohort.path().join(name).join("exercises/01_basics");
         fs::create_dir_all(&dir).unwrap();
         fs::write(dir.join("rows.py"), rows).unwrap();
@@ -1196,6 +1217,7 @@ fn grading_gives_each_learner_a_postgres_server_a_hog_fills_only_its_own() {
     };
     let honest = rows_of("honest");
     assert_eq!(honest["status"], "passed", "{honest}");
+    assert!(!honest.to_string().contains("hog's locks"), "{honest}");
     let hog = rows_of("hog");
     assert_eq!(hog["status"], "tests_failed", "{hog}");
     let output = hog["output"].to_string();
