@@ -482,6 +482,16 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
             "from functools import update_wrapper\ndef greet(name):\n    pass\n",
             "update_wrapper",
         ),
+        // A class built at run time escapes the base-class rule: `type` only called with one
+        // argument, and not the metaclass it returns.
+        (
+            "from sqlalchemy.sql.operators import ColumnOperators\nt = type\nYes = t('Yes', (ColumnOperators,), {})\ndef greet(name):\n    return Yes()\n",
+            "uses `type` other than by calling it",
+        ),
+        (
+            "from sqlalchemy.sql.operators import ColumnOperators\nYes = type(int)('Yes', (ColumnOperators,), {})\ndef greet(name):\n    return Yes()\n",
+            "`type(x)(...)` with three arguments",
+        ),
     ];
     for (source, says) in attacks {
         course.write("exercises/01_basics/greet.py", source);

@@ -345,6 +345,9 @@ class Checker(ast.NodeVisitor):
         self.callees = set()
         # `wraps` nodes that decorate a function the file defines (`@functools.wraps(f)`).
         self.decorating_wraps = set()
+        # `type` names where a class is only named, not made (annotations, `type[X]`,
+        # `isinstance(x, type)`); elsewhere `type` is only called with one argument.
+        self.type_names_ok = set()
         # Names bound by `class` statements in this file, and names imported from the learner's
         # own package (relative imports): bases the rules have read or that are the course's.
         self.own_classes = set()
@@ -448,6 +451,14 @@ class Checker(ast.NodeVisitor):
                 )
             elif node.id in NAMED_ACCESS:
                 self.refuse(node, f"uses `{node.id}` other than by calling it")
+        if (
+            node.id == "type"
+            and isinstance(node.ctx, ast.Load)
+            and id(node) not in self.allowed_names
+            and id(node) not in self.type_names_ok
+        ):
+            # `t = type; t("Yes", (Base,), {...})` escapes the three-argument check.
+            self.refuse(node, "uses `type` other than by calling it with one argument")
         if node.id == "wraps" and id(node) not in self.decorating_wraps:
             self.refuse(node, "`wraps` only as `@wraps(function)` on a function of the file")
         if node.id in REFUSED_BUILTINS:
@@ -527,6 +538,21 @@ class Checker(ast.NodeVisitor):
         self.check_named_by_text(node)
         if isinstance(func, ast.Name) and func.id == "type" and len(node.args) > 1:
             self.refuse(node, "`type` with three arguments builds a class: write the class")
+        if isinstance(func, ast.Name) and func.id == "type" and node.keywords:
+            self.refuse(node, "`type` with keywords builds a class: write the class")
+        # `type(int)` is `type` itself: `type(x)(name, bases, namespace)` builds a class.
+        if (
+            isinstance(func, ast.Call)
+            and isinstance(func.func, ast.Name)
+            and func.func.id == "type"
+            and (len(node.args) > 2 or any(isinstance(a, ast.Starred) for a in node.args))
+        ):
+            self.refuse(node, "`type(x)(...)` with three arguments builds a class: write the class")
+        if isinstance(func, ast.Name) and func.id in ("isinstance", "issubclass"):
+            for arg in node.args[1:]:
+                for inner in ast.walk(arg):
+                    if isinstance(inner, ast.Name) and inner.id == "type":
+                        self.type_names_ok.add(id(inner))
         # `"{0.attr}".format(x)` reads attributes through text: only literal formats without
         # attribute or item access.
         if isinstance(func, ast.Attribute) and func.attr == "format":
@@ -758,12 +784,21 @@ class Checker(ast.NodeVisitor):
         self.check_annotation(node.annotation)
         self.generic_visit(node)
 
+    def visit_Subscript(self, node):
+        # `type[Model]`: names a class.
+        if isinstance(node.value, ast.Name) and node.value.id == "type":
+            self.type_names_ok.add(id(node.value))
+        self.generic_visit(node)
+
     def check_annotation(self, annotation):
         """A string in an annotation is code: Pydantic and SQLAlchemy's declarative mapping
         resolve forward references (`x: "Other"`, `Mapped["Book"]`) with `eval` in the module's
         namespace. Each one that parses as an expression is checked as if written out."""
         if annotation is None:
             return
+        for inner in ast.walk(annotation):
+            if isinstance(inner, ast.Name) and inner.id == "type":
+                self.type_names_ok.add(id(inner))
         pending = [annotation]
         while pending:
             node = pending.pop()
