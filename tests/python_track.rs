@@ -472,6 +472,10 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
             "from rest_framework.fields import get_attribute\ndef greet(name):\n    return get_attribute(name, ['x'])\n",
             "get_attribute",
         ),
+        (
+            "from typing import Any\nfrom pydantic import BaseModel, Field\nopts = dict(default=None)\nclass Peek(BaseModel):\n    g: Any = Field(**opts)\ndef greet(name):\n    pass\n",
+            "`Field(**...)` needs its options written out",
+        ),
         // `functools.wraps`/`update_wrapper` copy any object's attributes (`operate`) onto
         // another: `wraps` only decorates a function of the file.
         (

@@ -633,15 +633,21 @@ class Checker(ast.NodeVisitor):
             if node.keywords:
                 self.refuse(node, f"`{name}` takes its names as positional text only")
         for keyword in node.keywords:
-            if keyword.arg is None and name not in ("dict",):
-                # `**options` could carry `alias=` with a computed name.
-                if not isinstance(keyword.value, ast.Dict) or any(
-                    k is None for k in keyword.value.keys
+            if keyword.arg is None:
+                # `Field(**options)`: options could carry `alias=` with a computed name (a
+                # dict literal's keys are checked by `visit_Dict`).
+                if takes_names_by_text(name) and not (
+                    isinstance(keyword.value, ast.Dict)
+                    and all(
+                        isinstance(k, ast.Constant) and isinstance(k.value, str)
+                        for k in keyword.value.keys
+                    )
                 ):
-                    continue
-                for key, value in zip(keyword.value.keys, keyword.value.values):
-                    if isinstance(key, ast.Constant) and key.value in NAMED_BY_TEXT_KEYWORDS:
-                        self.check_named_value(node, key.value, value)
+                    self.refuse(
+                        node,
+                        f"`{name}(**...)` needs its options written out (an alias names an "
+                        "attribute read by text)",
+                    )
             elif keyword.arg in NAMED_BY_TEXT_KEYWORDS:
                 self.check_named_value(node, keyword.arg, keyword.value)
             elif keyword.arg == "alias_generator":
@@ -655,6 +661,15 @@ class Checker(ast.NodeVisitor):
                         "`alias_generator` may be only Pydantic's `to_camel`, `to_pascal` or "
                         "`to_snake` (an alias names an attribute read by text)",
                     )
+
+    def visit_Dict(self, node):
+        # `{"alias": ...}` passed on with `**`, or a dict `model_config`: checked as keywords.
+        for key, value in zip(node.keys, node.values):
+            if isinstance(key, ast.Constant) and key.value in NAMED_BY_TEXT_KEYWORDS:
+                self.check_named_value(node, key.value, value)
+            elif isinstance(key, ast.Constant) and key.value == "alias_generator":
+                self.refuse(node, "`alias_generator` in a dict is not allowed: use ConfigDict")
+        self.generic_visit(node)
 
     def is_alias_call(self, value):
         if not isinstance(value, ast.Call):
@@ -908,6 +923,15 @@ class Checker(ast.NodeVisitor):
 
 _MODULES = {}
 _ROUTING = None
+
+
+def takes_names_by_text(name):
+    """Whether a call of `name` takes options that name attributes by text (Pydantic's `Field`,
+    `ConfigDict`, `FieldInfo`, `computed_field`; DRF's fields and serializers; `Prefetch`)."""
+    return bool(name) and (
+        name in ("Field", "ConfigDict", "computed_field", "Prefetch", "AliasPath", "AliasChoices")
+        or name.endswith(("Field", "Info", "Serializer", "Relation"))
+    )
 
 
 def library_class(dotted):
