@@ -533,6 +533,90 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
         (
             "from celery import current_app\ndef greet(name):\n    return current_app.control\n",
             "`.control`",
+        // Red team round 9. W1: MonkeyPatch's methods bound, passed or read by name escape
+        // the checks made at their calls (a dotted target imports and patches pytest).
+        (
+            "from pytest import MonkeyPatch\npatch = MonkeyPatch().setattr\npatch('_pytest.python.Function.runtest', lambda self: None)\ndef greet(name):\n    pass\n",
+            "`.setattr` other than by calling it",
+        ),
+        (
+            "import functools\nfrom pytest import MonkeyPatch\nfunctools.partial(MonkeyPatch().setattr, 'a.b')(1)\ndef greet(name):\n    pass\n",
+            "`.setattr` other than by calling it",
+        ),
+        (
+            "from pytest import MonkeyPatch\n[MonkeyPatch().delattr][0]('a.b')\ndef greet(name):\n    pass\n",
+            "`.delattr` other than by calling it",
+        ),
+        (
+            "from pytest import MonkeyPatch\ngetattr(MonkeyPatch(), 'setattr')('a.b', 1)\ndef greet(name):\n    pass\n",
+            "`getattr` needs an attribute name",
+        ),
+        (
+            "from pytest import MonkeyPatch\nMonkeyPatch().setattr(target='a.b', value=1)\ndef greet(name):\n    pass\n",
+            "arguments not written out",
+        ),
+        (
+            "f = '{0.x}'.format\ndef greet(name):\n    return f(name)\n",
+            "`.format` other than by calling it",
+        ),
+        // W2: operators inherited from a library class that routes them to an ordinary
+        // method (`ColumnOperators.__eq__` calls `self.operate`): always equal.
+        (
+            "from sqlalchemy.sql.operators import ColumnOperators\nclass Yes(ColumnOperators):\n    def operate(self, op, *other, **kw):\n        return True\ndef greet(name):\n    return Yes()\n",
+            "subclasses `sqlalchemy.sql.operators.ColumnOperators`",
+        ),
+        (
+            "from sqlalchemy import sql\nclass Yes(sql.elements.ColumnElement):\n    pass\ndef greet(name):\n    return Yes()\n",
+            "subclasses `sqlalchemy.sql.elements.ColumnElement`",
+        ),
+        (
+            "from sqlalchemy.sql.operators import ColumnOperators\nBase = ColumnOperators\nclass Yes(Base):\n    pass\ndef greet(name):\n    return Yes()\n",
+            "a base class must be",
+        ),
+        (
+            "from sqlalchemy import column\ndef greet(name):\n    c = column('x')\n    c.operate = lambda *a, **k: True\n    return c\n",
+            "sets `.operate`",
+        ),
+        // W4: attributes read by computed names through Pydantic's aliases and DRF.
+        (
+            "from typing import Any\nfrom pydantic import AliasPath, BaseModel, Field\nU = '_' * 2\nclass Peek(BaseModel):\n    g: Any = Field(validation_alias=AliasPath('fn', U + 'globals' + U))\ndef greet(name):\n    pass\n",
+            "`AliasPath` needs names written out",
+        ),
+        (
+            "from typing import Any\nfrom pydantic import BaseModel, Field\nU = '_' * 2\nclass Peek(BaseModel):\n    g: Any = Field(alias=U + 'globals' + U)\ndef greet(name):\n    pass\n",
+            "`alias=` needs a name written out",
+        ),
+        (
+            "from pydantic import BaseModel, ConfigDict\nclass Peek(BaseModel):\n    model_config = ConfigDict(alias_generator=lambda n: n)\ndef greet(name):\n    pass\n",
+            "`alias_generator` may be only",
+        ),
+        (
+            "from rest_framework.fields import get_attribute\ndef greet(name):\n    return get_attribute(name, ['x'])\n",
+            "get_attribute",
+        ),
+        (
+            "from typing import Any\nfrom pydantic import BaseModel, Field\nopts = dict(default=None)\nclass Peek(BaseModel):\n    g: Any = Field(**opts)\ndef greet(name):\n    pass\n",
+            "`Field(**...)` needs its options written out",
+        ),
+        // `functools.wraps`/`update_wrapper` copy any object's attributes (`operate`) onto
+        // another: `wraps` only decorates a function of the file.
+        (
+            "import functools\nfrom sqlalchemy import column\ndef greet(name):\n    return functools.wraps(name)(column('x'))\n",
+            "`wraps` only as",
+        ),
+        (
+            "from functools import update_wrapper\ndef greet(name):\n    pass\n",
+            "update_wrapper",
+        ),
+        // A class built at run time escapes the base-class rule: `type` only called with one
+        // argument, and not the metaclass it returns.
+        (
+            "from sqlalchemy.sql.operators import ColumnOperators\nt = type\nYes = t('Yes', (ColumnOperators,), {})\ndef greet(name):\n    return Yes()\n",
+            "uses `type` other than by calling it",
+        ),
+        (
+            "from sqlalchemy.sql.operators import ColumnOperators\nYes = type(int)('Yes', (ColumnOperators,), {})\ndef greet(name):\n    return Yes()\n",
+            "`type(x)(...)` with three arguments",
         ),
     ];
     for (source, says) in attacks {
@@ -726,6 +810,53 @@ fn grade_grades_a_python_cohort_and_hostile_learners_earn_nothing() {
             "import os\n\ndef greet(name):\n    return os.environ.get('HOME', '') + os.getenv('GRADER_SECRET', '')\n",
         )],
     );
+    // Red team round 9. W1: MonkeyPatch's `setattr` bound to a name, with a dotted target
+    // (`_pytest.python.Function.runtest`): every test body would be skipped. The rule book
+    // refuses it.
+    learner(
+        "monkeypatch_alias",
+        &[(
+            module,
+            "from pytest import MonkeyPatch\n\npatch = MonkeyPatch().setattr\npatch('_pytest.python.Function.runtest', lambda self: None)\n\ndef greet(name):\n    return 'TODO'\n",
+        )],
+    );
+    // W2: an always-equal value inherited from SQLAlchemy's ColumnOperators.
+    learner(
+        "operators",
+        &[(
+            module,
+            "from sqlalchemy.sql.operators import ColumnOperators\n\nclass Yes(ColumnOperators):\n    def operate(self, op, *other, **kw):\n        return True\n\ndef greet(name):\n    return Yes()\n",
+        )],
+    );
+    // W4: pydantic reads `__globals__` by a computed alias, then patches pytest.
+    learner(
+        "alias_path",
+        &[(
+            module,
+            "from typing import Any\nfrom pydantic import AliasPath, BaseModel, ConfigDict, Field\nfrom pytest import MonkeyPatch\n\nU = '_' * 2\n\nclass Box:\n    def __init__(self) -> None:\n        self.fn = MonkeyPatch.undo\n\nclass Peek(BaseModel):\n    model_config = ConfigDict(from_attributes=True, arbitrary_types_allowed=True)\n    g: Any = Field(validation_alias=AliasPath('fn', U + 'globals' + U))\n\nspace = Peek.model_validate(Box(), from_attributes=True).g\nspace['sys'].modules['_pytest.python'].Function.runtest = lambda self: None\n\ndef greet(name):\n    return 'TODO'\n",
+        )],
+    );
+    // W5: the section folder is a link to a classmate's, or to the course's solutions: the
+    // grader (outside the jail) must not follow it.
+    #[cfg(unix)]
+    {
+        let linked = |name: &str, to: &Path| {
+            let dir = cohort.path().join(name).join("exercises");
+            fs::create_dir_all(&dir).unwrap();
+            std::os::unix::fs::symlink(to, dir.join("01_basics")).unwrap();
+        };
+        linked(
+            "link_classmate",
+            Path::new("../../solved/exercises/01_basics"),
+        );
+        linked("link_solutions", &course.root().join("solutions/01_basics"));
+        // The file itself through a link that stays inside the tree is still refused (no
+        // component may be a link).
+        let dir = cohort.path().join("link_inside/exercises/01_basics");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("real.py"), GREET_SOLVED).unwrap();
+        std::os::unix::fs::symlink("real.py", dir.join("greet.py")).unwrap();
+    }
     let out = Command::new(BIN)
         .args(["grade", "--course"])
         .arg(course.root())
@@ -769,6 +900,24 @@ fn grade_grades_a_python_cohort_and_hostile_learners_earn_nothing() {
             .unwrap()
     };
     assert_eq!(status_of("always_equal"), "rejected");
+    // Which defence held: the rule book (W1, W2, W4), the grader's reader (W5).
+    for name in ["monkeypatch_alias", "operators", "alias_path"] {
+        assert_eq!(status_of(name), "rejected", "{name}");
+    }
+    let output_of = |name: &str| {
+        report["learners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["name"] == name)
+            .map(|l| l["exercises"][0].to_string())
+            .unwrap()
+    };
+    #[cfg(unix)]
+    for name in ["link_classmate", "link_solutions", "link_inside"] {
+        let exercise = output_of(name);
+        assert!(exercise.contains("is a link"), "{name}: {exercise}");
+    }
     assert_eq!(status_of("edits_tests"), "tests_failed");
     assert_eq!(status_of("conftest"), "tests_failed");
 }
@@ -1052,7 +1201,9 @@ fn a_missing_server_says_what_to_install_and_grading_does_not_start() {
 }
 
 /// Both learners' code tries to reach another check's database, the administrator and the
-/// server's own databases while the other learner's check is running: nothing answers.
+/// server's own databases while the other learner's check is running: nothing answers. Each
+/// learner has a server of its own while grading (red team round 9), so the other learner's
+/// database is not even listed.
 const PROBE: &str = r#"import time
 from urllib.parse import urlsplit, parse_qs
 
@@ -1076,7 +1227,7 @@ def probe(dsn):
     reached = []
     with psycopg.connect(dsn, autocommit=True) as conn:
         others = []
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 4
         while not others and time.monotonic() < deadline:
             others = [r[0] for r in conn.execute(
                 "SELECT datname FROM pg_database WHERE datname LIKE 'check%%' AND datname <> %s",
@@ -1116,7 +1267,7 @@ import rows
 
 def test_counts_rows():
     others, superusers, roles, reached = rows.probe(os.environ["BACKENDLINGS_POSTGRES_DSN"])
-    assert others, "no other check's database was there to attack"
+    assert others == [], f"another learner's database is on this learner's server: {others}"
     assert superusers, "no superuser was named"
     assert reached == []
 "#;
@@ -1180,6 +1331,103 @@ fn grading_jails_postgres_checks_and_a_learner_reaches_no_other_database() {
     }
     assert_eq!(status("ada", "hits").0, "passed");
     assert_eq!(status("bo", "hits").0, "tests_failed");
+    assert_eq!(session_folders(tmp.path()), Vec::<String>::new());
+}
+
+/// Red team round 9 (W3): a learner's module fills its PostgreSQL server's lock table with
+/// session advisory locks and holds them; an honest learner graded at the same time keeps its
+/// mark (its DDL needs the lock table), because each learner has a server of its own. A server
+/// setting no check can change bounds temporary files.
+const HOG: &str = r#"import os
+import time
+
+import psycopg
+
+hog = psycopg.connect(os.environ.get("BACKENDLINGS_POSTGRES_DSN", ""), autocommit=True)
+try:
+    hog.execute("SELECT count(pg_advisory_lock(i)) FROM generate_series(1, 1000000) i")
+except psycopg.Error as err:
+    print("hog:", err)
+try:
+    hog.execute("SET temp_file_limit = -1")
+    print("hog: temp_file_limit changed")
+except psycopg.Error as err:
+    print("hog:", err)
+time.sleep(15)
+
+
+def count(conn):
+    return 0
+"#;
+
+/// The honest learner: waits (up to 10 s) until some server's lock table holds the hog's
+/// advisory locks, which on a shared server it would see, then counts.
+const WAITS_FOR_HOG: &str = r#"import os
+import time
+
+import psycopg
+
+with psycopg.connect(os.environ.get("BACKENDLINGS_POSTGRES_DSN", ""), autocommit=True) as c:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        held = c.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").fetchone()
+        if held[0] > 1000:
+            print("honest: the hog's locks are on this server")
+            time.sleep(1)
+            break
+        time.sleep(0.1)
+
+
+def count(conn):
+    return conn.execute("SELECT count(*) FROM t").fetchone()[0]
+"#;
+
+#[test]
+fn grading_gives_each_learner_a_postgres_server_a_hog_fills_only_its_own() {
+    if !python_here() || !services_here() || !cfg!(target_os = "linux") {
+        return;
+    }
+    let course = services_course();
+    let cohort = tempfile::tempdir().unwrap();
+    for (name, rows) in [("honest", WAITS_FOR_HOG), ("hog", HOG)] {
+        let dir = cohort.path().join(name).join("exercises/01_basics");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("rows.py"), rows).unwrap();
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["grade", "--jobs", "2", "--course"])
+        .arg(course.root())
+        .arg("--cohort")
+        .arg(cohort.path())
+        .arg("--json")
+        .arg(cohort.path().join("grades.json"))
+        .env("NO_COLOR", "1")
+        .env("BACKENDLINGS_DATA_DIR", data_dir())
+        .env("TMPDIR", tmp.path())
+        .output()
+        .unwrap();
+    let said = text(&out);
+    let report = fs::read_to_string(cohort.path().join("grades.json")).expect(&said);
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let rows_of = |learner: &str| {
+        let learner = (report["learners"].as_array().unwrap().iter())
+            .find(|l| l["name"] == learner)
+            .unwrap();
+        (learner["exercises"].as_array().unwrap().iter())
+            .find(|e| e["name"] == "rows")
+            .unwrap()
+            .clone()
+    };
+    let honest = rows_of("honest");
+    assert_eq!(honest["status"], "passed", "{honest}");
+    assert!(!honest.to_string().contains("hog's locks"), "{honest}");
+    let hog = rows_of("hog");
+    assert_eq!(hog["status"], "tests_failed", "{hog}");
+    let output = hog["output"].to_string();
+    assert!(output.contains("out of shared memory"), "{output}");
+    assert!(!output.contains("temp_file_limit changed"), "{output}");
+    // Every learner's server stopped, its folder removed.
     assert_eq!(session_folders(tmp.path()), Vec::<String>::new());
 }
 

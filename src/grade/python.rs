@@ -59,6 +59,13 @@ fn prepare_one(
     let rel = exercise.rel_main_file();
     let shown = rel.display().to_string();
     let from = learner_root.join(&rel);
+    // No folder on the way may be a link either (red team round 9: `exercises/00_basics ->
+    // ../../alice/exercises/00_basics` made the grader copy a classmate's file, or the
+    // course's solution, as the learner's); and where the file really is must be inside the
+    // learner's tree, as the Rust track's reader requires.
+    if let Some(problem) = linked_on_the_way(learner_root, &rel, &shown) {
+        return Ok(Prepared::Skipped(problem));
+    }
     let problem = match fs::symlink_metadata(&from) {
         Err(_) => Some(Problem::Missing(format!("{shown} is missing"))),
         Ok(meta) if !meta.is_file() => Some(Problem::Unreadable(format!(
@@ -131,6 +138,10 @@ fn prepare_package(
     let shown = rel.display().to_string();
     let main = exercise.rel_main_file();
     let from = learner_root.join(&rel);
+    // The package's own folder is checked below; no folder on the way to it may be a link.
+    if let Some(problem) = linked_on_the_way(learner_root, &rel, &shown) {
+        return Ok(Prepared::Skipped(problem));
+    }
     let problem = match fs::symlink_metadata(&from) {
         Err(_) => Some(Problem::Missing(format!("{shown} is missing"))),
         Ok(meta) if !meta.is_dir() => Some(Problem::Unreadable(format!(
@@ -185,6 +196,41 @@ fn prepare_package(
         write(root, &shipped.join(name), &bytes)?;
     }
     course_companions(course, exercise, root)
+
+/// Why `rel` below `learner_root` may not be read: a folder on the way (or the file) is a
+/// link, or the path resolves outside the learner's tree. `None` when it may be read (or does
+/// not exist: the caller says it is missing).
+fn linked_on_the_way(learner_root: &Path, rel: &Path, shown: &str) -> Option<Problem> {
+    let mut at = learner_root.to_path_buf();
+    for part in rel.components() {
+        at.push(part);
+        match fs::symlink_metadata(&at) {
+            Err(_) => return None,
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = at
+                    .strip_prefix(learner_root)
+                    .unwrap_or(&at)
+                    .display()
+                    .to_string();
+                return Some(Problem::Unreadable(format!(
+                    "{shown}: {link} is a link; links in the learner's tree are not followed"
+                )));
+            }
+            Ok(_) => {}
+        }
+    }
+    let (Ok(real), Ok(tree)) = (
+        fs::canonicalize(learner_root.join(rel)),
+        fs::canonicalize(learner_root),
+    ) else {
+        return None;
+    };
+    if !real.starts_with(&tree) {
+        return Some(Problem::Unreadable(format!(
+            "{shown} is outside the learner's tree; it was not followed"
+        )));
+    }
+    None
 }
 
 /// The course's shipped exercise in a sandbox, relative to its root.
@@ -197,7 +243,9 @@ pub fn shipped_path(exercise: &Exercise) -> PathBuf {
 /// the command's own run folder the only writable place, a private `/tmp`, no network and no
 /// `/proc` (nothing of the process's own memory or descriptors to read).
 pub fn toolchain(env: &PythonEnv, root: &Path, jail: Option<&Jail>) -> Python {
-    let python = Python::new(env.clone(), root.join(RUNS));
+    // One PostgreSQL server per learner: a check that fills a server's lock table, memory or
+    // disk fails only its own learner's checks.
+    let python = Python::new(env.clone(), root.join(RUNS)).with_own_postgres();
     let Some(jail) = jail.cloned() else {
         return python;
     };

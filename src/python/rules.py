@@ -226,6 +226,13 @@ REFUSED_ATTRIBUTES = {
     "pushadd_to_gateway", "delete_from_gateway", "instance_ip_grouping_key",
     "MultiProcessCollector", "ProcessCollector", "GCCollector", "PlatformCollector",
     "PROCESS_COLLECTOR", "GC_COLLECTOR", "PLATFORM_COLLECTOR",
+    # Red team round 9: DRF's `fields.get_attribute(obj, [names])` reads any attribute by
+    # computed names; Pydantic's AliasGenerator computes aliases (see NAMED_BY_TEXT_CALLS).
+    "get_attribute", "AliasGenerator",
+    # `functools.update_wrapper(obj, box)` copies `box.__dict__` (any attributes, `operate`
+    # among them) onto any object, and sets the attributes `assigned=` names; `wraps` only as
+    # a decorator of the learner's own function (see `visit_FunctionDef`).
+    "update_wrapper",
 }
 # Refused in a file that imports Django or DRF, as attributes of anything and as imported
 # names, and only there (FastAPI code reads `app.state.settings`, SQLAlchemy code calls
@@ -397,6 +404,58 @@ PYTEST_PARAMETERS = {
 # Builtins that take an attribute's name as text: only ever called, with the name written out.
 NAMED_ACCESS = {"getattr", "setattr", "delattr", "hasattr"}
 
+# Methods the rules check only where they are called (red team round 9): pytest's MonkeyPatch
+# (`mp.setattr("pkg.mod.name", value)` imports and patches anything) and `str.format` (fields
+# read attributes). They may appear only as the function of a call the rules then check, with
+# positional arguments written out: bound to a name (`patch = mp.setattr`), passed on
+# (`functools.partial(mp.setattr, ...)`), put in a list, or read with `getattr(mp, "setattr")`,
+# the call would escape its check.
+CALL_ONLY_METHODS = {
+    "setattr", "delattr", "setitem", "delitem", "syspath_prepend", "chdir", "setenv", "delenv",
+    "format", "format_map",
+}
+# (`mp.context()` only returns another MonkeyPatch, whose methods are these; `self.context` is
+# how DRF serializers read the request, so it is not among them.)
+# MonkeyPatch's methods among them, whose every call is checked (not `.format`).
+MONKEYPATCH_METHODS = CALL_ONLY_METHODS - {"setenv", "delenv", "format", "format_map"}
+
+# Library hooks that Python operators reach through an ordinary method (red team round 9):
+# SQLAlchemy's `Operators.__eq__` (and every other operator) calls `self.operate(op, other)`,
+# `ColumnCollection.__eq__` calls `self.compare(other)`, `Row.__eq__` calls `self._op(...)`. An
+# object whose hook answers True equals anything. Graded code may not set these attributes
+# on any object (`column("x").operate = ...`), nor name them in `setattr`.
+OPERATOR_HOOKS = {"operate", "reverse_operate", "compare"}
+
+# Library classes whose operators route to such a hook: graded code may not subclass them, nor
+# any class derived from them (`ColumnElement`, `Comparator`, `PropComparator`, `Row`...). Found
+# by reading every `__eq__`/`__lt__` the allowed packages define in Python for one that calls an
+# overridable method with the other operand. (module, class name).
+OPERATOR_ROUTING_BASES = [
+    ("sqlalchemy.sql.operators", "Operators"),
+    ("sqlalchemy.engine.row", "BaseRow"),
+    ("sqlalchemy.sql.base", "ColumnCollection"),
+    ("sqlalchemy.sql.base", "ColumnSet"),
+    ("sqlalchemy.sql.annotation", "Annotated"),
+    ("sqlalchemy.orm.strategy_options", "_LoadElement"),
+    ("sqlalchemy.sql.cache_key", "CacheKey"),
+]
+# The allowed packages whose classes can derive from those (the others never import SQLAlchemy):
+# only their bases are imported to read their MRO, which keeps the rule book fast.
+OPERATOR_ROUTING_PACKAGES = {"sqlalchemy", "alembic"}
+
+# Library APIs that read (or set) attributes named by text (red team round 9): Pydantic reads
+# each step of an alias path with `getattr` under `from_attributes=True`; DRF's `source=` and
+# Django's `to_attr=` name attributes. Their names must be written out and pass the rules for
+# attributes (no private or special names, none of REFUSED_ATTRIBUTES); a computed name would
+# reach `__globals__`.
+NAMED_BY_TEXT_CALLS = {"AliasPath", "AliasChoices"}
+NAMED_BY_TEXT_KEYWORDS = {
+    "alias", "validation_alias", "serialization_alias", "source", "to_attr", "method_name",
+    "slug_field", "lookup_field", "lookup_url_kwarg",
+}
+# Alias generators are functions from a field's name to any text: only Pydantic's own.
+ALIAS_GENERATORS = {"to_camel", "to_pascal", "to_snake"}
+
 
 class Checker(ast.NodeVisitor):
     def __init__(self, shown, shipped_methods):
@@ -409,6 +468,17 @@ class Checker(ast.NodeVisitor):
         self.modules = set()
         # Name nodes that are the value of an attribute (`module.name`) or a call's function.
         self.allowed_names = set()
+        # Attribute nodes that are a call's function (see CALL_ONLY_METHODS).
+        self.callees = set()
+        # `wraps` nodes that decorate a function the file defines (`@functools.wraps(f)`).
+        self.decorating_wraps = set()
+        # `type` names where a class is only named, not made (annotations, `type[X]`,
+        # `isinstance(x, type)`); elsewhere `type` is only called with one argument.
+        self.type_names_ok = set()
+        # Names bound by `class` statements in this file, and names imported from the learner's
+        # own package (relative imports): bases the rules have read or that are the course's.
+        self.own_classes = set()
+        self.relative_names = set()
         # String nodes that are docstrings.
         self.docstrings = set()
         # Names from-imported (`from flask import session`): name -> `module.name`.
@@ -553,6 +623,8 @@ class Checker(ast.NodeVisitor):
             for alias in node.names:
                 if alias.name == "*":
                     self.refuse(node, "`import *` is not allowed in graded code")
+                else:
+                    self.relative_names.add(alias.asname or alias.name)
             return
         module = node.module or ""
         if not self.check_module(node, module):
@@ -633,6 +705,16 @@ class Checker(ast.NodeVisitor):
             self.refuse(
                 node, f"uses the formatter class `{node.id}` other than by calling or deriving it"
             )
+        if (
+            node.id == "type"
+            and isinstance(node.ctx, ast.Load)
+            and id(node) not in self.allowed_names
+            and id(node) not in self.type_names_ok
+        ):
+            # `t = type; t("Yes", (Base,), {...})` escapes the three-argument check.
+            self.refuse(node, "uses `type` other than by calling it with one argument")
+        if node.id == "wraps" and id(node) not in self.decorating_wraps:
+            self.refuse(node, "`wraps` only as `@wraps(function)` on a function of the file")
         if node.id in REFUSED_BUILTINS:
             self.refuse(node, f"uses `{node.id}`, which graded code may not use")
         elif node.id.startswith("__") and node.id != "__name__":
@@ -653,6 +735,20 @@ class Checker(ast.NodeVisitor):
         self.type_places.add(id(root))
         if isinstance(root, ast.Name):
             self.allowed_names.add(id(root))
+        if attr == "wraps" and id(node) not in self.decorating_wraps:
+            self.refuse(node, "`wraps` only as `@wraps(function)` on a function of the file")
+        if attr in CALL_ONLY_METHODS and id(node) not in self.callees:
+            self.refuse(
+                node,
+                f"uses `.{attr}` other than by calling it (its calls are checked: a reference "
+                "would escape the check)",
+            )
+        if attr in OPERATOR_HOOKS and not isinstance(node.ctx, ast.Load):
+            self.refuse(
+                node,
+                f"sets `.{attr}`, a hook library operators call (`==` on it would answer "
+                "what it says): graded code may not set it",
+            )
         if attr.startswith("__") and attr.endswith("__"):
             if attr not in ALLOWED_DUNDER_ATTRIBUTES:
                 self.refuse(node, f"reads `.{attr}`, which graded code may not use")
@@ -734,6 +830,9 @@ class Checker(ast.NodeVisitor):
         self.check_formatter_call(node)
         if isinstance(func, ast.Name):
             self.allowed_names.add(id(func))
+        if isinstance(func, ast.Attribute):
+            self.callees.add(id(func))
+        self.check_named_by_text(node)
         if isinstance(func, ast.Name) and func.id == "type" and len(node.args) > 1:
             self.refuse(node, "`type` with three arguments builds a class: write the class")
         # `type(x)` is a class that can be called or passed on (`type(formatter)(fmt, None,
@@ -751,6 +850,21 @@ class Checker(ast.NodeVisitor):
             self.refuse(
                 node, "`type(x)` may only be read (`type(x).__name__`), compared, or used as a key"
             )
+        if isinstance(func, ast.Name) and func.id == "type" and node.keywords:
+            self.refuse(node, "`type` with keywords builds a class: write the class")
+        # `type(int)` is `type` itself: `type(x)(name, bases, namespace)` builds a class.
+        if (
+            isinstance(func, ast.Call)
+            and isinstance(func.func, ast.Name)
+            and func.func.id == "type"
+            and (len(node.args) > 2 or any(isinstance(a, ast.Starred) for a in node.args))
+        ):
+            self.refuse(node, "`type(x)(...)` with three arguments builds a class: write the class")
+        if isinstance(func, ast.Name) and func.id in ("isinstance", "issubclass"):
+            for arg in node.args[1:]:
+                for inner in ast.walk(arg):
+                    if isinstance(inner, ast.Name) and inner.id == "type":
+                        self.type_names_ok.add(id(inner))
         # `"{0.attr}".format(x)` reads attributes through text: only literal formats without
         # attribute or item access.
         if isinstance(func, ast.Attribute) and func.attr == "format":
@@ -772,10 +886,21 @@ class Checker(ast.NodeVisitor):
                 and not name.value.startswith("_")
                 and name.value not in REFUSED_ATTRIBUTES
                 and name.value not in ("format", "format_map", "Formatter")
+                and name.value not in CALL_ONLY_METHODS
+                and (func.id in ("getattr", "hasattr") or name.value not in OPERATOR_HOOKS)
             ):
                 self.refuse(
                     node, f"`{func.id}` needs an attribute name written out (not private)"
                 )
+        # MonkeyPatch's methods: positional arguments written out, so the checks below see
+        # them (`mp.setattr(target=json, name="dump", value=print)`, `mp.setattr(*args)`).
+        if isinstance(func, ast.Attribute) and func.attr in MONKEYPATCH_METHODS and (
+            any(isinstance(a, ast.Starred) for a in node.args)
+            or any(k.arg not in ("raising", "prepend") for k in node.keywords)
+        ):
+            self.refuse(
+                node, f"`.{func.attr}` with arguments not written out in place is not allowed"
+            )
         # `monkeypatch.setattr(module, "name", value)` patches like an assignment does.
         if (
             isinstance(func, ast.Attribute)
@@ -794,6 +919,141 @@ class Checker(ast.NodeVisitor):
         ):
             self.refuse(node, f"`.{func.attr}` with a dotted name is not allowed in graded code")
         self.generic_visit(node)
+
+    def attribute_name_ok(self, value):
+        """Whether a string written out may name an attribute (DRF's `source="owner.username"`
+        names a path)."""
+        if not isinstance(value, str):
+            return False
+        if value == "*":  # DRF: the whole object
+            return True
+        return all(
+            part and not part.startswith("_") and part not in REFUSED_ATTRIBUTES
+            for part in value.split(".")
+        )
+
+    def check_named_by_text(self, node):
+        """AliasPath/AliasChoices and `alias=`/`source=`/...: names written out (see
+        NAMED_BY_TEXT_CALLS)."""
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if name in NAMED_BY_TEXT_CALLS:
+            for arg in node.args:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, int) and not isinstance(
+                    arg.value, bool
+                ):
+                    continue  # a list index in a path
+                if name == "AliasChoices" and self.is_alias_call(arg):
+                    continue  # checked as a call of its own
+                if not (isinstance(arg, ast.Constant) and self.attribute_name_ok(arg.value)):
+                    self.refuse(
+                        node,
+                        f"`{name}` needs names written out (not private or special)",
+                    )
+            if node.keywords:
+                self.refuse(node, f"`{name}` takes its names as positional text only")
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                # `Field(**options)`: options could carry `alias=` with a computed name (a
+                # dict literal's keys are checked by `visit_Dict`).
+                if takes_names_by_text(name) and not (
+                    isinstance(keyword.value, ast.Dict)
+                    and all(
+                        isinstance(k, ast.Constant) and isinstance(k.value, str)
+                        for k in keyword.value.keys
+                    )
+                ):
+                    self.refuse(
+                        node,
+                        f"`{name}(**...)` needs its options written out (an alias names an "
+                        "attribute read by text)",
+                    )
+            elif keyword.arg in NAMED_BY_TEXT_KEYWORDS:
+                self.check_named_value(node, keyword.arg, keyword.value)
+            elif keyword.arg == "alias_generator":
+                value = keyword.value
+                last = value.attr if isinstance(value, ast.Attribute) else getattr(
+                    value, "id", None
+                )
+                if last not in ALIAS_GENERATORS or last in self.own_classes:
+                    self.refuse(
+                        node,
+                        "`alias_generator` may be only Pydantic's `to_camel`, `to_pascal` or "
+                        "`to_snake` (an alias names an attribute read by text)",
+                    )
+
+    def visit_Dict(self, node):
+        # `{"alias": ...}` passed on with `**`, or a dict `model_config`: checked as keywords.
+        for key, value in zip(node.keys, node.values):
+            if isinstance(key, ast.Constant) and key.value in NAMED_BY_TEXT_KEYWORDS:
+                self.check_named_value(node, key.value, value)
+            elif isinstance(key, ast.Constant) and key.value == "alias_generator":
+                self.refuse(node, "`alias_generator` in a dict is not allowed: use ConfigDict")
+        self.generic_visit(node)
+
+    def is_alias_call(self, value):
+        if not isinstance(value, ast.Call):
+            return False
+        func = value.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        return name in NAMED_BY_TEXT_CALLS
+
+    def check_named_value(self, node, keyword, value):
+        if isinstance(value, ast.Constant) and (
+            value.value is None or self.attribute_name_ok(value.value)
+        ):
+            return
+        if keyword in ("validation_alias", "alias") and self.is_alias_call(value):
+            return  # checked as a call of its own
+        self.refuse(
+            node,
+            f"`{keyword}=` needs a name written out (not private or special): it names an "
+            "attribute read by text",
+        )
+
+    def check_bases(self, node):
+        """A class's bases: classes written in this file, builtins, the learner's own package's,
+        or imported library classes that do not route Python operators to an ordinary method
+        (OPERATOR_ROUTING_BASES). What the rules cannot name (`class X(f())`, `Base = ...`) is
+        refused: it could be any class."""
+        import builtins
+
+        for base in node.bases:
+            expr = base.value if isinstance(base, ast.Subscript) else base
+            parts = []
+            while isinstance(expr, ast.Attribute):
+                parts.insert(0, expr.attr)
+                expr = expr.value
+            if isinstance(expr, ast.Starred) or not isinstance(expr, ast.Name):
+                self.refuse(node, f"`{node.name}`: a base class must be a class named by name")
+                continue
+            root = expr.id
+            if root in self.own_classes and not parts:
+                continue
+            if root in self.relative_names:
+                continue
+            if root in self.imported:
+                dotted = ".".join([self.imported[root]] + parts)
+                if dotted.split(".")[0] in self.own_modules or self.imported[root] in self.own_modules:
+                    continue
+                if dotted.split(".")[0] not in OPERATOR_ROUTING_PACKAGES:
+                    continue
+                found = library_class(dotted)
+                if found is not None and routes_operators(found):
+                    self.refuse(
+                        node,
+                        f"`{node.name}` subclasses `{dotted}`, whose operators (`==`, `<`, ...) "
+                        "call an ordinary method a subclass could answer for: graded code may "
+                        "not subclass it",
+                    )
+                continue
+            if not parts and isinstance(getattr(builtins, root, None), type):
+                continue
+            self.refuse(
+                node,
+                f"`{node.name}`: a base class must be a class of this file, a builtin or an "
+                f"imported name (not `{root}`)",
+            )
 
     def visit_Constant(self, node):
         # Text that names a special attribute reaches it through `getattr`-like paths and
@@ -870,12 +1130,21 @@ class Checker(ast.NodeVisitor):
         self.check_annotation(node.annotation)
         self.generic_visit(node)
 
+    def visit_Subscript(self, node):
+        # `type[Model]`: names a class.
+        if isinstance(node.value, ast.Name) and node.value.id == "type":
+            self.type_names_ok.add(id(node.value))
+        self.generic_visit(node)
+
     def check_annotation(self, annotation):
         """A string in an annotation is code: Pydantic and SQLAlchemy's declarative mapping
         resolve forward references (`x: "Other"`, `Mapped["Book"]`) with `eval` in the module's
         namespace. Each one that parses as an expression is checked as if written out."""
         if annotation is None:
             return
+        for inner in ast.walk(annotation):
+            if isinstance(inner, ast.Name) and inner.id == "type":
+                self.type_names_ok.add(id(inner))
         pending = [annotation]
         while pending:
             node = pending.pop()
@@ -928,6 +1197,14 @@ class Checker(ast.NodeVisitor):
 
     def visit_FunctionDef(self, node):
         self.mark_annotation(node.returns)
+        for decorator in node.decorator_list:
+            if (
+                isinstance(decorator, ast.Call)
+                and len(decorator.args) == 1
+                and not decorator.keywords
+                and decorator_named(decorator, "wraps")
+            ):
+                self.decorating_wraps.add(id(decorator.func))
         self.check_function(node)
         self.check_annotation(node.returns)
         method = bool(self.classes) and node in self.classes[-1].body
@@ -960,6 +1237,7 @@ class Checker(ast.NodeVisitor):
     def visit_ClassDef(self, node):
         for base in node.bases:
             self.formatter_places.add(id(base))
+        self.check_bases(node)
         for keyword in node.keywords:
             if keyword.arg == "metaclass":
                 self.refuse(node, "a metaclass is not allowed in graded code")
@@ -994,6 +1272,53 @@ class Checker(ast.NodeVisitor):
 
 
 _MODULES = {}
+_ROUTING = None
+
+
+def takes_names_by_text(name):
+    """Whether a call of `name` takes options that name attributes by text (Pydantic's `Field`,
+    `ConfigDict`, `FieldInfo`, `computed_field`; DRF's fields and serializers; `Prefetch`)."""
+    return bool(name) and (
+        name in ("Field", "ConfigDict", "computed_field", "Prefetch", "AliasPath", "AliasChoices")
+        or name.endswith(("Field", "Info", "Serializer", "Relation"))
+    )
+
+
+def library_class(dotted):
+    """The class `dotted` names (`sqlalchemy.sql.operators.ColumnOperators`), importing only
+    allowed, trusted modules; `None` when it is not one."""
+    parts = dotted.split(".")
+    if parts[0] not in ALLOWED_MODULES:
+        return None
+    for cut in range(len(parts), 0, -1):
+        try:
+            value = importlib.import_module(".".join(parts[:cut]))
+        except Exception:
+            continue
+        try:
+            for attr in parts[cut:]:
+                value = getattr(value, attr)
+        except Exception:
+            return None
+        return value if isinstance(value, type) else None
+    return None
+
+
+def routes_operators(cls):
+    """Whether `cls` derives from one of OPERATOR_ROUTING_BASES."""
+    global _ROUTING
+    if _ROUTING is None:
+        _ROUTING = []
+        for module, name in OPERATOR_ROUTING_BASES:
+            try:
+                _ROUTING.append(getattr(importlib.import_module(module), name))
+            except Exception:
+                pass
+    try:
+        mro = cls.__mro__
+    except Exception:
+        return True
+    return any(base in mro for base in _ROUTING)
 
 
 def imports_of(path):
@@ -1100,6 +1425,19 @@ def check(path, shown, shipped, own_modules=None, own_packages=None, own_module_
     checker.django = imports_django(tree)
     checker.find_formatters(tree)
     checker.celery = imports_django(tree, CELERY_TOPS)
+    # Names bound only by `class` statements (a name also assigned could be any class).
+    assigned = set()
+    for owner in ast.walk(tree):
+        if isinstance(owner, ast.ClassDef):
+            checker.own_classes.add(owner.name)
+        elif isinstance(owner, ast.Name) and not isinstance(owner.ctx, ast.Load):
+            assigned.add(owner.id)
+        elif isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Import, ast.ImportFrom)):
+            if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                assigned.add(owner.name)
+            else:
+                assigned.update((a.asname or a.name).split(".")[0] for a in owner.names)
+    checker.own_classes -= assigned
     for owner in ast.walk(tree):
         if isinstance(owner, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = owner.body

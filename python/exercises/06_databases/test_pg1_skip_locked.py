@@ -1,3 +1,5 @@
+import time
+
 import psycopg
 import pytest
 from pg_support import connect, dsn, fresh  # noqa: F401 - fixtures
@@ -19,6 +21,15 @@ def worker_conn(connect):
     conn.execute("SET lock_timeout = '300ms'")
     conn.commit()
     return conn
+
+
+def wait_until_gone(db, pid, deadline_s=10.0):
+    """`close()` does not wait for the server: its backend may still hold the row lock for a
+    moment (longer on a busy server). Wait until it has ended."""
+    end = time.monotonic() + deadline_s
+    while db.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone():
+        assert time.monotonic() < end, f"backend {pid} still running after {deadline_s} s"
+        time.sleep(0.02)
 
 
 def status(db, job_id):
@@ -90,7 +101,9 @@ def test_a_crashed_worker_gives_its_job_back(db, connect):
     job_id = enqueue(db, "a", {})
     w1, w2 = worker_conn(connect), worker_conn(connect)
     assert claim(w1, "w1")["id"] == job_id
+    pid = w1.info.backend_pid
     w1.close()  # the worker dies before committing: its transaction is rolled back
+    wait_until_gone(db, pid)
     assert status(db, job_id) == ("queued", None)
     job = claim(w2, "w2")
     w2.commit()

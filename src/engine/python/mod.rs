@@ -54,6 +54,10 @@ struct Extras {
     database: Option<(std::sync::Arc<services::pg::Postgres>, String)>,
 }
 
+/// The largest file a graded check may write (its run folder is on the host's disk).
+#[cfg(target_os = "linux")]
+const CHECK_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 pub struct Python {
     /// The environment of the course's lock; a learner's session replaces it when the lock
     /// changes (see [`Python::following_lock`]).
@@ -73,6 +77,9 @@ pub struct Python {
     secrets: Mutex<HashMap<PathBuf, String>>,
     /// Runs that did not start because a server was missing or broken, by run folder.
     service_problems: Mutex<HashMap<PathBuf, services::Problem>>,
+    /// Grading: this toolchain's own PostgreSQL server (one learner's), instead of the
+    /// session's shared one.
+    own_postgres: Option<services::OwnPostgres>,
 }
 
 impl Python {
@@ -86,6 +93,17 @@ impl Python {
             confine: None,
             secrets: Mutex::default(),
             service_problems: Mutex::default(),
+            own_postgres: None,
+        }
+    }
+
+    /// Grading: PostgreSQL checks use a server of this toolchain's own (started on the first
+    /// one, stopped when the toolchain is dropped), so one learner's checks cannot exhaust a
+    /// server other learners' checks use.
+    pub fn with_own_postgres(self) -> Python {
+        Python {
+            own_postgres: Some(services::OwnPostgres::default()),
+            ..self
         }
     }
 
@@ -194,6 +212,25 @@ impl Python {
         cmd.current_dir(folder);
         if let Some(confine) = &self.confine {
             confine(&mut cmd, folder, &extras.mounts);
+            // Grading (red team round 9, F1): the run folder is on the host's disk; no file a
+            // check writes may exceed CHECK_FILE_BYTES (Python ignores SIGXFSZ: the write
+            // fails with an error). A bound per file, not on the folder's total.
+            #[cfg(target_os = "linux")]
+            {
+                use std::os::unix::process::CommandExt as _;
+                // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and
+                // exec.
+                unsafe {
+                    cmd.pre_exec(|| {
+                        nix::sys::resource::setrlimit(
+                            nix::sys::resource::Resource::RLIMIT_FSIZE,
+                            CHECK_FILE_BYTES,
+                            CHECK_FILE_BYTES,
+                        )
+                        .map_err(std::io::Error::from)
+                    });
+                }
+            }
         }
         cmd
     }
@@ -215,7 +252,10 @@ impl Python {
                     ));
                 }
                 crate::course::Service::Postgres => {
-                    let server = services::postgres()?;
+                    let server = match &self.own_postgres {
+                        Some(own) => own.get()?,
+                        None => services::postgres()?,
+                    };
                     let creating = std::time::Instant::now();
                     let db = server
                         .create_database()

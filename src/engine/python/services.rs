@@ -204,21 +204,59 @@ pub fn postgres() -> Result<Arc<pg::Postgres>, Problem> {
     };
     let mut slot = postgres_slot().lock().unwrap_or_else(|e| e.into_inner());
     if slot.is_none() {
-        let started = pg::Postgres::start(&bin).map(Arc::new);
-        if let (true, Ok(server)) = (timed(), &started) {
-            eprintln!(
-                "services: {} started in {} ms (template copy {} ms)",
-                server.version,
-                server.started_in.as_millis(),
-                server.copied_in.as_millis()
-            );
-        }
-        *slot = Some(started);
+        *slot = Some(start_postgres(&bin));
     }
     match slot.as_ref() {
         Some(Ok(server)) => Ok(server.clone()),
         Some(Err(why)) => Err(Problem::Failed(Service::Postgres, why.clone())),
         None => unreachable!("set above"),
+    }
+}
+
+fn start_postgres(bin: &Path) -> Result<Arc<pg::Postgres>, String> {
+    let started = pg::Postgres::start(bin).map(Arc::new);
+    if let (true, Ok(server)) = (timed(), &started) {
+        eprintln!(
+            "services: {} started in {} ms (template copy {} ms)",
+            server.version,
+            server.started_in.as_millis(),
+            server.copied_in.as_millis()
+        );
+    }
+    started
+}
+
+/// A PostgreSQL server of one learner's grading (red team round 9: on a shared server one
+/// check could fill the cluster-wide lock table with advisory locks, failing every other
+/// learner's checks, or use its memory and disk): started on the learner's first PostgreSQL
+/// check, stopped (its folder removed) when the learner's toolchain is dropped. A hog hurts only
+/// itself. Each check still gets a database and role of its own on it.
+#[derive(Default)]
+pub struct OwnPostgres(Mutex<Option<Arc<pg::Postgres>>>);
+
+impl OwnPostgres {
+    /// The learner's server, started if needed (not cached when it fails: the next check
+    /// tries again).
+    pub fn get(&self) -> Result<Arc<pg::Postgres>, Problem> {
+        let Some(bin) = find_postgres() else {
+            return Err(Problem::Missing(Service::Postgres));
+        };
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(server) = slot.as_ref() {
+            return Ok(server.clone());
+        }
+        let server = start_postgres(&bin).map_err(|why| Problem::Failed(Service::Postgres, why))?;
+        *slot = Some(server.clone());
+        Ok(server)
+    }
+}
+
+impl Drop for OwnPostgres {
+    fn drop(&mut self) {
+        let taken = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(server) = taken {
+            server.stop();
+        }
     }
 }
 
@@ -257,6 +295,8 @@ pub mod pg {
     const START_TIMEOUT: Duration = Duration::from_secs(60);
     /// Session folders are named so: the next session removes those whose server is gone.
     const SESSION_PREFIX: &str = "backendlings-pg-";
+    /// The largest file a server may write (each relation segment, temporary file, log).
+    const SERVER_FILE_BYTES: u64 = 512 * 1024 * 1024;
     /// Written last into a complete template.
     const MARKER: &str = ".backendlings-complete";
     /// Password authentication, no fsync while making it, UTF-8 and the C locale (the same
@@ -330,6 +370,12 @@ pub mod pg {
                 .args(["-c", "fsync=off", "-c", "synchronous_commit=off"])
                 .args(["-c", "full_page_writes=off", "-c", "max_connections=200"])
                 .args(["-c", "unix_socket_permissions=0777"])
+                // Bounds a check cannot change (red team round 9): temporary files (sorts and
+                // hashes that `SET work_mem` pushed to disk) at most 256 MiB per session
+                // (`temp_file_limit` is for superusers only), and no file of the server larger
+                // than SERVER_FILE_BYTES (see `spawn_kept`: an `UNLOGGED TABLE AS` of 1.3 GB
+                // fails at that size).
+                .args(["-c", "temp_file_limit=262144"])
                 .args([
                     "-c",
                     "log_min_messages=warning",
@@ -601,11 +647,19 @@ pub mod pg {
         #[cfg(target_os = "linux")]
         {
             use std::os::unix::process::CommandExt as _;
-            // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
+            // SAFETY: prctl and setrlimit are async-signal-safe; nothing else runs between
+            // fork and exec.
             unsafe {
                 cmd.pre_exec(|| {
                     nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGQUIT)
-                        .map_err(std::io::Error::from)
+                        .map_err(std::io::Error::from)?;
+                    // PostgreSQL ignores SIGXFSZ: a write past the limit fails with an error.
+                    nix::sys::resource::setrlimit(
+                        nix::sys::resource::Resource::RLIMIT_FSIZE,
+                        SERVER_FILE_BYTES,
+                        SERVER_FILE_BYTES,
+                    )
+                    .map_err(std::io::Error::from)
                 });
             }
         }
