@@ -533,6 +533,7 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
         (
             "from celery import current_app\ndef greet(name):\n    return current_app.control\n",
             "`.control`",
+        ),
         // Red team round 9. W1: MonkeyPatch's methods bound, passed or read by name escape
         // the checks made at their calls (a dotted target imports and patches pytest).
         (

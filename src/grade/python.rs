@@ -196,6 +196,7 @@ fn prepare_package(
         write(root, &shipped.join(name), &bytes)?;
     }
     course_companions(course, exercise, root)
+}
 
 /// Why `rel` below `learner_root` may not be read: a folder on the way (or the file) is a
 /// link, or the path resolves outside the learner's tree. `None` when it may be read (or does
