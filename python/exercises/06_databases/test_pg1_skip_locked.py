@@ -169,3 +169,35 @@ def test_concurrent_workers_claim_each_job_once(db, connect):
         t.join(timeout=20)
     assert errors == []
     assert sorted(claimed) == sorted(ids)
+
+
+def test_finish_does_not_commit_for_the_caller(db, connect):
+    job_id = enqueue(db, "a", {})
+    w = worker_conn(connect)
+    claim(w, "w1")
+    w.commit()
+    assert finish(w, job_id, "w1") is True
+    w.rollback()  # the worker's transaction failed after finish: nothing of it stays
+    assert status(db, job_id) == ("running", "w1")
+
+
+def test_a_row_any_other_transaction_locks_is_skipped(db, connect):
+    """A row another transaction holds even a share lock on (another worker's FOR SHARE claim)
+    is skipped: claim's lock must conflict with every other row lock."""
+    first = enqueue(db, "a", {})
+    second = enqueue(db, "b", {})
+    other = worker_conn(connect)
+    other.execute("SELECT id FROM jobs WHERE id = %s FOR SHARE", (first,))
+    w = worker_conn(connect)
+    assert claim(w, "w1")["id"] == second
+    w.commit()
+    other.rollback()
+
+
+def test_a_job_enqueued_in_the_claiming_transaction_is_due(db, connect):
+    """now() is the transaction's start: a job enqueued and claimed in one transaction has
+    run_at = now(), and it is due."""
+    w = worker_conn(connect)
+    job_id = enqueue(w, "a", {})
+    assert claim(w, "w1")["id"] == job_id
+    w.commit()

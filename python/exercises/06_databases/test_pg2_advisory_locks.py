@@ -95,3 +95,56 @@ def test_is_running_reads_the_lock_table(connect):
     assert is_running(a, "weekly-digest") is False
     unlock(b, "nightly-report")
     assert is_running(a, "nightly-report") is False
+
+
+def test_is_running_ignores_keys_that_share_the_low_32_bits(connect):
+    """The key is 64 bits: pg_locks shows its high half in classid and its low half in objid."""
+    a, b = session(connect), session(connect)
+    # The same low 32 bits as the key of "nightly-report", another high half (# is XOR).
+    assert b.execute(
+        "SELECT pg_try_advisory_lock(hashtextextended(%s, 0) # (1::bigint << 32))",
+        ("nightly-report",),
+    ).fetchone()[0]
+    assert is_running(a, "nightly-report") is False
+    assert run_exclusive(a, "nightly-report", lambda: "ran") == (True, "ran")
+
+
+def test_is_running_sees_the_lock_of_its_own_session(connect):
+    """The holder's own session asks: the lock table says yes (taking the lock again to probe
+    would succeed, locks stack in a session, and answer no)."""
+    a = session(connect)
+    seen = []
+    job = lambda: seen.append(is_running(a, "nightly-report"))  # noqa: E731
+    assert run_exclusive(a, "nightly-report", job) == (True, None)
+    assert seen == [True]
+    assert is_running(a, "nightly-report") is False
+
+
+def test_is_running_only_counts_locks_in_this_database(connect):
+    """Advisory locks belong to a database, and pg_locks lists the locks of every database of
+    the server. The checks' role may not connect to another database, so the lock table this
+    session reads (a temporary view, found before pg_catalog's) also lists a copy of a real
+    advisory lock of the same key, moved to another database."""
+    a, b = session(connect), session(connect)
+    assert try_lock(b, "nightly-report")
+    a.execute(
+        "CREATE TEMP TABLE elsewhere AS SELECT * FROM pg_catalog.pg_locks "
+        "WHERE locktype = 'advisory' AND pid = %s",
+        (b.info.backend_pid,),
+    )
+    assert unlock(b, "nightly-report")
+    a.execute(
+        "UPDATE elsewhere SET database = "
+        "(SELECT oid FROM pg_catalog.pg_database WHERE datname = 'template1')"
+    )
+    a.execute(
+        "CREATE TEMP VIEW pg_locks AS "
+        "SELECT * FROM pg_catalog.pg_locks UNION ALL SELECT * FROM elsewhere"
+    )
+    copied = a.execute("SELECT count(*) FROM pg_locks WHERE pid = %s", (b.info.backend_pid,))
+    assert copied.fetchone()[0] == 1
+    assert is_running(a, "nightly-report") is False
+    seen = []
+    job = lambda: seen.append(is_running(a, "nightly-report"))  # noqa: E731
+    assert run_exclusive(a, "nightly-report", job) == (True, None)
+    assert seen == [True]

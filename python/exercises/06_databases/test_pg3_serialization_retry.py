@@ -102,6 +102,25 @@ def test_other_errors_are_not_retried(db):
     assert calls == [1, 2]
 
 
+@pytest.mark.parametrize(
+    "error", [errors.LockNotAvailable, errors.QueryCanceled, errors.AdminShutdown]
+)
+def test_other_operational_errors_are_not_retried(db, error):
+    """A lock timeout, a cancelled statement or a lost server is not a serialization conflict:
+    retrying it is not the contract (only 40001 and 40P01 are)."""
+    calls = []
+    sleeps = []
+
+    def work(conn):
+        calls.append(1)
+        raise error("not a serialization conflict")
+
+    with pytest.raises(error):
+        run_serializable(db, work, sleep=sleeps.append)
+    assert calls == [1]
+    assert sleeps == []
+
+
 def test_attempts_are_bounded_and_the_last_failure_is_raised(db):
     calls = []
     sleeps = []

@@ -8,6 +8,24 @@ from redis_support import connect, r  # noqa: F401 - fixtures
 from redis1_cache_aside import Cache
 
 
+class Spy:
+    """A client that passes every command to the real one, except the ones given as hooks:
+    `hook(real_method, *args, **kwargs)` runs instead (to record a call, or to let another
+    client act between two commands, as a real concurrent one may). Scripts registered
+    through it run on the real client."""
+
+    def __init__(self, real, **hooks):
+        self.real = real
+        self.hooks = hooks
+
+    def __getattr__(self, name):
+        method = getattr(self.real, name)
+        hook = self.hooks.get(name)
+        if hook is None:
+            return method
+        return lambda *args, **kwargs: hook(method, *args, **kwargs)
+
+
 class Database:
     """The slow source of truth: records every load."""
 
@@ -189,3 +207,78 @@ def test_a_stampede_loads_once(connect):
     assert errors == []
     assert loads == ["hot"]
     assert results == [{"hot": True}] * callers
+
+
+def test_the_owner_check_and_the_delete_are_one_step(r):
+    """Read the lock, then delete it, and the lock may expire and be taken by another process
+    in between: comparing the token and deleting must be one atomic step (the script)."""
+    retaken = []
+
+    def get(real_get, key):
+        value = real_get(key)
+        if key == "lock:cache:a":
+            # Right after this read, the lock expires and someone else takes it.
+            r.set("lock:cache:a", "someone-else", px=60000)
+            retaken.append(value)
+        return value
+
+    assert Cache(Spy(r, get=get), Database({"a": 1})).get("a") == 1
+    if retaken:
+        assert r.get("lock:cache:a") == "someone-else"
+
+
+def test_the_value_and_its_ttl_are_written_by_one_command(r):
+    """A crash between a SET and a separate EXPIRE would leave an entry that never expires."""
+
+    def crash(real_method, *args, **kwargs):
+        raise ConnectionError("the process died here")
+
+    spy = Spy(r, expire=crash, pexpire=crash, expireat=crash, pexpireat=crash, persist=crash)
+    try:
+        Cache(spy, Database({"a": 1}), ttl=300, negative_ttl=30).get("a")
+        Cache(spy, Database({"b": None}), ttl=300, negative_ttl=30).get("b")
+    except ConnectionError:
+        pass
+    assert r.ttl("cache:a") != -1  # either no entry or one with a TTL
+    assert r.ttl("cache:b") != -1
+
+
+def test_an_entry_expiring_between_two_reads_is_a_miss_not_a_crash(r):
+    """The hit test and the read are one GET: with EXISTS then GET, the entry may expire in
+    between."""
+    r.set("cache:a", json.dumps("old"), ex=100)
+
+    def exists(real_exists, *keys):
+        found = real_exists(*keys)
+        r.delete(*keys)  # expired right after the check
+        return found
+
+    def ttl(real_ttl, key):
+        found = real_ttl(key)
+        r.delete(key)
+        return found
+
+    db = Database({"a": "fresh"})
+    assert Cache(Spy(r, exists=exists, ttl=ttl, pttl=ttl), db).get("a") in ("old", "fresh")
+
+
+def test_a_waiter_sleeps_before_each_re_read(r):
+    """A caller that did not get the lock sleeps, then re-reads, `max_polls` times; then loads."""
+    r.set("lock:cache:a", "owner", px=60000)
+    events = []
+
+    def get(real_get, key):
+        if key == "cache:a":
+            events.append("read")
+        return real_get(key)
+
+    def loader(name):
+        events.append("load")
+        return "from-db"
+
+    def sleep(seconds):
+        events.append("sleep")
+
+    cache = Cache(Spy(r, get=get), loader, poll=0.01, max_polls=3, sleep=sleep)
+    assert cache.get("a") == "from-db"
+    assert events == ["read", "sleep", "read", "sleep", "read", "sleep", "read", "load"]

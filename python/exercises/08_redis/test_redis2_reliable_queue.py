@@ -15,6 +15,23 @@ class Clock:
         return self.now
 
 
+class Spy:
+    """A client that passes every command to the real one, except the ones given as hooks:
+    `hook(real_method, *args, **kwargs)` runs instead. Scripts registered through it run on
+    the real client."""
+
+    def __init__(self, real, **hooks):
+        self.real = real
+        self.hooks = hooks
+
+    def __getattr__(self, name):
+        method = getattr(self.real, name)
+        hook = self.hooks.get(name)
+        if hook is None:
+            return method
+        return lambda *args, **kwargs: hook(method, *args, **kwargs)
+
+
 def bodies(jobs):
     return [job.body if job else None for job in jobs]
 
@@ -172,3 +189,96 @@ def test_concurrent_workers_get_each_job_exactly_once(r, connect):
         t.join(timeout=10)
     assert sorted(claimed) == sorted(pushed)
     assert r.llen("q:processing") == 60
+
+
+def test_a_late_ack_keeps_the_delivery_count_of_the_requeued_job(r):
+    """The late ack finds nothing to remove: it must not touch the requeued job's bookkeeping
+    (or a poison job that times out every time is never dead-lettered)."""
+    clock = Clock()
+    q = ReliableQueue(r, "q", visibility_timeout=10, clock=clock)
+    q.push("slow")
+    job = q.claim()
+    clock.now += 10
+    assert q.requeue_expired() == 1
+    assert q.ack(job) is False
+    assert q.claim().deliveries == 2
+
+
+def test_a_reaper_crash_never_loses_a_job(r):
+    """Giving a job back is one atomic move (a script or LMOVE): a reaper that dies between
+    removing it from the processing list and pushing it back would lose it."""
+    clock = Clock()
+    crashing = {"on": False}
+
+    def push(real_push, *args, **kwargs):
+        if crashing["on"]:
+            raise ConnectionError("the reaper died here")
+        return real_push(*args, **kwargs)
+
+    spy = Spy(r, lpush=push, rpush=push)
+    q = ReliableQueue(spy, "q", visibility_timeout=10, max_deliveries=2, clock=clock)
+    q.push("j1")
+    q.push("j2")
+    first = q.claim()
+    clock.now += 10
+    crashing["on"] = True
+    try:
+        q.requeue_expired()
+    except ConnectionError:
+        pass
+    waiting = r.lrange("q", 0, -1) + r.lrange("q:processing", 0, -1)
+    assert first.payload in waiting
+    crashing["on"] = False
+    # And a job whose last delivery failed: dead-lettering it is atomic too.
+    again = q.claim()
+    assert again.payload == first.payload and again.deliveries == 2
+    clock.now += 10
+    crashing["on"] = True
+    try:
+        q.requeue_expired()
+    except ConnectionError:
+        pass
+    kept = r.lrange("q", 0, -1) + r.lrange("q:processing", 0, -1) + r.lrange("q:dead", 0, -1)
+    assert again.payload in kept
+
+
+def test_a_late_ack_never_removes_the_next_workers_claim(r):
+    """The same payload, delivered twice: the first worker's ack comes after the second worker
+    claimed it. It must answer False and leave the second claim in the processing list (or a
+    crash of the second worker would lose the job)."""
+    clock = Clock()
+    q = ReliableQueue(r, "q", visibility_timeout=10, clock=clock)
+    q.push("slow")
+    first = q.claim()
+    clock.now += 10
+    assert q.requeue_expired() == 1
+    second = q.claim()
+    assert second.payload == first.payload and second.deliveries == 2
+    assert q.ack(first) is False
+    assert r.lrange("q:processing", 0, -1) == [second.payload]
+    assert r.hget("q:deliveries", second.payload) == "2"
+    assert q.ack(second) is True
+    assert r.llen("q:processing") == 0
+    assert r.hlen("q:claimed") == 0 and r.hlen("q:deliveries") == 0
+
+
+def test_a_late_ack_while_the_job_is_being_claimed_again(r):
+    """The first worker's ack may land between any two commands of the second worker's claim."""
+    clock = Clock()
+    q = ReliableQueue(r, "q", visibility_timeout=10, clock=clock)
+    q.push("slow")
+    first = q.claim()
+    clock.now += 10
+    assert q.requeue_expired() == 1
+    late_acks = []
+
+    def ack_first_then(real_method, *args, **kwargs):
+        late_acks.append(q.ack(first))
+        return real_method(*args, **kwargs)
+
+    spy = Spy(r, hset=ack_first_then, hincrby=ack_first_then, hsetnx=ack_first_then)
+    second = ReliableQueue(spy, "q", visibility_timeout=10, clock=clock).claim()
+    assert second.payload == first.payload and second.deliveries == 2
+    assert True not in late_acks
+    assert r.lrange("q:processing", 0, -1) == [second.payload]
+    assert q.ack(second) is True

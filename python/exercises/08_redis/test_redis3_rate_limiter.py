@@ -90,6 +90,23 @@ def test_every_key_expires(r):
         assert 0 < r.pttl(key) <= 2000, key
 
 
+def test_every_accepted_hit_renews_the_expiry(r):
+    """The key lives as long as its newest entry needs it: each accepted request sets the TTL
+    to the whole window again (not only the first one, or the log vanishes under live entries
+    and the limit resets early)."""
+    clock = Clock()
+    limiter = RateLimiter(r, limit=5, window_ms=60_000, clock=clock)
+    limiter.hit("k")
+    for key in r.keys("*"):
+        r.pexpire(key, 20_000)  # as if two thirds of the window had passed since
+    clock.now += 40_000
+    assert limiter.hit("k").allowed
+    keys = r.keys("*")
+    assert "ratelimit:k" in keys
+    for key in keys:
+        assert 30_000 < r.pttl(key) <= 60_000, key
+
+
 class Lockstep(redis.Redis):
     """A client whose every command waits for the other threads' command of the same step:
     separate commands from several clients interleave the worst way, every time."""

@@ -11,6 +11,13 @@ visibility timeout to the queue, at the end that is consumed next, so they are r
 A job redelivered `max_deliveries` times goes to a dead-letter list instead (a poison message must
 not cycle forever).
 
+A job given back and claimed again sits in the processing list under the same payload: the first
+worker's late ack must not remove the second worker's claim (that job would then be lost if the
+second worker crashed). Each delivery is told apart by its number (`Job.deliveries`, counted in
+`q:deliveries`): the ack removes the payload only while that number is still the current one,
+checked and removed in one script. So `claim` counts the delivery *before* it records the claim
+time: until both are written, the reaper skips the claim and an old delivery's ack finds no claim.
+
 Layout (for a queue named `q`):
 - `q` (list): waiting payloads; producers `LPUSH`, consumers take from the RIGHT (FIFO);
 - `q:processing` (list): payloads claimed and not yet acknowledged;
@@ -28,6 +35,22 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
+
+# Acknowledges one delivery: removes the payload from the processing list only if it is claimed
+# and this delivery (ARGV[2]) is still its latest, then drops its bookkeeping. Returns 1 or 0.
+# KEYS: processing, claimed, deliveries. ARGV: payload, its delivery number.
+ACK = """
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0
+    or redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[2] then
+    return 0
+end
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
+    return 0
+end
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+return 1
+"""
 
 # Moves one payload out of the processing list, if it is still there (its worker may have
 # acknowledged it meanwhile), back to the consuming end of the queue or to the dead letters.
@@ -73,6 +96,7 @@ class ReliableQueue:
         self.visibility_timeout = visibility_timeout
         self.max_deliveries = max_deliveries
         self.clock = clock
+        self.acknowledge = r.register_script(ACK)
         self.give_back = r.register_script(GIVE_BACK)
 
     def push(self, body: Any) -> str:
@@ -89,19 +113,17 @@ class ReliableQueue:
             payload = self.r.lmove(self.name, self.processing, "RIGHT", "LEFT")
         if payload is None:
             return None
-        self.r.hset(self.claimed, payload, repr(self.clock()))
+        # Counted first: until the claim time is written, an older delivery's ack finds no claim.
         deliveries = self.r.hincrby(self.deliveries, payload, 1)
+        self.r.hset(self.claimed, payload, repr(self.clock()))
         data = json.loads(payload)
         return Job(id=data["id"], body=data["body"], payload=payload, deliveries=deliveries)
 
     def ack(self, job: Job) -> bool:
         """Done: the job leaves the processing list. False if it was not there (already
-        acknowledged, or given back to the queue by the reaper)."""
-        removed = self.r.lrem(self.processing, 1, job.payload)
-        if removed:
-            self.r.hdel(self.claimed, job.payload)
-            self.r.hdel(self.deliveries, job.payload)
-        return removed == 1
+        acknowledged, given back to the queue by the reaper, or claimed again since)."""
+        keys = [self.processing, self.claimed, self.deliveries]
+        return self.acknowledge(keys=keys, args=[job.payload, job.deliveries]) == 1
 
     def requeue_expired(self) -> int:
         """Gives back every job claimed `visibility_timeout` seconds ago or more and never
