@@ -152,9 +152,11 @@ def test_words_outside_the_table_are_problems(variables, name):
     assert [p.split(":")[0] for p in caught.value.problems] == [name]
 
 
-def test_debug_is_refused_in_prod():
+@pytest.mark.parametrize("spelling", ["true", "TRUE", "True", " tRuE "])
+def test_debug_is_refused_in_prod(spelling):
+    # The refusal judges the parsed value, not the text: every spelling of true is debug.
     with pytest.raises(ConfigError) as caught:
-        settings(APP_ENV="prod", APP_DEBUG="true")
+        settings(APP_ENV="prod", APP_DEBUG=spelling)
     assert [p.split(":")[0] for p in caught.value.problems] == ["APP_DEBUG"]
 
 

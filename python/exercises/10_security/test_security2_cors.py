@@ -1,5 +1,5 @@
 import pytest
-from fastapi import Response
+from fastapi import Request, Response
 from fastapi.testclient import TestClient
 
 from security2_cors import create_app
@@ -75,6 +75,19 @@ def test_vary_origin_is_never_listed_twice(app, client, endpoint_vary, origin):
     )
 
 
+@pytest.mark.parametrize("endpoint_vary", ["X-Origin-Token", "Accept-Encoding, Origin-Agent-Cluster", "Originator"])
+def test_vary_items_are_compared_whole_not_as_substrings(app, client, endpoint_vary):
+    # "X-Origin-Token" contains the text "origin" but is another header: Origin must be added.
+    @app.get("/api/cached")
+    def cached(response: Response) -> dict:
+        response.headers["Vary"] = endpoint_vary
+        return {}
+
+    r = client.get("/api/cached", headers={"Origin": APP})
+    assert r.status_code == 200
+    assert r.headers["vary"] == endpoint_vary + ", Origin"
+
+
 @pytest.mark.parametrize(
     "origin",
     [
@@ -84,6 +97,8 @@ def test_vary_origin_is_never_listed_twice(app, client, endpoint_vary, origin):
         "http://app.example.com",  # the scheme is part of the origin
         "https://app.example.com:8443",  # and so is the port
         "https://app.example.com/",  # an origin has no path
+        "HTTPS://APP.EXAMPLE.COM",  # browsers serialize origins lowercased: compare exactly
+        "https://APP.example.com",
         "https://example.com",
         "null",  # sandboxed iframes, file: pages
         "",
@@ -158,6 +173,8 @@ def test_requested_headers_are_compared_case_insensitively(app, client, requeste
         ("https://evil.example", "GET", None),
         ("https://evil-app.example.com", "DELETE", None),
         ("null", "DELETE", None),
+        ("HTTPS://APP.EXAMPLE.COM", "DELETE", None),
+        ("https://Admin.Example.com", "GET", None),
         (APP, "PATCH", None),
         (APP, "TRACE", None),
         (APP, "delete", None),
@@ -179,6 +196,38 @@ def test_a_preflight_outside_the_api_is_refused(app, client):
     r = preflight(client, "GET", None, path="/public/status")
     assert r.status_code == 403
     assert cors_headers(r) == {}
+
+
+@pytest.fixture
+def app_with_api_lookalikes(app):
+    # Paths that start with the text "/api" but are not under /api/.
+    @app.get("/apidocs")
+    def apidocs(request: Request) -> dict:
+        request.app.state.calls.append("GET /apidocs")
+        return {}
+
+    @app.get("/api-internal/{name}")
+    def internal(name: str, request: Request) -> dict:
+        request.app.state.calls.append(f"GET /api-internal/{name}")
+        return {}
+
+    return app
+
+
+@pytest.mark.parametrize("path", ["/apidocs", "/api-internal/x", "/api"])
+def test_a_preflight_to_a_path_that_only_starts_with_api_is_refused(app_with_api_lookalikes, client, path):
+    r = preflight(client, "GET", None, path=path)
+    assert r.status_code == 403, "the credentialed area is /api/ (with the slash), not every /api* path"
+    assert cors_headers(r) == {}
+    assert app_with_api_lookalikes.state.calls == []
+
+
+@pytest.mark.parametrize("path", ["/apidocs", "/api-internal/x"])
+def test_a_path_that_only_starts_with_api_gets_no_credentialed_cors(app_with_api_lookalikes, client, path):
+    r = client.get(path, headers={"Origin": APP, "Cookie": "session=abc"})
+    assert r.status_code == 200
+    assert cors_headers(r) == {}, "only /api/... is credentialed"
+    assert app_with_api_lookalikes.state.calls == [f"GET {path}"]
 
 
 def test_an_options_request_without_a_requested_method_is_not_a_preflight(app, client):

@@ -2,7 +2,13 @@ import threading
 
 import pytest
 
-from security3_rate_limiting import BadForwardedFor, RateLimiter, client_key, create_app
+from security3_rate_limiting import (
+    BadForwardedFor,
+    RateLimiter,
+    TokenBucket,
+    client_key,
+    create_app,
+)
 
 PROXY = "10.0.0.1"
 EDGE = "10.0.0.2"
@@ -116,6 +122,24 @@ def test_the_check_runs_under_the_limiter_s_lock():
     assert clock.held == [True, True, True], (
         "Flask serves requests on several threads: check() holds self.lock around the whole check"
     )
+
+
+def test_the_token_is_taken_under_the_limiter_s_lock(clock, monkeypatch):
+    # Finding the bucket under the lock is not enough: two threads that both found it could
+    # then spend the same last token. The take itself must run while the lock is held.
+    rl = limiter(clock, capacity=1)
+    held = []
+    real_take = TokenBucket.take
+
+    def watched_take(bucket, now):
+        held.append(rl.lock.locked())
+        return real_take(bucket, now)
+
+    monkeypatch.setattr(TokenBucket, "take", watched_take)
+    rl.check("a")
+    rl.check("a")
+    rl.check("b")
+    assert held == [True, True, True], "hold self.lock around bucket.take too, not only the map"
 
 
 class OverlapClock(FakeClock):

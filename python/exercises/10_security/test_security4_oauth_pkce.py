@@ -1,5 +1,6 @@
 import random
 import re
+from dataclasses import replace
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -113,6 +114,32 @@ def test_the_authorize_url_carries_everything_but_the_verifier(client, provider,
     assert verifier not in url, "the verifier never travels through the browser"
     assert params["code_challenge"] == [s256(verifier)]
     assert params["state"][0] != verifier
+
+
+def test_the_authorize_url_is_encoded_so_every_value_comes_back_whole():
+    # The values are URL-encoded (urlencode), not pasted: a redirect_uri with its own query, a
+    # scope with a "+" (a space in a query) and a space, a client_id with "&" survive the trip.
+    config = replace(
+        CONFIG,
+        client_id="shop web&x=1",
+        redirect_uri="https://shop.example/oauth/callback?tenant=a&x=1",
+        scope="a+b c",
+    )
+    url = OAuthClient(config, FakeHttp(200, {}), FakeClock()).start_login()
+    params = query(url)
+    assert {k: v for k, v in params.items() if k not in ("state", "code_challenge")} == {
+        "response_type": ["code"],
+        "client_id": ["shop web&x=1"],
+        "redirect_uri": ["https://shop.example/oauth/callback?tenant=a&x=1"],
+        "scope": ["a+b c"],
+        "code_challenge_method": ["S256"],
+    }
+
+
+def test_a_scope_with_special_characters_completes_the_flow(provider, browser, clock):
+    oauth = OAuthClient(replace(CONFIG, scope="a+b c"), TestClient(provider.app, base_url=ISSUER), clock)
+    tokens = oauth.finish_login(authorize(browser, oauth.start_login()))
+    assert tokens.scope == "a+b c", "the provider read the scope the client meant to send"
 
 
 def test_each_login_gets_its_own_state_and_verifier(client, provider, browser):
@@ -275,6 +302,29 @@ def test_a_login_expires_after_the_ttl(client, provider, browser, clock):
     assert provider.paths().count("/token") == 1
 
 
+def test_a_login_exactly_ttl_old_survives_another_start(client, provider, browser, clock):
+    # start_login forgets with the same rule as finish_login: exactly LOGIN_TTL is still fine.
+    first = authorize(browser, client.start_login())
+    clock.now += LOGIN_TTL
+    client.start_login()
+    assert isinstance(client.finish_login(first), TokenSet)
+
+
+@pytest.mark.parametrize(
+    "changes", [{"iss": "https://evil.example"}, {"error": "access_denied", "code": None}]
+)
+def test_an_expired_login_is_invalid_state_whatever_its_callback_says(
+    client, provider, browser, clock, changes
+):
+    # The state checks (unknown, expired) come before the iss and error checks.
+    callback = authorize(browser, client.start_login())
+    clock.now += LOGIN_TTL + 1
+    with pytest.raises(OAuthError) as caught:
+        client.finish_login(with_params(callback, **changes))
+    assert caught.value.error == "invalid_state"
+    assert provider.paths() == ["/authorize"]
+
+
 def test_abandoned_logins_are_forgotten(client, clock):
     for _ in range(5):
         client.start_login()
@@ -297,6 +347,12 @@ def test_another_token_type_is_refused(client, provider, browser):
     with pytest.raises(OAuthError) as caught:
         client.finish_login(authorize(browser, client.start_login()))
     assert caught.value.error == "unsupported_token_type"
+
+
+@pytest.mark.parametrize("token_type", [42, True, ["Bearer"], {"type": "Bearer"}, None, ""])
+def test_a_token_type_that_is_not_a_string_is_unsupported(token_type):
+    body = {"access_token": "at-1", "token_type": token_type, "expires_in": 60}
+    assert exchange_with(200, body) == "unsupported_token_type"
 
 
 def test_a_token_error_is_raised_with_its_code(client, provider, browser):

@@ -184,7 +184,22 @@ def test_a_tampered_payload_fails_the_signature(verifier):
     assert rejected(verifier, f"{head}.{forged}.{sig}") == "signature"
 
 
-@pytest.mark.parametrize("typ", [None, "JWT", "jwt", "at+jwt2", "application/jwt"])
+@pytest.mark.parametrize(
+    "typ",
+    [
+        None,
+        "JWT",
+        "jwt",
+        "at+jwt2",
+        "application/jwt",
+        # Exactly the two names (RFC 9068), not any media type that ends the same way:
+        "x/at+jwt",
+        "flat+jwt",
+        "text/at+jwt",
+        "application/flat+jwt",
+        " at+jwt",
+    ],
+)
 def test_only_access_tokens_are_accepted(verifier, typ):
     assert rejected(verifier, token(typ=typ)) == "type"
 

@@ -19,7 +19,9 @@ The flow (RFC 6749 section 4.1, RFC 7636, and the OAuth 2.0 Security BCP, RFC 97
    - look up the login by `state` and REMOVE it first, whatever happens next: a state is
      single-use, so a replayed callback (or a second use of the same code) finds nothing. No such
      login (a missing, unknown or forged state) is `invalid_state`; so is one older than
-     `LOGIN_TTL` seconds (measured with the injected `clock`; exactly `LOGIN_TTL` is still fine);
+     `LOGIN_TTL` seconds (measured with the injected `clock`; exactly `LOGIN_TTL` is still fine).
+     These state checks come first: an unknown or expired login is `invalid_state` whatever
+     else its callback says (a wrong `iss`, an `error`);
    - an `iss` parameter, when present, must equal the configured issuer (`invalid_issuer`,
      RFC 9207: the mix-up attack, where a malicious provider's code is sent to an honest one);
      it is checked BEFORE anything else in the callback is believed, an `error` included;
@@ -35,7 +37,8 @@ The flow (RFC 6749 section 4.1, RFC 7636, and the OAuth 2.0 Security BCP, RFC 97
      many providers send "bearer"), else `unsupported_token_type`.
 3. The tokens are secrets: `TokenSet` keeps them out of its repr.
 
-`start_login` also forgets logins older than `LOGIN_TTL` (abandoned logins must not pile up).
+`start_login` also forgets logins older than `LOGIN_TTL` (abandoned logins must not pile up),
+with the same rule as `finish_login`: a login exactly `LOGIN_TTL` old is still pending.
 Each pending login is keyed by its state, so two logins in two tabs both work.
 
 Frameworks: Authlib's integrations for Flask, Django and Starlette/FastAPI do this (and keep the
