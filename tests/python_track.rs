@@ -619,6 +619,12 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
             "from sqlalchemy.sql.operators import ColumnOperators\nYes = type(int)('Yes', (ColumnOperators,), {})\ndef greet(name):\n    return Yes()\n",
             "`type(x)(...)` with three arguments",
         ),
+        // A nested class of the file's class is a fine base (DRF's `class Meta(Parent.Meta)`),
+        // unless it was rebound to anything else.
+        (
+            "from sqlalchemy.sql.operators import ColumnOperators\nclass A:\n    class M:\n        pass\nA.M = ColumnOperators\nclass Yes(A.M):\n    pass\ndef greet(name):\n    return Yes()\n",
+            "a base class must be",
+        ),
     ];
     for (source, says) in attacks {
         course.write("exercises/01_basics/greet.py", source);

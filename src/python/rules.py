@@ -478,6 +478,9 @@ class Checker(ast.NodeVisitor):
         # Names bound by `class` statements in this file, and names imported from the learner's
         # own package (relative imports): bases the rules have read or that are the course's.
         self.own_classes = set()
+        # (outer, inner): a class written in the body of a class of the file, never reassigned
+        # (`class Meta(TicketSerializer.Meta)` in DRF and Django code).
+        self.own_nested_classes = set()
         self.relative_names = set()
         # String nodes that are docstrings.
         self.docstrings = set()
@@ -1030,6 +1033,8 @@ class Checker(ast.NodeVisitor):
             root = expr.id
             if root in self.own_classes and not parts:
                 continue
+            if root in self.own_classes and len(parts) == 1 and (root, parts[0]) in self.own_nested_classes:
+                continue
             if root in self.relative_names:
                 continue
             if root in self.imported:
@@ -1438,6 +1443,19 @@ def check(path, shown, shipped, own_modules=None, own_packages=None, own_module_
             else:
                 assigned.update((a.asname or a.name).split(".")[0] for a in owner.names)
     checker.own_classes -= assigned
+    # Nested classes of the file's classes, unless `Outer.Inner = ...` rebinds one somewhere.
+    rebound = {
+        (n.value.id, n.attr)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute)
+        and isinstance(n.value, ast.Name)
+        and not isinstance(n.ctx, ast.Load)
+    }
+    for owner in ast.walk(tree):
+        if isinstance(owner, ast.ClassDef) and owner.name in checker.own_classes:
+            for item in owner.body:
+                if isinstance(item, ast.ClassDef) and (owner.name, item.name) not in rebound:
+                    checker.own_nested_classes.add((owner.name, item.name))
     for owner in ast.walk(tree):
         if isinstance(owner, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = owner.body
