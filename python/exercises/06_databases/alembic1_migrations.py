@@ -30,7 +30,8 @@ bring back the previous schema with every user's full name.
    `full_name` back (nullable), fill it, make it NOT NULL, drop the new columns.
 
 Splitting: strip the name, then split it at its first run of whitespace: "Jean Claude Van
-Damme" -> ("Jean", "Claude Van Damme"), "Plato" -> ("Plato", ""). Joining: first and last
+Damme" -> ("Jean", "Claude Van Damme"), "Plato" -> ("Plato", ""). The last name is the rest as it
+is, inner spacing kept: "Jean  Claude\tVan" -> ("Jean", "Claude\tVan"). Joining: first and last
 name with one space, or the first name alone when the last is empty.
 
 Django: `makemigrations` writes the schema operations (`AddField`, `RemoveField`, `AlterField`,

@@ -96,6 +96,16 @@ def test_upgrade_keeps_users_without_a_name(conn):
     )
 
 
+def test_upgrade_keeps_the_spacing_inside_the_last_name(conn):
+    conn.execute(sa.text("INSERT INTO users VALUES (20, ' Jean  Claude\tVan Damme ', 'jc@x')"))
+    conn.commit()
+    run(conn, migration.upgrade)
+    assert rows(conn, "first_name", "last_name")[-1] == (20, "Jean", "Claude\tVan Damme"), (
+        "split once at the first run of whitespace and keep the rest as it is: split() then "
+        "' '.join() rewrites the last name"
+    )
+
+
 def test_the_data_migration_is_not_row_by_row(conn):
     updates = []
 

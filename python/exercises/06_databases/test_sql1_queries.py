@@ -45,6 +45,11 @@ class RecordingConnection:
         self.calls.append(("executemany", sql, seq))
         return self.conn.executemany(sql, seq)
 
+    @property
+    def total_changes(self):
+        # the connection's counter, so that returning it is judged by its value, not an AttributeError
+        return self.conn.total_changes
+
 
 @pytest.fixture
 def raw():
@@ -87,6 +92,10 @@ def test_find_by_email_is_not_injectable(conn, attack):
 def test_find_by_email_is_exact(conn):
     assert q.find_user_by_email(conn, "ADA@example.com") is None
     assert q.find_user_by_email(conn, "ada@example.co") is None
+    assert q.find_user_by_email(conn, " ada@example.com ") is None, (
+        "exactly this email: never strip (or otherwise clean) what the caller asked for"
+    )
+    assert q.find_user_by_email(conn, "ada@example.com\n") is None
 
 
 @pytest.mark.parametrize("prefix, ids", [
@@ -95,6 +104,8 @@ def test_find_by_email_is_exact(conn):
     pytest.param("a_", [5], id="underscore-is-literal"),
     pytest.param("back\\", [9], id="backslash-is-literal"),
     pytest.param("back", [9, 10], id="plain"),
+    pytest.param("Ada ", [1], id="trailing-space-is-literal"),
+    pytest.param(" Ada", [], id="leading-space-is-literal"),
     pytest.param("%", [], id="only-a-wildcard"),
     pytest.param("", list(range(1, 11)), id="empty-prefix-matches-all"),
     pytest.param("x' OR '1'='1", [], id="injection"),
@@ -161,6 +172,24 @@ def test_a_duplicate_email_is_not_counted_as_inserted(conn, raw):
     )
 
 
+def test_add_users_returns_this_calls_rowcount_not_the_connections_total(conn, raw):
+    raw.execute("UPDATE users SET team = team")  # 10 more changes on this connection
+    assert q.add_users(conn, [{"email": "g@example.com", "name": "G"}]) == 1, (
+        "the rows this executemany inserted (cursor.rowcount), not conn.total_changes"
+    )
+
+
+@pytest.mark.parametrize("emails", [
+    pytest.param(["new@example.com", "ada@example.com"], id="already-stored"),
+    pytest.param(["new@example.com", "twice@example.com", "twice@example.com"], id="twice-in-the-batch"),
+])
+def test_a_duplicate_email_raises(conn, raw, emails):
+    with pytest.raises(sqlite3.IntegrityError):  # never skipped (OR IGNORE) nor replaced
+        q.add_users(conn, [{"email": e, "name": "N"} for e in emails])
+    # (the rows before the duplicate stay in the open transaction: committing or rolling back is
+    # the caller's decision, as with any error)
+
+
 def test_add_no_users(conn):
     assert q.add_users(conn, []) == 0
 
@@ -189,6 +218,12 @@ def test_phone_coverage(conn, raw):
     raw.execute("UPDATE users SET phone = NULL")
     assert tuple(q.phone_coverage(conn)) == (10, 0)
     assert len(conn.calls) == 2, "one query each time"
+
+
+def test_an_empty_phone_is_known_only_null_is_unknown(conn, raw):
+    raw.execute("INSERT INTO users VALUES (11, 'e@example.com', 'Empty phone', NULL, '')")
+    assert q.users_without_phone(conn) == [2, 3, 6, 7, 9, 10], "'' is a known (empty) phone, not NULL"
+    assert tuple(q.phone_coverage(conn)) == (11, 5), "'' is a known (empty) phone: count it"
 
 
 def test_phone_coverage_of_an_empty_table(conn, raw):

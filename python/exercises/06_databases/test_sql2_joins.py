@@ -1,3 +1,4 @@
+import re
 import sqlite3
 
 import pytest
@@ -126,6 +127,19 @@ def test_report_orders_equal_names_by_id(raw, conn):
     assert (0, "Bob", 0, 0, 0) in report
 
 
+def test_report_sql_breaks_name_ties_by_id(conn):
+    # SQLite happens to hand equal names over in id order (it groups by id), so the data alone
+    # cannot show a missing tie-break: read the ORDER BY of the statement.
+    j.customer_report(conn)
+    [sql] = conn.statements
+    clause = re.split(r"(?i)\border\s+by\b", sql)[-1]
+    terms = [re.sub(r"(?i)\s+(asc|collate\s+binary)\b", "", t).strip().split(".")[-1].lower()
+             for t in clause.strip().rstrip(";").split(",")]
+    assert len(terms) >= 2 and terms[0] in ("name", "2") and terms[1] in ("id", "1"), (
+        f"ORDER BY {clause.strip()}: equal names need the id as a tie-break (ORDER BY c.name, c.id)"
+    )
+
+
 def test_report_of_an_empty_shop(raw, conn):
     raw.executescript("DELETE FROM order_items; DELETE FROM orders; DELETE FROM customers;")
     assert j.customer_report(conn) == []
@@ -142,6 +156,17 @@ def test_report_of_an_empty_shop(raw, conn):
 def test_big_spenders(conn, min_cents, expected):
     assert j.big_spenders(conn, min_cents) == expected
     assert len(conn.statements) == 1
+
+
+def test_big_spenders_tied_on_revenue_come_by_name_not_id(raw, conn):
+    raw.executescript("""
+        DELETE FROM order_items; DELETE FROM orders; DELETE FROM customers;
+        INSERT INTO customers VALUES (1, 'Zed', 'US'), (2, 'Amy', 'US'), (3, 'Max', 'GB');
+        INSERT INTO orders VALUES (1, 1, 'paid', 500), (2, 2, 'paid', 500), (3, 3, 'paid', 900);
+    """)
+    assert j.big_spenders(conn, 100) == [("Max", 900), ("Amy", 500), ("Zed", 500)], (
+        "revenue, highest first, then the name: ORDER BY revenue DESC, c.name"
+    )
 
 
 def test_big_spenders_ignore_unpaid_orders(raw, conn):
@@ -173,6 +198,14 @@ def test_revenue_by_country(conn):
         "every country, each customer counted once however many orders, 0 without revenue"
     )
     assert len(conn.statements) == 1
+
+
+def test_revenue_by_country_counts_customers_not_names(raw, conn):
+    raw.execute("INSERT INTO customers VALUES (7, 'Bob', 'US')")  # a second Bob, another person
+    raw.execute("INSERT INTO orders VALUES (20, 7, 'paid', 1000)")
+    assert j.revenue_by_country(conn) == [("FR", 1, 0), ("GB", 2, 22500), ("US", 4, 20500)], (
+        "two customers with the same name are two customers: count their ids"
+    )
 
 
 @pytest.mark.parametrize("report", ["customer_report", "revenue_by_country"])

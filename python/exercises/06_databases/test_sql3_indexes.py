@@ -190,6 +190,26 @@ def test_events_on_day_keeps_exactly_the_day(day_events):
     assert ix.events_on_day(day_events, 99, datetime.date(2026, 3, 4)) == []
 
 
+def test_events_at_the_same_instant_come_back_by_id():
+    # A table whose storage order is not the id order (id is not the rowid here, and the rows
+    # go in newest id first): only an ORDER BY that ends with id gives the ties in id order.
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(SCHEMA.replace(
+        "id INTEGER PRIMARY KEY, user_id", "seq INTEGER PRIMARY KEY, id INTEGER NOT NULL UNIQUE, user_id"))
+    ix.create_indexes(conn)
+    conn.executemany("INSERT INTO events (id, user_id, kind, created_at) VALUES (?, 99, 'view', ?)", [
+        (9105, "2026-03-02 08:00:00"), (9104, "2026-03-02 08:00:00"), (9103, "2026-03-02 08:00:00"),
+        (9102, "2026-03-02 07:00:00"), (9101, "2026-03-02 09:00:00"),
+    ])
+    try:
+        assert [r[0] for r in ix.events_on_day(conn, 99, datetime.date(2026, 3, 2))] == [
+            9102, 9103, 9104, 9105, 9101], (
+            "events at the same instant in id order: ORDER BY created_at, id (a timestamp is no key)"
+        )
+    finally:
+        conn.close()
+
+
 def test_events_on_day_across_a_month_end(day_events):
     assert [r[0] for r in ix.events_on_day(day_events, 99, datetime.date(2026, 3, 1))] == [9001]
 

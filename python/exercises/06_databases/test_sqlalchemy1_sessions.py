@@ -1,5 +1,6 @@
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import sqlalchemy1_sessions as s
@@ -78,6 +79,13 @@ def test_author_by_name_misses(session, sql):
     assert len(sql.statements) == 2
 
 
+def test_author_by_name_is_exact_about_spaces(session):
+    assert s.author_by_name(session, " Ted Chiang ") is None, (
+        "exactly this name: never strip (or otherwise clean) what the caller asked for"
+    )
+    assert s.author_by_name(session, "Ted Chiang ") is None
+
+
 def test_catalogue(session):
     assert s.catalogue(session) == [
         ("N. K. Jemisin", []),
@@ -117,6 +125,19 @@ def test_books_under_is_one_join(session, sql):
     ]
     [(statement, params)] = sql.statements
     assert "JOIN" in statement.upper() and 1100 in params
+
+
+def test_books_at_the_same_price_come_by_title(engine, session):
+    with Session(engine) as writer, writer.begin():
+        author = Author(name="Z. Writer")
+        writer.add(author)
+        writer.flush()
+        for title in ("Zeta", "Mu", "Alpha"):  # stored in this order: ids do not follow titles
+            writer.add(Book(title=title, price_cents=500, author_id=author.id))
+            writer.flush()
+    assert [row[0] for row in s.books_under(session, 500)] == ["Alpha", "Mu", "Zeta"], (
+        "cheapest first, then by title: order_by(Book.price_cents, Book.title)"
+    )
 
 
 def test_books_under_nothing(session):
@@ -164,6 +185,23 @@ def test_a_bad_book_rolls_back_its_author(factory, log, engine):
             "the author was committed without its books"
         )
     assert "Fine" not in prices(engine)
+
+
+def test_another_unique_constraint_is_not_a_duplicate_author(factory, log, engine):
+    # a second UNIQUE constraint, on books.title: violating it is an IntegrityError, but the
+    # author's name is new, so it is no DuplicateAuthor. Look at which constraint failed.
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE UNIQUE INDEX books_title_unique ON books (title)")
+    with pytest.raises(IntegrityError) as raised:
+        s.add_author(factory, "Someone New", [("Kindred", 100)])
+    assert not isinstance(raised.value, s.DuplicateAuthor), (
+        "UNIQUE on books.title failed, not the one on authors.name: re-raise the IntegrityError"
+    )
+    assert "commit" not in log and log[-1:] == ["close"], f"rolled back and closed: {log}"
+    with Session(engine) as session:
+        assert session.scalars(select(Author).where(Author.name == "Someone New")).first() is None
+    with pytest.raises(s.DuplicateAuthor):  # and the real duplicate is still recognised
+        s.add_author(factory, "Ted Chiang", [("Brand new title", 100)])
 
 
 def test_reprice_is_all_or_nothing(factory, log, engine):

@@ -8,7 +8,7 @@ to a database with one table:
         email TEXT NOT NULL UNIQUE,
         name  TEXT NOT NULL,
         team  TEXT,              -- NULL: in no team
-        phone TEXT               -- NULL: unknown
+        phone TEXT               -- NULL: unknown ('' is a known, empty phone)
     )
 
 1. **Bound parameters, never string formatting.** `conn.execute("... WHERE email = ?", (email,))`
@@ -59,7 +59,8 @@ def search_by_name_prefix(conn: sqlite3.Connection, prefix: str) -> list[tuple]:
 
 def add_users(conn: sqlite3.Connection, users: list[dict]) -> int:
     """Inserts the users (dicts with "email" and "name", optionally "team" and "phone") with one
-    `executemany`; returns how many rows were inserted."""
+    `executemany`; returns how many rows were inserted. A duplicate email is an error
+    (`sqlite3.IntegrityError`, from the UNIQUE constraint), never a row silently skipped."""
     rows = [{"team": None, "phone": None, **user} for user in users]
     cursor = conn.executemany(
         "INSERT INTO users (email, name, team, phone) VALUES (:email, :name, :team, :phone)",
@@ -69,7 +70,7 @@ def add_users(conn: sqlite3.Connection, users: list[dict]) -> int:
 
 
 def users_without_phone(conn: sqlite3.Connection) -> list[int]:
-    """Ids of the users whose phone is unknown."""
+    """Ids of the users whose phone is unknown (NULL; an empty phone '' is known)."""
     rows = conn.execute("SELECT id FROM users WHERE phone IS NULL ORDER BY id").fetchall()
     return [row[0] for row in rows]
 
@@ -81,5 +82,5 @@ def users_outside_team(conn: sqlite3.Connection, team: str) -> list[int]:
 
 
 def phone_coverage(conn: sqlite3.Connection) -> tuple[int, int]:
-    """(number of users, number of users with a known phone), in one query."""
+    """(number of users, number of users with a known phone, '' included), in one query."""
     return conn.execute("SELECT COUNT(*), COUNT(phone) FROM users").fetchone()
