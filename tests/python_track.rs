@@ -619,6 +619,28 @@ fn the_rule_book_refuses_what_could_forge_a_verdict() {
             "from sqlalchemy.sql.operators import ColumnOperators\nYes = type(int)('Yes', (ColumnOperators,), {})\ndef greet(name):\n    return Yes()\n",
             "`type(x)(...)` with three arguments",
         ),
+        // Red team round 10: gadgets of allowed libraries that read attributes by a computed
+        // name, import by text, or run text as code.
+        (
+            "import email.utils\nfrom django.contrib.syndication.views import getattr_static\nOS = getattr_static(email.utils, 'o' + 's')\ndef greet(name):\n    pass\n",
+            "django.contrib.syndication",
+        ),
+        (
+            "import inspect\ndef greet(name):\n    return name\n",
+            "imports `inspect`",
+        ),
+        (
+            "from pydantic.v1 import BaseModel, PyObject\nclass T(BaseModel):\n    where: PyObject\ndef greet(name):\n    pass\n",
+            "pydantic.v1",
+        ),
+        (
+            "import pydantic\ndef greet(name):\n    return pydantic.v1\n",
+            "pydantic.v1",
+        ),
+        (
+            "from werkzeug.debug.console import Console\ndef greet(name):\n    Console().eval('1')\n",
+            "werkzeug.debug",
+        ),
         // A nested class of the file's class is a fine base (DRF's `class Meta(Parent.Meta)`),
         // unless it was rebound to anything else.
         (

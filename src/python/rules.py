@@ -55,6 +55,10 @@ ALLOWED_MODULES = {
 # and files the exercise never needs.
 REFUSED_SUBMODULES = {
     "psycopg.pq", "redis.ocsp", "redis.sentinel",
+    # Red team round 10: pydantic's v1 API (`PyObject` imports by name; graded code uses v2),
+    # werkzeug's debugger (a console that runs text as code), Django's syndication views
+    # (re-export `inspect.getattr_static`).
+    "pydantic.v1", "werkzeug.debug", "django.contrib.syndication",
     "asyncio.subprocess", "concurrent.futures.process", "email.generator", "http.client",
     "http.server", "logging.config", "logging.handlers", "urllib.request", "urllib.response",
     "urllib.robotparser",
@@ -192,6 +196,12 @@ REFUSED_ATTRIBUTES = {
     # that switches the type checker off like `# type: ignore` does.
     "import_string", "ImportString", "compile_expression", "subprocess_exec", "subprocess_shell",
     "no_type_check", "no_type_check_decorator", "jinja_env", "jinja_loader",
+    # Red team round 10: `inspect.getattr_static` (and `unwrap`) as re-exported by Django's
+    # syndication views read any attribute by a computed name (a module's `os`, then `sys`);
+    # pydantic v1's `PyObject` imports any dotted name given as text; werkzeug's debugger
+    # console (`Console().eval(text)`) runs text as code.
+    # (`.eval` itself stays: redis-py's `eval` runs a Lua script on the server.)
+    "getattr_static", "unwrap", "PyObject", "pyobject_validator", "Console",
     # PyJWT: the JWKS client reaches the network; (un)registering an algorithm changes the
     # process-wide default decoder the course's tests share with graded code.
     "PyJWKClient", "register_algorithm", "unregister_algorithm",
