@@ -15,7 +15,9 @@ documented HTTP API (https://fastapi.tiangolo.com/tutorial/metadata/, the OpenAP
   even when it failed or was slow, so only `Unavailable` gives the cost back.
 - Every `/v1` call names its client with an `X-API-Key` header (`APIKeyHeader`, so that the
   OpenAPI document shows the scheme): a missing or unknown key is a 401, before the rate limit
-  (a caller who is not a client has no quota, and cannot spend a client's).
+  (a caller who is not a client has no quota, and cannot spend a client's). A 401 names the
+  scheme to use in a `WWW-Authenticate` header (RFC 9110 §15.5.2); API keys have no registered
+  scheme, so it is `APIKey`, as FastAPI's own 401 says.
 - Request size: a body over `MAX_BODY_BYTES` is refused with 413 Content Too Large (RFC 9110
   §15.5.14) from its `Content-Length`, before it is read; a POST without `Content-Length`
   (chunked) is refused with 411 Length Required (§15.5.12), and one whose `Content-Length` is
@@ -177,8 +179,12 @@ class Budget:
 
 
 def refuse(status: int, detail: str, retry_after: int | None = None) -> HTTPException:
-    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-    return HTTPException(status, detail=detail, headers=headers)
+    headers = {}
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    if status == 401:
+        headers["WWW-Authenticate"] = "APIKey"  # a 401 names its scheme (RFC 9110 §15.5.2)
+    return HTTPException(status, detail=detail, headers=headers or None)
 
 
 ERRORS = {

@@ -11,7 +11,9 @@ succeed *partly*: the answer has a `ResultList` and an `ErrorList`, and each ite
 
 The service is paid, shared and rate-limited, so the client must be polite:
 - never send a batch of more than 25 documents, nor a document the service will refuse anyway
-  (over 5,000 bytes: count `len(text.encode("utf-8"))`, not characters);
+  (over 5,000 bytes: count `len(text.encode("utf-8"))`, not characters); the documents left are
+  sent in as few calls as possible (full batches of 25, in order: set the refused ones aside
+  first, so that they leave no gap in a batch);
 - a whole call refused with `ThrottlingException` or `TooManyRequestsException` (a
   `botocore.exceptions.ClientError`; its code is `err.response["Error"]["Code"]`) is retried
   after a pause that grows and is *jittered* ("full jitter": a random fraction of

@@ -594,3 +594,76 @@ def test_the_openapi_document_declares_the_api_key(openapi):
         ("/v1/transcriptions/{job_id}", "get"),
     ]:
         assert openapi["paths"][path][method].get("security"), f"{method} {path} shows its security"
+
+
+# A third review -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("headers", [{}, {"X-API-Key": "nope"}])
+def test_a_401_names_the_scheme_in_www_authenticate(world, http, headers):
+    # RFC 9110 §15.5.2: a 401 carries a challenge; API keys have no registered scheme: APIKey.
+    for r in (
+        sentiment(http, ["hi"], headers=headers),
+        transcribe(http, headers=headers),
+        http.get("/v1/transcriptions/tx-1", headers=headers),
+    ):
+        assert r.status_code == 401
+        assert r.headers.get("www-authenticate") == "APIKey"
+
+
+def test_the_budget_retry_after_is_rounded_up(world):
+    # 0.25 s into the second: 6,399.75 s to midnight is a Retry-After of 6,400, not 6,399.
+    _, clock, make = world
+    clock.now = 1_700_000_000.25
+    http = make(daily_budget_micros=200)
+    r = sentiment(http, ["a"])
+    assert r.status_code == 503
+    assert r.headers["retry-after"] == str(TO_MIDNIGHT)
+
+
+def test_the_budget_day_is_the_utc_day_whatever_the_servers_time_zone(world, monkeypatch):
+    # The server runs at UTC+12 (a POSIX TZ string, no tz database needed): the budget still
+    # resets at UTC midnight. (Windows has no time.tzset: there the server's zone is left alone.)
+    import time
+
+    backends, clock, make = world
+    tzset = getattr(time, "tzset", None)
+    monkeypatch.setenv("TZ", "NZST-12")
+    if tzset is not None:
+        tzset()
+    try:
+        http = make(daily_budget_micros=300)
+        assert sentiment(http, ["a"]).status_code == 200
+        r = sentiment(http, ["a"])
+        assert r.status_code == 503
+        assert r.headers["retry-after"] == str(TO_MIDNIGHT), "the seconds until the next UTC midnight"
+        clock.now += TO_MIDNIGHT - 1
+        assert sentiment(http, ["a"]).status_code == 503, "still the same UTC day"
+        clock.now += 1
+        assert sentiment(http, ["a"]).status_code == 200, "a new UTC day, a new budget"
+    finally:
+        monkeypatch.undo()
+        if tzset is not None:
+            tzset()
+
+
+def test_a_resubmission_while_the_job_is_pending_schedules_nothing(world, http, monkeypatch):
+    # The test client runs background tasks before it returns; record them instead, so that
+    # the job is still pending when the same key comes again.
+    import fastapi
+    import starlette.background
+
+    backends, _, _ = world
+    scheduled = []
+
+    def record(self, func, *args, **kwargs):
+        scheduled.append(args)
+
+    monkeypatch.setattr(fastapi.BackgroundTasks, "add_task", record)
+    monkeypatch.setattr(starlette.background.BackgroundTasks, "add_task", record)
+    first = transcribe(http, "k-1")
+    again = transcribe(http, "k-1")
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert again.json() == {"id": "tx-ada-k-1", "status": "pending"}
+    assert len(scheduled) + len(backends.named("wait")) == 1, "one wait for one job"
+    assert backends.named("start") == [("start", "ada:k-1", MEDIA, "en-US")]

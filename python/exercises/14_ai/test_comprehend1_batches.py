@@ -302,3 +302,12 @@ def test_every_call_and_every_retry_carries_the_callers_language():
         {"TextList": ["gut"], "LanguageCode": "de"},
         {"TextList": ["gut"], "LanguageCode": "de"},
     ], "each call, the retries included, names the caller's language"
+
+
+def test_oversize_documents_are_set_aside_before_the_batches_are_cut(comprehend):
+    # 26 texts, the first too big: the other 25 fill exactly one call (not 24 and then 1).
+    client, stub = comprehend
+    texts = ["a" * 5001] + [f"review {i}" for i in range(25)]
+    expect(stub, texts[1:], [ok(i) for i in range(25)])
+    got = sentiment(client, texts, sleep=[].append, rand=Rand(0.5))
+    assert got == [{"error": "TextSizeLimitExceededException"}] + [result()] * 25

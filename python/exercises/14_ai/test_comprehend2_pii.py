@@ -272,3 +272,45 @@ def test_a_failure_is_not_logged_with_its_traceback(comprehend, caplog):
         "a traceback of the upstream error quotes the raw text"
     )
     assert not any(s in caplog.text for s in SECRETS)
+
+
+def test_an_outer_span_holding_two_inner_spans_is_one_mask():
+    # The second inner span starts after the first one's end but inside the outer span: the
+    # overlap is with the mask so far (0-44), not with the entity just before it (5-8).
+    text = "Jane Doe lives at 12 Main Street, Springfield"
+    spans = [entity("ADDRESS", 0, 44), entity("NAME", 0, 4), entity("NAME", 5, 8)]
+    assert redact(text, spans) == "[ADDRESS]d"
+    assert redact(text, spans[::-1]) == "[ADDRESS]d"
+
+
+def masks_by_components(text, entities):
+    """The oracle: spans that overlap (directly or through others) form one mask."""
+    spans = [(e["BeginOffset"], e["EndOffset"], e["Type"]) for e in entities]
+    groups = []
+    for span in spans:
+        joined = [g for g in groups if any(span[0] < o[1] and o[0] < span[1] for o in g)]
+        groups = [g for g in groups if g not in joined]
+        groups.append([span] + [s for g in joined for s in g])
+    out, cursor = [], 0
+    for group in sorted(groups, key=lambda g: min(s[0] for s in g)):
+        begin = min(s[0] for s in group)
+        end = max(s[1] for s in group)
+        kind = min(group, key=lambda s: (s[0], -s[1]))[2]
+        out.append(text[cursor:begin] + f"[{kind}]")
+        cursor = end
+    return "".join(out) + text[cursor:]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_nested_and_overlapping_spans_match_the_union_of_overlaps(seed):
+    import random
+
+    rng = random.Random(seed)
+    text = "".join(rng.choice("abcdefghij ") for _ in range(40))
+    pairs, count = set(), rng.randint(1, 7)
+    while len(pairs) < count:
+        begin = rng.randrange(0, 39)
+        pairs.add((begin, rng.randint(begin + 1, min(40, begin + 15))))
+    kinds = ["NAME", "ADDRESS", "EMAIL", "PHONE", "SSN", "URL", "AGE"]
+    entities = [entity(kinds[i], b, e) for i, (b, e) in enumerate(sorted(pairs, key=lambda p: rng.random()))]
+    assert redact(text, entities) == masks_by_components(text, entities), entities

@@ -270,3 +270,15 @@ def test_the_blocking_client_does_not_block_the_server():
     assert other.status_code == 422
     assert seen == [True], "the second request waited for the first one's model call: the event loop was blocked"
     assert [r.status_code for r in slow] == [503]
+
+
+def test_the_models_first_prediction_is_returned_even_with_a_lower_score(stubbed):
+    # The model orders its own predictions: return the first one, do not re-rank them.
+    http, stub, _ = stubbed
+    stub.add_response(
+        "invoke_endpoint",
+        answer([{"label": "NEGATIVE", "score": 0.2}, {"label": "POSITIVE", "score": 0.9}]),
+        EXPECTED,
+    )
+    r = http.post("/v1/sentiment", json={"text": "hmm"})
+    assert (r.status_code, r.json()) == (200, {"label": "NEGATIVE", "score": 0.2})

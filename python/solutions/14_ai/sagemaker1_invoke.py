@@ -14,7 +14,8 @@ client (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_In
 something else (an HTML error page from a proxy, CSV from an old model version): check the
 answer's content type (`application/json`, in any case, with parameters such as
 `; charset=utf-8` and optional whitespace before the `;`, RFC 9110 §5.6.6) and its shape before
-trusting it. A broken answer is the upstream's fault: 502, without its body (an HTML error page
+trusting it. The API returns the model's *first* prediction as it is (the model orders its
+predictions itself: do not re-rank them by score). A broken answer is the upstream's fault: 502, without its body (an HTML error page
 or a stack trace is the upstream's internals).
 
 Our API is a gateway in front of the model, so its errors say whose fault it is (RFC 9110
