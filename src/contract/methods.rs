@@ -601,7 +601,10 @@ impl<'ast> Visit<'ast> for Finder<'_> {
                     if shadows && !relied.inherent.contains(&((*ty).clone(), item.clone())) {
                         let line = format!(
                             "the associated item `{item}` you added in `impl {}` (a type the course ships, `{ty}`) shares its name with a function the tests call or a trait the course implements or derives for it: an inherent item is found before a trait's (`{ty}::{item}(..)`, `value.{item}()`), so yours would answer in the course's place; name it differently",
-                            i.self_ty.to_token_stream()
+                            i.self_ty
+                                .to_token_stream()
+                                .to_string()
+                                .replace(" :: ", "::")
                         );
                         if !self.found.contains(&line) {
                             self.found.push(line);
