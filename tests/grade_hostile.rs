@@ -1384,7 +1384,7 @@ fn forged_verdicts_earn_nothing() {
             .expect(
                 "reply",
                 contract("the associated item `default` you added in `impl Reply` (a type the course ships, `Reply`)")
-                    .shows("the associated item `to_string` you added in `impl super::Reply`")
+                    .shows("the associated item `clone` you added in `impl super::Reply`")
                     .hides("HOSTILE-RAN"),
             ),
         // Red team round 9 (W3). Defence: one definition of the learner's Rust files

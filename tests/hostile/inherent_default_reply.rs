@@ -1,7 +1,8 @@
 // Red team round 10 (W1): an inherent associated function is found before a trait's, so the
 // tests' `Reply::default()` (the shipped `#[derive(Default)]`) calls this file's inherent
 // `default`, which returns a look-alike whose `code()` equals any status. Every shipped
-// signature, field and derive is kept; the same again from a nested module. `answer` is wrong
+// signature, field and derive is kept; the same again from a nested module (an inherent
+// `clone` beats the derived `Clone::clone` in `reply.clone()`). `answer` is wrong
 // on purpose. In the course: rust5_collections at 6/6 with nothing solved.
 #![allow(dead_code)]
 
@@ -32,8 +33,8 @@ impl Reply {
 
 mod sneaky {
     impl super::Reply {
-        pub fn to_string(&self) -> super::Whatever {
-            super::Whatever
+        pub fn clone(&self) -> super::Fake {
+            super::Fake
         }
     }
 }
