@@ -73,10 +73,11 @@ const MANIFEST: &str = "bin = []\n\n[package]\nname = \"exercises\"\nversion = \
 const SOLVED_ADD: &str = "fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n\nfn main() {}\n";
 /// A shipped type with derived comparisons and methods (red team round 8 retyped its fields,
 /// or put an alias of a look-alike in its place; round 9 answered the tests' `.code()` with a
-/// by-value trait method of its own).
-const REPLY: &str = "/// An answer (shipped): the tests compare whole replies and their fields.\n#[derive(Debug, Clone, PartialEq)]\npub struct Reply {\n    pub status: u16,\n    pub body: String,\n}\n\nimpl Reply {\n    pub fn new(status: u16, body: &str) -> Reply {\n        Reply {\n            status,\n            body: body.to_string(),\n        }\n    }\n\n    pub fn code(&self) -> u16 {\n        self.status\n    }\n}\n\n/// The answer to `GET path`: 200 \"home\" for `/`, 404 \"not found\" otherwise.\npub fn answer(path: &str) -> Reply {\n    let _ = path;\n    Reply::new(500, \"todo\")\n}\n\nfn main() {}\n";
-const REPLY_TESTS: &str = "\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn answers() {\n        assert_eq!(answer(\"/\"), Reply::new(200, \"home\"));\n        assert_eq!(answer(\"/nope\").status, 404);\n        assert_eq!(answer(\"/nope\").code(), 404);\n    }\n}\n";
-const SOLVED_REPLY: &str = "/// An answer (shipped): the tests compare whole replies and their fields.\n#[derive(Debug, Clone, PartialEq)]\npub struct Reply {\n    pub status: u16,\n    pub body: String,\n}\n\nimpl Reply {\n    pub fn new(status: u16, body: &str) -> Reply {\n        Reply {\n            status,\n            body: body.to_string(),\n        }\n    }\n\n    pub fn code(&self) -> u16 {\n        self.status\n    }\n}\n\npub fn answer(path: &str) -> Reply {\n    match path {\n        \"/\" => Reply::new(200, \"home\"),\n        _ => Reply::new(404, \"not found\"),\n    }\n}\n\nfn main() {}\n";
+/// by-value trait method of its own; round 10 answered the tests' `Reply::default()`, of the
+/// derived `Default`, with an inherent `default` of its own).
+const REPLY: &str = "/// An answer (shipped): the tests compare whole replies and their fields.\n#[derive(Debug, Clone, Default, PartialEq)]\npub struct Reply {\n    pub status: u16,\n    pub body: String,\n}\n\nimpl Reply {\n    pub fn new(status: u16, body: &str) -> Reply {\n        Reply {\n            status,\n            body: body.to_string(),\n        }\n    }\n\n    pub fn code(&self) -> u16 {\n        self.status\n    }\n}\n\n/// The answer to `GET path`: 200 \"home\" for `/`, 404 \"not found\" otherwise.\npub fn answer(path: &str) -> Reply {\n    let _ = path;\n    Reply::new(500, \"todo\")\n}\n\nfn main() {}\n";
+const REPLY_TESTS: &str = "\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn answers() {\n        assert_eq!(Reply::default().code(), 0);\n        assert_eq!(answer(\"/\"), Reply::new(200, \"home\"));\n        assert_eq!(answer(\"/nope\").status, 404);\n        assert_eq!(answer(\"/nope\").code(), 404);\n    }\n}\n";
+const SOLVED_REPLY: &str = "/// An answer (shipped): the tests compare whole replies and their fields.\n#[derive(Debug, Clone, Default, PartialEq)]\npub struct Reply {\n    pub status: u16,\n    pub body: String,\n}\n\nimpl Reply {\n    pub fn new(status: u16, body: &str) -> Reply {\n        Reply {\n            status,\n            body: body.to_string(),\n        }\n    }\n\n    pub fn code(&self) -> u16 {\n        self.status\n    }\n}\n\npub fn answer(path: &str) -> Reply {\n    match path {\n        \"/\" => Reply::new(200, \"home\"),\n        _ => Reply::new(404, \"not found\"),\n    }\n}\n\nfn main() {}\n";
 const GREET: &str = "fn main() {\n    std::process::exit(1);\n}\n";
 const SOLVED_GREET: &str = "fn main() {\n    println!(\"hi\");\n}\n";
 const SERVER_MAIN: &str = "mod logic;\n#[cfg(test)]\nmod tests;\n\nfn main() {\n    println!(\"{}\", logic::double(1));\n}\n";
@@ -1370,6 +1371,20 @@ fn forged_verdicts_earn_nothing() {
                 "reply",
                 contract("the method `code` in your trait `Sneak` shares its name with a method the tests call or the course wrote")
                     .shows("the method `code` in `impl Sneak for Reply`")
+                    .hides("HOSTILE-RAN"),
+            ),
+        // Red team round 10 (W1). Defence: no learner-added inherent item on a type the course
+        // ships may take the name of a function the tests call (by path too) or of a trait the
+        // course implements or derives for it (`contract::methods`). Before the fix the tests'
+        // `Reply::default()` called the learner's inherent `default`, found before the derived
+        // `Default::default`, and its look-alike's `code()` equals any status: the marker
+        // printed (in the course, rust5_collections at 6/6 unsolved).
+        learner("inherent_default")
+            .file(REPLY_RS, include_str!("hostile/inherent_default_reply.rs"))
+            .expect(
+                "reply",
+                contract("the associated item `default` you added in `impl Reply` (a type the course ships, `Reply`)")
+                    .shows("the associated item `clone` you added in `impl super::Reply`")
                     .hides("HOSTILE-RAN"),
             ),
         // Red team round 9 (W3). Defence: one definition of the learner's Rust files

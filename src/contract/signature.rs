@@ -169,6 +169,13 @@ pub fn breaches(learner: &str, course: Option<&str>, context: Context) -> Vec<St
             ));
         }
     }
+    for (name, kind) in &shipped.values {
+        if theirs.values.get(name) != Some(kind) {
+            found.push(format!(
+                "`{name}` must stay the `{kind}` the course wrote: the tests rely on its type"
+            ));
+        }
+    }
     for (name, aliased) in &shipped.aliases {
         if let Some(theirs) = theirs.aliases.get(name)
             && theirs != aliased
@@ -255,6 +262,8 @@ struct Contract {
     /// Top-level traits the file defines -> their definition as token text (doc comments
     /// aside): the course's may be implemented for foreign types only as shipped.
     traits: BTreeMap<String, String>,
+    /// Top-level constants and statics -> their kind and type, as token text.
+    values: BTreeMap<String, String>,
     /// Functions (`functions`' keys) defined more than once: which one the compiler builds is
     /// not the contract's to guess (red team round 6).
     twice: BTreeSet<String>,
@@ -346,6 +355,24 @@ impl Contract {
                     contract
                         .shapes
                         .insert(name(&u.ident), Shape::of("union", &u.generics, members));
+                }
+                // Red team round 10 (latent): a shipped constant's type, or a learner type's
+                // lying `==` would keep every signature's tokens.
+                Item::Const(c) if !is_test_item(&c.attrs) => {
+                    contract
+                        .values
+                        .insert(name(&c.ident), format!("const: {}", c.ty.to_token_stream()));
+                }
+                Item::Static(v) if !is_test_item(&v.attrs) => {
+                    contract.values.insert(
+                        name(&v.ident),
+                        format!(
+                            "static {}: {}",
+                            v.mutability.to_token_stream(),
+                            v.ty.to_token_stream()
+                        )
+                        .replace("static : ", "static: "),
+                    );
                 }
                 Item::Impl(block) if !is_test_item(&block.attrs) => {
                     let self_type = type_name(&block.self_ty);
@@ -1659,6 +1686,67 @@ mod course_tests {
             );
         }
         assert!(breaches_of(&exercise, &exercise, context).is_empty());
+    }
+
+    /// Red team round 10 (W1) on the course itself: rust5_collections, unsolved, with an
+    /// inherent `default` on the shipped `StatusBoard` (the tests' `StatusBoard::default()` then
+    /// built the learner's look-alike), in a nested module too, and an inherent `fmt` (its derived `Debug`'s).
+    #[test]
+    fn a_learner_inherent_default_on_a_shipped_type_is_refused_in_the_course() {
+        let shipped = super::super::shipped_course();
+        let rel = "exercises/00_rust/rust5_collections.rs";
+        let exercise = std::fs::read_to_string(shipped.path().join(rel)).unwrap();
+        let relied = super::super::methods::Relied::of_texts(&[(&exercise, false)]);
+        let context = super::Context {
+            crates: &[],
+            crate_root: true,
+            single_file: true,
+            relied: Some(&relied),
+        };
+        for attack in [
+            "\n#[derive(Debug)]\npub struct Board;\nimpl StatusBoard {\n    pub fn default() -> Board { Board }\n}\n",
+            "\n#[derive(Debug)]\npub struct Board;\nmod sneaky {\n    impl super::StatusBoard {\n        pub fn default() -> super::Board { super::Board }\n    }\n}\n",
+            "\nimpl StatusBoard {\n    pub fn fmt(&self) -> u8 { 0 }\n}\n",
+        ] {
+            let found = super::breaches(&format!("{exercise}{attack}"), Some(&exercise), context);
+            assert!(
+                found
+                    .iter()
+                    .any(|f| f.contains("an inherent item is found before a trait's")),
+                "{attack}: {found:?}"
+            );
+        }
+        let helper = "\nimpl StatusBoard {\n    pub fn helper(&self) -> usize { 0 }\n}\n";
+        assert!(breaches_of(&format!("{exercise}{helper}"), &exercise, context).is_empty());
+    }
+
+    /// Red team round 10 (latent): a shipped constant or static keeps its kind and type.
+    #[test]
+    fn a_shipped_const_or_static_keeps_its_type() {
+        let course = "pub const LIMIT: u32 = 3;\npub static NAME: &str = \"x\";\nfn main() {}\n";
+        let context = super::Context {
+            crates: &[],
+            crate_root: true,
+            single_file: true,
+            relied: None,
+        };
+        assert!(breaches_of(course, course, context).is_empty());
+        let kept = "pub const LIMIT: u32 = 7;\npub static NAME: &str = \"y\";\nfn main() {}\n";
+        assert!(breaches_of(kept, course, context).is_empty());
+        for sneaky in [
+            "pub struct Any;\npub const LIMIT: Any = Any;\npub static NAME: &str = \"x\";\nfn main() {}\n",
+            "pub const LIMIT: u32 = 3;\npub static mut NAME: &str = \"x\";\nfn main() {}\n",
+            "pub static LIMIT: u32 = 3;\npub static NAME: &str = \"x\";\nfn main() {}\n",
+            "pub use other::LIMIT;\nmod other { pub const LIMIT: u8 = 3; }\npub static NAME: &str = \"x\";\nfn main() {}\n",
+        ] {
+            let found = breaches_of(sneaky, course, context);
+            assert!(
+                found
+                    .iter()
+                    .any(|f| f.contains("the tests rely on its type")),
+                "{sneaky}: {found:?}"
+            );
+        }
     }
 
     fn breaches_of(learner: &str, course: &str, context: super::Context) -> Vec<String> {
