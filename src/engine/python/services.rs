@@ -295,7 +295,9 @@ pub mod pg {
     const START_TIMEOUT: Duration = Duration::from_secs(60);
     /// Session folders are named so: the next session removes those whose server is gone.
     const SESSION_PREFIX: &str = "backendlings-pg-";
-    /// The largest file a server may write (each relation segment, temporary file, log).
+    /// The largest file a server may write (each relation segment, temporary file, log):
+    /// Linux, where the servers are started with resource limits (see `spawn_kept`).
+    #[cfg(target_os = "linux")]
     const SERVER_FILE_BYTES: u64 = 512 * 1024 * 1024;
     /// Written last into a complete template.
     const MARKER: &str = ".backendlings-complete";
