@@ -78,6 +78,26 @@ impl PyCourse {
     }
 }
 
+/// Grades `cohort` on the course at `root` with two learners at once, `tmp` as its `TMPDIR`;
+/// returns what the grader said and its JSON report.
+fn grade_two_at_once(root: &Path, cohort: &Path, tmp: &Path) -> (String, serde_json::Value) {
+    let out = Command::new(BIN)
+        .args(["grade", "--jobs", "2", "--course"])
+        .arg(root)
+        .arg("--cohort")
+        .arg(cohort)
+        .arg("--json")
+        .arg(cohort.join("grades.json"))
+        .env("NO_COLOR", "1")
+        .env("BACKENDLINGS_DATA_DIR", data_dir())
+        .env("TMPDIR", tmp)
+        .output()
+        .unwrap();
+    let said = text(&out);
+    let report = fs::read_to_string(cohort.join("grades.json")).expect(&said);
+    (said, serde_json::from_str(&report).unwrap())
+}
+
 fn run_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(BIN)
         .args(args)
@@ -1325,21 +1345,7 @@ fn grading_jails_postgres_checks_and_a_learner_reaches_no_other_database() {
         fs::write(dir.join("greet.py"), GREET_SOLVED).unwrap();
     }
     let tmp = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
-        .args(["grade", "--jobs", "2", "--course"])
-        .arg(course.root())
-        .arg("--cohort")
-        .arg(cohort.path())
-        .arg("--json")
-        .arg(cohort.path().join("grades.json"))
-        .env("NO_COLOR", "1")
-        .env("BACKENDLINGS_DATA_DIR", data_dir())
-        .env("TMPDIR", tmp.path())
-        .output()
-        .unwrap();
-    let said = text(&out);
-    let report = fs::read_to_string(cohort.path().join("grades.json")).expect(&said);
-    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let (said, report) = grade_two_at_once(course.root(), cohort.path(), tmp.path());
     let jailed = report["isolation"].as_str().unwrap_or_default() == "bubblewrap";
     if std::env::var_os("CI").is_some() {
         assert!(jailed, "under CI the sandbox is required: {said}");
@@ -1426,21 +1432,7 @@ fn grading_gives_each_learner_a_postgres_server_a_hog_fills_only_its_own() {
         fs::write(dir.join("rows.py"), rows).unwrap();
     }
     let tmp = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
-        .args(["grade", "--jobs", "2", "--course"])
-        .arg(course.root())
-        .arg("--cohort")
-        .arg(cohort.path())
-        .arg("--json")
-        .arg(cohort.path().join("grades.json"))
-        .env("NO_COLOR", "1")
-        .env("BACKENDLINGS_DATA_DIR", data_dir())
-        .env("TMPDIR", tmp.path())
-        .output()
-        .unwrap();
-    let said = text(&out);
-    let report = fs::read_to_string(cohort.path().join("grades.json")).expect(&said);
-    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let (_, report) = grade_two_at_once(course.root(), cohort.path(), tmp.path());
     let rows_of = |learner: &str| {
         let learner = (report["learners"].as_array().unwrap().iter())
             .find(|l| l["name"] == learner)
